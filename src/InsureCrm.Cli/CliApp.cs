@@ -1,0 +1,48 @@
+using System.CommandLine;
+using InsureCrm.Core;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+
+namespace InsureCrm.Cli;
+
+/// <summary>
+/// The <c>insurecrm</c> command. Exit codes: 0 success, 1 fatal error (nothing written), 2 partial
+/// success (some input rejected; see the rejects file).
+/// </summary>
+internal static class CliApp
+{
+    public static async Task<int> RunAsync(string[] args, IConfiguration? configurationOverride = null)
+    {
+        var root = new RootCommand("InsureCRM: customer relationship management for insurers");
+        var services = new Lazy<ServiceProvider>(() => BuildServices(configurationOverride));
+        root.Subcommands.Add(DbCommands.Create(services));
+        root.Subcommands.Add(GenerateCommand.Create(services));
+        root.Subcommands.Add(ImportCommand.Create(services));
+        root.Subcommands.Add(IdentityCommands.Create(services));
+        try
+        {
+            return await root.Parse(args).InvokeAsync();
+        }
+        finally
+        {
+            if (services.IsValueCreated)
+            {
+                await services.Value.DisposeAsync();
+            }
+        }
+    }
+
+    private static ServiceProvider BuildServices(IConfiguration? configurationOverride)
+    {
+        var configuration = configurationOverride ?? new ConfigurationBuilder()
+            .AddJsonFile("appsettings.json", optional: true)
+            .AddEnvironmentVariables()
+            .Build();
+        var services = new ServiceCollection();
+        services.AddLogging(b => b.AddSimpleConsole(o => o.SingleLine = true).SetMinimumLevel(LogLevel.Warning));
+        services.AddSingleton(configuration);
+        services.AddCrmCore(configuration);
+        return services.BuildServiceProvider();
+    }
+}

@@ -1,0 +1,3 @@
+using InsureCrm.Cli;
+
+return await CliApp.RunAsync(args);
