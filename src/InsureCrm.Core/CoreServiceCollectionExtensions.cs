@@ -1,4 +1,5 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -10,6 +11,10 @@ public static class CoreServiceCollectionExtensions
     public static IServiceCollection AddCrmCore(this IServiceCollection services, IConfiguration configuration)
     {
         services.AddCrmDatabase(configuration);
+        var protection = new ProtectionOptions();
+        configuration.GetSection(ProtectionOptions.Section).Bind(protection);
+        services.AddSingleton(protection);
+        services.AddSingleton<FieldProtector>();
         return services;
     }
 }

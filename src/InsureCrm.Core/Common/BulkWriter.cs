@@ -1,0 +1,163 @@
+using System.Data.Common;
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace InsureCrm.Core.Common;
+
+/// <summary>A table and the columns a bulk path writes, with the CLR type of each value.</summary>
+public sealed record BulkTable(string Name, params (string Column, Type Type)[] Columns)
+{
+    public string ColumnList => string.Join(", ", Columns.Select(c => c.Column));
+}
+
+/// <summary>
+/// The bulk path of DESIGN.md: Npgsql binary COPY on PostgreSQL, batched prepared INSERTs in one
+/// transaction on SQLite. Rows are arrays in the order of <see cref="BulkTable.Columns"/>; enums are
+/// written as their names, as the EF model stores them. Nothing is visible to others until
+/// <see cref="CommitAsync"/>.
+/// </summary>
+public sealed class BulkWriter : IAsyncDisposable
+{
+    private readonly DbConnection _connection;
+    private readonly DbTransaction _transaction;
+    private readonly Dictionary<string, SqliteCommand> _inserts = [];
+
+    private BulkWriter(DbConnection connection, DbTransaction transaction)
+    {
+        _connection = connection;
+        _transaction = transaction;
+    }
+
+    public DbConnection Connection => _connection;
+    public DbTransaction Transaction => _transaction;
+
+    public static async Task<BulkWriter> BeginAsync(CrmDatabase database, CancellationToken ct = default)
+    {
+        var connection = await database.OpenConnectionAsync(ct);
+        var transaction = await connection.BeginTransactionAsync(ct);
+        return new BulkWriter(connection, transaction);
+    }
+
+    public async Task WriteAsync(BulkTable table, IReadOnlyList<object?[]> rows, CancellationToken ct = default)
+    {
+        if (rows.Count == 0)
+        {
+            return;
+        }
+        if (_connection is NpgsqlConnection pg)
+        {
+            await using var importer = await pg.BeginBinaryImportAsync($"COPY {table.Name} ({table.ColumnList}) FROM STDIN (FORMAT BINARY)", ct);
+            foreach (var row in rows)
+            {
+                await importer.StartRowAsync(ct);
+                for (var i = 0; i < table.Columns.Length; i++)
+                {
+                    var value = row[i];
+                    if (value is null)
+                    {
+                        await importer.WriteNullAsync(ct);
+                    }
+                    else
+                    {
+                        await importer.WriteAsync(ToPostgres(value), PostgresType(table.Columns[i].Type), ct);
+                    }
+                }
+            }
+            await importer.CompleteAsync(ct);
+            return;
+        }
+        var insert = SqliteInsert(table);
+        foreach (var row in rows)
+        {
+            for (var i = 0; i < table.Columns.Length; i++)
+            {
+                insert.Parameters[i].Value = ToSqlite(row[i]);
+            }
+            await insert.ExecuteNonQueryAsync(ct);
+        }
+    }
+
+    public async Task CommitAsync(CancellationToken ct = default) => await _transaction.CommitAsync(ct);
+
+    /// <summary>After rows were written with explicit ids, moves PostgreSQL's identity past them.</summary>
+    public async Task ResetIdentityAsync(string table, CancellationToken ct = default)
+    {
+        if (_connection is not NpgsqlConnection)
+        {
+            return;
+        }
+        await using var cmd = _connection.CreateCommand();
+        cmd.Transaction = _transaction;
+        cmd.CommandText = $"SELECT setval(pg_get_serial_sequence('{table}', 'id'), COALESCE(MAX(id), 0) + 1, false) FROM {table}";
+        await cmd.ExecuteScalarAsync(ct);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var cmd in _inserts.Values)
+        {
+            await cmd.DisposeAsync();
+        }
+        await _transaction.DisposeAsync();
+        await _connection.DisposeAsync();
+    }
+
+    private SqliteCommand SqliteInsert(BulkTable table)
+    {
+        if (!_inserts.TryGetValue(table.Name, out var cmd))
+        {
+            cmd = (SqliteCommand)_connection.CreateCommand();
+            cmd.Transaction = (SqliteTransaction)_transaction;
+            cmd.CommandText = $"INSERT INTO {table.Name} ({table.ColumnList}) VALUES ({string.Join(", ", table.Columns.Select((_, i) => "$p" + i.ToString(CultureInfo.InvariantCulture)))})";
+            for (var i = 0; i < table.Columns.Length; i++)
+            {
+                cmd.Parameters.Add(new SqliteParameter("$p" + i.ToString(CultureInfo.InvariantCulture), null));
+            }
+            cmd.Prepare();
+            _inserts[table.Name] = cmd;
+        }
+        return cmd;
+    }
+
+    /// <summary>The same text forms EF Core's SQLite provider writes, so EF reads and compares them.</summary>
+    internal static object ToSqlite(object? value) => value switch
+    {
+        null => DBNull.Value,
+        Enum e => e.ToString(),
+        DateOnly d => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
+        DateTime t => t.ToString("yyyy-MM-dd HH:mm:ss.FFFFFFF", CultureInfo.InvariantCulture),
+        decimal m => m.ToString("0.0###########################", CultureInfo.InvariantCulture),
+        bool b => b ? 1L : 0L,
+        _ => value,
+    };
+
+    private static object ToPostgres(object value) => value switch
+    {
+        Enum e => e.ToString(),
+        DateTime t => DateTime.SpecifyKind(t, DateTimeKind.Utc),
+        _ => value,
+    };
+
+    private static NpgsqlDbType PostgresType(Type type)
+    {
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        if (type.IsEnum || type == typeof(string))
+        {
+            return NpgsqlDbType.Varchar;
+        }
+        return type switch
+        {
+            _ when type == typeof(long) => NpgsqlDbType.Bigint,
+            _ when type == typeof(int) => NpgsqlDbType.Integer,
+            _ when type == typeof(short) => NpgsqlDbType.Smallint,
+            _ when type == typeof(bool) => NpgsqlDbType.Boolean,
+            _ when type == typeof(decimal) => NpgsqlDbType.Numeric,
+            _ when type == typeof(double) => NpgsqlDbType.Double,
+            _ when type == typeof(DateOnly) => NpgsqlDbType.Date,
+            _ when type == typeof(DateTime) => NpgsqlDbType.TimestampTz,
+            _ => throw new NotSupportedException($"No PostgreSQL type for {type.Name}."),
+        };
+    }
+}

@@ -1,0 +1,69 @@
+using System.Diagnostics.CodeAnalysis;
+using System.Globalization;
+
+namespace InsureCrm.Core.Customers;
+
+/// <summary>
+/// A Korean resident registration number (주민등록번호): YYMMDD-GNNNNNN. The 7th digit gives century
+/// and gender (1/2: 1900s, 3/4: 2000s, 9/0: 1800s; 5-8 for registered foreigners).
+/// </summary>
+public readonly record struct Rrn
+{
+    private Rrn(string digits, DateOnly birthDate, Gender gender)
+    {
+        Digits = digits;
+        BirthDate = birthDate;
+        Gender = gender;
+    }
+
+    /// <summary>The 13 digits without the hyphen: the form that is encrypted and hashed.</summary>
+    public string Digits { get; }
+    public DateOnly BirthDate { get; }
+    public Gender Gender { get; }
+    /// <summary>The display form, 900101-1******.</summary>
+    public string Masked => $"{Digits[..6]}-{Digits[6]}******";
+    public string Formatted => $"{Digits[..6]}-{Digits[6..]}";
+
+    public override string ToString() => Masked;
+
+    public static bool TryParse(string? text, [NotNullWhen(true)] out Rrn? rrn, [NotNullWhen(false)] out string? error)
+    {
+        rrn = null;
+        var digits = (text ?? "").Trim().Replace("-", "", StringComparison.Ordinal);
+        if (digits.Length != 13 || !digits.All(char.IsAsciiDigit))
+        {
+            error = "RRN must be 13 digits (YYMMDD-NNNNNNN)";
+            return false;
+        }
+        var g = digits[6] - '0';
+        var century = g switch { 1 or 2 or 5 or 6 => 1900, 3 or 4 or 7 or 8 => 2000, 9 or 0 => 1800, _ => 0 };
+        var year = century + int.Parse(digits.AsSpan(0, 2), CultureInfo.InvariantCulture);
+        var month = int.Parse(digits.AsSpan(2, 2), CultureInfo.InvariantCulture);
+        var day = int.Parse(digits.AsSpan(4, 2), CultureInfo.InvariantCulture);
+        if (month is < 1 or > 12 || day < 1 || day > DateTime.DaysInMonth(year, month))
+        {
+            error = "RRN birth date (first 6 digits) is not a real date";
+            return false;
+        }
+        rrn = new Rrn(digits, new DateOnly(year, month, day), g % 2 == 1 ? Gender.Male : Gender.Female);
+        error = null;
+        return true;
+    }
+
+    /// <summary>Builds a well-formed RRN for a birth date and gender with the given 6 serial digits and a check digit.</summary>
+    public static Rrn Create(DateOnly birthDate, Gender gender, int serial)
+    {
+        var g = (birthDate.Year >= 2000 ? 3 : 1) + (gender == Gender.Female ? 1 : 0);
+        var first12 = string.Create(CultureInfo.InvariantCulture, $"{birthDate:yyMMdd}{g}{serial % 100000:D5}");
+        int[] weights = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5];
+        var sum = 0;
+        for (var i = 0; i < 12; i++)
+        {
+            sum += (first12[i] - '0') * weights[i];
+        }
+        var check = (11 - (sum % 11)) % 10;
+        return TryParse(first12 + check.ToString(CultureInfo.InvariantCulture), out var rrn, out var error)
+            ? rrn.Value
+            : throw new ArgumentOutOfRangeException(nameof(birthDate), error);
+    }
+}

@@ -1,0 +1,115 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+
+namespace InsureCrm.Core.Security;
+
+/// <summary>
+/// Options of the <c>Security:Protection</c> section. Keys never live in the database: they come from
+/// configuration (<see cref="Keys"/>, <see cref="HashKey"/>) or from a key file.
+/// </summary>
+public sealed class ProtectionOptions
+{
+    public const string Section = "Security:Protection";
+
+    /// <summary>Key id used for new values; older ids stay readable while their keys are listed.</summary>
+    public string? ActiveKeyId { get; set; }
+    /// <summary>Key id → base64 of a 256-bit AES key.</summary>
+    public Dictionary<string, string> Keys { get; set; } = [];
+    /// <summary>Base64 of the HMAC-SHA256 key behind exact-match search hashes.</summary>
+    public string? HashKey { get; set; }
+    /// <summary>JSON file with the same three fields, used when <see cref="Keys"/> is empty.</summary>
+    public string KeyFile { get; set; } = "data/keys.json";
+    /// <summary>Create the key file with fresh random keys when it is missing (embedded demo only).</summary>
+    public bool CreateKeyFileIfMissing { get; set; } = true;
+}
+
+/// <summary>
+/// Encrypts personal identifiers at rest (AES-256-GCM, the key id stored with each value so keys can
+/// rotate) and computes keyed hashes so exact search never needs decryption.
+/// </summary>
+public sealed class FieldProtector
+{
+    private const int NonceSize = 12;
+    private const int TagSize = 16;
+    private readonly Dictionary<string, byte[]> _keys;
+    private readonly string _activeKeyId;
+    private readonly byte[] _hashKey;
+
+    public FieldProtector(ProtectionOptions options)
+    {
+        if (options.Keys.Count == 0)
+        {
+            options = LoadOrCreateKeyFile(options);
+        }
+        _keys = options.Keys.ToDictionary(k => k.Key, k => Convert.FromBase64String(k.Value), StringComparer.Ordinal);
+        _activeKeyId = options.ActiveKeyId ?? _keys.Keys.Order(StringComparer.Ordinal).Last();
+        if (!_keys.TryGetValue(_activeKeyId, out var active) || active.Length != 32)
+        {
+            throw new InvalidOperationException($"Security:Protection: the active key '{_activeKeyId}' is missing or not 256 bits.");
+        }
+        _hashKey = Convert.FromBase64String(options.HashKey
+            ?? throw new InvalidOperationException("Security:Protection:HashKey is not configured."));
+    }
+
+    public string ActiveKeyId => _activeKeyId;
+
+    public string Encrypt(string plaintext)
+    {
+        var data = Encoding.UTF8.GetBytes(plaintext);
+        var output = new byte[NonceSize + TagSize + data.Length];
+        var nonce = output.AsSpan(0, NonceSize);
+        RandomNumberGenerator.Fill(nonce);
+        using var aes = new AesGcm(_keys[_activeKeyId], TagSize);
+        aes.Encrypt(nonce, data, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), Encoding.ASCII.GetBytes(_activeKeyId));
+        return _activeKeyId + ":" + Convert.ToBase64String(output);
+    }
+
+    public string Decrypt(string stored)
+    {
+        var colon = stored.IndexOf(':', StringComparison.Ordinal);
+        if (colon <= 0)
+        {
+            throw new CryptographicException("Protected value has no key id.");
+        }
+        var keyId = stored[..colon];
+        if (!_keys.TryGetValue(keyId, out var key))
+        {
+            throw new CryptographicException($"Key '{keyId}' is not configured.");
+        }
+        var bytes = Convert.FromBase64String(stored[(colon + 1)..]);
+        var plain = new byte[bytes.Length - NonceSize - TagSize];
+        using var aes = new AesGcm(key, TagSize);
+        aes.Decrypt(bytes.AsSpan(0, NonceSize), bytes.AsSpan(NonceSize + TagSize), bytes.AsSpan(NonceSize, TagSize), plain, Encoding.ASCII.GetBytes(keyId));
+        return Encoding.UTF8.GetString(plain);
+    }
+
+    /// <summary>Hex HMAC-SHA256 of an already normalised value (64 characters).</summary>
+    public string Hash(string normalised) =>
+        Convert.ToHexStringLower(HMACSHA256.HashData(_hashKey, Encoding.UTF8.GetBytes(normalised)));
+
+    private static ProtectionOptions LoadOrCreateKeyFile(ProtectionOptions options)
+    {
+        var path = Path.GetFullPath(options.KeyFile);
+        if (!File.Exists(path))
+        {
+            if (!options.CreateKeyFileIfMissing)
+            {
+                throw new InvalidOperationException($"No encryption keys configured and the key file '{options.KeyFile}' does not exist.");
+            }
+            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+            var created = new KeyFile("k1", new() { ["k1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) },
+                Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+            File.WriteAllText(path, JsonSerializer.Serialize(created));
+            if (!OperatingSystem.IsWindows())
+            {
+                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+        }
+        var file = JsonSerializer.Deserialize<KeyFile>(File.ReadAllText(path))
+            ?? throw new InvalidOperationException($"Key file '{options.KeyFile}' is empty.");
+        return new ProtectionOptions { ActiveKeyId = file.ActiveKeyId, Keys = file.Keys, HashKey = file.HashKey };
+    }
+
+    private sealed record KeyFile(string ActiveKeyId, Dictionary<string, string> Keys, string HashKey);
+}
