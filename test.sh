@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# The whole InsureCRM test suite on a fresh machine: installs and starts what the tests need
+# (PostgreSQL on loopback, Debian's Chromium for the browser test), runs every test project, and ends
+# with one line "N passed, N failed". Exit code 0 only when nothing failed.
+set -uo pipefail
+cd "$(dirname "$0")"
+
+log() { echo "[test.sh] $*"; }
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+need=()
+command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
+[ -x /usr/bin/chromium ] || need+=(chromium)
+if [ ${#need[@]} -gt 0 ]; then
+  log "installing ${need[*]}"
+  as_root apt-get update -qq >/dev/null
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+
+# PostgreSQL on 127.0.0.1:5432, password auth for the tests' superuser.
+cluster=$(pg_lsclusters -h 2>/dev/null | awk 'NR==1 {print $1" "$2}')
+if [ -z "$cluster" ]; then
+  log "creating a PostgreSQL cluster"
+  ver=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
+  as_root pg_createcluster "$ver" main >/dev/null
+  cluster="$ver main"
+fi
+if ! pg_lsclusters -h | awk '{print $4}' | grep -q online; then
+  log "starting PostgreSQL $cluster"
+  as_root pg_ctlcluster $cluster start
+fi
+for _ in $(seq 1 30); do
+  pg_isready -h 127.0.0.1 -p 5432 -q && break
+  sleep 1
+done
+as_root su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres';\"" >/dev/null
+export INSURECRM_TEST_PG="Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+out=$(mktemp)
+log "building"
+if ! dotnet build InsureCrm.slnx -c Release -nologo -v q 2>&1 | tee "$out" | grep -E " error |Build FAILED" ; then :; fi
+if grep -q "Build FAILED" "$out"; then
+  cat "$out"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+log "testing"
+dotnet test InsureCrm.slnx -c Release --no-build -nologo 2>&1 | tee "$out"
+status=${PIPESTATUS[0]}
+
+passed=0; failed=0; assemblies=0
+while read -r f p; do
+  failed=$((failed + f)); passed=$((passed + p)); assemblies=$((assemblies + 1))
+done < <(sed -nE 's/.*Failed:[[:space:]]*([0-9]+), Passed:[[:space:]]*([0-9]+),.*/\1 \2/p' "$out")
+expected=$(find tests -maxdepth 2 -name '*.Tests.csproj' | wc -l)
+if [ "$assemblies" -lt "$expected" ]; then
+  log "only $assemblies of $expected test assemblies reported results"
+  failed=$((failed + expected - assemblies))
+fi
+if [ "$status" -ne 0 ] && [ "$failed" -eq 0 ]; then failed=1; fi
+rm -f "$out"
+echo "$passed passed, $failed failed"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,71 @@
+using System.Security.Cryptography;
+using InsureCrm.Core.Security;
+
+namespace InsureCrm.Core.Tests.Security;
+
+public sealed class FieldProtectorTests
+{
+    private static ProtectionOptions Options(params string[] keyIds) => new()
+    {
+        ActiveKeyId = keyIds[^1],
+        Keys = keyIds.ToDictionary(k => k, k => Convert.ToBase64String(SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(k)))),
+        HashKey = Convert.ToBase64String(new byte[32]),
+    };
+
+    [Fact]
+    public void Encrypt_ThenDecrypt_ReturnsPlaintextAndHidesIt()
+    {
+        var protector = new FieldProtector(Options("k1"));
+        var stored = protector.Encrypt("9001011234567");
+
+        stored.ShouldStartWith("k1:");
+        stored.ShouldNotContain("9001011234567");
+        protector.Decrypt(stored).ShouldBe("9001011234567");
+        protector.Encrypt("9001011234567").ShouldNotBe(stored, "a fresh nonce each time");
+    }
+
+    [Fact]
+    public void Decrypt_AfterRotation_ReadsOldKeyAndWritesNewKey()
+    {
+        var old = new FieldProtector(Options("k1")).Encrypt("8501012345678");
+        var rotated = new FieldProtector(Options("k1", "k2"));
+
+        rotated.Decrypt(old).ShouldBe("8501012345678");
+        rotated.Encrypt("x").ShouldStartWith("k2:");
+    }
+
+    [Fact]
+    public void Decrypt_TamperedValue_Throws()
+    {
+        var protector = new FieldProtector(Options("k1"));
+        var stored = protector.Encrypt("9001011234567").ToCharArray();
+        stored[^3] = stored[^3] == 'A' ? 'B' : 'A';
+
+        Should.Throw<CryptographicException>(() => protector.Decrypt(new string(stored)));
+    }
+
+    [Fact]
+    public void Hash_IsKeyedAndStable()
+    {
+        var a = new FieldProtector(Options("k1"));
+        var other = Options("k1");
+        other.HashKey = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray());
+
+        a.Hash("9001011234567").ShouldBe(a.Hash("9001011234567"));
+        a.Hash("9001011234567").Length.ShouldBe(64);
+        new FieldProtector(other).Hash("9001011234567").ShouldNotBe(a.Hash("9001011234567"));
+    }
+
+    [Fact]
+    public void Constructor_NoKeysConfigured_CreatesKeyFileOutsideTheDatabase()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "insurecrm-tests", Guid.NewGuid().ToString("N"), "keys.json");
+        var first = new FieldProtector(new ProtectionOptions { KeyFile = path });
+        var second = new FieldProtector(new ProtectionOptions { KeyFile = path, CreateKeyFileIfMissing = false });
+
+        File.Exists(path).ShouldBeTrue();
+        second.Decrypt(first.Encrypt("abc")).ShouldBe("abc");
+        Should.Throw<InvalidOperationException>(() => new FieldProtector(new ProtectionOptions { KeyFile = path + ".missing", CreateKeyFileIfMissing = false }))
+            .Message.ShouldContain("key file");
+    }
+}
