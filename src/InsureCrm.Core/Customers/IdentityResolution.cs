@@ -1,0 +1,458 @@
+using System.Data.Common;
+using System.Globalization;
+using System.Text.Json;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Imports;
+using Microsoft.Extensions.Logging;
+
+namespace InsureCrm.Core.Customers;
+
+/// <summary>One merge to make: <see cref="MergedId"/> folds into <see cref="SurvivorId"/>.</summary>
+internal sealed record PlannedMerge(long SurvivorId, long MergedId, MergeRule Rule);
+
+public sealed record ResolveResult(int BySameRrn, int BySameNameBirthDatePhone, int SkippedUndone)
+{
+    public int Merged => BySameRrn + BySameNameBirthDatePhone;
+}
+
+/// <summary>A recorded merge for listings; ids only, never personal data.</summary>
+public sealed record MergeSummary(
+    long Id, long SurvivorId, long MergedId, MergeRule Rule, DateTime MergedAt, string MergedBy, int RowsMoved,
+    DateTime? UndoneAt, string? UndoneBy);
+
+public sealed record UndoResult(bool Succeeded, string? Error, int RowsMovedBack)
+{
+    public static UndoResult Fail(string error) => new(false, error, 0);
+}
+
+/// <summary>
+/// Identity resolution: the same person known to several source systems becomes one customer. Rules, in
+/// order: same RRN hash; then same name, birth date and phone number (only when the RRNs do not disagree).
+/// The older record (lower id) survives. Customers are never deleted: the merged record gets
+/// <c>merged_into_id</c> and every row that pointed at it is re-pointed to the survivor, listed in
+/// <see cref="IdentityMerge.MovedJson"/> ("table.column" → row ids) so <see cref="UndoAsync"/> puts exactly
+/// those rows back. A pair whose merge was undone is never merged again automatically.
+/// </summary>
+public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock, ILogger<IdentityResolution> logger)
+{
+    private const int MergesPerTransaction = 5000;
+
+    /// <summary>Every column that refers to a customer, re-pointed by a merge.</summary>
+    internal static readonly (string Table, string Column)[] CustomerReferences =
+    [
+        ("contract", "customer_id"), ("contract_role", "customer_id"), ("contract_rider", "customer_id"),
+        ("contract_status_change", "customer_id"), ("loan", "customer_id"), ("claim", "customer_id"),
+        ("interaction", "customer_id"), ("customer_phone", "customer_id"), ("customer_email", "customer_id"),
+        ("customer_address", "customer_id"), ("customer_source_key", "customer_id"), ("marketing_consent", "customer_id"),
+        ("household_member", "customer_id"), ("customer_relationship", "customer_id"),
+        ("customer_relationship", "related_customer_id"), ("customer", "merged_into_id"),
+    ];
+
+    /// <summary>Resolves the whole database (the <c>identity resolve</c> command).</summary>
+    public async Task<ResolveResult> ResolveAllAsync(string user, CancellationToken ct = default)
+    {
+        var byRrn = await ResolveRuleAsync(MergeRule.SameRrn, user, ct);
+        var byName = await ResolveRuleAsync(MergeRule.SameNameBirthDatePhone, user, ct);
+        logger.LogInformation("Identity resolution merged {ByRrn} by RRN and {ByName} by name, birth date and phone", byRrn.Merged, byName.Merged);
+        return new ResolveResult(byRrn.Merged, byName.Merged, byRrn.Skipped + byName.Skipped);
+    }
+
+    private async Task<(int Merged, int Skipped)> ResolveRuleAsync(MergeRule rule, string user, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var pairs = await FindPairsAsync(connection, null, null, rule, ct);
+        var undone = await UndonePairsAsync(connection, null, ct);
+        var (plan, skipped) = Plan(pairs, rule, undone);
+        var merged = 0;
+        foreach (var chunk in plan.Chunk(MergesPerTransaction))
+        {
+            await using var tx = await connection.BeginTransactionAsync(ct);
+            await ImportSql.LockAsync(connection, tx, ct);
+            // Another writer may have merged some of these since the pairs were read.
+            var live = await StillUnmergedAsync(connection, tx, chunk, ct);
+            merged += (await ApplyAsync(connection, tx, live, user, ct)).Count;
+            await tx.CommitAsync(ct);
+        }
+        return (merged, skipped);
+    }
+
+    /// <summary>
+    /// Resolves the customers of <paramref name="scope"/> (just written by an import) against everyone, inside
+    /// the caller's transaction so that the batch and its merges commit together. Returns the merges made.
+    /// </summary>
+    public async Task<int> ResolveAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> scope, string user, CancellationToken ct)
+    {
+        if (scope.Count == 0)
+        {
+            return 0;
+        }
+        var undone = await UndonePairsAsync(connection, transaction, ct);
+        var total = 0;
+        foreach (var rule in new[] { MergeRule.SameRrn, MergeRule.SameNameBirthDatePhone })
+        {
+            var pairs = await FindPairsAsync(connection, transaction, scope, rule, ct);
+            var (plan, _) = Plan(pairs, rule, undone);
+            total += (await ApplyAsync(connection, transaction, plan, user, ct)).Count;
+        }
+        return total;
+    }
+
+    /// <summary>Merges two customers by hand (rule Manual); the lower id survives.</summary>
+    public async Task<(long? MergeId, string? Error)> MergeAsync(long a, long b, string user, CancellationToken ct = default)
+    {
+        if (a == b)
+        {
+            return (null, "A customer cannot be merged with itself.");
+        }
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await ImportSql.LockAsync(connection, tx, ct);
+        var plan = new PlannedMerge(Math.Min(a, b), Math.Max(a, b), MergeRule.Manual);
+        var live = await StillUnmergedAsync(connection, tx, [plan], ct);
+        if (live.Count == 0)
+        {
+            return (null, "Both customers must exist and must not already be merged.");
+        }
+        var ids = await ApplyAsync(connection, tx, live, user, ct);
+        await tx.CommitAsync(ct);
+        return (ids[0], null);
+    }
+
+    public async Task<IReadOnlyList<MergeSummary>> ListAsync(long? customerId, int limit, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        var where = customerId is null ? "" : "WHERE survivor_id = @c OR merged_id = @c";
+        await using var cmd = ImportSql.Command(connection, null,
+            $"SELECT id, survivor_id, merged_id, rule, merged_at, merged_by, moved_json, undone_at, undone_by FROM identity_merge {where} ORDER BY id DESC LIMIT @n");
+        if (customerId is not null)
+        {
+            ImportSql.Add(cmd, "c", customerId.Value);
+        }
+        ImportSql.Add(cmd, "n", limit);
+        var list = new List<MergeSummary>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var moved = ParseMoved(reader.GetString(6));
+            list.Add(new MergeSummary(reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2), Enum.Parse<MergeRule>(reader.GetString(3)),
+                ImportSql.ReadTime(reader, 4)!.Value, reader.GetString(5), moved.Values.Sum(v => v.Count),
+                ImportSql.ReadTime(reader, 7), ImportSql.ReadString(reader, 8)));
+        }
+        return list;
+    }
+
+    /// <summary>Moves every row listed in the merge back to the merged customer and makes it visible again.</summary>
+    public async Task<UndoResult> UndoAsync(long mergeId, string user, CancellationToken ct = default)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await ImportSql.LockAsync(connection, tx, ct);
+        long survivor, merged;
+        string movedJson;
+        await using (var cmd = ImportSql.Command(connection, tx,
+            "SELECT survivor_id, merged_id, moved_json, undone_at, undone_by FROM identity_merge WHERE id = @id"))
+        {
+            ImportSql.Add(cmd, "id", mergeId);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            if (!await reader.ReadAsync(ct))
+            {
+                return UndoResult.Fail(string.Create(CultureInfo.InvariantCulture, $"Merge {mergeId} does not exist."));
+            }
+            if (ImportSql.ReadTime(reader, 3) is { } undoneAt)
+            {
+                return UndoResult.Fail(string.Create(CultureInfo.InvariantCulture,
+                    $"Merge {mergeId} was already undone at {undoneAt:yyyy-MM-dd HH:mm} UTC by {reader.GetString(4)}."));
+            }
+            survivor = reader.GetInt64(0);
+            merged = reader.GetInt64(1);
+            movedJson = reader.GetString(2);
+        }
+        await using (var cmd = ImportSql.Command(connection, tx,
+            "SELECT id FROM identity_merge WHERE merged_id = @s AND undone_at IS NULL"))
+        {
+            ImportSql.Add(cmd, "s", survivor);
+            if (await cmd.ExecuteScalarAsync(ct) is { } later and not DBNull)
+            {
+                return UndoResult.Fail(string.Create(CultureInfo.InvariantCulture,
+                    $"Customer {survivor}, the survivor of merge {mergeId}, was itself merged later (merge {later}): undo that merge first."));
+            }
+        }
+        var moved = ParseMoved(movedJson);
+        var back = 0;
+        foreach (var (key, ids) in moved)
+        {
+            var (table, column) = Split(key);
+            foreach (var chunk in ids.Chunk(10_000))
+            {
+                await using var cmd = ImportSql.Command(connection, tx,
+                    $"UPDATE {table} SET {column} = @m WHERE {ImportSql.In(connection, "id", "ids")} AND {column} = @s");
+                ImportSql.Add(cmd, "m", merged);
+                ImportSql.Add(cmd, "s", survivor);
+                ImportSql.AddList(cmd, "ids", chunk);
+                back += await cmd.ExecuteNonQueryAsync(ct);
+            }
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        await ImportSql.ExecuteAsync(connection, tx,
+            "UPDATE customer SET merged_into_id = NULL, updated_at = @now, version = version + 1 WHERE id = @m", ct, ("now", now), ("m", merged));
+        await ImportSql.ExecuteAsync(connection, tx,
+            "UPDATE identity_merge SET undone_at = @now, undone_by = @by WHERE id = @id", ct, ("now", now), ("by", Truncate(user)), ("id", mergeId));
+        await tx.CommitAsync(ct);
+        logger.LogInformation("Identity merge {MergeId} undone: {Rows} rows moved back from customer {Survivor} to {Merged}", mergeId, back, survivor, merged);
+        return new UndoResult(true, null, back);
+    }
+
+    /// <summary>Candidate pairs (a, b, rrn hash of a, rrn hash of b) for a rule, within a scope or over all customers.</summary>
+    private static async Task<List<(long A, long B, string? RrnA, string? RrnB)>> FindPairsAsync(
+        DbConnection connection, DbTransaction? tx, IReadOnlyCollection<long>? scope, MergeRule rule, CancellationToken ct)
+    {
+        string sql;
+        if (scope is not null)
+        {
+            var inScope = ImportSql.In(connection, "c.id", "scope");
+            sql = rule == MergeRule.SameRrn
+                ? $"""
+                   SELECT c.id, o.id, c.rrn_hash, o.rrn_hash FROM customer c
+                   JOIN customer o ON o.rrn_hash = c.rrn_hash AND o.id <> c.id AND o.merged_into_id IS NULL
+                   WHERE {inScope} AND c.merged_into_id IS NULL AND c.rrn_hash IS NOT NULL
+                   """
+                : $"""
+                   SELECT DISTINCT c.id, o.id, c.rrn_hash, o.rrn_hash FROM customer c
+                   JOIN customer_phone cp ON cp.customer_id = c.id
+                   JOIN customer_phone op ON op.number = cp.number AND op.customer_id <> c.id
+                   JOIN customer o ON o.id = op.customer_id AND o.merged_into_id IS NULL AND o.name = c.name AND o.birth_date = c.birth_date
+                   WHERE {inScope} AND c.merged_into_id IS NULL AND c.birth_date IS NOT NULL
+                   """;
+        }
+        else
+        {
+            // Grouping happens in SQL: only members of groups larger than one come back.
+            sql = rule == MergeRule.SameRrn
+                ? """
+                  SELECT x.s, x.id, x.rrn_hash, x.rrn_hash FROM (
+                      SELECT id, rrn_hash, MIN(id) OVER (PARTITION BY rrn_hash) AS s FROM customer
+                      WHERE merged_into_id IS NULL AND rrn_hash IS NOT NULL) x
+                  WHERE x.id <> x.s
+                  """
+                : """
+                  SELECT DISTINCT x.s, x.id, cs.rrn_hash, x.rrn_hash FROM (
+                      SELECT c.id, c.rrn_hash, MIN(c.id) OVER (PARTITION BY c.name, c.birth_date, p.number) AS s
+                      FROM customer c JOIN customer_phone p ON p.customer_id = c.id
+                      WHERE c.merged_into_id IS NULL AND c.birth_date IS NOT NULL) x
+                  JOIN customer cs ON cs.id = x.s
+                  WHERE x.id <> x.s
+                  """;
+        }
+        await using var cmd = ImportSql.Command(connection, tx, sql);
+        if (scope is not null)
+        {
+            ImportSql.AddList(cmd, "scope", scope);
+        }
+        var pairs = new List<(long, long, string?, string?)>();
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            pairs.Add((reader.GetInt64(0), reader.GetInt64(1), ImportSql.ReadString(reader, 2), ImportSql.ReadString(reader, 3)));
+        }
+        return pairs;
+    }
+
+    private static async Task<HashSet<(long, long)>> UndonePairsAsync(DbConnection connection, DbTransaction? tx, CancellationToken ct)
+    {
+        var set = new HashSet<(long, long)>();
+        await using var cmd = ImportSql.Command(connection, tx, "SELECT survivor_id, merged_id FROM identity_merge WHERE undone_at IS NOT NULL");
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            set.Add(Ordered(reader.GetInt64(0), reader.GetInt64(1)));
+        }
+        return set;
+    }
+
+    /// <summary>
+    /// Groups candidate pairs transitively; in each group the lowest id survives and every other member merges
+    /// into it, except members whose pair with the survivor was undone before or whose RRN disagrees.
+    /// </summary>
+    internal static (List<PlannedMerge> Plan, int Skipped) Plan(
+        IEnumerable<(long A, long B, string? RrnA, string? RrnB)> pairs, MergeRule rule, HashSet<(long, long)> undone)
+    {
+        var parent = new Dictionary<long, long>();
+        var rrn = new Dictionary<long, string?>();
+        long Find(long x)
+        {
+            while (parent.TryGetValue(x, out var p) && p != x)
+            {
+                var gp = parent.GetValueOrDefault(p, p);
+                parent[x] = gp;
+                x = gp;
+            }
+            return x;
+        }
+        foreach (var (a, b, ra, rb) in pairs)
+        {
+            if (rule == MergeRule.SameNameBirthDatePhone && ra is not null && rb is not null && ra != rb)
+            {
+                continue;
+            }
+            rrn[a] = ra;
+            rrn[b] = rb;
+            parent.TryAdd(a, a);
+            parent.TryAdd(b, b);
+            var (x, y) = (Find(a), Find(b));
+            if (x != y)
+            {
+                // The root is always the lowest id, so it is the survivor.
+                parent[Math.Max(x, y)] = Math.Min(x, y);
+            }
+        }
+        var plan = new List<PlannedMerge>();
+        var skipped = 0;
+        foreach (var id in parent.Keys.Order())
+        {
+            var root = Find(id);
+            if (root == id)
+            {
+                continue;
+            }
+            var conflict = rrn[root] is { } r1 && rrn[id] is { } r2 && r1 != r2;
+            if (conflict || undone.Contains(Ordered(root, id)))
+            {
+                skipped++;
+                continue;
+            }
+            plan.Add(new PlannedMerge(root, id, rule));
+        }
+        return (plan, skipped);
+    }
+
+    private static async Task<List<PlannedMerge>> StillUnmergedAsync(DbConnection connection, DbTransaction tx, IReadOnlyCollection<PlannedMerge> plan, CancellationToken ct)
+    {
+        var ids = plan.SelectMany(p => new[] { p.SurvivorId, p.MergedId }).Distinct().ToList();
+        var live = new HashSet<long>();
+        await using (var cmd = ImportSql.Command(connection, tx, $"SELECT id FROM customer WHERE merged_into_id IS NULL AND {ImportSql.In(connection, "id", "ids")}"))
+        {
+            ImportSql.AddList(cmd, "ids", ids);
+            await using var reader = await cmd.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                live.Add(reader.GetInt64(0));
+            }
+        }
+        return [.. plan.Where(p => live.Contains(p.SurvivorId) && live.Contains(p.MergedId))];
+    }
+
+    /// <summary>
+    /// Applies merges set-wise: a mapping table of merged → survivor, one SELECT (to record the row ids) and one
+    /// UPDATE per referring column, then the merged customers are marked and one identity_merge row written each.
+    /// </summary>
+    private async Task<List<long>> ApplyAsync(DbConnection connection, DbTransaction tx, List<PlannedMerge> plan, string user, CancellationToken ct)
+    {
+        if (plan.Count == 0)
+        {
+            return [];
+        }
+        var pg = ImportSql.IsPostgres(connection);
+        await ImportSql.ExecuteAsync(connection, tx, pg
+            ? "CREATE TEMP TABLE IF NOT EXISTS merge_map (m bigint PRIMARY KEY, s bigint NOT NULL)"
+            : "CREATE TEMP TABLE IF NOT EXISTS merge_map (m INTEGER PRIMARY KEY, s INTEGER NOT NULL)", ct);
+        await ImportSql.ExecuteAsync(connection, tx, "DELETE FROM merge_map", ct);
+        if (pg)
+        {
+            await using var cmd = ImportSql.Command(connection, tx, "INSERT INTO merge_map (m, s) SELECT * FROM unnest(@m, @s)");
+            ImportSql.AddList(cmd, "m", plan.Select(p => p.MergedId));
+            ImportSql.AddList(cmd, "s", plan.Select(p => p.SurvivorId));
+            await cmd.ExecuteNonQueryAsync(ct);
+            await ImportSql.ExecuteAsync(connection, tx, "ANALYZE merge_map", ct);
+        }
+        else
+        {
+            await using var cmd = ImportSql.Command(connection, tx, "INSERT INTO merge_map (m, s) VALUES (@m, @s)");
+            ImportSql.Add(cmd, "m", 0L);
+            ImportSql.Add(cmd, "s", 0L);
+            cmd.Prepare();
+            foreach (var p in plan)
+            {
+                cmd.Parameters[0].Value = p.MergedId;
+                cmd.Parameters[1].Value = p.SurvivorId;
+                await cmd.ExecuteNonQueryAsync(ct);
+            }
+        }
+
+        var moved = plan.ToDictionary(p => p.MergedId, _ => new SortedDictionary<string, List<long>>(StringComparer.Ordinal));
+        foreach (var (table, column) in CustomerReferences)
+        {
+            // Status history rows carry their contract's customer; reach them through the contract index.
+            var filter = table == "contract_status_change"
+                ? $"contract_id IN (SELECT id FROM contract WHERE customer_id IN (SELECT m FROM merge_map)) AND {column} IN (SELECT m FROM merge_map)"
+                : $"{column} IN (SELECT m FROM merge_map)";
+            var any = false;
+            await using (var cmd = ImportSql.Command(connection, tx, $"SELECT id, {column} FROM {table} WHERE {filter}"))
+            {
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    any = true;
+                    var rows = moved[reader.GetInt64(1)];
+                    var key = table + "." + column;
+                    if (!rows.TryGetValue(key, out var list))
+                    {
+                        rows[key] = list = [];
+                    }
+                    list.Add(reader.GetInt64(0));
+                }
+            }
+            if (any)
+            {
+                await ImportSql.ExecuteAsync(connection, tx,
+                    $"UPDATE {table} SET {column} = (SELECT s FROM merge_map WHERE merge_map.m = {table}.{column}) WHERE {filter}", ct);
+            }
+        }
+        var now = clock.GetUtcNow().UtcDateTime;
+        await ImportSql.ExecuteAsync(connection, tx,
+            "UPDATE customer SET merged_into_id = (SELECT s FROM merge_map WHERE merge_map.m = customer.id), updated_at = @now, version = version + 1 WHERE id IN (SELECT m FROM merge_map)",
+            ct, ("now", now));
+
+        var by = Truncate(user);
+        var ids = new List<long>(plan.Count);
+        await using (var insert = ImportSql.Command(connection, tx,
+            "INSERT INTO identity_merge (survivor_id, merged_id, rule, merged_at, merged_by, moved_json) VALUES (@s, @m, @r, @at, @by, @j) RETURNING id"))
+        {
+            ImportSql.Add(insert, "s", 0L);
+            ImportSql.Add(insert, "m", 0L);
+            ImportSql.Add(insert, "r", "");
+            ImportSql.Add(insert, "at", now);
+            ImportSql.Add(insert, "by", by);
+            ImportSql.Add(insert, "j", "");
+            await insert.PrepareAsync(ct);
+            foreach (var p in plan)
+            {
+                insert.Parameters[0].Value = p.SurvivorId;
+                insert.Parameters[1].Value = p.MergedId;
+                insert.Parameters[2].Value = p.Rule.ToString();
+                insert.Parameters[5].Value = JsonSerializer.Serialize(moved[p.MergedId]);
+                ids.Add(Convert.ToInt64(await insert.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture));
+            }
+        }
+        return ids;
+    }
+
+    private static Dictionary<string, List<long>> ParseMoved(string json) =>
+        JsonSerializer.Deserialize<Dictionary<string, List<long>>>(json) ?? [];
+
+    private static (string Table, string Column) Split(string key)
+    {
+        var dot = key.IndexOf('.', StringComparison.Ordinal);
+        var table = key[..dot];
+        var column = key[(dot + 1)..];
+        // Only names from CustomerReferences are ever executed, whatever the stored JSON says.
+        if (!CustomerReferences.Contains((table, column)))
+        {
+            throw new InvalidOperationException($"identity_merge lists an unknown column '{key}'.");
+        }
+        return (table, column);
+    }
+
+    private static (long, long) Ordered(long a, long b) => a < b ? (a, b) : (b, a);
+
+    private static string Truncate(string user) => user.Length <= 60 ? user : user[..60];
+}

@@ -1,0 +1,188 @@
+using System.Globalization;
+
+namespace InsureCrm.Core.Imports;
+
+/// <summary>Why one field of one row was refused. Reasons never quote the value: it may be personal data.</summary>
+internal sealed record RowError(string Column, string Reason);
+
+/// <summary>
+/// One data row of an import file with typed accessors. An accessor that cannot read its field records an
+/// error and returns null; the loader rejects the row when <see cref="Errors"/> is not empty.
+/// </summary>
+internal sealed class ImportRow(int line, string[] fields, IReadOnlyDictionary<string, int> columns)
+{
+    private List<RowError>? _errors;
+
+    public int Line { get; } = line;
+    public string[] Fields { get; } = fields;
+    public IReadOnlyList<RowError> Errors => (IReadOnlyList<RowError>?)_errors ?? [];
+    public bool HasErrors => _errors is { Count: > 0 };
+
+    public void Error(string column, string reason) => (_errors ??= []).Add(new RowError(column, reason));
+
+    public bool Has(string column) => columns.ContainsKey(column);
+
+    /// <summary>The trimmed field, or null when the column is absent or the cell empty.</summary>
+    public string? Text(string column, int maxLength = 200, bool required = false)
+    {
+        string? value = null;
+        if (columns.TryGetValue(column, out var i) && i < Fields.Length)
+        {
+            value = Fields[i].Trim();
+            if (value.Length == 0)
+            {
+                value = null;
+            }
+        }
+        if (value is null)
+        {
+            if (required)
+            {
+                Error(column, "required value is missing");
+            }
+            return null;
+        }
+        if (value.Length > maxLength)
+        {
+            Error(column, $"longer than {maxLength} characters");
+            return null;
+        }
+        return value;
+    }
+
+    public DateOnly? Date(string column, bool required = false)
+    {
+        var text = Text(column, 40, required);
+        if (text is null)
+        {
+            return null;
+        }
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date;
+        }
+        Error(column, "not a date in the form yyyy-MM-dd");
+        return null;
+    }
+
+    /// <summary>A moment: ISO 8601 with an offset, or a local time (yyyy-MM-dd HH:mm[:ss]) in <paramref name="zone"/>.</summary>
+    public DateTime? Moment(string column, TimeZoneInfo zone, bool required = false)
+    {
+        var text = Text(column, 40, required);
+        if (text is null)
+        {
+            return null;
+        }
+        string[] local = ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"];
+        if (DateTime.TryParseExact(text, local, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
+        {
+            return TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(t, DateTimeKind.Unspecified), zone);
+        }
+        if ((text.EndsWith('Z') || text.Contains('+', StringComparison.Ordinal) || text.LastIndexOf('-') > 10)
+            && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var o))
+        {
+            return o.UtcDateTime;
+        }
+        Error(column, "not a time in the form yyyy-MM-dd HH:mm[:ss] or ISO 8601 with offset");
+        return null;
+    }
+
+    /// <summary>Money as a plain integer (no separators, no decimals), non-negative.</summary>
+    public decimal? Money(string column, bool required = false)
+    {
+        var text = Text(column, 20, required);
+        if (text is null)
+        {
+            return null;
+        }
+        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
+        {
+            return v;
+        }
+        Error(column, "not a plain non-negative integer amount (no separators or decimals)");
+        return null;
+    }
+
+    public decimal? Decimal(string column, decimal min, decimal max, bool required = false)
+    {
+        var text = Text(column, 20, required);
+        if (text is null)
+        {
+            return null;
+        }
+        if (decimal.TryParse(text, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max)
+        {
+            return v;
+        }
+        Error(column, string.Create(CultureInfo.InvariantCulture, $"not a decimal number between {min} and {max}"));
+        return null;
+    }
+
+    public int? Int(string column, int min, int max, bool required = false)
+    {
+        var text = Text(column, 12, required);
+        if (text is null)
+        {
+            return null;
+        }
+        if (int.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v) && v >= min && v <= max)
+        {
+            return v;
+        }
+        Error(column, string.Create(CultureInfo.InvariantCulture, $"not a whole number between {min} and {max}"));
+        return null;
+    }
+
+    /// <summary>An enum member by name (case-insensitive); numbers are refused.</summary>
+    public TEnum? Enum<TEnum>(string column, bool required = false) where TEnum : struct, Enum
+    {
+        var text = Text(column, 40, required);
+        if (text is null)
+        {
+            return null;
+        }
+        if (!char.IsAsciiDigit(text[0]) && text[0] != '-' && System.Enum.TryParse<TEnum>(text, ignoreCase: true, out var v) && System.Enum.IsDefined(v))
+        {
+            return v;
+        }
+        Error(column, $"unknown value; expected one of: {string.Join(", ", System.Enum.GetNames<TEnum>())}");
+        return null;
+    }
+
+    /// <summary>A phone number in any format, normalised to digits (+82 becomes a leading 0).</summary>
+    public string? Phone(string column)
+    {
+        var text = Text(column, 40);
+        if (text is null)
+        {
+            return null;
+        }
+        var digits = new string([.. text.Where(char.IsAsciiDigit)]);
+        if (text.TrimStart().StartsWith('+') && digits.StartsWith("82", StringComparison.Ordinal))
+        {
+            digits = "0" + digits[2..];
+        }
+        if (digits.Length is < 9 or > 11 || digits[0] != '0' || text.Any(ch => char.IsLetter(ch)))
+        {
+            Error(column, "not a phone number (9 to 11 digits starting with 0, or +82)");
+            return null;
+        }
+        return digits;
+    }
+
+    public string? Email(string column)
+    {
+        var text = Text(column, 200);
+        if (text is null)
+        {
+            return null;
+        }
+        var at = text.IndexOf('@', StringComparison.Ordinal);
+        if (at <= 0 || at != text.LastIndexOf('@') || text.IndexOf('.', at) < at + 2 || text.EndsWith('.') || text.Any(char.IsWhiteSpace))
+        {
+            Error(column, "not an e-mail address");
+            return null;
+        }
+        return text;
+    }
+}

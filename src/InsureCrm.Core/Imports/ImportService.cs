@@ -1,0 +1,212 @@
+using System.Globalization;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.Security;
+using Microsoft.Extensions.Logging;
+
+namespace InsureCrm.Core.Imports;
+
+/// <summary>What to import. <see cref="SourceSystem"/> fills an absent or empty <c>source_system</c> column.</summary>
+public sealed record ImportRequest(
+    ImportKind Kind,
+    string Path,
+    ImportEncoding Encoding = ImportEncoding.Auto,
+    string? SourceSystem = null,
+    string User = "import",
+    int BatchSize = ImportService.DefaultBatchSize);
+
+public enum ImportStatus { Completed, CompletedWithRejects, Failed }
+
+/// <summary>
+/// Counts of one run. <see cref="Loaded"/> = inserted + updated; <see cref="Unchanged"/> rows matched stored
+/// data exactly; Read = Loaded + Unchanged + Rejected.
+/// </summary>
+public sealed record ImportResult(
+    ImportStatus Status,
+    string? Error,
+    long? RunId,
+    int Read,
+    int Inserted,
+    int Updated,
+    int Unchanged,
+    int Rejected,
+    int Merged,
+    string? RejectsPath,
+    IReadOnlyList<(int Line, string Column, string Reason)> FirstRejects,
+    string? Encoding)
+{
+    public int Loaded => Inserted + Updated;
+
+    /// <summary>The CLI's exit code: 0 all rows loaded, 2 some rows rejected, 1 fatal.</summary>
+    public int ExitCode => Status switch { ImportStatus.Completed => 0, ImportStatus.CompletedWithRejects => 2, _ => 1 };
+
+    public static ImportResult Fatal(string error) => new(ImportStatus.Failed, error, null, 0, 0, 0, 0, 0, 0, null, [], null);
+}
+
+public readonly record struct ImportProgress(long BytesRead, long BytesTotal, int Rows);
+
+/// <summary>Counts of one committed batch.</summary>
+internal readonly record struct BatchOutcome(int Inserted, int Updated, int Unchanged, int Merged);
+
+/// <summary>Loads one kind: validates rows (adding <see cref="RowError"/>s), then writes one idempotent batch.</summary>
+internal interface IBatchLoader
+{
+    Task<BatchOutcome> LoadAsync(IReadOnlyList<ImportRow> rows, CancellationToken ct);
+}
+
+/// <summary>What loaders share within one run.</summary>
+internal sealed record ImportContext(
+    CrmDatabase Database,
+    FieldProtector Protector,
+    TimeProvider Clock,
+    IdentityResolution Identity,
+    string? SourceSystem,
+    string User,
+    TimeZoneInfo Zone);
+
+/// <summary>
+/// Runs an import file: checks it as a whole (fatal, nothing written), then reads rows in batches, each
+/// validated, written and committed on its own so a killed run is completed by running it again.
+/// </summary>
+public sealed class ImportService(CrmDatabase database, FieldProtector protector, TimeProvider clock, IdentityResolution identity, ILogger<ImportService> logger)
+{
+    public const int DefaultBatchSize = 5000;
+    private const int FirstRejectsKept = 20;
+
+    public async Task<ImportResult> ImportAsync(ImportRequest request, IProgress<ImportProgress>? progress = null, CancellationToken ct = default)
+    {
+        ImportFile file;
+        try
+        {
+            file = ImportFile.Open(request.Path, request.Encoding);
+        }
+        catch (ImportFileException e)
+        {
+            return ImportResult.Fatal(e.Message);
+        }
+        using var _ = file;
+        var sourceSystem = string.IsNullOrWhiteSpace(request.SourceSystem) ? null : request.SourceSystem.Trim();
+        if (sourceSystem is { Length: > 20 })
+        {
+            return ImportResult.Fatal("--source must be at most 20 characters.");
+        }
+        if (ImportSchema.CheckHeader(request.Kind, file.Header, sourceSystem) is { } headerError)
+        {
+            return ImportResult.Fatal(headerError);
+        }
+        var columns = file.Header.Select((h, i) => (h, i)).ToDictionary(x => x.h, x => x.i, StringComparer.Ordinal);
+
+        var rejectsPath = RejectsFile.PathFor(request.Path);
+        File.Delete(rejectsPath);
+        long runId;
+        await using (var db = database.CreateContext())
+        {
+            var run = new ImportRun
+            {
+                Kind = request.Kind,
+                FileName = Path.GetFileName(request.Path),
+                FileSha256 = file.Sha256,
+                StartedAt = clock.GetUtcNow().UtcDateTime,
+            };
+            db.ImportRuns.Add(run);
+            await db.SaveChangesAsync(ct);
+            runId = run.Id;
+        }
+        logger.LogInformation("Import run {RunId}: {Kind} file {Sha256} ({Encoding})", runId, request.Kind, file.Sha256, file.Encoding.WebName);
+
+        var context = new ImportContext(database, protector, clock, identity, sourceSystem,
+            string.Create(CultureInfo.InvariantCulture, $"{request.User}:run{runId}"), SeoulZone());
+        var loader = CreateLoader(request.Kind, context);
+        using var rejects = new RejectsFile(rejectsPath, file.Header);
+        var firstRejects = new List<(int, string, string)>();
+        int read = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, merged = 0;
+        var batchSize = Math.Max(1, request.BatchSize);
+
+        // Reading and validating the next batch overlaps with writing the current one.
+        var next = Task.Run(() => ReadBatch(file, columns, batchSize), ct);
+        while (true)
+        {
+            var batch = await next;
+            if (batch.Count == 0)
+            {
+                break;
+            }
+            next = Task.Run(() => ReadBatch(file, columns, batchSize), ct);
+            var outcome = await loader.LoadAsync(batch, ct);
+            read += batch.Count;
+            inserted += outcome.Inserted;
+            updated += outcome.Updated;
+            unchanged += outcome.Unchanged;
+            merged += outcome.Merged;
+            foreach (var row in batch.Where(r => r.HasErrors))
+            {
+                rejected++;
+                rejects.Write(row.Line, row.Errors, row.Fields);
+                foreach (var e in row.Errors.Take(FirstRejectsKept - firstRejects.Count))
+                {
+                    firstRejects.Add((row.Line, e.Column, e.Reason));
+                }
+            }
+            rejects.Flush();
+            await UpdateRunAsync(runId, read, inserted + updated + unchanged, rejected, finished: false, ct);
+            progress?.Report(new ImportProgress(file.Position, file.Length, read));
+        }
+        await UpdateRunAsync(runId, read, inserted + updated + unchanged, rejected, finished: true, ct);
+        logger.LogInformation("Import run {RunId} finished: read {Read}, inserted {Inserted}, updated {Updated}, unchanged {Unchanged}, rejected {Rejected}, merged {Merged}",
+            runId, read, inserted, updated, unchanged, rejected, merged);
+        return new ImportResult(
+            rejected == 0 ? ImportStatus.Completed : ImportStatus.CompletedWithRejects, null, runId,
+            read, inserted, updated, unchanged, rejected, merged, rejects.Written ? rejectsPath : null, firstRejects,
+            file.Encoding.CodePage == 949 ? "cp949" : "utf-8");
+    }
+
+    private static List<ImportRow> ReadBatch(ImportFile file, Dictionary<string, int> columns, int size)
+    {
+        var rows = new List<ImportRow>(size);
+        while (rows.Count < size && file.ReadRecord(out var line, out var bad) is { } fields)
+        {
+            var row = new ImportRow(line, fields, columns);
+            if (bad)
+            {
+                row.Error("(row)", "malformed CSV: a quote is not closed or is inside an unquoted field");
+            }
+            else if (fields.Length != columns.Count)
+            {
+                row.Error("(row)", string.Create(CultureInfo.InvariantCulture, $"expected {columns.Count} fields as in the header, found {fields.Length}"));
+            }
+            rows.Add(row);
+        }
+        return rows;
+    }
+
+    private async Task UpdateRunAsync(long runId, int read, int loaded, int rejected, bool finished, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await ImportSql.ExecuteAsync(connection, null,
+            "UPDATE import_run SET rows_read = @r, rows_loaded = @l, rows_rejected = @j, finished_at = @f WHERE id = @id", ct,
+            ("r", read), ("l", loaded), ("j", rejected), ("f", finished ? clock.GetUtcNow().UtcDateTime : null), ("id", runId));
+    }
+
+    private static IBatchLoader CreateLoader(ImportKind kind, ImportContext context) => kind switch
+    {
+        ImportKind.Customers => new CustomerLoader(context),
+        ImportKind.Contracts => new ContractLoader(context),
+        ImportKind.Loans => new LoanLoader(context),
+        ImportKind.Agents => new AgentLoader(context),
+        ImportKind.Interactions => new InteractionLoader(context),
+        ImportKind.Claims => new ClaimLoader(context),
+        _ => throw new ArgumentOutOfRangeException(nameof(kind)),
+    };
+
+    private static TimeZoneInfo SeoulZone()
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul");
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            return TimeZoneInfo.CreateCustomTimeZone("KST", TimeSpan.FromHours(9), "KST", "KST");
+        }
+    }
+}

@@ -1,0 +1,126 @@
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
+using InsureCrm.Tests.Imports;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Tests.Customers;
+
+public sealed class IdentityResolutionTests
+{
+    private const string ContractHeader = "contract_number,product_code,policyholder,sum_assured,premium,payment_mode,payment_method,issue_date,channel,status,status_date";
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_SameRrnFromTwoSystems_MergesAndUndoRestoresBothWithTheirContracts(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await ImportTestKit.AddProductAsync(db, "WL01");
+        // The policy system first knows the person without an RRN, so both records get their own contract.
+        var policyWithoutRrn = ImportTestKit.WriteCsv("policy.csv", "source_id,name,phone\nP1,홍길동,010-1234-5678\n");
+        var loanCustomers = ImportTestKit.WriteCsv("loan.csv", "source_id,name,rrn,phone\nL9,홍 길동,8001151234567,010 5555 6666\n");
+        (await ImportTestKit.RunAsync(db, "import", "customers", policyWithoutRrn, "--source", "PAS")).ShouldBe(0);
+        (await ImportTestKit.RunAsync(db, "import", "customers", loanCustomers, "--source", "LOAN")).ShouldBe(0);
+        (await ImportTestKit.RunAsync(db, "import", "contracts", ImportTestKit.WriteCsv("c1.csv",
+            $"{ContractHeader}\nC-1,WL01,P1,100000000,150000,Monthly,AutoDebit,2020-01-10,Fc,InForce,2020-01-10\n"), "--source", "PAS")).ShouldBe(0);
+        (await ImportTestKit.RunAsync(db, "import", "contracts", ImportTestKit.WriteCsv("c2.csv",
+            $"{ContractHeader}\nC-2,WL01,L9,30000000,50000,Monthly,AutoDebit,2022-01-10,Tc,InForce,2022-01-10\n"), "--source", "LOAN")).ShouldBe(0);
+        var before = await OwnersAsync(db);
+        before.Values.Distinct().Count().ShouldBe(2);
+
+        // Now the policy system sends the RRN too: the same person, one visible customer.
+        var policyWithRrn = ImportTestKit.WriteCsv("policy2.csv", "source_id,name,rrn,phone\nP1,홍길동,800115-1234567,010-1234-5678\n");
+        (await ImportTestKit.RunAsync(db, "import", "customers", policyWithRrn, "--source", "PAS")).ShouldBe(0);
+
+        await using (var ctx = db.CreateContext())
+        {
+            var visible = await ctx.Customers.AsNoTracking().Where(c => c.MergedIntoId == null).ToListAsync();
+            visible.Select(c => c.Id).ShouldBe([before["C-1"]]);
+            (await OwnersAsync(db)).Values.ShouldAllBe(id => id == before["C-1"]);
+            var merge = await ctx.IdentityMerges.AsNoTracking().SingleAsync();
+            (merge.SurvivorId, merge.MergedId, merge.Rule).ShouldBe((before["C-1"], before["C-2"], MergeRule.SameRrn));
+            merge.MovedJson.ShouldContain("\"contract.customer_id\"");
+            (await ctx.CustomerSourceKeys.CountAsync(k => k.CustomerId == before["C-1"])).ShouldBe(2);
+        }
+        var merged = await ImportTestKit.DigestAsync(db);
+
+        var mergeId = (await ListMergeIdsAsync(db)).Single();
+        (await ImportTestKit.RunAsync(db, "identity", "undo", mergeId)).ShouldBe(0);
+
+        (await OwnersAsync(db)).ShouldBe(before);
+        await using (var ctx = db.CreateContext())
+        {
+            (await ctx.Customers.CountAsync(c => c.MergedIntoId == null)).ShouldBe(2);
+            (await ctx.CustomerSourceKeys.SingleAsync(k => k.SourceId == "L9")).CustomerId.ShouldBe(before["C-2"]);
+            (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == before["C-2"])).ShouldBe(1);
+            var merge = await ctx.IdentityMerges.AsNoTracking().SingleAsync();
+            merge.UndoneAt.ShouldNotBeNull();
+            merge.UndoneBy.ShouldNotBeNullOrEmpty();
+        }
+        merged.ShouldNotBe(await ImportTestKit.DigestAsync(db));
+
+        // An undone pair is remembered: neither a re-import nor a full resolve merges it again.
+        (await ImportTestKit.RunAsync(db, "import", "customers", policyWithRrn, "--source", "PAS")).ShouldBe(0);
+        (await ImportTestKit.RunAsync(db, "identity", "resolve")).ShouldBe(0);
+        await using (var ctx = db.CreateContext())
+        {
+            (await ctx.Customers.CountAsync(c => c.MergedIntoId == null)).ShouldBe(2);
+            (await ctx.IdentityMerges.CountAsync()).ShouldBe(1);
+        }
+        (await ImportTestKit.RunAsync(db, "identity", "undo", mergeId)).ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Resolve_SameNameBirthDateAndPhone_MergesIntoTheOlderRecordOnly(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var birth = new DateOnly(1975, 5, 5);
+        long[] ids;
+        await using (var ctx = db.CreateContext())
+        {
+            Customer Person(string name, DateOnly birthDate, string phone, string? rrnHash = null) => new()
+            {
+                Name = name, BirthDate = birthDate, RrnHash = rrnHash, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+                Phones = [new CustomerPhone { Number = phone, IsPrimary = true }],
+            };
+            var people = new[]
+            {
+                Person("박민수", birth, "01077778888"),
+                Person("박민수", birth, "01077778888"),               // same person, second system: merged
+                Person("박민수", birth, "01011112222"),               // another phone: kept apart
+                Person("박민수", birth.AddDays(1), "01077778888"),    // another birth date: kept apart
+                Person("이영자", birth, "01033334444", "hash-a"),
+                Person("이영자", birth, "01033334444", "hash-b"),     // RRNs disagree: kept apart
+            };
+            ctx.Customers.AddRange(people);
+            await ctx.SaveChangesAsync();
+            ids = [.. people.Select(p => p.Id)];
+        }
+
+        (await ImportTestKit.RunAsync(db, "identity", "resolve")).ShouldBe(0);
+
+        await using (var ctx = db.CreateContext())
+        {
+            var merge = await ctx.IdentityMerges.AsNoTracking().SingleAsync();
+            (merge.SurvivorId, merge.MergedId, merge.Rule).ShouldBe((ids[0], ids[1], MergeRule.SameNameBirthDatePhone));
+            (await ctx.Customers.AsNoTracking().OrderBy(c => c.Id).Select(c => c.MergedIntoId).ToListAsync())
+                .ShouldBe([null, ids[0], null, null, null, null]);
+            (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == ids[0])).ShouldBe(2);
+        }
+        (await ImportTestKit.RunAsync(db, "identity", "resolve")).ShouldBe(0);
+        await using (var ctx = db.CreateContext())
+        {
+            (await ctx.IdentityMerges.CountAsync()).ShouldBe(1);
+        }
+    }
+
+    private static async Task<Dictionary<string, long>> OwnersAsync(TestDatabase db)
+    {
+        await using var ctx = db.CreateContext();
+        return await ctx.Contracts.AsNoTracking().ToDictionaryAsync(c => c.ContractNumber, c => c.CustomerId);
+    }
+
+    private static async Task<List<string>> ListMergeIdsAsync(TestDatabase db)
+    {
+        await using var ctx = db.CreateContext();
+        return [.. (await ctx.IdentityMerges.AsNoTracking().Select(m => m.Id).ToListAsync()).Select(id => id.ToString(System.Globalization.CultureInfo.InvariantCulture))];
+    }
+}
