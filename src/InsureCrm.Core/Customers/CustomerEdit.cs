@@ -1,0 +1,176 @@
+using InsureCrm.Core.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Core.Customers;
+
+/// <summary>A phone as typed in the form or sent to the API: any format, normalised to digits on save.</summary>
+public sealed record PhoneInput(PhoneKind Kind, string Number, bool IsPrimary = false);
+
+/// <summary>
+/// The contact details a user may change in the field, with the <see cref="Version"/> they were read at.
+/// <see cref="Phones"/> replaces all phones; an empty <see cref="Email"/> removes the primary email.
+/// </summary>
+public sealed record CustomerContactUpdate(
+    int Version,
+    IReadOnlyList<PhoneInput> Phones,
+    string? Email,
+    ContactChannel? PreferredChannel,
+    ContactTime PreferredContactTime,
+    string? Occupation);
+
+public enum EditStatus { Saved, NotFound, Invalid, Conflict }
+
+/// <summary>The outcome of an edit: on <see cref="EditStatus.Invalid"/> the errors by field, on success the new version.</summary>
+public sealed record EditResult(EditStatus Status, int Version, IReadOnlyDictionary<string, string[]> Errors)
+{
+    private static readonly Dictionary<string, string[]> NoErrors = [];
+    public static EditResult Saved(int version) => new(EditStatus.Saved, version, NoErrors);
+    public static readonly EditResult NotFound = new(EditStatus.NotFound, 0, NoErrors);
+    public static EditResult Conflict(int current) => new(EditStatus.Conflict, current, NoErrors);
+    public static EditResult Invalid(Dictionary<string, string[]> errors) => new(EditStatus.Invalid, 0, errors);
+}
+
+/// <summary>
+/// Edits a customer's contact details under optimistic concurrency: a request read at an older version
+/// than the stored one is refused and nothing is written, so one user never silently overwrites another.
+/// </summary>
+public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock)
+{
+    public const int MaxPhones = 5;
+
+    /// <summary>Field-level checks; keys are the request's JSON field names (camelCase).</summary>
+    public static Dictionary<string, string[]> Validate(CustomerContactUpdate update)
+    {
+        var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
+        if (update.Phones.Count > MaxPhones)
+        {
+            errors["phones"] = [$"At most {MaxPhones} phone numbers."];
+        }
+        for (var i = 0; i < update.Phones.Count; i++)
+        {
+            var digits = SearchText.PhoneDigits(update.Phones[i].Number ?? "");
+            var typed = update.Phones[i].Number ?? "";
+            if (digits.Length is < 9 or > 11 || digits[0] != '0' || typed.Any(c => !(char.IsAsciiDigit(c) || c is '-' or ' ' or '+' or '(' or ')' or '.')))
+            {
+                errors[$"phones[{i}].number"] = ["A phone number has 9 to 11 digits and starts with 0 (e.g. 010-1234-5678)."];
+            }
+            if (!Enum.IsDefined(update.Phones[i].Kind))
+            {
+                errors[$"phones[{i}].kind"] = ["Unknown phone kind."];
+            }
+        }
+        if (update.Phones.Count(p => p.IsPrimary) > 1)
+        {
+            errors["phones"] = ["Only one phone can be primary."];
+        }
+        if (update.Email is { Length: > 0 } email && (email.Length > 200 || !IsEmail(email.Trim())))
+        {
+            errors["email"] = ["Not a valid email address."];
+        }
+        if (update.Occupation is { Length: > 40 })
+        {
+            errors["occupation"] = ["At most 40 characters."];
+        }
+        if (update.PreferredChannel is { } channel && !Enum.IsDefined(channel))
+        {
+            errors["preferredChannel"] = ["Unknown channel."];
+        }
+        if (!Enum.IsDefined(update.PreferredContactTime))
+        {
+            errors["preferredContactTime"] = ["Unknown contact time."];
+        }
+        return errors;
+    }
+
+    public async Task<EditResult> UpdateContactAsync(long customerId, CustomerContactUpdate update, CancellationToken ct = default)
+    {
+        var errors = Validate(update);
+        if (errors.Count > 0)
+        {
+            return EditResult.Invalid(errors);
+        }
+        // Data scopes will narrow this lookup when the security issue lands.
+        var customer = await db.Customers.Include(c => c.Phones).Include(c => c.Emails)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(c => c.Id == customerId && c.MergedIntoId == null, ct);
+        if (customer is null)
+        {
+            return EditResult.NotFound;
+        }
+        if (customer.Version != update.Version)
+        {
+            return EditResult.Conflict(customer.Version);
+        }
+        // Between our read and our write someone else may still save: the UPDATE carries the version
+        // the user saw, and affects no row if it moved on (DbUpdateConcurrencyException, whole save rolled back).
+        db.Entry(customer).Property(c => c.Version).OriginalValue = update.Version;
+
+        customer.Occupation = string.IsNullOrWhiteSpace(update.Occupation) ? null : update.Occupation.Trim();
+        customer.PreferredChannel = update.PreferredChannel;
+        customer.PreferredContactTime = update.PreferredContactTime;
+        customer.UpdatedAt = clock.GetUtcNow().UtcDateTime;
+
+        var wanted = update.Phones
+            .Select(p => (p.Kind, Number: SearchText.PhoneDigits(p.Number), p.IsPrimary))
+            .DistinctBy(p => p.Number).ToList();
+        if (wanted.Count > 0 && !wanted.Exists(p => p.IsPrimary))
+        {
+            wanted[0] = wanted[0] with { IsPrimary = true };
+        }
+        foreach (var phone in customer.Phones.ToList())
+        {
+            var match = wanted.FindIndex(w => w.Number == phone.Number);
+            if (match < 0)
+            {
+                db.CustomerPhones.Remove(phone);
+                customer.Phones.Remove(phone);
+                continue;
+            }
+            phone.Kind = wanted[match].Kind;
+            phone.IsPrimary = wanted[match].IsPrimary;
+            wanted.RemoveAt(match);
+        }
+        foreach (var (kind, number, isPrimary) in wanted)
+        {
+            customer.Phones.Add(new CustomerPhone { CustomerId = customer.Id, Kind = kind, Number = number, IsPrimary = isPrimary });
+        }
+
+        var primaryEmail = customer.Emails.Find(e => e.IsPrimary) ?? customer.Emails.FirstOrDefault();
+        var newEmail = update.Email?.Trim();
+        if (string.IsNullOrEmpty(newEmail))
+        {
+            if (primaryEmail is not null)
+            {
+                db.CustomerEmails.Remove(primaryEmail);
+            }
+        }
+        else if (primaryEmail is null)
+        {
+            customer.Emails.Add(new CustomerEmail { CustomerId = customer.Id, Address = newEmail, IsPrimary = true });
+        }
+        else
+        {
+            primaryEmail.Address = newEmail;
+            primaryEmail.IsPrimary = true;
+        }
+
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            var current = await db.Customers.AsNoTracking().Where(c => c.Id == customerId).Select(c => c.Version).FirstOrDefaultAsync(ct);
+            return EditResult.Conflict(current);
+        }
+        return EditResult.Saved(customer.Version);
+    }
+
+    private static bool IsEmail(string email)
+    {
+        var at = email.IndexOf('@', StringComparison.Ordinal);
+        return at > 0 && at == email.LastIndexOf('@') && email.IndexOf('.', at) > at + 1 && !email.EndsWith('.')
+            && !email.Any(char.IsWhiteSpace);
+    }
+}

@@ -1,0 +1,104 @@
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Core.Customers;
+
+/// <summary>What the search box was given; <see cref="Auto"/> detects it from the text.</summary>
+public enum SearchKind { Auto, Name, Phone, ContractNumber, Rrn }
+
+/// <summary>One row of the search results: only masked identifiers leave the service.</summary>
+public sealed record CustomerSearchHit(
+    long Id, string Name, CustomerKind Kind, string? RrnMasked, DateOnly? BirthDate, Gender Gender,
+    string? PhoneMasked, string? Region);
+
+/// <summary>A page of hits in (name, id) order; <see cref="Next"/> is the opaque cursor of the following page.</summary>
+public sealed record CustomerSearchPage(SearchKind Kind, string Query, IReadOnlyList<CustomerSearchHit> Items, string? Next);
+
+/// <summary>
+/// Customer search by name prefix, phone, contract number or RRN. Every kind pages by keyset over
+/// (name, id), which the customer(name, id) index serves, so no page ever counts or skips over the
+/// whole table. Merged customers are left out: they are reached through their survivor.
+/// </summary>
+public sealed class CustomerSearch(CrmDbContext db, FieldProtector protector)
+{
+    public const int PageSize = 20;
+
+    /// <summary>Searches; returns null when <paramref name="after"/> is not a cursor this service issued.</summary>
+    public async Task<CustomerSearchPage?> SearchAsync(string? query, SearchKind kind = SearchKind.Auto, string? after = null,
+        int pageSize = PageSize, CancellationToken ct = default)
+    {
+        var text = (query ?? "").Trim();
+        var cursor = default(SearchCursor?);
+        if (!string.IsNullOrEmpty(after) && (cursor = SearchCursor.Decode(after)) is null)
+        {
+            return null;
+        }
+        pageSize = Math.Clamp(pageSize, 1, 100);
+        if (kind == SearchKind.Auto)
+        {
+            kind = SearchText.Detect(text);
+        }
+        if (text.Length == 0)
+        {
+            return new CustomerSearchPage(kind, text, [], null);
+        }
+
+        // string.Compare here is not .NET's comparison: EF translates it to SQL's >, <, which compare bytes
+        // (SQLite BINARY, PostgreSQL COLLATE "C" on customer.name), the order of the (name, id) index.
+#pragma warning disable CA1309
+        // Data scopes (an agent sees their own customers, a manager their branch) will narrow this query.
+        var customers = db.Customers.AsNoTracking().Where(c => c.MergedIntoId == null);
+        switch (kind)
+        {
+            case SearchKind.Name:
+                var upper = SearchText.PrefixUpperBound(text);
+                customers = customers.Where(c => string.Compare(c.Name, text) >= 0 && string.Compare(c.Name, upper) < 0);
+                break;
+            case SearchKind.Phone:
+                var digits = SearchText.PhoneDigits(text);
+                customers = customers.Where(c => c.Phones.Any(p => p.Number == digits));
+                break;
+            case SearchKind.ContractNumber:
+                // The parties of one contract are a handful of ids: fetch them first so that the
+                // customer query stays a walk of the (name, id) index.
+                var contracts = db.Contracts.AsNoTracking().Where(k => k.ContractNumber == text);
+                var parties = await contracts.Select(k => k.CustomerId)
+                    .Union(db.ContractRoles.Where(r => contracts.Any(k => k.Id == r.ContractId)).Select(r => r.CustomerId))
+                    .ToListAsync(ct);
+                customers = customers.Where(c => parties.Contains(c.Id));
+                break;
+            case SearchKind.Rrn:
+                var rrnDigits = SearchText.Digits(text);
+                var hash = protector.Hash(rrnDigits);
+                customers = customers.Where(c => c.RrnHash == hash);
+                break;
+            default:
+                throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
+        }
+        if (cursor is { } a)
+        {
+            customers = customers.Where(c => string.Compare(c.Name, a.Name) > 0 || (c.Name == a.Name && c.Id > a.Id));
+        }
+
+#pragma warning restore CA1309
+
+        var rows = await customers
+            .OrderBy(c => c.Name).ThenBy(c => c.Id)
+            .Take(pageSize + 1)
+            .Select(c => new
+            {
+                c.Id, c.Name, c.Kind, c.RrnMasked, c.BirthDate, c.Gender,
+                Phone = c.Phones.OrderByDescending(p => p.IsPrimary).ThenBy(p => p.Id).Select(p => p.Number).FirstOrDefault(),
+                Region = c.Addresses.OrderByDescending(p => p.IsPrimary).ThenBy(p => p.Id).Select(p => p.Sido + " " + p.Sigungu).FirstOrDefault(),
+            })
+            .ToListAsync(ct);
+
+        var items = rows.Take(pageSize)
+            .Select(r => new CustomerSearchHit(r.Id, r.Name, r.Kind, r.RrnMasked, r.BirthDate, r.Gender,
+                r.Phone is null ? null : SearchText.MaskPhone(r.Phone), r.Region))
+            .ToList();
+        var next = rows.Count > pageSize ? new SearchCursor(items[^1].Name, items[^1].Id).Encode() : null;
+        return new CustomerSearchPage(kind, text, items, next);
+    }
+}

@@ -1,0 +1,252 @@
+using System.Globalization;
+using InsureCrm.Core.Agents;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Policies;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Core.Customers;
+
+/// <summary>
+/// Builds the single customer view with a fixed number of set-based queries (one per section), whatever
+/// the number of contracts, members or contacts: never one query per row.
+/// </summary>
+public sealed class CustomerViewService(CrmDbContext db)
+{
+    public const int TimelinePageSize = 100;
+    private const int MaxMergeHops = 10;
+
+    public async Task<CustomerLookup> GetAsync(long id, CancellationToken ct = default)
+    {
+        // Data scopes will narrow this query when the security issue lands.
+        var customer = await db.Customers.AsNoTracking()
+            .Include(c => c.Phones).Include(c => c.Emails).Include(c => c.Addresses).Include(c => c.SourceKeys)
+            .AsSplitQuery()
+            .FirstOrDefaultAsync(c => c.Id == id, ct);
+        if (customer is null)
+        {
+            return CustomerLookup.NotFound;
+        }
+        if (customer.MergedIntoId is not null)
+        {
+            return new CustomerLookup(null, await SurvivorAsync(customer.MergedIntoId.Value, ct));
+        }
+
+        // Households and relationships.
+        var memberships = await db.HouseholdMembers.AsNoTracking().Where(m => m.CustomerId == id).ToListAsync(ct);
+        var householdIds = memberships.Select(m => m.HouseholdId).Distinct().ToList();
+        var households = await db.Households.AsNoTracking().Include(h => h.Members)
+            .Where(h => householdIds.Contains(h.Id)).ToListAsync(ct);
+        var relationships = await db.CustomerRelationships.AsNoTracking().Where(r => r.CustomerId == id).ToListAsync(ct);
+
+        // Contracts in which the customer holds any role (the policyholder is also customer_id of the contract).
+        var contracts = await db.Contracts.AsNoTracking().Include(k => k.Roles).Include(k => k.Riders)
+            .Where(k => k.CustomerId == id || k.Roles.Any(r => r.CustomerId == id))
+            .OrderBy(k => k.IssueDate).ThenBy(k => k.Id)
+            .AsSplitQuery()
+            .ToListAsync(ct);
+        var contractIds = contracts.Select(k => k.Id).ToList();
+        var history = await db.ContractStatusChanges.AsNoTracking().Where(h => contractIds.Contains(h.ContractId))
+            .OrderBy(h => h.EffectiveDate).ThenBy(h => h.Id).ToListAsync(ct);
+        var claims = await db.Claims.AsNoTracking().Where(c => contractIds.Contains(c.ContractId))
+            .OrderByDescending(c => c.ClaimDate).ToListAsync(ct);
+        var loans = await db.Loans.AsNoTracking().Where(l => l.CustomerId == id).OrderBy(l => l.StartDate).ToListAsync(ct);
+
+        var productIds = contracts.Select(k => k.ProductId)
+            .Concat(contracts.SelectMany(k => k.Riders).Select(r => r.ProductId))
+            .Concat(loans.Select(l => l.ProductId)).Distinct().ToList();
+        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
+
+        var timeline = await TimelineAsync(id, null, TimelinePageSize, ct);
+
+        var agentIds = contracts.SelectMany(k => new[] { k.SellingAgentId, k.ServicingAgentId })
+            .Concat(loans.Select(l => l.AgentId))
+            .Where(a => a is not null).Select(a => a!.Value).Distinct().ToList();
+        var agents = await AgentsAsync(agentIds, ct);
+
+        var consents = await db.MarketingConsents.AsNoTracking().Where(m => m.CustomerId == id).ToListAsync(ct);
+        var merges = await db.IdentityMerges.AsNoTracking().Where(m => m.SurvivorId == id || m.MergedId == id)
+            .OrderByDescending(m => m.MergedAt).ToListAsync(ct);
+
+        var otherIds = households.SelectMany(h => h.Members).Select(m => m.CustomerId)
+            .Concat(relationships.Select(r => r.RelatedCustomerId))
+            .Concat(contracts.SelectMany(k => k.Roles).Select(r => r.CustomerId))
+            .Concat(contracts.Select(k => k.CustomerId))
+            .Where(x => x != id).Distinct().ToList();
+        var names = await db.Customers.AsNoTracking().Where(c => otherIds.Contains(c.Id))
+            .Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        names[id] = customer.Name;
+        string NameOf(long customerId) => names.GetValueOrDefault(customerId, "#" + customerId.ToString(CultureInfo.InvariantCulture));
+
+        var historyByContract = history.ToLookup(h => h.ContractId);
+        var claimsByContract = claims.ToLookup(c => c.ContractId);
+        var contractViews = new List<(ContractRoleKind Role, ContractView View)>();
+        foreach (var k in contracts)
+        {
+            var myRoles = k.Roles.Where(r => r.CustomerId == id).ToList();
+            if (k.CustomerId == id && myRoles.TrueForAll(r => r.Role != ContractRoleKind.Policyholder))
+            {
+                myRoles.Add(new ContractRole { ContractId = k.Id, CustomerId = id, Role = ContractRoleKind.Policyholder });
+            }
+            var product = products[k.ProductId];
+            var servicing = k.ServicingAgentId is { } s ? agents.GetValueOrDefault(s) : null;
+            var parties = k.Roles.OrderBy(r => r.Role).ThenBy(r => r.Id)
+                .Select(r => new ContractPartyView(r.CustomerId, NameOf(r.CustomerId), r.Role, r.SharePercent)).ToList();
+            var riders = k.Riders.OrderBy(r => r.Id)
+                .Select(r => new RiderView(products[r.ProductId].Code, products[r.ProductId].Name, r.SumAssured, r.Premium)).ToList();
+            foreach (var role in myRoles.DistinctBy(r => r.Role))
+            {
+                contractViews.Add((role.Role, new ContractView(
+                    k.Id, k.ContractNumber, product.Code, product.Name, product.Line, product.Family, k.Status, k.StatusDate,
+                    k.Premium, k.SumAssured, k.Currency, k.PaymentMode, k.PaymentMethod, k.Channel, k.IssueDate, k.MaturityDate,
+                    role.SharePercent,
+                    k.SellingAgentId is { } sa ? agents.GetValueOrDefault(sa) : null,
+                    servicing,
+                    Orphaned: servicing is null || servicing.Status == AgentStatus.Terminated,
+                    parties, riders,
+                    [.. historyByContract[k.Id].Select(h => new StatusChangeView(h.FromStatus, h.ToStatus, h.EffectiveDate, h.RecordedAt, h.Reason))],
+                    [.. claimsByContract[k.Id].Select(c => new ClaimView(c.ClaimNumber, c.Cause, c.ClaimDate, c.PaidDate, c.AmountPaid, c.Currency))],
+                    k.Version)));
+            }
+        }
+        var groups = Enum.GetValues<ContractRoleKind>()
+            .Select(role => new ContractGroupView(role, [.. contractViews.Where(c => c.Role == role).Select(c => c.View)]))
+            .ToList();
+
+        var related = new Dictionary<long, AgentRelation>();
+        void Relate(long? agentId, AgentRelation relation)
+        {
+            if (agentId is { } a && agents.ContainsKey(a))
+            {
+                related[a] = related.GetValueOrDefault(a) | relation;
+            }
+        }
+        foreach (var k in contracts)
+        {
+            Relate(k.SellingAgentId, AgentRelation.Selling);
+            Relate(k.ServicingAgentId, AgentRelation.Servicing);
+        }
+        foreach (var l in loans)
+        {
+            Relate(l.AgentId, AgentRelation.Loan);
+        }
+        foreach (var i in timeline.Items)
+        {
+            if (i.Agent is { } a)
+            {
+                agents.TryAdd(a.Id, a);
+                Relate(a.Id, AgentRelation.Contact);
+            }
+        }
+
+        var view = new CustomerView(
+            new CustomerIdentity(customer.Id, customer.Name, customer.Kind, customer.NameScript, customer.RrnMasked,
+                customer.BusinessNumber, customer.BirthDate, customer.Gender, customer.Occupation, customer.IncomeBand,
+                customer.MaritalStatus, customer.Children, customer.PreferredChannel, customer.PreferredContactTime,
+                customer.CreatedAt, customer.UpdatedAt, customer.Version),
+            new CustomerContactDetails(
+                [.. customer.Phones.OrderByDescending(p => p.IsPrimary).ThenBy(p => p.Id)
+                    .Select(p => new PhoneView(p.Id, p.Kind, SearchText.MaskPhone(p.Number), p.Number, p.IsPrimary))],
+                [.. customer.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => new EmailView(e.Id, e.Address, e.IsPrimary))]),
+            [.. customer.Addresses.OrderByDescending(a => a.IsPrimary).ThenBy(a => a.Id)
+                .Select(a => new CustomerAddressView(a.Id, a.Kind, a.Sido, a.Sigungu, a.Line, a.PostalCode, a.IsPrimary))],
+            [.. households.OrderBy(h => h.Id).Select(h => new HouseholdView(h.Id, h.Name,
+                memberships.First(m => m.HouseholdId == h.Id).Role,
+                [.. h.Members.OrderBy(m => m.Role).ThenBy(m => m.Id).Select(m => new HouseholdMemberView(m.CustomerId, NameOf(m.CustomerId), m.Role))]))],
+            [.. relationships.OrderBy(r => r.Kind).ThenBy(r => r.Id).Select(r => new RelationshipView(r.RelatedCustomerId, NameOf(r.RelatedCustomerId), r.Kind))],
+            groups,
+            [.. loans.Select(l => new LoanView(l.Id, l.LoanNumber, products[l.ProductId].Name, products[l.ProductId].Family,
+                l.Principal, l.Rate, l.Balance, l.Currency, l.StartDate, l.MaturityDate, l.Status, l.StatusDate,
+                l.AgentId is { } la ? agents.GetValueOrDefault(la) : null))],
+            [.. related.Select(r => new RelatedAgentView(agents[r.Key], r.Value)).OrderBy(r => r.Agent.Code, StringComparer.Ordinal)],
+            timeline,
+            [.. consents.GroupBy(c => c.Channel)
+                .Select(g => g.OrderByDescending(c => c.RecordedAt).ThenByDescending(c => c.Id).First())
+                .OrderBy(c => c.Channel)
+                .Select(c => new ConsentView(c.Channel, c.Granted, c.NightTimeAllowed, c.Source, c.RecordedAt, c.EffectiveFrom, c.ExpiresOn))],
+            [.. customer.SourceKeys.OrderBy(k => k.SourceSystem, StringComparer.Ordinal).ThenBy(k => k.SourceId, StringComparer.Ordinal)
+                .Select(k => new SourceKeyView(k.SourceSystem, k.SourceId))],
+            [.. merges.Select(m => new MergeView(m.SurvivorId, m.MergedId, m.Rule, m.MergedAt, m.MergedBy, m.UndoneAt))],
+            Enum.GetValues<ReservedSection>());
+        return new CustomerLookup(view, null);
+    }
+
+    /// <summary>
+    /// Contact history newest first, <paramref name="limit"/> entries after the <paramref name="before"/>
+    /// cursor; null when the cursor is not one this service issued.
+    /// </summary>
+    public async Task<TimelinePage?> TimelinePageAsync(long customerId, string? before, int limit = TimelinePageSize, CancellationToken ct = default)
+    {
+        TimelineCursor? cursor = null;
+        if (!string.IsNullOrEmpty(before) && (cursor = TimelineCursor.Decode(before)) is null)
+        {
+            return null;
+        }
+        return await TimelineAsync(customerId, cursor, Math.Clamp(limit, 1, 500), ct);
+    }
+
+    /// <summary>True when the customer exists and is not merged away.</summary>
+    public Task<bool> ExistsAsync(long id, CancellationToken ct = default) =>
+        db.Customers.AsNoTracking().AnyAsync(c => c.Id == id && c.MergedIntoId == null, ct);
+
+    private async Task<TimelinePage> TimelineAsync(long customerId, TimelineCursor? before, int limit, CancellationToken ct)
+    {
+        var query = db.Interactions.AsNoTracking().Where(i => i.CustomerId == customerId);
+        if (before is { } b)
+        {
+            query = query.Where(i => i.OccurredAt < b.OccurredAt || (i.OccurredAt == b.OccurredAt && i.Id < b.Id));
+        }
+        var rows = await query.OrderByDescending(i => i.OccurredAt).ThenByDescending(i => i.Id).Take(limit + 1).ToListAsync(ct);
+        var page = rows.Take(limit).ToList();
+        var agentIds = page.Where(i => i.AgentId is not null).Select(i => i.AgentId!.Value).Distinct().ToList();
+        var agents = await AgentsAsync(agentIds, ct);
+        var items = page.Select(i => new InteractionView(i.Id, DateTime.SpecifyKind(i.OccurredAt, DateTimeKind.Utc), i.Channel, i.Direction,
+            i.Purpose, i.Outcome, i.AgentId is { } a ? agents.GetValueOrDefault(a) : null, i.StaffUser, i.Notes)).ToList();
+        var next = rows.Count > limit ? new TimelineCursor(page[^1].OccurredAt, page[^1].Id).Encode() : null;
+        return new TimelinePage(items, next);
+    }
+
+    private async Task<Dictionary<long, AgentRef>> AgentsAsync(List<long> agentIds, CancellationToken ct)
+    {
+        if (agentIds.Count == 0)
+        {
+            return [];
+        }
+        return await (from a in db.Agents.AsNoTracking()
+                      join b in db.Branches.AsNoTracking() on a.BranchId equals b.Id
+                      where agentIds.Contains(a.Id)
+                      select new AgentRef(a.Id, a.Code, a.Name, a.Kind, a.Status, b.Code, b.Name))
+            .ToDictionaryAsync(a => a.Id, ct);
+    }
+
+    private async Task<long> SurvivorAsync(long mergedInto, CancellationToken ct)
+    {
+        // Follow chains of merges (A into B, later B into C) to the record that is still live.
+        var current = mergedInto;
+        for (var hop = 0; hop < MaxMergeHops; hop++)
+        {
+            var next = await db.Customers.AsNoTracking().Where(c => c.Id == current).Select(c => c.MergedIntoId).FirstOrDefaultAsync(ct);
+            if (next is null)
+            {
+                break;
+            }
+            current = next.Value;
+        }
+        return current;
+    }
+
+    private readonly record struct TimelineCursor(DateTime OccurredAt, long Id)
+    {
+        public string Encode() => string.Create(CultureInfo.InvariantCulture, $"{OccurredAt.Ticks}-{Id}");
+
+        public static TimelineCursor? Decode(string token)
+        {
+            var parts = token.Split('-');
+            return parts.Length == 2
+                && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var ticks)
+                && ticks <= DateTime.MaxValue.Ticks
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var id)
+                    ? new TimelineCursor(new DateTime(ticks, DateTimeKind.Utc), id)
+                    : null;
+        }
+    }
+}

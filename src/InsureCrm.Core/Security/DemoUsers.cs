@@ -1,0 +1,82 @@
+using InsureCrm.Core.Agents;
+using InsureCrm.Core.Common;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Core.Security;
+
+/// <summary>One demo login per <see cref="Role"/>; user names and the shared demo password are not personal data.</summary>
+public sealed record DemoAccount(string UserName, Role Role, string DisplayName);
+
+/// <summary>
+/// The demo logins of the embedded demo: one account per role, all with <see cref="Password"/>.
+/// <see cref="EnsureAsync"/> is idempotent: it adds missing accounts and, once data exists, links the
+/// agent account to a working agent who has customers and the manager account to that agent's branch.
+/// </summary>
+public sealed class DemoUsers(CrmDbContext db, TimeProvider clock)
+{
+    public const string Password = "Demo!2026";
+
+    public static readonly IReadOnlyList<DemoAccount> Accounts =
+    [
+        new("agent", Role.Agent, "Demo agent"),
+        new("cs", Role.CsConsultant, "Demo CS consultant"),
+        new("manager", Role.BranchManager, "Demo branch manager"),
+        new("callcenter", Role.CallCenter, "Demo call center"),
+        new("marketer", Role.Marketer, "Demo marketer"),
+        new("analyst", Role.Analyst, "Demo analyst"),
+        new("voc", Role.VocHandler, "Demo VOC handler"),
+        new("compliance", Role.Compliance, "Demo compliance officer"),
+        new("admin", Role.Admin, "Demo admin"),
+    ];
+
+    /// <summary>Creates missing demo accounts and links agent / manager to data; returns the accounts created now.</summary>
+    public async Task<IReadOnlyList<string>> EnsureAsync(CancellationToken ct = default)
+    {
+        var names = Accounts.Select(a => a.UserName).ToList();
+        var existing = await db.Users.Where(u => names.Contains(u.UserName)).ToListAsync(ct);
+        var created = new List<string>();
+        foreach (var account in Accounts.Where(a => !existing.Exists(u => u.UserName == a.UserName)))
+        {
+            var user = new AppUser
+            {
+                UserName = account.UserName,
+                DisplayName = account.DisplayName,
+                Role = account.Role,
+                PasswordHash = PasswordHashing.Hash(Password),
+                CreatedAt = clock.GetUtcNow().UtcDateTime,
+            };
+            db.Users.Add(user);
+            existing.Add(user);
+            created.Add(account.UserName);
+        }
+
+        var agentUser = existing.Find(u => u.UserName == "agent");
+        var managerUser = existing.Find(u => u.UserName == "manager");
+        if (agentUser is { AgentId: null } || managerUser is { BranchId: null })
+        {
+            // The active own agent (FC) servicing the most contracts: their worklists have something in them.
+            var agent = await db.Contracts.AsNoTracking()
+                .Where(k => k.ServicingAgentId != null)
+                .Join(db.Agents.AsNoTracking().Where(a => a.Status == AgentStatus.Active && a.Kind == AgentKind.Fc),
+                    k => k.ServicingAgentId, a => a.Id, (k, a) => new { a.Id, a.BranchId })
+                .GroupBy(a => new { a.Id, a.BranchId })
+                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Id)
+                .Select(g => g.Key)
+                .FirstOrDefaultAsync(ct);
+            if (agent is not null)
+            {
+                if (agentUser is { AgentId: null })
+                {
+                    agentUser.AgentId = agent.Id;
+                    agentUser.BranchId = agent.BranchId;
+                }
+                if (managerUser is { BranchId: null })
+                {
+                    managerUser.BranchId = agent.BranchId;
+                }
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        return created;
+    }
+}

@@ -1,0 +1,112 @@
+using System.Text.Encodings.Web;
+using System.Text.Json.Serialization;
+using System.Text.Unicode;
+using InsureCrm.Web.Components;
+using InsureCrm.Web.Customers;
+using InsureCrm.Web.Localization;
+using InsureCrm.Web.Security;
+using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Localization;
+using Microsoft.Extensions.WebEncoders;
+
+namespace InsureCrm.Web.Hosting;
+
+/// <summary>The web host's services and pipeline, kept out of Program.cs.</summary>
+internal static class CrmWebExtensions
+{
+    public static WebApplicationBuilder AddCrmWeb(this WebApplicationBuilder builder)
+    {
+        var services = builder.Services;
+        services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateOnStart();
+        services.AddHostedService<CrmStartup>();
+
+        services.AddRazorComponents();
+        services.AddSingleton<Text>();
+        // Razor entity-encodes Hangul and Hanzi by default; pages should carry them literally.
+        services.Configure<WebEncoderOptions>(o => o.TextEncoderSettings = new TextEncoderSettings(UnicodeRanges.All));
+        services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.Encoder = JavaScriptEncoder.Create(UnicodeRanges.All);
+            o.SerializerOptions.Converters.Add(new JsonStringEnumConverter());
+        });
+
+        services.AddProblemDetails();
+        services.AddExceptionHandler<ProblemDetailsExceptionHandler>();
+        services.AddOpenApi();
+        services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
+
+        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
+            .AddCookie(o =>
+            {
+                o.LoginPath = "/login";
+                o.LogoutPath = "/account/logout";
+                o.Cookie.Name = "insurecrm.auth";
+                o.Cookie.HttpOnly = true;
+                o.Cookie.SameSite = SameSiteMode.Lax;
+                o.SlidingExpiration = true;
+                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                // APIs answer 401/403; only pages are redirected to the login form.
+                o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
+                o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status403Forbidden);
+            });
+        services.AddAuthorizationBuilder()
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+        services.AddAntiforgery();
+
+        services.Configure<RequestLocalizationOptions>(o =>
+        {
+            o.SetDefaultCulture(Text.DefaultCulture).AddSupportedCultures(Text.Cultures).AddSupportedUICultures(Text.Cultures);
+            // Korean is the default whatever the browser asks for: only an explicit choice switches.
+            o.RequestCultureProviders = [new QueryStringRequestCultureProvider(), new CookieRequestCultureProvider()];
+        });
+        return builder;
+    }
+
+    public static WebApplication UseCrmWeb(this WebApplication app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        app.UseStaticFiles();
+        app.UseRequestLocalization();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.UseAntiforgery();
+
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
+        app.MapOpenApi().AllowAnonymous();
+        app.MapAccountEndpoints();
+        app.MapCustomerEndpoints();
+        app.MapRazorComponents<App>();
+        return app;
+    }
+
+    private static Task RedirectOrStatus(HttpContext context, string redirectUri, int status)
+    {
+        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
+            || context.Request.Headers.ContainsKey("HX-Request"))
+        {
+            context.Response.StatusCode = status;
+            if (context.Request.Headers.ContainsKey("HX-Request"))
+            {
+                // htmx follows HX-Redirect with a full page load, so an expired session lands on the login form.
+                context.Response.Headers["HX-Redirect"] = redirectUri;
+            }
+            return Task.CompletedTask;
+        }
+        context.Response.Redirect(redirectUri);
+        return Task.CompletedTask;
+    }
+}
+
+/// <summary>Options of the <c>Demo</c> section: the embedded demo's start-up behaviour.</summary>
+public sealed class DemoOptions
+{
+    public const string Section = "Demo";
+
+    /// <summary>Create the synthetic demo insurer when the database has no customers.</summary>
+    public bool GenerateOnStartup { get; set; } = true;
+    /// <summary>Create the demo logins (one per role) and print them to the console.</summary>
+    public bool SeedUsers { get; set; } = true;
+}

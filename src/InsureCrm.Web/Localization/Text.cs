@@ -1,0 +1,64 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace InsureCrm.Web.Localization;
+
+/// <summary>
+/// Every UI string of the three languages, one JSON file per language (Resources/Strings.{ko,en,zh-TW}.json,
+/// embedded). Enum values are keys too (<c>ContractStatus.InForce</c>), so statuses and roles are translated.
+/// Korean is the default and the fallback.
+/// </summary>
+public sealed class Text
+{
+    public const string DefaultCulture = "ko-KR";
+    public static readonly string[] Cultures = ["ko-KR", "en-US", "zh-TW"];
+
+    private readonly Dictionary<string, IReadOnlyDictionary<string, string>> _byCulture;
+
+    public Text()
+    {
+        _byCulture = new(StringComparer.OrdinalIgnoreCase)
+        {
+            ["ko-KR"] = Load("ko"),
+            ["en-US"] = Load("en"),
+            ["zh-TW"] = Load("zh-TW"),
+        };
+    }
+
+    /// <summary>The strings of one culture (for the completeness test).</summary>
+    public IReadOnlyDictionary<string, string> For(string culture) => _byCulture[culture];
+
+    public string this[string key] => Lookup(key);
+
+    public string Format(string key, params object?[] args) => string.Format(CultureInfo.CurrentCulture, Lookup(key), args);
+
+    public string Enum<TEnum>(TEnum value) where TEnum : struct, System.Enum =>
+        Lookup(typeof(TEnum).Name + "." + value.ToString());
+
+    public string Enum<TEnum>(TEnum? value) where TEnum : struct, System.Enum =>
+        value is { } v ? Enum(v) : "—";
+
+    /// <summary>A [Flags] value as its translated parts, comma-separated.</summary>
+    public string Flags<TEnum>(TEnum value) where TEnum : struct, System.Enum =>
+        string.Join(", ", System.Enum.GetValues<TEnum>()
+            .Where(f => Convert.ToInt64(f, CultureInfo.InvariantCulture) != 0 && value.HasFlag(f))
+            .Select(Enum));
+
+    private string Lookup(string key)
+    {
+        var culture = CultureInfo.CurrentUICulture.Name;
+        if (_byCulture.TryGetValue(culture, out var strings) && strings.TryGetValue(key, out var s))
+        {
+            return s;
+        }
+        return _byCulture[DefaultCulture].TryGetValue(key, out var fallback) ? fallback : key;
+    }
+
+    private static Dictionary<string, string> Load(string language)
+    {
+        using var stream = typeof(Text).Assembly.GetManifestResourceStream($"Strings.{language}.json")
+            ?? throw new InvalidOperationException($"Missing embedded resource Strings.{language}.json.");
+        return JsonSerializer.Deserialize<Dictionary<string, string>>(stream)
+            ?? throw new InvalidOperationException($"Strings.{language}.json is empty.");
+    }
+}

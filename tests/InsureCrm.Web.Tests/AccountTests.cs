@@ -1,0 +1,93 @@
+using System.Net;
+using InsureCrm.Core.Common;
+using InsureCrm.Tests;
+
+namespace InsureCrm.Web.Tests;
+
+public class AccountTests
+{
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Pages_WithoutLogin_RedirectToLoginAndApisAnswer401(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var client = factory.NewClient();
+
+        using var page = await client.GetAsync("/customers?q=x");
+        using var api = await client.GetAsync("/api/customers?q=x");
+        using var login = await client.GetAsync("/login");
+        using var css = await client.GetAsync("/css/site.css");
+
+        page.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        page.Headers.Location!.PathAndQuery.ShouldBe("/login?ReturnUrl=%2Fcustomers%3Fq%3Dx");
+        api.StatusCode.ShouldBe(HttpStatusCode.Unauthorized);
+        login.StatusCode.ShouldBe(HttpStatusCode.OK);
+        css.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Login_DemoUser_SignsInAndLogoutSignsOut(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var client = factory.NewClient();
+
+        using var wrong = await CrmWebFactory.LoginAsync(client, "agent", "wrong-password");
+        wrong.Headers.Location!.OriginalString.ShouldStartWith("/login?failed=1");
+        using var ok = await CrmWebFactory.LoginAsync(client, "manager", "Demo!2026", "/customers");
+        ok.Headers.Location!.OriginalString.ShouldBe("/customers");
+        var home = await client.GetStringAsync("/");
+        home.ShouldContain("Demo branch manager님, 환영합니다.");
+        home.ShouldContain("지점장");
+
+        using var logout = await client.PostAsync("/account/logout", new FormUrlEncodedContent(
+            new Dictionary<string, string> { ["__RequestVerificationToken"] = CrmWebFactory.Token(home) }));
+        logout.Headers.Location!.OriginalString.ShouldBe("/login");
+        using var after = await client.GetAsync("/");
+        after.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Login_PostWithoutAntiforgeryToken_IsRejected(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var client = factory.NewClient();
+
+        using var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(
+            new Dictionary<string, string> { ["userName"] = "admin", ["password"] = "Demo!2026" }));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        response.Headers.Contains("Set-Cookie").ShouldBeFalse();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Health_MigratedDatabase_IsLiveAndReady(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var client = factory.NewClient();
+
+        (await client.GetStringAsync("/health/live")).ShouldBe("Healthy");
+        (await client.GetStringAsync("/health/ready")).ShouldBe("Healthy");
+        (await client.GetStringAsync("/openapi/v1.json")).ShouldContain("/api/customers/{id}/contact");
+    }
+
+    [Fact]
+    public async Task Health_PendingMigration_IsNotReady()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db, new Dictionary<string, string?>
+        {
+            ["Database:MigrateOnStartup"] = "false",
+            ["Demo:SeedUsers"] = "false",
+        });
+        using var client = factory.NewClient();
+
+        using var ready = await client.GetAsync("/health/ready");
+        using var live = await client.GetAsync("/health/live");
+
+        ready.StatusCode.ShouldBe(HttpStatusCode.ServiceUnavailable);
+        live.StatusCode.ShouldBe(HttpStatusCode.OK);
+    }
+}
