@@ -43,6 +43,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         public Gender? Gender { get; set; }
         public Rrn? Rrn { get; init; }
         public string? RrnHash { get; set; }
+        public string? RrnCipher { get; set; }
         public string? BusinessNumber { get; init; }
         public string? Phone { get; init; }
         public string? Email { get; init; }
@@ -66,6 +67,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         public DateOnly? BirthDate { get; set; }
         public Gender Gender { get; set; }
         public string? RrnHash { get; set; }
+        public string? RrnCipher { get; set; }
         public string? BusinessNumber { get; set; }
         public string? Occupation { get; set; }
         public IncomeBand IncomeBand { get; set; }
@@ -78,22 +80,25 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         public List<(string Sido, string Sigungu, string Line)> Addresses { get; } = [];
     }
 
-    public async Task<BatchOutcome> LoadAsync(IReadOnlyList<ImportRow> rows, CancellationToken ct)
+    /// <summary>Validation, hashing and encryption: CPU work per row, spread over the cores.</summary>
+    public void Prepare(IReadOnlyList<ImportRow> rows)
     {
         var today = DateOnly.FromDateTime(context.Clock.GetUtcNow().UtcDateTime);
-        var inputs = new Input?[rows.Count];
-        // Validation, hashing and parsing are CPU work per row: spread it over the cores.
-        Parallel.For(0, rows.Count, new ParallelOptions { CancellationToken = ct }, i =>
+        Parallel.For(0, rows.Count, i =>
         {
             if (!rows[i].HasErrors)
             {
-                inputs[i] = Parse(rows[i], today);
+                rows[i].Prepared = Parse(rows[i], today);
             }
         });
+    }
+
+    public async Task<BatchOutcome> LoadAsync(IReadOnlyList<ImportRow> rows, CancellationToken ct)
+    {
         var valid = new List<Input>(rows.Count);
-        foreach (var input in inputs)
+        foreach (var row in rows)
         {
-            if (input is null)
+            if (row.Prepared is not Input input)
             {
                 continue;
             }
@@ -142,7 +147,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             scope.Add(id);
             customers.Add([
                 id, c.Kind ?? CustomerKind.Individual, c.Name, ScriptOf(c.Name), c.BirthDate, c.Gender ?? Gender.Unknown,
-                c.Rrn is { } rrn ? context.Protector.Encrypt(rrn.Digits) : null, c.RrnHash, c.Rrn?.Masked, c.BusinessNumber, c.Occupation,
+                c.RrnCipher, c.RrnHash, c.Rrn?.Masked, c.BusinessNumber, c.Occupation,
                 c.IncomeBand ?? IncomeBand.Unknown, c.MaritalStatus ?? MaritalStatus.Unknown, c.Children, c.PreferredChannel,
                 c.PreferredContactTime ?? ContactTime.Any, now, now, null, 0,
             ]);
@@ -273,7 +278,11 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         {
             return null;
         }
-        input.RrnHash = rrn is { } r ? context.Protector.Hash(r.Digits) : null;
+        if (rrn is { } r)
+        {
+            input.RrnHash = context.Protector.Hash(r.Digits);
+            input.RrnCipher = context.Protector.Encrypt(r.Digits);
+        }
         return input;
     }
 
@@ -400,7 +409,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         return cmd;
     }
 
-    private async Task RunUpdateAsync(DbCommand cmd, long id, Input input, Current s, bool rrnChanged, DateTime now, CancellationToken ct)
+    private static async Task RunUpdateAsync(DbCommand cmd, long id, Input input, Current s, bool rrnChanged, DateTime now, CancellationToken ct)
     {
         cmd.Parameters.Clear();
         var newRrn = rrnChanged ? input.Rrn : null;
@@ -409,7 +418,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         ImportSql.Add(cmd, "script", ScriptOf(s.Name));
         ImportSql.Add(cmd, "birth", s.BirthDate);
         ImportSql.Add(cmd, "gender", s.Gender);
-        ImportSql.Add(cmd, "cipher", newRrn is { } n ? context.Protector.Encrypt(n.Digits) : null);
+        ImportSql.Add(cmd, "cipher", newRrn is not null ? input.RrnCipher : null);
         ImportSql.Add(cmd, "hash", newRrn is not null ? s.RrnHash : null);
         ImportSql.Add(cmd, "masked", newRrn?.Masked);
         ImportSql.Add(cmd, "business", s.BusinessNumber);

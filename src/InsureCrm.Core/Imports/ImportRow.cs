@@ -18,6 +18,9 @@ internal sealed class ImportRow(int line, string[] fields, IReadOnlyDictionary<s
     public IReadOnlyList<RowError> Errors => (IReadOnlyList<RowError>?)_errors ?? [];
     public bool HasErrors => _errors is { Count: > 0 };
 
+    /// <summary>What the loader's <see cref="IBatchLoader.Prepare"/> made of the row.</summary>
+    public object? Prepared { get; set; }
+
     public void Error(string column, string reason) => (_errors ??= []).Add(new RowError(column, reason));
 
     public bool Has(string column) => columns.ContainsKey(column);

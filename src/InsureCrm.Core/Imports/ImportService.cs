@@ -51,6 +51,11 @@ internal readonly record struct BatchOutcome(int Inserted, int Updated, int Unch
 /// <summary>Loads one kind: validates rows (adding <see cref="RowError"/>s), then writes one idempotent batch.</summary>
 internal interface IBatchLoader
 {
+    /// <summary>CPU-only work on a batch (no database, no cross-batch state), run while the previous batch is written.</summary>
+    void Prepare(IReadOnlyList<ImportRow> rows)
+    {
+    }
+
     Task<BatchOutcome> LoadAsync(IReadOnlyList<ImportRow> rows, CancellationToken ct);
 }
 
@@ -123,7 +128,7 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
         var batchSize = Math.Max(1, request.BatchSize);
 
         // Reading and validating the next batch overlaps with writing the current one.
-        var next = Task.Run(() => ReadBatch(file, columns, batchSize), ct);
+        var next = Task.Run(() => ReadBatch(file, columns, batchSize, loader), ct);
         while (true)
         {
             var batch = await next;
@@ -131,7 +136,7 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
             {
                 break;
             }
-            next = Task.Run(() => ReadBatch(file, columns, batchSize), ct);
+            next = Task.Run(() => ReadBatch(file, columns, batchSize, loader), ct);
             var outcome = await loader.LoadAsync(batch, ct);
             read += batch.Count;
             inserted += outcome.Inserted;
@@ -160,7 +165,7 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
             file.Encoding.CodePage == 949 ? "cp949" : "utf-8");
     }
 
-    private static List<ImportRow> ReadBatch(ImportFile file, Dictionary<string, int> columns, int size)
+    private static List<ImportRow> ReadBatch(ImportFile file, Dictionary<string, int> columns, int size, IBatchLoader loader)
     {
         var rows = new List<ImportRow>(size);
         while (rows.Count < size && file.ReadRecord(out var line, out var bad) is { } fields)
@@ -176,6 +181,7 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
             }
             rows.Add(row);
         }
+        loader.Prepare(rows);
         return rows;
     }
 
