@@ -163,6 +163,7 @@ internal sealed class ContractRiderConfiguration : IEntityTypeConfiguration<Cont
         b.Property(p => p.SumAssured).HasPrecision(18, 0);
         b.Property(p => p.Premium).HasPrecision(18, 0);
         b.HasIndex(p => p.ContractId);
+        b.HasIndex(p => p.CustomerId);
         b.HasOne<Product>().WithMany().HasForeignKey(p => p.ProductId).OnDelete(DeleteBehavior.Restrict);
     }
 }
@@ -172,6 +173,7 @@ internal sealed class ContractStatusChangeConfiguration : IEntityTypeConfigurati
     public void Configure(EntityTypeBuilder<ContractStatusChange> b)
     {
         b.HasIndex(p => p.ContractId);
+        b.HasIndex(p => p.CustomerId);
         b.HasOne<Contract>().WithMany().HasForeignKey(p => p.ContractId);
     }
 }

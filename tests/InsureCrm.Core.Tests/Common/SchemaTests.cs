@@ -48,6 +48,21 @@ public sealed class SchemaTests
 
         actual.Except(expected).ShouldBeEmpty("columns in the database that the EF model lacks");
         expected.Except(actual).ShouldBeEmpty("columns in the EF model that the migrations lack");
+
+        var expectedIndexes = context.Model.GetRelationalModel().Tables.SelectMany(t => t.Indexes.Select(i => $"{t.Name}.{i.Name}")).ToHashSet();
+        var actualIndexes = new HashSet<string>(StringComparer.Ordinal);
+        await using var indexCmd = connection.CreateCommand();
+        indexCmd.CommandText = provider == DatabaseProvider.Postgres
+            ? "SELECT tablename, indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE 'pk\\_%' AND tablename <> 'schema_history'"
+            : "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+        await using (var reader = await indexCmd.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                actualIndexes.Add($"{reader.GetString(0)}.{reader.GetString(1)}");
+            }
+        }
+        expectedIndexes.Except(actualIndexes).ShouldBeEmpty("indexes of the EF model that the migrations lack");
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

@@ -1,0 +1,112 @@
+#!/usr/bin/env bash
+# Foundation benchmark (issue 2): generate + load, customer CSV import, and search / customer-view
+# latency with 16 concurrent clients. Not part of the test suite.
+#
+#   bench/foundation.sh postgres 1000000     # PostgreSQL on 127.0.0.1 (started if needed)
+#   bench/foundation.sh sqlite   100000      # embedded SQLite file under bench/out
+#
+# Prints each figure with what produced it; raw logs stay in bench/out/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+provider=${1:-sqlite}
+customers=${2:-100000}
+import_rows=${IMPORT_ROWS:-$customers}
+duration=${DURATION:-20s}
+out=bench/out/$provider; mkdir -p "$out"
+log() { echo "[bench] $*"; }
+
+command -v wrk >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq wrk >/dev/null; }
+command -v sqlite3 >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq sqlite3 >/dev/null; }
+
+log "publishing Release builds"
+dotnet publish src/InsureCrm.Cli -c Release -o bench/out/cli -nologo -v q >/dev/null
+dotnet publish src/InsureCrm.Web -c Release -o bench/out/web -nologo -v q >/dev/null
+cli="dotnet $PWD/bench/out/cli/insurecrm.dll"
+
+pg_admin="Host=127.0.0.1;Username=postgres;Password=postgres;Database=postgres"
+fresh_db() { # $1 = name; exports the provider settings for that database
+  if [ "$provider" = postgres ]; then
+    pg_isready -h 127.0.0.1 -q || pg_ctlcluster 15 main start
+    PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
+    export Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=$1;Maximum Pool Size=64"
+  else
+    rm -f "$out/$1.db" "$out/$1.db-wal" "$out/$1.db-shm"
+    export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$PWD/$out/$1.db"
+  fi
+  export Security__Protection__KeyFile="$PWD/bench/out/keys.json"
+}
+sql() { # query the current database, one value per line
+  if [ "$provider" = postgres ]; then PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d "$db" -Atc "$1"
+  else sqlite3 "$out/$db.db" "$1"; fi
+}
+timed() { # $1 = label, rest = command; prints wall time and peak RSS
+  local label=$1; shift
+  /usr/bin/time -v "$@" >"$out/$label.log" 2>"$out/$label.time" || { cat "$out/$label.log" "$out/$label.time"; exit 1; }
+  local wall rss
+  wall=$(sed -nE 's/.*Elapsed \(wall clock\) time.*: (.*)/\1/p' "$out/$label.time")
+  rss=$(sed -nE 's/.*Maximum resident set size \(kbytes\): (.*)/\1/p' "$out/$label.time")
+  log "$label: wall $wall, peak RSS $((rss / 1024)) MB  ($*)"
+}
+
+# 1. Generate and load.
+db=bench_gen; fresh_db $db
+$cli db migrate >/dev/null
+timed generate $cli generate --customers "$customers" --seed 1
+log "rows: $(sql 'SELECT COUNT(*) FROM customer') customers, $(sql 'SELECT COUNT(*) FROM contract') contracts, $(sql 'SELECT COUNT(*) FROM interaction') interactions"
+
+# 2. Import a customer CSV into an empty database.
+csv=bench/out/customers-$import_rows.csv
+[ -f "$csv" ] || python3 bench/import/make-customers-csv.py "$import_rows" "$csv"
+db=bench_import; fresh_db $db
+$cli db migrate >/dev/null
+start=$(date +%s.%N)
+timed import $cli import customers "$csv" --source BENCH
+end=$(date +%s.%N)
+log "import: $(python3 -c "print(f'{$import_rows / ($end - $start):,.0f}')") rows/s over $import_rows rows"
+
+# 3. Search and customer view under 16 concurrent clients, against the generated insurer.
+db=bench_gen; fresh_db_keep() { :; }
+if [ "$provider" = postgres ]; then
+  export ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=$db;Maximum Pool Size=64"
+else
+  export ConnectionStrings__Crm="Data Source=$PWD/$out/$db.db"
+fi
+port=5091
+ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" Demo__GenerateCustomers=0 \
+  dotnet bench/out/web/InsureCrm.Web.dll >"$out/web.log" 2>&1 &
+web=$!
+trap 'kill $web 2>/dev/null || true' EXIT
+for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
+jar=$out/cookies.txt
+token=$(curl -fs -c "$jar" "http://127.0.0.1:$port/login" | sed -nE 's/.*name="__RequestVerificationToken"[^>]*value="([^"]+)".*/\1/p' | head -n 1)
+curl -fs -b "$jar" -c "$jar" -o /dev/null -d "UserName=callcenter&Password=Demo!2026&__RequestVerificationToken=$token" "http://127.0.0.1:$port/login"
+cookie=$(awk '!/^#/ && NF>=7 {printf "%s=%s; ", $6, $7}' "$jar"; awk '/^#HttpOnly_/ {printf "%s=%s; ", $6, $7}' "$jar")
+
+# Queries a call-center agent types: Hangul name prefixes, phones, contract numbers, RRN-free.
+{
+  echo "paths = {"
+  sql "SELECT name FROM customer WHERE merged_into_id IS NULL ORDER BY id LIMIT 300" | awk '{print "  \"/api/customers?q=" substr($0,1,2) "\","; print "  \"/api/customers?q=" $0 "\","}'
+  sql "SELECT number FROM customer_phone ORDER BY id LIMIT 300" | awk '{print "  \"/api/customers?q=" $0 "\","}'
+  sql "SELECT contract_number FROM contract ORDER BY id DESC LIMIT 300" | awk '{print "  \"/api/customers?q=" $0 "\","}'
+  echo "}"
+} >"$out/search-paths.lua"
+{
+  echo "paths = {"
+  sql "SELECT id FROM customer WHERE merged_into_id IS NULL ORDER BY (id * 7919) % 100003 LIMIT 2000" | awk '{print "  \"/api/customers/" $0 "\","}'
+  echo "}"
+} >"$out/view-paths.lua"
+for kind in search view; do
+  cat "$out/$kind-paths.lua" - >"$out/$kind.lua" <<LUA
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1], { ["Cookie"] = "$cookie" })
+end
+LUA
+  status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$port$(sed -n 2p "$out/$kind-paths.lua" | tr -d ' ",')")
+  [ "$status" = 200 ] || { log "$kind: a sample request answered $status; check $out/web.log"; exit 1; }
+  wrk -t2 -c16 -d"$duration" --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.wrk"
+  p50=$(awk '$1=="50%" {print $2}' "$out/$kind.wrk"); p99=$(awk '$1=="99%" {print $2}' "$out/$kind.wrk")
+  rps=$(awk '/Requests\/sec/ {print $2}' "$out/$kind.wrk"); errs=$(grep -E "Non-2xx|Socket errors" "$out/$kind.wrk" || true)
+  log "$kind ($provider, 16 clients, $duration): p50 $p50, p99 $p99, $rps req/s ${errs:+($errs)}"
+done
