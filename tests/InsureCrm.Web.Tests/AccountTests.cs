@@ -1,6 +1,9 @@
 using System.Net;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
 using InsureCrm.Tests;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Web.Tests;
 
@@ -45,6 +48,26 @@ public class AccountTests
         logout.Headers.Location!.OriginalString.ShouldBe("/login");
         using var after = await client.GetAsync("/");
         after.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task DemoUsers_EnsureAgainAfterDataExists_LinksAgentAndManagerWithoutDuplicates(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var family = await CustomerApiTests.SeedAsync(factory);
+
+        await using (var scope = factory.Services.CreateAsyncScope())
+        {
+            (await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync()).ShouldBeEmpty();
+        }
+
+        await using var read = db.CreateContext();
+        var users = await read.Users.AsNoTracking().ToListAsync();
+        users.Select(u => u.Role).Order().ShouldBe(Enum.GetValues<Role>());
+        users.Single(u => u.UserName == "agent").AgentId.ShouldBe(family.AgentId);
+        users.Single(u => u.UserName == "manager").BranchId.ShouldBe(family.BranchId);
+        users.ShouldAllBe(u => u.PasswordHash.StartsWith("pbkdf2-sha256$") && PasswordHashing.Verify(DemoUsers.Password, u.PasswordHash));
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

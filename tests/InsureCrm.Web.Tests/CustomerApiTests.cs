@@ -87,6 +87,11 @@ public class CustomerApiTests
         merged.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         (await merged.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("mergedIntoId").GetInt64().ShouldBe(family.HongId);
         unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        using var mergedPage = await client.GetAsync($"/customers/{family.DuplicateId}");
+        mergedPage.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        mergedPage.Headers.Location!.AbsolutePath.ShouldBe($"/customers/{family.HongId}");
+        using var unknownPage = await client.GetAsync("/customers/999999");
+        unknownPage.StatusCode.ShouldBe(HttpStatusCode.NotFound);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

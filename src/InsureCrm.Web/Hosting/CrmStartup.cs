@@ -8,7 +8,7 @@ namespace InsureCrm.Web.Hosting;
 /// Creates the demo insurer's data on start-up. The synthetic generator (Core/Synthetic) plugs in here:
 /// register an implementation with <c>services.AddSingleton&lt;IDemoDataSeeder, ...&gt;()</c>.
 /// </summary>
-public interface IDemoDataSeeder
+internal interface IDemoDataSeeder
 {
     /// <summary>Fills an empty database with demo data; does nothing when customers exist.</summary>
     Task SeedIfEmptyAsync(CancellationToken ct);

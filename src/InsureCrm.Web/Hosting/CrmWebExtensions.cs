@@ -101,7 +101,7 @@ internal static class CrmWebExtensions
 }
 
 /// <summary>Options of the <c>Demo</c> section: the embedded demo's start-up behaviour.</summary>
-public sealed class DemoOptions
+internal sealed class DemoOptions
 {
     public const string Section = "Demo";
 

@@ -8,7 +8,7 @@ namespace InsureCrm.Web.Localization;
 /// embedded). Enum values are keys too (<c>ContractStatus.InForce</c>), so statuses and roles are translated.
 /// Korean is the default and the fallback.
 /// </summary>
-public sealed class Text
+internal sealed class Text
 {
     public const string DefaultCulture = "ko-KR";
     public static readonly string[] Cultures = ["ko-KR", "en-US", "zh-TW"];

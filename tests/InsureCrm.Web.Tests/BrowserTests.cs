@@ -1,0 +1,57 @@
+using InsureCrm.Core.Common;
+using InsureCrm.Tests;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace InsureCrm.Web.Tests;
+
+public class BrowserTests
+{
+    /// <summary>Debian's Chromium, offline: never <c>playwright install</c>.</summary>
+    private static readonly BrowserTypeLaunchOptions Chromium = new()
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-quic", "--disable-sync"],
+    };
+
+    [Fact]
+    public async Task Agent_LogsInSearchesByHangulNameAndOpensTheCustomer_SeesContractAndMaskedRrn()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        factory.UseKestrel(0);
+        factory.StartServer();
+        var family = await CustomerApiTests.SeedAsync(factory);
+        var baseUrl = factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(Chromium);
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = 1366, Height = 900 } });
+
+        await page.GotoAsync(baseUrl + "/customers");
+        await page.WaitForURLAsync("**/login**");
+        await page.FillAsync("#userName", "agent");
+        await page.FillAsync("#password", "Demo!2026");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync("**/customers");
+
+        await page.FillAsync("#q", "홍길");
+        await page.PressAsync("#q", "Enter");
+        var result = page.Locator("#results a", new() { HasTextString = "홍길동" });
+        await result.WaitForAsync();
+        (await page.Locator("#results").InnerTextAsync()).ShouldContain("010-****-5678");
+        await result.ClickAsync();
+        await page.WaitForURLAsync($"**/customers/{family.HongId}");
+
+        var body = await page.Locator("main").InnerTextAsync();
+        body.ShouldContain(family.HeldContract);
+        body.ShouldContain(family.HongRrnMasked);
+        body.ShouldContain("계약자");
+        body.ShouldNotContain(family.HongRrn);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(Path.GetTempPath(), "insurecrm-customer-view.png"), FullPage = true });
+    }
+}

@@ -1,0 +1,79 @@
+using InsureCrm.Core.Agents;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.Interactions;
+using InsureCrm.Core.Policies;
+using InsureCrm.Core.Security;
+using InsureCrm.Tests;
+using InsureCrm.Web.Localization;
+
+namespace InsureCrm.Web.Tests;
+
+public class LocalizationTests
+{
+    /// <summary>Every enum the pages translate.</summary>
+    private static readonly Type[] TranslatedEnums =
+    [
+        typeof(CustomerKind), typeof(NameScript), typeof(Gender), typeof(MaritalStatus), typeof(IncomeBand), typeof(ContactChannel),
+        typeof(ContactTime), typeof(PhoneKind), typeof(AddressKind), typeof(HouseholdRole), typeof(RelationshipKind), typeof(MergeRule),
+        typeof(ProductLine), typeof(ProductFamily), typeof(PaymentMode), typeof(PaymentMethod), typeof(SalesChannel), typeof(ContractStatus),
+        typeof(ContractRoleKind), typeof(LoanStatus), typeof(AgentKind), typeof(AgentStatus), typeof(InteractionChannel),
+        typeof(InteractionDirection), typeof(InteractionPurpose), typeof(InteractionOutcome), typeof(Role), typeof(SearchKind),
+        typeof(ReservedSection), typeof(AgentRelation),
+    ];
+
+    [Fact]
+    public void Strings_AllLanguages_HaveTheSameKeysAndNoEmptyValues()
+    {
+        var text = new Text();
+        var korean = text.For("ko-KR");
+
+        foreach (var culture in Text.Cultures)
+        {
+            var strings = text.For(culture);
+            strings.Keys.Order(StringComparer.Ordinal).ShouldBe(korean.Keys.Order(StringComparer.Ordinal), culture);
+            strings.Where(s => string.IsNullOrWhiteSpace(s.Value)).Select(s => s.Key).ShouldBeEmpty(culture);
+        }
+    }
+
+    [Fact]
+    public void Strings_EveryValueOfTranslatedEnums_HasAKey()
+    {
+        var keys = new Text().For("ko-KR");
+
+        var missing = TranslatedEnums.SelectMany(t => Enum.GetNames(t).Select(n => $"{t.Name}.{n}")).Where(k => !keys.ContainsKey(k)).ToList();
+
+        missing.ShouldBeEmpty();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task CustomerPage_DefaultAndSwitched_RendersKoreanEnglishAndChinese(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var family = await CustomerApiTests.SeedAsync(factory);
+        using var client = await factory.SignedInClientAsync();
+        var url = $"/customers/{family.HongId}";
+
+        var korean = await client.GetStringAsync(url);
+        using var toEnglish = await client.GetAsync("/culture?culture=en-US&returnUrl=" + Uri.EscapeDataString(url));
+        var english = await client.GetStringAsync(url);
+        using var toChinese = await client.GetAsync("/culture?culture=zh-TW&returnUrl=" + Uri.EscapeDataString(url));
+        var chinese = await client.GetStringAsync(url);
+
+        korean.ShouldContain("<html lang=\"ko-KR\"");
+        korean.ShouldContain("보유 계약");
+        korean.ShouldContain("계약자");
+        korean.ShouldContain("고아계약");
+        korean.ShouldContain("홍길동"); // literal Hangul, not &#xD64D;-style entities
+        toEnglish.Headers.Location!.OriginalString.ShouldBe(url);
+        english.ShouldContain("<html lang=\"en-US\"");
+        english.ShouldContain("Policyholder");
+        english.ShouldContain("Orphaned");
+        english.ShouldNotContain("계약자");
+        chinese.ShouldContain("<html lang=\"zh-TW\"");
+        chinese.ShouldContain("要保人");
+        chinese.ShouldContain("孤兒保單");
+        chinese.ShouldNotContain("Policyholder");
+    }
+}
