@@ -1,13 +1,101 @@
 using System.CommandLine;
+using System.Globalization;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Synthetic;
 using Microsoft.Extensions.DependencyInjection;
+using Spectre.Console;
 
 namespace InsureCrm.Cli;
 
+/// <summary><c>insurecrm generate --customers N [--seed S] [--truth FILE]</c>: a synthetic insurer in an empty database.</summary>
 internal static class GenerateCommand
 {
     public static Command Create(Lazy<ServiceProvider> services)
     {
-        _ = services;
-        return new Command("generatecommand-todo") { Hidden = true };
+        var customers = new Option<int>("--customers") { Description = "Number of customer rows to create (people, companies and duplicate records)", Required = true };
+        var seed = new Option<int>("--seed") { Description = "Random seed; the same seed and as-of date give the same data", DefaultValueFactory = _ => GenerationOptions.DefaultSeed };
+        var truth = new Option<FileInfo?>("--truth") { Description = "Write the hidden truth (lapse, purchase, loan propensities, duplicates) to this CSV; agents go to NAME.agents.csv" };
+        var asOf = new Option<string?>("--as-of") { Description = "Last day of the history (yyyy-MM-dd); default today in Korea" };
+        var command = new Command("generate", "Create a synthetic Korean insurer (customers, households, agents, products, ten years of contracts) in an empty database")
+        {
+            customers, seed, truth, asOf,
+        };
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var count = pr.GetValue(customers);
+            if (count < 1)
+            {
+                Console.Error.WriteLine("--customers must be at least 1.");
+                return 1;
+            }
+            DateOnly? asOfDate = null;
+            if (pr.GetValue(asOf) is { Length: > 0 } text)
+            {
+                if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                {
+                    Console.Error.WriteLine("--as-of must be a date like 2025-06-30.");
+                    return 1;
+                }
+                asOfDate = parsed;
+            }
+            var provider = services.Value;
+            await provider.GetRequiredService<Migrator>().MigrateAsync(ct);
+            var insurer = provider.GetRequiredService<SyntheticInsurer>();
+            if (!await insurer.IsDatabaseEmptyAsync(ct))
+            {
+                Console.Error.WriteLine("The database already holds customers. Generate only into an empty database (create a new one, or drop and migrate this one).");
+                return 1;
+            }
+            var options = new GenerationOptions(count, pr.GetValue(seed), pr.GetValue(truth)?.FullName, asOfDate);
+            var summary = await RunAsync(insurer, options, ct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"Generated {summary.Customers:N0} customers ({summary.Duplicates:N0} duplicate records), {summary.Contracts:N0} contracts, {summary.Loans:N0} loans, {summary.Claims:N0} claims, {summary.Interactions:N0} contacts, {summary.Agents:N0} agents in {summary.Branches:N0} branches, {summary.Products} products."));
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{summary.Rows:N0} rows in {summary.Duration.TotalSeconds:F1} s ({summary.Customers / Math.Max(summary.Duration.TotalSeconds, 0.001):N0} customers/s); as of {summary.AsOf:yyyy-MM-dd}, seed {summary.Seed}."));
+            if (options.TruthFile is { } file)
+            {
+                Console.WriteLine($"Truth: {file} and {GenerationOptions.AgentTruthFile(file)}");
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static async Task<GenerationSummary> RunAsync(SyntheticInsurer insurer, GenerationOptions options, CancellationToken ct)
+    {
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            var lastPercent = -1;
+            var plain = new Progress<GenerationProgress>(p =>
+            {
+                var percent = (int)(100L * p.CustomersWritten / p.CustomersTotal);
+                if (percent / 10 != lastPercent / 10 || p.CustomersWritten == p.CustomersTotal)
+                {
+                    lastPercent = percent;
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"generate: {p.CustomersWritten:N0}/{p.CustomersTotal:N0} customers ({percent}%), {p.RowsWritten:N0} rows"));
+                }
+            });
+            return await insurer.GenerateAsync(options, new SyncProgress<GenerationProgress>(plain), ct);
+        }
+        GenerationSummary? summary = null;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn(), new RemainingTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask("Generating customers", maxValue: options.Customers);
+                summary = await insurer.GenerateAsync(options, new SyncProgress<GenerationProgress>(p => task.Value = p.CustomersWritten), ct);
+                task.Value = options.Customers;
+            });
+        return summary!;
+    }
+
+    /// <summary>Reports on the caller's thread (Progress&lt;T&gt; would post to the thread pool and lose ordering).</summary>
+    private sealed class SyncProgress<T>(Action<T> report) : IProgress<T>
+    {
+        public SyncProgress(IProgress<T> inner) : this(inner.Report)
+        {
+        }
+
+        public void Report(T value) => report(value);
     }
 }

@@ -15,6 +15,7 @@ public static class CoreServiceCollectionExtensions
         configuration.GetSection(ProtectionOptions.Section).Bind(protection);
         services.AddSingleton(protection);
         services.AddSingleton<FieldProtector>();
+        services.AddSingleton<Synthetic.SyntheticInsurer>();
         services.AddScoped<Customers.CustomerSearch>().AddScoped<Customers.CustomerViewService>().AddScoped<Customers.CustomerEdit>().AddScoped<DemoUsers>();
         services.AddSingleton<Customers.IdentityResolution>().AddSingleton<Imports.ImportService>();
         return services;

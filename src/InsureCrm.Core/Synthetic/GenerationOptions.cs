@@ -1,0 +1,25 @@
+namespace InsureCrm.Core.Synthetic;
+
+/// <summary>What to generate. Public because the CLI (assembly <c>insurecrm</c>) cannot see Core internals.</summary>
+/// <param name="Customers">Customer rows to create (people, companies and duplicate records together).</param>
+/// <param name="Seed">The same seed (and as-of date) always gives the same data.</param>
+/// <param name="TruthFile">Where to write the hidden truth as CSV; the agents' truth goes next to it (<c>NAME.agents.csv</c>).</param>
+/// <param name="AsOf">The last day of the history; today (Asia/Seoul) from the <see cref="TimeProvider"/> when null.</param>
+/// <param name="ChunkSize">Customers generated and written per transaction.</param>
+public sealed record GenerationOptions(int Customers, int Seed = GenerationOptions.DefaultSeed, string? TruthFile = null, DateOnly? AsOf = null, int ChunkSize = 5000)
+{
+    public const int DefaultSeed = 20240901;
+    /// <summary>The demo insurer the web host creates in an empty database.</summary>
+    public const int DemoCustomers = 10_000;
+
+    /// <summary>Where the agents' truth goes for a customer truth file: <c>truth.csv</c> → <c>truth.agents.csv</c>.</summary>
+    public static string AgentTruthFile(string truthFile) =>
+        Path.Combine(Path.GetDirectoryName(Path.GetFullPath(truthFile))!, Path.GetFileNameWithoutExtension(truthFile) + ".agents.csv");
+}
+
+/// <summary>Progress after each chunk is committed.</summary>
+public sealed record GenerationProgress(int CustomersWritten, int CustomersTotal, long RowsWritten);
+
+public sealed record GenerationSummary(
+    int Customers, int Duplicates, long Contracts, long Loans, long Claims, long Interactions, int Agents, int Branches, int Products,
+    long Rows, DateOnly AsOf, int Seed, TimeSpan Duration);
