@@ -14,7 +14,7 @@ public sealed record SeededFamily(
 
 /// <summary>
 /// Test data for the customer search, view and edit tests of Core and Web (linked into
-/// InsureCrm.Web.Tests). Fictional people; the file name keeps it among this feature's test files.
+/// InsureCrm.Web.Tests). Fictional people.
 /// </summary>
 public static class CustomerSeed
 {
