@@ -1,22 +1,15 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
+using InsureCrm.Core.Synthetic;
 using Microsoft.Extensions.Options;
 
 namespace InsureCrm.Web.Hosting;
 
 /// <summary>
-/// Creates the demo insurer's data on start-up. The synthetic generator (Core/Synthetic) plugs in here:
-/// register an implementation with <c>services.AddSingleton&lt;IDemoDataSeeder, ...&gt;()</c>.
-/// </summary>
-internal interface IDemoDataSeeder
-{
-    /// <summary>Fills an empty database with demo data; does nothing when customers exist.</summary>
-    Task SeedIfEmptyAsync(CancellationToken ct);
-}
-
-/// <summary>
 /// Start-up work before the server takes requests: migrate (when <c>Database:MigrateOnStartup</c>), seed
-/// the demo data (through <see cref="IDemoDataSeeder"/>), then the demo logins, printed to the console.
+/// the demo insurer when the database holds no customer (generated, then identity-resolved so its
+/// cross-system duplicates show up as recorded merges), then the demo logins, printed to the console.
 /// </summary>
 internal sealed class CrmStartup(
     IServiceProvider services,
@@ -35,11 +28,7 @@ internal sealed class CrmStartup(
         await using var scope = services.CreateAsyncScope();
         if (demo.Value.GenerateOnStartup)
         {
-            // HOOK(synthetic): the generator's IDemoDataSeeder adapter runs here when registered.
-            foreach (var seeder in scope.ServiceProvider.GetServices<IDemoDataSeeder>())
-            {
-                await seeder.SeedIfEmptyAsync(cancellationToken);
-            }
+            await GenerateDemoInsurerAsync(scope.ServiceProvider, cancellationToken);
         }
         if (demo.Value.SeedUsers)
         {
@@ -50,6 +39,31 @@ internal sealed class CrmStartup(
     }
 
     public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    private async Task GenerateDemoInsurerAsync(IServiceProvider scoped, CancellationToken ct)
+    {
+        var generator = scoped.GetRequiredService<SyntheticInsurer>();
+        if (!await generator.IsDatabaseEmptyAsync(ct))
+        {
+            return;
+        }
+        var customers = demo.Value.Customers;
+        Console.WriteLine($"Empty database: generating a demo insurer with {customers:N0} customers...");
+        var lastShown = 0;
+        var progress = new Progress<GenerationProgress>(p =>
+        {
+            var percent = (int)(100L * p.CustomersWritten / Math.Max(1, p.CustomersTotal));
+            if (percent >= lastShown + 20)
+            {
+                lastShown = percent;
+                Console.WriteLine($"  {percent,3}% ({p.CustomersWritten:N0} customers)");
+            }
+        });
+        var summary = await generator.GenerateAsync(new GenerationOptions(customers, demo.Value.Seed), progress, ct);
+        var resolved = await scoped.GetRequiredService<IdentityResolution>().ResolveAllAsync("demo-setup", ct);
+        logger.LogInformation("Demo insurer generated: {Customers} customers in {Seconds:F1} s; {Merges} duplicate identities merged",
+            summary.Customers, summary.Duration.TotalSeconds, resolved.Merged);
+    }
 
     private static void PrintLogins()
     {

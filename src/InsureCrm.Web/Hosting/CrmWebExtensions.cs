@@ -10,6 +10,8 @@ using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.WebEncoders;
 
+using InsureCrm.Core.Synthetic;
+
 namespace InsureCrm.Web.Hosting;
 
 /// <summary>The web host's services and pipeline, kept out of Program.cs.</summary>
@@ -18,7 +20,7 @@ internal static class CrmWebExtensions
     public static WebApplicationBuilder AddCrmWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
-        services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateOnStart();
+        services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<CrmStartup>();
 
         services.AddRazorComponents();
@@ -107,6 +109,11 @@ internal sealed class DemoOptions
 
     /// <summary>Create the synthetic demo insurer when the database has no customers.</summary>
     public bool GenerateOnStartup { get; set; } = true;
+    /// <summary>How many customers the demo insurer has.</summary>
+    [System.ComponentModel.DataAnnotations.Range(1, 10_000_000)]
+    public int Customers { get; set; } = GenerationOptions.DemoCustomers;
+    /// <summary>Seed of the demo insurer: the same seed gives the same customers.</summary>
+    public int Seed { get; set; } = GenerationOptions.DefaultSeed;
     /// <summary>Create the demo logins (one per role) and print them to the console.</summary>
     public bool SeedUsers { get; set; } = true;
 }
