@@ -42,6 +42,9 @@ internal sealed partial class ChunkGenerator
             var from = Max(month, p.Acquisition);
             var age = p.AgeOn(month);
             var burden = Burden(p);
+            var since3 = month.AddMonths(-3);
+            var since6 = month.AddMonths(-6);
+            var unresolved = UnresolvedComplaint(p, month, since6);
             var orphanedAny = false;
             newContracts.Clear();
             foreach (var c in p.Contracts)
@@ -52,7 +55,7 @@ internal sealed partial class ChunkGenerator
                 }
                 UpdateServicing(p, c, monthEnd);
                 orphanedAny |= c.Servicing < 0 && ContractLifecycle.IsActive(c.Status);
-                StepContract(p, c, month, monthEnd, burden, newContracts);
+                StepContract(p, c, month, monthEnd, burden, unresolved, newContracts);
             }
             foreach (var c in newContracts)
             {
@@ -62,9 +65,10 @@ internal sealed partial class ChunkGenerator
             {
                 StepLoan(loan, month, monthEnd, burden);
             }
+            var holdings = ActiveHoldings(p);
             if (p.Kind == CustomerKind.Corporate)
             {
-                if (_rng.Chance(HiddenModel.PurchaseRate(p.Engagement, false, p.LastContact > month.AddMonths(-3), ActiveHoldings(p), 40)))
+                if (_rng.Chance(HiddenModel.PurchaseRate(p.Engagement, false, p.LastContact > since3, holdings, 40)))
                 {
                     Purchase(p, DayIn(from, monthEnd));
                 }
@@ -103,7 +107,7 @@ internal sealed partial class ChunkGenerator
                 Interact(p, DayIn(from, monthEnd), InteractionChannel.PhoneIn, InteractionDirection.Inbound,
                     _rng.Chance(0.6) ? InteractionPurpose.Inquiry : InteractionPurpose.Service, InteractionOutcome.Completed, -1, "cc-desk", "CC");
             }
-            var trouble = p.LastTrouble > month.AddMonths(-6);
+            var trouble = p.LastTrouble > since6;
             if (_rng.Chance(HiddenModel.ComplaintRate(orphanedAny, trouble)))
             {
                 Complaint(p, DayIn(from, monthEnd));
@@ -114,14 +118,14 @@ internal sealed partial class ChunkGenerator
             }
 
             // Buying.
-            var lifeEvent = LifeEvent(p, monthEnd);
-            var recentContact = p.LastContact > month.AddMonths(-3);
-            if (_rng.Chance(HiddenModel.PurchaseRate(p.Engagement, lifeEvent, recentContact, ActiveHoldings(p), age)))
+            var lifeEvent = LifeEvent(p, monthEnd, monthEnd.AddMonths(-12));
+            var recentContact = p.LastContact > since3;
+            if (_rng.Chance(HiddenModel.PurchaseRate(p.Engagement, lifeEvent, recentContact, holdings, age)))
             {
                 Purchase(p, DayIn(from, monthEnd));
             }
             var hasLoan = p.Loans.Exists(l => l.IsOpen);
-            if (_rng.Chance(HiddenModel.LoanRate(age, ActiveHoldings(p) > 0, p.Income, lifeEvent, recentContact, hasLoan)))
+            if (_rng.Chance(HiddenModel.LoanRate(age, holdings > 0, p.Income, lifeEvent, recentContact, hasLoan)))
             {
                 NewLoan(p, DayIn(from, monthEnd));
             }
@@ -133,7 +137,7 @@ internal sealed partial class ChunkGenerator
     {
         var burden = Burden(p);
         p.Burden = burden;
-        var unresolved = UnresolvedComplaint(p, _asOf);
+        var unresolved = UnresolvedComplaint(p, _asOf, _asOf.AddMonths(-6));
         p.UnresolvedComplaint = unresolved;
         var lapse = 0.0;
         foreach (var c in p.Contracts)
@@ -152,7 +156,7 @@ internal sealed partial class ChunkGenerator
             }
         }
         p.PLapse = SyntheticRandom.WithinMonths(lapse, 3);
-        var lifeEvent = LifeEvent(p, _asOf);
+        var lifeEvent = LifeEvent(p, _asOf, _asOf.AddMonths(-12));
         var recent = p.LastContact > _asOf.AddMonths(-3);
         var age = p.AgeOn(_asOf);
         p.PPurchase = SyntheticRandom.WithinMonths(HiddenModel.PurchaseRate(p.Engagement, lifeEvent && p.Kind == CustomerKind.Individual, recent, ActiveHoldings(p), p.Kind == CustomerKind.Corporate ? 40 : age), 3);
@@ -163,7 +167,7 @@ internal sealed partial class ChunkGenerator
 
     private static double LapseRate(SimPerson p, SimContract c, double burden, bool unresolved, DateOnly date) =>
         HiddenModel.LapseRate(burden, c.Servicing < 0, c.ReassignedToCs && c.Servicing >= 0, unresolved,
-            early: date < c.IssueDate.AddMonths(24), manualPayment: c.Method is PaymentMethod.Giro or PaymentMethod.Cash, p.Engagement);
+            early: date < c.EarlyUntil, manualPayment: c.Method is PaymentMethod.Giro or PaymentMethod.Cash, p.Engagement);
 
     private static double Burden(SimPerson p)
     {
@@ -191,9 +195,8 @@ internal sealed partial class ChunkGenerator
         return n;
     }
 
-    private static bool LifeEvent(SimPerson p, DateOnly date)
+    private static bool LifeEvent(SimPerson p, DateOnly date, DateOnly since)
     {
-        var since = date.AddMonths(-12);
         if (p.MarriageDate is { } m && m > since && m <= date)
         {
             return true;
@@ -208,8 +211,8 @@ internal sealed partial class ChunkGenerator
         return false;
     }
 
-    private static bool UnresolvedComplaint(SimPerson p, DateOnly date) =>
-        p.ComplaintDate is { } d && d > date.AddMonths(-6) && d <= date && (p.ComplaintResolved is not { } r || r > date);
+    private static bool UnresolvedComplaint(SimPerson p, DateOnly date, DateOnly since) =>
+        p.ComplaintDate is { } d && d > since && d <= date && (p.ComplaintResolved is not { } r || r > date);
 
     private int ActiveServicingAgent(SimPerson p, DateOnly date)
     {
@@ -269,7 +272,7 @@ internal sealed partial class ChunkGenerator
         }
     }
 
-    private void StepContract(SimPerson p, SimContract c, DateOnly month, DateOnly monthEnd, double burden, List<SimContract> renewals)
+    private void StepContract(SimPerson p, SimContract c, DateOnly month, DateOnly monthEnd, double burden, bool unresolved, List<SimContract> renewals)
     {
         var from = Max(month, c.State.StatusDate);
         if (c.MaturityDate is { } maturity && maturity <= monthEnd)
@@ -301,7 +304,7 @@ internal sealed partial class ChunkGenerator
         switch (c.Status)
         {
             case ContractStatus.InForce or ContractStatus.Reinstated:
-                if (c.PremiumPaying && _rng.Chance(LapseRate(p, c, burden, UnresolvedComplaint(p, month), month)))
+                if (c.PremiumPaying && _rng.Chance(LapseRate(p, c, burden, unresolved, month)))
                 {
                     var day = DayIn(from, monthEnd);
                     Move(c, p, ContractStatus.Lapsed, day, "premium arrears");
@@ -464,7 +467,7 @@ internal sealed partial class ChunkGenerator
     {
         var catalogue = p.Kind == CustomerKind.Corporate ? CompanyProducts : PersonProducts;
         var age = p.AgeOn(day);
-        var lifeEvent = LifeEvent(p, day);
+        var lifeEvent = LifeEvent(p, day, day.AddMonths(-12));
         var total = 0.0;
         for (var i = 0; i < catalogue.Length; i++)
         {
@@ -577,6 +580,7 @@ internal sealed partial class ChunkGenerator
             Spec = spec,
             Insured = insured,
             IssueDate = issue,
+            EarlyUntil = issue.AddMonths(24),
             MaturityDate = spec.TermYears is { } t ? issue.AddYears(t) : null,
             Method = renewalOf?.Method ?? _rng.NextDouble() switch
             {

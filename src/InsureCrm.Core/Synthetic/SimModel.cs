@@ -114,6 +114,8 @@ internal sealed class SimContract
     public PaymentMethod Method;
     public SalesChannel Channel;
     public DateOnly IssueDate;
+    /// <summary>End of the first 24 months, when the early-lapse loading stops.</summary>
+    public DateOnly EarlyUntil;
     public DateOnly? MaturityDate;
     public int Seller = -1;
     public int Servicing = -1;
