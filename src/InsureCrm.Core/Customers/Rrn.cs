@@ -50,10 +50,13 @@ public readonly record struct Rrn
         return true;
     }
 
-    /// <summary>Builds a well-formed RRN for a birth date and gender with the given 6 serial digits and a check digit.</summary>
-    public static Rrn Create(DateOnly birthDate, Gender gender, int serial)
+    /// <summary>
+    /// Builds a well-formed RRN for a birth date and gender with the given serial digits and a check digit;
+    /// <paramref name="foreigner"/> gives a foreign registration number (7th digit 5-8).
+    /// </summary>
+    public static Rrn Create(DateOnly birthDate, Gender gender, int serial, bool foreigner = false)
     {
-        var g = (birthDate.Year >= 2000 ? 3 : 1) + (gender == Gender.Female ? 1 : 0);
+        var g = (birthDate.Year >= 2000 ? 3 : 1) + (gender == Gender.Female ? 1 : 0) + (foreigner ? 4 : 0);
         var first12 = string.Create(CultureInfo.InvariantCulture, $"{birthDate:yyMMdd}{g}{serial % 100000:D5}");
         int[] weights = [2, 3, 4, 5, 6, 7, 8, 9, 2, 3, 4, 5];
         var sum = 0;

@@ -62,7 +62,7 @@ internal sealed partial class ChunkGenerator
         var rrn = p.Rrn;
         _data[SyntheticTables.Customer].Add(
         [
-            p.Id, p.Kind, p.Name, NameScript.Hangul, p.BirthDate, p.Gender,
+            p.Id, p.Kind, p.Name, p.Script, p.BirthDate, p.Gender,
             rrn is { } r1 ? _protector.Encrypt(r1.Digits) : null,
             rrn is { } r2 ? _protector.Hash(r2.Digits) : null,
             rrn?.Masked, p.BusinessNumber, p.Occupation, p.Band, p.Marital,
@@ -210,6 +210,7 @@ internal sealed partial class ChunkGenerator
             Id = ++_ids.Customer,
             Kind = CustomerKind.Individual,
             Name = p.Name,
+            Script = p.Script,
             BirthDate = p.BirthDate,
             Gender = p.Gender,
             Rrn = rule == MergeRule.SameRrn ? p.Rrn : null,

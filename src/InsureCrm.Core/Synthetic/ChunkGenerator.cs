@@ -139,7 +139,13 @@ internal sealed partial class ChunkGenerator
         };
         var age = p.AgeOn(_asOf);
         p.IsAdult = age >= 20;
-        p.Rrn = NewRrn(birth, gender);
+        // About 1.5% of adults are registered foreign residents (Hanzi or Latin names, 7th RRN digit 5-8).
+        var foreigner = p.IsAdult && _rng.Chance(0.015);
+        if (foreigner)
+        {
+            (p.Name, p.Script) = KoreanNames.ForeignName(_rng, gender);
+        }
+        p.Rrn = NewRrn(birth, gender, foreigner);
         var (occupation, income) = Occupation(age, gender);
         p.Occupation = occupation == "미취학" ? null : occupation;
         p.Income = income;
@@ -181,11 +187,11 @@ internal sealed partial class ChunkGenerator
         return p;
     }
 
-    private Rrn NewRrn(DateOnly birth, Gender gender)
+    private Rrn NewRrn(DateOnly birth, Gender gender, bool foreigner = false)
     {
         while (true)
         {
-            var rrn = Rrn.Create(birth, gender, _rng.Next(100000));
+            var rrn = Rrn.Create(birth, gender, _rng.Next(100000), foreigner);
             if (_rrns.Add(long.Parse(rrn.Digits, Inv)))
             {
                 return rrn;

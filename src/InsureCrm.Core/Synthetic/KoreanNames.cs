@@ -66,6 +66,25 @@ internal static class KoreanNames
     public static string FullName(Random rng, string surname, Gender gender, int birthYear) =>
         surname + GivenName(rng, gender, birthYear);
 
+    private static readonly string[] HanziSurnames = ["王", "李", "張", "劉", "陳", "楊", "黃", "林", "吳", "周"];
+    private static readonly string[] HanziGivenMale = ["建民", "志明", "家豪", "俊傑", "文雄", "國華"];
+    private static readonly string[] HanziGivenFemale = ["美玲", "淑芬", "雅婷", "怡君", "秀英", "佳穎"];
+    private static readonly string[] LatinSurnames = ["NGUYEN", "TRAN", "SMITH", "JOHNSON", "GARCIA", "SANTOS", "IVANOV", "TANAKA"];
+    private static readonly string[] LatinGivenMale = ["VAN AN", "MINH", "JOHN", "DAVID", "JOSE", "ALEXEI", "HIROSHI"];
+    private static readonly string[] LatinGivenFemale = ["THI LAN", "THI MAI", "MARY", "SARAH", "MARIA", "ANNA", "YUKI"];
+
+    /// <summary>
+    /// A registered foreign resident's name as the passport or alien registration card writes it: Hanzi for
+    /// Chinese and Taiwanese residents, upper-case Latin (surname first) for others.
+    /// </summary>
+    public static (string Name, NameScript Script) ForeignName(Random rng, Gender gender)
+    {
+        var female = gender == Gender.Female;
+        return rng.NextDouble() < 0.5
+            ? (rng.Pick(HanziSurnames) + rng.Pick(female ? HanziGivenFemale : HanziGivenMale), NameScript.Hanzi)
+            : (rng.Pick(LatinSurnames) + " " + rng.Pick(female ? LatinGivenFemale : LatinGivenMale), NameScript.Latin);
+    }
+
     private static readonly string[] CompanyStems =
     ["한빛", "대한", "동양", "신성", "우리", "미래", "태평양", "금강", "삼진", "영진", "한솔", "세진", "대성", "동원", "성우", "청솔", "유진", "해성", "진흥", "서해"];
 

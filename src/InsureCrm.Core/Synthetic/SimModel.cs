@@ -30,6 +30,7 @@ internal sealed class SimPerson
     public long Id;
     public CustomerKind Kind;
     public string Name = "";
+    public NameScript Script = NameScript.Hangul;
     public DateOnly? BirthDate;
     public Gender Gender;
     public Rrn? Rrn;

@@ -31,6 +31,13 @@ public sealed class RrnTests
     }
 
     [Fact]
+    public void Create_Foreigner_UsesRegistrationDigitsFiveToEight()
+    {
+        Rrn.Create(new DateOnly(1985, 7, 1), Gender.Male, 1, foreigner: true).Masked.ShouldBe("850701-5******");
+        Rrn.Create(new DateOnly(2002, 7, 1), Gender.Female, 1, foreigner: true).Masked.ShouldBe("020701-8******");
+    }
+
+    [Fact]
     public void Create_RoundTripsThroughParse()
     {
         var rrn = Rrn.Create(new DateOnly(2001, 2, 28), Gender.Female, 12345);

@@ -216,29 +216,53 @@ public sealed class SyntheticInsurerTests
         var capital = sidos.Count(s => s is "서울특별시" or "경기도") / (double)sidos.Count;
         capital.ShouldBeInRange(0.40, 0.52);
         sidos.Distinct().Count().ShouldBeGreaterThanOrEqualTo(16);
-        var names = await ctx.Customers.AsNoTracking().Where(c => c.Kind == CustomerKind.Individual).Select(c => c.Name).ToListAsync();
+        var names = await ctx.Customers.AsNoTracking().Where(c => c.Kind == CustomerKind.Individual && c.NameScript == NameScript.Hangul).Select(c => c.Name).ToListAsync();
         (names.Count(n => n.StartsWith('김')) / (double)names.Count).ShouldBeInRange(0.16, 0.27);
         (names.Count(n => n.StartsWith('이')) / (double)names.Count).ShouldBeInRange(0.10, 0.19);
         names.ShouldAllBe(n => n.Length >= 2 && n.Length <= 4);
     }
 
     [Fact]
-    public async Task GenerateAsync_TruthLapseProbability_MatchesTheLapsesThatHappened()
+    public async Task GenerateAsync_ForeignResidents_HaveHanziOrLatinNamesAndForeignRegistrationNumbers()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
-        var truthFile = Path.Combine(Path.GetTempPath(), "insurecrm-tests", Guid.NewGuid().ToString("N"), "truth.csv");
-        await GenerateAsync(db, 3000, truth: truthFile);
+        await GenerateAsync(db, 3000);
 
-        // Customers the hidden model calls risky should have lapsed more in their history too.
-        var risk = (await File.ReadAllLinesAsync(truthFile)).Skip(1).Select(l => l.Split(','))
-            .Where(r => double.Parse(r[5], CultureInfo.InvariantCulture) > 0)
-            .ToDictionary(r => long.Parse(r[0], CultureInfo.InvariantCulture), r => double.Parse(r[5], CultureInfo.InvariantCulture));
-        var lapses = (await QueryAsync(db, "SELECT customer_id, COUNT(*) FROM contract_status_change WHERE to_status = 'Lapsed' GROUP BY customer_id"))
-            .ToDictionary(r => Convert.ToInt64(r[0], CultureInfo.InvariantCulture), r => Convert.ToInt64(r[1], CultureInfo.InvariantCulture));
-        var ranked = risk.OrderBy(kv => kv.Value).Select(kv => kv.Key).ToList();
-        var quintile = ranked.Count / 5;
-        double LapsedShare(IEnumerable<long> ids) => ids.Count(id => lapses.ContainsKey(id)) / (double)quintile;
-        LapsedShare(ranked.TakeLast(quintile)).ShouldBeGreaterThan(LapsedShare(ranked.Take(quintile)) * 1.3);
+        await using var ctx = db.CreateContext();
+        var foreign = await ctx.Customers.AsNoTracking()
+            .Where(c => c.NameScript == NameScript.Hanzi || c.NameScript == NameScript.Latin)
+            .Select(c => new { c.Name, c.NameScript, c.RrnMasked }).ToListAsync();
+        var individuals = await ctx.Customers.CountAsync(c => c.Kind == CustomerKind.Individual);
+
+        foreign.Count.ShouldBeGreaterThan(0);
+        (foreign.Count / (double)individuals).ShouldBeLessThan(0.04);
+        foreign.Where(f => f.NameScript == NameScript.Hanzi).ShouldAllBe(f => f.Name.All(ch => ch >= '\u4E00' && ch <= '\u9FFF'));
+        foreign.Where(f => f.NameScript == NameScript.Latin).ShouldAllBe(f => f.Name.All(ch => char.IsAsciiLetterUpper(ch) || ch == ' '));
+        foreign.Where(f => f.RrnMasked != null).ShouldAllBe(f => "5678".Contains(f.RrnMasked![7]));
+    }
+
+    [Theory]
+    [InlineData(7)]
+    [InlineData(8)]
+    public async Task GenerateAsync_GiroAndCashPayers_LapseMoreOftenAsTheHiddenModelSays(int seed)
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await GenerateAsync(db, 8000, seed: seed);
+
+        // The payment method is fixed at issue, so it is a clean test of one documented driver of the
+        // lapse hazard (+0.35 in the exponent for giro or cash, i.e. about 1.4 times the hazard). "Ever
+        // lapsed" saturates and reinstatements blur it: at 10,000 customers the shares are about 38% vs 31%.
+        var rows = await QueryAsync(db, """
+            SELECT CASE WHEN c.payment_method IN ('Giro', 'Cash') THEN 1 ELSE 0 END,
+                   COUNT(*),
+                   SUM(CASE WHEN EXISTS (SELECT 1 FROM contract_status_change h WHERE h.contract_id = c.id AND h.to_status = 'Lapsed') THEN 1 ELSE 0 END)
+            FROM contract c JOIN product p ON p.id = c.product_id
+            WHERE c.payment_mode <> 'LumpSum' AND c.payment_mode <> 'Annual' AND p.family <> 'Auto'
+            GROUP BY 1
+            """);
+        var rate = rows.ToDictionary(r => Convert.ToInt64(r[0], CultureInfo.InvariantCulture),
+            r => Convert.ToDouble(r[2], CultureInfo.InvariantCulture) / Convert.ToDouble(r[1], CultureInfo.InvariantCulture));
+        rate[1].ShouldBeGreaterThan(rate[0] * 1.08);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
