@@ -37,6 +37,7 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
     public DbSet<Interaction> Interactions => Set<Interaction>();
     public DbSet<AppUser> Users => Set<AppUser>();
     public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
+    public DbSet<AccessLogEntry> AccessLog => Set<AccessLogEntry>();
 
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 

@@ -265,3 +265,19 @@ internal sealed class ImportRunConfiguration : IEntityTypeConfiguration<ImportRu
         b.Property(p => p.FileSha256).HasMaxLength(64);
     }
 }
+
+internal sealed class AccessLogEntryConfiguration : IEntityTypeConfiguration<AccessLogEntry>
+{
+    public void Configure(EntityTypeBuilder<AccessLogEntry> b)
+    {
+        b.Property(p => p.UserName).HasMaxLength(60);
+        b.Property(p => p.Ip).HasMaxLength(45);
+        b.Property(p => p.Reason).HasMaxLength(500);
+        b.Property(p => p.Detail).HasMaxLength(500);
+        b.Property(p => p.PrevHash).HasMaxLength(64);
+        b.Property(p => p.Hash).HasMaxLength(64);
+        b.HasIndex(p => p.At);
+        b.HasIndex(p => new { p.CustomerId, p.At });
+        b.HasIndex(p => new { p.UserName, p.At });
+    }
+}

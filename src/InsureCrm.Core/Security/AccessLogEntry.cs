@@ -1,0 +1,41 @@
+using InsureCrm.Core.Common;
+
+namespace InsureCrm.Core.Security;
+
+/// <summary>What was done with personal data (PIPA safeguard standard: view, change, insert, delete, print, download).</summary>
+public enum AccessAction { View, Search, Change, Insert, Delete, Print, Download, Unmask, Export, Erase }
+
+/// <summary>
+/// One access to personal data. Append-only and tamper-evident: <see cref="Hash"/> is SHA-256 over the
+/// previous entry's hash and this entry's fields, so removing or editing a row breaks the chain.
+/// </summary>
+public sealed class AccessLogEntry : IAppendOnly
+{
+    public long Id { get; set; }
+    public DateTime At { get; set; }
+    public long? UserId { get; set; }
+    public string UserName { get; set; } = "";
+    public Role Role { get; set; }
+    public string Ip { get; set; } = "";
+    public long? CustomerId { get; set; }
+    public AccessAction Action { get; set; }
+    /// <summary>Why (required for downloads, unmasking and call-center access).</summary>
+    public string? Reason { get; set; }
+    /// <summary>What was touched, without personal data: a route, a field list, a file name, a row count.</summary>
+    public string? Detail { get; set; }
+    public string PrevHash { get; set; } = "";
+    public string Hash { get; set; } = "";
+}
+
+/// <summary>An access to record; the log fills in time, user and chain.</summary>
+public sealed record AccessEvent(AccessAction Action, long? CustomerId, string? Reason = null, string? Detail = null);
+
+/// <summary>The access log every use of personal data writes to.</summary>
+public interface IAccessLog
+{
+    /// <summary>Records the access for <paramref name="user"/>; it is committed before this returns.</summary>
+    Task RecordAsync(CrmUser user, AccessEvent access, CancellationToken ct = default);
+
+    /// <summary>Records several accesses (e.g. one per customer of a search page) in one write.</summary>
+    Task RecordManyAsync(CrmUser user, IReadOnlyList<AccessEvent> accesses, CancellationToken ct = default);
+}
