@@ -97,6 +97,62 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
         return total;
     }
 
+    /// <summary>
+    /// The same as <see cref="ResolveAsync"/> for <paramref name="scope"/>, started from candidates only: every
+    /// pair the rules can find with a member in <paramref name="scope"/> has a member in
+    /// <paramref name="sameRrn"/> (for the RRN rule) or in <paramref name="sameNameBirthDatePhone"/> (for the
+    /// name rule), as the bulk customer import guarantees. Survivors of this call's RRN merges join the name
+    /// rule's candidates (they may have gained phones), and name pairs without a member in the scope are left
+    /// alone, so the merges made are exactly those of <see cref="ResolveAsync"/>. With no candidates it costs
+    /// no query at all. Returns the merges made.
+    /// </summary>
+    internal async Task<IReadOnlyList<PlannedMerge>> ResolveBatchAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> scope,
+        IReadOnlyCollection<long> sameRrn, IReadOnlyCollection<long> sameNameBirthDatePhone, string user, CancellationToken ct,
+        ImportTimings? timings = null)
+    {
+        var applied = new List<PlannedMerge>();
+        if (scope.Count == 0 || sameRrn.Count == 0 && sameNameBirthDatePhone.Count == 0)
+        {
+            return applied;
+        }
+        HashSet<(long, long)>? undone = null;
+        var byName = new HashSet<long>(sameNameBirthDatePhone);
+        if (sameRrn.Count > 0)
+        {
+            List<(long A, long B, string? RrnA, string? RrnB)> pairs;
+            using (Measure(timings, "merge: find rrn pairs"))
+            {
+                pairs = await FindPairsAsync(connection, transaction, sameRrn, MergeRule.SameRrn, ct);
+            }
+            if (pairs.Count > 0)
+            {
+                undone = await UndonePairsAsync(connection, transaction, ct);
+                var (plan, _) = Plan(pairs, MergeRule.SameRrn, undone);
+                await ApplyAsync(connection, transaction, plan, user, ct, timings);
+                applied.AddRange(plan);
+                byName.UnionWith(plan.Select(p => p.SurvivorId));
+            }
+        }
+        if (byName.Count > 0)
+        {
+            var inScope = new HashSet<long>(scope);
+            List<(long A, long B, string? RrnA, string? RrnB)> pairs;
+            using (Measure(timings, "merge: find name pairs"))
+            {
+                pairs = [.. (await FindPairsAsync(connection, transaction, byName, MergeRule.SameNameBirthDatePhone, ct))
+                    .Where(p => inScope.Contains(p.A) || inScope.Contains(p.B))];
+            }
+            if (pairs.Count > 0)
+            {
+                undone ??= await UndonePairsAsync(connection, transaction, ct);
+                var (plan, _) = Plan(pairs, MergeRule.SameNameBirthDatePhone, undone);
+                await ApplyAsync(connection, transaction, plan, user, ct, timings);
+                applied.AddRange(plan);
+            }
+        }
+        return applied;
+    }
+
     /// <summary>Merges two customers by hand (rule Manual); the lower id survives.</summary>
     public async Task<(long? MergeId, string? Error)> MergeAsync(long a, long b, string user, CancellationToken ct = default)
     {
@@ -345,12 +401,14 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
     /// Applies merges set-wise: a mapping table of merged → survivor, one SELECT (to record the row ids) and one
     /// UPDATE per referring column, then the merged customers are marked and one identity_merge row written each.
     /// </summary>
-    private async Task<List<long>> ApplyAsync(DbConnection connection, DbTransaction tx, List<PlannedMerge> plan, string user, CancellationToken ct)
+    private async Task<List<long>> ApplyAsync(DbConnection connection, DbTransaction tx, List<PlannedMerge> plan, string user, CancellationToken ct,
+        ImportTimings? timings = null)
     {
         if (plan.Count == 0)
         {
             return [];
         }
+        var mapTiming = Measure(timings, "merge: map table");
         var pg = ImportSql.IsPostgres(connection);
         await ImportSql.ExecuteAsync(connection, tx, pg
             ? "CREATE TEMP TABLE IF NOT EXISTS merge_map (m bigint PRIMARY KEY, s bigint NOT NULL)"
@@ -378,9 +436,11 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
             }
         }
 
+        mapTiming.Dispose();
         var moved = plan.ToDictionary(p => p.MergedId, _ => new SortedDictionary<string, List<long>>(StringComparer.Ordinal));
         foreach (var (table, column) in CustomerReferences)
         {
+            using var moveTiming = Measure(timings, "merge: move " + table);
             // Status history rows carry their contract's customer; reach them through the contract index.
             var filter = table == "contract_status_change"
                 ? $"contract_id IN (SELECT id FROM contract WHERE customer_id IN (SELECT m FROM merge_map)) AND {column} IN (SELECT m FROM merge_map)"
@@ -413,6 +473,7 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
             ct, ("now", now));
 
         var by = Truncate(user);
+        using var recordTiming = Measure(timings, "merge: record");
         var ids = new List<long>(plan.Count);
         await using (var insert = ImportSql.Command(connection, tx,
             "INSERT INTO identity_merge (survivor_id, merged_id, rule, merged_at, merged_by, moved_json) VALUES (@s, @m, @r, @at, @by, @j) RETURNING id"))
@@ -451,6 +512,9 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
         }
         return (table, column);
     }
+
+    private static ImportTimings.Scope Measure(ImportTimings? timings, string phase) =>
+        timings?.Measure(phase) ?? default;
 
     private static (long, long) Ordered(long a, long b) => a < b ? (a, b) : (b, a);
 

@@ -31,6 +31,15 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     private readonly Dictionary<(string, string), int> _seen = [];
     /// <summary>Customers written by an earlier row of this run: a later row that resolves to one (after a merge) only adds contacts.</summary>
     private readonly HashSet<long> _touched = [];
+    /// <summary>Whether every customer in the database was written by this run (PostgreSQL; see <see cref="CheckExclusiveAsync"/>).</summary>
+    private bool? _exclusive;
+    private long _firstId;
+    private SequenceValues _expected;
+    private bool _analyzed;
+    private bool? _skipForeignKeyChecks;
+    /// <summary>While exclusive: 64-bit keys of the RRN hashes and of the name + birth date + phone of this run's customers.</summary>
+    private readonly HashSet<ulong> _runRrns = [];
+    private readonly HashSet<ulong> _runPeople = [];
 
     private sealed class Input
     {
@@ -95,6 +104,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
 
     public async Task<BatchOutcome> LoadAsync(IReadOnlyList<ImportRow> rows, CancellationToken ct)
     {
+        var timings = context.Timings;
         var valid = new List<Input>(rows.Count);
         foreach (var row in rows)
         {
@@ -114,8 +124,19 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         await using var writer = await BulkWriter.BeginAsync(context.Database, ct);
         var connection = writer.Connection;
         var tx = writer.Transaction;
-        await ImportSql.LockAsync(connection, tx, ct);
-        var existing = await LookupAsync(connection, tx, valid, ct);
+        bool exclusive;
+        using (timings.Measure("begin+lock"))
+        {
+            await BeginBatchAsync(connection, tx, ct);
+            exclusive = await CheckExclusiveAsync(connection, tx, ct);
+        }
+        // Exclusive: every stored source key was written by this run, and _seen refuses a key twice.
+        Dictionary<(string, string), long> existing = [];
+        if (!exclusive)
+        {
+            using var _ = timings.Measure("source key lookup");
+            existing = await LookupAsync(connection, tx, valid, ct);
+        }
 
         var fresh = new List<Input>();
         var known = new List<(Input Input, long Id, bool First)>();
@@ -132,44 +153,57 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         }
 
         var now = context.Clock.GetUtcNow().UtcDateTime;
-        var ids = await ImportSql.ReserveIdsAsync(connection, tx, "customer", fresh.Count, ct);
+        long[] ids;
+        using (timings.Measure("reserve ids"))
+        {
+            ids = await ImportSql.ReserveIdsAsync(connection, tx, "customer", fresh.Count, ct);
+        }
         var customers = new List<object?[]>(fresh.Count);
         var keys = new List<object?[]>(fresh.Count);
-        var phones = new List<object?[]>();
-        var emails = new List<object?[]>();
-        var addresses = new List<object?[]>();
+        var phones = new List<object?[]>(fresh.Count);
+        var emails = new List<object?[]>(fresh.Count);
+        var addresses = new List<object?[]>(fresh.Count);
+        // Contact rows of customers that existed before this batch, written apart (their parent is not ours).
+        var knownPhones = new List<object?[]>();
+        var knownEmails = new List<object?[]>();
+        var knownAddresses = new List<object?[]>();
         var scope = new List<long>(fresh.Count);
-        for (var i = 0; i < fresh.Count; i++)
+        using (timings.Measure("build rows"))
         {
-            var c = fresh[i];
-            var id = ids[i];
-            _touched.Add(id);
-            scope.Add(id);
-            customers.Add([
-                id, c.Kind ?? CustomerKind.Individual, c.Name, ScriptOf(c.Name), c.BirthDate, c.Gender ?? Gender.Unknown,
-                c.RrnCipher, c.RrnHash, c.Rrn?.Masked, c.BusinessNumber, c.Occupation,
-                c.IncomeBand ?? IncomeBand.Unknown, c.MaritalStatus ?? MaritalStatus.Unknown, c.Children, c.PreferredChannel,
-                c.PreferredContactTime ?? ContactTime.Any, now, now, null, 0,
-            ]);
-            keys.Add([id, c.System, c.SourceId]);
-            if (c.Phone is not null)
+            for (var i = 0; i < fresh.Count; i++)
             {
-                phones.Add([id, PhoneKindOf(c.Phone), c.Phone, true]);
-            }
-            if (c.Email is not null)
-            {
-                emails.Add([id, c.Email, true]);
-            }
-            if (c.HasAddress)
-            {
-                addresses.Add([id, AddressKind.Home, c.Sido ?? "", c.Sigungu ?? "", c.Address ?? "", c.PostalCode, true]);
+                var c = fresh[i];
+                var id = ids[i];
+                _touched.Add(id);
+                scope.Add(id);
+                customers.Add([
+                    id, c.Kind ?? CustomerKind.Individual, c.Name, ScriptOf(c.Name), c.BirthDate, c.Gender ?? Gender.Unknown,
+                    c.RrnCipher, c.RrnHash, c.Rrn?.Masked, c.BusinessNumber, c.Occupation,
+                    c.IncomeBand ?? IncomeBand.Unknown, c.MaritalStatus ?? MaritalStatus.Unknown, c.Children, c.PreferredChannel,
+                    c.PreferredContactTime ?? ContactTime.Any, now, now, null, 0,
+                ]);
+                keys.Add([id, c.System, c.SourceId]);
+                if (c.Phone is not null)
+                {
+                    phones.Add([id, PhoneKindOf(c.Phone), c.Phone, true]);
+                }
+                if (c.Email is not null)
+                {
+                    emails.Add([id, c.Email, true]);
+                }
+                if (c.HasAddress)
+                {
+                    addresses.Add([id, AddressKind.Home, c.Sido ?? "", c.Sigungu ?? "", c.Address ?? "", c.PostalCode, true]);
+                }
             }
         }
 
         var updated = 0;
         var unchanged = 0;
+        var changedKnown = new List<long>();
         if (known.Count > 0)
         {
+            using var _ = timings.Measure("compare+update known");
             var current = await LoadCurrentAsync(connection, tx, known.Select(k => k.Id).Distinct().ToList(), ct);
             await using var update = PrepareUpdate(connection, tx);
             foreach (var (input, id, first) in known)
@@ -182,11 +216,12 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
                     await RunUpdateAsync(update, id, input, stored, rrnChanged, now, ct);
                     changed = true;
                 }
-                changed |= await SyncContactsAsync(connection, tx, id, input, stored, phones, emails, addresses, ct);
+                changed |= await SyncContactsAsync(connection, tx, id, input, stored, knownPhones, knownEmails, knownAddresses, ct);
                 if (changed)
                 {
                     updated++;
                     scope.Add(id);
+                    changedKnown.Add(id);
                 }
                 else
                 {
@@ -195,14 +230,313 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             }
         }
 
-        await writer.WriteAsync(CustomerTable, customers, ct);
-        await writer.WriteAsync(SourceKeyTable, keys, ct);
-        await writer.WriteAsync(PhoneTable, phones, ct);
-        await writer.WriteAsync(EmailTable, emails, ct);
-        await writer.WriteAsync(AddressTable, addresses, ct);
-        var merged = await context.Identity.ResolveAsync(connection, tx, scope, context.User, ct);
-        await writer.CommitAsync(ct);
-        return new BatchOutcome(fresh.Count, updated, unchanged, merged);
+        // Before the batch is written, so that the probe sees only customers this batch could merge with.
+        IdentityCandidates candidates;
+        using (timings.Measure("identity candidates"))
+        {
+            candidates = exclusive ? FindCandidatesOfRun(fresh, ids) : await FindCandidatesAsync(connection, tx, fresh, ids, ct);
+        }
+        candidates.SameRrn.AddRange(changedKnown);
+        candidates.SameNameBirthDatePhone.AddRange(changedKnown);
+
+        using (timings.Measure("copy customer"))
+        {
+            await writer.WriteAsync(CustomerTable, customers, ct);
+        }
+        using (timings.Measure("copy source key+contacts"))
+        {
+            var skipChecks = fresh.Count > 0 && await CanSkipForeignKeyChecksAsync(connection, tx, ct);
+            if (skipChecks)
+            {
+                await ImportSql.ExecuteAsync(connection, tx, "SET LOCAL session_replication_role = replica", ct);
+            }
+            await writer.WriteAsync(SourceKeyTable, keys, ct);
+            await writer.WriteAsync(PhoneTable, phones, ct);
+            await writer.WriteAsync(EmailTable, emails, ct);
+            await writer.WriteAsync(AddressTable, addresses, ct);
+            if (skipChecks)
+            {
+                await ImportSql.ExecuteAsync(connection, tx, "SET LOCAL session_replication_role = origin", ct);
+            }
+        }
+        await writer.WriteAsync(PhoneTable, knownPhones, ct);
+        await writer.WriteAsync(EmailTable, knownEmails, ct);
+        await writer.WriteAsync(AddressTable, knownAddresses, ct);
+        if (!_analyzed && fresh.Count > 0)
+        {
+            using var _ = timings.Measure("analyze (once)");
+            await AnalyzeIfNeverAsync(connection, tx, ct);
+        }
+        IReadOnlyList<PlannedMerge> merges;
+        using (timings.Measure("identity resolution"))
+        {
+            merges = await context.Identity.ResolveBatchAsync(connection, tx, scope, candidates.SameRrn, candidates.SameNameBirthDatePhone, context.User, ct, timings);
+        }
+        if (exclusive)
+        {
+            using var _ = timings.Measure("remember survivors");
+            await RememberSurvivorsAsync(connection, tx, merges, ct);
+            _firstId = _firstId == 0 && ids.Length > 0 ? ids[0] : _firstId;
+            _expected = new SequenceValues(
+                ids.Length > 0 ? ids[^1] : _expected.Customer,
+                Advance(_expected.Phone, phones.Count + knownPhones.Count),
+                Advance(_expected.SourceKey, keys.Count),
+                Advance(_expected.Merge, merges.Count));
+        }
+        using (timings.Measure("commit"))
+        {
+            await writer.CommitAsync(ct);
+        }
+        return new BatchOutcome(fresh.Count, updated, unchanged, merges.Count);
+    }
+
+    /// <summary>
+    /// Whether the child rows of the customers this batch inserts may skip their foreign-key checks, which are
+    /// half the cost of writing them (each is a row lock and a look-up on customer). The check cannot fail for
+    /// them: their customer row is inserted earlier in the same transaction, under the import lock, and
+    /// customers are never deleted. Skipping is done with <c>session_replication_role = replica</c> for those
+    /// COPYs only, so it needs the privilege to set it (superuser, or PostgreSQL 15's <c>GRANT SET ON
+    /// PARAMETER</c>) and is refused when the four tables carry triggers of their own (those would be skipped
+    /// too). Otherwise the checks simply run. Contact rows of customers that existed before are always checked.
+    /// </summary>
+    private async Task<bool> CanSkipForeignKeyChecksAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
+    {
+        if (_skipForeignKeyChecks is null)
+        {
+            if (!ImportSql.IsPostgres(connection))
+            {
+                _skipForeignKeyChecks = false;
+                return false;
+            }
+            await using var cmd = ImportSql.Command(connection, tx, """
+                SELECT has_parameter_privilege('session_replication_role', 'SET')
+                   AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN (
+                       'customer_source_key'::regclass, 'customer_phone'::regclass, 'customer_email'::regclass, 'customer_address'::regclass))
+                """);
+            _skipForeignKeyChecks = await cmd.ExecuteScalarAsync(ct) is true;
+        }
+        return _skipForeignKeyChecks.Value;
+    }
+
+    /// <summary>Last values of the identity sequences of customer, customer_phone, customer_source_key and identity_merge (null: never used).</summary>
+    private readonly record struct SequenceValues(long? Customer, long? Phone, long? SourceKey, long? Merge);
+
+    private static long? Advance(long? value, int count) => count == 0 ? value : (value ?? 0) + count;
+
+    /// <summary>
+    /// True when the database holds no customer but those this run wrote and nobody else has taken an id for
+    /// a customer, phone, source key or merge since this run's last batch (the identity sequences are where
+    /// this run left them: an insert by anyone else, even one not yet committed, moves them). Then the batch
+    /// needs no source key look-up and no identity probe: both are answered from what the run remembers.
+    /// This holds for a first import into an empty database, which is the big one. Once false it stays false
+    /// for the run. PostgreSQL only; SQLite always looks up.
+    /// </summary>
+    private async Task<bool> CheckExclusiveAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
+    {
+        if (_exclusive == false || !ImportSql.IsPostgres(connection))
+        {
+            _exclusive = false;
+            return false;
+        }
+        await using var cmd = ImportSql.Command(connection, tx, """
+            SELECT (SELECT min(id) FROM customer),
+                   pg_sequence_last_value(pg_get_serial_sequence('customer', 'id')::regclass),
+                   pg_sequence_last_value(pg_get_serial_sequence('customer_phone', 'id')::regclass),
+                   pg_sequence_last_value(pg_get_serial_sequence('customer_source_key', 'id')::regclass),
+                   pg_sequence_last_value(pg_get_serial_sequence('identity_merge', 'id')::regclass)
+            """);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        await r.ReadAsync(ct);
+        long? Read(int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+        var minId = Read(0);
+        var now = new SequenceValues(Read(1), Read(2), Read(3), Read(4));
+        if (_exclusive is null)
+        {
+            _exclusive = minId is null;
+            _expected = now;
+        }
+        else
+        {
+            _exclusive = now == _expected && (minId is null || _firstId != 0 && minId >= _firstId);
+        }
+        if (_exclusive == false)
+        {
+            _runRrns.Clear();
+            _runPeople.Clear();
+            _runRrns.TrimExcess();
+            _runPeople.TrimExcess();
+        }
+        return _exclusive.Value;
+    }
+
+    /// <summary>
+    /// The candidates of <see cref="FindCandidatesAsync"/> from memory, when every customer was written by this
+    /// run: a row whose key an earlier row of the run already had. Keys are 64-bit hashes, so a collision only
+    /// makes an extra candidate that identity resolution then finds no pair for.
+    /// </summary>
+    private IdentityCandidates FindCandidatesOfRun(List<Input> fresh, long[] ids)
+    {
+        var result = new IdentityCandidates([], []);
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            var f = fresh[i];
+            if (f.RrnHash is { } h && !_runRrns.Add(Key(h)))
+            {
+                result.SameRrn.Add(ids[i]);
+            }
+            if (f.Phone is { } p && f.BirthDate is { } b && !_runPeople.Add(PersonKey(p, f.Name, b)))
+            {
+                result.SameNameBirthDatePhone.Add(ids[i]);
+            }
+        }
+        return result;
+    }
+
+    /// <summary>A survivor now also holds the phones of the customers merged into it: remember those combinations too.</summary>
+    private async Task RememberSurvivorsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<PlannedMerge> merges, CancellationToken ct)
+    {
+        if (merges.Count == 0)
+        {
+            return;
+        }
+        await using var cmd = ImportSql.Command(connection, tx, $"""
+            SELECT p.number, c.name, c.birth_date FROM customer c JOIN customer_phone p ON p.customer_id = c.id
+            WHERE {ImportSql.In(connection, "c.id", "s")} AND c.birth_date IS NOT NULL
+            """);
+        ImportSql.AddList(cmd, "s", merges.Select(m => m.SurvivorId).Distinct());
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        while (await r.ReadAsync(ct))
+        {
+            _runPeople.Add(PersonKey(r.GetString(0), r.GetString(1), ImportSql.ReadDate(r, 2)!.Value));
+        }
+    }
+
+    private static ulong PersonKey(string phone, string name, DateOnly birth)
+    {
+        var hash = Fnv(Fnv(Fnv(14695981039346656037UL, phone), "\0"), name);
+        return (hash ^ (ulong)birth.DayNumber) * 1099511628211UL;
+    }
+
+    private static ulong Key(string text) => Fnv(14695981039346656037UL, text);
+
+    /// <summary>FNV-1a, 64 bits: stable across processes (unlike string.GetHashCode) and plenty for a candidate filter.</summary>
+    private static ulong Fnv(ulong hash, string text)
+    {
+        foreach (var ch in text)
+        {
+            hash = (hash ^ ch) * 1099511628211UL;
+        }
+        return hash;
+    }
+
+    /// <summary>
+    /// A table that was never analysed (a new database) has no statistics, and the planner then prefers the
+    /// merged_into_id index for identity resolution's look-ups, a scan of every customer per candidate. One
+    /// ANALYZE after the first batch fixes the plans for the whole run; autovacuum keeps them right afterwards.
+    /// </summary>
+    private async Task AnalyzeIfNeverAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
+    {
+        _analyzed = true;
+        if (!ImportSql.IsPostgres(connection))
+        {
+            return;
+        }
+        await using var cmd = ImportSql.Command(connection, tx, "SELECT reltuples < 0 FROM pg_class WHERE oid = 'customer'::regclass");
+        if (await cmd.ExecuteScalarAsync(ct) is true)
+        {
+            await ImportSql.ExecuteAsync(connection, tx, "ANALYZE customer, customer_phone, customer_source_key", ct);
+        }
+    }
+
+    /// <summary>Customers of this batch that identity resolution must look at; the rest cannot match anyone.</summary>
+    private sealed record IdentityCandidates(List<long> SameRrn, List<long> SameNameBirthDatePhone);
+
+    /// <summary>
+    /// Candidates among the new customers: one whose RRN hash, or whose name, birth date and phone, is already
+    /// held by a visible customer (one probe per rule for the whole batch) or by an earlier row of this batch.
+    /// Identity resolution then runs its exact rules from these alone instead of from every row, which is
+    /// what keeps it cheap when, as usual, almost nothing matches.
+    /// </summary>
+    private static async Task<IdentityCandidates> FindCandidatesAsync(DbConnection connection, DbTransaction tx, List<Input> fresh, long[] ids, CancellationToken ct)
+    {
+        var result = new IdentityCandidates([], []);
+        if (fresh.Count == 0)
+        {
+            return result;
+        }
+        var hashes = new HashSet<string>(StringComparer.Ordinal);
+        var phones = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var f in fresh)
+        {
+            if (f.RrnHash is { } h)
+            {
+                hashes.Add(h);
+            }
+            if (f.Phone is { } p && f.BirthDate is not null)
+            {
+                phones.Add(p);
+            }
+        }
+        var storedHashes = new HashSet<string>(StringComparer.Ordinal);
+        var storedPeople = new HashSet<(string, string, DateOnly)>();
+        if (hashes.Count > 0)
+        {
+            await using var cmd = ImportSql.Command(connection, tx,
+                $"SELECT DISTINCT rrn_hash FROM customer WHERE {ImportSql.In(connection, "rrn_hash", "h")} AND merged_into_id IS NULL");
+            ImportSql.AddList(cmd, "h", hashes);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                storedHashes.Add(r.GetString(0));
+            }
+        }
+        if (phones.Count > 0)
+        {
+            await using var cmd = ImportSql.Command(connection, tx, $"""
+                SELECT DISTINCT p.number, c.name, c.birth_date FROM customer_phone p JOIN customer c ON c.id = p.customer_id
+                WHERE {ImportSql.In(connection, "p.number", "p")} AND c.merged_into_id IS NULL AND c.birth_date IS NOT NULL
+                """);
+            ImportSql.AddList(cmd, "p", phones);
+            await using var r = await cmd.ExecuteReaderAsync(ct);
+            while (await r.ReadAsync(ct))
+            {
+                storedPeople.Add((r.GetString(0), r.GetString(1), ImportSql.ReadDate(r, 2)!.Value));
+            }
+        }
+        var batchHashes = new HashSet<string>(StringComparer.Ordinal);
+        var batchPeople = new HashSet<(string, string, DateOnly)>();
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            var f = fresh[i];
+            // A pair inside the batch needs only its later member as a candidate: resolution looks both ways.
+            if (f.RrnHash is { } h && (storedHashes.Contains(h) || !batchHashes.Add(h)))
+            {
+                result.SameRrn.Add(ids[i]);
+            }
+            if (f.Phone is { } p && f.BirthDate is { } b)
+            {
+                var person = (p, f.Name, b);
+                if (storedPeople.Contains(person) || !batchPeople.Add(person))
+                {
+                    result.SameNameBirthDatePhone.Add(ids[i]);
+                }
+            }
+        }
+        return result;
+    }
+
+    /// <summary>
+    /// Opens the batch's transaction for bulk work: takes the import lock, and on PostgreSQL does not wait for
+    /// the commit's WAL flush. That is safe here: a crash can lose only the last committed batches, and
+    /// running the file again loads them (it is idempotent); nothing else depends on them being durable.
+    /// </summary>
+    private static async Task BeginBatchAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
+    {
+        if (ImportSql.IsPostgres(connection))
+        {
+            await ImportSql.ExecuteAsync(connection, tx, "SET LOCAL synchronous_commit = off", ct);
+        }
+        await ImportSql.LockAsync(connection, tx, ct);
     }
 
     private Input? Parse(ImportRow row, DateOnly today)

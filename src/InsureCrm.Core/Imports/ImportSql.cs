@@ -117,7 +117,9 @@ internal static class ImportSql
         }
         if (IsPostgres(connection))
         {
-            await using var cmd = Command(connection, transaction, $"SELECT nextval(pg_get_serial_sequence('{table}', 'id')) FROM generate_series(1, @n)");
+            // The sequence is looked up once (OFFSET 0 keeps the planner from inlining it into every row: 10x slower).
+            await using var cmd = Command(connection, transaction,
+                $"SELECT nextval(q.s) FROM (SELECT pg_get_serial_sequence('{table}', 'id')::regclass AS s OFFSET 0) q CROSS JOIN generate_series(1, @n)");
             Add(cmd, "n", count);
             await using var reader = await cmd.ExecuteReaderAsync(ct);
             var i = 0;

@@ -112,6 +112,54 @@ public sealed class IdentityResolutionTests
         }
     }
 
+    public static TheoryData<DatabaseProvider, int, bool> ChainCases()
+    {
+        var data = new TheoryData<DatabaseProvider, int, bool>();
+        foreach (var provider in new[] { DatabaseProvider.Sqlite, DatabaseProvider.Postgres })
+        {
+            foreach (var batch in new[] { 100, 1 })
+            {
+                data.Add(provider, batch, false);
+                data.Add(provider, batch, true);
+            }
+        }
+        return data;
+    }
+
+    /// <summary>
+    /// The third record shares no RRN and no exact name + phone with the second, only with the person the
+    /// second was merged into by RRN, who took over the second's phone. Import must find that chain whether
+    /// the rows share a batch or not, and whether the database held other customers before or not.
+    /// </summary>
+    [Theory, MemberData(nameof(ChainCases))]
+    public async Task Import_PhoneGainedByRrnMerge_LetsNameRuleMergeTheThirdRecord(DatabaseProvider provider, int batchSize, bool populated)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        if (populated)
+        {
+            var other = ImportTestKit.WriteCsv("other.csv", "source_id,name,birth_date,phone\nX1,김철수,1970-07-07,010-9999-0000\n");
+            (await ImportTestKit.RunAsync(db, "import", "customers", other, "--source", "CRM")).ShouldBe(0);
+        }
+        var file = ImportTestKit.WriteCsv("chain.csv", """
+            source_id,name,birth_date,rrn,phone
+            P1,홍길동,,800115-1234567,010-1111-2222
+            P2,홍 길동,,800115-1234567,010-3333-4444
+            P3,홍길동,1980-01-15,,010-3333-4444
+            P4,홍길동,1980-01-15,,010-5555-6666
+            """);
+
+        (await ImportTestKit.RunAsync(db, "import", "customers", file, "--source", "PAS", "--batch-size",
+            batchSize.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldBe(0);
+
+        await using var ctx = db.CreateContext();
+        var ids = await ctx.CustomerSourceKeys.AsNoTracking().Where(k => k.SourceSystem == "PAS").OrderBy(k => k.SourceId).Select(k => k.CustomerId).ToListAsync();
+        ids.Distinct().Count().ShouldBe(2, "P1, P2 and P3 are one person; P4 has a phone nobody else has");
+        var merges = await ctx.IdentityMerges.AsNoTracking().OrderBy(m => m.Id).ToListAsync();
+        merges.Select(m => m.Rule).ShouldBe([MergeRule.SameRrn, MergeRule.SameNameBirthDatePhone]);
+        merges.ShouldAllBe(m => m.SurvivorId == ids[0]);
+        (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == ids[0])).ShouldBe(3);
+    }
+
     private static async Task<Dictionary<string, long>> OwnersAsync(TestDatabase db)
     {
         await using var ctx = db.CreateContext();
