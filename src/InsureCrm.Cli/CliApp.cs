@@ -7,8 +7,9 @@ using Microsoft.Extensions.Logging;
 namespace InsureCrm.Cli;
 
 /// <summary>
-/// The <c>insurecrm</c> command. Exit codes: 0 success, 1 fatal error (nothing written), 2 partial
-/// success (some input rejected; see the rejects file).
+/// The <c>insurecrm</c> command. Exit codes: 0 success, 1 fatal error (nothing written; also an unknown,
+/// inactive or unauthorised <c>--as</c> account), 2 partial success (some input rejected; see the rejects
+/// file), 3 access log chain broken.
 /// </summary>
 internal static class CliApp
 {
@@ -20,6 +21,8 @@ internal static class CliApp
         root.Subcommands.Add(GenerateCommand.Create(services));
         root.Subcommands.Add(ImportCommand.Create(services));
         root.Subcommands.Add(IdentityCommands.Create(services));
+        root.Subcommands.Add(AccessLogCommands.Create(services));
+        root.Options.Add(CliUser.AsOption);
         try
         {
             return await root.Parse(args).InvokeAsync();

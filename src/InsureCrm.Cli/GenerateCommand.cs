@@ -1,13 +1,17 @@
 using System.CommandLine;
 using System.Globalization;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
 using InsureCrm.Core.Synthetic;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace InsureCrm.Cli;
 
-/// <summary><c>insurecrm generate --customers N [--seed S] [--truth FILE]</c>: a synthetic insurer in an empty database.</summary>
+/// <summary>
+/// <c>insurecrm generate --customers N --as USER [--seed S] [--truth FILE]</c>: a synthetic insurer in an empty
+/// database, run by an admin account (create it first with <c>insurecrm users add</c> after <c>db migrate</c>).
+/// </summary>
 internal static class GenerateCommand
 {
     public static Command Create(Lazy<ServiceProvider> services)
@@ -40,6 +44,11 @@ internal static class GenerateCommand
             }
             var provider = services.Value;
             await provider.GetRequiredService<Migrator>().MigrateAsync(ct);
+            var user = await CliUser.ResolveAsync(pr, provider, Capability.DataGenerate, ct);
+            if (user is null)
+            {
+                return 1;
+            }
             var insurer = provider.GetRequiredService<SyntheticInsurer>();
             if (!await insurer.IsDatabaseEmptyAsync(ct))
             {
@@ -48,6 +57,8 @@ internal static class GenerateCommand
             }
             var options = new GenerationOptions(count, pr.GetValue(seed), pr.GetValue(truth)?.FullName, asOfDate);
             var summary = await RunAsync(insurer, options, ct);
+            await provider.GetRequiredService<IAccessLog>().RecordAsync(user, new AccessEvent(AccessAction.Insert, null, null,
+                string.Create(CultureInfo.InvariantCulture, $"generate {summary.Customers} synthetic customers, seed {summary.Seed}")), ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Generated {summary.Customers:N0} customers ({summary.Duplicates:N0} duplicate records), {summary.Contracts:N0} contracts, {summary.Loans:N0} loans, {summary.Claims:N0} claims, {summary.Interactions:N0} contacts, {summary.Agents:N0} agents in {summary.Branches:N0} branches, {summary.Products} products."));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,

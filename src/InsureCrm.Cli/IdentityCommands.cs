@@ -1,12 +1,16 @@
 using System.CommandLine;
 using System.Globalization;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
 namespace InsureCrm.Cli;
 
-/// <summary><c>insurecrm identity resolve | merges [--customer ID] | undo MERGE_ID</c>: ids only, never personal data.</summary>
+/// <summary>
+/// <c>insurecrm identity resolve | merges [--customer ID] | undo MERGE_ID</c>, each <c>--as USER</c> (admin or
+/// compliance; resolve and undo are recorded in the access log): ids only, never personal data.
+/// </summary>
 internal static class IdentityCommands
 {
     public static Command Create(Lazy<ServiceProvider> services)
@@ -14,9 +18,15 @@ internal static class IdentityCommands
         var identity = new Command("identity", "Identity resolution: one customer per person across source systems");
 
         var resolve = new Command("resolve", "Merge duplicate customers over the whole database (same RRN; same name, birth date and phone)");
-        resolve.SetAction(async (ParseResult _, CancellationToken ct) =>
+        resolve.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            var result = await services.Value.GetRequiredService<IdentityResolution>().ResolveAllAsync(User(), ct);
+            var user = await CliUser.ResolveAsync(pr, services.Value, Capability.DataImport, ct);
+            if (user is null)
+            {
+                return 1;
+            }
+            var result = await services.Value.GetRequiredService<IdentityResolution>().ResolveAllAsync(Actor(user), ct);
+            await Log(services, user, string.Create(CultureInfo.InvariantCulture, $"identity resolve: merged {result.Merged}"), ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Merged {result.Merged:N0} customers: {result.BySameRrn:N0} by same RRN, {result.BySameNameBirthDatePhone:N0} by same name, birth date and phone; "
                 + $"{result.SkippedUndone:N0} candidates skipped (merge undone before, or RRNs disagree)."));
@@ -29,6 +39,10 @@ internal static class IdentityCommands
         var merges = new Command("merges", "List identity merges, newest first") { customer, limit };
         merges.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
+            if (await CliUser.ResolveAsync(pr, services.Value, Capability.DataImport, ct) is null)
+            {
+                return 1;
+            }
             var list = await services.Value.GetRequiredService<IdentityResolution>().ListAsync(pr.GetValue(customer), Math.Max(1, pr.GetValue(limit)), ct);
             if (list.Count == 0)
             {
@@ -53,12 +67,18 @@ internal static class IdentityCommands
         var undo = new Command("undo", "Undo a merge: move its rows back and make the merged customer visible again") { mergeId };
         undo.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            var result = await services.Value.GetRequiredService<IdentityResolution>().UndoAsync(pr.GetValue(mergeId), User(), ct);
+            var user = await CliUser.ResolveAsync(pr, services.Value, Capability.DataImport, ct);
+            if (user is null)
+            {
+                return 1;
+            }
+            var result = await services.Value.GetRequiredService<IdentityResolution>().UndoAsync(pr.GetValue(mergeId), Actor(user), ct);
             if (!result.Succeeded)
             {
                 await Console.Error.WriteLineAsync($"Error: {result.Error}");
                 return 1;
             }
+            await Log(services, user, string.Create(CultureInfo.InvariantCulture, $"identity undo merge {pr.GetValue(mergeId)}: {result.RowsMovedBack} rows moved back"), ct);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Merge {pr.GetValue(mergeId)} undone: {result.RowsMovedBack:N0} rows moved back. The pair will not be merged again automatically."));
             return 0;
@@ -67,5 +87,8 @@ internal static class IdentityCommands
         return identity;
     }
 
-    private static string User() => "cli:" + Environment.UserName;
+    private static string Actor(CrmUser user) => "cli:" + user.UserName;
+
+    private static Task Log(Lazy<ServiceProvider> services, CrmUser user, string detail, CancellationToken ct) =>
+        services.Value.GetRequiredService<IAccessLog>().RecordAsync(user, new AccessEvent(AccessAction.Change, null, null, detail), ct);
 }

@@ -18,6 +18,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Synthetic.SyntheticInsurer>();
         services.AddScoped<Customers.CustomerSearch>().AddScoped<Customers.CustomerViewService>().AddScoped<Customers.CustomerEdit>().AddScoped<DemoUsers>();
         services.AddSingleton<Customers.IdentityResolution>().AddSingleton<Imports.ImportService>();
+        services.AddAccessControl(configuration);
         return services;
     }
 }

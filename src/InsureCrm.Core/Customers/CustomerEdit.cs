@@ -1,4 +1,5 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Customers;
@@ -18,7 +19,7 @@ public sealed record CustomerContactUpdate(
     ContactTime PreferredContactTime,
     string? Occupation);
 
-public enum EditStatus { Saved, NotFound, Invalid, Conflict }
+public enum EditStatus { Saved, NotFound, Invalid, Conflict, Forbidden, ReasonRequired }
 
 /// <summary>The outcome of an edit: on <see cref="EditStatus.Invalid"/> the errors by field, on success the new version.</summary>
 public sealed record EditResult(EditStatus Status, int Version, IReadOnlyDictionary<string, string[]> Errors)
@@ -28,13 +29,18 @@ public sealed record EditResult(EditStatus Status, int Version, IReadOnlyDiction
     public static readonly EditResult NotFound = new(EditStatus.NotFound, 0, NoErrors);
     public static EditResult Conflict(int current) => new(EditStatus.Conflict, current, NoErrors);
     public static EditResult Invalid(Dictionary<string, string[]> errors) => new(EditStatus.Invalid, 0, errors);
+    public static readonly EditResult Forbidden = new(EditStatus.Forbidden, 0, NoErrors);
+    public static readonly EditResult ReasonRequired = new(EditStatus.ReasonRequired, 0, NoErrors);
 }
 
 /// <summary>
 /// Edits a customer's contact details under optimistic concurrency: a request read at an older version
 /// than the stored one is refused and nothing is written, so one user never silently overwrites another.
+/// Only customers in the user's scope can be edited (others answer like unknown ids); a phone or e-mail
+/// sent back in its masked form (010-****-5678, g***@example.com) keeps the stored value, so clients
+/// never need the full numbers to edit. Every save is logged as a <see cref="AccessAction.Change"/>.
 /// </summary>
-public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock)
+public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock, CustomerScope scope, IAccessLog log)
 {
     public const int MaxPhones = 5;
 
@@ -82,20 +88,35 @@ public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock)
         return errors;
     }
 
-    public async Task<EditResult> UpdateContactAsync(long customerId, CustomerContactUpdate update, CancellationToken ct = default)
+    /// <summary>Saves the contact details; <paramref name="reason"/> as for opening the customer (call center).</summary>
+    public async Task<EditResult> UpdateContactAsync(CrmUser user, long customerId, CustomerContactUpdate update, string? reason = null,
+        CancellationToken ct = default)
     {
-        var errors = Validate(update);
-        if (errors.Count > 0)
+        if (!user.Role.Allows(Capability.CustomersEdit))
         {
-            return EditResult.Invalid(errors);
+            return EditResult.Forbidden;
         }
-        // Data scopes will narrow this lookup when the security issue lands.
+        switch (await scope.CanReachAsync(user, customerId, reason, ct))
+        {
+            case Reach.ReasonRequired:
+                return EditResult.ReasonRequired;
+            case Reach.Allowed:
+                break;
+            default:
+                return EditResult.NotFound;
+        }
         var customer = await db.Customers.Include(c => c.Phones).Include(c => c.Emails)
             .AsSplitQuery()
             .FirstOrDefaultAsync(c => c.Id == customerId && c.MergedIntoId == null, ct);
         if (customer is null)
         {
             return EditResult.NotFound;
+        }
+        update = Unmasked(update, customer);
+        var errors = Validate(update);
+        if (errors.Count > 0)
+        {
+            return EditResult.Invalid(errors);
         }
         if (customer.Version != update.Version)
         {
@@ -164,7 +185,25 @@ public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock)
             var current = await db.Customers.AsNoTracking().Where(c => c.Id == customerId).Select(c => c.Version).FirstOrDefaultAsync(ct);
             return EditResult.Conflict(current);
         }
+        await log.RecordAsync(user, new AccessEvent(AccessAction.Change, customerId, reason, "contact"), ct);
         return EditResult.Saved(customer.Version);
+    }
+
+    /// <summary>Replaces masked phones and e-mail that match a stored value by that value.</summary>
+    private static CustomerContactUpdate Unmasked(CustomerContactUpdate update, Customer customer)
+    {
+        var phones = update.Phones.Select(p =>
+            p.Number?.Contains('*', StringComparison.Ordinal) == true
+            && customer.Phones.Find(s => Masking.Phone(s.Number) == p.Number.Trim()) is { } stored
+                ? p with { Number = stored.Number }
+                : p).ToList();
+        var email = update.Email?.Trim();
+        if (email is not null && email.Contains('*', StringComparison.Ordinal)
+            && customer.Emails.Find(e => Masking.Email(e.Address) == email) is { } storedEmail)
+        {
+            email = storedEmail.Address;
+        }
+        return update with { Phones = phones, Email = email };
     }
 
     private static bool IsEmail(string email)

@@ -18,14 +18,16 @@ public sealed record CustomerSearchPage(SearchKind Kind, string Query, IReadOnly
 /// <summary>
 /// Customer search by name prefix, phone, contract number or RRN. Every kind pages by keyset over
 /// (name, id), which the customer(name, id) index serves, so no page ever counts or skips over the
-/// whole table. Merged customers are left out: they are reached through their survivor.
+/// whole table. Merged customers are left out: they are reached through their survivor. Only
+/// customers in the user's data scope are found, and every customer listed is logged as a
+/// <see cref="AccessAction.Search"/> (the log records the kind of search, never the text searched).
 /// </summary>
-public sealed class CustomerSearch(CrmDbContext db, FieldProtector protector)
+public sealed class CustomerSearch(CrmDbContext db, FieldProtector protector, CustomerScope scope, IAccessLog log)
 {
     public const int PageSize = 20;
 
     /// <summary>Searches; returns null when <paramref name="after"/> is not a cursor this service issued.</summary>
-    public async Task<CustomerSearchPage?> SearchAsync(string? query, SearchKind kind = SearchKind.Auto, string? after = null,
+    public async Task<CustomerSearchPage?> SearchAsync(CrmUser user, string? query, SearchKind kind = SearchKind.Auto, string? after = null,
         int pageSize = PageSize, CancellationToken ct = default)
     {
         var text = (query ?? "").Trim();
@@ -47,8 +49,8 @@ public sealed class CustomerSearch(CrmDbContext db, FieldProtector protector)
         // string.Compare here is not .NET's comparison: EF translates it to SQL's >, <, which compare bytes
         // (SQLite BINARY, PostgreSQL COLLATE "C" on customer.name), the order of the (name, id) index.
 #pragma warning disable CA1309
-        // Data scopes (an agent sees their own customers, a manager their branch) will narrow this query.
-        var customers = db.Customers.AsNoTracking().Where(c => c.MergedIntoId == null);
+        var customers = scope.Filter(db.Customers.AsNoTracking().Where(c => c.MergedIntoId == null), user);
+        customers = customers.Where(c => !db.Set<CustomerErasure>().Any(e => e.CustomerId == c.Id)); // erased (anonymised) customers are never found
         switch (kind)
         {
             case SearchKind.Name:
@@ -99,6 +101,7 @@ public sealed class CustomerSearch(CrmDbContext db, FieldProtector protector)
                 r.Phone is null ? null : SearchText.MaskPhone(r.Phone), r.Region))
             .ToList();
         var next = rows.Count > pageSize ? new SearchCursor(items[^1].Name, items[^1].Id).Encode() : null;
+        await log.RecordManyAsync(user, [.. items.Select(i => new AccessEvent(AccessAction.Search, i.Id, Detail: "search:" + kind))], ct);
         return new CustomerSearchPage(kind, text, items, next);
     }
 }

@@ -5,8 +5,9 @@ using InsureCrm.Core.Policies;
 namespace InsureCrm.Core.Customers;
 
 /// <summary>
-/// Everything the single customer view shows about one customer. Identifiers are masked; phones are
-/// masked except in <see cref="CustomerContactDetails"/>, which feeds the edit form of the same user.
+/// Everything the single customer view shows about one customer. RRN, phones and e-mail addresses are
+/// masked (a permitted user unmasks one at a time, with a reason: <see cref="Security.CustomerUnmask"/>);
+/// address lines are left out for roles that do not see contact data.
 /// </summary>
 public sealed record CustomerView(
     CustomerIdentity Identity,
@@ -32,12 +33,14 @@ public sealed record CustomerIdentity(
 public sealed record CustomerContactDetails(
     IReadOnlyList<PhoneView> Phones, IReadOnlyList<EmailView> Emails);
 
-/// <summary>A phone with its masked display form and the digits (only for the edit form).</summary>
-public sealed record PhoneView(long Id, PhoneKind Kind, string Masked, string Number, bool IsPrimary);
+/// <summary>A phone in its masked form (010-****-5678); an edit may send the masked form back to keep it.</summary>
+public sealed record PhoneView(long Id, PhoneKind Kind, string Masked, bool IsPrimary);
 
-public sealed record EmailView(long Id, string Address, bool IsPrimary);
+/// <summary>An e-mail address in its masked form (g***@example.com).</summary>
+public sealed record EmailView(long Id, string Masked, bool IsPrimary);
 
-public sealed record CustomerAddressView(long Id, AddressKind Kind, string Sido, string Sigungu, string Line, string? PostalCode, bool IsPrimary);
+/// <summary>An address; <see cref="Line"/> (street and number) is null for roles that do not see contact data.</summary>
+public sealed record CustomerAddressView(long Id, AddressKind Kind, string Sido, string Sigungu, string? Line, string? PostalCode, bool IsPrimary);
 
 public sealed record HouseholdView(long Id, string Name, HouseholdRole Role, IReadOnlyList<HouseholdMemberView> Members);
 
@@ -94,9 +97,17 @@ public sealed record MergeView(long SurvivorId, long MergedId, MergeRule Rule, D
 /// <summary>Sections the view reserves for features that are not built yet.</summary>
 public enum ReservedSection { Value, Segments, Scores, Complaints, Campaigns }
 
-/// <summary>The outcome of opening a customer: the view, or where a merged record went, or nothing.</summary>
-public sealed record CustomerLookup(CustomerView? View, long? MergedIntoId)
+/// <summary>
+/// The outcome of opening a customer: the view, or where a merged record went, or why not
+/// (<see cref="Reach"/>: unknown and out-of-scope ids are both <see cref="Security.Reach.NotFound"/>).
+/// </summary>
+public sealed record CustomerLookup(CustomerView? View, long? MergedIntoId, Security.Reach Reach = Security.Reach.Allowed)
 {
-    public static readonly CustomerLookup NotFound = new(null, null);
+    public static readonly CustomerLookup NotFound = new(null, null, Security.Reach.NotFound);
+    public static readonly CustomerLookup ReasonRequired = new(null, null, Security.Reach.ReasonRequired);
+    public static readonly CustomerLookup Forbidden = new(null, null, Security.Reach.Forbidden);
     public bool Found => View is not null;
 }
+
+/// <summary>A page of older contact history, or why there is none.</summary>
+public sealed record TimelineLookup(TimelinePage? Page, Security.Reach Reach, bool BadCursor);

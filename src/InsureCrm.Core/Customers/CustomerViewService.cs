@@ -2,22 +2,33 @@ using System.Globalization;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Policies;
+using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Customers;
 
 /// <summary>
 /// Builds the single customer view with a fixed number of set-based queries (one per section), whatever
-/// the number of contracts, members or contacts: never one query per row.
+/// the number of contracts, members or contacts: never one query per row. Only customers in the user's
+/// data scope are shown (others answer exactly like unknown ids), identifiers are masked, and every
+/// opening is logged as a <see cref="AccessAction.View"/> with the reason given.
 /// </summary>
-public sealed class CustomerViewService(CrmDbContext db)
+public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IAccessLog log)
 {
     public const int TimelinePageSize = 100;
     private const int MaxMergeHops = 10;
 
-    public async Task<CustomerLookup> GetAsync(long id, CancellationToken ct = default)
+    /// <summary>
+    /// Opens a customer for <paramref name="user"/>. <paramref name="reason"/> is the composed reason
+    /// (<see cref="AccessReason.Compose"/>), required for call center and compliance.
+    /// </summary>
+    public async Task<CustomerLookup> GetAsync(CrmUser user, long id, string? reason = null, CancellationToken ct = default)
     {
-        // Data scopes will narrow this query when the security issue lands.
+        var gate = await GateAsync(user, id, reason, ct);
+        if (gate is not null)
+        {
+            return gate;
+        }
         var customer = await db.Customers.AsNoTracking()
             .Include(c => c.Phones).Include(c => c.Emails).Include(c => c.Addresses).Include(c => c.SourceKeys)
             .AsSplitQuery()
@@ -25,10 +36,6 @@ public sealed class CustomerViewService(CrmDbContext db)
         if (customer is null)
         {
             return CustomerLookup.NotFound;
-        }
-        if (customer.MergedIntoId is not null)
-        {
-            return new CustomerLookup(null, await SurvivorAsync(customer.MergedIntoId.Value, ct));
         }
 
         // Households and relationships.
@@ -145,10 +152,10 @@ public sealed class CustomerViewService(CrmDbContext db)
                 customer.CreatedAt, customer.UpdatedAt, customer.Version),
             new CustomerContactDetails(
                 [.. customer.Phones.OrderByDescending(p => p.IsPrimary).ThenBy(p => p.Id)
-                    .Select(p => new PhoneView(p.Id, p.Kind, SearchText.MaskPhone(p.Number), p.Number, p.IsPrimary))],
-                [.. customer.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => new EmailView(e.Id, e.Address, e.IsPrimary))]),
+                    .Select(p => new PhoneView(p.Id, p.Kind, Masking.Phone(p.Number), p.IsPrimary))],
+                [.. customer.Emails.OrderByDescending(e => e.IsPrimary).ThenBy(e => e.Id).Select(e => new EmailView(e.Id, Masking.Email(e.Address), e.IsPrimary))]),
             [.. customer.Addresses.OrderByDescending(a => a.IsPrimary).ThenBy(a => a.Id)
-                .Select(a => new CustomerAddressView(a.Id, a.Kind, a.Sido, a.Sigungu, a.Line, a.PostalCode, a.IsPrimary))],
+                .Select(a => new CustomerAddressView(a.Id, a.Kind, a.Sido, a.Sigungu, user.Role.SeesContactData() ? a.Line : null, a.PostalCode, a.IsPrimary))],
             [.. households.OrderBy(h => h.Id).Select(h => new HouseholdView(h.Id, h.Name,
                 memberships.First(m => m.HouseholdId == h.Id).Role,
                 [.. h.Members.OrderBy(m => m.Role).ThenBy(m => m.Id).Select(m => new HouseholdMemberView(m.CustomerId, NameOf(m.CustomerId), m.Role))]))],
@@ -167,14 +174,69 @@ public sealed class CustomerViewService(CrmDbContext db)
                 .Select(k => new SourceKeyView(k.SourceSystem, k.SourceId))],
             [.. merges.Select(m => new MergeView(m.SurvivorId, m.MergedId, m.Rule, m.MergedAt, m.MergedBy, m.UndoneAt))],
             Enum.GetValues<ReservedSection>());
+        await log.RecordAsync(user, new AccessEvent(AccessAction.View, id, reason, "customer"), ct);
         return new CustomerLookup(view, null);
     }
 
     /// <summary>
-    /// Contact history newest first, <paramref name="limit"/> entries after the <paramref name="before"/>
-    /// cursor; null when the cursor is not one this service issued.
+    /// Older contact history of a customer the user may open (the same scope and reason rules as
+    /// <see cref="GetAsync"/>, logged as a view of the interactions); <see cref="TimelineLookup.BadCursor"/>
+    /// when <paramref name="before"/> is not a cursor this service issued.
     /// </summary>
-    public async Task<TimelinePage?> TimelinePageAsync(long customerId, string? before, int limit = TimelinePageSize, CancellationToken ct = default)
+    public async Task<TimelineLookup> TimelineAsync(CrmUser user, long customerId, string? before, string? reason = null,
+        int limit = TimelinePageSize, CancellationToken ct = default)
+    {
+        if (!user.Role.Allows(Capability.CustomersView))
+        {
+            return new TimelineLookup(null, Reach.Forbidden, false);
+        }
+        var reach = await scope.CanReachAsync(user, customerId, reason, ct);
+        if (reach != Reach.Allowed)
+        {
+            return new TimelineLookup(null, reach, false);
+        }
+        var page = await TimelinePageAsync(customerId, before, limit, ct);
+        if (page is null)
+        {
+            return new TimelineLookup(null, Reach.Allowed, true);
+        }
+        await log.RecordAsync(user, new AccessEvent(AccessAction.View, customerId, reason, "interactions"), ct);
+        return new TimelineLookup(page, Reach.Allowed, false);
+    }
+
+    /// <summary>Null when the user may open the customer; otherwise the lookup to answer with.</summary>
+    private async Task<CustomerLookup?> GateAsync(CrmUser user, long id, string? reason, CancellationToken ct)
+    {
+        if (!user.Role.Allows(Capability.CustomersView))
+        {
+            return CustomerLookup.Forbidden;
+        }
+        if (user.Role.NeedsReasonToOpen() && string.IsNullOrWhiteSpace(reason))
+        {
+            return CustomerLookup.ReasonRequired;
+        }
+        var mergedInto = await db.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.MergedIntoId }).FirstOrDefaultAsync(ct);
+        if (mergedInto is null)
+        {
+            return CustomerLookup.NotFound;
+        }
+        if (mergedInto.MergedIntoId is { } into)
+        {
+            // A merged id leads to its survivor only for users who may open the survivor.
+            var survivor = await SurvivorAsync(into, ct);
+            return await scope.CanReachAsync(user, survivor, reason, ct) == Reach.Allowed
+                ? new CustomerLookup(null, survivor)
+                : CustomerLookup.NotFound;
+        }
+        return await scope.CanReachAsync(user, id, reason, ct) == Reach.Allowed ? null : CustomerLookup.NotFound;
+    }
+
+    /// <summary>
+    /// Contact history newest first, <paramref name="limit"/> entries after the <paramref name="before"/>
+    /// cursor; null when the cursor is not one this service issued. No scope check: callers go through
+    /// <see cref="TimelineAsync(CrmUser, long, string?, string?, int, CancellationToken)"/>.
+    /// </summary>
+    internal async Task<TimelinePage?> TimelinePageAsync(long customerId, string? before, int limit = TimelinePageSize, CancellationToken ct = default)
     {
         TimelineCursor? cursor = null;
         if (!string.IsNullOrEmpty(before) && (cursor = TimelineCursor.Decode(before)) is null)
@@ -183,10 +245,6 @@ public sealed class CustomerViewService(CrmDbContext db)
         }
         return await TimelineAsync(customerId, cursor, Math.Clamp(limit, 1, 500), ct);
     }
-
-    /// <summary>True when the customer exists and is not merged away.</summary>
-    public Task<bool> ExistsAsync(long id, CancellationToken ct = default) =>
-        db.Customers.AsNoTracking().AnyAsync(c => c.Id == id && c.MergedIntoId == null, ct);
 
     private async Task<TimelinePage> TimelineAsync(long customerId, TimelineCursor? before, int limit, CancellationToken ct)
     {

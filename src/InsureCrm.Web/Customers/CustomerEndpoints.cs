@@ -1,5 +1,7 @@
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Security;
 using InsureCrm.Web.Components.Customers;
+using InsureCrm.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
@@ -8,74 +10,89 @@ namespace InsureCrm.Web.Customers;
 /// <summary>The version a contact edit produced.</summary>
 internal sealed record ContactSaved(long Id, int Version);
 
+/// <summary>The body of <c>POST /api/customers/{id}/unmask</c>: which field, and why (an access-reason code, a note for "other").</summary>
+internal sealed record UnmaskBody(UnmaskField? Field, string? Reason, string? Note, long? ItemId);
+
+/// <summary>One field in full.</summary>
+internal sealed record UnmaskedValue(UnmaskField Field, string Value);
+
 /// <summary>
-/// <c>/api/customers</c>: search, the single customer view, older contact history and the contact edit;
-/// plus the HTML fragments that htmx swaps into the pages. A merged customer's id answers 404 with
-/// <c>mergedIntoId</c> (and <c>survivor</c>, its URL) in the ProblemDetails, so clients can follow it.
+/// <c>/api/customers</c>: search, the single customer view, older contact history, the contact edit and
+/// unmasking; plus the HTML fragments that htmx swaps into the pages. Each route requires its capability's
+/// policy (a role without it gets 403); a customer outside the user's scope answers exactly like an
+/// unknown id (404, same body). Call center and compliance open a customer only with a
+/// <c>reason</c> (and <c>note</c> for "other"); without one the answer is 400 naming <c>reason</c>.
+/// A merged customer's id answers 404 with <c>mergedIntoId</c> (and <c>survivor</c>, its URL) when
+/// the user may open the survivor.
 /// </summary>
 internal static class CustomerEndpoints
 {
     public static IEndpointRouteBuilder MapCustomerEndpoints(this IEndpointRouteBuilder app)
     {
         var api = app.MapGroup("/api/customers").WithTags("Customers");
-        api.MapGet("/", SearchAsync).WithName("SearchCustomers");
-        api.MapGet("/{id:long}", GetAsync).WithName("GetCustomer");
-        api.MapGet("/{id:long}/interactions", TimelineAsync).WithName("GetCustomerInteractions");
-        api.MapPut("/{id:long}/contact", UpdateContactAsync).WithName("UpdateCustomerContact");
+        api.MapGet("/", SearchAsync).WithName("SearchCustomers").RequireAuthorization(Capability.CustomersSearch);
+        api.MapGet("/{id:long}", GetAsync).WithName("GetCustomer").RequireAuthorization(Capability.CustomersView);
+        api.MapGet("/{id:long}/interactions", TimelineAsync).WithName("GetCustomerInteractions").RequireAuthorization(Capability.CustomersView);
+        api.MapPut("/{id:long}/contact", UpdateContactAsync).WithName("UpdateCustomerContact").RequireAuthorization(Capability.CustomersEdit);
+        api.MapPost("/{id:long}/unmask", UnmaskAsync).WithName("UnmaskCustomerField").RequireAuthorization(Capability.CustomersUnmask);
 
         var fragments = app.MapGroup("/customers").ExcludeFromDescription();
-        fragments.MapGet("/results", SearchFragmentAsync);
-        fragments.MapGet("/{id:long}/timeline", TimelineFragmentAsync);
+        fragments.MapGet("/results", SearchFragmentAsync).RequireAuthorization(Capability.CustomersSearch);
+        fragments.MapGet("/{id:long}/timeline", TimelineFragmentAsync).RequireAuthorization(Capability.CustomersView);
+        fragments.MapPost("/{id:long}/unmask", UnmaskFragmentAsync).RequireAuthorization(Capability.CustomersUnmask);
         return app;
     }
 
     public static async Task<Results<Ok<CustomerSearchPage>, ValidationProblem>> SearchAsync(
-        string? q, SearchKind? kind, string? after, CustomerSearch search, CancellationToken ct)
+        string? q, SearchKind? kind, string? after, CustomerSearch search, HttpContext http, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(q) || q.Length > 100)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["q"] = ["Enter 1 to 100 characters: a name, phone, contract number or RRN."] });
         }
-        var page = await search.SearchAsync(q, kind ?? SearchKind.Auto, after, CustomerSearch.PageSize, ct);
+        var page = await search.SearchAsync(HttpCurrentUser.Required(http), q, kind ?? SearchKind.Auto, after, CustomerSearch.PageSize, ct);
         return page is null
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["after"] = ["Not a cursor returned by this search."] })
             : TypedResults.Ok(page);
     }
 
-    public static async Task<Results<Ok<CustomerView>, ProblemHttpResult>> GetAsync(long id, CustomerViewService views, CancellationToken ct)
+    public static async Task<Results<Ok<CustomerView>, ProblemHttpResult, ValidationProblem>> GetAsync(
+        long id, string? reason, string? note, CustomerViewService views, HttpContext http, CancellationToken ct)
     {
-        var lookup = await views.GetAsync(id, ct);
+        var lookup = await views.GetAsync(HttpCurrentUser.Required(http), id, AccessReason.Compose(reason, note), ct);
         if (lookup.View is { } view)
         {
             return TypedResults.Ok(view);
         }
-        return lookup.MergedIntoId is { } survivor
-            ? TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The customer was merged into another record.",
-                extensions: new Dictionary<string, object?> { ["mergedIntoId"] = survivor, ["survivor"] = $"/api/customers/{survivor}" })
-            : TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such customer.");
+        if (lookup.MergedIntoId is { } survivor)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The customer was merged into another record.",
+                extensions: new Dictionary<string, object?> { ["mergedIntoId"] = survivor, ["survivor"] = $"/api/customers/{survivor}" });
+        }
+        return Refusal<CustomerView>(lookup.Reach);
     }
 
     public static async Task<Results<Ok<TimelinePage>, ProblemHttpResult, ValidationProblem>> TimelineAsync(
-        long id, string? before, CustomerViewService views, CancellationToken ct)
+        long id, string? before, string? reason, string? note, CustomerViewService views, HttpContext http, CancellationToken ct)
     {
-        if (!await views.ExistsAsync(id, ct))
+        var lookup = await views.TimelineAsync(HttpCurrentUser.Required(http), id, before, AccessReason.Compose(reason, note), ct: ct);
+        if (lookup.Page is { } page)
         {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such customer.");
+            return TypedResults.Ok(page);
         }
-        var page = await views.TimelinePageAsync(id, before, CustomerViewService.TimelinePageSize, ct);
-        return page is null
+        return lookup.BadCursor
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["before"] = ["Not a cursor returned by this endpoint."] })
-            : TypedResults.Ok(page);
+            : Refusal<TimelinePage>(lookup.Reach);
     }
 
     public static async Task<Results<Ok<ContactSaved>, ValidationProblem, ProblemHttpResult>> UpdateContactAsync(
-        long id, [FromBody] CustomerContactUpdate request, CustomerEdit edit, CancellationToken ct)
+        long id, string? reason, string? note, [FromBody] CustomerContactUpdate request, CustomerEdit edit, HttpContext http, CancellationToken ct)
     {
         if (request.Phones is null)
         {
             return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["phones"] = ["Required (an empty list removes all phones)."] });
         }
-        var result = await edit.UpdateContactAsync(id, request, ct);
+        var result = await edit.UpdateContactAsync(HttpCurrentUser.Required(http), id, request, AccessReason.Compose(reason, note), ct);
         return result.Status switch
         {
             EditStatus.Saved => TypedResults.Ok(new ContactSaved(id, result.Version)),
@@ -84,14 +101,51 @@ internal static class CustomerEndpoints
                 title: "The customer was changed by someone else; nothing was saved.",
                 detail: "Reload the customer and apply the change again.",
                 extensions: new Dictionary<string, object?> { ["currentVersion"] = result.Version }),
-            _ => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such customer."),
+            EditStatus.ReasonRequired => ReasonProblem(),
+            EditStatus.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Your role cannot change customers."),
+            _ => NotFound(),
         };
     }
+
+    public static async Task<Results<Ok<UnmaskedValue>, ValidationProblem, ProblemHttpResult>> UnmaskAsync(
+        long id, [FromBody] UnmaskBody body, CustomerUnmask unmask, HttpContext http, CancellationToken ct)
+    {
+        if (body.Field is not { } field || !Enum.IsDefined(field))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["field"] = ["One of Rrn, Phone, Email."] });
+        }
+        var result = await unmask.UnmaskAsync(HttpCurrentUser.Required(http), id, new UnmaskRequest(field, body.Reason, body.Note, body.ItemId), ct);
+        return result.Status switch
+        {
+            UnmaskStatus.Shown => TypedResults.Ok(new UnmaskedValue(field, result.Value!)),
+            UnmaskStatus.ReasonRequired => ReasonProblem(),
+            UnmaskStatus.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Your role cannot unmask personal data."),
+            _ => NotFound(),
+        };
+    }
+
+    /// <summary>The one 404 of every customer route: unknown, merged-away without a reachable survivor, and out of scope look the same.</summary>
+    internal static ProblemHttpResult NotFound() =>
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such customer.");
+
+    internal static ValidationProblem ReasonProblem() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]>
+        {
+            ["reason"] = [$"Give the reason for this access: one of {string.Join(", ", AccessReason.Codes)} (with a note for '{AccessReason.Other}')."],
+        });
+
+    private static Results<Ok<T>, ProblemHttpResult, ValidationProblem> Refusal<T>(Reach reach) => reach switch
+    {
+        Reach.ReasonRequired => ReasonProblem(),
+        Reach.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Your role cannot open individual customers."),
+        _ => NotFound(),
+    };
 
     private static async Task<RazorComponentResult<SearchResults>> SearchFragmentAsync(
         string? q, SearchKind? kind, string? after, CustomerSearch search, HttpContext http, CancellationToken ct)
     {
-        var page = string.IsNullOrWhiteSpace(q) ? null : await search.SearchAsync(q, kind ?? SearchKind.Auto, after, CustomerSearch.PageSize, ct);
+        var page = string.IsNullOrWhiteSpace(q) ? null
+            : await search.SearchAsync(HttpCurrentUser.Required(http), q, kind ?? SearchKind.Auto, after, CustomerSearch.PageSize, ct);
         // The address bar shows the full page's URL, so a reload or a shared link works without htmx.
         http.Response.Headers["HX-Push-Url"] = SearchResults.PageUrl(q, kind, after);
         return new RazorComponentResult<SearchResults>(new
@@ -103,11 +157,38 @@ internal static class CustomerEndpoints
         });
     }
 
-    private static async Task<IResult> TimelineFragmentAsync(long id, string? before, CustomerViewService views, CancellationToken ct)
+    private static async Task<IResult> TimelineFragmentAsync(
+        long id, string? before, string? reason, string? note, CustomerViewService views, HttpContext http, CancellationToken ct)
     {
-        var page = await views.ExistsAsync(id, ct) ? await views.TimelinePageAsync(id, before, CustomerViewService.TimelinePageSize, ct) : null;
-        return page is null
-            ? TypedResults.NotFound()
-            : new RazorComponentResult<TimelineRows>(new { CustomerId = id, Page = page });
+        var lookup = await views.TimelineAsync(HttpCurrentUser.Required(http), id, before, AccessReason.Compose(reason, note), ct: ct);
+        return lookup switch
+        {
+            { Page: { } page } => new RazorComponentResult<TimelineRows>(new { CustomerId = id, Page = page, Reason = reason, Note = note }),
+            { Reach: Reach.ReasonRequired } or { BadCursor: true } => TypedResults.BadRequest(),
+            _ => TypedResults.NotFound(),
+        };
+    }
+
+    /// <summary>The htmx unmask button: a form with the field, reason and antiforgery token; answers the value as a fragment.</summary>
+    private static async Task<IResult> UnmaskFragmentAsync(
+        long id, [FromForm] UnmaskForm form, CustomerUnmask unmask, HttpContext http, CancellationToken ct)
+    {
+        if (!Enum.TryParse<UnmaskField>(form.Field, ignoreCase: true, out var field))
+        {
+            return TypedResults.BadRequest();
+        }
+        var result = await unmask.UnmaskAsync(HttpCurrentUser.Required(http), id, new UnmaskRequest(field, form.Reason, form.Note, form.ItemId), ct);
+        if (result.Status == UnmaskStatus.NotFound)
+        {
+            return TypedResults.NotFound();
+        }
+        if (result.Status == UnmaskStatus.ReasonRequired)
+        {
+            http.Response.StatusCode = StatusCodes.Status400BadRequest;
+        }
+        return new RazorComponentResult<UnmaskedFragment>(new { Result = result });
     }
 }
+
+/// <summary>The fields of the unmask form on the customer page.</summary>
+internal sealed record UnmaskForm(string? Field, string? Reason, string? Note, long? ItemId);

@@ -50,10 +50,17 @@ internal static class CrmWebExtensions
                 o.ExpireTimeSpan = TimeSpan.FromHours(8);
                 // APIs answer 401/403; only pages are redirected to the login form.
                 o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
-                o.Events.OnRedirectToAccessDenied = ctx => RedirectOrStatus(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status403Forbidden);
+                // A role without the capability gets 403 on pages and APIs alike (there is nothing to sign in to).
+                o.Events.OnRedirectToAccessDenied = ctx =>
+                {
+                    ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
+                    return Task.CompletedTask;
+                };
             });
         services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build());
+            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
+            .AddCrmPolicies();
+        services.AddCrmCurrentUser();
         services.AddAntiforgery();
 
         services.Configure<RequestLocalizationOptions>(o =>
@@ -80,6 +87,7 @@ internal static class CrmWebExtensions
         app.MapOpenApi().AllowAnonymous();
         app.MapAccountEndpoints();
         app.MapCustomerEndpoints();
+        app.MapAccessReviewEndpoints();
         app.MapRazorComponents<App>();
         return app;
     }

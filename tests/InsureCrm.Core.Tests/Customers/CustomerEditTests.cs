@@ -2,6 +2,8 @@ using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using Microsoft.EntityFrameworkCore;
 
+using InsureCrm.Tests.Security;
+
 namespace InsureCrm.Tests.Customers;
 
 public class CustomerEditTests
@@ -19,7 +21,7 @@ public class CustomerEditTests
         EditResult result;
         await using (var ctx = db.CreateContext())
         {
-            result = await new CustomerEdit(ctx, Clock).UpdateContactAsync(id, update);
+            result = await CoreServices.Edit(ctx, Clock, db).UpdateContactAsync(CoreServices.CallCenter, id, update, CoreServices.Reason);
         }
 
         result.Status.ShouldBe(EditStatus.Saved);
@@ -41,16 +43,16 @@ public class CustomerEditTests
         // Someone else saves first.
         await using (var ctx = db.CreateContext())
         {
-            var first = await new CustomerEdit(ctx, Clock).UpdateContactAsync(id,
-                new CustomerContactUpdate(version, [new PhoneInput(PhoneKind.Mobile, "01011112222", true)], null, null, ContactTime.Any, "의사"));
+            var first = await CoreServices.Edit(ctx, Clock, db).UpdateContactAsync(CoreServices.CallCenter, id,
+                new CustomerContactUpdate(version, [new PhoneInput(PhoneKind.Mobile, "01011112222", true)], null, null, ContactTime.Any, "의사"), CoreServices.Reason);
             first.Status.ShouldBe(EditStatus.Saved);
         }
 
         EditResult stale;
         await using (var ctx = db.CreateContext())
         {
-            stale = await new CustomerEdit(ctx, Clock).UpdateContactAsync(id,
-                new CustomerContactUpdate(version, [new PhoneInput(PhoneKind.Mobile, "01099990000", true)], "late@example.com", ContactChannel.Email, ContactTime.Weekend, "변호사"));
+            stale = await CoreServices.Edit(ctx, Clock, db).UpdateContactAsync(CoreServices.CallCenter, id,
+                new CustomerContactUpdate(version, [new PhoneInput(PhoneKind.Mobile, "01099990000", true)], "late@example.com", ContactChannel.Email, ContactTime.Weekend, "변호사"), CoreServices.Reason);
         }
 
         stale.Status.ShouldBe(EditStatus.Conflict);
@@ -73,12 +75,12 @@ public class CustomerEditTests
         var tracked = await ctx.Customers.SingleAsync(c => c.Id == id);
         await using (var other = db.CreateContext())
         {
-            (await new CustomerEdit(other, Clock).UpdateContactAsync(id,
-                new CustomerContactUpdate(version, [], null, null, ContactTime.Any, "의사"))).Status.ShouldBe(EditStatus.Saved);
+            (await CoreServices.Edit(other, Clock, db).UpdateContactAsync(CoreServices.CallCenter, id,
+                new CustomerContactUpdate(version, [], null, null, ContactTime.Any, "의사"), CoreServices.Reason)).Status.ShouldBe(EditStatus.Saved);
         }
 
-        var result = await new CustomerEdit(ctx, Clock).UpdateContactAsync(id,
-            new CustomerContactUpdate(version, [], null, null, ContactTime.Any, "변호사"));
+        var result = await CoreServices.Edit(ctx, Clock, db).UpdateContactAsync(CoreServices.CallCenter, id,
+            new CustomerContactUpdate(version, [], null, null, ContactTime.Any, "변호사"), CoreServices.Reason);
 
         tracked.ShouldNotBeNull();
         result.Status.ShouldBe(EditStatus.Conflict);

@@ -1,6 +1,8 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 
+using InsureCrm.Tests.Security;
+
 namespace InsureCrm.Tests.Customers;
 
 public class CustomerSearchTests
@@ -18,7 +20,7 @@ public class CustomerSearchTests
         }
 
         await using var read = db.CreateContext();
-        var page = await new CustomerSearch(read, protector).SearchAsync("홍길");
+        var page = await CoreServices.Search(read, protector, db).SearchAsync(CoreServices.CallCenter, "홍길");
 
         page.ShouldNotBeNull();
         page.Kind.ShouldBe(SearchKind.Name);
@@ -27,7 +29,7 @@ public class CustomerSearchTests
         page.Items[0].PhoneMasked.ShouldBe("010-****-5678");
         page.Items[0].Region.ShouldBe("서울특별시 강남구");
         page.Next.ShouldBeNull();
-        var broader = await new CustomerSearch(read, protector).SearchAsync("홍");
+        var broader = await CoreServices.Search(read, protector, db).SearchAsync(CoreServices.CallCenter, "홍");
         broader!.Items.Select(i => i.Name).ShouldBe(["홍", "홍길동", "홍길순", "홍석천"]);
     }
 
@@ -42,21 +44,21 @@ public class CustomerSearchTests
             family = await CustomerSeed.AddFamilyAsync(ctx, protector);
         }
         await using var read = db.CreateContext();
-        var search = new CustomerSearch(read, protector);
+        var search = CoreServices.Search(read, protector, db);
 
         foreach (var typed in new[] { "010-1234-5678", "01012345678", "+82 10 1234 5678", "010 1234 5678" })
         {
-            var byPhone = await search.SearchAsync(typed);
+            var byPhone = await search.SearchAsync(CoreServices.CallCenter, typed);
             byPhone!.Kind.ShouldBe(SearchKind.Phone);
             byPhone.Items.Select(i => i.Id).ShouldBe([family.HongId], typed);
         }
-        var byContract = await search.SearchAsync(family.SpouseContract);
+        var byContract = await search.SearchAsync(CoreServices.CallCenter, family.SpouseContract);
         byContract!.Kind.ShouldBe(SearchKind.ContractNumber);
         byContract.Items.Select(i => i.Id).ShouldBe([family.HongId, family.SpouseId], ignoreOrder: true);
-        var byRrn = await search.SearchAsync(family.HongRrn);
+        var byRrn = await search.SearchAsync(CoreServices.CallCenter, family.HongRrn);
         byRrn!.Kind.ShouldBe(SearchKind.Rrn);
         byRrn.Items.Select(i => i.Id).ShouldBe([family.HongId]);
-        var wrongRrn = await search.SearchAsync("800515-1000000");
+        var wrongRrn = await search.SearchAsync(CoreServices.CallCenter, "800515-1000000");
         wrongRrn!.Items.ShouldBeEmpty();
     }
 
@@ -77,13 +79,13 @@ public class CustomerSearchTests
         var expected = ids.Zip(names).OrderBy(x => x.Second, StringComparer.Ordinal).ThenBy(x => x.First).Select(x => x.First).ToList();
 
         await using var read = db.CreateContext();
-        var search = new CustomerSearch(read, protector);
+        var search = CoreServices.Search(read, protector, db);
         var seen = new List<long>();
         var pages = 0;
         string? after = null;
         do
         {
-            var page = await search.SearchAsync("이", SearchKind.Name, after);
+            var page = await search.SearchAsync(CoreServices.CallCenter, "이", SearchKind.Name, after);
             page!.Items.Count.ShouldBeLessThanOrEqualTo(CustomerSearch.PageSize);
             seen.AddRange(page.Items.Select(i => i.Id));
             after = page.Next;
@@ -101,7 +103,7 @@ public class CustomerSearchTests
         await using var db = await TestDatabase.CreateAsync(provider);
         await using var read = db.CreateContext();
 
-        var page = await new CustomerSearch(read, CustomerSeed.Protector()).SearchAsync("홍", SearchKind.Name, "not-a-cursor!");
+        var page = await CoreServices.Search(read, CustomerSeed.Protector(), db).SearchAsync(CoreServices.CallCenter, "홍", SearchKind.Name, "not-a-cursor!");
 
         page.ShouldBeNull();
     }

@@ -3,6 +3,8 @@ using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Policies;
 
+using InsureCrm.Tests.Security;
+
 namespace InsureCrm.Tests.Customers;
 
 public class CustomerViewTests
@@ -18,7 +20,7 @@ public class CustomerViewTests
         }
         await using var read = db.CreateContext();
 
-        var view = (await new CustomerViewService(read).GetAsync(family.HongId)).View;
+        var view = (await CoreServices.Views(read, db).GetAsync(CoreServices.AgentOf(family), family.HongId)).View;
 
         view.ShouldNotBeNull();
         view.Identity.RrnMasked.ShouldBe(family.HongRrnMasked);
@@ -55,10 +57,10 @@ public class CustomerViewTests
             family = await CustomerSeed.AddFamilyAsync(ctx, CustomerSeed.Protector());
         }
         await using var read = db.CreateContext();
-        var views = new CustomerViewService(read);
+        var views = CoreServices.Views(read, db);
 
-        var merged = await views.GetAsync(family.DuplicateId);
-        var unknown = await views.GetAsync(987_654);
+        var merged = await views.GetAsync(CoreServices.AgentOf(family), family.DuplicateId);
+        var unknown = await views.GetAsync(CoreServices.AgentOf(family), 987_654);
 
         merged.View.ShouldBeNull();
         merged.MergedIntoId.ShouldBe(family.HongId);
@@ -83,10 +85,10 @@ public class CustomerViewTests
             await ctx.SaveChangesAsync();
         }
         await using var read = db.CreateContext();
-        var views = new CustomerViewService(read);
+        var views = CoreServices.Views(read, db);
 
-        var first = (await views.GetAsync(id)).View!.Timeline;
-        var second = await views.TimelinePageAsync(id, first.Before);
+        var first = (await views.GetAsync(CoreServices.CallCenter, id, CoreServices.Reason)).View!.Timeline;
+        var second = (await views.TimelineAsync(CoreServices.CallCenter, id, first.Before, CoreServices.Reason)).Page;
 
         first.Items.Count.ShouldBe(CustomerViewService.TimelinePageSize);
         first.Before.ShouldNotBeNull();

@@ -3,6 +3,7 @@ using System.Text;
 using InsureCrm.Cli;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Policies;
+using InsureCrm.Tests.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
@@ -25,8 +26,12 @@ internal static class ImportTestKit
         return path;
     }
 
-    public static Task<int> RunAsync(TestDatabase db, params string[] args) =>
-        CliApp.RunAsync(args, new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build());
+    /// <summary>Runs the CLI as <see cref="TestUsers.DataSteward"/> (an admin account, created on first use).</summary>
+    public static async Task<int> RunAsync(TestDatabase db, params string[] args)
+    {
+        await TestUsers.AddAsync(db, TestUsers.DataSteward, Core.Security.Role.Admin);
+        return await CliApp.RunAsync([.. args, "--as", TestUsers.DataSteward], new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build());
+    }
 
     /// <summary>Every customer-related row in a stable order: equal digests mean nothing changed.</summary>
     public static async Task<string> DigestAsync(TestDatabase db)

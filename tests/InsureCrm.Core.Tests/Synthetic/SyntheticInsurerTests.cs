@@ -9,6 +9,7 @@ using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Synthetic;
 using InsureCrm.Tests;
+using InsureCrm.Tests.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -315,8 +316,9 @@ public sealed class SyntheticInsurerTests
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build();
 
-        (await CliApp.RunAsync(["generate", "--customers", "120", "--as-of", "2025-06-30"], configuration)).ShouldBe(0);
-        (await CliApp.RunAsync(["generate", "--customers", "120", "--as-of", "2025-06-30"], configuration)).ShouldBe(1);
+        await TestUsers.AddAsync(db, "admin", Role.Admin);
+        (await CliApp.RunAsync(["generate", "--customers", "120", "--as-of", "2025-06-30", "--as", "admin"], configuration)).ShouldBe(0);
+        (await CliApp.RunAsync(["generate", "--customers", "120", "--as-of", "2025-06-30", "--as", "admin"], configuration)).ShouldBe(1);
 
         await using var ctx = db.CreateContext();
         (await ctx.Customers.CountAsync()).ShouldBe(120);

@@ -4,7 +4,8 @@ namespace InsureCrm.Web.Components.Customers;
 
 /// <summary>
 /// The contact form of the customer page: one phone per kind, the primary kind, and the fields of
-/// <see cref="CustomerContactUpdate"/>. Further phones of a kind are kept as they are.
+/// <see cref="CustomerContactUpdate"/>. Further phones of a kind are kept as they are. Stored phones and
+/// the e-mail are shown masked; a field left in its masked form keeps the stored value (Core maps it back).
 /// </summary>
 internal sealed class ContactFormModel
 {
@@ -28,7 +29,7 @@ internal sealed class ContactFormModel
             Home = First(phones, PhoneKind.Home),
             Work = First(phones, PhoneKind.Work),
             PrimaryKind = phones.FirstOrDefault(p => p.IsPrimary)?.Kind ?? PhoneKind.Mobile,
-            Email = view.Contact.Emails.FirstOrDefault(e => e.IsPrimary)?.Address ?? (view.Contact.Emails.Count > 0 ? view.Contact.Emails[0].Address : null),
+            Email = view.Contact.Emails.FirstOrDefault(e => e.IsPrimary)?.Masked ?? (view.Contact.Emails.Count > 0 ? view.Contact.Emails[0].Masked : null),
             PreferredChannel = view.Identity.PreferredChannel,
             PreferredContactTime = view.Identity.PreferredContactTime,
             Occupation = view.Identity.Occupation,
@@ -56,7 +57,7 @@ internal sealed class ContactFormModel
         {
             foreach (var extra in current.Contact.Phones.Where(p => p.Kind == kind).Skip(1))
             {
-                phones.Add(new PhoneInput(kind, extra.Number, false));
+                phones.Add(new PhoneInput(kind, extra.Masked, false));
                 fields.Add(null);
             }
         }
@@ -68,5 +69,5 @@ internal sealed class ContactFormModel
     }
 
     private static string? First(IReadOnlyList<PhoneView> phones, PhoneKind kind) =>
-        phones.FirstOrDefault(p => p.Kind == kind) is { } p ? SearchText.FormatPhone(p.Number) : null;
+        phones.FirstOrDefault(p => p.Kind == kind)?.Masked;
 }

@@ -1,0 +1,56 @@
+using System.CommandLine;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InsureCrm.Cli;
+
+/// <summary>
+/// Who runs a CLI verb that touches personal data: <c>--as USER</c> on any verb (or the
+/// <c>INSURECRM_USER</c> environment variable). The account must exist in app_user, be active and
+/// hold the verb's <see cref="Capability"/>: import and identity need <c>data:import</c> (admin,
+/// compliance), generate needs <c>data:generate</c> (admin), the access review <c>compliance:logs</c>.
+/// The verb is recorded in the access log under that account with the source "cli".
+/// </summary>
+internal static class CliUser
+{
+    public const string EnvironmentVariable = "INSURECRM_USER";
+
+    public static readonly Option<string?> AsOption = new("--as")
+    {
+        Description = $"The account on whose behalf the verb runs (default: ${EnvironmentVariable}); it must be active and its role must allow the verb",
+        Recursive = true,
+    };
+
+    /// <summary>The acting user, or null after printing why not (the caller exits with 1).</summary>
+    public static async Task<CrmUser?> ResolveAsync(ParseResult parse, IServiceProvider services, string capability, CancellationToken ct)
+    {
+        var name = parse.GetValue(AsOption);
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            name = Environment.GetEnvironmentVariable(EnvironmentVariable);
+        }
+        if (string.IsNullOrWhiteSpace(name))
+        {
+            await Console.Error.WriteLineAsync($"Error: this verb touches personal data: name your account with --as USER (or {EnvironmentVariable}).");
+            return null;
+        }
+        name = name.Trim();
+        await using var scope = services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
+        var account = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == name, ct);
+        if (account is not { IsActive: true })
+        {
+            await Console.Error.WriteLineAsync($"Error: there is no active account '{name}'.");
+            return null;
+        }
+        if (!account.Role.Allows(capability))
+        {
+            var roles = string.Join(", ", Capability.RolesFor(capability));
+            await Console.Error.WriteLineAsync($"Error: the role {account.Role} of '{name}' may not run this verb ({capability}: {roles}).");
+            return null;
+        }
+        return new CrmUser(account.Id, account.UserName, account.Role, account.AgentId, account.BranchId, null, "cli");
+    }
+}

@@ -1,0 +1,63 @@
+namespace InsureCrm.Core.Security;
+
+/// <summary>
+/// What a role may do, one capability per kind of access. The web host turns each capability into an
+/// authorization policy of the same name (every endpoint and page names one, or allows anonymous
+/// access explicitly); the CLI checks the same table for <c>--as</c>. A role-level refusal is 403; the
+/// per-customer data scope (<see cref="CustomerScope"/>) then answers an out-of-scope id like an
+/// unknown one (404).
+/// </summary>
+public static class Capability
+{
+    /// <summary>Search customers (the scope decides which ones are found).</summary>
+    public const string CustomersSearch = "customers:search";
+    /// <summary>Open a customer (call center and compliance give a reason each time).</summary>
+    public const string CustomersView = "customers:view";
+    /// <summary>Change a customer's contact details.</summary>
+    public const string CustomersEdit = "customers:edit";
+    /// <summary>See one masked identifier in full, with a reason.</summary>
+    public const string CustomersUnmask = "customers:unmask";
+    /// <summary>Read access logs and the monthly access review.</summary>
+    public const string ComplianceLogs = "compliance:logs";
+    /// <summary>Manage accounts and roles.</summary>
+    public const string AdminUsers = "admin:users";
+    /// <summary>Load source-system files and merge or unmerge identities (CLI import / identity).</summary>
+    public const string DataImport = "data:import";
+    /// <summary>Create the synthetic demo insurer (CLI generate).</summary>
+    public const string DataGenerate = "data:generate";
+    /// <summary>Any signed-in user: their own home page, sessions and language.</summary>
+    public const string SignedIn = "signed-in";
+
+    private static readonly Role[] CustomerWorkers =
+        [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.VocHandler];
+
+    private static readonly Dictionary<string, Role[]> Table = new(StringComparer.Ordinal)
+    {
+        // VOC handlers search and open customers with cases routed to them: none until VOC cases exist.
+        [CustomersSearch] = [.. CustomerWorkers, Role.Compliance],
+        [CustomersView] = [.. CustomerWorkers, Role.Compliance],
+        [CustomersEdit] = CustomerWorkers,
+        [CustomersUnmask] = [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.Compliance],
+        [ComplianceLogs] = [Role.Compliance],
+        [AdminUsers] = [Role.Admin],
+        // Imports and merges touch every customer without showing any: the data owners' admin and compliance.
+        [DataImport] = [Role.Admin, Role.Compliance],
+        [DataGenerate] = [Role.Admin],
+        [SignedIn] = Enum.GetValues<Role>(),
+    };
+
+    /// <summary>Every capability, for registering policies.</summary>
+    public static IReadOnlyCollection<string> All => Table.Keys;
+
+    /// <summary>The roles that hold <paramref name="capability"/>.</summary>
+    public static IReadOnlyList<Role> RolesFor(string capability) =>
+        Table.TryGetValue(capability, out var roles) ? roles : throw new ArgumentException($"Unknown capability '{capability}'.", nameof(capability));
+
+    public static bool Allows(this Role role, string capability) => RolesFor(capability).Contains(role);
+
+    /// <summary>Roles that see personal contact data (address lines) of the customers in their scope.</summary>
+    public static bool SeesContactData(this Role role) => CustomerWorkers.Contains(role);
+
+    /// <summary>Roles that must give a reason each time they open a customer (their scope is every customer).</summary>
+    public static bool NeedsReasonToOpen(this Role role) => role is Role.CallCenter or Role.Compliance;
+}

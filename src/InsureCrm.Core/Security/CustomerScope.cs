@@ -1,0 +1,93 @@
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.Policies;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Core.Security;
+
+/// <summary>Whether a user may open one customer.</summary>
+public enum Reach
+{
+    /// <summary>In scope (and a reason was given where the role needs one).</summary>
+    Allowed,
+    /// <summary>Unknown, merged away, or outside the user's scope: callers answer all three alike.</summary>
+    NotFound,
+    /// <summary>The role opens customers only with a reason, and none (or no valid one) was given.</summary>
+    ReasonRequired,
+    /// <summary>The role never opens individual customers.</summary>
+    Forbidden,
+}
+
+/// <summary>
+/// The data scopes of docs/decisions/0001-security-model.md, as a filter over customers that every Core
+/// service returning customer data applies:
+/// agent — policyholder, insured or beneficiary of a contract the user's agent sold or services, and
+/// borrowers of the agent's loans; CS consultant — parties of contracts the user's agent services;
+/// branch manager — parties of contracts sold or serviced by an agent of the branch, and borrowers of
+/// the branch's loans; call center and compliance — any customer (opened only with a reason);
+/// VOC handler — customers with cases routed to them (none until VOC cases exist); marketer, analyst,
+/// admin — none individually.
+/// </summary>
+/// <remarks>
+/// The filter is a disjunction of correlated EXISTS: contract by customer_id (the policyholder),
+/// contract_role by customer_id joined to contract by id, loan by customer_id, each checking the
+/// selling / servicing agent (or, for a branch, membership in the branch's agents through
+/// agent.branch_id). Every probe is an index lookup, so a single-customer check costs a few index reads
+/// and a search pays them only for the candidate rows.
+/// </remarks>
+public sealed class CustomerScope(CrmDbContext db)
+{
+    /// <summary>Narrows <paramref name="customers"/> to those <paramref name="user"/> may reach.</summary>
+    public IQueryable<Customer> Filter(IQueryable<Customer> customers, CrmUser user)
+    {
+        switch (user.Role)
+        {
+            case Role.CallCenter or Role.Compliance:
+                return customers;
+            case Role.Agent when user.AgentId is { } agent:
+                return Parties(customers,
+                    db.Contracts.Where(k => k.SellingAgentId == agent || k.ServicingAgentId == agent),
+                    db.Loans.Where(l => l.AgentId == agent));
+            case Role.CsConsultant when user.AgentId is { } consultant:
+                return Parties(customers, db.Contracts.Where(k => k.ServicingAgentId == consultant), null);
+            case Role.BranchManager when user.BranchId is { } branch:
+                var branchAgents = db.Agents.Where(a => a.BranchId == branch).Select(a => (long?)a.Id);
+                return Parties(customers,
+                    db.Contracts.Where(k => branchAgents.Contains(k.SellingAgentId) || branchAgents.Contains(k.ServicingAgentId)),
+                    db.Loans.Where(l => branchAgents.Contains(l.AgentId)));
+            default:
+                // VOC handlers until VOC cases exist, marketers, analysts, admins, and accounts not linked to an agent or branch.
+                return customers.Where(c => false);
+        }
+    }
+
+    /// <summary>
+    /// Whether <paramref name="user"/> may open the live customer <paramref name="customerId"/> now.
+    /// <paramref name="reason"/> is the composed reason (<see cref="AccessReason.Compose"/>); roles that
+    /// need one are refused before the id is looked at, so the refusal says nothing about the id.
+    /// </summary>
+    public async Task<Reach> CanReachAsync(CrmUser user, long customerId, string? reason = null, CancellationToken ct = default)
+    {
+        if (!user.Role.Allows(Capability.CustomersView))
+        {
+            return Reach.Forbidden;
+        }
+        if (user.Role.NeedsReasonToOpen() && string.IsNullOrWhiteSpace(reason))
+        {
+            return Reach.ReasonRequired;
+        }
+        var found = await Filter(db.Customers.AsNoTracking().Where(c => c.Id == customerId && c.MergedIntoId == null), user).AnyAsync(ct);
+        return found ? Reach.Allowed : Reach.NotFound;
+    }
+
+    private IQueryable<Customer> Parties(IQueryable<Customer> customers, IQueryable<Contract> contracts, IQueryable<Loan>? loans)
+    {
+        var roles = db.ContractRoles;
+        return loans is null
+            ? customers.Where(c => contracts.Any(k => k.CustomerId == c.Id)
+                || roles.Any(r => r.CustomerId == c.Id && contracts.Any(k => k.Id == r.ContractId)))
+            : customers.Where(c => contracts.Any(k => k.CustomerId == c.Id)
+                || roles.Any(r => r.CustomerId == c.Id && contracts.Any(k => k.Id == r.ContractId))
+                || loans.Any(l => l.CustomerId == c.Id));
+    }
+}

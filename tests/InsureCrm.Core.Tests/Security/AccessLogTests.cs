@@ -1,0 +1,127 @@
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Tests.Security;
+
+public class AccessLogTests
+{
+    private static readonly CrmUser Agent = new(7, "agent", Role.Agent, 11, 3, "s1", "10.0.0.7");
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Record_ConcurrentWriters_KeepOneLinearChain(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var log = CoreServices.Log(db);
+
+        await Task.WhenAll(Enumerable.Range(0, 6).Select(w => Task.Run(async () =>
+        {
+            for (var i = 0; i < 8; i++)
+            {
+                await log.RecordManyAsync(Agent, [new AccessEvent(AccessAction.Search, w * 100 + i), new AccessEvent(AccessAction.Search, w * 100 + i + 50)]);
+            }
+        })));
+        var result = await log.VerifyAsync();
+
+        result.ShouldBe(new ChainVerification(true, 96, null, result.LastId));
+        await using var read = db.CreateContext();
+        var first = await read.AccessLog.AsNoTracking().OrderBy(e => e.Id).FirstAsync();
+        (first.UserName, first.Role, first.Ip, first.UserId, first.PrevHash).ShouldBe(("agent", Role.Agent, "10.0.0.7", (long?)7, ""));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Database_UpdateOrDelete_IsRefusedAndATamperedRowIsFoundByVerify(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var log = CoreServices.Log(db);
+        for (var i = 1; i <= 5; i++)
+        {
+            await log.RecordAsync(Agent, new AccessEvent(AccessAction.View, i, AccessReason.Inquiry));
+        }
+        await using var ctx = db.CreateContext();
+        var third = await ctx.AccessLog.AsNoTracking().OrderBy(e => e.Id).Skip(2).Select(e => e.Id).FirstAsync();
+
+        await Should.ThrowAsync<Exception>(() => ctx.Database.ExecuteSqlAsync($"UPDATE access_log_entry SET reason = 'edited' WHERE id = {third}"));
+        await Should.ThrowAsync<Exception>(() => ctx.Database.ExecuteSqlAsync($"DELETE FROM access_log_entry WHERE id = {third}"));
+        (await log.VerifyAsync()).Intact.ShouldBeTrue();
+
+        // Someone with the rights to lift the guard edits a row: the chain shows where.
+        await ctx.Database.ExecuteSqlRawAsync(provider == DatabaseProvider.Postgres
+            ? "ALTER TABLE access_log_entry DISABLE TRIGGER access_log_entry_append_only"
+            : "DROP TRIGGER access_log_entry_append_only_update");
+        await ctx.Database.ExecuteSqlAsync($"UPDATE access_log_entry SET reason = 'edited' WHERE id = {third}");
+
+        var result = await log.VerifyAsync();
+        result.Intact.ShouldBeFalse();
+        result.FirstBrokenId.ShouldBe(third);
+        result.Entries.ShouldBe(2);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Purge_AfterRetention_RemovesOldEntriesAndTheChainStillVerifiesFromTheAnchor(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var clock = new ManualClock(new DateTimeOffset(2024, 1, 10, 0, 0, 0, TimeSpan.Zero));
+        var log = CoreServices.Log(db, clock);
+        await log.RecordAsync(Agent, new AccessEvent(AccessAction.View, 1));
+        await log.RecordAsync(Agent, new AccessEvent(AccessAction.View, 2));
+        clock.Now = clock.Now.AddDays(400);
+        await log.RecordAsync(Agent, new AccessEvent(AccessAction.View, 3));
+
+        clock.Now = clock.Now.AddDays(340); // the first two are 740 days old, the third 340
+        var purged = await log.PurgeAsync();
+        await log.RecordAsync(Agent, new AccessEvent(AccessAction.View, 4));
+
+        purged.Purged.ShouldBe(2);
+        var result = await log.VerifyAsync();
+        result.Intact.ShouldBeTrue();
+        result.Entries.ShouldBe(2);
+        await using var read = db.CreateContext();
+        (await read.AccessLog.AsNoTracking().OrderBy(e => e.Id).Select(e => e.CustomerId).ToListAsync()).ShouldBe([3, 4]);
+        (await read.Set<AccessLogAnchor>().AsNoTracking().SingleAsync()).PurgedCount.ShouldBe(2);
+        // The guard is back after the purge.
+        await Should.ThrowAsync<Exception>(() => read.Database.ExecuteSqlRawAsync("DELETE FROM access_log_entry"));
+    }
+
+    [Fact]
+    public void Options_RetentionUnderTwoYears_IsRefusedAtStart() =>
+        Should.Throw<InvalidOperationException>(() => new AccessLogOptions { RetentionDays = 365 }.Validate())
+            .Message.ShouldContain("730");
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Review_Month_CountsPerUserOffHoursAndBusyDaysInSeoulTime(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var clock = new ManualClock(new DateTimeOffset(2026, 10, 5, 10, 0, 0, TimeSpan.FromHours(9)));
+        var options = new AccessLogOptions { DailyCustomerThreshold = 2 };
+        var log = CoreServices.Log(db, clock, options);
+        var clerk = Agent with { UserName = "clerk", Role = Role.CallCenter };
+        await log.RecordManyAsync(Agent, [new AccessEvent(AccessAction.Search, 1), new AccessEvent(AccessAction.Search, 2)]);
+        await log.RecordAsync(Agent, new AccessEvent(AccessAction.View, 1, AccessReason.Inquiry));
+        await log.RecordAsync(clerk, new AccessEvent(AccessAction.View, 5, AccessReason.Inquiry));
+        clock.Now = new DateTimeOffset(2026, 10, 6, 22, 30, 0, TimeSpan.FromHours(9)); // 13:30 UTC, 22:30 in Seoul
+        await log.RecordManyAsync(clerk, [.. Enumerable.Range(10, 3).Select(i => new AccessEvent(AccessAction.Search, i))]);
+        await log.RecordAsync(clerk, new AccessEvent(AccessAction.Unmask, 10, AccessReason.Inquiry, "field=rrn"));
+        clock.Now = new DateTimeOffset(2026, 11, 1, 0, 30, 0, TimeSpan.FromHours(9)); // still October in UTC, November in Seoul
+        await log.RecordAsync(clerk, new AccessEvent(AccessAction.View, 99, AccessReason.Inquiry));
+
+        await using var ctx = db.CreateContext();
+        var report = await new AccessReview(ctx, log, options).BuildAsync(2026, 10);
+
+        report.Chain.Intact.ShouldBeTrue();
+        report.Users.ShouldBe(
+        [
+            new AccessReviewRow("agent", Role.Agent, Views: 1, Searches: 2, Changes: 0, Unmasks: 0, Downloads: 0, Other: 0, OffHours: 0, MaxCustomersPerDay: 2, DaysOverThreshold: 0),
+            new AccessReviewRow("clerk", Role.CallCenter, Views: 1, Searches: 3, Changes: 0, Unmasks: 1, Downloads: 0, Other: 0, OffHours: 4, MaxCustomersPerDay: 3, DaysOverThreshold: 1),
+        ]);
+        report.Users[1].Flagged.ShouldBeTrue();
+        report.Users[0].Flagged.ShouldBeFalse();
+        AccessReview.ToCsv(report).ShouldContain("clerk,CallCenter,1,3,0,1,0,0,4,3,1,yes");
+    }
+
+    private sealed class ManualClock(DateTimeOffset now) : TimeProvider
+    {
+        public DateTimeOffset Now { get; set; } = now;
+        public override DateTimeOffset GetUtcNow() => Now.ToUniversalTime();
+    }
+}

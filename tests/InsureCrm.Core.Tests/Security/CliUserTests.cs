@@ -1,0 +1,56 @@
+using InsureCrm.Cli;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
+using InsureCrm.Tests.Imports;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+
+namespace InsureCrm.Tests.Security;
+
+public class CliUserTests
+{
+    private const string Customers = "source_id,kind,name,birth_date,gender,rrn,phone\nS1,Individual,김민준,1980-05-15,Male,800515-1234567,010-1111-2222\n";
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_WithoutPermittedActiveAccount_IsRefusedAndWritesNothing(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await TestUsers.AddAsync(db, "mkt", Role.Marketer);
+        await TestUsers.AddAsync(db, "gone", Role.Admin, active: false);
+        var file = ImportTestKit.WriteCsv("customers.csv", Customers);
+
+        (await RunAsync(db, "import", "customers", file, "--source", "PAS")).ShouldBe(1);
+        (await RunAsync(db, "import", "customers", file, "--source", "PAS", "--as", "mkt")).ShouldBe(1);
+        (await RunAsync(db, "import", "customers", file, "--source", "PAS", "--as", "gone")).ShouldBe(1);
+        (await RunAsync(db, "import", "customers", file, "--source", "PAS", "--as", "nobody")).ShouldBe(1);
+        (await RunAsync(db, "identity", "resolve", "--as", "mkt")).ShouldBe(1);
+
+        await using var ctx = db.CreateContext();
+        (await ctx.Customers.CountAsync()).ShouldBe(0);
+        (await ctx.AccessLog.CountAsync()).ShouldBe(0);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_AsComplianceOfficer_IsLoggedWithTheFileNameAndReviewable(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await TestUsers.AddAsync(db, "officer", Role.Compliance);
+        await TestUsers.AddAsync(db, "fc", Role.Agent);
+        var file = ImportTestKit.WriteCsv("pas-customers.csv", Customers);
+
+        (await RunAsync(db, "import", "customers", file, "--source", "PAS", "--as", "officer")).ShouldBe(0);
+        (await RunAsync(db, "access-log", "verify")).ShouldBe(0);
+        (await RunAsync(db, "access-log", "review", "--month", "2026-10", "--as", "fc")).ShouldBe(1);
+        (await RunAsync(db, "access-log", "review", "--month", "2026-10", "--as", "officer")).ShouldBe(0);
+
+        await using var ctx = db.CreateContext();
+        var entries = await ctx.AccessLog.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+        entries.Select(e => (e.UserName, e.Role, e.Ip, e.Action)).ShouldBe(
+            [("officer", Role.Compliance, "cli", AccessAction.Insert), ("officer", Role.Compliance, "cli", AccessAction.View)]);
+        entries[0].Detail.ShouldBe("import customers pas-customers.csv: loaded 1, rejected 0, merged 0");
+        entries[1].Detail.ShouldBe("access-review 2026-10");
+    }
+
+    private static Task<int> RunAsync(TestDatabase db, params string[] args) =>
+        CliApp.RunAsync(args, new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build());
+}

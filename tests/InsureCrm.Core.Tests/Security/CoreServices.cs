@@ -1,0 +1,30 @@
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.Security;
+using InsureCrm.Tests.Customers;
+
+namespace InsureCrm.Tests.Security;
+
+/// <summary>The customer services wired as AddCrmCore wires them, over a test's own database.</summary>
+public static class CoreServices
+{
+    /// <summary>A call center user reaches every customer (opening one takes a reason: <see cref="Reason"/>).</summary>
+    public static readonly CrmUser CallCenter = TestUsers.Transient(Role.CallCenter, name: "callcenter");
+
+    public const string Reason = AccessReason.Inquiry;
+
+    public static AccessLog Log(TestDatabase db, TimeProvider? clock = null, AccessLogOptions? options = null) =>
+        new(db.Database, clock ?? TimeProvider.System, options ?? new AccessLogOptions());
+
+    public static CustomerSearch Search(CrmDbContext ctx, FieldProtector protector, TestDatabase db) =>
+        new(ctx, protector, new CustomerScope(ctx), Log(db));
+
+    public static CustomerViewService Views(CrmDbContext ctx, TestDatabase db) =>
+        new(ctx, new CustomerScope(ctx), Log(db));
+
+    public static CustomerEdit Edit(CrmDbContext ctx, TimeProvider clock, TestDatabase db) =>
+        new(ctx, clock, new CustomerScope(ctx), Log(db, clock));
+
+    /// <summary>The family's agent (selling and servicing agent of 홍길동's contract).</summary>
+    public static CrmUser AgentOf(SeededFamily family) => TestUsers.Transient(Role.Agent, family.AgentId, family.BranchId, "agent");
+}
