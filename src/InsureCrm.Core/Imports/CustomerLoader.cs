@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 
@@ -44,6 +45,8 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     private sealed class Input
     {
         public required ImportRow Row { get; init; }
+        /// <summary>The id reserved for a new customer.</summary>
+        public long Id { get; set; }
         public required string System { get; init; }
         public required string SourceId { get; init; }
         public CustomerKind? Kind { get; init; }
@@ -158,11 +161,9 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         {
             ids = await ImportSql.ReserveIdsAsync(connection, tx, "customer", fresh.Count, ct);
         }
-        var customers = new List<object?[]>(fresh.Count);
-        var keys = new List<object?[]>(fresh.Count);
-        var phones = new List<object?[]>(fresh.Count);
-        var emails = new List<object?[]>(fresh.Count);
-        var addresses = new List<object?[]>(fresh.Count);
+        var phones = new List<Input>(fresh.Count);
+        var emails = new List<Input>(fresh.Count);
+        var addresses = new List<Input>(fresh.Count);
         // Contact rows of customers that existed before this batch, written apart (their parent is not ours).
         var knownPhones = new List<object?[]>();
         var knownEmails = new List<object?[]>();
@@ -173,27 +174,20 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             for (var i = 0; i < fresh.Count; i++)
             {
                 var c = fresh[i];
-                var id = ids[i];
-                _touched.Add(id);
-                scope.Add(id);
-                customers.Add([
-                    id, c.Kind ?? CustomerKind.Individual, c.Name, ScriptOf(c.Name), c.BirthDate, c.Gender ?? Gender.Unknown,
-                    c.RrnCipher, c.RrnHash, c.Rrn?.Masked, c.BusinessNumber, c.Occupation,
-                    c.IncomeBand ?? IncomeBand.Unknown, c.MaritalStatus ?? MaritalStatus.Unknown, c.Children, c.PreferredChannel,
-                    c.PreferredContactTime ?? ContactTime.Any, now, now, null, 0,
-                ]);
-                keys.Add([id, c.System, c.SourceId]);
+                c.Id = ids[i];
+                _touched.Add(c.Id);
+                scope.Add(c.Id);
                 if (c.Phone is not null)
                 {
-                    phones.Add([id, PhoneKindOf(c.Phone), c.Phone, true]);
+                    phones.Add(c);
                 }
                 if (c.Email is not null)
                 {
-                    emails.Add([id, c.Email, true]);
+                    emails.Add(c);
                 }
                 if (c.HasAddress)
                 {
-                    addresses.Add([id, AddressKind.Home, c.Sido ?? "", c.Sigungu ?? "", c.Address ?? "", c.PostalCode, true]);
+                    addresses.Add(c);
                 }
             }
         }
@@ -241,7 +235,12 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
 
         using (timings.Measure("copy customer"))
         {
-            await writer.WriteAsync(CustomerTable, customers, ct);
+            await writer.WriteAsync(CustomerTable, fresh, (r, c) => r
+                .Id(c.Id).Enum(c.Kind ?? CustomerKind.Individual).Text(c.Name).Enum(ScriptOf(c.Name)).Date(c.BirthDate)
+                .Enum(c.Gender ?? Gender.Unknown).Text(c.RrnCipher).Text(c.RrnHash).Text(c.Rrn?.Masked).Text(c.BusinessNumber)
+                .Text(c.Occupation).Enum(c.IncomeBand ?? IncomeBand.Unknown).Enum(c.MaritalStatus ?? MaritalStatus.Unknown)
+                .Number(c.Children).Enum(c.PreferredChannel).Enum(c.PreferredContactTime ?? ContactTime.Any).Time(now).Time(now)
+                .Null().Number(0), ct);
         }
         using (timings.Measure("copy source key+contacts"))
         {
@@ -250,10 +249,11 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             {
                 await ImportSql.ExecuteAsync(connection, tx, "SET LOCAL session_replication_role = replica", ct);
             }
-            await writer.WriteAsync(SourceKeyTable, keys, ct);
-            await writer.WriteAsync(PhoneTable, phones, ct);
-            await writer.WriteAsync(EmailTable, emails, ct);
-            await writer.WriteAsync(AddressTable, addresses, ct);
+            await writer.WriteAsync(SourceKeyTable, fresh, (r, c) => r.Id(c.Id).Text(c.System).Text(c.SourceId), ct);
+            await writer.WriteAsync(PhoneTable, phones, (r, c) => r.Id(c.Id).Enum(PhoneKindOf(c.Phone!)).Text(c.Phone).Flag(true), ct);
+            await writer.WriteAsync(EmailTable, emails, (r, c) => r.Id(c.Id).Text(c.Email).Flag(true), ct);
+            await writer.WriteAsync(AddressTable, addresses, (r, c) => r
+                .Id(c.Id).Enum(AddressKind.Home).Text(c.Sido ?? "").Text(c.Sigungu ?? "").Text(c.Address ?? "").Text(c.PostalCode).Flag(true), ct);
             if (skipChecks)
             {
                 await ImportSql.ExecuteAsync(connection, tx, "SET LOCAL session_replication_role = origin", ct);
@@ -280,7 +280,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             _expected = new SequenceValues(
                 ids.Length > 0 ? ids[^1] : _expected.Customer,
                 Advance(_expected.Phone, phones.Count + knownPhones.Count),
-                Advance(_expected.SourceKey, keys.Count),
+                Advance(_expected.SourceKey, fresh.Count),
                 Advance(_expected.Merge, merges.Count));
         }
         using (timings.Measure("commit"))
@@ -534,7 +534,10 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     {
         if (ImportSql.IsPostgres(connection))
         {
-            await ImportSql.ExecuteAsync(connection, tx, "SET LOCAL synchronous_commit = off", ct);
+            // One round trip; the same lock as ImportSql.LockAsync.
+            await ImportSql.ExecuteAsync(connection, tx,
+                string.Create(CultureInfo.InvariantCulture, $"SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock({ImportSql.LockKey})"), ct);
+            return;
         }
         await ImportSql.LockAsync(connection, tx, ct);
     }

@@ -97,12 +97,15 @@ internal static class ImportSql
 
     public static int? ReadInt(DbDataReader reader, int i) => reader.IsDBNull(i) ? null : Convert.ToInt32(reader.GetValue(i), CultureInfo.InvariantCulture);
 
+    /// <summary>The advisory lock key of import batches and merges.</summary>
+    public const int LockKey = 730117;
+
     /// <summary>Serialises writers of one import target across processes (PostgreSQL; SQLite's write lock already does).</summary>
     public static async Task LockAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
     {
         if (IsPostgres(connection))
         {
-            await using var cmd = Command(connection, transaction, "SELECT pg_advisory_xact_lock(730117)");
+            await using var cmd = Command(connection, transaction, $"SELECT pg_advisory_xact_lock({LockKey})");
             await cmd.ExecuteScalarAsync(ct);
         }
     }
