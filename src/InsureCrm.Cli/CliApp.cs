@@ -21,6 +21,7 @@ internal static class CliApp
         root.Subcommands.Add(GenerateCommand.Create(services));
         root.Subcommands.Add(ImportCommand.Create(services));
         root.Subcommands.Add(IdentityCommands.Create(services));
+        root.Subcommands.Add(ConsentCommands.Create(services));
         root.Subcommands.Add(AccessLogCommands.Create(services));
         root.Options.Add(CliUser.AsOption);
         try

@@ -1,0 +1,184 @@
+using System.Globalization;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Core.Customers;
+
+/// <summary>A consent statement to record: a grant (or re-confirmation) or a withdrawal for one channel.</summary>
+/// <param name="Channel">The channel the statement is about.</param>
+/// <param name="Granted">True for a grant or re-confirmation, false for a withdrawal (opt-out).</param>
+/// <param name="NightTimeAllowed">The separate consent to messages between 21:00 and 08:00 (grants only).</param>
+/// <param name="Source">Where it was captured: branch, web, call-center, paper (docs/consent.md).</param>
+/// <param name="SeenLatestId">The newest row of the channel the user saw (0: none); a grant made on a stale view is refused.</param>
+internal sealed record ConsentChange(ContactChannel Channel, bool Granted, bool NightTimeAllowed, string Source, long? SeenLatestId = null);
+
+public enum ConsentRecordStatus { Recorded, NotFound, Forbidden, Invalid, Conflict }
+
+internal sealed record ConsentRecordResult(ConsentRecordStatus Status, long? Id = null, string? Error = null);
+
+/// <summary>Where a customer stands on one channel now.</summary>
+public enum ConsentState { None, Granted, Expired, Withdrawn }
+
+/// <summary>The in-force statement of one channel, for the customer page; <see cref="LatestId"/> feeds the form's stale check.</summary>
+public sealed record ChannelConsent(
+    ContactChannel Channel, ConsentState State, bool NightTimeAllowed, string? Source, DateTimeOffset? Since, DateOnly? LapsesOn, long LatestId);
+
+/// <summary>
+/// Records consent statements (append-only: an opt-out is a new row and takes effect at once) and answers
+/// the contact policy for stored customers. Every outbound path calls <see cref="CheckAsync"/>.
+/// </summary>
+internal sealed class ConsentService(CrmDbContext db, ContactPolicy policy, FieldProtector protector, TimeProvider clock, CustomerScope scope, IAccessLog accessLog)
+{
+    /// <summary>The capture sources a user may record (imports bring their own).</summary>
+    public static IReadOnlyList<string> Sources => ContactPolicy.CaptureSources;
+
+    /// <summary>Why the scope is asked when a consent is changed: it is the customer's own request.</summary>
+    public static readonly string ChangeReason = AccessReason.Compose(AccessReason.DataSubjectRequest, "consent change")!;
+
+    /// <summary>
+    /// Appends a consent row for <paramref name="customerId"/> as <paramref name="user"/> and logs the change.
+    /// A withdrawal is always recorded; a grant is refused (<see cref="ConsentRecordStatus.Conflict"/>) when
+    /// the channel gained a newer row since the user looked (<see cref="ConsentChange.SeenLatestId"/>), so a
+    /// stale form can never undo an opt-out.
+    /// </summary>
+    /// <remarks><paramref name="reason"/> defaults to <see cref="ChangeReason"/>: a consent statement is the customer's own request.</remarks>
+    public async Task<ConsentRecordResult> RecordAsync(CrmUser user, long customerId, ConsentChange change, string? reason = null, CancellationToken ct = default)
+    {
+        if (!user.Role.Allows(Capability.CustomersEdit))
+        {
+            return new(ConsentRecordStatus.Forbidden);
+        }
+        reason ??= ChangeReason;
+        var reach = await scope.CanReachAsync(user, customerId, reason, ct);
+        if (reach != Reach.Allowed)
+        {
+            return new(reach == Reach.Forbidden ? ConsentRecordStatus.Forbidden : ConsentRecordStatus.NotFound);
+        }
+        var source = (change.Source ?? "").Trim().ToLowerInvariant();
+        if (!Enum.IsDefined(change.Channel) || !Sources.Contains(source))
+        {
+            return new(ConsentRecordStatus.Invalid, Error: Enum.IsDefined(change.Channel) ? "source" : "channel");
+        }
+        var now = clock.GetUtcNow();
+        if (change.Granted && change.SeenLatestId is { } seen)
+        {
+            var latest = await db.MarketingConsents.AsNoTracking()
+                .Where(c => c.CustomerId == customerId && c.Channel == change.Channel)
+                .MaxAsync(c => (long?)c.Id, ct) ?? 0;
+            if (latest != seen)
+            {
+                return new(ConsentRecordStatus.Conflict);
+            }
+        }
+        var today = policy.LocalDate(now);
+        var row = new MarketingConsent
+        {
+            CustomerId = customerId,
+            Channel = change.Channel,
+            Granted = change.Granted,
+            NightTimeAllowed = change.Granted && change.NightTimeAllowed,
+            Source = source,
+            RecordedAt = now.UtcDateTime,
+            EffectiveFrom = today,
+            ExpiresOn = change.Granted ? today.AddYears(ContactPolicy.ConsentYears) : null,
+        };
+        db.MarketingConsents.Add(row);
+        await db.SaveChangesAsync(ct);
+        await accessLog.RecordAsync(user, new AccessEvent(AccessAction.Change, customerId, reason,
+            string.Create(CultureInfo.InvariantCulture,
+                $"consent {change.Channel} {(change.Granted ? "granted" : "withdrawn")}{(row.NightTimeAllowed ? " night" : "")} ({source}) #{row.Id}")), ct);
+        return new(ConsentRecordStatus.Recorded, row.Id);
+    }
+
+    /// <summary>
+    /// The contact policy for a stored customer: null when the customer does not exist (or was merged away).
+    /// Callers that act for a user check the user's scope first; batch paths (campaigns, queues) call it directly.
+    /// </summary>
+    public async Task<ContactDecision?> CheckAsync(ContactRequest request, CancellationToken ct = default)
+    {
+        var customer = await db.Customers.AsNoTracking()
+            .Where(c => c.Id == request.CustomerId && c.MergedIntoId == null)
+            .Select(c => new { c.Id })
+            .FirstOrDefaultAsync(ct);
+        if (customer is null)
+        {
+            return null;
+        }
+        var consents = await db.MarketingConsents.AsNoTracking()
+            .Where(c => c.CustomerId == request.CustomerId && c.Channel == request.Channel)
+            .ToListAsync(ct);
+        var registrations = await RegistrationsAsync(request, ct);
+        return policy.Check(request, consents, registrations);
+    }
+
+    /// <summary>
+    /// The contact policy for <paramref name="user"/>: their scope decides (an out-of-scope id is <see cref="Reach.NotFound"/>),
+    /// and the look is logged as a view of the customer's consent.
+    /// </summary>
+    public async Task<(Reach Reach, ContactDecision? Decision)> CheckForAsync(CrmUser user, ContactRequest request, string? reason, CancellationToken ct = default)
+    {
+        var reach = await scope.CanReachAsync(user, request.CustomerId, reason, ct);
+        if (reach != Reach.Allowed)
+        {
+            return (reach, null);
+        }
+        var decision = await CheckAsync(request, ct);
+        await accessLog.RecordAsync(user, new AccessEvent(AccessAction.View, request.CustomerId, reason,
+            $"contact-check {request.Channel} {request.Purpose}"), ct);
+        return (decision is null ? Reach.NotFound : Reach.Allowed, decision);
+    }
+
+    /// <summary>Each channel's statement for <paramref name="user"/> (scope checked, logged as a view).</summary>
+    public async Task<(Reach Reach, IReadOnlyList<ChannelConsent>? Consents)> StatusForAsync(CrmUser user, long customerId, string? reason, CancellationToken ct = default)
+    {
+        var reach = await scope.CanReachAsync(user, customerId, reason, ct);
+        if (reach != Reach.Allowed)
+        {
+            return (reach, null);
+        }
+        var consents = await StatusAsync(customerId, clock.GetUtcNow(), ct);
+        await accessLog.RecordAsync(user, new AccessEvent(AccessAction.View, customerId, reason, "consents"), ct);
+        return (Reach.Allowed, consents);
+    }
+
+    /// <summary>Each channel's in-force statement at <paramref name="at"/>, in channel order (no scope check: callers have checked it).</summary>
+    public async Task<IReadOnlyList<ChannelConsent>> StatusAsync(long customerId, DateTimeOffset at, CancellationToken ct = default)
+    {
+        var rows = await db.MarketingConsents.AsNoTracking().Where(c => c.CustomerId == customerId).ToListAsync(ct);
+        var today = policy.LocalDate(at);
+        return [.. Enum.GetValues<ContactChannel>().Select(channel =>
+        {
+            var mine = rows.Where(r => r.Channel == channel).ToList();
+            var latestId = mine.Count == 0 ? 0 : mine.Max(r => r.Id);
+            var row = policy.InForce(mine, at);
+            if (row is null)
+            {
+                return new ChannelConsent(channel, ConsentState.None, false, null, null, null, latestId);
+            }
+            var lapses = row.Granted ? ContactPolicy.LapsesOn(row) : (DateOnly?)null;
+            var state = !row.Granted ? ConsentState.Withdrawn : today >= lapses ? ConsentState.Expired : ConsentState.Granted;
+            return new ChannelConsent(channel, state, row.Granted && row.NightTimeAllowed, row.Source, policy.EffectiveAt(row), lapses, latestId);
+        })];
+    }
+
+    private async Task<List<DoNotCallRegistration>> RegistrationsAsync(ContactRequest request, CancellationToken ct)
+    {
+        if (request.Purpose != ContactPurpose.Marketing || request.Channel is not (ContactChannel.Phone or ContactChannel.Sms))
+        {
+            return [];
+        }
+        List<string> numbers = request.Phone is { } phone
+            ? [phone]
+            : await db.CustomerPhones.AsNoTracking().Where(p => p.CustomerId == request.CustomerId).Select(p => p.Number).ToListAsync(ct);
+        var hashes = numbers.Select(n => DoNotCall.HashOf(protector, n)).OfType<string>().Distinct().ToList();
+        if (hashes.Count == 0)
+        {
+            return [];
+        }
+        return await db.Set<DoNotCall>().AsNoTracking()
+            .Where(d => hashes.Contains(d.PhoneHash))
+            .Select(d => new DoNotCallRegistration(d.RegisteredOn, d.ExpiresOn, d.Scope))
+            .ToListAsync(ct);
+    }
+}
