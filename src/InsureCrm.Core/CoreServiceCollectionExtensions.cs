@@ -19,6 +19,7 @@ public static class CoreServiceCollectionExtensions
         services.AddScoped<Customers.CustomerSearch>().AddScoped<Customers.CustomerViewService>().AddScoped<Customers.CustomerEdit>().AddScoped<DemoUsers>();
         services.AddSingleton<Customers.IdentityResolution>().AddSingleton<Imports.ImportService>();
         services.AddAccessControl(configuration);
+        Customers.DataSubjectServiceCollectionExtensions.AddDataSubjectRights(services, configuration);
         Customers.ContactPolicyServiceCollectionExtensions.AddContactPolicy(services, configuration);
         return services;
     }

@@ -22,6 +22,7 @@ internal static class CrmWebExtensions
         var services = builder.Services;
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<CrmStartup>();
+        services.AddHostedService<Compliance.PrivacyPurgeJob>();
 
         services.AddRazorComponents();
         services.AddSingleton<Text>();
@@ -88,6 +89,7 @@ internal static class CrmWebExtensions
         app.MapAccountEndpoints();
         app.MapCustomerEndpoints();
         app.MapAccessReviewEndpoints();
+        Compliance.DataSubjectEndpoints.MapDataSubjectEndpoints(app);
         app.MapRazorComponents<App>();
         return app;
     }

@@ -1,0 +1,58 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace InsureCrm.Core.Customers;
+
+/// <summary>
+/// Data an erased customer's records must keep for the law (contracts, claims, the RRN ciphertext) until
+/// <see cref="RetainUntil"/>; the purge job then removes the remaining personal fields.
+/// </summary>
+public sealed class CustomerRetention
+{
+    public long Id { get; set; }
+    public long CustomerId { get; set; }
+    /// <summary>Why the data is kept (the legal basis), without personal data.</summary>
+    public string Reason { get; set; } = "";
+    /// <summary>End of the relationship plus <c>Privacy:RetentionYears</c>.</summary>
+    public DateOnly RetainUntil { get; set; }
+    public DateTime CreatedAt { get; set; }
+    public DateTime? PurgedAt { get; set; }
+}
+
+/// <summary>One erasure (anonymisation) of a customer at their request or when the relationship ended.</summary>
+public sealed class CustomerErasure
+{
+    public long Id { get; set; }
+    public long CustomerId { get; set; }
+    public DateTime RequestedAt { get; set; }
+    /// <summary>The compliance account that carried it out.</summary>
+    public string RequestedBy { get; set; } = "";
+    public string Reason { get; set; } = "";
+    /// <summary>Names (never values) of the fields and row kinds erased at once, comma-separated.</summary>
+    public string ErasedFields { get; set; } = "";
+    public DateOnly PurgeDue { get; set; }
+    public DateTime? PurgedAt { get; set; }
+}
+
+internal sealed class CustomerRetentionConfiguration : IEntityTypeConfiguration<CustomerRetention>
+{
+    public void Configure(EntityTypeBuilder<CustomerRetention> b)
+    {
+        b.Property(p => p.Reason).HasMaxLength(500);
+        b.HasIndex(p => p.CustomerId);
+        b.HasIndex(p => p.RetainUntil);
+        b.HasOne<Customer>().WithMany().HasForeignKey(p => p.CustomerId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
+
+internal sealed class CustomerErasureConfiguration : IEntityTypeConfiguration<CustomerErasure>
+{
+    public void Configure(EntityTypeBuilder<CustomerErasure> b)
+    {
+        b.Property(p => p.RequestedBy).HasMaxLength(60);
+        b.Property(p => p.Reason).HasMaxLength(500);
+        b.Property(p => p.ErasedFields).HasMaxLength(1000);
+        b.HasIndex(p => p.CustomerId).IsUnique();
+        b.HasOne<Customer>().WithMany().HasForeignKey(p => p.CustomerId).OnDelete(DeleteBehavior.Restrict);
+    }
+}
