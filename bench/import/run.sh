@@ -1,29 +1,42 @@
 #!/bin/bash
-# Measures `insurecrm import customers` on SQLite and PostgreSQL with a generated file.
-# usage: bench/import/run.sh [ROWS=200000]   (PostgreSQL at 127.0.0.1:5432, postgres/postgres)
+# Measures `insurecrm import customers` with a generated file: a first import into an empty database, then
+# the same file again (all unchanged). Prints the CLI's summary (rows/s) and the peak memory of each run.
+# usage: bench/import/run.sh [ROWS=200000] [both|sqlite|postgres]   (PostgreSQL at 127.0.0.1:5432, postgres/postgres)
+# INSURECRM_IMPORT_TIMINGS=1 also prints the time per phase (to standard error).
 set -euo pipefail
 ROWS=${1:-200000}
+WHICH=${2:-both}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
 python3 "$ROOT/bench/import/make-customers-csv.py" "$ROWS" "$WORK/customers.csv"
-dotnet build -c Release "$ROOT/src/InsureCrm.Cli" >/dev/null
-CLI="$ROOT/src/InsureCrm.Cli/bin/Release/net10.0/insurecrm"
+dotnet build -c Release "$ROOT/src/InsureCrm.Cli" -o "$WORK/cli" >/dev/null
+CLI="$WORK/cli/insurecrm"
 export Security__Protection__KeyFile="$WORK/keys.json"
 
-echo "== SQLite"
-export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$WORK/crm.db"
-"$CLI" db migrate >/dev/null
-"$CLI" import customers "$WORK/customers.csv" --source BENCH | tail -1
-echo "-- again (all unchanged)"
-"$CLI" import customers "$WORK/customers.csv" --source BENCH | tail -1
+run() {
+    /usr/bin/time -f "peak memory %M KB, %e s wall, %U s user, %S s system" -o "$WORK/time" \
+        "$CLI" import customers "$WORK/customers.csv" --source BENCH | tail -1
+    cat "$WORK/time"
+}
 
-echo "== PostgreSQL"
-DB=bench_import_$$
-PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB"
-export Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=$DB"
-"$CLI" db migrate >/dev/null
-"$CLI" import customers "$WORK/customers.csv" --source BENCH | tail -1
-echo "-- again (all unchanged)"
-"$CLI" import customers "$WORK/customers.csv" --source BENCH | tail -1
-PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE $DB WITH (FORCE)"
-rm -rf "$WORK"
+if [ "$WHICH" != postgres ]; then
+    echo "== SQLite"
+    export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$WORK/crm.db"
+    "$CLI" db migrate >/dev/null
+    run
+    echo "-- again (all unchanged)"
+    run
+fi
+
+if [ "$WHICH" != sqlite ]; then
+    echo "== PostgreSQL"
+    DB=bench_import_$$
+    PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qc "CREATE DATABASE $DB"
+    export Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=$DB"
+    "$CLI" db migrate >/dev/null
+    run
+    echo "-- again (all unchanged)"
+    run
+    PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE $DB WITH (FORCE)"
+fi
