@@ -2,9 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
 using InsureCrm.Tests;
 using InsureCrm.Tests.Customers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Web.Tests;
 
@@ -50,7 +52,8 @@ public class CustomerApiTests
         {
             ids = await CustomerSeed.AddNamedAsync(ctx, Enumerable.Range(0, 25).Select(i => i % 2 == 0 ? "남궁민" : "남궁선"));
         }
-        using var client = await factory.SignedInClientAsync();
+        // Customers without contracts are in no agent's scope: the call center finds any customer.
+        using var client = await factory.SignedInClientAsync("callcenter");
 
         var first = await client.GetFromJsonAsync<JsonElement>("/api/customers?q=남궁");
         var next = first.GetProperty("next").GetString();
@@ -144,12 +147,23 @@ public class CustomerApiTests
         (await read.Customers.SingleAsync(c => c.Id == family.HongId)).Occupation.ShouldBe("변호사");
     }
 
+    /// <summary>
+    /// Seeds the family and links the demo logins to it, as the demo does once data exists: the
+    /// <c>agent</c> login becomes the family's agent (홍길동 and his wife are in its scope) and the
+    /// <c>manager</c> login the manager of its branch. Sign in after seeding: the scope is in the cookie.
+    /// </summary>
     internal static async Task<SeededFamily> SeedAsync(CrmWebFactory factory)
     {
         // Starting the host migrates the database and creates the demo logins.
         var protector = factory.Protector;
-        await using var ctx = factory.Database.CreateContext();
-        return await CustomerSeed.AddFamilyAsync(ctx, protector);
+        SeededFamily family;
+        await using (var ctx = factory.Database.CreateContext())
+        {
+            family = await CustomerSeed.AddFamilyAsync(ctx, protector);
+        }
+        await using var scope = factory.Services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync();
+        return family;
     }
 
     private static object Update(int version, string mobile, string occupation) => new

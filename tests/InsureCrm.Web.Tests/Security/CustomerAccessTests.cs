@@ -1,0 +1,107 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
+using InsureCrm.Tests;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Web.Tests.Security;
+
+public class CustomerAccessTests
+{
+    private static readonly Dictionary<string, string?> Settings = new() { ["Security:Login:PermitsPerMinute"] = "1000" };
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task CallCenter_OpensCustomerOnlyWithAReason_AndTheReasonIsLogged(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db, Settings);
+        var family = await CustomerApiTests.SeedAsync(factory);
+        using var client = await factory.SignedInClientAsync("callcenter");
+
+        using var api = await client.GetAsync($"/api/customers/{family.HongId}");
+        using var apiUnknown = await client.GetAsync("/api/customers/999999");
+        var prompt = await client.GetStringAsync($"/customers/{family.HongId}");
+        var page = await client.GetStringAsync($"/customers/{family.HongId}?reason=complaint");
+        using var withReason = await client.GetAsync($"/api/customers/{family.HongId}?reason=other&note=" + Uri.EscapeDataString("주소 확인"));
+
+        api.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await api.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("errors").TryGetProperty("reason", out _).ShouldBeTrue();
+        apiUnknown.StatusCode.ShouldBe(HttpStatusCode.BadRequest); // asked for a reason before the id is looked at
+        prompt.ShouldContain("열람 사유 입력");
+        prompt.ShouldContain("고객 문의 응대");
+        prompt.ShouldNotContain("홍길동");
+        page.ShouldContain("홍길동");
+        withReason.StatusCode.ShouldBe(HttpStatusCode.OK);
+        await using var read = db.CreateContext();
+        var views = await read.AccessLog.AsNoTracking().Where(e => e.Action == AccessAction.View).OrderBy(e => e.Id).ToListAsync();
+        views.Select(e => (e.UserName, e.CustomerId, e.Reason)).ShouldBe(
+            [("callcenter", (long?)family.HongId, "complaint"), ("callcenter", family.HongId, "other: 주소 확인")]);
+        views.ShouldAllBe(e => e.Role == Role.CallCenter && e.Ip.Length > 0);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task CustomerPage_Agent_SeesOnlyMaskedIdentifiersUntilUnmaskingWithAReason(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db, Settings);
+        var family = await CustomerApiTests.SeedAsync(factory);
+        using var agent = await factory.SignedInClientAsync("agent");
+        using var marketer = await factory.SignedInClientAsync("marketer");
+
+        var html = await agent.GetStringAsync($"/customers/{family.HongId}");
+        var json = await agent.GetStringAsync($"/api/customers/{family.HongId}");
+        using var noReason = await agent.PostAsJsonAsync($"/api/customers/{family.HongId}/unmask", new { field = "Rrn" });
+        using var rrn = await agent.PostAsJsonAsync($"/api/customers/{family.HongId}/unmask", new { field = "Rrn", reason = "retention" });
+        using var phone = await agent.PostAsJsonAsync($"/api/customers/{family.HongId}/unmask", new { field = "Phone", reason = "inquiry" });
+        using var refused = await marketer.PostAsJsonAsync($"/api/customers/{family.HongId}/unmask", new { field = "Rrn", reason = "audit" });
+
+        foreach (var body in new[] { html, json })
+        {
+            body.ShouldContain(family.HongRrnMasked);
+            body.ShouldContain("010-****-5678");
+            body.ShouldContain("g***@example.com");
+            body.ShouldNotContain(family.HongRrn);
+            body.ShouldNotContain("01012345678");
+            body.ShouldNotContain("010-1234-5678");
+            body.ShouldNotContain("gildong@example.com");
+        }
+        html.ShouldContain("hx-post=\"/customers/" + family.HongId + "/unmask\"");
+        noReason.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await rrn.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("value").GetString().ShouldBe(family.HongRrn);
+        (await phone.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("value").GetString().ShouldBe("010-1234-5678");
+        refused.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        await using var read = db.CreateContext();
+        (await read.AccessLog.AsNoTracking().Where(e => e.Action == AccessAction.Unmask).OrderBy(e => e.Id).Select(e => e.Reason + " " + e.Detail).ToListAsync())
+            .ShouldBe(["retention field=rrn", "inquiry field=phone"]);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AccessReview_Compliance_SeesTheMonthAndDownloadsCsvOnlyWithAReason(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db, Settings);
+        var family = await CustomerApiTests.SeedAsync(factory);
+        using (var agent = await factory.SignedInClientAsync("agent"))
+        {
+            (await agent.GetAsync($"/api/customers/{family.HongId}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        var month = DateTime.UtcNow.AddHours(9).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        using var compliance = await factory.SignedInClientAsync("compliance");
+
+        var page = await compliance.GetStringAsync("/compliance/access-review?month=" + month);
+        using var noReason = await compliance.GetAsync("/compliance/access-review.csv?month=" + month);
+        using var csv = await compliance.GetAsync("/compliance/access-review.csv?reason=audit&month=" + month);
+
+        page.ShouldContain("접근 기록 해시 체인 정상");
+        page.ShouldContain("<td>agent</td>");
+        noReason.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        csv.StatusCode.ShouldBe(HttpStatusCode.OK);
+        csv.Content.Headers.ContentType!.MediaType.ShouldBe("text/csv");
+        (await csv.Content.ReadAsStringAsync()).ShouldContain("\nagent,Agent,1,");
+        await using var read = db.CreateContext();
+        var download = await read.AccessLog.AsNoTracking().SingleAsync(e => e.Action == AccessAction.Download);
+        (download.UserName, download.Reason, download.Detail).ShouldBe(("compliance", "audit", $"access-review {month}.csv"));
+    }
+}
