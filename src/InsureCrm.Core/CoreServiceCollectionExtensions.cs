@@ -18,6 +18,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<Synthetic.SyntheticInsurer>();
         services.AddScoped<Customers.CustomerSearch>().AddScoped<Customers.CustomerViewService>().AddScoped<Customers.CustomerEdit>().AddScoped<DemoUsers>();
         services.AddSingleton<Customers.IdentityResolution>().AddSingleton<Imports.ImportService>();
+        services.AddCrmAccounts(configuration);
         services.AddAccessControl(configuration);
         Customers.DataSubjectServiceCollectionExtensions.AddDataSubjectRights(services, configuration);
         Customers.ContactPolicyServiceCollectionExtensions.AddContactPolicy(services, configuration);

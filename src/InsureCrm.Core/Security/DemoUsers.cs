@@ -8,7 +8,10 @@ namespace InsureCrm.Core.Security;
 public sealed record DemoAccount(string UserName, Role Role, string DisplayName);
 
 /// <summary>
-/// The demo logins of the embedded demo: one account per role, all with <see cref="Password"/>.
+/// The demo logins of the embedded demo: one account per role, all with <see cref="Password"/>. They are
+/// the only shared logins and exist for the demo only: real users each get their own account
+/// (<c>/admin/users</c>, <c>insurecrm users add</c>). The demo password predates the password policy,
+/// which applies to every password set through the web or the CLI.
 /// <see cref="EnsureAsync"/> is idempotent: it adds missing accounts and, once data exists, links the
 /// agent account to a working agent who has customers and the manager account to that agent's branch.
 /// </summary>
@@ -40,10 +43,13 @@ public sealed class DemoUsers(CrmDbContext db, TimeProvider clock)
             var user = new AppUser
             {
                 UserName = account.UserName,
+                NormalizedUserName = AppUser.Normalize(account.UserName),
                 DisplayName = account.DisplayName,
                 Role = account.Role,
                 PasswordHash = PasswordHashing.Hash(Password),
                 CreatedAt = clock.GetUtcNow().UtcDateTime,
+                SecurityStamp = AppUser.NewStamp(),
+                ConcurrencyStamp = AppUser.NewStamp(),
             };
             db.Users.Add(user);
             existing.Add(user);

@@ -45,10 +45,8 @@ internal static class CrmWebExtensions
                 o.LoginPath = "/login";
                 o.LogoutPath = "/account/logout";
                 o.Cookie.Name = "insurecrm.auth";
-                o.Cookie.HttpOnly = true;
-                o.Cookie.SameSite = SameSiteMode.Lax;
-                o.SlidingExpiration = true;
-                o.ExpireTimeSpan = TimeSpan.FromHours(8);
+                // HttpOnly, SameSite=Strict, Secure, tied to a server-side session (idle 30 min, absolute 12 h).
+                o.ConfigureSessionCookie(builder);
                 // APIs answer 401/403; only pages are redirected to the login form.
                 o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
                 // A role without the capability gets 403 on pages and APIs alike (there is nothing to sign in to).
@@ -63,6 +61,7 @@ internal static class CrmWebExtensions
             .AddCrmPolicies();
         services.AddCrmCurrentUser();
         services.AddAntiforgery();
+        builder.AddCrmWebSecurity();
 
         services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -75,10 +74,12 @@ internal static class CrmWebExtensions
 
     public static WebApplication UseCrmWeb(this WebApplication app)
     {
+        app.UseCrmSecurityHeaders();
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         app.UseStaticFiles();
         app.UseRequestLocalization();
+        app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
@@ -87,6 +88,7 @@ internal static class CrmWebExtensions
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
         app.MapAccountEndpoints();
+        app.MapUserAdminEndpoints();
         app.MapCustomerEndpoints();
         app.MapAccessReviewEndpoints();
         Compliance.DataSubjectEndpoints.MapDataSubjectEndpoints(app);
