@@ -90,6 +90,7 @@ internal static class CrmWebExtensions
         app.MapAccountEndpoints();
         app.MapUserAdminEndpoints();
         app.MapCustomerEndpoints();
+        app.MapConsentEndpoints();
         app.MapAccessReviewEndpoints();
         Compliance.DataSubjectEndpoints.MapDataSubjectEndpoints(app);
         app.MapRazorComponents<App>();

@@ -4,6 +4,7 @@ using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
 using InsureCrm.Tests.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InsureCrm.Tests.Customers;
@@ -158,6 +159,30 @@ public sealed class ConsentServiceTests
         await using var read = db.CreateContext();
         (await read.Set<DoNotCall>().CountAsync()).ShouldBe(0);
         dir.Delete(recursive: true);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ConsentDncImportVerb_ExitsZeroTwoOrOne_AndNeedsAnImportAccount(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var good = Imports.ImportTestKit.WriteCsv("dnc.csv", "phone,registered_on,scope\n010-1111-2222,2025-01-02,sms\n02-345-6789,2024-12-31,phone\n");
+        var mixed = Imports.ImportTestKit.WriteCsv("dnc-bad.csv", "phone,registered_on\n010-1111-3333,2025-01-02\n12345,2025-01-02\n");
+        var wrong = Imports.ImportTestKit.WriteCsv("not-dnc.csv", "name,birth_date\nx,1980-01-01\n");
+
+        (await Imports.ImportTestKit.RunAsync(db, "consent", "dnc-import", good)).ShouldBe(0);
+        (await Imports.ImportTestKit.RunAsync(db, "consent", "dnc-import", good)).ShouldBe(0);
+        (await Imports.ImportTestKit.RunAsync(db, "consent", "dnc-import", mixed)).ShouldBe(2);
+        File.Exists(mixed + ".rejects.csv").ShouldBeTrue();
+        (await Imports.ImportTestKit.RunAsync(db, "consent", "dnc-import", wrong)).ShouldBe(1);
+
+        await TestUsers.AddAsync(db, "agent-x", Role.Agent);
+        var asAgent = await Cli.CliApp.RunAsync(["consent", "dnc-import", good, "--as", "agent-x"],
+            new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build());
+        asAgent.ShouldBe(1);
+
+        await using var read = db.CreateContext();
+        (await read.Set<DoNotCall>().CountAsync()).ShouldBe(3);
+        (await read.AccessLog.AsNoTracking().Select(e => e.Detail).ToListAsync()).Count(d => d!.StartsWith("dnc-import", StringComparison.Ordinal)).ShouldBe(3);
     }
 
     private sealed class StepClock(DateTimeOffset start) : TimeProvider
