@@ -145,6 +145,20 @@ internal sealed class AccountAdmin(CrmDbContext db, UserSessions sessions, TimeP
         return AccountResult.Ok(user.Id);
     }
 
+    /// <summary>
+    /// Creates the first admin of a database that has no active admin (a new installation without demo
+    /// logins); refused with <see cref="AccountError.Forbidden"/> once an active admin exists. Recorded
+    /// with the actor "bootstrap".
+    /// </summary>
+    public async Task<AccountResult> BootstrapAdminAsync(NewUser request, CancellationToken ct = default)
+    {
+        if (request.Role != Role.Admin || await db.Users.AnyAsync(u => u.Role == Role.Admin && u.IsActive, ct))
+        {
+            return AccountResult.Fail(AccountError.Forbidden);
+        }
+        return await CreateAsync(new CrmUser(0, "bootstrap", Role.Admin, null, null, null, "cli"), request, ct);
+    }
+
     /// <summary>Changes an account's role and links; its sessions end (it signs in again with the new rights).</summary>
     public Task<AccountResult> SetRoleAsync(CrmUser actor, string userName, Role role, string? agentCode = null, string? branchCode = null, CancellationToken ct = default) =>
         ChangeAsync(actor, userName, forbidOwn: true, async user =>
@@ -281,7 +295,7 @@ internal sealed class AccountAdmin(CrmDbContext db, UserSessions sessions, TimeP
         db.Set<AccessRightChange>().Add(new AccessRightChange
         {
             At = Now(),
-            ActorUserId = actor.UserId,
+            ActorUserId = actor.UserId == 0 ? null : actor.UserId,
             ActorUserName = actor.UserName,
             TargetUserId = target.Id,
             TargetUserName = target.UserName,
