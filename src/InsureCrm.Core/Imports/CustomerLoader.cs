@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using Npgsql;
 
 namespace InsureCrm.Core.Imports;
 
@@ -308,8 +309,12 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
                 _skipForeignKeyChecks = false;
                 return false;
             }
-            await using var cmd = ImportSql.Command(connection, tx, """
-                SELECT has_parameter_privilege('session_replication_role', 'SET')
+            // has_parameter_privilege is new in PostgreSQL 15; before, only a superuser may set the parameter.
+            var allowed = connection is NpgsqlConnection { PostgreSqlVersion.Major: >= 15 }
+                ? "has_parameter_privilege('session_replication_role', 'SET')"
+                : "(SELECT rolsuper FROM pg_roles WHERE rolname = current_user)";
+            await using var cmd = ImportSql.Command(connection, tx, $"""
+                SELECT {allowed}
                    AND NOT EXISTS (SELECT 1 FROM pg_trigger WHERE NOT tgisinternal AND tgrelid IN (
                        'customer_source_key'::regclass, 'customer_phone'::regclass, 'customer_email'::regclass, 'customer_address'::regclass))
                 """);
