@@ -28,13 +28,17 @@ public sealed class ProtectionOptions
 /// Encrypts personal identifiers at rest (AES-256-GCM, the key id stored with each value so keys can
 /// rotate) and computes keyed hashes so exact search never needs decryption.
 /// </summary>
-public sealed class FieldProtector
+public sealed class FieldProtector : IDisposable
 {
     private const int NonceSize = 12;
     private const int TagSize = 16;
     private readonly Dictionary<string, byte[]> _keys;
     private readonly string _activeKeyId;
     private readonly byte[] _hashKey;
+    // AesGcm and HMAC instances are not thread-safe but cost more to set up than to use (bulk imports
+    // encrypt millions of values): one per thread and key.
+    private readonly ThreadLocal<Dictionary<string, AesGcm>> _ciphers;
+    private readonly ThreadLocal<HMACSHA256> _hmac;
 
     public FieldProtector(ProtectionOptions options)
     {
@@ -50,6 +54,8 @@ public sealed class FieldProtector
         }
         _hashKey = Convert.FromBase64String(options.HashKey
             ?? throw new InvalidOperationException("Security:Protection:HashKey is not configured."));
+        _ciphers = new(() => new Dictionary<string, AesGcm>(StringComparer.Ordinal), trackAllValues: true);
+        _hmac = new(() => new HMACSHA256(_hashKey), trackAllValues: true);
     }
 
     public string ActiveKeyId => _activeKeyId;
@@ -60,8 +66,7 @@ public sealed class FieldProtector
         var output = new byte[NonceSize + TagSize + data.Length];
         var nonce = output.AsSpan(0, NonceSize);
         RandomNumberGenerator.Fill(nonce);
-        using var aes = new AesGcm(_keys[_activeKeyId], TagSize);
-        aes.Encrypt(nonce, data, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), Encoding.ASCII.GetBytes(_activeKeyId));
+        Cipher(_activeKeyId).Encrypt(nonce, data, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), Encoding.ASCII.GetBytes(_activeKeyId));
         return _activeKeyId + ":" + Convert.ToBase64String(output);
     }
 
@@ -73,20 +78,51 @@ public sealed class FieldProtector
             throw new CryptographicException("Protected value has no key id.");
         }
         var keyId = stored[..colon];
-        if (!_keys.TryGetValue(keyId, out var key))
+        if (!_keys.ContainsKey(keyId))
         {
             throw new CryptographicException($"Key '{keyId}' is not configured.");
         }
         var bytes = Convert.FromBase64String(stored[(colon + 1)..]);
         var plain = new byte[bytes.Length - NonceSize - TagSize];
-        using var aes = new AesGcm(key, TagSize);
-        aes.Decrypt(bytes.AsSpan(0, NonceSize), bytes.AsSpan(NonceSize + TagSize), bytes.AsSpan(NonceSize, TagSize), plain, Encoding.ASCII.GetBytes(keyId));
+        Cipher(keyId).Decrypt(bytes.AsSpan(0, NonceSize), bytes.AsSpan(NonceSize + TagSize), bytes.AsSpan(NonceSize, TagSize), plain, Encoding.ASCII.GetBytes(keyId));
         return Encoding.UTF8.GetString(plain);
     }
 
     /// <summary>Hex HMAC-SHA256 of an already normalised value (64 characters).</summary>
-    public string Hash(string normalised) =>
-        Convert.ToHexStringLower(HMACSHA256.HashData(_hashKey, Encoding.UTF8.GetBytes(normalised)));
+    public string Hash(string normalised)
+    {
+        Span<byte> hash = stackalloc byte[32];
+        _hmac.Value!.TryComputeHash(Encoding.UTF8.GetBytes(normalised), hash, out _);
+        return Convert.ToHexStringLower(hash);
+    }
+
+    public void Dispose()
+    {
+        foreach (var ciphers in _ciphers.Values)
+        {
+            foreach (var cipher in ciphers.Values)
+            {
+                cipher.Dispose();
+            }
+        }
+        foreach (var hmac in _hmac.Values)
+        {
+            hmac.Dispose();
+        }
+        _ciphers.Dispose();
+        _hmac.Dispose();
+    }
+
+    private AesGcm Cipher(string keyId)
+    {
+        var ciphers = _ciphers.Value!;
+        if (!ciphers.TryGetValue(keyId, out var cipher))
+        {
+            cipher = new AesGcm(_keys[keyId], TagSize);
+            ciphers[keyId] = cipher;
+        }
+        return cipher;
+    }
 
     private static ProtectionOptions LoadOrCreateKeyFile(ProtectionOptions options)
     {

@@ -35,6 +35,22 @@ public sealed class FieldProtectorTests
     }
 
     [Fact]
+    public void EncryptDecryptHash_FromManyThreads_StayCorrect()
+    {
+        using var protector = new FieldProtector(Options("k1", "k2"));
+        var expectedHash = protector.Hash("9001011234567");
+        var old = new FieldProtector(Options("k1")).Encrypt("8501012345678");
+
+        Parallel.For(0, 20_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var plain = "9001011" + (i % 1_000_000).ToString("D6", System.Globalization.CultureInfo.InvariantCulture);
+            protector.Decrypt(protector.Encrypt(plain)).ShouldBe(plain);
+            protector.Decrypt(old).ShouldBe("8501012345678");
+            protector.Hash("9001011234567").ShouldBe(expectedHash);
+        });
+    }
+
+    [Fact]
     public void Decrypt_TamperedValue_Throws()
     {
         var protector = new FieldProtector(Options("k1"));
