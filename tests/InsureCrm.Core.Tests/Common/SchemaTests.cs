@@ -1,6 +1,8 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Tests;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace InsureCrm.Core.Tests.Common;
 
@@ -13,11 +15,12 @@ public sealed class SchemaTests
         await using var context = db.CreateContext();
 
         var expected = new SortedSet<string>(StringComparer.Ordinal);
-        foreach (var table in context.Model.GetRelationalModel().Tables)
+        foreach (var table in context.GetService<IDesignTimeModel>().Model.GetRelationalModel().Tables)
         {
             foreach (var column in table.Columns)
             {
-                expected.Add($"{table.Name}.{column.Name} {(column.IsNullable ? "null" : "not null")} {NormaliseType(provider, column.StoreType)}");
+                var collation = provider == DatabaseProvider.Postgres && column.Collation is { } c ? $" collate {c.ToLowerInvariant()}" : "";
+                expected.Add($"{table.Name}.{column.Name} {(column.IsNullable ? "null" : "not null")} {NormaliseType(provider, column.StoreType)}{collation}");
             }
         }
 
@@ -30,6 +33,7 @@ public sealed class SchemaTests
                      CASE WHEN c.data_type = 'character varying' THEN 'character varying(' || c.character_maximum_length || ')'
                           WHEN c.data_type = 'numeric' THEN 'numeric(' || c.numeric_precision || ',' || c.numeric_scale || ')'
                           ELSE c.data_type END
+                     || COALESCE(' collate ' || c.collation_name, '')
               FROM information_schema.columns c
               WHERE c.table_schema = 'public' AND c.table_name <> 'schema_history'
               """
@@ -49,7 +53,7 @@ public sealed class SchemaTests
         actual.Except(expected).ShouldBeEmpty("columns in the database that the EF model lacks");
         expected.Except(actual).ShouldBeEmpty("columns in the EF model that the migrations lack");
 
-        var expectedIndexes = context.Model.GetRelationalModel().Tables.SelectMany(t => t.Indexes.Select(i => $"{t.Name}.{i.Name}")).ToHashSet();
+        var expectedIndexes = context.GetService<IDesignTimeModel>().Model.GetRelationalModel().Tables.SelectMany(t => t.Indexes.Select(i => $"{t.Name}.{i.Name}")).ToHashSet();
         var actualIndexes = new HashSet<string>(StringComparer.Ordinal);
         await using var indexCmd = connection.CreateCommand();
         indexCmd.CommandText = provider == DatabaseProvider.Postgres
