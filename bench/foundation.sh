@@ -79,7 +79,7 @@ trap 'kill $web 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
 jar=$out/cookies.txt
 token=$(curl -fs -c "$jar" "http://127.0.0.1:$port/login" | sed -nE 's/.*name="__RequestVerificationToken"[^>]*value="([^"]+)".*/\1/p' | head -n 1)
-curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "userName=callcenter" --data-urlencode "password=Demo!2026" --data-urlencode "__RequestVerificationToken=$token" "http://127.0.0.1:$port/account/login"
+curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "userName=callcenter" --data-urlencode "password=Demo!2026crm" --data-urlencode "__RequestVerificationToken=$token" "http://127.0.0.1:$port/account/login"
 cookie=$(awk '!/^#/ && NF>=7 {printf "%s=%s; ", $6, $7}' "$jar"; awk '/^#HttpOnly_/ {printf "%s=%s; ", $6, $7}' "$jar")
 
 # Queries a call-center agent types: Hangul name prefixes, phones, contract numbers, RRN-free.

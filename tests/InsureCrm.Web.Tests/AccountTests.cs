@@ -37,7 +37,7 @@ public class AccountTests
 
         using var wrong = await CrmWebFactory.LoginAsync(client, "agent", "wrong-password");
         wrong.Headers.Location!.OriginalString.ShouldStartWith("/login?failed=1");
-        using var ok = await CrmWebFactory.LoginAsync(client, "manager", "Demo!2026", "/customers");
+        using var ok = await CrmWebFactory.LoginAsync(client, "manager", "Demo!2026crm", "/customers");
         ok.Headers.Location!.OriginalString.ShouldBe("/customers");
         var home = await client.GetStringAsync("/");
         home.ShouldContain("Demo branch manager님, 환영합니다.");
@@ -78,7 +78,7 @@ public class AccountTests
         using var client = factory.NewClient();
 
         using var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(
-            new Dictionary<string, string> { ["userName"] = "admin", ["password"] = "Demo!2026" }));
+            new Dictionary<string, string> { ["userName"] = "admin", ["password"] = "Demo!2026crm" }));
 
         response.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         response.Headers.Contains("Set-Cookie").ShouldBeFalse();

@@ -35,7 +35,7 @@ public class BrowserTests
         await page.GotoAsync(baseUrl + "/customers");
         await page.WaitForURLAsync("**/login**");
         await page.FillAsync("#userName", "agent");
-        await page.FillAsync("#password", "Demo!2026");
+        await page.FillAsync("#password", "Demo!2026crm");
         await page.ClickAsync("button[type=submit]");
         await page.WaitForURLAsync("**/customers");
 

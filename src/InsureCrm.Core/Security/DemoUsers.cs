@@ -10,14 +10,14 @@ public sealed record DemoAccount(string UserName, Role Role, string DisplayName)
 /// <summary>
 /// The demo logins of the embedded demo: one account per role, all with <see cref="Password"/>. They are
 /// the only shared logins and exist for the demo only: real users each get their own account
-/// (<c>/admin/users</c>, <c>insurecrm users add</c>). The demo password predates the password policy,
-/// which applies to every password set through the web or the CLI.
+/// (<c>/admin/users</c>, <c>insurecrm users add</c>). The demo password satisfies the password policy
+/// like every other password.
 /// <see cref="EnsureAsync"/> is idempotent: it adds missing accounts and, once data exists, links the
 /// agent account to a working agent who has customers and the manager account to that agent's branch.
 /// </summary>
 public sealed class DemoUsers(CrmDbContext db, TimeProvider clock)
 {
-    public const string Password = "Demo!2026";
+    public const string Password = "Demo!2026crm";
 
     public static readonly IReadOnlyList<DemoAccount> Accounts =
     [
