@@ -308,6 +308,11 @@ public sealed class DataSubjectRights(
             customer.PreferredContactTime = ContactTime.Any;
             customer.Name = Pseudonym(customerId);
             customer.NameScript = NameScript.Hangul;
+            // The RRN ciphertext stays for the legal retention period, but its search hash goes now: an
+            // erased person must not be found by RRN, nor have a later record merged into them by identity
+            // resolution (which matches on the hash).
+            Erased(customer.RrnHash is not null, "rrnSearchHash");
+            customer.RrnHash = null;
             customer.UpdatedAt = now;
             erased.Insert(0, "name");
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using System.Text.Json;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
@@ -135,6 +136,25 @@ public sealed class DataSubjectRightsTests
         }
         (await kit.SearchIdsAsync(family.HongRrn, SearchKind.Rrn)).ShouldBeEmpty("an erased customer is not found");
         (await kit.SearchIdsAsync(DataSubjectRights.PseudonymPrefix, SearchKind.Name)).ShouldBeEmpty();
+
+        // A later record of the same person (same RRN) from another source system is not merged into the
+        // erased one: erasure dropped the search hash that identity resolution matches on.
+        long newcomer;
+        await using (var db = kit.Context())
+        {
+            Rrn.TryParse(family.HongRrn, out var rrn, out _).ShouldBeTrue();
+            var again = new Customer
+            {
+                Name = "홍길동", RrnCipher = kit.Protector.Encrypt(rrn!.Value.Digits), RrnHash = kit.Protector.Hash(rrn.Value.Digits),
+                RrnMasked = rrn.Value.Masked, CreatedAt = CustomerSeed.Now, UpdatedAt = CustomerSeed.Now,
+            };
+            db.Customers.Add(again);
+            await db.SaveChangesAsync();
+            newcomer = again.Id;
+        }
+        var resolved = await new IdentityResolution(database.Database, kit.Clock, NullLogger<IdentityResolution>.Instance).ResolveAllAsync("test");
+        resolved.Merged.ShouldBe(0);
+        (await kit.Context().Customers.AsNoTracking().SingleAsync(c => c.Id == newcomer)).MergedIntoId.ShouldBeNull();
 
         (await kit.Purge().PurgeDueAsync(DataSubjectKit.Compliance))!.Purged.ShouldBe(0, "retention has not ended");
         (await kit.Context().Customers.AsNoTracking().SingleAsync(c => c.Id == family.HongId)).RrnCipher.ShouldNotBeNull();
