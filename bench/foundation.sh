@@ -35,6 +35,10 @@ fresh_db() { # $1 = name; exports the provider settings for that database
   fi
   export Security__Protection__KeyFile="$PWD/bench/out/keys.json"
 }
+bootstrap_admin() { # the CLI acts on behalf of an account; the first admin of a database needs no --as
+  env -u INSURECRM_USER $cli users add bench --role Admin </dev/null >/dev/null
+  export INSURECRM_USER=bench
+}
 sql() { # query the current database, one value per line
   if [ "$provider" = postgres ]; then PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d "$db" -Atc "$1"
   else sqlite3 "$out/$db.db" "$1"; fi
@@ -51,6 +55,7 @@ timed() { # $1 = label, rest = command; prints wall time and peak RSS
 # 1. Generate and load.
 db=bench_gen; fresh_db $db
 $cli db migrate >/dev/null
+bootstrap_admin
 timed generate $cli generate --customers "$customers" --seed 1
 log "rows: $(sql 'SELECT COUNT(*) FROM customer') customers, $(sql 'SELECT COUNT(*) FROM contract') contracts, $(sql 'SELECT COUNT(*) FROM interaction') interactions"
 
@@ -59,20 +64,22 @@ csv=bench/out/customers-$import_rows.csv
 [ -f "$csv" ] || python3 bench/import/make-customers-csv.py "$import_rows" "$csv"
 db=bench_import; fresh_db $db
 $cli db migrate >/dev/null
+bootstrap_admin
 start=$(date +%s.%N)
 timed import $cli import customers "$csv" --source BENCH
 end=$(date +%s.%N)
 log "import: $(python3 -c "print(f'{$import_rows / ($end - $start):,.0f}')") rows/s over $import_rows rows"
 
 # 3. Search and customer view under 16 concurrent clients, against the generated insurer.
-db=bench_gen; fresh_db_keep() { :; }
+db=bench_gen
 if [ "$provider" = postgres ]; then
   export ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=$db;Maximum Pool Size=64"
 else
   export ConnectionStrings__Crm="Data Source=$PWD/$out/$db.db"
 fi
 port=5091
-ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" Demo__GenerateOnStartup=false \
+# Plain HTTP on loopback: the session cookie may not insist on HTTPS here.
+ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" Demo__GenerateOnStartup=false Security__Web__SecureCookies=SameAsRequest \
   dotnet bench/out/web/InsureCrm.Web.dll >"$out/web.log" 2>&1 &
 web=$!
 trap 'kill $web 2>/dev/null || true' EXIT
@@ -82,7 +89,8 @@ token=$(curl -fs -c "$jar" "http://127.0.0.1:$port/login" | sed -nE 's/.*name="_
 curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "userName=callcenter" --data-urlencode "password=Demo!2026crm" --data-urlencode "__RequestVerificationToken=$token" "http://127.0.0.1:$port/account/login"
 cookie=$(awk '!/^#/ && NF>=7 {printf "%s=%s; ", $6, $7}' "$jar"; awk '/^#HttpOnly_/ {printf "%s=%s; ", $6, $7}' "$jar")
 
-# Queries a call-center agent types: Hangul name prefixes, phones, contract numbers, RRN-free.
+# Queries a call-center consultant types: Hangul name prefixes, full names, phones, contract numbers.
+# Each search writes one access-log entry per customer listed; each view records its reason.
 {
   echo "paths = {"
   sql "SELECT name FROM customer WHERE merged_into_id IS NULL ORDER BY id LIMIT 300" | awk '{print "  \"/api/customers?q=" substr($0,1,2) "\","; print "  \"/api/customers?q=" $0 "\","}'
@@ -92,7 +100,7 @@ cookie=$(awk '!/^#/ && NF>=7 {printf "%s=%s; ", $6, $7}' "$jar"; awk '/^#HttpOnl
 } >"$out/search-paths.lua"
 {
   echo "paths = {"
-  sql "SELECT id FROM customer WHERE merged_into_id IS NULL ORDER BY (id * 7919) % 100003 LIMIT 2000" | awk '{print "  \"/api/customers/" $0 "\","}'
+  sql "SELECT id FROM customer WHERE merged_into_id IS NULL ORDER BY (id * 7919) % 100003 LIMIT 2000" | awk '{print "  \"/api/customers/" $0 "?reason=inquiry\","}'
   echo "}"
 } >"$out/view-paths.lua"
 for kind in search view; do

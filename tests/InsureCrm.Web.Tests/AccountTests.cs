@@ -50,6 +50,24 @@ public class AccountTests
         after.StatusCode.ShouldBe(HttpStatusCode.Redirect);
     }
 
+    [Fact]
+    public async Task Login_FormWithoutOptionalReturnUrl_SignsInToTheHomePage()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var client = factory.NewClient();
+        var token = CrmWebFactory.Token(await client.GetStringAsync("/login"));
+
+        using var response = await client.PostAsync("/account/login", new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["__RequestVerificationToken"] = token, ["userName"] = "manager", ["password"] = DemoUsers.Password,
+        }));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldBe("/");
+        (await client.GetStringAsync("/")).ShouldContain("지점장");
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task DemoUsers_EnsureAgainAfterDataExists_LinksAgentAndManagerWithoutDuplicates(DatabaseProvider provider)
     {

@@ -7,10 +7,28 @@ using Microsoft.AspNetCore.Mvc;
 namespace InsureCrm.Web.Compliance;
 
 /// <summary>The fields of the compliance page's correction form.</summary>
-internal sealed record CorrectionForm(int Version, string? Name, string? BirthDate, Gender Gender, string? Rrn, string? Reason, string? Note);
+// A class, not a positional record: minimal APIs answer a bare 400 when a form omits any
+// constructor parameter, and browsers and scripts leave optional fields out.
+internal sealed class CorrectionForm
+{
+    public int Version { get; init; }
+    public string? Name { get; init; }
+    public string? BirthDate { get; init; }
+    public Gender Gender { get; init; }
+    public string? Rrn { get; init; }
+    public string? Reason { get; init; }
+    public string? Note { get; init; }
+}
 
 /// <summary>The reason fields of the page's export, usage and erasure forms.</summary>
-internal sealed record ReasonForm(string? Reason, string? Note, string? Confirm);
+// A class, not a positional record: minimal APIs answer a bare 400 when a form omits any
+// constructor parameter, and browsers and scripts leave optional fields out.
+internal sealed class ReasonForm
+{
+    public string? Reason { get; init; }
+    public string? Note { get; init; }
+    public string? Confirm { get; init; }
+}
 
 /// <summary>
 /// Data-subject rights for the Compliance role. <c>/api/compliance/subjects/{id}</c>: summary, JSON export

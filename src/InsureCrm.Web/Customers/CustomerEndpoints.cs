@@ -191,4 +191,12 @@ internal static class CustomerEndpoints
 }
 
 /// <summary>The fields of the unmask form on the customer page.</summary>
-internal sealed record UnmaskForm(string? Field, string? Reason, string? Note, long? ItemId);
+// A class, not a positional record: minimal APIs answer a bare 400 when a form omits any
+// constructor parameter, and browsers and scripts leave optional fields out.
+internal sealed class UnmaskForm
+{
+    public string? Field { get; init; }
+    public string? Reason { get; init; }
+    public string? Note { get; init; }
+    public long? ItemId { get; init; }
+}

@@ -13,13 +13,32 @@ using Microsoft.AspNetCore.Mvc;
 namespace InsureCrm.Web.Security;
 
 /// <summary>The fields of the login form.</summary>
-internal sealed record LoginForm(string? UserName = null, string? Password = null, string? ReturnUrl = null);
+// A class, not a positional record: minimal APIs answer a bare 400 when a form omits any
+// constructor parameter, and browsers and scripts leave optional fields out.
+internal sealed class LoginForm
+{
+    public string? UserName { get; init; }
+    public string? Password { get; init; }
+    public string? ReturnUrl { get; init; }
+}
 
 /// <summary>The form that ends one of the user's other sessions.</summary>
-internal sealed record EndSessionForm(string? SessionId = null);
+// A class, not a positional record: minimal APIs answer a bare 400 when a form omits any
+// constructor parameter, and browsers and scripts leave optional fields out.
+internal sealed class EndSessionForm
+{
+    public string? SessionId { get; init; }
+}
 
 /// <summary>The change-password form.</summary>
-internal sealed record PasswordForm(string? CurrentPassword = null, string? NewPassword = null, string? ConfirmPassword = null);
+// A class, not a positional record: minimal APIs answer a bare 400 when a form omits any
+// constructor parameter, and browsers and scripts leave optional fields out.
+internal sealed class PasswordForm
+{
+    public string? CurrentPassword { get; init; }
+    public string? NewPassword { get; init; }
+    public string? ConfirmPassword { get; init; }
+}
 
 /// <summary>A session as <c>GET /api/account/sessions</c> returns it.</summary>
 internal sealed record SessionView(string Id, DateTime CreatedAt, DateTime LastSeenAt, string Ip, string UserAgent, bool Current);
