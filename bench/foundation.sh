@@ -52,7 +52,8 @@ timed() { # $1 = label, rest = command; prints wall time and peak RSS
   log "$label: wall $wall, peak RSS $((rss / 1024)) MB  ($*)"
 }
 
-# 1. Generate and load.
+# 1. Generate and load (SKIP_LOAD=1 reuses the last generated database and skips 1 and 2).
+if [ "${SKIP_LOAD:-0}" != 1 ]; then
 db=bench_gen; fresh_db $db
 $cli db migrate >/dev/null
 bootstrap_admin
@@ -69,13 +70,16 @@ start=$(date +%s.%N)
 timed import $cli import customers "$csv" --source BENCH
 end=$(date +%s.%N)
 log "import: $(python3 -c "print(f'{$import_rows / ($end - $start):,.0f}')") rows/s over $import_rows rows"
+fi
 
 # 3. Search and customer view under 16 concurrent clients, against the generated insurer.
 db=bench_gen
+export Security__Protection__KeyFile="$PWD/bench/out/keys.json"
 if [ "$provider" = postgres ]; then
+  export Database__Provider=Postgres
   export ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=$db;Maximum Pool Size=64"
 else
-  export ConnectionStrings__Crm="Data Source=$PWD/$out/$db.db"
+  export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$PWD/$out/$db.db"
 fi
 port=5091
 # Plain HTTP on loopback: the session cookie may not insist on HTTPS here.
@@ -91,18 +95,23 @@ cookie=$(awk '!/^#/ && NF>=7 {printf "%s=%s; ", $6, $7}' "$jar"; awk '/^#HttpOnl
 
 # Queries a call-center consultant types: Hangul name prefixes, full names, phones, contract numbers.
 # Each search writes one access-log entry per customer listed; each view records its reason.
+lua_paths() { # stdin: one path per line -> a Lua table with the paths percent-encoded
+  python3 -c 'import sys, urllib.parse
+print("paths = {")
+for line in sys.stdin:
+    line = line.strip()
+    if line:
+        print("  \"" + urllib.parse.quote(line, safe="/?=&") + "\",")
+print("}")'
+}
 {
-  echo "paths = {"
-  sql "SELECT name FROM customer WHERE merged_into_id IS NULL ORDER BY id LIMIT 300" | awk '{print "  \"/api/customers?q=" substr($0,1,2) "\","; print "  \"/api/customers?q=" $0 "\","}'
-  sql "SELECT number FROM customer_phone ORDER BY id LIMIT 300" | awk '{print "  \"/api/customers?q=" $0 "\","}'
-  sql "SELECT contract_number FROM contract ORDER BY id DESC LIMIT 300" | awk '{print "  \"/api/customers?q=" $0 "\","}'
-  echo "}"
-} >"$out/search-paths.lua"
-{
-  echo "paths = {"
-  sql "SELECT id FROM customer WHERE merged_into_id IS NULL ORDER BY (id * 7919) % 100003 LIMIT 2000" | awk '{print "  \"/api/customers/" $0 "?reason=inquiry\","}'
-  echo "}"
-} >"$out/view-paths.lua"
+  sql "SELECT substr(name, 1, 2) FROM customer WHERE merged_into_id IS NULL ORDER BY id LIMIT 300"
+  sql "SELECT name FROM customer WHERE merged_into_id IS NULL ORDER BY id DESC LIMIT 300"
+  sql "SELECT number FROM customer_phone ORDER BY id LIMIT 300"
+  sql "SELECT contract_number FROM contract ORDER BY id DESC LIMIT 300"
+} | sed 's|^|/api/customers?q=|' | lua_paths >"$out/search-paths.lua"
+sql "SELECT id FROM customer WHERE merged_into_id IS NULL ORDER BY (id * 7919) % 100003 LIMIT 2000" \
+  | sed 's|^\(.*\)$|/api/customers/\1?reason=inquiry|' | lua_paths >"$out/view-paths.lua"
 for kind in search view; do
   cat "$out/$kind-paths.lua" - >"$out/$kind.lua" <<LUA
 local i = 0

@@ -58,16 +58,22 @@ public sealed class CustomerSearch(CrmDbContext db, FieldProtector protector, Cu
                 customers = customers.Where(c => string.Compare(c.Name, text) >= 0 && string.Compare(c.Name, upper) < 0);
                 break;
             case SearchKind.Phone:
+                // The owners of one number are a handful of ids: fetched first from the number index, or the
+                // planner walks the (name, id) index and probes phones for every customer.
                 var digits = SearchText.PhoneDigits(text);
-                customers = customers.Where(c => c.Phones.Any(p => p.Number == digits));
+                var owners = await db.CustomerPhones.AsNoTracking().Where(p => p.Number == digits)
+                    .Select(p => p.CustomerId).Distinct().ToListAsync(ct);
+                customers = customers.Where(c => owners.Contains(c.Id));
                 break;
             case SearchKind.ContractNumber:
                 // The parties of one contract are a handful of ids: fetch them first so that the
                 // customer query stays a walk of the (name, id) index.
-                var contracts = db.Contracts.AsNoTracking().Where(k => k.ContractNumber == text);
-                var parties = await contracts.Select(k => k.CustomerId)
-                    .Union(db.ContractRoles.Where(r => contracts.Any(k => k.Id == r.ContractId)).Select(r => r.CustomerId))
-                    .ToListAsync(ct);
+                var contracts = await db.Contracts.AsNoTracking().Where(k => k.ContractNumber == text)
+                    .Select(k => new { k.Id, k.CustomerId }).ToListAsync(ct);
+                var contractIds = contracts.Select(k => k.Id).ToList();
+                var parties = await db.ContractRoles.AsNoTracking().Where(r => contractIds.Contains(r.ContractId))
+                    .Select(r => r.CustomerId).ToListAsync(ct);
+                parties.AddRange(contracts.Select(k => k.CustomerId));
                 customers = customers.Where(c => parties.Contains(c.Id));
                 break;
             case SearchKind.Rrn:

@@ -46,8 +46,11 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
         var relationships = await db.CustomerRelationships.AsNoTracking().Where(r => r.CustomerId == id).ToListAsync(ct);
 
         // Contracts in which the customer holds any role (the policyholder is also customer_id of the contract).
+        // An id set from the two indexed paths: "customer_id = @id OR EXISTS (role)" scans every contract.
+        var heldIds = db.Contracts.Where(k => k.CustomerId == id).Select(k => k.Id)
+            .Union(db.ContractRoles.Where(r => r.CustomerId == id).Select(r => r.ContractId));
         var contracts = await db.Contracts.AsNoTracking().Include(k => k.Roles).Include(k => k.Riders)
-            .Where(k => k.CustomerId == id || k.Roles.Any(r => r.CustomerId == id))
+            .Where(k => heldIds.Contains(k.Id))
             .OrderBy(k => k.IssueDate).ThenBy(k => k.Id)
             .AsSplitQuery()
             .ToListAsync(ct);

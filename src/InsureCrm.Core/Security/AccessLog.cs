@@ -55,9 +55,14 @@ public sealed record PurgeResult(long Purged, long? PurgedThroughId, DateTime Cu
 /// linear however many web nodes write. Each append is its own committed transaction on its own
 /// context: the entry exists before the data is shown.
 /// </summary>
-public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLogOptions options) : IAccessLog
+public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLogOptions options) : IAccessLog, IDisposable
 {
     private const long ChainLock = 7_201_003;
+
+    // Appends queue here before they touch the database. On SQLite, concurrent transactions that read the
+    // chain head and then write cannot upgrade their locks and spin on SQLITE_BUSY (seconds under 16
+    // clients); on PostgreSQL it keeps one node's appends off the advisory lock's wait queue.
+    private readonly SemaphoreSlim _append = new(1, 1);
 
     /// <summary>Name of the PostgreSQL and SQLite trigger that refuses UPDATE and DELETE (migration 0007).</summary>
     internal const string AppendOnlyTrigger = "access_log_entry_append_only";
@@ -71,6 +76,21 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
         {
             return;
         }
+        await _append.WaitAsync(ct);
+        try
+        {
+            await AppendAsync(user, accesses, ct);
+        }
+        finally
+        {
+            _append.Release();
+        }
+    }
+
+    public void Dispose() => _append.Dispose();
+
+    private async Task AppendAsync(CrmUser user, IReadOnlyList<AccessEvent> accesses, CancellationToken ct)
+    {
         await using var db = database.CreateContext();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
         if (db.IsPostgres)
