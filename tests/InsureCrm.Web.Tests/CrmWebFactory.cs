@@ -9,7 +9,8 @@ using Microsoft.Extensions.DependencyInjection;
 namespace InsureCrm.Web.Tests;
 
 /// <summary>The real web host pointed at a test's own database, without the synthetic demo data.</summary>
-public sealed partial class CrmWebFactory(TestDatabase database, IReadOnlyDictionary<string, string?>? overrides = null) : WebApplicationFactory<Program>
+public sealed partial class CrmWebFactory(
+    TestDatabase database, IReadOnlyDictionary<string, string?>? overrides = null, Action<IWebHostBuilder>? configure = null) : WebApplicationFactory<Program>
 {
     public TestDatabase Database => database;
 
@@ -28,6 +29,7 @@ public sealed partial class CrmWebFactory(TestDatabase database, IReadOnlyDictio
             builder.UseSetting(key, value);
         }
         builder.UseEnvironment("Testing");
+        configure?.Invoke(builder);
     }
 
     /// <summary>A client that keeps cookies and shows redirects instead of following them.</summary>

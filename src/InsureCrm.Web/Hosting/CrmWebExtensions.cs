@@ -20,6 +20,11 @@ internal static class CrmWebExtensions
     public static WebApplicationBuilder AddCrmWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        if (builder.Environment.IsProduction())
+        {
+            // One JSON object a line for the log collector (DESIGN.md, Operations).
+            builder.Logging.ClearProviders().AddJsonConsole();
+        }
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<CrmStartup>();
         services.AddHostedService<Compliance.PrivacyPurgeJob>();
