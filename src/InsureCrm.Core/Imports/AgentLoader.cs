@@ -45,7 +45,7 @@ internal sealed class AgentLoader(ImportContext context) : IBatchLoader
         }
         // New branches need their ids before agents can point at them.
         await db.SaveChangesAsync(ct);
-        int inserted = 0, updated = 0, unchanged = 0;
+        var tally = new BatchTally(db);
         foreach (var input in inputs.Where(i => !i.Row.HasErrors))
         {
             var isNew = !existing.TryGetValue(input.Code, out var agent);
@@ -56,23 +56,11 @@ internal sealed class AgentLoader(ImportContext context) : IBatchLoader
             agent.HireDate = input.Hire;
             agent.TerminationDate = input.Termination;
             agent.Status = input.Status;
-            db.ChangeTracker.DetectChanges();
-            if (isNew)
-            {
-                inserted++;
-            }
-            else if (db.Entry(agent).State == EntityState.Modified)
-            {
-                updated++;
-            }
-            else
-            {
-                unchanged++;
-            }
+            tally.Count(agent, isNew);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return new BatchOutcome(inserted, updated, unchanged, 0);
+        return tally.Outcome;
     }
 
     private static Input? Parse(ImportRow row)

@@ -41,7 +41,7 @@ internal sealed class ClaimLoader(ImportContext context) : IBatchLoader
             .ToDictionaryAsync(c => c.ContractNumber, c => (c.Id, c.CustomerId, c.Currency), StringComparer.Ordinal, ct);
         var numbers = inputs.Select(i => i.Value.ClaimNumber).ToList();
         var existing = await db.Claims.Where(c => numbers.Contains(c.ClaimNumber)).ToDictionaryAsync(c => c.ClaimNumber, StringComparer.Ordinal, ct);
-        int inserted = 0, updated = 0, unchanged = 0;
+        var tally = new BatchTally(db);
         foreach (var (row, contractNumber, value) in inputs)
         {
             if (!contracts.TryGetValue(contractNumber, out var contract))
@@ -62,22 +62,10 @@ internal sealed class ClaimLoader(ImportContext context) : IBatchLoader
             claim.PaidDate = value.PaidDate;
             claim.AmountPaid = value.AmountPaid;
             claim.Currency = currency;
-            db.ChangeTracker.DetectChanges();
-            if (isNew)
-            {
-                inserted++;
-            }
-            else if (db.Entry(claim).State == EntityState.Modified)
-            {
-                updated++;
-            }
-            else
-            {
-                unchanged++;
-            }
+            tally.Count(claim, isNew);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return new BatchOutcome(inserted, updated, unchanged, 0);
+        return tally.Outcome;
     }
 }

@@ -3,6 +3,7 @@ using System.Globalization;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
 namespace InsureCrm.Core.Imports;
@@ -51,6 +52,33 @@ public readonly record struct ImportProgress(long BytesRead, long BytesTotal, in
 
 /// <summary>Counts of one committed batch.</summary>
 internal readonly record struct BatchOutcome(int Inserted, int Updated, int Unchanged, int Merged);
+
+/// <summary>Counts what an EF-tracked batch does to each upserted row: inserted, updated, or left as it was.</summary>
+internal sealed class BatchTally(DbContext db)
+{
+    private int _inserted;
+    private int _updated;
+    private int _unchanged;
+
+    public BatchOutcome Outcome => new(_inserted, _updated, _unchanged, 0);
+
+    public void Count(object entity, bool isNew)
+    {
+        db.ChangeTracker.DetectChanges();
+        if (isNew)
+        {
+            _inserted++;
+        }
+        else if (db.Entry(entity).State == EntityState.Modified)
+        {
+            _updated++;
+        }
+        else
+        {
+            _unchanged++;
+        }
+    }
+}
 
 /// <summary>Loads one kind: validates rows (adding <see cref="RowError"/>s), then writes one idempotent batch.</summary>
 internal interface IBatchLoader

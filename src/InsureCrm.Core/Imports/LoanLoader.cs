@@ -29,7 +29,7 @@ internal sealed class LoanLoader(ImportContext context) : IBatchLoader
         var customers = await ImportLookups.CustomersAsync(db, inputs.Select(i => (i.System, i.Customer)), ct);
         var numbers = inputs.Select(i => i.Number).ToList();
         var existing = await db.Loans.Where(l => numbers.Contains(l.LoanNumber)).ToDictionaryAsync(l => l.LoanNumber, StringComparer.Ordinal, ct);
-        int inserted = 0, updated = 0, unchanged = 0;
+        var tally = new BatchTally(db);
         foreach (var input in inputs)
         {
             var row = input.Row;
@@ -68,23 +68,11 @@ internal sealed class LoanLoader(ImportContext context) : IBatchLoader
             loan.Status = input.Status;
             loan.StatusDate = input.StatusDate;
             loan.AgentId = agent;
-            db.ChangeTracker.DetectChanges();
-            if (isNew)
-            {
-                inserted++;
-            }
-            else if (db.Entry(loan).State == EntityState.Modified)
-            {
-                updated++;
-            }
-            else
-            {
-                unchanged++;
-            }
+            tally.Count(loan, isNew);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return new BatchOutcome(inserted, updated, unchanged, 0);
+        return tally.Outcome;
     }
 
     private Input? Parse(ImportRow row)
