@@ -22,6 +22,7 @@ public static class CoreServiceCollectionExtensions
         services.AddAccessControl(configuration);
         Customers.DataSubjectServiceCollectionExtensions.AddDataSubjectRights(services, configuration);
         Customers.ContactPolicyServiceCollectionExtensions.AddContactPolicy(services, configuration);
+        Value.ValueServiceCollectionExtensions.AddCustomerValue(services, configuration);
         Value.LifecycleServiceCollectionExtensions.AddLifecycleAndStrategy(services, configuration);
         return services;
     }

@@ -1,0 +1,60 @@
+using InsureCrm.Core.Customers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace InsureCrm.Core.Value;
+
+public enum ValueRunStatus { Running, Completed, Failed }
+
+/// <summary>One computation of every customer's value as of <see cref="RunDate"/>.</summary>
+public sealed class ValueRun
+{
+    public long Id { get; set; }
+    public DateOnly RunDate { get; set; }
+    public DateTime StartedAt { get; set; }
+    public DateTime? FinishedAt { get; set; }
+    public ValueRunStatus Status { get; set; }
+    /// <summary>SHA-256 of the options used, so runs with different assumptions are told apart.</summary>
+    public string OptionsHash { get; set; } = "";
+    public int Customers { get; set; }
+}
+
+/// <summary>A customer's value in one run (KRW, whole won), with the explanation as JSON.</summary>
+public sealed class CustomerValue
+{
+    public long RunId { get; set; }
+    public long CustomerId { get; set; }
+    public decimal ExperienceValue { get; set; }
+    public decimal CurrentValue { get; set; }
+    public decimal PotentialValue { get; set; }
+    public decimal TotalValue { get; set; }
+    /// <summary>A..G; null only while the run is still writing.</summary>
+    public string? Grade { get; set; }
+    public string Explanation { get; set; } = "{}";
+}
+
+internal sealed class ValueRunConfiguration : IEntityTypeConfiguration<ValueRun>
+{
+    public void Configure(EntityTypeBuilder<ValueRun> b)
+    {
+        b.Property(p => p.OptionsHash).HasMaxLength(64);
+        b.HasIndex(p => p.RunDate);
+    }
+}
+
+internal sealed class CustomerValueConfiguration : IEntityTypeConfiguration<CustomerValue>
+{
+    public void Configure(EntityTypeBuilder<CustomerValue> b)
+    {
+        b.HasKey(p => new { p.RunId, p.CustomerId });
+        b.Property(p => p.ExperienceValue).HasPrecision(18, 0);
+        b.Property(p => p.CurrentValue).HasPrecision(18, 0);
+        b.Property(p => p.PotentialValue).HasPrecision(18, 0);
+        b.Property(p => p.TotalValue).HasPrecision(18, 0);
+        b.Property(p => p.Grade).HasMaxLength(1);
+        b.Property(p => p.Explanation).HasMaxLength(1_000_000);
+        b.HasIndex(p => p.CustomerId);
+        b.HasOne<ValueRun>().WithMany().HasForeignKey(p => p.RunId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Customer>().WithMany().HasForeignKey(p => p.CustomerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
