@@ -24,6 +24,7 @@ internal static class CliApp
         root.Subcommands.Add(ConsentCommands.Create(services));
         root.Subcommands.Add(AccessLogCommands.Create(services));
         root.Subcommands.Add(UserCommands.Create(services));
+        root.Subcommands.Add(ValueCommands.Create(services));
         foreach (var command in PrivacyCommands.Create(services))
         {
             root.Subcommands.Add(command);

@@ -25,6 +25,8 @@ public static class Capability
     public const string DataImport = "data:import";
     /// <summary>Create the synthetic demo insurer (CLI generate).</summary>
     public const string DataGenerate = "data:generate";
+    /// <summary>Run the nightly value chain (value, lifecycle, segments) on demand (CLI value run).</summary>
+    public const string ValueRun = "value:run";
     /// <summary>Any signed-in user: their own home page, sessions and language.</summary>
     public const string SignedIn = "signed-in";
 
@@ -43,6 +45,8 @@ public static class Capability
         // Imports and merges touch every customer without showing any: the data owners' admin and compliance.
         [DataImport] = [Role.Admin, Role.Compliance],
         [DataGenerate] = [Role.Admin],
+        // A batch job over every customer that shows none: operations (admin) and the analysts who own the models.
+        [ValueRun] = [Role.Admin, Role.Analyst],
         [SignedIn] = Enum.GetValues<Role>(),
     };
 
