@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Value chain benchmark (issue 4): `insurecrm value run` over the insurer that bench/foundation.sh generated
+# (run that first: it leaves bench_gen on PostgreSQL or bench/out/sqlite/bench_gen.db, with the admin 'bench').
+#
+#   bench/value.sh postgres     # 1,000,000 customers after `bench/foundation.sh postgres 1000000`
+#   bench/value.sh sqlite       # 100,000 customers after `bench/foundation.sh sqlite 100000`
+set -euo pipefail
+cd "$(dirname "$0")/.."
+provider=${1:-sqlite}
+out=bench/out/$provider; mkdir -p "$out"
+dotnet publish src/InsureCrm.Cli -c Release -o bench/out/cli -nologo -v q >/dev/null
+export Security__Protection__KeyFile="$PWD/bench/out/keys.json" INSURECRM_USER=bench
+if [ "$provider" = postgres ]; then
+  export Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=bench_gen"
+else
+  export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$PWD/$out/bench_gen.db"
+fi
+/usr/bin/time -v dotnet bench/out/cli/insurecrm.dll value run >"$out/value.log" 2>"$out/value.time"
+tail -n 4 "$out/value.log"
+echo "[bench] value run ($provider): wall $(sed -nE 's/.*Elapsed \(wall clock\) time.*: (.*)/\1/p' "$out/value.time"), peak RSS $(( $(sed -nE 's/.*Maximum resident set size \(kbytes\): (.*)/\1/p' "$out/value.time") / 1024 )) MB"
