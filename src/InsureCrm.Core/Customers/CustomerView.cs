@@ -22,7 +22,17 @@ public sealed record CustomerView(
     IReadOnlyList<ConsentView> Consents,
     IReadOnlyList<SourceKeyView> SourceKeys,
     IReadOnlyList<MergeView> Merges,
+    CustomerValueView? Value,
+    IReadOnlyList<LifecycleView> Lifecycle,
     IReadOnlyList<ReservedSection> NotYetAvailable);
+
+/// <summary>The customer's value from the newest completed value run, with how it was computed.</summary>
+public sealed record CustomerValueView(
+    long RunId, DateOnly AsOf, string? Grade, decimal Experience, decimal Current, decimal Potential, decimal Total,
+    Value.CustomerValueExplanation? Explanation);
+
+/// <summary>One period of a lifecycle state (insurance or loan dimension); <see cref="Until"/> is null while current.</summary>
+public sealed record LifecycleView(Value.LifecycleDimension Dimension, Value.LifecycleState State, DateOnly Since, DateOnly? Until);
 
 public sealed record CustomerIdentity(
     long Id, string Name, CustomerKind Kind, NameScript NameScript, string? RrnMasked, string? BusinessNumber,

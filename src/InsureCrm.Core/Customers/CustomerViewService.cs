@@ -74,6 +74,12 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
         var agents = await AgentsAsync(agentIds, ct);
 
         var consents = await db.MarketingConsents.AsNoTracking().Where(m => m.CustomerId == id).ToListAsync(ct);
+        var valueRun = await Value.ValueRunReports.LatestRunAsync(db, ct);
+        var value = valueRun is null ? null : await db.Set<Value.CustomerValue>().AsNoTracking()
+            .Where(v => v.RunId == valueRun.Id && v.CustomerId == id).FirstOrDefaultAsync(ct);
+        var lifecycle = await db.Set<Value.CustomerLifecycle>().AsNoTracking().Where(l => l.CustomerId == id)
+            .OrderBy(l => l.Dimension).ThenByDescending(l => l.Since).ThenByDescending(l => l.Id).ToListAsync(ct);
+
         var merges = await db.IdentityMerges.AsNoTracking().Where(m => m.SurvivorId == id || m.MergedId == id)
             .OrderByDescending(m => m.MergedAt).ToListAsync(ct);
 
@@ -176,7 +182,10 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
             [.. customer.SourceKeys.OrderBy(k => k.SourceSystem, StringComparer.Ordinal).ThenBy(k => k.SourceId, StringComparer.Ordinal)
                 .Select(k => new SourceKeyView(k.SourceSystem, k.SourceId))],
             [.. merges.Select(m => new MergeView(m.SurvivorId, m.MergedId, m.Rule, m.MergedAt, m.MergedBy, m.UndoneAt))],
-            Enum.GetValues<ReservedSection>());
+            value is null ? null : new CustomerValueView(valueRun!.Id, valueRun.RunDate, value.Grade, value.ExperienceValue, value.CurrentValue,
+                value.PotentialValue, value.TotalValue, Value.CustomerValueResult.ReadExplanation(value.Explanation)),
+            [.. lifecycle.Select(l => new LifecycleView(l.Dimension, l.State, l.Since, l.Until))],
+            [.. Enum.GetValues<ReservedSection>().Where(r => r != ReservedSection.Value || value is null)]);
         await log.RecordAsync(user, new AccessEvent(AccessAction.View, id, reason, "customer"), ct);
         return new CustomerLookup(view, null);
     }

@@ -44,6 +44,9 @@ internal sealed class Text
             .Where(f => Convert.ToInt64(f, CultureInfo.InvariantCulture) != 0 && value.HasFlag(f))
             .Select(Enum));
 
+    /// <summary>Whether a key exists (for labels that come from data and are translated when known).</summary>
+    public bool Has(string key) => _byCulture[DefaultCulture].ContainsKey(key);
+
     private string Lookup(string key)
     {
         var culture = CultureInfo.CurrentUICulture.Name;
