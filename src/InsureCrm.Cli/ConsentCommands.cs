@@ -30,13 +30,7 @@ internal static class ConsentCommands
         };
         import.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            var enc = (pr.GetValue(encoding) ?? "auto").ToLowerInvariant() switch
-            {
-                "auto" => (ImportEncoding?)ImportEncoding.Auto,
-                "utf-8" or "utf8" => ImportEncoding.Utf8,
-                "cp949" or "euc-kr" or "euckr" => ImportEncoding.Cp949,
-                _ => null,
-            };
+            var enc = ImportCommand.ParseEncoding(pr.GetValue(encoding));
             if (enc is null)
             {
                 await Console.Error.WriteLineAsync("Error: --encoding must be auto, utf-8 or cp949.");

@@ -36,13 +36,7 @@ internal static class ImportCommand
         };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            var enc = (pr.GetValue(encoding) ?? "auto").ToLowerInvariant() switch
-            {
-                "auto" => (ImportEncoding?)ImportEncoding.Auto,
-                "utf-8" or "utf8" => ImportEncoding.Utf8,
-                "cp949" or "euc-kr" or "euckr" => ImportEncoding.Cp949,
-                _ => null,
-            };
+            var enc = ImportCommand.ParseEncoding(pr.GetValue(encoding));
             if (enc is null)
             {
                 await Console.Error.WriteLineAsync("Error: --encoding must be auto, utf-8 or cp949.");
@@ -138,4 +132,13 @@ internal static class ImportCommand
     {
         public void Report(ImportProgress value) => report(value);
     }
+
+    /// <summary>The <c>--encoding</c> value of every CSV import verb; null when it is none of the accepted names.</summary>
+    internal static ImportEncoding? ParseEncoding(string? value) => (value ?? "auto").ToLowerInvariant() switch
+    {
+        "auto" => ImportEncoding.Auto,
+        "utf-8" or "utf8" => ImportEncoding.Utf8,
+        "cp949" or "euc-kr" or "euckr" => ImportEncoding.Cp949,
+        _ => null,
+    };
 }
