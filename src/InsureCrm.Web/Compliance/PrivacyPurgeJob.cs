@@ -1,14 +1,12 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using Microsoft.Extensions.Options;
-using Npgsql;
 
 namespace InsureCrm.Web.Compliance;
 
 /// <summary>
 /// Runs the retention purge (<see cref="DataSubjectPurge"/>) once a day (<c>Privacy:PurgeInterval</c>).
-/// Several web nodes may share one PostgreSQL database: each run first takes a session advisory lock and
-/// skips when another node holds it, so one node purges. SQLite has one node by nature.
+/// One node runs it (<see cref="JobLock"/>).
 /// </summary>
 internal sealed class PrivacyPurgeJob(
     IServiceProvider services, CrmDatabase database, IOptions<PrivacyOptions> options, TimeProvider clock, ILogger<PrivacyPurgeJob> logger)
@@ -41,37 +39,14 @@ internal sealed class PrivacyPurgeJob(
     /// <summary>One run; false when another node holds the lock.</summary>
     internal async Task<bool> RunOnceAsync(CancellationToken ct)
     {
-        NpgsqlConnection? lockConnection = null;
-        var locked = false;
-        try
+        await using var lease = await JobLock.TryAcquireAsync(database, PurgeLock, ct);
+        if (lease is null)
         {
-            if (database.Provider == DatabaseProvider.Postgres)
-            {
-                lockConnection = await database.DataSource!.OpenConnectionAsync(ct);
-                await using var cmd = new NpgsqlCommand($"SELECT pg_try_advisory_lock({PurgeLock})", lockConnection);
-                if (await cmd.ExecuteScalarAsync(ct) is not true)
-                {
-                    logger.LogInformation("Retention purge skipped: another node is running it");
-                    return false;
-                }
-                locked = true;
-            }
-            await using var scope = services.CreateAsyncScope();
-            await scope.ServiceProvider.GetRequiredService<DataSubjectPurge>().PurgeDueAsync(DataSubjectPurge.JobUser, ct);
-            return true;
+            logger.LogInformation("Retention purge skipped: another node is running it");
+            return false;
         }
-        finally
-        {
-            if (lockConnection is not null)
-            {
-                if (locked)
-                {
-                    // A pooled connection outlives this run: release the session lock explicitly.
-                    await using var unlock = new NpgsqlCommand($"SELECT pg_advisory_unlock({PurgeLock})", lockConnection);
-                    await unlock.ExecuteScalarAsync(CancellationToken.None);
-                }
-                await lockConnection.DisposeAsync();
-            }
-        }
+        await using var scope = services.CreateAsyncScope();
+        await scope.ServiceProvider.GetRequiredService<DataSubjectPurge>().PurgeDueAsync(DataSubjectPurge.JobUser, ct);
+        return true;
     }
 }

@@ -28,6 +28,9 @@ internal static class CrmWebExtensions
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<CrmStartup>();
         services.AddHostedService<Compliance.PrivacyPurgeJob>();
+        services.AddOptions<Value.ValueScheduleOptions>().Bind(builder.Configuration.GetSection(Value.ValueScheduleOptions.Section))
+            .ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Value.ValueChainJob>().AddHostedService(sp => sp.GetRequiredService<Value.ValueChainJob>());
 
         services.AddRazorComponents();
         services.AddSingleton<Text>();

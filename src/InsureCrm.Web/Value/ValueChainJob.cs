@@ -1,0 +1,83 @@
+using System.ComponentModel.DataAnnotations;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Value;
+using Microsoft.Extensions.Options;
+
+namespace InsureCrm.Web.Value;
+
+/// <summary>Options of the <c>Value:Schedule</c> section: when the web host runs the nightly value chain.</summary>
+internal sealed class ValueScheduleOptions
+{
+    public const string Section = "Value:Schedule";
+
+    public bool Enabled { get; set; } = true;
+    /// <summary>Local time of day of the run, in <see cref="TimeZone"/>.</summary>
+    public TimeOnly DailyAt { get; set; } = new(2, 0);
+    [Required]
+    public string TimeZone { get; set; } = "Asia/Seoul";
+}
+
+/// <summary>
+/// The nightly chain in the web host (the same work as <c>insurecrm value run</c>): value, grades and
+/// lifecycle for every customer as of the local date, once a day at <see cref="ValueScheduleOptions.DailyAt"/>.
+/// One node runs it (<see cref="JobLock"/>).
+/// </summary>
+internal sealed class ValueChainJob(
+    IServiceProvider services, CrmDatabase database, IOptions<ValueScheduleOptions> options, TimeProvider clock, ILogger<ValueChainJob> logger)
+    : BackgroundService
+{
+    private const long ChainLock = 7_201_010;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        if (!options.Value.Enabled)
+        {
+            return;
+        }
+        var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            var (delay, asOf) = NextRun(clock.GetUtcNow(), zone, options.Value.DailyAt);
+            await Task.Delay(delay, clock, stoppingToken);
+            try
+            {
+                await RunOnceAsync(asOf, stoppingToken);
+            }
+            catch (Exception ex) when (ex is not OperationCanceledException)
+            {
+                // Tomorrow's run recomputes everything; the failed run is marked Failed by the runner.
+                logger.LogError(ex, "Nightly value chain failed");
+            }
+        }
+    }
+
+    /// <summary>How long until the next local <paramref name="dailyAt"/>, and the local date of that run.</summary>
+    internal static (TimeSpan Delay, DateOnly AsOf) NextRun(DateTimeOffset nowUtc, TimeZoneInfo zone, TimeOnly dailyAt)
+    {
+        var local = TimeZoneInfo.ConvertTime(nowUtc, zone);
+        var date = DateOnly.FromDateTime(local.DateTime);
+        if (TimeOnly.FromDateTime(local.DateTime) >= dailyAt)
+        {
+            date = date.AddDays(1);
+        }
+        var runLocal = date.ToDateTime(dailyAt);
+        var runUtc = new DateTimeOffset(runLocal, zone.GetUtcOffset(runLocal));
+        return (runUtc - nowUtc, date);
+    }
+
+    /// <summary>One run as of <paramref name="asOf"/>; false when another node holds the lock.</summary>
+    internal async Task<bool> RunOnceAsync(DateOnly asOf, CancellationToken ct)
+    {
+        await using var lease = await JobLock.TryAcquireAsync(database, ChainLock, ct);
+        if (lease is null)
+        {
+            logger.LogInformation("Nightly value chain skipped: another node is running it");
+            return false;
+        }
+        var summary = await services.GetRequiredService<ValueRunner>().RunAsync(asOf, ct);
+        var lifecycle = await services.GetRequiredService<LifecycleRunner>().RunAsync(asOf, ct, summary.RunId);
+        logger.LogInformation("Nightly value chain {RunId} as of {AsOf}: {Customers} customers, {Changes} lifecycle changes",
+            summary.RunId, asOf, summary.Customers, lifecycle.Changed);
+        return true;
+    }
+}
