@@ -63,6 +63,8 @@ internal sealed class CrmStartup(
         var resolved = await scoped.GetRequiredService<IdentityResolution>().ResolveAllAsync("demo-setup", ct);
         logger.LogInformation("Demo insurer generated: {Customers} customers in {Seconds:F1} s; {Merges} duplicate identities merged",
             summary.Customers, summary.Duration.TotalSeconds, resolved.Merged);
+        // The first night's value chain now, so that the demo shows value, grades and lifecycle at once.
+        await scoped.GetRequiredService<Value.ValueChainJob>().RunOnceAsync(summary.AsOf, ct);
     }
 
     private static void PrintLogins()
