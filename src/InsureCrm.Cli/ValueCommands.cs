@@ -46,6 +46,7 @@ internal static class ValueCommands
             });
             var summary = await provider.GetRequiredService<ValueRunner>().RunAsync(date, progress, ct);
             var lifecycle = await provider.GetRequiredService<LifecycleRunner>().RunAsync(date, ct, summary.RunId);
+            var segments = await provider.GetRequiredService<SegmentRunner>().RunAsync(summary.RunId, date, ct);
             var elapsed = provider.GetRequiredService<TimeProvider>().GetElapsedTime(started);
             await provider.GetRequiredService<IAccessLog>().RecordAsync(user, new AccessEvent(AccessAction.Change, null, null,
                 string.Create(CultureInfo.InvariantCulture, $"value run {summary.RunId} as of {date:yyyy-MM-dd}: {summary.Customers} customers")), ct);
@@ -58,6 +59,8 @@ internal static class ValueCommands
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Lifecycle: {lifecycle.Customers:N0} customers, {lifecycle.Changed:N0} state changes; ")
                 + string.Join(", ", lifecycle.CurrentCounts.OrderByDescending(kv => kv.Value).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:N0}"))));
+            Console.WriteLine("Segments: " + string.Join(", ", segments.CellCounts.OrderByDescending(kv => kv.Value).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:N0}")))
+                + "; needs groups " + string.Join(" / ", segments.GroupSizes.Select(g => g.ToString("N0", CultureInfo.InvariantCulture))));
             return 0;
         });
         value.Subcommands.Add(run);

@@ -17,6 +17,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton<FieldProtector>();
         services.AddSingleton<Synthetic.SyntheticInsurer>();
         services.AddScoped<Customers.CustomerSearch>().AddScoped<Customers.CustomerViewService>().AddScoped<Customers.CustomerEdit>().AddScoped<DemoUsers>();
+        services.AddScoped<Value.ValueAnalytics>();
         services.AddSingleton<Customers.IdentityResolution>().AddSingleton<Imports.ImportService>();
         services.AddCrmAccounts(configuration);
         services.AddAccessControl(configuration);

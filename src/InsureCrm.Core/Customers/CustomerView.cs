@@ -24,7 +24,16 @@ public sealed record CustomerView(
     IReadOnlyList<MergeView> Merges,
     CustomerValueView? Value,
     IReadOnlyList<LifecycleView> Lifecycle,
-    IReadOnlyList<ReservedSection> NotYetAvailable);
+    IReadOnlyList<ReservedSection> NotYetAvailable,
+    CustomerSegmentView? Segment = null);
+
+/// <summary>
+/// The customer's segment in the newest value run: grid cell, needs group with the features that set it
+/// apart, and the strategy, channels and service level resolved for them.
+/// </summary>
+public sealed record CustomerSegmentView(
+    Value.SegmentCell GridCell, int NeedsGroup, double GroupShare, IReadOnlyList<Value.SegmentFeature> GroupProfile,
+    Value.Strategy Strategy, IReadOnlyList<Value.StrategyChannel> Channels, Value.ServiceLevel ServiceLevel);
 
 /// <summary>The customer's value from the newest completed value run, with how it was computed.</summary>
 public sealed record CustomerValueView(

@@ -79,6 +79,10 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
             .Where(v => v.RunId == valueRun.Id && v.CustomerId == id).FirstOrDefaultAsync(ct);
         var lifecycle = await db.Set<Value.CustomerLifecycle>().AsNoTracking().Where(l => l.CustomerId == id)
             .OrderBy(l => l.Dimension).ThenByDescending(l => l.Since).ThenByDescending(l => l.Id).ToListAsync(ct);
+        var segment = valueRun is null ? null : await db.Set<Value.CustomerSegment>().AsNoTracking()
+            .Where(g => g.RunId == valueRun.Id && g.CustomerId == id).FirstOrDefaultAsync(ct);
+        var segmentProfile = segment is null ? null : await db.Set<Value.SegmentProfile>().AsNoTracking()
+            .Where(p => p.RunId == segment.RunId && p.NeedsGroup == segment.NeedsGroup).FirstOrDefaultAsync(ct);
 
         var merges = await db.IdentityMerges.AsNoTracking().Where(m => m.SurvivorId == id || m.MergedId == id)
             .OrderByDescending(m => m.MergedAt).ToListAsync(ct);
@@ -185,7 +189,10 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
             value is null ? null : new CustomerValueView(valueRun!.Id, valueRun.RunDate, value.Grade, value.ExperienceValue, value.CurrentValue,
                 value.PotentialValue, value.TotalValue, Value.CustomerValueResult.ReadExplanation(value.Explanation)),
             [.. lifecycle.Select(l => new LifecycleView(l.Dimension, l.State, l.Since, l.Until))],
-            [.. Enum.GetValues<ReservedSection>().Where(r => r != ReservedSection.Value || value is null)]);
+            [.. Enum.GetValues<ReservedSection>().Where(r => (r != ReservedSection.Value || value is null) && (r != ReservedSection.Segments || segment is null))],
+            segment is null ? null : new CustomerSegmentView(segment.GridCell, segment.NeedsGroup, segmentProfile?.Share ?? 0,
+                segmentProfile is null ? [] : Value.SegmentRunner.ReadProfile(segmentProfile.Profile), segment.Strategy,
+                [.. segment.Channels.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<Value.StrategyChannel>)], segment.ServiceLevel));
         await log.RecordAsync(user, new AccessEvent(AccessAction.View, id, reason, "customer"), ct);
         return new CustomerLookup(view, null);
     }

@@ -27,6 +27,8 @@ public static class Capability
     public const string DataGenerate = "data:generate";
     /// <summary>Run the nightly value chain (value, lifecycle, segments) on demand (CLI value run).</summary>
     public const string ValueRun = "value:run";
+    /// <summary>Aggregate analytics (value distribution, grades, concentration) and pseudonymised drill-downs: no names or contact data.</summary>
+    public const string AnalyticsView = "analytics:view";
     /// <summary>Any signed-in user: their own home page, sessions and language.</summary>
     public const string SignedIn = "signed-in";
 
@@ -47,6 +49,8 @@ public static class Capability
         [DataGenerate] = [Role.Admin],
         // A batch job over every customer that shows none: operations (admin) and the analysts who own the models.
         [ValueRun] = [Role.Admin, Role.Analyst],
+        // Marketing and analysis work on aggregates; a branch manager sees them too, drill-downs limited to the branch.
+        [AnalyticsView] = [Role.Marketer, Role.Analyst, Role.BranchManager],
         [SignedIn] = Enum.GetValues<Role>(),
     };
 

@@ -76,6 +76,7 @@ internal sealed class ValueChainJob(
         }
         var summary = await services.GetRequiredService<ValueRunner>().RunAsync(asOf, ct);
         var lifecycle = await services.GetRequiredService<LifecycleRunner>().RunAsync(asOf, ct, summary.RunId);
+        await services.GetRequiredService<SegmentRunner>().RunAsync(summary.RunId, asOf, ct);
         logger.LogInformation("Nightly value chain {RunId} as of {AsOf}: {Customers} customers, {Changes} lifecycle changes",
             summary.RunId, asOf, summary.Customers, lifecycle.Changed);
         return true;

@@ -38,6 +38,7 @@ public sealed partial class AuthorizationMatrixTests
         ["customers:unmask"] = [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.Compliance],
         ["compliance:logs"] = [Role.Compliance],
         ["admin:users"] = [Role.Admin],
+        ["analytics:view"] = [Role.Marketer, Role.Analyst, Role.BranchManager],
         ["signed-in"] = All,
     };
 

@@ -1,0 +1,52 @@
+using InsureCrm.Core.Customers;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+
+namespace InsureCrm.Core.Value;
+
+/// <summary>A customer's place in one value run: grid cell, needs group and the strategy resolved for them.</summary>
+public sealed class CustomerSegment
+{
+    public long RunId { get; set; }
+    public long CustomerId { get; set; }
+    public SegmentCell GridCell { get; set; }
+    /// <summary>The k-means needs group, 0 to K − 1; described by the run's <see cref="SegmentProfile"/>.</summary>
+    public int NeedsGroup { get; set; }
+    public Strategy Strategy { get; set; }
+    /// <summary>Channels in order of preference, comma-separated enum names (e.g. <c>Fc,Tc</c>).</summary>
+    public string Channels { get; set; } = "";
+    public ServiceLevel ServiceLevel { get; set; }
+}
+
+/// <summary>One needs group of a run: its size, share of the run's customers and readable profile (JSON).</summary>
+public sealed class SegmentProfile
+{
+    public long RunId { get; set; }
+    public int NeedsGroup { get; set; }
+    public int Size { get; set; }
+    public double Share { get; set; }
+    /// <summary>The distinctive features as JSON: <c>[{"name":"age","mean":52.1,"overallMean":41.3,"z":1.2}]</c>.</summary>
+    public string Profile { get; set; } = "[]";
+}
+
+internal sealed class CustomerSegmentConfiguration : IEntityTypeConfiguration<CustomerSegment>
+{
+    public void Configure(EntityTypeBuilder<CustomerSegment> b)
+    {
+        b.HasKey(p => new { p.RunId, p.CustomerId });
+        b.Property(p => p.Channels).HasMaxLength(64);
+        b.HasIndex(p => p.CustomerId);
+        b.HasOne<ValueRun>().WithMany().HasForeignKey(p => p.RunId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Customer>().WithMany().HasForeignKey(p => p.CustomerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class SegmentProfileConfiguration : IEntityTypeConfiguration<SegmentProfile>
+{
+    public void Configure(EntityTypeBuilder<SegmentProfile> b)
+    {
+        b.HasKey(p => new { p.RunId, p.NeedsGroup });
+        b.Property(p => p.Profile).HasMaxLength(8000);
+        b.HasOne<ValueRun>().WithMany().HasForeignKey(p => p.RunId).OnDelete(DeleteBehavior.Cascade);
+    }
+}

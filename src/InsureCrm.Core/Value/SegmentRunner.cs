@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Text.Json;
+using InsureCrm.Analytics;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.Policies;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging;
+
+namespace InsureCrm.Core.Value;
+
+/// <summary>What one segment run did: customers placed, per needs group its size, and per grid cell its count.</summary>
+public sealed record SegmentRunResult(long RunId, int Customers, IReadOnlyList<int> GroupSizes, IReadOnlyDictionary<SegmentCell, int> CellCounts);
+
+/// <summary>
+/// Segments the customers of a value run: grid cell from current vs potential value, needs group by
+/// k-means++ on needs/behaviour/product features, and the strategy from the cell and the insurance
+/// lifecycle state. Features are computed set-based per chunk; the groups are fitted on every n-th
+/// customer (at most <see cref="SegmentOptions.SampleSize"/>) and every customer is then assigned, so
+/// memory does not grow with the book beyond the two values per customer the grid cut-offs need.
+/// </summary>
+public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions options, StrategyOptions strategy, ILogger<SegmentRunner> logger)
+{
+    /// <summary>Feature names, in column order, as stored in the profiles.</summary>
+    public static readonly IReadOnlyList<string> FeatureNames =
+    [
+        "age", "incomeBand", "married", "children", "activeProtection", "activeSavings", "activeNonLife",
+        "monthlyPremium", "tenureMonths", "contacts12m", "hasLoan",
+    ];
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private static readonly HashSet<ProductFamily> Protection =
+        [ProductFamily.WholeLife, ProductFamily.VariableWholeLife, ProductFamily.CriticalIllness, ProductFamily.Cancer, ProductFamily.Health, ProductFamily.Accident];
+    private static readonly HashSet<ProductFamily> Savings = [ProductFamily.Savings, ProductFamily.Annuity, ProductFamily.Universal, ProductFamily.Variable];
+    private static readonly HashSet<ProductFamily> NonLife = [ProductFamily.Auto, ProductFamily.Fire];
+
+    private readonly StrategyTable _table = new(strategy);
+
+    public async Task<SegmentRunResult> RunAsync(long valueRunId, DateOnly asOf, CancellationToken ct)
+    {
+        // Pass 1: the run's values for the grid cut-offs, and how many customers there are.
+        var current = new List<decimal>();
+        var potential = new List<decimal>();
+        await using (var ctx = database.CreateContext())
+        {
+            await foreach (var v in ctx.Set<CustomerValue>().AsNoTracking().Where(v => v.RunId == valueRunId)
+                .Select(v => new { v.CurrentValue, v.PotentialValue }).AsAsyncEnumerable().WithCancellation(ct))
+            {
+                current.Add(v.CurrentValue);
+                potential.Add(v.PotentialValue);
+            }
+            await ctx.Set<CustomerSegment>().Where(s => s.RunId == valueRunId).ExecuteDeleteAsync(ct);
+            await ctx.Set<SegmentProfile>().Where(s => s.RunId == valueRunId).ExecuteDeleteAsync(ct);
+        }
+        var n = current.Count;
+        var thresholds = GridThresholds.FromValues(current, potential, strategy.Grid);
+        current = potential = null!;
+        if (n == 0)
+        {
+            return new SegmentRunResult(valueRunId, 0, [], new Dictionary<SegmentCell, int>());
+        }
+
+        // Pass 2: features of every step-th customer (by id), to fit the scaler and the groups.
+        var step = (int)Math.Ceiling(n / (double)options.SampleSize);
+        var sample = new List<double[]>();
+        var index = 0;
+        await ForEachChunkAsync(valueRunId, asOf, (chunk, _) =>
+        {
+            foreach (var row in chunk)
+            {
+                if (index++ % step == 0)
+                {
+                    sample.Add(row.Features);
+                }
+            }
+            return Task.CompletedTask;
+        }, ct);
+        var sampleMatrix = DataMatrix.FromRows(sample);
+        var scaler = Standardizer.Fit(sampleMatrix);
+        var scaled = scaler.Transform(sampleMatrix);
+        var k = Math.Min(options.Groups, DistinctRows(sample, options.Groups));
+        var model = new KMeans(new KMeansOptions { K = k, Seed = options.Seed, MaxDegreeOfParallelism = 1 }).Fit(scaled, ct);
+        var profiles = ClusterProfile.Build(sampleMatrix, model.PredictMany(scaled), k, FeatureNames);
+        sample = null!;
+
+        // Pass 3: assign, place and resolve every customer, writing chunk by chunk.
+        var sizes = new int[k];
+        var cells = new Dictionary<SegmentCell, int>();
+        var buffer = new double[FeatureNames.Count];
+        await ForEachChunkAsync(valueRunId, asOf, async (chunk, ctx) =>
+        {
+            foreach (var row in chunk)
+            {
+                scaler.Transform(row.Features, buffer);
+                var group = model.Predict(buffer);
+                var cell = StrategicGrid.Place(row.CurrentValue, row.PotentialValue, thresholds);
+                var decision = _table.Resolve(cell, row.State);
+                sizes[group]++;
+                cells[cell] = cells.GetValueOrDefault(cell) + 1;
+                ctx.Add(new CustomerSegment
+                {
+                    RunId = valueRunId, CustomerId = row.CustomerId, GridCell = cell, NeedsGroup = group,
+                    Strategy = decision.Strategy, Channels = string.Join(',', decision.Channels), ServiceLevel = decision.ServiceLevel,
+                });
+            }
+            await ctx.SaveChangesAsync(ct);
+            LogChunk(logger, valueRunId, chunk[^1].CustomerId);
+        }, ct);
+
+        await using (var ctx = database.CreateContext())
+        {
+            for (var g = 0; g < k; g++)
+            {
+                var words = profiles[g].Distinctive(count: 4, minimumAbsoluteZScore: 0.3)
+                    .Select(f => new SegmentFeature(f.Name, Math.Round(f.Mean, 2), Math.Round(f.OverallMean, 2), Math.Round(f.ZScore, 2)));
+                ctx.Add(new SegmentProfile
+                {
+                    RunId = valueRunId, NeedsGroup = g, Size = sizes[g], Share = sizes[g] / (double)n,
+                    Profile = JsonSerializer.Serialize(words, Json),
+                });
+            }
+            await ctx.SaveChangesAsync(ct);
+        }
+        return new SegmentRunResult(valueRunId, n, sizes, cells);
+    }
+
+    /// <summary>Reads a stored profile (see <see cref="SegmentProfile.Profile"/>).</summary>
+    public static IReadOnlyList<SegmentFeature> ReadProfile(string json) => JsonSerializer.Deserialize<List<SegmentFeature>>(json, Json) ?? [];
+
+    private static int DistinctRows(List<double[]> rows, int wanted)
+    {
+        var distinct = new List<double[]>();
+        foreach (var row in rows)
+        {
+            if (!distinct.Exists(d => d.AsSpan().SequenceEqual(row)))
+            {
+                distinct.Add(row);
+                if (distinct.Count >= wanted)
+                {
+                    break;
+                }
+            }
+        }
+        return Math.Max(1, distinct.Count);
+    }
+
+    private sealed record Row(long CustomerId, decimal CurrentValue, decimal PotentialValue, LifecycleState State, double[] Features);
+
+    private async Task ForEachChunkAsync(long runId, DateOnly asOf, Func<List<Row>, CrmDbContext, Task> handle, CancellationToken ct)
+    {
+        long lastId = 0;
+        while (true)
+        {
+            await using var ctx = database.CreateContext();
+            var values = await ctx.Set<CustomerValue>().AsNoTracking()
+                .Where(v => v.RunId == runId && v.CustomerId > lastId).OrderBy(v => v.CustomerId)
+                .Select(v => new { v.CustomerId, v.CurrentValue, v.PotentialValue }).Take(options.ChunkSize).ToListAsync(ct);
+            if (values.Count == 0)
+            {
+                return;
+            }
+            long lo = values[0].CustomerId, hi = values[^1].CustomerId;
+            var rows = await FeaturesAsync(ctx, lo, hi, asOf, ct);
+            await handle([.. values.Select(v =>
+            {
+                var (state, features) = rows.TryGetValue(v.CustomerId, out var r) ? r : (LifecycleState.Prospect, new double[FeatureNames.Count]);
+                return new Row(v.CustomerId, v.CurrentValue, v.PotentialValue, state, features);
+            })], ctx);
+            lastId = hi;
+        }
+    }
+
+    private static async Task<Dictionary<long, (LifecycleState, double[])>> FeaturesAsync(CrmDbContext ctx, long lo, long hi, DateOnly asOf, CancellationToken ct)
+    {
+        var customers = await ctx.Customers.AsNoTracking().Where(c => c.Id >= lo && c.Id <= hi)
+            .Select(c => new { c.Id, c.BirthDate, c.IncomeBand, c.MaritalStatus, c.Children }).ToListAsync(ct);
+        var contracts = (await ctx.Contracts.AsNoTracking()
+            .Where(c => c.CustomerId >= lo && c.CustomerId <= hi && c.IssueDate <= asOf)
+            .Join(ctx.Products, c => c.ProductId, p => p.Id, (c, p) => new { c.CustomerId, p.Family, c.Premium, c.PaymentMode, c.IssueDate, c.Status, c.StatusDate })
+            .ToListAsync(ct)).ToLookup(c => c.CustomerId);
+        var from = asOf.AddMonths(-12).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var to = asOf.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var contacts = await ctx.Interactions.AsNoTracking()
+            .Where(i => i.CustomerId >= lo && i.CustomerId <= hi && i.OccurredAt >= from && i.OccurredAt < to)
+            .GroupBy(i => i.CustomerId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var loans = (await ctx.Loans.AsNoTracking()
+            .Where(l => l.CustomerId >= lo && l.CustomerId <= hi && l.StartDate <= asOf
+                && (l.StatusDate > asOf || l.Status == LoanStatus.Active || l.Status == LoanStatus.Delinquent))
+            .Select(l => l.CustomerId).Distinct().ToListAsync(ct)).ToHashSet();
+        var states = await ctx.Set<CustomerLifecycle>().AsNoTracking()
+            .Where(h => h.CustomerId >= lo && h.CustomerId <= hi && h.Dimension == LifecycleDimension.Insurance
+                && h.Since <= asOf && (h.Until == null || h.Until > asOf))
+            .Select(h => new { h.CustomerId, h.State }).ToListAsync(ct);
+        var stateById = states.GroupBy(s => s.CustomerId).ToDictionary(g => g.Key, g => g.First().State);
+
+        var result = new Dictionary<long, (LifecycleState, double[])>(customers.Count);
+        foreach (var c in customers)
+        {
+            var held = contracts[c.Id].ToList();
+            // The contract row holds today's status; a change after the as-of date means it was still running then.
+            var active = held.Where(k => k.StatusDate > asOf || k.Status is ContractStatus.InForce or ContractStatus.Reinstated or ContractStatus.PaidUp).ToList();
+            var monthly = active.Where(k => k.Status != ContractStatus.PaidUp || k.StatusDate > asOf).Sum(k => MonthlyPremium(k.Premium, k.PaymentMode));
+            var features = new double[]
+            {
+                c.BirthDate is { } b ? Months.Between(b, asOf) / 12 : 0,
+                (int)c.IncomeBand,
+                c.MaritalStatus == MaritalStatus.Married ? 1 : 0,
+                c.Children ?? 0,
+                active.Count(k => Protection.Contains(k.Family)),
+                active.Count(k => Savings.Contains(k.Family)),
+                active.Count(k => NonLife.Contains(k.Family)),
+                (double)monthly,
+                held.Count > 0 ? Months.Between(held.Min(k => k.IssueDate), asOf) : 0,
+                contacts.GetValueOrDefault(c.Id),
+                loans.Contains(c.Id) ? 1 : 0,
+            };
+            result[c.Id] = (stateById.TryGetValue(c.Id, out var s) ? s : LifecycleState.Prospect, features);
+        }
+        return result;
+    }
+
+    private static decimal MonthlyPremium(decimal premium, PaymentMode mode) => mode switch
+    {
+        PaymentMode.Monthly => premium,
+        PaymentMode.Quarterly => premium / 3m,
+        PaymentMode.SemiAnnual => premium / 6m,
+        PaymentMode.Annual => premium / 12m,
+        _ => 0m,
+    };
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Segments of run {RunId}: customers up to id {LastId} done")]
+    private static partial void LogChunk(ILogger logger, long runId, long lastId);
+}
+
+/// <summary>One distinctive feature of a needs group: its mean in the group, over everyone, and the z-score.</summary>
+public sealed record SegmentFeature(string Name, double Mean, double OverallMean, double Z)
+{
+    public override string ToString() => string.Create(CultureInfo.InvariantCulture, $"{Name} {Mean:0.##} ({Z:+0.0;-0.0})");
+}
