@@ -25,6 +25,7 @@ public static class CoreServiceCollectionExtensions
         Customers.ContactPolicyServiceCollectionExtensions.AddContactPolicy(services, configuration);
         Value.ValueServiceCollectionExtensions.AddCustomerValue(services, configuration);
         Value.LifecycleServiceCollectionExtensions.AddLifecycleAndStrategy(services, configuration);
+        Value.SegmentServiceCollectionExtensions.AddSegments(services, configuration);
         return services;
     }
 }
