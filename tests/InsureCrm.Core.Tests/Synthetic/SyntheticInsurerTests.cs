@@ -9,6 +9,7 @@ using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Synthetic;
 using InsureCrm.Tests;
+using InsureCrm.Tests.Customers;
 using InsureCrm.Tests.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -20,12 +21,7 @@ public sealed class SyntheticInsurerTests
 {
     private static readonly DateOnly AsOf = new(2025, 6, 30);
 
-    private static readonly FieldProtector Protector = new(new ProtectionOptions
-    {
-        ActiveKeyId = "k1",
-        Keys = new() { ["k1"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()) },
-        HashKey = Convert.ToBase64String(Enumerable.Range(40, 32).Select(i => (byte)i).ToArray()),
-    });
+    private static readonly FieldProtector Protector = CustomerSeed.Protector();
 
     private static async Task<GenerationSummary> GenerateAsync(TestDatabase db, int customers, int seed = 7, string? truth = null,
         IProgress<GenerationProgress>? progress = null)

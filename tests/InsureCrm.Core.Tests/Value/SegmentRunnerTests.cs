@@ -3,6 +3,7 @@ using InsureCrm.Core.Security;
 using InsureCrm.Core.Synthetic;
 using InsureCrm.Core.Value;
 using InsureCrm.Tests;
+using InsureCrm.Tests.Customers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
@@ -13,12 +14,7 @@ public sealed class SegmentRunnerTests
 {
     private static readonly DateOnly AsOf = new(2025, 6, 30);
 
-    private static readonly FieldProtector Protector = new(new ProtectionOptions
-    {
-        ActiveKeyId = "k1",
-        Keys = new() { ["k1"] = Convert.ToBase64String(Enumerable.Range(1, 32).Select(i => (byte)i).ToArray()) },
-        HashKey = Convert.ToBase64String(Enumerable.Range(40, 32).Select(i => (byte)i).ToArray()),
-    });
+    private static readonly FieldProtector Protector = CustomerSeed.Protector();
 
     private static async Task GenerateAsync(TestDatabase db)
     {
