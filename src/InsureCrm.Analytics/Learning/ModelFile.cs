@@ -1,0 +1,108 @@
+using System.Text.Json;
+
+namespace InsureCrm.Analytics.Learning;
+
+/// <summary>
+/// Saves and loads trained classifiers as one JSON document:
+/// <c>{ "format": 1, "algorithm": "gbdt", "features": [ { "name", "kind", "categories" } ], "model": { … } }</c>.
+/// Loading gives a model that scores exactly as the saved one (doubles are written round-trip).
+/// </summary>
+public static class ModelFile
+{
+    /// <summary>Version of the file layout this library writes and reads.</summary>
+    public const int Format = 1;
+
+    // One reader per algorithm: (model object, features) → classifier. Each algorithm adds its line.
+    private static readonly Dictionary<string, Func<JsonElement, IReadOnlyList<Feature>, IClassifier>> Readers = new(StringComparer.Ordinal)
+    {
+    };
+
+    /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/>.</summary>
+    public static void Save(IClassifier model, Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        ArgumentNullException.ThrowIfNull(stream);
+        using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
+        writer.WriteStartObject();
+        writer.WriteNumber("format", Format);
+        writer.WriteString("algorithm", model.Algorithm);
+        writer.WriteStartArray("features");
+        foreach (var f in model.Features)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", f.Name);
+            writer.WriteString("kind", f.Kind == FeatureKind.Numeric ? "numeric" : "categorical");
+            writer.WriteStartArray("categories");
+            foreach (var c in f.Categories)
+            {
+                writer.WriteStringValue(c);
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WritePropertyName("model");
+        model.Write(writer);
+        writer.WriteEndObject();
+    }
+
+    /// <summary>Reads a model written by <see cref="Save"/>.</summary>
+    /// <exception cref="InvalidDataException">Not a model file, another format version, or an unknown algorithm.</exception>
+    public static IClassifier Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(stream);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Not a model file: {ex.Message}", ex);
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || !root.TryGetProperty("algorithm", out var algorithm)
+                || !root.TryGetProperty("features", out var featureArray) || !root.TryGetProperty("model", out var model))
+            {
+                throw new InvalidDataException("Not a model file: it needs format, algorithm, features and model.");
+            }
+            if (format.GetInt32() != Format)
+            {
+                throw new InvalidDataException($"Model file format {format.GetInt32()} is not supported (this version reads {Format}).");
+            }
+            var name = algorithm.GetString() ?? "";
+            if (!Readers.TryGetValue(name, out var read))
+            {
+                throw new InvalidDataException($"Unknown algorithm '{name}' in model file.");
+            }
+            var features = featureArray.EnumerateArray().Select(f => new Feature(
+                f.GetProperty("name").GetString() ?? "",
+                f.GetProperty("kind").GetString() == "categorical" ? FeatureKind.Categorical : FeatureKind.Numeric,
+                [.. f.GetProperty("categories").EnumerateArray().Select(c => c.GetString() ?? "")])).ToList();
+            return read(model, features);
+        }
+    }
+
+    /// <summary>Reads a nested model object (for ensembles, whose members are models): <c>{ "algorithm", "model" }</c>.</summary>
+    public static IClassifier ReadNested(JsonElement element, IReadOnlyList<Feature> features)
+    {
+        var name = element.GetProperty("algorithm").GetString() ?? "";
+        return Readers.TryGetValue(name, out var read)
+            ? read(element.GetProperty("model"), features)
+            : throw new InvalidDataException($"Unknown algorithm '{name}' in model file.");
+    }
+
+    /// <summary>Writes a nested model object read by <see cref="ReadNested"/>.</summary>
+    public static void WriteNested(Utf8JsonWriter writer, IClassifier model)
+    {
+        ArgumentNullException.ThrowIfNull(writer);
+        ArgumentNullException.ThrowIfNull(model);
+        writer.WriteStartObject();
+        writer.WriteString("algorithm", model.Algorithm);
+        writer.WritePropertyName("model");
+        model.Write(writer);
+        writer.WriteEndObject();
+    }
+}
