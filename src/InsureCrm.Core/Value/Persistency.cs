@@ -53,6 +53,10 @@ public sealed class PersistencyCurve
     /// <summary>Contracts the curve was estimated from (0 for the fallback).</summary>
     public int Contracts { get; }
     public int ObservedMonths => _hazard.Length - 1;
+    /// <summary>h(m) for m = 0 … <see cref="ObservedMonths"/> (h(0) = 0).</summary>
+    public ReadOnlySpan<double> Hazards => _hazard;
+    /// <summary>The monthly hazard beyond the observed months.</summary>
+    public double TailHazard => _tailHazard;
 
     public static PersistencyCurve Constant(double monthlyHazard) => new(CurveSource.Fallback, [0d], monthlyHazard, 0);
 
@@ -78,6 +82,29 @@ public sealed class PersistencyCurves(IReadOnlyDictionary<ProductFamily, Persist
     public PersistencyCurve For(ProductFamily family) => families.TryGetValue(family, out var c) ? c : fallback;
 
     public IReadOnlyDictionary<ProductFamily, PersistencyCurve> Families => families;
+
+    private sealed record CurveDto(CurveSource Source, double[] Hazard, double Tail, int Contracts);
+
+    private sealed record CurvesDto(Dictionary<ProductFamily, CurveDto> Families, CurveDto Fallback);
+
+    private static readonly System.Text.Json.JsonSerializerOptions Json = new(System.Text.Json.JsonSerializerDefaults.Web)
+    {
+        Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() },
+    };
+
+    private static CurveDto Dto(PersistencyCurve c) => new(c.Source, c.Hazards.ToArray(), c.TailHazard, c.Contracts);
+
+    private static PersistencyCurve Curve(CurveDto d) => new(d.Source, d.Hazard, d.Tail, d.Contracts);
+
+    /// <summary>The curves as JSON; <see cref="FromJson"/> gives curves that compute exactly the same values (doubles round-trip).</summary>
+    public string ToJson() => System.Text.Json.JsonSerializer.Serialize(
+        new CurvesDto(families.OrderBy(kv => kv.Key).ToDictionary(kv => kv.Key, kv => Dto(kv.Value)), Dto(fallback)), Json);
+
+    public static PersistencyCurves FromJson(string json)
+    {
+        var dto = System.Text.Json.JsonSerializer.Deserialize<CurvesDto>(json, Json) ?? throw new InvalidDataException("Empty persistency curves.");
+        return new PersistencyCurves(dto.Families.ToDictionary(kv => kv.Key, kv => Curve(kv.Value)), Curve(dto.Fallback));
+    }
 }
 
 /// <summary>

@@ -6,6 +6,9 @@ namespace InsureCrm.Core.Value;
 
 public enum ValueRunStatus { Running, Completed, Failed }
 
+/// <summary>Full: every customer computed. Incremental: only customers whose inputs changed since the base run; the rest copied from it.</summary>
+public enum ValueRunMode { Full, Incremental }
+
 /// <summary>One computation of every customer's value as of <see cref="RunDate"/>.</summary>
 public sealed class ValueRun
 {
@@ -17,6 +20,19 @@ public sealed class ValueRun
     /// <summary>SHA-256 of the options used, so runs with different assumptions are told apart.</summary>
     public string OptionsHash { get; set; } = "";
     public int Customers { get; set; }
+    public ValueRunMode Mode { get; set; }
+    /// <summary>The completed run an incremental run copies unchanged customers from.</summary>
+    public long? BaseRunId { get; set; }
+    /// <summary>The persistency curves used (JSON), so that a resumed or incremental run uses the same assumptions.</summary>
+    public string? Curves { get; set; }
+    /// <summary>SHA-256 of <see cref="Curves"/>.</summary>
+    public string CurvesHash { get; set; } = "";
+    /// <summary>The date the curves were estimated as of (a run reuses the curves of its month).</summary>
+    public DateOnly? CurvesAsOf { get; set; }
+    /// <summary>Resume cursor: every live customer with an id up to this one has been processed.</summary>
+    public long? ProcessedThrough { get; set; }
+    /// <summary>Customers computed by this run (the others were copied from the base run).</summary>
+    public int Recomputed { get; set; }
 }
 
 /// <summary>A customer's value in one run (KRW, whole won), with the explanation as JSON.</summary>
@@ -31,6 +47,8 @@ public sealed class CustomerValue
     /// <summary>A..G; null only while the run is still writing.</summary>
     public string? Grade { get; set; }
     public string Explanation { get; set; } = "{}";
+    /// <summary>Hash of every input of the computation as of the run date (<see cref="ValueInputs.Fingerprint"/>): equal means the result is equal.</summary>
+    public long Fingerprint { get; set; }
 }
 
 internal sealed class ValueRunConfiguration : IEntityTypeConfiguration<ValueRun>
@@ -38,6 +56,8 @@ internal sealed class ValueRunConfiguration : IEntityTypeConfiguration<ValueRun>
     public void Configure(EntityTypeBuilder<ValueRun> b)
     {
         b.Property(p => p.OptionsHash).HasMaxLength(64);
+        b.Property(p => p.CurvesHash).HasMaxLength(64);
+        b.Property(p => p.Curves).HasMaxLength(1_000_000);
         b.HasIndex(p => p.RunDate);
     }
 }

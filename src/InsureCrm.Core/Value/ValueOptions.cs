@@ -186,6 +186,7 @@ public static class ValueServiceCollectionExtensions
         services.AddOptions<ValueOptions>().Configure(o => configuration.GetSection(ValueOptions.Section).Bind(o)).ValidateOnStart();
         services.AddSingleton<IValidateOptions<ValueOptions>, ValueOptionsValidator>();
         services.AddSingleton<ValueRunner>();
+        services.AddSingleton<ValueChain>();
         return services;
     }
 }

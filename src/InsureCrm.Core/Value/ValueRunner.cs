@@ -1,5 +1,6 @@
 using System.Data.Common;
 using System.Security.Cryptography;
+using System.Text;
 using System.Text.Json;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Policies;
@@ -11,81 +12,169 @@ namespace InsureCrm.Core.Value;
 
 public sealed record ValueRunProgress(string Phase, int Done, int Total);
 
-public sealed record ValueRunSummary(long RunId, int Customers, IReadOnlyList<int> GradeCounts, IReadOnlyList<ValueDecile> Concentration, PersistencyCurves Curves);
+/// <summary>
+/// What to run: the date, whether every customer must be recomputed (<paramref name="Full"/>; otherwise
+/// only customers whose inputs changed since the newest comparable run), and whether to re-estimate the
+/// persistency curves although this month's are stored.
+/// </summary>
+public sealed record ValueRunRequest(DateOnly AsOf, bool Full = false, bool RefreshCurves = false);
+
+public sealed record ValueRunSummary(
+    long RunId, int Customers, IReadOnlyList<int> GradeCounts, IReadOnlyList<ValueDecile> Concentration, PersistencyCurves Curves,
+    ValueRunMode Mode = ValueRunMode.Full, long? BaseRunId = null, int Recomputed = 0, bool Resumed = false, bool CurvesReused = false);
 
 /// <summary>
-/// Computes every live customer's value as of a date: one pass over the book in customer-id chunks
-/// estimates the persistency curves, a second computes and writes the values chunk by chunk (memory
-/// holds only an id and a total per customer), then grades are set by rank. The rows become visible
-/// together when the run commits. Every run is a full recomputation; incremental runs (only customers
-/// whose data changed) are not built yet.
+/// Computes every live customer's value as of a date, in customer-id chunks; memory holds only an id and a
+/// total per customer. docs/value.md ("Runs") describes the modes:
+/// <list type="bullet">
+/// <item>Persistency curves are an assumption of the month: the first run of a month (or one asked to
+/// refresh) estimates them from the whole book; later runs of the month reuse them.</item>
+/// <item>Incremental (the default when a completed run with the same options and curves exists): a
+/// customer whose input fingerprint (<see cref="ValueInputs"/>) equals the base run's is copied from it
+/// in the database; only the others are computed. Full computes everyone. Both give the same rows.</item>
+/// <item>Resumable: each chunk commits with the run's cursor; a run that failed or was stopped is
+/// continued by the next run for the same date and options.</item>
+/// <item>Grades are set by rank once every customer has a value, in the transaction that copies the
+/// unchanged customers; readers only ever see completed runs.</item>
+/// </list>
 /// </summary>
 public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOptions> options, TimeProvider time, ILogger<ValueRunner> logger)
 {
     private static readonly BulkTable CustomerValueTable = new("customer_value",
         ("run_id", typeof(long)), ("customer_id", typeof(long)), ("experience_value", typeof(decimal)),
         ("current_value", typeof(decimal)), ("potential_value", typeof(decimal)), ("total_value", typeof(decimal)),
-        ("grade", typeof(string)), ("explanation", typeof(string)));
+        ("grade", typeof(string)), ("explanation", typeof(string)), ("fingerprint", typeof(long)));
+
+    private static readonly BulkTable GradeTable = new("value_grade", ("customer_id", typeof(long)), ("grade", typeof(string)));
 
     private sealed record Chunk(long From, long To, int Count);
 
-    public Task<ValueRunSummary> RunAsync(DateOnly asOf, CancellationToken ct = default) => RunAsync(asOf, null, ct);
+    public Task<ValueRunSummary> RunAsync(DateOnly asOf, CancellationToken ct = default) => RunAsync(new ValueRunRequest(asOf), null, ct);
 
-    public async Task<ValueRunSummary> RunAsync(DateOnly asOf, IProgress<ValueRunProgress>? progress, CancellationToken ct = default)
+    public Task<ValueRunSummary> RunAsync(DateOnly asOf, IProgress<ValueRunProgress>? progress, CancellationToken ct = default) =>
+        RunAsync(new ValueRunRequest(asOf), progress, ct);
+
+    public async Task<ValueRunSummary> RunAsync(ValueRunRequest request, IProgress<ValueRunProgress>? progress, CancellationToken ct = default)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var opts = options.Value;
-        var run = new ValueRun
-        {
-            RunDate = asOf,
-            StartedAt = time.GetUtcNow().UtcDateTime,
-            Status = ValueRunStatus.Running,
-            OptionsHash = Convert.ToHexStringLower(SHA256.HashData(JsonSerializer.SerializeToUtf8Bytes(opts))),
-        };
+        var asOf = request.AsOf;
+        var optionsHash = Sha256(JsonSerializer.SerializeToUtf8Bytes(opts));
+        ValueRun run;
+        var resumed = false;
+        var curvesReused = false;
+        PersistencyCurves? curves = null;
         await using (var ctx = database.CreateContext())
         {
-            ctx.Set<ValueRun>().Add(run);
+            var unfinished = request.RefreshCurves ? null : await ctx.Set<ValueRun>()
+                .Where(r => r.RunDate == asOf && r.Status != ValueRunStatus.Completed && r.OptionsHash == optionsHash && r.Curves != null)
+                .OrderByDescending(r => r.Id).FirstOrDefaultAsync(ct);
+            if (unfinished is not null && (!request.Full || unfinished.Mode == ValueRunMode.Full))
+            {
+                run = unfinished;
+                run.Status = ValueRunStatus.Running;
+                run.FinishedAt = null;
+                curves = PersistencyCurves.FromJson(run.Curves!);
+                resumed = true;
+                LogResumed(run.Id, run.ProcessedThrough ?? 0);
+            }
+            else
+            {
+                run = new ValueRun { RunDate = asOf, StartedAt = time.GetUtcNow().UtcDateTime, Status = ValueRunStatus.Running, OptionsHash = optionsHash };
+                if (!request.RefreshCurves)
+                {
+                    var month = new DateOnly(asOf.Year, asOf.Month, 1);
+                    var source = await ctx.Set<ValueRun>().AsNoTracking()
+                        .Where(r => r.Status == ValueRunStatus.Completed && r.OptionsHash == optionsHash && r.Curves != null
+                            && r.CurvesAsOf >= month && r.CurvesAsOf <= asOf)
+                        .OrderByDescending(r => r.CurvesAsOf).ThenByDescending(r => r.Id).FirstOrDefaultAsync(ct);
+                    if (source is not null)
+                    {
+                        curves = PersistencyCurves.FromJson(source.Curves!);
+                        (run.Curves, run.CurvesHash, run.CurvesAsOf) = (source.Curves, source.CurvesHash, source.CurvesAsOf);
+                        curvesReused = true;
+                    }
+                }
+                ctx.Set<ValueRun>().Add(run);
+            }
             await ctx.SaveChangesAsync(ct);
         }
         LogStarted(run.Id, asOf);
         try
         {
-            var summary = await ComputeAsync(run, opts, asOf, progress, ct);
-            await using var ctx = database.CreateContext();
-            ctx.Attach(run);
-            run.Status = ValueRunStatus.Completed;
-            run.FinishedAt = time.GetUtcNow().UtcDateTime;
-            run.Customers = summary.Customers;
-            await ctx.SaveChangesAsync(ct);
-            LogFinished(run.Id, summary.Customers);
-            return summary;
+            var ids = await LiveCustomerIdsAsync(ct);
+            if (curves is null)
+            {
+                curves = await EstimateCurvesAsync(ids, asOf, opts, progress, ct);
+                var json = curves.ToJson();
+                run.Curves = json;
+                run.CurvesHash = Sha256(Encoding.UTF8.GetBytes(json));
+                run.CurvesAsOf = asOf;
+            }
+            if (!resumed)
+            {
+                await using var ctx = database.CreateContext();
+                var baseRun = request.Full ? null : await ctx.Set<ValueRun>().AsNoTracking()
+                    .Where(r => r.Status == ValueRunStatus.Completed && r.OptionsHash == optionsHash && r.CurvesHash == run.CurvesHash && r.RunDate <= asOf)
+                    .OrderByDescending(r => r.RunDate).ThenByDescending(r => r.Id).FirstOrDefaultAsync(ct);
+                run.Mode = baseRun is null ? ValueRunMode.Full : ValueRunMode.Incremental;
+                run.BaseRunId = baseRun?.Id;
+                ctx.Attach(run);
+                ctx.Entry(run).State = EntityState.Modified;
+                await ctx.SaveChangesAsync(ct);
+            }
+
+            await ComputeAsync(run, ids, curves, asOf, progress, ct);
+            var (n, counts, concentration) = await GradeAsync(run, progress, ct);
+
+            await using (var ctx = database.CreateContext())
+            {
+                ctx.Attach(run);
+                run.Status = ValueRunStatus.Completed;
+                run.FinishedAt = time.GetUtcNow().UtcDateTime;
+                run.Customers = n;
+                await ctx.SaveChangesAsync(ct);
+            }
+            LogFinished(run.Id, n, run.Recomputed);
+            return new ValueRunSummary(run.Id, n, counts, concentration, curves, run.Mode, run.BaseRunId, run.Recomputed, resumed, curvesReused);
         }
         catch (Exception)
         {
             await using var ctx = database.CreateContext();
-            ctx.Attach(run);
-            run.Status = ValueRunStatus.Failed;
-            run.FinishedAt = time.GetUtcNow().UtcDateTime;
+            var stored = await ctx.Set<ValueRun>().SingleAsync(r => r.Id == run.Id, CancellationToken.None);
+            stored.Status = ValueRunStatus.Failed;
+            stored.FinishedAt = time.GetUtcNow().UtcDateTime;
             await ctx.SaveChangesAsync(CancellationToken.None);
             throw;
         }
     }
 
-    private async Task<ValueRunSummary> ComputeAsync(ValueRun run, ValueOptions opts, DateOnly asOf, IProgress<ValueRunProgress>? progress, CancellationToken ct)
+    private async Task<List<long>> LiveCustomerIdsAsync(CancellationToken ct)
     {
-        List<long> ids;
-        await using (var ctx = database.CreateContext())
-        {
-            ids = await ctx.Customers.AsNoTracking().Where(c => c.MergedIntoId == null).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
-        }
-        var chunks = new List<Chunk>();
-        for (var i = 0; i < ids.Count; i += opts.ChunkSize)
-        {
-            var last = Math.Min(i + opts.ChunkSize, ids.Count) - 1;
-            // The first chunk starts at 0 and the last runs to the end so that contracts of merged-away ids between live ones are counted once in persistency.
-            chunks.Add(new Chunk(i == 0 ? long.MinValue : ids[i], last == ids.Count - 1 ? long.MaxValue : ids[last + 1] - 1, last - i + 1));
-        }
+        await using var ctx = database.CreateContext();
+        return await ctx.Customers.AsNoTracking().Where(c => c.MergedIntoId == null).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
+    }
 
+    private List<Chunk> Chunks(List<long> ids, int start, bool coverGaps)
+    {
+        var size = options.Value.ChunkSize;
+        var chunks = new List<Chunk>();
+        for (var i = start; i < ids.Count; i += size)
+        {
+            var last = Math.Min(i + size, ids.Count) - 1;
+            // For the curves the first chunk starts at the bottom and the last runs to the top, so that
+            // contracts of merged-away ids between live ones are counted once.
+            chunks.Add(coverGaps
+                ? new Chunk(i == 0 ? long.MinValue : ids[i], last == ids.Count - 1 ? long.MaxValue : ids[last + 1] - 1, last - i + 1)
+                : new Chunk(ids[i], ids[last], last - i + 1));
+        }
+        return chunks;
+    }
+
+    private async Task<PersistencyCurves> EstimateCurvesAsync(List<long> ids, DateOnly asOf, ValueOptions opts, IProgress<ValueRunProgress>? progress, CancellationToken ct)
+    {
         var estimator = new PersistencyEstimator(asOf);
+        var chunks = Chunks(ids, 0, coverGaps: true);
         for (var k = 0; k < chunks.Count; k++)
         {
             foreach (var c in await LoadContractsAsync(chunks[k], asOf, withClaims: false, ct))
@@ -94,18 +183,20 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
             }
             progress?.Report(new ValueRunProgress("persistency", k + 1, chunks.Count));
         }
-        var curves = estimator.Build(opts.MinContractsForCurve, opts.FallbackAnnualLapseRate);
-        var calculator = new ValueCalculator(opts, curves, asOf);
+        return estimator.Build(opts.MinContractsForCurve, opts.FallbackAnnualLapseRate);
+    }
 
-        var runIds = new long[ids.Count];
-        var totals = new decimal[ids.Count];
-        var n = 0;
-        await using var bulk = await BulkWriter.BeginAsync(database, ct);
+    private async Task ComputeAsync(ValueRun run, List<long> ids, PersistencyCurves curves, DateOnly asOf, IProgress<ValueRunProgress>? progress, CancellationToken ct)
+    {
+        var calculator = new ValueCalculator(options.Value, curves, asOf);
+        var start = run.ProcessedThrough is { } done ? ids.BinarySearch(done) is var i && i >= 0 ? i + 1 : ~i : 0;
+        var chunks = Chunks(ids, start, coverGaps: false);
         for (var k = 0; k < chunks.Count; k++)
         {
             var chunk = chunks[k];
             var contracts = (await LoadContractsAsync(chunk, asOf, withClaims: true, ct)).ToLookup(c => c.CustomerId);
             List<CustomerFacts> customers;
+            Dictionary<long, long> baseFingerprints = [];
             await using (var ctx = database.CreateContext())
             {
                 customers = await ctx.Customers.AsNoTracking()
@@ -113,65 +204,130 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
                     .OrderBy(c => c.Id)
                     .Select(c => new CustomerFacts(c.Id, c.Kind, c.BirthDate, c.Children))
                     .ToListAsync(ct);
+                if (run.BaseRunId is { } baseId)
+                {
+                    baseFingerprints = await ctx.Set<CustomerValue>().AsNoTracking()
+                        .Where(v => v.RunId == baseId && v.CustomerId >= chunk.From && v.CustomerId <= chunk.To)
+                        .ToDictionaryAsync(v => v.CustomerId, v => v.Fingerprint, ct);
+                }
             }
             var rows = new List<object?[]>(customers.Count);
             foreach (var customer in customers)
             {
-                var value = calculator.Customer(customer, [.. contracts[customer.Id]]);
-                rows.Add([run.Id, customer.Id, value.Experience, value.Current, value.Potential, value.Total, null, value.ExplanationJson()]);
-                runIds[n] = customer.Id;
-                totals[n] = value.Total;
-                n++;
+                var held = contracts[customer.Id].ToList();
+                var fingerprint = ValueInputs.Fingerprint(customer, held, asOf);
+                if (baseFingerprints.TryGetValue(customer.Id, out var before) && before == fingerprint)
+                {
+                    continue;
+                }
+                var value = calculator.Customer(customer, held);
+                rows.Add([run.Id, customer.Id, value.Experience, value.Current, value.Potential, value.Total, null, value.ExplanationJson(), fingerprint]);
             }
-            await bulk.WriteAsync(CustomerValueTable, rows, ct);
+            await using (var bulk = await BulkWriter.BeginAsync(database, ct))
+            {
+                await bulk.WriteAsync(CustomerValueTable, rows, ct);
+                await ExecuteAsync(bulk, "UPDATE value_run SET processed_through = @p, recomputed = recomputed + @n WHERE id = @r", ct,
+                    ("@p", chunk.To), ("@n", rows.Count), ("@r", run.Id));
+                await bulk.CommitAsync(ct);
+            }
+            run.ProcessedThrough = chunk.To;
+            run.Recomputed += rows.Count;
             progress?.Report(new ValueRunProgress("value", k + 1, chunks.Count));
         }
-        if (n != ids.Count)
-        {
-            Array.Resize(ref runIds, n);
-            Array.Resize(ref totals, n);
-        }
-        ValueGrades.Rank(runIds, totals);
-        var counts = ValueGrades.Counts(n, opts.EffectiveGradeShares);
-        await SetGradesAsync(bulk, run.Id, runIds, totals, counts, ct);
-        await bulk.CommitAsync(ct);
-        return new ValueRunSummary(run.Id, n, counts, ValueGrades.Concentration(totals), curves);
     }
 
     /// <summary>
-    /// Sets grades by rank with one statement per grade: every row ranked at or above the last customer
-    /// of a grade (higher total, or the same total and a lower id) gets that grade, from G up to A.
+    /// Ranks every live customer of the run (computed rows and, for an incremental run, the unchanged rows
+    /// of the base run), sets the computed rows' grades and copies the unchanged rows with theirs, in one
+    /// transaction: each row is written once more at most, and a copied row never twice.
     /// </summary>
-    private static async Task SetGradesAsync(BulkWriter bulk, long runId, long[] ids, decimal[] totals, int[] counts, CancellationToken ct)
+    private async Task<(int Customers, int[] Counts, IReadOnlyList<ValueDecile> Concentration)> GradeAsync(ValueRun run, IProgress<ValueRunProgress>? progress, CancellationToken ct)
     {
-        var sqlite = bulk.Connection is Microsoft.Data.Sqlite.SqliteConnection;
-        var total = sqlite ? "CAST(total_value AS REAL)" : "total_value";
-        var end = ids.Length;
-        for (var g = counts.Length - 1; g >= 0; g--)
+        var sqlite = database.Provider == DatabaseProvider.Sqlite;
+        var temp = sqlite ? "CREATE TEMP TABLE value_grade (customer_id INTEGER PRIMARY KEY, grade TEXT NOT NULL)"
+            : "CREATE TEMP TABLE value_grade (customer_id bigint PRIMARY KEY, grade varchar(1) NOT NULL) ON COMMIT DROP";
+        await using var bulk = await BulkWriter.BeginAsync(database, ct);
+        const string Unchanged = """
+            FROM customer_value b JOIN customer c ON c.id = b.customer_id
+            WHERE b.run_id = @base AND c.merged_into_id IS NULL
+              AND NOT EXISTS (SELECT 1 FROM customer_value n WHERE n.run_id = @r AND n.customer_id = b.customer_id)
+            """;
+        var ids = new List<long>();
+        var totals = new List<decimal>();
+        await using (var cmd = Command(bulk, "SELECT customer_id, total_value FROM customer_value WHERE run_id = @r"
+            + (run.BaseRunId is null ? "" : " UNION ALL SELECT b.customer_id, b.total_value\n" + Unchanged),
+            ("@r", run.Id), ("@base", run.BaseRunId ?? 0)))
+        await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
-            if (end == 0)
+            while (await reader.ReadAsync(ct))
             {
-                break;
+                ids.Add(reader.GetInt64(0));
+                totals.Add(reader.GetDecimal(1));
             }
-            await using var cmd = bulk.Connection.CreateCommand();
-            cmd.Transaction = bulk.Transaction;
-            cmd.CommandText = $"UPDATE customer_value SET grade = @g WHERE run_id = @r AND ({total} > @t OR ({total} = @t AND customer_id <= @id))";
-            Add(cmd, "@g", ValueGrades.Letters[g].ToString());
-            Add(cmd, "@r", runId);
-            Add(cmd, "@t", sqlite ? (double)totals[end - 1] : totals[end - 1]);
-            Add(cmd, "@id", ids[end - 1]);
-            await cmd.ExecuteNonQueryAsync(ct);
-            end -= counts[g];
         }
+        var idArray = ids.ToArray();
+        var totalArray = totals.ToArray();
+        ids = null!;
+        totals = null!;
+        ValueGrades.Rank(idArray, totalArray);
+        var counts = ValueGrades.Counts(idArray.Length, options.Value.EffectiveGradeShares);
+        var grades = new List<object?[]>(idArray.Length);
+        var rank = 0;
+        for (var g = 0; g < counts.Length; g++)
+        {
+            var letter = ValueGrades.Letters[g].ToString();
+            for (var i = 0; i < counts[g]; i++, rank++)
+            {
+                grades.Add([idArray[rank], letter]);
+            }
+        }
+        await ExecuteAsync(bulk, temp, ct);
+        await bulk.WriteAsync(GradeTable, grades, ct);
+        grades = null!;
+        await ExecuteAsync(bulk, """
+            UPDATE customer_value SET grade = g.grade FROM value_grade g
+            WHERE customer_value.run_id = @r AND customer_value.customer_id = g.customer_id
+            """, ct, ("@r", run.Id));
+        if (run.BaseRunId is { } baseId)
+        {
+            await ExecuteAsync(bulk, """
+                INSERT INTO customer_value (run_id, customer_id, experience_value, current_value, potential_value, total_value, grade, explanation, fingerprint)
+                SELECT @r, b.customer_id, b.experience_value, b.current_value, b.potential_value, b.total_value, g.grade, b.explanation, b.fingerprint
+                """ + "\n" + Unchanged.Replace("FROM customer_value b", "FROM customer_value b JOIN value_grade g ON g.customer_id = b.customer_id", StringComparison.Ordinal),
+                ct, ("@r", run.Id), ("@base", baseId));
+        }
+        if (sqlite)
+        {
+            await ExecuteAsync(bulk, "DROP TABLE value_grade", ct);
+        }
+        await bulk.CommitAsync(ct);
+        progress?.Report(new ValueRunProgress("grades", 1, 1));
+        return (idArray.Length, counts, ValueGrades.Concentration(totalArray));
     }
 
-    private static void Add(DbCommand cmd, string name, object value)
+    private static DbCommand Command(BulkWriter bulk, string sql, params (string Name, object Value)[] parameters)
     {
-        var p = cmd.CreateParameter();
-        p.ParameterName = name;
-        p.Value = value;
-        cmd.Parameters.Add(p);
+        var cmd = bulk.Connection.CreateCommand();
+        cmd.Transaction = bulk.Transaction;
+        cmd.CommandText = sql;
+        cmd.CommandTimeout = 0;
+        foreach (var (name, value) in parameters)
+        {
+            var p = cmd.CreateParameter();
+            p.ParameterName = name;
+            p.Value = value;
+            cmd.Parameters.Add(p);
+        }
+        return cmd;
     }
+
+    private static async Task ExecuteAsync(BulkWriter bulk, string sql, CancellationToken ct, params (string Name, object Value)[] parameters)
+    {
+        await using var cmd = Command(bulk, sql, parameters);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
     private async Task<List<ContractFacts>> LoadContractsAsync(Chunk chunk, DateOnly asOf, bool withClaims, CancellationToken ct)
     {
@@ -212,8 +368,11 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
     [LoggerMessage(Level = LogLevel.Information, Message = "Value run {RunId} started as of {AsOf}")]
     private partial void LogStarted(long runId, DateOnly asOf);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Value run {RunId} finished: {Customers} customers")]
-    private partial void LogFinished(long runId, int customers);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Value run {RunId} finished: {Customers} customers, {Recomputed} computed")]
+    private partial void LogFinished(long runId, int customers, int recomputed);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Value run {RunId} resumed after customer {ProcessedThrough}")]
+    private partial void LogResumed(long runId, long processedThrough);
 }
 
 /// <summary>Reads of stored runs: a customer's latest value, a household's, the concentration report.</summary>

@@ -1,5 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using InsureCrm.Core.Common;
 using InsureCrm.Core.Value;
 using Microsoft.Extensions.Options;
 
@@ -19,15 +18,13 @@ internal sealed class ValueScheduleOptions
 
 /// <summary>
 /// The nightly chain in the web host (the same work as <c>insurecrm value run</c>): value, grades and
-/// lifecycle for every customer as of the local date, once a day at <see cref="ValueScheduleOptions.DailyAt"/>.
-/// One node runs it (<see cref="JobLock"/>).
+/// lifecycle and segments for every customer as of the local date (<see cref="ValueChain"/>), once a day at <see cref="ValueScheduleOptions.DailyAt"/>.
+/// One node runs it (the chain's advisory lock).
 /// </summary>
 internal sealed class ValueChainJob(
-    IServiceProvider services, CrmDatabase database, IOptions<ValueScheduleOptions> options, TimeProvider clock, ILogger<ValueChainJob> logger)
+    ValueChain chain, IOptions<ValueScheduleOptions> options, TimeProvider clock, ILogger<ValueChainJob> logger)
     : BackgroundService
 {
-    private const long ChainLock = 7_201_010;
-
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         if (!options.Value.Enabled)
@@ -45,7 +42,7 @@ internal sealed class ValueChainJob(
             }
             catch (Exception ex) when (ex is not OperationCanceledException)
             {
-                // Tomorrow's run recomputes everything; the failed run is marked Failed by the runner.
+                // The failed run is marked Failed by the runner; tomorrow's run for another date starts afresh, a rerun for the same date resumes it.
                 logger.LogError(ex, "Nightly value chain failed");
             }
         }
@@ -65,20 +62,17 @@ internal sealed class ValueChainJob(
         return (runUtc - nowUtc, date);
     }
 
-    /// <summary>One run as of <paramref name="asOf"/>; false when another node holds the lock.</summary>
+    /// <summary>One run as of <paramref name="asOf"/> (incremental when a comparable run exists); false when another node holds the lock.</summary>
     internal async Task<bool> RunOnceAsync(DateOnly asOf, CancellationToken ct)
     {
-        await using var lease = await JobLock.TryAcquireAsync(database, ChainLock, ct);
-        if (lease is null)
+        var result = await chain.RunAsync(new ValueRunRequest(asOf), null, ct);
+        if (result is null)
         {
             logger.LogInformation("Nightly value chain skipped: another node is running it");
             return false;
         }
-        var summary = await services.GetRequiredService<ValueRunner>().RunAsync(asOf, ct);
-        var lifecycle = await services.GetRequiredService<LifecycleRunner>().RunAsync(asOf, ct, summary.RunId);
-        await services.GetRequiredService<SegmentRunner>().RunAsync(summary.RunId, asOf, ct);
-        logger.LogInformation("Nightly value chain {RunId} as of {AsOf}: {Customers} customers, {Changes} lifecycle changes",
-            summary.RunId, asOf, summary.Customers, lifecycle.Changed);
+        logger.LogInformation("Nightly value chain {RunId} as of {AsOf} ({Mode}): {Customers} customers, {Recomputed} computed, {Changes} lifecycle changes",
+            result.Value.RunId, asOf, result.Value.Mode, result.Value.Customers, result.Value.Recomputed, result.Lifecycle.Changed);
         return true;
     }
 }
