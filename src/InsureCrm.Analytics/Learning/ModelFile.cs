@@ -16,6 +16,7 @@ public static class ModelFile
     private static readonly Dictionary<string, Func<JsonElement, IReadOnlyList<Feature>, IClassifier>> Readers = new(StringComparer.Ordinal)
     {
         [LogisticRegression.Name] = LogisticRegressionModel.Read,
+        [NaiveBayes.Name] = NaiveBayesModel.Read,
     };
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/>.</summary>
