@@ -25,7 +25,7 @@ public sealed record Coefficient(string Feature, string? Level, double Weight, d
 /// intercept + Σ c̄ⱼ, which is the mean log-odds over the training rows. Base + Σ contributions = logit(p).
 /// </para>
 /// </remarks>
-public sealed class LogisticRegressionModel : IClassifier
+public sealed class LogisticRegressionModel : ILogOddsClassifier
 {
     private readonly Feature[] _features;
     private readonly bool[] _isNumeric;
@@ -118,7 +118,7 @@ public sealed class LogisticRegressionModel : IClassifier
     /// <summary>Training mean of numeric feature <paramref name="feature"/>.</summary>
     internal double Mean(int feature) => _means[feature];
 
-    /// <summary>Log-odds of the positive class for one row.</summary>
+    /// <inheritdoc />
     public double LogOdds(ReadOnlySpan<double> row)
     {
         LabelCheck.Row(row, _features.Length);

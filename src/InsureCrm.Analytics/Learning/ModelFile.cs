@@ -17,6 +17,7 @@ public static class ModelFile
     {
         [LogisticRegression.Name] = LogisticRegressionModel.Read,
         [NaiveBayes.Name] = NaiveBayesModel.Read,
+        [Ensembles.Name] = Ensembles.Read,
     };
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/>.</summary>

@@ -164,7 +164,7 @@ public sealed class NaiveBayes : ILearner
 /// exactly those terms (base = log prior odds, contribution = the feature's log-likelihood ratio, 0 when missing).
 /// Immutable; scores from many threads at once without allocating.
 /// </summary>
-public sealed class NaiveBayesModel : IClassifier
+public sealed class NaiveBayesModel : ILogOddsClassifier
 {
     private readonly Feature[] _features;
     private readonly Gaussian[] _numeric;
@@ -239,7 +239,7 @@ public sealed class NaiveBayesModel : IClassifier
         return x >= 0 && x < table.Length ? table[(int)x] : 0;
     }
 
-    /// <summary>Log-odds of the positive class for one row.</summary>
+    /// <inheritdoc />
     public double LogOdds(ReadOnlySpan<double> row)
     {
         LabelCheck.Row(row, _features.Length);
