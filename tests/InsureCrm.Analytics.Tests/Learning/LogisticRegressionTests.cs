@@ -57,6 +57,36 @@ public sealed class LogisticRegressionTests
     }
 
     [Fact]
+    public void Fit_CategoricalBeforeNumeric_GivesTheSameWeights()
+    {
+        // Column order changes how the sparse Hessian is gathered (level columns before numeric ones).
+        var reordered = new Table(
+            [Feature.Categorical("region", LearningData.Regions), Feature.Numeric("age"), Feature.Numeric("premium")], [Region, Age, Premium]);
+
+        var original = new LogisticRegression().Fit(Small(), Outcome);
+        var model = new LogisticRegression().Fit(reordered, Outcome);
+
+        var expected = original.Coefficients.ToDictionary(k => k.Level ?? k.Feature, k => k.Weight);
+        foreach (var k in model.Coefficients)
+        {
+            k.Weight.ShouldBe(expected[k.Level ?? k.Feature], 1e-10);
+        }
+        model.Intercept.ShouldBe(original.Intercept, 1e-10);
+    }
+
+    [Fact]
+    public void Fit_LevelAbsentFromTraining_HasWeightZeroLikeMissing()
+    {
+        var data = new Table(
+            [Feature.Numeric("age"), Feature.Categorical("region", ["north", "south", "east", "west"])], [Age, Region]);
+
+        var model = new LogisticRegression().Fit(data, Outcome);
+
+        model.Coefficients.Single(k => k.Level == "west").Weight.ShouldBe(0);
+        model.Predict([40, 3]).ShouldBe(model.Predict([40, double.NaN]));
+    }
+
+    [Fact]
     public void Coefficients_NumericFeature_PerUnitIsWeightOverStandardDeviation()
     {
         var model = new LogisticRegression().Fit(Small(), Outcome);
