@@ -209,39 +209,59 @@ public sealed class StackingLearner : ILearner
             outOfFold[m] = new double[n];
         }
         var labelArray = labels.ToArray();
-        for (var f = 0; f < Folds; f++)
-        {
-            var trainRows = new List<int>(n);
-            var testRows = new List<int>(n / Folds + 1);
-            for (var r = 0; r < n; r++)
-            {
-                (fold[r] == f ? testRows : trainRows).Add(r);
-            }
-            var train = data.Take(trainRows.ToArray());
-            var trainLabels = new bool[trainRows.Count];
-            for (var i = 0; i < trainLabels.Length; i++)
-            {
-                trainLabels[i] = labelArray[trainRows[i]];
-            }
-            var test = data.Take(testRows.ToArray());
-            var row = new double[data.Columns];
-            for (var m = 0; m < k; m++)
-            {
-                var model = _learners[m].Fit(train, trainLabels);
-                for (var i = 0; i < testRows.Count; i++)
-                {
-                    test.CopyRow(i, row);
-                    outOfFold[m][testRows[i]] = Ensembles.MemberLogOdds(model, row);
-                }
-            }
-        }
         var members = new IClassifier[k];
-        for (var m = 0; m < k; m++)
+        // The folds and the final refit are independent and write disjoint results: run them side by side.
+        try
         {
-            members[m] = _learners[m].Fit(data, labels);
+            Parallel.For(0, Folds + 1, task =>
+            {
+                if (task == Folds)
+                {
+                    for (var m = 0; m < k; m++)
+                    {
+                        members[m] = _learners[m].Fit(data, labelArray);
+                    }
+                }
+                else
+                {
+                    FitFold(data, labelArray, fold, task, outOfFold);
+                }
+            });
+        }
+        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        {
+            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
         }
         var meta = new LogisticRegression { C = MetaC }.Fit(new Table(StackedEnsemble.MetaFeatures(members), outOfFold), labels);
         return new StackedEnsemble(members, meta);
+    }
+
+    /// <summary>Fits every learner on the rows outside fold <paramref name="f"/> and records their log-odds for the rows inside it.</summary>
+    private void FitFold(Table data, bool[] labels, int[] fold, int f, double[][] outOfFold)
+    {
+        var trainRows = new List<int>(data.Rows);
+        var testRows = new List<int>((data.Rows / Folds) + 1);
+        for (var r = 0; r < data.Rows; r++)
+        {
+            (fold[r] == f ? testRows : trainRows).Add(r);
+        }
+        var train = data.Take(trainRows.ToArray());
+        var trainLabels = new bool[trainRows.Count];
+        for (var i = 0; i < trainLabels.Length; i++)
+        {
+            trainLabels[i] = labels[trainRows[i]];
+        }
+        var test = data.Take(testRows.ToArray());
+        var row = new double[data.Columns];
+        for (var m = 0; m < _learners.Length; m++)
+        {
+            var model = _learners[m].Fit(train, trainLabels);
+            for (var i = 0; i < testRows.Count; i++)
+            {
+                test.CopyRow(i, row);
+                outOfFold[m][testRows[i]] = Ensembles.MemberLogOdds(model, row);
+            }
+        }
     }
 
     /// <summary>Stratified folds: positives and negatives each shuffled (Fisher–Yates from the seed) and dealt round the folds.</summary>
