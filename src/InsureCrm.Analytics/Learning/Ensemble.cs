@@ -116,7 +116,7 @@ public sealed class AveragingEnsemble : IClassifier
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
         writer.WriteString("kind", "average");
-        LogisticRegressionModel.WriteArray(writer, "weights", _weights);
+        JsonArrays.Write(writer, "weights", _weights);
         Ensembles.WriteMembers(writer, _members);
         writer.WriteEndObject();
     }
@@ -124,8 +124,8 @@ public sealed class AveragingEnsemble : IClassifier
     internal static AveragingEnsemble Read(JsonElement model, IReadOnlyList<Feature> features)
     {
         var members = Ensembles.ReadMembers(model, features);
-        var weights = LogisticRegressionModel.ReadArray(model, "weights");
-        LabelCheck.Length(weights.Length, members.Length, "weights");
+        var weights = JsonArrays.Read(model, "weights");
+        JsonArrays.CheckLength(weights.Length, members.Length, "weights");
         return new AveragingEnsemble(members, weights);
     }
 }

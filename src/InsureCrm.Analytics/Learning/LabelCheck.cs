@@ -1,6 +1,6 @@
 namespace InsureCrm.Analytics.Learning;
 
-/// <summary>The checks every learner makes on its training labels, with messages that name the problem.</summary>
+/// <summary>The checks every learner makes on its training labels and every model on the rows it scores, with messages that name the problem.</summary>
 internal static class LabelCheck
 {
     /// <summary>Number of positive labels, after checking there is one label per row and both classes occur.</summary>
@@ -31,15 +31,6 @@ internal static class LabelCheck
         if (row.Length < features)
         {
             throw new ArgumentException($"The model expects {features} feature values; the row has {row.Length}.", nameof(row));
-        }
-    }
-
-    /// <summary>Checks that a model read from a file has the features its parameters were written for.</summary>
-    public static void Length(int actual, int expected, string what)
-    {
-        if (actual != expected)
-        {
-            throw new InvalidDataException($"Model file: {what} has {actual} values where {expected} are needed.");
         }
     }
 }

@@ -175,10 +175,10 @@ public sealed class LogisticRegressionModel : ILogOddsClassifier
         writer.WriteNumber("iterations", Iterations);
         writer.WriteBoolean("converged", Converged);
         writer.WriteNumber("intercept", _intercept);
-        WriteArray(writer, "means", _means);
-        WriteArray(writer, "scales", _scales);
-        WriteArray(writer, "centres", _centres);
-        WriteArray(writer, "weights", _weights);
+        JsonArrays.Write(writer, "means", _means);
+        JsonArrays.Write(writer, "scales", _scales);
+        JsonArrays.Write(writer, "centres", _centres);
+        JsonArrays.Write(writer, "weights", _weights);
         writer.WriteEndObject();
     }
 
@@ -187,13 +187,13 @@ public sealed class LogisticRegressionModel : ILogOddsClassifier
     public static LogisticRegressionModel Read(JsonElement model, IReadOnlyList<Feature> features)
     {
         ArgumentNullException.ThrowIfNull(features);
-        var means = ReadArray(model, "means");
-        var scales = ReadArray(model, "scales");
-        var centres = ReadArray(model, "centres");
-        var weights = ReadArray(model, "weights");
-        LabelCheck.Length(means.Length, features.Count, "means");
-        LabelCheck.Length(scales.Length, features.Count, "scales");
-        LabelCheck.Length(centres.Length, features.Count, "centres");
+        var means = JsonArrays.Read(model, "means");
+        var scales = JsonArrays.Read(model, "scales");
+        var centres = JsonArrays.Read(model, "centres");
+        var weights = JsonArrays.Read(model, "weights");
+        JsonArrays.CheckLength(means.Length, features.Count, "means");
+        JsonArrays.CheckLength(scales.Length, features.Count, "scales");
+        JsonArrays.CheckLength(centres.Length, features.Count, "centres");
         var offsets = new int[features.Count];
         var columns = 0;
         for (var j = 0; j < features.Count; j++)
@@ -201,30 +201,8 @@ public sealed class LogisticRegressionModel : ILogOddsClassifier
             offsets[j] = columns;
             columns += features[j].Kind == FeatureKind.Numeric ? 1 : features[j].Categories.Count;
         }
-        LabelCheck.Length(weights.Length, columns, "weights");
+        JsonArrays.CheckLength(weights.Length, columns, "weights");
         return new LogisticRegressionModel(features, offsets, means, scales, weights, model.GetProperty("intercept").GetDouble(), centres,
             model.GetProperty("c").GetDouble(), model.GetProperty("iterations").GetInt32(), model.GetProperty("converged").GetBoolean());
-    }
-
-    internal static void WriteArray(Utf8JsonWriter writer, string name, ReadOnlySpan<double> values)
-    {
-        writer.WriteStartArray(name);
-        foreach (var v in values)
-        {
-            writer.WriteNumberValue(v);
-        }
-        writer.WriteEndArray();
-    }
-
-    internal static double[] ReadArray(JsonElement model, string name)
-    {
-        var array = model.GetProperty(name);
-        var values = new double[array.GetArrayLength()];
-        var i = 0;
-        foreach (var v in array.EnumerateArray())
-        {
-            values[i++] = v.GetDouble();
-        }
-        return values;
     }
 }

@@ -287,7 +287,7 @@ public sealed class NaiveBayesModel : ILogOddsClassifier
             }
             else
             {
-                LogisticRegressionModel.WriteArray(writer, "logRatios", _tables[j]);
+                JsonArrays.Write(writer, "logRatios", _tables[j]);
             }
             writer.WriteEndObject();
         }
@@ -301,7 +301,7 @@ public sealed class NaiveBayesModel : ILogOddsClassifier
     {
         ArgumentNullException.ThrowIfNull(features);
         var array = model.GetProperty("features");
-        LabelCheck.Length(array.GetArrayLength(), features.Count, "features");
+        JsonArrays.CheckLength(array.GetArrayLength(), features.Count, "features");
         var numeric = new Gaussian[features.Count];
         var tables = new double[features.Count][];
         var j = 0;
@@ -314,8 +314,8 @@ public sealed class NaiveBayesModel : ILogOddsClassifier
             }
             else
             {
-                tables[j] = LogisticRegressionModel.ReadArray(e, "logRatios");
-                LabelCheck.Length(tables[j].Length, features[j].Categories.Count, $"levels of '{features[j].Name}'");
+                tables[j] = JsonArrays.Read(e, "logRatios");
+                JsonArrays.CheckLength(tables[j].Length, features[j].Categories.Count, $"levels of '{features[j].Name}'");
             }
             j++;
         }

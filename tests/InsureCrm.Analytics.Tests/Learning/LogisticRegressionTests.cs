@@ -167,6 +167,19 @@ public sealed class LogisticRegressionTests
     }
 
     [Fact]
+    public void Load_WeightsNotMatchingFeatures_ThrowsInvalidData()
+    {
+        var model = new LogisticRegression().Fit(Small(), Outcome);
+        using var saved = new MemoryStream();
+        ModelFile.Save(model, saved);
+        var json = System.Text.Encoding.UTF8.GetString(saved.ToArray()).Replace("\"weights\":[", "\"weights\":[1,", StringComparison.Ordinal);
+
+        var ex = Should.Throw<InvalidDataException>(() => ModelFile.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))));
+
+        ex.Message.ShouldContain("weights has 6 values where 5 are needed");
+    }
+
+    [Fact]
     public void Fit_SameDataTwice_GivesIdenticalModels()
     {
         // More rows than one summation block, so the parallel blocks are exercised.
