@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Value chain benchmark (issue 4): `insurecrm value run` over the insurer that bench/foundation.sh generated
+# Value chain benchmark (issue 4): `insurecrm value run` (full, then incremental) over the insurer that bench/foundation.sh generated
 # (run that first: it leaves bench_gen on PostgreSQL or bench/out/sqlite/bench_gen.db, with the admin 'bench').
 #
 #   bench/value.sh postgres     # 1,000,000 customers after `bench/foundation.sh postgres 1000000`
@@ -15,6 +15,13 @@ if [ "$provider" = postgres ]; then
 else
   export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$PWD/$out/bench_gen.db"
 fi
-/usr/bin/time -v dotnet bench/out/cli/insurecrm.dll value run >"$out/value.log" 2>"$out/value.time"
-tail -n 4 "$out/value.log"
-echo "[bench] value run ($provider): wall $(sed -nE 's/.*Elapsed \(wall clock\) time.*: (.*)/\1/p' "$out/value.time"), peak RSS $(( $(sed -nE 's/.*Maximum resident set size \(kbytes\): (.*)/\1/p' "$out/value.time") / 1024 )) MB"
+# A full run, then the next night's incremental run (only customers whose inputs changed, or whose
+# contracts passed a policy month or premium date, are computed; the rest are copied in the database).
+date=${AS_OF:-$(date -u +%F)}
+next=$(date -u -d "$date + 1 day" +%F)
+for step in "full:--full --as-of $date" "incremental:--as-of $next"; do
+  name=${step%%:*}; args=${step#*:}
+  /usr/bin/time -v dotnet bench/out/cli/insurecrm.dll value run $args >"$out/value-$name.log" 2>"$out/value-$name.time"
+  grep -E "^(Value run|Time:|Value share)" "$out/value-$name.log"
+  echo "[bench] value run $name ($provider): wall $(sed -nE 's/.*Elapsed \(wall clock\) time.*: (.*)/\1/p' "$out/value-$name.time"), peak RSS $(( $(sed -nE 's/.*Maximum resident set size \(kbytes\): (.*)/\1/p' "$out/value-$name.time") / 1024 )) MB"
+done

@@ -36,16 +36,22 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
 
     private readonly StrategyTable _table = new(strategy);
 
+    private static readonly BulkTable SegmentTable = new("customer_segment",
+        ("run_id", typeof(long)), ("customer_id", typeof(long)), ("grid_cell", typeof(SegmentCell)), ("needs_group", typeof(int)),
+        ("strategy", typeof(Strategy)), ("channels", typeof(string)), ("service_level", typeof(ServiceLevel)));
+
     public async Task<SegmentRunResult> RunAsync(long valueRunId, DateOnly asOf, CancellationToken ct)
     {
-        // Pass 1: the run's values for the grid cut-offs, and how many customers there are.
+        // Pass 1: the run's values for the grid cut-offs, and the customers in id order.
+        var ids = new List<long>();
         var current = new List<decimal>();
         var potential = new List<decimal>();
         await using (var ctx = database.CreateContext())
         {
-            await foreach (var v in ctx.Set<CustomerValue>().AsNoTracking().Where(v => v.RunId == valueRunId)
-                .Select(v => new { v.CurrentValue, v.PotentialValue }).AsAsyncEnumerable().WithCancellation(ct))
+            await foreach (var v in ctx.Set<CustomerValue>().AsNoTracking().Where(v => v.RunId == valueRunId).OrderBy(v => v.CustomerId)
+                .Select(v => new { v.CustomerId, v.CurrentValue, v.PotentialValue }).AsAsyncEnumerable().WithCancellation(ct))
             {
+                ids.Add(v.CustomerId);
                 current.Add(v.CurrentValue);
                 potential.Add(v.PotentialValue);
             }
@@ -60,21 +66,23 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
             return new SegmentRunResult(valueRunId, 0, [], new Dictionary<SegmentCell, int>());
         }
 
-        // Pass 2: features of every step-th customer (by id), to fit the scaler and the groups.
+        // Pass 2: features of every step-th customer (by id) only, to fit the scaler and the groups.
         var step = (int)Math.Ceiling(n / (double)options.SampleSize);
-        var sample = new List<double[]>();
-        var index = 0;
-        await ForEachChunkAsync(valueRunId, asOf, (chunk, _) =>
+        var sampleIds = new List<long>((n / step) + 1);
+        for (var i = 0; i < n; i += step)
         {
-            foreach (var row in chunk)
-            {
-                if (index++ % step == 0)
-                {
-                    sample.Add(row.Features);
-                }
-            }
-            return Task.CompletedTask;
-        }, ct);
+            sampleIds.Add(ids[i]);
+        }
+        ids = null!;
+        var sample = new List<double[]>(sampleIds.Count);
+        for (var i = 0; i < sampleIds.Count; i += options.ChunkSize)
+        {
+            var chunk = sampleIds.GetRange(i, Math.Min(options.ChunkSize, sampleIds.Count - i)).ToArray();
+            await using var ctx = database.CreateContext();
+            var rows = await FeaturesAsync(ctx, chunk[0], chunk[^1], step == 1 ? null : chunk, asOf, ct);
+            sample.AddRange(chunk.Select(id => rows.TryGetValue(id, out var r) ? r.Item2 : new double[FeatureNames.Count]));
+        }
+        sampleIds = null!;
         var sampleMatrix = DataMatrix.FromRows(sample);
         var scaler = Standardizer.Fit(sampleMatrix);
         var scaled = scaler.Transform(sampleMatrix);
@@ -83,12 +91,13 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
         var profiles = ClusterProfile.Build(sampleMatrix, model.PredictMany(scaled), k, FeatureNames);
         sample = null!;
 
-        // Pass 3: assign, place and resolve every customer, writing chunk by chunk.
+        // Pass 3: assign, place and resolve every customer, written chunk by chunk through the bulk path.
         var sizes = new int[k];
         var cells = new Dictionary<SegmentCell, int>();
         var buffer = new double[FeatureNames.Count];
-        await ForEachChunkAsync(valueRunId, asOf, async (chunk, ctx) =>
+        await ForEachChunkAsync(valueRunId, asOf, async chunk =>
         {
+            var rows = new List<object?[]>(chunk.Count);
             foreach (var row in chunk)
             {
                 scaler.Transform(row.Features, buffer);
@@ -97,13 +106,11 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
                 var decision = _table.Resolve(cell, row.State);
                 sizes[group]++;
                 cells[cell] = cells.GetValueOrDefault(cell) + 1;
-                ctx.Add(new CustomerSegment
-                {
-                    RunId = valueRunId, CustomerId = row.CustomerId, GridCell = cell, NeedsGroup = group,
-                    Strategy = decision.Strategy, Channels = string.Join(',', decision.Channels), ServiceLevel = decision.ServiceLevel,
-                });
+                rows.Add([valueRunId, row.CustomerId, cell, group, decision.Strategy, string.Join(',', decision.Channels), decision.ServiceLevel]);
             }
-            await ctx.SaveChangesAsync(ct);
+            await using var bulk = await BulkWriter.BeginAsync(database, ct);
+            await bulk.WriteAsync(SegmentTable, rows, ct);
+            await bulk.CommitAsync(ct);
             LogChunk(logger, valueRunId, chunk[^1].CustomerId);
         }, ct);
 
@@ -146,7 +153,7 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
 
     private sealed record Row(long CustomerId, decimal CurrentValue, decimal PotentialValue, LifecycleState State, double[] Features);
 
-    private async Task ForEachChunkAsync(long runId, DateOnly asOf, Func<List<Row>, CrmDbContext, Task> handle, CancellationToken ct)
+    private async Task ForEachChunkAsync(long runId, DateOnly asOf, Func<List<Row>, Task> handle, CancellationToken ct)
     {
         long lastId = 0;
         while (true)
@@ -160,35 +167,36 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
                 return;
             }
             long lo = values[0].CustomerId, hi = values[^1].CustomerId;
-            var rows = await FeaturesAsync(ctx, lo, hi, asOf, ct);
+            var rows = await FeaturesAsync(ctx, lo, hi, null, asOf, ct);
             await handle([.. values.Select(v =>
             {
                 var (state, features) = rows.TryGetValue(v.CustomerId, out var r) ? r : (LifecycleState.Prospect, new double[FeatureNames.Count]);
                 return new Row(v.CustomerId, v.CurrentValue, v.PotentialValue, state, features);
-            })], ctx);
+            })]);
             lastId = hi;
         }
     }
 
-    private static async Task<Dictionary<long, (LifecycleState, double[])>> FeaturesAsync(CrmDbContext ctx, long lo, long hi, DateOnly asOf, CancellationToken ct)
+    /// <summary>Features of the customers with ids in [lo, hi], or only of <paramref name="only"/> (a sample) when given.</summary>
+    private static async Task<Dictionary<long, (LifecycleState, double[])>> FeaturesAsync(CrmDbContext ctx, long lo, long hi, long[]? only, DateOnly asOf, CancellationToken ct)
     {
-        var customers = await ctx.Customers.AsNoTracking().Where(c => c.Id >= lo && c.Id <= hi)
+        var customers = await ctx.Customers.AsNoTracking().Where(c => c.Id >= lo && c.Id <= hi && (only == null || only.Contains(c.Id)))
             .Select(c => new { c.Id, c.BirthDate, c.IncomeBand, c.MaritalStatus, c.Children }).ToListAsync(ct);
         var contracts = (await ctx.Contracts.AsNoTracking()
-            .Where(c => c.CustomerId >= lo && c.CustomerId <= hi && c.IssueDate <= asOf)
+            .Where(c => c.CustomerId >= lo && c.CustomerId <= hi && c.IssueDate <= asOf && (only == null || only.Contains(c.CustomerId)))
             .Join(ctx.Products, c => c.ProductId, p => p.Id, (c, p) => new { c.CustomerId, p.Family, c.Premium, c.PaymentMode, c.IssueDate, c.Status, c.StatusDate })
             .ToListAsync(ct)).ToLookup(c => c.CustomerId);
         var from = asOf.AddMonths(-12).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var to = asOf.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var contacts = await ctx.Interactions.AsNoTracking()
-            .Where(i => i.CustomerId >= lo && i.CustomerId <= hi && i.OccurredAt >= from && i.OccurredAt < to)
+            .Where(i => i.CustomerId >= lo && i.CustomerId <= hi && i.OccurredAt >= from && i.OccurredAt < to && (only == null || only.Contains(i.CustomerId)))
             .GroupBy(i => i.CustomerId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var loans = (await ctx.Loans.AsNoTracking()
-            .Where(l => l.CustomerId >= lo && l.CustomerId <= hi && l.StartDate <= asOf
+            .Where(l => l.CustomerId >= lo && l.CustomerId <= hi && l.StartDate <= asOf && (only == null || only.Contains(l.CustomerId))
                 && (l.StatusDate > asOf || l.Status == LoanStatus.Active || l.Status == LoanStatus.Delinquent))
             .Select(l => l.CustomerId).Distinct().ToListAsync(ct)).ToHashSet();
         var states = await ctx.Set<CustomerLifecycle>().AsNoTracking()
-            .Where(h => h.CustomerId >= lo && h.CustomerId <= hi && h.Dimension == LifecycleDimension.Insurance
+            .Where(h => h.CustomerId >= lo && h.CustomerId <= hi && h.Dimension == LifecycleDimension.Insurance && (only == null || only.Contains(h.CustomerId))
                 && h.Since <= asOf && (h.Until == null || h.Until > asOf))
             .Select(h => new { h.CustomerId, h.State }).ToListAsync(ct);
         var stateById = states.GroupBy(s => s.CustomerId).ToDictionary(g => g.Key, g => g.First().State);
