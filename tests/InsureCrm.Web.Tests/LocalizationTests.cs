@@ -4,6 +4,7 @@ using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
+using InsureCrm.Core.Value;
 using InsureCrm.Tests;
 using InsureCrm.Web.Localization;
 
@@ -19,7 +20,7 @@ public class LocalizationTests
         typeof(ProductLine), typeof(ProductFamily), typeof(PaymentMode), typeof(PaymentMethod), typeof(SalesChannel), typeof(ContractStatus),
         typeof(ContractRoleKind), typeof(LoanStatus), typeof(AgentKind), typeof(AgentStatus), typeof(InteractionChannel),
         typeof(InteractionDirection), typeof(InteractionPurpose), typeof(InteractionOutcome), typeof(Role), typeof(SearchKind),
-        typeof(ReservedSection), typeof(AgentRelation),
+        typeof(ReservedSection), typeof(AgentRelation), typeof(SegmentCell), typeof(Strategy), typeof(StrategyChannel), typeof(ServiceLevel),
     ];
 
     [Fact]
