@@ -36,6 +36,9 @@ internal sealed class CustomerSegmentConfiguration : IEntityTypeConfiguration<Cu
         b.HasKey(p => new { p.RunId, p.CustomerId });
         b.Property(p => p.Channels).HasMaxLength(64);
         b.HasIndex(p => p.CustomerId);
+        // Drill-downs list one cell or group of a run by customer id.
+        b.HasIndex(p => new { p.RunId, p.GridCell, p.CustomerId });
+        b.HasIndex(p => new { p.RunId, p.NeedsGroup, p.CustomerId });
         b.HasOne<ValueRun>().WithMany().HasForeignKey(p => p.RunId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Customer>().WithMany().HasForeignKey(p => p.CustomerId).OnDelete(DeleteBehavior.Cascade);
     }
