@@ -25,6 +25,7 @@ internal static class CliApp
         root.Subcommands.Add(AccessLogCommands.Create(services));
         root.Subcommands.Add(UserCommands.Create(services));
         root.Subcommands.Add(ValueCommands.Create(services));
+        root.Subcommands.Add(ModelCommands.Create(TimeProvider.System));
         foreach (var command in PrivacyCommands.Create(services))
         {
             root.Subcommands.Add(command);

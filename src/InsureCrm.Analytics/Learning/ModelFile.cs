@@ -21,7 +21,13 @@ public static class ModelFile
     };
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/>.</summary>
-    public static void Save(IClassifier model, Stream stream)
+    public static void Save(IClassifier model, Stream stream) => Save(model, stream, null);
+
+    /// <summary>
+    /// Writes <paramref name="model"/> and, when <paramref name="writeExtra"/> is given, further properties of the root
+    /// object after "model" (readers that do not know them skip them, so the file stays a model file).
+    /// </summary>
+    internal static void Save(IClassifier model, Stream stream, Action<Utf8JsonWriter>? writeExtra)
     {
         ArgumentNullException.ThrowIfNull(model);
         ArgumentNullException.ThrowIfNull(stream);
@@ -46,10 +52,11 @@ public static class ModelFile
         writer.WriteEndArray();
         writer.WritePropertyName("model");
         model.Write(writer);
+        writeExtra?.Invoke(writer);
         writer.WriteEndObject();
     }
 
-    /// <summary>Reads a model written by <see cref="Save"/>.</summary>
+    /// <summary>Reads a model written by <see cref="Save(IClassifier, Stream)"/>.</summary>
     /// <exception cref="InvalidDataException">Not a model file, another format version, or an unknown algorithm.</exception>
     public static IClassifier Load(Stream stream)
     {
@@ -65,27 +72,33 @@ public static class ModelFile
         }
         using (doc)
         {
-            var root = doc.RootElement;
-            if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || !root.TryGetProperty("algorithm", out var algorithm)
-                || !root.TryGetProperty("features", out var featureArray) || !root.TryGetProperty("model", out var model))
-            {
-                throw new InvalidDataException("Not a model file: it needs format, algorithm, features and model.");
-            }
-            if (format.GetInt32() != Format)
-            {
-                throw new InvalidDataException($"Model file format {format.GetInt32()} is not supported (this version reads {Format}).");
-            }
-            var name = algorithm.GetString() ?? "";
-            if (!Readers.TryGetValue(name, out var read))
-            {
-                throw new InvalidDataException($"Unknown algorithm '{name}' in model file.");
-            }
-            var features = featureArray.EnumerateArray().Select(f => new Feature(
-                f.GetProperty("name").GetString() ?? "",
-                f.GetProperty("kind").GetString() == "categorical" ? FeatureKind.Categorical : FeatureKind.Numeric,
-                [.. f.GetProperty("categories").EnumerateArray().Select(c => c.GetString() ?? "")])).ToList();
-            return read(model, features);
+            return Read(doc.RootElement);
         }
+    }
+
+    /// <summary>Reads the model of a parsed model file's root object.</summary>
+    /// <exception cref="InvalidDataException">Not a model file, another format version, or an unknown algorithm.</exception>
+    internal static IClassifier Read(JsonElement root)
+    {
+        if (root.ValueKind != JsonValueKind.Object || !root.TryGetProperty("format", out var format) || !root.TryGetProperty("algorithm", out var algorithm)
+            || !root.TryGetProperty("features", out var featureArray) || !root.TryGetProperty("model", out var model))
+        {
+            throw new InvalidDataException("Not a model file: it needs format, algorithm, features and model.");
+        }
+        if (format.GetInt32() != Format)
+        {
+            throw new InvalidDataException($"Model file format {format.GetInt32()} is not supported (this version reads {Format}).");
+        }
+        var name = algorithm.GetString() ?? "";
+        if (!Readers.TryGetValue(name, out var read))
+        {
+            throw new InvalidDataException($"Unknown algorithm '{name}' in model file.");
+        }
+        var features = featureArray.EnumerateArray().Select(f => new Feature(
+            f.GetProperty("name").GetString() ?? "",
+            f.GetProperty("kind").GetString() == "categorical" ? FeatureKind.Categorical : FeatureKind.Numeric,
+            [.. f.GetProperty("categories").EnumerateArray().Select(c => c.GetString() ?? "")])).ToList();
+        return read(model, features);
     }
 
     /// <summary>Reads a nested model object (for ensembles, whose members are models): <c>{ "algorithm", "model" }</c>.</summary>

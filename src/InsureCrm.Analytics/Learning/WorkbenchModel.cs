@@ -1,0 +1,237 @@
+using System.Globalization;
+using System.Text.Json;
+
+namespace InsureCrm.Analytics.Learning;
+
+/// <summary>One line of the automatic selection's leaderboard, as kept in the model file.</summary>
+/// <param name="Algorithm">Algorithm name.</param>
+/// <param name="Settings">Settings tried.</param>
+/// <param name="MeanAuc">Mean cross-validated AUC.</param>
+/// <param name="StandardDeviation">Standard deviation of the fold AUCs.</param>
+public sealed record LeaderboardEntry(string Algorithm, string Settings, double MeanAuc, double StandardDeviation);
+
+/// <summary>How a workbench model was trained: enough to re-read new files the same way and to say what the model is worth.</summary>
+public sealed record WorkbenchInfo
+{
+    /// <summary>The CSV schema: target with its positive and negative values, id column; the features are the model's.</summary>
+    public required CsvSchema Schema { get; init; }
+
+    /// <summary>How each column of the training file was read (use, kind, whether an override chose it).</summary>
+    public required IReadOnlyList<CsvColumnSummary> Columns { get; init; }
+
+    /// <summary>File name (without folders) of the training data.</summary>
+    public required string Source { get; init; }
+
+    /// <summary>The algorithm asked for (<c>auto</c> or a name of <see cref="Learners.Names"/>).</summary>
+    public required string RequestedAlgorithm { get; init; }
+
+    /// <summary>Settings of the trained algorithm, as the leaderboard writes them (<c>default</c> when not searched).</summary>
+    public required string Settings { get; init; }
+
+    /// <summary>Seed of the splits and of the learner.</summary>
+    public required int Seed { get; init; }
+
+    /// <summary>Share of rows held out to measure the model (0 when none).</summary>
+    public required double Validation { get; init; }
+
+    /// <summary>True when the saved model was refitted on every row after measuring; false when it is the model measured.</summary>
+    public required bool Refit { get; init; }
+
+    /// <summary>When training finished.</summary>
+    public required DateTimeOffset TrainedAt { get; init; }
+
+    /// <summary>Rows the saved model was fitted on.</summary>
+    public required int FittedRows { get; init; }
+
+    /// <summary>Metrics on the held-out rows of the model fitted without them; null when nothing was held out.</summary>
+    public Evaluation? Metrics { get; init; }
+
+    /// <summary>The automatic selection's leaderboard, best first; empty when no search ran.</summary>
+    public IReadOnlyList<LeaderboardEntry> Leaderboard { get; init; } = [];
+}
+
+/// <summary>
+/// A model trained by the model workbench: the classifier and <see cref="WorkbenchInfo"/>. The file is a
+/// <see cref="ModelFile"/> with one more root property, <c>"workbench"</c>, so <see cref="ModelFile.Load"/> reads it
+/// as any model file.
+/// </summary>
+/// <param name="Model">The classifier.</param>
+/// <param name="Info">How it was trained.</param>
+public sealed record WorkbenchModel(IClassifier Model, WorkbenchInfo Info)
+{
+    /// <summary>Version of the <c>workbench</c> object this library writes and reads.</summary>
+    public const int Version = 1;
+
+    /// <summary>Writes the model file.</summary>
+    public void Save(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        ModelFile.Save(Model, stream, Write);
+    }
+
+    /// <summary>Reads a file written by <see cref="Save"/>.</summary>
+    /// <exception cref="InvalidDataException">Not a model file, or a model file without a workbench object (not trained by the workbench).</exception>
+    public static WorkbenchModel Load(Stream stream)
+    {
+        ArgumentNullException.ThrowIfNull(stream);
+        JsonDocument doc;
+        try
+        {
+            doc = JsonDocument.Parse(stream);
+        }
+        catch (JsonException ex)
+        {
+            throw new InvalidDataException($"Not a model file: {ex.Message}", ex);
+        }
+        using (doc)
+        {
+            var root = doc.RootElement;
+            var model = ModelFile.Read(root);
+            if (!root.TryGetProperty("workbench", out var w) || w.ValueKind != JsonValueKind.Object)
+            {
+                throw new InvalidDataException("The model file has no workbench section: it was not trained from a CSV file by `insurecrm model train`.");
+            }
+            try
+            {
+                return new WorkbenchModel(model, Read(w, model.Features));
+            }
+            catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
+            {
+                throw new InvalidDataException($"The workbench section of the model file is damaged: {ex.Message}", ex);
+            }
+        }
+    }
+
+    private void Write(Utf8JsonWriter writer)
+    {
+        var info = Info;
+        writer.WriteStartObject("workbench");
+        writer.WriteNumber("version", Version);
+        writer.WriteString("source", info.Source);
+        writer.WriteString("target", info.Schema.Target);
+        writer.WriteString("positive", info.Schema.Positive);
+        writer.WriteString("negative", info.Schema.Negative);
+        if (info.Schema.Id is { } id)
+        {
+            writer.WriteString("id", id);
+        }
+        else
+        {
+            writer.WriteNull("id");
+        }
+        writer.WriteStartArray("columns");
+        foreach (var c in info.Columns)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", c.Name);
+            writer.WriteString("use", c.Use.ToString().ToLowerInvariant());
+            if (c.Kind is { } kind)
+            {
+                writer.WriteString("kind", kind == FeatureKind.Numeric ? "numeric" : "categorical");
+            }
+            writer.WriteBoolean("forced", c.Forced);
+            writer.WriteNumber("levels", c.Levels);
+            writer.WriteNumber("missing", c.Missing);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteString("algorithm", info.RequestedAlgorithm);
+        writer.WriteString("trained", Model.Algorithm);
+        writer.WriteString("settings", info.Settings);
+        writer.WriteNumber("seed", info.Seed);
+        writer.WriteNumber("validation", info.Validation);
+        writer.WriteBoolean("refit", info.Refit);
+        writer.WriteString("trainedAt", info.TrainedAt.ToUniversalTime().ToString("O", CultureInfo.InvariantCulture));
+        writer.WriteNumber("fittedRows", info.FittedRows);
+        if (info.Metrics is { } m)
+        {
+            writer.WriteStartObject("metrics");
+            writer.WriteNumber("rows", m.Rows);
+            writer.WriteNumber("positives", m.Positives);
+            writer.WriteNumber("auc", m.Auc);
+            writer.WriteNumber("logLoss", m.LogLoss);
+            writer.WriteNumber("top10Rows", m.Top10Rows);
+            writer.WriteNumber("hitsTop10", m.HitsTop10);
+            writer.WriteNumber("top20Rows", m.Top20Rows);
+            writer.WriteNumber("hitsTop20", m.HitsTop20);
+            writer.WriteStartArray("lift");
+            foreach (var row in m.Lift)
+            {
+                writer.WriteStartObject();
+                writer.WriteNumber("group", row.Group);
+                writer.WriteNumber("rows", row.Rows);
+                writer.WriteNumber("positives", row.Positives);
+                writer.WriteNumber("responseRate", row.ResponseRate);
+                writer.WriteNumber("lift", row.Lift);
+                writer.WriteNumber("gain", row.Gain);
+                writer.WriteNumber("cumulativeLift", row.CumulativeLift);
+                writer.WriteEndObject();
+            }
+            writer.WriteEndArray();
+            writer.WriteEndObject();
+        }
+        else
+        {
+            writer.WriteNull("metrics");
+        }
+        writer.WriteStartArray("leaderboard");
+        foreach (var e in info.Leaderboard)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("algorithm", e.Algorithm);
+            writer.WriteString("settings", e.Settings);
+            writer.WriteNumber("meanAuc", e.MeanAuc);
+            writer.WriteNumber("sd", e.StandardDeviation);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static WorkbenchInfo Read(JsonElement w, IReadOnlyList<Feature> features)
+    {
+        var version = w.GetProperty("version").GetInt32();
+        if (version > Version)
+        {
+            throw new InvalidDataException($"The workbench section has version {version}; this version reads up to {Version}.");
+        }
+        var id = w.GetProperty("id");
+        var schema = new CsvSchema(features, Text(w, "target"), Text(w, "positive"), Text(w, "negative"), id.ValueKind == JsonValueKind.Null ? null : id.GetString());
+        var columns = w.GetProperty("columns").EnumerateArray().Select(c => new CsvColumnSummary(
+            Text(c, "name"),
+            Enum.Parse<CsvColumnUse>(Text(c, "use"), ignoreCase: true),
+            c.TryGetProperty("kind", out var kind) ? (kind.GetString() == "categorical" ? FeatureKind.Categorical : FeatureKind.Numeric) : null,
+            c.GetProperty("forced").GetBoolean(),
+            c.GetProperty("levels").GetInt32(),
+            c.GetProperty("missing").GetInt64(),
+            0)).ToList();
+        Evaluation? metrics = null;
+        if (w.GetProperty("metrics") is { ValueKind: JsonValueKind.Object } m)
+        {
+            var lift = m.GetProperty("lift").EnumerateArray().Select(r => new LiftRow(r.GetProperty("group").GetInt32(), r.GetProperty("rows").GetInt32(),
+                r.GetProperty("positives").GetInt32(), r.GetProperty("responseRate").GetDouble(), r.GetProperty("lift").GetDouble(),
+                r.GetProperty("gain").GetDouble(), r.GetProperty("cumulativeLift").GetDouble())).ToList();
+            metrics = new Evaluation(m.GetProperty("rows").GetInt32(), m.GetProperty("positives").GetInt32(), m.GetProperty("auc").GetDouble(),
+                m.GetProperty("logLoss").GetDouble(), m.GetProperty("top10Rows").GetInt32(), m.GetProperty("hitsTop10").GetInt32(),
+                m.GetProperty("top20Rows").GetInt32(), m.GetProperty("hitsTop20").GetInt32(), lift);
+        }
+        return new WorkbenchInfo
+        {
+            Schema = schema,
+            Columns = columns,
+            Source = Text(w, "source"),
+            RequestedAlgorithm = Text(w, "algorithm"),
+            Settings = Text(w, "settings"),
+            Seed = w.GetProperty("seed").GetInt32(),
+            Validation = w.GetProperty("validation").GetDouble(),
+            Refit = w.GetProperty("refit").GetBoolean(),
+            TrainedAt = DateTimeOffset.Parse(Text(w, "trainedAt"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
+            FittedRows = w.GetProperty("fittedRows").GetInt32(),
+            Metrics = metrics,
+            Leaderboard = [.. w.GetProperty("leaderboard").EnumerateArray().Select(e => new LeaderboardEntry(
+                Text(e, "algorithm"), Text(e, "settings"), e.GetProperty("meanAuc").GetDouble(), e.GetProperty("sd").GetDouble()))],
+        };
+    }
+
+    private static string Text(JsonElement element, string name) => element.GetProperty(name).GetString() ?? "";
+}

@@ -1,0 +1,454 @@
+using System.CommandLine;
+using System.Globalization;
+using System.Text;
+using InsureCrm.Analytics.Learning;
+using Spectre.Console;
+
+namespace InsureCrm.Cli;
+
+/// <summary>
+/// The model workbench for any tabular file (issue 5, part 2): <c>insurecrm model train | score | evaluate</c>
+/// on CSV files (docs/models.md). Exit codes: 0 success, 1 bad input (the message on stderr names the file, line
+/// and column where it can).
+/// </summary>
+/// <remarks>
+/// These verbs read and write the analyst's own files only: no database is opened and no CRM data is read or
+/// written, so they need no <c>--as</c> account (it is accepted, as on every verb, and not checked). A verb that
+/// builds a training set from the CRM's customers belongs to the Models feature and will check its capability.
+/// </remarks>
+internal static class ModelCommands
+{
+    private const string Auto = "auto";
+    private const int DefaultSeed = 42;
+
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private static readonly string[] CodeHints = ["code", "channel", "type", "class", "id", "cd", "zip", "postal", "region", "branch"];
+
+    public static Command Create(TimeProvider time)
+    {
+        var model = new Command("model", "The model workbench: train, score and evaluate binary classifiers on CSV files (no database; see docs/models.md)");
+        model.Subcommands.Add(CreateTrain(time));
+        model.Subcommands.Add(CreateScore());
+        model.Subcommands.Add(CreateEvaluate());
+        return model;
+    }
+
+    private static Command CreateTrain(TimeProvider time)
+    {
+        var data = new Option<string>("--data") { Description = "CSV file with a header row (UTF-8, comma-separated)", Required = true };
+        var target = new Option<string>("--target") { Description = "The binary column to predict (0/1, true/false, yes/no or any two values)", Required = true };
+        var id = new Option<string?>("--id") { Description = "Row identifier column: kept aside, not learnt from; score files carry it" };
+        var algorithm = new Option<string>("--algorithm")
+        {
+            Description = $"auto (choose and tune by cross-validation) or one of: {string.Join(", ", Learners.Names)}",
+            DefaultValueFactory = _ => Auto,
+        };
+        var categorical = new Option<string[]>("--categorical") { Description = "Columns to read as categories although their values are numbers (COL,COL)" };
+        var numeric = new Option<string[]>("--numeric") { Description = "Columns that must be numbers: a text value is an error, not a category (COL,COL)" };
+        var ignore = new Option<string[]>("--ignore") { Description = "Columns not to learn from (COL,COL)" };
+        var positive = new Option<string?>("--positive") { Description = "The target value that counts as positive (default: the one that sorts second: 1, true, yes)" };
+        var seed = new Option<int>("--seed") { Description = "Seed of the validation split, the folds and the learners", DefaultValueFactory = _ => DefaultSeed };
+        var validation = new Option<double>("--validation")
+        {
+            Description = "Share of rows held out, stratified, to measure the model (0 to measure nothing)",
+            DefaultValueFactory = _ => 0.2,
+        };
+        var budget = new Option<double>("--time-budget") { Description = "Seconds that auto may spend on cross-validation", DefaultValueFactory = _ => 60 };
+        var folds = new Option<int>("--folds") { Description = "Folds of auto's cross-validation", DefaultValueFactory = _ => 5 };
+        var noRefit = new Option<bool>("--no-refit")
+        {
+            Description = "Save the model measured on the held-out rows, instead of refitting it on every row (the default)",
+        };
+        var output = new Option<string>("--out") { Description = "Model file to write (JSON)", Required = true };
+        var train = new Command("train",
+            "Train a model on a CSV file: hold out a stratified validation part, train on the rest, report AUC, log loss and lift on the held-out part, "
+            + "then refit on all rows (unless --no-refit) and write the model file")
+        {
+            data, target, id, algorithm, categorical, numeric, ignore, positive, seed, validation, budget, folds, noRefit, output,
+        };
+        train.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var request = new TrainRequest(pr.GetValue(data)!, pr.GetValue(target)!, pr.GetValue(id), pr.GetValue(algorithm) ?? Auto,
+                List(pr.GetValue(categorical)), List(pr.GetValue(numeric)), List(pr.GetValue(ignore)), pr.GetValue(positive), pr.GetValue(seed),
+                pr.GetValue(validation), pr.GetValue(budget), pr.GetValue(folds), !pr.GetValue(noRefit), pr.GetValue(output)!);
+            return await GuardAsync(() => TrainAsync(request, time, ct));
+        });
+        return train;
+    }
+
+    private static Command CreateScore()
+    {
+        var modelFile = new Option<string>("--model") { Description = "Model file written by model train", Required = true };
+        var data = new Option<string>("--data") { Description = "CSV file with the model's columns (any order; other columns are ignored)", Required = true };
+        var output = new Option<string>("--out") { Description = "Score file to write: the id column (or row, the 1-based data row) and score", Required = true };
+        var score = new Command("score", "Score every row of a CSV file with a trained model, in input order") { modelFile, data, output };
+        score.SetAction(async (ParseResult pr, CancellationToken ct) =>
+            await GuardAsync(() => ScoreAsync(pr.GetValue(modelFile)!, pr.GetValue(data)!, pr.GetValue(output)!, ct)));
+        return score;
+    }
+
+    private static Command CreateEvaluate()
+    {
+        var modelFile = new Option<string>("--model") { Description = "Model file written by model train", Required = true };
+        var data = new Option<string>("--data") { Description = "Labelled CSV file with the model's columns", Required = true };
+        var target = new Option<string?>("--target") { Description = "The target column (default: the one the model was trained on); values as in training" };
+        var evaluate = new Command("evaluate", "Measure a trained model on a labelled CSV file: AUC, log loss, lift by decile, hits in the top 10% and 20%")
+        {
+            modelFile, data, target,
+        };
+        evaluate.SetAction(async (ParseResult pr, CancellationToken ct) =>
+            await GuardAsync(() => EvaluateAsync(pr.GetValue(modelFile)!, pr.GetValue(data)!, pr.GetValue(target), ct)));
+        return evaluate;
+    }
+
+    private sealed record TrainRequest(string Data, string Target, string? Id, string Algorithm, string[] Categorical, string[] Numeric, string[] Ignore,
+        string? Positive, int Seed, double Validation, double Budget, int Folds, bool Refit, string Out);
+
+    /// <summary>Turns expected failures (bad files, bad options) into a message on stderr and exit code 1.</summary>
+    private static async Task<int> GuardAsync(Func<Task<int>> verb)
+    {
+        try
+        {
+            return await verb();
+        }
+        catch (CsvDataException ex)
+        {
+            await Console.Error.WriteLineAsync($"Error: {ex.Message}");
+        }
+        catch (ArgumentException ex)
+        {
+            // The message without the " (Parameter 'x')" that ArgumentException appends: a person reads it, not a debugger.
+            var message = ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
+            await Console.Error.WriteLineAsync($"Error: {message}");
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        {
+            await Console.Error.WriteLineAsync($"Error: {ex.Message}");
+        }
+        return 1;
+    }
+
+    private static async Task<int> TrainAsync(TrainRequest request, TimeProvider time, CancellationToken ct)
+    {
+        if (!(request.Validation >= 0 && request.Validation < 1))
+        {
+            throw new ArgumentException("--validation must be at least 0 and below 1 (e.g. 0.2).");
+        }
+        if (!(request.Budget > 0))
+        {
+            throw new ArgumentException("--time-budget must be a positive number of seconds.");
+        }
+        if (request.Folds < 2)
+        {
+            throw new ArgumentException("--folds must be at least 2.");
+        }
+        if (request.Algorithm != Auto)
+        {
+            // Refuses an unknown algorithm, or one of another build, before the file is read.
+            _ = Learners.Create(request.Algorithm, request.Seed);
+        }
+        var options = new CsvTrainingOptions
+        {
+            Target = request.Target,
+            Id = request.Id,
+            Categorical = request.Categorical,
+            Numeric = request.Numeric,
+            Ignore = request.Ignore,
+            Positive = request.Positive,
+        };
+        var csv = await WithProgressAsync($"Reading {Path.GetFileName(request.Data)}",
+            report => CsvTableReader.Read(request.Data, options, Reporter(report)));
+        var labels = csv.LabelArray();
+        PrintColumns(csv, request.Data);
+
+        int[] trainRows, holdoutRows;
+        if (request.Validation > 0)
+        {
+            (trainRows, holdoutRows) = ModelSearch.StratifiedSplit(labels, request.Validation, request.Seed);
+            CheckBothClasses(labels, holdoutRows, "the held-out part");
+            CheckBothClasses(labels, trainRows, "the training part");
+        }
+        else
+        {
+            (trainRows, holdoutRows) = ([.. Enumerable.Range(0, labels.Length)], []);
+        }
+        var (trainData, trainLabels) = ModelSearch.Take(csv.Table, labels, trainRows);
+
+        ILearner learner;
+        var settings = "default";
+        IReadOnlyList<LeaderboardEntry> leaderboard = [];
+        if (request.Algorithm == Auto)
+        {
+            var outcome = await WithProgressAsync("Cross-validating candidates", report => ModelSearch.Run(trainData, trainLabels,
+                Learners.SearchSpace(request.Seed), request.Folds, request.Seed, TimeSpan.FromSeconds(request.Budget), time,
+                new SyncProgress<SearchProgress>(p => report((double)p.Done / p.Total, $"Cross-validating: {p.Current}"))));
+            PrintLeaderboard(outcome, request.Folds, request.Budget);
+            learner = outcome.Best.Candidate.Learner;
+            settings = outcome.Best.Candidate.Settings;
+            leaderboard = [.. outcome.Leaderboard.Select(r => new LeaderboardEntry(r.Candidate.Algorithm, r.Candidate.Settings, r.MeanAuc, r.StandardDeviation))];
+        }
+        else
+        {
+            learner = Learners.Create(request.Algorithm, request.Seed);
+        }
+
+        var fitted = await WithProgressAsync($"Training {learner.Algorithm} on {trainRows.Length:N0} rows", _ => learner.Fit(trainData, trainLabels));
+        Evaluation? metrics = null;
+        if (holdoutRows.Length > 0)
+        {
+            var (holdoutData, holdoutLabels) = ModelSearch.Take(csv.Table, labels, holdoutRows);
+            metrics = Evaluation.Measure(fitted.PredictAll(holdoutData), holdoutLabels);
+            Console.WriteLine();
+            Console.WriteLine(string.Create(Inv,
+                $"Held-out validation ({request.Validation:P0} of rows, stratified, seed {request.Seed}; the model was trained on the other {trainRows.Length:N0} rows):"));
+            PrintEvaluation(metrics, csv.Schema);
+        }
+        var refit = request.Refit && holdoutRows.Length > 0;
+        var final = refit
+            ? await WithProgressAsync($"Refitting {learner.Algorithm} on all {labels.Length:N0} rows", _ => learner.Fit(csv.Table, labels))
+            : fitted;
+        var workbench = new WorkbenchModel(final, new WorkbenchInfo
+        {
+            Schema = csv.Schema,
+            Columns = csv.Columns,
+            Source = Path.GetFileName(request.Data),
+            RequestedAlgorithm = request.Algorithm,
+            Settings = settings,
+            Seed = request.Seed,
+            Validation = request.Validation,
+            Refit = refit,
+            TrainedAt = time.GetUtcNow(),
+            FittedRows = refit ? labels.Length : trainRows.Length,
+            Metrics = metrics,
+            Leaderboard = leaderboard,
+        });
+        WriteAtomically(request.Out, workbench.Save);
+        Console.WriteLine();
+        Console.WriteLine(string.Create(Inv, $"Model written to {request.Out}: {final.Algorithm} ({settings}), ")
+            + (refit
+                ? string.Create(Inv, $"refitted on all {labels.Length:N0} rows (the metrics above are those of the same settings trained without the held-out rows).")
+                : string.Create(Inv, $"trained on {trainRows.Length:N0} rows{(holdoutRows.Length > 0 ? " (the model measured above; not refitted)" : " (nothing held out: no metrics)")}.")));
+        ct.ThrowIfCancellationRequested();
+        return 0;
+    }
+
+    private static async Task<int> ScoreAsync(string modelPath, string dataPath, string outPath, CancellationToken ct)
+    {
+        var workbench = LoadModel(modelPath);
+        var csv = await WithProgressAsync($"Reading {Path.GetFileName(dataPath)}",
+            report => CsvTableReader.Apply(dataPath, workbench.Info.Schema, null, Reporter(report)));
+        var scores = await WithProgressAsync($"Scoring {csv.Table.Rows:N0} rows", _ => workbench.Model.PredictAll(csv.Table));
+        WriteAtomically(outPath, stream =>
+        {
+            using var writer = new StreamWriter(stream, new UTF8Encoding(false), 1 << 16);
+            writer.NewLine = "\r\n";
+            writer.WriteLine(Quote(workbench.Info.Schema.Id ?? "row") + ",score");
+            var ids = csv.Ids;
+            var line = new StringBuilder();
+            for (var r = 0; r < scores.Length; r++)
+            {
+                line.Clear();
+                line.Append(ids is null ? (r + 1).ToString(Inv) : Quote(ids[r])).Append(',').Append(scores[r].ToString("R", Inv));
+                writer.WriteLine(line);
+            }
+        });
+        Console.WriteLine(string.Create(Inv, $"Scored {scores.Length:N0} rows of {Path.GetFileName(dataPath)} with {workbench.Model.Algorithm}; wrote {outPath}."));
+        PrintUnknownLevels(csv);
+        ct.ThrowIfCancellationRequested();
+        return 0;
+    }
+
+    private static async Task<int> EvaluateAsync(string modelPath, string dataPath, string? target, CancellationToken ct)
+    {
+        var workbench = LoadModel(modelPath);
+        var schema = workbench.Info.Schema;
+        var csv = await WithProgressAsync($"Reading {Path.GetFileName(dataPath)}",
+            report => CsvTableReader.Apply(dataPath, schema, target ?? schema.Target, Reporter(report)));
+        var labels = csv.LabelArray();
+        if (labels.All(l => l) || !labels.Any(l => l))
+        {
+            throw new ArgumentException(string.Create(Inv,
+                $"every one of the {labels.Length:N0} rows of {Path.GetFileName(dataPath)} has the target value '{(labels[0] ? schema.Positive : schema.Negative)}'; measuring needs both classes."));
+        }
+        var scores = await WithProgressAsync($"Scoring {csv.Table.Rows:N0} rows", _ => workbench.Model.PredictAll(csv.Table));
+        var evaluation = Evaluation.Measure(scores, labels);
+        Console.WriteLine(string.Create(Inv, $"{workbench.Model.Algorithm} model from {Path.GetFileName(modelPath)} on {Path.GetFileName(dataPath)}:"));
+        PrintEvaluation(evaluation, schema);
+        if (workbench.Info.Metrics is { } atTraining)
+        {
+            Console.WriteLine(string.Create(Inv, $"At training, on its held-out rows: AUC {atTraining.Auc:F4}, log loss {atTraining.LogLoss:F4}."));
+        }
+        PrintUnknownLevels(csv);
+        ct.ThrowIfCancellationRequested();
+        return 0;
+    }
+
+    private static WorkbenchModel LoadModel(string path)
+    {
+        using var stream = File.OpenRead(path);
+        try
+        {
+            return WorkbenchModel.Load(stream);
+        }
+        catch (InvalidDataException ex)
+        {
+            throw new InvalidDataException($"{path}: {ex.Message}", ex);
+        }
+    }
+
+    private static void CheckBothClasses(bool[] labels, int[] rows, string part)
+    {
+        var positives = rows.Count(r => labels[r]);
+        if (positives == 0 || positives == rows.Length)
+        {
+            throw new ArgumentException(string.Create(Inv,
+                $"{part} has {rows.Length} rows, {positives} of them positive: it needs both classes. Use more rows or change --validation."));
+        }
+    }
+
+    private static void PrintColumns(CsvTable csv, string path)
+    {
+        var labels = csv.LabelArray();
+        var positives = labels.Count(l => l);
+        var schema = csv.Schema;
+        Console.WriteLine(string.Create(Inv,
+            $"Read {Path.GetFileName(path)}: {labels.Length:N0} rows, {csv.Table.Columns} features; target {schema.Target}: '{schema.Positive}' positive ({positives:N0} rows, {(double)positives / labels.Length:P1}), '{schema.Negative}' negative."));
+        Console.WriteLine("Columns:");
+        var width = Math.Max(8, csv.Columns.Max(c => c.Name.Length));
+        foreach (var c in csv.Columns)
+        {
+            var what = c.Use switch
+            {
+                CsvColumnUse.Target => "target",
+                CsvColumnUse.Id => "id (kept aside)",
+                CsvColumnUse.Ignored => c.Forced ? "ignored (--ignore)" : "ignored (no header name)",
+                _ when c.Kind == FeatureKind.Categorical => string.Create(Inv, $"categorical ({(c.Forced ? "--categorical" : "text values")}, {c.Levels} levels)"),
+                _ => $"numeric ({(c.Forced ? "--numeric" : "all values are numbers")})",
+            };
+            var missing = c.Missing > 0 ? string.Create(Inv, $"; {c.Missing:N0} missing") : "";
+            Console.WriteLine($"  {c.Name.PadRight(width)}  {what}{missing}");
+        }
+        Console.WriteLine("Numbers make a column numeric, text makes it categorical; empty, NA, NaN and null are missing. "
+            + "Override with --categorical COL,COL (codes written as numbers), --numeric COL,COL or --ignore COL,COL.");
+        var codes = csv.Columns.Where(c => c is { Use: CsvColumnUse.Feature, Kind: FeatureKind.Numeric, Forced: false }
+            && CodeHints.Any(h => c.Name.Contains(h, StringComparison.OrdinalIgnoreCase))).Select(c => c.Name).ToList();
+        if (codes.Count > 0)
+        {
+            Console.WriteLine($"Hint: {string.Join(", ", codes)} {(codes.Count == 1 ? "looks" : "look")} like {(codes.Count == 1 ? "a code" : "codes")}; "
+                + $"if the numbers are labels rather than quantities, add --categorical {string.Join(",", codes)}.");
+        }
+    }
+
+    private static void PrintLeaderboard(SearchOutcome outcome, int folds, double budget)
+    {
+        Console.WriteLine();
+        Console.WriteLine(string.Create(Inv, $"Leaderboard ({folds}-fold stratified cross-validation on the training part, by mean AUC; budget {budget:0.#} s):"));
+        var rank = 1;
+        foreach (var r in outcome.Leaderboard)
+        {
+            Console.WriteLine(string.Create(Inv,
+                $"  {rank++,2}. {r.Candidate.Algorithm,-9} {r.Candidate.Settings,-28} AUC {r.MeanAuc:F4} ± {r.StandardDeviation:F4}  ({r.Elapsed.TotalSeconds:F1} s)"));
+        }
+        foreach (var s in outcome.Skipped)
+        {
+            Console.WriteLine($"      {s.Candidate.Algorithm,-9} {s.Candidate.Settings,-28} not tried: {s.Reason}");
+        }
+        Console.WriteLine($"Chosen: {outcome.Best.Candidate.Algorithm} ({outcome.Best.Candidate.Settings}).");
+    }
+
+    private static void PrintEvaluation(Evaluation e, CsvSchema schema)
+    {
+        Console.WriteLine(string.Create(Inv, $"  rows {e.Rows:N0}, positive ('{schema.Positive}') {e.Positives:N0} ({e.BaseRate:P2})"));
+        Console.WriteLine(string.Create(Inv, $"  AUC       {e.Auc:F4}   (0.5 = random ranking, 1 = perfect)"));
+        Console.WriteLine(string.Create(Inv, $"  log loss  {e.LogLoss:F4}   (lower is better; predicting the base rate for all gives {BaseLogLoss(e):F4})"));
+        Console.WriteLine(string.Create(Inv,
+            $"  hits in top 10%: {e.HitsTop10:N0} of {e.Top10Rows:N0} rows ({Share(e.HitsTop10, e.Top10Rows):P1}; {Share(e.HitsTop10, e.Positives):P1} of all positives)"));
+        Console.WriteLine(string.Create(Inv,
+            $"  hits in top 20%: {e.HitsTop20:N0} of {e.Top20Rows:N0} rows ({Share(e.HitsTop20, e.Top20Rows):P1}; {Share(e.HitsTop20, e.Positives):P1} of all positives)"));
+        if (e.Lift.Count == 0)
+        {
+            return;
+        }
+        Console.WriteLine("  decile      rows  positives    rate    lift  cum. gain  cum. lift");
+        foreach (var row in e.Lift)
+        {
+            Console.WriteLine(string.Create(Inv,
+                $"  {row.Group,6} {row.Rows,9:N0} {row.Positives,10:N0} {row.ResponseRate,7:P1} {row.Lift,7:F2} {row.Gain,10:P1} {row.CumulativeLift,10:F2}"));
+        }
+    }
+
+    private static double BaseLogLoss(Evaluation e)
+    {
+        var p = e.BaseRate;
+        return -((p * Math.Log(p)) + ((1 - p) * Math.Log(1 - p)));
+    }
+
+    private static double Share(int part, int whole) => whole == 0 ? 0 : (double)part / whole;
+
+    private static void PrintUnknownLevels(CsvTable csv)
+    {
+        foreach (var c in csv.Columns.Where(c => c.Unknown > 0))
+        {
+            Console.WriteLine(string.Create(Inv, $"  {c.Name}: {c.Unknown:N0} rows with a level not seen in training, scored as missing."));
+        }
+    }
+
+    private static string[] List(string[]? values) =>
+        values is null ? [] : [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
+
+    private static string Quote(string value) =>
+        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+
+    /// <summary>Writes to a temporary file beside <paramref name="path"/> and moves it into place, so a failure never leaves half a file.</summary>
+    private static void WriteAtomically(string path, Action<Stream> write)
+    {
+        var full = Path.GetFullPath(path);
+        var temp = full + ".tmp";
+        try
+        {
+            using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+            {
+                write(stream);
+            }
+            File.Move(temp, full, overwrite: true);
+        }
+        finally
+        {
+            File.Delete(temp);
+        }
+    }
+
+    private static SyncProgress<CsvReadProgress> Reporter(Action<double, string?> report) =>
+        new(p => report(double.IsNaN(p.Fraction) ? 0 : (p.Pass - 1 + p.Fraction) / 2,
+            string.Create(Inv, $"Reading, pass {p.Pass} of 2 ({p.Rows:N0} rows)")));
+
+    /// <summary>
+    /// Runs CPU-bound work off the console thread, with a progress bar when the console is interactive (the work
+    /// reports a fraction done and, optionally, a new description) and nothing extra when output is redirected.
+    /// </summary>
+    private static async Task<T> WithProgressAsync<T>(string description, Func<Action<double, string?>, T> work)
+    {
+        if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
+        {
+            return await Task.Run(() => work((_, _) => { }));
+        }
+        T result = default!;
+        await AnsiConsole.Progress()
+            .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
+            .StartAsync(async context =>
+            {
+                var task = context.AddTask(Markup.Escape(description), maxValue: 1);
+                result = await Task.Run(() => work((fraction, text) =>
+                {
+                    task.Value = Math.Clamp(fraction, 0, 1);
+                    if (text is not null)
+                    {
+                        task.Description = Markup.Escape(text);
+                    }
+                }));
+                task.Value = 1;
+            });
+        return result;
+    }
+}

@@ -1,0 +1,154 @@
+using InsureCrm.Analytics.Learning;
+
+namespace InsureCrm.Analytics.Tests.Learning;
+
+public sealed class WorkbenchTests
+{
+    /// <summary>A clock that moves ten seconds every time it is read, so a time budget runs out without waiting.</summary>
+    private sealed class SteppingTime : TimeProvider
+    {
+        private long _ticks;
+
+        public override long TimestampFrequency => TimeSpan.TicksPerSecond;
+
+        public override long GetTimestamp() => Interlocked.Add(ref _ticks, 10 * TimeSpan.TicksPerSecond);
+    }
+
+    [Fact]
+    public void Create_EveryName_BuildsALearnerOfThatAlgorithm()
+    {
+        Learners.Names.ShouldBe(["logistic", "bayes", "ensemble"]);
+        foreach (var name in Learners.Names)
+        {
+            Learners.Create(name, seed: 3).Algorithm.ShouldBe(name);
+        }
+    }
+
+    [Fact]
+    public void Create_Ensemble_StacksEveryOtherAvailableLearner()
+    {
+        var (data, labels) = LearningData.Linear(600, seed: 1);
+
+        var stack = Learners.Create("ensemble", seed: 3).Fit(data, labels).ShouldBeOfType<StackedEnsemble>();
+
+        stack.Members.Select(m => m.Algorithm).ShouldBe(["logistic", "bayes"]);
+    }
+
+    [Theory]
+    [InlineData("svm", "Unknown algorithm 'svm'")]
+    [InlineData("gbdt", "not part of this build yet")]
+    public void Create_UnavailableName_ListsTheAvailableOnes(string name, string message)
+    {
+        var error = Should.Throw<ArgumentException>(() => Learners.Create(name, 0));
+
+        error.Message.ShouldContain(message);
+        error.Message.ShouldContain("available: logistic, bayes, ensemble");
+    }
+
+    [Fact]
+    public void SearchSpace_TriesEachAlgorithmsDefaultsFirst()
+    {
+        var space = Learners.SearchSpace(seed: 1);
+
+        space.Take(3).Select(c => c.Algorithm).ShouldBe(["logistic", "bayes", "ensemble"]);
+        space.Take(3).Select(c => c.Settings).ShouldBe([Learners.Grid("logistic", 1)[0].Settings, Learners.Grid("bayes", 1)[0].Settings, Learners.Grid("ensemble", 1)[0].Settings]);
+        space.Count.ShouldBe(Learners.Names.Sum(n => Learners.Grid(n, 1).Count));
+    }
+
+    [Fact]
+    public void StratifiedSplit_HoldsOutTheShareOfEachClass_SameForTheSameSeed()
+    {
+        var labels = Enumerable.Range(0, 1000).Select(i => i % 10 == 0).ToArray();
+
+        var (train, holdout) = ModelSearch.StratifiedSplit(labels, 0.2, seed: 5);
+
+        holdout.Length.ShouldBe(200);
+        holdout.Count(r => labels[r]).ShouldBe(20);
+        train.Concat(holdout).Order().ShouldBe(Enumerable.Range(0, 1000));
+        train.ShouldBeInOrder();
+        ModelSearch.StratifiedSplit(labels, 0.2, seed: 5).Holdout.ShouldBe(holdout);
+        ModelSearch.StratifiedSplit(labels, 0.2, seed: 6).Holdout.ShouldNotBe(holdout);
+    }
+
+    [Fact]
+    public void Run_SignalInData_RanksTheInformedCandidateAboveTheStarvedOne()
+    {
+        var (data, labels) = LearningData.Linear(1200, seed: 2);
+        LearnerCandidate[] candidates =
+        [
+            new("logistic", "C=1e-6", new LogisticRegression { C = 1e-6 }),
+            new("logistic", "C=1", new LogisticRegression()),
+        ];
+
+        var outcome = ModelSearch.Run(data, labels, candidates, folds: 4, seed: 1, TimeSpan.FromHours(1), TimeProvider.System);
+
+        outcome.Leaderboard.Count.ShouldBe(2);
+        outcome.Best.Candidate.Settings.ShouldBe("C=1");
+        outcome.Best.FoldAucs.Count.ShouldBe(4);
+        outcome.Best.MeanAuc.ShouldBeGreaterThan(0.8);
+    }
+
+    [Fact]
+    public void Run_BudgetSpent_RunsOnlyTheFirstCandidateAndSaysWhy()
+    {
+        var (data, labels) = LearningData.Linear(300, seed: 3);
+
+        var outcome = ModelSearch.Run(data, labels, Learners.SearchSpace(1), folds: 3, seed: 1, TimeSpan.FromSeconds(1), new SteppingTime());
+
+        outcome.Leaderboard.Single().Candidate.Algorithm.ShouldBe("logistic");
+        outcome.Skipped.Count.ShouldBe(Learners.SearchSpace(1).Count - 1);
+        outcome.Skipped.ShouldAllBe(s => s.Reason == "time budget");
+    }
+
+    [Fact]
+    public void Save_WorkbenchModel_LoadsBackWithSchemaMetricsAndSameScores()
+    {
+        var csv = CsvTableReader.Read(() => new StringReader(string.Join('\n',
+            ["id,age,region,y", .. Enumerable.Range(0, 200).Select(i => $"c{i},{20 + (i % 50)},{(i % 3 == 0 ? "east" : "west")},{(i % 50 > 20 ? "yes" : "no")}")])),
+            new CsvTrainingOptions { Target = "y", Id = "id" });
+        var labels = csv.LabelArray();
+        var model = new LogisticRegression().Fit(csv.Table, labels);
+        var evaluation = Evaluation.Measure(model.PredictAll(csv.Table), labels);
+        var saved = new WorkbenchModel(model, new WorkbenchInfo
+        {
+            Schema = csv.Schema,
+            Columns = csv.Columns,
+            Source = "train.csv",
+            RequestedAlgorithm = "auto",
+            Settings = "C=1",
+            Seed = 9,
+            Validation = 0.25,
+            Refit = true,
+            TrainedAt = new DateTimeOffset(2026, 11, 21, 3, 4, 5, TimeSpan.Zero),
+            FittedRows = 200,
+            Metrics = evaluation,
+            Leaderboard = [new LeaderboardEntry("logistic", "C=1", 0.9, 0.01)],
+        });
+        using var stream = new MemoryStream();
+        saved.Save(stream);
+        stream.Position = 0;
+
+        var loaded = WorkbenchModel.Load(stream);
+
+        loaded.Info.Schema.ShouldBe(csv.Schema with { Features = loaded.Model.Features });
+        loaded.Model.Features.Select(f => (f.Name, f.Kind, string.Join('|', f.Categories)))
+            .ShouldBe(csv.Table.Features.Select(f => (f.Name, f.Kind, string.Join('|', f.Categories))));
+        loaded.Info.Metrics.ShouldNotBeNull().Auc.ShouldBe(evaluation.Auc);
+        loaded.Info.Metrics.Lift.ShouldBe(evaluation.Lift);
+        loaded.Info.Leaderboard.ShouldBe(saved.Info.Leaderboard);
+        loaded.Info.TrainedAt.ShouldBe(saved.Info.TrainedAt);
+        loaded.Info.Columns.Select(c => (c.Name, c.Use, c.Kind)).ShouldBe(csv.Columns.Select(c => (c.Name, c.Use, c.Kind)));
+        loaded.Model.PredictAll(csv.Table).ShouldBe(model.PredictAll(csv.Table));
+    }
+
+    [Fact]
+    public void Load_PlainModelFile_SaysItWasNotTrainedByTheWorkbench()
+    {
+        var (data, labels) = LearningData.Linear(200, seed: 4);
+        using var stream = new MemoryStream();
+        ModelFile.Save(new NaiveBayes().Fit(data, labels), stream);
+        stream.Position = 0;
+
+        Should.Throw<InvalidDataException>(() => WorkbenchModel.Load(stream)).Message.ShouldContain("no workbench section");
+    }
+}
