@@ -25,7 +25,9 @@ internal static class CliApp
         root.Subcommands.Add(AccessLogCommands.Create(services));
         root.Subcommands.Add(UserCommands.Create(services));
         root.Subcommands.Add(ValueCommands.Create(services));
-        root.Subcommands.Add(ModelCommands.Create(TimeProvider.System));
+        var model = ModelCommands.Create(TimeProvider.System);
+        InsurerModelCommands.AddTo(model, services);
+        root.Subcommands.Add(model);
         foreach (var command in PrivacyCommands.Create(services))
         {
             root.Subcommands.Add(command);

@@ -27,7 +27,7 @@ internal static class ModelCommands
 
     public static Command Create(TimeProvider time)
     {
-        var model = new Command("model", "The model workbench: train, score and evaluate binary classifiers on CSV files (no database; see docs/models.md)");
+        var model = new Command("model", "Models: the workbench on CSV files (train, score, evaluate; no database; docs/models.md) and the insurer's models on the CRM's data (build, list, approve, run, compare-truth; docs/insurer-models.md)");
         model.Subcommands.Add(CreateTrain(time));
         model.Subcommands.Add(CreateScore());
         model.Subcommands.Add(CreateEvaluate());

@@ -26,6 +26,7 @@ public static class CoreServiceCollectionExtensions
         Value.ValueServiceCollectionExtensions.AddCustomerValue(services, configuration);
         Value.LifecycleServiceCollectionExtensions.AddLifecycleAndStrategy(services, configuration);
         Value.SegmentServiceCollectionExtensions.AddSegments(services, configuration);
+        Models.InsurerModelServiceCollectionExtensions.AddInsurerModels(services, configuration);
         return services;
     }
 }

@@ -25,7 +25,11 @@ public sealed record CustomerView(
     CustomerValueView? Value,
     IReadOnlyList<LifecycleView> Lifecycle,
     IReadOnlyList<ReservedSection> NotYetAvailable,
-    CustomerSegmentView? Segment = null);
+    CustomerSegmentView? Segment = null,
+    IReadOnlyList<CustomerModelScoreView>? Scores = null);
+
+/// <summary>A champion model's score of the customer in its newest completed run, with the top reasons (feature keys and values).</summary>
+public sealed record CustomerModelScoreView(string Model, int Version, DateOnly AsOf, bool Eligible, double Score, IReadOnlyList<Models.ScoreReason> Reasons);
 
 /// <summary>
 /// The customer's segment in the newest value run: grid cell, needs group with the features that set it

@@ -18,6 +18,20 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
     public const int TimelinePageSize = 100;
     private const int MaxMergeHops = 10;
 
+    /// <summary>Each champion's score of the customer from its newest completed run (the caller has checked the scope).</summary>
+    private async Task<IReadOnlyList<CustomerModelScoreView>> ScoresAsync(long id, CancellationToken ct)
+    {
+        var rows = await (from v in db.Set<Models.ModelVersion>().AsNoTracking().Where(v => v.Status == Models.ModelStatus.Champion)
+                          let run = db.Set<Models.ModelScoreRun>().Where(r => r.ModelVersionId == v.Id && r.Status == Models.ModelScoreRunStatus.Completed)
+                              .OrderByDescending(r => r.RunDate).ThenByDescending(r => r.Id).FirstOrDefault()
+                          where run != null
+                          join s in db.Set<Models.CustomerModelScore>().AsNoTracking() on run.Id equals s.RunId
+                          where s.CustomerId == id
+                          orderby v.Name
+                          select new { v.Name, v.Version, run.RunDate, s.Eligible, s.Score, s.Reasons }).ToListAsync(ct);
+        return [.. rows.Select(r => new CustomerModelScoreView(r.Name, r.Version, r.RunDate, r.Eligible, r.Score, Models.InsurerModelScorer.ReadReasons(r.Reasons)))];
+    }
+
     /// <summary>
     /// Opens a customer for <paramref name="user"/>. <paramref name="reason"/> is the composed reason
     /// (<see cref="AccessReason.Compose"/>), required for call center and compliance.
@@ -83,6 +97,7 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
             .Where(g => g.RunId == valueRun.Id && g.CustomerId == id).FirstOrDefaultAsync(ct);
         var segmentProfile = segment is null ? null : await db.Set<Value.SegmentProfile>().AsNoTracking()
             .Where(p => p.RunId == segment.RunId && p.NeedsGroup == segment.NeedsGroup).FirstOrDefaultAsync(ct);
+        var scores = await ScoresAsync(id, ct);
 
         var merges = await db.IdentityMerges.AsNoTracking().Where(m => m.SurvivorId == id || m.MergedId == id)
             .OrderByDescending(m => m.MergedAt).ToListAsync(ct);
@@ -189,10 +204,12 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
             value is null ? null : new CustomerValueView(valueRun!.Id, valueRun.RunDate, value.Grade, value.ExperienceValue, value.CurrentValue,
                 value.PotentialValue, value.TotalValue, Value.CustomerValueResult.ReadExplanation(value.Explanation)),
             [.. lifecycle.Select(l => new LifecycleView(l.Dimension, l.State, l.Since, l.Until))],
-            [.. Enum.GetValues<ReservedSection>().Where(r => (r != ReservedSection.Value || value is null) && (r != ReservedSection.Segments || segment is null))],
+            [.. Enum.GetValues<ReservedSection>().Where(r => (r != ReservedSection.Value || value is null) && (r != ReservedSection.Segments || segment is null)
+                && (r != ReservedSection.Scores || scores.Count == 0))],
             segment is null ? null : new CustomerSegmentView(segment.GridCell, segment.NeedsGroup, segmentProfile?.Share ?? 0,
                 segmentProfile is null ? [] : Value.SegmentRunner.ReadProfile(segmentProfile.Profile), segment.Strategy,
-                [.. segment.Channels.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<Value.StrategyChannel>)], segment.ServiceLevel));
+                [.. segment.Channels.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<Value.StrategyChannel>)], segment.ServiceLevel),
+            scores);
         await log.RecordAsync(user, new AccessEvent(AccessAction.View, id, reason, "customer"), ct);
         return new CustomerLookup(view, null);
     }

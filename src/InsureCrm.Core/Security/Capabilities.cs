@@ -27,6 +27,10 @@ public static class Capability
     public const string DataGenerate = "data:generate";
     /// <summary>Run the nightly value chain (value, lifecycle, segments) on demand (CLI value run).</summary>
     public const string ValueRun = "value:run";
+    /// <summary>Train insurer models, list the registry, score every customer with the champions, compare with a truth file (CLI model build/list/run/compare-truth).</summary>
+    public const string ModelsManage = "models:manage";
+    /// <summary>Approve a challenger as its model's champion (CLI model approve); never one's own model.</summary>
+    public const string ModelsApprove = "models:approve";
     /// <summary>Aggregate analytics (value distribution, grades, concentration) and pseudonymised drill-downs: no names or contact data.</summary>
     public const string AnalyticsView = "analytics:view";
     /// <summary>Any signed-in user: their own home page, sessions and language.</summary>
@@ -49,6 +53,10 @@ public static class Capability
         [DataGenerate] = [Role.Admin],
         // A batch job over every customer that shows none: operations (admin) and the analysts who own the models.
         [ValueRun] = [Role.Admin, Role.Analyst],
+        // Analysts own the models; admins run the jobs. Approval puts a model in front of every agent, so
+        // it is an admin's, and the registry refuses an approver who trained the version (four eyes).
+        [ModelsManage] = [Role.Admin, Role.Analyst],
+        [ModelsApprove] = [Role.Admin],
         // Marketing and analysis work on aggregates; a branch manager sees them too, drill-downs limited to the branch.
         [AnalyticsView] = [Role.Marketer, Role.Analyst, Role.BranchManager],
         [SignedIn] = Enum.GetValues<Role>(),

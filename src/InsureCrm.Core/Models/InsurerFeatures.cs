@@ -1,0 +1,282 @@
+using InsureCrm.Analytics.Learning;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.Interactions;
+using InsureCrm.Core.Policies;
+using InsureCrm.Core.Value;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Core.Models;
+
+/// <summary>
+/// Features of a block of customers as of a cutoff, with each model's population and label in
+/// (cutoff, cutoff + <see cref="InsurerModel.WindowMonths"/>]. Column-major (one array per feature), so a
+/// chunk costs a few arrays of its size whatever the book.
+/// </summary>
+public sealed class FeatureChunk
+{
+    public required long[] CustomerIds { get; init; }
+    /// <summary>One column per <see cref="InsurerFeatures.Features"/>, each <see cref="CustomerIds"/> long.</summary>
+    public required double[][] Columns { get; init; }
+    /// <summary>Per model (order of <see cref="InsurerModels.All"/>): is the customer in the population at the cutoff.</summary>
+    public required bool[][] Eligible { get; init; }
+    /// <summary>Per model: did the event happen in the window (false when labels were not asked for).</summary>
+    public required bool[][] Labels { get; init; }
+
+    public int Rows => CustomerIds.Length;
+
+    public void CopyRow(int row, Span<double> destination)
+    {
+        for (var j = 0; j < Columns.Length; j++)
+        {
+            destination[j] = Columns[j][row];
+        }
+    }
+}
+
+/// <summary>
+/// Point-in-time customer features: only rows dated on or before the cutoff are read (contracts by their
+/// status history, not their current status; contacts, claims and loans by date; agents by termination
+/// date). Current customer attributes (income band, marital status, children) are not historised and are
+/// read as they are; customers created after the cutoff are left out.
+/// </summary>
+public static class InsurerFeatures
+{
+    public const int Age = 0, Corporate = 1, IncomeBandCol = 2, Marital = 3, Children = 4, ActiveContracts = 5,
+        PremiumPaying = 6, AnnualPremium = 7, PremiumBurden = 8, OrphanedContracts = 9, ManualPayment = 10,
+        EarlyContracts = 11, MonthsSinceLastIssue = 12, TenureMonths = 13, Contacts3m = 14, Contacts12m = 15,
+        UnresolvedComplaint = 16, Complaints12m = 17, Claims12m = 18, Lapses12m = 19, ChildBorn12m = 20, ActiveLoan = 21;
+
+    /// <summary>The columns, in order; names are the keys pages translate (<c>model.feature.NAME</c>).</summary>
+    public static IReadOnlyList<Feature> Features { get; } =
+    [
+        Feature.Numeric("age"),
+        Feature.Numeric("corporate"),
+        Feature.Categorical("incomeBand", Enum.GetNames<IncomeBand>()),
+        Feature.Categorical("maritalStatus", Enum.GetNames<MaritalStatus>()),
+        Feature.Numeric("children"),
+        Feature.Numeric("activeContracts"),
+        Feature.Numeric("premiumPayingContracts"),
+        Feature.Numeric("annualPremiumMillions"),
+        Feature.Numeric("premiumBurden"),
+        Feature.Numeric("orphanedContracts"),
+        Feature.Numeric("manualPaymentContracts"),
+        Feature.Numeric("contractsInFirst24Months"),
+        Feature.Numeric("monthsSinceLastIssue"),
+        Feature.Numeric("tenureMonths"),
+        Feature.Numeric("contacts3m"),
+        Feature.Numeric("contacts12m"),
+        Feature.Numeric("unresolvedComplaint"),
+        Feature.Numeric("complaints12m"),
+        Feature.Numeric("claimsPaid12m"),
+        Feature.Numeric("lapses12m"),
+        Feature.Numeric("childBorn12m"),
+        Feature.Numeric("activeLoan"),
+    ];
+
+    /// <summary>Premium burden above this share of household income is rare and mostly noise in the income band.</summary>
+    public const double BurdenCap = 0.6;
+
+    /// <summary>Annual income assumed per band (KRW), the band's middle; an open top band its lower bound plus a quarter.</summary>
+    internal static double BandIncome(IncomeBand band) => band switch
+    {
+        IncomeBand.Under2000 => 15_000_000,
+        IncomeBand.From2000To4000 => 30_000_000,
+        IncomeBand.From4000To6000 => 50_000_000,
+        IncomeBand.From6000To8000 => 70_000_000,
+        IncomeBand.From8000To12000 => 100_000_000,
+        IncomeBand.Over12000 => 150_000_000,
+        _ => double.NaN,
+    };
+
+    /// <summary>Agents' termination dates (small: read once per run and shared by the chunks).</summary>
+    public static async Task<Dictionary<long, DateOnly>> AgentTerminationsAsync(CrmDbContext ctx, CancellationToken ct) =>
+        await ctx.Agents.AsNoTracking().Where(a => a.TerminationDate != null)
+            .Select(a => new { a.Id, a.TerminationDate }).ToDictionaryAsync(a => a.Id, a => a.TerminationDate!.Value, ct);
+
+    /// <summary>Product families by id (small: read once per run).</summary>
+    public static async Task<Dictionary<long, ProductFamily>> FamiliesAsync(CrmDbContext ctx, CancellationToken ct) =>
+        await ctx.Products.AsNoTracking().ToDictionaryAsync(p => p.Id, p => p.Family, ct);
+
+    private sealed class Held
+    {
+        public required long Id;
+        public required PaymentMode Mode;
+        public required PaymentMethod Method;
+        public required DateOnly IssueDate;
+        public required long? SellingAgentId;
+        public required decimal AnnualPremium;
+        public ContractStatus? StatusAtCutoff;
+        public DateOnly? AppliedOn;
+        public bool Renewal;
+        public bool ExitInWindow;
+    }
+
+    /// <summary>
+    /// Features, populations and (when <paramref name="withLabels"/>) labels of the live customers with ids
+    /// in [<paramref name="lo"/>, <paramref name="hi"/>] as of <paramref name="cutoff"/>.
+    /// </summary>
+    public static async Task<FeatureChunk> ComputeAsync(CrmDbContext ctx, long lo, long hi, DateOnly cutoff, bool withLabels,
+        IReadOnlyDictionary<long, DateOnly> terminations, CancellationToken ct)
+    {
+        var cutoffEnd = cutoff.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var windowEnd = withLabels ? cutoff.AddMonths(InsurerModel.WindowMonths) : cutoff;
+        var since12 = cutoff.AddMonths(-12);
+        var since12Time = since12.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var since3Time = cutoff.AddMonths(-3).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var since6Time = cutoff.AddMonths(-6).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+
+        var customers = await ctx.Customers.AsNoTracking()
+            .Where(c => c.Id >= lo && c.Id <= hi && c.MergedIntoId == null && c.CreatedAt < cutoffEnd)
+            .OrderBy(c => c.Id)
+            .Select(c => new { c.Id, c.Kind, c.BirthDate, c.IncomeBand, c.MaritalStatus, c.Children }).ToListAsync(ct);
+        var spouses = (await ctx.CustomerRelationships.AsNoTracking()
+            .Where(r => r.CustomerId >= lo && r.CustomerId <= hi && r.Kind == RelationshipKind.Spouse)
+            .Join(ctx.Customers, r => r.RelatedCustomerId, c => c.Id, (r, c) => new { r.CustomerId, c.IncomeBand })
+            .ToListAsync(ct)).GroupBy(s => s.CustomerId).ToDictionary(g => g.Key, g => g.First().IncomeBand);
+        var births = (await ctx.CustomerRelationships.AsNoTracking()
+            .Where(r => r.CustomerId >= lo && r.CustomerId <= hi && r.Kind == RelationshipKind.Child)
+            .Join(ctx.Customers, r => r.RelatedCustomerId, c => c.Id, (r, c) => new { r.CustomerId, c.BirthDate, c.CreatedAt })
+            .Where(x => x.BirthDate > since12 && x.BirthDate <= cutoff && x.CreatedAt < cutoffEnd)
+            .Select(x => x.CustomerId).ToListAsync(ct)).ToHashSet();
+
+        var contracts = await ctx.Contracts.AsNoTracking()
+            .Where(c => c.CustomerId >= lo && c.CustomerId <= hi && c.IssueDate <= windowEnd.AddMonths(1))
+            .Select(c => new { c.Id, c.CustomerId, c.Premium, c.PaymentMode, c.PaymentMethod, c.IssueDate, c.SellingAgentId }).ToListAsync(ct);
+        var riders = await ctx.ContractRiders.AsNoTracking()
+            .Where(r => r.CustomerId >= lo && r.CustomerId <= hi)
+            .GroupBy(r => r.ContractId).Select(g => new { g.Key, Premium = g.Sum(r => r.Premium) }).ToDictionaryAsync(g => g.Key, g => g.Premium, ct);
+        var held = new Dictionary<long, Held>(contracts.Count);
+        foreach (var c in contracts)
+        {
+            held[c.Id] = new Held
+            {
+                Id = c.Id, Mode = c.PaymentMode, Method = c.PaymentMethod, IssueDate = c.IssueDate, SellingAgentId = c.SellingAgentId,
+                AnnualPremium = (c.Premium + riders.GetValueOrDefault(c.Id)) * PerYear(c.PaymentMode),
+            };
+        }
+        var byCustomer = contracts.ToLookup(c => c.CustomerId, c => held[c.Id]);
+
+        // Status history: the status at the cutoff is the last change on or before it; window exits are labels.
+        var changes = await ctx.ContractStatusChanges.AsNoTracking()
+            .Where(s => s.CustomerId >= lo && s.CustomerId <= hi && s.EffectiveDate <= windowEnd)
+            .OrderBy(s => s.EffectiveDate).ThenBy(s => s.Id)
+            .Select(s => new { s.ContractId, s.CustomerId, s.ToStatus, s.EffectiveDate, s.Reason }).ToListAsync(ct);
+        var lapses12 = new Dictionary<long, int>();
+        foreach (var s in changes)
+        {
+            if (!held.TryGetValue(s.ContractId, out var h))
+            {
+                continue;
+            }
+            if (h.AppliedOn is null)
+            {
+                h.AppliedOn = s.EffectiveDate;
+                h.Renewal = s.Reason == "renewal";
+            }
+            if (s.EffectiveDate <= cutoff)
+            {
+                h.StatusAtCutoff = s.ToStatus;
+                if (s.ToStatus == ContractStatus.Lapsed && s.EffectiveDate > since12)
+                {
+                    lapses12[s.CustomerId] = lapses12.GetValueOrDefault(s.CustomerId) + 1;
+                }
+            }
+            else if (s.ToStatus is ContractStatus.Lapsed or ContractStatus.Surrendered && IsPremiumPaying(h))
+            {
+                h.ExitInWindow = true;
+            }
+        }
+
+        var contacts = await ctx.Interactions.AsNoTracking()
+            .Where(i => i.CustomerId >= lo && i.CustomerId <= hi && i.OccurredAt >= since12Time && i.OccurredAt < cutoffEnd)
+            .Select(i => new { i.CustomerId, i.OccurredAt, i.Channel, i.Direction, i.Purpose, i.Outcome }).ToListAsync(ct);
+        var contactsBy = contacts.ToLookup(i => i.CustomerId);
+        var claims = await ctx.Claims.AsNoTracking()
+            .Where(c => c.CustomerId >= lo && c.CustomerId <= hi && c.PaidDate > since12 && c.PaidDate <= cutoff)
+            .GroupBy(c => c.CustomerId).Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var loans = (await ctx.Loans.AsNoTracking()
+            .Where(l => l.CustomerId >= lo && l.CustomerId <= hi && l.StartDate <= windowEnd)
+            .Select(l => new { l.CustomerId, l.StartDate, l.Status, l.StatusDate }).ToListAsync(ct)).ToLookup(l => l.CustomerId);
+
+        var n = customers.Count;
+        var columns = new double[Features.Count][];
+        for (var j = 0; j < columns.Length; j++)
+        {
+            columns[j] = new double[n];
+        }
+        var eligible = InsurerModels.All.Select(_ => new bool[n]).ToArray();
+        var labels = InsurerModels.All.Select(_ => new bool[n]).ToArray();
+        var ids = new long[n];
+        for (var r = 0; r < n; r++)
+        {
+            var c = customers[r];
+            ids[r] = c.Id;
+            var mine = byCustomer[c.Id].Where(h => h.StatusAtCutoff is not null).ToList();
+            var active = mine.Where(h => h.StatusAtCutoff is ContractStatus.InForce or ContractStatus.Reinstated or ContractStatus.PaidUp).ToList();
+            var paying = mine.Where(IsPremiumPaying).ToList();
+            var annual = (double)paying.Sum(h => h.AnnualPremium);
+            var income = Math.Max(BandIncome(c.IncomeBand), 12_000_000);
+            if (c.MaritalStatus == MaritalStatus.Married)
+            {
+                income += 0.8 * (spouses.TryGetValue(c.Id, out var sb) && !double.IsNaN(BandIncome(sb)) ? BandIncome(sb) : 30_000_000);
+            }
+            var age = c.Kind == CustomerKind.Individual && c.BirthDate is { } b ? Months.Between(b, cutoff) / 12.0 : double.NaN;
+            var mineContacts = contactsBy[c.Id].ToList();
+            var complaints = mineContacts.Where(i => i.Purpose == InteractionPurpose.Complaint && i.Direction == InteractionDirection.Inbound).ToList();
+            var lastComplaint = complaints.Count == 0 ? (DateTime?)null : complaints.Max(i => i.OccurredAt);
+            var unresolved = lastComplaint is { } lc && lc >= since6Time && !mineContacts.Exists(i =>
+                i.Purpose == InteractionPurpose.Complaint && i.Direction == InteractionDirection.Outbound && i.Outcome == InteractionOutcome.Completed && i.OccurredAt >= lc);
+            var myLoans = loans[c.Id].ToList();
+            var activeLoan = myLoans.Exists(l => l.StartDate <= cutoff && (l.Status is LoanStatus.Active or LoanStatus.Delinquent || l.StatusDate > cutoff));
+
+            columns[Age][r] = age;
+            columns[Corporate][r] = c.Kind == CustomerKind.Corporate ? 1 : 0;
+            columns[IncomeBandCol][r] = (int)c.IncomeBand;
+            columns[Marital][r] = (int)c.MaritalStatus;
+            columns[Children][r] = c.Children ?? 0;
+            columns[ActiveContracts][r] = active.Count;
+            columns[PremiumPaying][r] = paying.Count;
+            columns[AnnualPremium][r] = annual / 1_000_000;
+            columns[PremiumBurden][r] = annual == 0 ? 0 : double.IsNaN(income) ? double.NaN : Math.Min(annual / income, BurdenCap);
+            columns[OrphanedContracts][r] = paying.Count(h => h.SellingAgentId is { } a && terminations.TryGetValue(a, out var left) && left <= cutoff);
+            columns[ManualPayment][r] = paying.Count(h => h.Method is PaymentMethod.Giro or PaymentMethod.Cash);
+            columns[EarlyContracts][r] = paying.Count(h => h.IssueDate > cutoff.AddMonths(-24));
+            columns[MonthsSinceLastIssue][r] = mine.Count == 0 ? double.NaN : Math.Min(120, Months.Between(mine.Max(h => h.IssueDate), cutoff));
+            columns[TenureMonths][r] = mine.Count == 0 ? 0 : Months.Between(mine.Min(h => h.IssueDate), cutoff);
+            columns[Contacts3m][r] = mineContacts.Count(i => i.OccurredAt >= since3Time && i.Direction == InteractionDirection.Outbound
+                && i.Channel is InteractionChannel.Visit or InteractionChannel.PhoneOut
+                && i.Purpose is InteractionPurpose.Sales or InteractionPurpose.Service or InteractionPurpose.CoverageCheck or InteractionPurpose.Greeting or InteractionPurpose.Campaign);
+            columns[Contacts12m][r] = mineContacts.Count;
+            columns[UnresolvedComplaint][r] = unresolved ? 1 : 0;
+            columns[Complaints12m][r] = complaints.Count;
+            columns[Claims12m][r] = claims.GetValueOrDefault(c.Id);
+            columns[Lapses12m][r] = lapses12.GetValueOrDefault(c.Id);
+            columns[ChildBorn12m][r] = births.Contains(c.Id) ? 1 : 0;
+            columns[ActiveLoan][r] = activeLoan ? 1 : 0;
+
+            eligible[0][r] = paying.Count > 0;
+            eligible[1][r] = c.Kind == CustomerKind.Corporate || age >= 20;
+            eligible[2][r] = !activeLoan && c.Kind == CustomerKind.Individual;
+            if (withLabels)
+            {
+                labels[0][r] = paying.Exists(h => h.ExitInWindow);
+                labels[1][r] = byCustomer[c.Id].Any(h => !h.Renewal && h.AppliedOn > cutoff && h.AppliedOn <= windowEnd);
+                labels[2][r] = myLoans.Exists(l => l.StartDate > cutoff && l.StartDate <= windowEnd);
+            }
+        }
+        return new FeatureChunk { CustomerIds = ids, Columns = columns, Eligible = eligible, Labels = labels };
+    }
+
+    private static bool IsPremiumPaying(Held h) =>
+        h.StatusAtCutoff is ContractStatus.InForce or ContractStatus.Reinstated && h.Mode != PaymentMode.LumpSum;
+
+    private static decimal PerYear(PaymentMode mode) => mode switch
+    {
+        PaymentMode.Monthly => 12m,
+        PaymentMode.Quarterly => 4m,
+        PaymentMode.SemiAnnual => 2m,
+        PaymentMode.Annual => 1m,
+        _ => 0m,
+    };
+}

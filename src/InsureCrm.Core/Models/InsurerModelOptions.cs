@@ -1,0 +1,62 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InsureCrm.Core.Models;
+
+/// <summary>Insurer models (section <c>Models</c>): chunking, sampling and the held-out share.</summary>
+public sealed class InsurerModelOptions
+{
+    public const string Section = "Models";
+
+    /// <summary>Customers per chunk of feature computation and scoring.</summary>
+    public int ChunkSize { get; set; } = 5000;
+
+    /// <summary>Most customers read into a training set; a larger book is sampled by a hash of the customer id.</summary>
+    public int MaxTrainingRows { get; set; } = 400_000;
+
+    /// <summary>Share of customers held out (by a hash of the id) to measure AUC, log loss and lift.</summary>
+    public double TestShare { get; set; } = 0.25;
+
+    /// <summary>Chunks computed side by side (feature queries and scoring; writes are one at a time).</summary>
+    public int Parallelism { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+
+    internal IEnumerable<string> Validate()
+    {
+        if (ChunkSize < 1)
+        {
+            yield return "Models:ChunkSize must be at least 1.";
+        }
+        if (MaxTrainingRows < 100)
+        {
+            yield return "Models:MaxTrainingRows must be at least 100.";
+        }
+        if (TestShare is <= 0 or >= 1)
+        {
+            yield return "Models:TestShare must be between 0 and 1.";
+        }
+        if (Parallelism < 1)
+        {
+            yield return "Models:Parallelism must be at least 1.";
+        }
+    }
+}
+
+public static class InsurerModelServiceCollectionExtensions
+{
+    public static IServiceCollection AddInsurerModels(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new InsurerModelOptions();
+        configuration.GetSection(InsurerModelOptions.Section).Bind(options);
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", errors));
+        }
+        services.AddSingleton(options);
+        services.AddSingleton<InsurerModelTrainer>();
+        services.AddSingleton<InsurerModelScorer>();
+        services.AddSingleton<ModelRegistry>();
+        services.AddSingleton<TruthComparison>();
+        return services;
+    }
+}

@@ -1,0 +1,50 @@
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Models;
+using InsureCrm.Tests;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Core.Tests.Models;
+
+public sealed class InsurerModelScorerTests
+{
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RunAsync_Champions_OneRowPerLiveCustomerWithReasonsNamingRealFeatures(DatabaseProvider provider)
+    {
+        await using var kit = await ModelKit.CreateAsync(provider);
+        await kit.GenerateAsync(1500, 3);
+        (await kit.Scorer.RunAsync(ModelKit.AsOf, null, CancellationToken.None))!.ShouldBeEmpty("no champion yet");
+        foreach (var name in new[] { "lapse", "purchase" })
+        {
+            var v = await kit.Trainer.BuildAsync(new ModelBuildRequest(name, ModelKit.Cutoff, null, "ana"), CancellationToken.None);
+            (await kit.Registry.ApproveAsync(name, v.Version, ModelKit.User("boss"), CancellationToken.None)).Outcome.ShouldBe(ApprovalOutcome.Approved);
+        }
+
+        var runs = (await kit.Scorer.RunAsync(ModelKit.AsOf, null, CancellationToken.None))!;
+        // Scoring the same date again replaces the runs rather than adding rows.
+        runs = (await kit.Scorer.RunAsync(ModelKit.AsOf, null, CancellationToken.None))!;
+
+        runs.Select(r => r.Name).ShouldBe(["lapse", "purchase"]);
+        await using var ctx = kit.Db.CreateContext();
+        var live = await ctx.Customers.Where(c => c.MergedIntoId == null).Select(c => c.Id).OrderBy(id => id).ToListAsync();
+        (await ctx.Set<ModelScoreRun>().CountAsync()).ShouldBe(2);
+        var names = InsurerFeatures.Features.Select(f => f.Name).ToHashSet();
+        foreach (var run in runs)
+        {
+            (await ctx.Set<ModelScoreRun>().SingleAsync(r => r.Id == run.RunId)).Status.ShouldBe(ModelScoreRunStatus.Completed);
+            var rows = await ctx.Set<CustomerModelScore>().AsNoTracking().Where(s => s.RunId == run.RunId).OrderBy(s => s.CustomerId).ToListAsync();
+            rows.Select(s => s.CustomerId).ShouldBe(live);
+            var eligible = rows.Where(s => s.Eligible).ToList();
+            eligible.Count.ShouldBeGreaterThan(live.Count / 4);
+            eligible.ShouldAllBe(s => s.Score > 0 && s.Score < 1);
+            eligible.Select(s => Math.Round(s.Score, 4)).Distinct().Count().ShouldBeGreaterThan(20, "scores differ between customers");
+            foreach (var s in eligible)
+            {
+                var reasons = InsurerModelScorer.ReadReasons(s.Reasons);
+                reasons.Count.ShouldBeInRange(1, 3);
+                reasons.ShouldAllBe(r => names.Contains(r.Feature) && r.Value.Length > 0 && r.Effect != 0);
+                reasons.Select(r => Math.Abs(r.Effect)).ShouldBeInOrder(SortDirection.Descending);
+            }
+            rows.Where(s => !s.Eligible).ShouldAllBe(s => s.Score == 0 && s.Reasons == "[]");
+        }
+    }
+}

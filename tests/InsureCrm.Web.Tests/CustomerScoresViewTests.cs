@@ -1,0 +1,43 @@
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Models;
+using InsureCrm.Tests;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InsureCrm.Web.Tests;
+
+public sealed class CustomerScoresViewTests
+{
+    [Fact]
+    public async Task CustomerPage_ChampionScored_ShowsScoreAndTranslatedReasons()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var family = await CustomerApiTests.SeedAsync(factory);
+        using var client = await factory.SignedInClientAsync();
+        (await client.GetStringAsync($"/customers/{family.HongId}")).ShouldNotContain("data-testid=\"score-lapse\"");
+
+        await using (var ctx = factory.Services.GetRequiredService<CrmDatabase>().CreateContext())
+        {
+            var champion = new ModelVersion { Name = "lapse", Version = 4, Algorithm = "logistic", Artifact = "{}", TrainedBy = "ana", Status = ModelStatus.Champion, TrainedAt = DateTime.UtcNow };
+            var retired = new ModelVersion { Name = "lapse", Version = 3, Algorithm = "logistic", Artifact = "{}", TrainedBy = "ana", Status = ModelStatus.Retired, TrainedAt = DateTime.UtcNow };
+            ctx.AddRange(champion, retired);
+            await ctx.SaveChangesAsync();
+            var run = new ModelScoreRun { ModelVersionId = champion.Id, RunDate = new DateOnly(2026, 3, 2), Status = ModelScoreRunStatus.Completed, StartedAt = DateTime.UtcNow };
+            var old = new ModelScoreRun { ModelVersionId = retired.Id, RunDate = new DateOnly(2026, 3, 9), Status = ModelScoreRunStatus.Completed, StartedAt = DateTime.UtcNow };
+            ctx.AddRange(run, old);
+            await ctx.SaveChangesAsync();
+            ctx.Add(new CustomerModelScore { RunId = run.Id, CustomerId = family.HongId, Eligible = true, Score = 0.234,
+                Reasons = """[{"feature":"premiumBurden","value":"0.42","effect":0.61},{"feature":"orphanedContracts","value":"1","effect":0.4}]""" });
+            ctx.Add(new CustomerModelScore { RunId = old.Id, CustomerId = family.HongId, Eligible = true, Score = 0.9, Reasons = "[]" });
+            await ctx.SaveChangesAsync();
+        }
+
+        var page = await client.GetStringAsync($"/customers/{family.HongId}");
+        page.ShouldContain("모델 점수");
+        page.ShouldContain("3개월 내 실효");
+        page.ShouldContain("data-testid=\"score-value-lapse\">23.4%<");
+        page.ShouldContain("소득 대비 보험료 부담 0.42 (높임)");
+        page.ShouldContain("담당 설계사 이탈 계약 1 (높임)");
+        page.ShouldNotContain(">90.0%<", Case.Sensitive, "a retired version's score is not shown");
+    }
+}
