@@ -15,6 +15,7 @@ public static class ModelFile
     // One reader per algorithm: (model object, features) → classifier. Each algorithm adds its line.
     private static readonly Dictionary<string, Func<JsonElement, IReadOnlyList<Feature>, IClassifier>> Readers = new(StringComparer.Ordinal)
     {
+        [DecisionTreeModel.Name] = DecisionTreeModel.Read,
     };
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/>.</summary>
