@@ -16,6 +16,8 @@ public static class ModelFile
     private static readonly Dictionary<string, Func<JsonElement, IReadOnlyList<Feature>, IClassifier>> Readers = new(StringComparer.Ordinal)
     {
         [DecisionTreeModel.Name] = DecisionTreeModel.Read,
+        [GradientBoostingModel.Name] = GradientBoostingModel.Read,
+        [RandomForestModel.Name] = RandomForestModel.Read,
     };
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/>.</summary>
