@@ -85,7 +85,7 @@ public sealed class DecisionTree(DecisionTreeOptions options) : ILearner
             g[r] = labels[r] ? 1 : 0;
         }
         var settings = new GrowerSettings(
-            Options.MaxLeafNodes ?? int.MaxValue, Options.MaxDepth ?? int.MaxValue, Options.MinSamplesLeaf, 0, 0, 1, 0, 0, parallel);
+            Options.MaxLeafNodes ?? int.MaxValue, Options.MaxDepth ?? int.MaxValue, Options.MinSamplesLeaf, 0, 0, 1, 0, 1, 0, parallel);
         var grower = new TreeGrower(binned, g, null, data.Rows, settings, null);
         var grown = grower.Grow(TreeTraining.Range(data.Rows), data.Rows, TreeTraining.Range(data.Columns));
         return new DecisionTreeModel(data.Features, grown.Tree, binned.HasMissing);

@@ -51,6 +51,12 @@ public sealed record GradientBoostingOptions
     /// <summary>Added to a level's hessian sum when levels are ordered for a categorical split, so rare levels do not sort to the ends. Default 10 (LightGBM's <c>cat_smooth</c>).</summary>
     public double CategorySmoothing { get; init; } = 10;
 
+    /// <summary>
+    /// Fewest rows a level needs in a node to take part in ordering a categorical split; rarer levels there
+    /// join the other side. Default 10 (scikit-learn's <c>MIN_CAT_SUPPORT</c>).
+    /// </summary>
+    public int CategorySupport { get; init; } = 10;
+
     /// <summary>Share of the training rows drawn (without replacement) for each tree, in (0, 1]. Default 1.</summary>
     public double RowSubsample { get; init; } = 1;
 
@@ -94,6 +100,7 @@ public sealed record GradientBoostingOptions
         ArgumentOutOfRangeException.ThrowIfGreaterThan(MaxBins, BinnedTable.MaxBins, nameof(MaxBins));
         ArgumentOutOfRangeException.ThrowIfLessThan(MinCategoryRows, 1, nameof(MinCategoryRows));
         ArgumentOutOfRangeException.ThrowIfNegative(CategorySmoothing, nameof(CategorySmoothing));
+        ArgumentOutOfRangeException.ThrowIfLessThan(CategorySupport, 1, nameof(CategorySupport));
         if (!(RowSubsample > 0 && RowSubsample <= 1))
         {
             throw new ArgumentOutOfRangeException(nameof(RowSubsample), RowSubsample, "Must be in (0, 1].");
@@ -178,7 +185,7 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
         var h = new double[n];
         var settings = new GrowerSettings(
             o.MaxLeafNodes ?? int.MaxValue, o.MaxDepth ?? int.MaxValue, o.MinSamplesLeaf, o.MinHessianLeaf, o.L2Regularization,
-            -o.LearningRate, o.CategorySmoothing, 0, parallel);
+            -o.LearningRate, o.CategorySmoothing, o.CategorySupport, 0, parallel);
         var rowCount = o.RowSubsample < 1 ? Math.Max(1, (int)Math.Round(o.RowSubsample * train.Length)) : train.Length;
         var featureCount = o.FeatureSubsample < 1 ? Math.Max(1, (int)Math.Round(o.FeatureSubsample * data.Columns)) : data.Columns;
         var grower = new TreeGrower(binned, g, h, rowCount, settings, null);

@@ -100,7 +100,7 @@ public sealed class RandomForest(RandomForestOptions options) : ILearner
         }
         var maxFeatures = Math.Min(data.Columns, o.MaxFeatures ?? Math.Max(1, (int)Math.Sqrt(data.Columns)));
         var settings = new GrowerSettings(
-            int.MaxValue, o.MaxDepth ?? int.MaxValue, o.MinSamplesLeaf, 0, 0, 1, 0, maxFeatures, null);
+            int.MaxValue, o.MaxDepth ?? int.MaxValue, o.MinSamplesLeaf, 0, 0, 1, 0, 1, maxFeatures, null);
         var features = TreeTraining.Range(data.Columns);
         var trees = new Tree[o.Trees];
         Parallel.For(0, o.Trees, parallel, t =>

@@ -16,11 +16,12 @@ internal struct HistSlot
 /// <param name="L2">L2 penalty λ on leaf values: a leaf's value is <c>LeafScale × G / (H + λ)</c>.</param>
 /// <param name="LeafScale">1 for CART (G/H is the positive rate), −learning rate for boosting (a Newton step).</param>
 /// <param name="CategorySmoothing">Added to a level's hessian when levels are ordered by G / H (LightGBM's <c>cat_smooth</c>).</param>
+/// <param name="CategorySupport">Fewest rows a level needs in a node to be ordered for a categorical split; 1 orders every level (CART).</param>
 /// <param name="SplitFeatures">Features drawn at random per split (random forest); 0 considers every feature of the tree.</param>
 /// <param name="Parallel">Threads for the per-feature work; null keeps a tree on one thread (the forest parallelises trees).</param>
 internal sealed record GrowerSettings(
     int MaxLeaves, int MaxDepth, int MinSamplesLeaf, double MinHessianLeaf, double L2, double LeafScale,
-    double CategorySmoothing, int SplitFeatures, ParallelOptions? Parallel);
+    double CategorySmoothing, int CategorySupport, int SplitFeatures, ParallelOptions? Parallel);
 
 /// <summary>A split as the grower sees it, on bins (to route training rows without their raw values).</summary>
 internal struct BinSplit
@@ -545,14 +546,17 @@ internal sealed class TreeGrower
 
     private Candidate EvaluateCategorical(Leaf leaf, ReadOnlySpan<HistSlot> slots, int f)
     {
-        // Levels (and missing, as one more level) ordered by G / (H + smoothing); the best split is a prefix
-        // of that order (Fisher 1958 for squared error; LightGBM and scikit-learn use it for Newton gains).
+        // Levels (missing counts as one more level) with enough rows in the node, ordered by G / (H + smoothing):
+        // the best split is a prefix of that order (Fisher 1958 for squared error; LightGBM and scikit-learn use
+        // it for Newton gains). Levels with fewer rows than CategorySupport join the other side whichever way
+        // the order is scanned, as scikit-learn, so a handful of rows cannot pick the side of their level.
         Span<int> order = stackalloc int[slots.Length];
         Span<double> ratio = stackalloc double[slots.Length];
         var k = 0;
+        var support = _settings.CategorySupport;
         for (var b = 0; b < slots.Length; b++)
         {
-            if (slots[b].N > 0)
+            if (slots[b].N >= support && slots[b].N > 0)
             {
                 order[k] = b;
                 ratio[b] = slots[b].G / (slots[b].H + _settings.CategorySmoothing);
@@ -560,7 +564,7 @@ internal sealed class TreeGrower
             }
         }
         var best = new Candidate { Feature = -1 };
-        if (k < 2)
+        if (k < 1)
         {
             return best;
         }
@@ -580,25 +584,47 @@ internal sealed class TreeGrower
         var parentScore = Score(leaf.G, leaf.H);
         best.Gain = 1e-12 * (Math.Abs(parentScore) + 1);
         var bestPrefix = -1;
-        double gl = 0, hl = 0;
-        var nl = 0;
+        var bestReversed = false;
         var n = leaf.N;
-        for (var i = 0; i < k - 1; i++)
+        // Every supported level on one side is a split only if some row (an unsupported level) is on the other.
+        var last = k - 1;
+        var rest = n;
+        foreach (var b in used)
         {
-            var b = used[i];
-            gl += slots[b].G;
-            hl += slots[b].H;
-            nl += slots[b].N;
-            var hr = leaf.H - hl;
-            if (nl < _settings.MinSamplesLeaf || n - nl < _settings.MinSamplesLeaf || hl < _settings.MinHessianLeaf || hr < _settings.MinHessianLeaf)
+            rest -= slots[b].N;
+        }
+        if (rest > 0)
+        {
+            last = k;
+        }
+        for (var direction = 0; direction < 2; direction++)
+        {
+            var reversed = direction == 1;
+            if (reversed && rest == 0)
             {
-                continue;
+                // Without unsupported levels a suffix is the complement of a prefix: nothing new to try.
+                break;
             }
-            var gain = Score(gl, hl) + Score(leaf.G - gl, hr) - parentScore;
-            if (gain > best.Gain)
+            double gl = 0, hl = 0;
+            var nl = 0;
+            for (var i = 0; i < last; i++)
             {
-                best = new Candidate { Feature = f, Gain = gain, GL = gl, HL = hl, NL = nl };
-                bestPrefix = i;
+                var b = used[reversed ? k - 1 - i : i];
+                gl += slots[b].G;
+                hl += slots[b].H;
+                nl += slots[b].N;
+                var hr = leaf.H - hl;
+                if (nl < _settings.MinSamplesLeaf || n - nl < _settings.MinSamplesLeaf || hl < _settings.MinHessianLeaf || hr < _settings.MinHessianLeaf)
+                {
+                    continue;
+                }
+                var gain = Score(gl, hl) + Score(leaf.G - gl, hr) - parentScore;
+                if (gain > best.Gain)
+                {
+                    best = new Candidate { Feature = f, Gain = gain, GL = gl, HL = hl, NL = nl };
+                    bestPrefix = i;
+                    bestReversed = reversed;
+                }
             }
         }
         if (bestPrefix < 0)
@@ -606,20 +632,19 @@ internal sealed class TreeGrower
             return best;
         }
         var binLeft = new bool[slots.Length];
-        // Bins no training row reached here (unseen levels, missing) follow the side with more rows.
-        if (best.NL >= n - best.NL)
+        for (var i = 0; i <= bestPrefix; i++)
         {
-            Array.Fill(binLeft, true);
-            for (var i = bestPrefix + 1; i < k; i++)
-            {
-                binLeft[used[i]] = false;
-            }
+            binLeft[used[bestReversed ? k - 1 - i : i]] = true;
         }
-        else
+        // Bins no training row reached here (unseen levels, missing) follow the side with more rows.
+        if (best.NL > n - best.NL)
         {
-            for (var i = 0; i <= bestPrefix; i++)
+            for (var b = 0; b < slots.Length; b++)
             {
-                binLeft[used[i]] = true;
+                if (slots[b].N == 0)
+                {
+                    binLeft[b] = true;
+                }
             }
         }
         best.BinLeft = binLeft;
