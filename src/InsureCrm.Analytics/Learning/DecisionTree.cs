@@ -88,7 +88,7 @@ public sealed class DecisionTree(DecisionTreeOptions options) : ILearner
             Options.MaxLeafNodes ?? int.MaxValue, Options.MaxDepth ?? int.MaxValue, Options.MinSamplesLeaf, 0, 0, 1, 0, 1, 0, parallel);
         var grower = new TreeGrower(binned, g, null, data.Rows, settings, null);
         var grown = grower.Grow(TreeTraining.Range(data.Rows), data.Rows, TreeTraining.Range(data.Columns));
-        return new DecisionTreeModel(data.Features, grown.Tree, binned.HasMissing);
+        return new DecisionTreeModel(data.Features, grown.Tree.PreOrder(), binned.HasMissing);
     }
 
     IClassifier ILearner.Fit(Table data, ReadOnlySpan<bool> labels) => Fit(data, labels);

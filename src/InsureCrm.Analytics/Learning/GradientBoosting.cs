@@ -226,7 +226,7 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
                 // Nothing left to split on: further trees would all be this one leaf.
                 break;
             }
-            trees.Add(grown.Tree);
+            trees.Add(grown.Tree.PreOrder());
             if (rowCount == train.Length)
             {
                 var nodes = grown.Tree.Nodes;

@@ -124,7 +124,7 @@ public sealed class RandomForest(RandomForestOptions options) : ILearner
                 }
             }
             var grower = new TreeGrower(binned, g, null, n, settings, random);
-            trees[t] = grower.Grow(rows, n, features).Tree;
+            trees[t] = grower.Grow(rows, n, features).Tree.PreOrder();
         });
         return new RandomForestModel(data.Features, trees);
     }

@@ -2,9 +2,15 @@ using System.Text.Json;
 
 namespace InsureCrm.Analytics.Learning;
 
-/// <summary>One node of a trained <see cref="Tree"/>.</summary>
+/// <summary>One node of a trained <see cref="Tree"/> (40 bytes: the doubles first, so nothing is padded).</summary>
 internal struct TreeNode
 {
+    /// <summary>Numeric split: a value below it goes left (<see cref="double.MaxValue"/>: every non-missing value goes left).</summary>
+    public double Threshold;
+
+    /// <summary>The node's prediction: at a leaf the tree's output, at an inner node what it would output as a leaf (path contributions).</summary>
+    public double Value;
+
     /// <summary>Feature tested at this node; −1 for a leaf.</summary>
     public int Feature;
 
@@ -12,20 +18,14 @@ internal struct TreeNode
 
     public int Right;
 
-    /// <summary>Numeric split: a value below it goes left (<see cref="double.MaxValue"/>: every non-missing value goes left).</summary>
-    public double Threshold;
-
     /// <summary>Categorical split: index into <see cref="Tree.LevelSets"/> of the levels going left; −1 otherwise.</summary>
     public int Levels;
 
-    /// <summary>Where a missing value goes (learned in training, else the side with more rows).</summary>
-    public bool MissingLeft;
-
-    /// <summary>The node's prediction: at a leaf the tree's output, at an inner node what it would output as a leaf (path contributions).</summary>
-    public double Value;
-
     /// <summary>Training rows that reached the node.</summary>
     public int Count;
+
+    /// <summary>Where a missing value goes (learned in training, else the side with more rows).</summary>
+    public bool MissingLeft;
 }
 
 /// <summary>
@@ -46,6 +46,42 @@ internal sealed class Tree
     public bool[][] LevelSets { get; }
 
     public double RootValue => Nodes[0].Value;
+
+    /// <summary>
+    /// The same tree with its nodes renumbered in pre-order (a left child right after its parent), so that
+    /// scoring walks mostly forward through memory.
+    /// </summary>
+    public Tree PreOrder()
+    {
+        var order = new int[Nodes.Length];
+        var newIndex = new int[Nodes.Length];
+        var stack = new Stack<int>();
+        stack.Push(0);
+        var next = 0;
+        while (stack.Count > 0)
+        {
+            var n = stack.Pop();
+            newIndex[n] = next;
+            order[next++] = n;
+            if (Nodes[n].Feature >= 0)
+            {
+                stack.Push(Nodes[n].Right);
+                stack.Push(Nodes[n].Left);
+            }
+        }
+        var nodes = new TreeNode[next];
+        for (var i = 0; i < next; i++)
+        {
+            var node = Nodes[order[i]];
+            if (node.Feature >= 0)
+            {
+                node.Left = newIndex[node.Left];
+                node.Right = newIndex[node.Right];
+            }
+            nodes[i] = node;
+        }
+        return new Tree(nodes, LevelSets);
+    }
 
     /// <summary>Index of the leaf that <paramref name="row"/> reaches.</summary>
     public int Leaf(ReadOnlySpan<double> row)
