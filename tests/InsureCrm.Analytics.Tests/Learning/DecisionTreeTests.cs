@@ -136,4 +136,17 @@ public sealed class DecisionTreeTests
         error.Message.ShouldContain("Label count 99");
         error.Message.ShouldContain("row count 100");
     }
+
+    [Fact]
+    public void Predict_MissingValueNeverSeenInTraining_FollowsTheLargerSide()
+    {
+        var (data, labels) = TreeData.KnownRule(4000, 1);
+        var model = new DecisionTree(new DecisionTreeOptions { MaxDepth = 2, MinSamplesLeaf = 5 }).Fit(data, labels);
+
+        // 36 of the 63 ages are 45 or more: the larger side of the age split is "age ≥ 45".
+        model.Predict([double.NaN, 3, 0, 0.5]).ShouldBe(1);
+        model.Predict([double.NaN, 0, 0, 0.5]).ShouldBe(0);
+        model.Predict([50, double.NaN, 0, 0.5]).ShouldBe(model.Predict([50, 3, 0, 0.5]));
+        model.Rules().ShouldNotContain(r => r.Contains("missing", StringComparison.Ordinal));
+    }
 }
