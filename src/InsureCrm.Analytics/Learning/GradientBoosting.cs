@@ -372,7 +372,7 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
 /// A trained gradient-boosted model: probability = logistic(init + Σ tree outputs). Immutable and safe to
 /// share across threads.
 /// </summary>
-public sealed class GradientBoostingModel : IClassifier
+public sealed class GradientBoostingModel : IClassifier, IBlockScorer
 {
     internal const string Name = "gbdt";
 
@@ -418,7 +418,11 @@ public sealed class GradientBoostingModel : IClassifier
     }
 
     /// <inheritdoc />
-    public double Predict(ReadOnlySpan<double> row) => 1 / (1 + Math.Exp(-RawScore(row)));
+    public double Predict(ReadOnlySpan<double> row) => Sigmoid(RawScore(row));
+
+    double[] IBlockScorer.PredictAll(Table data) => TreeTraining.SumTrees(_trees, data, InitialScore, Sigmoid);
+
+    private static double Sigmoid(double z) => 1 / (1 + Math.Exp(-z));
 
     /// <summary>
     /// Path contributions on the log-odds scale (Saabas) over all trees: the base is the initial score plus

@@ -133,7 +133,7 @@ public sealed class RandomForest(RandomForestOptions options) : ILearner
 }
 
 /// <summary>A trained random forest: the mean of its trees' leaf rates. Immutable and safe to share across threads.</summary>
-public sealed class RandomForestModel : IClassifier
+public sealed class RandomForestModel : IClassifier, IBlockScorer
 {
     internal const string Name = "forest";
 
@@ -164,6 +164,12 @@ public sealed class RandomForestModel : IClassifier
             sum += tree.Predict(row);
         }
         return sum / _trees.Length;
+    }
+
+    double[] IBlockScorer.PredictAll(Table data)
+    {
+        var count = (double)_trees.Length;
+        return TreeTraining.SumTrees(_trees, data, 0, sum => sum / count);
     }
 
     /// <summary>

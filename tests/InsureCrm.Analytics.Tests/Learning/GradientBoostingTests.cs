@@ -156,6 +156,20 @@ public sealed class GradientBoostingTests
     }
 
     [Fact]
+    public void PredictAll_ManyRows_SameScoresAsRowByRow()
+    {
+        var (data, labels) = TreeData.Nonlinear(3000, 11, noise: true);
+        var model = new GradientBoosting(new GradientBoostingOptions { MaxIterations = 30 }).Fit(data, labels);
+
+        var all = model.PredictAll(data);
+
+        for (var r = 0; r < data.Rows; r++)
+        {
+            all[r].ShouldBe(model.Predict(TreeData.Row(data, r)));
+        }
+    }
+
+    [Fact]
     public void Fit_OneClassOnly_ThrowsNamingTheProblem()
     {
         var (data, _) = TreeData.KnownRule(100, 1);

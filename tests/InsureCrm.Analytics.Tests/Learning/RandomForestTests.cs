@@ -77,6 +77,20 @@ public sealed class RandomForestTests
     }
 
     [Fact]
+    public void PredictAll_ManyRows_SameScoresAsRowByRow()
+    {
+        var (data, labels) = TreeData.Nonlinear(3000, 11, noise: true);
+        var model = new RandomForest(new RandomForestOptions { Trees = 12 }).Fit(data, labels);
+
+        var all = model.PredictAll(data);
+
+        for (var r = 0; r < data.Rows; r++)
+        {
+            all[r].ShouldBe(model.Predict(TreeData.Row(data, r)));
+        }
+    }
+
+    [Fact]
     public void Fit_OneClassOnly_ThrowsNamingTheProblem()
     {
         var (data, _) = TreeData.KnownRule(50, 1);
