@@ -586,17 +586,15 @@ internal sealed class TreeGrower
         var bestPrefix = -1;
         var bestReversed = false;
         var n = leaf.N;
-        // Every supported level on one side is a split only if some row (an unsupported level) is on the other.
-        var last = k - 1;
+        // Rows of unsupported levels, which always join the side not scanned. Prefixes stop one short of every
+        // supported level (rare levels alone on one side is what the support rule prevents) unless a single
+        // level is supported.
         var rest = n;
         foreach (var b in used)
         {
             rest -= slots[b].N;
         }
-        if (rest > 0)
-        {
-            last = k;
-        }
+        var last = k > 1 ? k - 1 : rest > 0 ? 1 : 0;
         for (var direction = 0; direction < 2; direction++)
         {
             var reversed = direction == 1;

@@ -39,6 +39,34 @@ public sealed class GradientBoostingTests
         model.Predict([3]).ShouldBe(model.Predict([0]));
     }
 
+    [Theory]
+    [InlineData(10, false)]
+    [InlineData(1, true)]
+    public void Fit_LevelWithFewRows_IsolatedOnlyWhenCategorySupportAllows(int support, bool isolated)
+    {
+        // Three common levels without signal and one level of 5 rows, all positive.
+        var random = new Random(12);
+        var rows = 905;
+        var level = new double[rows];
+        var labels = new bool[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            level[r] = r < 5 ? 3 : r % 3;
+            labels[r] = r < 5 || random.NextDouble() < 0.3;
+        }
+        var data = new Table([Feature.Categorical("plan", ["a", "b", "c", "rare"])], [level]);
+        var options = new GradientBoostingOptions
+        {
+            MaxIterations = 1, MaxLeafNodes = 2, MinSamplesLeaf = 1, LearningRate = 1, MinCategoryRows = 1, CategorySupport = support,
+        };
+
+        var model = new GradientBoosting(options).Fit(data, labels);
+
+        var rare = model.Predict([3]);
+        var common = new[] { model.Predict([0]), model.Predict([1]), model.Predict([2]) };
+        common.Any(p => p == rare).ShouldBe(!isolated);
+    }
+
     [Fact]
     public void Fit_MissingValuesCarrySignal_MissingRowsScoreHigh()
     {
