@@ -546,17 +546,20 @@ internal sealed class TreeGrower
 
     private Candidate EvaluateCategorical(Leaf leaf, ReadOnlySpan<HistSlot> slots, int f)
     {
-        // Levels (missing counts as one more level) with enough rows in the node, ordered by G / (H + smoothing):
-        // the best split is a prefix of that order (Fisher 1958 for squared error; LightGBM and scikit-learn use
-        // it for Newton gains). Levels with fewer rows than CategorySupport join the other side whichever way
-        // the order is scanned, as scikit-learn, so a handful of rows cannot pick the side of their level.
+        // Levels (missing counts as one more level) with enough support in the node, ordered by
+        // G / (H + smoothing): the best split is a prefix of that order (Fisher 1958 for squared error; LightGBM
+        // and scikit-learn use it for Newton gains). Support is a level's hessian sum in row units
+        // (H_level × N / H; the row count when hessians are 1). As scikit-learn, the order is scanned from both
+        // ends up to its middle, and levels without enough support always join the side holding at least half
+        // of the ordered levels, so a handful of rows cannot choose a side of their own.
         Span<int> order = stackalloc int[slots.Length];
         Span<double> ratio = stackalloc double[slots.Length];
         var k = 0;
         var support = _settings.CategorySupport;
+        var rowsPerHessian = leaf.N / leaf.H;
         for (var b = 0; b < slots.Length; b++)
         {
-            if (slots[b].N >= support && slots[b].N > 0)
+            if (slots[b].N > 0 && slots[b].H * rowsPerHessian >= support)
             {
                 order[k] = b;
                 ratio[b] = slots[b].G / (slots[b].H + _settings.CategorySmoothing);
@@ -564,7 +567,7 @@ internal sealed class TreeGrower
             }
         }
         var best = new Candidate { Feature = -1 };
-        if (k < 1)
+        if (k < 2)
         {
             return best;
         }
@@ -586,35 +589,26 @@ internal sealed class TreeGrower
         var bestPrefix = -1;
         var bestReversed = false;
         var n = leaf.N;
-        // Rows of unsupported levels, which always join the side not scanned. Prefixes stop one short of every
-        // supported level (rare levels alone on one side is what the support rule prevents) unless a single
-        // level is supported.
-        var rest = n;
-        foreach (var b in used)
-        {
-            rest -= slots[b].N;
-        }
-        var last = k > 1 ? k - 1 : rest > 0 ? 1 : 0;
         for (var direction = 0; direction < 2; direction++)
         {
             var reversed = direction == 1;
-            if (reversed && rest == 0)
-            {
-                // Without unsupported levels a suffix is the complement of a prefix: nothing new to try.
-                break;
-            }
+            var middle = ((k + 1) / 2) - (reversed ? 1 : 0);
             double gl = 0, hl = 0;
             var nl = 0;
-            for (var i = 0; i < last; i++)
+            for (var i = 0; i < middle; i++)
             {
                 var b = used[reversed ? k - 1 - i : i];
                 gl += slots[b].G;
                 hl += slots[b].H;
                 nl += slots[b].N;
                 var hr = leaf.H - hl;
-                if (nl < _settings.MinSamplesLeaf || n - nl < _settings.MinSamplesLeaf || hl < _settings.MinHessianLeaf || hr < _settings.MinHessianLeaf)
+                if (nl < _settings.MinSamplesLeaf || hl < _settings.MinHessianLeaf)
                 {
                     continue;
+                }
+                if (n - nl < _settings.MinSamplesLeaf || hr < _settings.MinHessianLeaf)
+                {
+                    break;
                 }
                 var gain = Score(gl, hl) + Score(leaf.G - gl, hr) - parentScore;
                 if (gain > best.Gain)
