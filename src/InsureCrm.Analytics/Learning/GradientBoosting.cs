@@ -52,8 +52,9 @@ public sealed record GradientBoostingOptions
     public double CategorySmoothing { get; init; } = 10;
 
     /// <summary>
-    /// Fewest rows a level needs in a node to take part in ordering a categorical split; rarer levels there
-    /// join the other side. Default 10 (scikit-learn's <c>MIN_CAT_SUPPORT</c>).
+    /// Support a level needs in a node to take part in ordering a categorical split, in hessian-weighted rows
+    /// (its hessian sum × the node's rows / the node's hessian sum); levels with less always go to the side
+    /// holding at least half of the ordered levels. Default 10 (scikit-learn's <c>MIN_CAT_SUPPORT</c>).
     /// </summary>
     public int CategorySupport { get; init; } = 10;
 

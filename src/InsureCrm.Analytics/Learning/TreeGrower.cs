@@ -16,7 +16,7 @@ internal struct HistSlot
 /// <param name="L2">L2 penalty λ on leaf values: a leaf's value is <c>LeafScale × G / (H + λ)</c>.</param>
 /// <param name="LeafScale">1 for CART (G/H is the positive rate), −learning rate for boosting (a Newton step).</param>
 /// <param name="CategorySmoothing">Added to a level's hessian when levels are ordered by G / H (LightGBM's <c>cat_smooth</c>).</param>
-/// <param name="CategorySupport">Fewest rows a level needs in a node to be ordered for a categorical split; 1 orders every level (CART).</param>
+/// <param name="CategorySupport">Support (hessian-weighted rows) a level needs in a node to be ordered for a categorical split; 1 orders every level (CART).</param>
 /// <param name="SplitFeatures">Features drawn at random per split (random forest); 0 considers every feature of the tree.</param>
 /// <param name="Parallel">Threads for the per-feature work; null keeps a tree on one thread (the forest parallelises trees).</param>
 internal sealed record GrowerSettings(
