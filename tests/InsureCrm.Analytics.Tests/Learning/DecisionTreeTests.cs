@@ -149,4 +149,32 @@ public sealed class DecisionTreeTests
         model.Predict([50, double.NaN, 0, 0.5]).ShouldBe(model.Predict([50, 3, 0, 0.5]));
         model.Rules().ShouldNotContain(r => r.Contains("missing", StringComparison.Ordinal));
     }
+
+    [Fact]
+    public void Rules_TwoSplitsOnOneFeature_MergedIntoARange()
+    {
+        var age = Enumerable.Range(0, 3000).Select(r => 18.0 + (r % 63)).ToArray();
+        var labels = age.Select(a => a >= 30 && a < 50).ToArray();
+        var data = new Table([Feature.Numeric("age")], [age]);
+
+        var model = new DecisionTree(new DecisionTreeOptions { MaxDepth = 2, MinSamplesLeaf = 1 }).Fit(data, labels);
+
+        model.Rules().ShouldContain(r => r.StartsWith("30 ≤ age < 50 → 100% positive", StringComparison.Ordinal));
+        model.Rules().ShouldContain(r => r.StartsWith("age < 30 → 0% positive", StringComparison.Ordinal));
+        model.Rules().ShouldContain(r => r.StartsWith("age ≥ 50 → 0% positive", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void Load_TreeWhoseChildPointsBackwards_RejectedAsNotWellFormed()
+    {
+        var (data, labels) = TreeData.KnownRule(500, 1);
+        var model = new DecisionTree(new DecisionTreeOptions { MaxDepth = 1, MinSamplesLeaf = 5 }).Fit(data, labels);
+        using var saved = new MemoryStream();
+        ModelFile.Save(model, saved);
+        var json = System.Text.Encoding.UTF8.GetString(saved.ToArray()).Replace("\"left\":[1,", "\"left\":[0,", StringComparison.Ordinal);
+
+        var error = Should.Throw<InvalidDataException>(() => ModelFile.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json))));
+
+        error.Message.ShouldContain("node 0 is not well formed");
+    }
 }
