@@ -169,6 +169,12 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
 
         var early = o.EarlyStopping == EarlyStopping.On || (o.EarlyStopping == EarlyStopping.Auto && n > 10_000);
         var (train, validation) = early ? Split(y, o.ValidationFraction, new Random(master.Next())) : (TreeTraining.Range(n), []);
+        if (validation.Length == 0)
+        {
+            // Too few rows to hold any out: train on all of them for every iteration.
+            early = false;
+            train = TreeTraining.Range(n);
+        }
         var positives = 0;
         foreach (var r in train)
         {
