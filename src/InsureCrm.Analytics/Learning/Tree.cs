@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
 using System.Text.Json;
 
 namespace InsureCrm.Analytics.Learning;
@@ -84,18 +86,32 @@ internal sealed class Tree
     }
 
     /// <summary>Index of the leaf that <paramref name="row"/> reaches.</summary>
+    /// <exception cref="IndexOutOfRangeException">The row is shorter than a feature index the tree tests.</exception>
     public int Leaf(ReadOnlySpan<double> row)
     {
-        var nodes = Nodes;
+        // The hot loop of scoring: node references without bounds checks (Read checked every child index, and
+        // children always follow their parent), the row span still checked.
+        ref var first = ref MemoryMarshal.GetArrayDataReference(Nodes);
         var n = 0;
         while (true)
         {
-            ref readonly var node = ref nodes[n];
+            ref readonly var node = ref Unsafe.Add(ref first, n);
             if (node.Feature < 0)
             {
                 return n;
             }
-            n = GoesLeft(in node, row[node.Feature]) ? node.Left : node.Right;
+            var x = row[node.Feature];
+            bool left;
+            if (node.Levels < 0)
+            {
+                // NaN fails every comparison, so one test settles all non-missing values.
+                left = x < node.Threshold || (double.IsNaN(x) && node.MissingLeft);
+            }
+            else
+            {
+                left = GoesLeft(in node, x);
+            }
+            n = left ? node.Left : node.Right;
         }
     }
 
