@@ -197,6 +197,22 @@ public sealed class GradientBoostingTests
         }
     }
 
+    [Theory]
+    [InlineData(null, 3, 3)]
+    [InlineData(2, null, 4)]
+    [InlineData(3, 5, 5)]
+    public void Fit_ShapeLimits_EveryTreeWithinThem(int? maxDepth, int? maxLeaves, int expectedMostLeaves)
+    {
+        var (data, labels) = TreeData.Nonlinear(3000, 13, noise: true);
+        var options = new GradientBoostingOptions { MaxIterations = 10, MaxDepth = maxDepth, MaxLeafNodes = maxLeaves, MinSamplesLeaf = 5 };
+
+        var model = new GradientBoosting(options).Fit(data, labels);
+
+        model.Trees.Count.ShouldBe(10);
+        model.Trees.Max(t => t.Nodes.Count(n => n.Feature < 0)).ShouldBe(expectedMostLeaves);
+        model.Trees.ShouldAllBe(t => Depth(t, 0) <= (maxDepth ?? int.MaxValue));
+    }
+
     [Fact]
     public void Fit_OneClassOnly_ThrowsNamingTheProblem()
     {
@@ -225,4 +241,7 @@ public sealed class GradientBoostingTests
         ModelFile.Save(model, stream);
         return stream.ToArray();
     }
+
+    private static int Depth(Tree tree, int node) =>
+        tree.Nodes[node].Feature < 0 ? 0 : 1 + Math.Max(Depth(tree, tree.Nodes[node].Left), Depth(tree, tree.Nodes[node].Right));
 }
