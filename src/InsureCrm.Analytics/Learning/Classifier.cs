@@ -53,6 +53,10 @@ public static class ClassifierExtensions
         {
             throw new ArgumentException($"The model expects {model.Features.Count} features; the table has {data.Columns}.", nameof(data));
         }
+        if (model is IBlockScorer blockScorer)
+        {
+            return blockScorer.PredictAll(data);
+        }
         var scores = new double[data.Rows];
         const int Block = 4096;
         var blocks = (data.Rows + Block - 1) / Block;
@@ -68,4 +72,15 @@ public static class ClassifierExtensions
         }, _ => { });
         return scores;
     }
+}
+
+/// <summary>
+/// A classifier that scores a whole table faster than row by row (tree ensembles walk one tree over a block
+/// of rows while its nodes are in cache), with exactly the scores <see cref="IClassifier.Predict"/> gives.
+/// <see cref="ClassifierExtensions.PredictAll"/> uses it when a model offers it.
+/// </summary>
+internal interface IBlockScorer
+{
+    /// <summary>The probability of every row, in row order; the table's columns match the model's features.</summary>
+    double[] PredictAll(Table data);
 }

@@ -14,9 +14,6 @@ public sealed record LearnerCandidate(string Algorithm, string Settings, ILearne
 /// </summary>
 public static class Learners
 {
-    /// <summary>Algorithms that are known by name but not part of this build; asking for one says so.</summary>
-    private static readonly string[] Planned = ["tree", "gbdt", "forest"];
-
     /// <summary>
     /// Each available algorithm in the order automatic selection tries them (cheap and robust first; the
     /// ensemble last, as it stacks all the others): how to build it for a seed, and its grid of settings.
@@ -27,11 +24,24 @@ public static class Learners
             _ => [.. new[] { 1.0, 0.1, 0.01, 10.0 }.Select(c => Candidate(new LogisticRegression { C = c }, string.Create(CultureInfo.InvariantCulture, $"C={c}")))]),
         new(NaiveBayes.Name, _ => new NaiveBayes(),
             _ => [.. new[] { 1e-9, 1e-5, 1e-2 }.Select(v => Candidate(new NaiveBayes { VarSmoothing = v }, string.Create(CultureInfo.InvariantCulture, $"var_smoothing={v}")))]),
-        // The tree learners plug in here, one line each, when their branch lands, e.g.
-        //   new(DecisionTree.Name, seed => new DecisionTree { Seed = seed }, seed => [Candidate(new DecisionTree { Seed = seed }, "default"), ...]),
-        //   new(GradientBoosting.Name, seed => new GradientBoosting { Seed = seed }, seed => [...]),
-        //   new(RandomForest.Name, seed => new RandomForest { Seed = seed }, seed => [...]),
-        // and leave Planned. The ensemble below then stacks them too.
+        new(GradientBoostingModel.Name, seed => new GradientBoosting(new GradientBoostingOptions { Seed = seed }), seed =>
+        [
+            Candidate(new GradientBoosting(new GradientBoostingOptions { Seed = seed }), "default"),
+            Candidate(new GradientBoosting(new GradientBoostingOptions { Seed = seed, LearningRate = 0.05, MaxIterations = 300 }), "learning_rate=0.05 max_iter=300"),
+            Candidate(new GradientBoosting(new GradientBoostingOptions { Seed = seed, MaxLeafNodes = 15, MinSamplesLeaf = 50 }), "max_leaf_nodes=15 min_samples_leaf=50"),
+            Candidate(new GradientBoosting(new GradientBoostingOptions { Seed = seed, L2Regularization = 1.0, MaxLeafNodes = 63 }), "l2=1 max_leaf_nodes=63"),
+        ]),
+        new(RandomForestModel.Name, seed => new RandomForest(new RandomForestOptions { Seed = seed }), seed =>
+        [
+            Candidate(new RandomForest(new RandomForestOptions { Seed = seed }), "default"),
+            Candidate(new RandomForest(new RandomForestOptions { Seed = seed, MinSamplesLeaf = 10 }), "min_samples_leaf=10"),
+        ]),
+        new(DecisionTreeModel.Name, seed => new DecisionTree(new DecisionTreeOptions { Seed = seed }), seed =>
+        [
+            Candidate(new DecisionTree(new DecisionTreeOptions { Seed = seed }), "default"),
+            Candidate(new DecisionTree(new DecisionTreeOptions { Seed = seed, MaxDepth = 3 }), "max_depth=3"),
+            Candidate(new DecisionTree(new DecisionTreeOptions { Seed = seed, MaxDepth = 8, MinSamplesLeaf = 50 }), "max_depth=8 min_samples_leaf=50"),
+        ]),
         new(Ensembles.Name, Ensemble, seed => [Candidate(Ensemble(seed), "stack of " + string.Join("+", BaseNames))]),
     ];
 
@@ -47,7 +57,7 @@ public static class Learners
     /// A learner of <paramref name="algorithm"/> with its default settings and <paramref name="seed"/> for whatever it
     /// draws at random (folds, samples). <c>ensemble</c> is stacking of every other available learner.
     /// </summary>
-    /// <exception cref="ArgumentException">The algorithm is unknown or not part of this build; the message lists those that are.</exception>
+    /// <exception cref="ArgumentException">The algorithm is unknown; the message lists those that are.</exception>
     public static ILearner Create(string algorithm, int seed) => Get(algorithm).Create(seed);
 
     /// <summary>The settings of <paramref name="algorithm"/> that automatic selection tries, defaults first.</summary>
@@ -73,9 +83,7 @@ public static class Learners
             return entry;
         }
         var available = string.Join(", ", Names);
-        throw new ArgumentException(Planned.Contains(algorithm)
-            ? $"The algorithm '{algorithm}' is not part of this build yet; available: {available}."
-            : $"Unknown algorithm '{algorithm}'; available: {available}.", nameof(algorithm));
+        throw new ArgumentException($"Unknown algorithm '{algorithm}'; available: {available}.", nameof(algorithm));
     }
 
     private static StackingLearner Ensemble(int seed) =>

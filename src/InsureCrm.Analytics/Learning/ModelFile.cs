@@ -18,6 +18,9 @@ public static class ModelFile
         [LogisticRegression.Name] = LogisticRegressionModel.Read,
         [NaiveBayes.Name] = NaiveBayesModel.Read,
         [Ensembles.Name] = Ensembles.Read,
+        [DecisionTreeModel.Name] = DecisionTreeModel.Read,
+        [GradientBoostingModel.Name] = GradientBoostingModel.Read,
+        [RandomForestModel.Name] = RandomForestModel.Read,
     };
 
     /// <summary>Writes <paramref name="model"/> to <paramref name="stream"/>.</summary>

@@ -1,0 +1,276 @@
+namespace InsureCrm.Analytics.Learning;
+
+/// <summary>
+/// A training table reduced once to small integer bins, column-major as one <c>byte[]</c> per feature, so
+/// that tree learners sum gradients per bin instead of sorting values at every node (the histogram method of
+/// LightGBM and scikit-learn's HistGradientBoosting).
+/// </summary>
+/// <remarks>
+/// <para>
+/// Numeric feature: up to <see cref="MaxBins"/> bins. When the (sampled) column has at most that many
+/// distinct values each value gets its own bin; otherwise the edges are quantiles of a deterministic sample
+/// of <see cref="SampleRows"/> rows. An edge is always a value seen in the data and a bin holds
+/// <c>edge[b − 1] ≤ x &lt; edge[b]</c>, so a split "bins ≤ b go left" is exactly the raw test
+/// <c>x &lt; edge[b]</c> and trees score raw rows without binning them.
+/// </para>
+/// <para>
+/// Categorical feature: one bin per level seen in at least <c>minCategoryRows</c> training rows, at most
+/// <see cref="MaxBins"/> − 1 of them (the most frequent, ties by level order). Every other level (rare,
+/// beyond the cap, or never seen in training) shares one pooled bin, so noise levels cannot be used one by
+/// one to overfit and a level first met at scoring time goes where the rare levels went.
+/// </para>
+/// <para>Missing values (NaN) of either kind get one more bin, index <c>BinCount[j]</c>, after the others.</para>
+/// </remarks>
+internal sealed class BinnedTable
+{
+    /// <summary>Largest number of non-missing bins per feature (one byte holds these plus the missing bin).</summary>
+    public const int MaxBins = 255;
+
+    /// <summary>Rows sampled to place numeric quantile edges (as scikit-learn's <c>subsample</c>).</summary>
+    public const int SampleRows = 200_000;
+
+    private BinnedTable(int rows, int columns)
+    {
+        Rows = rows;
+        Bins = new byte[columns][];
+        BinCount = new int[columns];
+        Edges = new double[columns][];
+        LevelBin = new int[columns][];
+        HasMissing = new bool[columns];
+        Offset = new int[columns + 1];
+        Kinds = new FeatureKind[columns];
+    }
+
+    public int Rows { get; }
+
+    public int Columns => Bins.Length;
+
+    /// <summary>Bin of every row, per feature.</summary>
+    public byte[][] Bins { get; }
+
+    /// <summary>Non-missing bins per feature; the missing bin's index equals this count.</summary>
+    public int[] BinCount { get; }
+
+    /// <summary>Numeric features: lower edge of bins 1 … BinCount − 1 (strictly increasing). Empty for categorical.</summary>
+    public double[][] Edges { get; }
+
+    /// <summary>Categorical features: the bin of each level. Empty for numeric.</summary>
+    public int[][] LevelBin { get; }
+
+    /// <summary>Whether any training row is missing the feature.</summary>
+    public bool[] HasMissing { get; }
+
+    /// <summary>Start of each feature's slots in a flat histogram; <c>Offset[Columns]</c> is the total slot count.</summary>
+    public int[] Offset { get; }
+
+    public FeatureKind[] Kinds { get; }
+
+    public int TotalSlots => Offset[Columns];
+
+    /// <summary>Bins every column of <paramref name="data"/>; columns are independent, so they run in parallel without affecting the result.</summary>
+    public static BinnedTable Create(Table data, int maxBins, int minCategoryRows, int seed, ParallelOptions parallel)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxBins, 2, nameof(maxBins));
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(maxBins, MaxBins, nameof(maxBins));
+        var table = new BinnedTable(data.Rows, data.Columns);
+        var sample = SampleIndex(data.Rows, seed);
+        Parallel.For(0, data.Columns, parallel, j =>
+        {
+            var column = data.Column(j);
+            var feature = data.Features[j];
+            table.Kinds[j] = feature.Kind;
+            if (feature.Kind == FeatureKind.Numeric)
+            {
+                table.BinNumeric(j, column, sample, maxBins);
+            }
+            else
+            {
+                table.BinCategorical(j, column, feature.Categories.Count, maxBins, minCategoryRows);
+            }
+        });
+        for (var j = 0; j < data.Columns; j++)
+        {
+            table.Offset[j + 1] = table.Offset[j] + table.BinCount[j] + 1;
+        }
+        return table;
+    }
+
+    // Sorted row indices of a deterministic sample, or null for every row.
+    private static int[]? SampleIndex(int rows, int seed)
+    {
+        if (rows <= SampleRows)
+        {
+            return null;
+        }
+        var index = new int[rows];
+        for (var i = 0; i < rows; i++)
+        {
+            index[i] = i;
+        }
+        var random = new Random(seed);
+        for (var i = 0; i < SampleRows; i++)
+        {
+            var k = random.Next(i, rows);
+            (index[i], index[k]) = (index[k], index[i]);
+        }
+        var sample = index[..SampleRows];
+        Array.Sort(sample);
+        return sample;
+    }
+
+    private void BinNumeric(int j, ReadOnlySpan<double> column, int[]? sample, int maxBins)
+    {
+        var values = new double[sample?.Length ?? column.Length];
+        var m = 0;
+        if (sample is null)
+        {
+            foreach (var x in column)
+            {
+                if (!double.IsNaN(x))
+                {
+                    values[m++] = x;
+                }
+            }
+        }
+        else
+        {
+            foreach (var r in sample)
+            {
+                var x = column[r];
+                if (!double.IsNaN(x))
+                {
+                    values[m++] = x;
+                }
+            }
+        }
+        var sorted = values.AsSpan(0, m);
+        sorted.Sort();
+        var distinct = 0;
+        for (var i = 0; i < m; i++)
+        {
+            if (i == 0 || sorted[i] != sorted[i - 1])
+            {
+                distinct++;
+            }
+        }
+        var edges = new List<double>(Math.Min(distinct, maxBins));
+        if (distinct <= maxBins)
+        {
+            for (var i = 1; i < m; i++)
+            {
+                if (sorted[i] != sorted[i - 1])
+                {
+                    edges.Add(sorted[i]);
+                }
+            }
+        }
+        else
+        {
+            for (var k = 1; k < maxBins; k++)
+            {
+                var q = sorted[(int)((long)k * m / maxBins)];
+                if (q > sorted[0] && (edges.Count == 0 || q > edges[^1]))
+                {
+                    edges.Add(q);
+                }
+            }
+        }
+        var edgeArray = edges.ToArray();
+        Edges[j] = edgeArray;
+        LevelBin[j] = [];
+        BinCount[j] = edgeArray.Length + 1;
+        var missing = (byte)BinCount[j];
+        var bins = new byte[column.Length];
+        var hasMissing = false;
+        for (var r = 0; r < column.Length; r++)
+        {
+            var x = column[r];
+            if (double.IsNaN(x))
+            {
+                bins[r] = missing;
+                hasMissing = true;
+            }
+            else
+            {
+                bins[r] = (byte)NumericBin(edgeArray, x);
+            }
+        }
+        Bins[j] = bins;
+        HasMissing[j] = hasMissing;
+    }
+
+    /// <summary>Bin of a non-missing numeric value: the number of edges at or below it.</summary>
+    public static int NumericBin(double[] edges, double x)
+    {
+        int lo = 0, hi = edges.Length;
+        while (lo < hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (edges[mid] <= x)
+            {
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid;
+            }
+        }
+        return lo;
+    }
+
+    private void BinCategorical(int j, ReadOnlySpan<double> column, int levels, int maxBins, int minCategoryRows)
+    {
+        var counts = new int[levels];
+        var hasMissing = false;
+        foreach (var x in column)
+        {
+            if (double.IsNaN(x))
+            {
+                hasMissing = true;
+            }
+            else
+            {
+                counts[(int)x]++;
+            }
+        }
+        var kept = new List<int>();
+        for (var level = 0; level < levels; level++)
+        {
+            if (counts[level] > 0 && counts[level] >= minCategoryRows)
+            {
+                kept.Add(level);
+            }
+        }
+        if (kept.Count > maxBins - 1)
+        {
+            // Keep the most frequent, then restore level order so bin numbers follow the level list.
+            kept.Sort((a, b) => counts[a] != counts[b] ? counts[b].CompareTo(counts[a]) : a.CompareTo(b));
+            kept.RemoveRange(maxBins - 1, kept.Count - (maxBins - 1));
+            kept.Sort();
+        }
+        var levelBin = new int[levels];
+        var pooled = kept.Count;
+        Array.Fill(levelBin, pooled);
+        for (var b = 0; b < kept.Count; b++)
+        {
+            levelBin[kept[b]] = b;
+        }
+        // The pooled bin exists only if some level is not kept (it may then hold no training row).
+        BinCount[j] = kept.Count < levels ? kept.Count + 1 : kept.Count;
+        if (BinCount[j] == 0)
+        {
+            BinCount[j] = 1;
+        }
+        LevelBin[j] = levelBin;
+        Edges[j] = [];
+        var missing = (byte)BinCount[j];
+        var bins = new byte[column.Length];
+        for (var r = 0; r < column.Length; r++)
+        {
+            var x = column[r];
+            bins[r] = double.IsNaN(x) ? missing : (byte)levelBin[(int)x];
+        }
+        Bins[j] = bins;
+        HasMissing[j] = hasMissing;
+    }
+}
