@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Side by side with scikit-learn (issue 5): the same 80/20 split (every fifth row is test) of each data set,
+# our LogisticRegression and GradientBoosting (bench/models/ModelBench) against scikit-learn's
+# LogisticRegression and HistGradientBoostingClassifier (bench/models/sklearn_side.py, Debian's
+# python3-sklearn). Prints AUC, fit and score seconds for both and the ratios (ours / scikit-learn).
+#
+#   bench/models.sh                 # the real data in ../shared/data (cross-sell, motor lapse)
+#   SYNTHETIC=FILE.csv bench/models.sh   # also a training set exported from the synthetic insurer
+set -euo pipefail
+cd "$(dirname "$0")/.."
+out=bench/out/models; mkdir -p "$out"
+if ! /usr/bin/python3 -c "import sklearn" 2>/dev/null; then
+  echo "[bench] installing python3-sklearn"
+  as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+  as_root apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-sklearn >/dev/null
+fi
+dotnet build bench/models/ModelBench -c Release -nologo -v q -o "$out/bin" >/dev/null
+
+run() { # name file target categorical ignored
+  local name=$1 file=$2 target=$3 cat=$4 ignore=$5
+  /usr/bin/python3 bench/models/split.py "$file" "$out/$name-train.csv" "$out/$name-test.csv"
+  echo "== $name ($(( $(wc -l < "$out/$name-train.csv") - 1 )) train rows, $(( $(wc -l < "$out/$name-test.csv") - 1 )) test rows)"
+  { dotnet "$out/bin/ModelBench.dll" "$out/$name-train.csv" "$out/$name-test.csv" "$target" "$cat" "$ignore"
+    /usr/bin/python3 bench/models/sklearn_side.py "$out/$name-train.csv" "$out/$name-test.csv" "$target" "$cat" "$ignore"; } | tee "$out/$name.txt"
+  for algo in logistic gbdt; do
+    awk -v a="$algo" '
+      $2 == a { split($3, x, "="); split($4, f, "="); split($5, s, "="); auc[$1] = x[2]; fit[$1] = f[2]; score[$1] = s[2] }
+      END { if (("ours" in auc) && ("sklearn" in auc))
+              printf "   %-8s AUC ours %.4f sklearn %.4f (diff %+.4f); fit %.3f s vs %.3f s (ratio %.2f); score %.3f s vs %.3f s (ratio %.2f)\n",
+                a, auc["ours"], auc["sklearn"], auc["ours"] - auc["sklearn"], fit["ours"], fit["sklearn"], fit["ours"] / fit["sklearn"],
+                score["ours"], score["sklearn"], (score["sklearn"] > 0 ? score["ours"] / score["sklearn"] : 0) }' "$out/$name.txt"
+  done
+}
+
+run crosssell ../shared/data/crosssell/crosssell-a.csv Response Region_Code,Policy_Sales_Channel id
+run lapse ../shared/data/lapse/eudirectlapse.csv lapse "" ""
+if [ -n "${SYNTHETIC:-}" ]; then
+  run synthetic "$SYNTHETIC" label "" customer_id
+fi
