@@ -45,6 +45,11 @@ public sealed partial class ModelWorkbenchPageTests : IDisposable
         result.ShouldContain("data-testid=\"wb-calibration\"");
         result.ShouldContain("data-chart=\"bar\"");
         File.Exists(Path.Combine(_directory, id, "data.csv")).ShouldBeFalse("the uploaded data is deleted once the model exists");
+        using (var poll = new HttpRequestMessage(HttpMethod.Get, $"/models/workbench/{id}/status") { Headers = { { "HX-Request", "true" } } })
+        {
+            using var status = await analyst.SendAsync(poll);
+            status.Headers.GetValues("HX-Redirect").ShouldBe([$"/models/workbench/{id}"], "htmx reloads the page once the training is over");
+        }
 
         using var file = await analyst.GetAsync($"/models/workbench/{id}/model-file");
         file.StatusCode.ShouldBe(HttpStatusCode.OK);
