@@ -590,7 +590,7 @@ public static class CsvTableReader
         return sorted;
     }
 
-    private static string[] ReadHeader(CsvRecordReader reader)
+    internal static string[] ReadHeader(CsvRecordReader reader)
     {
         if (!reader.Read())
         {
@@ -632,7 +632,7 @@ public static class CsvTableReader
         throw new CsvDataException($"line 1: the header has no column '{name}' (named by {what}); its columns are {columns}.", 1, name);
     }
 
-    private static void CheckWidth(CsvRecordReader reader, int width, string[] header)
+    internal static void CheckWidth(CsvRecordReader reader, int width, string[] header)
     {
         var count = reader.FieldCount;
         if (count < width)

@@ -31,6 +31,10 @@ internal static class CrmWebExtensions
         services.AddOptions<Value.ValueScheduleOptions>().Bind(builder.Configuration.GetSection(Value.ValueScheduleOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Value.ValueChainJob>().AddHostedService(sp => sp.GetRequiredService<Value.ValueChainJob>());
+        services.AddOptions<Models.WorkbenchOptions>().Bind(builder.Configuration.GetSection(Models.WorkbenchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<Models.WorkbenchStore>();
+        services.AddSingleton<Models.WorkbenchTrainer>();
+        services.AddSingleton<InsureCrm.Core.Models.ModelRegistryQueries>();
 
         services.AddRazorComponents();
         services.AddSingleton<Text>();
@@ -100,6 +104,7 @@ internal static class CrmWebExtensions
         app.MapCustomerEndpoints();
         app.MapConsentEndpoints();
         app.MapAccessReviewEndpoints();
+        Models.WorkbenchEndpoints.MapModelEndpoints(app);
         Compliance.DataSubjectEndpoints.MapDataSubjectEndpoints(app);
         app.MapRazorComponents<App>();
         return app;

@@ -39,6 +39,8 @@ public sealed partial class AuthorizationMatrixTests
         ["compliance:logs"] = [Role.Compliance],
         ["admin:users"] = [Role.Admin],
         ["analytics:view"] = [Role.Marketer, Role.Analyst, Role.BranchManager],
+        ["models:manage"] = [Role.Admin, Role.Analyst],
+        ["models:approve"] = [Role.Admin],
         ["signed-in"] = All,
     };
 

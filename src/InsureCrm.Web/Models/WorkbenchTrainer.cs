@@ -1,0 +1,187 @@
+using System.Globalization;
+using InsureCrm.Analytics.Learning;
+using Microsoft.Extensions.Options;
+
+namespace InsureCrm.Web.Models;
+
+/// <summary>
+/// Trains workbench models in the background, as <c>insurecrm model train</c> does (docs/models.md): stratified
+/// hold-out, <c>auto</c>'s cross-validated search within the time budget, metrics on the held-out rows, refit on all
+/// rows. The page polls the work's state; the data file is deleted once a model exists. At most
+/// <see cref="WorkbenchOptions.ConcurrentTrainings"/> run at once; the others wait as queued.
+/// </summary>
+internal sealed partial class WorkbenchTrainer(WorkbenchStore store, IOptions<WorkbenchOptions> options, TimeProvider time,
+    IHostApplicationLifetime lifetime, ILogger<WorkbenchTrainer> logger) : IDisposable
+{
+    public const string Auto = "auto";
+    private const int Folds = 5;
+    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
+
+    private readonly SemaphoreSlim _slots = new(options.Value.ConcurrentTrainings);
+
+    /// <summary>Queues the training of <paramref name="work"/> with <paramref name="choices"/> and returns at once.</summary>
+    public void Start(WorkbenchWork work, TrainChoices choices)
+    {
+        var queued = work with { State = WorkbenchState.Queued, Choices = choices, Error = null, Stage = null };
+        store.Save(queued);
+        var stopping = lifetime.ApplicationStopping;
+        _ = Task.Run(async () =>
+        {
+            await _slots.WaitAsync(stopping);
+            try
+            {
+                Run(queued, choices, stopping);
+            }
+            finally
+            {
+                _slots.Release();
+            }
+        }, stopping);
+    }
+
+    public void Dispose() => _slots.Dispose();
+
+    private void Run(WorkbenchWork work, TrainChoices choices, CancellationToken ct)
+    {
+        var current = work with { State = WorkbenchState.Training, Stage = "read" };
+        store.Save(current);
+        try
+        {
+            var result = Train(work, choices, stage => store.Save(current = current with { Stage = stage }), ct);
+            store.Save(result);
+            store.DeleteData(work.Id);
+            LogTrained(logger, work.Id, result.Rows, result.Positives);
+        }
+        catch (Exception ex) when (ex is CsvDataException or ArgumentException or InvalidDataException or IOException)
+        {
+            // The person's file or choices: the message names line and column; it goes to the page, not the log (it may quote a value).
+            var message = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
+            store.Save(current with { State = WorkbenchState.Failed, Error = message, Stage = null });
+            LogRefused(logger, work.Id, ex.GetType().Name);
+        }
+        catch (OperationCanceledException)
+        {
+            store.Save(current with { State = WorkbenchState.Failed, Error = "The server stopped during training; train again.", Stage = null });
+        }
+        catch (Exception ex)
+        {
+            store.Save(current with { State = WorkbenchState.Failed, Error = "Training failed unexpectedly; the error is in the server log.", Stage = null });
+            LogFailed(logger, ex, work.Id);
+        }
+    }
+
+    private WorkbenchWork Train(WorkbenchWork work, TrainChoices choices, Action<string> stage, CancellationToken ct)
+    {
+        var csvOptions = new CsvTrainingOptions
+        {
+            Target = choices.Target,
+            Id = choices.Id,
+            Positive = choices.Positive,
+            Categorical = [.. choices.Columns.Where(c => c.Value == ColumnChoice.Categorical).Select(c => c.Key)],
+            Numeric = [.. choices.Columns.Where(c => c.Value == ColumnChoice.Numeric).Select(c => c.Key)],
+            Ignore = [.. choices.Columns.Where(c => c.Value == ColumnChoice.Ignore).Select(c => c.Key)],
+        };
+        var csv = CsvTableReader.Read(store.DataPath(work.Id), csvOptions);
+        ct.ThrowIfCancellationRequested();
+        var labels = csv.LabelArray();
+        int[] trainRows, holdoutRows;
+        if (choices.Validation > 0)
+        {
+            (trainRows, holdoutRows) = ModelSearch.StratifiedSplit(labels, choices.Validation, choices.Seed);
+            CheckBothClasses(labels, holdoutRows, "the held-out part");
+            CheckBothClasses(labels, trainRows, "the training part");
+        }
+        else
+        {
+            (trainRows, holdoutRows) = ([.. Enumerable.Range(0, labels.Length)], []);
+        }
+        var (trainData, trainLabels) = ModelSearch.Take(csv.Table, labels, trainRows);
+
+        ILearner learner;
+        var settings = "default";
+        IReadOnlyList<LeaderboardEntry> leaderboard = [];
+        if (choices.Algorithm == Auto)
+        {
+            stage("search");
+            var outcome = ModelSearch.Run(trainData, trainLabels, Learners.SearchSpace(choices.Seed), Folds, choices.Seed,
+                TimeSpan.FromSeconds(choices.TimeBudgetSeconds), time);
+            learner = outcome.Best.Candidate.Learner;
+            settings = outcome.Best.Candidate.Settings;
+            leaderboard = [.. outcome.Leaderboard.Select(r => new LeaderboardEntry(r.Candidate.Algorithm, r.Candidate.Settings, r.MeanAuc, r.StandardDeviation))];
+        }
+        else
+        {
+            learner = Learners.Create(choices.Algorithm, choices.Seed);
+        }
+        ct.ThrowIfCancellationRequested();
+        stage("fit");
+        var fitted = learner.Fit(trainData, trainLabels);
+        Evaluation? metrics = null;
+        IReadOnlyList<CalibrationBin> calibration = [];
+        if (holdoutRows.Length > 0)
+        {
+            var (holdoutData, holdoutLabels) = ModelSearch.Take(csv.Table, labels, holdoutRows);
+            var scores = fitted.PredictAll(holdoutData);
+            metrics = Evaluation.Measure(scores, holdoutLabels);
+            calibration = Metrics.Calibration(scores, holdoutLabels, 10, CalibrationBinning.Quantile);
+        }
+        ct.ThrowIfCancellationRequested();
+        var refit = holdoutRows.Length > 0;
+        if (refit)
+        {
+            stage("refit");
+        }
+        var final = refit ? learner.Fit(csv.Table, labels) : fitted;
+        var model = new WorkbenchModel(final, new WorkbenchInfo
+        {
+            Schema = csv.Schema,
+            Columns = csv.Columns,
+            Source = work.Source,
+            RequestedAlgorithm = choices.Algorithm,
+            Settings = settings,
+            Seed = choices.Seed,
+            Validation = choices.Validation,
+            Refit = refit,
+            TrainedAt = time.GetUtcNow(),
+            FittedRows = refit ? labels.Length : trainRows.Length,
+            Metrics = metrics,
+            Leaderboard = leaderboard,
+        });
+        var path = store.ModelPath(work.Id);
+        var temp = path + ".tmp";
+        using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
+        {
+            model.Save(stream);
+        }
+        File.Move(temp, path, overwrite: true);
+        return work with
+        {
+            State = WorkbenchState.Done,
+            Stage = null,
+            Error = null,
+            Choices = choices,
+            Calibration = calibration,
+            Rows = labels.Length,
+            Positives = labels.Count(l => l),
+        };
+    }
+
+    private static void CheckBothClasses(bool[] labels, int[] rows, string part)
+    {
+        var positives = rows.Count(r => labels[r]);
+        if (positives == 0 || positives == rows.Length)
+        {
+            throw new ArgumentException(string.Create(Inv,
+                $"{part} has {rows.Length} rows, {positives} of them positive: it needs both classes. Use more rows or change the validation share."));
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Workbench job {Job} trained on {Rows} rows ({Positives} positive)")]
+    private static partial void LogTrained(ILogger logger, string job, int rows, int positives);
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Workbench job {Job} refused its input ({Reason}); the message went to its owner")]
+    private static partial void LogRefused(ILogger logger, string job, string reason);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Workbench job {Job} failed")]
+    private static partial void LogFailed(ILogger logger, Exception exception, string job);
+}
