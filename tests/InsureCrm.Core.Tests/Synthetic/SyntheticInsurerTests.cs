@@ -388,6 +388,23 @@ public sealed class SyntheticInsurerTests
         (await ctx.Customers.CountAsync()).ShouldBe(120);
     }
 
+    [Fact]
+    public async Task GenerateCommand_TruthAtAfterTheAsOfDateOrWithoutTruth_RefusesAndGeneratesNothing()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build();
+        await TestUsers.AddAsync(db, "admin", Role.Admin);
+        var truthFile = TruthPath();
+
+        (await CliApp.RunAsync(["generate", "--customers", "120", "--as-of", "2025-06-30", "--truth-at", "2025-03-31", "--as", "admin"], configuration)).ShouldBe(1);
+        (await CliApp.RunAsync(["generate", "--customers", "120", "--as-of", "2025-06-30", "--truth", truthFile, "--truth-at", "2025-07-01", "--as", "admin"], configuration)).ShouldBe(1);
+        (await CliApp.RunAsync(["generate", "--customers", "120", "--as-of", "2025-06-30", "--truth", truthFile, "--truth-at", "2025-03-32", "--as", "admin"], configuration)).ShouldBe(1);
+
+        File.Exists(truthFile).ShouldBeFalse();
+        await using var ctx = db.CreateContext();
+        (await ctx.Customers.AnyAsync()).ShouldBeFalse();
+    }
+
     private sealed class Reporter(Action<GenerationProgress> report) : IProgress<GenerationProgress>
     {
         public void Report(GenerationProgress value) => report(value);
