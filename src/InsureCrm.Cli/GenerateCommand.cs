@@ -9,7 +9,7 @@ using Spectre.Console;
 namespace InsureCrm.Cli;
 
 /// <summary>
-/// <c>insurecrm generate --customers N --as USER [--seed S] [--truth FILE]</c>: a synthetic insurer in an empty
+/// <c>insurecrm generate --customers N --as USER [--seed S] [--truth FILE [--truth-at yyyy-MM-dd]]</c>: a synthetic insurer in an empty
 /// database, run by an admin account (create it first with <c>insurecrm users add</c> after <c>db migrate</c>).
 /// </summary>
 internal static class GenerateCommand
@@ -20,9 +20,13 @@ internal static class GenerateCommand
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed and as-of date give the same data", DefaultValueFactory = _ => GenerationOptions.DefaultSeed };
         var truth = new Option<FileInfo?>("--truth") { Description = "Write the hidden truth (lapse, purchase, loan propensities, duplicates) to this CSV; agents go to NAME.agents.csv" };
         var asOf = new Option<string?>("--as-of") { Description = "Last day of the history (yyyy-MM-dd); default today in Korea" };
+        var truthAt = new Option<string?>("--truth-at")
+        {
+            Description = "Date the truth file describes (yyyy-MM-dd, within the history; default the as-of date), e.g. a model's cutoff; the data stay the same",
+        };
         var command = new Command("generate", "Create a synthetic Korean insurer (customers, households, agents, products, ten years of contracts) in an empty database")
         {
-            customers, seed, truth, asOf,
+            customers, seed, truth, asOf, truthAt,
         };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -42,6 +46,21 @@ internal static class GenerateCommand
                 }
                 asOfDate = parsed;
             }
+            DateOnly? truthDate = null;
+            if (pr.GetValue(truthAt) is { Length: > 0 } truthText)
+            {
+                if (pr.GetValue(truth) is null)
+                {
+                    Console.Error.WriteLine("--truth-at needs --truth FILE.");
+                    return 1;
+                }
+                if (!DateOnly.TryParseExact(truthText, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
+                {
+                    Console.Error.WriteLine("--truth-at must be a date like 2025-03-31.");
+                    return 1;
+                }
+                truthDate = parsed;
+            }
             var provider = services.Value;
             await provider.GetRequiredService<Migrator>().MigrateAsync(ct);
             var user = await CliUser.ResolveAsync(pr, provider, Capability.DataGenerate, ct);
@@ -55,7 +74,13 @@ internal static class GenerateCommand
                 Console.Error.WriteLine("The database already holds customers. Generate only into an empty database (create a new one, or drop and migrate this one).");
                 return 1;
             }
-            var options = new GenerationOptions(count, pr.GetValue(seed), pr.GetValue(truth)?.FullName, asOfDate);
+            var options = new GenerationOptions(count, pr.GetValue(seed), pr.GetValue(truth)?.FullName, asOfDate, TruthAt: truthDate);
+            var lastDay = asOfDate ?? insurer.Today;
+            if (truthDate is { } t && (t > lastDay || t < new DateOnly(lastDay.Year, lastDay.Month, 1).AddMonths(-120)))
+            {
+                Console.Error.WriteLine(string.Create(CultureInfo.InvariantCulture, $"--truth-at must lie in the ten years of history up to the as-of date {lastDay:yyyy-MM-dd}."));
+                return 1;
+            }
             var summary = await RunAsync(insurer, options, ct);
             await provider.GetRequiredService<IAccessLog>().RecordAsync(user, new AccessEvent(AccessAction.Insert, null, null,
                 string.Create(CultureInfo.InvariantCulture, $"generate {summary.Customers} synthetic customers, seed {summary.Seed}")), ct);
@@ -65,7 +90,8 @@ internal static class GenerateCommand
                 $"{summary.Rows:N0} rows in {summary.Duration.TotalSeconds:F1} s ({summary.Customers / Math.Max(summary.Duration.TotalSeconds, 0.001):N0} customers/s); as of {summary.AsOf:yyyy-MM-dd}, seed {summary.Seed}."));
             if (options.TruthFile is { } file)
             {
-                Console.WriteLine($"Truth: {file} and {GenerationOptions.AgentTruthFile(file)}");
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Truth as of {truthDate ?? summary.AsOf:yyyy-MM-dd}: {file} and {GenerationOptions.AgentTruthFile(file)}"));
             }
             return 0;
         });

@@ -152,8 +152,8 @@ internal static class InsurerModelCommands
 
         var truthName = new Argument<string>("NAME") { Description = "Model name" };
         var truthVersion = new Option<int?>("--version") { Description = "Version (default: the champion, else the latest)" };
-        var truthFile = new Option<string>("--truth") { Description = "Truth file of `insurecrm generate --truth`", Required = true };
-        var compare = new Command("compare-truth", "AUC of the model and of the generator's true probability on the same held-out customers and realised labels") { truthName, truthVersion, truthFile };
+        var truthFile = new Option<string>("--truth") { Description = "Truth file of `insurecrm generate --truth FILE --truth-at CUTOFF` (its date must be the model's cutoff)", Required = true };
+        var compare = new Command("compare-truth", "AUC of the model and of the generator's true probability as of the model's cutoff on the same held-out customers and realised labels") { truthName, truthVersion, truthFile };
         compare.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var provider = services.Value;
@@ -181,7 +181,7 @@ internal static class InsurerModelCommands
             {
                 var r = await provider.GetRequiredService<TruthComparison>().CompareAsync(version, path, ct);
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{r.Name} v{r.Version} (cutoff {r.Cutoff:yyyy-MM-dd}) on {r.Customers:N0} held-out customers, {r.Positives:N0} with the event: model AUC {r.ModelAuc:F3}, truth ({TruthComparison.TruthColumn(r.Name)}) AUC {r.TruthAuc:F3}"));
+                    $"{r.Name} v{r.Version} (cutoff {r.Cutoff:yyyy-MM-dd}) on {r.Customers:N0} held-out customers, {r.Positives:N0} with the event in the window: model AUC {r.ModelAuc:F3}, truth ({TruthComparison.TruthColumn(r.Name)} as of {r.TruthAsOf:yyyy-MM-dd}) AUC {r.TruthAuc:F3}"));
                 return 0;
             }
             catch (Exception ex) when (ex is InvalidDataException or InvalidOperationException or ArgumentException)

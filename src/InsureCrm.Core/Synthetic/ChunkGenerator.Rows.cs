@@ -130,9 +130,12 @@ internal sealed partial class ChunkGenerator
             _data[SyntheticTables.Loan].Add(LoanRow(loan, p.Id));
         }
 
-        var alive = truth.IsAliveOn(_asOf);
-        _data.CustomerTruth.Add(string.Create(Inv,
-            $"{p.Id},{p.Kind},{duplicateOf},{rule},{(alive ? 1 : 0)},{truth.PLapse:F6},{truth.PPurchase:F6},{truth.PLoan:F6},{truth.Burden:F4},{truth.ActiveContracts},{truth.OrphanedContracts},{(truth.UnresolvedComplaint ? 1 : 0)}"));
+        var alive = truth.IsAliveOn(_truthAt);
+        // A record created after the truth date was no customer then: it has no probabilities.
+        _data.CustomerTruth.Add(p.Acquisition > _truthAt
+            ? string.Create(Inv, $"{p.Id},{p.Kind},{duplicateOf},{rule},{(alive ? 1 : 0)},,,,,,,,{_truthAt:yyyy-MM-dd}")
+            : string.Create(Inv,
+                $"{p.Id},{p.Kind},{duplicateOf},{rule},{(alive ? 1 : 0)},{truth.PLapse:F6},{truth.PPurchase:F6},{truth.PLoan:F6},{truth.Burden:F4},{truth.ActiveContracts},{truth.OrphanedContracts},{(truth.UnresolvedComplaint ? 1 : 0)},{_truthAt:yyyy-MM-dd}"));
     }
 
     private void SourceKey(SimPerson p, string system)

@@ -34,6 +34,12 @@ internal sealed partial class ChunkGenerator
         for (var month = new DateOnly(p.Acquisition.Year, p.Acquisition.Month, 1); month <= _asOf; month = month.AddMonths(1))
         {
             var monthEnd = Min(month.AddMonths(1).AddDays(-1), _asOf);
+            if (!p.TruthTaken && monthEnd > _truthAt)
+            {
+                // The state after the last month ending on or before the truth date: nothing dated after it has
+                // happened yet, except the moves StatusAtTruth undoes. No random draw, so the data do not change.
+                Truth(p, _truthAt);
+            }
             if (p.DeathDate <= monthEnd)
             {
                 Die(p, Max(p.DeathDate, p.Acquisition));
@@ -130,19 +136,32 @@ internal sealed partial class ChunkGenerator
                 NewLoan(p, DayIn(from, monthEnd));
             }
         }
-        Truth(p);
+        if (!p.TruthTaken)
+        {
+            Truth(p, _asOf);
+        }
     }
 
-    private void Truth(SimPerson p)
+    /// <summary>
+    /// The hidden probabilities of the 3 months after <paramref name="date"/> with the hazards held at their
+    /// values then (contracts by their status on that date). Reads state only: it must never draw.
+    /// </summary>
+    private static void Truth(SimPerson p, DateOnly date)
     {
-        var burden = Burden(p);
+        p.TruthTaken = true;
+        if (!p.IsAliveOn(date))
+        {
+            return;
+        }
+        var burden = Burden(p, truth: true);
         p.Burden = burden;
-        var unresolved = UnresolvedComplaint(p, _asOf, _asOf.AddMonths(-6));
+        var unresolved = UnresolvedComplaint(p, date, date.AddMonths(-6));
         p.UnresolvedComplaint = unresolved;
         var lapse = 0.0;
         foreach (var c in p.Contracts)
         {
-            if (ContractLifecycle.IsActive(c.Status))
+            var status = c.StatusAtTruth ?? c.Status;
+            if (ContractLifecycle.IsActive(status))
             {
                 p.ActiveContracts++;
                 if (c.Servicing < 0)
@@ -150,16 +169,16 @@ internal sealed partial class ChunkGenerator
                     p.OrphanedContracts++;
                 }
             }
-            if (c.PremiumPaying)
+            if (SimContract.IsPremiumPaying(status, c.Spec))
             {
-                lapse += LapseRate(p, c, burden, unresolved, _asOf);
+                lapse += LapseRate(p, c, burden, unresolved, date);
             }
         }
         p.PLapse = SyntheticRandom.WithinMonths(lapse, 3);
-        var lifeEvent = LifeEvent(p, _asOf, _asOf.AddMonths(-12));
-        var recent = p.LastContact > _asOf.AddMonths(-3);
-        var age = p.AgeOn(_asOf);
-        p.PPurchase = SyntheticRandom.WithinMonths(HiddenModel.PurchaseRate(p.Engagement, lifeEvent && p.Kind == CustomerKind.Individual, recent, ActiveHoldings(p), p.Kind == CustomerKind.Corporate ? 40 : age), 3);
+        var lifeEvent = LifeEvent(p, date, date.AddMonths(-12));
+        var recent = p.LastContact > date.AddMonths(-3);
+        var age = p.AgeOn(date);
+        p.PPurchase = SyntheticRandom.WithinMonths(HiddenModel.PurchaseRate(p.Engagement, lifeEvent && p.Kind == CustomerKind.Individual, recent, p.ActiveContracts, p.Kind == CustomerKind.Corporate ? 40 : age), 3);
         p.PLoan = p.Kind == CustomerKind.Corporate
             ? 0
             : SyntheticRandom.WithinMonths(HiddenModel.LoanRate(age, p.ActiveContracts > 0, p.Income, lifeEvent, recent, p.Loans.Exists(l => l.IsOpen)), 3);
@@ -169,12 +188,12 @@ internal sealed partial class ChunkGenerator
         HiddenModel.LapseRate(burden, c.Servicing < 0, c.ReassignedToCs && c.Servicing >= 0, unresolved,
             early: date < c.EarlyUntil, manualPayment: c.Method is PaymentMethod.Giro or PaymentMethod.Cash, p.Engagement);
 
-    private static double Burden(SimPerson p)
+    private static double Burden(SimPerson p, bool truth = false)
     {
         decimal annual = 0;
         foreach (var c in p.Contracts)
         {
-            if (c.PremiumPaying)
+            if (truth ? SimContract.IsPremiumPaying(c.StatusAtTruth ?? c.Status, c.Spec) : c.PremiumPaying)
             {
                 annual += (c.Premium + c.RiderPremium) * c.Spec.AnnualFactor;
             }
@@ -729,6 +748,10 @@ internal sealed partial class ChunkGenerator
 
     private void Move(SimContract c, SimPerson p, ContractStatus to, DateOnly effective, string reason)
     {
+        if (effective > _truthAt && c.StatusAtTruth is null)
+        {
+            c.StatusAtTruth = c.Status;
+        }
         var (change, error) = ContractLifecycle.Move(c.State, to, effective, At(effective, 18, 23), reason);
         if (change is null)
         {

@@ -19,6 +19,8 @@ internal sealed partial class ChunkGenerator
 
     private readonly int _seed;
     private readonly DateOnly _asOf;
+    /// <summary>The date the truth describes; <see cref="_asOf"/> unless the truth is asked for an earlier date.</summary>
+    private readonly DateOnly _truthAt;
     private readonly DateOnly _historyStart;
     private readonly FieldProtector _protector;
     private readonly AgentForce _force;
@@ -27,10 +29,11 @@ internal sealed partial class ChunkGenerator
     private Random _rng = new(0);
     private ChunkData _data = new();
 
-    public ChunkGenerator(int seed, DateOnly asOf, FieldProtector protector, AgentForce force)
+    public ChunkGenerator(int seed, DateOnly asOf, FieldProtector protector, AgentForce force, DateOnly? truthAt = null)
     {
         _seed = seed;
         _asOf = asOf;
+        _truthAt = truthAt is { } t && t < asOf ? t : asOf;
         _historyStart = new DateOnly(asOf.Year, asOf.Month, 1).AddMonths(-120);
         _protector = protector;
         _force = force;

@@ -6,7 +6,13 @@ namespace InsureCrm.Core.Synthetic;
 /// <param name="TruthFile">Where to write the hidden truth as CSV; the agents' truth goes next to it (<c>NAME.agents.csv</c>).</param>
 /// <param name="AsOf">The last day of the history; today (Asia/Seoul) from the <see cref="TimeProvider"/> when null.</param>
 /// <param name="ChunkSize">Customers generated and written per transaction.</param>
-public sealed record GenerationOptions(int Customers, int Seed = GenerationOptions.DefaultSeed, string? TruthFile = null, DateOnly? AsOf = null, int ChunkSize = 5000)
+/// <param name="TruthAt">
+/// The date the truth file describes (within the history, at most <paramref name="AsOf"/>; default the as-of
+/// date): the probabilities of the 3 months after it, from the state of the simulation at that date. It only
+/// changes what the truth file says, never the generated data.
+/// </param>
+public sealed record GenerationOptions(int Customers, int Seed = GenerationOptions.DefaultSeed, string? TruthFile = null, DateOnly? AsOf = null, int ChunkSize = 5000,
+    DateOnly? TruthAt = null)
 {
     public const int DefaultSeed = 20240901;
     /// <summary>The demo insurer the web host creates in an empty database.</summary>

@@ -4,7 +4,7 @@ namespace InsureCrm.Core.Synthetic;
 
 /// <summary>
 /// The hidden behaviour of the synthetic insurer: monthly hazard rates that drive the simulation and
-/// that the truth file reports at the as-of date. Every formula here is documented in
+/// that the truth file reports at its truth date (the as-of date unless <c>--truth-at</c> says otherwise). Every formula here is documented in
 /// docs/synthetic-insurer.md; change both together.
 /// </summary>
 internal static class HiddenModel

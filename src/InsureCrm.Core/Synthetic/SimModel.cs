@@ -73,7 +73,8 @@ internal sealed class SimPerson
     public DateOnly LastActivity;
     public bool InsuredSomewhere;
 
-    // Truth at the as-of date.
+    // Truth at the truth date (the as-of date unless asked otherwise).
+    public bool TruthTaken;
     public double PLapse;
     public double PPurchase;
     public double PLoan;
@@ -126,11 +127,19 @@ internal sealed class SimContract
     public DateOnly? LapsedOn;
     /// <summary>Status and status date, moved only through <see cref="ContractLifecycle.Move"/>.</summary>
     public Contract State = new();
+    /// <summary>
+    /// The status on the truth date when a move dated after it has already been made (a new contract is
+    /// issued or withdrawn days after its application, ahead of the month being simulated); null otherwise.
+    /// </summary>
+    public ContractStatus? StatusAtTruth;
 
     public ContractStatus Status => State.Status;
 
-    public bool PremiumPaying => State.Status is ContractStatus.InForce or ContractStatus.Reinstated
-        && Spec.Mode is PaymentMode.Monthly or PaymentMode.Quarterly or PaymentMode.SemiAnnual;
+    public bool PremiumPaying => IsPremiumPaying(State.Status, Spec);
+
+    public static bool IsPremiumPaying(ContractStatus status, ProductSpec spec) =>
+        status is ContractStatus.InForce or ContractStatus.Reinstated
+        && spec.Mode is PaymentMode.Monthly or PaymentMode.Quarterly or PaymentMode.SemiAnnual;
 
     public bool IsOpen => !ContractLifecycle.IsTerminal(State.Status);
 }

@@ -46,6 +46,11 @@ public sealed class SyntheticInsurer(CrmDatabase database, FieldProtector protec
         }
         var watch = Stopwatch.StartNew();
         var asOf = options.AsOf ?? Today;
+        var truthAt = options.TruthAt ?? asOf;
+        if (truthAt > asOf || truthAt < new DateOnly(asOf.Year, asOf.Month, 1).AddMonths(-120))
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), truthAt, $"The truth date must lie in the ten years of history up to the as-of date {asOf:yyyy-MM-dd}.");
+        }
         logger.LogInformation("Generating a synthetic insurer of {Customers} customers (seed {Seed}, as of {AsOf})", options.Customers, options.Seed, asOf);
 
         var force = AgentForce.Create(options.Seed, options.Customers, asOf);
@@ -56,10 +61,10 @@ public sealed class SyntheticInsurer(CrmDatabase database, FieldProtector protec
             rows = await WriteReferenceDataAsync(writer, force, ct);
             await writer.CommitAsync(ct);
         }
-        truth?.WriteAgents(force);
+        truth?.WriteAgents(force, truthAt);
 
         var skipRowChecks = await CanSkipRowTriggersAsync(ct);
-        var generator = new ChunkGenerator(options.Seed, asOf, protector, force);
+        var generator = new ChunkGenerator(options.Seed, asOf, protector, force, truthAt);
         var chunks = Channel.CreateBounded<ChunkData>(new BoundedChannelOptions(2) { SingleReader = false, SingleWriter = true });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = Task.Run(async () =>

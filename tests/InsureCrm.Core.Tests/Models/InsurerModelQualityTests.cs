@@ -37,11 +37,14 @@ public sealed class InsurerModelQualityTests(ITestOutputHelper output)
         results["purchase"].Version.Auc.ShouldBeGreaterThan(0.55);
         results["lapse"].Version.TopDecileLift.ShouldBeGreaterThan(1.5);
         results["purchase"].Version.TopDecileLift.ShouldBeGreaterThan(1.5);
-        // The truth's probabilities are those at the end of the window (after the events), which hurts lapse
-        // (a lapsed contract no longer adds hazard) and flatters purchase (a purchase brings a recent contact
-        // and a holding): the model must at least match the truth on lapse and stay within reach on purchase.
-        results["lapse"].Truth.ModelAuc.ShouldBeGreaterThanOrEqualTo(results["lapse"].Truth.TruthAuc);
-        results["purchase"].Truth.ModelAuc.ShouldBeGreaterThan(results["purchase"].Truth.TruthAuc - 0.4);
+        // The truth is taken at the cutoff (generate --truth-at), so it ranks the window's events with the
+        // hidden hazards, engagement included: a ceiling the model approaches but cannot beat by more than noise.
+        // (A truth at the as-of date, after the window, scored lapse about 0.33 and purchase about 0.92.)
+        foreach (var name in new[] { "lapse", "purchase" })
+        {
+            results[name].Truth.TruthAuc.ShouldBeInRange(0.62, 0.85, name);
+            results[name].Truth.ModelAuc.ShouldBeLessThan(results[name].Truth.TruthAuc + 0.05, name);
+        }
         results["lapse"].Truth.ModelAuc.ShouldBe(results["lapse"].Version.Auc, 1e-9, "the comparison scores the same held-out customers as the build");
     }
 }

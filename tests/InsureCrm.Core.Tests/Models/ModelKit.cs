@@ -34,11 +34,11 @@ internal sealed class ModelKit : IAsyncDisposable
     public static async Task<ModelKit> CreateAsync(DatabaseProvider provider, InsurerModelOptions? options = null) =>
         new(await TestDatabase.CreateAsync(provider), options ?? new InsurerModelOptions { ChunkSize = 700, Parallelism = 2 });
 
-    /// <summary>A generated insurer as of <see cref="AsOf"/>; the truth file goes to <paramref name="truthFile"/> when given.</summary>
+    /// <summary>A generated insurer as of <see cref="AsOf"/>; the truth file, as of <see cref="Cutoff"/>, goes to <paramref name="truthFile"/> when given.</summary>
     public async Task GenerateAsync(int customers, int seed, string? truthFile = null)
     {
         var insurer = new SyntheticInsurer(Db.Database, CustomerSeed.Protector(), TimeProvider.System, NullLogger<SyntheticInsurer>.Instance);
-        await insurer.GenerateAsync(new GenerationOptions(customers, seed, truthFile, AsOf, ChunkSize: 1000), null, CancellationToken.None);
+        await insurer.GenerateAsync(new GenerationOptions(customers, seed, truthFile, AsOf, ChunkSize: 1000, TruthAt: Cutoff), null, CancellationToken.None);
     }
 
     public static CrmUser User(string name, Role role = Role.Admin) => new(1, name, role, null, null, null, "test");

@@ -24,10 +24,23 @@ public sealed class SyntheticInsurerTests
     private static readonly FieldProtector Protector = CustomerSeed.Protector();
 
     private static async Task<GenerationSummary> GenerateAsync(TestDatabase db, int customers, int seed = 7, string? truth = null,
-        IProgress<GenerationProgress>? progress = null)
+        IProgress<GenerationProgress>? progress = null, DateOnly? truthAt = null)
     {
         var insurer = new SyntheticInsurer(db.Database, Protector, TimeProvider.System, NullLogger<SyntheticInsurer>.Instance);
-        return await insurer.GenerateAsync(new GenerationOptions(customers, seed, truth, AsOf, ChunkSize: 400), progress, CancellationToken.None);
+        return await insurer.GenerateAsync(new GenerationOptions(customers, seed, truth, AsOf, ChunkSize: 400, TruthAt: truthAt), progress, CancellationToken.None);
+    }
+
+    private static string TruthPath() => Path.Combine(Path.GetTempPath(), "insurecrm-tests", Guid.NewGuid().ToString("N"), "truth.csv");
+
+    private static double P(Dictionary<long, Dictionary<string, string>> truth, long id) => double.Parse(truth[id]["p_lapse_3m"], CultureInfo.InvariantCulture);
+
+    /// <summary>The truth file's rows by customer id, as column → value.</summary>
+    private static async Task<Dictionary<long, Dictionary<string, string>>> ReadTruthAsync(string path)
+    {
+        var lines = await File.ReadAllLinesAsync(path);
+        var header = lines[0].Split(',');
+        return lines.Skip(1).Select(l => l.Split(','))
+            .ToDictionary(f => long.Parse(f[0], CultureInfo.InvariantCulture), f => header.Zip(f).ToDictionary(x => x.First, x => x.Second));
     }
 
     private static async Task<List<object?[]>> QueryAsync(TestDatabase db, string sql)
@@ -203,6 +216,61 @@ public sealed class SyntheticInsurerTests
     }
 
     [Fact]
+    public async Task GenerateAsync_TruthAtAnEarlierDate_LeavesTheGeneratedDataUnchanged()
+    {
+        await using var plain = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var withTruth = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var truthFile = TruthPath();
+
+        var a = await GenerateAsync(plain, 1500, seed: 11);
+        var b = await GenerateAsync(withTruth, 1500, seed: 11, truth: truthFile, truthAt: new DateOnly(2025, 3, 31));
+
+        (b.Contracts, b.Loans, b.Claims, b.Interactions, b.Rows).ShouldBe((a.Contracts, a.Loans, a.Claims, a.Interactions, a.Rows));
+        const string statusChanges = "SELECT COUNT(*), SUM(contract_id * 7 + LENGTH(to_status) + LENGTH(reason)) FROM contract_status_change";
+        (await QueryAsync(withTruth, statusChanges))[0].ShouldBe((await QueryAsync(plain, statusChanges))[0]);
+        (await DigestAsync(withTruth)).ShouldBe(await DigestAsync(plain), "computing the truth at the cutoff must draw no random number");
+    }
+
+    [Fact]
+    public async Task GenerateAsync_TruthAtCutoff_StillCarriesTheRiskOfContractsThatLapsedAfterIt()
+    {
+        var cutoff = new DateOnly(2025, 3, 31);
+        await using var atCutoffDb = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var atAsOfDb = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var atCutoffFile = TruthPath();
+        var atAsOfFile = TruthPath();
+        await GenerateAsync(atCutoffDb, 3000, seed: 7, truth: atCutoffFile, truthAt: cutoff);
+        await GenerateAsync(atAsOfDb, 3000, seed: 7, truth: atAsOfFile);
+        var atCutoff = await ReadTruthAsync(atCutoffFile);
+        var atAsOf = await ReadTruthAsync(atAsOfFile);
+
+        atCutoff.Values.ShouldAllBe(r => r["as_of"] == "2025-03-31");
+        atAsOf.Values.ShouldAllBe(r => r["as_of"] == "2025-06-30");
+        // Customers who arrived after the cutoff were no customers then: no probabilities.
+        List<long> createdAfter;
+        await using (var ctx = atCutoffDb.CreateContext())
+        {
+            // created_at is the KST morning of the first contact, i.e. the same UTC date.
+            createdAfter = await ctx.Customers.Where(c => c.CreatedAt >= new DateTime(2025, 4, 1, 0, 0, 0, DateTimeKind.Utc)).Select(c => c.Id).ToListAsync();
+        }
+        createdAfter.ShouldNotBeEmpty();
+        createdAfter.Where(id => atCutoff[id]["p_lapse_3m"] != "" || atAsOf[id]["p_lapse_3m"] == "").ToList().ShouldBeEmpty();
+
+        // Policyholders (not duplicate records) with a contract in force at the cutoff that lapsed in the 3 months after it.
+        var lapsed = (await QueryAsync(atCutoffDb, """
+            SELECT DISTINCT h.customer_id FROM contract_status_change h JOIN contract c ON c.id = h.contract_id
+            WHERE h.to_status = 'Lapsed' AND h.effective_date > '2025-03-31' AND h.effective_date <= '2025-06-30'
+              AND (SELECT b.to_status FROM contract_status_change b WHERE b.contract_id = c.id AND b.effective_date <= '2025-03-31'
+                   ORDER BY b.effective_date DESC, b.id DESC LIMIT 1) IN ('InForce', 'Reinstated')
+            """)).Select(r => Convert.ToInt64(r[0], CultureInfo.InvariantCulture)).Where(id => atCutoff[id]["duplicate_of"] == "" && !createdAfter.Contains(id)).ToList();
+        lapsed.Count.ShouldBeGreaterThan(10);
+        lapsed.Where(id => P(atCutoff, id) <= 0).ToList().ShouldBeEmpty("each of them held a premium-paying contract at the cutoff");
+        lapsed.Count(id => P(atCutoff, id) != P(atAsOf, id)).ShouldBeGreaterThan(lapsed.Count * 9 / 10);
+        lapsed.Average(id => P(atCutoff, id)).ShouldBeGreaterThan(lapsed.Average(id => P(atAsOf, id)) * 1.5,
+            "at the as-of date the lapsed contracts no longer add hazard");
+    }
+
+    [Fact]
     public async Task GenerateAsync_RegionsAndSurnames_FollowKoreanPopulation()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
@@ -318,6 +386,23 @@ public sealed class SyntheticInsurerTests
 
         await using var ctx = db.CreateContext();
         (await ctx.Customers.CountAsync()).ShouldBe(120);
+    }
+
+    [Fact]
+    public async Task GenerateCommand_TruthAtAfterTheAsOfDateOrWithoutTruth_RefusesAndGeneratesNothing()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build();
+        await TestUsers.AddAsync(db, "admin", Role.Admin);
+        var truthFile = TruthPath();
+
+        (await CliApp.RunAsync(["generate", "--customers", "120", "--as-of", "2025-06-30", "--truth-at", "2025-03-31", "--as", "admin"], configuration)).ShouldBe(1);
+        (await CliApp.RunAsync(["generate", "--customers", "120", "--as-of", "2025-06-30", "--truth", truthFile, "--truth-at", "2025-07-01", "--as", "admin"], configuration)).ShouldBe(1);
+        (await CliApp.RunAsync(["generate", "--customers", "120", "--as-of", "2025-06-30", "--truth", truthFile, "--truth-at", "2025-03-32", "--as", "admin"], configuration)).ShouldBe(1);
+
+        File.Exists(truthFile).ShouldBeFalse();
+        await using var ctx = db.CreateContext();
+        (await ctx.Customers.AnyAsync()).ShouldBeFalse();
     }
 
     private sealed class Reporter(Action<GenerationProgress> report) : IProgress<GenerationProgress>
