@@ -61,10 +61,10 @@ public static class AgentFeatures
     public const int ObservationMonths = 13;
 
     /// <summary>Monthly snapshots (ending at the cutoff) stacked into an <c>agent-dropout</c> training set.</summary>
-    public const int DropoutSnapshots = 12;
+    public const int DropoutSnapshots = 24;
 
     /// <summary>Hires in this many months before the cutoff form the <c>recruiting</c> training population.</summary>
-    public const int RecruitingHireMonths = 36;
+    public const int RecruitingHireMonths = 60;
 
     /// <summary>A branch's 13-month dropout is measured over its hires of this many months whose 13 months had ended.</summary>
     public const int BranchHistoryMonths = 36;

@@ -158,9 +158,10 @@ public sealed partial class InsurerModelTrainer(CrmDatabase database, InsurerMod
         }
         var trainLabels = train.Select(i => set.Labels[i]).ToArray();
         var testLabels = test.Select(i => set.Labels[i]).ToArray();
-        if (!trainLabels.Contains(true) || !trainLabels.Contains(false) || !testLabels.Contains(true) || !testLabels.Contains(false))
+        // Fewer than 10 held-out rows cannot be measured (no top decile), and a NaN metric cannot be stored on SQLite.
+        if (testLabels.Length < 10 || !trainLabels.Contains(true) || !trainLabels.Contains(false) || !testLabels.Contains(true) || !testLabels.Contains(false))
         {
-            throw new ArgumentException($"The {model.Name} population at {request.Cutoff:yyyy-MM-dd} needs rows with and without the event in both the training and the held-out part "
+            throw new ArgumentException($"The {model.Name} population at {request.Cutoff:yyyy-MM-dd} needs rows with and without the event in both the training and the held-out part (at least 10 held out) "
                 + $"({set.CustomerIds.Length} {model.Subject.ToString().ToLowerInvariant()} rows, {set.Positives} with the event); choose a cutoff whose {model.LabelMonths}-month window lies in the data.", nameof(request));
         }
         var classifier = learner.Fit(set.Data.Take([.. train]), trainLabels);
@@ -177,7 +178,7 @@ public sealed partial class InsurerModelTrainer(CrmDatabase database, InsurerMod
             PositiveRate = set.Positives / (double)set.CustomerIds.Length,
             Auc = Metrics.RocAuc(scores, testLabels),
             LogLoss = Metrics.LogLoss(scores, testLabels),
-            TopDecileLift = testLabels.Length >= 10 ? Metrics.LiftTable(scores, testLabels)[0].Lift : double.NaN,
+            TopDecileLift = Metrics.LiftTable(scores, testLabels)[0].Lift,
             Artifact = Serialize(classifier),
             Status = ModelStatus.Challenger,
             TrainedBy = request.TrainedBy,
