@@ -21,7 +21,7 @@ internal static class InsurerModelCommands
         var names = string.Join(", ", InsurerModels.All.Select(m => m.Name));
 
         var buildName = new Argument<string>("NAME") { Description = "Model: " + names };
-        var cutoff = new Option<string>("--cutoff") { Description = "Features as of this date (yyyy-MM-dd); labels in the 3 months after it", Required = true };
+        var cutoff = new Option<string>("--cutoff") { Description = "Features as of this date (yyyy-MM-dd); labels in the 3 months after it (agent models: 13 months)", Required = true };
         var algorithm = new Option<string?>("--algorithm") { Description = "Learner: " + string.Join(", ", InsurerModels.Algorithms) + " (default logistic)" };
         var build = new Command("build", "Train a model as of a cutoff and register it as a challenger; prints held-out AUC, log loss and top-decile lift") { buildName, cutoff, algorithm };
         build.SetAction(async (ParseResult pr, CancellationToken ct) =>
@@ -72,11 +72,11 @@ internal static class InsurerModelCommands
                 Console.WriteLine("No model versions.");
                 return 0;
             }
-            Console.WriteLine("name       ver  status      algorithm  cutoff      AUC    log loss  lift   trained by      approved by");
+            Console.WriteLine("name                 ver  status      algorithm  cutoff      AUC    log loss  lift   trained by      approved by");
             foreach (var v in versions)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"{v.Name,-10} {v.Version,3}  {v.Status,-10}  {v.Algorithm,-9}  {v.Cutoff:yyyy-MM-dd}  {v.Auc,5:F3}  {v.LogLoss,8:F4}  {v.TopDecileLift,5:F2}  {v.TrainedBy,-14}  {v.ApprovedBy ?? "-"}"));
+                    $"{v.Name,-20} {v.Version,3}  {v.Status,-10}  {v.Algorithm,-9}  {v.Cutoff:yyyy-MM-dd}  {v.Auc,5:F3}  {v.LogLoss,8:F4}  {v.TopDecileLift,5:F2}  {v.TrainedBy,-14}  {v.ApprovedBy ?? "-"}"));
             }
             return 0;
         });
@@ -115,7 +115,7 @@ internal static class InsurerModelCommands
         });
 
         var asOf = new Option<string?>("--as-of") { Description = "Score as of this date (yyyy-MM-dd); default today in Korea" };
-        var run = new Command("run", "Score every live customer with every champion; stores each score with its top 3 reasons per run date") { asOf };
+        var run = new Command("run", "Score every live customer, active contract and active agent with every champion of its kind; stores each score with its top 3 reasons per run date") { asOf };
         run.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var provider = services.Value;
@@ -145,7 +145,8 @@ internal static class InsurerModelCommands
                 string.Create(CultureInfo.InvariantCulture, $"model run as of {date:yyyy-MM-dd}: {string.Join(", ", runs.Select(r => $"{r.Name} v{r.Version}"))}")), ct);
             foreach (var r in runs)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name} v{r.Version}: run {r.RunId} as of {date:yyyy-MM-dd}, {r.Scored:N0} customers ({r.Eligible:N0} in the model's population)"));
+                var rows = r.Subject switch { ModelSubject.Contract => "active contracts", ModelSubject.Agent => "active agents", _ => "customers" };
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name} v{r.Version}: run {r.RunId} as of {date:yyyy-MM-dd}, {r.Scored:N0} {rows} ({r.Eligible:N0} in the model's population)"));
             }
             return 0;
         });

@@ -18,10 +18,12 @@ public sealed class FeatureChunk
     public required long[] CustomerIds { get; init; }
     /// <summary>One column per <see cref="InsurerFeatures.Features"/>, each <see cref="CustomerIds"/> long.</summary>
     public required double[][] Columns { get; init; }
-    /// <summary>Per model (order of <see cref="InsurerModels.All"/>): is the customer in the population at the cutoff.</summary>
+    /// <summary>Per customer model (order of <see cref="InsurerModels.Customer"/>): is the customer in the population at the cutoff.</summary>
     public required bool[][] Eligible { get; init; }
     /// <summary>Per model: did the event happen in the window (false when labels were not asked for).</summary>
     public required bool[][] Labels { get; init; }
+    /// <summary>The customers' contracts active at the cutoff (in force, reinstated, paid up), for <see cref="ContractFeatures"/>.</summary>
+    public required IReadOnlyList<ContractAtCutoff> Contracts { get; init; }
 
     public int Rows => CustomerIds.Length;
 
@@ -33,6 +35,10 @@ public sealed class FeatureChunk
         }
     }
 }
+
+/// <summary>A contract active at the cutoff, with what is known of it then; <see cref="Row"/> is its holder's row in the chunk.</summary>
+public sealed record ContractAtCutoff(long ContractId, int Row, ProductFamily Family, PaymentMode Mode, PaymentMethod Method, DateOnly IssueDate,
+    double AnnualPremium, double HouseholdIncome, bool PremiumPaying, bool Orphaned, bool ReinstatedBefore, bool ExitInWindow);
 
 /// <summary>
 /// Point-in-time customer features: only rows dated on or before the cutoff are read (contracts by their
@@ -106,6 +112,8 @@ public static class InsurerFeatures
         public required DateOnly IssueDate;
         public required long? SellingAgentId;
         public required decimal AnnualPremium;
+        public required ProductFamily Family;
+        public bool Reinstated;
         public ContractStatus? StatusAtCutoff;
         public DateOnly? AppliedOn;
         public bool Renewal;
@@ -142,7 +150,8 @@ public static class InsurerFeatures
 
         var contracts = await ctx.Contracts.AsNoTracking()
             .Where(c => c.CustomerId >= lo && c.CustomerId <= hi && c.IssueDate <= windowEnd.AddMonths(1))
-            .Select(c => new { c.Id, c.CustomerId, c.Premium, c.PaymentMode, c.PaymentMethod, c.IssueDate, c.SellingAgentId }).ToListAsync(ct);
+            .Join(ctx.Products, c => c.ProductId, p => p.Id, (c, p) => new { c.Id, c.CustomerId, c.Premium, c.PaymentMode, c.PaymentMethod, c.IssueDate, c.SellingAgentId, p.Family })
+            .ToListAsync(ct);
         var riders = await ctx.ContractRiders.AsNoTracking()
             .Where(r => r.CustomerId >= lo && r.CustomerId <= hi)
             .GroupBy(r => r.ContractId).Select(g => new { g.Key, Premium = g.Sum(r => r.Premium) }).ToDictionaryAsync(g => g.Key, g => g.Premium, ct);
@@ -151,7 +160,7 @@ public static class InsurerFeatures
         {
             held[c.Id] = new Held
             {
-                Id = c.Id, Mode = c.PaymentMode, Method = c.PaymentMethod, IssueDate = c.IssueDate, SellingAgentId = c.SellingAgentId,
+                Id = c.Id, Mode = c.PaymentMode, Method = c.PaymentMethod, IssueDate = c.IssueDate, SellingAgentId = c.SellingAgentId, Family = c.Family,
                 AnnualPremium = (c.Premium + riders.GetValueOrDefault(c.Id)) * PerYear(c.PaymentMode),
             };
         }
@@ -177,6 +186,7 @@ public static class InsurerFeatures
             if (s.EffectiveDate <= cutoff)
             {
                 h.StatusAtCutoff = s.ToStatus;
+                h.Reinstated |= s.ToStatus == ContractStatus.Reinstated;
                 if (s.ToStatus == ContractStatus.Lapsed && s.EffectiveDate > since12)
                 {
                     lapses12[s.CustomerId] = lapses12.GetValueOrDefault(s.CustomerId) + 1;
@@ -205,8 +215,9 @@ public static class InsurerFeatures
         {
             columns[j] = new double[n];
         }
-        var eligible = InsurerModels.All.Select(_ => new bool[n]).ToArray();
-        var labels = InsurerModels.All.Select(_ => new bool[n]).ToArray();
+        var eligible = InsurerModels.Customer.Select(_ => new bool[n]).ToArray();
+        var labels = InsurerModels.Customer.Select(_ => new bool[n]).ToArray();
+        var atCutoff = new List<ContractAtCutoff>();
         var ids = new long[n];
         for (var r = 0; r < n; r++)
         {
@@ -239,7 +250,7 @@ public static class InsurerFeatures
             columns[PremiumPaying][r] = paying.Count;
             columns[AnnualPremium][r] = annual / 1_000_000;
             columns[PremiumBurden][r] = annual == 0 ? 0 : double.IsNaN(income) ? double.NaN : Math.Min(annual / income, BurdenCap);
-            columns[OrphanedContracts][r] = paying.Count(h => h.SellingAgentId is { } a && terminations.TryGetValue(a, out var left) && left <= cutoff);
+            columns[OrphanedContracts][r] = paying.Count(h => IsOrphaned(h, cutoff, terminations));
             columns[ManualPayment][r] = paying.Count(h => h.Method is PaymentMethod.Giro or PaymentMethod.Cash);
             columns[EarlyContracts][r] = paying.Count(h => h.IssueDate > cutoff.AddMonths(-24));
             columns[MonthsSinceLastIssue][r] = mine.Count == 0 ? double.NaN : Math.Min(120, Months.Between(mine.Max(h => h.IssueDate), cutoff));
@@ -258,15 +269,34 @@ public static class InsurerFeatures
             eligible[0][r] = paying.Count > 0;
             eligible[1][r] = c.Kind == CustomerKind.Corporate || age >= 20;
             eligible[2][r] = !activeLoan && c.Kind == CustomerKind.Individual;
+            for (var m = 3; m < InsurerModels.Customer.Count; m++)
+            {
+                eligible[m][r] = eligible[1][r];
+            }
             if (withLabels)
             {
                 labels[0][r] = paying.Exists(h => h.ExitInWindow);
-                labels[1][r] = byCustomer[c.Id].Any(h => !h.Renewal && h.AppliedOn > cutoff && h.AppliedOn <= windowEnd);
+                var bought = byCustomer[c.Id].Where(h => !h.Renewal && h.AppliedOn > cutoff && h.AppliedOn <= windowEnd).ToList();
+                labels[1][r] = bought.Count > 0;
                 labels[2][r] = myLoans.Exists(l => l.StartDate > cutoff && l.StartDate <= windowEnd);
+                for (var m = 3; m < InsurerModels.Customer.Count; m++)
+                {
+                    var families = InsurerModels.Customer[m].Families!;
+                    labels[m][r] = bought.Exists(h => families.Contains(h.Family));
+                }
+            }
+            foreach (var h in active)
+            {
+                atCutoff.Add(new ContractAtCutoff(h.Id, r, h.Family, h.Mode, h.Method, h.IssueDate, (double)h.AnnualPremium, income,
+                    IsPremiumPaying(h), IsOrphaned(h, cutoff, terminations), h.Reinstated, withLabels && h.ExitInWindow));
             }
         }
-        return new FeatureChunk { CustomerIds = ids, Columns = columns, Eligible = eligible, Labels = labels };
+        return new FeatureChunk { CustomerIds = ids, Columns = columns, Eligible = eligible, Labels = labels, Contracts = atCutoff };
     }
+
+    /// <summary>The selling agent had left by the cutoff (the servicing agent column holds today's agent, so it would leak).</summary>
+    private static bool IsOrphaned(Held h, DateOnly cutoff, IReadOnlyDictionary<long, DateOnly> terminations) =>
+        h.SellingAgentId is { } a && terminations.TryGetValue(a, out var left) && left <= cutoff;
 
     private static bool IsPremiumPaying(Held h) =>
         h.StatusAtCutoff is ContractStatus.InForce or ContractStatus.Reinstated && h.Mode != PaymentMode.LumpSum;

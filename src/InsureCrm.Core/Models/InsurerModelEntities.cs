@@ -1,4 +1,6 @@
+using InsureCrm.Core.Agents;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Policies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -74,6 +76,30 @@ public sealed class CustomerModelScore
     public string Reasons { get; set; } = "[]";
 }
 
+/// <summary>A contract's score in one run of a contract model (<c>lapse-contract</c>); contracts active on the run date, ineligible (score 0, no reasons) when not premium-paying.</summary>
+public sealed class ContractModelScore
+{
+    public long RunId { get; set; }
+    public long ContractId { get; set; }
+    /// <summary>The policyholder, so a customer's page and data scope find the row without the contract.</summary>
+    public long CustomerId { get; set; }
+    public double Score { get; set; }
+    public bool Eligible { get; set; }
+    /// <summary>Top reasons as JSON, as <see cref="CustomerModelScore.Reasons"/>.</summary>
+    public string Reasons { get; set; } = "[]";
+}
+
+/// <summary>An agent's score in one run of an agent model (<c>agent-dropout</c>, <c>recruiting</c>); agents active on the run date, eligible when hired in the 13 months before.</summary>
+public sealed class AgentModelScore
+{
+    public long RunId { get; set; }
+    public long AgentId { get; set; }
+    public double Score { get; set; }
+    public bool Eligible { get; set; }
+    /// <summary>Top reasons as JSON, as <see cref="CustomerModelScore.Reasons"/>.</summary>
+    public string Reasons { get; set; } = "[]";
+}
+
 internal sealed class ModelVersionConfiguration : IEntityTypeConfiguration<ModelVersion>
 {
     public void Configure(EntityTypeBuilder<ModelVersion> b)
@@ -106,5 +132,31 @@ internal sealed class CustomerModelScoreConfiguration : IEntityTypeConfiguration
         b.HasIndex(s => s.CustomerId);
         b.HasOne<ModelScoreRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
         b.HasOne<Customer>().WithMany().HasForeignKey(s => s.CustomerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class ContractModelScoreConfiguration : IEntityTypeConfiguration<ContractModelScore>
+{
+    public void Configure(EntityTypeBuilder<ContractModelScore> b)
+    {
+        b.HasKey(s => new { s.RunId, s.ContractId });
+        b.Property(s => s.Reasons).HasMaxLength(2000);
+        b.HasIndex(s => s.ContractId);
+        b.HasIndex(s => s.CustomerId);
+        b.HasOne<ModelScoreRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Contract>().WithMany().HasForeignKey(s => s.ContractId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Customer>().WithMany().HasForeignKey(s => s.CustomerId).OnDelete(DeleteBehavior.Cascade);
+    }
+}
+
+internal sealed class AgentModelScoreConfiguration : IEntityTypeConfiguration<AgentModelScore>
+{
+    public void Configure(EntityTypeBuilder<AgentModelScore> b)
+    {
+        b.HasKey(s => new { s.RunId, s.AgentId });
+        b.Property(s => s.Reasons).HasMaxLength(2000);
+        b.HasIndex(s => s.AgentId);
+        b.HasOne<ModelScoreRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Agent>().WithMany().HasForeignKey(s => s.AgentId).OnDelete(DeleteBehavior.Cascade);
     }
 }

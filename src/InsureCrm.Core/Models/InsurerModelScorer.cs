@@ -1,4 +1,5 @@
 using System.Text.Json;
+using InsureCrm.Analytics.Learning;
 using InsureCrm.Core.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -8,14 +9,15 @@ namespace InsureCrm.Core.Models;
 /// <summary>One reason behind a score: a feature key, the customer's value of it, and how far it moved the score (log-odds for logistic models).</summary>
 public sealed record ScoreReason(string Feature, string Value, double Effect);
 
-/// <summary>One champion scored in a run.</summary>
-public sealed record ModelScoreRunSummary(string Name, int Version, long RunId, int Scored, int Eligible);
+/// <summary>One champion scored in a run: <see cref="Scored"/> rows (customers, contracts or agents by <see cref="Subject"/>), <see cref="Eligible"/> of them in the population.</summary>
+public sealed record ModelScoreRunSummary(string Name, int Version, long RunId, int Scored, int Eligible, ModelSubject Subject = ModelSubject.Customer);
 
 /// <summary>
-/// Scores every live customer with every champion as of a date: features are computed once per chunk of
-/// customers (chunks side by side) and scored by each champion; each champion's rows go to its own run
-/// (one per model version and date; a rerun for the same date replaces it). Customers outside a model's
-/// population get an ineligible row with score 0.
+/// Scores every live customer, contract and agent with every champion of their kind as of a date: customer
+/// features are computed once per chunk of customers (chunks side by side) and scored by each customer
+/// champion, and the contracts active in the chunk by each contract champion; agents are scored once at the
+/// end. Each champion's rows go to its own run (one per model version and date; a rerun for the same date
+/// replaces it). Rows outside a model's population get an ineligible row with score 0.
 /// </summary>
 public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerModelOptions options, ModelRegistry registry, TimeProvider time,
     ILogger<InsurerModelScorer> logger)
@@ -31,6 +33,12 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
     private static readonly BulkTable ScoreTable = new("customer_model_score",
         ("run_id", typeof(long)), ("customer_id", typeof(long)), ("score", typeof(double)), ("eligible", typeof(bool)), ("reasons", typeof(string)));
 
+    private static readonly BulkTable ContractScoreTable = new("contract_model_score",
+        ("run_id", typeof(long)), ("contract_id", typeof(long)), ("customer_id", typeof(long)), ("score", typeof(double)), ("eligible", typeof(bool)), ("reasons", typeof(string)));
+
+    private static readonly BulkTable AgentScoreTable = new("agent_model_score",
+        ("run_id", typeof(long)), ("agent_id", typeof(long)), ("score", typeof(double)), ("eligible", typeof(bool)), ("reasons", typeof(string)));
+
     /// <summary>Scores with every champion; null when another node holds the job lock. No champion: an empty list.</summary>
     public async Task<IReadOnlyList<ModelScoreRunSummary>?> RunAsync(DateOnly asOf, IProgress<(int Done, int Total)>? progress, CancellationToken ct)
     {
@@ -44,31 +52,38 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
         {
             return [];
         }
-        var models = champions.Select(c => (Version: c, Classifier: ModelRegistry.Load(c), Index: InsurerModelTrainer.IndexOf(InsurerModels.Find(c.Name)!))).ToList();
-        foreach (var m in models)
+        var all = champions.Where(c => InsurerModels.Find(c.Name) is not null)
+            .Select(c => (Version: c, Classifier: ModelRegistry.Load(c), Model: InsurerModels.Find(c.Name)!)).ToList();
+        foreach (var m in all)
         {
-            if (!m.Classifier.Features.Select(f => f.Name).SequenceEqual(InsurerFeatures.Features.Select(f => f.Name)))
+            if (!m.Classifier.Features.Select(f => f.Name).SequenceEqual(m.Model.Features.Select(f => f.Name)))
             {
                 throw new InvalidOperationException($"Champion {m.Version.Name} v{m.Version.Version} was trained on other features than this version computes; train and approve a new version.");
             }
         }
-        var runs = new ModelScoreRun[models.Count];
+        // Customer champions first, then contract, then agent ones: runs, counts and summaries share this order.
+        all = [.. all.OrderBy(m => m.Model.Subject).ThenBy(m => m.Version.Name, StringComparer.Ordinal)];
+        var models = all.Where(m => m.Model.Subject == ModelSubject.Customer)
+            .Select(m => (m.Version, m.Classifier, Index: InsurerModelTrainer.IndexOf(m.Model))).ToList();
+        var contractModels = all.Where(m => m.Model.Subject == ModelSubject.Contract).Select(m => (m.Version, m.Classifier)).ToList();
+        var agentModels = all.Where(m => m.Model.Subject == ModelSubject.Agent).Select(m => (m.Version, m.Classifier, m.Model)).ToList();
+        var runs = new ModelScoreRun[all.Count];
         Dictionary<long, DateOnly> terminations;
         await using (var ctx = database.CreateContext())
         {
-            var versionIds = models.Select(m => m.Version.Id).ToList();
+            var versionIds = all.Select(m => m.Version.Id).ToList();
             await ctx.Set<ModelScoreRun>().Where(r => versionIds.Contains(r.ModelVersionId) && r.RunDate == asOf).ExecuteDeleteAsync(ct);
-            for (var i = 0; i < models.Count; i++)
+            for (var i = 0; i < all.Count; i++)
             {
-                runs[i] = new ModelScoreRun { ModelVersionId = models[i].Version.Id, RunDate = asOf, StartedAt = time.GetUtcNow().UtcDateTime, Status = ModelScoreRunStatus.Running };
+                runs[i] = new ModelScoreRun { ModelVersionId = all[i].Version.Id, RunDate = asOf, StartedAt = time.GetUtcNow().UtcDateTime, Status = ModelScoreRunStatus.Running };
                 ctx.Add(runs[i]);
             }
             await ctx.SaveChangesAsync(ct);
             terminations = await InsurerFeatures.AgentTerminationsAsync(ctx, ct);
         }
-        var ranges = await CustomerChunks.RangesAsync(database, options.ChunkSize, ct);
-        var scored = new int[models.Count];
-        var eligible = new int[models.Count];
+        var ranges = models.Count + contractModels.Count == 0 ? [] : await CustomerChunks.RangesAsync(database, options.ChunkSize, ct);
+        var scored = new int[all.Count];
+        var eligible = new int[all.Count];
         var done = 0;
         using var writeGate = new SemaphoreSlim(1, 1);
         try
@@ -97,9 +112,33 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
                             rows[i].Add([runs[i].Id, chunk.CustomerIds[r], 0.0, false, "[]"]);
                             continue;
                         }
-                        var explanation = classifier.Explain(row);
-                        var reasons = explanation.Top(Reasons).Select(c => new ScoreReason(c.Name, c.Value, Math.Round(c.Amount, 4)));
-                        rows[i].Add([runs[i].Id, chunk.CustomerIds[r], explanation.Probability, true, JsonSerializer.Serialize(reasons, Json)]);
+                        var (probability, reasons) = Score(classifier, row);
+                        rows[i].Add([runs[i].Id, chunk.CustomerIds[r], probability, true, reasons]);
+                    }
+                }
+                var contractRows = new List<object?[]>[contractModels.Count];
+                if (contractModels.Count > 0)
+                {
+                    var contracts = ContractFeatures.From(chunk, asOf);
+                    var contractRow = new double[ContractFeatures.Features.Count];
+                    for (var i = 0; i < contractModels.Count; i++)
+                    {
+                        contractRows[i] = new List<object?[]>(contracts.Rows);
+                    }
+                    for (var r = 0; r < contracts.Rows; r++)
+                    {
+                        contracts.CopyRow(r, contractRow);
+                        for (var i = 0; i < contractModels.Count; i++)
+                        {
+                            var run = runs[models.Count + i].Id;
+                            if (!contracts.Eligible[0][r])
+                            {
+                                contractRows[i].Add([run, contracts.Ids[r], contracts.SplitKeys[r], 0.0, false, "[]"]);
+                                continue;
+                            }
+                            var (probability, reasons) = Score(contractModels[i].Classifier, contractRow);
+                            contractRows[i].Add([run, contracts.Ids[r], contracts.SplitKeys[r], probability, true, reasons]);
+                        }
                     }
                 }
                 // SQLite has one writer; PostgreSQL would take more, but the write is the small part of a chunk.
@@ -113,6 +152,12 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
                         scored[i] += rows[i].Count;
                         eligible[i] += rows[i].Count(x => x[3] is true);
                     }
+                    for (var i = 0; i < contractModels.Count; i++)
+                    {
+                        await bulk.WriteAsync(ContractScoreTable, contractRows[i], token);
+                        scored[models.Count + i] += contractRows[i].Count;
+                        eligible[models.Count + i] += contractRows[i].Count(x => x[4] is true);
+                    }
                     await bulk.CommitAsync(token);
                     progress?.Report((++done, ranges.Count));
                 }
@@ -121,6 +166,11 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
                     writeGate.Release();
                 }
             });
+            if (agentModels.Count > 0)
+            {
+                await ScoreAgentsAsync(agentModels, runs.AsMemory(models.Count + contractModels.Count), scored.AsMemory(models.Count + contractModels.Count),
+                    eligible.AsMemory(models.Count + contractModels.Count), asOf, ct);
+            }
         }
         catch
         {
@@ -128,12 +178,53 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
             throw;
         }
         await FinishAsync(runs, scored, ModelScoreRunStatus.Completed);
-        var summaries = models.Select((m, i) => new ModelScoreRunSummary(m.Version.Name, m.Version.Version, runs[i].Id, scored[i], eligible[i])).ToList();
+        var summaries = all.Select((m, i) => new ModelScoreRunSummary(m.Version.Name, m.Version.Version, runs[i].Id, scored[i], eligible[i], m.Model.Subject)).ToList();
         foreach (var s in summaries)
         {
-            LogScored(logger, s.Name, s.Version, s.RunId, s.Scored);
+            LogScored(logger, s.Name, s.Version, s.RunId, s.Scored, s.Subject);
         }
         return summaries;
+    }
+
+    /// <summary>Every agent active on <paramref name="asOf"/> by each agent champion (a few thousand rows at most: one pass, one write).</summary>
+    private async Task ScoreAgentsAsync(List<(ModelVersion Version, IClassifier Classifier, InsurerModel Model)> agentModels, Memory<ModelScoreRun> runs,
+        Memory<int> scored, Memory<int> eligible, DateOnly asOf, CancellationToken ct)
+    {
+        AgentHistory history;
+        await using (var ctx = database.CreateContext())
+        {
+            history = await AgentHistory.LoadAsync(ctx, asOf.AddMonths(-AgentFeatures.ObservationMonths), asOf, ct);
+        }
+        await using var bulk = await BulkWriter.BeginAsync(database, ct);
+        for (var i = 0; i < agentModels.Count; i++)
+        {
+            var (_, classifier, model) = agentModels[i];
+            var chunk = AgentFeatures.Compute(history, model, asOf, withLabels: false);
+            var row = new double[chunk.Columns.Length];
+            var rows = new List<object?[]>(chunk.Rows);
+            for (var r = 0; r < chunk.Rows; r++)
+            {
+                if (!chunk.Eligible[0][r])
+                {
+                    rows.Add([runs.Span[i].Id, chunk.Ids[r], 0.0, false, "[]"]);
+                    continue;
+                }
+                chunk.CopyRow(r, row);
+                var (probability, reasons) = Score(classifier, row);
+                rows.Add([runs.Span[i].Id, chunk.Ids[r], probability, true, reasons]);
+            }
+            await bulk.WriteAsync(AgentScoreTable, rows, ct);
+            scored.Span[i] = rows.Count;
+            eligible.Span[i] = rows.Count(x => x[3] is true);
+        }
+        await bulk.CommitAsync(ct);
+    }
+
+    private static (double Probability, string Reasons) Score(IClassifier classifier, ReadOnlySpan<double> row)
+    {
+        var explanation = classifier.Explain(row);
+        var reasons = explanation.Top(Reasons).Select(c => new ScoreReason(c.Name, c.Value, Math.Round(c.Amount, 4)));
+        return (explanation.Probability, JsonSerializer.Serialize(reasons, Json));
     }
 
     /// <summary>Reads stored reasons (see <see cref="CustomerModelScore.Reasons"/>).</summary>
@@ -152,6 +243,6 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
         await ctx.SaveChangesAsync(CancellationToken.None);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} v{Version}: score run {RunId} wrote {Scored} customers")]
-    private static partial void LogScored(ILogger logger, string name, int version, long runId, int scored);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} v{Version}: score run {RunId} wrote {Scored} rows ({Subject})")]
+    private static partial void LogScored(ILogger logger, string name, int version, long runId, int scored, ModelSubject subject);
 }
