@@ -57,6 +57,7 @@ public static class InsurerModelServiceCollectionExtensions
         services.AddSingleton<InsurerModelScorer>();
         services.AddSingleton<ModelRegistry>();
         services.AddSingleton<TruthComparison>();
+        services.AddSingleton<DemoModels>();
         return services;
     }
 }

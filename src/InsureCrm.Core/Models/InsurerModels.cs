@@ -74,13 +74,18 @@ public static class InsurerModels
 
     public static InsurerModel? Find(string name) => All.FirstOrDefault(m => string.Equals(m.Name, name, StringComparison.OrdinalIgnoreCase));
 
-    /// <summary>The learner for an algorithm name; logistic regression by default (tree learners register here when they land).</summary>
-    public static ILearner? Learner(string? algorithm) => (algorithm ?? LogisticRegression.Name).ToLowerInvariant() switch
-    {
-        LogisticRegression.Name => new LogisticRegression { C = 1.0 },
-        NaiveBayes.Name => new NaiveBayes(),
-        _ => null,
-    };
+    /// <summary>
+    /// The learner for an algorithm name (any of the workbench's <see cref="Learners"/>), with a fixed seed so that
+    /// the same data give the same model; logistic regression by default; null for an unknown name.
+    /// </summary>
+    public static ILearner? Learner(string? algorithm) =>
+        Learners.IsAvailable((algorithm ?? LogisticRegression.Name).ToLowerInvariant())
+            ? Learners.Create((algorithm ?? LogisticRegression.Name).ToLowerInvariant(), Seed)
+            : null;
 
-    public static IReadOnlyList<string> Algorithms { get; } = [LogisticRegression.Name, NaiveBayes.Name];
+    /// <summary>Seed of every insurer model's learner.</summary>
+    public const int Seed = 20_240_901;
+
+    public static IReadOnlyList<string> Algorithms => Learners.Names;
+
 }

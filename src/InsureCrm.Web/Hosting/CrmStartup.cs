@@ -1,7 +1,10 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Models;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Synthetic;
+using InsureCrm.Core.Value;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
 namespace InsureCrm.Web.Hosting;
@@ -34,6 +37,10 @@ internal sealed class CrmStartup(
         {
             var created = await scope.ServiceProvider.GetRequiredService<DemoUsers>().EnsureAsync(cancellationToken);
             logger.LogInformation("Demo logins ensured; {Count} created now", created.Count);
+            if (demo.Value.GenerateOnStartup)
+            {
+                await EnsureDemoModelsAsync(scope.ServiceProvider, cancellationToken);
+            }
             PrintLogins();
         }
     }
@@ -65,6 +72,23 @@ internal sealed class CrmStartup(
             summary.Customers, summary.Duration.TotalSeconds, resolved.Merged);
         // The first night's value chain now, so that the demo shows value, grades and lifecycle at once.
         await scoped.GetRequiredService<Value.ValueChainJob>().RunOnceAsync(summary.AsOf, ct);
+    }
+
+    /// <summary>The demo's insurer models (built by the demo analyst, approved by the demo admin, scored), once.</summary>
+    private async Task EnsureDemoModelsAsync(IServiceProvider scoped, CancellationToken ct)
+    {
+        DateOnly asOf;
+        await using (var ctx = scoped.GetRequiredService<CrmDatabase>().CreateContext())
+        {
+            if (!await ctx.Customers.AnyAsync(ct) || await ValueRunReports.LatestRunAsync(ctx, ct) is not { } run)
+            {
+                return;
+            }
+            asOf = run.RunDate;
+        }
+        Console.WriteLine("Building the demo's models (lapse, purchase, loan, contract lapse, agent dropout, recruiting)...");
+        var champions = await scoped.GetRequiredService<DemoModels>().EnsureAsync(asOf, ct);
+        logger.LogInformation("Demo models: {Champions} champions scored as of {AsOf}", champions, asOf);
     }
 
     private static void PrintLogins()

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using InsureCrm.Core.Models;
 using InsureCrm.Core.Value;
 using Microsoft.Extensions.Options;
 
@@ -18,11 +19,12 @@ internal sealed class ValueScheduleOptions
 
 /// <summary>
 /// The nightly chain in the web host (the same work as <c>insurecrm value run</c>): value, grades and
-/// lifecycle and segments for every customer as of the local date (<see cref="ValueChain"/>), once a day at <see cref="ValueScheduleOptions.DailyAt"/>.
+/// lifecycle and segments for every customer as of the local date (<see cref="ValueChain"/>), then the scores of
+/// every champion model (<see cref="InsurerModelScorer"/>), once a day at <see cref="ValueScheduleOptions.DailyAt"/>.
 /// One node runs it (the chain's advisory lock).
 /// </summary>
 internal sealed class ValueChainJob(
-    ValueChain chain, IOptions<ValueScheduleOptions> options, TimeProvider clock, ILogger<ValueChainJob> logger)
+    ValueChain chain, InsurerModelScorer scorer, IOptions<ValueScheduleOptions> options, TimeProvider clock, ILogger<ValueChainJob> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -73,6 +75,9 @@ internal sealed class ValueChainJob(
         }
         logger.LogInformation("Nightly value chain {RunId} as of {AsOf} ({Mode}): {Customers} customers, {Recomputed} computed, {Changes} lifecycle changes",
             result.Value.RunId, asOf, result.Value.Mode, result.Value.Customers, result.Value.Recomputed, result.Lifecycle.Changed);
+        // Then every champion model scores the book as of the same date (its own lock: one node).
+        var scored = await scorer.RunAsync(asOf, null, ct);
+        logger.LogInformation("Nightly scoring as of {AsOf}: {Models} champion models", asOf, scored?.Count ?? 0);
         return true;
     }
 }
