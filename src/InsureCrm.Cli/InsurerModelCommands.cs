@@ -56,6 +56,62 @@ internal static class InsurerModelCommands
             return 0;
         });
 
+        var exportName = new Argument<string>("NAME") { Description = "Model: " + names };
+        var exportCutoff = new Option<string>("--cutoff") { Description = "Features as of this date (yyyy-MM-dd); the label in the window after it", Required = true };
+        var exportOut = new Option<string>("--out") { Description = "CSV file to write: the row id, every feature and the label", Required = true };
+        var export = new Command("export", "Write a model's point-in-time training set as CSV (for the workbench or another tool; pseudonymised ids, access-logged)") { exportName, exportCutoff, exportOut };
+        export.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            if (!TryDate(pr.GetValue(exportCutoff), "--cutoff", out var date))
+            {
+                return 1;
+            }
+            if (InsurerModels.Find(pr.GetValue(exportName)!) is not { } chosen)
+            {
+                await Console.Error.WriteLineAsync($"Error: unknown model '{pr.GetValue(exportName)}'; known: {names}.");
+                return 1;
+            }
+            var provider = services.Value;
+            await provider.GetRequiredService<Migrator>().MigrateAsync(ct);
+            var user = await CliUser.ResolveAsync(pr, provider, Capability.ModelsManage, ct);
+            if (user is null)
+            {
+                return 1;
+            }
+            var set = await provider.GetRequiredService<InsurerModelTrainer>().BuildTrainingSetAsync(chosen, date, ct);
+            var path = pr.GetValue(exportOut)!;
+            await using (var writer = new StreamWriter(path, false, new System.Text.UTF8Encoding(false)))
+            {
+                var features = set.Data.Features;
+                var idColumn = chosen.Subject switch { ModelSubject.Contract => "contract_id", ModelSubject.Agent => "agent_id", _ => "customer_id" };
+                await writer.WriteLineAsync(string.Join(',', [idColumn, .. features.Select(f => f.Name), "label"]));
+                var row = new double[features.Count];
+                var line = new System.Text.StringBuilder();
+                for (var r = 0; r < set.Data.Rows; r++)
+                {
+                    set.Data.CopyRow(r, row);
+                    line.Clear().Append(set.RowIds[r].ToString(CultureInfo.InvariantCulture));
+                    for (var j = 0; j < row.Length; j++)
+                    {
+                        line.Append(',');
+                        if (!double.IsNaN(row[j]))
+                        {
+                            line.Append(features[j].Kind == InsureCrm.Analytics.Learning.FeatureKind.Categorical
+                                ? features[j].Categories[(int)row[j]].Replace(",", " ", StringComparison.Ordinal)
+                                : row[j].ToString("R", CultureInfo.InvariantCulture));
+                        }
+                    }
+                    line.Append(',').Append(set.Labels[r] ? '1' : '0');
+                    await writer.WriteLineAsync(line.ToString());
+                }
+            }
+            await provider.GetRequiredService<IAccessLog>().RecordAsync(user, new AccessEvent(AccessAction.Export, null, null,
+                string.Create(CultureInfo.InvariantCulture, $"model export {chosen.Name} cutoff {date:yyyy-MM-dd}: {set.Data.Rows} rows")), ct);
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                $"{chosen.Name} as of {date:yyyy-MM-dd}: {set.Data.Rows:N0} rows, {set.Positives:N0} with the event, {set.Data.Columns} features written to {path}."));
+            return 0;
+        });
+
         var listName = new Argument<string?>("NAME") { Description = "Only this model", Arity = ArgumentArity.ZeroOrOne };
         var list = new Command("list", "Model versions with their status and metrics") { listName };
         list.SetAction(async (ParseResult pr, CancellationToken ct) =>
@@ -193,6 +249,7 @@ internal static class InsurerModelCommands
         });
 
         model.Subcommands.Add(build);
+        model.Subcommands.Add(export);
         model.Subcommands.Add(list);
         model.Subcommands.Add(approve);
         model.Subcommands.Add(run);

@@ -138,4 +138,37 @@ public sealed partial class InsurerModelCommandTests : IDisposable
 
     [GeneratedRegex(@"model AUC (\d\.\d{3}), truth \(p_lapse_3m as of 2025-03-31\) AUC (\d\.\d{3})")]
     private static partial Regex CompareAucPattern();
+
+    [Fact]
+    public async Task ModelExport_TrainingSetAsCsv_OneRowPerPopulationMemberThatTheWorkbenchTrainsOn_NotForAMarketer()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var config = await GeneratedAsync(db, 1500);
+        var file = Path.Combine(_dir, "lapse.csv");
+
+        (await RunAsync(config, "model", "export", "lapse", "--cutoff", "2025-03-31", "--out", file, "--as", "mkt")).Exit.ShouldBe(1);
+        File.Exists(file).ShouldBeFalse();
+
+        var export = await RunAsync(config, "model", "export", "lapse", "--cutoff", "2025-03-31", "--out", file, "--as", "ana");
+
+        export.Exit.ShouldBe(0, export.Error);
+        var lines = await File.ReadAllLinesAsync(file);
+        var header = lines[0].Split(',');
+        header[0].ShouldBe("customer_id");
+        header[^1].ShouldBe("label");
+        header[1..^1].ShouldBe(InsurerModels.Lapse.Features.Select(f => f.Name));
+        var rows = lines.Skip(1).Select(l => l.Split(',')).ToList();
+        rows.ShouldAllBe(r => r.Length == header.Length);
+        rows.Select(r => r[0]).Distinct().Count().ShouldBe(rows.Count, "one row per customer of the population");
+        rows.Count(r => r[^1] == "1").ShouldBeGreaterThan(0);
+        export.Output.ShouldContain(string.Create(CultureInfo.InvariantCulture, $"{rows.Count:N0} rows"));
+        await using (var ctx = db.CreateContext())
+        {
+            (await ctx.AccessLog.AnyAsync(e => e.UserName == "ana" && e.Action == AccessAction.Export && e.Detail!.StartsWith("model export lapse"))).ShouldBeTrue();
+        }
+
+        var train = await RunAsync(config, "model", "train", "--data", file, "--target", "label", "--id", "customer_id", "--algorithm", "gbdt", "--out", Path.Combine(_dir, "m.json"));
+        train.Exit.ShouldBe(0, train.Error);
+        train.Output.ShouldContain("AUC");
+    }
 }
