@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Globalization;
 using System.Security.Cryptography;
+using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -52,11 +53,13 @@ internal static class UserCommands
             var password = await PasswordAsync(pr.GetValue(stdin));
             var userName = pr.GetValue(name)!;
             var request = new NewUser(userName, pr.GetValue(display) ?? userName, pr.GetValue(role), password.Value, pr.GetValue(agent), pr.GetValue(branch));
+            await services.Value.GetRequiredService<Migrator>().MigrateAsync(ct);
             await using var scope = services.Value.CreateAsyncScope();
             var admin = scope.ServiceProvider.GetRequiredService<AccountAdmin>();
             AccountResult result;
-            if (string.IsNullOrWhiteSpace(pr.GetValue(CliUser.AsOption)) && string.IsNullOrWhiteSpace(Environment.GetEnvironmentVariable(CliUser.EnvironmentVariable))
-                && request.Role == Role.Admin && (result = await admin.BootstrapAdminAsync(request, ct)).Succeeded)
+            // The first admin of an empty database is created without an actor, whatever --as or INSURECRM_USER say
+            // (there is nobody to act as yet); BootstrapAdminAsync refuses once any admin exists.
+            if (request.Role == Role.Admin && (result = await admin.BootstrapAdminAsync(request, ct)).Succeeded)
             {
                 Console.WriteLine($"First admin '{userName}' created.");
             }
