@@ -1,6 +1,7 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Models;
 using InsureCrm.Tests;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Web.Tests;
@@ -86,5 +87,13 @@ public sealed class CustomerScoresViewTests
         english.ShouldContain("Product family Whole life (raises)");
         english.ShouldContain("Payment mode Monthly (raises)");
         english.ShouldNotContain("productFamily");
+
+        // A contract that lapsed after the run date is no longer at risk of lapsing: its old score goes.
+        await using (var ctx = factory.Services.GetRequiredService<CrmDatabase>().CreateContext())
+        {
+            await ctx.Contracts.Where(k => k.ContractNumber == family.HeldContract)
+                .ExecuteUpdateAsync(u => u.SetProperty(k => k.Status, Core.Policies.ContractStatus.Lapsed));
+        }
+        (await client.GetStringAsync(url)).ShouldNotContain($"data-testid=\"contract-score-{family.HeldContract}\"");
     }
 }
