@@ -1,11 +1,14 @@
+using InsureCrm.Analytics.Learning;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
+using InsureCrm.Core.Models;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Value;
 using InsureCrm.Tests;
+using InsureCrm.Web.Components;
 using InsureCrm.Web.Localization;
 
 namespace InsureCrm.Web.Tests;
@@ -45,6 +48,42 @@ public class LocalizationTests
         var missing = TranslatedEnums.SelectMany(t => Enum.GetNames(t).Select(n => $"{t.Name}.{n}")).Where(k => !keys.ContainsKey(k)).ToList();
 
         missing.ShouldBeEmpty();
+    }
+
+    [Fact]
+    public void Strings_EveryInsurerModelAndFeature_HasANameInEachLanguage()
+    {
+        var text = new Text();
+        var keys = InsurerModels.All.Select(m => "scores.model." + m.Name)
+            .Concat(InsurerModels.All.SelectMany(m => m.Features).Select(f => "model.feature." + f.Name))
+            .Append("scores.missing")
+            .Distinct().ToList();
+        keys.ShouldContain("model.feature.agentKind", "agent models' features are enumerated");
+        keys.ShouldContain("model.feature.productFamily", "contract models' features are enumerated");
+
+        foreach (var culture in Text.Cultures)
+        {
+            var strings = text.For(culture);
+            keys.Where(k => !strings.ContainsKey(k)).ShouldBeEmpty(culture);
+        }
+    }
+
+    [Fact]
+    public void Strings_EveryCategoricalReasonValue_IsAnEnumValueWithAStringInEachLanguage()
+    {
+        var text = new Text();
+        var categorical = InsurerModels.All.SelectMany(m => m.Features).Where(f => f.Kind == FeatureKind.Categorical).DistinctBy(f => f.Name).ToList();
+        categorical.Select(f => f.Name).ShouldBe(["incomeBand", "maritalStatus", "productFamily", "paymentMode", "paymentMethod", "agentKind"], ignoreOrder: true);
+        // The page reads a level through the enum's own strings (productFamily WholeLife → ProductFamily.WholeLife): the
+        // enum must be one the pages translate, so a level added to it gets a string through the enum test above.
+        var enumNames = TranslatedEnums.Select(t => t.Name).ToHashSet(StringComparer.Ordinal);
+        categorical.Select(f => ScoreText.CategoryKey(f.Name, "x").Split('.')[0]).Where(n => !enumNames.Contains(n)).ShouldBeEmpty();
+
+        foreach (var culture in Text.Cultures)
+        {
+            var strings = text.For(culture);
+            categorical.SelectMany(f => f.Categories.Select(c => ScoreText.CategoryKey(f.Name, c))).Where(k => !strings.ContainsKey(k)).ShouldBeEmpty(culture);
+        }
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

@@ -80,7 +80,15 @@ public sealed record ContractView(
     PaymentMode PaymentMode, PaymentMethod PaymentMethod, SalesChannel Channel, DateOnly IssueDate, DateOnly? MaturityDate,
     decimal? SharePercent, AgentRef? SellingAgent, AgentRef? ServicingAgent, bool Orphaned,
     IReadOnlyList<ContractPartyView> Parties, IReadOnlyList<RiderView> Riders,
-    IReadOnlyList<StatusChangeView> StatusHistory, IReadOnlyList<ClaimView> Claims, int Version);
+    IReadOnlyList<StatusChangeView> StatusHistory, IReadOnlyList<ClaimView> Claims, int Version,
+    ContractModelScoreView? LapseScore = null);
+
+/// <summary>
+/// The champion <c>lapse-contract</c> score of an active, premium-paying contract in its newest completed run, with the
+/// top reasons (feature keys and values, translated by the page); absent when the contract was not scored or is not in
+/// the model's population.
+/// </summary>
+public sealed record ContractModelScoreView(string Model, int Version, DateOnly AsOf, double Score, IReadOnlyList<Models.ScoreReason> Reasons);
 
 public sealed record ContractPartyView(long CustomerId, string Name, ContractRoleKind Role, decimal? SharePercent);
 

@@ -33,6 +33,24 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
     }
 
     /// <summary>
+    /// The champion <c>lapse-contract</c> score of each of <paramref name="contractIds"/> (contracts shown on a page whose
+    /// customer the caller has checked against the scope) from its newest completed run; eligible rows only.
+    /// </summary>
+    private async Task<Dictionary<long, ContractModelScoreView>> ContractScoresAsync(List<long> contractIds, CancellationToken ct)
+    {
+        var model = Models.InsurerModels.LapseContract.Name;
+        var rows = await (from v in db.Set<Models.ModelVersion>().AsNoTracking().Where(v => v.Status == Models.ModelStatus.Champion && v.Name == model)
+                          let run = db.Set<Models.ModelScoreRun>().Where(r => r.ModelVersionId == v.Id && r.Status == Models.ModelScoreRunStatus.Completed)
+                              .OrderByDescending(r => r.RunDate).ThenByDescending(r => r.Id).FirstOrDefault()
+                          where run != null
+                          join s in db.Set<Models.ContractModelScore>().AsNoTracking() on run.Id equals s.RunId
+                          where contractIds.Contains(s.ContractId) && s.Eligible
+                          select new { s.ContractId, v.Name, v.Version, run.RunDate, s.Score, s.Reasons }).ToListAsync(ct);
+        return rows.ToDictionary(r => r.ContractId,
+            r => new ContractModelScoreView(r.Name, r.Version, r.RunDate, r.Score, Models.InsurerModelScorer.ReadReasons(r.Reasons)));
+    }
+
+    /// <summary>
     /// Opens a customer for <paramref name="user"/>. <paramref name="reason"/> is the composed reason
     /// (<see cref="AccessReason.Compose"/>), required for call center and compliance.
     /// </summary>
@@ -98,6 +116,7 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
         var segmentProfile = segment is null ? null : await db.Set<Value.SegmentProfile>().AsNoTracking()
             .Where(p => p.RunId == segment.RunId && p.NeedsGroup == segment.NeedsGroup).FirstOrDefaultAsync(ct);
         var scores = await ScoresAsync(id, ct);
+        var contractScores = await ContractScoresAsync(contractIds, ct);
 
         var merges = await db.IdentityMerges.AsNoTracking().Where(m => m.SurvivorId == id || m.MergedId == id)
             .OrderByDescending(m => m.MergedAt).ToListAsync(ct);
@@ -140,7 +159,9 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
                     parties, riders,
                     [.. historyByContract[k.Id].Select(h => new StatusChangeView(h.FromStatus, h.ToStatus, h.EffectiveDate, h.RecordedAt, h.Reason))],
                     [.. claimsByContract[k.Id].Select(c => new ClaimView(c.ClaimNumber, c.Cause, c.ClaimDate, c.PaidDate, c.AmountPaid, c.Currency))],
-                    k.Version)));
+                    k.Version,
+                    // A score of the run date says nothing about a contract that has lapsed or ended since.
+                    ContractLifecycle.IsActive(k.Status) ? contractScores.GetValueOrDefault(k.Id) : null)));
             }
         }
         var groups = Enum.GetValues<ContractRoleKind>()

@@ -31,6 +31,8 @@ public static class Capability
     public const string ModelsManage = "models:manage";
     /// <summary>Approve a challenger as its model's champion (CLI model approve); never one's own model.</summary>
     public const string ModelsApprove = "models:approve";
+    /// <summary>See agent model scores (agent-dropout, recruiting) of the agents in one's scope: a branch manager their branch's, admins and analysts every agent's.</summary>
+    public const string AgentsScores = "agents:scores";
     /// <summary>Aggregate analytics (value distribution, grades, concentration) and pseudonymised drill-downs: no names or contact data.</summary>
     public const string AnalyticsView = "analytics:view";
     /// <summary>Any signed-in user: their own home page, sessions and language.</summary>
@@ -57,6 +59,9 @@ public static class Capability
         // it is an admin's, and the registry refuses an approver who trained the version (four eyes).
         [ModelsManage] = [Role.Admin, Role.Analyst],
         [ModelsApprove] = [Role.Admin],
+        // Agent scores are about staff, not customers: the branch manager who coaches them (own branch only),
+        // admins, and the analysts who own the models; never the agents themselves.
+        [AgentsScores] = [Role.Admin, Role.Analyst, Role.BranchManager],
         // Marketing and analysis work on aggregates; a branch manager sees them too, drill-downs limited to the branch.
         [AnalyticsView] = [Role.Marketer, Role.Analyst, Role.BranchManager],
         [SignedIn] = Enum.GetValues<Role>(),

@@ -35,6 +35,7 @@ internal static class CrmWebExtensions
         services.AddSingleton<Models.WorkbenchStore>();
         services.AddSingleton<Models.WorkbenchTrainer>();
         services.AddSingleton<InsureCrm.Core.Models.ModelRegistryQueries>();
+        services.AddSingleton<InsureCrm.Core.Models.AgentScoreQueries>();
 
         services.AddRazorComponents();
         services.AddSingleton<Text>();

@@ -41,6 +41,7 @@ public sealed partial class AuthorizationMatrixTests
         ["analytics:view"] = [Role.Marketer, Role.Analyst, Role.BranchManager],
         ["models:manage"] = [Role.Admin, Role.Analyst],
         ["models:approve"] = [Role.Admin],
+        ["agents:scores"] = [Role.Admin, Role.Analyst, Role.BranchManager],
         ["signed-in"] = All,
     };
 

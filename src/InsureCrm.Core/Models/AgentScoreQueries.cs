@@ -1,0 +1,59 @@
+using InsureCrm.Core.Agents;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Core.Models;
+
+/// <summary>An agent's score in an agent model's newest completed run, with its top reasons (feature keys and values).</summary>
+public sealed record AgentScoreRow(long AgentId, string Code, string Name, AgentKind Kind, string BranchName, DateOnly HireDate, double Score,
+    IReadOnlyList<ScoreReason> Reasons);
+
+/// <summary>The top-scored agents of one agent model's champion, as far as the viewer may see; <see cref="Version"/> 0 when the champion has not scored yet.</summary>
+public sealed record AgentScoreList(string Model, int Version, DateOnly? AsOf, IReadOnlyList<AgentScoreRow> Agents);
+
+/// <summary>
+/// Agent model scores for people (docs/insurer-models.md, Web): the eligible agents of the champion's newest completed
+/// run, highest score first, limited to the viewer's scope — a branch manager sees the agents of their branch; admins and
+/// analysts every agent; anyone else (and a manager without a branch) none.
+/// </summary>
+public sealed class AgentScoreQueries(CrmDatabase database)
+{
+    public const int DefaultTake = 20;
+
+    /// <summary>The list for <paramref name="modelName"/>; null when it is not an agent model.</summary>
+    public async Task<AgentScoreList?> TopAsync(CrmUser user, string modelName, int take = DefaultTake, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (InsurerModels.Find(modelName) is not { Subject: ModelSubject.Agent } model)
+        {
+            return null;
+        }
+        await using var ctx = database.CreateContext();
+        var champion = await ctx.Set<ModelVersion>().AsNoTracking().Where(v => v.Name == model.Name && v.Status == ModelStatus.Champion)
+            .Select(v => new { v.Id, v.Version }).FirstOrDefaultAsync(ct);
+        var run = champion is null ? null : await ctx.Set<ModelScoreRun>().AsNoTracking()
+            .Where(r => r.ModelVersionId == champion.Id && r.Status == ModelScoreRunStatus.Completed)
+            .OrderByDescending(r => r.RunDate).ThenByDescending(r => r.Id).FirstOrDefaultAsync(ct);
+        if (champion is null || run is null)
+        {
+            return new AgentScoreList(model.Name, 0, null, []);
+        }
+        var agents = Scope(ctx.Agents.AsNoTracking(), user);
+        var rows = await (from s in ctx.Set<AgentModelScore>().AsNoTracking().Where(s => s.RunId == run.Id && s.Eligible)
+                          join a in agents on s.AgentId equals a.Id
+                          join b in ctx.Branches.AsNoTracking() on a.BranchId equals b.Id
+                          orderby s.Score descending, a.Id
+                          select new { a.Id, a.Code, a.Name, a.Kind, Branch = b.Name, a.HireDate, s.Score, s.Reasons })
+            .Take(take).ToListAsync(ct);
+        return new AgentScoreList(model.Name, champion.Version, run.RunDate,
+            [.. rows.Select(r => new AgentScoreRow(r.Id, r.Code, r.Name, r.Kind, r.Branch, r.HireDate, r.Score, InsurerModelScorer.ReadReasons(r.Reasons)))]);
+    }
+
+    private static IQueryable<Agent> Scope(IQueryable<Agent> agents, CrmUser user) => user.Role switch
+    {
+        Role.Admin or Role.Analyst => agents,
+        Role.BranchManager when user.BranchId is { } branch => agents.Where(a => a.BranchId == branch),
+        _ => agents.Where(a => false),
+    };
+}
