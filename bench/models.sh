@@ -4,8 +4,8 @@
 # LogisticRegression and HistGradientBoostingClassifier (bench/models/sklearn_side.py, Debian's
 # python3-sklearn). Prints AUC, fit and score seconds for both and the ratios (ours / scikit-learn).
 #
-#   bench/models.sh                 # the real data in ../shared/data (cross-sell, motor lapse)
-#   SYNTHETIC=FILE.csv bench/models.sh   # also a training set exported from the synthetic insurer
+#   bench/models.sh        # the real data in ../shared/data (cross-sell, motor lapse) and the synthetic insurer's
+#                          # lapse and purchase training sets (SYNTHETIC_CUSTOMERS, default 100,000, on SQLite)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/models; mkdir -p "$out"
@@ -34,6 +34,18 @@ run() { # name file target categorical ignored
 
 run crosssell ../shared/data/crosssell/crosssell-a.csv Response Region_Code,Policy_Sales_Channel id
 run lapse ../shared/data/lapse/eudirectlapse.csv lapse "" ""
-if [ -n "${SYNTHETIC:-}" ]; then
-  run synthetic "$SYNTHETIC" label "" customer_id
+# The synthetic insurer: generate, then export the point-in-time training sets (features as of the cutoff,
+# label in the 3 months after it) that `insurecrm model build` trains on.
+n=${SYNTHETIC_CUSTOMERS:-100000}
+db=$out/synthetic-$n.db
+export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$PWD/$db" Security__Protection__KeyFile="$PWD/$out/keys.json" INSURECRM_USER=bench
+dotnet publish src/InsureCrm.Cli -c Release -o "$out/cli" -nologo -v q >/dev/null
+cli() { dotnet "$out/cli/insurecrm.dll" "$@"; }
+if [ ! -f "$db" ]; then
+  cli users add bench --role Admin >/dev/null
+  cli generate --customers "$n" --seed 20240901 --as-of 2025-06-30 >/dev/null
 fi
+for m in lapse purchase; do
+  cli model export $m --cutoff 2025-03-31 --out "$out/synthetic-$m.csv" >/dev/null
+  run "synthetic-$m" "$out/synthetic-$m.csv" label "" customer_id
+done
