@@ -18,7 +18,7 @@ namespace InsureCrm.Cli;
 /// </remarks>
 internal static class ModelCommands
 {
-    private const string Auto = "auto";
+    private const string Auto = WorkbenchTraining.Auto;
     private const int DefaultSeed = 42;
 
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
@@ -143,94 +143,77 @@ internal static class ModelCommands
         {
             throw new ArgumentException("--folds must be at least 2.");
         }
-        if (request.Algorithm != Auto)
+        var training = new WorkbenchTrainingRequest
         {
-            // Refuses an unknown algorithm, or one of another build, before the file is read.
-            _ = Learners.Create(request.Algorithm, request.Seed);
-        }
-        var options = new CsvTrainingOptions
-        {
-            Target = request.Target,
-            Id = request.Id,
-            Categorical = request.Categorical,
-            Numeric = request.Numeric,
-            Ignore = request.Ignore,
-            Positive = request.Positive,
-        };
-        var csv = await WithProgressAsync($"Reading {Path.GetFileName(request.Data)}",
-            report => CsvTableReader.Read(request.Data, options, Reporter(report)));
-        var labels = csv.LabelArray();
-        PrintColumns(csv, request.Data);
-
-        int[] trainRows, holdoutRows;
-        if (request.Validation > 0)
-        {
-            (trainRows, holdoutRows) = ModelSearch.StratifiedSplit(labels, request.Validation, request.Seed);
-            CheckBothClasses(labels, holdoutRows, "the held-out part");
-            CheckBothClasses(labels, trainRows, "the training part");
-        }
-        else
-        {
-            (trainRows, holdoutRows) = ([.. Enumerable.Range(0, labels.Length)], []);
-        }
-        var (trainData, trainLabels) = ModelSearch.Take(csv.Table, labels, trainRows);
-
-        ILearner learner;
-        var settings = "default";
-        IReadOnlyList<LeaderboardEntry> leaderboard = [];
-        if (request.Algorithm == Auto)
-        {
-            var outcome = await WithProgressAsync("Cross-validating candidates", report => ModelSearch.Run(trainData, trainLabels,
-                Learners.SearchSpace(request.Seed), request.Folds, request.Seed, TimeSpan.FromSeconds(request.Budget), time,
-                new SyncProgress<SearchProgress>(p => report((double)p.Done / p.Total, $"Cross-validating: {p.Current}"))));
-            PrintLeaderboard(outcome, request.Folds, request.Budget);
-            learner = outcome.Best.Candidate.Learner;
-            settings = outcome.Best.Candidate.Settings;
-            leaderboard = [.. outcome.Leaderboard.Select(r => new LeaderboardEntry(r.Candidate.Algorithm, r.Candidate.Settings, r.MeanAuc, r.StandardDeviation))];
-        }
-        else
-        {
-            learner = Learners.Create(request.Algorithm, request.Seed);
-        }
-
-        var fitted = await WithProgressAsync($"Training {learner.Algorithm} on {trainRows.Length:N0} rows", _ => learner.Fit(trainData, trainLabels));
-        Evaluation? metrics = null;
-        if (holdoutRows.Length > 0)
-        {
-            var (holdoutData, holdoutLabels) = ModelSearch.Take(csv.Table, labels, holdoutRows);
-            metrics = Evaluation.Measure(fitted.PredictAll(holdoutData), holdoutLabels);
-            Console.WriteLine();
-            Console.WriteLine(string.Create(Inv,
-                $"Held-out validation ({request.Validation:P0} of rows, stratified, seed {request.Seed}; the model was trained on the other {trainRows.Length:N0} rows):"));
-            PrintEvaluation(metrics, csv.Schema);
-        }
-        var refit = request.Refit && holdoutRows.Length > 0;
-        var final = refit
-            ? await WithProgressAsync($"Refitting {learner.Algorithm} on all {labels.Length:N0} rows", _ => learner.Fit(csv.Table, labels))
-            : fitted;
-        var workbench = new WorkbenchModel(final, new WorkbenchInfo
-        {
-            Schema = csv.Schema,
-            Columns = csv.Columns,
+            DataPath = request.Data,
+            Csv = new CsvTrainingOptions
+            {
+                Target = request.Target,
+                Id = request.Id,
+                Categorical = request.Categorical,
+                Numeric = request.Numeric,
+                Ignore = request.Ignore,
+                Positive = request.Positive,
+            },
             Source = Path.GetFileName(request.Data),
-            RequestedAlgorithm = request.Algorithm,
-            Settings = settings,
+            Algorithm = request.Algorithm,
             Seed = request.Seed,
             Validation = request.Validation,
-            Refit = refit,
-            TrainedAt = time.GetUtcNow(),
-            FittedRows = refit ? labels.Length : trainRows.Length,
-            Metrics = metrics,
-            Leaderboard = leaderboard,
-        });
-        WriteAtomically(request.Out, workbench.Save);
+            Folds = request.Folds,
+            TimeBudget = TimeSpan.FromSeconds(request.Budget),
+            Refit = request.Refit,
+            ValidationName = "--validation",
+        };
+        var result = await Task.Run(() => WorkbenchTraining.Run(training, new ConsoleTraining(request), time, ct));
+        WriteAtomically(request.Out, result.Model.Save);
         Console.WriteLine();
-        Console.WriteLine(string.Create(Inv, $"Model written to {request.Out}: {final.Algorithm} ({settings}), ")
-            + (refit
-                ? string.Create(Inv, $"refitted on all {labels.Length:N0} rows (the metrics above are those of the same settings trained without the held-out rows).")
-                : string.Create(Inv, $"trained on {trainRows.Length:N0} rows{(holdoutRows.Length > 0 ? " (the model measured above; not refitted)" : " (nothing held out: no metrics)")}.")));
+        Console.WriteLine(string.Create(Inv, $"Model written to {request.Out}: {result.Model.Model.Algorithm} ({result.Settings}), ")
+            + (result.Refit
+                ? string.Create(Inv, $"refitted on all {result.Rows:N0} rows (the metrics above are those of the same settings trained without the held-out rows).")
+                : string.Create(Inv, $"trained on {result.TrainingRows:N0} rows{(result.HeldOutRows > 0 ? " (the model measured above; not refitted)" : " (nothing held out: no metrics)")}.")));
         ct.ThrowIfCancellationRequested();
         return 0;
+    }
+
+    /// <summary>What <c>model train</c> shows while training: a progress bar a stage, the columns, the leaderboard and the held-out metrics.</summary>
+    private sealed class ConsoleTraining(TrainRequest request) : WorkbenchTrainingObserver
+    {
+        private CsvSchema? _schema;
+
+        public override T RunStage<T>(WorkbenchStageStart stage, Func<IProgress<WorkbenchStageProgress>?, T> work)
+        {
+            ArgumentNullException.ThrowIfNull(stage);
+            ArgumentNullException.ThrowIfNull(work);
+            var description = stage.Stage switch
+            {
+                WorkbenchStage.Read => $"Reading {Path.GetFileName(request.Data)}",
+                WorkbenchStage.Search => "Cross-validating candidates",
+                WorkbenchStage.Fit => $"Training {stage.Algorithm} on {stage.Rows:N0} rows",
+                _ => $"Refitting {stage.Algorithm} on all {stage.Rows:N0} rows",
+            };
+            return WithProgress(description, report => work(new SyncProgress<WorkbenchStageProgress>(p => report(p.Fraction,
+                p.Read is { } read ? ReadingText(read)
+                : p.Search is { } search ? $"Cross-validating: {search.Current}"
+                : null))));
+        }
+
+        public override void OnRead(CsvTable csv)
+        {
+            ArgumentNullException.ThrowIfNull(csv);
+            _schema = csv.Schema;
+            PrintColumns(csv, request.Data);
+        }
+
+        public override void OnSearched(SearchOutcome outcome) => PrintLeaderboard(outcome, request.Folds, request.Budget);
+
+        public override void OnMeasured(Evaluation metrics, int trainingRows)
+        {
+            ArgumentNullException.ThrowIfNull(metrics);
+            Console.WriteLine();
+            Console.WriteLine(string.Create(Inv,
+                $"Held-out validation ({request.Validation:P0} of rows, stratified, seed {request.Seed}; the model was trained on the other {trainingRows:N0} rows):"));
+            PrintEvaluation(metrics, _schema!);
+        }
     }
 
     private static async Task<int> ScoreAsync(string modelPath, string dataPath, string outPath, CancellationToken ct)
@@ -294,16 +277,6 @@ internal static class ModelCommands
         catch (InvalidDataException ex)
         {
             throw new InvalidDataException($"{path}: {ex.Message}", ex);
-        }
-    }
-
-    private static void CheckBothClasses(bool[] labels, int[] rows, string part)
-    {
-        var positives = rows.Count(r => labels[r]);
-        if (positives == 0 || positives == rows.Length)
-        {
-            throw new ArgumentException(string.Create(Inv,
-                $"{part} has {rows.Length} rows, {positives} of them positive: it needs both classes. Use more rows or change --validation."));
         }
     }
 
@@ -419,36 +392,39 @@ internal static class ModelCommands
         }
     }
 
-    private static SyncProgress<CsvReadProgress> Reporter(Action<double, string?> report) =>
-        new(p => report(double.IsNaN(p.Fraction) ? 0 : (p.Pass - 1 + p.Fraction) / 2,
-            string.Create(Inv, $"Reading, pass {p.Pass} of 2 ({p.Rows:N0} rows)")));
+    private static SyncProgress<CsvReadProgress> Reporter(Action<double, string?> report) => new(p => report(p.Overall, ReadingText(p)));
+
+    private static string ReadingText(CsvReadProgress p) => string.Create(Inv, $"Reading, pass {p.Pass} of 2 ({p.Rows:N0} rows)");
+
+    /// <summary>Runs CPU-bound work off the console thread, with <see cref="WithProgress"/>.</summary>
+    private static Task<T> WithProgressAsync<T>(string description, Func<Action<double, string?>, T> work) =>
+        Task.Run(() => WithProgress(description, work));
 
     /// <summary>
-    /// Runs CPU-bound work off the console thread, with a progress bar when the console is interactive (the work
-    /// reports a fraction done and, optionally, a new description) and nothing extra when output is redirected.
+    /// Runs work with a progress bar when the console is interactive (the work reports a fraction done and, optionally,
+    /// a new description) and nothing extra when output is redirected.
     /// </summary>
-    private static async Task<T> WithProgressAsync<T>(string description, Func<Action<double, string?>, T> work)
+    private static T WithProgress<T>(string description, Func<Action<double, string?>, T> work)
     {
         if (Console.IsOutputRedirected || !AnsiConsole.Profile.Capabilities.Interactive)
         {
-            return await Task.Run(() => work((_, _) => { }));
+            return work((_, _) => { });
         }
-        T result = default!;
-        await AnsiConsole.Progress()
+        return AnsiConsole.Progress()
             .Columns(new TaskDescriptionColumn(), new ProgressBarColumn(), new PercentageColumn(), new ElapsedTimeColumn())
-            .StartAsync(async context =>
+            .Start(context =>
             {
                 var task = context.AddTask(Markup.Escape(description), maxValue: 1);
-                result = await Task.Run(() => work((fraction, text) =>
+                var result = work((fraction, text) =>
                 {
                     task.Value = Math.Clamp(fraction, 0, 1);
                     if (text is not null)
                     {
                         task.Description = Markup.Escape(text);
                     }
-                }));
+                });
                 task.Value = 1;
+                return result;
             });
-        return result;
     }
 }

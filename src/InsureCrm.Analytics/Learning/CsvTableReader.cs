@@ -102,7 +102,11 @@ public sealed record CsvSchema(IReadOnlyList<Feature> Features, string Target, s
 /// <param name="Pass">1 for the pass that counts rows (and infers kinds), 2 for the pass that fills the table.</param>
 /// <param name="Rows">Rows read so far in this pass.</param>
 /// <param name="Fraction">Share of the file read (0–1); NaN when the source has no known length.</param>
-public sealed record CsvReadProgress(int Pass, long Rows, double Fraction);
+public sealed record CsvReadProgress(int Pass, long Rows, double Fraction)
+{
+    /// <summary>Share of the whole read, both passes, done (0–1); 0 when the source has no known length.</summary>
+    public double Overall => double.IsNaN(Fraction) ? 0 : (Pass - 1 + Fraction) / 2;
+}
 
 /// <summary>A CSV file read as a <see cref="Table"/>: the features, the labels (when the target was read), the ids and the schema.</summary>
 public sealed class CsvTable

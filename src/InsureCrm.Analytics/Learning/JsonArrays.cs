@@ -15,6 +15,19 @@ internal static class JsonArrays
         writer.WriteEndArray();
     }
 
+    /// <summary>Writes an array of objects: one per item, its properties written by <paramref name="writeProperties"/>.</summary>
+    public static void WriteObjects<T>(Utf8JsonWriter writer, string name, IEnumerable<T> items, Action<Utf8JsonWriter, T> writeProperties)
+    {
+        writer.WriteStartArray(name);
+        foreach (var item in items)
+        {
+            writer.WriteStartObject();
+            writeProperties(writer, item);
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+    }
+
     public static double[] Read(JsonElement model, string name)
     {
         var array = model.GetProperty(name);

@@ -38,21 +38,17 @@ public static class ModelFile
         writer.WriteStartObject();
         writer.WriteNumber("format", Format);
         writer.WriteString("algorithm", model.Algorithm);
-        writer.WriteStartArray("features");
-        foreach (var f in model.Features)
+        JsonArrays.WriteObjects(writer, "features", model.Features, static (w, f) =>
         {
-            writer.WriteStartObject();
-            writer.WriteString("name", f.Name);
-            writer.WriteString("kind", f.Kind == FeatureKind.Numeric ? "numeric" : "categorical");
-            writer.WriteStartArray("categories");
+            w.WriteString("name", f.Name);
+            w.WriteString("kind", f.Kind == FeatureKind.Numeric ? "numeric" : "categorical");
+            w.WriteStartArray("categories");
             foreach (var c in f.Categories)
             {
-                writer.WriteStringValue(c);
+                w.WriteStringValue(c);
             }
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
+            w.WriteEndArray();
+        });
         writer.WritePropertyName("model");
         model.Write(writer);
         writeExtra?.Invoke(writer);
@@ -63,19 +59,22 @@ public static class ModelFile
     /// <exception cref="InvalidDataException">Not a model file, another format version, or an unknown algorithm.</exception>
     public static IClassifier Load(Stream stream)
     {
+        using var doc = Parse(stream);
+        return Read(doc.RootElement);
+    }
+
+    /// <summary>Parses a model file's JSON (of any kind of model file); the caller disposes the document.</summary>
+    /// <exception cref="InvalidDataException">Not JSON.</exception>
+    internal static JsonDocument Parse(Stream stream)
+    {
         ArgumentNullException.ThrowIfNull(stream);
-        JsonDocument doc;
         try
         {
-            doc = JsonDocument.Parse(stream);
+            return JsonDocument.Parse(stream);
         }
         catch (JsonException ex)
         {
             throw new InvalidDataException($"Not a model file: {ex.Message}", ex);
-        }
-        using (doc)
-        {
-            return Read(doc.RootElement);
         }
     }
 

@@ -73,32 +73,20 @@ public sealed record WorkbenchModel(IClassifier Model, WorkbenchInfo Info)
     /// <exception cref="InvalidDataException">Not a model file, or a model file without a workbench object (not trained by the workbench).</exception>
     public static WorkbenchModel Load(Stream stream)
     {
-        ArgumentNullException.ThrowIfNull(stream);
-        JsonDocument doc;
+        using var doc = ModelFile.Parse(stream);
+        var root = doc.RootElement;
+        var model = ModelFile.Read(root);
+        if (!root.TryGetProperty("workbench", out var w) || w.ValueKind != JsonValueKind.Object)
+        {
+            throw new InvalidDataException("The model file has no workbench section: it was not trained from a CSV file by `insurecrm model train`.");
+        }
         try
         {
-            doc = JsonDocument.Parse(stream);
+            return new WorkbenchModel(model, Read(w, model.Features));
         }
-        catch (JsonException ex)
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
         {
-            throw new InvalidDataException($"Not a model file: {ex.Message}", ex);
-        }
-        using (doc)
-        {
-            var root = doc.RootElement;
-            var model = ModelFile.Read(root);
-            if (!root.TryGetProperty("workbench", out var w) || w.ValueKind != JsonValueKind.Object)
-            {
-                throw new InvalidDataException("The model file has no workbench section: it was not trained from a CSV file by `insurecrm model train`.");
-            }
-            try
-            {
-                return new WorkbenchModel(model, Read(w, model.Features));
-            }
-            catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException)
-            {
-                throw new InvalidDataException($"The workbench section of the model file is damaged: {ex.Message}", ex);
-            }
+            throw new InvalidDataException($"The workbench section of the model file is damaged: {ex.Message}", ex);
         }
     }
 
@@ -119,22 +107,18 @@ public sealed record WorkbenchModel(IClassifier Model, WorkbenchInfo Info)
         {
             writer.WriteNull("id");
         }
-        writer.WriteStartArray("columns");
-        foreach (var c in info.Columns)
+        JsonArrays.WriteObjects(writer, "columns", info.Columns, static (w, c) =>
         {
-            writer.WriteStartObject();
-            writer.WriteString("name", c.Name);
-            writer.WriteString("use", c.Use.ToString().ToLowerInvariant());
+            w.WriteString("name", c.Name);
+            w.WriteString("use", c.Use.ToString().ToLowerInvariant());
             if (c.Kind is { } kind)
             {
-                writer.WriteString("kind", kind == FeatureKind.Numeric ? "numeric" : "categorical");
+                w.WriteString("kind", kind == FeatureKind.Numeric ? "numeric" : "categorical");
             }
-            writer.WriteBoolean("forced", c.Forced);
-            writer.WriteNumber("levels", c.Levels);
-            writer.WriteNumber("missing", c.Missing);
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
+            w.WriteBoolean("forced", c.Forced);
+            w.WriteNumber("levels", c.Levels);
+            w.WriteNumber("missing", c.Missing);
+        });
         writer.WriteString("algorithm", info.RequestedAlgorithm);
         writer.WriteString("trained", Model.Algorithm);
         writer.WriteString("settings", info.Settings);
@@ -154,37 +138,29 @@ public sealed record WorkbenchModel(IClassifier Model, WorkbenchInfo Info)
             writer.WriteNumber("hitsTop10", m.HitsTop10);
             writer.WriteNumber("top20Rows", m.Top20Rows);
             writer.WriteNumber("hitsTop20", m.HitsTop20);
-            writer.WriteStartArray("lift");
-            foreach (var row in m.Lift)
+            JsonArrays.WriteObjects(writer, "lift", m.Lift, static (w, row) =>
             {
-                writer.WriteStartObject();
-                writer.WriteNumber("group", row.Group);
-                writer.WriteNumber("rows", row.Rows);
-                writer.WriteNumber("positives", row.Positives);
-                writer.WriteNumber("responseRate", row.ResponseRate);
-                writer.WriteNumber("lift", row.Lift);
-                writer.WriteNumber("gain", row.Gain);
-                writer.WriteNumber("cumulativeLift", row.CumulativeLift);
-                writer.WriteEndObject();
-            }
-            writer.WriteEndArray();
+                w.WriteNumber("group", row.Group);
+                w.WriteNumber("rows", row.Rows);
+                w.WriteNumber("positives", row.Positives);
+                w.WriteNumber("responseRate", row.ResponseRate);
+                w.WriteNumber("lift", row.Lift);
+                w.WriteNumber("gain", row.Gain);
+                w.WriteNumber("cumulativeLift", row.CumulativeLift);
+            });
             writer.WriteEndObject();
         }
         else
         {
             writer.WriteNull("metrics");
         }
-        writer.WriteStartArray("leaderboard");
-        foreach (var e in info.Leaderboard)
+        JsonArrays.WriteObjects(writer, "leaderboard", info.Leaderboard, static (w, e) =>
         {
-            writer.WriteStartObject();
-            writer.WriteString("algorithm", e.Algorithm);
-            writer.WriteString("settings", e.Settings);
-            writer.WriteNumber("meanAuc", e.MeanAuc);
-            writer.WriteNumber("sd", e.StandardDeviation);
-            writer.WriteEndObject();
-        }
-        writer.WriteEndArray();
+            w.WriteString("algorithm", e.Algorithm);
+            w.WriteString("settings", e.Settings);
+            w.WriteNumber("meanAuc", e.MeanAuc);
+            w.WriteNumber("sd", e.StandardDeviation);
+        });
         writer.WriteEndObject();
     }
 

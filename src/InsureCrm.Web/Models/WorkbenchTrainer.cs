@@ -1,4 +1,3 @@
-using System.Globalization;
 using InsureCrm.Analytics.Learning;
 using Microsoft.Extensions.Options;
 
@@ -13,9 +12,8 @@ namespace InsureCrm.Web.Models;
 internal sealed partial class WorkbenchTrainer(WorkbenchStore store, IOptions<WorkbenchOptions> options, TimeProvider time,
     IHostApplicationLifetime lifetime, ILogger<WorkbenchTrainer> logger) : IDisposable
 {
-    public const string Auto = "auto";
+    public const string Auto = WorkbenchTraining.Auto;
     private const int Folds = 5;
-    private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     private readonly SemaphoreSlim _slots = new(options.Value.ConcurrentTrainings);
 
@@ -72,86 +70,32 @@ internal sealed partial class WorkbenchTrainer(WorkbenchStore store, IOptions<Wo
 
     private WorkbenchWork Train(WorkbenchWork work, TrainChoices choices, Action<string> stage, CancellationToken ct)
     {
-        var csvOptions = new CsvTrainingOptions
+        var request = new WorkbenchTrainingRequest
         {
-            Target = choices.Target,
-            Id = choices.Id,
-            Positive = choices.Positive,
-            Categorical = [.. choices.Columns.Where(c => c.Value == ColumnChoice.Categorical).Select(c => c.Key)],
-            Numeric = [.. choices.Columns.Where(c => c.Value == ColumnChoice.Numeric).Select(c => c.Key)],
-            Ignore = [.. choices.Columns.Where(c => c.Value == ColumnChoice.Ignore).Select(c => c.Key)],
-        };
-        var csv = CsvTableReader.Read(store.DataPath(work.Id), csvOptions);
-        ct.ThrowIfCancellationRequested();
-        var labels = csv.LabelArray();
-        int[] trainRows, holdoutRows;
-        if (choices.Validation > 0)
-        {
-            (trainRows, holdoutRows) = ModelSearch.StratifiedSplit(labels, choices.Validation, choices.Seed);
-            CheckBothClasses(labels, holdoutRows, "the held-out part");
-            CheckBothClasses(labels, trainRows, "the training part");
-        }
-        else
-        {
-            (trainRows, holdoutRows) = ([.. Enumerable.Range(0, labels.Length)], []);
-        }
-        var (trainData, trainLabels) = ModelSearch.Take(csv.Table, labels, trainRows);
-
-        ILearner learner;
-        var settings = "default";
-        IReadOnlyList<LeaderboardEntry> leaderboard = [];
-        if (choices.Algorithm == Auto)
-        {
-            stage("search");
-            var outcome = ModelSearch.Run(trainData, trainLabels, Learners.SearchSpace(choices.Seed), Folds, choices.Seed,
-                TimeSpan.FromSeconds(choices.TimeBudgetSeconds), time);
-            learner = outcome.Best.Candidate.Learner;
-            settings = outcome.Best.Candidate.Settings;
-            leaderboard = [.. outcome.Leaderboard.Select(r => new LeaderboardEntry(r.Candidate.Algorithm, r.Candidate.Settings, r.MeanAuc, r.StandardDeviation))];
-        }
-        else
-        {
-            learner = Learners.Create(choices.Algorithm, choices.Seed);
-        }
-        ct.ThrowIfCancellationRequested();
-        stage("fit");
-        var fitted = learner.Fit(trainData, trainLabels);
-        Evaluation? metrics = null;
-        IReadOnlyList<CalibrationBin> calibration = [];
-        if (holdoutRows.Length > 0)
-        {
-            var (holdoutData, holdoutLabels) = ModelSearch.Take(csv.Table, labels, holdoutRows);
-            var scores = fitted.PredictAll(holdoutData);
-            metrics = Evaluation.Measure(scores, holdoutLabels);
-            calibration = Metrics.Calibration(scores, holdoutLabels, 10, CalibrationBinning.Quantile);
-        }
-        ct.ThrowIfCancellationRequested();
-        var refit = holdoutRows.Length > 0;
-        if (refit)
-        {
-            stage("refit");
-        }
-        var final = refit ? learner.Fit(csv.Table, labels) : fitted;
-        var model = new WorkbenchModel(final, new WorkbenchInfo
-        {
-            Schema = csv.Schema,
-            Columns = csv.Columns,
+            DataPath = store.DataPath(work.Id),
+            Csv = new CsvTrainingOptions
+            {
+                Target = choices.Target,
+                Id = choices.Id,
+                Positive = choices.Positive,
+                Categorical = [.. choices.Columns.Where(c => c.Value == ColumnChoice.Categorical).Select(c => c.Key)],
+                Numeric = [.. choices.Columns.Where(c => c.Value == ColumnChoice.Numeric).Select(c => c.Key)],
+                Ignore = [.. choices.Columns.Where(c => c.Value == ColumnChoice.Ignore).Select(c => c.Key)],
+            },
             Source = work.Source,
-            RequestedAlgorithm = choices.Algorithm,
-            Settings = settings,
+            Algorithm = choices.Algorithm,
             Seed = choices.Seed,
             Validation = choices.Validation,
-            Refit = refit,
-            TrainedAt = time.GetUtcNow(),
-            FittedRows = refit ? labels.Length : trainRows.Length,
-            Metrics = metrics,
-            Leaderboard = leaderboard,
-        });
+            Folds = Folds,
+            TimeBudget = TimeSpan.FromSeconds(choices.TimeBudgetSeconds),
+            ValidationName = "the validation share",
+        };
+        var result = WorkbenchTraining.Run(request, new StageStatus(stage), time, ct);
         var path = store.ModelPath(work.Id);
         var temp = path + ".tmp";
         using (var stream = new FileStream(temp, FileMode.Create, FileAccess.Write, FileShare.None, 1 << 16))
         {
-            model.Save(stream);
+            result.Model.Save(stream);
         }
         File.Move(temp, path, overwrite: true);
         return work with
@@ -160,19 +104,24 @@ internal sealed partial class WorkbenchTrainer(WorkbenchStore store, IOptions<Wo
             Stage = null,
             Error = null,
             Choices = choices,
-            Calibration = calibration,
-            Rows = labels.Length,
-            Positives = labels.Count(l => l),
+            Calibration = result.Calibration,
+            Rows = result.Rows,
+            Positives = result.Positives,
         };
     }
 
-    private static void CheckBothClasses(bool[] labels, int[] rows, string part)
+    /// <summary>Shows the stage on the page: <c>search</c>, <c>fit</c>, <c>refit</c> (<c>read</c> is set when the work starts).</summary>
+    private sealed class StageStatus(Action<string> show) : WorkbenchTrainingObserver
     {
-        var positives = rows.Count(r => labels[r]);
-        if (positives == 0 || positives == rows.Length)
+        public override T RunStage<T>(WorkbenchStageStart stage, Func<IProgress<WorkbenchStageProgress>?, T> work)
         {
-            throw new ArgumentException(string.Create(Inv,
-                $"{part} has {rows.Length} rows, {positives} of them positive: it needs both classes. Use more rows or change the validation share."));
+            ArgumentNullException.ThrowIfNull(stage);
+            ArgumentNullException.ThrowIfNull(work);
+            if (stage.Stage != WorkbenchStage.Read)
+            {
+                show(stage.Stage.ToString().ToLowerInvariant());
+            }
+            return work(null);
         }
     }
 
