@@ -120,6 +120,63 @@ internal sealed class BinnedTable
 
     private void BinNumeric(int j, ReadOnlySpan<double> column, int[]? sample, int maxBins)
     {
+        // Most columns (flags, counts, codes) have at most maxBins distinct values: a small hash table finds
+        // them in one pass, and each gets its own bin without sorting the column. The edges are the same as
+        // sorting would give: every distinct value but the smallest.
+        var distinct = new DistinctValues(maxBins);
+        var few = true;
+        if (sample is null)
+        {
+            foreach (var x in column)
+            {
+                if (!double.IsNaN(x) && !distinct.Add(x))
+                {
+                    few = false;
+                    break;
+                }
+            }
+        }
+        else
+        {
+            foreach (var r in sample)
+            {
+                var x = column[r];
+                if (!double.IsNaN(x) && !distinct.Add(x))
+                {
+                    few = false;
+                    break;
+                }
+            }
+        }
+        var edgeArray = few ? distinct.SortAndNumber() : QuantileEdges(column, sample, maxBins);
+        Edges[j] = edgeArray;
+        LevelBin[j] = [];
+        BinCount[j] = edgeArray.Length + 1;
+        var missing = (byte)BinCount[j];
+        var bins = new byte[column.Length];
+        var hasMissing = false;
+        for (var r = 0; r < column.Length; r++)
+        {
+            var x = column[r];
+            if (double.IsNaN(x))
+            {
+                bins[r] = missing;
+                hasMissing = true;
+            }
+            else
+            {
+                // A value outside the table (only possible when the distinct values came from a sample) is searched.
+                var b = few ? distinct.Bin(x) : -1;
+                bins[r] = (byte)(b >= 0 ? b : NumericBin(edgeArray, x));
+            }
+        }
+        Bins[j] = bins;
+        HasMissing[j] = hasMissing;
+    }
+
+    // Edges at quantiles of the (sampled) non-missing values, for a column with more than maxBins distinct values.
+    private static double[] QuantileEdges(ReadOnlySpan<double> column, int[]? sample, int maxBins)
+    {
         var values = new double[sample?.Length ?? column.Length];
         var m = 0;
         if (sample is null)
@@ -145,58 +202,103 @@ internal sealed class BinnedTable
         }
         var sorted = values.AsSpan(0, m);
         sorted.Sort();
-        var distinct = 0;
-        for (var i = 0; i < m; i++)
+        var edges = new List<double>(maxBins);
+        for (var k = 1; k < maxBins; k++)
         {
-            if (i == 0 || sorted[i] != sorted[i - 1])
+            var q = sorted[(int)((long)k * m / maxBins)];
+            if (q > sorted[0] && (edges.Count == 0 || q > edges[^1]))
             {
-                distinct++;
+                edges.Add(q);
             }
         }
-        var edges = new List<double>(Math.Min(distinct, maxBins));
-        if (distinct <= maxBins)
+        return [.. edges];
+    }
+
+    /// <summary>
+    /// The distinct non-missing values of a column while there are at most a given number of them: an
+    /// open-addressing hash table (values compared with <c>==</c>, so 0 and −0 are one value, as when sorted).
+    /// </summary>
+    private sealed class DistinctValues
+    {
+        private readonly int _limit;
+        private readonly int _shift;
+        private readonly double[] _keys;
+        private readonly int[] _slot; // index into _values + 1; 0 when empty
+        private readonly double[] _values;
+        private int[] _bin = [];
+        private int _count;
+
+        public DistinctValues(int limit)
         {
-            for (var i = 1; i < m; i++)
+            _limit = limit;
+            var capacity = 2 * (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)limit + 1);
+            _shift = 64 - System.Numerics.BitOperations.Log2((uint)capacity);
+            _keys = new double[capacity];
+            _slot = new int[capacity];
+            _values = new double[limit];
+        }
+
+        private int Home(double x) => (int)((BitConverter.DoubleToUInt64Bits(x == 0 ? 0.0 : x) * 0x9E3779B97F4A7C15UL) >> _shift);
+
+        /// <summary>Adds a non-missing value; false when it would be one more than the limit.</summary>
+        public bool Add(double x)
+        {
+            var mask = _keys.Length - 1;
+            for (var i = Home(x); ; i = (i + 1) & mask)
             {
-                if (sorted[i] != sorted[i - 1])
+                if (_slot[i] == 0)
                 {
-                    edges.Add(sorted[i]);
+                    if (_count == _limit)
+                    {
+                        return false;
+                    }
+                    _keys[i] = x;
+                    _values[_count++] = x;
+                    _slot[i] = _count;
+                    return true;
+                }
+                if (_keys[i] == x)
+                {
+                    return true;
                 }
             }
         }
-        else
+
+        /// <summary>Sorts the values, numbers them (a value's bin is its rank) and returns the edges: all values but the smallest.</summary>
+        public double[] SortAndNumber()
         {
-            for (var k = 1; k < maxBins; k++)
+            var order = new int[_count];
+            for (var i = 0; i < _count; i++)
             {
-                var q = sorted[(int)((long)k * m / maxBins)];
-                if (q > sorted[0] && (edges.Count == 0 || q > edges[^1]))
+                order[i] = i;
+            }
+            var values = _values.AsSpan(0, _count).ToArray();
+            Array.Sort(values, order);
+            _bin = new int[_count];
+            for (var rank = 0; rank < _count; rank++)
+            {
+                _bin[order[rank]] = rank;
+            }
+            return _count == 0 ? [] : values[1..];
+        }
+
+        /// <summary>The bin of a non-missing value, or −1 when the table does not hold it.</summary>
+        public int Bin(double x)
+        {
+            var mask = _keys.Length - 1;
+            for (var i = Home(x); ; i = (i + 1) & mask)
+            {
+                var slot = _slot[i];
+                if (slot == 0)
                 {
-                    edges.Add(q);
+                    return -1;
+                }
+                if (_keys[i] == x)
+                {
+                    return _bin[slot - 1];
                 }
             }
         }
-        var edgeArray = edges.ToArray();
-        Edges[j] = edgeArray;
-        LevelBin[j] = [];
-        BinCount[j] = edgeArray.Length + 1;
-        var missing = (byte)BinCount[j];
-        var bins = new byte[column.Length];
-        var hasMissing = false;
-        for (var r = 0; r < column.Length; r++)
-        {
-            var x = column[r];
-            if (double.IsNaN(x))
-            {
-                bins[r] = missing;
-                hasMissing = true;
-            }
-            else
-            {
-                bins[r] = (byte)NumericBin(edgeArray, x);
-            }
-        }
-        Bins[j] = bins;
-        HasMissing[j] = hasMissing;
     }
 
     /// <summary>Bin of a non-missing numeric value: the number of edges at or below it.</summary>
