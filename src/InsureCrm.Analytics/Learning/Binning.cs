@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace InsureCrm.Analytics.Learning;
 
 /// <summary>
@@ -118,6 +120,7 @@ internal sealed class BinnedTable
         return sample;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BinNumeric(int j, ReadOnlySpan<double> column, int[]? sample, int maxBins)
     {
         // Most columns (flags, counts, codes) have at most maxBins distinct values: a small hash table finds
@@ -175,6 +178,7 @@ internal sealed class BinnedTable
     }
 
     // Edges at quantiles of the (sampled) non-missing values, for a column with more than maxBins distinct values.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static double[] QuantileEdges(ReadOnlySpan<double> column, int[]? sample, int maxBins)
     {
         var values = new double[sample?.Length ?? column.Length];
@@ -241,6 +245,7 @@ internal sealed class BinnedTable
         private int Home(double x) => (int)((BitConverter.DoubleToUInt64Bits(x == 0 ? 0.0 : x) * 0x9E3779B97F4A7C15UL) >> _shift);
 
         /// <summary>Adds a non-missing value; false when it would be one more than the limit.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public bool Add(double x)
         {
             var mask = _keys.Length - 1;
@@ -283,6 +288,7 @@ internal sealed class BinnedTable
         }
 
         /// <summary>The bin of a non-missing value, or −1 when the table does not hold it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public int Bin(double x)
         {
             var mask = _keys.Length - 1;
@@ -302,6 +308,7 @@ internal sealed class BinnedTable
     }
 
     /// <summary>Bin of a non-missing numeric value: the number of edges at or below it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int NumericBin(double[] edges, double x)
     {
         int lo = 0, hi = edges.Length;
@@ -320,6 +327,7 @@ internal sealed class BinnedTable
         return lo;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BinCategorical(int j, ReadOnlySpan<double> column, int levels, int maxBins, int minCategoryRows)
     {
         var counts = new int[levels];

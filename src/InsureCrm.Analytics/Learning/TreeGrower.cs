@@ -41,6 +41,7 @@ internal struct BinSplit
 internal sealed record GrownTree(Tree Tree, BinSplit[] Splits, (int Node, int Start, int End)[] Leaves)
 {
     /// <summary>The node index of the leaf that binned row <paramref name="row"/> reaches.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Leaf(BinnedTable data, int row)
     {
         var splits = Splits;
@@ -145,6 +146,7 @@ internal sealed class TreeGrower
     }
 
     /// <summary>Grows a tree on <paramref name="rows"/> (reordered in place; a row may repeat) using <paramref name="features"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public GrownTree Grow(int[] rows, int count, int[] features)
     {
         var nodes = new List<TreeNode>();
@@ -317,6 +319,7 @@ internal sealed class TreeGrower
 
     private HistSlot[] Rent() => _pool.Count > 0 ? _pool.Pop() : new HistSlot[_data.TotalSlots];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Partition(int[] rows, int start, int end, in Candidate split)
     {
         var bins = _data.Bins[split.Feature];
@@ -344,6 +347,7 @@ internal sealed class TreeGrower
     }
 
     // Copies the leaf's gradients (and hessians) into row order, so the histogram loops read them sequentially.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Gather(Leaf leaf, int[] rows)
     {
         var (start, end) = (leaf.Start, leaf.End);
@@ -415,6 +419,7 @@ internal sealed class TreeGrower
         return best;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void HistogramTask(Leaf built, bool findBuilt, Leaf? other, HistSlot[]? parentHist, int[] rows, int[] features, int from, int to)
     {
         var hist = built.Hist!;
@@ -449,6 +454,7 @@ internal sealed class TreeGrower
         BuildGroup(leaf.Hist!, features, rows, leaf.Start, leaf.End);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BuildGroup(HistSlot[] hist, ReadOnlySpan<int> features, int[] rows, int start, int end)
     {
         foreach (var f in features)
@@ -495,6 +501,7 @@ internal sealed class TreeGrower
 
     private ref byte BinsOf(int f) => ref MemoryMarshal.GetArrayDataReference(_data.Bins[f]);
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Build1(HistSlot[] hist, int f, int[] rows, int start, int end)
     {
         ref var s0 = ref Slots(hist, f);
@@ -520,6 +527,7 @@ internal sealed class TreeGrower
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Build2(HistSlot[] hist, int f0, int f1, int[] rows, int start, int end)
     {
         ref var s0 = ref Slots(hist, f0);
@@ -554,6 +562,7 @@ internal sealed class TreeGrower
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void Build4(HistSlot[] hist, int f0, int f1, int f2, int f3, int[] rows, int start, int end)
     {
         ref var s0 = ref Slots(hist, f0);
@@ -642,6 +651,7 @@ internal sealed class TreeGrower
         return _data.Kinds[f] == FeatureKind.Categorical ? EvaluateCategorical(leaf, slots, f) : EvaluateNumeric(leaf, slots, f);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Candidate EvaluateNumeric(Leaf leaf, ReadOnlySpan<HistSlot> slots, int f)
     {
         var nb = slots.Length - 1;
@@ -704,6 +714,7 @@ internal sealed class TreeGrower
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Candidate EvaluateCategorical(Leaf leaf, ReadOnlySpan<HistSlot> slots, int f)
     {
         // Levels (missing counts as one more level) with enough support in the node, ordered by
