@@ -205,7 +205,7 @@ internal sealed class BinnedTable
             }
         }
         var sorted = values.AsSpan(0, m);
-        sorted.Sort();
+        RadixSort(sorted);
         var edges = new List<double>(maxBins);
         for (var k = 1; k < maxBins; k++)
         {
@@ -216,6 +216,57 @@ internal sealed class BinnedTable
             }
         }
         return [.. edges];
+    }
+
+    /// <summary>
+    /// Sorts non-missing values ascending by a least-significant-digit radix sort on their bits mapped to
+    /// order-preserving unsigned keys (a byte per pass, passes where every key has the same byte skipped):
+    /// several times faster than a comparison sort on a column of tens of thousands of values. The order
+    /// is the same as <see cref="MemoryExtensions.Sort{T}(Span{T})"/> but that −0 precedes 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RadixSort(Span<double> values)
+    {
+        var m = values.Length;
+        var keys = new ulong[m];
+        var other = new ulong[m];
+        var counts = new int[8 * 256];
+        for (var i = 0; i < m; i++)
+        {
+            var bits = BitConverter.DoubleToUInt64Bits(values[i]);
+            var key = (long)bits < 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
+            keys[i] = key;
+            for (var d = 0; d < 8; d++)
+            {
+                counts[(d << 8) + (int)((key >> (d << 3)) & 0xFF)]++;
+            }
+        }
+        for (var d = 0; d < 8; d++)
+        {
+            var count = counts.AsSpan(d << 8, 256);
+            if (count.Contains(m))
+            {
+                continue;
+            }
+            var sum = 0;
+            for (var b = 0; b < 256; b++)
+            {
+                var c = count[b];
+                count[b] = sum;
+                sum += c;
+            }
+            var shift = d << 3;
+            foreach (var key in keys)
+            {
+                other[count[(int)((key >> shift) & 0xFF)]++] = key;
+            }
+            (keys, other) = (other, keys);
+        }
+        for (var i = 0; i < m; i++)
+        {
+            var key = keys[i];
+            values[i] = BitConverter.UInt64BitsToDouble((long)key < 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key);
+        }
     }
 
     /// <summary>
@@ -311,20 +362,21 @@ internal sealed class BinnedTable
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int NumericBin(double[] edges, double x)
     {
-        int lo = 0, hi = edges.Length;
-        while (lo < hi)
+        // Branch-free halving (the answer stays in [lo, lo + length]): a column of random values would
+        // mispredict about half the branches of a classic binary search.
+        var length = edges.Length;
+        if (length == 0)
         {
-            var mid = (lo + hi) >>> 1;
-            if (edges[mid] <= x)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
+            return 0;
         }
-        return lo;
+        var lo = 0;
+        while (length > 1)
+        {
+            var half = length >> 1;
+            lo += edges[lo + half - 1] <= x ? half : 0;
+            length -= half;
+        }
+        return lo + (edges[lo] <= x ? 1 : 0);
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]

@@ -322,27 +322,33 @@ internal sealed class TreeGrower
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Partition(int[] rows, int start, int end, in Candidate split)
     {
-        var bins = _data.Bins[split.Feature];
+        // Which side each bin goes to, so the loop below has no data-dependent branch: every row is written to
+        // both the left part (in place: write ≤ i) and the scratch, and only the matching position advances.
+        Span<byte> goesLeft = stackalloc byte[256];
         var missing = _data.BinCount[split.Feature];
+        for (var b = 0; b <= missing; b++)
+        {
+            var left = split.BinLeft is { } binLeft ? binLeft[b] : b == missing ? split.MissingLeft : b <= split.BinThreshold;
+            goesLeft[b] = left ? (byte)1 : (byte)0;
+        }
+        ref var bins = ref MemoryMarshal.GetArrayDataReference(_data.Bins[split.Feature]);
+        ref var row = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref var spillRef = ref MemoryMarshal.GetArrayDataReference(_scratch);
+        ref var table = ref MemoryMarshal.GetReference(goesLeft);
         var write = start;
         var spill = 0;
-        var scratch = _scratch;
-        var binLeft = split.BinLeft;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(end, rows.Length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(end - start, _scratch.Length);
         for (var i = start; i < end; i++)
         {
-            var r = rows[i];
-            int b = bins[r];
-            var left = binLeft is not null ? binLeft[b] : b == missing ? split.MissingLeft : b <= split.BinThreshold;
-            if (left)
-            {
-                rows[write++] = r;
-            }
-            else
-            {
-                scratch[spill++] = r;
-            }
+            var r = Unsafe.Add(ref row, i);
+            int left = Unsafe.Add(ref table, Unsafe.Add(ref bins, r));
+            Unsafe.Add(ref row, write) = r;
+            Unsafe.Add(ref spillRef, spill) = r;
+            write += left;
+            spill += 1 - left;
         }
-        Array.Copy(scratch, 0, rows, write, spill);
+        Array.Copy(_scratch, 0, rows, write, spill);
         return write;
     }
 
