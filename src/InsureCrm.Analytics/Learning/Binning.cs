@@ -244,7 +244,12 @@ internal sealed class BinnedTable
         for (var d = 0; d < 8; d++)
         {
             var count = counts.AsSpan(d << 8, 256);
-            if (count.Contains(m))
+            var same = false;
+            foreach (var c in count)
+            {
+                same |= c == m;
+            }
+            if (same)
             {
                 continue;
             }
@@ -321,15 +326,25 @@ internal sealed class BinnedTable
         }
 
         /// <summary>Sorts the values, numbers them (a value's bin is its rank) and returns the edges: all values but the smallest.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
         public double[] SortAndNumber()
         {
+            // Insertion sort of at most maxBins distinct values, carrying each value's slot order along.
+            var values = _values.AsSpan(0, _count).ToArray();
             var order = new int[_count];
             for (var i = 0; i < _count; i++)
             {
-                order[i] = i;
+                var x = values[i];
+                var j = i - 1;
+                while (j >= 0 && values[j] > x)
+                {
+                    values[j + 1] = values[j];
+                    order[j + 1] = order[j];
+                    j--;
+                }
+                values[j + 1] = x;
+                order[j + 1] = i;
             }
-            var values = _values.AsSpan(0, _count).ToArray();
-            Array.Sort(values, order);
             _bin = new int[_count];
             for (var rank = 0; rank < _count; rank++)
             {

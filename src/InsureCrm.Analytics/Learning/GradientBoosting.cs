@@ -238,15 +238,7 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
             trees.Add(grown.Tree.PreOrder());
             if (rowCount == train.Length)
             {
-                var nodes = grown.Tree.Nodes;
-                foreach (var (node, start, end) in grown.Leaves)
-                {
-                    var value = nodes[node].Value;
-                    for (var i = start; i < end; i++)
-                    {
-                        raw[rows[i]] += value;
-                    }
-                }
+                AddLeafValues(grown, rows, raw);
             }
             else
             {
@@ -287,6 +279,7 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
     }
 
     // Stratified hold-out: the same share of positives and negatives, drawn from the seed; both parts sorted.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int[] Train, int[] Validation) Split(bool[] y, double fraction, Random random)
     {
         var positives = new List<int>();
@@ -336,6 +329,21 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
             var p = 1 / (1 + Math.Exp(-raw[r]));
             g[r] = p - (y[r] ? 1 : 0);
             h[r] = Math.Max(p * (1 - p), 1e-16);
+        }
+    }
+
+    // Every training row's leaf is known from the grower's partition: add each leaf's value to its rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddLeafValues(GrownTree grown, int[] rows, double[] raw)
+    {
+        var nodes = grown.Tree.Nodes;
+        foreach (var (node, start, end) in grown.Leaves)
+        {
+            var value = nodes[node].Value;
+            for (var i = start; i < end; i++)
+            {
+                raw[rows[i]] += value;
+            }
         }
     }
 

@@ -411,6 +411,7 @@ internal sealed class TreeGrower
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static Candidate Reduce(Candidate[] found, int count)
     {
         var best = new Candidate { Feature = -1 };
@@ -649,6 +650,7 @@ internal sealed class TreeGrower
         leaf.Hist = null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private double Score(double g, double h) => g * g / (h + _settings.L2);
 
     private Candidate Evaluate(Leaf leaf, HistSlot[] hist, int f)
@@ -704,6 +706,8 @@ internal sealed class TreeGrower
         }
         return best;
 
+        // Inlined: called for every boundary between bins (as a separate method it would start as tier-0 code).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         void Consider(ref Candidate best, double gLeft, double hLeft, int nLeft, int threshold, bool missingLeft)
         {
             var nRight = n - nLeft;
