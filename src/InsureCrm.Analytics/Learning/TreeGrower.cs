@@ -396,8 +396,10 @@ internal sealed class TreeGrower
         }
         else
         {
-            // About two groups per thread, of at most four features; group bounds spread the features evenly.
-            var tasks = Math.Min(count, Math.Max(2 * _threads, (count + 3) / 4));
+            // Groups of at most five features, as many per thread (a pass over the rows sums four at once, and
+            // fewer, larger tasks measured faster than more, smaller ones); group bounds spread the features evenly.
+            var perThread = (count + (5 * _threads) - 1) / (5 * _threads);
+            var tasks = Math.Min(count, _threads * perThread);
             System.Threading.Tasks.Parallel.For(0, tasks, parallel, t =>
                 HistogramTask(built, findBuilt, other, parentHist, rows, features, t * count / tasks, (t + 1) * count / tasks));
         }
