@@ -1,3 +1,5 @@
+using System.Runtime.CompilerServices;
+
 namespace InsureCrm.Analytics.Learning;
 
 /// <summary>
@@ -118,7 +120,66 @@ internal sealed class BinnedTable
         return sample;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BinNumeric(int j, ReadOnlySpan<double> column, int[]? sample, int maxBins)
+    {
+        // Most columns (flags, counts, codes) have at most maxBins distinct values: a small hash table finds
+        // them in one pass, and each gets its own bin without sorting the column. The edges are the same as
+        // sorting would give: every distinct value but the smallest.
+        var distinct = new DistinctValues(maxBins);
+        var few = true;
+        if (sample is null)
+        {
+            foreach (var x in column)
+            {
+                if (!double.IsNaN(x) && !distinct.Add(x))
+                {
+                    few = false;
+                    break;
+                }
+            }
+        }
+        else
+        {
+            foreach (var r in sample)
+            {
+                var x = column[r];
+                if (!double.IsNaN(x) && !distinct.Add(x))
+                {
+                    few = false;
+                    break;
+                }
+            }
+        }
+        var edgeArray = few ? distinct.SortAndNumber() : QuantileEdges(column, sample, maxBins);
+        Edges[j] = edgeArray;
+        LevelBin[j] = [];
+        BinCount[j] = edgeArray.Length + 1;
+        var missing = (byte)BinCount[j];
+        var bins = new byte[column.Length];
+        var hasMissing = false;
+        for (var r = 0; r < column.Length; r++)
+        {
+            var x = column[r];
+            if (double.IsNaN(x))
+            {
+                bins[r] = missing;
+                hasMissing = true;
+            }
+            else
+            {
+                // A value outside the table (only possible when the distinct values came from a sample) is searched.
+                var b = few ? distinct.Bin(x) : -1;
+                bins[r] = (byte)(b >= 0 ? b : NumericBin(edgeArray, x));
+            }
+        }
+        Bins[j] = bins;
+        HasMissing[j] = hasMissing;
+    }
+
+    // Edges at quantiles of the (sampled) non-missing values, for a column with more than maxBins distinct values.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double[] QuantileEdges(ReadOnlySpan<double> column, int[]? sample, int maxBins)
     {
         var values = new double[sample?.Length ?? column.Length];
         var m = 0;
@@ -144,80 +205,196 @@ internal sealed class BinnedTable
             }
         }
         var sorted = values.AsSpan(0, m);
-        sorted.Sort();
-        var distinct = 0;
+        RadixSort(sorted);
+        var edges = new List<double>(maxBins);
+        for (var k = 1; k < maxBins; k++)
+        {
+            var q = sorted[(int)((long)k * m / maxBins)];
+            if (q > sorted[0] && (edges.Count == 0 || q > edges[^1]))
+            {
+                edges.Add(q);
+            }
+        }
+        return [.. edges];
+    }
+
+    /// <summary>
+    /// Sorts non-missing values ascending by a least-significant-digit radix sort on their bits mapped to
+    /// order-preserving unsigned keys (a byte per pass, passes where every key has the same byte skipped):
+    /// several times faster than a comparison sort on a column of tens of thousands of values. The order
+    /// is the same as <see cref="MemoryExtensions.Sort{T}(Span{T})"/> but that −0 precedes 0.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    internal static void RadixSort(Span<double> values)
+    {
+        var m = values.Length;
+        var keys = new ulong[m];
+        var other = new ulong[m];
+        var counts = new int[8 * 256];
         for (var i = 0; i < m; i++)
         {
-            if (i == 0 || sorted[i] != sorted[i - 1])
+            var bits = BitConverter.DoubleToUInt64Bits(values[i]);
+            var key = (long)bits < 0 ? ~bits : bits | 0x8000_0000_0000_0000UL;
+            keys[i] = key;
+            for (var d = 0; d < 8; d++)
             {
-                distinct++;
+                counts[(d << 8) + (int)((key >> (d << 3)) & 0xFF)]++;
             }
         }
-        var edges = new List<double>(Math.Min(distinct, maxBins));
-        if (distinct <= maxBins)
+        for (var d = 0; d < 8; d++)
         {
-            for (var i = 1; i < m; i++)
+            var count = counts.AsSpan(d << 8, 256);
+            var same = false;
+            foreach (var c in count)
             {
-                if (sorted[i] != sorted[i - 1])
+                same |= c == m;
+            }
+            if (same)
+            {
+                continue;
+            }
+            var sum = 0;
+            for (var b = 0; b < 256; b++)
+            {
+                var c = count[b];
+                count[b] = sum;
+                sum += c;
+            }
+            var shift = d << 3;
+            foreach (var key in keys)
+            {
+                other[count[(int)((key >> shift) & 0xFF)]++] = key;
+            }
+            (keys, other) = (other, keys);
+        }
+        for (var i = 0; i < m; i++)
+        {
+            var key = keys[i];
+            values[i] = BitConverter.UInt64BitsToDouble((long)key < 0 ? key & 0x7FFF_FFFF_FFFF_FFFFUL : ~key);
+        }
+    }
+
+    /// <summary>
+    /// The distinct non-missing values of a column while there are at most a given number of them: an
+    /// open-addressing hash table (values compared with <c>==</c>, so 0 and −0 are one value, as when sorted).
+    /// </summary>
+    private sealed class DistinctValues
+    {
+        private readonly int _limit;
+        private readonly int _shift;
+        private readonly double[] _keys;
+        private readonly int[] _slot; // index into _values + 1; 0 when empty
+        private readonly double[] _values;
+        private int[] _bin = [];
+        private int _count;
+
+        public DistinctValues(int limit)
+        {
+            _limit = limit;
+            var capacity = 2 * (int)System.Numerics.BitOperations.RoundUpToPowerOf2((uint)limit + 1);
+            _shift = 64 - System.Numerics.BitOperations.Log2((uint)capacity);
+            _keys = new double[capacity];
+            _slot = new int[capacity];
+            _values = new double[limit];
+        }
+
+        private int Home(double x) => (int)((BitConverter.DoubleToUInt64Bits(x == 0 ? 0.0 : x) * 0x9E3779B97F4A7C15UL) >> _shift);
+
+        /// <summary>Adds a non-missing value; false when it would be one more than the limit.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public bool Add(double x)
+        {
+            var mask = _keys.Length - 1;
+            for (var i = Home(x); ; i = (i + 1) & mask)
+            {
+                if (_slot[i] == 0)
                 {
-                    edges.Add(sorted[i]);
+                    if (_count == _limit)
+                    {
+                        return false;
+                    }
+                    _keys[i] = x;
+                    _values[_count++] = x;
+                    _slot[i] = _count;
+                    return true;
+                }
+                if (_keys[i] == x)
+                {
+                    return true;
                 }
             }
         }
-        else
+
+        /// <summary>Sorts the values, numbers them (a value's bin is its rank) and returns the edges: all values but the smallest.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public double[] SortAndNumber()
         {
-            for (var k = 1; k < maxBins; k++)
+            // Insertion sort of at most maxBins distinct values, carrying each value's slot order along.
+            var values = _values.AsSpan(0, _count).ToArray();
+            var order = new int[_count];
+            for (var i = 0; i < _count; i++)
             {
-                var q = sorted[(int)((long)k * m / maxBins)];
-                if (q > sorted[0] && (edges.Count == 0 || q > edges[^1]))
+                var x = values[i];
+                var j = i - 1;
+                while (j >= 0 && values[j] > x)
                 {
-                    edges.Add(q);
+                    values[j + 1] = values[j];
+                    order[j + 1] = order[j];
+                    j--;
+                }
+                values[j + 1] = x;
+                order[j + 1] = i;
+            }
+            _bin = new int[_count];
+            for (var rank = 0; rank < _count; rank++)
+            {
+                _bin[order[rank]] = rank;
+            }
+            return _count == 0 ? [] : values[1..];
+        }
+
+        /// <summary>The bin of a non-missing value, or −1 when the table does not hold it.</summary>
+        [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+        public int Bin(double x)
+        {
+            var mask = _keys.Length - 1;
+            for (var i = Home(x); ; i = (i + 1) & mask)
+            {
+                var slot = _slot[i];
+                if (slot == 0)
+                {
+                    return -1;
+                }
+                if (_keys[i] == x)
+                {
+                    return _bin[slot - 1];
                 }
             }
         }
-        var edgeArray = edges.ToArray();
-        Edges[j] = edgeArray;
-        LevelBin[j] = [];
-        BinCount[j] = edgeArray.Length + 1;
-        var missing = (byte)BinCount[j];
-        var bins = new byte[column.Length];
-        var hasMissing = false;
-        for (var r = 0; r < column.Length; r++)
-        {
-            var x = column[r];
-            if (double.IsNaN(x))
-            {
-                bins[r] = missing;
-                hasMissing = true;
-            }
-            else
-            {
-                bins[r] = (byte)NumericBin(edgeArray, x);
-            }
-        }
-        Bins[j] = bins;
-        HasMissing[j] = hasMissing;
     }
 
     /// <summary>Bin of a non-missing numeric value: the number of edges at or below it.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static int NumericBin(double[] edges, double x)
     {
-        int lo = 0, hi = edges.Length;
-        while (lo < hi)
+        // Branch-free halving (the answer stays in [lo, lo + length]): a column of random values would
+        // mispredict about half the branches of a classic binary search.
+        var length = edges.Length;
+        if (length == 0)
         {
-            var mid = (lo + hi) >>> 1;
-            if (edges[mid] <= x)
-            {
-                lo = mid + 1;
-            }
-            else
-            {
-                hi = mid;
-            }
+            return 0;
         }
-        return lo;
+        var lo = 0;
+        while (length > 1)
+        {
+            var half = length >> 1;
+            lo += edges[lo + half - 1] <= x ? half : 0;
+            length -= half;
+        }
+        return lo + (edges[lo] <= x ? 1 : 0);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private void BinCategorical(int j, ReadOnlySpan<double> column, int levels, int maxBins, int minCategoryRows)
     {
         var counts = new int[levels];

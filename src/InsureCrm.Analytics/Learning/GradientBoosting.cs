@@ -1,3 +1,4 @@
+using System.Runtime.CompilerServices;
 using System.Text.Json;
 
 namespace InsureCrm.Analytics.Learning;
@@ -156,6 +157,7 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
     public string Algorithm => GradientBoostingModel.Name;
 
     /// <inheritdoc cref="ILearner.Fit" />
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public GradientBoostingModel Fit(Table data, ReadOnlySpan<bool> labels)
     {
         TreeTraining.CheckLabels(data, labels);
@@ -236,15 +238,7 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
             trees.Add(grown.Tree.PreOrder());
             if (rowCount == train.Length)
             {
-                var nodes = grown.Tree.Nodes;
-                foreach (var (node, start, end) in grown.Leaves)
-                {
-                    var value = nodes[node].Value;
-                    for (var i = start; i < end; i++)
-                    {
-                        raw[rows[i]] += value;
-                    }
-                }
+                AddLeafValues(grown, rows, raw);
             }
             else
             {
@@ -285,6 +279,7 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
     }
 
     // Stratified hold-out: the same share of positives and negatives, drawn from the seed; both parts sorted.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static (int[] Train, int[] Validation) Split(bool[] y, double fraction, Random random)
     {
         var positives = new List<int>();
@@ -322,56 +317,77 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
 
     private static void Gradients(double[] raw, bool[] y, double[] g, double[] h, int[] rows, ParallelOptions parallel)
     {
-        Parallel.For(0, (rows.Length + Chunk - 1) / Chunk, parallel, c =>
+        Parallel.For(0, (rows.Length + Chunk - 1) / Chunk, parallel, c => GradientChunk(raw, y, g, h, rows, c * Chunk, Math.Min(rows.Length, (c + 1) * Chunk)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void GradientChunk(double[] raw, bool[] y, double[] g, double[] h, int[] rows, int start, int end)
+    {
+        for (var i = start; i < end; i++)
         {
-            var end = Math.Min(rows.Length, (c + 1) * Chunk);
-            for (var i = c * Chunk; i < end; i++)
+            var r = rows[i];
+            var p = 1 / (1 + Math.Exp(-raw[r]));
+            g[r] = p - (y[r] ? 1 : 0);
+            h[r] = Math.Max(p * (1 - p), 1e-16);
+        }
+    }
+
+    // Every training row's leaf is known from the grower's partition: add each leaf's value to its rows.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddLeafValues(GrownTree grown, int[] rows, double[] raw)
+    {
+        var nodes = grown.Tree.Nodes;
+        foreach (var (node, start, end) in grown.Leaves)
+        {
+            var value = nodes[node].Value;
+            for (var i = start; i < end; i++)
             {
-                var r = rows[i];
-                var p = 1 / (1 + Math.Exp(-raw[r]));
-                g[r] = p - (y[r] ? 1 : 0);
-                h[r] = Math.Max(p * (1 - p), 1e-16);
+                raw[rows[i]] += value;
             }
-        });
+        }
     }
 
     private static void AddTree(GrownTree tree, BinnedTable binned, double[] raw, int[] rows, ParallelOptions parallel)
     {
+        Parallel.For(0, (rows.Length + Chunk - 1) / Chunk, parallel, c => AddTreeChunk(tree, binned, raw, rows, c * Chunk, Math.Min(rows.Length, (c + 1) * Chunk)));
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static void AddTreeChunk(GrownTree tree, BinnedTable binned, double[] raw, int[] rows, int start, int end)
+    {
         var nodes = tree.Tree.Nodes;
-        Parallel.For(0, (rows.Length + Chunk - 1) / Chunk, parallel, c =>
+        for (var i = start; i < end; i++)
         {
-            var end = Math.Min(rows.Length, (c + 1) * Chunk);
-            for (var i = c * Chunk; i < end; i++)
-            {
-                var r = rows[i];
-                raw[r] += nodes[tree.Leaf(binned, r)].Value;
-            }
-        });
+            var r = rows[i];
+            raw[r] += nodes[tree.Leaf(binned, r)].Value;
+        }
     }
 
     private static double LogLoss(double[] raw, bool[] y, int[] rows, ParallelOptions parallel)
     {
         var chunks = (rows.Length + Chunk - 1) / Chunk;
         var sums = new double[chunks];
-        Parallel.For(0, chunks, parallel, c =>
-        {
-            var end = Math.Min(rows.Length, (c + 1) * Chunk);
-            double sum = 0;
-            for (var i = c * Chunk; i < end; i++)
-            {
-                var r = rows[i];
-                // log(1 + e^(−z)) for a positive, log(1 + e^z) for a negative, computed without overflow.
-                var z = y[r] ? raw[r] : -raw[r];
-                sum += z > 0 ? Math.Log(1 + Math.Exp(-z)) : -z + Math.Log(1 + Math.Exp(z));
-            }
-            sums[c] = sum;
-        });
+        Parallel.For(0, chunks, parallel, c => sums[c] = LogLossChunk(raw, y, rows, c * Chunk, Math.Min(rows.Length, (c + 1) * Chunk)));
         double total = 0;
         foreach (var s in sums)
         {
             total += s;
         }
         return total / rows.Length;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static double LogLossChunk(double[] raw, bool[] y, int[] rows, int start, int end)
+    {
+        double sum = 0;
+        for (var i = start; i < end; i++)
+        {
+            var r = rows[i];
+            // log(1 + e^(−z)) for a positive, log(1 + e^z) for a negative, computed without overflow.
+            var z = y[r] ? raw[r] : -raw[r];
+            sum += z > 0 ? Math.Log(1 + Math.Exp(-z)) : -z + Math.Log(1 + Math.Exp(z));
+        }
+        return sum;
     }
 }
 

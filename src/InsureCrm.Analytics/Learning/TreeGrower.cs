@@ -1,6 +1,11 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+
 namespace InsureCrm.Analytics.Learning;
 
-/// <summary>Sums of one histogram bin: gradients, hessians and rows.</summary>
+/// <summary>Sums of one histogram bin: gradients, hessians and rows (G and H adjacent, added as one 128-bit vector).</summary>
+[StructLayout(LayoutKind.Sequential)]
 internal struct HistSlot
 {
     public double G;
@@ -36,6 +41,7 @@ internal struct BinSplit
 internal sealed record GrownTree(Tree Tree, BinSplit[] Splits, (int Node, int Start, int End)[] Leaves)
 {
     /// <summary>The node index of the leaf that binned row <paramref name="row"/> reaches.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public int Leaf(BinnedTable data, int row)
     {
         var splits = Splits;
@@ -85,10 +91,13 @@ internal sealed class TreeGrower
     private readonly double[]? _h;
     private readonly GrowerSettings _settings;
     private readonly Random? _random;
-    private readonly double[] _orderedG;
-    private readonly double[]? _orderedH;
+    // Gradients of a node's rows in the node's row order: (g, h) pairs when hessians are given, else g alone.
+    private readonly double[] _ordered;
     private readonly int[] _scratch;
     private readonly Stack<HistSlot[]> _pool = new();
+    private readonly Candidate[] _foundBuilt;
+    private readonly Candidate[] _foundOther;
+    private readonly int _threads;
 
     /// <param name="data">Binned training data.</param>
     /// <param name="g">Gradient of every row.</param>
@@ -103,9 +112,11 @@ internal sealed class TreeGrower
         _h = h;
         _settings = settings;
         _random = random;
-        _orderedG = new double[rowCapacity];
-        _orderedH = h is null ? null : new double[rowCapacity];
+        _ordered = new double[h is null ? rowCapacity : 2 * rowCapacity];
         _scratch = new int[rowCapacity];
+        _foundBuilt = new Candidate[data.Columns];
+        _foundOther = new Candidate[data.Columns];
+        _threads = settings.Parallel is { MaxDegreeOfParallelism: > 0 } p ? p.MaxDegreeOfParallelism : Environment.ProcessorCount;
     }
 
     private sealed class Leaf
@@ -135,6 +146,7 @@ internal sealed class TreeGrower
     }
 
     /// <summary>Grows a tree on <paramref name="rows"/> (reordered in place; a row may repeat) using <paramref name="features"/>.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public GrownTree Grow(int[] rows, int count, int[] features)
     {
         var nodes = new List<TreeNode>();
@@ -163,8 +175,7 @@ internal sealed class TreeGrower
             else
             {
                 root.Hist = Rent();
-                Build(root, rows, features);
-                FindBest(root, features);
+                Histograms(root, true, null, null, rows, features);
             }
         }
         Keep(root, open, leaves);
@@ -241,19 +252,17 @@ internal sealed class TreeGrower
             }
             else if (splitLeft || splitRight)
             {
+                // The smaller child's histograms are built from its rows; the larger's (if it may split) are the
+                // parent's minus the smaller's.
                 var (small, large) = left.N <= right.N ? (left, right) : (right, left);
                 small.Hist = Rent();
-                Build(small, rows, features);
-                if (Splittable(large))
+                Leaf? other = null;
+                if (small == left ? splitRight : splitLeft)
                 {
                     large.Hist = Rent();
-                    Subtract(parent.Hist!, small.Hist, large.Hist, features);
-                    FindBest(large, features);
+                    other = large;
                 }
-                if (Splittable(small))
-                {
-                    FindBest(small, features);
-                }
+                Histograms(small, small == left ? splitLeft : splitRight, other, parent.Hist, rows, features);
             }
             if (parent.Hist is not null)
             {
@@ -310,134 +319,303 @@ internal sealed class TreeGrower
 
     private HistSlot[] Rent() => _pool.Count > 0 ? _pool.Pop() : new HistSlot[_data.TotalSlots];
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private int Partition(int[] rows, int start, int end, in Candidate split)
     {
-        var bins = _data.Bins[split.Feature];
+        // Which side each bin goes to, so the loop below has no data-dependent branch: every row is written to
+        // both the left part (in place: write ≤ i) and the scratch, and only the matching position advances.
+        Span<byte> goesLeft = stackalloc byte[256];
         var missing = _data.BinCount[split.Feature];
+        for (var b = 0; b <= missing; b++)
+        {
+            var left = split.BinLeft is { } binLeft ? binLeft[b] : b == missing ? split.MissingLeft : b <= split.BinThreshold;
+            goesLeft[b] = left ? (byte)1 : (byte)0;
+        }
+        ref var bins = ref MemoryMarshal.GetArrayDataReference(_data.Bins[split.Feature]);
+        ref var row = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref var spillRef = ref MemoryMarshal.GetArrayDataReference(_scratch);
+        ref var table = ref MemoryMarshal.GetReference(goesLeft);
         var write = start;
         var spill = 0;
-        var scratch = _scratch;
-        var binLeft = split.BinLeft;
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(end, rows.Length);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(end - start, _scratch.Length);
         for (var i = start; i < end; i++)
         {
-            var r = rows[i];
-            int b = bins[r];
-            var left = binLeft is not null ? binLeft[b] : b == missing ? split.MissingLeft : b <= split.BinThreshold;
-            if (left)
-            {
-                rows[write++] = r;
-            }
-            else
-            {
-                scratch[spill++] = r;
-            }
+            var r = Unsafe.Add(ref row, i);
+            int left = Unsafe.Add(ref table, Unsafe.Add(ref bins, r));
+            Unsafe.Add(ref row, write) = r;
+            Unsafe.Add(ref spillRef, spill) = r;
+            write += left;
+            spill += 1 - left;
         }
-        Array.Copy(scratch, 0, rows, write, spill);
+        Array.Copy(_scratch, 0, rows, write, spill);
         return write;
     }
 
-    private void Build(Leaf leaf, int[] rows, int[] features)
+    // Copies the leaf's gradients (and hessians) into row order, so the histogram loops read them sequentially.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Gather(Leaf leaf, int[] rows)
     {
         var (start, end) = (leaf.Start, leaf.End);
-        for (var i = start; i < end; i++)
+        var ordered = _ordered;
+        var g = _g;
+        if (_h is { } h)
         {
-            _orderedG[i] = _g[rows[i]];
+            for (var i = start; i < end; i++)
+            {
+                var r = rows[i];
+                ordered[2 * i] = g[r];
+                ordered[(2 * i) + 1] = h[r];
+            }
         }
+        else
+        {
+            for (var i = start; i < end; i++)
+            {
+                ordered[i] = g[rows[i]];
+            }
+        }
+    }
+
+    /// <summary>
+    /// Builds the histograms of <paramref name="built"/> from its rows and, when <paramref name="other"/> is given,
+    /// the sibling's as <paramref name="parentHist"/> minus them; then finds the best split of <paramref name="built"/>
+    /// (when <paramref name="findBuilt"/>) and of <paramref name="other"/>. Features are processed in groups (a
+    /// group's histograms are summed in one pass over the rows: independent chains of additions for the CPU to
+    /// overlap), one task per group; every bin is still summed in row order and the per-feature results are
+    /// reduced in feature order, so neither the grouping nor the thread count changes the result.
+    /// </summary>
+    private void Histograms(Leaf built, bool findBuilt, Leaf? other, HistSlot[]? parentHist, int[] rows, int[] features)
+    {
+        Gather(built, rows);
+        var count = features.Length;
+        var parallel = _settings.Parallel is { } options && count > 1 && (long)built.N * count >= ParallelWork ? options : null;
+        if (parallel is null)
+        {
+            HistogramTask(built, findBuilt, other, parentHist, rows, features, 0, count);
+        }
+        else
+        {
+            // Groups of at most five features, as many per thread (a pass over the rows sums four at once, and
+            // fewer, larger tasks measured faster than more, smaller ones); group bounds spread the features evenly.
+            var perThread = (count + (5 * _threads) - 1) / (5 * _threads);
+            var tasks = Math.Min(count, _threads * perThread);
+            System.Threading.Tasks.Parallel.For(0, tasks, parallel, t =>
+                HistogramTask(built, findBuilt, other, parentHist, rows, features, t * count / tasks, (t + 1) * count / tasks));
+        }
+        if (findBuilt)
+        {
+            built.Best = Reduce(_foundBuilt, count);
+        }
+        if (other is not null)
+        {
+            other.Best = Reduce(_foundOther, count);
+        }
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static Candidate Reduce(Candidate[] found, int count)
+    {
+        var best = new Candidate { Feature = -1 };
+        for (var k = 0; k < count; k++)
+        {
+            ref readonly var c = ref found[k];
+            if (c.Feature >= 0 && (best.Feature < 0 || c.Gain > best.Gain))
+            {
+                best = c;
+            }
+        }
+        return best;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void HistogramTask(Leaf built, bool findBuilt, Leaf? other, HistSlot[]? parentHist, int[] rows, int[] features, int from, int to)
+    {
+        var hist = built.Hist!;
+        BuildGroup(hist, features.AsSpan(from, to - from), rows, built.Start, built.End);
+        for (var k = from; k < to; k++)
+        {
+            var f = features[k];
+            if (other is not null)
+            {
+                var start = _data.Offset[f];
+                var end = _data.Offset[f + 1];
+                var large = other.Hist!;
+                for (var s = start; s < end; s++)
+                {
+                    large[s].G = parentHist![s].G - hist[s].G;
+                    large[s].H = parentHist[s].H - hist[s].H;
+                    large[s].N = parentHist[s].N - hist[s].N;
+                }
+                _foundOther[k] = Evaluate(other, large, f);
+            }
+            if (findBuilt)
+            {
+                _foundBuilt[k] = Evaluate(built, hist, f);
+            }
+        }
+    }
+
+    // Histograms of some features over rows start … end, up to four features per pass over the rows.
+    private void Build(Leaf leaf, int[] rows, int[] features)
+    {
+        Gather(leaf, rows);
+        BuildGroup(leaf.Hist!, features, rows, leaf.Start, leaf.End);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void BuildGroup(HistSlot[] hist, ReadOnlySpan<int> features, int[] rows, int start, int end)
+    {
+        foreach (var f in features)
+        {
+            hist.AsSpan(_data.Offset[f], _data.BinCount[f] + 1).Clear();
+        }
+        var k = 0;
+        for (; k + 4 <= features.Length; k += 4)
+        {
+            Build4(hist, features[k], features[k + 1], features[k + 2], features[k + 3], rows, start, end);
+        }
+        for (; k + 2 <= features.Length; k += 2)
+        {
+            Build2(hist, features[k], features[k + 1], rows, start, end);
+        }
+        if (k < features.Length)
+        {
+            Build1(hist, features[k], rows, start, end);
+        }
+        if (_h is null)
+        {
+            foreach (var f in features)
+            {
+                foreach (ref var slot in hist.AsSpan(_data.Offset[f], _data.BinCount[f] + 1))
+                {
+                    slot.H = slot.N;
+                }
+            }
+        }
+    }
+
+    // The loops below index without bounds checks: a bin is at most BinCount (the missing bin), within the
+    // feature's BinCount + 1 slots, a row is below the table's row count, and i < end ≤ the rows' capacity.
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Add(ref HistSlot slot, Vector128<double> gh)
+    {
+        ref var sums = ref Unsafe.As<HistSlot, Vector128<double>>(ref slot);
+        sums += gh;
+        slot.N++;
+    }
+
+    private ref HistSlot Slots(HistSlot[] hist, int f) => ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(hist), _data.Offset[f]);
+
+    private ref byte BinsOf(int f) => ref MemoryMarshal.GetArrayDataReference(_data.Bins[f]);
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Build1(HistSlot[] hist, int f, int[] rows, int start, int end)
+    {
+        ref var s0 = ref Slots(hist, f);
+        ref var b0 = ref BinsOf(f);
+        ref var row = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref var o = ref MemoryMarshal.GetArrayDataReference(_ordered);
         if (_h is not null)
         {
             for (var i = start; i < end; i++)
             {
-                _orderedH![i] = _h[rows[i]];
-            }
-        }
-        var hist = leaf.Hist!;
-        if (_settings.Parallel is { } parallel && (long)leaf.N * features.Length >= ParallelWork)
-        {
-            Parallel.For(0, features.Length, parallel, k => BuildFeature(hist, features[k], rows, start, end));
-        }
-        else
-        {
-            foreach (var f in features)
-            {
-                BuildFeature(hist, f, rows, start, end);
-            }
-        }
-    }
-
-    private void BuildFeature(HistSlot[] hist, int f, int[] rows, int start, int end)
-    {
-        var slots = hist.AsSpan(_data.Offset[f], _data.BinCount[f] + 1);
-        slots.Clear();
-        var bins = _data.Bins[f];
-        var og = _orderedG;
-        if (_orderedH is { } oh)
-        {
-            for (var i = start; i < end; i++)
-            {
-                ref var slot = ref slots[bins[rows[i]]];
-                slot.G += og[i];
-                slot.H += oh[i];
-                slot.N++;
+                var r = Unsafe.Add(ref row, i);
+                Add(ref Unsafe.Add(ref s0, Unsafe.Add(ref b0, r)), Vector128.LoadUnsafe(ref o, (nuint)(2 * i)));
             }
         }
         else
         {
             for (var i = start; i < end; i++)
             {
-                ref var slot = ref slots[bins[rows[i]]];
-                slot.G += og[i];
+                ref var slot = ref Unsafe.Add(ref s0, Unsafe.Add(ref b0, Unsafe.Add(ref row, i)));
+                slot.G += Unsafe.Add(ref o, i);
                 slot.N++;
             }
-            foreach (ref var slot in slots)
-            {
-                slot.H = slot.N;
-            }
         }
     }
 
-    private void Subtract(HistSlot[] parent, HistSlot[] small, HistSlot[] large, int[] features)
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Build2(HistSlot[] hist, int f0, int f1, int[] rows, int start, int end)
     {
-        foreach (var f in features)
+        ref var s0 = ref Slots(hist, f0);
+        ref var s1 = ref Slots(hist, f1);
+        ref var b0 = ref BinsOf(f0);
+        ref var b1 = ref BinsOf(f1);
+        ref var row = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref var o = ref MemoryMarshal.GetArrayDataReference(_ordered);
+        if (_h is not null)
         {
-            var start = _data.Offset[f];
-            var end = _data.Offset[f + 1];
-            for (var s = start; s < end; s++)
+            for (var i = start; i < end; i++)
             {
-                large[s].G = parent[s].G - small[s].G;
-                large[s].H = parent[s].H - small[s].H;
-                large[s].N = parent[s].N - small[s].N;
-            }
-        }
-    }
-
-    private void FindBest(Leaf leaf, int[] features)
-    {
-        var hist = leaf.Hist!;
-        var best = new Candidate { Feature = -1 };
-        if (_settings.Parallel is { } parallel && features.Length > 1 && (long)leaf.N * features.Length >= ParallelWork)
-        {
-            var found = new Candidate[features.Length];
-            Parallel.For(0, features.Length, parallel, k => found[k] = Evaluate(leaf, hist, features[k]));
-            foreach (var c in found)
-            {
-                if (c.Feature >= 0 && (best.Feature < 0 || c.Gain > best.Gain))
-                {
-                    best = c;
-                }
+                var r = Unsafe.Add(ref row, i);
+                var gh = Vector128.LoadUnsafe(ref o, (nuint)(2 * i));
+                Add(ref Unsafe.Add(ref s0, Unsafe.Add(ref b0, r)), gh);
+                Add(ref Unsafe.Add(ref s1, Unsafe.Add(ref b1, r)), gh);
             }
         }
         else
         {
-            foreach (var f in features)
+            for (var i = start; i < end; i++)
             {
-                var c = Evaluate(leaf, hist, f);
-                if (c.Feature >= 0 && (best.Feature < 0 || c.Gain > best.Gain))
-                {
-                    best = c;
-                }
+                var r = Unsafe.Add(ref row, i);
+                var g = Unsafe.Add(ref o, i);
+                ref var slot0 = ref Unsafe.Add(ref s0, Unsafe.Add(ref b0, r));
+                slot0.G += g;
+                slot0.N++;
+                ref var slot1 = ref Unsafe.Add(ref s1, Unsafe.Add(ref b1, r));
+                slot1.G += g;
+                slot1.N++;
             }
         }
-        leaf.Best = best;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private void Build4(HistSlot[] hist, int f0, int f1, int f2, int f3, int[] rows, int start, int end)
+    {
+        ref var s0 = ref Slots(hist, f0);
+        ref var s1 = ref Slots(hist, f1);
+        ref var s2 = ref Slots(hist, f2);
+        ref var s3 = ref Slots(hist, f3);
+        ref var b0 = ref BinsOf(f0);
+        ref var b1 = ref BinsOf(f1);
+        ref var b2 = ref BinsOf(f2);
+        ref var b3 = ref BinsOf(f3);
+        ref var row = ref MemoryMarshal.GetArrayDataReference(rows);
+        ref var o = ref MemoryMarshal.GetArrayDataReference(_ordered);
+        if (_h is not null)
+        {
+            for (var i = start; i < end; i++)
+            {
+                var r = Unsafe.Add(ref row, i);
+                var gh = Vector128.LoadUnsafe(ref o, (nuint)(2 * i));
+                Add(ref Unsafe.Add(ref s0, Unsafe.Add(ref b0, r)), gh);
+                Add(ref Unsafe.Add(ref s1, Unsafe.Add(ref b1, r)), gh);
+                Add(ref Unsafe.Add(ref s2, Unsafe.Add(ref b2, r)), gh);
+                Add(ref Unsafe.Add(ref s3, Unsafe.Add(ref b3, r)), gh);
+            }
+        }
+        else
+        {
+            for (var i = start; i < end; i++)
+            {
+                var r = Unsafe.Add(ref row, i);
+                var g = Unsafe.Add(ref o, i);
+                ref var slot0 = ref Unsafe.Add(ref s0, Unsafe.Add(ref b0, r));
+                slot0.G += g;
+                slot0.N++;
+                ref var slot1 = ref Unsafe.Add(ref s1, Unsafe.Add(ref b1, r));
+                slot1.G += g;
+                slot1.N++;
+                ref var slot2 = ref Unsafe.Add(ref s2, Unsafe.Add(ref b2, r));
+                slot2.G += g;
+                slot2.N++;
+                ref var slot3 = ref Unsafe.Add(ref s3, Unsafe.Add(ref b3, r));
+                slot3.G += g;
+                slot3.N++;
+            }
+        }
     }
 
     // Random forest: features in a random order, a batch of SplitFeatures at a time, until a batch yields a split
@@ -474,6 +652,7 @@ internal sealed class TreeGrower
         leaf.Hist = null;
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private double Score(double g, double h) => g * g / (h + _settings.L2);
 
     private Candidate Evaluate(Leaf leaf, HistSlot[] hist, int f)
@@ -482,6 +661,7 @@ internal sealed class TreeGrower
         return _data.Kinds[f] == FeatureKind.Categorical ? EvaluateCategorical(leaf, slots, f) : EvaluateNumeric(leaf, slots, f);
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Candidate EvaluateNumeric(Leaf leaf, ReadOnlySpan<HistSlot> slots, int f)
     {
         var nb = slots.Length - 1;
@@ -528,6 +708,8 @@ internal sealed class TreeGrower
         }
         return best;
 
+        // Inlined: called for every boundary between bins (as a separate method it would start as tier-0 code).
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
         void Consider(ref Candidate best, double gLeft, double hLeft, int nLeft, int threshold, bool missingLeft)
         {
             var nRight = n - nLeft;
@@ -544,6 +726,7 @@ internal sealed class TreeGrower
         }
     }
 
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private Candidate EvaluateCategorical(Leaf leaf, ReadOnlySpan<HistSlot> slots, int f)
     {
         // Levels (missing counts as one more level) with enough support in the node, ordered by

@@ -1,9 +1,12 @@
+using System.Runtime.CompilerServices;
+
 namespace InsureCrm.Analytics.Learning;
 
 /// <summary>Checks and helpers shared by the tree learners.</summary>
 internal static class TreeTraining
 {
     /// <summary>Throws <see cref="ArgumentException"/> naming the problem when the labels cannot train a binary classifier.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     public static void CheckLabels(Table data, ReadOnlySpan<bool> labels)
     {
         ArgumentNullException.ThrowIfNull(data);
