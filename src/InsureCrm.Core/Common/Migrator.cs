@@ -35,6 +35,21 @@ public sealed class Migrator(CrmDatabase database, TimeProvider clock, ILogger<M
     {
         await using var connection = await database.OpenConnectionAsync(ct);
         await LockAsync(connection, ct);
+        try
+        {
+            return await ApplyAsync(connection, ct);
+        }
+        finally
+        {
+            // A pooled connection outlives this call (its session, and a session lock with it, stays open for
+            // the pool's idle lifetime): release the lock explicitly, or the next migration in this process
+            // through another pool waits for minutes.
+            await UnlockAsync(connection);
+        }
+    }
+
+    private async Task<IReadOnlyList<string>> ApplyAsync(DbConnection connection, CancellationToken ct)
+    {
         await ExecuteAsync(connection, null,
             "CREATE TABLE IF NOT EXISTS schema_history (version varchar(20) PRIMARY KEY, name varchar(200) NOT NULL, applied_at varchar(40) NOT NULL)", ct);
         var applied = new HashSet<string>(StringComparer.Ordinal);
@@ -94,8 +109,16 @@ public sealed class Migrator(CrmDatabase database, TimeProvider clock, ILogger<M
     {
         if (database.Provider == DatabaseProvider.Postgres)
         {
-            // Several web nodes may start at once: one migrates, the others wait (released with the session).
+            // Several web nodes may start at once: one migrates, the others wait (released by UnlockAsync).
             await ExecuteAsync(connection, null, "SELECT pg_advisory_lock(7201001)", ct);
+        }
+    }
+
+    private async Task UnlockAsync(DbConnection connection)
+    {
+        if (database.Provider == DatabaseProvider.Postgres)
+        {
+            await ExecuteAsync(connection, null, "SELECT pg_advisory_unlock(7201001)", CancellationToken.None);
         }
     }
 
