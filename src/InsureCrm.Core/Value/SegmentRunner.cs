@@ -155,26 +155,41 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
 
     private async Task ForEachChunkAsync(long runId, DateOnly asOf, Func<List<Row>, Task> handle, CancellationToken ct)
     {
-        long lastId = 0;
-        while (true)
+        // The next chunk is read while this one is handled (assigned and written), so that the database and
+        // this process work at once; chunks are still handled in id order.
+        var next = LoadChunkAsync(runId, 0, asOf, ct);
+        try
         {
-            await using var ctx = database.CreateContext();
-            var values = await ctx.Set<CustomerValue>().AsNoTracking()
-                .Where(v => v.RunId == runId && v.CustomerId > lastId).OrderBy(v => v.CustomerId)
-                .Select(v => new { v.CustomerId, v.CurrentValue, v.PotentialValue }).Take(options.ChunkSize).ToListAsync(ct);
-            if (values.Count == 0)
+            while (await next is { Count: > 0 } chunk)
             {
-                return;
+                next = LoadChunkAsync(runId, chunk[^1].CustomerId, asOf, ct);
+                await handle(chunk);
             }
-            long lo = values[0].CustomerId, hi = values[^1].CustomerId;
-            var rows = await FeaturesAsync(ctx, lo, hi, null, asOf, ct);
-            await handle([.. values.Select(v =>
-            {
-                var (state, features) = rows.TryGetValue(v.CustomerId, out var r) ? r : (LifecycleState.Prospect, new double[FeatureNames.Count]);
-                return new Row(v.CustomerId, v.CurrentValue, v.PotentialValue, state, features);
-            })]);
-            lastId = hi;
         }
+        catch when (!next.IsCompleted)
+        {
+            // Let the read in flight end (or fail, unobserved) before the failure goes up.
+            await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
+        }
+    }
+
+    private async Task<List<Row>> LoadChunkAsync(long runId, long lastId, DateOnly asOf, CancellationToken ct)
+    {
+        await using var ctx = database.CreateContext();
+        var values = await ctx.Set<CustomerValue>().AsNoTracking()
+            .Where(v => v.RunId == runId && v.CustomerId > lastId).OrderBy(v => v.CustomerId)
+            .Select(v => new { v.CustomerId, v.CurrentValue, v.PotentialValue }).Take(options.ChunkSize).ToListAsync(ct);
+        if (values.Count == 0)
+        {
+            return [];
+        }
+        var rows = await FeaturesAsync(ctx, values[0].CustomerId, values[^1].CustomerId, null, asOf, ct);
+        return [.. values.Select(v =>
+        {
+            var (state, features) = rows.TryGetValue(v.CustomerId, out var r) ? r : (LifecycleState.Prospect, new double[FeatureNames.Count]);
+            return new Row(v.CustomerId, v.CurrentValue, v.PotentialValue, state, features);
+        })];
     }
 
     /// <summary>Features of the customers with ids in [lo, hi], or only of <paramref name="only"/> (a sample) when given.</summary>

@@ -186,53 +186,71 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
         return estimator.Build(opts.MinContractsForCurve, opts.FallbackAnnualLapseRate);
     }
 
+    private sealed record ChunkInputs(ILookup<long, ContractFacts> Contracts, List<CustomerFacts> Customers, Dictionary<long, long> BaseFingerprints);
+
+    private async Task<ChunkInputs> LoadChunkAsync(Chunk chunk, long? baseRunId, DateOnly asOf, CancellationToken ct)
+    {
+        var contracts = (await LoadContractsAsync(chunk, asOf, withClaims: true, ct)).ToLookup(c => c.CustomerId);
+        await using var ctx = database.CreateContext();
+        var customers = await ctx.Customers.AsNoTracking()
+            .Where(c => c.Id >= chunk.From && c.Id <= chunk.To && c.MergedIntoId == null)
+            .OrderBy(c => c.Id)
+            .Select(c => new CustomerFacts(c.Id, c.Kind, c.BirthDate, c.Children))
+            .ToListAsync(ct);
+        Dictionary<long, long> baseFingerprints = [];
+        if (baseRunId is { } baseId)
+        {
+            baseFingerprints = await ctx.Set<CustomerValue>().AsNoTracking()
+                .Where(v => v.RunId == baseId && v.CustomerId >= chunk.From && v.CustomerId <= chunk.To)
+                .ToDictionaryAsync(v => v.CustomerId, v => v.Fingerprint, ct);
+        }
+        return new ChunkInputs(contracts, customers, baseFingerprints);
+    }
+
     private async Task ComputeAsync(ValueRun run, List<long> ids, PersistencyCurves curves, DateOnly asOf, IProgress<ValueRunProgress>? progress, CancellationToken ct)
     {
         var calculator = new ValueCalculator(options.Value, curves, asOf);
         var start = run.ProcessedThrough is { } done ? ids.BinarySearch(done) is var i && i >= 0 ? i + 1 : ~i : 0;
         var chunks = Chunks(ids, start, coverGaps: false);
-        for (var k = 0; k < chunks.Count; k++)
+        // The next chunk is read while this one is computed and written: the database and the calculator
+        // then work on the two cores at once. Writes stay in chunk order, so the resume cursor holds.
+        var next = chunks.Count > 0 ? LoadChunkAsync(chunks[0], run.BaseRunId, asOf, ct) : null;
+        try
         {
-            var chunk = chunks[k];
-            var contracts = (await LoadContractsAsync(chunk, asOf, withClaims: true, ct)).ToLookup(c => c.CustomerId);
-            List<CustomerFacts> customers;
-            Dictionary<long, long> baseFingerprints = [];
-            await using (var ctx = database.CreateContext())
+            for (var k = 0; k < chunks.Count; k++)
             {
-                customers = await ctx.Customers.AsNoTracking()
-                    .Where(c => c.Id >= chunk.From && c.Id <= chunk.To && c.MergedIntoId == null)
-                    .OrderBy(c => c.Id)
-                    .Select(c => new CustomerFacts(c.Id, c.Kind, c.BirthDate, c.Children))
-                    .ToListAsync(ct);
-                if (run.BaseRunId is { } baseId)
+                var chunk = chunks[k];
+                var inputs = await next!;
+                next = k + 1 < chunks.Count ? LoadChunkAsync(chunks[k + 1], run.BaseRunId, asOf, ct) : null;
+                var rows = new List<object?[]>(inputs.Customers.Count);
+                foreach (var customer in inputs.Customers)
                 {
-                    baseFingerprints = await ctx.Set<CustomerValue>().AsNoTracking()
-                        .Where(v => v.RunId == baseId && v.CustomerId >= chunk.From && v.CustomerId <= chunk.To)
-                        .ToDictionaryAsync(v => v.CustomerId, v => v.Fingerprint, ct);
+                    var held = inputs.Contracts[customer.Id].ToList();
+                    var fingerprint = ValueInputs.Fingerprint(customer, held, asOf);
+                    if (inputs.BaseFingerprints.TryGetValue(customer.Id, out var before) && before == fingerprint)
+                    {
+                        continue;
+                    }
+                    var value = calculator.Customer(customer, held);
+                    rows.Add([run.Id, customer.Id, value.Experience, value.Current, value.Potential, value.Total, null, value.ExplanationJson(), fingerprint]);
                 }
-            }
-            var rows = new List<object?[]>(customers.Count);
-            foreach (var customer in customers)
-            {
-                var held = contracts[customer.Id].ToList();
-                var fingerprint = ValueInputs.Fingerprint(customer, held, asOf);
-                if (baseFingerprints.TryGetValue(customer.Id, out var before) && before == fingerprint)
+                await using (var bulk = await BulkWriter.BeginAsync(database, ct))
                 {
-                    continue;
+                    await bulk.WriteAsync(CustomerValueTable, rows, ct);
+                    await ExecuteAsync(bulk, "UPDATE value_run SET processed_through = @p, recomputed = recomputed + @n WHERE id = @r", ct,
+                        ("@p", chunk.To), ("@n", rows.Count), ("@r", run.Id));
+                    await bulk.CommitAsync(ct);
                 }
-                var value = calculator.Customer(customer, held);
-                rows.Add([run.Id, customer.Id, value.Experience, value.Current, value.Potential, value.Total, null, value.ExplanationJson(), fingerprint]);
+                run.ProcessedThrough = chunk.To;
+                run.Recomputed += rows.Count;
+                progress?.Report(new ValueRunProgress("value", k + 1, chunks.Count));
             }
-            await using (var bulk = await BulkWriter.BeginAsync(database, ct))
-            {
-                await bulk.WriteAsync(CustomerValueTable, rows, ct);
-                await ExecuteAsync(bulk, "UPDATE value_run SET processed_through = @p, recomputed = recomputed + @n WHERE id = @r", ct,
-                    ("@p", chunk.To), ("@n", rows.Count), ("@r", run.Id));
-                await bulk.CommitAsync(ct);
-            }
-            run.ProcessedThrough = chunk.To;
-            run.Recomputed += rows.Count;
-            progress?.Report(new ValueRunProgress("value", k + 1, chunks.Count));
+        }
+        catch when (next is not null)
+        {
+            // Let the read in flight end (or fail, unobserved) before the caller marks the run failed.
+            await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            throw;
         }
     }
 
