@@ -79,9 +79,7 @@ public static class InsurerModels
     /// the same data give the same model; logistic regression by default; null for an unknown name.
     /// </summary>
     public static ILearner? Learner(string? algorithm) =>
-        Learners.IsAvailable((algorithm ?? LogisticRegression.Name).ToLowerInvariant())
-            ? Learners.Create((algorithm ?? LogisticRegression.Name).ToLowerInvariant(), Seed)
-            : null;
+        (algorithm ?? LogisticRegression.Name).ToLowerInvariant() is var name && Learners.IsAvailable(name) ? Learners.Create(name, Seed) : null;
 
     /// <summary>Seed of every insurer model's learner.</summary>
     public const int Seed = 20_240_901;

@@ -166,10 +166,10 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
                 await handle(chunk);
             }
         }
-        catch when (!next.IsCompleted)
+        catch
         {
-            // Let the read in flight end (or fail, unobserved) before the failure goes up.
-            await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // The read in flight ends before the failure goes up.
+            await Prefetch.EndedAsync(next);
             throw;
         }
     }

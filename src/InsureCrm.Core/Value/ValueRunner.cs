@@ -246,10 +246,10 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
                 progress?.Report(new ValueRunProgress("value", k + 1, chunks.Count));
             }
         }
-        catch when (next is not null)
+        catch
         {
-            // Let the read in flight end (or fail, unobserved) before the caller marks the run failed.
-            await next.ContinueWith(_ => { }, CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            // The read in flight ends before the caller marks the run failed.
+            await Prefetch.EndedAsync(next);
             throw;
         }
     }

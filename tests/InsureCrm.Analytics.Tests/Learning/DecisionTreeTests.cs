@@ -23,17 +23,7 @@ public sealed class DecisionTreeTests
     [Fact]
     public void Fit_PositiveClassIsASetOfLevels_SplitsOnTheLevelSet()
     {
-        var random = new Random(5);
-        var rows = 3000;
-        var channel = new double[rows];
-        var labels = new bool[rows];
-        for (var r = 0; r < rows; r++)
-        {
-            channel[r] = random.Next(0, TreeData.Channels.Length);
-            // bank and web are positive: not adjacent in level order, so a threshold on indices cannot find them.
-            labels[r] = channel[r] is 1 or 4;
-        }
-        var data = new Table([Feature.Categorical("channel", TreeData.Channels)], [channel]);
+        var (data, labels) = TreeData.LevelSet(3000, seed: 5);
 
         var model = new DecisionTree(new DecisionTreeOptions { MaxDepth = 1 }).Fit(data, labels);
 

@@ -18,16 +18,7 @@ public sealed class GradientBoostingTests
     [Fact]
     public void Fit_PositiveClassIsASetOfLevels_OneTreeSeparatesThem()
     {
-        var random = new Random(5);
-        var rows = 3000;
-        var channel = new double[rows];
-        var labels = new bool[rows];
-        for (var r = 0; r < rows; r++)
-        {
-            channel[r] = random.Next(0, TreeData.Channels.Length);
-            labels[r] = channel[r] is 1 or 4;
-        }
-        var data = new Table([Feature.Categorical("channel", TreeData.Channels)], [channel]);
+        var (data, labels) = TreeData.LevelSet(3000, seed: 5);
 
         // Two leaves and one iteration: only a split into the level sets {bank, web} / the rest can separate.
         var model = new GradientBoosting(new GradientBoostingOptions { MaxIterations = 1, MaxLeafNodes = 2, LearningRate = 1 }).Fit(data, labels);

@@ -64,6 +64,23 @@ internal static class TreeData
     }
 
     /// <summary>Area under the ROC curve (the library's <see cref="Metrics.RocAuc"/>).</summary>
+    /// <summary>
+    /// One categorical feature, channel, uniform over <see cref="Channels"/>; positive for bank and web, which are
+    /// not adjacent in level order, so a threshold on level indices cannot separate them.
+    /// </summary>
+    public static (Table Data, bool[] Labels) LevelSet(int rows, int seed)
+    {
+        var random = new Random(seed);
+        var channel = new double[rows];
+        var labels = new bool[rows];
+        for (var r = 0; r < rows; r++)
+        {
+            channel[r] = random.Next(0, Channels.Length);
+            labels[r] = channel[r] is 1 or 4;
+        }
+        return (new Table([Feature.Categorical("channel", Channels)], [channel]), labels);
+    }
+
     public static double Auc(double[] scores, bool[] labels) => Metrics.RocAuc(scores, labels);
 
     public static double[] Row(Table data, int r)
