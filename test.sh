@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The whole InsureCRM test suite on a fresh machine: installs and starts what the tests need
-# (PostgreSQL on loopback, Debian's Chromium for the browser test), runs every test project, and ends
+# (PostgreSQL on loopback, Debian's Chromium and the CJK fonts for the browser tests), runs every test project, and ends
 # with one line "N passed, N failed". Exit code 0 only when nothing failed.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -11,6 +11,8 @@ as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 need=()
 command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# Korean and Chinese glyphs, so that the browser tests' screenshots show the pages as a person reads them.
+dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   as_root apt-get update -qq >/dev/null

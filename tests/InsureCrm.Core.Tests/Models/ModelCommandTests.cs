@@ -210,32 +210,4 @@ public sealed class ModelCommandTests : IDisposable
         error.ShouldContain("no column 'region' (named by the model)");
         File.Exists(PathOf("scores.csv")).ShouldBeFalse();
     }
-
-    [Fact]
-    public async Task Train_CrossSellFileWithLogistic_ReachesHeldOutAucOfAtLeast084()
-    {
-        var data = Path.Combine(SharedData(), "crosssell", "crosssell-a.csv");
-        var model = PathOf("crosssell.json");
-
-        var (exit, error) = await RunAsync("model", "train", "--data", data, "--target", "Response", "--id", "id", "--algorithm", "logistic",
-            "--categorical", "Region_Code,Policy_Sales_Channel", "--validation", "0.2", "--seed", "42", "--out", model);
-
-        exit.ShouldBe(0, error);
-        var metrics = Load(model).Info.Metrics.ShouldNotBeNull();
-        metrics.Rows.ShouldBeInRange(11_000, 12_000);
-        metrics.Auc.ShouldBeGreaterThanOrEqualTo(0.84);
-    }
-
-    /// <summary>The shared data folder: ../shared/data beside the repository (the folder holding InsureCrm.slnx).</summary>
-    private static string SharedData()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "InsureCrm.slnx")))
-            {
-                return Path.GetFullPath(Path.Combine(dir.FullName, "..", "shared", "data"));
-            }
-        }
-        throw new DirectoryNotFoundException($"No InsureCrm.slnx above {AppContext.BaseDirectory}.");
-    }
 }
