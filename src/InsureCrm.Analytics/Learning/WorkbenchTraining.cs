@@ -159,7 +159,7 @@ public static class WorkbenchTraining
     /// <summary>Trains as <paramref name="request"/> asks.</summary>
     /// <param name="request">The file, the options and the algorithm.</param>
     /// <param name="observer">Stage wrapper and notices; null shows nothing.</param>
-    /// <param name="time">Clock of the automatic selection's time budget and of the model's training time.</param>
+    /// <param name="time">Clock of the automatic selection's safety stop (<see cref="WorkbenchTrainingRequest.TimeLimit"/>) and of the model's training time; it never decides what is chosen.</param>
     /// <param name="cancellationToken">Checked between stages.</param>
     /// <exception cref="ArgumentException">
     /// An unknown algorithm, a part of the split without both classes, hits@N with N above the file's rows, or a search no candidate survived.

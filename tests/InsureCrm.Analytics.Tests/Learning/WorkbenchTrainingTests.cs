@@ -8,7 +8,7 @@ public sealed class WorkbenchTrainingTests : IDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"workbench-training-{Guid.NewGuid():N}.csv");
 
-    /// <summary>A clock that moves ten seconds every time it is read, so a time budget runs out without waiting.</summary>
+    /// <summary>A clock that moves ten seconds every time it is read, as on a very slow or busy machine.</summary>
     private sealed class SteppingTime : TimeProvider
     {
         private long _ticks;
