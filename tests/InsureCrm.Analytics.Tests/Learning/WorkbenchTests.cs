@@ -123,6 +123,48 @@ public sealed class WorkbenchTests
     }
 
     [Fact]
+    public void Load_FileWrittenBeforeSelectBy_ReadsItsLeaderboardAsRankedByAuc()
+    {
+        var (data, labels) = LearningData.Linear(200, seed: 4);
+        var model = new LogisticRegression().Fit(data, labels);
+        var info = new WorkbenchInfo
+        {
+            Schema = new CsvSchema(data.Features, "y", "1", "0", null),
+            Columns = [],
+            Source = "old.csv",
+            RequestedAlgorithm = "auto",
+            Settings = "C=1",
+            Seed = 1,
+            Validation = 0.2,
+            Refit = true,
+            TrainedAt = DateTimeOffset.UnixEpoch,
+            FittedRows = 200,
+            Leaderboard = [new LeaderboardEntry("logistic", "C=1", "auc", 0.81, 0.02, 0.81, 0.4)],
+            SelectBy = "auc",
+            Budget = 60,
+        };
+        using var stream = new MemoryStream();
+        new WorkbenchModel(model, info).Save(stream);
+        // The layout of version 1 before the measure and the work budget were kept.
+        var root = System.Text.Json.Nodes.JsonNode.Parse(stream.ToArray())!.AsObject();
+        var workbench = root["workbench"]!.AsObject();
+        workbench.Remove("selectBy");
+        workbench.Remove("budget");
+        foreach (var entry in workbench["leaderboard"]!.AsArray())
+        {
+            entry!.AsObject().Remove("measure");
+            entry.AsObject().Remove("mean");
+            entry.AsObject().Remove("work");
+        }
+
+        var loaded = WorkbenchModel.Load(new MemoryStream(System.Text.Encoding.UTF8.GetBytes(root.ToJsonString())));
+
+        loaded.Info.SelectBy.ShouldBe("auc");
+        loaded.Info.Budget.ShouldBe(0);
+        loaded.Info.Leaderboard.ShouldBe([new LeaderboardEntry("logistic", "C=1", "auc", 0.81, 0.02, 0.81, 0)]);
+    }
+
+    [Fact]
     public void Load_PlainModelFile_SaysItWasNotTrainedByTheWorkbench()
     {
         var (data, labels) = LearningData.Linear(200, seed: 4);
