@@ -215,9 +215,9 @@ public sealed class StackingLearner : ILearner
             outOfFold[m] = new double[n];
         }
         var labelArray = labels.ToArray();
-        // One fold at a time, each base model dropped once its out-of-fold log-odds are kept: at most one fold's models
-        // are alive besides the final members (side by side, six folds' forests took gigabytes). Each learner uses
-        // every core within its own fit.
+        // One fold at a time, each base model dropped once its out-of-fold log-odds are kept, then the final members: at
+        // most one base model is being fitted at a time. (Side by side, every fold's models were alive at once, inside a
+        // search that also ran its folds side by side: 1.4 GB on 45,000 rows.) Each learner uses every core in its fit.
         for (var f = 0; f < Folds; f++)
         {
             FitFold(data, labelArray, fold, f, outOfFold);
