@@ -54,7 +54,21 @@ internal static class ModelCommands
             Description = "Share of rows held out, stratified, to measure the model (0 to measure nothing)",
             DefaultValueFactory = _ => 0.2,
         };
-        var budget = new Option<double>("--time-budget") { Description = "Seconds that auto may spend on cross-validation", DefaultValueFactory = _ => 60 };
+        var budget = new Option<double>("--budget", "--time-budget")
+        {
+            Description = "Work that auto may plan, in work units (about seconds of one core): estimated before each candidate starts, so the same data and seed choose the same model on any machine (docs/models.md)",
+            DefaultValueFactory = _ => ModelSearch.DefaultBudget,
+        };
+        var selectBy = new Option<string>("--select-by")
+        {
+            Description = "What auto ranks candidates by: auc, logloss, or hits@N (positives among the top N, for a campaign that can contact N, e.g. hits@5000)",
+            DefaultValueFactory = _ => SelectionMeasure.Auc.Name,
+        };
+        var timeLimit = new Option<double>("--time-limit")
+        {
+            Description = "Safety stop in seconds of wall-clock time: past it auto fails (exit 1) rather than choose differently; 0 for none",
+            DefaultValueFactory = _ => 0,
+        };
         var folds = new Option<int>("--folds") { Description = "Folds of auto's cross-validation", DefaultValueFactory = _ => 5 };
         var noRefit = new Option<bool>("--no-refit")
         {
@@ -65,13 +79,14 @@ internal static class ModelCommands
             "Train a model on a CSV file: hold out a stratified validation part, train on the rest, report AUC, log loss and lift on the held-out part, "
             + "then refit on all rows (unless --no-refit) and write the model file")
         {
-            data, target, id, algorithm, categorical, numeric, ignore, positive, seed, validation, budget, folds, noRefit, output,
+            data, target, id, algorithm, categorical, numeric, ignore, positive, seed, validation, budget, selectBy, timeLimit, folds, noRefit, output,
         };
         train.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var request = new TrainRequest(pr.GetValue(data)!, pr.GetValue(target)!, pr.GetValue(id), pr.GetValue(algorithm) ?? Auto,
                 List(pr.GetValue(categorical)), List(pr.GetValue(numeric)), List(pr.GetValue(ignore)), pr.GetValue(positive), pr.GetValue(seed),
-                pr.GetValue(validation), pr.GetValue(budget), pr.GetValue(folds), !pr.GetValue(noRefit), pr.GetValue(output)!);
+                pr.GetValue(validation), pr.GetValue(budget), pr.GetValue(selectBy) ?? SelectionMeasure.Auc.Name, pr.GetValue(timeLimit), pr.GetValue(folds),
+                !pr.GetValue(noRefit), pr.GetValue(output)!);
             return await GuardAsync(() => TrainAsync(request, time, ct));
         });
         return train;
@@ -103,7 +118,7 @@ internal static class ModelCommands
     }
 
     private sealed record TrainRequest(string Data, string Target, string? Id, string Algorithm, string[] Categorical, string[] Numeric, string[] Ignore,
-        string? Positive, int Seed, double Validation, double Budget, int Folds, bool Refit, string Out);
+        string? Positive, int Seed, double Validation, double Budget, string SelectBy, double TimeLimit, int Folds, bool Refit, string Out);
 
     /// <summary>Turns expected failures (bad files, bad options) into a message on stderr and exit code 1.</summary>
     private static async Task<int> GuardAsync(Func<Task<int>> verb)
@@ -122,7 +137,7 @@ internal static class ModelCommands
             var message = ex.ParamName is { } name ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
             await Console.Error.WriteLineAsync($"Error: {message}");
         }
-        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException or InvalidDataException or TimeoutException)
         {
             await Console.Error.WriteLineAsync($"Error: {ex.Message}");
         }
@@ -135,10 +150,15 @@ internal static class ModelCommands
         {
             throw new ArgumentException("--validation must be at least 0 and below 1 (e.g. 0.2).");
         }
-        if (!(request.Budget > 0))
+        if (!(request.Budget > 0) || double.IsInfinity(request.Budget))
         {
-            throw new ArgumentException("--time-budget must be a positive number of seconds.");
+            throw new ArgumentException("--budget must be a positive number of work units (e.g. 60).");
         }
+        if (!(request.TimeLimit >= 0) || double.IsInfinity(request.TimeLimit))
+        {
+            throw new ArgumentException("--time-limit must be a number of seconds, or 0 for none.");
+        }
+        var selectBy = SelectionMeasure.Parse(request.SelectBy, "--select-by");
         if (request.Folds < 2)
         {
             throw new ArgumentException("--folds must be at least 2.");
@@ -160,7 +180,9 @@ internal static class ModelCommands
             Seed = request.Seed,
             Validation = request.Validation,
             Folds = request.Folds,
-            TimeBudget = TimeSpan.FromSeconds(request.Budget),
+            Budget = request.Budget,
+            SelectBy = selectBy,
+            TimeLimit = request.TimeLimit > 0 ? TimeSpan.FromSeconds(request.TimeLimit) : null,
             Refit = request.Refit,
             ValidationName = "--validation",
         };
@@ -204,7 +226,7 @@ internal static class ModelCommands
             PrintColumns(csv, request.Data);
         }
 
-        public override void OnSearched(SearchOutcome outcome) => PrintLeaderboard(outcome, request.Folds, request.Budget);
+        public override void OnSearched(SearchOutcome outcome) => PrintLeaderboard(outcome, request.Folds);
 
         public override void OnMeasured(Evaluation metrics, int trainingRows)
         {
@@ -313,15 +335,19 @@ internal static class ModelCommands
         }
     }
 
-    private static void PrintLeaderboard(SearchOutcome outcome, int folds, double budget)
+    private static void PrintLeaderboard(SearchOutcome outcome, int folds)
     {
+        var measure = outcome.Measure;
         Console.WriteLine();
-        Console.WriteLine(string.Create(Inv, $"Leaderboard ({folds}-fold stratified cross-validation on the training part, by mean AUC; budget {budget:0.#} s):"));
+        Console.WriteLine(string.Create(Inv,
+            $"Leaderboard ({folds}-fold stratified cross-validation on the training part, by mean {measure.Name}{(measure.HigherIsBetter ? "" : ", lower is better")}; "
+            + $"work {outcome.Work:0.#} + {outcome.Reserved:0.#} for the final fits of a budget of {outcome.Budget:0.#} units):"));
         var rank = 1;
         foreach (var r in outcome.Leaderboard)
         {
+            var auc = measure.Kind == SelectionKind.Auc ? "" : string.Create(Inv, $"  AUC {r.MeanAuc:F4}");
             Console.WriteLine(string.Create(Inv,
-                $"  {rank++,2}. {r.Candidate.Algorithm,-9} {r.Candidate.Settings,-28} AUC {r.MeanAuc:F4} ± {r.StandardDeviation:F4}  ({r.Elapsed.TotalSeconds:F1} s)"));
+                $"  {rank++,2}. {r.Candidate.Algorithm,-9} {r.Candidate.Settings,-28} {measure.Name} {Value(measure, r.Mean)} ± {Value(measure, r.StandardDeviation)}{auc}  (work {r.Work:0.##}; {r.Elapsed.TotalSeconds:F1} s)"));
         }
         foreach (var s in outcome.Skipped)
         {
@@ -329,6 +355,10 @@ internal static class ModelCommands
         }
         Console.WriteLine($"Chosen: {outcome.Best.Candidate.Algorithm} ({outcome.Best.Candidate.Settings}).");
     }
+
+    /// <summary>A value of the measure: AUC and log loss to four places, hits (scaled to N contacts) to one.</summary>
+    private static string Value(SelectionMeasure measure, double value) =>
+        value.ToString(measure.Kind == SelectionKind.Hits ? "N1" : "F4", Inv);
 
     private static void PrintEvaluation(Evaluation e, CsvSchema schema)
     {

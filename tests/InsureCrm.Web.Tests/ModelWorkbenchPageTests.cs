@@ -22,6 +22,30 @@ public sealed partial class ModelWorkbenchPageTests : IDisposable
     }
 
     [Fact]
+    public async Task Workbench_TrainAutoByHitsInTheTop_RanksTheLeaderboardByHits()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = Factory(db);
+        using var analyst = await factory.SignedInClientAsync("analyst");
+        var id = await UploadAsync(analyst, Signal(800, seed: 8), "campaign.csv");
+        var columns = await analyst.GetStringAsync($"/models/workbench/{id}");
+
+        var refused = await TrainAsync(analyst, id, columns, algorithm: "auto", new() { ["id"] = "Ignore" }, more: new() { ["selectBy"] = "hits", ["contacts"] = "" });
+        refused.ShouldContain("상위 N명 적중을 고르고, N은 1 이상의 정수로 입력하세요");
+        var result = await TrainAsync(analyst, id, await analyst.GetStringAsync($"/models/workbench/{id}"), algorithm: "auto", new() { ["id"] = "Ignore" },
+            more: new() { ["selectBy"] = "hits", ["contacts"] = "40", ["budget"] = "1" });
+
+        result.ShouldContain("data-testid=\"wb-result\"");
+        result.ShouldContain("data-testid=\"wb-measure\">CV hits@40</th>");
+        result.ShouldContain("평균 hits@40 기준; 작업 예산 1 단위");
+        using var file = await analyst.GetStreamAsync($"/models/workbench/{id}/model-file");
+        var saved = WorkbenchModel.Load(file);
+        saved.Info.SelectBy.ShouldBe("hits@40");
+        saved.Info.Leaderboard.Select(e => e.Mean).ShouldBeInOrder(SortDirection.Descending);
+        saved.Model.Algorithm.ShouldBe(saved.Info.Leaderboard[0].Algorithm);
+    }
+
+    [Fact]
     public async Task Workbench_UploadTrainAuto_ShowsAucLiftAndLeaderboardAndSavesALoadableModel()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
@@ -255,7 +279,8 @@ public sealed partial class ModelWorkbenchPageTests : IDisposable
     }
 
     /// <summary>Posts the training form with the target column "target", waits for the background training and returns the page.</summary>
-    private static async Task<string> TrainAsync(HttpClient client, string id, string columnsPage, string algorithm, Dictionary<string, string> kinds, string? idColumn = null)
+    private static async Task<string> TrainAsync(HttpClient client, string id, string columnsPage, string algorithm, Dictionary<string, string> kinds, string? idColumn = null,
+        Dictionary<string, string>? more = null)
     {
         var names = ColumnNames().Matches(columnsPage).Select(m => m.Groups[1].Value).ToList();
         var fields = new Dictionary<string, string>
@@ -268,6 +293,10 @@ public sealed partial class ModelWorkbenchPageTests : IDisposable
             ["seed"] = "42",
             ["validation"] = "0.25",
         };
+        foreach (var (name, value) in more ?? [])
+        {
+            fields[name] = value;
+        }
         foreach (var (name, kind) in kinds)
         {
             fields["kind" + names.IndexOf(name).ToString(CultureInfo.InvariantCulture)] = kind;

@@ -138,6 +138,9 @@ public sealed class AveragingLearner(IReadOnlyList<ILearner> learners, IReadOnly
     /// <inheritdoc />
     public string Algorithm => Ensembles.Name;
 
+    /// <summary>The learners, in member order (for <see cref="WorkEstimate"/>).</summary>
+    internal IReadOnlyList<ILearner> Members => learners;
+
     /// <inheritdoc />
     public IClassifier Fit(Table data, ReadOnlySpan<bool> labels)
     {
@@ -177,6 +180,9 @@ public sealed class StackingLearner : ILearner
     /// <inheritdoc />
     public string Algorithm => Ensembles.Name;
 
+    /// <summary>The base learners, in member order (for <see cref="WorkEstimate"/>).</summary>
+    internal IReadOnlyList<ILearner> BaseLearners => _learners;
+
     /// <summary>Number of folds for the out-of-fold predictions. Default 5.</summary>
     public int Folds { get; init; } = 5;
 
@@ -209,28 +215,17 @@ public sealed class StackingLearner : ILearner
             outOfFold[m] = new double[n];
         }
         var labelArray = labels.ToArray();
-        var members = new IClassifier[k];
-        // The folds and the final refit are independent and write disjoint results: run them side by side.
-        try
+        // One fold at a time, each base model dropped once its out-of-fold log-odds are kept, then the final members: at
+        // most one base model is being fitted at a time. (Side by side, every fold's models were alive at once, inside a
+        // search that also ran its folds side by side: 1.4 GB on 45,000 rows.) Each learner uses every core in its fit.
+        for (var f = 0; f < Folds; f++)
         {
-            Parallel.For(0, Folds + 1, task =>
-            {
-                if (task == Folds)
-                {
-                    for (var m = 0; m < k; m++)
-                    {
-                        members[m] = _learners[m].Fit(data, labelArray);
-                    }
-                }
-                else
-                {
-                    FitFold(data, labelArray, fold, task, outOfFold);
-                }
-            });
+            FitFold(data, labelArray, fold, f, outOfFold);
         }
-        catch (AggregateException ex) when (ex.InnerExceptions.Count == 1)
+        var members = new IClassifier[k];
+        for (var m = 0; m < k; m++)
         {
-            System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(ex.InnerExceptions[0]);
+            members[m] = _learners[m].Fit(data, labelArray);
         }
         var meta = new LogisticRegression { C = MetaC }.Fit(new Table(StackedEnsemble.MetaFeatures(members), outOfFold), labels);
         return new StackedEnsemble(members, meta);

@@ -66,7 +66,7 @@ public static class Learners
 
     /// <summary>
     /// Every candidate of every available algorithm for automatic selection: first each algorithm's defaults (so
-    /// every algorithm gets a try even when the time budget is short), then the rest of each grid.
+    /// every algorithm gets a try even when the work budget is short), then the rest of each grid.
     /// </summary>
     public static IReadOnlyList<LearnerCandidate> SearchSpace(int seed)
     {

@@ -6,9 +6,12 @@ namespace InsureCrm.Analytics.Learning;
 /// <summary>One line of the automatic selection's leaderboard, as kept in the model file.</summary>
 /// <param name="Algorithm">Algorithm name.</param>
 /// <param name="Settings">Settings tried.</param>
-/// <param name="MeanAuc">Mean cross-validated AUC.</param>
-/// <param name="StandardDeviation">Standard deviation of the fold AUCs.</param>
-public sealed record LeaderboardEntry(string Algorithm, string Settings, double MeanAuc, double StandardDeviation);
+/// <param name="Measure">The measure ranked by (<see cref="SelectionMeasure.Name"/>: auc, logloss, hits@N).</param>
+/// <param name="Mean">Mean cross-validated value of the measure.</param>
+/// <param name="StandardDeviation">Standard deviation of its fold values.</param>
+/// <param name="MeanAuc">Mean cross-validated AUC (the same as <paramref name="Mean"/> when ranked by AUC).</param>
+/// <param name="Work">Estimated work of the candidate's cross-validation, in work units (0 in files written before it was kept).</param>
+public sealed record LeaderboardEntry(string Algorithm, string Settings, string Measure, double Mean, double StandardDeviation, double MeanAuc, double Work);
 
 /// <summary>How a workbench model was trained: enough to re-read new files the same way and to say what the model is worth.</summary>
 public sealed record WorkbenchInfo
@@ -48,6 +51,12 @@ public sealed record WorkbenchInfo
 
     /// <summary>The automatic selection's leaderboard, best first; empty when no search ran.</summary>
     public IReadOnlyList<LeaderboardEntry> Leaderboard { get; init; } = [];
+
+    /// <summary>The measure the leaderboard was ranked by (auc, logloss, hits@N).</summary>
+    public string SelectBy { get; init; } = SelectionMeasure.Auc.Name;
+
+    /// <summary>The automatic selection's work budget, in work units; 0 when no search ran (or in files written before it was kept).</summary>
+    public double Budget { get; init; }
 }
 
 /// <summary>
@@ -154,12 +163,17 @@ public sealed record WorkbenchModel(IClassifier Model, WorkbenchInfo Info)
         {
             writer.WriteNull("metrics");
         }
+        writer.WriteString("selectBy", info.SelectBy);
+        writer.WriteNumber("budget", info.Budget);
         JsonArrays.WriteObjects(writer, "leaderboard", info.Leaderboard, static (w, e) =>
         {
             w.WriteString("algorithm", e.Algorithm);
             w.WriteString("settings", e.Settings);
-            w.WriteNumber("meanAuc", e.MeanAuc);
+            w.WriteString("measure", e.Measure);
+            w.WriteNumber("mean", e.Mean);
             w.WriteNumber("sd", e.StandardDeviation);
+            w.WriteNumber("meanAuc", e.MeanAuc);
+            w.WriteNumber("work", e.Work);
         });
         writer.WriteEndObject();
     }
@@ -204,8 +218,16 @@ public sealed record WorkbenchModel(IClassifier Model, WorkbenchInfo Info)
             TrainedAt = DateTimeOffset.Parse(Text(w, "trainedAt"), CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind),
             FittedRows = w.GetProperty("fittedRows").GetInt32(),
             Metrics = metrics,
+            // Files written before selection by another measure and the work budget ranked by AUC and kept no work.
             Leaderboard = [.. w.GetProperty("leaderboard").EnumerateArray().Select(e => new LeaderboardEntry(
-                Text(e, "algorithm"), Text(e, "settings"), e.GetProperty("meanAuc").GetDouble(), e.GetProperty("sd").GetDouble()))],
+                Text(e, "algorithm"), Text(e, "settings"),
+                e.TryGetProperty("measure", out var measure) ? measure.GetString() ?? "auc" : "auc",
+                (e.TryGetProperty("mean", out var mean) ? mean : e.GetProperty("meanAuc")).GetDouble(),
+                e.GetProperty("sd").GetDouble(),
+                e.GetProperty("meanAuc").GetDouble(),
+                e.TryGetProperty("work", out var work) ? work.GetDouble() : 0))],
+            SelectBy = w.TryGetProperty("selectBy", out var selectBy) ? selectBy.GetString() ?? "auc" : "auc",
+            Budget = w.TryGetProperty("budget", out var budget) ? budget.GetDouble() : 0,
         };
     }
 

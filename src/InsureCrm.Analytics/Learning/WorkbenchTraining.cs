@@ -52,8 +52,17 @@ public sealed record WorkbenchTrainingRequest
     /// <summary>Folds of the automatic selection's cross-validation (at least 2).</summary>
     public int Folds { get; init; } = 5;
 
-    /// <summary>Time the automatic selection may spend on cross-validation (positive).</summary>
-    public TimeSpan TimeBudget { get; init; } = TimeSpan.FromSeconds(60);
+    /// <summary>
+    /// Work the automatic selection may plan, in work units (<see cref="WorkEstimate"/>, about seconds of one reference core):
+    /// the candidates' cross-validations and the winner's fit and refit. Positive.
+    /// </summary>
+    public double Budget { get; init; } = ModelSearch.DefaultBudget;
+
+    /// <summary>The measure the automatic selection ranks candidates by. Default AUC.</summary>
+    public SelectionMeasure SelectBy { get; init; } = SelectionMeasure.Auc;
+
+    /// <summary>Wall-clock safety stop of the automatic selection: past it the training fails rather than choose differently. Null: none.</summary>
+    public TimeSpan? TimeLimit { get; init; }
 
     /// <summary>Refit the measured learner on every row before saving (the default); false saves the model measured.</summary>
     public bool Refit { get; init; } = true;
@@ -137,7 +146,7 @@ public class WorkbenchTrainingObserver
 
 /// <summary>
 /// The model workbench's training (docs/models.md), for <c>insurecrm model train</c> and the web workbench alike: read the
-/// CSV file, hold out a stratified share of rows, choose the learner (cross-validated search within a time budget for
+/// CSV file, hold out a stratified share of rows, choose the learner (cross-validated search within a budget of work for
 /// <see cref="Auto"/>), fit it on the rest, measure it on the held-out rows, refit it on every row, and give the model to save.
 /// </summary>
 public static class WorkbenchTraining
@@ -150,11 +159,14 @@ public static class WorkbenchTraining
     /// <summary>Trains as <paramref name="request"/> asks.</summary>
     /// <param name="request">The file, the options and the algorithm.</param>
     /// <param name="observer">Stage wrapper and notices; null shows nothing.</param>
-    /// <param name="time">Clock of the automatic selection's time budget and of the model's training time.</param>
+    /// <param name="time">Clock of the automatic selection's safety stop (<see cref="WorkbenchTrainingRequest.TimeLimit"/>) and of the model's training time; it never decides what is chosen.</param>
     /// <param name="cancellationToken">Checked between stages.</param>
-    /// <exception cref="ArgumentException">An unknown algorithm, a part of the split without both classes, or a search no candidate survived.</exception>
-    /// <exception cref="ArgumentOutOfRangeException">Validation share, folds or time budget out of range.</exception>
+    /// <exception cref="ArgumentException">
+    /// An unknown algorithm, a part of the split without both classes, hits@N with N above the file's rows, or a search no candidate survived.
+    /// </exception>
+    /// <exception cref="ArgumentOutOfRangeException">Validation share, folds, work budget or time limit out of range.</exception>
     /// <exception cref="CsvDataException">The file cannot be read as asked.</exception>
+    /// <exception cref="TimeoutException">The automatic selection ran past <see cref="WorkbenchTrainingRequest.TimeLimit"/>.</exception>
     public static WorkbenchTrainingResult Run(WorkbenchTrainingRequest request, WorkbenchTrainingObserver? observer, TimeProvider time,
         CancellationToken cancellationToken = default)
     {
@@ -165,7 +177,15 @@ public static class WorkbenchTraining
             throw new ArgumentOutOfRangeException(nameof(request), request.Validation, "The validation share must be at least 0 and below 1.");
         }
         ArgumentOutOfRangeException.ThrowIfLessThan(request.Folds, 2, nameof(request));
-        ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(request.TimeBudget, TimeSpan.Zero, nameof(request));
+        if (!(request.Budget > 0) || double.IsInfinity(request.Budget))
+        {
+            throw new ArgumentOutOfRangeException(nameof(request), request.Budget, "The work budget must be a positive number.");
+        }
+        ArgumentNullException.ThrowIfNull(request.SelectBy, nameof(request));
+        if (request.TimeLimit is { } limit)
+        {
+            ArgumentOutOfRangeException.ThrowIfLessThanOrEqual(limit, TimeSpan.Zero, nameof(request));
+        }
         observer ??= Silent;
         if (request.Algorithm != Auto)
         {
@@ -196,10 +216,22 @@ public static class WorkbenchTraining
         ILearner learner;
         var settings = "default";
         SearchOutcome? search = null;
+        var refit = request.Refit && holdoutRows.Length > 0;
         if (request.Algorithm == Auto)
         {
+            var options = new SearchOptions
+            {
+                Folds = request.Folds,
+                Seed = request.Seed,
+                Budget = request.Budget,
+                SelectBy = request.SelectBy,
+                // hits@N: N contacts among as many customers as the file has.
+                PopulationRows = labels.Length,
+                FinalFitRows = refit ? [trainRows.Length, labels.Length] : [trainRows.Length],
+                TimeLimit = request.TimeLimit,
+            };
             search = observer.RunStage(new WorkbenchStageStart(WorkbenchStage.Search, null, trainRows.Length), progress => ModelSearch.Run(trainData, trainLabels,
-                Learners.SearchSpace(request.Seed), request.Folds, request.Seed, request.TimeBudget, time,
+                Learners.SearchSpace(request.Seed), options, time,
                 progress is null ? null : new Reporter<SearchProgress>(p => progress.Report(new WorkbenchStageProgress((double)p.Done / p.Total, Search: p)))));
             observer.OnSearched(search);
             learner = search.Best.Candidate.Learner;
@@ -211,23 +243,14 @@ public static class WorkbenchTraining
         }
         cancellationToken.ThrowIfCancellationRequested();
 
-        var fitted = observer.RunStage(new WorkbenchStageStart(WorkbenchStage.Fit, learner.Algorithm, trainRows.Length), _ => learner.Fit(trainData, trainLabels));
-        Evaluation? metrics = null;
-        IReadOnlyList<CalibrationBin> calibration = [];
-        if (holdoutRows.Length > 0)
-        {
-            var (holdoutData, holdoutLabels) = ModelSearch.Take(csv.Table, labels, holdoutRows);
-            var scores = fitted.PredictAll(holdoutData);
-            metrics = Evaluation.Measure(scores, holdoutLabels);
-            calibration = Metrics.Calibration(scores, holdoutLabels, 10, CalibrationBinning.Quantile);
-            observer.OnMeasured(metrics, trainRows.Length);
-        }
+        // The winner is fitted from its settings (no model of the search is kept), and the model measured is let go
+        // before the refit, so at most one model of the chosen learner is alive at a time.
+        var (measured, metrics, calibration) = FitAndMeasure(learner, trainData, trainLabels, csv.Table, labels, holdoutRows, keep: !refit, observer);
         cancellationToken.ThrowIfCancellationRequested();
 
-        var refit = request.Refit && holdoutRows.Length > 0;
         var final = refit
             ? observer.RunStage(new WorkbenchStageStart(WorkbenchStage.Refit, learner.Algorithm, labels.Length), _ => learner.Fit(csv.Table, labels))
-            : fitted;
+            : measured!;
         var model = new WorkbenchModel(final, new WorkbenchInfo
         {
             Schema = csv.Schema,
@@ -243,7 +266,10 @@ public static class WorkbenchTraining
             Metrics = metrics,
             Leaderboard = search is null
                 ? []
-                : [.. search.Leaderboard.Select(r => new LeaderboardEntry(r.Candidate.Algorithm, r.Candidate.Settings, r.MeanAuc, r.StandardDeviation))],
+                : [.. search.Leaderboard.Select(r => new LeaderboardEntry(r.Candidate.Algorithm, r.Candidate.Settings, r.Measure.Name, r.Mean, r.StandardDeviation,
+                    r.MeanAuc, r.Work))],
+            SelectBy = request.SelectBy.Name,
+            Budget = search is null ? 0 : request.Budget,
         });
         return new WorkbenchTrainingResult
         {
@@ -255,6 +281,26 @@ public static class WorkbenchTraining
             Search = search,
             Calibration = calibration,
         };
+    }
+
+    /// <summary>
+    /// Fits on the training part and measures on the held-out rows; returns the model only when <paramref name="keep"/>
+    /// (it is the one saved), so that a refit does not hold it.
+    /// </summary>
+    private static (IClassifier? Model, Evaluation? Metrics, IReadOnlyList<CalibrationBin> Calibration) FitAndMeasure(ILearner learner, Table trainData,
+        bool[] trainLabels, Table all, bool[] labels, int[] holdoutRows, bool keep, WorkbenchTrainingObserver observer)
+    {
+        var fitted = observer.RunStage(new WorkbenchStageStart(WorkbenchStage.Fit, learner.Algorithm, trainLabels.Length), _ => learner.Fit(trainData, trainLabels));
+        if (holdoutRows.Length == 0)
+        {
+            return (fitted, null, []);
+        }
+        var (holdoutData, holdoutLabels) = ModelSearch.Take(all, labels, holdoutRows);
+        var scores = fitted.PredictAll(holdoutData);
+        var metrics = Evaluation.Measure(scores, holdoutLabels);
+        var calibration = Metrics.Calibration(scores, holdoutLabels, 10, CalibrationBinning.Quantile);
+        observer.OnMeasured(metrics, trainLabels.Length);
+        return (keep ? fitted : null, metrics, calibration);
     }
 
     private static void CheckBothClasses(bool[] labels, int[] rows, string part, string validationName)

@@ -209,9 +209,22 @@ internal static class WorkbenchEndpoints
         {
             return (null, "workbench.error.validation");
         }
-        if (!double.TryParse(form["budget"], NumberStyles.Float, Inv, out var budget) || !(budget >= 1 && budget <= options.MaxTimeBudgetSeconds))
+        if (!double.TryParse(form["budget"], NumberStyles.Float, Inv, out var budget) || !(budget >= 1 && budget <= options.MaxBudget))
         {
             return (null, "workbench.error.budget");
+        }
+        var selectBy = (string?)form["selectBy"] ?? SelectionMeasure.Auc.Name;
+        if (selectBy == "hits")
+        {
+            selectBy += "@" + ((string?)form["contacts"])?.Trim();
+        }
+        try
+        {
+            selectBy = SelectionMeasure.Parse(selectBy).Name;
+        }
+        catch (ArgumentException)
+        {
+            return (null, "workbench.error.selectBy");
         }
         if (!int.TryParse(form["seed"], NumberStyles.Integer, Inv, out var seed))
         {
@@ -228,7 +241,7 @@ internal static class WorkbenchEndpoints
             }
         }
         var positive = ((string?)form["positive"])?.Trim();
-        return (new TrainChoices(target, id, positive is { Length: > 0 } ? positive : null, algorithm, budget, seed, validation, columns), null);
+        return (new TrainChoices(target, id, positive is { Length: > 0 } ? positive : null, algorithm, budget, seed, validation, columns, selectBy), null);
     }
 
     private static string ErrorName(UploadError error) => error.ToString();

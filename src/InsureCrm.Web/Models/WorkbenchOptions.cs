@@ -22,9 +22,16 @@ internal sealed class WorkbenchOptions
     [Range(1, 10_000)]
     public int MaxModelMegabytes { get; set; } = 64;
 
-    /// <summary>Most seconds a person may give <c>auto</c> for cross-validation.</summary>
+    /// <summary>Most work units (about seconds of one core; docs/models.md) a person may give <c>auto</c>.</summary>
     [Range(1, 86_400)]
-    public int MaxTimeBudgetSeconds { get; set; } = 600;
+    public int MaxBudget { get; set; } = 600;
+
+    /// <summary>
+    /// Safety stop of <c>auto</c> in seconds of wall-clock time: past it the training fails with a message rather than
+    /// choose among fewer candidates (which would make the choice depend on the node's load).
+    /// </summary>
+    [Range(1, 86_400)]
+    public int TimeLimitSeconds { get; set; } = 1800;
 
     /// <summary>Trainings run side by side on this node; the rest wait their turn (training uses every core).</summary>
     [Range(1, 64)]

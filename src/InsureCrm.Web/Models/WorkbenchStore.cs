@@ -12,8 +12,17 @@ public enum WorkbenchState { Uploaded, Queued, Training, Done, Failed }
 public enum ColumnChoice { Auto, Categorical, Numeric, Ignore }
 
 /// <summary>What the person chose on the training form.</summary>
-public sealed record TrainChoices(string Target, string? Id, string? Positive, string Algorithm, double TimeBudgetSeconds, int Seed, double Validation,
-    IReadOnlyDictionary<string, ColumnChoice> Columns);
+/// <param name="Target">The column to predict.</param>
+/// <param name="Id">The id column, if any.</param>
+/// <param name="Positive">The positive target value, if given.</param>
+/// <param name="Algorithm">auto or a learner's name.</param>
+/// <param name="Budget">Work units auto may plan.</param>
+/// <param name="Seed">Seed of the split, the folds and the learners.</param>
+/// <param name="Validation">Share of rows held out.</param>
+/// <param name="Columns">Each column's use as chosen (those left on auto are absent).</param>
+/// <param name="SelectBy">What auto ranks by: auc, logloss or hits@N (<see cref="SelectionMeasure.Name"/>).</param>
+public sealed record TrainChoices(string Target, string? Id, string? Positive, string Algorithm, double Budget, int Seed, double Validation,
+    IReadOnlyDictionary<string, ColumnChoice> Columns, string SelectBy = "auc");
 
 /// <summary>
 /// One piece of work in the workbench: an uploaded file, its columns, the training asked for and its outcome. It lives

@@ -5,7 +5,7 @@ namespace InsureCrm.Web.Models;
 
 /// <summary>
 /// Trains workbench models in the background, as <c>insurecrm model train</c> does (docs/models.md): stratified
-/// hold-out, <c>auto</c>'s cross-validated search within the time budget, metrics on the held-out rows, refit on all
+/// hold-out, <c>auto</c>'s cross-validated search within the work budget, metrics on the held-out rows, refit on all
 /// rows. The page polls the work's state; the data file is deleted once a model exists. At most
 /// <see cref="WorkbenchOptions.ConcurrentTrainings"/> run at once; the others wait as queued.
 /// </summary>
@@ -50,7 +50,7 @@ internal sealed partial class WorkbenchTrainer(WorkbenchStore store, IOptions<Wo
             store.DeleteData(work.Id);
             LogTrained(logger, work.Id, result.Rows, result.Positives);
         }
-        catch (Exception ex) when (ex is CsvDataException or ArgumentException or InvalidDataException or IOException)
+        catch (Exception ex) when (ex is CsvDataException or ArgumentException or InvalidDataException or IOException or TimeoutException)
         {
             // The person's file or choices: the message names line and column; it goes to the page, not the log (it may quote a value).
             var message = ex is ArgumentException { ParamName: { } name } ? ex.Message.Replace($" (Parameter '{name}')", "", StringComparison.Ordinal) : ex.Message;
@@ -87,7 +87,9 @@ internal sealed partial class WorkbenchTrainer(WorkbenchStore store, IOptions<Wo
             Seed = choices.Seed,
             Validation = choices.Validation,
             Folds = Folds,
-            TimeBudget = TimeSpan.FromSeconds(choices.TimeBudgetSeconds),
+            Budget = choices.Budget,
+            SelectBy = SelectionMeasure.Parse(choices.SelectBy),
+            TimeLimit = TimeSpan.FromSeconds(options.Value.TimeLimitSeconds),
             ValidationName = "the validation share",
         };
         var result = WorkbenchTraining.Run(request, new StageStatus(stage), time, ct);

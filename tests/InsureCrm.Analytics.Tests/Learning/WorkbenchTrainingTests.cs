@@ -8,7 +8,7 @@ public sealed class WorkbenchTrainingTests : IDisposable
 {
     private readonly string _path = Path.Combine(Path.GetTempPath(), $"workbench-training-{Guid.NewGuid():N}.csv");
 
-    /// <summary>A clock that moves ten seconds every time it is read, so a time budget runs out without waiting.</summary>
+    /// <summary>A clock that moves ten seconds every time it is read, as on a very slow or busy machine.</summary>
     private sealed class SteppingTime : TimeProvider
     {
         private long _ticks;
@@ -78,18 +78,39 @@ public sealed class WorkbenchTrainingTests : IDisposable
         WriteCsv(600, seed: 3);
         var stages = new Stages();
 
-        var result = WorkbenchTraining.Run(Request(WorkbenchTraining.Auto) with { Folds = 3, TimeBudget = TimeSpan.FromSeconds(1) }, stages, new SteppingTime());
+        var result = WorkbenchTraining.Run(Request(WorkbenchTraining.Auto) with { Folds = 3, Budget = 1e-9 }, stages, TimeProvider.System);
 
         stages.Started.Select(s => s.Stage).ShouldBe([WorkbenchStage.Read, WorkbenchStage.Search, WorkbenchStage.Fit, WorkbenchStage.Refit]);
         stages.Started[2].ShouldBe(new WorkbenchStageStart(WorkbenchStage.Fit, "logistic", 480));
         stages.Started[3].ShouldBe(new WorkbenchStageStart(WorkbenchStage.Refit, "logistic", 600));
         var search = result.Search.ShouldNotBeNull();
         search.Leaderboard.Count.ShouldBe(1);
-        search.Skipped.ShouldAllBe(s => s.Reason == "time budget");
+        search.Skipped.ShouldAllBe(s => s.Reason.StartsWith("work budget", StringComparison.Ordinal));
         var defaults = Learners.Grid("logistic", 7)[0].Settings;
-        result.Leaderboard.ShouldBe([new LeaderboardEntry("logistic", defaults, search.Best.MeanAuc, search.Best.StandardDeviation)]);
+        result.Leaderboard.ShouldBe([new LeaderboardEntry("logistic", defaults, "auc", search.Best.Mean, search.Best.StandardDeviation, search.Best.MeanAuc, search.Best.Work)]);
         result.Settings.ShouldBe(defaults);
         result.Model.Info.RequestedAlgorithm.ShouldBe("auto");
+    }
+
+    [Fact]
+    public void Run_AutoOnASlowMachine_ChoosesTheSameModelAsOnAFastOne()
+    {
+        var labels = WriteCsv(900, seed: 8);
+        var request = Request(WorkbenchTraining.Auto) with { Folds = 3, Budget = 0.5, SelectBy = SelectionMeasure.HitsAt(90) };
+
+        var fast = WorkbenchTraining.Run(request, null, TimeProvider.System);
+        var slow = WorkbenchTraining.Run(request, null, new SteppingTime());
+
+        fast.Search.ShouldNotBeNull().Leaderboard.Count.ShouldBeGreaterThan(1);
+        slow.Leaderboard.ShouldBe(fast.Leaderboard);
+        slow.Model.Model.Algorithm.ShouldBe(fast.Model.Model.Algorithm);
+        slow.Settings.ShouldBe(fast.Settings);
+        var csv = CsvTableReader.Read(_path, Options());
+        slow.Model.Model.PredictAll(csv.Table).ShouldBe(fast.Model.Model.PredictAll(csv.Table));
+        fast.Model.Info.SelectBy.ShouldBe("hits@90");
+        fast.Leaderboard.Select(e => e.Mean).ShouldBeInOrder(SortDirection.Descending);
+        (fast.Search!.Planned).ShouldBeLessThanOrEqualTo(0.5);
+        labels.Length.ShouldBe(900);
     }
 
     [Fact]

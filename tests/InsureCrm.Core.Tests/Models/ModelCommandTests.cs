@@ -156,6 +156,58 @@ public sealed class ModelCommandTests : IDisposable
     }
 
     [Fact]
+    public async Task Train_AutoSelectByHits_RanksByHitsAndChoosesTheSameModelEachRun()
+    {
+        var (train, _, _) = WriteGenerated("train.csv", 900, seed: 6);
+        string[] args = ["model", "train", "--data", train, "--target", "bought", "--id", "customer_id", "--folds", "3", "--budget", "0.5", "--select-by", "hits@90"];
+
+        var (exit, error) = await RunAsync([.. args, "--out", PathOf("first.json")]);
+        var (again, againError) = await RunAsync([.. args, "--out", PathOf("second.json")]);
+
+        exit.ShouldBe(0, error);
+        again.ShouldBe(0, againError);
+        var first = Load(PathOf("first.json"));
+        var second = Load(PathOf("second.json"));
+        first.Info.SelectBy.ShouldBe("hits@90");
+        first.Info.Budget.ShouldBe(0.5);
+        first.Info.Leaderboard.Count.ShouldBeGreaterThan(1);
+        first.Info.Leaderboard.ShouldAllBe(e => e.Measure == "hits@90");
+        first.Info.Leaderboard.Select(e => e.Mean).ShouldBeInOrder(SortDirection.Descending);
+        first.Info.Leaderboard.Sum(e => e.Work).ShouldBeLessThanOrEqualTo(0.5);
+        first.Model.Algorithm.ShouldBe(first.Info.Leaderboard[0].Algorithm);
+        second.Info.Leaderboard.ShouldBe(first.Info.Leaderboard);
+        second.Info.Settings.ShouldBe(first.Info.Settings);
+    }
+
+    [Theory]
+    [InlineData("top5000")]
+    [InlineData("hits@0")]
+    [InlineData("hits@")]
+    [InlineData("hits@5k")]
+    public async Task Train_SelectByUnknown_ExitsOneSayingWhatIsAccepted(string selectBy)
+    {
+        var (train, _, _) = WriteGenerated("train.csv", 100, seed: 5);
+        var model = PathOf("model.json");
+
+        var (exit, error) = await RunAsync("model", "train", "--data", train, "--target", "bought", "--select-by", selectBy, "--out", model);
+
+        exit.ShouldBe(1);
+        error.ShouldContain($"--select-by must be auc, logloss or hits@N with N the number of customers a campaign can contact, a whole number of at least 1 (e.g. hits@5000); got '{selectBy}'.");
+        File.Exists(model).ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Train_SelectByHitsAboveTheRows_ExitsOneSayingNMustBeAtMostTheRows()
+    {
+        var (train, _, _) = WriteGenerated("train.csv", 200, seed: 5);
+
+        var (exit, error) = await RunAsync("model", "train", "--data", train, "--target", "bought", "--select-by", "hits@5000", "--out", PathOf("model.json"));
+
+        exit.ShouldBe(1);
+        error.ShouldContain("hits@5000 counts hits among the top 5,000 rows, but the data has 200 rows");
+    }
+
+    [Fact]
     public async Task Train_NumericColumnWithText_ExitsOneNamingLineAndColumn()
     {
         var path = PathOf("bad.csv");
