@@ -235,6 +235,35 @@ public class AccessLogTamperingTests
         result.FirstBrokenId.ShouldBe(3);
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AccessRightChange_RewriteByUpdateOrReplace_IsRefusedWhileTheRetentionPurgeStillDeletes(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var change = new AccessRightChange
+        {
+            At = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), ActorUserName = "boss", TargetUserId = 9, TargetUserName = "lee",
+            Kind = AccessRightChangeKind.RoleChanged, OldRole = Role.Agent, NewRole = Role.Admin,
+        };
+        ctx.Add(change);
+        await ctx.SaveChangesAsync();
+
+        await Should.ThrowAsync<Exception>(() => ctx.Database.ExecuteSqlAsync($"UPDATE access_right_change SET actor_user_name = 'someone' WHERE id = {change.Id}"));
+        await Should.ThrowAsync<Exception>(() => provider == DatabaseProvider.Sqlite
+            ? ctx.Database.ExecuteSqlAsync($"""
+                INSERT OR REPLACE INTO access_right_change (id, at, actor_user_name, target_user_id, target_user_name, kind, old_role, new_role)
+                VALUES ({change.Id}, {change.At}, 'someone', 9, 'lee', 'RoleChanged', 'Agent', 'Admin')
+                """)
+            : ctx.Database.ExecuteSqlAsync($"""
+                INSERT INTO access_right_change (id, at, actor_user_name, target_user_id, target_user_name, kind, old_role, new_role)
+                VALUES ({change.Id}, {change.At}, 'someone', 9, 'lee', 'RoleChanged', 'Agent', 'Admin')
+                ON CONFLICT (id) DO UPDATE SET actor_user_name = excluded.actor_user_name
+                """));
+        (await ctx.Set<AccessRightChange>().AsNoTracking().SingleAsync()).ActorUserName.ShouldBe("boss");
+
+        (await ctx.Set<AccessRightChange>().Where(c => c.At < new DateTime(2021, 1, 1, 0, 0, 0, DateTimeKind.Utc)).ExecuteDeleteAsync()).ShouldBe(1);
+    }
+
     private static async Task RecordAsync(AccessLog log, int count)
     {
         for (var i = 1; i <= count; i++)
