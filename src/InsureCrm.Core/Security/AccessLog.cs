@@ -135,10 +135,10 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
         await _append.WaitAsync(ct);
         try
         {
-            var head = await AppendAsync(user, accesses, ct);
+            var (followed, head) = await AppendAsync(user, accesses, ct);
             if (head.Seq!.Value - _checkpointedSeq >= options.CheckpointEvery)
             {
-                await CheckpointAsync(head, CancellationToken.None);
+                await CheckpointAsync(followed, head, CancellationToken.None);
             }
         }
         finally
@@ -149,7 +149,8 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
 
     public void Dispose() => _append.Dispose();
 
-    private async Task<AccessLogEntry> AppendAsync(CrmUser user, IReadOnlyList<AccessEvent> accesses, CancellationToken ct)
+    /// <summary>Appends the entries in one transaction; returns the hash they follow and the new head.</summary>
+    private async Task<(string Followed, AccessLogEntry Head)> AppendAsync(CrmUser user, IReadOnlyList<AccessEvent> accesses, CancellationToken ct)
     {
         await using var db = database.CreateContext();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -158,6 +159,7 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ChainLock})", ct);
         }
         var (prev, seq) = await HeadAsync(db, ct);
+        var followed = prev;
         var at = Truncate(clock.GetUtcNow().UtcDateTime);
         AccessLogEntry entry = null!;
         foreach (var access in accesses)
@@ -182,7 +184,7 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
-        return entry;
+        return (followed, entry);
     }
 
     /// <summary>
@@ -388,9 +390,10 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
     /// <summary>
     /// Writes the signed checkpoint of <paramref name="head"/> (after its commit), unless the file already
     /// holds a later one, or one whose entry is no longer in the log: that is evidence for the verification,
-    /// never overwritten by a head that does not follow it.
+    /// never overwritten by a head that does not follow it. <paramref name="followed"/> is the hash the
+    /// appended entries chained to: a checkpoint of that entry is still in the log without asking.
     /// </summary>
-    private async Task CheckpointAsync(AccessLogEntry head, CancellationToken ct)
+    private async Task CheckpointAsync(string followed, AccessLogEntry head, CancellationToken ct)
     {
         try
         {
@@ -401,7 +404,7 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
                 {
                     return;
                 }
-                if (existing.ThroughId != head.Id && !await StillInLogAsync(existing, ct))
+                if (existing.Hash != followed && !await StillInLogAsync(existing, ct))
                 {
                     _logger.LogWarning("The access log no longer holds entry {EntryId} of its signed head checkpoint; the checkpoint is kept. Run 'insurecrm access-log verify'.", existing.ThroughId);
                     return;

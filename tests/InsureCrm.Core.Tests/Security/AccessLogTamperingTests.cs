@@ -92,6 +92,27 @@ public class AccessLogTamperingTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Verify_LastEntriesDeletedThenMoreAppended_StaysBroken(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var log = CoreServices.Log(db);
+        await RecordAsync(log, 5);
+        await using var ctx = db.CreateContext();
+        var entries = await ctx.AccessLog.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+        await LiftGuardAsync(ctx, provider);
+        await ctx.Database.ExecuteSqlAsync($"DELETE FROM access_log_entry WHERE id >= {entries[3].Id}");
+
+        // The log goes on past the removed entries' positions: the checkpoint of entry 5 is not replaced.
+        await RecordAsync(CoreServices.Log(db), 6);
+
+        var result = await log.VerifyAsync();
+        result.Intact.ShouldBeFalse();
+        result.Fault.ShouldBe(ChainFault.Missing);
+        result.FirstBrokenId.ShouldBe(entries[4].Id);
+        result.Entries.ShouldBe(9);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Verify_EveryEntryDeletedWithTheGuardLifted_IsBroken(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
