@@ -40,14 +40,14 @@ public class AccessLogTamperingTests
                 VALUES ({forged.Id}, {forged.At}, {forged.UserId}, {forged.UserName}, {forged.Role.ToString()}, {forged.Ip}, {forged.CustomerId}, {forged.Action.ToString()}, {forged.Reason}, {forged.Detail}, {forged.PrevHash}, {forged.Hash})
                 ON CONFLICT (id) DO UPDATE SET user_name = excluded.user_name, reason = excluded.reason, hash = excluded.hash
                 """);
-        await Should.ThrowAsync<Exception>(() => replace);
+        (await Should.ThrowAsync<Exception>(() => replace)).Message.ShouldContain("access_log_entry is append-only");
         if (provider == DatabaseProvider.Sqlite)
         {
-            await Should.ThrowAsync<Exception>(() => ctx.Database.ExecuteSqlAsync($"""
+            (await Should.ThrowAsync<Exception>(() => ctx.Database.ExecuteSqlAsync($"""
                 INSERT INTO access_log_entry (id, at, user_id, user_name, role, ip, customer_id, action, reason, detail, prev_hash, hash)
                 VALUES ({forged.Id}, {forged.At}, {forged.UserId}, {forged.UserName}, {forged.Role.ToString()}, {forged.Ip}, {forged.CustomerId}, {forged.Action.ToString()}, {forged.Reason}, {forged.Detail}, {forged.PrevHash}, {forged.Hash})
                 ON CONFLICT (id) DO UPDATE SET user_name = excluded.user_name, reason = excluded.reason, hash = excluded.hash
-                """));
+                """))).Message.ShouldContain("access_log_entry is append-only");
         }
 
         var kept = await ctx.AccessLog.AsNoTracking().SingleAsync(e => e.Id == third.Id);
@@ -269,8 +269,9 @@ public class AccessLogTamperingTests
         ctx.Add(change);
         await ctx.SaveChangesAsync();
 
-        await Should.ThrowAsync<Exception>(() => ctx.Database.ExecuteSqlAsync($"UPDATE access_right_change SET actor_user_name = 'someone' WHERE id = {change.Id}"));
-        await Should.ThrowAsync<Exception>(() => provider == DatabaseProvider.Sqlite
+        (await Should.ThrowAsync<Exception>(() => ctx.Database.ExecuteSqlAsync($"UPDATE access_right_change SET actor_user_name = 'someone' WHERE id = {change.Id}")))
+            .Message.ShouldContain("access_right_change is append-only");
+        (await Should.ThrowAsync<Exception>(() => provider == DatabaseProvider.Sqlite
             ? ctx.Database.ExecuteSqlAsync($"""
                 INSERT OR REPLACE INTO access_right_change (id, at, actor_user_name, target_user_id, target_user_name, kind, old_role, new_role)
                 VALUES ({change.Id}, {change.At}, 'someone', 9, 'lee', 'RoleChanged', 'Agent', 'Admin')
@@ -279,7 +280,7 @@ public class AccessLogTamperingTests
                 INSERT INTO access_right_change (id, at, actor_user_name, target_user_id, target_user_name, kind, old_role, new_role)
                 VALUES ({change.Id}, {change.At}, 'someone', 9, 'lee', 'RoleChanged', 'Agent', 'Admin')
                 ON CONFLICT (id) DO UPDATE SET actor_user_name = excluded.actor_user_name
-                """));
+                """))).Message.ShouldContain("access_right_change is append-only");
         (await ctx.Set<AccessRightChange>().AsNoTracking().SingleAsync()).ActorUserName.ShouldBe("boss");
 
         (await ctx.Set<AccessRightChange>().Where(c => c.At < new DateTime(2021, 1, 1, 0, 0, 0, DateTimeKind.Utc)).ExecuteDeleteAsync()).ShouldBe(1);
