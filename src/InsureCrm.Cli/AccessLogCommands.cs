@@ -7,7 +7,8 @@ using Spectre.Console;
 namespace InsureCrm.Cli;
 
 /// <summary>
-/// <c>insurecrm access-log verify</c> (exit 0 intact, 3 broken), <c>access-log review --month 2026-10 --as USER</c>
+/// <c>insurecrm access-log verify</c> (exit 0 intact, 3 broken: an entry altered, removed or inserted, an
+/// unsigned purge anchor or switch-over seal, entries missing before the signed head checkpoint), <c>access-log review --month 2026-10 --as USER</c>
 /// (compliance) and <c>access-log purge --as USER</c> (compliance: entries older than
 /// Security:AccessLog:RetentionDays, at least 730).
 /// </summary>
@@ -19,7 +20,7 @@ internal static class AccessLogCommands
     {
         var command = new Command("access-log", "The access log of personal data: verify its hash chain, review a month, purge past retention");
 
-        var verify = new Command("verify", "Walk the hash chain and report the first entry that was altered, removed or inserted");
+        var verify = new Command("verify", "Walk the keyed hash chain from its signed anchor to the signed head checkpoint and report the first entry that was altered, removed or inserted");
         verify.SetAction(async (ParseResult _, CancellationToken ct) =>
         {
             var log = services.Value.GetRequiredService<AccessLog>();
