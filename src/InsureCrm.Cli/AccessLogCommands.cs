@@ -7,7 +7,8 @@ using Spectre.Console;
 namespace InsureCrm.Cli;
 
 /// <summary>
-/// <c>insurecrm access-log verify</c> (exit 0 intact, 3 broken), <c>access-log review --month 2026-10 --as USER</c>
+/// <c>insurecrm access-log verify</c> (exit 0 intact, 3 broken: an entry altered, removed or inserted, an
+/// unsigned purge anchor or switch-over seal, entries missing before the signed head checkpoint), <c>access-log review --month 2026-10 --as USER</c>
 /// (compliance) and <c>access-log purge --as USER</c> (compliance: entries older than
 /// Security:AccessLog:RetentionDays, at least 730).
 /// </summary>
@@ -19,17 +20,17 @@ internal static class AccessLogCommands
     {
         var command = new Command("access-log", "The access log of personal data: verify its hash chain, review a month, purge past retention");
 
-        var verify = new Command("verify", "Walk the hash chain and report the first entry that was altered, removed or inserted");
+        var verify = new Command("verify", "Walk the keyed hash chain from its signed anchor to the signed head checkpoint and report the first entry that was altered, removed or inserted");
         verify.SetAction(async (ParseResult _, CancellationToken ct) =>
         {
-            var result = await services.Value.GetRequiredService<AccessLog>().VerifyAsync(ct);
+            var log = services.Value.GetRequiredService<AccessLog>();
+            var result = await log.VerifyAsync(ct);
             if (result.Intact)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Access log intact: {result.Entries:N0} entries verified."));
                 return 0;
             }
-            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"Access log BROKEN at entry {result.FirstBrokenId} (after {result.Entries:N0} good entries)."));
+            await Console.Error.WriteLineAsync(Explain(result, log.CheckpointFile));
             return ChainBroken;
         });
         command.Subcommands.Add(verify);
@@ -83,5 +84,26 @@ internal static class AccessLogCommands
         });
         command.Subcommands.Add(purge);
         return command;
+    }
+
+    /// <summary>What a broken verification means, in one line: where, and what was found.</summary>
+    internal static string Explain(ChainVerification result, string checkpointFile)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var cp = result.Checkpoint;
+        return result.Fault switch
+        {
+            ChainFault.Anchor => "Access log BROKEN: the chain starts at a purge anchor that is not signed with the access-log key (its first entries were removed).",
+            ChainFault.Seal => "Access log BROKEN: the switch-over record to the keyed chain is not signed with the access-log key.",
+            ChainFault.Missing when cp is not null && cp.ThroughId == result.FirstBrokenId => string.Create(inv,
+                $"Access log BROKEN at entry {result.FirstBrokenId} (after {result.Entries:N0} good entries): entry {cp.ThroughId}, number {cp.Seq:N0} of the log, is missing, and with it any after it; the signed checkpoint of {cp.At:yyyy-MM-dd HH:mm:ss} UTC ({checkpointFile}) vouches for it. Removed, or the database was restored or replaced."),
+            ChainFault.Missing => string.Create(inv,
+                $"Access log BROKEN at entry {result.FirstBrokenId} (after {result.Entries:N0} good entries): the last entry before the keyed chain is missing."),
+            ChainFault.Checkpoint when result.FirstBrokenId is { } id => string.Create(inv,
+                $"Access log BROKEN at entry {id} (after {result.Entries:N0} good entries): the signed checkpoint ({checkpointFile}) names this entry with another hash: this is not the log it was taken of."),
+            ChainFault.Checkpoint => $"Access log BROKEN: the checkpoint file {checkpointFile} is unreadable or not signed with the access-log key.",
+            _ => string.Create(inv,
+                $"Access log BROKEN at entry {result.FirstBrokenId} (after {result.Entries:N0} good entries): it was altered, removed or inserted, or written with another access-log key."),
+        };
     }
 }

@@ -70,8 +70,11 @@ public sealed class TestDatabase : IAsyncDisposable
     {
         ["Database:Provider"] = Provider.ToString(),
         ["ConnectionStrings:Crm"] = ConnectionString,
-        ["Security:Protection:KeyFile"] = Path.Combine(_sqliteDirectory ?? Path.GetTempPath(), $"keys-{_pgName ?? "sqlite"}.json"),
+        ["Security:Protection:KeyFile"] = KeyFile,
     };
+
+    /// <summary>This database's key file (created on first use; the access log's head checkpoint goes beside it).</summary>
+    public string KeyFile => Path.Combine(_sqliteDirectory ?? Path.GetTempPath(), $"keys-{_pgName ?? "sqlite"}.json");
 
     public async ValueTask DisposeAsync()
     {
@@ -87,6 +90,8 @@ public sealed class TestDatabase : IAsyncDisposable
             await using var cmd = admin.CreateCommand();
             cmd.CommandText = string.Create(CultureInfo.InvariantCulture, $"DROP DATABASE IF EXISTS {_pgName} WITH (FORCE)");
             await cmd.ExecuteNonQueryAsync();
+            File.Delete(KeyFile);
+            File.Delete(Path.ChangeExtension(KeyFile, ".access-log-head.json"));
         }
         if (_sqliteDirectory is not null)
         {

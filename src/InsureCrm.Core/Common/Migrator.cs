@@ -6,13 +6,26 @@ namespace InsureCrm.Core.Common;
 public sealed record MigrationScript(string Version, string Name, string Sql);
 
 /// <summary>
+/// Work a migration needs that its SQL cannot do, because it needs something kept outside the database
+/// (a key). Runs after the script of <see cref="Version"/>, in the same transaction, so the schema
+/// change and this step commit together or not at all. Registered by the feature that owns it.
+/// </summary>
+public interface IMigrationStep
+{
+    string Version { get; }
+    Task RunAsync(DbConnection connection, DbTransaction transaction, DatabaseProvider provider, CancellationToken ct);
+}
+
+/// <summary>
 /// Applies the versioned SQL scripts of the configured provider (embedded resources under
 /// <c>Common/Migrations/{Sqlite|Postgres}/NNNN_name.sql</c>) in order, each in its own transaction, and
 /// records them in <c>schema_history</c>. EF's design-time package is not available, and scripts are
 /// what a DBA reviews anyway.
 /// </summary>
-public sealed class Migrator(CrmDatabase database, TimeProvider clock, ILogger<Migrator> logger)
+public sealed class Migrator(CrmDatabase database, TimeProvider clock, ILogger<Migrator> logger, IEnumerable<IMigrationStep>? steps = null)
 {
+    private readonly IReadOnlyList<IMigrationStep> _steps = [.. steps ?? []];
+
     public static IReadOnlyList<MigrationScript> Scripts(DatabaseProvider provider)
     {
         var assembly = typeof(Migrator).Assembly;
@@ -67,6 +80,10 @@ public sealed class Migrator(CrmDatabase database, TimeProvider clock, ILogger<M
         {
             await using var tx = await connection.BeginTransactionAsync(ct);
             await ExecuteAsync(connection, tx, script.Sql, ct);
+            foreach (var step in _steps.Where(s => s.Version == script.Version))
+            {
+                await step.RunAsync(connection, tx, database.Provider, ct);
+            }
             await using (var cmd = connection.CreateCommand())
             {
                 cmd.Transaction = tx;

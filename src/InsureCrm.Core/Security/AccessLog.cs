@@ -1,10 +1,14 @@
+using System.Data.Common;
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json;
 using InsureCrm.Core.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InsureCrm.Core.Security;
 
@@ -23,6 +27,14 @@ public sealed class AccessLogOptions
     public int BusinessHoursStart { get; set; } = 8;
     public int BusinessHoursEnd { get; set; } = 21;
     public string TimeZone { get; set; } = "Asia/Seoul";
+    /// <summary>
+    /// The signed checkpoint of the chain's head (its position and hash), kept outside the database; empty:
+    /// beside the key file (<see cref="AccessLogKey.CheckpointFile"/>). Web nodes and the CLI of one
+    /// database should share it.
+    /// </summary>
+    public string CheckpointFile { get; set; } = "";
+    /// <summary>Entries between two head checkpoints; 1 (the default) writes one after every append.</summary>
+    public int CheckpointEvery { get; set; } = 1;
 
     /// <summary>Throws on a setting the law or the review cannot work with (called at start-up).</summary>
     public void Validate()
@@ -30,6 +42,10 @@ public sealed class AccessLogOptions
         if (RetentionDays < MinimumRetentionDays)
         {
             throw new InvalidOperationException($"{Section}:RetentionDays must be at least {MinimumRetentionDays} (two years); it is {RetentionDays}.");
+        }
+        if (CheckpointEvery < 1)
+        {
+            throw new InvalidOperationException($"{Section}:CheckpointEvery must be at least 1; it is {CheckpointEvery}.");
         }
         if (DailyCustomerThreshold < 1 || BusinessHoursStart is < 0 or > 23 || BusinessHoursEnd is < 1 or > 24 || BusinessHoursEnd <= BusinessHoursStart)
         {
@@ -41,21 +57,56 @@ public sealed class AccessLogOptions
     public TimeZoneInfo Zone => TimeZoneInfo.FindSystemTimeZoneById(TimeZone);
 }
 
-/// <summary>The result of walking the chain: intact, or the first entry whose link or hash is wrong.</summary>
-public sealed record ChainVerification(bool Intact, long Entries, long? FirstBrokenId, long? LastId);
+/// <summary>What <see cref="AccessLog.VerifyAsync"/> found wrong, if anything.</summary>
+public enum ChainFault
+{
+    None,
+    /// <summary>An entry was altered, removed or inserted (or written with another access-log key): <see cref="ChainVerification.FirstBrokenId"/>.</summary>
+    Entry,
+    /// <summary>The chain starts at a purge anchor that is not signed with the access-log key: its first entries were removed.</summary>
+    Anchor,
+    /// <summary>Entries from before the keyed chain without a valid signed switch-over record.</summary>
+    Seal,
+    /// <summary>Entries up to the signed head checkpoint are missing (the last ones were removed, or the database was restored or replaced).</summary>
+    Missing,
+    /// <summary>The checkpoint file is unreadable, not signed with the access-log key, or names an entry with another hash.</summary>
+    Checkpoint,
+}
+
+/// <summary>
+/// The result of walking the chain: intact, or the first entry whose link or hash is wrong (<see cref="Fault"/>
+/// says what); <see cref="Checkpoint"/> is the head checkpoint it was checked against, if there was one.
+/// </summary>
+public sealed record ChainVerification(bool Intact, long Entries, long? FirstBrokenId, long? LastId,
+    ChainFault Fault = ChainFault.None, AccessLogCheckpoint? Checkpoint = null);
 
 /// <summary>The result of a retention purge.</summary>
 public sealed record PurgeResult(long Purged, long? PurgedThroughId, DateTime Cutoff);
 
 /// <summary>
-/// The access log of personal data. Each entry's <see cref="AccessLogEntry.Hash"/> is the hex SHA-256 of
-/// the previous entry's hash and this entry's fields in a fixed invariant format, so editing, removing
-/// or inserting a row breaks the chain at that row. Appends are serialised (PostgreSQL: a transaction
-/// advisory lock; SQLite: the write transaction, which SQLite already serialises) so the chain stays
-/// linear however many web nodes write. Each append is its own committed transaction on its own
-/// context: the entry exists before the data is shown.
+/// A signed statement, kept outside the database, that the chain had reached entry <see cref="ThroughId"/>,
+/// the <see cref="Seq"/>-th since the log began, with <see cref="Hash"/>: removing the last entries (which no
+/// link can show) is then found by the verification.
 /// </summary>
-public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLogOptions options) : IAccessLog, IDisposable
+public sealed record AccessLogCheckpoint(long ThroughId, long Seq, string Hash, DateTime At, string Signature)
+{
+    internal string Payload() => string.Create(CultureInfo.InvariantCulture,
+        $"checkpoint/1;{ThroughId};{Seq};{Hash};{At:yyyy-MM-dd'T'HH:mm:ss.ffffff}");
+}
+
+/// <summary>
+/// The access log of personal data. Each entry's <see cref="AccessLogEntry.Hash"/> is the hex HMAC-SHA256,
+/// under the access-log key (<see cref="AccessLogKey"/>, kept outside the database), of the previous entry's
+/// hash, the entry's position and its fields in a fixed invariant format, so editing, removing or inserting
+/// a row breaks the chain at that row and nobody without the key can recompute it. Purge anchors and the
+/// switch-over seal are signed with the same key, and after appends a signed checkpoint of the head goes to
+/// a file outside the database, so removing the first or the last entries is found too. Appends are
+/// serialised (PostgreSQL: a transaction advisory lock; SQLite: the write transaction, which SQLite already
+/// serialises) so the chain stays linear however many web nodes write. Each append is its own committed
+/// transaction on its own context: the entry exists before the data is shown.
+/// </summary>
+public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLogOptions options, AccessLogKey key, ILogger<AccessLog>? logger = null)
+    : IAccessLog, IDisposable
 {
     private const long ChainLock = 7_201_003;
 
@@ -63,9 +114,14 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
     // chain head and then write cannot upgrade their locks and spin on SQLITE_BUSY (seconds under 16
     // clients); on PostgreSQL it keeps one node's appends off the advisory lock's wait queue.
     private readonly SemaphoreSlim _append = new(1, 1);
+    private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+    private long _checkpointedSeq;
 
     /// <summary>Name of the PostgreSQL and SQLite trigger that refuses UPDATE and DELETE (migration 0007).</summary>
     internal const string AppendOnlyTrigger = "access_log_entry_append_only";
+
+    /// <summary>The file of the signed head checkpoint.</summary>
+    public string CheckpointFile => Path.GetFullPath(string.IsNullOrEmpty(options.CheckpointFile) ? key.CheckpointFile : options.CheckpointFile);
 
     public Task RecordAsync(CrmUser user, AccessEvent access, CancellationToken ct = default) =>
         RecordManyAsync(user, [access], ct);
@@ -79,7 +135,11 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
         await _append.WaitAsync(ct);
         try
         {
-            await AppendAsync(user, accesses, ct);
+            var (followed, head) = await AppendAsync(user, accesses, ct);
+            if (head.Seq!.Value - _checkpointedSeq >= options.CheckpointEvery)
+            {
+                await CheckpointAsync(followed, head, CancellationToken.None);
+            }
         }
         finally
         {
@@ -89,7 +149,8 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
 
     public void Dispose() => _append.Dispose();
 
-    private async Task AppendAsync(CrmUser user, IReadOnlyList<AccessEvent> accesses, CancellationToken ct)
+    /// <summary>Appends the entries in one transaction; returns the hash they follow and the new head.</summary>
+    private async Task<(string Followed, AccessLogEntry Head)> AppendAsync(CrmUser user, IReadOnlyList<AccessEvent> accesses, CancellationToken ct)
     {
         await using var db = database.CreateContext();
         await using var tx = await db.Database.BeginTransactionAsync(ct);
@@ -97,11 +158,13 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
         {
             await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ChainLock})", ct);
         }
-        var prev = await LastHashAsync(db, ct);
+        var (prev, seq) = await HeadAsync(db, ct);
+        var followed = prev;
         var at = Truncate(clock.GetUtcNow().UtcDateTime);
+        AccessLogEntry entry = null!;
         foreach (var access in accesses)
         {
-            var entry = new AccessLogEntry
+            entry = new AccessLogEntry
             {
                 At = at,
                 UserId = user.UserId,
@@ -112,39 +175,97 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
                 Action = access.Action,
                 Reason = Clip(access.Reason, 500),
                 Detail = Clip(access.Detail, 500),
+                Seq = ++seq,
                 PrevHash = prev,
             };
-            entry.Hash = ComputeHash(entry);
+            entry.Hash = Mac(entry);
             prev = entry.Hash;
             db.AccessLog.Add(entry);
         }
         await db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
+        return (followed, entry);
     }
 
-    /// <summary>Walks the chain from the purge anchor (or the start) in id order and reports the first broken entry.</summary>
+    /// <summary>
+    /// Walks the chain from the purge anchor (or the start) in id order and reports the first broken entry;
+    /// then checks that the entry of the signed head checkpoint is still there.
+    /// </summary>
     public async Task<ChainVerification> VerifyAsync(CancellationToken ct = default)
     {
         await using var db = database.CreateContext();
-        var expectedPrev = await db.Set<AccessLogAnchor>().AsNoTracking().OrderByDescending(a => a.Id).Select(a => a.Hash).FirstOrDefaultAsync(ct) ?? "";
+        var seal = await db.Set<AccessLogSeal>().AsNoTracking().OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
+        if (seal is not null && !AccessLogKey.Same(seal.Signature, Mac(seal)))
+        {
+            return new ChainVerification(false, 0, null, null, ChainFault.Seal);
+        }
+        var anchor = await db.Set<AccessLogAnchor>().AsNoTracking().OrderByDescending(a => a.Id).FirstOrDefaultAsync(ct);
+        if (anchor is not null && !Trusted(anchor, seal))
+        {
+            return new ChainVerification(false, 0, null, null, ChainFault.Anchor);
+        }
+        var (checkpoint, checkpointReadable) = ReadCheckpoint();
+        if (!checkpointReadable)
+        {
+            return new ChainVerification(false, 0, null, null, ChainFault.Checkpoint);
+        }
+
+        var legacyThrough = seal?.LegacyThroughId ?? 0;
+        var expectedPrev = anchor?.Hash ?? "";
+        long? expectedSeq = anchor is null ? 0 : anchor.Seq ?? (anchor.PurgedThroughId == legacyThrough ? seal?.LegacyEntries : null);
         long count = 0;
         long? last = null;
+        var legacyHeadSeen = false;
+        string? checkpointHash = null;
         await foreach (var entry in db.AccessLog.AsNoTracking().OrderBy(e => e.Id).AsAsyncEnumerable().WithCancellation(ct))
         {
-            if (entry.PrevHash != expectedPrev || entry.Hash != ComputeHash(entry))
+            bool good;
+            if (entry.Id <= legacyThrough)
             {
-                return new ChainVerification(false, count, entry.Id, last);
+                good = entry.Seq is null && entry.PrevHash == expectedPrev && entry.Hash == LegacyHash(entry)
+                    && (entry.Id != legacyThrough || entry.Hash == seal!.LegacyHash);
+                legacyHeadSeen |= entry.Id == legacyThrough;
+                expectedSeq = entry.Id == legacyThrough ? seal!.LegacyEntries : null;
+            }
+            else
+            {
+                good = entry.Seq is { } s && s == expectedSeq + 1 && entry.PrevHash == expectedPrev && AccessLogKey.Same(entry.Hash, Mac(entry));
+                expectedSeq = entry.Seq;
+            }
+            if (!good)
+            {
+                return new ChainVerification(false, count, entry.Id, last, ChainFault.Entry, checkpoint);
+            }
+            if (entry.Id == checkpoint?.ThroughId)
+            {
+                checkpointHash = entry.Hash;
             }
             expectedPrev = entry.Hash;
             last = entry.Id;
             count++;
         }
-        return new ChainVerification(true, count, null, last);
+        // The last entries before the switch-over are pinned by the seal even before any keyed entry follows them.
+        if (seal is not null && !legacyHeadSeen && (anchor?.PurgedThroughId ?? 0) < legacyThrough)
+        {
+            return new ChainVerification(false, count, legacyThrough, last, ChainFault.Missing, checkpoint);
+        }
+        if (checkpoint is not null && (anchor is null || anchor.PurgedThroughId < checkpoint.ThroughId))
+        {
+            if (checkpointHash is null)
+            {
+                return new ChainVerification(false, count, checkpoint.ThroughId, last, ChainFault.Missing, checkpoint);
+            }
+            if (checkpointHash != checkpoint.Hash)
+            {
+                return new ChainVerification(false, count, checkpoint.ThroughId, last, ChainFault.Checkpoint, checkpoint);
+            }
+        }
+        return new ChainVerification(true, count, null, last, ChainFault.None, checkpoint);
     }
 
     /// <summary>
     /// Deletes the entries older than the retention period, after recording the hash of the last one as
-    /// the chain's new anchor, in one transaction. The append-only trigger is lifted only inside that
+    /// the chain's new anchor (signed), in one transaction. The append-only trigger is lifted only inside that
     /// transaction (PostgreSQL: ALTER TABLE … DISABLE TRIGGER, which holds the table's lock until commit;
     /// SQLite: the trigger is dropped and re-created), so no other session ever sees the table unguarded.
     /// </summary>
@@ -159,16 +280,20 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
         }
         // Entries are appended in time order, so "older than the cutoff" is a prefix of the chain.
         var last = await db.AccessLog.AsNoTracking().Where(e => e.At < cutoff).OrderByDescending(e => e.Id)
-            .Select(e => new { e.Id, e.Hash }).FirstOrDefaultAsync(ct);
+            .Select(e => new { e.Id, e.Hash, e.Seq }).FirstOrDefaultAsync(ct);
         if (last is null)
         {
             return new PurgeResult(0, null, cutoff);
         }
         var count = await db.AccessLog.LongCountAsync(e => e.Id <= last.Id, ct);
-        db.Set<AccessLogAnchor>().Add(new AccessLogAnchor
+        var seal = await db.Set<AccessLogSeal>().AsNoTracking().OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
+        var anchor = new AccessLogAnchor
         {
             At = Truncate(clock.GetUtcNow().UtcDateTime), PurgedThroughId = last.Id, PurgedCount = count, Hash = last.Hash,
-        });
+            Seq = last.Seq ?? (last.Id == seal?.LegacyThroughId ? seal.LegacyEntries : null),
+        };
+        anchor.Signature = Mac(anchor);
+        db.Set<AccessLogAnchor>().Add(anchor);
         await db.SaveChangesAsync(ct);
         if (db.IsPostgres)
         {
@@ -190,8 +315,30 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
     internal const string SqliteDeleteTrigger =
         $"CREATE TRIGGER {AppendOnlyTrigger}_delete BEFORE DELETE ON access_log_entry BEGIN SELECT RAISE(ABORT, 'access_log_entry is append-only'); END";
 
-    /// <summary>Hex SHA-256 over the previous hash and the entry's fields, each length-prefixed, in invariant formats.</summary>
-    public static string ComputeHash(AccessLogEntry e)
+    /// <summary>Hex HMAC-SHA256 under the access-log key over the entry's position, the previous hash and the fields.</summary>
+    public string Mac(AccessLogEntry e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return key.Mac("entry/1;" + e.Seq?.ToString(CultureInfo.InvariantCulture) + ";" + Fields(e));
+    }
+
+    private string Mac(AccessLogAnchor a) => key.Mac(string.Create(CultureInfo.InvariantCulture,
+        $"anchor/1;{a.PurgedThroughId};{a.PurgedCount};{a.Seq};{a.Hash};{a.At:yyyy-MM-dd'T'HH:mm:ss.ffffff}"));
+
+    private string Mac(AccessLogSeal s) => Sign(key, s);
+
+    internal static string Sign(AccessLogKey key, AccessLogSeal s) => key.Mac(string.Create(CultureInfo.InvariantCulture,
+        $"seal/1;{s.LegacyThroughId};{s.LegacyEntries};{s.LegacyHash};{s.AnchorId};{s.AnchorHash}"));
+
+    /// <summary>The unkeyed hex SHA-256 of entries written before the keyed chain (kept to verify them up to the seal).</summary>
+    public static string LegacyHash(AccessLogEntry e)
+    {
+        ArgumentNullException.ThrowIfNull(e);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(Fields(e))));
+    }
+
+    /// <summary>The previous hash and the entry's fields, each length-prefixed, in invariant formats.</summary>
+    private static string Fields(AccessLogEntry e)
     {
         var sb = new StringBuilder(256);
         void Field(string? value)
@@ -213,13 +360,106 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
         Field(e.Action.ToString());
         Field(e.Reason);
         Field(e.Detail);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
+        return sb.ToString();
     }
 
-    private static async Task<string> LastHashAsync(CrmDbContext db, CancellationToken ct) =>
-        await db.AccessLog.AsNoTracking().OrderByDescending(e => e.Id).Select(e => e.Hash).FirstOrDefaultAsync(ct)
-        ?? await db.Set<AccessLogAnchor>().AsNoTracking().OrderByDescending(a => a.Id).Select(a => a.Hash).FirstOrDefaultAsync(ct)
-        ?? "";
+    /// <summary>A purge anchor is trusted when signed, or (from a purge before the keyed chain) when the signed seal names it.</summary>
+    private bool Trusted(AccessLogAnchor anchor, AccessLogSeal? seal) =>
+        anchor.Signature is not null
+            ? AccessLogKey.Same(anchor.Signature, Mac(anchor))
+            : seal is not null && seal.AnchorId == anchor.Id && seal.AnchorHash == anchor.Hash;
+
+    /// <summary>The hash the next entry follows and the position of the last one.</summary>
+    private static async Task<(string Hash, long Seq)> HeadAsync(CrmDbContext db, CancellationToken ct)
+    {
+        var last = await db.AccessLog.AsNoTracking().OrderByDescending(e => e.Id).Select(e => new { e.Hash, e.Seq }).FirstOrDefaultAsync(ct);
+        if (last?.Seq is { } seq)
+        {
+            return (last.Hash, seq);
+        }
+        // The head is an entry from before the keyed chain, or everything was purged, or the log is new.
+        var seal = await db.Set<AccessLogSeal>().AsNoTracking().OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
+        if (last is not null)
+        {
+            return (last.Hash, seal?.LegacyEntries ?? 0);
+        }
+        var anchor = await db.Set<AccessLogAnchor>().AsNoTracking().OrderByDescending(a => a.Id).FirstOrDefaultAsync(ct);
+        return anchor is null ? ("", 0) : (anchor.Hash, anchor.Seq ?? seal?.LegacyEntries ?? 0);
+    }
+
+    /// <summary>
+    /// Writes the signed checkpoint of <paramref name="head"/> (after its commit), unless the file already
+    /// holds a later one, or one whose entry is no longer in the log: that is evidence for the verification,
+    /// never overwritten by a head that does not follow it. <paramref name="followed"/> is the hash the
+    /// appended entries chained to: a checkpoint of that entry is still in the log without asking.
+    /// </summary>
+    private async Task CheckpointAsync(string followed, AccessLogEntry head, CancellationToken ct)
+    {
+        try
+        {
+            var (existing, readable) = ReadCheckpoint();
+            if (existing is not null)
+            {
+                if (existing.Seq >= head.Seq)
+                {
+                    return;
+                }
+                if (existing.Hash != followed && !await StillInLogAsync(existing, ct))
+                {
+                    _logger.LogWarning("The access log no longer holds entry {EntryId} of its signed head checkpoint; the checkpoint is kept. Run 'insurecrm access-log verify'.", existing.ThroughId);
+                    return;
+                }
+            }
+            else if (!readable)
+            {
+                _logger.LogWarning("The access-log checkpoint file is unreadable or not signed with the access-log key; it is kept. Run 'insurecrm access-log verify'.");
+                return;
+            }
+            var at = Truncate(clock.GetUtcNow().UtcDateTime);
+            var unsigned = new AccessLogCheckpoint(head.Id, head.Seq!.Value, head.Hash, at, "");
+            var checkpoint = unsigned with { Signature = key.Mac(unsigned.Payload()) };
+            Directory.CreateDirectory(Path.GetDirectoryName(CheckpointFile)!);
+            var temp = $"{CheckpointFile}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
+            await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(checkpoint), ct);
+            File.Move(temp, CheckpointFile, overwrite: true);
+            _checkpointedSeq = checkpoint.Seq;
+        }
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+        {
+            // The entry is committed; a missed checkpoint only narrows what the next verification can vouch for.
+            _logger.LogWarning(ex, "Could not write the access-log checkpoint file");
+        }
+    }
+
+    private async Task<bool> StillInLogAsync(AccessLogCheckpoint checkpoint, CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        var hash = await db.AccessLog.AsNoTracking().Where(e => e.Id == checkpoint.ThroughId).Select(e => e.Hash).FirstOrDefaultAsync(ct);
+        if (hash is not null)
+        {
+            return hash == checkpoint.Hash;
+        }
+        var purged = await db.Set<AccessLogAnchor>().AsNoTracking().OrderByDescending(a => a.Id).Select(a => (long?)a.PurgedThroughId).FirstOrDefaultAsync(ct);
+        return purged >= checkpoint.ThroughId;
+    }
+
+    /// <summary>The checkpoint in the file: (null, true) when there is none yet, (null, false) when it cannot be trusted.</summary>
+    private (AccessLogCheckpoint? Checkpoint, bool Readable) ReadCheckpoint()
+    {
+        if (!File.Exists(CheckpointFile))
+        {
+            return (null, true);
+        }
+        try
+        {
+            var checkpoint = JsonSerializer.Deserialize<AccessLogCheckpoint>(File.ReadAllText(CheckpointFile));
+            return checkpoint is not null && AccessLogKey.Same(checkpoint.Signature, key.Mac(checkpoint.Payload())) ? (checkpoint, true) : (null, false);
+        }
+        catch (JsonException)
+        {
+            return (null, false);
+        }
+    }
 
     /// <summary>PostgreSQL keeps microseconds: what is hashed must be what is read back.</summary>
     private static DateTime Truncate(DateTime utc) => new(utc.Ticks - utc.Ticks % 10, DateTimeKind.Utc);
@@ -227,16 +467,87 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
     private static string? Clip(string? value, int max) => value is { Length: > 0 } v && v.Length > max ? v[..max] : value;
 }
 
+/// <summary>
+/// Migration 0016's step: a log with entries from before the keyed chain gets its signed switch-over record
+/// (the last of those entries, their number and hash, and the last purge anchor), in the migration's own
+/// transaction. Those entries are not rewritten: verification keeps checking their SHA-256 chain, which
+/// the seal pins to its last hash, so what was intact stays provably so and what was not stays visible.
+/// A new database has nothing to seal.
+/// </summary>
+internal sealed class AccessLogSealStep(Func<AccessLogKey> key) : IMigrationStep
+{
+    public string Version => "0016";
+
+    public async Task RunAsync(DbConnection connection, DbTransaction transaction, DatabaseProvider provider, CancellationToken ct)
+    {
+        var head = await RowAsync(connection, transaction, "SELECT id, hash FROM access_log_entry ORDER BY id DESC LIMIT 1", ct);
+        var anchor = await RowAsync(connection, transaction, "SELECT id, hash, purged_through_id FROM access_log_anchor ORDER BY id DESC LIMIT 1", ct);
+        if (head is null && anchor is null)
+        {
+            return;
+        }
+        var present = (long)(await RowAsync(connection, transaction, "SELECT count(*) FROM access_log_entry", ct))![0];
+        var purged = (long)(await RowAsync(connection, transaction, "SELECT coalesce(sum(purged_count), 0) FROM access_log_anchor", ct))![0];
+        var seal = new AccessLogSeal
+        {
+            LegacyThroughId = head is not null ? (long)head[0] : (long)anchor![2],
+            LegacyHash = (string)(head ?? anchor!)[1],
+            LegacyEntries = present + purged,
+            AnchorId = anchor is null ? null : (long)anchor[0],
+            AnchorHash = anchor is null ? null : (string)anchor[1],
+        };
+        seal.Signature = AccessLog.Sign(key(), seal);
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
+        cmd.CommandText = "INSERT INTO access_log_seal (legacy_through_id, legacy_entries, legacy_hash, anchor_id, anchor_hash, signature) VALUES (@t, @n, @h, @a, @ah, @s)";
+        Add(cmd, "@t", seal.LegacyThroughId);
+        Add(cmd, "@n", seal.LegacyEntries);
+        Add(cmd, "@h", seal.LegacyHash);
+        Add(cmd, "@a", seal.AnchorId);
+        Add(cmd, "@ah", seal.AnchorHash);
+        Add(cmd, "@s", seal.Signature);
+        await cmd.ExecuteNonQueryAsync(ct);
+    }
+
+    private static async Task<object[]?> RowAsync(DbConnection connection, DbTransaction transaction, string sql, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = transaction;
+        cmd.CommandText = sql;
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            return null;
+        }
+        var values = new object[reader.FieldCount];
+        for (var i = 0; i < values.Length; i++)
+        {
+            values[i] = reader.GetValue(i) is long or string ? reader.GetValue(i) : Convert.ToInt64(reader.GetValue(i), CultureInfo.InvariantCulture);
+        }
+        return values;
+    }
+
+    private static void Add(DbCommand cmd, string name, object? value)
+    {
+        var p = cmd.CreateParameter();
+        p.ParameterName = name;
+        p.Value = value ?? DBNull.Value;
+        cmd.Parameters.Add(p);
+    }
+}
+
 public static class AccessControlServiceCollectionExtensions
 {
-    /// <summary>Data scopes, the access log (options validated now, at start-up), its review, and unmasking.</summary>
+    /// <summary>Data scopes, the access log (options validated now, at start-up) with its key and switch-over step, its review, and unmasking.</summary>
     public static IServiceCollection AddAccessControl(this IServiceCollection services, IConfiguration configuration)
     {
         var options = new AccessLogOptions();
         configuration.GetSection(AccessLogOptions.Section).Bind(options);
         options.Validate();
         services.AddSingleton(options);
+        services.AddSingleton(sp => AccessLogKey.From(sp.GetRequiredService<ProtectionOptions>()));
         services.AddSingleton<AccessLog>().AddSingleton<IAccessLog>(sp => sp.GetRequiredService<AccessLog>());
+        services.AddSingleton<IMigrationStep>(sp => new AccessLogSealStep(() => sp.GetRequiredService<AccessLogKey>()));
         services.AddScoped<CustomerScope>().AddScoped<CustomerUnmask>().AddScoped<AccessReview>();
         return services;
     }

@@ -6,8 +6,11 @@ namespace InsureCrm.Core.Security;
 public enum AccessAction { View, Search, Change, Insert, Delete, Print, Download, Unmask, Export, Erase }
 
 /// <summary>
-/// One access to personal data. Append-only and tamper-evident: <see cref="Hash"/> is SHA-256 over the
-/// previous entry's hash and this entry's fields, so removing or editing a row breaks the chain.
+/// One access to personal data. Append-only and tamper-evident: <see cref="Hash"/> is an HMAC-SHA256, under
+/// a key kept outside the database (<see cref="AccessLogKey"/>), of the previous entry's hash, this entry's
+/// position and its fields, so editing, removing or inserting a row breaks the chain and cannot be covered
+/// up by recomputing it. Entries written before the keyed chain (<see cref="Seq"/> null) keep their
+/// SHA-256 hashes up to the signed switch-over (<see cref="AccessLogSeal"/>).
 /// </summary>
 public sealed class AccessLogEntry : IAppendOnly
 {
@@ -23,6 +26,8 @@ public sealed class AccessLogEntry : IAppendOnly
     public string? Reason { get; set; }
     /// <summary>What was touched, without personal data: a route, a field list, a file name, a row count.</summary>
     public string? Detail { get; set; }
+    /// <summary>Position in the chain since the log began, purged entries included (1, 2, …); null before the keyed chain.</summary>
+    public long? Seq { get; set; }
     public string PrevHash { get; set; } = "";
     public string Hash { get; set; } = "";
 }

@@ -18,7 +18,12 @@ public sealed class ProtectionOptions
     public Dictionary<string, string> Keys { get; set; } = [];
     /// <summary>Base64 of the HMAC-SHA256 key behind exact-match search hashes.</summary>
     public string? HashKey { get; set; }
-    /// <summary>JSON file with the same three fields, used when <see cref="Keys"/> is empty.</summary>
+    /// <summary>
+    /// Base64 of the HMAC-SHA256 key of the access log's chain and checkpoints (<see cref="AccessLogKey"/>);
+    /// from the key file when not configured here.
+    /// </summary>
+    public string? AccessLogKey { get; set; }
+    /// <summary>JSON file with the same fields, used when <see cref="Keys"/> (or <see cref="AccessLogKey"/>) is not configured.</summary>
     public string KeyFile { get; set; } = "data/keys.json";
     /// <summary>Create the key file with fresh random keys when it is missing (embedded demo only).</summary>
     public bool CreateKeyFileIfMissing { get; set; } = true;
@@ -126,26 +131,74 @@ public sealed class FieldProtector : IDisposable
 
     private static ProtectionOptions LoadOrCreateKeyFile(ProtectionOptions options)
     {
-        var path = Path.GetFullPath(options.KeyFile);
-        if (!File.Exists(path))
-        {
-            if (!options.CreateKeyFileIfMissing)
-            {
-                throw new InvalidOperationException($"No encryption keys configured and the key file '{options.KeyFile}' does not exist.");
-            }
-            Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-            var created = new KeyFile("k1", new() { ["k1"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)) },
-                Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-            File.WriteAllText(path, JsonSerializer.Serialize(created));
-            if (!OperatingSystem.IsWindows())
-            {
-                File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-            }
-        }
-        var file = JsonSerializer.Deserialize<KeyFile>(File.ReadAllText(path))
-            ?? throw new InvalidOperationException($"Key file '{options.KeyFile}' is empty.");
+        var file = ProtectionKeyFile.LoadOrCreate(options);
         return new ProtectionOptions { ActiveKeyId = file.ActiveKeyId, Keys = file.Keys, HashKey = file.HashKey };
     }
+}
 
-    private sealed record KeyFile(string ActiveKeyId, Dictionary<string, string> Keys, string HashKey);
+/// <summary>
+/// The key file (<see cref="ProtectionOptions.KeyFile"/>): created with random keys when missing, and a key
+/// it lacks (the access-log key, added after the file's first release) is added with a random value, both
+/// only where <see cref="ProtectionOptions.CreateKeyFileIfMissing"/> allows it (the embedded demo).
+/// </summary>
+internal static class ProtectionKeyFile
+{
+    public sealed record Contents(string ActiveKeyId, Dictionary<string, string> Keys, string HashKey, string? AccessLogKey = null);
+
+    public static Contents LoadOrCreate(ProtectionOptions options)
+    {
+        var path = Path.GetFullPath(options.KeyFile);
+        if (File.Exists(path) && Read(path, options) is { AccessLogKey: not null } complete)
+        {
+            return complete;
+        }
+        if (!options.CreateKeyFileIfMissing)
+        {
+            return File.Exists(path)
+                ? Read(path, options)
+                : throw new InvalidOperationException($"No encryption keys configured and the key file '{options.KeyFile}' does not exist.");
+        }
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        // Two processes (the web host and the CLI) or two services of one process may start on a new or
+        // older file at once: one writes under the lock, the other then reads what it wrote.
+        using var exclusive = Lock(path);
+        var existing = File.Exists(path) ? Read(path, options) : null;
+        if (existing is { AccessLogKey: not null })
+        {
+            return existing;
+        }
+        var contents = existing is null
+            ? new Contents("k1", new() { ["k1"] = RandomKey() }, RandomKey(), RandomKey())
+            : existing with { AccessLogKey = RandomKey() };
+        // Write beside and rename over: a crash never leaves a half-written key file.
+        var temp = path + ".new";
+        File.WriteAllText(temp, JsonSerializer.Serialize(contents));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(temp, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+        File.Move(temp, path, overwrite: true);
+        return contents;
+    }
+
+    private static Contents Read(string path, ProtectionOptions options) =>
+        JsonSerializer.Deserialize<Contents>(File.ReadAllText(path))
+        ?? throw new InvalidOperationException($"Key file '{options.KeyFile}' is empty.");
+
+    private static string RandomKey() => Convert.ToBase64String(RandomNumberGenerator.GetBytes(32));
+
+    private static FileStream Lock(string path)
+    {
+        for (var attempt = 0; ; attempt++)
+        {
+            try
+            {
+                return new FileStream(path + ".lock", FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None, 1, FileOptions.DeleteOnClose);
+            }
+            catch (IOException) when (attempt < 200)
+            {
+                Thread.Sleep(25);
+            }
+        }
+    }
 }

@@ -31,7 +31,7 @@ internal sealed class DataSubjectKit : IAsyncDisposable
     {
         Database = database;
         Current = new TestUser(user ?? Compliance);
-        Log = new AccessLog(database.Database, Clock, new AccessLogOptions());
+        Log = InsureCrm.Tests.Security.CoreServices.Log(database, Clock);
     }
 
     public TestDatabase Database { get; }

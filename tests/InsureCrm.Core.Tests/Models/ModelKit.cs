@@ -18,7 +18,7 @@ internal sealed class ModelKit : IAsyncDisposable
     {
         Db = db;
         Options = options;
-        Log = new AccessLog(db.Database, TimeProvider.System, new AccessLogOptions());
+        Log = InsureCrm.Tests.Security.CoreServices.Log(db);
         Registry = new ModelRegistry(db.Database, Log, TimeProvider.System);
         Trainer = new InsurerModelTrainer(db.Database, options, Registry, TimeProvider.System, NullLogger<InsurerModelTrainer>.Instance);
         Scorer = new InsurerModelScorer(db.Database, options, Registry, TimeProvider.System, NullLogger<InsurerModelScorer>.Instance);

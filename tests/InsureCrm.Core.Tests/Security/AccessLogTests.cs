@@ -23,7 +23,7 @@ public class AccessLogTests
         })));
         var result = await log.VerifyAsync();
 
-        result.ShouldBe(new ChainVerification(true, 96, null, result.LastId));
+        (result.Intact, result.Entries, result.FirstBrokenId).ShouldBe((true, 96L, (long?)null));
         await using var read = db.CreateContext();
         var first = await read.AccessLog.AsNoTracking().OrderBy(e => e.Id).FirstAsync();
         (first.UserName, first.Role, first.Ip, first.UserId, first.PrevHash).ShouldBe(("agent", Role.Agent, "10.0.0.7", (long?)7, ""));

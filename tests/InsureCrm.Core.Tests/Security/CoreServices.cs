@@ -13,8 +13,9 @@ public static class CoreServices
 
     public const string Reason = AccessReason.Inquiry;
 
+    /// <summary>The access log with the key of the database's key file, as the web host and the CLI of that database have it.</summary>
     public static AccessLog Log(TestDatabase db, TimeProvider? clock = null, AccessLogOptions? options = null) =>
-        new(db.Database, clock ?? TimeProvider.System, options ?? new AccessLogOptions());
+        new(db.Database, clock ?? TimeProvider.System, options ?? new AccessLogOptions(), AccessLogKey.From(new ProtectionOptions { KeyFile = db.KeyFile }));
 
     public static CustomerSearch Search(CrmDbContext ctx, FieldProtector protector, TestDatabase db) =>
         new(ctx, protector, new CustomerScope(ctx), Log(db));

@@ -84,4 +84,27 @@ public sealed class FieldProtectorTests
         Should.Throw<InvalidOperationException>(() => new FieldProtector(new ProtectionOptions { KeyFile = path + ".missing", CreateKeyFileIfMissing = false }))
             .Message.ShouldContain("key file");
     }
+
+    [Fact]
+    public void AccessLogKey_KeyFileFromBeforeIt_GetsOneAddedAndKeepsTheOtherKeys()
+    {
+        var path = Path.Combine(Path.GetTempPath(), "insurecrm-tests", Guid.NewGuid().ToString("N"), "keys.json");
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var k1 = Convert.ToBase64String(Enumerable.Repeat((byte)3, 32).ToArray());
+        var hash = Convert.ToBase64String(Enumerable.Repeat((byte)5, 32).ToArray());
+        File.WriteAllText(path, $$"""{"ActiveKeyId":"k1","Keys":{"k1":"{{k1}}"},"HashKey":"{{hash}}"}""");
+        var old = new FieldProtector(new ProtectionOptions { Keys = new() { ["k1"] = k1 }, HashKey = hash, ActiveKeyId = "k1" });
+        var stored = old.Encrypt("abc");
+        Should.Throw<InvalidOperationException>(() => AccessLogKey.From(new ProtectionOptions { KeyFile = path, CreateKeyFileIfMissing = false }))
+            .Message.ShouldContain("AccessLogKey");
+
+        var key = AccessLogKey.From(new ProtectionOptions { KeyFile = path });
+
+        var again = AccessLogKey.From(new ProtectionOptions { KeyFile = path, CreateKeyFileIfMissing = false });
+        again.Mac("entry").ShouldBe(key.Mac("entry"));
+        again.CheckpointFile.ShouldBe(Path.Combine(Path.GetDirectoryName(path)!, "keys.access-log-head.json"));
+        var reopened = new FieldProtector(new ProtectionOptions { KeyFile = path, CreateKeyFileIfMissing = false });
+        reopened.Decrypt(stored).ShouldBe("abc");
+        reopened.Hash("9001011234567").ShouldBe(old.Hash("9001011234567"));
+    }
 }

@@ -104,4 +104,31 @@ public class CustomerAccessTests
         var download = await read.AccessLog.AsNoTracking().SingleAsync(e => e.Action == AccessAction.Download);
         (download.UserName, download.Reason, download.Detail).ShouldBe(("compliance", "audit", $"access-review {month}.csv"));
     }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AccessReview_AfterTheLastEntriesWereDeletedInTheDatabase_SaysTheyAreMissing(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db, Settings);
+        var family = await CustomerApiTests.SeedAsync(factory);
+        using (var agent = await factory.SignedInClientAsync("agent"))
+        {
+            (await agent.GetAsync($"/api/customers/{family.HongId}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        await using (var ctx = db.CreateContext())
+        {
+            var last = await ctx.AccessLog.MaxAsync(e => e.Id);
+            await ctx.Database.ExecuteSqlRawAsync(provider == DatabaseProvider.Postgres
+                ? "ALTER TABLE access_log_entry DISABLE TRIGGER USER"
+                : "DROP TRIGGER access_log_entry_append_only_delete");
+            await ctx.Database.ExecuteSqlAsync($"DELETE FROM access_log_entry WHERE id = {last}");
+            var month = DateTime.UtcNow.AddHours(9).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+            using var compliance = await factory.SignedInClientAsync("compliance");
+
+            var page = await compliance.GetStringAsync("/compliance/access-review?month=" + month);
+
+            page.ShouldContain($"접근 기록 누락: 기록 #{last} 및 그 이후 기록이 없습니다");
+            page.ShouldNotContain("접근 기록 해시 체인 정상");
+        }
+    }
 }
