@@ -55,12 +55,12 @@ internal static class AccessLogCommands
                 new AccessEvent(AccessAction.View, null, null, string.Create(CultureInfo.InvariantCulture, $"access-review {year:D4}-{m:D2}")), ct);
             var inv = CultureInfo.InvariantCulture;
             Console.WriteLine(string.Create(inv, $"Access review {year:D4}-{m:D2}: chain {(report.Chain.Intact ? "intact" : $"BROKEN at entry {report.Chain.FirstBrokenId}")}, {report.Chain.Entries:N0} entries verified; threshold {report.DailyCustomerThreshold} customers a day."));
-            var table = new Table().AddColumns("user", "role", "views", "searches", "changes", "unmasks", "downloads", "off-hours", "max customers/day", "days over", "flag");
+            var table = new Table().AddColumns("user", "role", "views", "searches", "changes", "unmasks", "downloads", "off-hours", "max customers/day", "days over", "denied", "flag");
             foreach (var r in report.Users)
             {
                 table.AddRow(Markup.Escape(r.UserName), r.Role.ToString(), r.Views.ToString(inv), r.Searches.ToString(inv), r.Changes.ToString(inv),
                     r.Unmasks.ToString(inv), r.Downloads.ToString(inv), r.OffHours.ToString(inv), r.MaxCustomersPerDay.ToString(inv),
-                    r.DaysOverThreshold.ToString(inv), r.Flagged ? "review" : "");
+                    r.DaysOverThreshold.ToString(inv), r.Denied.ToString(inv), r.Flagged ? "review" : "");
             }
             AnsiConsole.Write(table);
             return report.Chain.Intact ? 0 : ChainBroken;

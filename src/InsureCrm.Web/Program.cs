@@ -8,6 +8,6 @@ builder.AddCrmWeb();
 
 var app = builder.Build();
 app.UseCrmWeb();
-app.Run();
+return await app.RunCrmAsync();
 
 public partial class Program;

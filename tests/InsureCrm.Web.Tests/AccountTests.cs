@@ -102,6 +102,42 @@ public class AccountTests
         response.Headers.Contains("Set-Cookie").ShouldBeFalse();
     }
 
+    /// <summary>Return URLs a browser would follow off-site: tabs and newlines are dropped by browsers, so "/\t/x" is "//x".</summary>
+    public static TheoryData<string> OffSiteReturnUrls => new() { "/\t/evil.example", "/\n/evil.example", "//evil.example", "/\\evil.example", "https://evil.example", "/ok\r\nSet-Cookie: a=b" };
+
+    [Theory, MemberData(nameof(OffSiteReturnUrls))]
+    public async Task Culture_ReturnUrlOffSiteOrWithControlCharacters_RedirectsHome(string returnUrl)
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var client = factory.NewClient();
+
+        using var response = await client.GetAsync("/culture?culture=en-US&returnUrl=" + Uri.EscapeDataString(returnUrl));
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldBe("/");
+        response.Headers.GetValues("Set-Cookie").ShouldContain(c => c.StartsWith(".AspNetCore.Culture=", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task Login_ReturnUrlWithControlCharacter_SignsInToTheHomePageWithItsCookie()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var client = factory.NewClient();
+
+        using var page = await client.GetAsync("/login?ReturnUrl=" + Uri.EscapeDataString("/\t/evil.example"));
+        (await page.Content.ReadAsStringAsync()).ShouldContain("name=\"returnUrl\" value=\"/\"");
+        using var response = await CrmWebFactory.LoginAsync(client, "manager", DemoUsers.Password, "/\t/evil.example");
+
+        response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        response.Headers.Location!.OriginalString.ShouldBe("/");
+        response.Headers.GetValues("Set-Cookie").ShouldContain(c => c.StartsWith("insurecrm.auth=", StringComparison.Ordinal));
+        (await client.GetStringAsync("/")).ShouldContain("지점장");
+        await using var read = db.CreateContext();
+        (await read.Set<UserSession>().CountAsync()).ShouldBe(1);
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Health_MigratedDatabase_IsLiveAndReady(DatabaseProvider provider)
     {

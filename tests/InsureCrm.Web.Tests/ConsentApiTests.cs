@@ -73,7 +73,8 @@ public sealed class ConsentApiTests
         panel.ShouldContain("data-channel=\"Phone\" data-state=\"Granted\"");
         panel.ShouldContain("저장했습니다");
 
-        // Without the antiforgery token nothing is recorded.
+        // Without the antiforgery token (as a cross-site form would post it) nothing is recorded.
+        client.DefaultRequestHeaders.Remove("RequestVerificationToken");
         using var forged = new FormUrlEncodedContent(new Dictionary<string, string> { ["channel"] = "Sms", ["seen"] = "0", ["source"] = "branch", ["decision"] = "grant" });
         using var rejected = await client.PostAsync($"/customers/{family.HongId}/consents", forged);
         rejected.StatusCode.ShouldBe(HttpStatusCode.BadRequest);

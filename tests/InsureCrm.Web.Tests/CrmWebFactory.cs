@@ -42,7 +42,20 @@ public sealed partial class CrmWebFactory(
         using var response = await LoginAsync(client, userName, password);
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         response.Headers.Location!.OriginalString.ShouldBe("/");
+        await UseApiTokenAsync(client);
         return client;
+    }
+
+    /// <summary>
+    /// Sends the antiforgery token in the header of every request from now on, as an API client does (every POST, PUT,
+    /// PATCH and DELETE needs it). Forms posted by such a client are then checked against the header, not their field.
+    /// </summary>
+    public static async Task UseApiTokenAsync(HttpClient client)
+    {
+        using var token = System.Text.Json.JsonDocument.Parse(await client.GetStringAsync("/api/account/antiforgery"));
+        var header = token.RootElement.GetProperty("headerName").GetString()!;
+        client.DefaultRequestHeaders.Remove(header);
+        client.DefaultRequestHeaders.Add(header, token.RootElement.GetProperty("token").GetString());
     }
 
     public static async Task<HttpResponseMessage> LoginAsync(HttpClient client, string userName, string password, string returnUrl = "/")

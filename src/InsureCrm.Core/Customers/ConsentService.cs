@@ -50,7 +50,7 @@ internal sealed class ConsentService(CrmDbContext db, ContactPolicy policy, Fiel
             return new(ConsentRecordStatus.Forbidden);
         }
         reason ??= ChangeReason;
-        var reach = await scope.CanReachAsync(user, customerId, reason, ct);
+        var reach = await scope.CheckAsync(user, customerId, "change consent", reason, ct);
         if (reach != Reach.Allowed)
         {
             return new(reach == Reach.Forbidden ? ConsentRecordStatus.Forbidden : ConsentRecordStatus.NotFound);
@@ -118,7 +118,7 @@ internal sealed class ConsentService(CrmDbContext db, ContactPolicy policy, Fiel
     /// </summary>
     public async Task<(Reach Reach, ContactDecision? Decision)> CheckForAsync(CrmUser user, ContactRequest request, string? reason, CancellationToken ct = default)
     {
-        var reach = await scope.CanReachAsync(user, request.CustomerId, reason, ct);
+        var reach = await scope.CheckAsync(user, request.CustomerId, "view contact-check", reason, ct);
         if (reach != Reach.Allowed)
         {
             return (reach, null);
@@ -132,7 +132,7 @@ internal sealed class ConsentService(CrmDbContext db, ContactPolicy policy, Fiel
     /// <summary>Each channel's statement for <paramref name="user"/> (scope checked, logged as a view).</summary>
     public async Task<(Reach Reach, IReadOnlyList<ChannelConsent>? Consents)> StatusForAsync(CrmUser user, long customerId, string? reason, CancellationToken ct = default)
     {
-        var reach = await scope.CanReachAsync(user, customerId, reason, ct);
+        var reach = await scope.CheckAsync(user, customerId, "view consents", reason, ct);
         if (reach != Reach.Allowed)
         {
             return (reach, null);

@@ -69,7 +69,7 @@ public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock, CustomerSc
         {
             errors["phones"] = ["Only one phone can be primary."];
         }
-        if (update.Email is { Length: > 0 } email && (email.Length > 200 || !IsEmail(email.Trim())))
+        if (update.Email is { Length: > 0 } email && !EmailAddress.IsValid(email.Trim()))
         {
             errors["email"] = ["Not a valid email address."];
         }
@@ -96,7 +96,7 @@ public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock, CustomerSc
         {
             return EditResult.Forbidden;
         }
-        switch (await scope.CanReachAsync(user, customerId, reason, ct))
+        switch (await scope.CheckAsync(user, customerId, "change contact", reason, ct))
         {
             case Reach.ReasonRequired:
                 return EditResult.ReasonRequired;
@@ -204,12 +204,5 @@ public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock, CustomerSc
             email = storedEmail.Address;
         }
         return update with { Phones = phones, Email = email };
-    }
-
-    private static bool IsEmail(string email)
-    {
-        var at = email.IndexOf('@', StringComparison.Ordinal);
-        return at > 0 && at == email.LastIndexOf('@') && email.IndexOf('.', at) > at + 1 && !email.EndsWith('.')
-            && !email.Any(char.IsWhiteSpace);
     }
 }

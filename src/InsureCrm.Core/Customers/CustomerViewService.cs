@@ -247,7 +247,7 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
         {
             return new TimelineLookup(null, Reach.Forbidden, false);
         }
-        var reach = await scope.CanReachAsync(user, customerId, reason, ct);
+        var reach = await scope.CheckAsync(user, customerId, "view interactions", reason, ct);
         if (reach != Reach.Allowed)
         {
             return new TimelineLookup(null, reach, false);
@@ -275,17 +275,21 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
         var mergedInto = await db.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.MergedIntoId }).FirstOrDefaultAsync(ct);
         if (mergedInto is null)
         {
+            await scope.RecordDeniedAsync(user, id, "view", reason, ct);
             return CustomerLookup.NotFound;
         }
         if (mergedInto.MergedIntoId is { } into)
         {
             // A merged id leads to its survivor only for users who may open the survivor.
             var survivor = await SurvivorAsync(into, ct);
-            return await scope.CanReachAsync(user, survivor, reason, ct) == Reach.Allowed
-                ? new CustomerLookup(null, survivor)
-                : CustomerLookup.NotFound;
+            if (await scope.CanReachAsync(user, survivor, reason, ct) == Reach.Allowed)
+            {
+                return new CustomerLookup(null, survivor);
+            }
+            await scope.RecordDeniedAsync(user, id, "view", reason, ct);
+            return CustomerLookup.NotFound;
         }
-        return await scope.CanReachAsync(user, id, reason, ct) == Reach.Allowed ? null : CustomerLookup.NotFound;
+        return await scope.CheckAsync(user, id, "view", reason, ct) == Reach.Allowed ? null : CustomerLookup.NotFound;
     }
 
     /// <summary>

@@ -391,7 +391,8 @@ public sealed class DataSubjectRights(
 
     private async Task<List<UsageEntry>> UsageEntriesAsync(long customerId, DateTime? from, CancellationToken ct)
     {
-        var log = db.AccessLog.AsNoTracking().Where(a => a.CustomerId == customerId);
+        // A refused attempt on the id (AccessAction.Denied) used none of the subject's data: the access review shows it.
+        var log = db.AccessLog.AsNoTracking().Where(a => a.CustomerId == customerId && a.Action != AccessAction.Denied);
         if (from is { } f)
         {
             log = log.Where(a => a.At >= f);

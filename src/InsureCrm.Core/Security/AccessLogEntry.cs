@@ -2,8 +2,12 @@ using InsureCrm.Core.Common;
 
 namespace InsureCrm.Core.Security;
 
-/// <summary>What was done with personal data (PIPA safeguard standard: view, change, insert, delete, print, download).</summary>
-public enum AccessAction { View, Search, Change, Insert, Delete, Print, Download, Unmask, Export, Erase }
+/// <summary>
+/// What was done with personal data (PIPA safeguard standard: view, change, insert, delete, print, download), and
+/// <see cref="Denied"/>: an attempt on a customer id the user may not reach (outside the scope, merged away or unknown),
+/// answered like an unknown id and recorded so that a reviewer sees ids being probed.
+/// </summary>
+public enum AccessAction { View, Search, Change, Insert, Delete, Print, Download, Unmask, Export, Erase, Denied }
 
 /// <summary>
 /// One access to personal data. Append-only and tamper-evident: <see cref="Hash"/> is an HMAC-SHA256, under

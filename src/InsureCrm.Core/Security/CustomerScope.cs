@@ -35,7 +35,7 @@ public enum Reach
 /// agent.branch_id). Every probe is an index lookup, so a single-customer check costs a few index reads
 /// and a search pays them only for the candidate rows.
 /// </remarks>
-public sealed class CustomerScope(CrmDbContext db)
+public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null)
 {
     /// <summary>Narrows <paramref name="customers"/> to those <paramref name="user"/> may reach.</summary>
     public IQueryable<Customer> Filter(IQueryable<Customer> customers, CrmUser user)
@@ -78,6 +78,37 @@ public sealed class CustomerScope(CrmDbContext db)
         }
         var found = await Filter(db.Customers.AsNoTracking().Where(c => c.Id == customerId && c.MergedIntoId == null), user).AnyAsync(ct);
         return found ? Reach.Allowed : Reach.NotFound;
+    }
+
+    /// <summary>
+    /// <see cref="CanReachAsync"/> for a user's attempt to <paramref name="attempted"/> (e.g. "view", "change contact",
+    /// "unmask Rrn") the customer; a refused id (<see cref="Reach.NotFound"/>) is recorded in the access log as
+    /// <see cref="AccessAction.Denied"/> (<see cref="RecordDeniedAsync"/>). The caller still answers like an unknown id.
+    /// </summary>
+    public async Task<Reach> CheckAsync(CrmUser user, long customerId, string attempted, string? reason = null, CancellationToken ct = default)
+    {
+        var reach = await CanReachAsync(user, customerId, reason, ct);
+        if (reach == Reach.NotFound)
+        {
+            await RecordDeniedAsync(user, customerId, attempted, reason, ct);
+        }
+        return reach;
+    }
+
+    /// <summary>
+    /// Records a refused attempt on <paramref name="customerId"/>: what was attempted and why it was refused
+    /// ("out-of-scope", "merged" or "unknown-id"), never anything about the customer. The access review counts these
+    /// per user; they are not customers reached.
+    /// </summary>
+    public async Task RecordDeniedAsync(CrmUser user, long customerId, string attempted, string? reason = null, CancellationToken ct = default)
+    {
+        if (log is null)
+        {
+            return;
+        }
+        var stored = await db.Customers.AsNoTracking().Where(c => c.Id == customerId).Select(c => new { c.MergedIntoId }).FirstOrDefaultAsync(ct);
+        var why = stored is null ? "unknown-id" : stored.MergedIntoId is null ? "out-of-scope" : "merged";
+        await log.RecordAsync(user, new AccessEvent(AccessAction.Denied, customerId, reason, $"{attempted}: {why}"), ct);
     }
 
     private IQueryable<Customer> Parties(IQueryable<Customer> customers, IQueryable<Contract> contracts, IQueryable<Loan>? loans)

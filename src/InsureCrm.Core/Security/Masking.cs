@@ -64,7 +64,7 @@ public sealed class CustomerUnmask(CrmDbContext db, CustomerScope scope, FieldPr
         {
             return new(UnmaskStatus.ReasonRequired, request.Field, null);
         }
-        if (await scope.CanReachAsync(user, customerId, reason, ct) != Reach.Allowed)
+        if (await scope.CheckAsync(user, customerId, $"unmask {request.Field}", reason, ct) != Reach.Allowed)
         {
             return new(UnmaskStatus.NotFound, request.Field, null);
         }

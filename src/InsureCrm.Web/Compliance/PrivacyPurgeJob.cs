@@ -1,5 +1,6 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using InsureCrm.Web.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace InsureCrm.Web.Compliance;
@@ -9,31 +10,39 @@ namespace InsureCrm.Web.Compliance;
 /// One node runs it (<see cref="JobLock"/>).
 /// </summary>
 internal sealed class PrivacyPurgeJob(
-    IServiceProvider services, CrmDatabase database, IOptions<PrivacyOptions> options, TimeProvider clock, ILogger<PrivacyPurgeJob> logger)
+    IServiceProvider services, CrmDatabase database, IOptions<PrivacyOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime,
+    ILogger<PrivacyPurgeJob> logger)
     : BackgroundService
 {
     private const long PurgeLock = 7_201_006;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.PurgeJobEnabled)
+        if (!options.Value.PurgeJobEnabled || !await lifetime.WaitUntilStartedAsync(stoppingToken))
         {
             return;
         }
         using var timer = new PeriodicTimer(options.Value.PurgeInterval, clock);
-        do
+        try
         {
-            try
+            do
             {
-                await RunOnceAsync(stoppingToken);
+                try
+                {
+                    await RunOnceAsync(stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The next tick retries; a failed run leaves due customers due.
+                    logger.LogError(ex, "Retention purge failed");
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The next tick retries; a failed run leaves due customers due.
-                logger.LogError(ex, "Retention purge failed");
-            }
+            while (await timer.WaitForNextTickAsync(stoppingToken));
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping: not a failure.
+        }
     }
 
     /// <summary>One run; false when another node holds the lock.</summary>

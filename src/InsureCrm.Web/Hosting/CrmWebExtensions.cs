@@ -20,6 +20,7 @@ internal static class CrmWebExtensions
     public static WebApplicationBuilder AddCrmWeb(this WebApplicationBuilder builder)
     {
         var services = builder.Services;
+        builder.AddCrmHosting();
         if (builder.Environment.IsProduction())
         {
             // One JSON object a line for the log collector (DESIGN.md, Operations).
@@ -92,10 +93,14 @@ internal static class CrmWebExtensions
         app.UseStatusCodePages();
         app.UseStaticFiles();
         app.UseRequestLocalization();
+        app.UseMiddleware<PlainHttpGuard>();
+        app.Lifetime.ApplicationStarted.Register(() => PlainHttpGuard.WarnOnPlainHttp(app));
         app.UseRateLimiter();
         app.UseAuthentication();
         app.UseAuthorization();
         app.UseAntiforgery();
+        // After authorization: an anonymous caller gets 401 and a role without the capability 403, as before.
+        app.UseMiddleware<AntiforgeryEnforcementMiddleware>();
 
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();

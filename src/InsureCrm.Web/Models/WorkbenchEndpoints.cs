@@ -24,8 +24,8 @@ internal static class WorkbenchEndpoints
     {
         var workbench = app.MapGroup("/models/workbench").ExcludeFromDescription().RequireAuthorization(Capability.ModelsManage);
         // Multipart posts read by MultipartUpload, which checks the antiforgery token itself before any file is written.
-        workbench.MapPost("/upload", UploadAsync);
-        workbench.MapPost("/scores", ScoreAsync);
+        workbench.MapPost("/upload", UploadAsync).WithMetadata(new ChecksAntiforgeryItselfAttribute());
+        workbench.MapPost("/scores", ScoreAsync).WithMetadata(new ChecksAntiforgeryItselfAttribute());
         workbench.MapPost("/{id}/train", Train);
         workbench.MapGet("/{id}/status", Status);
         workbench.MapGet("/{id}/model-file", TrainedModel);
@@ -247,7 +247,7 @@ internal static class WorkbenchEndpoints
     private static string ErrorName(UploadError error) => error.ToString();
 
     private static ProblemHttpResult AntiforgeryProblem() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: "The form has expired or did not come from this site; reload the page and send it again.");
+        TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: AntiforgeryEnforcementMiddleware.RefusedTitle);
 
     private static string Quote(string value) =>
         value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;

@@ -43,6 +43,9 @@ internal sealed class PasswordForm
 /// <summary>A session as <c>GET /api/account/sessions</c> returns it.</summary>
 internal sealed record SessionView(string Id, DateTime CreatedAt, DateTime LastSeenAt, string Ip, string UserAgent, bool Current);
 
+/// <summary>The antiforgery token of <c>GET /api/account/antiforgery</c> and the header to send it in.</summary>
+internal sealed record AntiforgeryTokenView(string HeaderName, string Token);
+
 /// <summary>Claim types beyond the standard ones; data scopes read them.</summary>
 internal static class CrmClaims
 {
@@ -68,12 +71,8 @@ internal static class AccountEndpoints
         account.MapPost("/login", LoginAsync).AllowAnonymous().RequireRateLimiting(LoginRateLimit.Policy);
         // Typed as Delegate: a (HttpContext) => Task<T> handler would otherwise bind as a RequestDelegate and drop its result.
         Delegate logout = LogoutAsync;
-        // Logout reads no form field, so form binding would never enforce the token: the filter does.
-        account.MapPost("/logout", logout).WithMetadata(new RequireAntiforgeryTokenAttribute()).RequireAuthorization(Capability.SignedIn)
-            .AddEndpointFilter(async (context, next) =>
-                context.HttpContext.Features.Get<IAntiforgeryValidationFeature>() is { IsValid: true }
-                    ? await next(context)
-                    : TypedResults.BadRequest());
+        // Logout reads no form field; AntiforgeryEnforcementMiddleware still requires the token, as for every post.
+        account.MapPost("/logout", logout).RequireAuthorization(Capability.SignedIn);
         account.MapPost("/sessions/end", EndSessionFormAsync).RequireAuthorization(Capability.SignedIn);
         account.MapPost("/password", ChangePasswordAsync).RequireAuthorization(Capability.SignedIn);
         app.MapGet("/culture", SetCulture).AllowAnonymous().ExcludeFromDescription();
@@ -81,6 +80,7 @@ internal static class AccountEndpoints
         var api = app.MapGroup("/api/account").WithTags("Account").RequireAuthorization(Capability.SignedIn);
         api.MapGet("/sessions", ListSessionsAsync).WithName("ListMySessions");
         api.MapDelete("/sessions/{id}", EndSessionAsync).WithName("EndMySession");
+        api.MapGet("/antiforgery", AntiforgeryToken).WithName("GetAntiforgeryToken");
         return app;
     }
 
@@ -93,7 +93,7 @@ internal static class AccountEndpoints
         [FromForm] LoginForm form, HttpContext http, UserManager<AppUser> users, SignInManager<AppUser> signIn,
         IUserClaimsPrincipalFactory<AppUser> claims, UserSessions sessions, CancellationToken ct)
     {
-        var returnUrl = LocalOr(form.ReturnUrl, "/");
+        var returnUrl = ReturnUrl.LocalOr(form.ReturnUrl);
         var failed = TypedResults.LocalRedirect("/login?failed=1&ReturnUrl=" + Uri.EscapeDataString(returnUrl));
         var userName = (form.UserName ?? "").Trim();
         var user = userName.Length is 0 or > AccountAdmin.MaxUserNameLength ? null : await users.FindByNameAsync(userName);
@@ -133,6 +133,16 @@ internal static class AccountEndpoints
         }
         await http.SignOutAsync(CookieAuthenticationDefaults.AuthenticationScheme);
         return TypedResults.LocalRedirect("/login");
+    }
+
+    /// <summary>
+    /// The token an API client sends in the <c>RequestVerificationToken</c> header of every POST, PUT, PATCH and DELETE
+    /// (with the <c>insurecrm.csrf</c> cookie this sets): only a same-origin caller can read it.
+    /// </summary>
+    private static Ok<AntiforgeryTokenView> AntiforgeryToken(HttpContext http, IAntiforgery antiforgery)
+    {
+        var tokens = antiforgery.GetAndStoreTokens(http);
+        return TypedResults.Ok(new AntiforgeryTokenView(tokens.HeaderName ?? "RequestVerificationToken", tokens.RequestToken ?? ""));
     }
 
     private static async Task<Results<Ok<IReadOnlyList<SessionView>>, UnauthorizedHttpResult>> ListSessionsAsync(ICurrentUser current, UserSessions sessions, CancellationToken ct)
@@ -202,10 +212,6 @@ internal static class AccountEndpoints
         http.Response.Cookies.Append(CookieRequestCultureProvider.DefaultCookieName,
             CookieRequestCultureProvider.MakeCookieValue(new RequestCulture(chosen)),
             new CookieOptions { Expires = clock.GetUtcNow().AddYears(1), IsEssential = true, HttpOnly = true, SameSite = SameSiteMode.Lax, Secure = http.Request.IsHttps });
-        return TypedResults.LocalRedirect(LocalOr(returnUrl, "/"));
+        return TypedResults.LocalRedirect(ReturnUrl.LocalOr(returnUrl));
     }
-
-    /// <summary>Only local paths: a return URL never leads off-site.</summary>
-    internal static string LocalOr(string? url, string fallback) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\')) ? url : fallback;
 }

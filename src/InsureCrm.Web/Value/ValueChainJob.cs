@@ -1,6 +1,7 @@
 using System.ComponentModel.DataAnnotations;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Value;
+using InsureCrm.Web.Hosting;
 using Microsoft.Extensions.Options;
 
 namespace InsureCrm.Web.Value;
@@ -24,29 +25,37 @@ internal sealed class ValueScheduleOptions
 /// One node runs it (the chain's advisory lock).
 /// </summary>
 internal sealed class ValueChainJob(
-    ValueChain chain, InsurerModelScorer scorer, IOptions<ValueScheduleOptions> options, TimeProvider clock, ILogger<ValueChainJob> logger)
+    ValueChain chain, InsurerModelScorer scorer, IOptions<ValueScheduleOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime,
+    ILogger<ValueChainJob> logger)
     : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
-        if (!options.Value.Enabled)
+        if (!options.Value.Enabled || !await lifetime.WaitUntilStartedAsync(stoppingToken))
         {
             return;
         }
         var zone = TimeZoneInfo.FindSystemTimeZoneById(options.Value.TimeZone);
-        while (!stoppingToken.IsCancellationRequested)
+        try
         {
-            var (delay, asOf) = NextRun(clock.GetUtcNow(), zone, options.Value.DailyAt);
-            await Task.Delay(delay, clock, stoppingToken);
-            try
+            while (!stoppingToken.IsCancellationRequested)
             {
-                await RunOnceAsync(asOf, stoppingToken);
+                var (delay, asOf) = NextRun(clock.GetUtcNow(), zone, options.Value.DailyAt);
+                await Task.Delay(delay, clock, stoppingToken);
+                try
+                {
+                    await RunOnceAsync(asOf, stoppingToken);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // The failed run is marked Failed by the runner; tomorrow's run for another date starts afresh, a rerun for the same date resumes it.
+                    logger.LogError(ex, "Nightly value chain failed");
+                }
             }
-            catch (Exception ex) when (ex is not OperationCanceledException)
-            {
-                // The failed run is marked Failed by the runner; tomorrow's run for another date starts afresh, a rerun for the same date resumes it.
-                logger.LogError(ex, "Nightly value chain failed");
-            }
+        }
+        catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is stopping: not a failure.
         }
     }
 

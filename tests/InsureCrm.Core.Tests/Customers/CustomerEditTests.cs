@@ -100,6 +100,13 @@ public class CustomerEditTests
         CustomerEdit.Validate(new CustomerContactUpdate(1, [], "no-at-sign", null, ContactTime.Any, new string('가', 41)))
             .Keys.ShouldBe(["email", "occupation"], ignoreOrder: true);
 
+    [Theory]
+    [InlineData("a@x.com<script>")]
+    [InlineData("a@x.com\"><img src=x>")]
+    [InlineData("a@x..com")]
+    public void Validate_EmailWithMarkupOrMalformedDomain_NamesTheEmailField(string email) =>
+        CustomerEdit.Validate(new CustomerContactUpdate(1, [], email, null, ContactTime.Any, null)).Keys.ShouldBe(["email"]);
+
     private static async Task<(long Id, int Version)> SeedAsync(TestDatabase db)
     {
         await using var ctx = db.CreateContext();

@@ -116,7 +116,25 @@ public class AccessLogTests
         ]);
         report.Users[1].Flagged.ShouldBeTrue();
         report.Users[0].Flagged.ShouldBeFalse();
-        AccessReview.ToCsv(report).ShouldContain("clerk,CallCenter,1,3,0,1,0,0,4,3,1,yes");
+        AccessReview.ToCsv(report).ShouldContain("clerk,CallCenter,1,3,0,1,0,0,4,3,1,0,yes");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Review_RefusedAttempts_AreCountedAndFlaggedButAreNoCustomersReached(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var clock = new ManualClock(new DateTimeOffset(2026, 10, 5, 10, 0, 0, TimeSpan.FromHours(9)));
+        var options = new AccessLogOptions { DailyCustomerThreshold = 2 };
+        var log = CoreServices.Log(db, clock, options);
+        await log.RecordAsync(Agent, new AccessEvent(AccessAction.View, 1));
+        await log.RecordManyAsync(Agent, [.. Enumerable.Range(500, 5).Select(i => new AccessEvent(AccessAction.Denied, i, null, "view: out-of-scope"))]);
+
+        await using var ctx = db.CreateContext();
+        var report = await new AccessReview(ctx, log, options).BuildAsync(2026, 10);
+
+        var agent = report.Users.ShouldHaveSingleItem();
+        (agent.Views, agent.Denied, agent.Other, agent.MaxCustomersPerDay, agent.DaysOverThreshold, agent.Flagged).ShouldBe((1, 5, 0, 1, 0, true));
+        AccessReview.ToCsv(report).ShouldContain("days_over_threshold,denied,flagged\nagent,Agent,1,0,0,0,0,0,0,1,0,5,yes\n");
     }
 
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider

@@ -17,14 +17,23 @@ public static class CoreServices
     public static AccessLog Log(TestDatabase db, TimeProvider? clock = null, AccessLogOptions? options = null) =>
         new(db.Database, clock ?? TimeProvider.System, options ?? new AccessLogOptions(), AccessLogKey.From(new ProtectionOptions { KeyFile = db.KeyFile }));
 
-    public static CustomerSearch Search(CrmDbContext ctx, FieldProtector protector, TestDatabase db) =>
-        new(ctx, protector, new CustomerScope(ctx), Log(db));
+    public static CustomerSearch Search(CrmDbContext ctx, FieldProtector protector, TestDatabase db)
+    {
+        var log = Log(db);
+        return new(ctx, protector, new CustomerScope(ctx, log), log);
+    }
 
-    public static CustomerViewService Views(CrmDbContext ctx, TestDatabase db) =>
-        new(ctx, new CustomerScope(ctx), Log(db));
+    public static CustomerViewService Views(CrmDbContext ctx, TestDatabase db)
+    {
+        var log = Log(db);
+        return new(ctx, new CustomerScope(ctx, log), log);
+    }
 
-    public static CustomerEdit Edit(CrmDbContext ctx, TimeProvider clock, TestDatabase db) =>
-        new(ctx, clock, new CustomerScope(ctx), Log(db, clock));
+    public static CustomerEdit Edit(CrmDbContext ctx, TimeProvider clock, TestDatabase db)
+    {
+        var log = Log(db, clock);
+        return new(ctx, clock, new CustomerScope(ctx, log), log);
+    }
 
     /// <summary>The family's agent (selling and servicing agent of 홍길동's contract).</summary>
     public static CrmUser AgentOf(SeededFamily family) => TestUsers.Transient(Role.Agent, family.AgentId, family.BranchId, "agent");

@@ -38,6 +38,31 @@ public class CustomerScopeTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Check_RefusedIds_AreLoggedAsDeniedWithWhy_AndReachableOnesAreNot(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var w = await World.SeedAsync(db);
+        await using var ctx = db.CreateContext();
+        using var log = CoreServices.Log(db);
+        var scope = new CustomerScope(ctx, log);
+        var agent = TestUsers.Transient(Role.Agent, w.Family.AgentId, name: "agent");
+
+        (await scope.CheckAsync(agent, w.Family.HongId, "view")).ShouldBe(Reach.Allowed);
+        (await scope.CheckAsync(agent, w.OtherId, "view")).ShouldBe(Reach.NotFound);
+        (await scope.CheckAsync(agent, 987_654, "change contact")).ShouldBe(Reach.NotFound);
+        (await scope.CheckAsync(agent, w.Family.DuplicateId, "unmask Rrn", AccessReason.Inquiry)).ShouldBe(Reach.NotFound);
+        (await scope.CheckAsync(TestUsers.Transient(Role.Marketer), w.OtherId, "view")).ShouldBe(Reach.Forbidden);
+
+        var entries = await ctx.AccessLog.AsNoTracking().OrderBy(e => e.Id).ToListAsync();
+        entries.Select(e => (e.UserName, e.Action, e.CustomerId, e.Reason, e.Detail)).ShouldBe(
+        [
+            ("agent", AccessAction.Denied, (long?)w.OtherId, (string?)null, "view: out-of-scope"),
+            ("agent", AccessAction.Denied, 987_654, null, "change contact: unknown-id"),
+            ("agent", AccessAction.Denied, w.Family.DuplicateId, AccessReason.Inquiry, "unmask Rrn: merged"),
+        ]);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task CanReach_OutOfScopeId_AnswersLikeAnUnknownId(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -156,7 +181,9 @@ public class CustomerScopeTests
         var hong = await read.Customers.Include(c => c.Phones).Include(c => c.Emails).AsNoTracking().SingleAsync(c => c.Id == w.Family.HongId);
         hong.Phones.Select(p => p.Number).Order(StringComparer.Ordinal).ShouldBe(["01012345678", "025551234"]);
         hong.Emails.Single().Address.ShouldBe("gildong@example.com");
-        (await read.AccessLog.AsNoTracking().SingleAsync()).Action.ShouldBe(AccessAction.Change);
+        // The saved edit is a change; the refused one changed nothing and is recorded as refused.
+        (await read.AccessLog.AsNoTracking().OrderBy(e => e.Id).Select(e => new { e.Action, e.CustomerId }).ToListAsync())
+            .Select(e => (e.Action, e.CustomerId)).ShouldBe([(AccessAction.Change, (long?)w.Family.HongId), (AccessAction.Denied, w.OtherId)]);
     }
 
     private static long[] Ids(params long[] ids) => [.. ids.Order()];

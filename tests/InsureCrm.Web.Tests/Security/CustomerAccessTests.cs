@@ -78,6 +78,59 @@ public class CustomerAccessTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task OutOfScopeAttempts_AnswerLikeUnknownIds_AndAreLoggedAsDeniedForTheReview(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db, Settings);
+        await CustomerApiTests.SeedAsync(factory);
+        var other = await AuthorizationMatrixTests.SeedOtherBranchAsync(db);
+        var unknown = other.CustomerId + 1000;
+        using var agent = await factory.SignedInClientAsync("agent");
+
+        using var view = await agent.GetAsync($"/api/customers/{other.CustomerId}");
+        using var viewUnknown = await agent.GetAsync($"/api/customers/{unknown}");
+        using var edit = await agent.PutAsJsonAsync($"/api/customers/{other.CustomerId}/contact", new
+        {
+            version = 1, phones = new[] { new { kind = "Mobile", number = "010-2222-3333", isPrimary = true } }, preferredContactTime = "Any",
+        });
+        using var unmask = await agent.PostAsJsonAsync($"/api/customers/{other.CustomerId}/unmask", new { field = "Rrn", reason = "inquiry" });
+
+        // The answer is still exactly that of an unknown id.
+        new[] { view.StatusCode, viewUnknown.StatusCode, edit.StatusCode, unmask.StatusCode }.ShouldAllBe(s => s == HttpStatusCode.NotFound);
+        TraceFree(await view.Content.ReadAsStringAsync()).ShouldBe(TraceFree(await viewUnknown.Content.ReadAsStringAsync()));
+        await using (var read = db.CreateContext())
+        {
+            var entries = await read.AccessLog.AsNoTracking().Where(e => e.CustomerId == other.CustomerId || e.CustomerId == unknown)
+                .OrderBy(e => e.Id).ToListAsync();
+            entries.Select(e => (e.UserName, e.Action, e.CustomerId, e.Detail)).ShouldBe(
+            [
+                ("agent", AccessAction.Denied, (long?)other.CustomerId, "view: out-of-scope"),
+                ("agent", AccessAction.Denied, unknown, "view: unknown-id"),
+                ("agent", AccessAction.Denied, other.CustomerId, "change contact: out-of-scope"),
+                ("agent", AccessAction.Denied, other.CustomerId, "unmask Rrn: out-of-scope"),
+            ]);
+            entries.ShouldAllBe(e => e.Role == Role.Agent && e.Ip.Length > 0);
+        }
+
+        var month = DateTime.UtcNow.AddHours(9).ToString("yyyy-MM", System.Globalization.CultureInfo.InvariantCulture);
+        using var compliance = await factory.SignedInClientAsync("compliance");
+        var page = await compliance.GetStringAsync("/compliance/access-review?month=" + month);
+        var csv = await compliance.GetStringAsync("/compliance/access-review.csv?reason=audit&month=" + month);
+
+        page.ShouldContain("거부된 접근");
+        page.ShouldContain("data-testid=\"denied\">4</td>");
+        var lines = csv.Split('\n');
+        var header = lines.Single(l => l.StartsWith("user,", StringComparison.Ordinal)).Split(',');
+        var row = lines.Single(l => l.StartsWith("agent,", StringComparison.Ordinal)).Split(',');
+        row[Array.IndexOf(header, "denied")].ShouldBe("4");
+        row[Array.IndexOf(header, "views")].ShouldBe("0");
+        row[Array.IndexOf(header, "max_customers_per_day")].ShouldBe("0");
+        row[Array.IndexOf(header, "flagged")].ShouldBe("yes");
+    }
+
+    private static string TraceFree(string body) => System.Text.RegularExpressions.Regex.Replace(body, "\"traceId\"\\s*:\\s*\"[^\"]*\"", "");
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task AccessReview_Compliance_SeesTheMonthAndDownloadsCsvOnlyWithAReason(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider, migrate: false);

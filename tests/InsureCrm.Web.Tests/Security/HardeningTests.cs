@@ -98,7 +98,11 @@ public partial class HardeningTests
     {
         await using var host = await SecurityHost.StartAsync(provider);
         using var admin = await host.SignInAsync("admin");
+        admin.DefaultRequestHeaders.Remove("RequestVerificationToken");
 
+        // Endpoints that bind no form field: before the central check, a bare cookie-authenticated post went through.
+        using var deactivate = await admin.PostAsync("/api/admin/users/cs/deactivate", null);
+        using var approve = await admin.PostAsync("/models/lapse/1/approve", new FormUrlEncodedContent([]));
         using var logout = await admin.PostAsync("/account/logout", new FormUrlEncodedContent([]));
         using var role = await admin.PostAsync("/admin/users/role", new FormUrlEncodedContent(
             new Dictionary<string, string> { ["userName"] = "analyst", ["role"] = "Admin" }));
@@ -107,6 +111,8 @@ public partial class HardeningTests
         using var password = await admin.PostAsync("/account/password", new FormUrlEncodedContent(
             new Dictionary<string, string> { ["currentPassword"] = DemoUsers.Password, ["newPassword"] = "Harbour#Lights42", ["confirmPassword"] = "Harbour#Lights42" }));
 
+        deactivate.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        approve.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         logout.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         role.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         end.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
@@ -114,6 +120,34 @@ public partial class HardeningTests
         (await SecurityHost.IsSignedInAsync(admin)).ShouldBeTrue();
         var analyst = await host.WithDbAsync(ctx => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(ctx.Users, u => u.UserName == "analyst"));
         analyst.Role.ShouldBe(Role.Analyst);
+        var cs = await host.WithDbAsync(ctx => Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.SingleAsync(ctx.Users, u => u.UserName == "cs"));
+        cs.IsActive.ShouldBeTrue();
+    }
+
+    [Fact]
+    public async Task SecureOnlyCookies_PlainHttpRequest_GetsAPageSayingWhatToSet_NotAnError()
+    {
+        await using var db = await InsureCrm.Tests.TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db, new Dictionary<string, string?> { ["Security:Web:SecureCookies"] = "Always" });
+        using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost") });
+        using var https = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
+
+        using var page = new HttpRequestMessage(HttpMethod.Get, "/login?culture=en-US");
+        page.Headers.Accept.ParseAdd("text/html");
+        using var plain = await http.SendAsync(page);
+        using var api = await http.GetAsync("/api/customers?q=x");
+        using var health = await http.GetAsync("/health/live");
+        using var secure = await https.GetAsync("/login");
+
+        var body = await plain.Content.ReadAsStringAsync();
+        plain.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        body.ShouldContain("HTTPS required");
+        body.ShouldContain("Security__Web__SecureCookies=SameAsRequest");
+        api.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        api.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+        health.StatusCode.ShouldBe(HttpStatusCode.OK);
+        secure.StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await secure.Content.ReadAsStringAsync()).ShouldContain("__RequestVerificationToken");
     }
 
     [Fact]

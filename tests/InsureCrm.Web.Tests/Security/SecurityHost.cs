@@ -60,6 +60,7 @@ public sealed class SecurityHost : IAsyncDisposable
         using var response = await CrmWebFactory.LoginAsync(client, userName, password);
         response.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         response.Headers.Location!.OriginalString.ShouldBe("/");
+        await CrmWebFactory.UseApiTokenAsync(client);
         return client;
     }
 
