@@ -53,6 +53,7 @@ public sealed class AgentScoresPageTests
         page.ShouldNotContain("data-agent=\"BS0100\"", Case.Sensitive, "an agent of another branch");
         // FC0001 and the terminated FC0002 of 강남지점 were scored, both outside the population.
         page.ShouldContain("볼 수 있는 설계사 2명이 모두 위촉 후 13개월이 지나");
+        VisibleText.EnglishWords(page, "manager").ShouldBeEmpty();
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

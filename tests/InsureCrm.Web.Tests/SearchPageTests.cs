@@ -51,6 +51,7 @@ public sealed partial class SearchPageTests
         page.ShouldContain("검색 유형: 전화번호 일부·증권번호");
         page.ShouldContain("뒤 4자리");
         prefix.ShouldContain($"href=\"/customers/{family.HongId}\"");
+        VisibleText.EnglishWords(page, "callcenter").ShouldBeEmpty();
     }
 
     [GeneratedRegex("<a class=\"button\" rel=\"next\" href=\"([^\"]+)\"")]
