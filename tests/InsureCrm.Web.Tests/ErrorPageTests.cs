@@ -1,7 +1,13 @@
 using System.Net;
 using System.Text.Json;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
 using InsureCrm.Tests;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Web.Tests;
 
@@ -60,6 +66,38 @@ public sealed class ErrorPageTests
         unknown.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
         fragment.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         fragment.Content.Headers.ContentType!.MediaType.ShouldBe("application/problem+json");
+    }
+
+    [Fact]
+    public async Task BrowserRequest_UnhandledError_AnswersTheKoreanErrorPageWithoutInternals()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        await using var host = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IStartupFilter, ThrowingPage>()));
+        using var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });
+        using var login = await CrmWebFactory.LoginAsync(client, "analyst", DemoUsers.Password);
+
+        using var response = await client.SendAsync(BrowserGet("/boom"));
+        var html = await response.Content.ReadAsStringAsync();
+
+        response.StatusCode.ShouldBe(HttpStatusCode.InternalServerError);
+        response.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        html.ShouldContain("처리 중 문제가 생겼습니다");
+        html.ShouldContain("추적 번호");
+        html.ShouldNotContain("SELECT");
+        html.ShouldNotContain("InvalidOperationException");
+    }
+
+    /// <summary>A page path whose handler fails with a message that must never reach the browser.</summary>
+    private sealed class ThrowingPage : IStartupFilter
+    {
+        public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
+        {
+            next(app);
+            app.Run(ctx => ctx.Request.Path == "/boom"
+                ? throw new InvalidOperationException("SELECT rrn_cipher FROM customer WHERE id = 1 failed")
+                : Task.CompletedTask);
+        };
     }
 
     /// <summary>What a browser sends when the user follows a link: Accept with text/html first.</summary>
