@@ -3,6 +3,7 @@ using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Models;
 using InsureCrm.Tests;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Web.Tests;
@@ -31,6 +32,28 @@ public sealed class AgentScoresPageTests
         page.ShouldNotContain("data-agent=\"FC0002\"", Case.Sensitive, "an agent outside the model's population");
         page.ShouldNotContain("99.0%", Case.Sensitive, "a retired version's run");
         page.ShouldNotContain("98.0%", Case.Sensitive, "a failed run");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AgentScores_BranchManagerWhoseAgentsAreAllPastTheirFirst13Months_IsToldWhyTheListIsEmpty(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var family = await CustomerApiTests.SeedAsync(factory);
+        await SeedScoresAsync(factory, family.AgentId, family.TerminatedAgentId);
+        await using (var ctx = factory.Services.GetRequiredService<CrmDatabase>().CreateContext())
+        {
+            await ctx.Set<AgentModelScore>().Where(s => s.AgentId == family.AgentId).ExecuteUpdateAsync(u => u.SetProperty(s => s.Eligible, false));
+        }
+        using var manager = await factory.SignedInClientAsync("manager");
+
+        var page = await manager.GetStringAsync("/models/agent-dropout/agents");
+
+        page.ShouldNotContain("data-agent=\"FC0001\"");
+        page.ShouldNotContain("data-agent=\"BS0100\"", Case.Sensitive, "an agent of another branch");
+        // FC0001 and the terminated FC0002 of 강남지점 were scored, both outside the population.
+        page.ShouldContain("볼 수 있는 설계사 2명이 모두 위촉 후 13개월이 지나");
+        VisibleText.EnglishWords(page, "manager").ShouldBeEmpty();
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

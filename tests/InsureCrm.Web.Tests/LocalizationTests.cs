@@ -69,6 +69,21 @@ public class LocalizationTests
     }
 
     [Fact]
+    public void Strings_EveryLearnerAndCurrency_HasANameInEachLanguage()
+    {
+        var text = new Text();
+        var keys = Learners.Names.Select(n => "algorithm." + n)
+            .Concat(["currency.KRW", "currency.TWD", "money.KRW", "money.TWD", "money.millionsRange"]).ToList();
+        keys.Count.ShouldBeGreaterThan(5);
+
+        foreach (var culture in Text.Cultures)
+        {
+            var strings = text.For(culture);
+            keys.Where(k => !strings.ContainsKey(k)).ShouldBeEmpty(culture);
+        }
+    }
+
+    [Fact]
     public void Strings_EveryCategoricalReasonValue_IsAnEnumValueWithAStringInEachLanguage()
     {
         var text = new Text();

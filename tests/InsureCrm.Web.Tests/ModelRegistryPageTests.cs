@@ -24,6 +24,10 @@ public sealed partial class ModelRegistryPageTests
         Row(page, 1).ShouldContain("data-testid=\"registry-champion\"");
         Row(page, 1).ShouldContain("0.812");
         Row(page, 1).ShouldContain("admin");
+        Row(page, 1).ShouldContain("<td>로지스틱 회귀</td>", Case.Sensitive, "the algorithm in the reader's language");
+        // Model codes stay beside their names ("(lapse)"), and AUC is the measure's name; nothing else in English.
+        string[] codes = [.. InsurerModels.All.SelectMany(m => m.Name.Split('-')), "AUC", "analyst", "admin"];
+        VisibleText.EnglishWords(page, codes).ShouldBeEmpty();
         Row(page, 2).ShouldNotContain("data-testid=\"registry-champion\"");
         page.ShouldContain("챔피언 v1의 최근 점수 실행: 2026-03-09");
         page.ShouldContain("3개월 내 실효 (lapse)");

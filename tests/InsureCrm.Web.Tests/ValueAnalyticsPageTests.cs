@@ -41,6 +41,32 @@ public sealed partial class ValueAnalyticsPageTests
         html.ShouldContain("<script src=\"lib/chart.js/chart.umd.js\"></script>");
     }
 
+    [Fact]
+    public async Task ValuePage_InEachLanguage_FormatsAmountsAndHistogramRangesWithTheCurrencyNamed()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        await GenerateAndRunAsync(factory);
+        using var analyst = await factory.SignedInClientAsync("analyst");
+
+        var korean = WebUtility.HtmlDecode(await analyst.GetStringAsync("/analytics/value"));
+        using var toEnglish = await analyst.GetAsync("/culture?culture=en-US&returnUrl=/");
+        var english = WebUtility.HtmlDecode(await analyst.GetStringAsync("/analytics/value"));
+        using var toChinese = await analyst.GetAsync("/culture?culture=zh-TW&returnUrl=/");
+        var chinese = WebUtility.HtmlDecode(await analyst.GetStringAsync("/analytics/value"));
+
+        // The histogram's axis: ranges in millions with the unit named in the reader's language, never a bare "-56M–46.7M".
+        HistogramLabels(korean).ShouldAllBe(l => l.EndsWith("백만 원", StringComparison.Ordinal) && l.Contains('~', StringComparison.Ordinal));
+        HistogramLabels(english).ShouldAllBe(l => l.StartsWith("KRW ", StringComparison.Ordinal));
+        HistogramLabels(chinese).ShouldAllBe(l => l.EndsWith("百萬韓圓", StringComparison.Ordinal));
+        HistogramLabels(korean).ShouldNotBeEmpty();
+        korean.ShouldNotContain("KRW");
+        GradeTotal().Match(korean).Groups[1].Value.ShouldEndWith("원");
+        GradeTotal().Match(english).Groups[1].Value.ShouldStartWith("KRW ");
+        GradeTotal().Match(chinese).Groups[1].Value.ShouldEndWith(" 韓圓");
+        VisibleText.EnglishWords(korean, "analyst").ShouldBeEmpty();
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task GradeDrillDown_ListsPseudonymisedIdsWithoutNamesAndLogsTheSearch(DatabaseProvider provider)
     {
@@ -119,6 +145,19 @@ public sealed partial class ValueAnalyticsPageTests
         await using var ctx = factory.Database.Database.CreateContext();
         return (await ValueRunReports.LatestRunAsync(ctx))!;
     }
+
+    /// <summary>The labels of the histogram's chart (the second chart of the page).</summary>
+    private static List<string> HistogramLabels(string decodedHtml)
+    {
+        var data = ChartData().Matches(decodedHtml)[1].Groups[1].Value;
+        return [.. System.Text.Json.JsonDocument.Parse(data).RootElement.GetProperty("labels").EnumerateArray().Select(l => l.GetString()!)];
+    }
+
+    [GeneratedRegex("data-chart-data=\"(\\{.*?\\})\"></canvas>")]
+    private static partial Regex ChartData();
+
+    [GeneratedRegex("<tr data-grade=\"A\">\\s*<td>A</td>\\s*<td[^>]*>\\d+</td>\\s*<td class=\"num\">[^<]*</td>\\s*<td class=\"num\">([^<]*)</td>")]
+    private static partial Regex GradeTotal();
 
     [GeneratedRegex("<tr data-grade=\"([A-G])\"")]
     private static partial Regex GradeRow();

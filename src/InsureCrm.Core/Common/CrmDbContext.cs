@@ -85,6 +85,9 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
             modelBuilder.Entity<Customer>().Property(c => c.RrnHash).UseCollation("C");
             modelBuilder.Entity<CustomerSourceKey>().Property(k => k.SourceId).UseCollation("C");
             modelBuilder.Entity<CustomerPhone>().Property(p => p.Number).UseCollation("C");
+            // PostgreSQL 15 has only stored generated columns.
+            modelBuilder.Entity<CustomerPhone>().Property(p => p.NumberLast4).UseCollation("C")
+                .HasComputedColumnSql("substr(number, length(number) - 3)", stored: true);
         }
     }
 

@@ -35,6 +35,9 @@ internal sealed class CustomerPhoneConfiguration : IEntityTypeConfiguration<Cust
     {
         b.Property(p => p.Number).HasMaxLength(20);
         b.HasIndex(p => p.Number);
+        // The same expression on both providers (migrations 0017): virtual on SQLite, stored on PostgreSQL 15.
+        b.Property(p => p.NumberLast4).HasMaxLength(4).HasComputedColumnSql("substr(number, length(number) - 3)", stored: false);
+        b.HasIndex(p => p.NumberLast4);
         b.HasIndex(p => p.CustomerId);
     }
 }

@@ -69,6 +69,8 @@ public sealed class CustomerPhone
     public PhoneKind Kind { get; set; }
     /// <summary>Digits only, e.g. 01012345678.</summary>
     public string Number { get; set; } = "";
+    /// <summary>The last four digits, computed by the database from <see cref="Number"/> and indexed: the call center's first search.</summary>
+    public string NumberLast4 { get; private set; } = "";
     public bool IsPrimary { get; set; }
 }
 

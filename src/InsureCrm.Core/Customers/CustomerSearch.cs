@@ -4,8 +4,12 @@ using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Customers;
 
-/// <summary>What the search box was given; <see cref="Auto"/> detects it from the text.</summary>
-public enum SearchKind { Auto, Name, Phone, ContractNumber, Rrn }
+/// <summary>
+/// What the search box was given; <see cref="Auto"/> detects it from the text. <see cref="PhoneOrContract"/> is
+/// what 4 to 8 digits alone detect as: phone numbers ending (or, from a leading 0 and six digits, beginning)
+/// with them, and the contract of that number, merged into one list.
+/// </summary>
+public enum SearchKind { Auto, Name, Phone, ContractNumber, Rrn, PhoneOrContract }
 
 /// <summary>One row of the search results: only masked identifiers leave the service.</summary>
 public sealed record CustomerSearchHit(
@@ -58,23 +62,23 @@ public sealed class CustomerSearch(CrmDbContext db, FieldProtector protector, Cu
                 customers = customers.Where(c => string.Compare(c.Name, text) >= 0 && string.Compare(c.Name, upper) < 0);
                 break;
             case SearchKind.Phone:
-                // The owners of one number are a handful of ids: fetched first from the number index, or the
-                // planner walks the (name, id) index and probes phones for every customer.
-                var digits = SearchText.PhoneDigits(text);
-                var owners = await db.CustomerPhones.AsNoTracking().Where(p => p.Number == digits)
-                    .Select(p => p.CustomerId).Distinct().ToListAsync(ct);
+                // The owners of the matching numbers are a handful of ids (about a hundred for the last four digits
+                // of a million customers): fetched first from the number indexes, or the planner walks the
+                // (name, id) index and probes phones for every customer.
+                var owners = SearchText.PhonePart(text) is { } pattern ? await PhoneOwners(db, pattern).ToListAsync(ct) : [];
                 customers = customers.Where(c => owners.Contains(c.Id));
                 break;
             case SearchKind.ContractNumber:
-                // The parties of one contract are a handful of ids: fetch them first so that the
-                // customer query stays a walk of the (name, id) index.
-                var contracts = await db.Contracts.AsNoTracking().Where(k => k.ContractNumber == text)
-                    .Select(k => new { k.Id, k.CustomerId }).ToListAsync(ct);
-                var contractIds = contracts.Select(k => k.Id).ToList();
-                var parties = await db.ContractRoles.AsNoTracking().Where(r => contractIds.Contains(r.ContractId))
-                    .Select(r => r.CustomerId).ToListAsync(ct);
-                parties.AddRange(contracts.Select(k => k.CustomerId));
+                var parties = await ContractParties(db, text, ct);
                 customers = customers.Where(c => parties.Contains(c.Id));
+                break;
+            case SearchKind.PhoneOrContract:
+                var either = await ContractParties(db, text, ct);
+                if (SearchText.PhonePart(text) is { } part)
+                {
+                    either.AddRange(await PhoneOwners(db, part).ToListAsync(ct));
+                }
+                customers = customers.Where(c => either.Contains(c.Id));
                 break;
             case SearchKind.Rrn:
                 var rrnDigits = SearchText.Digits(text);
@@ -109,5 +113,41 @@ public sealed class CustomerSearch(CrmDbContext db, FieldProtector protector, Cu
         var next = rows.Count > pageSize ? new SearchCursor(items[^1].Name, items[^1].Id).Encode() : null;
         await log.RecordManyAsync(user, [.. items.Select(i => new AccessEvent(AccessAction.Search, i.Id, Detail: "search:" + kind))], ct);
         return new CustomerSearchPage(kind, text, items, next);
+    }
+
+    /// <summary>
+    /// The customers with a number matching <paramref name="pattern"/>: a suffix by the indexed last four digits
+    /// (then the rest of the suffix on those few rows), a prefix by a range of the number index.
+    /// </summary>
+    internal static IQueryable<long> PhoneOwners(CrmDbContext db, PhonePattern pattern)
+    {
+        var suffix = pattern.Suffix ?? "";
+        var last4 = suffix.Length >= SearchText.MinPhoneDigits ? suffix[^SearchText.MinPhoneDigits..] : null;
+        var prefix = pattern.Prefix;
+        var upper = prefix is null ? null : SearchText.PrefixUpperBound(prefix);
+        var phones = db.CustomerPhones.AsNoTracking();
+#pragma warning disable CA1309 // EF translates string.Compare to SQL's byte-order >= and <, which the number index serves.
+        phones = (last4, prefix) switch
+        {
+            ({ } l, null) => phones.Where(p => p.NumberLast4 == l && p.Number.EndsWith(suffix)),
+            (null, { } f) => phones.Where(p => string.Compare(p.Number, f) >= 0 && string.Compare(p.Number, upper) < 0),
+            ({ } l, { } f) => phones.Where(p => (p.NumberLast4 == l && p.Number.EndsWith(suffix))
+                || (string.Compare(p.Number, f) >= 0 && string.Compare(p.Number, upper) < 0)),
+            _ => phones.Where(p => false),
+        };
+#pragma warning restore CA1309
+        return phones.Select(p => p.CustomerId).Distinct();
+    }
+
+    /// <summary>The parties of one contract (a handful of ids), fetched first so that the customer query stays a walk of the (name, id) index.</summary>
+    private static async Task<List<long>> ContractParties(CrmDbContext db, string contractNumber, CancellationToken ct)
+    {
+        var contracts = await db.Contracts.AsNoTracking().Where(k => k.ContractNumber == contractNumber)
+            .Select(k => new { k.Id, k.CustomerId }).ToListAsync(ct);
+        var contractIds = contracts.Select(k => k.Id).ToList();
+        var parties = await db.ContractRoles.AsNoTracking().Where(r => contractIds.Contains(r.ContractId))
+            .Select(r => r.CustomerId).ToListAsync(ct);
+        parties.AddRange(contracts.Select(k => k.CustomerId));
+        return parties;
     }
 }

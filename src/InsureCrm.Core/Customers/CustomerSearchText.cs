@@ -8,8 +8,10 @@ namespace InsureCrm.Core.Customers;
 public static class SearchText
 {
     /// <summary>
-    /// 13 digits (typed 6-7 with a hyphen or without) are an RRN; 9 to 11 digits starting with 0 a phone
-    /// number in any format (+82 and separators allowed); letters mixed with digits a contract number;
+    /// 13 digits (typed 6-7 with a hyphen or without) are an RRN; 9 to 11 digits starting with 0, or anything
+    /// starting with +, a phone number in any format (+82 and separators allowed); 4 to 8 digits alone (dashes
+    /// and spaces allowed) are ambiguous: part of a phone number or a contract number, and both are searched
+    /// (<see cref="SearchKind.PhoneOrContract"/>); letters mixed with digits, or other digits, a contract number;
     /// anything else a name.
     /// </summary>
     public static SearchKind Detect(string text)
@@ -29,11 +31,47 @@ public static class SearchText
         {
             return SearchKind.Phone;
         }
+        if (onlyDigitsAndSeparators && t.StartsWith('+') && digits.Length >= MinPhoneDigits)
+        {
+            return SearchKind.Phone;
+        }
+        if (onlyDigitsAndSeparators && digits.Length is >= MinPhoneDigits and <= MaxPartialPhoneDigits)
+        {
+            return SearchKind.PhoneOrContract;
+        }
         if (digits.Length > 0 && t.All(c => char.IsAsciiLetterOrDigit(c) || c == '-'))
         {
             return SearchKind.ContractNumber;
         }
         return SearchKind.Name;
+    }
+
+    /// <summary>The fewest digits a phone search takes: the last four, which the call center asks first.</summary>
+    public const int MinPhoneDigits = 4;
+
+    /// <summary>Up to this many digits without a leading 0 are a partial number (a full one has 9 to 11).</summary>
+    public const int MaxPartialPhoneDigits = 8;
+
+    /// <summary>The fewest digits of a number's beginning that are searched as one: an area or mobile code and three more.</summary>
+    public const int MinPrefixDigits = 6;
+
+    /// <summary>
+    /// Which phone numbers a query means: those ending in <see cref="PhonePattern.Suffix"/> (at least the last
+    /// four digits), those beginning with <see cref="PhonePattern.Prefix"/> (a leading 0 and at least six digits,
+    /// e.g. 010-4113; a full number is the prefix of itself), or either. Null when too few digits are given.
+    /// </summary>
+    public static PhonePattern? PhonePart(string text)
+    {
+        var digits = PhoneDigits(text);
+        if (digits.Length < MinPhoneDigits)
+        {
+            return null;
+        }
+        var leadingZero = digits[0] == '0';
+        var full = leadingZero && digits.Length >= 9;
+        return new PhonePattern(
+            Suffix: full ? null : digits,
+            Prefix: leadingZero && digits.Length >= MinPrefixDigits ? digits : null);
     }
 
     public static string Digits(string text) => string.Concat(text.Where(char.IsAsciiDigit));
@@ -88,6 +126,9 @@ public static class SearchText
         return $"{digits[..area]}-{digits[area..^4]}-{digits[^4..]}";
     }
 }
+
+/// <summary>Phone numbers ending in <paramref name="Suffix"/> or beginning with <paramref name="Prefix"/> (digits as stored; either may be null).</summary>
+public sealed record PhonePattern(string? Suffix, string? Prefix);
 
 /// <summary>The keyset position after which the next page starts, sent to clients as an opaque token.</summary>
 public readonly record struct SearchCursor(string Name, long Id)

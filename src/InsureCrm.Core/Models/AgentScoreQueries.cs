@@ -9,8 +9,13 @@ namespace InsureCrm.Core.Models;
 public sealed record AgentScoreRow(long AgentId, string Code, string Name, AgentKind Kind, string BranchName, DateOnly HireDate, double Score,
     IReadOnlyList<ScoreReason> Reasons);
 
-/// <summary>The top-scored agents of one agent model's champion, as far as the viewer may see; <see cref="Version"/> 0 when the champion has not scored yet.</summary>
-public sealed record AgentScoreList(string Model, int Version, DateOnly? AsOf, IReadOnlyList<AgentScoreRow> Agents);
+/// <summary>
+/// The top-scored agents of one agent model's champion, as far as the viewer may see; <see cref="Version"/> 0 when the
+/// champion has not scored yet. <see cref="OutsidePopulation"/>: when <see cref="Agents"/> is empty, how many agents in the
+/// viewer's scope the run scored outside the model's population (hired more than 13 months before), so that an empty list
+/// says why.
+/// </summary>
+public sealed record AgentScoreList(string Model, int Version, DateOnly? AsOf, IReadOnlyList<AgentScoreRow> Agents, int OutsidePopulation = 0);
 
 /// <summary>
 /// Agent model scores for people (docs/insurer-models.md, Web): the eligible agents of the champion's newest completed
@@ -46,8 +51,10 @@ public sealed class AgentScoreQueries(CrmDatabase database)
                           orderby s.Score descending, a.Id
                           select new { a.Id, a.Code, a.Name, a.Kind, Branch = b.Name, a.HireDate, s.Score, s.Reasons })
             .Take(take).ToListAsync(ct);
+        var outside = rows.Count > 0 ? 0
+            : await ctx.Set<AgentModelScore>().AsNoTracking().CountAsync(s => s.RunId == run.Id && !s.Eligible && agents.Any(a => a.Id == s.AgentId), ct);
         return new AgentScoreList(model.Name, champion.Version, run.RunDate,
-            [.. rows.Select(r => new AgentScoreRow(r.Id, r.Code, r.Name, r.Kind, r.Branch, r.HireDate, r.Score, InsurerModelScorer.ReadReasons(r.Reasons)))]);
+            [.. rows.Select(r => new AgentScoreRow(r.Id, r.Code, r.Name, r.Kind, r.Branch, r.HireDate, r.Score, InsurerModelScorer.ReadReasons(r.Reasons)))], outside);
     }
 
     private static IQueryable<Agent> Scope(IQueryable<Agent> agents, CrmUser user) => user.Role switch

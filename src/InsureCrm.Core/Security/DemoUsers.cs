@@ -19,6 +19,9 @@ public sealed class DemoUsers(CrmDbContext db, TimeProvider clock)
 {
     public const string Password = "Demo!2026crm";
 
+    /// <summary>The agent models score agents hired in the 13 months before the scoring date (AgentFeatures.ObservationMonths).</summary>
+    private const int AgentModelPopulationMonths = 13;
+
     public static readonly IReadOnlyList<DemoAccount> Accounts =
     [
         new("agent", Role.Agent, "Demo agent"),
@@ -60,15 +63,20 @@ public sealed class DemoUsers(CrmDbContext db, TimeProvider clock)
         var managerUser = existing.Find(u => u.UserName == "manager");
         if (agentUser is { AgentId: null } || managerUser is { BranchId: null })
         {
-            // The active own agent (FC) servicing the most contracts: their worklists have something in them.
-            var agent = await db.Contracts.AsNoTracking()
-                .Where(k => k.ServicingAgentId != null)
-                .Join(db.Agents.AsNoTracking().Where(a => a.Status == AgentStatus.Active && a.Kind == AgentKind.Fc),
-                    k => k.ServicingAgentId, a => a.Id, (k, a) => new { a.Id, a.BranchId })
-                .GroupBy(a => new { a.Id, a.BranchId })
-                .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Id)
-                .Select(g => g.Key)
-                .FirstOrDefaultAsync(ct);
+            // The active own agent (FC) servicing the most contracts: their worklists have something in them. Taken
+            // from a branch that has agents in the agent models' population (hired in the 13 months before the newest
+            // hire, see AgentFeatures), or the manager's dropout and recruiting pages would list nobody: the busiest
+            // agent of all tends to sit in an old branch that has hired no one lately.
+            var fcs = db.Agents.AsNoTracking().Where(a => a.Status == AgentStatus.Active && a.Kind == AgentKind.Fc);
+            var newestHire = await db.Agents.AsNoTracking().MaxAsync(a => (DateOnly?)a.HireDate, ct);
+            var agent = default(DemoAgent);
+            if (newestHire is { } newest)
+            {
+                var since = newest.AddMonths(-AgentModelPopulationMonths);
+                var hiring = db.Agents.Where(a => a.Status == AgentStatus.Active && a.HireDate > since).Select(a => a.BranchId);
+                agent = await BusiestAsync(fcs.Where(a => hiring.Contains(a.BranchId)), ct);
+            }
+            agent ??= await BusiestAsync(fcs, ct);
             if (agent is not null)
             {
                 if (agentUser is { AgentId: null })
@@ -85,4 +93,16 @@ public sealed class DemoUsers(CrmDbContext db, TimeProvider clock)
         await db.SaveChangesAsync(ct);
         return created;
     }
+
+    /// <summary>Of <paramref name="agents"/>, the one servicing the most contracts (lowest id on a tie).</summary>
+    private Task<DemoAgent?> BusiestAsync(IQueryable<Agent> agents, CancellationToken ct) =>
+        db.Contracts.AsNoTracking()
+            .Where(k => k.ServicingAgentId != null)
+            .Join(agents, k => k.ServicingAgentId, a => a.Id, (k, a) => new { a.Id, a.BranchId })
+            .GroupBy(a => new { a.Id, a.BranchId })
+            .OrderByDescending(g => g.Count()).ThenBy(g => g.Key.Id)
+            .Select(g => new DemoAgent(g.Key.Id, g.Key.BranchId))
+            .FirstOrDefaultAsync(ct);
 }
+
+internal sealed record DemoAgent(long Id, long BranchId);

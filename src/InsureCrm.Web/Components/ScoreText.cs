@@ -17,6 +17,9 @@ internal static class ScoreText
 
     public static string Model(Text t, string name) => t.Has("scores.model." + name) ? t["scores.model." + name] : name;
 
+    /// <summary>A learner's name as people read it (logistic → 로지스틱 회귀); a name this build does not know stays as stored.</summary>
+    public static string Algorithm(Text t, string name) => t.Has("algorithm." + name) ? t["algorithm." + name] : name;
+
     public static string Percent(double score) => score.ToString("P1", CultureInfo.CurrentCulture);
 
     /// <summary>"Premium burden vs income 0.42 (raises)": the feature's name, the row's value and which way it moved the score.</summary>

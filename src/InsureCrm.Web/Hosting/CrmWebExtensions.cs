@@ -90,7 +90,8 @@ internal static class CrmWebExtensions
     {
         app.UseCrmSecurityHeaders();
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Error statuses without a body: a page in the user's language for browsers, ProblemDetails for /api.
+        app.UseStatusCodePages(ErrorPages.HandleStatusAsync);
         app.UseStaticFiles();
         app.UseRequestLocalization();
         app.UseMiddleware<PlainHttpGuard>();

@@ -5,7 +5,8 @@ namespace InsureCrm.Web.Hosting;
 
 /// <summary>
 /// Turns unexpected exceptions into ProblemDetails without leaking internals: a concurrency conflict
-/// that escaped a service becomes 409, anything else 500 with a trace id only.
+/// that escaped a service becomes 409, anything else 500 with a trace id only. A browser on a page gets the
+/// same status as an error page in the user's language instead (<see cref="ErrorPages"/>).
 /// </summary>
 internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService problemDetails, ILogger<ProblemDetailsExceptionHandler> logger) : IExceptionHandler
 {
@@ -23,6 +24,11 @@ internal sealed class ProblemDetailsExceptionHandler(IProblemDetailsService prob
             logger.LogError("Unhandled {ExceptionType} on {Path}: {Stack}", exception.GetType().FullName, httpContext.Request.Path, exception.StackTrace);
         }
         httpContext.Response.StatusCode = status;
+        if (ErrorPages.WantsPage(httpContext.Request))
+        {
+            await ErrorPages.WritePageAsync(httpContext, status);
+            return true;
+        }
         return await problemDetails.TryWriteAsync(new ProblemDetailsContext
         {
             HttpContext = httpContext,

@@ -37,10 +37,11 @@ public sealed class SchemaTests
               FROM information_schema.columns c
               WHERE c.table_schema = 'public' AND c.table_name <> 'schema_history'
               """
+            // table_xinfo, not table_info: it lists generated columns too (hidden 2 virtual, 3 stored).
             : """
               SELECT m.name, p.name, p."notnull" = 0 AND p.pk = 0, p.type
-              FROM sqlite_master m JOIN pragma_table_info(m.name) p
-              WHERE m.type = 'table' AND m.name NOT IN ('schema_history', 'sqlite_sequence')
+              FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p
+              WHERE m.type = 'table' AND m.name NOT IN ('schema_history', 'sqlite_sequence') AND p.hidden IN (0, 2, 3)
               """;
         await using (var reader = await cmd.ExecuteReaderAsync())
         {

@@ -1,5 +1,6 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using Microsoft.EntityFrameworkCore;
 
 using InsureCrm.Tests.Security;
 
@@ -63,6 +64,91 @@ public class CustomerSearchTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Search_PartialPhoneNumber_FindsByLastFourDigitsOrBeginning(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var protector = CustomerSeed.Protector();
+        SeededFamily family;
+        await using (var ctx = db.CreateContext())
+        {
+            // 홍길동: 010-1234-5678 and 02-3456-7890 (home); 홍길순: 010-9876-5432.
+            family = await CustomerSeed.AddFamilyAsync(ctx, protector);
+        }
+        await using var read = db.CreateContext();
+        var search = CoreServices.Search(read, protector, db);
+
+        foreach (var (typed, expected) in new (string, long[])[]
+        {
+            ("5678", [family.HongId]),              // the last four digits of his mobile
+            ("7890", [family.HongId]),              // ... and of his home number
+            ("5432", [family.SpouseId]),
+            ("1234-5678", [family.HongId]),         // the last eight, with a dash or without
+            ("12345678", [family.HongId]),
+            ("010-1234", [family.HongId]),          // the beginning, with a dash or without
+            ("0101234", [family.HongId]),
+            ("010 9876", [family.SpouseId]),
+            ("02-3456", [family.HongId]),
+            ("010-98", []),                         // too short a beginning, and no number ends in 01098
+            ("9999", []),
+        })
+        {
+            var page = await search.SearchAsync(CoreServices.CallCenter, typed);
+            page!.Kind.ShouldBe(SearchKind.PhoneOrContract, typed);
+            page.Items.Select(i => i.Id).ShouldBe(expected, typed);
+        }
+        var chosen = await search.SearchAsync(CoreServices.CallCenter, "5678", SearchKind.Phone);
+        chosen!.Items.Select(i => i.Id).ShouldBe([family.HongId]);
+        var partOfFull = await search.SearchAsync(CoreServices.CallCenter, "010-1234-567");
+        partOfFull!.Kind.ShouldBe(SearchKind.Phone);
+        partOfFull.Items.Select(i => i.Id).ShouldBe([family.HongId]);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Search_DigitsThatAreAlsoAContractNumber_MergesPhoneAndContractMatches(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var protector = CustomerSeed.Protector();
+        SeededFamily family;
+        await using (var ctx = db.CreateContext())
+        {
+            family = await CustomerSeed.AddFamilyAsync(ctx, protector);
+            // A source system whose contract numbers are digits only: 홍길순's contract is numbered like the end of her mobile.
+            await ctx.Contracts.Where(k => k.ContractNumber == family.SpouseContract)
+                .ExecuteUpdateAsync(u => u.SetProperty(k => k.ContractNumber, "5432"));
+        }
+        await using var read = db.CreateContext();
+        var search = CoreServices.Search(read, protector, db);
+
+        // 5432 ends 홍길순's mobile and is her contract's number, on which 홍길동 is the insured.
+        var merged = await search.SearchAsync(CoreServices.CallCenter, "5432");
+        merged!.Kind.ShouldBe(SearchKind.PhoneOrContract);
+        merged.Items.Select(i => i.Id).ShouldBe([family.HongId, family.SpouseId]);
+        var phoneOnly = await search.SearchAsync(CoreServices.CallCenter, "5432", SearchKind.Phone);
+        phoneOnly!.Items.Select(i => i.Id).ShouldBe([family.SpouseId]);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task PhoneOwners_LastFourDigitsOrBeginning_IsServedByAnIndexNotAScan(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var read = db.CreateContext();
+
+        foreach (var (pattern, index) in new[]
+        {
+            (SearchText.PhonePart("9262")!, "ix_customer_phone_number_last4"),
+            (SearchText.PhonePart("4113-9262")!, "ix_customer_phone_number_last4"),
+            (SearchText.PhonePart("010-4113")!, "ix_customer_phone_number_last4"),
+            (SearchText.PhonePart("010-4113")!, "ix_customer_phone_number"),
+            (SearchText.PhonePart("010-4113-9262")!, "ix_customer_phone_number"),
+        })
+        {
+            var plan = await QueryPlan.ExplainAsync(read, CustomerSearch.PhoneOwners(read, pattern));
+            plan.ShouldContain(index, Case.Sensitive, $"{pattern}: {plan}");
+            plan.ShouldNotContain(provider == DatabaseProvider.Sqlite ? "SCAN customer_phone" : "Seq Scan", Case.Sensitive, $"{pattern}: {plan}");
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Search_KeysetPages_CoverEveryMatchOnceInNameIdOrder(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
@@ -119,6 +205,11 @@ public class CustomerSearchTests
     [InlineData("+82 10-1234-5678", SearchKind.Phone)]
     [InlineData("L2024000001", SearchKind.ContractNumber)]
     [InlineData("2024-000123", SearchKind.ContractNumber)]
+    [InlineData("9262", SearchKind.PhoneOrContract)]
+    [InlineData("010-4113", SearchKind.PhoneOrContract)]
+    [InlineData("4113-9262", SearchKind.PhoneOrContract)]
+    [InlineData("+82 10-4113", SearchKind.Phone)]
+    [InlineData("123", SearchKind.ContractNumber)]
     public void Detect_TypedText_PicksTheKind(string text, SearchKind expected) =>
         SearchText.Detect(text).ShouldBe(expected);
 
