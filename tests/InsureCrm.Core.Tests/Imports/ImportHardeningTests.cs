@@ -229,6 +229,21 @@ public sealed class ImportHardeningTests
         (await ctx.Customers.CountAsync()).ShouldBe(2);
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_RecordOverOneMebibyte_IsRejectedAndTheNextLinesLoad(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var file = ImportTestKit.WriteCsv("customers.csv", "source_id,name,address\nA1,홍길동,길 1\nA2,\"" + new string('x', 3 << 20) + "\nA3,김영희,길 3\n");
+
+        var (exit, output) = await RunCapturedAsync(db, "import", "customers", file, "--source", "POLICY");
+
+        exit.ShouldBe(2);
+        Rejects(file).ShouldBe(["3,(row)"]);
+        output.ShouldContain("Lines in the file: 4 = 1 header + 3 rows.");
+        await using var ctx = db.CreateContext();
+        (await ctx.Customers.CountAsync()).ShouldBe(2);
+    }
+
     // Item 6: errors name columns and lines, never values of a data row.
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
