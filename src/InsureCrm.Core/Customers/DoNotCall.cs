@@ -182,6 +182,10 @@ internal sealed class DoNotCallImport(CrmDatabase database, FieldProtector prote
         {
             errors.Add(new RowError("registered_on", "in the future"));
         }
+        else if (registered < ImportRow.EarliestDate)
+        {
+            errors.Add(new RowError("registered_on", string.Create(CultureInfo.InvariantCulture, $"before {ImportRow.EarliestDate:yyyy-MM-dd}")));
+        }
         var scopeText = Field("scope").ToLowerInvariant();
         DoNotCallScope? scope = scopeText switch
         {

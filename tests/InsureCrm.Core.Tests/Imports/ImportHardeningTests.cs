@@ -131,6 +131,19 @@ public sealed class ImportHardeningTests
             .ShouldBe((1, 1, 1, 1));
     }
 
+    [Fact]
+    public async Task DoNotCallImport_DateBefore1900OrControlCharacter_RejectsThoseRowsOnly()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var file = ImportTestKit.WriteCsv("dnc.csv", "phone,registered_on\n010-1234-5678,1850-01-01\n010-2222-3333,2024-01-01\n010-4444\u00015555,2024-01-01\n");
+
+        (await ImportTestKit.RunAsync(db, "consent", "dnc-import", file)).ShouldBe(2);
+
+        Rejects(file).ShouldBe(["2,registered_on", "4,phone"]);
+        await using var ctx = db.CreateContext();
+        (await ctx.Set<Core.Customers.DoNotCall>().CountAsync()).ShouldBe(1);
+    }
+
     // Item 2: control characters are refused per row, on both databases, and the rest of the batch loads.
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
