@@ -23,7 +23,7 @@ migrate() {
 
 run() {
     /usr/bin/time -f "peak memory %M KB, %e s wall, %U s user, %S s system" -o "$WORK/time" \
-        "$CLI" import customers "$WORK/customers.csv" --source BENCH | tail -1
+        "$CLI" import customers "$WORK/customers.csv" --source BENCH | grep -E "^(Imported|Lines)"
     cat "$WORK/time"
 }
 

@@ -113,6 +113,7 @@ internal static class ImportCommand
             + $"read {result.Read:N0}, loaded {result.Loaded:N0} (new {result.Inserted:N0}, updated {result.Updated:N0}), "
             + $"unchanged {result.Unchanged:N0}, rejected {result.Rejected:N0}, merged {result.Merged:N0} "
             + $"in {elapsed.TotalSeconds:0.0} s ({rate:N0} rows/s)."));
+        Console.WriteLine(Lines(result));
         if (result.RejectsPath is not null)
         {
             Console.WriteLine($"Rejected rows with line, column and reason: {result.RejectsPath}");
@@ -125,6 +126,23 @@ internal static class ImportCommand
                 Console.WriteLine("  ... (see the rejects file for all)");
             }
         }
+    }
+
+    /// <summary>Where every physical line of the file went, so that no line goes unaccounted for.</summary>
+    internal static string Lines(ImportResult result)
+    {
+        var inv = CultureInfo.InvariantCulture;
+        var parts = new List<string> { string.Create(inv, $"{result.HeaderLines:N0} header") };
+        parts.Add(string.Create(inv, $"{result.Read:N0} rows"));
+        if (result.ContinuationLines > 0)
+        {
+            parts.Add(string.Create(inv, $"{result.ContinuationLines:N0} inside quoted fields"));
+        }
+        if (result.BlankLines > 0)
+        {
+            parts.Add(string.Create(inv, $"{result.BlankLines:N0} blank"));
+        }
+        return string.Create(inv, $"Lines in the file: {result.Lines:N0} = {string.Join(" + ", parts)}.");
     }
 
     /// <summary>Reports synchronously on the importing thread (Progress&lt;T&gt; would post them out of order).</summary>

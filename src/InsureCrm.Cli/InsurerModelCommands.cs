@@ -84,7 +84,7 @@ internal static class InsurerModelCommands
             {
                 var features = set.Data.Features;
                 var idColumn = chosen.Subject switch { ModelSubject.Contract => "contract_id", ModelSubject.Agent => "agent_id", _ => "customer_id" };
-                await writer.WriteLineAsync(string.Join(',', [idColumn, .. features.Select(f => f.Name), "label"]));
+                await writer.WriteLineAsync(string.Join(',', [idColumn, .. features.Select(f => CsvCell.Field(f.Name)), "label"]));
                 var row = new double[features.Count];
                 var line = new System.Text.StringBuilder();
                 for (var r = 0; r < set.Data.Rows; r++)
@@ -97,7 +97,7 @@ internal static class InsurerModelCommands
                         if (!double.IsNaN(row[j]))
                         {
                             line.Append(features[j].Kind == InsureCrm.Analytics.Learning.FeatureKind.Categorical
-                                ? features[j].Categories[(int)row[j]].Replace(",", " ", StringComparison.Ordinal)
+                                ? CsvCell.Field(features[j].Categories[(int)row[j]])
                                 : row[j].ToString("R", CultureInfo.InvariantCulture));
                         }
                     }

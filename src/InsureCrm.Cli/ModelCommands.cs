@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using System.Text;
 using InsureCrm.Analytics.Learning;
+using InsureCrm.Core.Common;
 using Spectre.Console;
 
 namespace InsureCrm.Cli;
@@ -400,8 +401,8 @@ internal static class ModelCommands
     private static string[] List(string[]? values) =>
         values is null ? [] : [.. values.SelectMany(v => v.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))];
 
-    private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    /// <summary>An id cell of a score file (scores themselves are plain numbers and round-trip as written).</summary>
+    private static string Quote(string value) => CsvCell.Field(value);
 
     /// <summary>Writes to a temporary file beside <paramref name="path"/> and moves it into place, so a failure never leaves half a file.</summary>
     private static void WriteAtomically(string path, Action<Stream> write)

@@ -632,7 +632,11 @@ public static class CsvTableReader
         {
             return matches[0].i;
         }
-        var columns = string.Join(", ", header.Where(h => h.Length > 0));
+        // At most 20 names of at most 40 characters: a file whose first line is a million cells, or data
+        // rather than a header, must not turn into a message of megabytes.
+        var named = header.Where(h => h.Length > 0).ToList();
+        var columns = string.Join(", ", named.Take(20).Select(h => h.Length > 40 ? h[..40] + "…" : h))
+            + (named.Count > 20 ? string.Create(CultureInfo.InvariantCulture, $" and {named.Count - 20:N0} more") : "");
         throw new CsvDataException($"line 1: the header has no column '{name}' (named by {what}); its columns are {columns}.", 1, name);
     }
 

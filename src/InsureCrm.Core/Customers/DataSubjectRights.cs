@@ -76,8 +76,7 @@ public sealed record UsageReport(long CustomerId, DateTime From, DateTime To, IR
         return [.. Encoding.UTF8.GetPreamble(), .. Encoding.UTF8.GetBytes(sb.ToString())];
     }
 
-    private static string Quote(string? value) =>
-        value is null ? "" : "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
+    private static string Quote(string? value) => CsvCell.Quoted(value);
 }
 
 /// <summary>

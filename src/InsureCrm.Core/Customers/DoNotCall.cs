@@ -122,15 +122,12 @@ internal sealed class DoNotCallImport(CrmDatabase database, FieldProtector prote
 
         await using var connection = await database.OpenConnectionAsync(ct);
         var batch = new List<(string Hash, DoNotCallScope Scope, DateOnly RegisteredOn)>(BatchSize);
-        while (file.ReadRecord(out var line, out var badData) is { } fields)
+        while (file.Read() is { } record)
         {
             read++;
-            var errors = new List<RowError>();
-            var row = badData ? null : Parse(fields, columns, today, errors);
-            if (badData)
-            {
-                errors.Add(new RowError("", "malformed CSV record (quotes or field count)"));
-            }
+            var (line, fields) = (record.Line, record.Fields);
+            var errors = new List<RowError>(record.Errors);
+            var row = errors.Count > 0 ? null : Parse(fields, columns, today, errors);
             if (row is null)
             {
                 rejected++;
@@ -184,6 +181,10 @@ internal sealed class DoNotCallImport(CrmDatabase database, FieldProtector prote
         else if (registered > today)
         {
             errors.Add(new RowError("registered_on", "in the future"));
+        }
+        else if (registered < ImportRow.EarliestDate)
+        {
+            errors.Add(new RowError("registered_on", string.Create(CultureInfo.InvariantCulture, $"before {ImportRow.EarliestDate:yyyy-MM-dd}")));
         }
         var scopeText = Field("scope").ToLowerInvariant();
         DoNotCallScope? scope = scopeText switch

@@ -63,7 +63,7 @@ internal sealed class AgentLoader(ImportContext context) : IBatchLoader
         return tally.Outcome;
     }
 
-    private static Input? Parse(ImportRow row)
+    private Input? Parse(ImportRow row)
     {
         var code = row.Text("code", 20, required: true);
         var name = row.Text("name", 100, required: true);
@@ -72,8 +72,9 @@ internal sealed class AgentLoader(ImportContext context) : IBatchLoader
         var branchName = row.Text("branch_name", 60);
         var sido = row.Text("sido", 20);
         var sigungu = row.Text("sigungu", 20);
-        var hire = row.Date("hire_date", required: true);
-        var termination = row.Date("termination_date");
+        var horizon = ImportLookups.Horizon(context);
+        var hire = row.Date("hire_date", required: true, latest: horizon);
+        var termination = row.Date("termination_date", latest: horizon);
         var status = row.Enum<AgentStatus>("status", required: true);
         if (hire is { } h && termination is { } t && t < h)
         {

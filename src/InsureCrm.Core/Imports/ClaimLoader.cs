@@ -12,6 +12,7 @@ internal sealed class ClaimLoader(ImportContext context) : IBatchLoader
     public async Task<BatchOutcome> LoadAsync(IReadOnlyList<ImportRow> rows, CancellationToken ct)
     {
         var inputs = new List<(ImportRow Row, string Contract, Claim Value)>();
+        var horizon = ImportLookups.Horizon(context);
         foreach (var row in rows.Where(r => !r.HasErrors))
         {
             var number = row.Text("claim_number", 20, required: true);
@@ -21,8 +22,8 @@ internal sealed class ClaimLoader(ImportContext context) : IBatchLoader
             {
                 row.Error("cause", $"unknown value; expected one of: {string.Join(", ", Causes)}");
             }
-            var claimDate = row.Date("claim_date", required: true);
-            var paidDate = row.Date("paid_date");
+            var claimDate = row.Date("claim_date", required: true, latest: horizon);
+            var paidDate = row.Date("paid_date", latest: horizon);
             var amount = row.Money("amount_paid", required: true);
             if (claimDate is { } c && paidDate is { } p && p < c)
             {

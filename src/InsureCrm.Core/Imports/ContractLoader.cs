@@ -187,13 +187,14 @@ internal sealed class ContractLoader(ImportContext context) : IBatchLoader
         var premium = row.Money("premium", required: true);
         var mode = row.Enum<PaymentMode>("payment_mode", required: true);
         var method = row.Enum<PaymentMethod>("payment_method", required: true);
-        var issue = row.Date("issue_date", required: true);
+        var horizon = ImportLookups.Horizon(context);
+        var issue = row.Date("issue_date", required: true, latest: horizon);
         var maturity = row.Date("maturity_date");
         var selling = row.Text("selling_agent_code", 20);
         var servicing = row.Text("servicing_agent_code", 20);
         var channel = row.Enum<SalesChannel>("channel", required: true);
         var status = row.Enum<ContractStatus>("status", required: true);
-        var statusDate = row.Date("status_date", required: true);
+        var statusDate = row.Date("status_date", required: true, latest: horizon);
         if (issue is { } i && maturity is { } m && m <= i)
         {
             row.Error("maturity_date", "must be after issue_date");

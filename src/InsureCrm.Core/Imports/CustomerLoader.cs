@@ -607,7 +607,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             Email = row.Email("email"),
             Sido = row.Text("sido", 20),
             Sigungu = row.Text("sigungu", 20),
-            Address = row.Text("address", 200),
+            Address = row.Text("address", 200, multiline: true),
             PostalCode = row.Text("postal_code", 10),
             Occupation = row.Text("occupation", 40),
             IncomeBand = row.Enum<IncomeBand>("income_band"),

@@ -80,6 +80,10 @@ internal static class ImportLookups
         return system;
     }
 
+    /// <summary>The latest date of an event an import may carry (an issue, a status change, a claim): a year after today, for contracts dated ahead.</summary>
+    public static DateOnly Horizon(ImportContext context) =>
+        DateOnly.FromDateTime(context.Clock.GetUtcNow().UtcDateTime).AddYears(1);
+
     /// <summary>Rejects a second row with the same natural key in one file; true when the row is the first.</summary>
     public static bool FirstInFile(Dictionary<string, int> seen, ImportRow row, string column, string key)
     {

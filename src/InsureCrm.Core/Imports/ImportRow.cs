@@ -11,6 +11,17 @@ internal sealed record RowError(string Column, string Reason);
 /// </summary>
 internal sealed class ImportRow(int line, string[] fields, IReadOnlyDictionary<string, int> columns)
 {
+    /// <summary>
+    /// The largest amount imported, in the contract's currency: 13 digits (just under 10 trillion). No single
+    /// premium, sum assured, loan or claim of a customer comes near it, and in hundredths (the value chain's
+    /// <c>decimal × 100 → Int64</c>) even 90,000 of them summed stay within a 64-bit integer.
+    /// </summary>
+    public const decimal MaxMoney = 9_999_999_999_999m;
+
+    /// <summary>The dates an insurer's records hold: births from 1900, maturities of whole-life contracts up to 2200.</summary>
+    public static readonly DateOnly EarliestDate = new(1900, 1, 1);
+    public static readonly DateOnly LatestDate = new(2200, 12, 31);
+
     private List<RowError>? _errors;
 
     public int Line { get; } = line;
@@ -25,8 +36,12 @@ internal sealed class ImportRow(int line, string[] fields, IReadOnlyDictionary<s
 
     public bool Has(string column) => columns.ContainsKey(column);
 
-    /// <summary>The trimmed field, or null when the column is absent or the cell empty.</summary>
-    public string? Text(string column, int maxLength = 200, bool required = false)
+    /// <summary>
+    /// The trimmed field, or null when the column is absent or the cell empty. A tab or line break inside the
+    /// value is refused unless <paramref name="multiline"/> (free text such as notes and addresses); other
+    /// control characters never reach here (<see cref="ImportFile"/> rejects them).
+    /// </summary>
+    public string? Text(string column, int maxLength = 200, bool required = false, bool multiline = false)
     {
         string? value = null;
         if (columns.TryGetValue(column, out var i) && i < Fields.Length)
@@ -50,22 +65,41 @@ internal sealed class ImportRow(int line, string[] fields, IReadOnlyDictionary<s
             Error(column, $"longer than {maxLength} characters");
             return null;
         }
+        if (!multiline && value.AsSpan().IndexOfAny('\t', '\r', '\n') >= 0)
+        {
+            Error(column, "contains a tab or line break, which this column does not allow");
+            return null;
+        }
         return value;
     }
 
-    public DateOnly? Date(string column, bool required = false)
+    /// <summary>
+    /// A date between <see cref="EarliestDate"/> and <see cref="LatestDate"/>, and not after
+    /// <paramref name="latest"/> when given (dates of events that have happened, e.g. an issue date).
+    /// </summary>
+    public DateOnly? Date(string column, bool required = false, DateOnly? latest = null)
     {
         var text = Text(column, 40, required);
         if (text is null)
         {
             return null;
         }
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
         {
-            return date;
+            Error(column, "not a date in the form yyyy-MM-dd");
+            return null;
         }
-        Error(column, "not a date in the form yyyy-MM-dd");
-        return null;
+        if (date < EarliestDate || date > LatestDate)
+        {
+            Error(column, string.Create(CultureInfo.InvariantCulture, $"outside the dates an insurer holds ({EarliestDate:yyyy-MM-dd} to {LatestDate:yyyy-MM-dd})"));
+            return null;
+        }
+        if (date > latest)
+        {
+            Error(column, string.Create(CultureInfo.InvariantCulture, $"later than {latest:yyyy-MM-dd}: more than a year after the import"));
+            return null;
+        }
+        return date;
     }
 
     /// <summary>A moment: ISO 8601 with an offset, or a local time (yyyy-MM-dd HH:mm[:ss]) in <paramref name="zone"/>.</summary>
@@ -77,20 +111,30 @@ internal sealed class ImportRow(int line, string[] fields, IReadOnlyDictionary<s
             return null;
         }
         string[] local = ["yyyy-MM-dd HH:mm", "yyyy-MM-dd HH:mm:ss", "yyyy-MM-dd'T'HH:mm", "yyyy-MM-dd'T'HH:mm:ss"];
+        DateTime? moment = null;
         if (DateTime.TryParseExact(text, local, CultureInfo.InvariantCulture, DateTimeStyles.None, out var t))
         {
-            return TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(t, DateTimeKind.Unspecified), zone);
+            moment = TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(t, DateTimeKind.Unspecified), zone);
         }
-        if ((text.EndsWith('Z') || text.Contains('+', StringComparison.Ordinal) || text.LastIndexOf('-') > 10)
+        else if ((text.EndsWith('Z') || text.Contains('+', StringComparison.Ordinal) || text.LastIndexOf('-') > 10)
             && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.None, out var o))
         {
-            return o.UtcDateTime;
+            moment = o.UtcDateTime;
         }
-        Error(column, "not a time in the form yyyy-MM-dd HH:mm[:ss] or ISO 8601 with offset");
-        return null;
+        if (moment is null)
+        {
+            Error(column, "not a time in the form yyyy-MM-dd HH:mm[:ss] or ISO 8601 with offset");
+            return null;
+        }
+        if (DateOnly.FromDateTime(moment.Value) is var day && (day < EarliestDate || day > LatestDate))
+        {
+            Error(column, string.Create(CultureInfo.InvariantCulture, $"outside the dates an insurer holds ({EarliestDate:yyyy-MM-dd} to {LatestDate:yyyy-MM-dd})"));
+            return null;
+        }
+        return moment;
     }
 
-    /// <summary>Money as a plain integer (no separators, no decimals), non-negative.</summary>
+    /// <summary>Money as a plain integer (no separators, no decimals), from 0 to <see cref="MaxMoney"/>.</summary>
     public decimal? Money(string column, bool required = false)
     {
         var text = Text(column, 20, required);
@@ -98,12 +142,17 @@ internal sealed class ImportRow(int line, string[] fields, IReadOnlyDictionary<s
         {
             return null;
         }
-        if (long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
+        if (!long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var v))
         {
-            return v;
+            Error(column, "not a plain non-negative integer amount (no separators or decimals)");
+            return null;
         }
-        Error(column, "not a plain non-negative integer amount (no separators or decimals)");
-        return null;
+        if (v > MaxMoney)
+        {
+            Error(column, string.Create(CultureInfo.InvariantCulture, $"more than {MaxMoney:N0}, the largest amount an import holds"));
+            return null;
+        }
+        return v;
     }
 
     public decimal? Decimal(string column, decimal min, decimal max, bool required = false)

@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace InsureCrm.Core.Imports;
 
 /// <summary>One documented column of an import file (docs/imports.md).</summary>
@@ -50,25 +52,42 @@ internal static class ImportSchema
     public static bool NeedsSourceSystem(ImportKind kind) =>
         kind is ImportKind.Customers or ImportKind.Contracts or ImportKind.Loans or ImportKind.Interactions;
 
-    /// <summary>Null when the header fits the kind; otherwise a message naming every problem.</summary>
+    /// <summary>Unknown header names shown in an error, at most; the rest are counted.</summary>
+    private const int NamesShown = 20;
+
+    /// <summary>
+    /// Null when the header fits the kind; otherwise a message naming every problem. The message quotes a
+    /// header cell only when the row is recognisably a header (it has a known column) and the cell looks like
+    /// a column name: the first row of a file without a header is data (names, RRNs, phones), so its cells
+    /// are named by position, never echoed.
+    /// </summary>
     public static string? CheckHeader(ImportKind kind, IReadOnlyList<string> header, string? sourceSystem)
     {
         var columns = For(kind);
         var problems = new List<string>();
         var missing = columns.Where(c => c.Required && !header.Contains(c.Name)).Select(c => c.Name).ToList();
-        if (missing.Count > 0)
+        var known = header.Count(h => columns.Any(c => c.Name == h));
+        if (known == 0 && header.Count > 0)
         {
-            problems.Add($"missing required column(s): {string.Join(", ", missing)}");
+            problems.Add(string.Create(CultureInfo.InvariantCulture,
+                $"the first line has no known column name in its {header.Count} cells, so it is not a header row (a file without a header? its values are not shown here)"));
         }
-        var unknown = header.Where(h => columns.All(c => c.Name != h)).ToList();
-        if (unknown.Count > 0)
+        else
         {
-            problems.Add($"unknown column(s): {string.Join(", ", unknown.Select(u => u.Length == 0 ? "(empty)" : u))}");
-        }
-        var duplicate = header.GroupBy(h => h).Where(g => g.Count() > 1).Select(g => g.Key).ToList();
-        if (duplicate.Count > 0)
-        {
-            problems.Add($"duplicate column(s): {string.Join(", ", duplicate)}");
+            if (missing.Count > 0)
+            {
+                problems.Add($"missing required column(s): {string.Join(", ", missing)}");
+            }
+            var unknown = header.Select((h, i) => (Name: h, Position: i + 1)).Where(h => columns.All(c => c.Name != h.Name)).ToList();
+            if (unknown.Count > 0)
+            {
+                problems.Add($"unknown column(s): {Names(unknown)}");
+            }
+            var duplicate = header.Select((h, i) => (Name: h, Position: i + 1)).GroupBy(h => h.Name).Where(g => g.Count() > 1).Select(g => g.First()).ToList();
+            if (duplicate.Count > 0)
+            {
+                problems.Add($"duplicate column(s): {Names(duplicate)}");
+            }
         }
         if (NeedsSourceSystem(kind) && !header.Contains("source_system") && string.IsNullOrWhiteSpace(sourceSystem))
         {
@@ -81,4 +100,21 @@ internal static class ImportSchema
         return $"Wrong header for {kind.ToString().ToLowerInvariant()}: {string.Join("; ", problems)}. "
             + $"Expected columns: {string.Join(", ", columns.Select(c => c.Required ? c.Name : c.Name + "?"))} (? = optional).";
     }
+
+    /// <summary>Header cells for a message: the name when it looks like a column name, else its position; at most <see cref="NamesShown"/>.</summary>
+    private static string Names(List<(string Name, int Position)> cells)
+    {
+        var shown = cells.Take(NamesShown).Select(c => c.Name.Length == 0
+            ? string.Create(CultureInfo.InvariantCulture, $"(empty, column {c.Position})")
+            : LooksLikeColumnName(c.Name) ? c.Name : string.Create(CultureInfo.InvariantCulture, $"(column {c.Position})"));
+        var more = cells.Count > NamesShown ? string.Create(CultureInfo.InvariantCulture, $" and {cells.Count - NamesShown:N0} more") : "";
+        return string.Join(", ", shown) + more;
+    }
+
+    /// <summary>
+    /// Lower-case ASCII letters, digits and underscores, starting with a letter, at most 40 characters: what our
+    /// column names and their typos look like, and what an RRN, phone, e-mail, address or Hangul name does not.
+    /// </summary>
+    internal static bool LooksLikeColumnName(string name) =>
+        name.Length is > 0 and <= 40 && char.IsAsciiLetterLower(name[0]) && name.All(c => char.IsAsciiLetterLower(c) || char.IsAsciiDigit(c) || c == '_');
 }

@@ -24,7 +24,9 @@ public enum ImportStatus { Completed, CompletedWithRejects, Failed }
 
 /// <summary>
 /// Counts of one run. <see cref="Loaded"/> = inserted + updated; <see cref="Unchanged"/> rows matched stored
-/// data exactly; Read = Loaded + Unchanged + Rejected.
+/// data exactly; Read = Loaded + Unchanged + Rejected. Every physical line of the file is accounted for:
+/// <see cref="Lines"/> = <see cref="HeaderLines"/> + <see cref="BlankLines"/> + the lines of the rows read
+/// (a row spans more than one line when a quoted field holds a line break).
 /// </summary>
 public sealed record ImportResult(
     ImportStatus Status,
@@ -38,9 +40,15 @@ public sealed record ImportResult(
     int Merged,
     string? RejectsPath,
     IReadOnlyList<(int Line, string Column, string Reason)> FirstRejects,
-    string? Encoding)
+    string? Encoding,
+    int Lines = 0,
+    int HeaderLines = 0,
+    int BlankLines = 0)
 {
     public int Loaded => Inserted + Updated;
+
+    /// <summary>Lines inside quoted fields: the lines of the rows beyond one per row.</summary>
+    public int ContinuationLines => Lines - HeaderLines - BlankLines - Read;
 
     /// <summary>The CLI's exit code: 0 all rows loaded, 2 some rows rejected, 1 fatal.</summary>
     public int ExitCode => Status switch { ImportStatus.Completed => 0, ImportStatus.CompletedWithRejects => 2, _ => 1 };
@@ -213,7 +221,7 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
         return new ImportResult(
             rejected == 0 ? ImportStatus.Completed : ImportStatus.CompletedWithRejects, null, runId,
             read, inserted, updated, unchanged, rejected, merged, rejects.Written ? rejectsPath : null, firstRejects,
-            file.Encoding.CodePage == 949 ? "cp949" : "utf-8");
+            file.Encoding.CodePage == 949 ? "cp949" : "utf-8", file.LinesRead, file.HeaderLines, file.BlankLines);
     }
 
     /// <summary>
@@ -226,16 +234,16 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
     {
         var parse = timings.Measure("parse csv (background)");
         var rows = new List<ImportRow>(size);
-        while (rows.Count < size && file.ReadRecord(out var line, out var bad) is { } fields)
+        while (rows.Count < size && file.Read() is { } record)
         {
-            var row = new ImportRow(line, fields, columns);
-            if (bad)
+            var row = new ImportRow(record.Line, record.Fields, columns);
+            foreach (var error in record.Errors)
             {
-                row.Error("(row)", "malformed CSV: a quote is not closed or is inside an unquoted field");
+                row.Error(error.Column, error.Reason);
             }
-            else if (fields.Length != columns.Count)
+            if (!row.HasErrors && record.Fields.Length != columns.Count)
             {
-                row.Error("(row)", string.Create(CultureInfo.InvariantCulture, $"expected {columns.Count} fields as in the header, found {fields.Length}"));
+                row.Error("(row)", string.Create(CultureInfo.InvariantCulture, $"expected {columns.Count} fields as in the header, found {record.Fields.Length}"));
             }
             rows.Add(row);
         }

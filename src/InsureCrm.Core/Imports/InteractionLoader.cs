@@ -26,7 +26,7 @@ internal sealed class InteractionLoader(ImportContext context) : IBatchLoader
             var outcome = row.Enum<InteractionOutcome>("outcome", required: true);
             var agent = row.Text("agent_code", 20);
             var staff = row.Text("staff_user", 60);
-            var notes = row.Text("notes", 2000);
+            var notes = row.Text("notes", 2000, multiline: true);
             if (occurred is { } o && o > context.Clock.GetUtcNow().UtcDateTime.AddDays(1))
             {
                 row.Error("occurred_at", "is in the future");

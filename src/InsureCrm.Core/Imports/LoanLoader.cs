@@ -84,10 +84,11 @@ internal sealed class LoanLoader(ImportContext context) : IBatchLoader
         var principal = row.Money("principal", required: true);
         var rate = row.Decimal("rate", 0m, 1m, required: true);
         var balance = row.Money("balance", required: true);
-        var start = row.Date("start_date", required: true);
+        var horizon = ImportLookups.Horizon(context);
+        var start = row.Date("start_date", required: true, latest: horizon);
         var maturity = row.Date("maturity_date", required: true);
         var status = row.Enum<LoanStatus>("status", required: true);
-        var statusDate = row.Date("status_date", required: true);
+        var statusDate = row.Date("status_date", required: true, latest: horizon);
         var agent = row.Text("agent_code", 20);
         if (start is { } s && maturity is { } m && m <= s)
         {

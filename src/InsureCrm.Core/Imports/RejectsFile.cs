@@ -1,10 +1,13 @@
 using CsvHelper;
+using InsureCrm.Core.Common;
 
 namespace InsureCrm.Core.Imports;
 
 /// <summary>
 /// <c>FILE.rejects.csv</c>: one line per refused field with the line number, column, reason and the original
 /// row, so the operator can fix the rows and import the rejects file's rows again. UTF-8 with BOM for Excel.
+/// Every cell goes through <see cref="CsvCell.Neutralise"/>: a source system's value such as
+/// <c>=cmd|' /C calc'!A0</c> must not run when the operator opens the file in a spreadsheet.
 /// </summary>
 internal sealed class RejectsFile(string path, IReadOnlyList<string> header) : IDisposable
 {
@@ -19,7 +22,6 @@ internal sealed class RejectsFile(string path, IReadOnlyList<string> header) : I
     {
         if (_csv is null)
         {
-            // The original values go back unaltered (no formula escaping): the file is the operator's own data.
             _csv = CsvWriter.ToFile(Path, CsvWriterOptions.Default with
             {
                 WriteByteOrderMark = true, Injection = CsvInjection.None, ValidateFieldCount = false,
@@ -29,18 +31,18 @@ internal sealed class RejectsFile(string path, IReadOnlyList<string> header) : I
             _csv.WriteField("reason");
             foreach (var h in header)
             {
-                _csv.WriteField(h);
+                _csv.WriteField(CsvCell.Neutralise(h));
             }
             _csv.EndRecord();
         }
         foreach (var error in errors)
         {
             _csv.WriteField(line, default);
-            _csv.WriteField(error.Column);
-            _csv.WriteField(error.Reason);
+            _csv.WriteField(CsvCell.Neutralise(error.Column));
+            _csv.WriteField(CsvCell.Neutralise(error.Reason));
             foreach (var f in fields)
             {
-                _csv.WriteField(f);
+                _csv.WriteField(CsvCell.Neutralise(f));
             }
             _csv.EndRecord();
         }

@@ -88,10 +88,7 @@ public sealed class AccessReview(CrmDbContext db, AccessLog log, AccessLogOption
         return sb.ToString();
     }
 
-    private static string Csv(string value) =>
-        value.IndexOfAny([',', '"', '\n', '\r']) >= 0 || value.StartsWith('=') || value.StartsWith('+') || value.StartsWith('-') || value.StartsWith('@')
-            ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\""
-            : value;
+    private static string Csv(string value) => CsvCell.Field(value);
 
     private sealed class Tally(Role role)
     {

@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text;
 using InsureCrm.Analytics.Learning;
+using InsureCrm.Core.Common;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Security;
 using InsureCrm.Web.Components.Models;
@@ -249,8 +250,8 @@ internal static class WorkbenchEndpoints
     private static ProblemHttpResult AntiforgeryProblem() =>
         TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: AntiforgeryEnforcementMiddleware.RefusedTitle);
 
-    private static string Quote(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? "\"" + value.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"" : value;
+    /// <summary>An id cell of a score file (scores themselves are plain numbers and round-trip as written).</summary>
+    private static string Quote(string value) => CsvCell.Field(value);
 
     private sealed class Cleanup(Action action) : IDisposable
     {

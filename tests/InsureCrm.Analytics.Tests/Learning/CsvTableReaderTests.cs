@@ -283,6 +283,17 @@ public sealed class CsvTableReaderTests
     }
 
     [Fact]
+    public void Read_OptionNamesUnknownColumnOfAHugeHeader_ListsTwentyNamesAndCountsTheRest()
+    {
+        var header = string.Join(',', Enumerable.Range(0, 100_000).Select(i => "c" + i.ToString(System.Globalization.CultureInfo.InvariantCulture)));
+
+        var message = Fails(header + "\n" + string.Join(',', Enumerable.Repeat("1", 100_000)) + "\n", target: "y").Message;
+
+        message.ShouldContain("c19 and 99,980 more");
+        message.Length.ShouldBeLessThan(1_000);
+    }
+
+    [Fact]
     public void Read_UnnamedColumnAsPandasWritesTheIndex_IsIgnored()
     {
         var table = Read(",x,y\n0,1.5,1\n1,2.5,0\n");

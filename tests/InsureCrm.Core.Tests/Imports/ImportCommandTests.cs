@@ -1,10 +1,13 @@
 using System.Text;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Policies;
+using InsureCrm.Tests.Models;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Tests.Imports;
 
+/// <summary>Swaps the console (the wrong-header test reads standard error), so it runs apart from other such tests.</summary>
+[Collection(nameof(ConsoleSwappingTests))]
 public sealed class ImportCommandTests
 {
     private const string CustomersWithBadRows = """
