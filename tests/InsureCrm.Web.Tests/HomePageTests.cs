@@ -105,10 +105,10 @@ public sealed partial class HomePageTests
         ctx.AccessLog.Count(e => e.UserName == "agent" && e.CustomerId == family.HongId && e.Action == AccessAction.Search).ShouldBe(1);
     }
 
-    [Fact]
-    public async Task Home_AnalystMarketerComplianceAndAdmin_ShowTheirFiguresEachLinkedToItsPage()
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Home_AnalystMarketerComplianceAndAdmin_ShowTheirFiguresEachLinkedToItsPage(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         await SeedRunsAsync(factory, family);
