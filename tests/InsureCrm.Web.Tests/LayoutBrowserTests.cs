@@ -64,6 +64,7 @@ public sealed class LayoutBrowserTests
         await using var browser = await playwright.Chromium.LaunchAsync(Chromium);
         var page = await SignedInPageAsync(browser, baseUrl, "admin", 1366, 768);
         await page.GotoAsync(baseUrl + "/admin/users", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        (await page.Locator("h1").InnerTextAsync()).ShouldBe("사용자 관리");
 
         var statuses = page.Locator("[data-testid=user-status]");
         (await statuses.CountAsync()).ShouldBeGreaterThan(0);
@@ -83,11 +84,14 @@ public sealed class LayoutBrowserTests
     private static async Task<IPage> SignedInPageAsync(IBrowser browser, string baseUrl, string login, int width, int height)
     {
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
-        await page.GotoAsync(baseUrl + "/login");
+        // A hang guard, not a measure: the shared test machine can be slow, and 30 s has run out on it.
+        page.SetDefaultTimeout(120_000);
+        page.SetDefaultNavigationTimeout(120_000);
+        await page.GotoAsync(baseUrl + "/login", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         await page.FillAsync("#userName", login);
         await page.FillAsync("#password", "Demo!2026crm");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(baseUrl + "/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
         return page;
     }
 
