@@ -71,6 +71,7 @@ public sealed class CustomerPageLayoutTests
         // The statements in force stay readable without opening it.
         page.IndexOf("data-channel=\"Sms\" data-state=\"Withdrawn\"", StringComparison.Ordinal).ShouldBeLessThan(edit);
         page.ShouldNotContain("준비 중", Case.Sensitive, "no section promises a later screen");
+        StrictMarkup.ShouldHaveNoInlineScriptOrStyle(page);
     }
 
     [Fact]

@@ -94,6 +94,8 @@ public sealed partial class HomePageTests
 
         using var manager = await factory.SignedInClientAsync("manager");
         var branch = await manager.GetStringAsync("/");
+        StrictMarkup.ShouldHaveNoInlineScriptOrStyle(home);
+        StrictMarkup.ShouldHaveNoInlineScriptOrStyle(branch);
         Figure(branch, "home-customers").ShouldBe("2");
         branch.ShouldContain("href=\"/analytics/value?grade=", Case.Sensitive, "a manager's grade counts open the branch's drill-down");
         branch.ShouldContain("data-testid=\"home-agent-dropout\"");
@@ -147,6 +149,10 @@ public sealed partial class HomePageTests
         d.ShouldContain("data-testid=\"home-job-value\"");
         d.ShouldContain("data-testid=\"home-job-score-lapse\"");
         d.ShouldContain("href=\"/admin/users\"");
+        foreach (var html in new[] { a, m, c, d })
+        {
+            StrictMarkup.ShouldHaveNoInlineScriptOrStyle(html);
+        }
     }
 
     /// <summary>
