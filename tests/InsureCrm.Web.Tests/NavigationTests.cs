@@ -24,7 +24,7 @@ public sealed class NavigationTests
             var home = await marketer.GetStringAsync("/");
             home.ShouldNotContain("href=\"/customers\"");
             home.ShouldNotContain("name=\"q\"");
-            home.ShouldContain("개별 고객 정보를 보지 않습니다");
+            home.ShouldContain("개별 고객을 열지 않습니다");
         }
         using (var compliance = await factory.SignedInClientAsync("compliance"))
         {

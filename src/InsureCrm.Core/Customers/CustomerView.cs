@@ -28,8 +28,13 @@ public sealed record CustomerView(
     CustomerSegmentView? Segment = null,
     IReadOnlyList<CustomerModelScoreView>? Scores = null);
 
-/// <summary>A champion model's score of the customer in its newest completed run, with the top reasons (feature keys and values).</summary>
-public sealed record CustomerModelScoreView(string Model, int Version, DateOnly AsOf, bool Eligible, double Score, IReadOnlyList<Models.ScoreReason> Reasons);
+/// <summary>
+/// A champion model's score of the customer in its newest completed run, with the top reasons (feature keys and values)
+/// and the model's base rate (the share with the event among the customers it was trained and tested on), against
+/// which a score reads as high or low.
+/// </summary>
+public sealed record CustomerModelScoreView(string Model, int Version, DateOnly AsOf, bool Eligible, double Score, IReadOnlyList<Models.ScoreReason> Reasons,
+    double BaseRate = 0);
 
 /// <summary>
 /// The customer's segment in the newest value run: grid cell, needs group with the features that set it

@@ -28,8 +28,8 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
                           join s in db.Set<Models.CustomerModelScore>().AsNoTracking() on run.Id equals s.RunId
                           where s.CustomerId == id
                           orderby v.Name
-                          select new { v.Name, v.Version, run.RunDate, s.Eligible, s.Score, s.Reasons }).ToListAsync(ct);
-        return [.. rows.Select(r => new CustomerModelScoreView(r.Name, r.Version, r.RunDate, r.Eligible, r.Score, Models.InsurerModelScorer.ReadReasons(r.Reasons)))];
+                          select new { v.Name, v.Version, v.PositiveRate, run.RunDate, s.Eligible, s.Score, s.Reasons }).ToListAsync(ct);
+        return [.. rows.Select(r => new CustomerModelScoreView(r.Name, r.Version, r.RunDate, r.Eligible, r.Score, Models.InsurerModelScorer.ReadReasons(r.Reasons), r.PositiveRate))];
     }
 
     /// <summary>

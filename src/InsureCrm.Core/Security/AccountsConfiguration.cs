@@ -49,7 +49,7 @@ internal static class AccountsServiceCollectionExtensions
     {
         services.AddOptions<UserSessionOptions>().Configure(o => configuration.GetSection(UserSessionOptions.Section).Bind(o)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AccessRightsOptions>().Configure(o => configuration.GetSection(AccessRightsOptions.Section).Bind(o)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddScoped<UserSessions>().AddScoped<AccountAdmin>();
+        services.AddScoped<UserSessions>().AddScoped<AccountAdmin>().AddScoped<AccountFigures>();
         return services;
     }
 }

@@ -1,0 +1,105 @@
+using InsureCrm.Core.Common;
+using InsureCrm.Tests;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Playwright;
+
+namespace InsureCrm.Web.Tests;
+
+/// <summary>What a person sees at the sizes they use: a 1,366 × 768 office screen and a 360 px phone.</summary>
+public sealed class LayoutBrowserTests
+{
+    private static readonly BrowserTypeLaunchOptions Chromium = new()
+    {
+        ExecutablePath = "/usr/bin/chromium",
+        Headless = true,
+        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+            "--no-first-run", "--disable-quic", "--disable-sync"],
+    };
+
+    [Fact]
+    public async Task CustomerPage_Office1366x768_SummaryInTheFirstScreenAndConsentFormsHidden_Phone360_NoSidewaysScroll()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var baseUrl = Start(factory);
+        var family = await CustomerApiTests.SeedAsync(factory);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(Chromium);
+        var page = await SignedInPageAsync(browser, baseUrl, "agent", 1366, 768);
+
+        await page.GotoAsync($"{baseUrl}/customers/{family.HongId}", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        var summary = await page.Locator("[data-testid=customer-summary]").BoundingBoxAsync();
+        summary.ShouldNotBeNull();
+        (summary.Y + summary.Height).ShouldBeLessThanOrEqualTo(768f, "the whole summary is on the first screen");
+        (await page.Locator("form[action$='/consents']").First.IsVisibleAsync()).ShouldBeFalse("consent editing is collapsed");
+        await page.ClickAsync("[data-testid=consent-edit] > summary");
+        (await page.Locator("form[action$='/consents']").First.IsVisibleAsync()).ShouldBeTrue("one click opens it");
+        // The section links stay at hand while scrolling (sticky), so a long page is one jump away.
+        await page.Mouse.WheelAsync(0, 2500);
+        await page.WaitForFunctionAsync("() => window.scrollY > 1000");
+        var toc = await page.Locator("nav.toc").BoundingBoxAsync();
+        toc.ShouldNotBeNull();
+        toc.Y.ShouldBeInRange(-1f, 80f);
+        await Shot(page, "customer-1366");
+
+        await page.SetViewportSizeAsync(360, 740);
+        await page.ReloadAsync(new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(360, "no sideways scroll on a phone");
+        await Shot(page, "customer-360");
+        await page.GotoAsync(baseUrl + "/", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(360, "nor on the home page");
+    }
+
+    [Fact]
+    public async Task UsersPage_Office1366_StatusOnOneLine()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var baseUrl = Start(factory);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(Chromium);
+        var page = await SignedInPageAsync(browser, baseUrl, "admin", 1366, 768);
+        await page.GotoAsync(baseUrl + "/admin/users", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        (await page.Locator("h1").InnerTextAsync()).ShouldBe("사용자 관리");
+
+        var statuses = page.Locator("[data-testid=user-status]");
+        (await statuses.CountAsync()).ShouldBeGreaterThan(0);
+        // An inline element has one box per line it occupies: "활성" on two lines (one character each) gives two.
+        var lines = await statuses.EvaluateAllAsync<int[]>("els => els.map(e => e.getClientRects().length)");
+        lines.ShouldAllBe(n => n == 1);
+        await Shot(page, "admin-users-1366");
+    }
+
+    private static string Start(CrmWebFactory factory)
+    {
+        factory.UseKestrel(0);
+        factory.StartServer();
+        return factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+    }
+
+    private static async Task<IPage> SignedInPageAsync(IBrowser browser, string baseUrl, string login, int width, int height)
+    {
+        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
+        // A hang guard, not a measure: the shared test machine can be slow, and 30 s has run out on it.
+        page.SetDefaultTimeout(120_000);
+        page.SetDefaultNavigationTimeout(120_000);
+        await page.GotoAsync(baseUrl + "/login", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        await page.FillAsync("#userName", login);
+        await page.FillAsync("#password", "Demo!2026crm");
+        await page.ClickAsync("button[type=submit]");
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        return page;
+    }
+
+    /// <summary>A screenshot for people to look at (not asserted): in the temporary folder, or where INSURECRM_SCREENSHOTS says.</summary>
+    private static async Task Shot(IPage page, string name)
+    {
+        var folder = Environment.GetEnvironmentVariable("INSURECRM_SCREENSHOTS") is { Length: > 0 } dir ? dir : Path.GetTempPath();
+        Directory.CreateDirectory(folder);
+        await page.ScreenshotAsync(new() { Path = Path.Combine(folder, "insurecrm-" + name + ".png"), FullPage = true });
+    }
+}
