@@ -1,3 +1,4 @@
+using InsureCrm.Core.Common;
 using System.Globalization;
 
 namespace InsureCrm.Core.Imports;
@@ -229,8 +230,7 @@ internal sealed class ImportRow(int line, string[] fields, IReadOnlyDictionary<s
         {
             return null;
         }
-        var at = text.IndexOf('@', StringComparison.Ordinal);
-        if (at <= 0 || at != text.LastIndexOf('@') || text.IndexOf('.', at) < at + 2 || text.EndsWith('.') || text.Any(char.IsWhiteSpace))
+        if (!EmailAddress.IsValid(text))
         {
             Error(column, "not an e-mail address");
             return null;

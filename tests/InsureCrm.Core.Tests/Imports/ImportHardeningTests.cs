@@ -195,6 +195,27 @@ public sealed class ImportHardeningTests
         (await ctx.Contracts.AsNoTracking().OrderBy(c => c.ContractNumber).Select(c => c.ContractNumber).ToListAsync()).ShouldBe(["C-1", "C-2"]);
     }
 
+    // Item 8: imports use the one strict e-mail check of the customer edit form.
+
+    [Fact]
+    public async Task Import_EmailWithMarkupOrMalformedDomain_RejectsThoseRowsOnly()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var file = ImportTestKit.WriteCsv("customers.csv", """
+            source_id,name,email
+            E1,고객1,good@example.com
+            E2,고객2,a@x.com<script>
+            E3,고객3,b@localhost
+            E4,고객4,c@-x.example.com
+            """);
+
+        (await ImportTestKit.RunAsync(db, "import", "customers", file, "--source", "POLICY")).ShouldBe(2);
+
+        Rejects(file).ShouldBe(["3,email", "4,email", "5,email"]);
+        await using var ctx = db.CreateContext();
+        (await ctx.Customers.CountAsync()).ShouldBe(1);
+    }
+
     // Item 5: one stray quote costs one line, and every line is accounted for.
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
