@@ -48,6 +48,18 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
         ("customer_relationship", "related_customer_id"), ("customer", "merged_into_id"),
     ];
 
+    /// <summary>
+    /// Contact points a survivor holds once: the SQL of the value compared (normalised: a phone's digits, an
+    /// e-mail address case-insensitively) for a table alias. A merge leaves a copy the survivor already has (or
+    /// that another customer merged into it in the same batch brings) with the merged customer, so that undo
+    /// still finds every row where it was.
+    /// </summary>
+    private static readonly Dictionary<string, Func<string, string>> ContactPoints = new(StringComparer.Ordinal)
+    {
+        ["customer_phone"] = t => $"REPLACE(REPLACE({t}.number, '-', ''), ' ', '')",
+        ["customer_email"] = t => $"LOWER(TRIM({t}.address))",
+    };
+
     /// <summary>Resolves the whole database (the <c>identity resolve</c> command).</summary>
     public async Task<ResolveResult> ResolveAllAsync(string user, CancellationToken ct = default)
     {
@@ -445,13 +457,27 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
             var filter = table == "contract_status_change"
                 ? $"contract_id IN (SELECT id FROM contract WHERE customer_id IN (SELECT m FROM merge_map)) AND {column} IN (SELECT m FROM merge_map)"
                 : $"{column} IN (SELECT m FROM merge_map)";
+            var contact = ContactPoints.GetValueOrDefault(table);
+            if (contact is not null)
+            {
+                // Not when the survivor holds the same value, nor when a lower row of a customer merged into the
+                // same survivor does (that one moves).
+                filter += $"""
+                     AND NOT EXISTS (SELECT 1 FROM {table} o
+                        WHERE o.customer_id = (SELECT s FROM merge_map WHERE merge_map.m = {table}.customer_id) AND {contact("o")} = {contact(table)})
+                     AND NOT EXISTS (SELECT 1 FROM {table} o JOIN merge_map om ON om.m = o.customer_id
+                        WHERE om.s = (SELECT s FROM merge_map WHERE merge_map.m = {table}.customer_id) AND {contact("o")} = {contact(table)} AND o.id < {table}.id)
+                    """;
+            }
             var any = false;
+            var ids = new List<long>();
             await using (var cmd = ImportSql.Command(connection, tx, $"SELECT id, {column} FROM {table} WHERE {filter}"))
             {
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
                     any = true;
+                    ids.Add(reader.GetInt64(0));
                     var rows = moved[reader.GetInt64(1)];
                     var key = table + "." + column;
                     if (!rows.TryGetValue(key, out var list))
@@ -461,7 +487,18 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
                     list.Add(reader.GetInt64(0));
                 }
             }
-            if (any)
+            if (any && contact is not null)
+            {
+                // Exactly the rows recorded (the filter reads the table the update changes).
+                foreach (var chunk in ids.Chunk(10_000))
+                {
+                    await using var cmd = ImportSql.Command(connection, tx,
+                        $"UPDATE {table} SET {column} = (SELECT s FROM merge_map WHERE merge_map.m = {table}.{column}) WHERE {ImportSql.In(connection, "id", "ids")}");
+                    ImportSql.AddList(cmd, "ids", chunk);
+                    await cmd.ExecuteNonQueryAsync(ct);
+                }
+            }
+            else if (any)
             {
                 await ImportSql.ExecuteAsync(connection, tx,
                     $"UPDATE {table} SET {column} = (SELECT s FROM merge_map WHERE merge_map.m = {table}.{column}) WHERE {filter}", ct);
@@ -474,7 +511,7 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
 
         var by = Truncate(user);
         using var recordTiming = Measure(timings, "merge: record");
-        var ids = new List<long>(plan.Count);
+        var mergeIds = new List<long>(plan.Count);
         await using (var insert = ImportSql.Command(connection, tx,
             "INSERT INTO identity_merge (survivor_id, merged_id, rule, merged_at, merged_by, moved_json) VALUES (@s, @m, @r, @at, @by, @j) RETURNING id"))
         {
@@ -491,10 +528,10 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
                 insert.Parameters[1].Value = p.MergedId;
                 insert.Parameters[2].Value = p.Rule.ToString();
                 insert.Parameters[5].Value = JsonSerializer.Serialize(moved[p.MergedId]);
-                ids.Add(Convert.ToInt64(await insert.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture));
+                mergeIds.Add(Convert.ToInt64(await insert.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture));
             }
         }
-        return ids;
+        return mergeIds;
     }
 
     private static Dictionary<string, List<long>> ParseMoved(string json) =>
