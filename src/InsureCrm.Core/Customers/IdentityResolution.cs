@@ -10,7 +10,11 @@ namespace InsureCrm.Core.Customers;
 /// <summary>One merge to make: <see cref="MergedId"/> folds into <see cref="SurvivorId"/>.</summary>
 internal sealed record PlannedMerge(long SurvivorId, long MergedId, MergeRule Rule);
 
-public sealed record ResolveResult(int BySameRrn, int BySameNameBirthDatePhone, int SkippedUndone)
+/// <summary>
+/// Merges made by rule, candidates skipped, and the phone and e-mail rows an earlier merge had given a survivor
+/// that already held them, now returned to the merged customer (<see cref="DuplicatesReturned"/>).
+/// </summary>
+public sealed record ResolveResult(int BySameRrn, int BySameNameBirthDatePhone, int SkippedUndone, int DuplicatesReturned = 0)
 {
     public int Merged => BySameRrn + BySameNameBirthDatePhone;
 }
@@ -65,8 +69,77 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
     {
         var byRrn = await ResolveRuleAsync(MergeRule.SameRrn, user, ct);
         var byName = await ResolveRuleAsync(MergeRule.SameNameBirthDatePhone, user, ct);
-        logger.LogInformation("Identity resolution merged {ByRrn} by RRN and {ByName} by name, birth date and phone", byRrn.Merged, byName.Merged);
-        return new ResolveResult(byRrn.Merged, byName.Merged, byRrn.Skipped + byName.Skipped);
+        var returned = await ReturnDuplicateContactPointsAsync(ct);
+        logger.LogInformation("Identity resolution merged {ByRrn} by RRN and {ByName} by name, birth date and phone; {Returned} duplicate phone and e-mail rows returned to merged customers",
+            byRrn.Merged, byName.Merged, returned);
+        return new ResolveResult(byRrn.Merged, byName.Merged, byRrn.Skipped + byName.Skipped, returned);
+    }
+
+    /// <summary>
+    /// Cleans up after merges made before survivors kept each contact point once: a phone or e-mail row a live
+    /// customer holds twice (normalised) that a merge moved to it goes back to the customer it was merged from,
+    /// just as a merge today leaves it. The lowest row of each value stays; copies no merge brought (one source
+    /// record holding a value twice) are left alone. Returns the rows moved back.
+    /// </summary>
+    private async Task<int> ReturnDuplicateContactPointsAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await ImportSql.LockAsync(connection, tx, ct);
+        var returned = 0;
+        foreach (var (table, value) in ContactPoints)
+        {
+            var extra = new Dictionary<long, long>();
+            await using (var cmd = ImportSql.Command(connection, tx, $"""
+                SELECT {table}.id, {table}.customer_id FROM {table} JOIN customer c ON c.id = {table}.customer_id
+                WHERE c.merged_into_id IS NULL
+                  AND EXISTS (SELECT 1 FROM {table} o WHERE o.customer_id = {table}.customer_id AND {value("o")} = {value(table)} AND o.id < {table}.id)
+                """))
+            {
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    extra[reader.GetInt64(0)] = reader.GetInt64(1);
+                }
+            }
+            if (extra.Count == 0)
+            {
+                continue;
+            }
+            // Where each copy came from: the live merge into its holder that lists it as moved.
+            var back = new List<(long Row, long Holder, long MergedId)>();
+            var key = table + ".customer_id";
+            foreach (var holders in extra.Values.Distinct().Chunk(10_000))
+            {
+                await using var cmd = ImportSql.Command(connection, tx,
+                    $"SELECT survivor_id, merged_id, moved_json FROM identity_merge WHERE undone_at IS NULL AND {ImportSql.In(connection, "survivor_id", "ids")}");
+                ImportSql.AddList(cmd, "ids", holders);
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var (holder, mergedId) = (reader.GetInt64(0), reader.GetInt64(1));
+                    if (ParseMoved(reader.GetString(2)).TryGetValue(key, out var rows))
+                    {
+                        back.AddRange(rows.Where(r => extra.TryGetValue(r, out var h) && h == holder).Select(r => (r, holder, mergedId)));
+                    }
+                }
+            }
+            await using (var update = ImportSql.Command(connection, tx, $"UPDATE {table} SET customer_id = @m WHERE id = @id AND customer_id = @s"))
+            {
+                ImportSql.Add(update, "m", 0L);
+                ImportSql.Add(update, "id", 0L);
+                ImportSql.Add(update, "s", 0L);
+                foreach (var (row, holder, mergedId) in back.DistinctBy(b => b.Row))
+                {
+                    update.Parameters[0].Value = mergedId;
+                    update.Parameters[1].Value = row;
+                    update.Parameters[2].Value = holder;
+                    returned += await update.ExecuteNonQueryAsync(ct);
+                }
+            }
+        }
+        await tx.CommitAsync(ct);
+        return returned;
     }
 
     private async Task<(int Merged, int Skipped)> ResolveRuleAsync(MergeRule rule, string user, CancellationToken ct)

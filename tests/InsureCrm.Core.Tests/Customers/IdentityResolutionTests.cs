@@ -113,6 +113,60 @@ public sealed class IdentityResolutionTests
         }
     }
 
+    /// <summary>A database merged by an older version: the survivor got the merged record's copy of its phone and e-mail.</summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Resolve_DuplicatesAnOlderMergeLeftOnTheSurvivor_ReturnsThemToTheMergedCustomerAndUndoStillWorks(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        long survivor, merged, other, copiedPhone, copiedEmail;
+        await using (var ctx = db.CreateContext())
+        {
+            Customer Person(string name, params string[] phones) => new()
+            {
+                Name = name, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+                Phones = [.. phones.Select((p, i) => new CustomerPhone { Number = p, IsPrimary = i == 0 })],
+                Emails = [new CustomerEmail { Address = "kim@example.com", IsPrimary = true }],
+            };
+            var s = Person("김민지", "01012345678");
+            var m = Person("김민지", "01012345678");
+            var x = Person("이수진", "01099998888", "01099998888"); // one source record holding a number twice: no merge brought it
+            ctx.Customers.AddRange(s, m, x);
+            await ctx.SaveChangesAsync();
+            (survivor, merged, other) = (s.Id, m.Id, x.Id);
+            copiedPhone = m.Phones[0].Id;
+            copiedEmail = m.Emails[0].Id;
+            m.MergedIntoId = s.Id;
+            m.Phones[0].CustomerId = s.Id;
+            m.Emails[0].CustomerId = s.Id;
+            m.Emails[0].Address = "KIM@example.com";
+            ctx.IdentityMerges.Add(new IdentityMerge
+            {
+                SurvivorId = s.Id, MergedId = m.Id, Rule = MergeRule.Manual, MergedAt = DateTime.UtcNow, MergedBy = "older version",
+                MovedJson = $$"""{"customer_email.customer_id":[{{copiedEmail}}],"customer_phone.customer_id":[{{copiedPhone}}]}""",
+            });
+            await ctx.SaveChangesAsync();
+        }
+
+        (await ImportTestKit.RunAsync(db, "identity", "resolve")).ShouldBe(0);
+
+        await using (var ctx = db.CreateContext())
+        {
+            (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == survivor)).ShouldBe(1);
+            (await ctx.CustomerEmails.CountAsync(e => e.CustomerId == survivor)).ShouldBe(1);
+            (await ctx.CustomerPhones.SingleAsync(p => p.Id == copiedPhone)).CustomerId.ShouldBe(merged);
+            (await ctx.CustomerEmails.SingleAsync(e => e.Id == copiedEmail)).CustomerId.ShouldBe(merged);
+            (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == other)).ShouldBe(2, "not a merge's doing: left alone");
+        }
+        var mergeId = (await ListMergeIdsAsync(db)).Single();
+        (await ImportTestKit.RunAsync(db, "identity", "undo", mergeId)).ShouldBe(0);
+        await using (var ctx = db.CreateContext())
+        {
+            (await ctx.Customers.CountAsync(c => c.MergedIntoId == null)).ShouldBe(3);
+            (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == merged)).ShouldBe(1);
+            (await ctx.CustomerEmails.CountAsync(e => e.CustomerId == merged)).ShouldBe(1);
+        }
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Resolve_SameNameBirthDateAndPhone_MergesIntoTheOlderRecordOnly(DatabaseProvider provider)
     {
