@@ -28,6 +28,15 @@ public static class StoredRanges
     public static bool IsDate(DateTime time) => IsDate(DateOnly.FromDateTime(time));
 
     public static bool IsAmount(decimal amount) => amount >= 0m && amount <= MaxAmount;
+
+    /// <summary>
+    /// <paramref name="date"/> plus <paramref name="years"/>, or the calendar's last (first) day where the sum
+    /// would leave it: a stored 9999-12-31 plus a retention period means "never", not an exception.
+    /// </summary>
+    public static DateOnly AddYearsSaturating(DateOnly date, int years) =>
+        years > 0 && date > DateOnly.MaxValue.AddYears(-years) ? DateOnly.MaxValue
+        : years < 0 && date < DateOnly.MinValue.AddYears(-years) ? DateOnly.MinValue
+        : date.AddYears(years);
 }
 
 /// <summary>
