@@ -3,10 +3,12 @@ using InsureCrm.Core.Models;
 using InsureCrm.Core.Policies;
 using InsureCrm.Tests;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
 
 namespace InsureCrm.Core.Tests.Models;
 
 /// <summary>Rows an older version or a hand-written UPDATE left out of range: scoring skips their customers and agents, counted by reason.</summary>
+[Collection(nameof(InsureCrm.Tests.Models.ConsoleSwappingTests))]
 public sealed class OutOfRangeScoringTests
 {
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -49,5 +51,23 @@ public sealed class OutOfRangeScoringTests
         (await check.Set<AgentModelScore>().CountAsync(s => s.RunId == dropout.RunId)).ShouldBeGreaterThan(0);
         var stored = await check.Set<ModelScoreRun>().SingleAsync(r => r.Id == lapse.RunId);
         (stored.Status, stored.Skipped, SkipCounts.FromJson(stored.SkipReasons)[SkipReason.Premium]).ShouldBe((ModelScoreRunStatus.Completed, 2, 1));
+
+        // The command says so too, with reason codes and without the values.
+        await InsureCrm.Tests.Security.TestUsers.AddAsync(kit.Db, "ana", InsureCrm.Core.Security.Role.Analyst);
+        var config = new ConfigurationBuilder().AddInMemoryCollection(kit.Db.Settings).Build();
+        var output = new StringWriter();
+        var original = Console.Out;
+        Console.SetOut(output);
+        try
+        {
+            (await InsureCrm.Cli.CliApp.RunAsync(["model", "run", "--as-of", "2025-06-30", "--as", "ana"], config)).ShouldBe(0);
+        }
+        finally
+        {
+            Console.SetOut(original);
+        }
+        output.ToString().ShouldContain("; 2 skipped (birth_date_out_of_range 1, premium_out_of_range 1) customers with stored values out of range (ids in the log)");
+        output.ToString().ShouldContain("; 1 skipped (agent_date_out_of_range 1) agents with stored values out of range");
+        output.ToString().ShouldNotContain("0001-01-01");
     }
 }
