@@ -30,6 +30,11 @@ internal static class IdentityCommands
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Merged {result.Merged:N0} customers: {result.BySameRrn:N0} by same RRN, {result.BySameNameBirthDatePhone:N0} by same name, birth date and phone; "
                 + $"{result.SkippedUndone:N0} candidates skipped (merge undone before, or RRNs disagree)."));
+            if (result.DuplicatesReturned > 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{result.DuplicatesReturned:N0} phone and e-mail rows that a survivor held twice were returned to the customer merged into it."));
+            }
             return 0;
         });
         identity.Subcommands.Add(resolve);

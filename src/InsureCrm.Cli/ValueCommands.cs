@@ -59,6 +59,12 @@ internal static class ValueCommands
             {
                 Console.WriteLine("Value share by decile (top first): " + string.Join(" ", summary.Concentration.Select(d => string.Create(CultureInfo.InvariantCulture, $"D{d.Decile} {d.Share:P1}"))));
             }
+            if (summary.Skipped + result.Lifecycle.Skipped + result.Segments.Skipped > 0)
+            {
+                // Ids are in the log and in value_run_skip; the reasons say which stored values to correct.
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"Skipped (stored values out of range): value {Skips(summary.Skips)}; lifecycle {Skips(result.Lifecycle.Skips)}; segments {Skips(result.Segments.Skips)}. Customer ids: value_run_skip of run {summary.RunId}."));
+            }
             var lifecycle = result.Lifecycle;
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Lifecycle: {lifecycle.Customers:N0} customers, {lifecycle.Changed:N0} state changes; ")
                 + string.Join(", ", lifecycle.CurrentCounts.OrderByDescending(kv => kv.Value).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:N0}"))));
@@ -70,6 +76,9 @@ internal static class ValueCommands
         value.Subcommands.Add(run);
         return value;
     }
+
+    private static string Skips(IReadOnlyDictionary<string, int> byReason) =>
+        byReason.Count == 0 ? "0" : SkipCounts.Describe(byReason);
 
     private static async Task<ValueChainResult?> RunAsync(ValueChain chain, ValueRunRequest request, CancellationToken ct)
     {

@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using InsureCrm.Core.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -159,6 +160,8 @@ internal sealed class ContactPolicy(TimeZoneInfo zone)
     {
         var at = IsTimed(row) ? Recorded(row)
             : row.Granted ? StartOf(row.EffectiveFrom)
+            // A withdrawal dated the calendar's last day (an older import's 9999-12-31) ranks at its end.
+            : row.EffectiveFrom == DateOnly.MaxValue ? DateTimeOffset.MaxValue
             : StartOf(row.EffectiveFrom.AddDays(1)).AddTicks(-1);
         return (at, row.Granted ? 0 : 1, row.Id);
     }
@@ -175,7 +178,7 @@ internal sealed class ContactPolicy(TimeZoneInfo zone)
     /// <summary>The first local day a grant no longer covers: 2 years after its effective day, or its own earlier expiry.</summary>
     public static DateOnly LapsesOn(MarketingConsent grant)
     {
-        var lapse = grant.EffectiveFrom.AddYears(ConsentYears);
+        var lapse = StoredRanges.AddYearsSaturating(grant.EffectiveFrom, ConsentYears);
         return grant.ExpiresOn is { } e && e < lapse ? e : lapse;
     }
 

@@ -276,7 +276,7 @@ public sealed class DataSubjectRights(
             var now = clock.GetUtcNow().UtcDateTime;
             var today = DateOnly.FromDateTime(now);
             var ended = await RelationshipEndAsync(customerId, ct);
-            var purgeDue = (ended ?? today).AddYears(options.Value.RetentionYears);
+            var purgeDue = StoredRanges.AddYearsSaturating(ended ?? today, options.Value.RetentionYears);
             var erased = new List<string>();
             void Erased(bool had, string field)
             {

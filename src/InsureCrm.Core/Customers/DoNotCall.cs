@@ -231,7 +231,7 @@ internal sealed class DoNotCallImport(CrmDatabase database, FieldProtector prote
             hash.Value = row.Hash;
             scope.Value = row.Scope.ToString();
             registered.Value = row.RegisteredOn;
-            expires.Value = row.RegisteredOn.AddYears(ContactPolicy.DoNotCallYears);
+            expires.Value = StoredRanges.AddYearsSaturating(row.RegisteredOn, ContactPolicy.DoNotCallYears);
             inserted += await cmd.ExecuteNonQueryAsync(ct);
         }
         await tx.CommitAsync(ct);

@@ -10,7 +10,11 @@ namespace InsureCrm.Core.Customers;
 /// <summary>One merge to make: <see cref="MergedId"/> folds into <see cref="SurvivorId"/>.</summary>
 internal sealed record PlannedMerge(long SurvivorId, long MergedId, MergeRule Rule);
 
-public sealed record ResolveResult(int BySameRrn, int BySameNameBirthDatePhone, int SkippedUndone)
+/// <summary>
+/// Merges made by rule, candidates skipped, and the phone and e-mail rows an earlier merge had given a survivor
+/// that already held them, now returned to the merged customer (<see cref="DuplicatesReturned"/>).
+/// </summary>
+public sealed record ResolveResult(int BySameRrn, int BySameNameBirthDatePhone, int SkippedUndone, int DuplicatesReturned = 0)
 {
     public int Merged => BySameRrn + BySameNameBirthDatePhone;
 }
@@ -48,13 +52,94 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
         ("customer_relationship", "related_customer_id"), ("customer", "merged_into_id"),
     ];
 
+    /// <summary>
+    /// Contact points a survivor holds once: the SQL of the value compared (normalised: a phone's digits, an
+    /// e-mail address case-insensitively) for a table alias. A merge leaves a copy the survivor already has (or
+    /// that another customer merged into it in the same batch brings) with the merged customer, so that undo
+    /// still finds every row where it was.
+    /// </summary>
+    private static readonly Dictionary<string, Func<string, string>> ContactPoints = new(StringComparer.Ordinal)
+    {
+        ["customer_phone"] = t => $"REPLACE(REPLACE({t}.number, '-', ''), ' ', '')",
+        ["customer_email"] = t => $"LOWER(TRIM({t}.address))",
+    };
+
     /// <summary>Resolves the whole database (the <c>identity resolve</c> command).</summary>
     public async Task<ResolveResult> ResolveAllAsync(string user, CancellationToken ct = default)
     {
         var byRrn = await ResolveRuleAsync(MergeRule.SameRrn, user, ct);
         var byName = await ResolveRuleAsync(MergeRule.SameNameBirthDatePhone, user, ct);
-        logger.LogInformation("Identity resolution merged {ByRrn} by RRN and {ByName} by name, birth date and phone", byRrn.Merged, byName.Merged);
-        return new ResolveResult(byRrn.Merged, byName.Merged, byRrn.Skipped + byName.Skipped);
+        var returned = await ReturnDuplicateContactPointsAsync(ct);
+        logger.LogInformation("Identity resolution merged {ByRrn} by RRN and {ByName} by name, birth date and phone; {Returned} duplicate phone and e-mail rows returned to merged customers",
+            byRrn.Merged, byName.Merged, returned);
+        return new ResolveResult(byRrn.Merged, byName.Merged, byRrn.Skipped + byName.Skipped, returned);
+    }
+
+    /// <summary>
+    /// Cleans up after merges made before survivors kept each contact point once: a phone or e-mail row a live
+    /// customer holds twice (normalised) that a merge moved to it goes back to the customer it was merged from,
+    /// just as a merge today leaves it. The lowest row of each value stays; copies no merge brought (one source
+    /// record holding a value twice) are left alone. Returns the rows moved back.
+    /// </summary>
+    private async Task<int> ReturnDuplicateContactPointsAsync(CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var tx = await connection.BeginTransactionAsync(ct);
+        await ImportSql.LockAsync(connection, tx, ct);
+        var returned = 0;
+        foreach (var (table, value) in ContactPoints)
+        {
+            var extra = new Dictionary<long, long>();
+            await using (var cmd = ImportSql.Command(connection, tx, $"""
+                SELECT {table}.id, {table}.customer_id FROM {table} JOIN customer c ON c.id = {table}.customer_id
+                WHERE c.merged_into_id IS NULL
+                  AND EXISTS (SELECT 1 FROM {table} o WHERE o.customer_id = {table}.customer_id AND {value("o")} = {value(table)} AND o.id < {table}.id)
+                """))
+            {
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    extra[reader.GetInt64(0)] = reader.GetInt64(1);
+                }
+            }
+            if (extra.Count == 0)
+            {
+                continue;
+            }
+            // Where each copy came from: the live merge into its holder that lists it as moved.
+            var back = new List<(long Row, long Holder, long MergedId)>();
+            var key = table + ".customer_id";
+            foreach (var holders in extra.Values.Distinct().Chunk(10_000))
+            {
+                await using var cmd = ImportSql.Command(connection, tx,
+                    $"SELECT survivor_id, merged_id, moved_json FROM identity_merge WHERE undone_at IS NULL AND {ImportSql.In(connection, "survivor_id", "ids")}");
+                ImportSql.AddList(cmd, "ids", holders);
+                await using var reader = await cmd.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    var (holder, mergedId) = (reader.GetInt64(0), reader.GetInt64(1));
+                    if (ParseMoved(reader.GetString(2)).TryGetValue(key, out var rows))
+                    {
+                        back.AddRange(rows.Where(r => extra.TryGetValue(r, out var h) && h == holder).Select(r => (r, holder, mergedId)));
+                    }
+                }
+            }
+            await using (var update = ImportSql.Command(connection, tx, $"UPDATE {table} SET customer_id = @m WHERE id = @id AND customer_id = @s"))
+            {
+                ImportSql.Add(update, "m", 0L);
+                ImportSql.Add(update, "id", 0L);
+                ImportSql.Add(update, "s", 0L);
+                foreach (var (row, holder, mergedId) in back.DistinctBy(b => b.Row))
+                {
+                    update.Parameters[0].Value = mergedId;
+                    update.Parameters[1].Value = row;
+                    update.Parameters[2].Value = holder;
+                    returned += await update.ExecuteNonQueryAsync(ct);
+                }
+            }
+        }
+        await tx.CommitAsync(ct);
+        return returned;
     }
 
     private async Task<(int Merged, int Skipped)> ResolveRuleAsync(MergeRule rule, string user, CancellationToken ct)
@@ -445,13 +530,27 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
             var filter = table == "contract_status_change"
                 ? $"contract_id IN (SELECT id FROM contract WHERE customer_id IN (SELECT m FROM merge_map)) AND {column} IN (SELECT m FROM merge_map)"
                 : $"{column} IN (SELECT m FROM merge_map)";
+            var contact = ContactPoints.GetValueOrDefault(table);
+            if (contact is not null)
+            {
+                // Not when the survivor holds the same value, nor when a lower row of a customer merged into the
+                // same survivor does (that one moves).
+                filter += $"""
+                     AND NOT EXISTS (SELECT 1 FROM {table} o
+                        WHERE o.customer_id = (SELECT s FROM merge_map WHERE merge_map.m = {table}.customer_id) AND {contact("o")} = {contact(table)})
+                     AND NOT EXISTS (SELECT 1 FROM {table} o JOIN merge_map om ON om.m = o.customer_id
+                        WHERE om.s = (SELECT s FROM merge_map WHERE merge_map.m = {table}.customer_id) AND {contact("o")} = {contact(table)} AND o.id < {table}.id)
+                    """;
+            }
             var any = false;
+            var ids = new List<long>();
             await using (var cmd = ImportSql.Command(connection, tx, $"SELECT id, {column} FROM {table} WHERE {filter}"))
             {
                 await using var reader = await cmd.ExecuteReaderAsync(ct);
                 while (await reader.ReadAsync(ct))
                 {
                     any = true;
+                    ids.Add(reader.GetInt64(0));
                     var rows = moved[reader.GetInt64(1)];
                     var key = table + "." + column;
                     if (!rows.TryGetValue(key, out var list))
@@ -461,7 +560,18 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
                     list.Add(reader.GetInt64(0));
                 }
             }
-            if (any)
+            if (any && contact is not null)
+            {
+                // Exactly the rows recorded (the filter reads the table the update changes).
+                foreach (var chunk in ids.Chunk(10_000))
+                {
+                    await using var cmd = ImportSql.Command(connection, tx,
+                        $"UPDATE {table} SET {column} = (SELECT s FROM merge_map WHERE merge_map.m = {table}.{column}) WHERE {ImportSql.In(connection, "id", "ids")}");
+                    ImportSql.AddList(cmd, "ids", chunk);
+                    await cmd.ExecuteNonQueryAsync(ct);
+                }
+            }
+            else if (any)
             {
                 await ImportSql.ExecuteAsync(connection, tx,
                     $"UPDATE {table} SET {column} = (SELECT s FROM merge_map WHERE merge_map.m = {table}.{column}) WHERE {filter}", ct);
@@ -474,7 +584,7 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
 
         var by = Truncate(user);
         using var recordTiming = Measure(timings, "merge: record");
-        var ids = new List<long>(plan.Count);
+        var mergeIds = new List<long>(plan.Count);
         await using (var insert = ImportSql.Command(connection, tx,
             "INSERT INTO identity_merge (survivor_id, merged_id, rule, merged_at, merged_by, moved_json) VALUES (@s, @m, @r, @at, @by, @j) RETURNING id"))
         {
@@ -491,10 +601,10 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
                 insert.Parameters[1].Value = p.MergedId;
                 insert.Parameters[2].Value = p.Rule.ToString();
                 insert.Parameters[5].Value = JsonSerializer.Serialize(moved[p.MergedId]);
-                ids.Add(Convert.ToInt64(await insert.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture));
+                mergeIds.Add(Convert.ToInt64(await insert.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture));
             }
         }
-        return ids;
+        return mergeIds;
     }
 
     private static Dictionary<string, List<long>> ParseMoved(string json) =>

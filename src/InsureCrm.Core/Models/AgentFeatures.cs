@@ -20,13 +20,17 @@ internal sealed class AgentHistory
     /// <summary>Per agent: (day, customer) of each contact they made.</summary>
     public required ILookup<long, (DateOnly Day, long CustomerId)> Contacts { get; init; }
     public required DateOnly HiredFrom { get; init; }
+    /// <summary>Agents left out because their hire or termination date is out of range (<see cref="StoredRanges"/>), with the reason.</summary>
+    public IReadOnlyList<(long AgentId, string Reason)> Skipped { get; init; } = [];
 
     /// <summary>Reads agents, and sales and contacts of those hired on or after <paramref name="hiredFrom"/> up to <paramref name="until"/>.</summary>
     public static async Task<AgentHistory> LoadAsync(CrmDbContext ctx, DateOnly hiredFrom, DateOnly until, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ctx);
-        var agents = (await ctx.Agents.AsNoTracking().Select(a => new { a.Id, a.Kind, a.BranchId, a.HireDate, a.TerminationDate }).ToListAsync(ct))
+        var all = (await ctx.Agents.AsNoTracking().Select(a => new { a.Id, a.Kind, a.BranchId, a.HireDate, a.TerminationDate }).ToListAsync(ct))
             .Select(a => new AgentRow(a.Id, a.Kind, a.BranchId, a.HireDate, a.TerminationDate)).ToList();
+        // A hire date of 9999-12-31 has no 13-month anniversary, one of 0001-01-01 a tenure of 24,000 months.
+        var agents = all.Where(a => StoredRanges.IsDate(a.HireDate) && StoredRanges.IsDate(a.TerminationDate)).ToList();
         var recent = agents.Where(a => a.HireDate >= hiredFrom && a.HireDate <= until).Select(a => (long?)a.Id).ToList();
         var untilEnd = until.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
         var fromTime = hiredFrom.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
@@ -41,6 +45,7 @@ internal sealed class AgentHistory
             Sold = sold.ToLookup(c => c.SellingAgentId!.Value, c => (c.IssueDate, c.CustomerId)),
             Contacts = contacts.ToLookup(i => i.AgentId!.Value, i => (DateOnly.FromDateTime(i.OccurredAt), i.CustomerId)),
             HiredFrom = hiredFrom,
+            Skipped = [.. all.Where(a => !StoredRanges.IsDate(a.HireDate) || !StoredRanges.IsDate(a.TerminationDate)).Select(a => (a.Id, SkipReason.AgentDate))],
         };
     }
 }

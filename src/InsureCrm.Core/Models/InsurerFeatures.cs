@@ -24,6 +24,8 @@ public sealed class FeatureChunk
     public required bool[][] Labels { get; init; }
     /// <summary>The customers' contracts active at the cutoff (in force, reinstated, paid up), for <see cref="ContractFeatures"/>.</summary>
     public required IReadOnlyList<ContractAtCutoff> Contracts { get; init; }
+    /// <summary>Live customers of the block left out, with the reason: a stored value they read is out of range (<see cref="StoredRanges"/>).</summary>
+    public IReadOnlyList<(long CustomerId, string Reason)> Skipped { get; init; } = [];
 
     public int Rows => CustomerIds.Length;
 
@@ -161,7 +163,9 @@ public static class InsurerFeatures
             held[c.Id] = new Held
             {
                 Id = c.Id, Mode = c.PaymentMode, Method = c.PaymentMethod, IssueDate = c.IssueDate, SellingAgentId = c.SellingAgentId, Family = c.Family,
-                AnnualPremium = (c.Premium + riders.GetValueOrDefault(c.Id)) * PerYear(c.PaymentMode),
+                // An amount out of range skips the holder below; it must not overflow on the way there.
+                AnnualPremium = StoredRanges.IsAmount(c.Premium) && StoredRanges.IsAmount(riders.GetValueOrDefault(c.Id))
+                    ? (c.Premium + riders.GetValueOrDefault(c.Id)) * PerYear(c.PaymentMode) : 0m,
             };
         }
         var byCustomer = contracts.ToLookup(c => c.CustomerId, c => held[c.Id]);
@@ -208,6 +212,37 @@ public static class InsurerFeatures
         var loans = (await ctx.Loans.AsNoTracking()
             .Where(l => l.CustomerId >= lo && l.CustomerId <= hi && l.StartDate <= windowEnd)
             .Select(l => new { l.CustomerId, l.StartDate, l.Status, l.StatusDate }).ToListAsync(ct)).ToLookup(l => l.CustomerId);
+
+        // A customer whose rows hold a date or amount no insurer keeps (an older version's import, a hand-made
+        // UPDATE) would get an age of 2,000 years or a premium burden from 10^17 won: left out, with the reason.
+        var skipped = new Dictionary<long, string>();
+        foreach (var c in customers.Where(c => !StoredRanges.IsDate(c.BirthDate)))
+        {
+            skipped.TryAdd(c.Id, SkipReason.BirthDate);
+        }
+        foreach (var c in contracts)
+        {
+            if (!StoredRanges.IsAmount(c.Premium) || !StoredRanges.IsAmount(riders.GetValueOrDefault(c.Id)))
+            {
+                skipped.TryAdd(c.CustomerId, SkipReason.Premium);
+            }
+            else if (!StoredRanges.IsDate(c.IssueDate))
+            {
+                skipped.TryAdd(c.CustomerId, SkipReason.IssueDate);
+            }
+        }
+        foreach (var s in changes.Where(s => !StoredRanges.IsDate(s.EffectiveDate)))
+        {
+            skipped.TryAdd(s.CustomerId, SkipReason.StatusDate);
+        }
+        foreach (var l in loans.SelectMany(g => g).Where(l => !StoredRanges.IsDate(l.StartDate) || !StoredRanges.IsDate(l.StatusDate)))
+        {
+            skipped.TryAdd(l.CustomerId, SkipReason.LoanDate);
+        }
+        if (skipped.Count > 0)
+        {
+            customers = [.. customers.Where(c => !skipped.ContainsKey(c.Id))];
+        }
 
         var n = customers.Count;
         var columns = new double[Features.Count][];
@@ -291,7 +326,11 @@ public static class InsurerFeatures
                     IsPremiumPaying(h), IsOrphaned(h, cutoff, terminations), h.Reinstated, withLabels && h.ExitInWindow));
             }
         }
-        return new FeatureChunk { CustomerIds = ids, Columns = columns, Eligible = eligible, Labels = labels, Contracts = atCutoff };
+        return new FeatureChunk
+        {
+            CustomerIds = ids, Columns = columns, Eligible = eligible, Labels = labels, Contracts = atCutoff,
+            Skipped = [.. skipped.OrderBy(kv => kv.Key).Select(kv => (kv.Key, kv.Value))],
+        };
     }
 
     /// <summary>The selling agent had left by the cutoff (the servicing agent column holds today's agent, so it would leak).</summary>

@@ -60,6 +60,10 @@ public sealed class ModelScoreRun
     public DateTime? FinishedAt { get; set; }
     public ModelScoreRunStatus Status { get; set; }
     public int Scored { get; set; }
+    /// <summary>Customers (for a contract model: holders, with their contracts) or agents left out because a stored value is out of range.</summary>
+    public int Skipped { get; set; }
+    /// <summary>The skips by reason code as JSON (<c>{"birth_date_out_of_range":1}</c>); ids are in the log.</summary>
+    public string SkipReasons { get; set; } = "{}";
 }
 
 /// <summary>
@@ -119,6 +123,7 @@ internal sealed class ModelScoreRunConfiguration : IEntityTypeConfiguration<Mode
     public void Configure(EntityTypeBuilder<ModelScoreRun> b)
     {
         b.HasIndex(r => new { r.ModelVersionId, r.RunDate });
+        b.Property(r => r.SkipReasons).HasMaxLength(2000);
         b.HasOne<ModelVersion>().WithMany().HasForeignKey(r => r.ModelVersionId).OnDelete(DeleteBehavior.Cascade);
     }
 }

@@ -9,8 +9,17 @@ namespace InsureCrm.Core.Models;
 /// <summary>One reason behind a score: a feature key, the customer's value of it, and how far it moved the score (log-odds for logistic models).</summary>
 public sealed record ScoreReason(string Feature, string Value, double Effect);
 
-/// <summary>One champion scored in a run: <see cref="Scored"/> rows (customers, contracts or agents by <see cref="Subject"/>), <see cref="Eligible"/> of them in the population.</summary>
-public sealed record ModelScoreRunSummary(string Name, int Version, long RunId, int Scored, int Eligible, ModelSubject Subject = ModelSubject.Customer);
+/// <summary>
+/// One champion scored in a run: <see cref="Scored"/> rows (customers, contracts or agents by <see cref="Subject"/>), <see cref="Eligible"/>
+/// of them in the population; <see cref="SkippedByReason"/>: customers (with their contracts) or agents left out because a stored value is out of range.
+/// </summary>
+public sealed record ModelScoreRunSummary(string Name, int Version, long RunId, int Scored, int Eligible, ModelSubject Subject = ModelSubject.Customer,
+    IReadOnlyDictionary<string, int>? SkippedByReason = null)
+{
+    public IReadOnlyDictionary<string, int> Skips => SkippedByReason ?? new Dictionary<string, int>();
+
+    public int Skipped => Skips.Values.Sum();
+}
 
 /// <summary>
 /// Scores every live customer, contract and agent with every champion of their kind as of a date: customer
@@ -84,6 +93,7 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
         var ranges = models.Count + contractModels.Count == 0 ? [] : await CustomerChunks.RangesAsync(database, options.ChunkSize, ct);
         var scored = new int[all.Count];
         var eligible = new int[all.Count];
+        var skips = all.Select(_ => new SkipCounts()).ToArray();
         var done = 0;
         using var writeGate = new SemaphoreSlim(1, 1);
         try
@@ -94,6 +104,14 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
                 await using (var ctx = database.CreateContext())
                 {
                     chunk = await InsurerFeatures.ComputeAsync(ctx, range.From, range.To, asOf, withLabels: false, terminations, token);
+                }
+                foreach (var (customerId, reason) in chunk.Skipped)
+                {
+                    LogSkipped(logger, "customer", customerId, reason);
+                    for (var i = 0; i < models.Count + contractModels.Count; i++)
+                    {
+                        skips[i].Add(reason);
+                    }
                 }
                 var rows = new List<object?[]>[models.Count];
                 var row = new double[InsurerFeatures.Features.Count];
@@ -169,31 +187,39 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
             if (agentModels.Count > 0)
             {
                 await ScoreAgentsAsync(agentModels, runs.AsMemory(models.Count + contractModels.Count), scored.AsMemory(models.Count + contractModels.Count),
-                    eligible.AsMemory(models.Count + contractModels.Count), asOf, ct);
+                    eligible.AsMemory(models.Count + contractModels.Count), skips.AsMemory(models.Count + contractModels.Count), asOf, ct);
             }
         }
         catch
         {
-            await FinishAsync(runs, scored, ModelScoreRunStatus.Failed);
+            await FinishAsync(runs, scored, skips, ModelScoreRunStatus.Failed);
             throw;
         }
-        await FinishAsync(runs, scored, ModelScoreRunStatus.Completed);
-        var summaries = all.Select((m, i) => new ModelScoreRunSummary(m.Version.Name, m.Version.Version, runs[i].Id, scored[i], eligible[i], m.Model.Subject)).ToList();
+        await FinishAsync(runs, scored, skips, ModelScoreRunStatus.Completed);
+        var summaries = all.Select((m, i) => new ModelScoreRunSummary(m.Version.Name, m.Version.Version, runs[i].Id, scored[i], eligible[i], m.Model.Subject, skips[i].ByReason)).ToList();
         foreach (var s in summaries)
         {
-            LogScored(logger, s.Name, s.Version, s.RunId, s.Scored, s.Subject);
+            LogScored(logger, s.Name, s.Version, s.RunId, s.Scored, s.Subject, s.Skipped);
         }
         return summaries;
     }
 
     /// <summary>Every agent active on <paramref name="asOf"/> by each agent champion (a few thousand rows at most: one pass, one write).</summary>
     private async Task ScoreAgentsAsync(List<(ModelVersion Version, IClassifier Classifier, InsurerModel Model)> agentModels, Memory<ModelScoreRun> runs,
-        Memory<int> scored, Memory<int> eligible, DateOnly asOf, CancellationToken ct)
+        Memory<int> scored, Memory<int> eligible, Memory<SkipCounts> skips, DateOnly asOf, CancellationToken ct)
     {
         AgentHistory history;
         await using (var ctx = database.CreateContext())
         {
             history = await AgentHistory.LoadAsync(ctx, asOf.AddMonths(-AgentFeatures.ObservationMonths), asOf, ct);
+        }
+        foreach (var (agentId, reason) in history.Skipped)
+        {
+            LogSkipped(logger, "agent", agentId, reason);
+            foreach (var counts in skips.Span)
+            {
+                counts.Add(reason);
+            }
         }
         await using var bulk = await BulkWriter.BeginAsync(database, ct);
         for (var i = 0; i < agentModels.Count; i++)
@@ -230,19 +256,24 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
     /// <summary>Reads stored reasons (see <see cref="CustomerModelScore.Reasons"/>).</summary>
     public static IReadOnlyList<ScoreReason> ReadReasons(string json) => JsonSerializer.Deserialize<List<ScoreReason>>(json, Json) ?? [];
 
-    private async Task FinishAsync(ModelScoreRun[] runs, int[] scored, ModelScoreRunStatus status)
+    private async Task FinishAsync(ModelScoreRun[] runs, int[] scored, SkipCounts[] skips, ModelScoreRunStatus status)
     {
         await using var ctx = database.CreateContext();
         for (var i = 0; i < runs.Length; i++)
         {
             runs[i].Status = status;
             runs[i].Scored = scored[i];
+            runs[i].Skipped = skips[i].Total;
+            runs[i].SkipReasons = skips[i].ToJson();
             runs[i].FinishedAt = time.GetUtcNow().UtcDateTime;
             ctx.Attach(runs[i]).State = EntityState.Modified;
         }
         await ctx.SaveChangesAsync(CancellationToken.None);
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} v{Version}: score run {RunId} wrote {Scored} rows ({Subject})")]
-    private static partial void LogScored(ILogger logger, string name, int version, long runId, int scored, ModelSubject subject);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} v{Version}: score run {RunId} wrote {Scored} rows ({Subject}), {Skipped} skipped")]
+    private static partial void LogScored(ILogger logger, string name, int version, long runId, int scored, ModelSubject subject, int skipped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Model scoring: {Subject} {Id} skipped: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, string subject, long id, string reason);
 }

@@ -62,10 +62,12 @@ public sealed partial class InsurerModelTrainer(CrmDatabase database, InsurerMod
             terminations = await InsurerFeatures.AgentTerminationsAsync(ctx, ct);
         }
         var parts = new (long[] Ids, double[][] Columns, bool[] Labels)[ranges.Count];
+        var skipped = 0;
         await Parallel.ForEachAsync(ranges, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct }, async (range, token) =>
         {
             await using var ctx = database.CreateContext();
             var chunk = await InsurerFeatures.ComputeAsync(ctx, range.From, range.To, cutoff, withLabels: true, terminations, token);
+            Interlocked.Add(ref skipped, chunk.Skipped.Count);
             var rows = Enumerable.Range(0, chunk.Rows).Where(r => chunk.Eligible[m][r] && (keep >= 1 || CustomerChunks.Hash(chunk.CustomerIds[r], SampleSalt) < keep)).ToArray();
             parts[range.Index] = ([.. rows.Select(r => chunk.CustomerIds[r])],
                 [.. chunk.Columns.Select(col => rows.Select(r => col[r]).ToArray())],
@@ -74,6 +76,7 @@ public sealed partial class InsurerModelTrainer(CrmDatabase database, InsurerMod
         var ids = parts.SelectMany(p => p.Ids).ToArray();
         var columns = Enumerable.Range(0, InsurerFeatures.Features.Count).Select(j => parts.SelectMany(p => p.Columns[j]).ToArray()).ToArray();
         var labels = parts.SelectMany(p => p.Labels).ToArray();
+        LogLeftOut(logger, model.Name, skipped);
         return new TrainingSet(model, cutoff, ids, new Table(InsurerFeatures.Features, columns), labels);
     }
 
@@ -89,12 +92,16 @@ public sealed partial class InsurerModelTrainer(CrmDatabase database, InsurerMod
             terminations = await InsurerFeatures.AgentTerminationsAsync(ctx, ct);
         }
         var parts = new SubjectChunk[ranges.Count];
+        var skipped = 0;
         await Parallel.ForEachAsync(ranges, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct }, async (range, token) =>
         {
             await using var ctx = database.CreateContext();
-            var chunk = ContractFeatures.From(await InsurerFeatures.ComputeAsync(ctx, range.From, range.To, cutoff, withLabels: true, terminations, token), cutoff);
+            var customers = await InsurerFeatures.ComputeAsync(ctx, range.From, range.To, cutoff, withLabels: true, terminations, token);
+            Interlocked.Add(ref skipped, customers.Skipped.Count);
+            var chunk = ContractFeatures.From(customers, cutoff);
             parts[range.Index] = Select(chunk, r => chunk.Eligible[0][r] && (keep >= 1 || CustomerChunks.Hash(chunk.SplitKeys[r], SampleSalt) < keep));
         });
+        LogLeftOut(logger, model.Name, skipped);
         return Combine(model, cutoff, parts);
     }
 
@@ -106,6 +113,7 @@ public sealed partial class InsurerModelTrainer(CrmDatabase database, InsurerMod
         {
             history = await AgentHistory.LoadAsync(ctx, AgentFeatures.HiredFrom(model, cutoff, training: true), cutoff, ct);
         }
+        LogLeftOut(logger, model.Name, history.Skipped.Count);
         var snapshots = model.Name == InsurerModels.AgentDropout.Name ? AgentFeatures.DropoutSnapshots : 1;
         var parts = Enumerable.Range(0, snapshots).Select(k => AgentFeatures.Compute(history, model, cutoff.AddMonths(-k), withLabels: true)).ToArray();
         return Combine(model, cutoff, parts);
@@ -208,6 +216,9 @@ public sealed partial class InsurerModelTrainer(CrmDatabase database, InsurerMod
         ModelFile.Save(classifier, stream);
         return Encoding.UTF8.GetString(stream.ToArray());
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} training set: {Skipped} customers or agents left out (stored values out of range; a score run logs their ids)")]
+    private static partial void LogLeftOut(ILogger logger, string name, int skipped);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Model {Name} v{Version} trained: held-out AUC {Auc:F3} ({Train} train, {Test} test rows)")]
     private static partial void LogBuilt(ILogger logger, string name, int version, double auc, int train, int test);

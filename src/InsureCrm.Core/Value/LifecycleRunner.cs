@@ -5,12 +5,20 @@ using Microsoft.Extensions.Logging;
 
 namespace InsureCrm.Core.Value;
 
-/// <summary>What one lifecycle run did.</summary>
-public sealed record LifecycleRunResult(int Customers, int Changed, IReadOnlyDictionary<LifecycleState, int> CurrentCounts);
+/// <summary>What one lifecycle run did; <paramref name="SkippedByReason"/>: customers left out (stored dates out of range) by reason code.</summary>
+public sealed record LifecycleRunResult(int Customers, int Changed, IReadOnlyDictionary<LifecycleState, int> CurrentCounts,
+    IReadOnlyDictionary<string, int>? SkippedByReason = null)
+{
+    public IReadOnlyDictionary<string, int> Skips => SkippedByReason ?? new Dictionary<string, int>();
+
+    public int Skipped => Skips.Values.Sum();
+}
 
 /// <summary>
 /// Computes every customer's insurance and loan lifecycle state as of a date, chunk by chunk (four
-/// set-based queries per chunk), and appends a history row only where a state changed.
+/// set-based queries per chunk), and appends a history row only where a state changed. A customer with a
+/// stored date out of range (<see cref="StoredRanges"/>) keeps the state they had and is counted, logged and,
+/// within the nightly chain, recorded as skipped.
 /// </summary>
 public sealed partial class LifecycleRunner(CrmDatabase database, LifecycleOptions options, ILogger<LifecycleRunner> logger)
 {
@@ -21,6 +29,13 @@ public sealed partial class LifecycleRunner(CrmDatabase database, LifecycleOptio
         long lastId = 0;
         int customers = 0, changed = 0;
         var counts = new Dictionary<LifecycleState, int>();
+        var skips = new SkipCounts();
+        if (runId is { } rerun)
+        {
+            // A resumed value run runs the chain's later steps again under the same id.
+            await using var ctx = database.CreateContext();
+            await ctx.Set<ValueRunSkip>().Where(s => s.RunId == rerun && s.Step == ValueRunStep.Lifecycle).ExecuteDeleteAsync(ct);
+        }
         while (true)
         {
             await using var ctx = database.CreateContext();
@@ -32,29 +47,54 @@ public sealed partial class LifecycleRunner(CrmDatabase database, LifecycleOptio
                 break;
             }
             long lo = ids[0], hi = ids[^1];
-            changed += await RunChunkAsync(ctx, ids, lo, hi, asOf, runId, counts, ct);
-            customers += ids.Count;
+            var skipped = skips.Total;
+            changed += await RunChunkAsync(ctx, ids, lo, hi, asOf, runId, counts, skips, ct);
+            customers += ids.Count - (skips.Total - skipped);
             lastId = hi;
             LogChunk(logger, customers, changed);
         }
-        return new LifecycleRunResult(customers, changed, counts);
+        return new LifecycleRunResult(customers, changed, counts, skips.ByReason);
     }
 
     private async Task<int> RunChunkAsync(CrmDbContext ctx, List<long> ids, long lo, long hi, DateOnly asOf, long? runId,
-        Dictionary<LifecycleState, int> counts, CancellationToken ct)
+        Dictionary<LifecycleState, int> counts, SkipCounts skips, CancellationToken ct)
     {
+        // Contracts and loans issued after the as-of date are read too (the rules ignore them), so that one
+        // dated beyond any calendar an insurer keeps is seen and its holder skipped.
         var contracts = await ctx.Contracts.AsNoTracking()
-            .Where(c => c.CustomerId >= lo && c.CustomerId <= hi && c.IssueDate <= asOf)
+            .Where(c => c.CustomerId >= lo && c.CustomerId <= hi)
             .Join(ctx.Products, c => c.ProductId, p => p.Id, (c, p) => new { c.Id, c.CustomerId, p.Family, c.IssueDate, c.Status, c.StatusDate })
             .ToListAsync(ct);
         var changes = await ctx.ContractStatusChanges.AsNoTracking()
             .Where(s => s.CustomerId >= lo && s.CustomerId <= hi && s.EffectiveDate <= asOf)
-            .Select(s => new { s.ContractId, s.ToStatus, s.EffectiveDate, s.Id })
+            .Select(s => new { s.ContractId, s.CustomerId, s.ToStatus, s.EffectiveDate, s.Id })
             .ToListAsync(ct);
         var loans = await ctx.Loans.AsNoTracking()
-            .Where(l => l.CustomerId >= lo && l.CustomerId <= hi && l.StartDate <= asOf)
+            .Where(l => l.CustomerId >= lo && l.CustomerId <= hi)
             .Select(l => new { l.CustomerId, l.StartDate, l.Status, l.StatusDate, l.MaturityDate })
             .ToListAsync(ct);
+        var invalid = new Dictionary<long, (string Reason, long? ContractId)>();
+        foreach (var c in contracts)
+        {
+            if (!StoredRanges.IsDate(c.IssueDate) || !StoredRanges.IsDate(c.StatusDate))
+            {
+                invalid.TryAdd(c.CustomerId, (StoredRanges.IsDate(c.IssueDate) ? SkipReason.StatusDate : SkipReason.IssueDate, c.Id));
+            }
+        }
+        foreach (var s in changes)
+        {
+            if (!StoredRanges.IsDate(s.EffectiveDate))
+            {
+                invalid.TryAdd(s.CustomerId, (SkipReason.StatusDate, s.ContractId));
+            }
+        }
+        foreach (var l in loans)
+        {
+            if (!StoredRanges.IsDate(l.StartDate) || !StoredRanges.IsDate(l.StatusDate) || !StoredRanges.IsDate(l.MaturityDate))
+            {
+                invalid.TryAdd(l.CustomerId, (SkipReason.LoanDate, null));
+            }
+        }
         var open = await ctx.Set<CustomerLifecycle>()
             .Where(h => h.CustomerId >= lo && h.CustomerId <= hi && h.Until == null)
             .ToListAsync(ct);
@@ -79,6 +119,16 @@ public sealed partial class LifecycleRunner(CrmDatabase database, LifecycleOptio
         var changed = 0;
         foreach (var id in ids)
         {
+            if (invalid.TryGetValue(id, out var problem))
+            {
+                skips.Add(problem.Reason);
+                LogSkipped(logger, runId, id, problem.ContractId, problem.Reason);
+                if (runId is { } run)
+                {
+                    ctx.Add(new ValueRunSkip { RunId = run, Step = ValueRunStep.Lifecycle, CustomerId = id, ContractId = problem.ContractId, Reason = problem.Reason });
+                }
+                continue;
+            }
             var facts = _rules.Facts(id, contractFacts[id], loanFacts[id], asOf);
             var insurance = _rules.InsuranceState(facts);
             var loan = _rules.LoanState(facts);
@@ -116,6 +166,9 @@ public sealed partial class LifecycleRunner(CrmDatabase database, LifecycleOptio
         ctx.Add(new CustomerLifecycle { CustomerId = customerId, Dimension = dimension, State = state, Since = asOf, RunId = runId });
         return 1;
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Lifecycle (value run {RunId}): customer {CustomerId} skipped (contract {ContractId}): {Reason}")]
+    private static partial void LogSkipped(ILogger logger, long? runId, long customerId, long? contractId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Lifecycle: {Customers} customers done, {Changed} state changes")]
     private static partial void LogChunk(ILogger logger, int customers, int changed);

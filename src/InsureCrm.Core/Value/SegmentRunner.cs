@@ -10,7 +10,14 @@ using Microsoft.Extensions.Logging;
 namespace InsureCrm.Core.Value;
 
 /// <summary>What one segment run did: customers placed, per needs group its size, and per grid cell its count.</summary>
-public sealed record SegmentRunResult(long RunId, int Customers, IReadOnlyList<int> GroupSizes, IReadOnlyDictionary<SegmentCell, int> CellCounts);
+/// <paramref name="SkippedByReason"/>: customers of the value run left out (stored values out of range) by reason code.
+public sealed record SegmentRunResult(long RunId, int Customers, IReadOnlyList<int> GroupSizes, IReadOnlyDictionary<SegmentCell, int> CellCounts,
+    IReadOnlyDictionary<string, int>? SkippedByReason = null)
+{
+    public IReadOnlyDictionary<string, int> Skips => SkippedByReason ?? new Dictionary<string, int>();
+
+    public int Skipped => Skips.Values.Sum();
+}
 
 /// <summary>
 /// Segments the customers of a value run: grid cell from current vs potential value, needs group by
@@ -57,6 +64,7 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
             }
             await ctx.Set<CustomerSegment>().Where(s => s.RunId == valueRunId).ExecuteDeleteAsync(ct);
             await ctx.Set<SegmentProfile>().Where(s => s.RunId == valueRunId).ExecuteDeleteAsync(ct);
+            await ctx.Set<ValueRunSkip>().Where(s => s.RunId == valueRunId && s.Step == ValueRunStep.Segments).ExecuteDeleteAsync(ct);
         }
         var n = current.Count;
         var thresholds = GridThresholds.FromValues(current, potential, strategy.Grid);
@@ -80,7 +88,8 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
             var chunk = sampleIds.GetRange(i, Math.Min(options.ChunkSize, sampleIds.Count - i)).ToArray();
             await using var ctx = database.CreateContext();
             var rows = await FeaturesAsync(ctx, chunk[0], chunk[^1], step == 1 ? null : chunk, asOf, ct);
-            sample.AddRange(chunk.Select(id => rows.TryGetValue(id, out var r) ? r.Item2 : new double[FeatureNames.Count]));
+            sample.AddRange(chunk.Where(id => !rows.TryGetValue(id, out var r) || r.Skip is null)
+                .Select(id => rows.TryGetValue(id, out var r) ? r.Features : new double[FeatureNames.Count]));
         }
         sampleIds = null!;
         var sampleMatrix = DataMatrix.FromRows(sample);
@@ -95,11 +104,20 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
         var sizes = new int[k];
         var cells = new Dictionary<SegmentCell, int>();
         var buffer = new double[FeatureNames.Count];
+        var skips = new SkipCounts();
         await ForEachChunkAsync(valueRunId, asOf, async chunk =>
         {
             var rows = new List<object?[]>(chunk.Count);
+            var skipped = new List<object?[]>();
             foreach (var row in chunk)
             {
+                if (row.Skip is { } reason)
+                {
+                    skips.Add(reason);
+                    skipped.Add([valueRunId, ValueRunStep.Segments, row.CustomerId, null, reason]);
+                    LogSkipped(logger, valueRunId, row.CustomerId, reason);
+                    continue;
+                }
                 scaler.Transform(row.Features, buffer);
                 var group = model.Predict(buffer);
                 var cell = StrategicGrid.Place(row.CurrentValue, row.PotentialValue, thresholds);
@@ -110,10 +128,12 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
             }
             await using var bulk = await BulkWriter.BeginAsync(database, ct);
             await bulk.WriteAsync(SegmentTable, rows, ct);
+            await bulk.WriteAsync(ValueRunner.SkipTable, skipped, ct);
             await bulk.CommitAsync(ct);
             LogChunk(logger, valueRunId, chunk[^1].CustomerId);
         }, ct);
 
+        n -= skips.Total;
         await using (var ctx = database.CreateContext())
         {
             for (var g = 0; g < k; g++)
@@ -122,13 +142,13 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
                     .Select(f => new SegmentFeature(f.Name, Math.Round(f.Mean, 2), Math.Round(f.OverallMean, 2), Math.Round(f.ZScore, 2)));
                 ctx.Add(new SegmentProfile
                 {
-                    RunId = valueRunId, NeedsGroup = g, Size = sizes[g], Share = sizes[g] / (double)n,
+                    RunId = valueRunId, NeedsGroup = g, Size = sizes[g], Share = n == 0 ? 0 : sizes[g] / (double)n,
                     Profile = JsonSerializer.Serialize(words, Json),
                 });
             }
             await ctx.SaveChangesAsync(ct);
         }
-        return new SegmentRunResult(valueRunId, n, sizes, cells);
+        return new SegmentRunResult(valueRunId, n, sizes, cells, skips.ByReason);
     }
 
     /// <summary>Reads a stored profile (see <see cref="SegmentProfile.Profile"/>).</summary>
@@ -151,7 +171,8 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
         return Math.Max(1, distinct.Count);
     }
 
-    private sealed record Row(long CustomerId, decimal CurrentValue, decimal PotentialValue, LifecycleState State, double[] Features);
+    /// <summary>A customer of the chunk; <see cref="Skip"/> is the reason when their stored values are out of range.</summary>
+    private sealed record Row(long CustomerId, decimal CurrentValue, decimal PotentialValue, LifecycleState State, double[] Features, string? Skip = null);
 
     private async Task ForEachChunkAsync(long runId, DateOnly asOf, Func<List<Row>, Task> handle, CancellationToken ct)
     {
@@ -187,13 +208,16 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
         var rows = await FeaturesAsync(ctx, values[0].CustomerId, values[^1].CustomerId, null, asOf, ct);
         return [.. values.Select(v =>
         {
-            var (state, features) = rows.TryGetValue(v.CustomerId, out var r) ? r : (LifecycleState.Prospect, new double[FeatureNames.Count]);
-            return new Row(v.CustomerId, v.CurrentValue, v.PotentialValue, state, features);
+            var (state, features, skip) = rows.TryGetValue(v.CustomerId, out var r) ? r : (LifecycleState.Prospect, new double[FeatureNames.Count], null);
+            return new Row(v.CustomerId, v.CurrentValue, v.PotentialValue, state, features, skip);
         })];
     }
 
-    /// <summary>Features of the customers with ids in [lo, hi], or only of <paramref name="only"/> (a sample) when given.</summary>
-    private static async Task<Dictionary<long, (LifecycleState, double[])>> FeaturesAsync(CrmDbContext ctx, long lo, long hi, long[]? only, DateOnly asOf, CancellationToken ct)
+    /// <summary>
+    /// Features of the customers with ids in [lo, hi], or only of <paramref name="only"/> (a sample) when given; a
+    /// customer with a stored value out of range (<see cref="StoredRanges"/>) gets a skip reason instead.
+    /// </summary>
+    private static async Task<Dictionary<long, (LifecycleState State, double[] Features, string? Skip)>> FeaturesAsync(CrmDbContext ctx, long lo, long hi, long[]? only, DateOnly asOf, CancellationToken ct)
     {
         var customers = await ctx.Customers.AsNoTracking().Where(c => c.Id >= lo && c.Id <= hi && (only == null || only.Contains(c.Id)))
             .Select(c => new { c.Id, c.BirthDate, c.IncomeBand, c.MaritalStatus, c.Children }).ToListAsync(ct);
@@ -216,10 +240,20 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
             .Select(h => new { h.CustomerId, h.State }).ToListAsync(ct);
         var stateById = states.GroupBy(s => s.CustomerId).ToDictionary(g => g.Key, g => g.First().State);
 
-        var result = new Dictionary<long, (LifecycleState, double[])>(customers.Count);
+        var result = new Dictionary<long, (LifecycleState, double[], string?)>(customers.Count);
         foreach (var c in customers)
         {
             var held = contracts[c.Id].ToList();
+            var invalid = !StoredRanges.IsDate(c.BirthDate) ? SkipReason.BirthDate
+                : held.Exists(k => !StoredRanges.IsAmount(k.Premium)) ? SkipReason.Premium
+                : held.Exists(k => !StoredRanges.IsDate(k.IssueDate)) ? SkipReason.IssueDate
+                : held.Exists(k => !StoredRanges.IsDate(k.StatusDate)) ? SkipReason.StatusDate
+                : null;
+            if (invalid is not null)
+            {
+                result[c.Id] = (LifecycleState.Prospect, [], invalid);
+                continue;
+            }
             // The contract row holds today's status; a change after the as-of date means it was still running then.
             var active = held.Where(k => k.StatusDate > asOf || k.Status is ContractStatus.InForce or ContractStatus.Reinstated or ContractStatus.PaidUp).ToList();
             var monthly = active.Where(k => k.Status != ContractStatus.PaidUp || k.StatusDate > asOf).Sum(k => MonthlyPremium(k.Premium, k.PaymentMode));
@@ -237,7 +271,8 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
                 contacts.GetValueOrDefault(c.Id),
                 loans.Contains(c.Id) ? 1 : 0,
             };
-            result[c.Id] = (stateById.TryGetValue(c.Id, out var s) ? s : LifecycleState.Prospect, features);
+            result[c.Id] = (stateById.TryGetValue(c.Id, out var s) ? s : LifecycleState.Prospect, features,
+                Array.TrueForAll(features, double.IsFinite) ? null : SkipReason.Feature);
         }
         return result;
     }
@@ -250,6 +285,9 @@ public sealed partial class SegmentRunner(CrmDatabase database, SegmentOptions o
         PaymentMode.Annual => premium / 12m,
         _ => 0m,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Segments of run {RunId}: customer {CustomerId} skipped: {Reason}")]
+    private static partial void LogSkipped(ILogger logger, long runId, long customerId, string reason);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Segments of run {RunId}: customers up to id {LastId} done")]
     private static partial void LogChunk(ILogger logger, long runId, long lastId);

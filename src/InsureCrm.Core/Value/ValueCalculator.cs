@@ -1,6 +1,7 @@
 using System.Text.Json;
 using static System.FormattableString;
 using System.Text.Json.Serialization;
+using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Policies;
 
@@ -321,8 +322,65 @@ public static class ValueInputs
         return unchecked((long)h);
     }
 
-    // In hundredths, so that 1.0 and 1.00 (same amount, another scale) hash alike.
-    private static void Mix(ref ulong h, decimal value) => Mix(ref h, (long)decimal.Round(value * 100m));
+    /// <summary>
+    /// Why the customer cannot be valued: the first stored value outside <see cref="StoredRanges"/> (a reason
+    /// code and, when it is a contract's, the contract id), or null. Such a customer is skipped by the run.
+    /// </summary>
+    public static (string Reason, long? ContractId)? Check(CustomerFacts customer, IReadOnlyList<ContractFacts> contracts)
+    {
+        ArgumentNullException.ThrowIfNull(customer);
+        ArgumentNullException.ThrowIfNull(contracts);
+        if (!StoredRanges.IsDate(customer.BirthDate))
+        {
+            return (SkipReason.BirthDate, null);
+        }
+        foreach (var c in contracts)
+        {
+            if (Check(c) is { } reason)
+            {
+                return (reason, c.Id);
+            }
+        }
+        return null;
+    }
+
+    /// <summary>The reason a contract's stored values are out of range, or null.</summary>
+    public static string? Check(ContractFacts contract)
+    {
+        ArgumentNullException.ThrowIfNull(contract);
+        return !StoredRanges.IsAmount(contract.Premium) ? SkipReason.Premium
+            : !StoredRanges.IsAmount(contract.SumAssured) ? SkipReason.SumAssured
+            : !StoredRanges.IsAmount(contract.ClaimsPaid) ? SkipReason.Claims
+            : !StoredRanges.IsDate(contract.IssueDate) ? SkipReason.IssueDate
+            : !StoredRanges.IsDate(contract.MaturityDate) ? SkipReason.MaturityDate
+            : !StoredRanges.IsDate(contract.StatusDate) || contract.Events.Any(e => !StoredRanges.IsDate(e.Date)) ? SkipReason.StatusDate
+            : null;
+    }
+
+    /// <summary>Whether every amount of the value fits the stored columns (numeric(18,0)).</summary>
+    public static bool Fits(CustomerValueResult value)
+    {
+        ArgumentNullException.ThrowIfNull(value);
+        return Math.Abs(value.Experience) <= StoredRanges.MaxStoredValue && Math.Abs(value.Current) <= StoredRanges.MaxStoredValue
+            && Math.Abs(value.Potential) <= StoredRanges.MaxStoredValue && Math.Abs(value.Total) <= StoredRanges.MaxStoredValue;
+    }
+
+    private const decimal MaxHundredths = long.MaxValue / 100;
+
+    // In hundredths, so that 1.0 and 1.00 (same amount, another scale) hash alike. An amount whose hundredths
+    // do not fit a long (the run skips such a customer; the fingerprint must not throw first) mixes its bits.
+    private static void Mix(ref ulong h, decimal value)
+    {
+        if (Math.Abs(value) <= MaxHundredths)
+        {
+            Mix(ref h, (long)decimal.Round(value * 100m));
+            return;
+        }
+        foreach (var part in decimal.GetBits(value))
+        {
+            Mix(ref h, part);
+        }
+    }
 
     private static void Mix(ref ulong h, long value)
     {

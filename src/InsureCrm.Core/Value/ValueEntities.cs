@@ -33,6 +33,31 @@ public sealed class ValueRun
     public long? ProcessedThrough { get; set; }
     /// <summary>Customers computed by this run (the others were copied from the base run).</summary>
     public int Recomputed { get; set; }
+    /// <summary>Live customers the value step left out (stored values out of range); one <see cref="ValueRunSkip"/> each.</summary>
+    public int Skipped { get; set; }
+}
+
+/// <summary>The chain's steps that can skip a customer.</summary>
+public static class ValueRunStep
+{
+    public const string Value = "value";
+    public const string Lifecycle = "lifecycle";
+    public const string Segments = "segments";
+}
+
+/// <summary>
+/// A customer a step of a run left out because a stored value is out of range (<see cref="Common.StoredRanges"/>):
+/// the step, the contract at fault when it is a contract's, and the reason code; ids only, never the value.
+/// </summary>
+public sealed class ValueRunSkip
+{
+    public long RunId { get; set; }
+    /// <summary>One of <see cref="ValueRunStep"/>.</summary>
+    public string Step { get; set; } = "";
+    public long CustomerId { get; set; }
+    public long? ContractId { get; set; }
+    /// <summary>One of <see cref="Common.SkipReason"/>.</summary>
+    public string Reason { get; set; } = "";
 }
 
 /// <summary>A customer's value in one run (KRW, whole won), with the explanation as JSON.</summary>
@@ -59,6 +84,18 @@ internal sealed class ValueRunConfiguration : IEntityTypeConfiguration<ValueRun>
         b.Property(p => p.CurvesHash).HasMaxLength(64);
         b.Property(p => p.Curves).HasMaxLength(1_000_000);
         b.HasIndex(p => p.RunDate);
+    }
+}
+
+internal sealed class ValueRunSkipConfiguration : IEntityTypeConfiguration<ValueRunSkip>
+{
+    public void Configure(EntityTypeBuilder<ValueRunSkip> b)
+    {
+        b.HasKey(p => new { p.RunId, p.Step, p.CustomerId });
+        b.Property(p => p.Step).HasMaxLength(16);
+        b.Property(p => p.Reason).HasMaxLength(40);
+        b.HasOne<ValueRun>().WithMany().HasForeignKey(p => p.RunId).OnDelete(DeleteBehavior.Cascade);
+        b.HasOne<Customer>().WithMany().HasForeignKey(p => p.CustomerId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 

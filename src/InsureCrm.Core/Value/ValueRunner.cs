@@ -21,7 +21,14 @@ public sealed record ValueRunRequest(DateOnly AsOf, bool Full = false, bool Refr
 
 public sealed record ValueRunSummary(
     long RunId, int Customers, IReadOnlyList<int> GradeCounts, IReadOnlyList<ValueDecile> Concentration, PersistencyCurves Curves,
-    ValueRunMode Mode = ValueRunMode.Full, long? BaseRunId = null, int Recomputed = 0, bool Resumed = false, bool CurvesReused = false);
+    ValueRunMode Mode = ValueRunMode.Full, long? BaseRunId = null, int Recomputed = 0, bool Resumed = false, bool CurvesReused = false,
+    IReadOnlyDictionary<string, int>? SkippedByReason = null)
+{
+    /// <summary>Live customers left out of the run (stored values out of range), by reason code.</summary>
+    public IReadOnlyDictionary<string, int> Skips => SkippedByReason ?? new Dictionary<string, int>();
+
+    public int Skipped => Skips.Values.Sum();
+}
 
 /// <summary>
 /// Computes every live customer's value as of a date, in customer-id chunks; memory holds only an id and a
@@ -46,6 +53,9 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
         ("grade", typeof(string)), ("explanation", typeof(string)), ("fingerprint", typeof(long)));
 
     private static readonly BulkTable GradeTable = new("value_grade", ("customer_id", typeof(long)), ("grade", typeof(string)));
+
+    internal static readonly BulkTable SkipTable = new("value_run_skip",
+        ("run_id", typeof(long)), ("step", typeof(string)), ("customer_id", typeof(long)), ("contract_id", typeof(long?)), ("reason", typeof(string)));
 
     private sealed record Chunk(long From, long To, int Count);
 
@@ -127,16 +137,19 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
             await ComputeAsync(run, ids, curves, asOf, progress, ct);
             var (n, counts, concentration) = await GradeAsync(run, progress, ct);
 
+            IReadOnlyDictionary<string, int> skips;
             await using (var ctx = database.CreateContext())
             {
+                skips = await SkipsAsync(ctx, run.Id, ValueRunStep.Value, ct);
                 ctx.Attach(run);
                 run.Status = ValueRunStatus.Completed;
                 run.FinishedAt = time.GetUtcNow().UtcDateTime;
                 run.Customers = n;
+                run.Skipped = skips.Values.Sum();
                 await ctx.SaveChangesAsync(ct);
             }
-            LogFinished(run.Id, n, run.Recomputed);
-            return new ValueRunSummary(run.Id, n, counts, concentration, curves, run.Mode, run.BaseRunId, run.Recomputed, resumed, curvesReused);
+            LogFinished(run.Id, n, run.Recomputed, run.Skipped);
+            return new ValueRunSummary(run.Id, n, counts, concentration, curves, run.Mode, run.BaseRunId, run.Recomputed, resumed, curvesReused, skips);
         }
         catch (Exception)
         {
@@ -147,6 +160,15 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
             await ctx.SaveChangesAsync(CancellationToken.None);
             throw;
         }
+    }
+
+    /// <summary>The customers a step of a run skipped, by reason code.</summary>
+    public static async Task<IReadOnlyDictionary<string, int>> SkipsAsync(CrmDbContext ctx, long runId, string step, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(ctx);
+        var rows = await ctx.Set<ValueRunSkip>().AsNoTracking().Where(s => s.RunId == runId && s.Step == step)
+            .GroupBy(s => s.Reason).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+        return new SortedDictionary<string, int>(rows.ToDictionary(r => r.Key, r => r.Count), StringComparer.Ordinal);
     }
 
     private async Task<List<long>> LiveCustomerIdsAsync(CancellationToken ct)
@@ -175,13 +197,25 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
     {
         var estimator = new PersistencyEstimator(asOf);
         var chunks = Chunks(ids, 0, coverGaps: true);
+        var left = 0;
         for (var k = 0; k < chunks.Count; k++)
         {
             foreach (var c in await LoadContractsAsync(chunks[k], asOf, withClaims: false, ct))
             {
+                // A contract dated outside what an insurer holds would sit in the table for centuries; its
+                // holder is skipped (and recorded) by the value step.
+                if (ValueInputs.Check(c) is not null)
+                {
+                    left++;
+                    continue;
+                }
                 estimator.Add(c.Family, c.IssueDate, c.Events);
             }
             progress?.Report(new ValueRunProgress("persistency", k + 1, chunks.Count));
+        }
+        if (left > 0)
+        {
+            LogCurvesLeftOut(left);
         }
         return estimator.Build(opts.MinContractsForCurve, opts.FallbackAnnualLapseRate);
     }
@@ -223,20 +257,49 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
                 var inputs = await next!;
                 next = k + 1 < chunks.Count ? LoadChunkAsync(chunks[k + 1], run.BaseRunId, asOf, ct) : null;
                 var rows = new List<object?[]>(inputs.Customers.Count);
+                var skips = new List<object?[]>();
+                void Skip(long customerId, long? contractId, string reason)
+                {
+                    skips.Add([run.Id, ValueRunStep.Value, customerId, contractId, reason]);
+                    LogSkipped(run.Id, ValueRunStep.Value, customerId, contractId, reason);
+                }
                 foreach (var customer in inputs.Customers)
                 {
                     var held = inputs.Contracts[customer.Id].ToList();
-                    var fingerprint = ValueInputs.Fingerprint(customer, held, asOf);
-                    if (inputs.BaseFingerprints.TryGetValue(customer.Id, out var before) && before == fingerprint)
+                    // One customer's impossible row (written by an older version or by hand) costs that
+                    // customer's value, not the night's run.
+                    if (ValueInputs.Check(customer, held) is { } problem)
                     {
+                        Skip(customer.Id, problem.ContractId, problem.Reason);
                         continue;
                     }
-                    var value = calculator.Customer(customer, held);
+                    long fingerprint;
+                    CustomerValueResult value;
+                    try
+                    {
+                        fingerprint = ValueInputs.Fingerprint(customer, held, asOf);
+                        if (inputs.BaseFingerprints.TryGetValue(customer.Id, out var before) && before == fingerprint)
+                        {
+                            continue;
+                        }
+                        value = calculator.Customer(customer, held);
+                    }
+                    catch (Exception ex) when (ex is ArithmeticException or ArgumentOutOfRangeException)
+                    {
+                        Skip(customer.Id, null, SkipReason.Arithmetic);
+                        continue;
+                    }
+                    if (!ValueInputs.Fits(value))
+                    {
+                        Skip(customer.Id, null, SkipReason.ValueOutOfRange);
+                        continue;
+                    }
                     rows.Add([run.Id, customer.Id, value.Experience, value.Current, value.Potential, value.Total, null, value.ExplanationJson(), fingerprint]);
                 }
                 await using (var bulk = await BulkWriter.BeginAsync(database, ct))
                 {
                     await bulk.WriteAsync(CustomerValueTable, rows, ct);
+                    await bulk.WriteAsync(SkipTable, skips, ct);
                     await ExecuteAsync(bulk, "UPDATE value_run SET processed_through = @p, recomputed = recomputed + @n WHERE id = @r", ct,
                         ("@p", chunk.To), ("@n", rows.Count), ("@r", run.Id));
                     await bulk.CommitAsync(ct);
@@ -269,6 +332,7 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
             FROM customer_value b JOIN customer c ON c.id = b.customer_id
             WHERE b.run_id = @base AND c.merged_into_id IS NULL
               AND NOT EXISTS (SELECT 1 FROM customer_value n WHERE n.run_id = @r AND n.customer_id = b.customer_id)
+              AND NOT EXISTS (SELECT 1 FROM value_run_skip k WHERE k.run_id = @r AND k.step = 'value' AND k.customer_id = b.customer_id)
             """;
         var ids = new List<long>();
         var totals = new List<decimal>();
@@ -386,8 +450,14 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
     [LoggerMessage(Level = LogLevel.Information, Message = "Value run {RunId} started as of {AsOf}")]
     private partial void LogStarted(long runId, DateOnly asOf);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Value run {RunId} finished: {Customers} customers, {Recomputed} computed")]
-    private partial void LogFinished(long runId, int customers, int recomputed);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Value run {RunId} finished: {Customers} customers, {Recomputed} computed, {Skipped} skipped")]
+    private partial void LogFinished(long runId, int customers, int recomputed, int skipped);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Value run {RunId} {Step}: customer {CustomerId} skipped (contract {ContractId}): {Reason}")]
+    private partial void LogSkipped(long runId, string step, long customerId, long? contractId, string reason);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Persistency curves: {Contracts} contracts with stored values out of range left out")]
+    private partial void LogCurvesLeftOut(int contracts);
 
     [LoggerMessage(Level = LogLevel.Information, Message = "Value run {RunId} resumed after customer {ProcessedThrough}")]
     private partial void LogResumed(long runId, long processedThrough);

@@ -82,11 +82,13 @@ internal sealed class ValueChainJob(
             logger.LogInformation("Nightly value chain skipped: another node is running it");
             return false;
         }
-        logger.LogInformation("Nightly value chain {RunId} as of {AsOf} ({Mode}): {Customers} customers, {Recomputed} computed, {Changes} lifecycle changes",
-            result.Value.RunId, asOf, result.Value.Mode, result.Value.Customers, result.Value.Recomputed, result.Lifecycle.Changed);
+        logger.LogInformation("Nightly value chain {RunId} as of {AsOf} ({Mode}): {Customers} customers, {Recomputed} computed, {Changes} lifecycle changes; skipped (stored values out of range): value {ValueSkipped}, lifecycle {LifecycleSkipped}, segments {SegmentSkipped}",
+            result.Value.RunId, asOf, result.Value.Mode, result.Value.Customers, result.Value.Recomputed, result.Lifecycle.Changed,
+            result.Value.Skipped, result.Lifecycle.Skipped, result.Segments.Skipped);
         // Then every champion model scores the book as of the same date (its own lock: one node).
         var scored = await scorer.RunAsync(asOf, null, ct);
-        logger.LogInformation("Nightly scoring as of {AsOf}: {Models} champion models", asOf, scored?.Count ?? 0);
+        logger.LogInformation("Nightly scoring as of {AsOf}: {Models} champion models, {Skipped} customers or agents skipped (stored values out of range)",
+            asOf, scored?.Count ?? 0, scored?.Max(s => (int?)s.Skipped) ?? 0);
         return true;
     }
 }

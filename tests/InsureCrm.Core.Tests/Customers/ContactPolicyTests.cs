@@ -36,6 +36,21 @@ public sealed class ContactPolicyTests
         decision.LocalAt.ShouldBe(K(2025, 3, 4, 10));
     }
 
+    /// <summary>An older import stored an opt-out dated 9999-12-31: it counts from when it was recorded and the check does not throw.</summary>
+    [Fact]
+    public void Check_ImportedWithdrawalDatedTheCalendarsLastDay_IsRefusedAsWithdrawnInsteadOfThrowing()
+    {
+        var decision = Check(ContactChannel.Phone, ContactPurpose.Marketing, K(2025, 3, 4, 10),
+        [
+            Row(1, ContactChannel.Phone, true, K(2024, 5, 2, 11)),
+            Row(2, ContactChannel.Phone, false, K(2024, 6, 1, 9), source: "import", effectiveFrom: DateOnly.MaxValue),
+        ]);
+
+        decision.Allowed.ShouldBeFalse();
+        ContactPolicy.LapsesOn(new MarketingConsent { Id = 3, Channel = ContactChannel.Sms, Granted = true, Source = "import", EffectiveFrom = DateOnly.MaxValue })
+            .ShouldBe(DateOnly.MaxValue);
+    }
+
     [Fact]
     public void Check_MarketingWithoutAnyRow_IsRefusedWithNoConsent()
     {

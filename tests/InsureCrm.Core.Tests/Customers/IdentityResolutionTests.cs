@@ -68,6 +68,105 @@ public sealed class IdentityResolutionTests
         (await ImportTestKit.RunAsync(db, "identity", "undo", mergeId)).ShouldBe(1);
     }
 
+    /// <summary>
+    /// Three source records of one person (same RRN): the first has phone A, the other two both have phone B
+    /// (written differently) and all three the same e-mail address (in other cases). The survivor holds A, B
+    /// and the address once each; undo gives every record its own back.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_SamePersonWithSamePhoneAndEmailInThreeRecords_SurvivorHoldsEachOnceAndUndoGivesThemBack(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var first = ImportTestKit.WriteCsv("pas.csv", "source_id,name,rrn,phone,email\nP1,홍길동,800115-1234567,010-1111-2222,Hong.GD@Example.com\n");
+        var more = ImportTestKit.WriteCsv("loan.csv", """
+            source_id,name,rrn,phone,email
+            L1,홍길동,800115-1234567,010-3333-4444,hong.gd@example.com
+            L2,홍길동,800115-1234567,010 3333 4444,HONG.GD@EXAMPLE.COM
+            """);
+        (await ImportTestKit.RunAsync(db, "import", "customers", first, "--source", "PAS")).ShouldBe(0);
+        (await ImportTestKit.RunAsync(db, "import", "customers", more, "--source", "LOAN")).ShouldBe(0);
+
+        long survivor;
+        await using (var ctx = db.CreateContext())
+        {
+            survivor = (await ctx.Customers.SingleAsync(c => c.MergedIntoId == null)).Id;
+            (await ctx.IdentityMerges.CountAsync()).ShouldBe(2);
+            var phones = await ctx.CustomerPhones.Where(p => p.CustomerId == survivor).Select(p => p.Number).ToListAsync();
+            phones.Select(n => n.Replace("-", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal)).Order().ShouldBe(["01011112222", "01033334444"]);
+            (await ctx.CustomerEmails.CountAsync(e => e.CustomerId == survivor)).ShouldBe(1);
+        }
+
+        foreach (var mergeId in await ListMergeIdsAsync(db))
+        {
+            (await ImportTestKit.RunAsync(db, "identity", "undo", mergeId)).ShouldBe(0);
+        }
+
+        await using (var ctx = db.CreateContext())
+        {
+            var customers = await ctx.Customers.Where(c => c.MergedIntoId == null).Select(c => c.Id).ToListAsync();
+            customers.Count.ShouldBe(3);
+            foreach (var id in customers)
+            {
+                (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == id)).ShouldBe(1);
+                (await ctx.CustomerEmails.CountAsync(e => e.CustomerId == id)).ShouldBe(1);
+            }
+        }
+    }
+
+    /// <summary>A database merged by an older version: the survivor got the merged record's copy of its phone and e-mail.</summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Resolve_DuplicatesAnOlderMergeLeftOnTheSurvivor_ReturnsThemToTheMergedCustomerAndUndoStillWorks(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        long survivor, merged, other, copiedPhone, copiedEmail;
+        await using (var ctx = db.CreateContext())
+        {
+            Customer Person(string name, params string[] phones) => new()
+            {
+                Name = name, CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+                Phones = [.. phones.Select((p, i) => new CustomerPhone { Number = p, IsPrimary = i == 0 })],
+                Emails = [new CustomerEmail { Address = "kim@example.com", IsPrimary = true }],
+            };
+            var s = Person("김민지", "01012345678");
+            var m = Person("김민지", "01012345678");
+            var x = Person("이수진", "01099998888", "01099998888"); // one source record holding a number twice: no merge brought it
+            ctx.Customers.AddRange(s, m, x);
+            await ctx.SaveChangesAsync();
+            (survivor, merged, other) = (s.Id, m.Id, x.Id);
+            copiedPhone = m.Phones[0].Id;
+            copiedEmail = m.Emails[0].Id;
+            m.MergedIntoId = s.Id;
+            m.Phones[0].CustomerId = s.Id;
+            m.Emails[0].CustomerId = s.Id;
+            m.Emails[0].Address = "KIM@example.com";
+            ctx.IdentityMerges.Add(new IdentityMerge
+            {
+                SurvivorId = s.Id, MergedId = m.Id, Rule = MergeRule.Manual, MergedAt = DateTime.UtcNow, MergedBy = "older version",
+                MovedJson = $$"""{"customer_email.customer_id":[{{copiedEmail}}],"customer_phone.customer_id":[{{copiedPhone}}]}""",
+            });
+            await ctx.SaveChangesAsync();
+        }
+
+        (await ImportTestKit.RunAsync(db, "identity", "resolve")).ShouldBe(0);
+
+        await using (var ctx = db.CreateContext())
+        {
+            (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == survivor)).ShouldBe(1);
+            (await ctx.CustomerEmails.CountAsync(e => e.CustomerId == survivor)).ShouldBe(1);
+            (await ctx.CustomerPhones.SingleAsync(p => p.Id == copiedPhone)).CustomerId.ShouldBe(merged);
+            (await ctx.CustomerEmails.SingleAsync(e => e.Id == copiedEmail)).CustomerId.ShouldBe(merged);
+            (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == other)).ShouldBe(2, "not a merge's doing: left alone");
+        }
+        var mergeId = (await ListMergeIdsAsync(db)).Single();
+        (await ImportTestKit.RunAsync(db, "identity", "undo", mergeId)).ShouldBe(0);
+        await using (var ctx = db.CreateContext())
+        {
+            (await ctx.Customers.CountAsync(c => c.MergedIntoId == null)).ShouldBe(3);
+            (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == merged)).ShouldBe(1);
+            (await ctx.CustomerEmails.CountAsync(e => e.CustomerId == merged)).ShouldBe(1);
+        }
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Resolve_SameNameBirthDateAndPhone_MergesIntoTheOlderRecordOnly(DatabaseProvider provider)
     {
@@ -103,7 +202,7 @@ public sealed class IdentityResolutionTests
             (merge.SurvivorId, merge.MergedId, merge.Rule).ShouldBe((ids[0], ids[1], MergeRule.SameNameBirthDatePhone));
             (await ctx.Customers.AsNoTracking().OrderBy(c => c.Id).Select(c => c.MergedIntoId).ToListAsync())
                 .ShouldBe([null, ids[0], null, null, null, null]);
-            (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == ids[0])).ShouldBe(2);
+            (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == ids[0])).ShouldBe(1, "the same number once");
         }
         (await ImportTestKit.RunAsync(db, "identity", "resolve")).ShouldBe(0);
         await using (var ctx = db.CreateContext())
@@ -157,7 +256,7 @@ public sealed class IdentityResolutionTests
         var merges = await ctx.IdentityMerges.AsNoTracking().OrderBy(m => m.Id).ToListAsync();
         merges.Select(m => m.Rule).ShouldBe([MergeRule.SameRrn, MergeRule.SameNameBirthDatePhone]);
         merges.ShouldAllBe(m => m.SurvivorId == ids[0]);
-        (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == ids[0])).ShouldBe(3);
+        (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == ids[0])).ShouldBe(2, "P1's number, and P2's and P3's shared number once");
     }
 
     private static async Task<Dictionary<string, long>> OwnersAsync(TestDatabase db)
