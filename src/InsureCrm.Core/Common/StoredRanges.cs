@@ -5,7 +5,7 @@ namespace InsureCrm.Core.Common;
 
 /// <summary>
 /// What a stored date or amount must lie within for the nightly chain (value, lifecycle, segments) and the
-/// insurer models to compute with it. Imports enforce their own ranges; these hold for rows written by an
+/// insurer models to compute with it. Imports refuse dates outside the same window and amounts above it; these hold for rows written by an
 /// older version or directly by SQL, which a run then skips with a <see cref="SkipReason"/> instead of failing.
 /// Wide enough for any real book: whole-life maturities run into the 2100s, and 10 trillion won is more
 /// than any one contract's premium, sum assured or claim.
@@ -13,7 +13,7 @@ namespace InsureCrm.Core.Common;
 public static class StoredRanges
 {
     public static readonly DateOnly MinDate = new(1900, 1, 1);
-    public static readonly DateOnly MaxDate = new(2199, 12, 31);
+    public static readonly DateOnly MaxDate = new(2200, 12, 31);
 
     /// <summary>KRW. Premiums × every due date of a 200-year horizon still fit numeric(18,0) and a fingerprint's long.</summary>
     public const decimal MaxAmount = 10_000_000_000_000m;

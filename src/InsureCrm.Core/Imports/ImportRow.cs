@@ -19,9 +19,12 @@ internal sealed class ImportRow(int line, string[] fields, IReadOnlyDictionary<s
     /// </summary>
     public const decimal MaxMoney = 9_999_999_999_999m;
 
-    /// <summary>The dates an insurer's records hold: births from 1900, maturities of whole-life contracts up to 2200.</summary>
-    public static readonly DateOnly EarliestDate = new(1900, 1, 1);
-    public static readonly DateOnly LatestDate = new(2200, 12, 31);
+    /// <summary>
+    /// The dates an insurer's records hold: births from 1900, maturities of whole-life contracts up to 2200. The
+    /// same window the nightly chain computes with (<see cref="StoredRanges"/>), so nothing imported is skipped there.
+    /// </summary>
+    public static readonly DateOnly EarliestDate = StoredRanges.MinDate;
+    public static readonly DateOnly LatestDate = StoredRanges.MaxDate;
 
     private List<RowError>? _errors;
 
