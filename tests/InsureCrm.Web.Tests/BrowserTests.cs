@@ -9,14 +9,7 @@ namespace InsureCrm.Web.Tests;
 
 public class BrowserTests
 {
-    /// <summary>Debian's Chromium, offline: never <c>playwright install</c>.</summary>
-    private static readonly BrowserTypeLaunchOptions Chromium = new()
-    {
-        ExecutablePath = "/usr/bin/chromium",
-        Headless = true,
-        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-quic", "--disable-sync"],
-    };
+    private static readonly BrowserTypeLaunchOptions Chromium = DebianChromium.Options;
 
     [Fact]
     public async Task Agent_LogsInSearchesByHangulNameAndOpensTheCustomer_SeesContractAndMaskedRrn()

@@ -10,13 +10,7 @@ namespace InsureCrm.Web.Tests;
 /// <summary>What a person sees at the sizes they use: a 1,366 × 768 office screen and a 360 px phone.</summary>
 public sealed class LayoutBrowserTests
 {
-    private static readonly BrowserTypeLaunchOptions Chromium = new()
-    {
-        ExecutablePath = "/usr/bin/chromium",
-        Headless = true,
-        Args = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--no-first-run", "--disable-quic", "--disable-sync"],
-    };
+    private static readonly BrowserTypeLaunchOptions Chromium = DebianChromium.Options;
 
     [Fact]
     public async Task CustomerPage_Office1366x768_SummaryInTheFirstScreenAndConsentFormsHidden_Phone360_NoSidewaysScroll()

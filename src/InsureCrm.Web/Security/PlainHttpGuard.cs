@@ -1,5 +1,3 @@
-using System.Globalization;
-using System.Text.Encodings.Web;
 using InsureCrm.Web.Localization;
 using Microsoft.Extensions.Options;
 
@@ -25,27 +23,7 @@ internal sealed class PlainHttpGuard(RequestDelegate next, IOptions<WebSecurityO
             return;
         }
         var text = http.RequestServices.GetRequiredService<Text>();
-        var title = text["https.required.title"];
-        var detail = text["https.required.detail"];
-        http.Response.StatusCode = StatusCodes.Status400BadRequest;
-        if (http.Request.Headers.Accept.ToString().Contains("text/html", StringComparison.OrdinalIgnoreCase))
-        {
-            var html = HtmlEncoder.Default;
-            http.Response.ContentType = "text/html; charset=utf-8";
-            await http.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"""
-                <!DOCTYPE html>
-                <html lang="{html.Encode(CultureInfo.CurrentUICulture.Name)}"><head><meta charset="utf-8" />
-                <title>{html.Encode(title)}</title><link rel="stylesheet" href="/css/site.css" /></head>
-                <body><main class="content narrow"><section class="card login"><h1>{html.Encode(title)}</h1>
-                <p class="alert error" role="alert">{html.Encode(detail)}</p></section></main></body></html>
-                """), http.RequestAborted);
-            return;
-        }
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = { Status = StatusCodes.Status400BadRequest, Title = title, Detail = detail },
-        });
+        await PlainPage.WriteAsync(http, StatusCodes.Status400BadRequest, text["https.required.title"], text["https.required.detail"], null, http.RequestAborted);
     }
 
     /// <summary>Warns at start-up when the server listens on plain HTTP with Secure-only cookies, naming what to set.</summary>

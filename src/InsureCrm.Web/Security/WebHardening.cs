@@ -1,5 +1,4 @@
 using System.Globalization;
-using System.Text.Encodings.Web;
 using System.Threading.RateLimiting;
 using InsureCrm.Web.Localization;
 using Microsoft.Extensions.Options;
@@ -86,29 +85,9 @@ internal static class LoginRateLimit
         var text = http.RequestServices.GetRequiredService<Text>();
         var retry = lease.TryGetMetadata(MetadataName.RetryAfter, out var after) ? after : TimeSpan.FromMinutes(1);
         var seconds = (int)Math.Ceiling(retry.TotalSeconds);
-        http.Response.StatusCode = StatusCodes.Status429TooManyRequests;
         http.Response.Headers.RetryAfter = seconds.ToString(CultureInfo.InvariantCulture);
-        var title = text["login.throttled.title"];
-        var detail = text.Format("login.throttled.detail", seconds);
-        var accept = http.Request.Headers.Accept.ToString();
-        if (accept.Contains("text/html", StringComparison.OrdinalIgnoreCase))
-        {
-            // A plain page of our own: the login form's POST lands here, so the person sees why.
-            var html = HtmlEncoder.Default;
-            http.Response.ContentType = "text/html; charset=utf-8";
-            await http.Response.WriteAsync(string.Create(CultureInfo.InvariantCulture, $"""
-                <!DOCTYPE html>
-                <html lang="{html.Encode(CultureInfo.CurrentUICulture.Name)}"><head><meta charset="utf-8" />
-                <title>{html.Encode(title)}</title><link rel="stylesheet" href="/css/site.css" /></head>
-                <body><main class="content narrow"><section class="card login"><h1>{html.Encode(title)}</h1>
-                <p class="alert error" role="alert">{html.Encode(detail)}</p><a href="/login">{html.Encode(text["login.title"])}</a></section></main></body></html>
-                """), ct);
-            return;
-        }
-        await http.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
-        {
-            HttpContext = http,
-            ProblemDetails = { Status = StatusCodes.Status429TooManyRequests, Title = title, Detail = detail },
-        });
+        // The login form's POST lands here, so a person gets a page saying why and when to try again.
+        await PlainPage.WriteAsync(http, StatusCodes.Status429TooManyRequests, text["login.throttled.title"],
+            text.Format("login.throttled.detail", seconds), ("/login", text["login.title"]), ct);
     }
 }
