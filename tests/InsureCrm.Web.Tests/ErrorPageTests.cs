@@ -28,6 +28,8 @@ public sealed class ErrorPageTests
         // An agent has no analytics: 403 from the authorization policy, with no page of its own.
         using var forbidden = await agent.SendAsync(BrowserGet("/analytics/value"));
         using var unknown = await agent.SendAsync(BrowserGet("/no/such/page"));
+        // A page that exists but answers 404 itself (a customer id outside the scope or unknown).
+        using var unknownCustomer = await agent.SendAsync(BrowserGet("/customers/999999999"));
         var forbiddenHtml = await forbidden.Content.ReadAsStringAsync();
         var unknownHtml = await unknown.Content.ReadAsStringAsync();
 
@@ -41,6 +43,9 @@ public sealed class ErrorPageTests
         unknown.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
         unknownHtml.ShouldContain(notFoundTitle);
         unknownHtml.ShouldContain("href=\"/customers\"", Case.Sensitive, "the agent's navigation, to go on from there");
+        unknownCustomer.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        unknownCustomer.Content.Headers.ContentType!.MediaType.ShouldBe("text/html");
+        (await unknownCustomer.Content.ReadAsStringAsync()).ShouldContain(notFoundTitle);
         if (culture == "ko-KR")
         {
             VisibleText.EnglishWords(forbiddenHtml, "agent").ShouldBeEmpty();

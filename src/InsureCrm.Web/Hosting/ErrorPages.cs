@@ -35,18 +35,32 @@ internal static class ErrorPages
         && request.GetTypedHeaders().Accept.Any(a => a.MediaType.Equals("text/html", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Writes the error page for <paramref name="status"/> in the culture the request was given.</summary>
-    public static Task WritePageAsync(HttpContext http, int status)
+    public static async Task WritePageAsync(HttpContext http, int status)
     {
         // The culture middleware set the culture inside its own call, which has returned by the time an error
         // status comes back out here: set it again from what it chose (Korean when it never ran).
         var chosen = http.Features.Get<IRequestCultureFeature>()?.RequestCulture;
         CultureInfo.CurrentCulture = chosen?.Culture ?? CultureInfo.GetCultureInfo(Text.DefaultCulture);
         CultureInfo.CurrentUICulture = chosen?.UICulture ?? CultureInfo.GetCultureInfo(Text.DefaultCulture);
+        // A component page that set the status itself (a customer outside the scope: 404) has already been
+        // rendered in this request: its header is on the response and its navigation manager is initialised in the
+        // request's services. The error page renders with services of its own, or it threw (a 500, not the 404 page).
+        http.Response.Headers.Remove("blazor-enhanced-nav");
         var page = new RazorComponentResult<ErrorPage>(new { Status = status, TraceId = Activity.Current?.TraceId.ToString() ?? http.TraceIdentifier })
         {
             StatusCode = status,
             ContentType = "text/html; charset=utf-8",
         };
-        return page.ExecuteAsync(http);
+        var requestServices = http.RequestServices;
+        await using var scope = requestServices.GetRequiredService<IServiceScopeFactory>().CreateAsyncScope();
+        http.RequestServices = scope.ServiceProvider;
+        try
+        {
+            await page.ExecuteAsync(http);
+        }
+        finally
+        {
+            http.RequestServices = requestServices;
+        }
     }
 }
