@@ -111,12 +111,6 @@ internal static class KnownUpwardReferences
         "Customers.CustomerViewService → Value.ValueRunReports",
         "Customers.LifecycleView → Value.LifecycleDimension",
         "Customers.LifecycleView → Value.LifecycleState",
-        "Security.CustomerScope → Customers.Customer",
-        "Security.CustomerUnmask → Customers.Customer",
-        "Security.CustomerUnmask → Customers.CustomerEmail",
-        "Security.CustomerUnmask → Customers.CustomerPhone",
-        "Security.CustomerUnmask → Customers.SearchText",
-        "Security.Masking → Customers.SearchText",
     ];
 
     /// <summary>The features that still use each other in a loop, one line per loop, names in ordinal order.</summary>
