@@ -17,7 +17,8 @@ public class FeatureOrderTests
     internal static readonly string[][] Order =
     [
         ["Common"],
-        ["Agents", "Policies", "Interactions"],
+        ["Agents"],
+        ["Policies", "Interactions"],
         ["Security"],
         ["Customers"],
         ["Identity", "Contact", "Privacy"],
