@@ -1,3 +1,4 @@
+using InsureCrm.Core.Common;
 using InsureCrm.Core.Policies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -114,5 +115,24 @@ internal sealed class IdentityMergeConfiguration : IEntityTypeConfiguration<Iden
         b.Property(p => p.UndoneBy).HasMaxLength(60);
         b.HasIndex(p => p.SurvivorId);
         b.HasIndex(p => p.MergedId);
+    }
+}
+
+internal sealed class CustomerProviderConfiguration : IProviderModelConfiguration
+{
+    public void Configure(ModelBuilder modelBuilder, bool isPostgres)
+    {
+        if (isPostgres)
+        {
+            // Byte-order collation lets the (name, id) index serve prefix search and keyset paging.
+            modelBuilder.Entity<Customer>().Property(c => c.Name).UseCollation("C");
+            // Hashes, keys and digits need no language-aware ordering; "C" halves their index build time.
+            modelBuilder.Entity<Customer>().Property(c => c.RrnHash).UseCollation("C");
+            modelBuilder.Entity<CustomerSourceKey>().Property(k => k.SourceId).UseCollation("C");
+            modelBuilder.Entity<CustomerPhone>().Property(p => p.Number).UseCollation("C");
+            // PostgreSQL 15 has only stored generated columns.
+            modelBuilder.Entity<CustomerPhone>().Property(p => p.NumberLast4).UseCollation("C")
+                .HasComputedColumnSql("substr(number, length(number) - 3)", stored: true);
+        }
     }
 }

@@ -1,3 +1,4 @@
+using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;

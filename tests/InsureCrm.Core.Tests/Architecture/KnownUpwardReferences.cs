@@ -9,29 +9,6 @@ internal static class KnownUpwardReferences
 {
     internal static readonly string[] All =
     [
-        "Common.CrmDbContext → Agents.Agent",
-        "Common.CrmDbContext → Agents.Branch",
-        "Common.CrmDbContext → Customers.Customer",
-        "Common.CrmDbContext → Customers.CustomerAddress",
-        "Common.CrmDbContext → Customers.CustomerEmail",
-        "Common.CrmDbContext → Customers.CustomerPhone",
-        "Common.CrmDbContext → Customers.CustomerRelationship",
-        "Common.CrmDbContext → Customers.CustomerSourceKey",
-        "Common.CrmDbContext → Customers.Household",
-        "Common.CrmDbContext → Customers.HouseholdMember",
-        "Common.CrmDbContext → Customers.IdentityMerge",
-        "Common.CrmDbContext → Customers.MarketingConsent",
-        "Common.CrmDbContext → Imports.ImportRun",
-        "Common.CrmDbContext → Interactions.Interaction",
-        "Common.CrmDbContext → Policies.Claim",
-        "Common.CrmDbContext → Policies.Contract",
-        "Common.CrmDbContext → Policies.ContractRider",
-        "Common.CrmDbContext → Policies.ContractRole",
-        "Common.CrmDbContext → Policies.ContractStatusChange",
-        "Common.CrmDbContext → Policies.Loan",
-        "Common.CrmDbContext → Policies.Product",
-        "Common.CrmDbContext → Security.AccessLogEntry",
-        "Common.CrmDbContext → Security.AppUser",
         "Customers.ContractModelScoreView → Models.ScoreReason",
         "Customers.CustomerModelScoreView → Models.ScoreReason",
         "Customers.CustomerSegmentView → Value.SegmentCell",
@@ -73,6 +50,6 @@ internal static class KnownUpwardReferences
     /// <summary>The features that still use each other in a loop, one line per loop, names in ordinal order.</summary>
     internal static readonly List<string> Cycles =
     [
-        "Agents, Common, Customers, Imports, Interactions, Models, Policies, Security, Value",
+        "Customers, Models, Value",
     ];
 }
