@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using InsureCrm.Core.Common;
 using InsureCrm.Core.Imports;
 using InsureCrm.Core.Security;
 using Microsoft.Extensions.DependencyInjection;

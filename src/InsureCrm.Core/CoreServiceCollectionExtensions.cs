@@ -16,7 +16,8 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(protection);
         services.AddSingleton<FieldProtector>();
         services.AddSingleton<Synthetic.SyntheticInsurer>();
-        services.AddScoped<Customers.CustomerSearch>().AddScoped<Customers.CustomerViewService>().AddScoped<Customers.CustomerEdit>().AddScoped<DemoUsers>();
+        services.AddScoped<Customers.CustomerSearch>().AddScoped<Customers.CustomerViewService>().AddScoped<Customers.CustomerEdit>()
+            .AddScoped<Customers.CustomerScope>().AddScoped<Customers.CustomerUnmask>().AddScoped<DemoUsers>();
         services.AddScoped<Value.ValueAnalytics>().AddScoped<Value.SegmentAnalytics>().AddScoped<Value.ValueFigures>().AddScoped<Models.LapseWatch>();
         services.AddSingleton<Customers.IdentityResolution>().AddSingleton<Imports.ImportService>();
         services.AddCrmAccounts(configuration);

@@ -1,5 +1,6 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Models;
+using InsureCrm.Core.Policies;
 using InsureCrm.Core.Value;
 using InsureCrm.Tests;
 using Microsoft.Extensions.DependencyInjection;

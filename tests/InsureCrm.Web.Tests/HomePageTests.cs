@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Models;
+using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Value;
 using InsureCrm.Tests;

@@ -1,10 +1,4 @@
 using System.Text;
-using InsureCrm.Core.Agents;
-using InsureCrm.Core.Customers;
-using InsureCrm.Core.Imports;
-using InsureCrm.Core.Interactions;
-using InsureCrm.Core.Policies;
-using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Common;
@@ -15,30 +9,6 @@ namespace InsureCrm.Core.Common;
 /// </summary>
 public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbContext(options)
 {
-    public DbSet<Customer> Customers => Set<Customer>();
-    public DbSet<CustomerPhone> CustomerPhones => Set<CustomerPhone>();
-    public DbSet<CustomerEmail> CustomerEmails => Set<CustomerEmail>();
-    public DbSet<CustomerAddress> CustomerAddresses => Set<CustomerAddress>();
-    public DbSet<CustomerSourceKey> CustomerSourceKeys => Set<CustomerSourceKey>();
-    public DbSet<Household> Households => Set<Household>();
-    public DbSet<HouseholdMember> HouseholdMembers => Set<HouseholdMember>();
-    public DbSet<CustomerRelationship> CustomerRelationships => Set<CustomerRelationship>();
-    public DbSet<MarketingConsent> MarketingConsents => Set<MarketingConsent>();
-    public DbSet<IdentityMerge> IdentityMerges => Set<IdentityMerge>();
-    public DbSet<Product> Products => Set<Product>();
-    public DbSet<Contract> Contracts => Set<Contract>();
-    public DbSet<ContractRole> ContractRoles => Set<ContractRole>();
-    public DbSet<ContractRider> ContractRiders => Set<ContractRider>();
-    public DbSet<ContractStatusChange> ContractStatusChanges => Set<ContractStatusChange>();
-    public DbSet<Loan> Loans => Set<Loan>();
-    public DbSet<Claim> Claims => Set<Claim>();
-    public DbSet<Branch> Branches => Set<Branch>();
-    public DbSet<Agent> Agents => Set<Agent>();
-    public DbSet<Interaction> Interactions => Set<Interaction>();
-    public DbSet<AppUser> Users => Set<AppUser>();
-    public DbSet<ImportRun> ImportRuns => Set<ImportRun>();
-    public DbSet<AccessLogEntry> AccessLog => Set<AccessLogEntry>();
-
     public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
@@ -77,17 +47,12 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
             }
         }
 
-        if (IsPostgres)
+        // What a feature configures per provider (collations, generated columns), after the names above.
+        foreach (var type in typeof(CrmDbContext).Assembly.GetTypes()
+                     .Where(t => t is { IsClass: true, IsAbstract: false } && typeof(IProviderModelConfiguration).IsAssignableFrom(t))
+                     .OrderBy(t => t.FullName, StringComparer.Ordinal))
         {
-            // Byte-order collation lets the (name, id) index serve prefix search and keyset paging.
-            modelBuilder.Entity<Customer>().Property(c => c.Name).UseCollation("C");
-            // Hashes, keys and digits need no language-aware ordering; "C" halves their index build time.
-            modelBuilder.Entity<Customer>().Property(c => c.RrnHash).UseCollation("C");
-            modelBuilder.Entity<CustomerSourceKey>().Property(k => k.SourceId).UseCollation("C");
-            modelBuilder.Entity<CustomerPhone>().Property(p => p.Number).UseCollation("C");
-            // PostgreSQL 15 has only stored generated columns.
-            modelBuilder.Entity<CustomerPhone>().Property(p => p.NumberLast4).UseCollation("C")
-                .HasComputedColumnSql("substr(number, length(number) - 3)", stored: true);
+            ((IProviderModelConfiguration)Activator.CreateInstance(type)!).Configure(modelBuilder, IsPostgres);
         }
     }
 

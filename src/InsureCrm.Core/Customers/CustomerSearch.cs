@@ -1,4 +1,5 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 

@@ -6,7 +6,7 @@ namespace InsureCrm.Core.Customers;
 
 /// <summary>
 /// Everything the single customer view shows about one customer. RRN, phones and e-mail addresses are
-/// masked (a permitted user unmasks one at a time, with a reason: <see cref="Security.CustomerUnmask"/>);
+/// masked (a permitted user unmasks one at a time, with a reason: <see cref="CustomerUnmask"/>);
 /// address lines are left out for roles that do not see contact data.
 /// </summary>
 public sealed record CustomerView(
@@ -135,15 +135,15 @@ public enum ReservedSection { Value, Segments, Scores, Complaints, Campaigns }
 
 /// <summary>
 /// The outcome of opening a customer: the view, or where a merged record went, or why not
-/// (<see cref="Reach"/>: unknown and out-of-scope ids are both <see cref="Security.Reach.NotFound"/>).
+/// (<see cref="Reach"/>: unknown and out-of-scope ids are both <see cref="Reach.NotFound"/>).
 /// </summary>
-public sealed record CustomerLookup(CustomerView? View, long? MergedIntoId, Security.Reach Reach = Security.Reach.Allowed)
+public sealed record CustomerLookup(CustomerView? View, long? MergedIntoId, Reach Reach = Reach.Allowed)
 {
-    public static readonly CustomerLookup NotFound = new(null, null, Security.Reach.NotFound);
-    public static readonly CustomerLookup ReasonRequired = new(null, null, Security.Reach.ReasonRequired);
-    public static readonly CustomerLookup Forbidden = new(null, null, Security.Reach.Forbidden);
+    public static readonly CustomerLookup NotFound = new(null, null, Reach.NotFound);
+    public static readonly CustomerLookup ReasonRequired = new(null, null, Reach.ReasonRequired);
+    public static readonly CustomerLookup Forbidden = new(null, null, Reach.Forbidden);
     public bool Found => View is not null;
 }
 
 /// <summary>A page of older contact history, or why there is none.</summary>
-public sealed record TimelineLookup(TimelinePage? Page, Security.Reach Reach, bool BadCursor);
+public sealed record TimelineLookup(TimelinePage? Page, Reach Reach, bool BadCursor);

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using InsureCrm.Core.Common;
-using InsureCrm.Core.Imports;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;

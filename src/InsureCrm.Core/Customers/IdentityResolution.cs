@@ -2,7 +2,6 @@ using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
 using InsureCrm.Core.Common;
-using InsureCrm.Core.Imports;
 using Microsoft.Extensions.Logging;
 
 namespace InsureCrm.Core.Customers;

@@ -1,4 +1,5 @@
 using InsureCrm.Core.Agents;
+using InsureCrm.Core.Common;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Imports;

@@ -20,8 +20,6 @@ public sealed record ImportRequest(
     string User = "import",
     int BatchSize = ImportService.DefaultBatchSize);
 
-public enum ImportStatus { Completed, CompletedWithRejects, Failed }
-
 /// <summary>
 /// Counts of one run. <see cref="Loaded"/> = inserted + updated; <see cref="Unchanged"/> rows matched stored
 /// data exactly; Read = Loaded + Unchanged + Rejected. Every physical line of the file is accounted for:

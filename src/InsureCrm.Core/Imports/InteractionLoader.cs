@@ -1,3 +1,4 @@
+using InsureCrm.Core.Common;
 using InsureCrm.Core.Interactions;
 using Microsoft.EntityFrameworkCore;
 

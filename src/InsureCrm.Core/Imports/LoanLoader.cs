@@ -1,3 +1,4 @@
+using InsureCrm.Core.Common;
 using InsureCrm.Core.Policies;
 using Microsoft.EntityFrameworkCore;
 

@@ -1,6 +1,8 @@
 using InsureCrm.Analytics.Learning;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Interactions;
+using InsureCrm.Core.Policies;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Models;

@@ -1,4 +1,5 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Models;

@@ -1,4 +1,5 @@
 using InsureCrm.Analytics.Learning;
+using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;

@@ -548,7 +548,7 @@ public static class AccessControlServiceCollectionExtensions
         services.AddSingleton(sp => AccessLogKey.From(sp.GetRequiredService<ProtectionOptions>()));
         services.AddSingleton<AccessLog>().AddSingleton<IAccessLog>(sp => sp.GetRequiredService<AccessLog>());
         services.AddSingleton<IMigrationStep>(sp => new AccessLogSealStep(() => sp.GetRequiredService<AccessLogKey>()));
-        services.AddScoped<CustomerScope>().AddScoped<CustomerUnmask>().AddScoped<AccessReview>();
+        services.AddScoped<AccessReview>();
         return services;
     }
 }

@@ -64,8 +64,8 @@ internal sealed class AccountAdmin(CrmDbContext db, UserSessions sessions, TimeP
             .Select(u => new
             {
                 u.Id, u.UserName, u.DisplayName, u.Role, u.IsActive, u.CreatedAt, u.LockoutEnd, u.PasswordChangedAt,
-                AgentCode = db.Agents.Where(a => a.Id == u.AgentId).Select(a => a.Code).FirstOrDefault(),
-                BranchCode = db.Branches.Where(b => b.Id == u.BranchId).Select(b => b.Code).FirstOrDefault(),
+                AgentCode = db.Set<Agent>().Where(a => a.Id == u.AgentId).Select(a => a.Code).FirstOrDefault(),
+                BranchCode = db.Set<Branch>().Where(b => b.Id == u.BranchId).Select(b => b.Code).FirstOrDefault(),
             })
             .ToListAsync(ct);
         return [.. rows.Select(u => new UserSummary(u.Id, u.UserName, u.DisplayName, u.Role, u.AgentCode, u.BranchCode, u.IsActive,
@@ -271,7 +271,7 @@ internal sealed class AccountAdmin(CrmDbContext db, UserSessions sessions, TimeP
                     return (new Links(null, null, null, null), AccountError.AgentRequired);
                 }
                 var agent = await db.Agents.AsNoTracking().Where(a => a.Code == agentCode)
-                    .Select(a => new { a.Id, a.BranchId, BranchCode = db.Branches.Where(b => b.Id == a.BranchId).Select(b => b.Code).FirstOrDefault() })
+                    .Select(a => new { a.Id, a.BranchId, BranchCode = db.Set<Branch>().Where(b => b.Id == a.BranchId).Select(b => b.Code).FirstOrDefault() })
                     .FirstOrDefaultAsync(ct);
                 return agent is null
                     ? (new Links(null, null, null, null), AccountError.UnknownAgent)

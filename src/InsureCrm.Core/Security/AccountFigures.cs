@@ -27,7 +27,7 @@ internal sealed class AccountFigures(CrmDbContext db, TimeProvider clock, IOptio
         var createdSince = now - sessions.Value.AbsoluteTimeout;
         var open = await db.Set<UserSession>().AsNoTracking()
             .CountAsync(s => s.EndedAt == null && s.LastSeenAt >= idleSince && s.CreatedAt >= createdSince
-                && db.Users.Any(u => u.Id == s.UserId && u.IsActive), ct);
+                && db.Set<AppUser>().Any(u => u.Id == s.UserId && u.IsActive), ct);
         return new AccountCounts(users.Where(u => u.IsActive).Sum(u => u.Count), users.Where(u => !u.IsActive).Sum(u => u.Count),
             users.Where(u => u.Locked).Sum(u => u.Count), open);
     }

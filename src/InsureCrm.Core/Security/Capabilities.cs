@@ -4,7 +4,7 @@ namespace InsureCrm.Core.Security;
 /// What a role may do, one capability per kind of access. The web host turns each capability into an
 /// authorization policy of the same name (every endpoint and page names one, or allows anonymous
 /// access explicitly); the CLI checks the same table for <c>--as</c>. A role-level refusal is 403; the
-/// per-customer data scope (<see cref="CustomerScope"/>) then answers an out-of-scope id like an
+/// per-customer data scope (<c>Customers.CustomerScope</c>) then answers an out-of-scope id like an
 /// unknown one (404).
 /// </summary>
 public static class Capability

@@ -1,5 +1,6 @@
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Policies;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Security;

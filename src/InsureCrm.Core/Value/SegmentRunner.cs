@@ -3,6 +3,7 @@ using System.Text.Json;
 using InsureCrm.Analytics;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Policies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;

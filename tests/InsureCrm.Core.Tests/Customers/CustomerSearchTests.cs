@@ -2,6 +2,7 @@ using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using Microsoft.EntityFrameworkCore;
 
+using InsureCrm.Core.Policies;
 using InsureCrm.Tests.Security;
 
 namespace InsureCrm.Tests.Customers;

@@ -1,5 +1,6 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Policies;
 using InsureCrm.Tests.Imports;
 using Microsoft.EntityFrameworkCore;
 

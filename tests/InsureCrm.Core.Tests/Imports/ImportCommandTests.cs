@@ -1,5 +1,7 @@
 using System.Text;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.Imports;
 using InsureCrm.Core.Policies;
 using InsureCrm.Tests.Models;
 using Microsoft.EntityFrameworkCore;

@@ -1,6 +1,10 @@
 using System.Globalization;
 using System.Text;
+using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.Imports;
+using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Policies;
 using InsureCrm.Tests.Models;
 using Microsoft.EntityFrameworkCore;

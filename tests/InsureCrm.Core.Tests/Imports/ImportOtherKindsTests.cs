@@ -1,5 +1,7 @@
 using System.Text;
+using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Policies;
 using Microsoft.EntityFrameworkCore;
 

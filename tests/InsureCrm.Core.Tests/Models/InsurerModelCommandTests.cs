@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using InsureCrm.Cli;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Security;
 using InsureCrm.Tests.Security;

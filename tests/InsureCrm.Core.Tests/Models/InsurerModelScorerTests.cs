@@ -1,4 +1,5 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Models;
 using InsureCrm.Tests;
 using Microsoft.EntityFrameworkCore;

@@ -1,4 +1,6 @@
+using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Policies;
 using InsureCrm.Tests;

@@ -1,5 +1,6 @@
 using InsureCrm.Cli;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Value;
 using InsureCrm.Tests.Security;

@@ -78,7 +78,7 @@ public sealed class SecurityHost : IAsyncDisposable
     }
 
     public Task<List<UserSession>> SessionsOfAsync(string userName) => WithDbAsync(ctx =>
-        ctx.Set<UserSession>().AsNoTracking().Where(s => ctx.Users.Any(u => u.Id == s.UserId && u.UserName == userName)).ToListAsync());
+        ctx.Set<UserSession>().AsNoTracking().Where(s => ctx.Set<AppUser>().Any(u => u.Id == s.UserId && u.UserName == userName)).ToListAsync());
 
     public async ValueTask DisposeAsync()
     {

@@ -1,9 +1,10 @@
+using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
-using InsureCrm.Core.Customers;
 using InsureCrm.Core.Policies;
+using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 
-namespace InsureCrm.Core.Security;
+namespace InsureCrm.Core.Customers;
 
 /// <summary>Whether a user may open one customer.</summary>
 public enum Reach

@@ -1,7 +1,6 @@
-using InsureCrm.Core.Common;
 using System.Globalization;
 
-namespace InsureCrm.Core.Imports;
+namespace InsureCrm.Core.Common;
 
 /// <summary>Why one field of one row was refused. Reasons never quote the value: it may be personal data.</summary>
 internal sealed record RowError(string Column, string Reason);
@@ -33,7 +32,7 @@ internal sealed class ImportRow(int line, string[] fields, IReadOnlyDictionary<s
     public IReadOnlyList<RowError> Errors => (IReadOnlyList<RowError>?)_errors ?? [];
     public bool HasErrors => _errors is { Count: > 0 };
 
-    /// <summary>What the loader's <see cref="IBatchLoader.Prepare"/> made of the row.</summary>
+    /// <summary>What the loader made of the row before writing it (an import loader's <c>Prepare</c>).</summary>
     public object? Prepared { get; set; }
 
     public void Error(string column, string reason) => (_errors ??= []).Add(new RowError(column, reason));

@@ -4,7 +4,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Unicode;
 
-namespace InsureCrm.Core.Imports;
+namespace InsureCrm.Core.Common;
 
 public enum ImportEncoding { Auto, Utf8, Cp949 }
 

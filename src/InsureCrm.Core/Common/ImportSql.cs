@@ -1,10 +1,9 @@
 using System.Data.Common;
 using System.Globalization;
 using System.Text.Json;
-using InsureCrm.Core.Common;
 using Npgsql;
 
-namespace InsureCrm.Core.Imports;
+namespace InsureCrm.Core.Common;
 
 /// <summary>
 /// Raw SQL helpers shared by the bulk import path and identity resolution: one statement text for both

@@ -1,10 +1,10 @@
 using System.Globalization;
 using System.Text.Json.Serialization;
 using InsureCrm.Core.Common;
-using InsureCrm.Core.Customers;
+using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 
-namespace InsureCrm.Core.Security;
+namespace InsureCrm.Core.Customers;
 
 /// <summary>
 /// The masked forms shown and exported everywhere: RRN 900101-1******, phone 010-****-5678, e-mail

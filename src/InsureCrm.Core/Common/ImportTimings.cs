@@ -2,7 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text;
 
-namespace InsureCrm.Core.Imports;
+namespace InsureCrm.Core.Common;
 
 /// <summary>
 /// Wall-clock time per import phase, for the benchmark (bench/import): switched on by the environment

@@ -1,7 +1,6 @@
 using CsvHelper;
-using InsureCrm.Core.Common;
 
-namespace InsureCrm.Core.Imports;
+namespace InsureCrm.Core.Common;
 
 /// <summary>
 /// <c>FILE.rejects.csv</c>: one line per refused field with the line number, column, reason and the original

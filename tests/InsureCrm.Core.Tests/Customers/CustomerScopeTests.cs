@@ -3,10 +3,10 @@ using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
-using InsureCrm.Tests.Customers;
+using InsureCrm.Tests.Security;
 using Microsoft.EntityFrameworkCore;
 
-namespace InsureCrm.Tests.Security;
+namespace InsureCrm.Tests.Customers;
 
 public class CustomerScopeTests
 {
