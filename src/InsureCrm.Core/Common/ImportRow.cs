@@ -16,7 +16,7 @@ internal sealed class ImportRow(int line, string[] fields, IReadOnlyDictionary<s
     /// premium, sum assured, loan or claim of a customer comes near it, and in hundredths (the value chain's
     /// <c>decimal × 100 → Int64</c>) even 90,000 of them summed stay within a 64-bit integer.
     /// </summary>
-    public const decimal MaxMoney = 9_999_999_999_999m;
+    public const decimal MaxMoney = StoredRanges.MaxAmount - 1m;
 
     /// <summary>
     /// The dates an insurer's records hold: births from 1900, maturities of whole-life contracts up to 2200. The
