@@ -16,7 +16,7 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(protection);
         services.AddSingleton<FieldProtector>();
         services.AddSingleton<Synthetic.SyntheticInsurer>();
-        services.AddScoped<Customers.CustomerSearch>().AddScoped<Customers.CustomerViewService>().AddScoped<Customers.CustomerEdit>()
+        services.AddScoped<Customers.CustomerSearch>().AddScoped<Customers.CustomerEdit>()
             .AddScoped<Customers.CustomerScope>().AddScoped<Customers.CustomerUnmask>().AddScoped<DemoUsers>();
         services.AddScoped<Value.ValueAnalytics>().AddScoped<Value.SegmentAnalytics>().AddScoped<Value.ValueFigures>().AddScoped<Models.LapseWatch>();
         services.AddSingleton<Customers.IdentityResolution>().AddSingleton<Imports.ImportService>();
@@ -28,6 +28,7 @@ public static class CoreServiceCollectionExtensions
         Value.LifecycleServiceCollectionExtensions.AddLifecycleAndStrategy(services, configuration);
         Value.SegmentServiceCollectionExtensions.AddSegments(services, configuration);
         Models.InsurerModelServiceCollectionExtensions.AddInsurerModels(services, configuration);
+        CustomerView.CustomerViewFeature.AddCustomerView(services, configuration);
         return services;
     }
 }

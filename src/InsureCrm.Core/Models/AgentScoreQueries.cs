@@ -35,25 +35,21 @@ public sealed class AgentScoreQueries(CrmDatabase database)
             return null;
         }
         await using var ctx = database.CreateContext();
-        var champion = await ctx.Set<ModelVersion>().AsNoTracking().Where(v => v.Name == model.Name && v.Status == ModelStatus.Champion)
-            .Select(v => new { v.Id, v.Version }).FirstOrDefaultAsync(ct);
-        var run = champion is null ? null : await ctx.Set<ModelScoreRun>().AsNoTracking()
-            .Where(r => r.ModelVersionId == champion.Id && r.Status == ModelScoreRunStatus.Completed)
-            .OrderByDescending(r => r.RunDate).ThenByDescending(r => r.Id).FirstOrDefaultAsync(ct);
-        if (champion is null || run is null)
+        var run = await ChampionScores.NewestRunAsync(ctx, model.Name, ct);
+        if (run is null)
         {
             return new AgentScoreList(model.Name, 0, null, []);
         }
         var agents = Scope(ctx.Agents.AsNoTracking(), user);
-        var rows = await (from s in ctx.Set<AgentModelScore>().AsNoTracking().Where(s => s.RunId == run.Id && s.Eligible)
+        var rows = await (from s in ctx.Set<AgentModelScore>().AsNoTracking().Where(s => s.RunId == run.RunId && s.Eligible)
                           join a in agents on s.AgentId equals a.Id
                           join b in ctx.Branches.AsNoTracking() on a.BranchId equals b.Id
                           orderby s.Score descending, a.Id
                           select new { a.Id, a.Code, a.Name, a.Kind, Branch = b.Name, a.HireDate, s.Score, s.Reasons })
             .Take(take).ToListAsync(ct);
         var outside = rows.Count > 0 ? 0
-            : await ctx.Set<AgentModelScore>().AsNoTracking().CountAsync(s => s.RunId == run.Id && !s.Eligible && agents.Any(a => a.Id == s.AgentId), ct);
-        return new AgentScoreList(model.Name, champion.Version, run.RunDate,
+            : await ctx.Set<AgentModelScore>().AsNoTracking().CountAsync(s => s.RunId == run.RunId && !s.Eligible && agents.Any(a => a.Id == s.AgentId), ct);
+        return new AgentScoreList(model.Name, run.Version, run.RunDate,
             [.. rows.Select(r => new AgentScoreRow(r.Id, r.Code, r.Name, r.Kind, r.Branch, r.HireDate, r.Score, InsurerModelScorer.ReadReasons(r.Reasons)))], outside);
     }
 

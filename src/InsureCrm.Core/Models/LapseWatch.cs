@@ -33,8 +33,8 @@ public sealed class LapseWatch(CrmDbContext db, CustomerScope scope, IAccessLog 
     {
         ArgumentNullException.ThrowIfNull(user);
         var customers = scope.Filter(db.Customers.AsNoTracking().Where(c => c.MergedIntoId == null), user);
-        var run = await NewestRunAsync(InsurerModels.Lapse.Name, ct);
-        var contractRun = await NewestRunAsync(InsurerModels.LapseContract.Name, ct);
+        var run = await ChampionScores.NewestRunAsync(db, InsurerModels.Lapse.Name, ct);
+        var contractRun = await ChampionScores.NewestRunAsync(db, InsurerModels.LapseContract.Name, ct);
 
         var contracts = 0;
         if (contractRun is not null)
@@ -43,7 +43,7 @@ public sealed class LapseWatch(CrmDbContext db, CustomerScope scope, IAccessLog 
             // A contract that lapsed or ended since the run is no longer at risk of lapsing (as on the customer page).
             contracts = await (from s in db.Set<ContractModelScore>().AsNoTracking()
                                join k in db.Contracts.AsNoTracking() on s.ContractId equals k.Id
-                               where s.RunId == contractRun.Value.Id && s.Eligible && s.Score >= HighRisk && ids.Contains(s.CustomerId)
+                               where s.RunId == contractRun.RunId && s.Eligible && s.Score >= HighRisk && ids.Contains(s.CustomerId)
                                    && (k.Status == ContractStatus.InForce || k.Status == ContractStatus.Reinstated || k.Status == ContractStatus.PaidUp)
                                select s.ContractId).CountAsync(ct);
         }
@@ -53,7 +53,7 @@ public sealed class LapseWatch(CrmDbContext db, CustomerScope scope, IAccessLog 
         }
         var risky = from s in db.Set<CustomerModelScore>().AsNoTracking()
                     join c in customers on s.CustomerId equals c.Id
-                    where s.RunId == run.Value.Id && s.Eligible && s.Score >= HighRisk
+                    where s.RunId == run.RunId && s.Eligible && s.Score >= HighRisk
                     select new { c.Id, c.Name, s.Score, s.Reasons };
         var count = await risky.CountAsync(ct);
         var top = take <= 0 || count == 0 ? [] : await risky.OrderByDescending(r => r.Score).ThenBy(r => r.Id).Take(take).ToListAsync(ct);
@@ -63,15 +63,6 @@ public sealed class LapseWatch(CrmDbContext db, CustomerScope scope, IAccessLog 
         {
             await log.RecordManyAsync(user, [.. rows.Select(r => new AccessEvent(AccessAction.Search, r.CustomerId, Detail: "home lapse watch"))], ct);
         }
-        return new LapseWatchList(run.Value.RunDate, count, rows, contracts);
-    }
-
-    private async Task<(long Id, DateOnly RunDate)?> NewestRunAsync(string model, CancellationToken ct)
-    {
-        var run = await (from v in db.Set<ModelVersion>().AsNoTracking().Where(v => v.Status == ModelStatus.Champion && v.Name == model)
-                         join r in db.Set<ModelScoreRun>().AsNoTracking().Where(r => r.Status == ModelScoreRunStatus.Completed) on v.Id equals r.ModelVersionId
-                         orderby r.RunDate descending, r.Id descending
-                         select new { r.Id, r.RunDate }).FirstOrDefaultAsync(ct);
-        return run is null ? null : (run.Id, run.RunDate);
+        return new LapseWatchList(run.RunDate, count, rows, contracts);
     }
 }

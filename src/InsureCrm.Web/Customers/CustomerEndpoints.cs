@@ -1,4 +1,5 @@
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.CustomerView;
 using InsureCrm.Core.Security;
 using InsureCrm.Web.Components.Customers;
 using InsureCrm.Web.Security;
@@ -56,7 +57,7 @@ internal static class CustomerEndpoints
             : TypedResults.Ok(page);
     }
 
-    public static async Task<Results<Ok<CustomerView>, ProblemHttpResult, ValidationProblem>> GetAsync(
+    public static async Task<Results<Ok<CustomerPageView>, ProblemHttpResult, ValidationProblem>> GetAsync(
         long id, string? reason, string? note, CustomerViewService views, HttpContext http, CancellationToken ct)
     {
         var lookup = await views.GetAsync(HttpCurrentUser.Required(http), id, AccessReason.Compose(reason, note), ct);
@@ -69,7 +70,7 @@ internal static class CustomerEndpoints
             return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The customer was merged into another record.",
                 extensions: new Dictionary<string, object?> { ["mergedIntoId"] = survivor, ["survivor"] = $"/api/customers/{survivor}" });
         }
-        return Refusal<CustomerView>(lookup.Reach);
+        return Refusal<CustomerPageView>(lookup.Reach);
     }
 
     public static async Task<Results<Ok<TimelinePage>, ProblemHttpResult, ValidationProblem>> TimelineAsync(

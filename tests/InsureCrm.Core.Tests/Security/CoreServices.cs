@@ -1,5 +1,6 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.CustomerView;
 using InsureCrm.Core.Security;
 using InsureCrm.Tests.Customers;
 

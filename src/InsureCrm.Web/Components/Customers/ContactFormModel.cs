@@ -1,4 +1,5 @@
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.CustomerView;
 
 namespace InsureCrm.Web.Components.Customers;
 
@@ -19,7 +20,7 @@ internal sealed class ContactFormModel
     public ContactTime PreferredContactTime { get; set; }
     public string? Occupation { get; set; }
 
-    public static ContactFormModel From(CustomerView view)
+    public static ContactFormModel From(CustomerPageView view)
     {
         var phones = view.Contact.Phones;
         return new ContactFormModel
@@ -37,7 +38,7 @@ internal sealed class ContactFormModel
     }
 
     /// <summary>The update to send, and for each phone in it the form field it came from (for error messages).</summary>
-    public (CustomerContactUpdate Update, string?[] PhoneFields) ToUpdate(CustomerView current)
+    public (CustomerContactUpdate Update, string?[] PhoneFields) ToUpdate(CustomerPageView current)
     {
         var phones = new List<PhoneInput>();
         var fields = new List<string?>();

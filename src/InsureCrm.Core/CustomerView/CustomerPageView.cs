@@ -1,15 +1,18 @@
 using InsureCrm.Core.Agents;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
+using InsureCrm.Core.Models;
 using InsureCrm.Core.Policies;
+using InsureCrm.Core.Value;
 
-namespace InsureCrm.Core.Customers;
+namespace InsureCrm.Core.CustomerView;
 
 /// <summary>
 /// Everything the single customer view shows about one customer. RRN, phones and e-mail addresses are
 /// masked (a permitted user unmasks one at a time, with a reason: <see cref="CustomerUnmask"/>);
 /// address lines are left out for roles that do not see contact data.
 /// </summary>
-public sealed record CustomerView(
+public sealed record CustomerPageView(
     CustomerIdentity Identity,
     CustomerContactDetails Contact,
     IReadOnlyList<CustomerAddressView> Addresses,
@@ -27,30 +30,6 @@ public sealed record CustomerView(
     IReadOnlyList<ReservedSection> NotYetAvailable,
     CustomerSegmentView? Segment = null,
     IReadOnlyList<CustomerModelScoreView>? Scores = null);
-
-/// <summary>
-/// A champion model's score of the customer in its newest completed run, with the top reasons (feature keys and values)
-/// and the model's base rate (the share with the event among the customers it was trained and tested on), against
-/// which a score reads as high or low.
-/// </summary>
-public sealed record CustomerModelScoreView(string Model, int Version, DateOnly AsOf, bool Eligible, double Score, IReadOnlyList<Models.ScoreReason> Reasons,
-    double BaseRate = 0);
-
-/// <summary>
-/// The customer's segment in the newest value run: grid cell, needs group with the features that set it
-/// apart, and the strategy, channels and service level resolved for them.
-/// </summary>
-public sealed record CustomerSegmentView(
-    Value.SegmentCell GridCell, int NeedsGroup, double GroupShare, IReadOnlyList<Value.SegmentFeature> GroupProfile,
-    Value.Strategy Strategy, IReadOnlyList<Value.StrategyChannel> Channels, Value.ServiceLevel ServiceLevel);
-
-/// <summary>The customer's value from the newest completed value run, with how it was computed.</summary>
-public sealed record CustomerValueView(
-    long RunId, DateOnly AsOf, string? Grade, decimal Experience, decimal Current, decimal Potential, decimal Total,
-    Value.CustomerValueExplanation? Explanation);
-
-/// <summary>One period of a lifecycle state (insurance or loan dimension); <see cref="Until"/> is null while current.</summary>
-public sealed record LifecycleView(Value.LifecycleDimension Dimension, Value.LifecycleState State, DateOnly Since, DateOnly? Until);
 
 public sealed record CustomerIdentity(
     long Id, string Name, CustomerKind Kind, NameScript NameScript, string? RrnMasked, string? BusinessNumber,
@@ -88,13 +67,6 @@ public sealed record ContractView(
     IReadOnlyList<StatusChangeView> StatusHistory, IReadOnlyList<ClaimView> Claims, int Version,
     ContractModelScoreView? LapseScore = null);
 
-/// <summary>
-/// The champion <c>lapse-contract</c> score of an active, premium-paying contract in its newest completed run, with the
-/// top reasons (feature keys and values, translated by the page); absent when the contract was not scored or is not in
-/// the model's population.
-/// </summary>
-public sealed record ContractModelScoreView(string Model, int Version, DateOnly AsOf, double Score, IReadOnlyList<Models.ScoreReason> Reasons);
-
 public sealed record ContractPartyView(long CustomerId, string Name, ContractRoleKind Role, decimal? SharePercent);
 
 public sealed record RiderView(string ProductCode, string ProductName, decimal SumAssured, decimal Premium);
@@ -125,8 +97,6 @@ public sealed record TimelinePage(IReadOnlyList<InteractionView> Items, string? 
 /// <summary>The consent in force for one channel (the newest row).</summary>
 public sealed record ConsentView(ContactChannel Channel, bool Granted, bool NightTimeAllowed, string Source, DateTime RecordedAt, DateOnly EffectiveFrom, DateOnly? ExpiresOn);
 
-public sealed record SourceKeyView(string SourceSystem, string SourceId);
-
 /// <summary>An identity merge that involved the customer, as survivor or as the merged record.</summary>
 public sealed record MergeView(long SurvivorId, long MergedId, MergeRule Rule, DateTime MergedAt, string MergedBy, DateTime? UndoneAt);
 
@@ -137,7 +107,7 @@ public enum ReservedSection { Value, Segments, Scores, Complaints, Campaigns }
 /// The outcome of opening a customer: the view, or where a merged record went, or why not
 /// (<see cref="Reach"/>: unknown and out-of-scope ids are both <see cref="Reach.NotFound"/>).
 /// </summary>
-public sealed record CustomerLookup(CustomerView? View, long? MergedIntoId, Reach Reach = Reach.Allowed)
+public sealed record CustomerLookup(CustomerPageView? View, long? MergedIntoId, Reach Reach = Reach.Allowed)
 {
     public static readonly CustomerLookup NotFound = new(null, null, Reach.NotFound);
     public static readonly CustomerLookup ReasonRequired = new(null, null, Reach.ReasonRequired);

@@ -1,11 +1,11 @@
 using InsureCrm.Core.Common;
-using InsureCrm.Core.Customers;
+using InsureCrm.Core.CustomerView;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Policies;
-
+using InsureCrm.Tests.Customers;
 using InsureCrm.Tests.Security;
 
-namespace InsureCrm.Tests.Customers;
+namespace InsureCrm.Tests.CustomerView;
 
 public class CustomerViewTests
 {

@@ -1,12 +1,15 @@
 using System.Globalization;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
+using InsureCrm.Core.Models;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
+using InsureCrm.Core.Value;
 using Microsoft.EntityFrameworkCore;
 
-namespace InsureCrm.Core.Customers;
+namespace InsureCrm.Core.CustomerView;
 
 /// <summary>
 /// Builds the single customer view with a fixed number of set-based queries (one per section), whatever
@@ -18,38 +21,6 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
 {
     public const int TimelinePageSize = 100;
     private const int MaxMergeHops = 10;
-
-    /// <summary>Each champion's score of the customer from its newest completed run (the caller has checked the scope).</summary>
-    private async Task<IReadOnlyList<CustomerModelScoreView>> ScoresAsync(long id, CancellationToken ct)
-    {
-        var rows = await (from v in db.Set<Models.ModelVersion>().AsNoTracking().Where(v => v.Status == Models.ModelStatus.Champion)
-                          let run = db.Set<Models.ModelScoreRun>().Where(r => r.ModelVersionId == v.Id && r.Status == Models.ModelScoreRunStatus.Completed)
-                              .OrderByDescending(r => r.RunDate).ThenByDescending(r => r.Id).FirstOrDefault()
-                          where run != null
-                          join s in db.Set<Models.CustomerModelScore>().AsNoTracking() on run.Id equals s.RunId
-                          where s.CustomerId == id
-                          orderby v.Name
-                          select new { v.Name, v.Version, v.PositiveRate, run.RunDate, s.Eligible, s.Score, s.Reasons }).ToListAsync(ct);
-        return [.. rows.Select(r => new CustomerModelScoreView(r.Name, r.Version, r.RunDate, r.Eligible, r.Score, Models.InsurerModelScorer.ReadReasons(r.Reasons), r.PositiveRate))];
-    }
-
-    /// <summary>
-    /// The champion <c>lapse-contract</c> score of each of <paramref name="contractIds"/> (contracts shown on a page whose
-    /// customer the caller has checked against the scope) from its newest completed run; eligible rows only.
-    /// </summary>
-    private async Task<Dictionary<long, ContractModelScoreView>> ContractScoresAsync(List<long> contractIds, CancellationToken ct)
-    {
-        var model = Models.InsurerModels.LapseContract.Name;
-        var rows = await (from v in db.Set<Models.ModelVersion>().AsNoTracking().Where(v => v.Status == Models.ModelStatus.Champion && v.Name == model)
-                          let run = db.Set<Models.ModelScoreRun>().Where(r => r.ModelVersionId == v.Id && r.Status == Models.ModelScoreRunStatus.Completed)
-                              .OrderByDescending(r => r.RunDate).ThenByDescending(r => r.Id).FirstOrDefault()
-                          where run != null
-                          join s in db.Set<Models.ContractModelScore>().AsNoTracking() on run.Id equals s.RunId
-                          where contractIds.Contains(s.ContractId) && s.Eligible
-                          select new { s.ContractId, v.Name, v.Version, run.RunDate, s.Score, s.Reasons }).ToListAsync(ct);
-        return rows.ToDictionary(r => r.ContractId,
-            r => new ContractModelScoreView(r.Name, r.Version, r.RunDate, r.Score, Models.InsurerModelScorer.ReadReasons(r.Reasons)));
-    }
 
     /// <summary>
     /// Opens a customer for <paramref name="user"/>. <paramref name="reason"/> is the composed reason
@@ -107,17 +78,10 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
         var agents = await AgentsAsync(agentIds, ct);
 
         var consents = await db.MarketingConsents.AsNoTracking().Where(m => m.CustomerId == id).ToListAsync(ct);
-        var valueRun = await Value.ValueRunReports.LatestRunAsync(db, ct);
-        var value = valueRun is null ? null : await db.Set<Value.CustomerValue>().AsNoTracking()
-            .Where(v => v.RunId == valueRun.Id && v.CustomerId == id).FirstOrDefaultAsync(ct);
-        var lifecycle = await db.Set<Value.CustomerLifecycle>().AsNoTracking().Where(l => l.CustomerId == id)
-            .OrderBy(l => l.Dimension).ThenByDescending(l => l.Since).ThenByDescending(l => l.Id).ToListAsync(ct);
-        var segment = valueRun is null ? null : await db.Set<Value.CustomerSegment>().AsNoTracking()
-            .Where(g => g.RunId == valueRun.Id && g.CustomerId == id).FirstOrDefaultAsync(ct);
-        var segmentProfile = segment is null ? null : await db.Set<Value.SegmentProfile>().AsNoTracking()
-            .Where(p => p.RunId == segment.RunId && p.NeedsGroup == segment.NeedsGroup).FirstOrDefaultAsync(ct);
-        var scores = await ScoresAsync(id, ct);
-        var contractScores = await ContractScoresAsync(contractIds, ct);
+        // The sections of the features above the customer record, each through its feature's own query.
+        var (value, lifecycle, segment) = await CustomerValueSection.ReadAsync(db, id, ct);
+        var scores = await ChampionScores.OfCustomerAsync(db, id, ct);
+        var contractScores = await ChampionScores.OfContractsAsync(db, contractIds, ct);
 
         var merges = await db.IdentityMerges.AsNoTracking().Where(m => m.SurvivorId == id || m.MergedId == id)
             .OrderByDescending(m => m.MergedAt).ToListAsync(ct);
@@ -195,7 +159,7 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
             }
         }
 
-        var view = new CustomerView(
+        var view = new CustomerPageView(
             new CustomerIdentity(customer.Id, customer.Name, customer.Kind, customer.NameScript, customer.RrnMasked,
                 customer.BusinessNumber, customer.BirthDate, customer.Gender, customer.Occupation, customer.IncomeBand,
                 customer.MaritalStatus, customer.Children, customer.PreferredChannel, customer.PreferredContactTime,
@@ -223,14 +187,11 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
             [.. customer.SourceKeys.OrderBy(k => k.SourceSystem, StringComparer.Ordinal).ThenBy(k => k.SourceId, StringComparer.Ordinal)
                 .Select(k => new SourceKeyView(k.SourceSystem, k.SourceId))],
             [.. merges.Select(m => new MergeView(m.SurvivorId, m.MergedId, m.Rule, m.MergedAt, m.MergedBy, m.UndoneAt))],
-            value is null ? null : new CustomerValueView(valueRun!.Id, valueRun.RunDate, value.Grade, value.ExperienceValue, value.CurrentValue,
-                value.PotentialValue, value.TotalValue, Value.CustomerValueResult.ReadExplanation(value.Explanation)),
-            [.. lifecycle.Select(l => new LifecycleView(l.Dimension, l.State, l.Since, l.Until))],
+            value,
+            lifecycle,
             [.. Enum.GetValues<ReservedSection>().Where(r => (r != ReservedSection.Value || value is null) && (r != ReservedSection.Segments || segment is null)
                 && (r != ReservedSection.Scores || scores.Count == 0))],
-            segment is null ? null : new CustomerSegmentView(segment.GridCell, segment.NeedsGroup, segmentProfile?.Share ?? 0,
-                segmentProfile is null ? [] : Value.SegmentRunner.ReadProfile(segmentProfile.Profile), segment.Strategy,
-                [.. segment.Channels.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<Value.StrategyChannel>)], segment.ServiceLevel),
+            segment,
             scores);
         await log.RecordAsync(user, new AccessEvent(AccessAction.View, id, reason, "customer"), ct);
         return new CustomerLookup(view, null);
