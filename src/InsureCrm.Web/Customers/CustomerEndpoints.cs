@@ -1,6 +1,5 @@
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
-using InsureCrm.Web.Components.Customers;
 using InsureCrm.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

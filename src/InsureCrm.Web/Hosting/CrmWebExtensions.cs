@@ -1,7 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
-using InsureCrm.Web.Components;
+using InsureCrm.Web.Shell;
 using InsureCrm.Web.Customers;
 using InsureCrm.Web.Localization;
 using InsureCrm.Web.Security;
@@ -28,7 +28,7 @@ internal static class CrmWebExtensions
         }
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddHostedService<CrmStartup>();
-        services.AddHostedService<Compliance.PrivacyPurgeJob>();
+        services.AddHostedService<Privacy.PrivacyPurgeJob>();
         services.AddOptions<Value.ValueScheduleOptions>().Bind(builder.Configuration.GetSection(Value.ValueScheduleOptions.Section))
             .ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<Value.ValueChainJob>().AddHostedService(sp => sp.GetRequiredService<Value.ValueChainJob>());
@@ -112,7 +112,7 @@ internal static class CrmWebExtensions
         app.MapConsentEndpoints();
         app.MapAccessReviewEndpoints();
         Models.WorkbenchEndpoints.MapModelEndpoints(app);
-        Compliance.DataSubjectEndpoints.MapDataSubjectEndpoints(app);
+        Privacy.DataSubjectEndpoints.MapDataSubjectEndpoints(app);
         app.MapRazorComponents<App>();
         return app;
     }

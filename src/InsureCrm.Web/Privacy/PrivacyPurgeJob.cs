@@ -3,7 +3,7 @@ using InsureCrm.Core.Customers;
 using InsureCrm.Web.Hosting;
 using Microsoft.Extensions.Options;
 
-namespace InsureCrm.Web.Compliance;
+namespace InsureCrm.Web.Privacy;
 
 /// <summary>
 /// Runs the retention purge (<see cref="DataSubjectPurge"/>) once a day (<c>Privacy:PurgeInterval</c>).

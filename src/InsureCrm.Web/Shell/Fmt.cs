@@ -1,7 +1,7 @@
 using System.Globalization;
 using InsureCrm.Web.Localization;
 
-namespace InsureCrm.Web.Components;
+namespace InsureCrm.Web.Shell;
 
 /// <summary>
 /// Display formats shared by the pages: ISO dates, amounts in the user's culture with the currency named in the

@@ -1,7 +1,7 @@
 using InsureCrm.Core.Security;
 using Microsoft.AspNetCore.Components.Routing;
 
-namespace InsureCrm.Web.Components.Layout;
+namespace InsureCrm.Web.Shell;
 
 /// <summary>One page a role may open from the menu and its home: the capability that guards the page decides.</summary>
 /// <param name="Href">The page's address.</param>

@@ -1,6 +1,6 @@
 using InsureCrm.Core.Customers;
 
-namespace InsureCrm.Web.Components.Customers;
+namespace InsureCrm.Web.Customers;
 
 /// <summary>
 /// The contact form of the customer page: one phone per kind, the primary kind, and the fields of

@@ -2,7 +2,7 @@ using System.Globalization;
 using InsureCrm.Core.Models;
 using InsureCrm.Web.Localization;
 
-namespace InsureCrm.Web.Components;
+namespace InsureCrm.Web.Shell;
 
 /// <summary>
 /// Model names and score reasons as people read them, shared by the customer page (customer and contract scores)

@@ -4,7 +4,7 @@ using InsureCrm.Core.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace InsureCrm.Web.Compliance;
+namespace InsureCrm.Web.Privacy;
 
 /// <summary>The fields of the compliance page's correction form.</summary>
 // A class, not a positional record: minimal APIs answer a bare 400 when a form omits any
