@@ -127,11 +127,7 @@ internal static class CustomerEndpoints
     internal static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such customer.");
 
-    internal static ValidationProblem ReasonProblem() =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]>
-        {
-            ["reason"] = [$"Give the reason for this access: one of {string.Join(", ", AccessReason.Codes)} (with a note for '{AccessReason.Other}')."],
-        });
+    internal static ValidationProblem ReasonProblem() => DownloadReason.Problem();
 
     private static Results<Ok<T>, ProblemHttpResult, ValidationProblem> Refusal<T>(Reach reach) => reach switch
     {
