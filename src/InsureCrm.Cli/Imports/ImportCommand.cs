@@ -1,13 +1,14 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using InsureCrm.Cli.Common;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Imports;
 using InsureCrm.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
-namespace InsureCrm.Cli;
+namespace InsureCrm.Cli.Imports;
 
 /// <summary>
 /// <c>insurecrm import KIND FILE --as USER [--encoding auto|utf-8|cp949] [--source SYSTEM]</c> (admin or
@@ -37,7 +38,7 @@ internal static class ImportCommand
         };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            var enc = ImportCommand.ParseEncoding(pr.GetValue(encoding));
+            var enc = EncodingOption.Parse(pr.GetValue(encoding));
             if (enc is null)
             {
                 await Console.Error.WriteLineAsync("Error: --encoding must be auto, utf-8 or cp949.");
@@ -151,13 +152,4 @@ internal static class ImportCommand
     {
         public void Report(ImportProgress value) => report(value);
     }
-
-    /// <summary>The <c>--encoding</c> value of every CSV import verb; null when it is none of the accepted names.</summary>
-    internal static ImportEncoding? ParseEncoding(string? value) => (value ?? "auto").ToLowerInvariant() switch
-    {
-        "auto" => ImportEncoding.Auto,
-        "utf-8" or "utf8" => ImportEncoding.Utf8,
-        "cp949" or "euc-kr" or "euckr" => ImportEncoding.Cp949,
-        _ => null,
-    };
 }

@@ -4,7 +4,7 @@ using InsureCrm.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
-namespace InsureCrm.Cli;
+namespace InsureCrm.Cli.Security;
 
 /// <summary>
 /// <c>insurecrm access-log verify</c> (exit 0 intact, 3 broken: an entry altered, removed or inserted, an

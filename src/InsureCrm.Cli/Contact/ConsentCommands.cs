@@ -1,11 +1,12 @@
 using System.CommandLine;
 using System.Globalization;
+using InsureCrm.Cli.Common;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace InsureCrm.Cli;
+namespace InsureCrm.Cli.Contact;
 
 /// <summary>
 /// <c>insurecrm consent dnc-import FILE --as USER [--encoding auto|utf-8|cp949]</c>: loads the financial
@@ -30,7 +31,7 @@ internal static class ConsentCommands
         };
         import.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            var enc = ImportCommand.ParseEncoding(pr.GetValue(encoding));
+            var enc = EncodingOption.Parse(pr.GetValue(encoding));
             if (enc is null)
             {
                 await Console.Error.WriteLineAsync("Error: --encoding must be auto, utf-8 or cp949.");

@@ -5,7 +5,7 @@ using InsureCrm.Analytics.Learning;
 using InsureCrm.Core.Common;
 using Spectre.Console;
 
-namespace InsureCrm.Cli;
+namespace InsureCrm.Cli.Models;
 
 /// <summary>
 /// The model workbench for any tabular file (issue 5, part 2): <c>insurecrm model train | score | evaluate</c>

@@ -5,7 +5,7 @@ using InsureCrm.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
-namespace InsureCrm.Cli;
+namespace InsureCrm.Cli.Privacy;
 
 /// <summary>
 /// <c>insurecrm keys status</c>, <c>keys rotate --as ADMIN [--batch N]</c> (re-encrypt every protected value

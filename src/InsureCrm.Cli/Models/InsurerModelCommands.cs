@@ -5,7 +5,7 @@ using InsureCrm.Core.Models;
 using InsureCrm.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace InsureCrm.Cli;
+namespace InsureCrm.Cli.Models;
 
 /// <summary>
 /// The insurer's own models (docs/insurer-models.md) under <c>insurecrm model</c>:

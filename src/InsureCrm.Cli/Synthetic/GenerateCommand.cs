@@ -6,7 +6,7 @@ using InsureCrm.Core.Synthetic;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
-namespace InsureCrm.Cli;
+namespace InsureCrm.Cli.Synthetic;
 
 /// <summary>
 /// <c>insurecrm generate --customers N --as USER [--seed S] [--truth FILE [--truth-at yyyy-MM-dd]]</c>: a synthetic insurer in an empty

@@ -5,7 +5,7 @@ using InsureCrm.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
-namespace InsureCrm.Cli;
+namespace InsureCrm.Cli.Identity;
 
 /// <summary>
 /// <c>insurecrm identity resolve | merges [--customer ID] | undo MERGE_ID</c>, each <c>--as USER</c> (admin or

@@ -3,7 +3,7 @@ using InsureCrm.Core.Common;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
-namespace InsureCrm.Cli;
+namespace InsureCrm.Cli.Common;
 
 internal static class DbCommands
 {

@@ -6,7 +6,7 @@ using InsureCrm.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
-namespace InsureCrm.Cli;
+namespace InsureCrm.Cli.Security;
 
 /// <summary>
 /// <c>insurecrm users list|add|set-role|deactivate|reactivate|reset-password --as ADMIN</c>: account management

@@ -6,7 +6,7 @@ using InsureCrm.Core.Value;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
 
-namespace InsureCrm.Cli;
+namespace InsureCrm.Cli.Value;
 
 /// <summary>
 /// <c>insurecrm value run [--as-of yyyy-MM-dd] [--full] [--refresh-curves] --as USER</c>: the value chain for every
