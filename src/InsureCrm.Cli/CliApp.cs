@@ -1,4 +1,13 @@
 using System.CommandLine;
+using InsureCrm.Cli.Common;
+using InsureCrm.Cli.Contact;
+using InsureCrm.Cli.Identity;
+using InsureCrm.Cli.Imports;
+using InsureCrm.Cli.Models;
+using InsureCrm.Cli.Privacy;
+using InsureCrm.Cli.Security;
+using InsureCrm.Cli.Synthetic;
+using InsureCrm.Cli.Value;
 using InsureCrm.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -17,21 +26,16 @@ internal static class CliApp
     {
         var root = new RootCommand("InsureCRM: customer relationship management for insurers");
         var services = new Lazy<ServiceProvider>(() => BuildServices(configurationOverride));
-        root.Subcommands.Add(DbCommands.Create(services));
-        root.Subcommands.Add(GenerateCommand.Create(services));
-        root.Subcommands.Add(ImportCommand.Create(services));
-        root.Subcommands.Add(IdentityCommands.Create(services));
-        root.Subcommands.Add(ConsentCommands.Create(services));
-        root.Subcommands.Add(AccessLogCommands.Create(services));
-        root.Subcommands.Add(UserCommands.Create(services));
-        root.Subcommands.Add(ValueCommands.Create(services));
-        var model = ModelCommands.Create(TimeProvider.System);
-        InsurerModelCommands.AddTo(model, services);
-        root.Subcommands.Add(model);
-        foreach (var command in PrivacyCommands.Create(services))
-        {
-            root.Subcommands.Add(command);
-        }
+        // Each feature adds its verbs, in the order `insurecrm --help` lists them.
+        root.AddCommonCli(services)
+            .AddSyntheticCli(services)
+            .AddImportsCli(services)
+            .AddIdentityCli(services)
+            .AddContactCli(services)
+            .AddSecurityCli(services)
+            .AddValueCli(services)
+            .AddModelsCli(services)
+            .AddPrivacyCli(services);
         root.Options.Add(CliUser.AsOption);
         try
         {

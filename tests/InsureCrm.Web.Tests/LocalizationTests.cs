@@ -9,7 +9,7 @@ using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Value;
 using InsureCrm.Tests;
-using InsureCrm.Web.Components;
+using InsureCrm.Web.Shell;
 using InsureCrm.Web.Localization;
 
 namespace InsureCrm.Web.Tests;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
-using InsureCrm.Web.Components.Customers;
 using InsureCrm.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

@@ -1,7 +1,6 @@
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.CustomerView;
 using InsureCrm.Core.Security;
-using InsureCrm.Web.Components.Customers;
 using InsureCrm.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -129,11 +128,7 @@ internal static class CustomerEndpoints
     internal static ProblemHttpResult NotFound() =>
         TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such customer.");
 
-    internal static ValidationProblem ReasonProblem() =>
-        TypedResults.ValidationProblem(new Dictionary<string, string[]>
-        {
-            ["reason"] = [$"Give the reason for this access: one of {string.Join(", ", AccessReason.Codes)} (with a note for '{AccessReason.Other}')."],
-        });
+    internal static ValidationProblem ReasonProblem() => DownloadReason.Problem();
 
     private static Results<Ok<T>, ProblemHttpResult, ValidationProblem> Refusal<T>(Reach reach) => reach switch
     {

@@ -1,11 +1,13 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
-using InsureCrm.Web.Components;
 using InsureCrm.Web.Customers;
 using InsureCrm.Web.Localization;
+using InsureCrm.Web.Models;
+using InsureCrm.Web.Privacy;
 using InsureCrm.Web.Security;
-using Microsoft.AspNetCore.Authentication.Cookies;
+using InsureCrm.Web.Shell;
+using InsureCrm.Web.Value;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.WebEncoders;
@@ -27,16 +29,8 @@ internal static class CrmWebExtensions
             builder.Logging.ClearProviders().AddJsonConsole();
         }
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
+        // First: migrates and seeds before any feature's job starts.
         services.AddHostedService<CrmStartup>();
-        services.AddHostedService<Compliance.PrivacyPurgeJob>();
-        services.AddOptions<Value.ValueScheduleOptions>().Bind(builder.Configuration.GetSection(Value.ValueScheduleOptions.Section))
-            .ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<Value.ValueChainJob>().AddHostedService(sp => sp.GetRequiredService<Value.ValueChainJob>());
-        services.AddOptions<Models.WorkbenchOptions>().Bind(builder.Configuration.GetSection(Models.WorkbenchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddSingleton<Models.WorkbenchStore>();
-        services.AddSingleton<Models.WorkbenchTrainer>();
-        services.AddSingleton<InsureCrm.Core.Models.ModelRegistryQueries>();
-        services.AddSingleton<InsureCrm.Core.Models.AgentScoreQueries>();
 
         services.AddRazorComponents();
         services.AddSingleton<Text>();
@@ -53,29 +47,12 @@ internal static class CrmWebExtensions
         services.AddOpenApi();
         services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: ["ready"]);
 
-        services.AddAuthentication(CookieAuthenticationDefaults.AuthenticationScheme)
-            .AddCookie(o =>
-            {
-                o.LoginPath = "/login";
-                o.LogoutPath = "/account/logout";
-                o.Cookie.Name = "insurecrm.auth";
-                // HttpOnly, SameSite=Strict, Secure, tied to a server-side session (idle 30 min, absolute 12 h).
-                o.ConfigureSessionCookie(builder);
-                // APIs answer 401/403; only pages are redirected to the login form.
-                o.Events.OnRedirectToLogin = ctx => RedirectOrStatus(ctx.HttpContext, ctx.RedirectUri, StatusCodes.Status401Unauthorized);
-                // A role without the capability gets 403 on pages and APIs alike (there is nothing to sign in to).
-                o.Events.OnRedirectToAccessDenied = ctx =>
-                {
-                    ctx.Response.StatusCode = StatusCodes.Status403Forbidden;
-                    return Task.CompletedTask;
-                };
-            });
-        services.AddAuthorizationBuilder()
-            .SetFallbackPolicy(new Microsoft.AspNetCore.Authorization.AuthorizationPolicyBuilder().RequireAuthenticatedUser().Build())
-            .AddCrmPolicies();
-        services.AddCrmCurrentUser();
-        services.AddAntiforgery();
-        builder.AddCrmWebSecurity();
+        // The features, in Core's order (docs/decisions/0002-feature-order.md); each adds its own services.
+        builder.AddSecurityWeb();
+        builder.AddCustomersWeb();
+        builder.AddPrivacyWeb();
+        builder.AddValueWeb();
+        builder.AddModelsWeb();
 
         services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -106,32 +83,14 @@ internal static class CrmWebExtensions
         app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = _ => false }).AllowAnonymous();
         app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains("ready") }).AllowAnonymous();
         app.MapOpenApi().AllowAnonymous();
-        app.MapAccountEndpoints();
-        app.MapUserAdminEndpoints();
-        app.MapCustomerEndpoints();
-        app.MapConsentEndpoints();
-        app.MapAccessReviewEndpoints();
-        Models.WorkbenchEndpoints.MapModelEndpoints(app);
-        Compliance.DataSubjectEndpoints.MapDataSubjectEndpoints(app);
+        // Each feature maps its endpoints; the router finds every feature's pages in this assembly.
+        app.MapSecurityWeb();
+        app.MapCustomersWeb();
+        app.MapPrivacyWeb();
+        app.MapValueWeb();
+        app.MapModelsWeb();
         app.MapRazorComponents<App>();
         return app;
-    }
-
-    private static Task RedirectOrStatus(HttpContext context, string redirectUri, int status)
-    {
-        if (context.Request.Path.StartsWithSegments("/api", StringComparison.OrdinalIgnoreCase)
-            || context.Request.Headers.ContainsKey("HX-Request"))
-        {
-            context.Response.StatusCode = status;
-            if (context.Request.Headers.ContainsKey("HX-Request"))
-            {
-                // htmx follows HX-Redirect with a full page load, so an expired session lands on the login form.
-                context.Response.Headers["HX-Redirect"] = redirectUri;
-            }
-            return Task.CompletedTask;
-        }
-        context.Response.Redirect(redirectUri);
-        return Task.CompletedTask;
     }
 }
 

@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using InsureCrm.Web.Components.Layout;
+using InsureCrm.Web.Shell;
 using InsureCrm.Web.Localization;
 using Microsoft.AspNetCore.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;

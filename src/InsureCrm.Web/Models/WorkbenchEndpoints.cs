@@ -4,7 +4,6 @@ using InsureCrm.Analytics.Learning;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Security;
-using InsureCrm.Web.Components.Models;
 using InsureCrm.Web.Security;
 using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Http.HttpResults;

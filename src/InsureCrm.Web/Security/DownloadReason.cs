@@ -1,5 +1,5 @@
 using InsureCrm.Core.Security;
-using InsureCrm.Web.Customers;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace InsureCrm.Web.Security;
 
@@ -32,13 +32,20 @@ internal static class DownloadReason
             var reason = AccessReason.Compose(code, note);
             if (reason is null)
             {
-                return CustomerEndpoints.ReasonProblem();
+                return Problem();
             }
             context.HttpContext.Items[ItemKey] = reason;
             return await next(context);
         });
         return builder;
     }
+
+    /// <summary>The 400 naming <c>reason</c> of a request that opens, unmasks, changes or downloads personal data without a valid reason.</summary>
+    internal static ValidationProblem Problem() =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]>
+        {
+            ["reason"] = [$"Give the reason for this access: one of {string.Join(", ", AccessReason.Codes)} (with a note for '{AccessReason.Other}')."],
+        });
 
     /// <summary>The reason the download filter accepted.</summary>
     public static string Of(HttpContext http) =>

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using InsureCrm.Cli;
+using InsureCrm.Cli.Security;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
 using InsureCrm.Tests.Models;

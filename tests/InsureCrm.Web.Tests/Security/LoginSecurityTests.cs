@@ -6,7 +6,7 @@ using System.Text.Json;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
 using InsureCrm.Tests;
-using InsureCrm.Web.Components;
+using InsureCrm.Web.Shell;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Web.Tests.Security;

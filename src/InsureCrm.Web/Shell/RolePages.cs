@@ -1,0 +1,31 @@
+using InsureCrm.Core.Security;
+using Microsoft.AspNetCore.Components.Routing;
+
+namespace InsureCrm.Web.Shell;
+
+/// <summary>One page a role may open from the menu and its home: the capability that guards the page decides.</summary>
+/// <param name="Href">The page's address.</param>
+/// <param name="Title">String key of its name (the menu's and the home's).</param>
+/// <param name="Hint">String key of one line on what it is for (the home's).</param>
+/// <param name="Capability">The policy of the page itself.</param>
+/// <param name="Match">How the menu marks it active.</param>
+internal sealed record RolePage(string Href, string Title, string Hint, string Capability, NavLinkMatch Match = NavLinkMatch.Prefix);
+
+/// <summary>The pages of the menu, in its order; the menu and every role's home list the same ones, so neither offers a page the role is refused.</summary>
+internal static class RolePages
+{
+    public static readonly IReadOnlyList<RolePage> All =
+    [
+        new("/customers", "nav.search", "home.page.search", Capability.CustomersSearch),
+        new("/analytics/value", "analytics.nav", "home.page.value", Capability.AnalyticsView),
+        new("/analytics/segments", "segments.nav", "home.page.segments", Capability.AnalyticsView),
+        new("/models", "registry.nav", "home.page.registry", Capability.ModelsManage, NavLinkMatch.All),
+        new("/models/workbench", "workbench.nav", "home.page.workbench", Capability.ModelsManage),
+        new("/models/agent-dropout/agents", "agentScores.nav", "home.page.agentScores", Capability.AgentsScores, NavLinkMatch.All),
+        new("/compliance/access-review", "review.title", "home.page.review", Capability.ComplianceLogs),
+        new("/compliance/subjects", "subject.title", "home.page.subjects", Capability.ComplianceLogs),
+        new("/admin/users", "nav.users", "home.page.users", Capability.AdminUsers),
+    ];
+
+    public static IEnumerable<RolePage> For(Role role) => All.Where(p => role.Allows(p.Capability));
+}
