@@ -25,6 +25,7 @@ internal static class CliApp
         root.Subcommands.Add(AccessLogCommands.Create(services));
         root.Subcommands.Add(UserCommands.Create(services));
         root.Subcommands.Add(ValueCommands.Create(services));
+        root.Subcommands.Add(NightlyCommands.Create(services));
         var model = ModelCommands.Create(TimeProvider.System);
         InsurerModelCommands.AddTo(model, services);
         root.Subcommands.Add(model);

@@ -28,6 +28,7 @@ public static class CoreServiceCollectionExtensions
         Value.LifecycleServiceCollectionExtensions.AddLifecycleAndStrategy(services, configuration);
         Value.SegmentServiceCollectionExtensions.AddSegments(services, configuration);
         Models.InsurerModelServiceCollectionExtensions.AddInsurerModels(services, configuration);
+        Nightly.NightlyFeature.AddNightly(services, configuration);
         return services;
     }
 }
