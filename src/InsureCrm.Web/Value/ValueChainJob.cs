@@ -86,8 +86,8 @@ internal sealed class ValueChainJob(
         }
         foreach (var step in result.Steps)
         {
-            logger.LogInformation("Nightly step {Step} as of {AsOf} in {Seconds:F1} s: {Summary}; skipped (stored values out of range): {Skipped}",
-                step.Step, asOf, step.Elapsed.TotalSeconds, string.Join(" ", step.Result.Summary), step.Result.Skipped);
+            logger.LogInformation("Nightly step {Step} as of {AsOf} in {Seconds:F1} s ({Skipped} skipped: stored values out of range): {Summary}",
+                step.Step, asOf, step.Elapsed.TotalSeconds, step.Result.Skipped, string.Join(" ", step.Result.Summary));
         }
         if (result.Failure is { } failure)
         {
