@@ -13,20 +13,20 @@ namespace InsureCrm.Web.Tests;
 /// <summary>The web host's schedule runs the nightly chain of Core, the same steps as <c>insurecrm nightly run</c>.</summary>
 public sealed class NightlyChainJobTests
 {
-    /// <summary>A step added after the chain's own: it sees what the steps before it wrote.</summary>
-    private sealed class ProbeStep(TestDatabase db) : INightlyStep
+    /// <summary>A step added to the chain's own (by default after them): it sees what the steps before it wrote, and fails when told to.</summary>
+    private sealed class ProbeStep(TestDatabase db, int order = 10_000, bool fails = false) : INightlyStep
     {
         public List<(DateOnly AsOf, bool ValueRunSeen)> Runs { get; } = [];
 
         public string Name => "probe";
 
-        public int Order => 10_000;
+        public int Order => order;
 
         public async Task<NightlyStepResult> RunAsync(DateOnly asOf, CancellationToken ct)
         {
             await using var ctx = db.CreateContext();
             Runs.Add((asOf, await ctx.Set<ValueRun>().AnyAsync(r => r.RunDate == asOf && r.Status == ValueRunStatus.Completed, ct)));
-            return new NightlyStepResult(["probed"]);
+            return fails ? throw new InvalidOperationException("probe broke") : new NightlyStepResult(["probed"]);
         }
     }
 
@@ -59,5 +59,26 @@ public sealed class NightlyChainJobTests
         (await job.RunOnceAsync(asOf, CancellationToken.None)).ShouldBeTrue();
 
         probe.Runs.ShouldBe([(asOf, true)], "the job runs the chain's registered steps, the probe after the value step");
+    }
+
+    [Fact]
+    public async Task RunOnce_AStepFails_ThrowsNamingItAndRunsNoStepAfterIt()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        // Between the value step (100) and the lifecycle step (200).
+        var probe = new ProbeStep(db, order: 150, fails: true);
+        await using var factory = new CrmWebFactory(db, new Dictionary<string, string?> { ["Value:Schedule:Enabled"] = "false" },
+            builder => builder.ConfigureServices(s => s.AddSingleton<INightlyStep>(probe)));
+        await CustomerApiTests.SeedAsync(factory);
+        var job = factory.Services.GetRequiredService<ValueChainJob>();
+        var asOf = new DateOnly(2026, 3, 2);
+
+        var error = await Should.ThrowAsync<InvalidOperationException>(() => job.RunOnceAsync(asOf, CancellationToken.None));
+
+        error.Message.ShouldContain("probe");
+        error.InnerException!.Message.ShouldBe("probe broke");
+        await using var ctx = db.CreateContext();
+        (await ctx.Set<ValueRun>().SingleAsync()).Status.ShouldBe(ValueRunStatus.Completed, "the step before the failing one is kept");
+        (await ctx.Set<CustomerLifecycle>().AnyAsync()).ShouldBeFalse("the steps after the failing one do not run");
     }
 }

@@ -5,6 +5,8 @@ namespace InsureCrm.Core.Common;
 /// The contract sits here, below every feature, so that a feature below the chain (worklists, say) contributes
 /// its step from its own folder by registering an <see cref="INightlyStep"/>, the way features contribute
 /// their per-provider EF settings through <see cref="IProviderModelConfiguration"/>; the chain never lists it.
+/// Register it as a singleton (the chain and the web host's job are singletons); it opens its own database
+/// contexts per run, as the runners do.
 /// </summary>
 public interface INightlyStep
 {
