@@ -106,6 +106,9 @@ public sealed class NightlyChainTests
             }
             (await chain.RunAsync(AsOf, ct: CancellationToken.None)).ShouldBeNull();
             ran.ShouldBeEmpty();
+            // Released explicitly: the server drops a closed session's locks only when its backend has exited.
+            await using var release = new NpgsqlCommand($"SELECT pg_advisory_unlock({ValueChain.LockId})", otherNode);
+            await release.ExecuteScalarAsync();
         }
 
         (await chain.RunAsync(AsOf, ct: CancellationToken.None)).ShouldNotBeNull().Succeeded.ShouldBeTrue();
