@@ -4,6 +4,7 @@ using InsureCrm.Cli.Contact;
 using InsureCrm.Cli.Identity;
 using InsureCrm.Cli.Imports;
 using InsureCrm.Cli.Models;
+using InsureCrm.Cli.Nightly;
 using InsureCrm.Cli.Privacy;
 using InsureCrm.Cli.Security;
 using InsureCrm.Cli.Synthetic;
@@ -34,6 +35,7 @@ internal static class CliApp
             .AddContactCli(services)
             .AddSecurityCli(services)
             .AddValueCli(services)
+            .AddNightlyCli(services)
             .AddModelsCli(services)
             .AddPrivacyCli(services);
         root.Options.Add(CliUser.AsOption);

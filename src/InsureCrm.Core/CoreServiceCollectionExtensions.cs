@@ -29,6 +29,7 @@ public static class CoreServiceCollectionExtensions
         Value.SegmentServiceCollectionExtensions.AddSegments(services, configuration);
         Models.InsurerModelServiceCollectionExtensions.AddInsurerModels(services, configuration);
         CustomerView.CustomerViewFeature.AddCustomerView(services, configuration);
+        Nightly.NightlyFeature.AddNightly(services, configuration);
         return services;
     }
 }

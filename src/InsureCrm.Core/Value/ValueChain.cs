@@ -8,9 +8,10 @@ public sealed record ValueChainResult(
     TimeSpan ValueTime, TimeSpan LifecycleTime, TimeSpan SegmentTime);
 
 /// <summary>
-/// The nightly chain, one way for the CLI (<c>insurecrm value run</c>) and the web host's schedule: value
-/// and grades, then lifecycle states, then segments, under one PostgreSQL advisory lock so that only one
-/// node or process runs it at a time.
+/// The value chain of <c>insurecrm value run</c> (with its full and refresh options and progress): value and
+/// grades, then lifecycle states, then segments, under one PostgreSQL advisory lock so that only one node or
+/// process runs it at a time. The nightly chain runs the same three runners as separate steps under the same
+/// lock id (<see cref="LockId"/>), so the two never overlap.
 /// </summary>
 public sealed class ValueChain(CrmDatabase database, ValueRunner value, LifecycleRunner lifecycle, SegmentRunner segments, TimeProvider time)
 {

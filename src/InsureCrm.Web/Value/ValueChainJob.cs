@@ -1,6 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using InsureCrm.Core.Models;
-using InsureCrm.Core.Value;
+using System.Globalization;
+using InsureCrm.Core.Nightly;
 using InsureCrm.Web.Hosting;
 using Microsoft.Extensions.Options;
 
@@ -19,13 +19,12 @@ internal sealed class ValueScheduleOptions
 }
 
 /// <summary>
-/// The nightly chain in the web host (the same work as <c>insurecrm value run</c>): value, grades and
-/// lifecycle and segments for every customer as of the local date (<see cref="ValueChain"/>), then the scores of
-/// every champion model (<see cref="InsurerModelScorer"/>), once a day at <see cref="ValueScheduleOptions.DailyAt"/>.
-/// One node runs it (the chain's advisory lock).
+/// The nightly chain in the web host (the same steps as <c>insurecrm nightly run</c>, <see cref="NightlyChain"/>): value,
+/// grades, lifecycle and segments for every customer as of the local date, then the scores of every champion model,
+/// once a day at <see cref="ValueScheduleOptions.DailyAt"/>. One node runs it (the chain's advisory lock).
 /// </summary>
 internal sealed class ValueChainJob(
-    ValueChain chain, InsurerModelScorer scorer, IOptions<ValueScheduleOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime,
+    NightlyChain chain, IOptions<ValueScheduleOptions> options, TimeProvider clock, IHostApplicationLifetime lifetime,
     ILogger<ValueChainJob> logger)
     : BackgroundService
 {
@@ -49,7 +48,7 @@ internal sealed class ValueChainJob(
                 catch (Exception ex) when (ex is not OperationCanceledException)
                 {
                     // The failed run is marked Failed by the runner; tomorrow's run for another date starts afresh, a rerun for the same date resumes it.
-                    logger.LogError(ex, "Nightly value chain failed");
+                    logger.LogError(ex, "Nightly chain failed");
                 }
             }
         }
@@ -73,22 +72,28 @@ internal sealed class ValueChainJob(
         return (runUtc - nowUtc, date);
     }
 
-    /// <summary>One run as of <paramref name="asOf"/> (incremental when a comparable run exists); false when another node holds the lock.</summary>
+    /// <summary>
+    /// One run as of <paramref name="asOf"/> (incremental when a comparable run exists); false when another node holds the lock.
+    /// A failing step ends the run with an exception naming the step (the steps before it are kept).
+    /// </summary>
     internal async Task<bool> RunOnceAsync(DateOnly asOf, CancellationToken ct)
     {
-        var result = await chain.RunAsync(new ValueRunRequest(asOf), null, ct);
+        var result = await chain.RunAsync(asOf, ct: ct);
         if (result is null)
         {
-            logger.LogInformation("Nightly value chain skipped: another node is running it");
+            logger.LogInformation("Nightly chain skipped: another node is running it");
             return false;
         }
-        logger.LogInformation("Nightly value chain {RunId} as of {AsOf} ({Mode}): {Customers} customers, {Recomputed} computed, {Changes} lifecycle changes; skipped (stored values out of range): value {ValueSkipped}, lifecycle {LifecycleSkipped}, segments {SegmentSkipped}",
-            result.Value.RunId, asOf, result.Value.Mode, result.Value.Customers, result.Value.Recomputed, result.Lifecycle.Changed,
-            result.Value.Skipped, result.Lifecycle.Skipped, result.Segments.Skipped);
-        // Then every champion model scores the book as of the same date (its own lock: one node).
-        var scored = await scorer.RunAsync(asOf, null, ct);
-        logger.LogInformation("Nightly scoring as of {AsOf}: {Models} champion models, {Skipped} customers or agents skipped (stored values out of range)",
-            asOf, scored?.Count ?? 0, scored?.Max(s => (int?)s.Skipped) ?? 0);
+        foreach (var step in result.Steps)
+        {
+            logger.LogInformation("Nightly step {Step} as of {AsOf} in {Seconds:F1} s ({Skipped} skipped: stored values out of range): {Summary}",
+                step.Step, asOf, step.Elapsed.TotalSeconds, step.Result.Skipped, string.Join(" ", step.Result.Summary));
+        }
+        if (result.Failure is { } failure)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"The nightly step {failure.Step} as of {asOf:yyyy-MM-dd} failed; the steps after it did not run."), failure.Error);
+        }
         return true;
     }
 }

@@ -1,0 +1,87 @@
+using System.CommandLine;
+using System.Globalization;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Nightly;
+using InsureCrm.Core.Security;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InsureCrm.Cli.Nightly;
+
+/// <summary>
+/// <c>insurecrm nightly run [--as-of yyyy-MM-dd] [--from STEP] --as USER</c>: the nightly chain (<see cref="NightlyChain"/>)
+/// exactly as the web host's schedule runs it: value, lifecycle, segments, the champions' scores (and the steps later
+/// features add), each step's summary printed as it completes. Exit 0 when every step completed; 1 when nothing ran
+/// (bad arguments, no right, the chain busy, or the first step failed); 2 when a later step failed (the steps before it
+/// are kept: rerun with <c>--from</c> that step).
+/// </summary>
+internal static class NightlyCommands
+{
+    public static Command Create(Lazy<ServiceProvider> services)
+    {
+        var nightly = new Command("nightly", "The nightly chain the web host runs on its schedule");
+        var asOf = new Option<string?>("--as-of") { Description = "Date the chain runs as of (yyyy-MM-dd); default today in Korea" };
+        var from = new Option<string?>("--from") { Description = "Start at this step (value, lifecycle, segments, scores) and run the ones after it; default the first" };
+        var run = new Command("run", "Run every step of the nightly chain in order (value, lifecycle, segments, scores), stopping at a step that fails") { asOf, from };
+        run.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var provider = services.Value;
+            var date = DateOnly.FromDateTime(provider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddHours(9));
+            if (pr.GetValue(asOf) is { Length: > 0 } text
+                && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+            {
+                await Console.Error.WriteLineAsync("--as-of must be a date like 2025-06-30.");
+                return 1;
+            }
+            var chain = provider.GetRequiredService<NightlyChain>();
+            string? first = null;
+            if (pr.GetValue(from) is { } name && (first = chain.FindStep(name)) is null)
+            {
+                await Console.Error.WriteLineAsync($"Error: --from must be one of the steps: {string.Join(", ", chain.StepNames)}.");
+                return 1;
+            }
+            await provider.GetRequiredService<Migrator>().MigrateAsync(ct);
+            // The chain writes values, lifecycle states and segments (value:run) and scores (models:manage).
+            var user = await CliUser.ResolveAsync(pr, provider, Capability.ValueRun, ct);
+            if (user is null)
+            {
+                return 1;
+            }
+            if (!user.Role.Allows(Capability.ModelsManage))
+            {
+                await Console.Error.WriteLineAsync($"Error: the role {user.Role} of '{user.UserName}' may not run this verb ({Capability.ModelsManage}: {string.Join(", ", Capability.RolesFor(Capability.ModelsManage))}).");
+                return 1;
+            }
+            var steps = chain.StepNames.SkipWhile(s => first is not null && s != first).ToList();
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Nightly chain as of {date:yyyy-MM-dd}: {string.Join(", ", steps)}."));
+            var result = await chain.RunAsync(date, first, new SyncProgress<NightlyStepRun>(step =>
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{step.Step} ({step.Elapsed.TotalSeconds:F1} s)"));
+                foreach (var line in step.Result.Summary)
+                {
+                    Console.WriteLine("  " + line);
+                }
+            }), ct);
+            if (result is null)
+            {
+                await Console.Error.WriteLineAsync("Another process is running the nightly or value chain; try again when it has finished.");
+                return 1;
+            }
+            if (result.Steps.Count > 0)
+            {
+                var failed = result.Failure is { } f ? $"; {f.Step} failed" : "";
+                await provider.GetRequiredService<IAccessLog>().RecordAsync(user, new AccessEvent(AccessAction.Change, null, null,
+                    string.Create(CultureInfo.InvariantCulture, $"nightly run as of {date:yyyy-MM-dd}: {string.Join(", ", result.Steps.Select(s => s.Step))}{failed}")), ct);
+            }
+            if (result.Failure is { } failure)
+            {
+                await Console.Error.WriteLineAsync($"Error: the {failure.Step} step failed: {failure.Error.Message}");
+                await Console.Error.WriteLineAsync($"The steps after it did not run; rerun with --from {failure.Step} once the cause is fixed.");
+                return result.Steps.Count == 0 ? 1 : 2;
+            }
+            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Done in {result.Steps.Sum(s => s.Elapsed.TotalSeconds):F1} s."));
+            return 0;
+        });
+        nightly.Subcommands.Add(run);
+        return nightly;
+    }
+}
