@@ -2,6 +2,7 @@ using InsureCrm.Analytics.Learning;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Policies;

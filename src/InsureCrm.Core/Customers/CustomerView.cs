@@ -1,4 +1,5 @@
 using InsureCrm.Core.Agents;
+using InsureCrm.Core.Identity;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Policies;
 

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using Npgsql;
 
 namespace InsureCrm.Core.Imports;

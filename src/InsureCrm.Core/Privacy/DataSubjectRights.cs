@@ -6,13 +6,16 @@ using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Contact;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace InsureCrm.Core.Customers;
+namespace InsureCrm.Core.Privacy;
 
 public enum SubjectStatus { Ok, Forbidden, NotFound, Invalid, Conflict, Refused }
 

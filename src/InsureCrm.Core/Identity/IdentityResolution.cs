@@ -4,7 +4,7 @@ using System.Text.Json;
 using InsureCrm.Core.Common;
 using Microsoft.Extensions.Logging;
 
-namespace InsureCrm.Core.Customers;
+namespace InsureCrm.Core.Identity;
 
 /// <summary>One merge to make: <see cref="MergedId"/> folds into <see cref="SurvivorId"/>.</summary>
 internal sealed record PlannedMerge(long SurvivorId, long MergedId, MergeRule Rule);
