@@ -16,14 +16,15 @@ public static class CoreServiceCollectionExtensions
         services.AddSingleton(protection);
         services.AddSingleton<FieldProtector>();
         services.AddSingleton<Synthetic.SyntheticInsurer>();
-        services.AddScoped<Customers.CustomerSearch>().AddScoped<Customers.CustomerEdit>()
-            .AddScoped<Customers.CustomerScope>().AddScoped<Customers.CustomerUnmask>().AddScoped<DemoUsers>();
+        Customers.CustomersFeature.AddCustomers(services, configuration);
+        services.AddScoped<DemoUsers>();
         services.AddScoped<Value.ValueAnalytics>().AddScoped<Value.SegmentAnalytics>().AddScoped<Value.ValueFigures>().AddScoped<Models.LapseWatch>();
-        services.AddSingleton<Customers.IdentityResolution>().AddSingleton<Imports.ImportService>();
+        Identity.IdentityFeature.AddIdentity(services, configuration);
+        services.AddSingleton<Imports.ImportService>();
         services.AddCrmAccounts(configuration);
         services.AddAccessControl(configuration);
-        Customers.DataSubjectServiceCollectionExtensions.AddDataSubjectRights(services, configuration);
-        Customers.ContactPolicyServiceCollectionExtensions.AddContactPolicy(services, configuration);
+        Privacy.PrivacyFeature.AddPrivacy(services, configuration);
+        Contact.ContactFeature.AddContact(services, configuration);
         Value.ValueServiceCollectionExtensions.AddCustomerValue(services, configuration);
         Value.LifecycleServiceCollectionExtensions.AddLifecycleAndStrategy(services, configuration);
         Value.SegmentServiceCollectionExtensions.AddSegments(services, configuration);

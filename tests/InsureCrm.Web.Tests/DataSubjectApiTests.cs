@@ -4,6 +4,7 @@ using System.Text.Json;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Policies;
+using InsureCrm.Core.Privacy;
 using InsureCrm.Core.Security;
 using InsureCrm.Tests;
 using Microsoft.EntityFrameworkCore;

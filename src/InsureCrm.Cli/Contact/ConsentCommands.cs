@@ -2,7 +2,7 @@ using System.CommandLine;
 using System.Globalization;
 using InsureCrm.Cli.Common;
 using InsureCrm.Core.Common;
-using InsureCrm.Core.Customers;
+using InsureCrm.Core.Contact;
 using InsureCrm.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 

@@ -1,6 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
-using InsureCrm.Core.Customers;
+using InsureCrm.Core.Privacy;
 using InsureCrm.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;

@@ -1,5 +1,6 @@
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Policies;

@@ -96,28 +96,6 @@ internal sealed class CustomerRelationshipConfiguration : IEntityTypeConfigurati
     }
 }
 
-internal sealed class MarketingConsentConfiguration : IEntityTypeConfiguration<MarketingConsent>
-{
-    public void Configure(EntityTypeBuilder<MarketingConsent> b)
-    {
-        b.Property(p => p.Source).HasMaxLength(40);
-        b.HasIndex(p => p.CustomerId);
-        b.HasOne<Customer>().WithMany().HasForeignKey(p => p.CustomerId);
-    }
-}
-
-internal sealed class IdentityMergeConfiguration : IEntityTypeConfiguration<IdentityMerge>
-{
-    public void Configure(EntityTypeBuilder<IdentityMerge> b)
-    {
-        b.Property(p => p.MovedJson).HasMaxLength(100_000);
-        b.Property(p => p.MergedBy).HasMaxLength(60);
-        b.Property(p => p.UndoneBy).HasMaxLength(60);
-        b.HasIndex(p => p.SurvivorId);
-        b.HasIndex(p => p.MergedId);
-    }
-}
-
 internal sealed class CustomerProviderConfiguration : IProviderModelConfiguration
 {
     public void Configure(ModelBuilder modelBuilder, bool isPostgres)

@@ -25,8 +25,6 @@ public enum HouseholdRole { Head, Spouse, Child, Parent, Sibling, Other }
 
 public enum RelationshipKind { Spouse, Child, Parent, Sibling, Other }
 
-public enum MergeRule { SameRrn, SameNameBirthDatePhone, Manual }
-
 public sealed class Customer : IVersioned
 {
     public long Id { get; set; }
@@ -129,40 +127,4 @@ public sealed class CustomerRelationship
     public long CustomerId { get; set; }
     public long RelatedCustomerId { get; set; }
     public RelationshipKind Kind { get; set; }
-}
-
-/// <summary>
-/// Marketing consent for one channel as given or withdrawn at one time; the newest row per channel is in
-/// force. Rows are never updated so that an opt-out is never lost.
-/// </summary>
-public sealed class MarketingConsent : IAppendOnly
-{
-    public long Id { get; set; }
-    public long CustomerId { get; set; }
-    public ContactChannel Channel { get; set; }
-    public bool Granted { get; set; }
-    /// <summary>Consent to messages between 21:00 and 08:00 (separate by law).</summary>
-    public bool NightTimeAllowed { get; set; }
-    /// <summary>Where the consent was captured: branch, web, call-center, paper, import.</summary>
-    public string Source { get; set; } = "";
-    public DateTime RecordedAt { get; set; }
-    public DateOnly EffectiveFrom { get; set; }
-    public DateOnly? ExpiresOn { get; set; }
-}
-
-/// <summary>
-/// One identity merge: <see cref="MergedId"/> was folded into <see cref="SurvivorId"/>. <see cref="MovedJson"/>
-/// lists every row re-pointed so that the merge can be undone exactly.
-/// </summary>
-public sealed class IdentityMerge
-{
-    public long Id { get; set; }
-    public long SurvivorId { get; set; }
-    public long MergedId { get; set; }
-    public MergeRule Rule { get; set; }
-    public DateTime MergedAt { get; set; }
-    public string MergedBy { get; set; } = "";
-    public string MovedJson { get; set; } = "{}";
-    public DateTime? UndoneAt { get; set; }
-    public string? UndoneBy { get; set; }
 }

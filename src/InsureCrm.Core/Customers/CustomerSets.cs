@@ -16,7 +16,5 @@ public static class CustomerSets
         public DbSet<Household> Households => db.Set<Household>();
         public DbSet<HouseholdMember> HouseholdMembers => db.Set<HouseholdMember>();
         public DbSet<CustomerRelationship> CustomerRelationships => db.Set<CustomerRelationship>();
-        public DbSet<MarketingConsent> MarketingConsents => db.Set<MarketingConsent>();
-        public DbSet<IdentityMerge> IdentityMerges => db.Set<IdentityMerge>();
     }
 }

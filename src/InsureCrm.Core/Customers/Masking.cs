@@ -14,11 +14,7 @@ namespace InsureCrm.Core.Customers;
 public static class Masking
 {
     /// <summary>900101-1******: birth date and the gender digit stay, the serial goes.</summary>
-    public static string Rrn(string rrn)
-    {
-        var digits = SearchText.Digits(rrn);
-        return digits.Length == 13 ? $"{digits[..6]}-{digits[6]}******" : new string('*', digits.Length);
-    }
+    public static string Rrn(string rrn) => Customers.Rrn.Mask(rrn);
 
     /// <summary>010-****-5678: only the area code and the last four digits stay.</summary>
     public static string Phone(string digits) => SearchText.MaskPhone(digits);
@@ -73,7 +69,7 @@ public sealed class CustomerUnmask(CrmDbContext db, CustomerScope scope, FieldPr
         {
             case UnmaskField.Rrn:
                 var cipher = await db.Customers.AsNoTracking().Where(c => c.Id == customerId).Select(c => c.RrnCipher).FirstOrDefaultAsync(ct);
-                value = cipher is null ? null : Formatted(protector.Decrypt(cipher));
+                value = cipher is null ? null : Customers.Rrn.Format(protector.Decrypt(cipher));
                 break;
             case UnmaskField.Phone:
                 var phone = await db.CustomerPhones.AsNoTracking()
@@ -98,6 +94,4 @@ public sealed class CustomerUnmask(CrmDbContext db, CustomerScope scope, FieldPr
         await log.RecordAsync(user, new AccessEvent(AccessAction.Unmask, customerId, reason, detail), ct);
         return new(UnmaskStatus.Shown, request.Field, value);
     }
-
-    private static string Formatted(string digits) => digits.Length == 13 ? $"{digits[..6]}-{digits[6..]}" : digits;
 }

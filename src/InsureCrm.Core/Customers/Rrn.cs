@@ -21,10 +21,23 @@ public readonly record struct Rrn
     public DateOnly BirthDate { get; }
     public Gender Gender { get; }
     /// <summary>The display form, 900101-1******.</summary>
-    public string Masked => $"{Digits[..6]}-{Digits[6]}******";
-    public string Formatted => $"{Digits[..6]}-{Digits[6..]}";
+    public string Masked => Mask(Digits);
+    public string Formatted => Format(Digits);
 
     public override string ToString() => Masked;
+
+    /// <summary>
+    /// The masked form of an RRN however it is written (its digits count): 900101-1******, the birth date and
+    /// the gender digit kept, the serial hidden; anything but 13 digits is all stars.
+    /// </summary>
+    public static string Mask(string text)
+    {
+        var digits = SearchText.Digits(text);
+        return digits.Length == 13 ? $"{digits[..6]}-{digits[6]}******" : new string('*', digits.Length);
+    }
+
+    /// <summary>Stored digits as written, 900101-1234567 (for the few who may see it in full); anything but 13 digits as it is.</summary>
+    public static string Format(string digits) => digits.Length == 13 ? $"{digits[..6]}-{digits[6..]}" : digits;
 
     public static bool TryParse(string? text, [NotNullWhen(true)] out Rrn? rrn, [NotNullWhen(false)] out string? error)
     {

@@ -2,6 +2,7 @@ using System.Data.Common;
 using System.Globalization;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using Npgsql;
 
 namespace InsureCrm.Core.Imports;
@@ -39,9 +40,8 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     private SequenceValues _expected;
     private bool _analyzed;
     private bool? _skipForeignKeyChecks;
-    /// <summary>While exclusive: 64-bit keys of the RRN hashes and of the name + birth date + phone of this run's customers.</summary>
-    private readonly HashSet<ulong> _runRrns = [];
-    private readonly HashSet<ulong> _runPeople = [];
+    /// <summary>While exclusive: identity resolution's keys of this run's customers.</summary>
+    private readonly RunIdentityKeys _runKeys = new();
 
     private sealed class Input
     {
@@ -229,7 +229,8 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         IdentityCandidates candidates;
         using (timings.Measure("identity candidates"))
         {
-            candidates = exclusive ? FindCandidatesOfRun(fresh, ids) : await FindCandidatesAsync(connection, tx, fresh, ids, ct);
+            var written = fresh.Select((c, i) => new WrittenCustomer(ids[i], c.RrnHash, c.Name, c.BirthDate, c.Phone)).ToList();
+            candidates = exclusive ? _runKeys.Find(written) : await IdentityCandidates.FindAsync(connection, tx, written, ct);
         }
         candidates.SameRrn.AddRange(changedKnown);
         candidates.SameNameBirthDatePhone.AddRange(changedKnown);
@@ -237,7 +238,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         using (timings.Measure("copy customer"))
         {
             await writer.WriteAsync(CustomerTable, fresh, (r, c) => r
-                .Id(c.Id).Enum(c.Kind ?? CustomerKind.Individual).Text(c.Name).Enum(ScriptOf(c.Name)).Date(c.BirthDate)
+                .Id(c.Id).Enum(c.Kind ?? CustomerKind.Individual).Text(c.Name).Enum(CustomerName.ScriptOf(c.Name)).Date(c.BirthDate)
                 .Enum(c.Gender ?? Gender.Unknown).Text(c.RrnCipher).Text(c.RrnHash).Text(c.Rrn?.Masked).Text(c.BusinessNumber)
                 .Text(c.Occupation).Enum(c.IncomeBand ?? IncomeBand.Unknown).Enum(c.MaritalStatus ?? MaritalStatus.Unknown)
                 .Number(c.Children).Enum(c.PreferredChannel).Enum(c.PreferredContactTime ?? ContactTime.Any).Time(now).Time(now)
@@ -276,7 +277,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         if (exclusive)
         {
             using var _ = timings.Measure("remember survivors");
-            await RememberSurvivorsAsync(connection, tx, merges, ct);
+            await _runKeys.RememberSurvivorsAsync(connection, tx, merges, ct);
             _firstId = _firstId == 0 && ids.Length > 0 ? ids[0] : _firstId;
             _expected = new SequenceValues(
                 ids.Length > 0 ? ids[^1] : _expected.Customer,
@@ -366,72 +367,9 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         }
         if (_exclusive == false)
         {
-            _runRrns.Clear();
-            _runPeople.Clear();
-            _runRrns.TrimExcess();
-            _runPeople.TrimExcess();
+            _runKeys.Clear();
         }
         return _exclusive.Value;
-    }
-
-    /// <summary>
-    /// The candidates of <see cref="FindCandidatesAsync"/> from memory, when every customer was written by this
-    /// run: a row whose key an earlier row of the run already had. Keys are 64-bit hashes, so a collision only
-    /// makes an extra candidate that identity resolution then finds no pair for.
-    /// </summary>
-    private IdentityCandidates FindCandidatesOfRun(List<Input> fresh, long[] ids)
-    {
-        var result = new IdentityCandidates([], []);
-        for (var i = 0; i < fresh.Count; i++)
-        {
-            var f = fresh[i];
-            if (f.RrnHash is { } h && !_runRrns.Add(Key(h)))
-            {
-                result.SameRrn.Add(ids[i]);
-            }
-            if (f.Phone is { } p && f.BirthDate is { } b && !_runPeople.Add(PersonKey(p, f.Name, b)))
-            {
-                result.SameNameBirthDatePhone.Add(ids[i]);
-            }
-        }
-        return result;
-    }
-
-    /// <summary>A survivor now also holds the phones of the customers merged into it: remember those combinations too.</summary>
-    private async Task RememberSurvivorsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<PlannedMerge> merges, CancellationToken ct)
-    {
-        if (merges.Count == 0)
-        {
-            return;
-        }
-        await using var cmd = ImportSql.Command(connection, tx, $"""
-            SELECT p.number, c.name, c.birth_date FROM customer c JOIN customer_phone p ON p.customer_id = c.id
-            WHERE {ImportSql.In(connection, "c.id", "s")} AND c.birth_date IS NOT NULL
-            """);
-        ImportSql.AddList(cmd, "s", merges.Select(m => m.SurvivorId).Distinct());
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            _runPeople.Add(PersonKey(r.GetString(0), r.GetString(1), ImportSql.ReadDate(r, 2)!.Value));
-        }
-    }
-
-    private static ulong PersonKey(string phone, string name, DateOnly birth)
-    {
-        var hash = Fnv(Fnv(Fnv(14695981039346656037UL, phone), "\0"), name);
-        return (hash ^ (ulong)birth.DayNumber) * 1099511628211UL;
-    }
-
-    private static ulong Key(string text) => Fnv(14695981039346656037UL, text);
-
-    /// <summary>FNV-1a, 64 bits: stable across processes (unlike string.GetHashCode) and plenty for a candidate filter.</summary>
-    private static ulong Fnv(ulong hash, string text)
-    {
-        foreach (var ch in text)
-        {
-            hash = (hash ^ ch) * 1099511628211UL;
-        }
-        return hash;
     }
 
     /// <summary>
@@ -451,83 +389,6 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         {
             await ImportSql.ExecuteAsync(connection, tx, "ANALYZE customer, customer_phone, customer_source_key", ct);
         }
-    }
-
-    /// <summary>Customers of this batch that identity resolution must look at; the rest cannot match anyone.</summary>
-    private sealed record IdentityCandidates(List<long> SameRrn, List<long> SameNameBirthDatePhone);
-
-    /// <summary>
-    /// Candidates among the new customers: one whose RRN hash, or whose name, birth date and phone, is already
-    /// held by a visible customer (one probe per rule for the whole batch) or by an earlier row of this batch.
-    /// Identity resolution then runs its exact rules from these alone instead of from every row, which is
-    /// what keeps it cheap when, as usual, almost nothing matches.
-    /// </summary>
-    private static async Task<IdentityCandidates> FindCandidatesAsync(DbConnection connection, DbTransaction tx, List<Input> fresh, long[] ids, CancellationToken ct)
-    {
-        var result = new IdentityCandidates([], []);
-        if (fresh.Count == 0)
-        {
-            return result;
-        }
-        var hashes = new HashSet<string>(StringComparer.Ordinal);
-        var phones = new HashSet<string>(StringComparer.Ordinal);
-        foreach (var f in fresh)
-        {
-            if (f.RrnHash is { } h)
-            {
-                hashes.Add(h);
-            }
-            if (f.Phone is { } p && f.BirthDate is not null)
-            {
-                phones.Add(p);
-            }
-        }
-        var storedHashes = new HashSet<string>(StringComparer.Ordinal);
-        var storedPeople = new HashSet<(string, string, DateOnly)>();
-        if (hashes.Count > 0)
-        {
-            await using var cmd = ImportSql.Command(connection, tx,
-                $"SELECT DISTINCT rrn_hash FROM customer WHERE {ImportSql.In(connection, "rrn_hash", "h")} AND merged_into_id IS NULL");
-            ImportSql.AddList(cmd, "h", hashes);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                storedHashes.Add(r.GetString(0));
-            }
-        }
-        if (phones.Count > 0)
-        {
-            await using var cmd = ImportSql.Command(connection, tx, $"""
-                SELECT DISTINCT p.number, c.name, c.birth_date FROM customer_phone p JOIN customer c ON c.id = p.customer_id
-                WHERE {ImportSql.In(connection, "p.number", "p")} AND c.merged_into_id IS NULL AND c.birth_date IS NOT NULL
-                """);
-            ImportSql.AddList(cmd, "p", phones);
-            await using var r = await cmd.ExecuteReaderAsync(ct);
-            while (await r.ReadAsync(ct))
-            {
-                storedPeople.Add((r.GetString(0), r.GetString(1), ImportSql.ReadDate(r, 2)!.Value));
-            }
-        }
-        var batchHashes = new HashSet<string>(StringComparer.Ordinal);
-        var batchPeople = new HashSet<(string, string, DateOnly)>();
-        for (var i = 0; i < fresh.Count; i++)
-        {
-            var f = fresh[i];
-            // A pair inside the batch needs only its later member as a candidate: resolution looks both ways.
-            if (f.RrnHash is { } h && (storedHashes.Contains(h) || !batchHashes.Add(h)))
-            {
-                result.SameRrn.Add(ids[i]);
-            }
-            if (f.Phone is { } p && f.BirthDate is { } b)
-            {
-                var person = (p, f.Name, b);
-                if (storedPeople.Contains(person) || !batchPeople.Add(person))
-                {
-                    result.SameNameBirthDatePhone.Add(ids[i]);
-                }
-            }
-        }
-        return result;
     }
 
     /// <summary>
@@ -757,7 +618,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         var newRrn = rrnChanged ? input.Rrn : null;
         ImportSql.Add(cmd, "kind", s.Kind);
         ImportSql.Add(cmd, "name", s.Name);
-        ImportSql.Add(cmd, "script", ScriptOf(s.Name));
+        ImportSql.Add(cmd, "script", CustomerName.ScriptOf(s.Name));
         ImportSql.Add(cmd, "birth", s.BirthDate);
         ImportSql.Add(cmd, "gender", s.Gender);
         ImportSql.Add(cmd, "cipher", newRrn is not null ? input.RrnCipher : null);
@@ -813,32 +674,4 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
 
     private static PhoneKind PhoneKindOf(string digits) =>
         digits.StartsWith("01", StringComparison.Ordinal) ? PhoneKind.Mobile : PhoneKind.Home;
-
-    internal static NameScript ScriptOf(string name)
-    {
-        bool hangul = false, hanzi = false, latin = false;
-        foreach (var ch in name)
-        {
-            if (ch is >= '\uAC00' and <= '\uD7A3' || ch is >= '\u1100' and <= '\u11FF' || ch is >= '\u3130' and <= '\u318F')
-            {
-                hangul = true;
-            }
-            else if (ch is >= '\u4E00' and <= '\u9FFF' || ch is >= '\u3400' and <= '\u4DBF')
-            {
-                hanzi = true;
-            }
-            else if (char.IsAsciiLetter(ch))
-            {
-                latin = true;
-            }
-        }
-        return (hangul, hanzi, latin) switch
-        {
-            (true, false, false) => NameScript.Hangul,
-            (false, true, false) => NameScript.Hanzi,
-            (false, false, true) => NameScript.Latin,
-            (false, false, false) => NameScript.Latin,
-            _ => NameScript.Mixed,
-        };
-    }
 }

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using InsureCrm.Core.Common;
-using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;

@@ -1,4 +1,5 @@
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using InsureCrm.Core.Interactions;
 
 namespace InsureCrm.Core.Synthetic;

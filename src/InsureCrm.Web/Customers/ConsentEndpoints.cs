@@ -1,4 +1,5 @@
 using System.Globalization;
+using InsureCrm.Core.Contact;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
 using InsureCrm.Web.Security;

@@ -1,5 +1,6 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Synthetic;

@@ -1,5 +1,6 @@
 using System.Globalization;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Privacy;
 using InsureCrm.Core.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;

@@ -1,5 +1,5 @@
 using InsureCrm.Core.Common;
-using InsureCrm.Core.Customers;
+using InsureCrm.Core.Privacy;
 using InsureCrm.Web.Hosting;
 using Microsoft.Extensions.Options;
 

@@ -1,6 +1,8 @@
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Contact;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;

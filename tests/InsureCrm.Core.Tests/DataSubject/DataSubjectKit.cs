@@ -1,5 +1,6 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Privacy;
 using InsureCrm.Core.Security;
 using InsureCrm.Tests;
 using InsureCrm.Tests.Customers;

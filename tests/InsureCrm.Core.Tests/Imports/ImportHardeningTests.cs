@@ -145,7 +145,7 @@ public sealed class ImportHardeningTests
 
         Rejects(file).ShouldBe(["2,registered_on", "4,phone"]);
         await using var ctx = db.CreateContext();
-        (await ctx.Set<Core.Customers.DoNotCall>().CountAsync()).ShouldBe(1);
+        (await ctx.Set<Core.Contact.DoNotCall>().CountAsync()).ShouldBe(1);
     }
 
     // Item 2: control characters are refused per row, on both databases, and the rest of the batch loads.
@@ -481,8 +481,8 @@ public sealed class ImportHardeningTests
     [Fact]
     public void UsageReportCsv_FormulaInADetail_IsNeutralised()
     {
-        var report = new Core.Customers.UsageReport(1, new DateTime(2026, 1, 1), new DateTime(2026, 2, 1),
-            [new Core.Customers.UsageEntry(new DateTime(2026, 1, 5, 0, 0, 0, DateTimeKind.Utc), Core.Security.Role.Agent, "-branch", Core.Security.AccessAction.View, "=HYPERLINK(\"http://x\")", "@cmd", false)]);
+        var report = new Core.Privacy.UsageReport(1, new DateTime(2026, 1, 1), new DateTime(2026, 2, 1),
+            [new Core.Privacy.UsageEntry(new DateTime(2026, 1, 5, 0, 0, 0, DateTimeKind.Utc), Core.Security.Role.Agent, "-branch", Core.Security.AccessAction.View, "=HYPERLINK(\"http://x\")", "@cmd", false)]);
 
         var csv = Encoding.UTF8.GetString(report.ToCsv());
 

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text;
 using InsureCrm.Cli;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using InsureCrm.Core.Policies;
 using InsureCrm.Tests.Security;
 using Microsoft.EntityFrameworkCore;

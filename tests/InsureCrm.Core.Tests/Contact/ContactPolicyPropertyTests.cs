@@ -1,8 +1,9 @@
 using FsCheck;
 using FsCheck.Fluent;
+using InsureCrm.Core.Contact;
 using InsureCrm.Core.Customers;
 
-namespace InsureCrm.Tests.Customers;
+namespace InsureCrm.Tests.Contact;
 
 /// <summary>
 /// Properties of the contact policy over arbitrary consent histories, do-not-call registrations, channels,

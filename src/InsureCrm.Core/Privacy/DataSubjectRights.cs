@@ -6,13 +6,16 @@ using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Contact;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 
-namespace InsureCrm.Core.Customers;
+namespace InsureCrm.Core.Privacy;
 
 public enum SubjectStatus { Ok, Forbidden, NotFound, Invalid, Conflict, Refused }
 
@@ -204,7 +207,7 @@ public sealed class DataSubjectRights(
         if (customer.Name != name)
         {
             customer.Name = name;
-            customer.NameScript = ScriptOf(name);
+            customer.NameScript = CustomerName.ScriptOf(name);
             changed.Add("name");
         }
         if (customer.BirthDate != correction.BirthDate)
@@ -474,7 +477,7 @@ public sealed class DataSubjectRights(
         return new SubjectExport(
             clock.GetUtcNow().UtcDateTime,
             c.Id,
-            new ExportIdentity(c.Name, c.Kind, c.NameScript, c.RrnCipher is null ? null : FormatRrn(protector.Decrypt(c.RrnCipher)), c.BusinessNumber,
+            new ExportIdentity(c.Name, c.Kind, c.NameScript, c.RrnCipher is null ? null : Rrn.Format(protector.Decrypt(c.RrnCipher)), c.BusinessNumber,
                 c.BirthDate, c.Gender, c.Occupation, c.IncomeBand, c.MaritalStatus, c.Children, c.PreferredChannel, c.PreferredContactTime,
                 c.CreatedAt, c.UpdatedAt),
             new ExportContact(
@@ -530,22 +533,6 @@ public sealed class DataSubjectRights(
     }
 
     private Task LogAsync(AccessEvent access, CancellationToken ct) => accessLog.RecordAsync(currentUser.User!, access, ct);
-
-    private static NameScript ScriptOf(string name)
-    {
-        var hangul = name.Any(ch => ch is >= '\uAC00' and <= '\uD7A3' or >= '\u1100' and <= '\u11FF' or >= '\u3130' and <= '\u318F');
-        var hanzi = name.Any(ch => ch is >= '\u4E00' and <= '\u9FFF' or >= '\u3400' and <= '\u4DBF');
-        var latin = name.Any(char.IsAsciiLetter);
-        return (hangul, hanzi, latin) switch
-        {
-            (true, false, false) => NameScript.Hangul,
-            (false, true, false) => NameScript.Hanzi,
-            (false, false, _) => NameScript.Latin,
-            _ => NameScript.Mixed,
-        };
-    }
-
-    private static string FormatRrn(string digits) => digits.Length == 13 ? $"{digits[..6]}-{digits[6..]}" : digits;
 
     private sealed record Refusal(SubjectStatus Status, Dictionary<string, string[]>? Errors)
     {

@@ -1,6 +1,7 @@
+using InsureCrm.Core.Contact;
 using InsureCrm.Core.Customers;
 
-namespace InsureCrm.Tests.Customers;
+namespace InsureCrm.Tests.Contact;
 
 /// <summary>One example per rule and reason code of docs/consent.md; times are written in Korean time.</summary>
 public sealed class ContactPolicyTests

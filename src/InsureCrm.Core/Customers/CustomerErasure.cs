@@ -4,22 +4,9 @@ using Microsoft.EntityFrameworkCore.Metadata.Builders;
 namespace InsureCrm.Core.Customers;
 
 /// <summary>
-/// Data an erased customer's records must keep for the law (contracts, claims, the RRN ciphertext) until
-/// <see cref="RetainUntil"/>; the purge job then removes the remaining personal fields.
+/// One erasure (anonymisation) of a customer at their request or when the relationship ended. Privacy carries it
+/// out; the record keeps the fact, so that customer search never finds an erased customer.
 /// </summary>
-public sealed class CustomerRetention
-{
-    public long Id { get; set; }
-    public long CustomerId { get; set; }
-    /// <summary>Why the data is kept (the legal basis), without personal data.</summary>
-    public string Reason { get; set; } = "";
-    /// <summary>End of the relationship plus <c>Privacy:RetentionYears</c>.</summary>
-    public DateOnly RetainUntil { get; set; }
-    public DateTime CreatedAt { get; set; }
-    public DateTime? PurgedAt { get; set; }
-}
-
-/// <summary>One erasure (anonymisation) of a customer at their request or when the relationship ended.</summary>
 public sealed class CustomerErasure
 {
     public long Id { get; set; }
@@ -32,17 +19,6 @@ public sealed class CustomerErasure
     public string ErasedFields { get; set; } = "";
     public DateOnly PurgeDue { get; set; }
     public DateTime? PurgedAt { get; set; }
-}
-
-internal sealed class CustomerRetentionConfiguration : IEntityTypeConfiguration<CustomerRetention>
-{
-    public void Configure(EntityTypeBuilder<CustomerRetention> b)
-    {
-        b.Property(p => p.Reason).HasMaxLength(500);
-        b.HasIndex(p => p.CustomerId);
-        b.HasIndex(p => p.RetainUntil);
-        b.HasOne<Customer>().WithMany().HasForeignKey(p => p.CustomerId).OnDelete(DeleteBehavior.Restrict);
-    }
 }
 
 internal sealed class CustomerErasureConfiguration : IEntityTypeConfiguration<CustomerErasure>

@@ -1,7 +1,9 @@
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Policies;
 
-namespace InsureCrm.Core.Customers;
+namespace InsureCrm.Core.Privacy;
 
 /// <summary>
 /// Everything held about one customer, for the customer (the JSON of a data-subject export). The RRN and

@@ -1,10 +1,11 @@
 using System.Globalization;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
-namespace InsureCrm.Core.Customers;
+namespace InsureCrm.Core.Privacy;
 
 /// <summary>What a purge run did.</summary>
 public sealed record RetentionPurgeResult(int Purged, int StillRetained);

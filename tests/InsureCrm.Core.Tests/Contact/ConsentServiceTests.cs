@@ -1,13 +1,15 @@
 using System.Text;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Contact;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
+using InsureCrm.Tests.Customers;
 using InsureCrm.Tests.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging.Abstractions;
 
-namespace InsureCrm.Tests.Customers;
+namespace InsureCrm.Tests.Contact;
 
 /// <summary>Consent recording, opt-out precedence and the do-not-call import on SQLite and PostgreSQL.</summary>
 public sealed class ConsentServiceTests

@@ -1,9 +1,10 @@
 using System.Globalization;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 
-namespace InsureCrm.Core.Customers;
+namespace InsureCrm.Core.Contact;
 
 /// <summary>A consent statement to record: a grant (or re-confirmation) or a withdrawal for one channel.</summary>
 /// <param name="Channel">The channel the statement is about.</param>

@@ -1,12 +1,13 @@
 using System.Data.Common;
 using System.Globalization;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 using Microsoft.Extensions.Logging;
 
-namespace InsureCrm.Core.Customers;
+namespace InsureCrm.Core.Contact;
 
 /// <summary>
 /// One registration on the financial do-not-call registry (두낫콜). The number itself is not stored: only

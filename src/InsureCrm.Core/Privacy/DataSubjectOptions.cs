@@ -1,8 +1,6 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
-namespace InsureCrm.Core.Customers;
+namespace InsureCrm.Core.Privacy;
 
 /// <summary>Options of the <c>Privacy</c> section: how long erased customers' legally required data is kept.</summary>
 public sealed class PrivacyOptions
@@ -17,15 +15,4 @@ public sealed class PrivacyOptions
     /// <summary>How often the web host runs the purge.</summary>
     [Range(typeof(TimeSpan), "00:01:00", "7.00:00:00")]
     public TimeSpan PurgeInterval { get; set; } = TimeSpan.FromDays(1);
-}
-
-public static class DataSubjectServiceCollectionExtensions
-{
-    /// <summary>Identifiers, data-subject rights, the retention purge and key rotation.</summary>
-    public static IServiceCollection AddDataSubjectRights(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<PrivacyOptions>().Configure(o => configuration.GetSection(PrivacyOptions.Section).Bind(o)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddScoped<CustomerIdentifiers>().AddScoped<DataSubjectRights>().AddScoped<DataSubjectPurge>().AddScoped<Security.KeyRotation>();
-        return services;
-    }
 }

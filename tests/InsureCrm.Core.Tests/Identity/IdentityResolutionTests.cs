@@ -1,10 +1,11 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using InsureCrm.Core.Policies;
 using InsureCrm.Tests.Imports;
 using Microsoft.EntityFrameworkCore;
 
-namespace InsureCrm.Tests.Customers;
+namespace InsureCrm.Tests.Identity;
 
 public sealed class IdentityResolutionTests
 {

@@ -1,14 +1,18 @@
-using Microsoft.Extensions.Logging.Abstractions;
 using System.Text.Json;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Contact;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
 using InsureCrm.Core.Policies;
+using InsureCrm.Core.Privacy;
 using InsureCrm.Core.Security;
+using InsureCrm.Core.Tests.DataSubject;
 using InsureCrm.Tests;
 using InsureCrm.Tests.Customers;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 
-namespace InsureCrm.Core.Tests.DataSubject;
+namespace InsureCrm.Core.Tests.Privacy;
 
 public sealed class DataSubjectRightsTests
 {

@@ -4,7 +4,7 @@ using System.Text.Json;
 using InsureCrm.Core.Common;
 using Microsoft.Extensions.Logging;
 
-namespace InsureCrm.Core.Customers;
+namespace InsureCrm.Core.Identity;
 
 /// <summary>One merge to make: <see cref="MergedId"/> folds into <see cref="SurvivorId"/>.</summary>
 internal sealed record PlannedMerge(long SurvivorId, long MergedId, MergeRule Rule);
@@ -185,7 +185,7 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
     /// The same as <see cref="ResolveAsync"/> for <paramref name="scope"/>, started from candidates only: every
     /// pair the rules can find with a member in <paramref name="scope"/> has a member in
     /// <paramref name="sameRrn"/> (for the RRN rule) or in <paramref name="sameNameBirthDatePhone"/> (for the
-    /// name rule), as the bulk customer import guarantees. Survivors of this call's RRN merges join the name
+    /// name rule), as <see cref="IdentityCandidates"/> finds them. Survivors of this call's RRN merges join the name
     /// rule's candidates (they may have gained phones), and name pairs without a member in the scope are left
     /// alone, so the merges made are exactly those of <see cref="ResolveAsync"/>. With no candidates it costs
     /// no query at all. Returns the merges made.

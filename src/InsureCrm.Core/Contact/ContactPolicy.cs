@@ -1,9 +1,8 @@
 using System.ComponentModel.DataAnnotations;
 using InsureCrm.Core.Common;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
+using InsureCrm.Core.Customers;
 
-namespace InsureCrm.Core.Customers;
+namespace InsureCrm.Core.Contact;
 
 /// <summary>Why a customer is contacted: marketing needs consent; maintaining a contract does not.</summary>
 public enum ContactPurpose
@@ -250,21 +249,5 @@ internal sealed class ContactPolicy(TimeZoneInfo zone)
         }
         var morning = day.ToDateTime(DayStart, DateTimeKind.Unspecified);
         return new DateTimeOffset(morning, Zone.GetUtcOffset(morning)).ToUniversalTime();
-    }
-}
-
-public static class ContactPolicyServiceCollectionExtensions
-{
-    /// <summary>Registers the contact policy (zone from <c>Privacy:TimeZone</c>, validated on start) and the consent service.</summary>
-    public static IServiceCollection AddContactPolicy(this IServiceCollection services, IConfiguration configuration)
-    {
-        var options = new ContactPolicyOptions();
-        configuration.GetSection(ContactPolicyOptions.Section).Bind(options);
-        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
-        services.AddSingleton(options);
-        services.AddSingleton(ContactPolicy.FromOptions(options));
-        services.AddScoped<ConsentService>();
-        services.AddScoped<DoNotCallImport>();
-        return services;
     }
 }
