@@ -1,5 +1,15 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Contact;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.CustomerView;
+using InsureCrm.Core.Identity;
+using InsureCrm.Core.Imports;
+using InsureCrm.Core.Models;
+using InsureCrm.Core.Nightly;
+using InsureCrm.Core.Privacy;
 using InsureCrm.Core.Security;
+using InsureCrm.Core.Synthetic;
+using InsureCrm.Core.Value;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -7,30 +17,21 @@ namespace InsureCrm.Core;
 
 public static class CoreServiceCollectionExtensions
 {
-    /// <summary>Everything Core offers to the web host and the CLI alike.</summary>
-    public static IServiceCollection AddCrmCore(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddCrmDatabase(configuration);
-        var protection = new ProtectionOptions();
-        configuration.GetSection(ProtectionOptions.Section).Bind(protection);
-        services.AddSingleton(protection);
-        services.AddSingleton<FieldProtector>();
-        services.AddSingleton<Synthetic.SyntheticInsurer>();
-        Customers.CustomersFeature.AddCustomers(services, configuration);
-        services.AddScoped<DemoUsers>();
-        services.AddScoped<Value.ValueAnalytics>().AddScoped<Value.SegmentAnalytics>().AddScoped<Value.ValueFigures>().AddScoped<Models.LapseWatch>();
-        Identity.IdentityFeature.AddIdentity(services, configuration);
-        services.AddSingleton<Imports.ImportService>();
-        services.AddCrmAccounts(configuration);
-        services.AddAccessControl(configuration);
-        Privacy.PrivacyFeature.AddPrivacy(services, configuration);
-        Contact.ContactFeature.AddContact(services, configuration);
-        Value.ValueServiceCollectionExtensions.AddCustomerValue(services, configuration);
-        Value.LifecycleServiceCollectionExtensions.AddLifecycleAndStrategy(services, configuration);
-        Value.SegmentServiceCollectionExtensions.AddSegments(services, configuration);
-        Models.InsurerModelServiceCollectionExtensions.AddInsurerModels(services, configuration);
-        CustomerView.CustomerViewFeature.AddCustomerView(services, configuration);
-        Nightly.NightlyFeature.AddNightly(services, configuration);
-        return services;
-    }
+    /// <summary>
+    /// Everything Core offers to the web host and the CLI alike: each feature registers its own services, listed here
+    /// in the feature order of docs/decisions/0002-feature-order.md (Agents, Policies and Interactions have none).
+    /// </summary>
+    public static IServiceCollection AddCrmCore(this IServiceCollection services, IConfiguration configuration) => services
+        .AddCommon(configuration)
+        .AddSecurity(configuration)
+        .AddCustomers(configuration)
+        .AddIdentity(configuration)
+        .AddContact(configuration)
+        .AddImports(configuration)
+        .AddPrivacy(configuration)
+        .AddValue(configuration)
+        .AddModels(configuration)
+        .AddCustomerView(configuration)
+        .AddNightly(configuration)
+        .AddSynthetic(configuration);
 }

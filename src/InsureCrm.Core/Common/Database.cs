@@ -2,7 +2,6 @@ using System.ComponentModel.DataAnnotations;
 using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Npgsql;
 
 namespace InsureCrm.Core.Common;
@@ -102,22 +101,5 @@ public sealed class CrmDatabase
             cmd.ExecuteNonQuery();
         }
         return csb.ToString();
-    }
-}
-
-public static class DatabaseServiceCollectionExtensions
-{
-    /// <summary>Registers <see cref="CrmDatabase"/>, the EF context and the migrator from configuration.</summary>
-    public static IServiceCollection AddCrmDatabase(this IServiceCollection services, IConfiguration configuration)
-    {
-        var options = DatabaseOptions.FromConfiguration(configuration);
-        Validator.ValidateObject(options, new ValidationContext(options), validateAllProperties: true);
-        var database = new CrmDatabase(options);
-        services.AddSingleton(options);
-        services.AddSingleton(database);
-        services.AddDbContext<CrmDbContext>(database.Configure);
-        services.AddSingleton<Migrator>();
-        services.AddSingleton(TimeProvider.System);
-        return services;
     }
 }

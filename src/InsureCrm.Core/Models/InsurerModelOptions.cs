@@ -1,5 +1,3 @@
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Core.Models;
 
@@ -38,26 +36,5 @@ public sealed class InsurerModelOptions
         {
             yield return "Models:Parallelism must be at least 1.";
         }
-    }
-}
-
-public static class InsurerModelServiceCollectionExtensions
-{
-    public static IServiceCollection AddInsurerModels(this IServiceCollection services, IConfiguration configuration)
-    {
-        var options = new InsurerModelOptions();
-        configuration.GetSection(InsurerModelOptions.Section).Bind(options);
-        var errors = options.Validate().ToList();
-        if (errors.Count > 0)
-        {
-            throw new InvalidOperationException(string.Join(" ", errors));
-        }
-        services.AddSingleton(options);
-        services.AddSingleton<InsurerModelTrainer>();
-        services.AddSingleton<InsurerModelScorer>();
-        services.AddSingleton<ModelRegistry>();
-        services.AddSingleton<TruthComparison>();
-        services.AddSingleton<DemoModels>();
-        return services;
     }
 }

@@ -5,8 +5,6 @@ using System.Text;
 using System.Text.Json;
 using InsureCrm.Core.Common;
 using Microsoft.EntityFrameworkCore;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 
@@ -533,22 +531,5 @@ internal sealed class AccessLogSealStep(Func<AccessLogKey> key) : IMigrationStep
         p.ParameterName = name;
         p.Value = value ?? DBNull.Value;
         cmd.Parameters.Add(p);
-    }
-}
-
-public static class AccessControlServiceCollectionExtensions
-{
-    /// <summary>Data scopes, the access log (options validated now, at start-up) with its key and switch-over step, its review, and unmasking.</summary>
-    public static IServiceCollection AddAccessControl(this IServiceCollection services, IConfiguration configuration)
-    {
-        var options = new AccessLogOptions();
-        configuration.GetSection(AccessLogOptions.Section).Bind(options);
-        options.Validate();
-        services.AddSingleton(options);
-        services.AddSingleton(sp => AccessLogKey.From(sp.GetRequiredService<ProtectionOptions>()));
-        services.AddSingleton<AccessLog>().AddSingleton<IAccessLog>(sp => sp.GetRequiredService<AccessLog>());
-        services.AddSingleton<IMigrationStep>(sp => new AccessLogSealStep(() => sp.GetRequiredService<AccessLogKey>()));
-        services.AddScoped<AccessReview>();
-        return services;
     }
 }

@@ -1,7 +1,5 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Core.Security;
 
@@ -39,17 +37,5 @@ internal sealed class AccessRightChangeConfiguration : IEntityTypeConfiguration<
         b.Property(p => p.Detail).HasMaxLength(500);
         b.HasIndex(p => p.At);
         b.HasIndex(p => new { p.TargetUserId, p.At });
-    }
-}
-
-/// <summary>Registration of accounts, sessions and access-right administration.</summary>
-internal static class AccountsServiceCollectionExtensions
-{
-    public static IServiceCollection AddCrmAccounts(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<UserSessionOptions>().Configure(o => configuration.GetSection(UserSessionOptions.Section).Bind(o)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AccessRightsOptions>().Configure(o => configuration.GetSection(AccessRightsOptions.Section).Bind(o)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddScoped<UserSessions>().AddScoped<AccountAdmin>().AddScoped<AccountFigures>();
-        return services;
     }
 }

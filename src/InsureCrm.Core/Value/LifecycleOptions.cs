@@ -1,6 +1,5 @@
 using InsureCrm.Core.Policies;
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Core.Value;
 
@@ -119,17 +118,4 @@ public sealed class LifecycleOptions
         new() { State = LifecycleState.LoanEarlyRepaid, MinLoansEver = 1, LastLoanExit = ExitKind.EarlyRepaid },
         new() { State = LifecycleState.LoanMaturedRepaid, MinLoansEver = 1, LastLoanExit = ExitKind.MaturedRepaid },
     ];
-}
-
-public static class LifecycleServiceCollectionExtensions
-{
-    /// <summary>Lifecycle rules and runner, the strategy table and grid options, from <c>Value:Lifecycle</c> and <c>Value:Strategy</c>.</summary>
-    public static IServiceCollection AddLifecycleAndStrategy(this IServiceCollection services, IConfiguration configuration)
-    {
-        var strategy = StrategyOptions.FromConfiguration(configuration);
-        services.AddSingleton(LifecycleOptions.FromConfiguration(configuration));
-        services.AddSingleton(strategy).AddSingleton(strategy.Grid).AddSingleton<StrategyTable>();
-        services.AddSingleton<LifecycleRunner>();
-        return services;
-    }
 }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Core.Value;
 
@@ -25,15 +24,5 @@ public sealed class SegmentOptions
             throw new InvalidOperationException($"{Section}: Groups must lie between 1 and 50, SampleSize at least Groups, ChunkSize positive.");
         }
         return options;
-    }
-}
-
-public static class SegmentServiceCollectionExtensions
-{
-    public static IServiceCollection AddSegments(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddSingleton(SegmentOptions.FromConfiguration(configuration));
-        services.AddSingleton<SegmentRunner>();
-        return services;
     }
 }

@@ -1,7 +1,5 @@
 using System.Globalization;
 using InsureCrm.Core.Policies;
-using Microsoft.Extensions.Configuration;
-using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Options;
 
 namespace InsureCrm.Core.Value;
@@ -176,17 +174,4 @@ internal sealed class ValueOptionsValidator : IValidateOptions<ValueOptions>
 {
     public ValidateOptionsResult Validate(string? name, ValueOptions options) =>
         options.Problems() is { Count: > 0 } p ? ValidateOptionsResult.Fail(p) : ValidateOptionsResult.Success;
-}
-
-public static class ValueServiceCollectionExtensions
-{
-    /// <summary>The value options (validated on start) and the runner.</summary>
-    public static IServiceCollection AddCustomerValue(this IServiceCollection services, IConfiguration configuration)
-    {
-        services.AddOptions<ValueOptions>().Configure(o => configuration.GetSection(ValueOptions.Section).Bind(o)).ValidateOnStart();
-        services.AddSingleton<IValidateOptions<ValueOptions>, ValueOptionsValidator>();
-        services.AddSingleton<ValueRunner>();
-        services.AddSingleton<ValueChain>();
-        return services;
-    }
 }

@@ -1,5 +1,3 @@
-using InsureCrm.Core.Models;
-
 namespace InsureCrm.Web.Models;
 
 /// <summary>The Models feature of the web host: the registry, the agent scores, and the workbench (pages and API).</summary>
@@ -11,9 +9,6 @@ internal static class ModelsWeb
         services.AddOptions<WorkbenchOptions>().Bind(builder.Configuration.GetSection(WorkbenchOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         services.AddSingleton<WorkbenchStore>();
         services.AddSingleton<WorkbenchTrainer>();
-        // Core's queries behind the registry and agent-score pages; Core's Models feature does not register them.
-        services.AddSingleton<ModelRegistryQueries>();
-        services.AddSingleton<AgentScoreQueries>();
         return builder;
     }
 
