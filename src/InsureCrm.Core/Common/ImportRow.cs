@@ -212,12 +212,8 @@ internal sealed class ImportRow(int line, string[] fields, IReadOnlyDictionary<s
         {
             return null;
         }
-        var digits = new string([.. text.Where(char.IsAsciiDigit)]);
-        if (text.TrimStart().StartsWith('+') && digits.StartsWith("82", StringComparison.Ordinal))
-        {
-            digits = "0" + digits[2..];
-        }
-        if (digits.Length is < 9 or > 11 || digits[0] != '0' || text.Any(ch => char.IsLetter(ch)))
+        var digits = PhoneNumber.Digits(text);
+        if (!PhoneNumber.IsWhole(digits) || text.Any(char.IsLetter))
         {
             Error(column, "not a phone number (9 to 11 digits starting with 0, or +82)");
             return null;

@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Globalization;
 using InsureCrm.Core.Common;
-using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
@@ -30,8 +29,8 @@ internal sealed class DoNotCall : IAppendOnly
     /// <summary>The hash a number is stored and looked up by; null when it is not a Korean phone number.</summary>
     public static string? HashOf(FieldProtector protector, string phone)
     {
-        var digits = SearchText.PhoneDigits(phone);
-        return digits.Length is >= 9 and <= 11 && digits[0] == '0' ? protector.Hash("tel:" + digits) : null;
+        var digits = PhoneNumber.Digits(phone);
+        return PhoneNumber.IsWhole(digits) ? protector.Hash("tel:" + digits) : null;
     }
 }
 

@@ -54,9 +54,9 @@ public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock, CustomerSc
         }
         for (var i = 0; i < update.Phones.Count; i++)
         {
-            var digits = SearchText.PhoneDigits(update.Phones[i].Number ?? "");
+            var digits = PhoneNumber.Digits(update.Phones[i].Number ?? "");
             var typed = update.Phones[i].Number ?? "";
-            if (digits.Length is < 9 or > 11 || digits[0] != '0' || typed.Any(c => !(char.IsAsciiDigit(c) || c is '-' or ' ' or '+' or '(' or ')' or '.')))
+            if (!PhoneNumber.IsWhole(digits) || typed.Any(c => !(char.IsAsciiDigit(c) || c is '-' or ' ' or '+' or '(' or ')' or '.')))
             {
                 errors[$"phones[{i}].number"] = ["A phone number has 9 to 11 digits and starts with 0 (e.g. 010-1234-5678)."];
             }
@@ -132,7 +132,7 @@ public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock, CustomerSc
         customer.UpdatedAt = clock.GetUtcNow().UtcDateTime;
 
         var wanted = update.Phones
-            .Select(p => (p.Kind, Number: SearchText.PhoneDigits(p.Number), p.IsPrimary))
+            .Select(p => (p.Kind, Number: PhoneNumber.Digits(p.Number), p.IsPrimary))
             .DistinctBy(p => p.Number).ToList();
         if (wanted.Count > 0 && !wanted.Exists(p => p.IsPrimary))
         {

@@ -1,6 +1,7 @@
 using System.Buffers.Text;
 using System.Globalization;
 using System.Text;
+using InsureCrm.Core.Common;
 
 namespace InsureCrm.Core.Customers;
 
@@ -27,7 +28,7 @@ public static class SearchText
         {
             return SearchKind.Rrn;
         }
-        if (onlyDigitsAndSeparators && PhoneDigits(t) is { Length: >= 9 and <= 11 } phone && phone[0] == '0')
+        if (onlyDigitsAndSeparators && PhoneNumber.IsWhole(PhoneNumber.Digits(t)))
         {
             return SearchKind.Phone;
         }
@@ -62,7 +63,7 @@ public static class SearchText
     /// </summary>
     public static PhonePattern? PhonePart(string text)
     {
-        var digits = PhoneDigits(text);
+        var digits = PhoneNumber.Digits(text);
         if (digits.Length < MinPhoneDigits)
         {
             return null;
@@ -75,17 +76,6 @@ public static class SearchText
     }
 
     public static string Digits(string text) => string.Concat(text.Where(char.IsAsciiDigit));
-
-    /// <summary>The digits as stored in customer_phone.number: +82 10 … becomes 010….</summary>
-    public static string PhoneDigits(string text)
-    {
-        var digits = Digits(text);
-        if (text.TrimStart().StartsWith('+') && digits.StartsWith("82", StringComparison.Ordinal))
-        {
-            digits = "0" + digits[2..].TrimStart('0');
-        }
-        return digits;
-    }
 
     /// <summary>The smallest string greater than every string that starts with <paramref name="prefix"/> (ordinal).</summary>
     public static string PrefixUpperBound(string prefix)

@@ -47,6 +47,25 @@ public sealed class ImportCommandTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_PhoneWrittenPlus82WithTheTrunkZero_IsStoredAsTheNumberSearchAndTheRegistryUse(DatabaseProvider provider)
+    {
+        // "+82 010-…" keeps the 0 a Korean writes before the mobile code; search and the do-not-call registry read it
+        // as 010-…, and so must the import (it used to reject the row as "not a phone number").
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var file = ImportTestKit.WriteCsv("customers.csv", """
+            source_id,name,birth_date,phone
+            P1,정하늘,1981-04-04,+82 010-3333-4444
+            P2,윤바다,1982-05-05,+82 (0)2 555 1234
+            """);
+
+        var exit = await ImportTestKit.RunAsync(db, "import", "customers", file, "--source", "POLICY");
+
+        exit.ShouldBe(0);
+        await using var ctx = db.CreateContext();
+        (await ctx.CustomerPhones.AsNoTracking().Select(p => p.Number).OrderBy(n => n).ToListAsync()).ShouldBe(["01033334444", "025551234"]);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Import_SameFileTwice_ChangesNothingTheSecondTime(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
