@@ -6,8 +6,7 @@ namespace InsureCrm.Tests.Architecture;
 /// <summary>
 /// Core's features form one order (docs/decisions/0002-feature-order.md): a type in
 /// <c>InsureCrm.Core.&lt;Feature&gt;</c> references only features below its own, so that a new feature
-/// never has to edit another one. The references that do not follow it yet are listed in
-/// <see cref="KnownUpwardReferences"/>, which may only shrink.
+/// never has to edit another one. There are no exceptions: issue 10 untied the last upward reference.
 /// </summary>
 public class FeatureOrderTests
 {
@@ -47,9 +46,7 @@ public class FeatureOrderTests
     [Fact]
     public void CoreFeatures_ReferenceOnlyFeaturesBelowThem()
     {
-        var known = KnownUpwardReferences.All.ToHashSet(StringComparer.Ordinal);
-
-        var upward = UpwardReferences().Where(r => !known.Contains(r)).ToList();
+        var upward = UpwardReferences().ToList();
 
         upward.ShouldBeEmpty(
             "these references point up (or across) the feature order of docs/decisions/0002-feature-order.md; " +
@@ -57,26 +54,13 @@ public class FeatureOrderTests
     }
 
     [Fact]
-    public void KnownUpwardReferences_AllStillExist()
+    public void CoreFeatures_FormNoCycle()
     {
-        var actual = UpwardReferences().ToHashSet(StringComparer.Ordinal);
-
-        var gone = KnownUpwardReferences.All.Where(r => !actual.Contains(r)).ToList();
-
-        gone.ShouldBeEmpty("these listed upward references no longer exist: remove them from KnownUpwardReferences so the list stays true:\n" + string.Join("\n", gone));
-        KnownUpwardReferences.All.Distinct(StringComparer.Ordinal).Count().ShouldBe(KnownUpwardReferences.All.Length, "a reference is listed twice");
-    }
-
-    [Fact]
-    public void CoreFeatures_FormNoCycleBeyondTheKnownKnot()
-    {
-        // Every reference counts here, the listed upward ones too: a listed reference may not close a new loop.
         var edges = FeatureEdges(Core.Value);
 
         var cycles = StronglyConnected(edges).Where(c => c.Count > 1).Select(c => string.Join(", ", c.Order(StringComparer.Ordinal))).ToList();
 
-        cycles.ShouldBe(KnownUpwardReferences.Cycles, ignoreOrder: true,
-            "features that use each other in a loop (each line one loop); the listed loops may only shrink, and a loop that is gone must leave the list");
+        cycles.ShouldBeEmpty("features that use each other in a loop (each line one loop)");
     }
 
     [Fact]
