@@ -175,13 +175,12 @@ public sealed class DataSubjectRights(
             {
                 errors["rrn"] = [rrnError];
             }
-            else if (correction.BirthDate is { } birth && birth != rrn.Value.BirthDate)
+            else if (rrn.Value.ConflictWith(correction.BirthDate, correction.Gender) is not RrnConflict.None and var conflict)
             {
-                errors["rrn"] = ["The RRN's first six digits do not match the birth date."];
-            }
-            else if (correction.Gender != Gender.Unknown && correction.Gender != rrn.Value.Gender)
-            {
-                errors["rrn"] = ["The RRN's seventh digit does not match the gender."];
+                // One message under the RRN: the birth date's when both disagree.
+                errors["rrn"] = [conflict.HasFlag(RrnConflict.BirthDate)
+                    ? "The RRN's first six digits do not match the birth date."
+                    : "The RRN's seventh digit does not match the gender."];
             }
         }
         if (errors.Count > 0)
