@@ -72,24 +72,52 @@ internal sealed class ConsentService(CrmDbContext db, ContactPolicy policy, Fiel
                 return new(ConsentRecordStatus.Conflict);
             }
         }
-        var today = policy.LocalDate(now);
-        var row = new MarketingConsent
-        {
-            CustomerId = customerId,
-            Channel = change.Channel,
-            Granted = change.Granted,
-            NightTimeAllowed = change.Granted && change.NightTimeAllowed,
-            Source = source,
-            RecordedAt = now.UtcDateTime,
-            EffectiveFrom = today,
-            ExpiresOn = change.Granted ? today.AddYears(ContactPolicy.ConsentYears) : null,
-        };
+        var row = Statement(customerId, change.Channel, change.Granted, change.NightTimeAllowed, source, now);
         db.MarketingConsents.Add(row);
         await db.SaveChangesAsync(ct);
         await accessLog.RecordAsync(user, new AccessEvent(AccessAction.Change, customerId, reason,
             string.Create(CultureInfo.InvariantCulture,
                 $"consent {change.Channel} {(change.Granted ? "granted" : "withdrawn")}{(row.NightTimeAllowed ? " night" : "")} ({source}) #{row.Id}")), ct);
         return new(ConsentRecordStatus.Recorded, row.Id);
+    }
+
+    /// <summary>
+    /// Withdraws, as of now and with <paramref name="source"/>, every channel whose newest statement is a grant (lapsed
+    /// or not). The rows are only added to <paramref name="unitOfWork"/>, so that they commit with the caller's
+    /// transaction (an erasure is all or nothing); no scope check and no access-log line: the caller has checked the
+    /// customer and logs the whole act.
+    /// </summary>
+    /// <returns>The number of channels withdrawn.</returns>
+    public async Task<int> WithdrawEveryGrantAsync(CrmDbContext unitOfWork, long customerId, string source, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(unitOfWork);
+        var rows = await unitOfWork.MarketingConsents.AsNoTracking().Where(m => m.CustomerId == customerId).ToListAsync(ct);
+        var granted = rows.GroupBy(m => m.Channel)
+            .Select(g => g.OrderByDescending(m => m.RecordedAt).ThenByDescending(m => m.Id).First())
+            .Where(m => m.Granted).ToList();
+        var now = clock.GetUtcNow();
+        foreach (var m in granted)
+        {
+            unitOfWork.MarketingConsents.Add(Statement(customerId, m.Channel, granted: false, night: false, source, now));
+        }
+        return granted.Count;
+    }
+
+    /// <summary>A statement made now: it takes effect on the local date, and a grant lapses <see cref="ContactPolicy.ConsentYears"/> later.</summary>
+    private MarketingConsent Statement(long customerId, ContactChannel channel, bool granted, bool night, string source, DateTimeOffset now)
+    {
+        var today = policy.LocalDate(now);
+        return new MarketingConsent
+        {
+            CustomerId = customerId,
+            Channel = channel,
+            Granted = granted,
+            NightTimeAllowed = granted && night,
+            Source = source,
+            RecordedAt = now.UtcDateTime,
+            EffectiveFrom = today,
+            ExpiresOn = granted ? today.AddYears(ContactPolicy.ConsentYears) : null,
+        };
     }
 
     /// <summary>

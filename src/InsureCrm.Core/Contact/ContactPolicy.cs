@@ -130,7 +130,8 @@ internal sealed class ContactPolicy(TimeZoneInfo zone)
     /// Where consent is captured inside InsureCRM (by <see cref="ConsentService"/>): such a row recorded on its own
     /// effective day carries the hour it was given. Rows from other sources (imports) carry only a date.
     /// </summary>
-    public static readonly IReadOnlyList<string> CaptureSources = ["branch", "web", "call-center", "paper", "visit"];
+    public static readonly IReadOnlyList<string> CaptureSources =
+        [CaptureSource.Branch, CaptureSource.Web, CaptureSource.CallCenter, CaptureSource.Paper, CaptureSource.Visit];
 
     /// <summary>
     /// From when a consent row counts. A row captured in InsureCRM on its own effective day counts from the

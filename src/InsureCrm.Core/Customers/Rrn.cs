@@ -39,6 +39,14 @@ public readonly record struct Rrn
     /// <summary>Stored digits as written, 900101-1234567 (for the few who may see it in full); anything but 13 digits as it is.</summary>
     public static string Format(string digits) => digits.Length == 13 ? $"{digits[..6]}-{digits[6..]}" : digits;
 
+    /// <summary>
+    /// What of a stated birth date and gender this RRN contradicts: its first six digits give the birth date, its
+    /// seventh the gender. A missing birth date or an unknown gender contradicts nothing.
+    /// </summary>
+    public RrnConflict ConflictWith(DateOnly? birthDate, Gender? gender) =>
+        (birthDate is { } b && b != BirthDate ? RrnConflict.BirthDate : RrnConflict.None)
+        | (gender is { } g && g != Gender.Unknown && g != Gender ? RrnConflict.Gender : RrnConflict.None);
+
     public static bool TryParse(string? text, [NotNullWhen(true)] out Rrn? rrn, [NotNullWhen(false)] out string? error)
     {
         rrn = null;
@@ -82,4 +90,15 @@ public readonly record struct Rrn
             ? rrn.Value
             : throw new ArgumentOutOfRangeException(nameof(birthDate), error);
     }
+}
+
+/// <summary>The stated facts an RRN contradicts (<see cref="Rrn.ConflictWith"/>).</summary>
+[Flags]
+public enum RrnConflict
+{
+    None = 0,
+    /// <summary>The first six digits are not the stated birth date.</summary>
+    BirthDate = 1,
+    /// <summary>The seventh digit is not the stated gender.</summary>
+    Gender = 2,
 }

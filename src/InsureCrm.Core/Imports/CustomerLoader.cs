@@ -430,11 +430,12 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             if (Rrn.TryParse(rrnText, out var parsed, out var error))
             {
                 rrn = parsed;
-                if (birth is { } given && given != parsed.Value.BirthDate)
+                var conflict = parsed.Value.ConflictWith(birth, gender);
+                if (conflict.HasFlag(RrnConflict.BirthDate))
                 {
                     row.Error("birth_date", "does not match the birth date in the RRN");
                 }
-                if (gender is { } g && g != Gender.Unknown && g != parsed.Value.Gender)
+                if (conflict.HasFlag(RrnConflict.Gender))
                 {
                     row.Error("gender", "does not match the gender digit of the RRN");
                 }

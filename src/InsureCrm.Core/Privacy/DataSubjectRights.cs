@@ -90,9 +90,13 @@ public sealed record UsageReport(long CustomerId, DateTime From, DateTime To, IR
 /// the data was used or provided. Only the Compliance role may act, every action needs a reason, and each
 /// is written to the access log with that reason.
 /// </summary>
-public sealed class DataSubjectRights(
-    CrmDbContext db, FieldProtector protector, ICurrentUser currentUser, IAccessLog accessLog, TimeProvider clock, IOptions<PrivacyOptions> options)
+internal sealed class DataSubjectRights(
+    CrmDbContext db, FieldProtector protector, ICurrentUser currentUser, IAccessLog accessLog, TimeProvider clock, IOptions<PrivacyOptions> options,
+    ConsentService consents)
 {
+    /// <summary>The source of the consent withdrawals an erasure records.</summary>
+    private const string ErasureConsentSource = "erasure";
+
     public const int UsageYears = 3;
     public const string PseudonymPrefix = "탈퇴고객-";
 
@@ -175,13 +179,12 @@ public sealed class DataSubjectRights(
             {
                 errors["rrn"] = [rrnError];
             }
-            else if (correction.BirthDate is { } birth && birth != rrn.Value.BirthDate)
+            else if (rrn.Value.ConflictWith(correction.BirthDate, correction.Gender) is not RrnConflict.None and var conflict)
             {
-                errors["rrn"] = ["The RRN's first six digits do not match the birth date."];
-            }
-            else if (correction.Gender != Gender.Unknown && correction.Gender != rrn.Value.Gender)
-            {
-                errors["rrn"] = ["The RRN's seventh digit does not match the gender."];
+                // One message under the RRN: the birth date's when both disagree.
+                errors["rrn"] = [conflict.HasFlag(RrnConflict.BirthDate)
+                    ? "The RRN's first six digits do not match the birth date."
+                    : "The RRN's seventh digit does not match the gender."];
             }
         }
         if (errors.Count > 0)
@@ -324,18 +327,7 @@ public sealed class DataSubjectRights(
             Erased(await db.Set<CustomerIdentifier>().Where(i => i.CustomerId == customerId).ExecuteDeleteAsync(ct) > 0, "identifiers");
             Erased(await db.Interactions.Where(i => i.CustomerId == customerId && i.Notes != null)
                 .ExecuteUpdateAsync(s => s.SetProperty(i => i.Notes, (string?)null), ct) > 0, "interactionNotes");
-            var consents = await db.MarketingConsents.AsNoTracking().Where(m => m.CustomerId == customerId).ToListAsync(ct);
-            var granted = consents.GroupBy(m => m.Channel)
-                .Select(g => g.OrderByDescending(m => m.RecordedAt).ThenByDescending(m => m.Id).First())
-                .Where(m => m.Granted).ToList();
-            foreach (var m in granted)
-            {
-                db.MarketingConsents.Add(new MarketingConsent
-                {
-                    CustomerId = customerId, Channel = m.Channel, Granted = false, Source = "erasure", RecordedAt = now, EffectiveFrom = today,
-                });
-            }
-            Erased(granted.Count > 0, "marketingConsents");
+            Erased(await consents.WithdrawEveryGrantAsync(db, customerId, ErasureConsentSource, ct) > 0, "marketingConsents");
 
             var memberships = await db.HouseholdMembers.Where(h => h.CustomerId == customerId).ToListAsync(ct);
             var householdIds = memberships.Select(m => m.HouseholdId).ToList();

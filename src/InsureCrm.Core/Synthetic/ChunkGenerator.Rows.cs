@@ -1,3 +1,4 @@
+using InsureCrm.Core.Contact;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Identity;
 using InsureCrm.Core.Interactions;
@@ -6,7 +7,8 @@ namespace InsureCrm.Core.Synthetic;
 
 internal sealed partial class ChunkGenerator
 {
-    private static readonly string[] ConsentSources = ["branch", "web", "call-center", "paper"];
+    /// <summary>Where the demo's first consents were captured: never on a visit (the list and its order are part of what a seed generates).</summary>
+    private static readonly string[] FirstConsentSources = [CaptureSource.Branch, CaptureSource.Web, CaptureSource.CallCenter, CaptureSource.Paper];
 
     /// <summary>Marketing consent as captured at the first contact, renewed every two years by some, withdrawn by a few.</summary>
     private void Consents(SimPerson p)
@@ -19,7 +21,7 @@ internal sealed partial class ChunkGenerator
             p.Kind == CustomerKind.Corporate
                 ? [(ContactChannel.Phone, 0.7), (ContactChannel.Dm, 0.6)]
                 : [(ContactChannel.Phone, 0.55), (ContactChannel.Sms, 0.6), (ContactChannel.Email, 0.5), (ContactChannel.Dm, 0.35)];
-        var source = _rng.Pick(ConsentSources);
+        var source = _rng.Pick(FirstConsentSources);
         var captured = Max(p.Acquisition, p.BirthDate?.AddYears(14) ?? p.Acquisition);
         foreach (var (channel, grantedP) in channels)
         {
@@ -29,7 +31,7 @@ internal sealed partial class ChunkGenerator
             }
             var granted = _rng.Chance(grantedP);
             var from = captured;
-            var expires = granted ? from.AddYears(2) : (DateOnly?)null;
+            var expires = granted ? from.AddYears(ContactPolicy.ConsentYears) : (DateOnly?)null;
             ConsentRow(p, channel, granted, granted && _rng.Chance(0.2), source, from, expires);
             if (channel == ContactChannel.Sms)
             {
@@ -38,13 +40,13 @@ internal sealed partial class ChunkGenerator
             while (granted && expires is { } e && e <= _asOf && _rng.Chance(0.5))
             {
                 from = e.AddDays(-_rng.Next(0, 30));
-                expires = from.AddYears(2);
-                ConsentRow(p, channel, true, _rng.Chance(0.2), "call-center", from, expires);
+                expires = from.AddYears(ContactPolicy.ConsentYears);
+                ConsentRow(p, channel, true, _rng.Chance(0.2), CaptureSource.CallCenter, from, expires);
             }
             if (granted && _rng.Chance(0.06))
             {
                 var withdrawn = DayIn(from, _asOf);
-                ConsentRow(p, channel, false, false, _rng.Chance(0.5) ? "web" : "call-center", withdrawn, null);
+                ConsentRow(p, channel, false, false, _rng.Chance(0.5) ? CaptureSource.Web : CaptureSource.CallCenter, withdrawn, null);
                 if (channel == ContactChannel.Sms)
                 {
                     p.SmsConsent = false;
@@ -251,7 +253,7 @@ internal sealed partial class ChunkGenerator
                 break;
             default:
                 Interact(d, d.Acquisition, InteractionChannel.Web, InteractionDirection.Inbound, InteractionPurpose.Inquiry, InteractionOutcome.FollowUp, -1, null, "WEB");
-                ConsentRow(d, d.Email is null ? ContactChannel.Sms : ContactChannel.Email, true, false, "web", d.Acquisition, d.Acquisition.AddYears(2));
+                ConsentRow(d, d.Email is null ? ContactChannel.Sms : ContactChannel.Email, true, false, CaptureSource.Web, d.Acquisition, d.Acquisition.AddYears(ContactPolicy.ConsentYears));
                 break;
         }
         _data.Duplicates++;

@@ -45,4 +45,18 @@ public sealed class RrnTests
         Rrn.TryParse(rrn.Formatted, out var parsed, out _).ShouldBeTrue();
         parsed.ShouldBe(rrn);
     }
+
+    [Theory]
+    [InlineData(1990, 1, 1, Gender.Male, RrnConflict.None)]
+    [InlineData(1990, 1, 2, Gender.Male, RrnConflict.BirthDate)]
+    [InlineData(1990, 1, 1, Gender.Female, RrnConflict.Gender)]
+    [InlineData(1990, 1, 2, Gender.Female, RrnConflict.BirthDate | RrnConflict.Gender)]
+    [InlineData(1990, 1, 1, Gender.Unknown, RrnConflict.None)]
+    public void ConflictWith_StatedBirthDateAndGender_NamesWhatTheRrnContradicts(int year, int month, int day, Gender gender, RrnConflict expected)
+    {
+        Rrn.TryParse("900101-1234567", out var rrn, out _).ShouldBeTrue();
+
+        rrn.Value.ConflictWith(new DateOnly(year, month, day), gender).ShouldBe(expected);
+        rrn.Value.ConflictWith(null, null).ShouldBe(RrnConflict.None, "nothing stated, nothing contradicted");
+    }
 }

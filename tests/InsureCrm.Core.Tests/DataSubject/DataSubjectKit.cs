@@ -1,4 +1,5 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Contact;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Privacy;
 using InsureCrm.Core.Security;
@@ -49,8 +50,12 @@ internal sealed class DataSubjectKit : IAsyncDisposable
         return db;
     }
 
-    public DataSubjectRights Rights() =>
-        new(Context(), Protector, Current, Log, Clock, Options.Create(new PrivacyOptions { RetentionYears = RetentionYears }));
+    public DataSubjectRights Rights()
+    {
+        var db = Context();
+        var consents = new ConsentService(db, new ContactPolicy(TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul")), Protector, Clock, new CustomerScope(db), Log);
+        return new(db, Protector, Current, Log, Clock, Options.Create(new PrivacyOptions { RetentionYears = RetentionYears }), consents);
+    }
 
     public DataSubjectPurge Purge() => new(Context(), Log, Clock, NullLogger<DataSubjectPurge>.Instance);
 

@@ -254,6 +254,27 @@ public sealed class DataSubjectRightsTests
     }
 
     /// <summary>Lapses both contracts the customer is party to and repays the loan.</summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Erase_JustAfterMidnightInKorea_WithdrawsConsentFromTheKoreanDayNotTheDayBefore(DatabaseProvider provider)
+    {
+        await using var database = await TestDatabase.CreateAsync(provider);
+        await using var kit = new DataSubjectKit(database);
+        var family = await CustomerSeed.AddFamilyAsync(kit.Context(), kit.Protector);
+        await EndRelationshipAsync(kit, family, new DateOnly(2025, 9, 30));
+        // 2026-03-03 01:00 in Korea, still 2 March in UTC.
+        kit.Clock.Now = new DateTime(2026, 3, 2, 16, 0, 0, DateTimeKind.Utc);
+
+        (await kit.Rights().EraseAsync(family.HongId, Reason)).Status.ShouldBe(SubjectStatus.Ok);
+
+        await using var db = kit.Context();
+        var rows = await db.MarketingConsents.AsNoTracking().Where(m => m.CustomerId == family.HongId).ToListAsync();
+        rows.Single(m => m.Source == "erasure").EffectiveFrom.ShouldBe(new DateOnly(2026, 3, 3), "consent dates are Korean dates");
+        // An email sent on the afternoon of 2 March in Korea, under the grant then in force, stays lawful in the record.
+        var policy = new ContactPolicy(TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul"));
+        var sentBefore = new DateTimeOffset(2026, 3, 2, 14, 0, 0, TimeSpan.FromHours(9));
+        policy.Check(new ContactRequest(family.HongId, ContactChannel.Email, ContactPurpose.Marketing, sentBefore), rows, []).Allowed.ShouldBeTrue();
+    }
+
     private static async Task EndRelationshipAsync(DataSubjectKit kit, SeededFamily family, DateOnly ended)
     {
         await using var db = kit.Context();
