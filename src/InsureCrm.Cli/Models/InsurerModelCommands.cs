@@ -201,10 +201,7 @@ internal static class InsurerModelCommands
                 string.Create(CultureInfo.InvariantCulture, $"model run as of {date:yyyy-MM-dd}: {string.Join(", ", runs.Select(r => $"{r.Name} v{r.Version}"))}")), ct);
             foreach (var r in runs)
             {
-                var rows = r.Subject switch { ModelSubject.Contract => "active contracts", ModelSubject.Agent => "active agents", _ => "customers" };
-                var skipped = r.Skipped == 0 ? ""
-                    : $"; {SkipCounts.Describe(r.Skips)} {(r.Subject == ModelSubject.Agent ? "agents" : "customers")} with stored values out of range (ids in the log)";
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{r.Name} v{r.Version}: run {r.RunId} as of {date:yyyy-MM-dd}, {r.Scored:N0} {rows} ({r.Eligible:N0} in the model's population){skipped}"));
+                Console.WriteLine(r.Describe(date));
             }
             return 0;
         });

@@ -47,17 +47,12 @@ internal static class ValueCommands
             var summary = result.Value;
             await provider.GetRequiredService<IAccessLog>().RecordAsync(user, new AccessEvent(AccessAction.Change, null, null,
                 string.Create(CultureInfo.InvariantCulture, $"value run {summary.RunId} as of {date:yyyy-MM-dd}: {summary.Customers} customers")), ct);
-            var how = summary.Mode == ValueRunMode.Incremental
-                ? string.Create(CultureInfo.InvariantCulture, $"incremental on run {summary.BaseRunId}: {summary.Recomputed:N0} computed, {summary.Customers - summary.Recomputed:N0} unchanged")
-                : string.Create(CultureInfo.InvariantCulture, $"full: {summary.Recomputed:N0} computed");
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                $"Value run {summary.RunId} as of {date:yyyy-MM-dd}{(summary.Resumed ? " (resumed)" : "")}: {summary.Customers:N0} customers, {how}; persistency curves {(summary.CurvesReused ? "of this month reused" : "estimated")}."));
+            Console.WriteLine(summary.Headline(date));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"Time: value {result.ValueTime.TotalSeconds:F1} s, lifecycle {result.LifecycleTime.TotalSeconds:F1} s, segments {result.SegmentTime.TotalSeconds:F1} s, total {(result.ValueTime + result.LifecycleTime + result.SegmentTime).TotalSeconds:F1} s."));
-            Console.WriteLine("Grades A-G: " + string.Join(" / ", summary.GradeCounts.Select(c => c.ToString("N0", CultureInfo.InvariantCulture))));
-            if (summary.Concentration.Count > 0)
+            foreach (var line in summary.Figures())
             {
-                Console.WriteLine("Value share by decile (top first): " + string.Join(" ", summary.Concentration.Select(d => string.Create(CultureInfo.InvariantCulture, $"D{d.Decile} {d.Share:P1}"))));
+                Console.WriteLine(line);
             }
             if (summary.Skipped + result.Lifecycle.Skipped + result.Segments.Skipped > 0)
             {
@@ -65,12 +60,8 @@ internal static class ValueCommands
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Skipped (stored values out of range): value {Skips(summary.Skips)}; lifecycle {Skips(result.Lifecycle.Skips)}; segments {Skips(result.Segments.Skips)}. Customer ids: value_run_skip of run {summary.RunId}."));
             }
-            var lifecycle = result.Lifecycle;
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Lifecycle: {lifecycle.Customers:N0} customers, {lifecycle.Changed:N0} state changes; ")
-                + string.Join(", ", lifecycle.CurrentCounts.OrderByDescending(kv => kv.Value).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:N0}"))));
-            var segments = result.Segments;
-            Console.WriteLine("Segments: " + string.Join(", ", segments.CellCounts.OrderByDescending(kv => kv.Value).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:N0}")))
-                + "; needs groups " + string.Join(" / ", segments.GroupSizes.Select(g => g.ToString("N0", CultureInfo.InvariantCulture))));
+            Console.WriteLine(result.Lifecycle.Describe());
+            Console.WriteLine(result.Segments.Describe());
             return 0;
         });
         value.Subcommands.Add(run);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text.Json;
 using InsureCrm.Analytics.Learning;
 using InsureCrm.Core.Common;
@@ -19,6 +20,15 @@ public sealed record ModelScoreRunSummary(string Name, int Version, long RunId, 
     public IReadOnlyDictionary<string, int> Skips => SkippedByReason ?? new Dictionary<string, int>();
 
     public int Skipped => Skips.Values.Sum();
+
+    /// <summary>What the run did, for the CLI and the nightly chain's report: the model, the run, the rows scored and any left out.</summary>
+    public string Describe(DateOnly asOf)
+    {
+        var rows = Subject switch { ModelSubject.Contract => "active contracts", ModelSubject.Agent => "active agents", _ => "customers" };
+        var skipped = Skipped == 0 ? ""
+            : $"; {SkipCounts.Describe(Skips)} {(Subject == ModelSubject.Agent ? "agents" : "customers")} with stored values out of range (ids in the log)";
+        return string.Create(CultureInfo.InvariantCulture, $"{Name} v{Version}: run {RunId} as of {asOf:yyyy-MM-dd}, {Scored:N0} {rows} ({Eligible:N0} in the model's population){skipped}");
+    }
 }
 
 /// <summary>

@@ -40,19 +40,7 @@ internal sealed class ValueStep(ValueRunner runner) : INightlyStep
     public async Task<NightlyStepResult> RunAsync(DateOnly asOf, CancellationToken ct)
     {
         var summary = await runner.RunAsync(new ValueRunRequest(asOf), null, ct);
-        var how = summary.Mode == ValueRunMode.Incremental
-            ? string.Create(CultureInfo.InvariantCulture, $"incremental on run {summary.BaseRunId}: {summary.Recomputed:N0} computed, {summary.Customers - summary.Recomputed:N0} unchanged")
-            : string.Create(CultureInfo.InvariantCulture, $"full: {summary.Recomputed:N0} computed");
-        List<string> lines =
-        [
-            string.Create(CultureInfo.InvariantCulture,
-                $"Value run {summary.RunId} as of {asOf:yyyy-MM-dd}{(summary.Resumed ? " (resumed)" : "")}: {summary.Customers:N0} customers, {how}; persistency curves {(summary.CurvesReused ? "of this month reused" : "estimated")}."),
-            "Grades A-G: " + string.Join(" / ", summary.GradeCounts.Select(c => c.ToString("N0", CultureInfo.InvariantCulture))),
-        ];
-        if (summary.Concentration.Count > 0)
-        {
-            lines.Add("Value share by decile (top first): " + string.Join(" ", summary.Concentration.Select(d => string.Create(CultureInfo.InvariantCulture, $"D{d.Decile} {d.Share:P1}"))));
-        }
+        List<string> lines = [summary.Headline(asOf), .. summary.Figures()];
         if (summary.Skipped > 0)
         {
             lines.Add(NightlySteps.SkipLine(summary.Skips, summary.RunId));
@@ -72,11 +60,7 @@ internal sealed class LifecycleStep(CrmDatabase database, LifecycleRunner runner
     {
         var run = await NightlySteps.ValueRunOfAsync(database, asOf, ct);
         var result = await runner.RunAsync(asOf, ct, run.Id);
-        List<string> lines =
-        [
-            string.Create(CultureInfo.InvariantCulture, $"Lifecycle: {result.Customers:N0} customers, {result.Changed:N0} state changes; ")
-                + string.Join(", ", result.CurrentCounts.OrderByDescending(kv => kv.Value).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:N0}"))),
-        ];
+        List<string> lines = [result.Describe()];
         if (result.Skipped > 0)
         {
             lines.Add(NightlySteps.SkipLine(result.Skips, run.Id));
@@ -96,11 +80,7 @@ internal sealed class SegmentsStep(CrmDatabase database, SegmentRunner runner) :
     {
         var run = await NightlySteps.ValueRunOfAsync(database, asOf, ct);
         var result = await runner.RunAsync(run.Id, asOf, ct);
-        List<string> lines =
-        [
-            "Segments: " + string.Join(", ", result.CellCounts.OrderByDescending(kv => kv.Value).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:N0}")))
-                + "; needs groups " + string.Join(" / ", result.GroupSizes.Select(g => g.ToString("N0", CultureInfo.InvariantCulture))),
-        ];
+        List<string> lines = [result.Describe()];
         if (result.Skipped > 0)
         {
             lines.Add(NightlySteps.SkipLine(result.Skips, run.Id));
@@ -128,13 +108,7 @@ internal sealed class ScoresStep(InsurerModelScorer scorer) : INightlyStep
         {
             return new NightlyStepResult(["No champion to score with: build a model and approve it first."]);
         }
-        var lines = runs.Select(r =>
-        {
-            var rows = r.Subject switch { ModelSubject.Contract => "active contracts", ModelSubject.Agent => "active agents", _ => "customers" };
-            var skipped = r.Skipped == 0 ? ""
-                : $"; {SkipCounts.Describe(r.Skips)} {(r.Subject == ModelSubject.Agent ? "agents" : "customers")} with stored values out of range (ids in the log)";
-            return string.Create(CultureInfo.InvariantCulture, $"{r.Name} v{r.Version}: run {r.RunId} as of {asOf:yyyy-MM-dd}, {r.Scored:N0} {rows} ({r.Eligible:N0} in the model's population){skipped}");
-        }).ToList();
+        var lines = runs.Select(r => r.Describe(asOf)).ToList();
         // The same customers are left out by every customer and contract champion: each reason counts once, at its largest.
         var skips = runs.SelectMany(r => r.Skips).GroupBy(kv => kv.Key, StringComparer.Ordinal)
             .ToDictionary(g => g.Key, g => g.Max(kv => kv.Value), StringComparer.Ordinal);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Policies;
@@ -11,6 +12,11 @@ public sealed record LifecycleRunResult(int Customers, int Changed, IReadOnlyDic
     IReadOnlyDictionary<string, int>? SkippedByReason = null)
 {
     public IReadOnlyDictionary<string, int> Skips => SkippedByReason ?? new Dictionary<string, int>();
+
+    /// <summary>What the run did, for the CLI and the nightly chain's report: customers, changes and each state's count.</summary>
+    public string Describe() =>
+        string.Create(CultureInfo.InvariantCulture, $"Lifecycle: {Customers:N0} customers, {Changed:N0} state changes; ")
+        + string.Join(", ", CurrentCounts.OrderByDescending(kv => kv.Value).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:N0}")));
 
     public int Skipped => Skips.Values.Sum();
 }

@@ -18,6 +18,11 @@ public sealed record SegmentRunResult(long RunId, int Customers, IReadOnlyList<i
     public IReadOnlyDictionary<string, int> Skips => SkippedByReason ?? new Dictionary<string, int>();
 
     public int Skipped => Skips.Values.Sum();
+
+    /// <summary>What the run did, for the CLI and the nightly chain's report: customers per grid cell and the needs groups' sizes.</summary>
+    public string Describe() =>
+        "Segments: " + string.Join(", ", CellCounts.OrderByDescending(kv => kv.Value).Select(kv => string.Create(CultureInfo.InvariantCulture, $"{kv.Key} {kv.Value:N0}")))
+        + "; needs groups " + string.Join(" / ", GroupSizes.Select(g => g.ToString("N0", CultureInfo.InvariantCulture)));
 }
 
 /// <summary>

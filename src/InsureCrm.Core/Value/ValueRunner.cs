@@ -1,4 +1,5 @@
 using System.Data.Common;
+using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
@@ -29,6 +30,26 @@ public sealed record ValueRunSummary(
     public IReadOnlyDictionary<string, int> Skips => SkippedByReason ?? new Dictionary<string, int>();
 
     public int Skipped => Skips.Values.Sum();
+
+    /// <summary>What the run did, for the CLI and the nightly chain's report: the run, how it computed, and the curves.</summary>
+    public string Headline(DateOnly asOf)
+    {
+        var how = Mode == ValueRunMode.Incremental
+            ? string.Create(CultureInfo.InvariantCulture, $"incremental on run {BaseRunId}: {Recomputed:N0} computed, {Customers - Recomputed:N0} unchanged")
+            : string.Create(CultureInfo.InvariantCulture, $"full: {Recomputed:N0} computed");
+        return string.Create(CultureInfo.InvariantCulture,
+            $"Value run {RunId} as of {asOf:yyyy-MM-dd}{(Resumed ? " (resumed)" : "")}: {Customers:N0} customers, {how}; persistency curves {(CurvesReused ? "of this month reused" : "estimated")}.");
+    }
+
+    /// <summary>The customers per grade, and the value share by decile when there is one.</summary>
+    public IEnumerable<string> Figures()
+    {
+        yield return "Grades A-G: " + string.Join(" / ", GradeCounts.Select(c => c.ToString("N0", CultureInfo.InvariantCulture)));
+        if (Concentration.Count > 0)
+        {
+            yield return "Value share by decile (top first): " + string.Join(" ", Concentration.Select(d => string.Create(CultureInfo.InvariantCulture, $"D{d.Decile} {d.Share:P1}")));
+        }
+    }
 }
 
 /// <summary>
