@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
-using InsureCrm.Cli;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Models;
@@ -19,23 +18,8 @@ public sealed partial class InsurerModelCommandTests : IDisposable
 
     public void Dispose() => Directory.Delete(_dir, recursive: true);
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(IConfiguration config, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (originalOut, originalError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (await CliApp.RunAsync(args, config), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(originalOut);
-            Console.SetError(originalError);
-        }
-    }
+    private static Task<(int Exit, string Output, string Error)> RunAsync(IConfiguration config, params string[] args) =>
+        InsureCrm.Tests.Models.CliConsole.RunAsync(config, args);
 
     /// <summary>A database with an admin "ops", a second admin "boss", an analyst "ana" and a marketer "mkt", and a generated insurer as of 2025-06-30.</summary>
     private static async Task<IConfiguration> GeneratedAsync(TestDatabase db, int customers, params string[] truthArgs)
