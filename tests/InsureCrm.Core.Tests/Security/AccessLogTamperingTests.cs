@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text;
-using InsureCrm.Cli;
 using InsureCrm.Cli.Security;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
@@ -345,24 +344,8 @@ public class AccessLogTamperingTests
         return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(sb.ToString())));
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(TestDatabase db, params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (originalOut, originalError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            var exit = await CliApp.RunAsync(args, new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build());
-            return (exit, output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(originalOut);
-            Console.SetError(originalError);
-        }
-    }
+    private static Task<(int Exit, string Output, string Error)> RunAsync(TestDatabase db, params string[] args) =>
+        Models.CliConsole.RunAsync(new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build(), args);
 
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
