@@ -1,5 +1,4 @@
 using InsureCrm.Core.Customers;
-using InsureCrm.Core.CustomerView;
 using InsureCrm.Core.Security;
 using InsureCrm.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
@@ -17,13 +16,11 @@ internal sealed record UnmaskBody(UnmaskField? Field, string? Reason, string? No
 internal sealed record UnmaskedValue(UnmaskField Field, string Value);
 
 /// <summary>
-/// <c>/api/customers</c>: search, the single customer view, older contact history, the contact edit and
-/// unmasking; plus the HTML fragments that htmx swaps into the pages. Each route requires its capability's
-/// policy (a role without it gets 403); a customer outside the user's scope answers exactly like an
-/// unknown id (404, same body). Call center and compliance open a customer only with a
+/// <c>/api/customers</c>: search, the contact edit and unmasking; plus the HTML fragments that htmx swaps
+/// into the pages (the single customer view and its contact history are CustomerView's). Each route requires
+/// its capability's policy (a role without it gets 403); a customer outside the user's scope answers exactly
+/// like an unknown id (404, same body). Call center and compliance open a customer only with a
 /// <c>reason</c> (and <c>note</c> for "other"); without one the answer is 400 naming <c>reason</c>.
-/// A merged customer's id answers 404 with <c>mergedIntoId</c> (and <c>survivor</c>, its URL) when
-/// the user may open the survivor.
 /// </summary>
 internal static class CustomerEndpoints
 {
@@ -31,14 +28,11 @@ internal static class CustomerEndpoints
     {
         var api = app.MapGroup("/api/customers").WithTags("Customers");
         api.MapGet("/", SearchAsync).WithName("SearchCustomers").RequireAuthorization(Capability.CustomersSearch);
-        api.MapGet("/{id:long}", GetAsync).WithName("GetCustomer").RequireAuthorization(Capability.CustomersView);
-        api.MapGet("/{id:long}/interactions", TimelineAsync).WithName("GetCustomerInteractions").RequireAuthorization(Capability.CustomersView);
         api.MapPut("/{id:long}/contact", UpdateContactAsync).WithName("UpdateCustomerContact").RequireAuthorization(Capability.CustomersEdit);
         api.MapPost("/{id:long}/unmask", UnmaskAsync).WithName("UnmaskCustomerField").RequireAuthorization(Capability.CustomersUnmask);
 
         var fragments = app.MapGroup("/customers").ExcludeFromDescription();
         fragments.MapGet("/results", SearchFragmentAsync).RequireAuthorization(Capability.CustomersSearch);
-        fragments.MapGet("/{id:long}/timeline", TimelineFragmentAsync).RequireAuthorization(Capability.CustomersView);
         fragments.MapPost("/{id:long}/unmask", UnmaskFragmentAsync).RequireAuthorization(Capability.CustomersUnmask);
         return app;
     }
@@ -54,35 +48,6 @@ internal static class CustomerEndpoints
         return page is null
             ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["after"] = ["Not a cursor returned by this search."] })
             : TypedResults.Ok(page);
-    }
-
-    public static async Task<Results<Ok<CustomerPageView>, ProblemHttpResult, ValidationProblem>> GetAsync(
-        long id, string? reason, string? note, CustomerViewService views, HttpContext http, CancellationToken ct)
-    {
-        var lookup = await views.GetAsync(HttpCurrentUser.Required(http), id, AccessReason.Compose(reason, note), ct);
-        if (lookup.View is { } view)
-        {
-            return TypedResults.Ok(view);
-        }
-        if (lookup.MergedIntoId is { } survivor)
-        {
-            return TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "The customer was merged into another record.",
-                extensions: new Dictionary<string, object?> { ["mergedIntoId"] = survivor, ["survivor"] = $"/api/customers/{survivor}" });
-        }
-        return Refusal<CustomerPageView>(lookup.Reach);
-    }
-
-    public static async Task<Results<Ok<TimelinePage>, ProblemHttpResult, ValidationProblem>> TimelineAsync(
-        long id, string? before, string? reason, string? note, CustomerViewService views, HttpContext http, CancellationToken ct)
-    {
-        var lookup = await views.TimelineAsync(HttpCurrentUser.Required(http), id, before, AccessReason.Compose(reason, note), ct: ct);
-        if (lookup.Page is { } page)
-        {
-            return TypedResults.Ok(page);
-        }
-        return lookup.BadCursor
-            ? TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["before"] = ["Not a cursor returned by this endpoint."] })
-            : Refusal<TimelinePage>(lookup.Reach);
     }
 
     public static async Task<Results<Ok<ContactSaved>, ValidationProblem, ProblemHttpResult>> UpdateContactAsync(
@@ -130,13 +95,6 @@ internal static class CustomerEndpoints
 
     internal static ValidationProblem ReasonProblem() => DownloadReason.Problem();
 
-    private static Results<Ok<T>, ProblemHttpResult, ValidationProblem> Refusal<T>(Reach reach) => reach switch
-    {
-        Reach.ReasonRequired => ReasonProblem(),
-        Reach.Forbidden => TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Your role cannot open individual customers."),
-        _ => NotFound(),
-    };
-
     private static async Task<RazorComponentResult<SearchResults>> SearchFragmentAsync(
         string? q, SearchKind? kind, string? after, CustomerSearch search, HttpContext http, CancellationToken ct)
     {
@@ -151,18 +109,6 @@ internal static class CustomerEndpoints
             Kind = kind,
             BadCursor = !string.IsNullOrWhiteSpace(q) && page is null,
         });
-    }
-
-    private static async Task<IResult> TimelineFragmentAsync(
-        long id, string? before, string? reason, string? note, CustomerViewService views, HttpContext http, CancellationToken ct)
-    {
-        var lookup = await views.TimelineAsync(HttpCurrentUser.Required(http), id, before, AccessReason.Compose(reason, note), ct: ct);
-        return lookup switch
-        {
-            { Page: { } page } => new RazorComponentResult<TimelineRows>(new { CustomerId = id, Page = page, Reason = reason, Note = note }),
-            { Reach: Reach.ReasonRequired } or { BadCursor: true } => TypedResults.BadRequest(),
-            _ => TypedResults.NotFound(),
-        };
     }
 
     /// <summary>The htmx unmask button: a form with the field, reason and antiforgery token; answers the value as a fragment.</summary>

@@ -1,7 +1,9 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
+using InsureCrm.Web.Contact;
 using InsureCrm.Web.Customers;
+using InsureCrm.Web.CustomerView;
 using InsureCrm.Web.Localization;
 using InsureCrm.Web.Models;
 using InsureCrm.Web.Privacy;
@@ -50,9 +52,11 @@ internal static class CrmWebExtensions
         // The features, in Core's order (docs/decisions/0002-feature-order.md); each adds its own services.
         builder.AddSecurityWeb();
         builder.AddCustomersWeb();
+        builder.AddContactWeb();
         builder.AddPrivacyWeb();
         builder.AddValueWeb();
         builder.AddModelsWeb();
+        builder.AddCustomerViewWeb();
 
         services.Configure<RequestLocalizationOptions>(o =>
         {
@@ -86,9 +90,11 @@ internal static class CrmWebExtensions
         // Each feature maps its endpoints; the router finds every feature's pages in this assembly.
         app.MapSecurityWeb();
         app.MapCustomersWeb();
+        app.MapContactWeb();
         app.MapPrivacyWeb();
         app.MapValueWeb();
         app.MapModelsWeb();
+        app.MapCustomerViewWeb();
         app.MapRazorComponents<App>();
         return app;
     }

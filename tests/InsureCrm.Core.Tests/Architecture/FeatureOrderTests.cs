@@ -12,26 +12,8 @@ public class FeatureOrderTests
 {
     private const string CorePrefix = "InsureCrm.Core.";
 
-    /// <summary>Lowest first; features on one rank may not use each other. Change only with decision 0002.</summary>
-    internal static readonly string[][] Order =
-    [
-        ["Common"],
-        ["Agents"],
-        ["Policies", "Interactions"],
-        ["Security"],
-        ["Customers"],
-        ["Identity", "Contact"],
-        ["Imports", "Privacy"],
-        ["Value"],
-        ["Models"],
-        ["Campaigns", "Worklists", "CallCenter", "Orphans", "Voc", "Surveys"],
-        ["CustomerView", "Nightly", "Reporting"],
-        ["Synthetic"],
-    ];
-
-    private static readonly Dictionary<string, int> Rank = Order
-        .SelectMany((features, rank) => features.Select(f => (f, rank)))
-        .ToDictionary(p => p.f, p => p.rank, StringComparer.Ordinal);
+    /// <summary>The order, lowest first (<see cref="FeatureOrder"/>).</summary>
+    private static readonly IReadOnlyDictionary<string, int> Rank = FeatureOrder.Rank;
 
     private static readonly Lazy<TypeReferences> Core = new(() => TypeReferences.Read(typeof(CrmDbContext).Assembly.Location));
 

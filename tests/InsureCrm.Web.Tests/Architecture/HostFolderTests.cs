@@ -11,15 +11,11 @@ public sealed partial class HostFolderTests
 {
     private const string WebPrefix = "InsureCrm.Web.";
 
-    /// <summary>The Web feature folders by their rank in Core's order (tests/InsureCrm.Core.Tests/Architecture/FeatureOrderTests.cs).</summary>
-    private static readonly Dictionary<string, int> WebFeatureRank = new(StringComparer.Ordinal)
-    {
-        ["Security"] = 3,
-        ["Customers"] = 4,
-        ["Privacy"] = 5,
-        ["Value"] = 7,
-        ["Models"] = 8,
-    };
+    /// <summary>
+    /// A Web feature folder is named after a feature of Core and takes its rank: the one order, read from
+    /// tests/InsureCrm.Core.Tests/Architecture/FeatureOrder.cs (linked into this project), never restated here.
+    /// </summary>
+    private static readonly IReadOnlyDictionary<string, int> WebFeatureRank = FeatureOrder.Rank;
 
     /// <summary>What every feature may use and that may use every feature: the frame, the strings, the host's start-up.</summary>
     private static readonly HashSet<string> Shared = new(StringComparer.Ordinal) { "Shell", "Localization", "Hosting" };

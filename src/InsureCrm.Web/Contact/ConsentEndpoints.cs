@@ -6,7 +6,7 @@ using InsureCrm.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 
-namespace InsureCrm.Web.Customers;
+namespace InsureCrm.Web.Contact;
 
 /// <summary>The body of <c>POST /api/customers/{id}/consents</c>.</summary>
 /// <param name="Channel">Phone, Sms, Email, Dm or Visit.</param>
