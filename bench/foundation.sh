@@ -5,6 +5,10 @@
 #   bench/foundation.sh postgres 1000000     # PostgreSQL on 127.0.0.1 (started if needed)
 #   bench/foundation.sh sqlite   100000      # embedded SQLite file under bench/out
 #
+# Before measuring it gathers planner statistics (ANALYZE) on what it loaded, warms the web host up for
+# WARMUP (default 60s: the JIT keeps compiling for about a minute under load) and prints the database
+# settings and the load average it ran with; figures taken with a load average above 1 are flagged.
+#
 # Prints each figure with what produced it; raw logs stay in bench/out/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,6 +16,7 @@ provider=${1:-sqlite}
 customers=${2:-100000}
 import_rows=${IMPORT_ROWS:-$customers}
 duration=${DURATION:-20s}
+warmup=${WARMUP:-60s}
 out=bench/out/$provider; mkdir -p "$out"
 log() { echo "[bench] $*"; }
 
@@ -43,6 +48,21 @@ sql() { # query the current database, one value per line
   if [ "$provider" = postgres ]; then PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d "$db" -Atc "$1"
   else sqlite3 "$out/$db.db" "$1"; fi
 }
+analyze() { # planner statistics for what was just loaded, as an operator would gather them after a bulk load
+  sql "ANALYZE" >/dev/null
+}
+settings() { # the settings the figures depend on
+  if [ "$provider" = postgres ]; then
+    sql "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN
+      ('shared_buffers','work_mem','effective_cache_size','random_page_cost','max_wal_size','synchronous_commit','jit','max_connections')"
+  else
+    echo "journal_mode=$(sql 'PRAGMA journal_mode'), page_size=$(sql 'PRAGMA page_size'), sqlite $(sqlite3 --version | cut -d' ' -f1)"
+  fi
+}
+load_note() { # the 1-minute load average before measuring, flagged when the machine is not idle
+  local load; load=$(cut -d' ' -f1 /proc/loadavg)
+  if python3 -c "import sys; sys.exit(0 if $load > 1 else 1)"; then echo "load average $load: NOT IDLE, figures are pessimistic"; else echo "load average $load"; fi
+}
 timed() { # $1 = label, rest = command; prints wall time and peak RSS
   local label=$1; shift
   /usr/bin/time -v "$@" >"$out/$label.log" 2>"$out/$label.time" || { cat "$out/$label.log" "$out/$label.time"; exit 1; }
@@ -58,6 +78,7 @@ db=bench_gen; fresh_db $db
 $cli db migrate >/dev/null
 bootstrap_admin
 timed generate $cli generate --customers "$customers" --seed 1
+analyze
 log "rows: $(sql 'SELECT COUNT(*) FROM customer') customers, $(sql 'SELECT COUNT(*) FROM contract') contracts, $(sql 'SELECT COUNT(*) FROM interaction') interactions"
 
 # 2. Import a customer CSV into an empty database.
@@ -69,11 +90,19 @@ bootstrap_admin
 start=$(date +%s.%N)
 timed import $cli import customers "$csv" --source BENCH
 end=$(date +%s.%N)
+analyze
 log "import: $(python3 -c "print(f'{$import_rows / ($end - $start):,.0f}')") rows/s over $import_rows rows"
 fi
 
 # 3. Search and customer view under 16 concurrent clients, against the generated insurer.
 db=bench_gen
+analyze
+log "database settings ($provider): $(settings)"
+# Let the load of the steps above (publish, generate, import) die down, up to 2 minutes, then note the load
+# before the web host starts: the benchmark's own load is not a busy machine.
+for _ in $(seq 1 24); do python3 -c "import sys; sys.exit(0 if $(cut -d' ' -f1 /proc/loadavg) <= 1 else 1)" && break; sleep 5; done
+note=$(load_note)
+log "$note"
 export Security__Protection__KeyFile="$PWD/bench/out/keys.json"
 if [ "$provider" = postgres ]; then
   export Database__Provider=Postgres
@@ -122,8 +151,10 @@ end
 LUA
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$port$(sed -n 2p "$out/$kind-paths.lua" | tr -d ' ",')")
   [ "$status" = 200 ] || { log "$kind: a sample request answered $status; check $out/web.log"; exit 1; }
+  # Warm-up first (not measured): a cold process would be measured while the JIT compiles.
+  wrk -t2 -c16 -d"$warmup" -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.warmup.wrk"
   wrk -t2 -c16 -d"$duration" --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.wrk"
   p50=$(awk '$1=="50%" {print $2}' "$out/$kind.wrk"); p99=$(awk '$1=="99%" {print $2}' "$out/$kind.wrk")
   rps=$(awk '/Requests\/sec/ {print $2}' "$out/$kind.wrk"); errs=$(grep -E "Non-2xx|Socket errors" "$out/$kind.wrk" || true)
-  log "$kind ($provider, 16 clients, $duration): p50 $p50, p99 $p99, $rps req/s ${errs:+($errs)}"
+  log "$kind ($provider, 16 clients, $duration after a $warmup warm-up; $note): p50 $p50, p99 $p99, $rps req/s ${errs:+($errs)}"
 done
