@@ -53,7 +53,7 @@ analyze() { # planner statistics for what was just loaded, as an operator would 
 }
 settings() { # the settings the figures depend on
   if [ "$provider" = postgres ]; then
-    sql "SELECT string_agg(name || '=' || setting || coalesce(unit, ''), ', ' ORDER BY name) FROM pg_settings WHERE name IN
+    sql "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN
       ('shared_buffers','work_mem','effective_cache_size','random_page_cost','max_wal_size','synchronous_commit','jit','max_connections')"
   else
     echo "journal_mode=$(sql 'PRAGMA journal_mode'), page_size=$(sql 'PRAGMA page_size'), sqlite $(sqlite3 --version | cut -d' ' -f1)"
