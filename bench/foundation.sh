@@ -2,12 +2,15 @@
 # Foundation benchmark (issue 2): generate + load, customer CSV import, and search / customer-view
 # latency with 16 concurrent clients. Not part of the test suite.
 #
-#   bench/foundation.sh postgres 1000000     # PostgreSQL on 127.0.0.1 (started if needed)
+#   bench/foundation.sh postgres 1000000     # PostgreSQL: its own cluster on port 5433 with the settings of
+#                                            # docs/operations.md (bench/lib.sh; PG_SETTINGS=defaults: port 5432)
 #   bench/foundation.sh sqlite   100000      # embedded SQLite file under bench/out
 #
 # Before measuring it gathers planner statistics (ANALYZE) on what it loaded, warms the web host up for
 # WARMUP (default 60s: the JIT keeps compiling for about a minute under load) and prints the database
 # settings and the load average it ran with; figures taken with a load average above 1 are flagged.
+# Each page is then measured RUNS times (default 2) in a row; the spread of p99 and req/s between the runs
+# is printed and flagged above 10 %. The web host's peak memory (VmHWM) is printed at the end.
 #
 # Prints each figure with what produced it; raw logs stay in bench/out/.
 set -euo pipefail
@@ -17,8 +20,11 @@ customers=${2:-100000}
 import_rows=${IMPORT_ROWS:-$customers}
 duration=${DURATION:-20s}
 warmup=${WARMUP:-60s}
+runs=${RUNS:-2}
 out=bench/out/$provider; mkdir -p "$out"
 log() { echo "[bench] $*"; }
+source bench/lib.sh
+[ "$provider" = postgres ] && bench_pg
 
 command -v wrk >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq wrk >/dev/null; }
 command -v sqlite3 >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq sqlite3 >/dev/null; }
@@ -28,12 +34,10 @@ dotnet publish src/InsureCrm.Cli -c Release -o bench/out/cli -nologo -v q >/dev/
 dotnet publish src/InsureCrm.Web -c Release -o bench/out/web -nologo -v q >/dev/null
 cli="dotnet $PWD/bench/out/cli/insurecrm.dll"
 
-pg_admin="Host=127.0.0.1;Username=postgres;Password=postgres;Database=postgres"
 fresh_db() { # $1 = name; exports the provider settings for that database
   if [ "$provider" = postgres ]; then
-    pg_isready -h 127.0.0.1 -q || pg_ctlcluster 15 main start
-    PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
-    export Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=$1;Maximum Pool Size=64"
+    bench_psql postgres -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
+    export Database__Provider=Postgres ConnectionStrings__Crm="$(bench_pg_cs "$1")"
   else
     rm -f "$out/$1.db" "$out/$1.db-wal" "$out/$1.db-shm"
     export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$PWD/$out/$1.db"
@@ -45,7 +49,7 @@ bootstrap_admin() { # the CLI acts on behalf of an account; the first admin of a
   export INSURECRM_USER=bench
 }
 sql() { # query the current database, one value per line
-  if [ "$provider" = postgres ]; then PGPASSWORD=postgres psql -h 127.0.0.1 -U postgres -d "$db" -Atc "$1"
+  if [ "$provider" = postgres ]; then bench_psql "$db" -Atc "$1"
   else sqlite3 "$out/$db.db" "$1"; fi
 }
 analyze() { # planner statistics for what was just loaded, as an operator would gather them after a bulk load
@@ -54,7 +58,8 @@ analyze() { # planner statistics for what was just loaded, as an operator would 
 settings() { # the settings the figures depend on
   if [ "$provider" = postgres ]; then
     sql "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN
-      ('shared_buffers','work_mem','effective_cache_size','random_page_cost','max_wal_size','synchronous_commit','jit','max_connections')"
+      ('shared_buffers','work_mem','effective_cache_size','random_page_cost','max_wal_size','synchronous_commit','jit','max_connections',
+       'max_parallel_workers_per_gather','wal_compression')" | sed "s/^/port $BENCH_PG_PORT, PG_SETTINGS=${PG_SETTINGS:-recommended}: /"
   else
     echo "journal_mode=$(sql 'PRAGMA journal_mode'), page_size=$(sql 'PRAGMA page_size'), sqlite $(sqlite3 --version | cut -d' ' -f1)"
   fi
@@ -106,7 +111,7 @@ log "$note"
 export Security__Protection__KeyFile="$PWD/bench/out/keys.json"
 if [ "$provider" = postgres ]; then
   export Database__Provider=Postgres
-  export ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=$db;Maximum Pool Size=64"
+  export ConnectionStrings__Crm="$(bench_pg_cs "$db")"
 else
   export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$PWD/$out/$db.db"
 fi
@@ -153,8 +158,27 @@ LUA
   [ "$status" = 200 ] || { log "$kind: a sample request answered $status; check $out/web.log"; exit 1; }
   # Warm-up first (not measured): a cold process would be measured while the JIT compiles.
   wrk -t2 -c16 -d"$warmup" -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.warmup.wrk"
-  wrk -t2 -c16 -d"$duration" --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.wrk"
-  p50=$(awk '$1=="50%" {print $2}' "$out/$kind.wrk"); p99=$(awk '$1=="99%" {print $2}' "$out/$kind.wrk")
-  rps=$(awk '/Requests\/sec/ {print $2}' "$out/$kind.wrk"); errs=$(grep -E "Non-2xx|Socket errors" "$out/$kind.wrk" || true)
-  log "$kind ($provider, 16 clients, $duration after a $warmup warm-up; $note): p50 $p50, p99 $p99, $rps req/s ${errs:+($errs)}"
+  for run in $(seq 1 "$runs"); do
+    wrk -t2 -c16 -d"$duration" --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.$run.wrk"
+    p50=$(awk '$1=="50%" {print $2}' "$out/$kind.$run.wrk"); p99=$(awk '$1=="99%" {print $2}' "$out/$kind.$run.wrk")
+    rps=$(awk '/Requests\/sec/ {print $2}' "$out/$kind.$run.wrk"); errs=$(grep -E "Non-2xx|Socket errors" "$out/$kind.$run.wrk" || true)
+    log "$kind ($provider, 16 clients, run $run of $runs, $duration after a $warmup warm-up; $note): p50 $p50, p99 $p99, $rps req/s ${errs:+($errs)}"
+  done
+  if [ "$runs" -ge 2 ]; then python3 - "$kind" "$out" "$runs" <<'PY'
+import re, sys
+kind, out, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
+def ms(v):  # wrk prints 812.00us, 23.45ms, 1.20s
+    n, u = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
+    return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
+p99s, rpss = [], []
+for r in range(1, runs + 1):
+    text = open(f"{out}/{kind}.{r}.wrk").read()
+    p99s.append(ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1)))
+    rpss.append(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)))
+def spread(xs): return (max(xs) - min(xs)) / min(xs) * 100
+flag = "" if max(spread(p99s), spread(rpss)) <= 10 else "  ABOVE 10 %: the runs disagree"
+print(f"[bench] {kind}: spread between the {runs} runs: p99 {spread(p99s):.1f} %, req/s {spread(rpss):.1f} %{flag}")
+PY
+  fi
 done
+log "web host: peak RSS $(( $(awk '/VmHWM/ {print $2}' /proc/$web/status) / 1024 )) MB, now $(( $(awk '/VmRSS/ {print $2}' /proc/$web/status) / 1024 )) MB over the warm-ups and measured runs"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Value chain benchmark (issue 4): `insurecrm value run` (full, then incremental) over the insurer that bench/foundation.sh generated
-# (run that first: it leaves bench_gen on PostgreSQL or bench/out/sqlite/bench_gen.db, with the admin 'bench').
+# (run that first: it leaves bench_gen on PostgreSQL (bench/lib.sh: the bench cluster, PG_SETTINGS as there) or
+# bench/out/sqlite/bench_gen.db, with the admin 'bench').
 #
 #   bench/value.sh postgres     # 1,000,000 customers after `bench/foundation.sh postgres 1000000`
 #   bench/value.sh sqlite       # 100,000 customers after `bench/foundation.sh sqlite 100000`
@@ -10,8 +11,10 @@ provider=${1:-sqlite}
 out=bench/out/$provider; mkdir -p "$out"
 dotnet publish src/InsureCrm.Cli -c Release -o bench/out/cli -nologo -v q >/dev/null
 export Security__Protection__KeyFile="$PWD/bench/out/keys.json" INSURECRM_USER=bench
+source bench/lib.sh
 if [ "$provider" = postgres ]; then
-  export Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=bench_gen"
+  bench_pg
+  export Database__Provider=Postgres ConnectionStrings__Crm="$(bench_pg_cs bench_gen)"
 else
   export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$PWD/$out/bench_gen.db"
 fi

@@ -1,0 +1,51 @@
+# Shared by the bench scripts (source it): the PostgreSQL server they measure on.
+#
+# PG_SETTINGS=recommended (the default) runs on a PostgreSQL cluster of its own, "bench" on port 5433, created
+# on first use with the settings docs/operations.md recommends (bench/postgres/recommended.conf), so that a
+# fresh machine measures what we report and the server the tests use keeps its defaults.
+# PG_SETTINGS=defaults runs on the machine's main cluster (port 5432) with whatever it has: the product works there too.
+as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+
+bench_pg() { # ensures the server is up; exports BENCH_PG_PORT and pg_admin
+  local ver; ver=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1)
+  if [ -z "$ver" ]; then
+    as_root apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq postgresql >/dev/null
+    ver=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
+  fi
+  case "${PG_SETTINGS:-recommended}" in
+    recommended)
+      BENCH_PG_PORT=5433
+      if ! pg_lsclusters -h | awk '{print $2}' | grep -qx bench; then
+        as_root pg_createcluster "$ver" bench --port "$BENCH_PG_PORT" >/dev/null
+      fi
+      local conf; conf=$(pg_lsclusters -h | awk '$2=="bench" {print $1}')
+      # Reinstalled when it differs, so that an edit of the recommended file is always what is measured.
+      local dest="/etc/postgresql/$conf/bench/conf.d/insurecrm.conf"
+      if ! cmp -s bench/postgres/recommended.conf "$dest"; then
+        as_root install -m 644 -o postgres bench/postgres/recommended.conf "$dest"
+        pg_lsclusters -h | awk '$2=="bench" {print $4}' | grep -q online && as_root pg_ctlcluster "$conf" bench restart
+      fi
+      if ! pg_lsclusters -h | awk '$2=="bench" {print $4}' | grep -q online; then
+        as_root pg_ctlcluster "$conf" bench start
+      fi ;;
+    defaults)
+      BENCH_PG_PORT=5432
+      local main; main=$(pg_lsclusters -h | awk '$3==5432 {print $1" "$2}')
+      [ -n "$main" ] || { as_root pg_createcluster "$ver" main --port 5432 >/dev/null; main="$ver main"; }
+      pg_lsclusters -h | awk '$3==5432 {print $4}' | grep -q online || as_root pg_ctlcluster $main start ;;
+    *) echo "PG_SETTINGS must be recommended or defaults, not '${PG_SETTINGS}'" >&2; return 1 ;;
+  esac
+  for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p "$BENCH_PG_PORT" -q && break; sleep 1; done
+  as_root su postgres -c "psql -p $BENCH_PG_PORT -q -c \"ALTER USER postgres PASSWORD 'postgres';\"" >/dev/null
+  export BENCH_PG_PORT
+  pg_admin="Host=127.0.0.1;Port=$BENCH_PG_PORT;Username=postgres;Password=postgres;Database=postgres"
+}
+
+bench_pg_cs() { # $1 = database -> the connection string the product gets
+  echo "Host=127.0.0.1;Port=$BENCH_PG_PORT;Username=postgres;Password=postgres;Database=$1;Maximum Pool Size=64"
+}
+
+bench_psql() { # $1 = database, rest = psql arguments
+  local db=$1; shift
+  PGPASSWORD=postgres psql -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d "$db" "$@"
+}
