@@ -4,9 +4,12 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using InsureCrm.Core.Common;
+using Microsoft.Data.Sqlite;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using NpgsqlTypes;
 
 namespace InsureCrm.Core.Security;
 
@@ -100,19 +103,58 @@ public sealed record AccessLogCheckpoint(long ThroughId, long Seq, string Hash, 
 /// switch-over seal are signed with the same key, and after appends a signed checkpoint of the head goes to
 /// a file outside the database, so removing the first or the last entries is found too. Appends are
 /// serialised (PostgreSQL: a transaction advisory lock; SQLite: the write transaction, which SQLite already
-/// serialises) so the chain stays linear however many web nodes write. Each append is its own committed
-/// transaction on its own context: the entry exists before the data is shown.
+/// serialises) so the chain stays linear however many web nodes write.
+/// <para>
+/// Appends are group-committed: each call queues its entries and waits for the commit of the batch that
+/// holds them, so the entry exists before the data is shown, and a batch that fails fails every call in it.
+/// One appender per instance (a singleton: one per process) writes a batch at a time; what arrives while a
+/// batch commits goes into the next one. A batch is one transaction of two round trips on PostgreSQL (BEGIN,
+/// the lock and the head in one; the chained rows and COMMIT in the other), and the head checkpoint is
+/// written at most once per batch.
+/// </para>
 /// </summary>
 public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLogOptions options, AccessLogKey key, ILogger<AccessLog>? logger = null)
-    : IAccessLog, IDisposable
+    : IAccessLog, IDisposable, IAsyncDisposable
 {
     private const long ChainLock = 7_201_003;
 
-    // Appends queue here before they touch the database. On SQLite, concurrent transactions that read the
-    // chain head and then write cannot upgrade their locks and spin on SQLITE_BUSY (seconds under 16
-    // clients); on PostgreSQL it keeps one node's appends off the advisory lock's wait queue.
-    private readonly SemaphoreSlim _append = new(1, 1);
+    /// <summary>
+    /// Entries per batch: one call's entries are never split, so a larger call is a batch of its own. Bounds a
+    /// transaction's length and statement size (SQLite rows go in statements of <see cref="SqliteRowsPerInsert"/>).
+    /// </summary>
+    internal const int MaxBatchEntries = 1000;
+
+    private const int SqliteRowsPerInsert = 500;
+
+    // The chain's head and whatever the hash of the next entry must follow when the head is not a keyed entry
+    // (an entry from before the keyed chain, or everything purged, or a new log). Read after the lock, in a
+    // statement of its own: under READ COMMITTED its snapshot then sees every batch committed before the lock.
+    private const string HeadSql = """
+        SELECT (SELECT hash FROM access_log_entry ORDER BY id DESC LIMIT 1),
+               (SELECT seq FROM access_log_entry ORDER BY id DESC LIMIT 1),
+               (SELECT legacy_entries FROM access_log_seal ORDER BY id LIMIT 1),
+               (SELECT hash FROM access_log_anchor ORDER BY id DESC LIMIT 1),
+               (SELECT seq FROM access_log_anchor ORDER BY id DESC LIMIT 1)
+        """;
+
+    private const string Columns = "at, user_id, user_name, role, ip, customer_id, action, reason, detail, seq, prev_hash, hash";
+
+    // Rows in seq order: the identity is drawn per row in the order they are inserted, so ids follow seq.
+    private const string PostgresInsertSql = $"""
+        INSERT INTO access_log_entry ({Columns})
+        SELECT {Columns} FROM unnest($1::timestamptz[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
+            $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[]) WITH ORDINALITY AS u({Columns}, n)
+        ORDER BY n
+        RETURNING id
+        """;
+
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
+    private readonly Lock _gate = new();
+    private readonly Queue<Pending> _queue = new();
+    private Task _appender = Task.CompletedTask;
+    private bool _appending;
+    private bool _disposed;
+    private long _batches;
     private long _checkpointedSeq;
 
     /// <summary>Name of the PostgreSQL and SQLite trigger that refuses UPDATE and DELETE (migration 0007).</summary>
@@ -121,68 +163,319 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
     /// <summary>The file of the signed head checkpoint.</summary>
     public string CheckpointFile => Path.GetFullPath(string.IsNullOrEmpty(options.CheckpointFile) ? key.CheckpointFile : options.CheckpointFile);
 
-    public Task RecordAsync(CrmUser user, AccessEvent access, CancellationToken ct = default) =>
-        RecordManyAsync(user, [access], ct);
+    /// <summary>Batches committed by this instance (each one transaction).</summary>
+    internal long Batches => Interlocked.Read(ref _batches);
 
-    public async Task RecordManyAsync(CrmUser user, IReadOnlyList<AccessEvent> accesses, CancellationToken ct = default)
+    /// <summary>Calls waiting for a batch to take them (not those of the batch being written).</summary>
+    internal int Queued
     {
-        if (accesses.Count == 0)
+        get
         {
-            return;
-        }
-        await _append.WaitAsync(ct);
-        try
-        {
-            var (followed, head) = await AppendAsync(user, accesses, ct);
-            if (head.Seq!.Value - _checkpointedSeq >= options.CheckpointEvery)
+            lock (_gate)
             {
-                await CheckpointAsync(followed, head, CancellationToken.None);
+                return _queue.Count;
             }
-        }
-        finally
-        {
-            _append.Release();
         }
     }
 
-    public void Dispose() => _append.Dispose();
+    public Task RecordAsync(CrmUser user, AccessEvent access, CancellationToken ct = default) =>
+        RecordManyAsync(user, [access], ct);
 
-    /// <summary>Appends the entries in one transaction; returns the hash they follow and the new head.</summary>
-    private async Task<(string Followed, AccessLogEntry Head)> AppendAsync(CrmUser user, IReadOnlyList<AccessEvent> accesses, CancellationToken ct)
+    /// <summary>
+    /// Queues the entries and completes when the batch holding them is committed (and checkpointed when due);
+    /// throws what made that batch fail. Cancelled before its batch is taken, nothing is written; cancelled
+    /// later, the entries may still be committed (logged but not shown, never the reverse).
+    /// </summary>
+    public Task RecordManyAsync(CrmUser user, IReadOnlyList<AccessEvent> accesses, CancellationToken ct = default)
     {
-        await using var db = database.CreateContext();
-        await using var tx = await db.Database.BeginTransactionAsync(ct);
-        if (db.IsPostgres)
+        ArgumentNullException.ThrowIfNull(user);
+        ArgumentNullException.ThrowIfNull(accesses);
+        if (accesses.Count == 0)
         {
-            await db.Database.ExecuteSqlRawAsync($"SELECT pg_advisory_xact_lock({ChainLock})", ct);
+            return Task.CompletedTask;
         }
-        var (prev, seq) = await HeadAsync(db, ct);
-        var followed = prev;
-        var at = Truncate(clock.GetUtcNow().UtcDateTime);
-        AccessLogEntry entry = null!;
-        foreach (var access in accesses)
+        if (ct.IsCancellationRequested)
         {
-            entry = new AccessLogEntry
+            return Task.FromCanceled(ct);
+        }
+        var pending = new Pending(user, accesses, ct);
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            _queue.Enqueue(pending);
+            if (!_appending)
             {
-                At = at,
-                UserId = user.UserId,
-                UserName = Clip(user.UserName, 60)!,
-                Role = user.Role,
-                Ip = Clip(user.Ip, 45)!,
-                CustomerId = access.CustomerId,
-                Action = access.Action,
-                Reason = Clip(access.Reason, 500),
-                Detail = Clip(access.Detail, 500),
-                Seq = ++seq,
-                PrevHash = prev,
-            };
-            entry.Hash = Mac(entry);
-            prev = entry.Hash;
-            db.AccessLog.Add(entry);
+                _appending = true;
+                _appender = Task.Run(AppendQueuedAsync, CancellationToken.None);
+            }
         }
-        await db.SaveChangesAsync(ct);
+        return ct.CanBeCanceled ? pending.Done.Task.WaitAsync(ct) : pending.Done.Task;
+    }
+
+    /// <summary>Refuses new entries and waits until every queued one is committed (or has failed its callers).</summary>
+    public void Dispose() => StopAccepting().GetAwaiter().GetResult();
+
+    /// <inheritdoc cref="Dispose"/>
+    public async ValueTask DisposeAsync() => await StopAccepting().ConfigureAwait(false);
+
+    private Task StopAccepting()
+    {
+        lock (_gate)
+        {
+            _disposed = true;
+            return _appender;
+        }
+    }
+
+    /// <summary>The appender: writes batches until the queue is empty, then ends (the next call starts it again).</summary>
+    private async Task AppendQueuedAsync()
+    {
+        while (TakeBatch() is { } batch)
+        {
+            try
+            {
+                var (followed, head) = await AppendAsync(batch, CancellationToken.None);
+                Interlocked.Increment(ref _batches);
+                if (head.Seq!.Value - _checkpointedSeq >= options.CheckpointEvery)
+                {
+                    await CheckpointAsync(followed, head, CancellationToken.None);
+                }
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetResult();
+                }
+            }
+            catch (Exception ex)
+            {
+                // Nothing of the batch is committed: each caller fails instead of showing data it could not log.
+                foreach (var pending in batch)
+                {
+                    pending.Done.TrySetException(ex);
+                }
+            }
+        }
+    }
+
+    /// <summary>The next calls in queue order, up to <see cref="MaxBatchEntries"/> entries; null (and the appender ends) when none wait.</summary>
+    private List<Pending>? TakeBatch()
+    {
+        lock (_gate)
+        {
+            var batch = new List<Pending>();
+            var entries = 0;
+            while (_queue.TryPeek(out var next) && (batch.Count == 0 || entries + next.Accesses.Count <= MaxBatchEntries))
+            {
+                _queue.Dequeue();
+                if (next.Cancellation.IsCancellationRequested)
+                {
+                    next.Done.TrySetCanceled(next.Cancellation);
+                    continue;
+                }
+                batch.Add(next);
+                entries += next.Accesses.Count;
+            }
+            if (batch.Count == 0)
+            {
+                _appending = false;
+                return null;
+            }
+            return batch;
+        }
+    }
+
+    /// <summary>Appends the batch in one transaction; returns the hash its entries follow and the new head.</summary>
+    private async Task<(string Followed, AccessLogEntry Head)> AppendAsync(List<Pending> batch, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        return connection switch
+        {
+            NpgsqlConnection pg => await AppendPostgresAsync(pg, batch, ct),
+            SqliteConnection sqlite => await AppendSqliteAsync(sqlite, batch, ct),
+            _ => throw new InvalidOperationException($"No access-log appender for {connection.GetType().Name}."),
+        };
+    }
+
+    private async Task<(string Followed, AccessLogEntry Head)> AppendPostgresAsync(NpgsqlConnection connection, List<Pending> batch, CancellationToken ct)
+    {
+        try
+        {
+            // Round trip 1: the transaction, the chain lock (held until commit, across nodes and the CLI) and then the head.
+            (string Hash, long Seq) head;
+            await using (var begin = new NpgsqlBatch(connection))
+            {
+                begin.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                begin.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({ChainLock})"));
+                begin.BatchCommands.Add(new NpgsqlBatchCommand(HeadSql));
+                await using var reader = await begin.ExecuteReaderAsync(ct);
+                head = await ReadHeadAsync(reader, ct);
+            }
+            var entries = Chain(batch, head);
+
+            // Round trip 2: every entry of the batch in one statement, then COMMIT.
+            long headId = 0;
+            await using (var insert = new NpgsqlBatch(connection))
+            {
+                var command = new NpgsqlBatchCommand(PostgresInsertSql);
+                command.Parameters.Add(Column(entries, e => e.At, NpgsqlDbType.TimestampTz));
+                command.Parameters.Add(Column(entries, e => e.UserId, NpgsqlDbType.Bigint));
+                command.Parameters.Add(Column(entries, e => e.UserName, NpgsqlDbType.Text));
+                command.Parameters.Add(Column(entries, e => e.Role.ToString(), NpgsqlDbType.Text));
+                command.Parameters.Add(Column(entries, e => e.Ip, NpgsqlDbType.Text));
+                command.Parameters.Add(Column(entries, e => e.CustomerId, NpgsqlDbType.Bigint));
+                command.Parameters.Add(Column(entries, e => e.Action.ToString(), NpgsqlDbType.Text));
+                command.Parameters.Add(Column(entries, e => e.Reason, NpgsqlDbType.Text));
+                command.Parameters.Add(Column(entries, e => e.Detail, NpgsqlDbType.Text));
+                command.Parameters.Add(Column(entries, e => e.Seq, NpgsqlDbType.Bigint));
+                command.Parameters.Add(Column(entries, e => e.PrevHash, NpgsqlDbType.Text));
+                command.Parameters.Add(Column(entries, e => e.Hash, NpgsqlDbType.Text));
+                insert.BatchCommands.Add(command);
+                insert.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+                await using var reader = await insert.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    headId = Math.Max(headId, reader.GetInt64(0));
+                }
+                // The COMMIT's outcome (and any error after the rows) surfaces here, not at dispose.
+                while (await reader.NextResultAsync(ct))
+                {
+                }
+            }
+            entries[^1].Id = headId;
+            return (head.Hash, entries[^1]);
+        }
+        catch
+        {
+            await RollBackAsync(connection);
+            throw;
+        }
+    }
+
+    /// <summary>Ends a transaction a failed batch left open, so the pooled connection does not carry it (or the lock) on.</summary>
+    private static async Task RollBackAsync(NpgsqlConnection connection)
+    {
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            return;
+        }
+        try
+        {
+            await using var rollback = new NpgsqlCommand("ROLLBACK", connection);
+            await rollback.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (Exception ex) when (ex is NpgsqlException or InvalidOperationException)
+        {
+            // A broken connection is not returned to the pool, and the server ends its transaction.
+        }
+    }
+
+    private static NpgsqlParameter Column<T>(List<AccessLogEntry> entries, Func<AccessLogEntry, T> value, NpgsqlDbType type) =>
+        new() { Value = entries.Select(value).ToArray(), NpgsqlDbType = NpgsqlDbType.Array | type };
+
+    private async Task<(string Followed, AccessLogEntry Head)> AppendSqliteAsync(SqliteConnection connection, List<Pending> batch, CancellationToken ct)
+    {
+        // BEGIN IMMEDIATE: the write lock first, so a reader of the head never has to upgrade (SQLITE_BUSY).
+        await using var tx = connection.BeginTransaction(deferred: false);
+        (string Hash, long Seq) head;
+        await using (var read = connection.CreateCommand())
+        {
+            read.Transaction = tx;
+            read.CommandText = HeadSql;
+            await using var reader = await read.ExecuteReaderAsync(ct);
+            head = await ReadHeadAsync(reader, ct);
+        }
+        var entries = Chain(batch, head);
+        long headId = 0;
+        foreach (var chunk in entries.Chunk(SqliteRowsPerInsert))
+        {
+            await using var insert = connection.CreateCommand();
+            insert.Transaction = tx;
+            var sql = new StringBuilder($"INSERT INTO access_log_entry ({Columns}) VALUES ");
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var e = chunk[i];
+                sql.Append(i == 0 ? "(" : ", (");
+                object?[] values = [e.At, e.UserId, e.UserName, e.Role.ToString(), e.Ip, e.CustomerId, e.Action.ToString(), e.Reason, e.Detail, e.Seq, e.PrevHash, e.Hash];
+                for (var v = 0; v < values.Length; v++)
+                {
+                    var name = string.Create(CultureInfo.InvariantCulture, $"@p{i}_{v}");
+                    sql.Append(v == 0 ? name : ", " + name);
+                    insert.Parameters.AddWithValue(name, values[v] ?? DBNull.Value);
+                }
+                sql.Append(')');
+            }
+            insert.CommandText = sql.Append(" RETURNING id").ToString();
+            await using var reader = await insert.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                headId = Math.Max(headId, reader.GetInt64(0));
+            }
+        }
         await tx.CommitAsync(ct);
-        return (followed, entry);
+        entries[^1].Id = headId;
+        return (head.Hash, entries[^1]);
+    }
+
+    /// <summary>The hash the next entry follows and the position of the last one, from <see cref="HeadSql"/>'s row.</summary>
+    private static async Task<(string Hash, long Seq)> ReadHeadAsync(DbDataReader reader, CancellationToken ct)
+    {
+        // PostgreSQL's batch also returns the lock's row: the head is the result with five columns.
+        do
+        {
+            if (reader.FieldCount == 5 && await reader.ReadAsync(ct))
+            {
+                string? Text(int i) => reader.IsDBNull(i) ? null : reader.GetString(i);
+                long? Number(int i) => reader.IsDBNull(i) ? null : reader.GetInt64(i);
+                var (lastHash, lastSeq, legacyEntries, anchorHash, anchorSeq) = (Text(0), Number(1), Number(2), Text(3), Number(4));
+                if (lastHash is not null)
+                {
+                    // A keyed entry, or the head is an entry from before the keyed chain.
+                    return (lastHash, lastSeq ?? legacyEntries ?? 0);
+                }
+                // Everything was purged, or the log is new.
+                return anchorHash is null ? ("", 0) : (anchorHash, anchorSeq ?? legacyEntries ?? 0);
+            }
+        }
+        while (await reader.NextResultAsync(ct));
+        throw new InvalidOperationException("The access log's head query returned no row.");
+    }
+
+    /// <summary>The batch's entries chained after <paramref name="head"/>, in queue order, stamped with one time.</summary>
+    private List<AccessLogEntry> Chain(List<Pending> batch, (string Hash, long Seq) head)
+    {
+        var (prev, seq) = head;
+        var at = Truncate(clock.GetUtcNow().UtcDateTime);
+        var entries = new List<AccessLogEntry>(batch.Sum(p => p.Accesses.Count));
+        foreach (var (user, accesses, _) in batch)
+        {
+            foreach (var access in accesses)
+            {
+                var entry = new AccessLogEntry
+                {
+                    At = at,
+                    UserId = user.UserId,
+                    UserName = Clip(user.UserName, 60)!,
+                    Role = user.Role,
+                    Ip = Clip(user.Ip, 45)!,
+                    CustomerId = access.CustomerId,
+                    Action = access.Action,
+                    Reason = Clip(access.Reason, 500),
+                    Detail = Clip(access.Detail, 500),
+                    Seq = ++seq,
+                    PrevHash = prev,
+                };
+                entry.Hash = Mac(entry);
+                prev = entry.Hash;
+                entries.Add(entry);
+            }
+        }
+        return entries;
+    }
+
+    /// <summary>One call's entries, waiting for their batch.</summary>
+    private sealed record Pending(CrmUser User, IReadOnlyList<AccessEvent> Accesses, CancellationToken Cancellation)
+    {
+        // Callers continue on the thread pool, not inside the appender's loop.
+        public TaskCompletionSource Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
     }
 
     /// <summary>
@@ -366,24 +659,6 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
         anchor.Signature is not null
             ? AccessLogKey.Same(anchor.Signature, Mac(anchor))
             : seal is not null && seal.AnchorId == anchor.Id && seal.AnchorHash == anchor.Hash;
-
-    /// <summary>The hash the next entry follows and the position of the last one.</summary>
-    private static async Task<(string Hash, long Seq)> HeadAsync(CrmDbContext db, CancellationToken ct)
-    {
-        var last = await db.AccessLog.AsNoTracking().OrderByDescending(e => e.Id).Select(e => new { e.Hash, e.Seq }).FirstOrDefaultAsync(ct);
-        if (last?.Seq is { } seq)
-        {
-            return (last.Hash, seq);
-        }
-        // The head is an entry from before the keyed chain, or everything was purged, or the log is new.
-        var seal = await db.Set<AccessLogSeal>().AsNoTracking().OrderBy(s => s.Id).FirstOrDefaultAsync(ct);
-        if (last is not null)
-        {
-            return (last.Hash, seal?.LegacyEntries ?? 0);
-        }
-        var anchor = await db.Set<AccessLogAnchor>().AsNoTracking().OrderByDescending(a => a.Id).FirstOrDefaultAsync(ct);
-        return anchor is null ? ("", 0) : (anchor.Hash, anchor.Seq ?? seal?.LegacyEntries ?? 0);
-    }
 
     /// <summary>
     /// Writes the signed checkpoint of <paramref name="head"/> (after its commit), unless the file already
