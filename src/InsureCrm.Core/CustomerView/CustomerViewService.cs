@@ -1,21 +1,18 @@
 using System.Globalization;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
-using InsureCrm.Core.Contact;
-using InsureCrm.Core.Identity;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
-using InsureCrm.Core.Models;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
-using InsureCrm.Core.Value;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.CustomerView;
 
 /// <summary>
-/// Builds the single customer view with a fixed number of set-based queries (one per section), whatever
-/// the number of contracts, members or contacts: never one query per row. Only customers in the user's
+/// Builds the single customer view in two round trips on one connection, whatever the number of contracts,
+/// members or contacts: the gate (existence, merge, scope) and then every section in one batch
+/// (<see cref="CustomerViewBatch"/>); never one query per row or per section. Only customers in the user's
 /// data scope are shown (others answer exactly like unknown ids), identifiers are masked, and every
 /// opening is logged as a <see cref="AccessAction.View"/> with the reason given.
 /// </summary>
@@ -30,71 +27,35 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
     /// </summary>
     public async Task<CustomerLookup> GetAsync(CrmUser user, long id, string? reason = null, CancellationToken ct = default)
     {
+        // One connection for the whole view rather than one rented per query.
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            return await OpenAsync(user, id, reason, ct);
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+    }
+
+    private async Task<CustomerLookup> OpenAsync(CrmUser user, long id, string? reason, CancellationToken ct)
+    {
         var gate = await GateAsync(user, id, reason, ct);
         if (gate is not null)
         {
             return gate;
         }
-        var customer = await db.Customers.AsNoTracking()
-            .Include(c => c.Phones).Include(c => c.Emails).Include(c => c.Addresses).Include(c => c.SourceKeys)
-            .AsSplitQuery()
-            .FirstOrDefaultAsync(c => c.Id == id, ct);
-        if (customer is null)
+        // Everything else in one round trip (CustomerViewBatch).
+        var rows = await CustomerViewBatch.ReadAsync(db, id, TimelinePageSize, ct);
+        if (rows is null)
         {
             return CustomerLookup.NotFound;
         }
-
-        // Households and relationships.
-        var memberships = await db.HouseholdMembers.AsNoTracking().Where(m => m.CustomerId == id).ToListAsync(ct);
-        var householdIds = memberships.Select(m => m.HouseholdId).Distinct().ToList();
-        var households = await db.Households.AsNoTracking().Include(h => h.Members)
-            .Where(h => householdIds.Contains(h.Id)).ToListAsync(ct);
-        var relationships = await db.CustomerRelationships.AsNoTracking().Where(r => r.CustomerId == id).ToListAsync(ct);
-
-        // Contracts in which the customer holds any role (the policyholder is also customer_id of the contract).
-        // An id set from the two indexed paths: "customer_id = @id OR EXISTS (role)" scans every contract.
-        var heldIds = db.Contracts.Where(k => k.CustomerId == id).Select(k => k.Id)
-            .Union(db.ContractRoles.Where(r => r.CustomerId == id).Select(r => r.ContractId));
-        var contracts = await db.Contracts.AsNoTracking().Include(k => k.Roles).Include(k => k.Riders)
-            .Where(k => heldIds.Contains(k.Id))
-            .OrderBy(k => k.IssueDate).ThenBy(k => k.Id)
-            .AsSplitQuery()
-            .ToListAsync(ct);
-        var contractIds = contracts.Select(k => k.Id).ToList();
-        var history = await db.ContractStatusChanges.AsNoTracking().Where(h => contractIds.Contains(h.ContractId))
-            .OrderBy(h => h.EffectiveDate).ThenBy(h => h.Id).ToListAsync(ct);
-        var claims = await db.Claims.AsNoTracking().Where(c => contractIds.Contains(c.ContractId))
-            .OrderByDescending(c => c.ClaimDate).ToListAsync(ct);
-        var loans = await db.Loans.AsNoTracking().Where(l => l.CustomerId == id).OrderBy(l => l.StartDate).ToListAsync(ct);
-
-        var productIds = contracts.Select(k => k.ProductId)
-            .Concat(contracts.SelectMany(k => k.Riders).Select(r => r.ProductId))
-            .Concat(loans.Select(l => l.ProductId)).Distinct().ToList();
-        var products = await db.Products.AsNoTracking().Where(p => productIds.Contains(p.Id)).ToDictionaryAsync(p => p.Id, ct);
-
-        var timeline = await TimelineAsync(id, null, TimelinePageSize, ct);
-
-        var agentIds = contracts.SelectMany(k => new[] { k.SellingAgentId, k.ServicingAgentId })
-            .Concat(loans.Select(l => l.AgentId))
-            .Where(a => a is not null).Select(a => a!.Value).Distinct().ToList();
-        var agents = await AgentsAsync(agentIds, ct);
-
-        var consents = await db.MarketingConsents.AsNoTracking().Where(m => m.CustomerId == id).ToListAsync(ct);
-        // The sections of the features above the customer record, each through its feature's own query.
-        var (value, lifecycle, segment) = await CustomerValueSection.ReadAsync(db, id, ct);
-        var scores = await ChampionScores.OfCustomerAsync(db, id, ct);
-        var contractScores = await ChampionScores.OfContractsAsync(db, contractIds, ct);
-
-        var merges = await db.IdentityMerges.AsNoTracking().Where(m => m.SurvivorId == id || m.MergedId == id)
-            .OrderByDescending(m => m.MergedAt).ToListAsync(ct);
-
-        var otherIds = households.SelectMany(h => h.Members).Select(m => m.CustomerId)
-            .Concat(relationships.Select(r => r.RelatedCustomerId))
-            .Concat(contracts.SelectMany(k => k.Roles).Select(r => r.CustomerId))
-            .Concat(contracts.Select(k => k.CustomerId))
-            .Where(x => x != id).Distinct().ToList();
-        var names = await db.Customers.AsNoTracking().Where(c => otherIds.Contains(c.Id))
-            .Select(c => new { c.Id, c.Name }).ToDictionaryAsync(c => c.Id, c => c.Name, ct);
+        var (customer, households, relationships, contracts, history, claims, loans, products, interactions, agents, consents,
+            (value, lifecycle, segment), scores, contractScores, merges, names) = rows;
+        var memberships = households.SelectMany(h => h.Members).Where(m => m.CustomerId == id).ToList();
+        var timeline = Page(interactions, TimelinePageSize, agents);
         names[id] = customer.Name;
         string NameOf(long customerId) => names.GetValueOrDefault(customerId, "#" + customerId.ToString(CultureInfo.InvariantCulture));
 
@@ -236,13 +197,14 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
         {
             return CustomerLookup.ReasonRequired;
         }
-        var mergedInto = await db.Customers.AsNoTracking().Where(c => c.Id == id).Select(c => new { c.MergedIntoId }).FirstOrDefaultAsync(ct);
-        if (mergedInto is null)
+        // Existence, merge and scope in one query; the refusals below are the rare paths.
+        var probe = await scope.ProbeAsync(user, id, ct);
+        if (probe is null)
         {
             await scope.RecordDeniedAsync(user, id, "view", reason, ct);
             return CustomerLookup.NotFound;
         }
-        if (mergedInto.MergedIntoId is { } into)
+        if (probe.MergedIntoId is { } into)
         {
             // A merged id leads to its survivor only for users who may open the survivor.
             var survivor = await SurvivorAsync(into, ct);
@@ -253,7 +215,13 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
             await scope.RecordDeniedAsync(user, id, "view", reason, ct);
             return CustomerLookup.NotFound;
         }
-        return await scope.CheckAsync(user, id, "view", reason, ct) == Reach.Allowed ? null : CustomerLookup.NotFound;
+        if (!probe.InScope)
+        {
+            // What CustomerScope.CheckAsync records for a live customer out of scope.
+            await scope.RecordDeniedAsync(user, id, "view", reason, ct);
+            return CustomerLookup.NotFound;
+        }
+        return null;
     }
 
     /// <summary>
@@ -279,9 +247,14 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
             query = query.Where(i => i.OccurredAt < b.OccurredAt || (i.OccurredAt == b.OccurredAt && i.Id < b.Id));
         }
         var rows = await query.OrderByDescending(i => i.OccurredAt).ThenByDescending(i => i.Id).Take(limit + 1).ToListAsync(ct);
+        var agentIds = rows.Take(limit).Where(i => i.AgentId is not null).Select(i => i.AgentId!.Value).Distinct().ToList();
+        return Page(rows, limit, await AgentsAsync(agentIds, ct));
+    }
+
+    /// <summary>A page of <paramref name="limit"/> entries from the newest <paramref name="limit"/> + 1 (the one more says whether there is an older page).</summary>
+    private static TimelinePage Page(List<Interaction> rows, int limit, Dictionary<long, AgentRef> agents)
+    {
         var page = rows.Take(limit).ToList();
-        var agentIds = page.Where(i => i.AgentId is not null).Select(i => i.AgentId!.Value).Distinct().ToList();
-        var agents = await AgentsAsync(agentIds, ct);
         var items = page.Select(i => new InteractionView(i.Id, DateTime.SpecifyKind(i.OccurredAt, DateTimeKind.Utc), i.Channel, i.Direction,
             i.Purpose, i.Outcome, i.AgentId is { } a ? agents.GetValueOrDefault(a) : null, i.StaffUser, i.Notes)).ToList();
         var next = rows.Count > limit ? new TimelineCursor(page[^1].OccurredAt, page[^1].Id).Encode() : null;

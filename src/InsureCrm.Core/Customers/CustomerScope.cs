@@ -82,6 +82,19 @@ public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null)
     }
 
     /// <summary>
+    /// In one query: whether <paramref name="customerId"/> exists (null when not), where it was merged, and whether
+    /// <paramref name="user"/>'s scope reaches it while it is live (the test of <see cref="CanReachAsync"/> once the
+    /// role checks have passed). Records nothing: the caller decides what a refusal is.
+    /// </summary>
+    public async Task<CustomerProbe?> ProbeAsync(CrmUser user, long customerId, CancellationToken ct = default)
+    {
+        var reachable = Filter(db.Customers.Where(c => c.Id == customerId && c.MergedIntoId == null), user);
+        return await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
+            .Select(c => new CustomerProbe(c.MergedIntoId, reachable.Any()))
+            .FirstOrDefaultAsync(ct);
+    }
+
+    /// <summary>
     /// <see cref="CanReachAsync"/> for a user's attempt to <paramref name="attempted"/> (e.g. "view", "change contact",
     /// "unmask Rrn") the customer; a refused id (<see cref="Reach.NotFound"/>) is recorded in the access log as
     /// <see cref="AccessAction.Denied"/> (<see cref="RecordDeniedAsync"/>). The caller still answers like an unknown id.
@@ -123,3 +136,6 @@ public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null)
                 || loans.Any(l => l.CustomerId == c.Id));
     }
 }
+
+/// <summary>A stored customer as <see cref="CustomerScope.ProbeAsync"/> sees it: merged or live, and in the user's scope or not.</summary>
+public sealed record CustomerProbe(long? MergedIntoId, bool InScope);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using InsureCrm.Core.Common;
 using Microsoft.EntityFrameworkCore;
 
@@ -50,26 +51,52 @@ internal static class ChampionScores
     public static Task<ChampionRun?> NewestRunAsync(CrmDbContext db, string model, CancellationToken ct) =>
         NewestRuns(db).Where(c => c.Name == model).OrderByDescending(c => c.RunDate).ThenByDescending(c => c.RunId).FirstOrDefaultAsync(ct);
 
-    /// <summary>The models feature's section of the customer page: each champion's score of the customer, by model name.</summary>
-    public static async Task<IReadOnlyList<CustomerModelScoreView>> OfCustomerAsync(CrmDbContext db, long customerId, CancellationToken ct)
-    {
-        var rows = await (from c in NewestRuns(db)
-                          join s in db.Set<CustomerModelScore>().AsNoTracking() on c.RunId equals s.RunId
-                          where s.CustomerId == customerId
-                          orderby c.Name
-                          select new { c.Name, c.Version, c.PositiveRate, c.RunDate, s.Eligible, s.Score, s.Reasons }).ToListAsync(ct);
-        return [.. rows.Select(r => new CustomerModelScoreView(r.Name, r.Version, r.RunDate, r.Eligible, r.Score, InsurerModelScorer.ReadReasons(r.Reasons), r.PositiveRate))];
-    }
+    /// <summary>
+    /// Each champion version (alias <c>v</c>) joined to its newest completed run (alias <c>r</c>): <see cref="NewestRuns"/>
+    /// in SQL, for the statements a page sends in its own batch.
+    /// </summary>
+    private static readonly string NewestRunsSql = $"""
+        model_version v JOIN model_score_run r ON r.id = (
+            SELECT r2.id FROM model_score_run r2
+            WHERE r2.model_version_id = v.id AND r2.status = '{nameof(ModelScoreRunStatus.Completed)}'
+            ORDER BY r2.run_date DESC, r2.id DESC LIMIT 1)
+        """;
 
-    /// <summary>The champion <c>lapse-contract</c> score of each of <paramref name="contractIds"/>; eligible rows only.</summary>
-    public static async Task<Dictionary<long, ContractModelScoreView>> OfContractsAsync(CrmDbContext db, IReadOnlyCollection<long> contractIds, CancellationToken ct)
+    /// <summary>
+    /// The models feature's section of the customer page as one statement for the page's batch: each champion's score
+    /// of the customer whose id is the batch's <c>@id</c> parameter, by model name (<see cref="ReadOfCustomerAsync"/>).
+    /// </summary>
+    public static string OfCustomerSql => $"""
+        SELECT v.name, v.version, v.positive_rate, r.run_date, s.eligible, s.score, s.reasons
+        FROM {NewestRunsSql}
+        JOIN customer_model_score s ON s.run_id = r.id
+        WHERE v.status = '{nameof(ModelStatus.Champion)}' AND s.customer_id = @id
+        ORDER BY v.name;
+        """;
+
+    public static async Task<IReadOnlyList<CustomerModelScoreView>> ReadOfCustomerAsync(DbDataReader reader, CancellationToken ct) =>
+        await reader.ReadRowsAsync(r => new CustomerModelScoreView(r.GetString(0), r.GetInt32(1), r.GetFieldValue<DateOnly>(3), r.GetBoolean(4),
+            r.GetDouble(5), InsurerModelScorer.ReadReasons(r.GetString(6)), r.GetDouble(2)), ct);
+
+    /// <summary>
+    /// The champion <c>lapse-contract</c> score of the contracts whose id satisfies <paramref name="contractIdIn"/> (a
+    /// condition on <c>s.contract_id</c>), eligible rows only, as one statement for a page's batch
+    /// (<see cref="ReadOfContractsAsync"/>); the model's name is the batch's <c>@lapse_model</c> parameter.
+    /// </summary>
+    public static string OfContractsSql(string contractIdIn) => $"""
+        SELECT s.contract_id, v.name, v.version, r.run_date, s.score, s.reasons
+        FROM {NewestRunsSql}
+        JOIN contract_model_score s ON s.run_id = r.id
+        WHERE v.status = '{nameof(ModelStatus.Champion)}' AND v.name = @lapse_model AND s.eligible AND {contractIdIn};
+        """;
+
+    /// <summary>The name <see cref="OfContractsSql"/> expects in <c>@lapse_model</c>.</summary>
+    public static string LapseModel => InsurerModels.LapseContract.Name;
+
+    public static async Task<Dictionary<long, ContractModelScoreView>> ReadOfContractsAsync(DbDataReader reader, CancellationToken ct)
     {
-        var model = InsurerModels.LapseContract.Name;
-        var rows = await (from c in NewestRuns(db).Where(c => c.Name == model)
-                          join s in db.Set<ContractModelScore>().AsNoTracking() on c.RunId equals s.RunId
-                          where contractIds.Contains(s.ContractId) && s.Eligible
-                          select new { s.ContractId, c.Name, c.Version, c.RunDate, s.Score, s.Reasons }).ToListAsync(ct);
-        return rows.ToDictionary(r => r.ContractId,
-            r => new ContractModelScoreView(r.Name, r.Version, r.RunDate, r.Score, InsurerModelScorer.ReadReasons(r.Reasons)));
+        var rows = await reader.ReadRowsAsync(r => (ContractId: r.GetInt64(0), View: new ContractModelScoreView(r.GetString(1), r.GetInt32(2),
+            r.GetFieldValue<DateOnly>(3), r.GetDouble(4), InsurerModelScorer.ReadReasons(r.GetString(5)))), ct);
+        return rows.ToDictionary(r => r.ContractId, r => r.View);
     }
 }

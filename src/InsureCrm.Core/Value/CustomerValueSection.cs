@@ -1,5 +1,5 @@
+using System.Data.Common;
 using InsureCrm.Core.Common;
-using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Value;
 
@@ -25,27 +25,42 @@ internal sealed record CustomerValueFacts(CustomerValueView? Value, IReadOnlyLis
 /// <summary>
 /// The value feature's section of the customer page: the customer's value and segment in the newest completed value run
 /// and every lifecycle period (per dimension, newest first). No scope check: the composing caller has checked it.
+/// The section is three SELECTs that the page sends in its own batch (<see cref="Sql"/>) and reads back in order
+/// (<see cref="ReadAsync"/>), so that it costs no round trip of its own.
 /// </summary>
 internal static class CustomerValueSection
 {
-    public static async Task<CustomerValueFacts> ReadAsync(CrmDbContext db, long customerId, CancellationToken ct)
-    {
-        var valueRun = await ValueRunReports.LatestRunAsync(db, ct);
-        var value = valueRun is null ? null : await db.Set<CustomerValue>().AsNoTracking()
-            .Where(v => v.RunId == valueRun.Id && v.CustomerId == customerId).FirstOrDefaultAsync(ct);
-        var lifecycle = await db.Set<CustomerLifecycle>().AsNoTracking().Where(l => l.CustomerId == customerId)
-            .OrderBy(l => l.Dimension).ThenByDescending(l => l.Since).ThenByDescending(l => l.Id).ToListAsync(ct);
-        var segment = valueRun is null ? null : await db.Set<CustomerSegment>().AsNoTracking()
-            .Where(g => g.RunId == valueRun.Id && g.CustomerId == customerId).FirstOrDefaultAsync(ct);
-        var segmentProfile = segment is null ? null : await db.Set<SegmentProfile>().AsNoTracking()
-            .Where(p => p.RunId == segment.RunId && p.NeedsGroup == segment.NeedsGroup).FirstOrDefaultAsync(ct);
+    private static readonly string LatestRun =
+        $"SELECT id FROM value_run WHERE status = '{nameof(ValueRunStatus.Completed)}' ORDER BY run_date DESC, id DESC LIMIT 1";
 
-        return new CustomerValueFacts(
-            value is null ? null : new CustomerValueView(valueRun!.Id, valueRun.RunDate, value.Grade, value.ExperienceValue, value.CurrentValue,
-                value.PotentialValue, value.TotalValue, CustomerValueResult.ReadExplanation(value.Explanation)),
-            [.. lifecycle.Select(l => new LifecycleView(l.Dimension, l.State, l.Since, l.Until))],
-            segment is null ? null : new CustomerSegmentView(segment.GridCell, segment.NeedsGroup, segmentProfile?.Share ?? 0,
-                segmentProfile is null ? [] : SegmentRunner.ReadProfile(segmentProfile.Profile), segment.Strategy,
-                [.. segment.Channels.Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<StrategyChannel>)], segment.ServiceLevel));
+    /// <summary>The section's statements for the customer whose id is the batch's <c>@id</c> parameter: three result sets.</summary>
+    public static string Sql => $"""
+        SELECT r.id, r.run_date, v.grade, v.experience_value, v.current_value, v.potential_value, v.total_value, v.explanation
+        FROM value_run r JOIN customer_value v ON v.run_id = r.id
+        WHERE r.id = ({LatestRun}) AND v.customer_id = @id;
+        SELECT dimension, state, since, until FROM customer_lifecycle WHERE customer_id = @id
+        ORDER BY dimension, since DESC, id DESC;
+        SELECT g.grid_cell, g.needs_group, g.strategy, g.channels, g.service_level, p.share, p.profile
+        FROM customer_segment g LEFT JOIN segment_profile p ON p.run_id = g.run_id AND p.needs_group = g.needs_group
+        WHERE g.run_id = ({LatestRun}) AND g.customer_id = @id;
+        """;
+
+    /// <summary>Reads the three result sets of <see cref="Sql"/>, starting at the current one and ending on the last.</summary>
+    public static async Task<CustomerValueFacts> ReadAsync(DbDataReader reader, CancellationToken ct)
+    {
+        var value = (await reader.ReadRowsAsync(r => new CustomerValueView(r.GetInt64(0), r.GetFieldValue<DateOnly>(1), r.GetNullableString(2),
+            r.GetFieldValue<decimal>(3), r.GetFieldValue<decimal>(4), r.GetFieldValue<decimal>(5), r.GetFieldValue<decimal>(6),
+            CustomerValueResult.ReadExplanation(r.GetString(7))), ct)).FirstOrDefault();
+        await reader.NextAsync(ct);
+        var lifecycle = await reader.ReadRowsAsync(r => new LifecycleView(r.GetEnum<LifecycleDimension>(0), r.GetEnum<LifecycleState>(1),
+            r.GetFieldValue<DateOnly>(2), r.GetNullable<DateOnly>(3)), ct);
+        await reader.NextAsync(ct);
+        var segment = (await reader.ReadRowsAsync(r => new CustomerSegmentView(r.GetEnum<SegmentCell>(0), r.GetInt32(1),
+            r.GetNullable<double>(5) ?? 0,
+            r.IsDBNull(6) ? [] : SegmentRunner.ReadProfile(r.GetString(6)),
+            r.GetEnum<Strategy>(2),
+            [.. r.GetString(3).Split(',', StringSplitOptions.RemoveEmptyEntries).Select(Enum.Parse<StrategyChannel>)],
+            r.GetEnum<ServiceLevel>(4)), ct)).FirstOrDefault();
+        return new CustomerValueFacts(value, lifecycle, segment);
     }
 }

@@ -1,0 +1,75 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore.Diagnostics;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Storage;
+using Npgsql;
+
+namespace InsureCrm.Core.Common;
+
+/// <summary>
+/// Several SELECTs sent as one command and read back as consecutive result sets: one round trip for a page that
+/// shows many small related sets, where one query per set costs far more in round trips than in rows. The command
+/// goes through EF's pipeline (the context's connection, command logging, interceptors), so it is counted and
+/// logged like any EF query.
+/// </summary>
+internal static class SqlBatch
+{
+    /// <summary>
+    /// "<paramref name="column"/> is one of the values <paramref name="subquery"/> returns", written so that an index
+    /// on the column serves it whatever the statistics say. On PostgreSQL, <c>= ANY(ARRAY(subquery))</c> runs the
+    /// subquery once and probes the index with its values; <c>IN (subquery)</c> would let the planner pick a hash
+    /// semi-join with a sequential scan when statistics are missing. SQLite always probes the index for an IN list.
+    /// </summary>
+    public static string In(this CrmDbContext db, string column, string subquery) =>
+        db.IsPostgres ? $"{column} = ANY(ARRAY({subquery}))" : $"{column} IN ({subquery})";
+
+    /// <summary>A parameter written <c>@name</c> in the batch's SQL on both providers.</summary>
+    public static DbParameter Parameter(this CrmDbContext db, string name, object value) =>
+        db.IsPostgres ? new NpgsqlParameter(name, value) : new SqliteParameter("@" + name, value);
+
+    /// <summary>
+    /// Runs <paramref name="sql"/> (one or more statements) as one command on the context's connection; the caller
+    /// reads each result set in turn and disposes the reader.
+    /// </summary>
+    public static async Task<RelationalDataReader> ExecuteBatchAsync(this CrmDbContext db, string sql, IReadOnlyList<DbParameter> parameters, CancellationToken ct)
+    {
+        var command = db.GetService<IRawSqlCommandBuilder>().Build(sql, parameters);
+        return await command.RelationalCommand.ExecuteReaderAsync(new RelationalCommandParameterObject(
+            db.GetService<IRelationalConnection>(), command.ParameterValues, null, db,
+            db.GetService<IRelationalCommandDiagnosticsLogger>(), CommandSource.FromSqlQuery), ct);
+    }
+
+    /// <summary>An enum stored by name (the model's convention for every enum).</summary>
+    public static T GetEnum<T>(this DbDataReader reader, int ordinal) where T : struct, Enum =>
+        Enum.Parse<T>(reader.GetString(ordinal));
+
+    public static T? GetNullableEnum<T>(this DbDataReader reader, int ordinal) where T : struct, Enum =>
+        reader.IsDBNull(ordinal) ? null : Enum.Parse<T>(reader.GetString(ordinal));
+
+    public static T? GetNullable<T>(this DbDataReader reader, int ordinal) where T : struct =>
+        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<T>(ordinal);
+
+    public static string? GetNullableString(this DbDataReader reader, int ordinal) =>
+        reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+
+    /// <summary>Reads every row of the current result set with <paramref name="read"/>.</summary>
+    public static async Task<List<T>> ReadRowsAsync<T>(this DbDataReader reader, Func<DbDataReader, T> read, CancellationToken ct)
+    {
+        var rows = new List<T>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(read(reader));
+        }
+        return rows;
+    }
+
+    /// <summary>Moves to the next result set of the batch; a batch that ends early is a bug in its SQL.</summary>
+    public static async Task NextAsync(this DbDataReader reader, CancellationToken ct)
+    {
+        if (!await reader.NextResultAsync(ct))
+        {
+            throw new InvalidOperationException("The batch returned fewer result sets than its reader expects.");
+        }
+    }
+}

@@ -1,0 +1,261 @@
+using InsureCrm.Core.Agents;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Contact;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.Identity;
+using InsureCrm.Core.Interactions;
+using InsureCrm.Core.Models;
+using InsureCrm.Core.Policies;
+using InsureCrm.Core.Value;
+
+namespace InsureCrm.Core.CustomerView;
+
+/// <summary>The rows behind one customer view, as <see cref="CustomerViewBatch"/> reads them.</summary>
+internal sealed record CustomerViewRows(
+    Customer Customer,
+    List<Household> Households,
+    List<CustomerRelationship> Relationships,
+    List<Contract> Contracts,
+    List<ContractStatusChange> History,
+    List<Claim> Claims,
+    List<Loan> Loans,
+    Dictionary<long, Product> Products,
+    List<Interaction> Timeline,
+    Dictionary<long, AgentRef> Agents,
+    List<MarketingConsent> Consents,
+    CustomerValueFacts Value,
+    IReadOnlyList<CustomerModelScoreView> Scores,
+    Dictionary<long, ContractModelScoreView> ContractScores,
+    List<IdentityMerge> Merges,
+    Dictionary<long, string> Names);
+
+/// <summary>
+/// Everything the customer view shows, in one command of many SELECTs read back as consecutive result sets: one
+/// round trip instead of one per section (each costs far more in round trip than in rows). The sets that hang off
+/// the contracts (roles, riders, history, claims, scores, products, agents, names) select their keys with a
+/// subquery on the customer's id rather than a list the client sends back, and every lookup is an index probe
+/// whatever the statistics say (<see cref="SqlBatch.In"/>).
+/// </summary>
+internal static class CustomerViewBatch
+{
+    public static async Task<CustomerViewRows?> ReadAsync(CrmDbContext db, long id, int timelinePage, CancellationToken ct)
+    {
+        await using var batch = await db.ExecuteBatchAsync(Sql(db),
+            [db.Parameter("id", id), db.Parameter("page", timelinePage + 1), db.Parameter("lapse_model", ChampionScores.LapseModel)], ct);
+        var r = batch.DbDataReader;
+
+        var customer = (await r.ReadRowsAsync(x => new Customer
+        {
+            Id = x.GetInt64(0), Kind = x.GetEnum<CustomerKind>(1), Name = x.GetString(2), NameScript = x.GetEnum<NameScript>(3),
+            RrnMasked = x.GetNullableString(4), BusinessNumber = x.GetNullableString(5), BirthDate = x.GetNullable<DateOnly>(6),
+            Gender = x.GetEnum<Gender>(7), Occupation = x.GetNullableString(8), IncomeBand = x.GetEnum<IncomeBand>(9),
+            MaritalStatus = x.GetEnum<MaritalStatus>(10), Children = x.GetNullable<int>(11),
+            PreferredChannel = x.GetNullableEnum<ContactChannel>(12), PreferredContactTime = x.GetEnum<ContactTime>(13),
+            CreatedAt = x.GetFieldValue<DateTime>(14), UpdatedAt = x.GetFieldValue<DateTime>(15), Version = x.GetInt32(16),
+        }, ct)).FirstOrDefault();
+        if (customer is null)
+        {
+            return null;
+        }
+        await r.NextAsync(ct);
+        customer.Phones = await r.ReadRowsAsync(x => new CustomerPhone
+        {
+            Id = x.GetInt64(0), CustomerId = id, Kind = x.GetEnum<PhoneKind>(1), Number = x.GetString(2), IsPrimary = x.GetBoolean(3),
+        }, ct);
+        await r.NextAsync(ct);
+        customer.Emails = await r.ReadRowsAsync(x => new CustomerEmail
+        {
+            Id = x.GetInt64(0), CustomerId = id, Address = x.GetString(1), IsPrimary = x.GetBoolean(2),
+        }, ct);
+        await r.NextAsync(ct);
+        customer.Addresses = await r.ReadRowsAsync(x => new CustomerAddress
+        {
+            Id = x.GetInt64(0), CustomerId = id, Kind = x.GetEnum<AddressKind>(1), Sido = x.GetString(2), Sigungu = x.GetString(3),
+            Line = x.GetString(4), PostalCode = x.GetNullableString(5), IsPrimary = x.GetBoolean(6),
+        }, ct);
+        await r.NextAsync(ct);
+        customer.SourceKeys = await r.ReadRowsAsync(x => new CustomerSourceKey
+        {
+            Id = x.GetInt64(0), CustomerId = id, SourceSystem = x.GetString(1), SourceId = x.GetString(2),
+        }, ct);
+
+        await r.NextAsync(ct);
+        var households = await r.ReadRowsAsync(x => new Household { Id = x.GetInt64(0), Name = x.GetString(1) }, ct);
+        await r.NextAsync(ct);
+        var members = await r.ReadRowsAsync(x => new HouseholdMember
+        {
+            Id = x.GetInt64(0), HouseholdId = x.GetInt64(1), CustomerId = x.GetInt64(2), Role = x.GetEnum<HouseholdRole>(3),
+        }, ct);
+        var membersOf = members.ToLookup(m => m.HouseholdId);
+        foreach (var h in households)
+        {
+            h.Members = [.. membersOf[h.Id]];
+        }
+        await r.NextAsync(ct);
+        var relationships = await r.ReadRowsAsync(x => new CustomerRelationship
+        {
+            Id = x.GetInt64(0), CustomerId = id, RelatedCustomerId = x.GetInt64(1), Kind = x.GetEnum<RelationshipKind>(2),
+        }, ct);
+
+        await r.NextAsync(ct);
+        var contracts = await r.ReadRowsAsync(x => new Contract
+        {
+            Id = x.GetInt64(0), ContractNumber = x.GetString(1), ProductId = x.GetInt64(2), CustomerId = x.GetInt64(3),
+            SumAssured = x.GetFieldValue<decimal>(4), Premium = x.GetFieldValue<decimal>(5), Currency = x.GetString(6),
+            PaymentMode = x.GetEnum<PaymentMode>(7), PaymentMethod = x.GetEnum<PaymentMethod>(8),
+            IssueDate = x.GetFieldValue<DateOnly>(9), MaturityDate = x.GetNullable<DateOnly>(10),
+            SellingAgentId = x.GetNullable<long>(11), ServicingAgentId = x.GetNullable<long>(12), Channel = x.GetEnum<SalesChannel>(13),
+            Status = x.GetEnum<ContractStatus>(14), StatusDate = x.GetFieldValue<DateOnly>(15), Version = x.GetInt32(16),
+        }, ct);
+        var byId = contracts.ToDictionary(k => k.Id);
+        await r.NextAsync(ct);
+        foreach (var role in await r.ReadRowsAsync(x => new ContractRole
+        {
+            Id = x.GetInt64(0), ContractId = x.GetInt64(1), CustomerId = x.GetInt64(2), Role = x.GetEnum<ContractRoleKind>(3),
+            SharePercent = x.GetNullable<decimal>(4),
+        }, ct))
+        {
+            byId[role.ContractId].Roles.Add(role);
+        }
+        await r.NextAsync(ct);
+        foreach (var rider in await r.ReadRowsAsync(x => new ContractRider
+        {
+            Id = x.GetInt64(0), ContractId = x.GetInt64(1), ProductId = x.GetInt64(2),
+            SumAssured = x.GetFieldValue<decimal>(3), Premium = x.GetFieldValue<decimal>(4),
+        }, ct))
+        {
+            byId[rider.ContractId].Riders.Add(rider);
+        }
+        await r.NextAsync(ct);
+        var history = await r.ReadRowsAsync(x => new ContractStatusChange
+        {
+            Id = x.GetInt64(0), ContractId = x.GetInt64(1), FromStatus = x.GetNullableEnum<ContractStatus>(2),
+            ToStatus = x.GetEnum<ContractStatus>(3), EffectiveDate = x.GetFieldValue<DateOnly>(4),
+            RecordedAt = x.GetFieldValue<DateTime>(5), Reason = x.GetNullableString(6),
+        }, ct);
+        await r.NextAsync(ct);
+        var claims = await r.ReadRowsAsync(x => new Claim
+        {
+            Id = x.GetInt64(0), ContractId = x.GetInt64(1), ClaimNumber = x.GetString(2), Cause = x.GetString(3),
+            ClaimDate = x.GetFieldValue<DateOnly>(4), PaidDate = x.GetNullable<DateOnly>(5),
+            AmountPaid = x.GetFieldValue<decimal>(6), Currency = x.GetString(7),
+        }, ct);
+        await r.NextAsync(ct);
+        var loans = await r.ReadRowsAsync(x => new Loan
+        {
+            Id = x.GetInt64(0), LoanNumber = x.GetString(1), CustomerId = id, ProductId = x.GetInt64(2),
+            Principal = x.GetFieldValue<decimal>(3), Rate = x.GetFieldValue<decimal>(4), Balance = x.GetFieldValue<decimal>(5),
+            Currency = x.GetString(6), StartDate = x.GetFieldValue<DateOnly>(7), MaturityDate = x.GetFieldValue<DateOnly>(8),
+            Status = x.GetEnum<LoanStatus>(9), StatusDate = x.GetFieldValue<DateOnly>(10), AgentId = x.GetNullable<long>(11),
+            Version = x.GetInt32(12),
+        }, ct);
+        await r.NextAsync(ct);
+        var products = (await r.ReadRowsAsync(x => new Product
+        {
+            Id = x.GetInt64(0), Code = x.GetString(1), Name = x.GetString(2), Line = x.GetEnum<ProductLine>(3), Family = x.GetEnum<ProductFamily>(4),
+        }, ct)).ToDictionary(p => p.Id);
+
+        await r.NextAsync(ct);
+        var timeline = await r.ReadRowsAsync(x => new Interaction
+        {
+            Id = x.GetInt64(0), CustomerId = id, OccurredAt = x.GetFieldValue<DateTime>(1), Channel = x.GetEnum<InteractionChannel>(2),
+            Direction = x.GetEnum<InteractionDirection>(3), Purpose = x.GetEnum<InteractionPurpose>(4), Outcome = x.GetEnum<InteractionOutcome>(5),
+            AgentId = x.GetNullable<long>(6), StaffUser = x.GetNullableString(7), Notes = x.GetNullableString(8),
+        }, ct);
+        await r.NextAsync(ct);
+        var agents = (await r.ReadRowsAsync(x => new AgentRef(x.GetInt64(0), x.GetString(1), x.GetString(2), x.GetEnum<AgentKind>(3),
+            x.GetEnum<AgentStatus>(4), x.GetString(5), x.GetString(6)), ct)).ToDictionary(a => a.Id);
+        await r.NextAsync(ct);
+        var consents = await r.ReadRowsAsync(x => new MarketingConsent
+        {
+            Id = x.GetInt64(0), CustomerId = id, Channel = x.GetEnum<ContactChannel>(1), Granted = x.GetBoolean(2),
+            NightTimeAllowed = x.GetBoolean(3), Source = x.GetString(4), RecordedAt = x.GetFieldValue<DateTime>(5),
+            EffectiveFrom = x.GetFieldValue<DateOnly>(6), ExpiresOn = x.GetNullable<DateOnly>(7),
+        }, ct);
+        await r.NextAsync(ct);
+        var value = await CustomerValueSection.ReadAsync(r, ct);
+        await r.NextAsync(ct);
+        var scores = await ChampionScores.ReadOfCustomerAsync(r, ct);
+        await r.NextAsync(ct);
+        var contractScores = await ChampionScores.ReadOfContractsAsync(r, ct);
+        await r.NextAsync(ct);
+        var merges = await r.ReadRowsAsync(x => new IdentityMerge
+        {
+            Id = x.GetInt64(0), SurvivorId = x.GetInt64(1), MergedId = x.GetInt64(2), Rule = x.GetEnum<MergeRule>(3),
+            MergedAt = x.GetFieldValue<DateTime>(4), MergedBy = x.GetString(5), UndoneAt = x.GetNullable<DateTime>(6),
+        }, ct);
+        await r.NextAsync(ct);
+        var names = (await r.ReadRowsAsync(x => (Id: x.GetInt64(0), Name: x.GetString(1)), ct)).ToDictionary(n => n.Id, n => n.Name);
+
+        return new CustomerViewRows(customer, households, relationships, contracts, history, claims, loans, products, timeline, agents,
+            consents, value, scores, contractScores, merges, names);
+    }
+
+    /// <summary>
+    /// The batch's statements, in the order <see cref="ReadAsync"/> reads them. Parameters: <c>@id</c> the customer,
+    /// <c>@page</c> the timeline rows to read (a page and one more, to know whether there is an older page),
+    /// <c>@lapse_model</c> the contract score's model.
+    /// </summary>
+    private static string Sql(CrmDbContext db)
+    {
+        // The contracts in which the customer holds any role (the policyholder is also customer_id of the contract):
+        // two indexed paths whose union the other statements probe by id.
+        const string held = "SELECT id FROM contract WHERE customer_id = @id UNION SELECT contract_id FROM contract_role WHERE customer_id = @id";
+        const string myHouseholds = "SELECT household_id FROM household_member WHERE customer_id = @id";
+        // The agents the page names: contracts' selling and servicing agents, loans' agents and those of the timeline's first page.
+        var agentIds = $"""
+            SELECT selling_agent_id FROM contract WHERE {db.In("id", held)}
+            UNION SELECT servicing_agent_id FROM contract WHERE {db.In("id", held)}
+            UNION SELECT agent_id FROM loan WHERE customer_id = @id
+            UNION SELECT agent_id FROM (SELECT agent_id FROM interaction WHERE customer_id = @id ORDER BY occurred_at DESC, id DESC LIMIT @page) t
+            """;
+        var productIds = $"""
+            SELECT product_id FROM contract WHERE {db.In("id", held)}
+            UNION SELECT product_id FROM contract_rider WHERE {db.In("contract_id", held)}
+            UNION SELECT product_id FROM loan WHERE customer_id = @id
+            """;
+        // The other customers the page names: household members, related customers and the contracts' parties.
+        var otherIds = $"""
+            SELECT customer_id FROM household_member WHERE {db.In("household_id", myHouseholds)}
+            UNION SELECT related_customer_id FROM customer_relationship WHERE customer_id = @id
+            UNION SELECT customer_id FROM contract_role WHERE {db.In("contract_id", held)}
+            UNION SELECT customer_id FROM contract WHERE {db.In("id", held)}
+            """;
+        return $"""
+            SELECT id, kind, name, name_script, rrn_masked, business_number, birth_date, gender, occupation, income_band,
+                marital_status, children, preferred_channel, preferred_contact_time, created_at, updated_at, version
+            FROM customer WHERE id = @id;
+            SELECT id, kind, number, is_primary FROM customer_phone WHERE customer_id = @id;
+            SELECT id, address, is_primary FROM customer_email WHERE customer_id = @id;
+            SELECT id, kind, sido, sigungu, line, postal_code, is_primary FROM customer_address WHERE customer_id = @id;
+            SELECT id, source_system, source_id FROM customer_source_key WHERE customer_id = @id;
+            SELECT id, name FROM household WHERE {db.In("id", myHouseholds)};
+            SELECT id, household_id, customer_id, role FROM household_member WHERE {db.In("household_id", myHouseholds)};
+            SELECT id, related_customer_id, kind FROM customer_relationship WHERE customer_id = @id;
+            SELECT id, contract_number, product_id, customer_id, sum_assured, premium, currency, payment_mode, payment_method,
+                issue_date, maturity_date, selling_agent_id, servicing_agent_id, channel, status, status_date, version
+            FROM contract WHERE {db.In("id", held)} ORDER BY issue_date, id;
+            SELECT id, contract_id, customer_id, role, share_percent FROM contract_role WHERE {db.In("contract_id", held)} ORDER BY contract_id, id;
+            SELECT id, contract_id, product_id, sum_assured, premium FROM contract_rider WHERE {db.In("contract_id", held)} ORDER BY contract_id, id;
+            SELECT id, contract_id, from_status, to_status, effective_date, recorded_at, reason
+            FROM contract_status_change WHERE {db.In("contract_id", held)} ORDER BY effective_date, id;
+            SELECT id, contract_id, claim_number, cause, claim_date, paid_date, amount_paid, currency
+            FROM claim WHERE {db.In("contract_id", held)} ORDER BY claim_date DESC, id;
+            SELECT id, loan_number, product_id, principal, rate, balance, currency, start_date, maturity_date, status, status_date, agent_id, version
+            FROM loan WHERE customer_id = @id ORDER BY start_date, id;
+            SELECT id, code, name, line, family FROM product WHERE {db.In("id", productIds)};
+            SELECT id, occurred_at, channel, direction, purpose, outcome, agent_id, staff_user, notes
+            FROM interaction WHERE customer_id = @id ORDER BY occurred_at DESC, id DESC LIMIT @page;
+            SELECT a.id, a.code, a.name, a.kind, a.status, b.code, b.name
+            FROM agent a JOIN branch b ON b.id = a.branch_id WHERE {db.In("a.id", agentIds)};
+            SELECT id, channel, granted, night_time_allowed, source, recorded_at, effective_from, expires_on
+            FROM marketing_consent WHERE customer_id = @id;
+            {CustomerValueSection.Sql}
+            {ChampionScores.OfCustomerSql}
+            {ChampionScores.OfContractsSql(db.In("s.contract_id", held))}
+            SELECT id, survivor_id, merged_id, rule, merged_at, merged_by, undone_at
+            FROM identity_merge WHERE survivor_id = @id OR merged_id = @id ORDER BY merged_at DESC, id;
+            SELECT id, name FROM customer WHERE {db.In("id", otherIds)} AND id <> @id;
+            """;
+    }
+}
