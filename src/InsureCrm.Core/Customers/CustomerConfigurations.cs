@@ -17,7 +17,8 @@ internal sealed class CustomerConfiguration : IEntityTypeConfiguration<Customer>
         b.Property(c => c.Occupation).HasMaxLength(40);
         b.HasIndex(c => new { c.Name, c.Id });
         b.HasIndex(c => c.RrnHash);
-        b.HasIndex(c => c.MergedIntoId);
+        // Partial (migration 0019): only merged customers, so that "merged_into_id IS NULL" is never served by it.
+        b.HasIndex(c => c.MergedIntoId).HasFilter("merged_into_id IS NOT NULL");
         b.HasMany(c => c.Phones).WithOne().HasForeignKey(p => p.CustomerId);
         b.HasMany(c => c.Emails).WithOne().HasForeignKey(p => p.CustomerId);
         b.HasMany(c => c.Addresses).WithOne().HasForeignKey(p => p.CustomerId);
@@ -39,7 +40,8 @@ internal sealed class CustomerPhoneConfiguration : IEntityTypeConfiguration<Cust
         // The same expression on both providers (migrations 0017): virtual on SQLite, stored on PostgreSQL 15.
         b.Property(p => p.NumberLast4).HasMaxLength(4).HasComputedColumnSql("substr(number, length(number) - 3)", stored: false);
         b.HasIndex(p => p.NumberLast4);
-        b.HasIndex(p => p.CustomerId);
+        // A customer's phones primary first (migration 0019): the order they are listed in and the first one taken.
+        b.HasIndex(p => new { p.CustomerId, p.IsPrimary, p.Id }).IsDescending(false, true, false);
     }
 }
 
@@ -55,7 +57,8 @@ internal sealed class CustomerAddressConfiguration : IEntityTypeConfiguration<Cu
         b.Property(p => p.Sido).HasMaxLength(20);
         b.Property(p => p.Sigungu).HasMaxLength(20);
         b.Property(p => p.PostalCode).HasMaxLength(10);
-        b.HasIndex(p => p.CustomerId);
+        // A customer's addresses primary first (migration 0019), like the phones.
+        b.HasIndex(p => new { p.CustomerId, p.IsPrimary, p.Id }).IsDescending(false, true, false);
     }
 }
 

@@ -1,6 +1,6 @@
 using InsureCrm.Core.Common;
-using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
+using System.Runtime.CompilerServices;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Customers;
@@ -54,41 +54,39 @@ public sealed class CustomerSearch(CrmDbContext db, FieldProtector protector, Cu
         // string.Compare here is not .NET's comparison: EF translates it to SQL's >, <, which compare bytes
         // (SQLite BINARY, PostgreSQL COLLATE "C" on customer.name), the order of the (name, id) index.
 #pragma warning disable CA1309
-        var customers = scope.Filter(db.Customers.AsNoTracking().Where(c => c.MergedIntoId == null), user);
-        customers = customers.Where(c => !db.Set<CustomerErasure>().Any(e => e.CustomerId == c.Id)); // erased (anonymised) customers are never found
+        IQueryable<Customer> customers;
         switch (kind)
         {
             case SearchKind.Name:
                 var upper = SearchText.PrefixUpperBound(text);
-                customers = customers.Where(c => string.Compare(c.Name, text) >= 0 && string.Compare(c.Name, upper) < 0);
+                customers = Live(db).Where(c => string.Compare(c.Name, text) >= 0 && string.Compare(c.Name, upper) < 0);
                 break;
             case SearchKind.Phone:
-                // The owners of the matching numbers are a handful of ids (about a hundred for the last four digits
-                // of a million customers): fetched first from the number indexes, or the planner walks the
-                // (name, id) index and probes phones for every customer.
-                var owners = SearchText.PhonePart(text) is { } pattern ? await PhoneOwners(db, pattern).ToListAsync(ct) : [];
-                customers = customers.Where(c => owners.Contains(c.Id));
+                customers = SearchText.PhonePart(text) is { } pattern
+                    ? LiveAmong(db, new CustomerIds(db.IsPostgres).PhoneOwners(pattern))
+                    : Live(db).Where(c => false);
                 break;
             case SearchKind.ContractNumber:
-                var parties = await ContractParties(db, text, ct);
-                customers = customers.Where(c => parties.Contains(c.Id));
+                customers = LiveAmong(db, new CustomerIds(db.IsPostgres).ContractParties(text));
                 break;
             case SearchKind.PhoneOrContract:
-                var either = await ContractParties(db, text, ct);
+                var either = new CustomerIds(db.IsPostgres).ContractParties(text);
                 if (SearchText.PhonePart(text) is { } part)
                 {
-                    either.AddRange(await PhoneOwners(db, part).ToListAsync(ct));
+                    either.PhoneOwners(part);
                 }
-                customers = customers.Where(c => either.Contains(c.Id));
+                customers = LiveAmong(db, either);
                 break;
             case SearchKind.Rrn:
                 var rrnDigits = SearchText.Digits(text);
                 var hash = protector.Hash(rrnDigits);
-                customers = customers.Where(c => c.RrnHash == hash);
+                customers = Live(db).Where(c => c.RrnHash == hash);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);
         }
+        customers = scope.Filter(customers, user);
+        customers = customers.Where(c => !db.Set<CustomerErasure>().Any(e => e.CustomerId == c.Id)); // erased (anonymised) customers are never found
         if (cursor is { } a)
         {
             customers = customers.Where(c => string.Compare(c.Name, a.Name) > 0 || (c.Name == a.Name && c.Id > a.Id));
@@ -117,38 +115,86 @@ public sealed class CustomerSearch(CrmDbContext db, FieldProtector protector, Cu
     }
 
     /// <summary>
-    /// The customers with a number matching <paramref name="pattern"/>: a suffix by the indexed last four digits
-    /// (then the rest of the suffix on those few rows), a prefix by a range of the number index.
+    /// Live (not merged) customers. On PostgreSQL the test is wrapped in a CASE, which the planner estimates at
+    /// one half whether or not the table has statistics: a bare "merged_into_id IS NULL" is estimated at 0.5 %
+    /// of the rows without statistics (a fresh load before ANALYZE), when it is in fact nearly all of them, and
+    /// the planner then expects a name prefix to match a handful of rows and sorts all of its matches instead of
+    /// reading the first page off the (name, id) index.
     /// </summary>
-    internal static IQueryable<long> PhoneOwners(CrmDbContext db, PhonePattern pattern)
-    {
-        var suffix = pattern.Suffix ?? "";
-        var last4 = suffix.Length >= SearchText.MinPhoneDigits ? suffix[^SearchText.MinPhoneDigits..] : null;
-        var prefix = pattern.Prefix;
-        var upper = prefix is null ? null : SearchText.PrefixUpperBound(prefix);
-        var phones = db.CustomerPhones.AsNoTracking();
-#pragma warning disable CA1309 // EF translates string.Compare to SQL's byte-order >= and <, which the number index serves.
-        phones = (last4, prefix) switch
-        {
-            ({ } l, null) => phones.Where(p => p.NumberLast4 == l && p.Number.EndsWith(suffix)),
-            (null, { } f) => phones.Where(p => string.Compare(p.Number, f) >= 0 && string.Compare(p.Number, upper) < 0),
-            ({ } l, { } f) => phones.Where(p => (p.NumberLast4 == l && p.Number.EndsWith(suffix))
-                || (string.Compare(p.Number, f) >= 0 && string.Compare(p.Number, upper) < 0)),
-            _ => phones.Where(p => false),
-        };
-#pragma warning restore CA1309
-        return phones.Select(p => p.CustomerId).Distinct();
-    }
+    private static IQueryable<Customer> Live(CrmDbContext db) => db.IsPostgres
+        ? db.Customers.FromSqlRaw("SELECT * FROM customer WHERE CASE WHEN merged_into_id IS NULL THEN TRUE ELSE FALSE END").AsNoTracking()
+        : db.Customers.AsNoTracking().Where(c => c.MergedIntoId == null);
 
-    /// <summary>The parties of one contract (a handful of ids), fetched first so that the customer query stays a walk of the (name, id) index.</summary>
-    private static async Task<List<long>> ContractParties(CrmDbContext db, string contractNumber, CancellationToken ct)
+    /// <summary>
+    /// Live customers among <paramref name="ids"/>, in the same statement. On PostgreSQL the ids are collected
+    /// into an array first (<c>id = ANY(ARRAY(…))</c>, run once before the outer query), so that the customers
+    /// are fetched by primary key whatever the statistics say; as a plain <c>IN (…)</c> the planner may instead
+    /// walk the (name, id) index and probe every customer against the ids.
+    /// </summary>
+    private static IQueryable<Customer> LiveAmong(CrmDbContext db, CustomerIds ids) =>
+        db.Customers.FromSql(ids.Within(db.IsPostgres
+            ? "SELECT * FROM customer WHERE id = ANY(ARRAY({ids})) AND CASE WHEN merged_into_id IS NULL THEN TRUE ELSE FALSE END"
+            : "SELECT * FROM customer WHERE id IN ({ids}) AND merged_into_id IS NULL")).AsNoTracking();
+
+    /// <summary>
+    /// The customers with a number matching <paramref name="pattern"/> (an id may repeat): the SQL that a phone
+    /// search embeds.
+    /// </summary>
+    internal static IQueryable<long> PhoneOwners(CrmDbContext db, PhonePattern pattern) =>
+        db.Database.SqlQuery<long>(new CustomerIds(db.IsPostgres).PhoneOwners(pattern).Within("SELECT customer_id AS \"Value\" FROM ({ids}) AS owners"));
+
+    /// <summary>
+    /// A set of customer ids as SQL with numbered arguments ({0}, {1}, …, sent as parameters): the
+    /// owners of matching phone numbers, the parties of a contract, or both. Each part is a handful of rows read
+    /// from one index, so that the customer query around it fetches a handful of customers by primary key.
+    /// </summary>
+    private sealed class CustomerIds(bool postgres)
     {
-        var contracts = await db.Contracts.AsNoTracking().Where(k => k.ContractNumber == contractNumber)
-            .Select(k => new { k.Id, k.CustomerId }).ToListAsync(ct);
-        var contractIds = contracts.Select(k => k.Id).ToList();
-        var parties = await db.ContractRoles.AsNoTracking().Where(r => contractIds.Contains(r.ContractId))
-            .Select(r => r.CustomerId).ToListAsync(ct);
-        parties.AddRange(contracts.Select(k => k.CustomerId));
-        return parties;
+        private readonly List<string> _parts = [];
+        private readonly List<object> _arguments = [];
+
+        /// <summary>
+        /// <paramref name="statement"/> with the id set in place of <c>{ids}</c>, as a statement whose arguments EF
+        /// sends as parameters (only the SQL of this class and of its callers becomes text).
+        /// </summary>
+        public FormattableString Within(string statement) =>
+            FormattableStringFactory.Create(statement.Replace("{ids}", string.Join(" UNION ALL ", _parts), StringComparison.Ordinal), [.. _arguments]);
+
+        /// <summary>
+        /// A suffix by the indexed last four digits (then the rest of the suffix on those few rows), a prefix by
+        /// a range of the number index; both when the pattern has both.
+        /// </summary>
+        public CustomerIds PhoneOwners(PhonePattern pattern)
+        {
+            var suffix = pattern.Suffix ?? "";
+            if (suffix.Length >= SearchText.MinPhoneDigits)
+            {
+                // Digits only (PhoneNumber.Digits), so nothing in the LIKE pattern needs escaping.
+                _parts.Add($"SELECT customer_id FROM customer_phone WHERE number_last4 = {Argument(suffix[^SearchText.MinPhoneDigits..])} AND number LIKE {Argument("%" + suffix)}");
+            }
+            if (pattern.Prefix is { } prefix)
+            {
+                _parts.Add($"SELECT customer_id FROM customer_phone WHERE number >= {Argument(prefix)} AND number < {Argument(SearchText.PrefixUpperBound(prefix))}");
+            }
+            return this;
+        }
+
+        /// <summary>The policyholder and the role holders (insured, beneficiaries) of the contract of that number.</summary>
+        public CustomerIds ContractParties(string contractNumber)
+        {
+            var number = Argument(contractNumber);
+            var contract = $"SELECT id FROM contract WHERE contract_number = {number}";
+            _parts.Add($"SELECT customer_id FROM contract WHERE contract_number = {number}");
+            _parts.Add(postgres
+                ? $"SELECT customer_id FROM contract_role WHERE contract_id = ANY(ARRAY({contract}))"
+                : $"SELECT customer_id FROM contract_role WHERE contract_id IN ({contract})");
+            return this;
+        }
+
+        private string Argument(object value)
+        {
+            _arguments.Add(value);
+            return "{" + (_arguments.Count - 1).ToString(System.Globalization.CultureInfo.InvariantCulture) + "}";
+        }
     }
 }
