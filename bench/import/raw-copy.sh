@@ -15,6 +15,7 @@
 # The COPYs run in one transaction, with the same column lists as the importer's (CustomerLoader), child
 # ids from their identity, synchronous_commit off and the child tables' foreign-key triggers skipped
 # (session_replication_role = replica), as the importer does. FK_CHECKS=1 keeps those triggers.
+# AFTER_MIGRATE_SQL: SQL run on TARGET_DB after migrating, to try an index change (e.g. a partial index).
 # Needs bench/import/cpu.py (CPU of psql and of its backend) and PostgreSQL at 127.0.0.1 (postgres/postgres).
 set -euo pipefail
 SRC=$1
@@ -48,6 +49,7 @@ ls -l "$WORK"
 
 psql -d postgres -c "DROP DATABASE IF EXISTS $DST WITH (FORCE)" -c "CREATE DATABASE $DST"
 Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=$DST" $CLI db migrate >/dev/null
+[ -z "${AFTER_MIGRATE_SQL:-}" ] || psql -d "$DST" -c "$AFTER_MIGRATE_SQL"
 {
   echo "BEGIN;"
   echo "SET LOCAL synchronous_commit = off;"
