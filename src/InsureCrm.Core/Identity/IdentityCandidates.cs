@@ -125,8 +125,13 @@ internal sealed class RunIdentityKeys
         {
             return;
         }
+        // PostgreSQL: the phones per survivor through their index (LATERAL ... OFFSET 0 is not flattened), not a
+        // hash of the whole growing customer_phone table per batch.
+        var phones = ImportSql.IsPostgres(connection)
+            ? "customer c CROSS JOIN LATERAL (SELECT number FROM customer_phone p WHERE p.customer_id = c.id OFFSET 0) p"
+            : "customer c JOIN customer_phone p ON p.customer_id = c.id";
         await using var cmd = ImportSql.Command(connection, tx, $"""
-            SELECT p.number, c.name, c.birth_date FROM customer c JOIN customer_phone p ON p.customer_id = c.id
+            SELECT p.number, c.name, c.birth_date FROM {phones}
             WHERE {ImportSql.In(connection, "c.id", "s")} AND c.birth_date IS NOT NULL
             """);
         ImportSql.AddList(cmd, "s", merges.Select(m => m.SurvivorId).Distinct());

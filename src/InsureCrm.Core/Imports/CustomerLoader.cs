@@ -374,8 +374,9 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
 
     /// <summary>
     /// A table that was never analysed (a new database) has no statistics, and the planner then prefers the
-    /// merged_into_id index for identity resolution's look-ups, a scan of every customer per candidate. One
-    /// ANALYZE after the first batch fixes the plans for the whole run; autovacuum keeps them right afterwards.
+    /// merged_into_id index for identity resolution's look-ups, a scan of every customer per candidate, and
+    /// scans of the contact tables to move a merged customer's rows. One ANALYZE after the first batch fixes
+    /// the plans for the whole run; autovacuum keeps them right afterwards.
     /// </summary>
     private async Task AnalyzeIfNeverAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
     {
@@ -387,7 +388,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         await using var cmd = ImportSql.Command(connection, tx, "SELECT reltuples < 0 FROM pg_class WHERE oid = 'customer'::regclass");
         if (await cmd.ExecuteScalarAsync(ct) is true)
         {
-            await ImportSql.ExecuteAsync(connection, tx, "ANALYZE customer, customer_phone, customer_source_key", ct);
+            await ImportSql.ExecuteAsync(connection, tx, "ANALYZE customer, customer_phone, customer_email, customer_address, customer_source_key", ct);
         }
     }
 
@@ -395,6 +396,8 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// Opens the batch's transaction for bulk work: takes the import lock, and on PostgreSQL does not wait for
     /// the commit's WAL flush. That is safe here: a crash can lose only the last committed batches, and
     /// running the file again loads them (it is idempotent); nothing else depends on them being durable.
+    /// JIT is off for the batch: its statements touch a batch's worth of rows through indexes, and when the
+    /// estimates of a table still being loaded run high, JIT compiled one of them for up to 2 s per batch.
     /// </summary>
     private static async Task BeginBatchAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
     {
@@ -402,7 +405,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         {
             // One round trip; the same lock as ImportSql.LockAsync.
             await ImportSql.ExecuteAsync(connection, tx,
-                string.Create(CultureInfo.InvariantCulture, $"SET LOCAL synchronous_commit = off; SELECT pg_advisory_xact_lock({ImportSql.LockKey})"), ct);
+                string.Create(CultureInfo.InvariantCulture, $"SET LOCAL synchronous_commit = off; SET LOCAL jit = off; SELECT pg_advisory_xact_lock({ImportSql.LockKey})"), ct);
             return;
         }
         await ImportSql.LockAsync(connection, tx, ct);

@@ -213,6 +213,63 @@ public sealed class IdentityResolutionTests
         }
     }
 
+    /// <summary>
+    /// Several merges in one batch are recorded together (one statement on PostgreSQL, a row each on SQLite):
+    /// each identity_merge row names its own pair and rule, in plan order, and lists only its merged record's
+    /// rows, so undoing one merge gives back exactly that record.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_ManyMergesInOneBatch_RecordsEachPairWithItsOwnRowsAndUndoesOneAlone(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var file = ImportTestKit.WriteCsv("many.csv", """
+            source_id,name,birth_date,rrn,phone,email
+            A1,홍길동,,800115-1234567,010-1111-0001,a1@example.com
+            B1,김영희,,900220-2345678,010-2222-0001,b1@example.com
+            C1,이철수,1975-03-03,,010-3333-0001,c1@example.com
+            A2,홍길동,,800115-1234567,010-1111-0002,a2@example.com
+            B2,김영희,,900220-2345678,010-2222-0002,b2@example.com
+            C2,이철수,1975-03-03,,010-3333-0001,c2@example.com
+            """);
+        (await ImportTestKit.RunAsync(db, "import", "customers", file, "--source", "PAS")).ShouldBe(0);
+
+        Dictionary<string, long> ids;
+        List<IdentityMerge> merges;
+        await using (var ctx = db.CreateContext())
+        {
+            ids = await ctx.CustomerSourceKeys.AsNoTracking().ToDictionaryAsync(k => k.SourceId, k => k.CustomerId);
+            merges = await ctx.IdentityMerges.AsNoTracking().OrderBy(m => m.Id).ToListAsync();
+        }
+        // Source keys move to the survivor with the merge; the merged records are the ones marked merged.
+        merges.Select(m => (m.SurvivorId, m.Rule)).ShouldBe([
+            (ids["A1"], MergeRule.SameRrn), (ids["B1"], MergeRule.SameRrn), (ids["C1"], MergeRule.SameNameBirthDatePhone)]);
+        merges.Select(m => m.MergedId).Distinct().Count().ShouldBe(3);
+        await using (var ctx = db.CreateContext())
+        {
+            foreach (var (m, letter) in merges.Zip("ABC".Select(c => c.ToString())))
+            {
+                (await ctx.Customers.AsNoTracking().SingleAsync(c => c.Id == m.MergedId)).MergedIntoId.ShouldBe(m.SurvivorId);
+                var sourceKey = (await ctx.CustomerSourceKeys.AsNoTracking().SingleAsync(k => k.SourceId == letter + "2")).Id;
+                m.MovedJson.ShouldContain(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"\"customer_source_key.customer_id\":[{sourceKey}]"));
+                m.MovedJson.ShouldContain("\"customer_email.customer_id\"");
+                // C2's phone number is C1's: the survivor keeps its own, and C2's copy stays where it was.
+                m.MovedJson.Contains("\"customer_phone.customer_id\"", StringComparison.Ordinal).ShouldBe(letter != "C");
+            }
+        }
+
+        var middle = merges[1];
+        (await ImportTestKit.RunAsync(db, "identity", "undo", middle.Id.ToString(System.Globalization.CultureInfo.InvariantCulture))).ShouldBe(0);
+        await using (var ctx = db.CreateContext())
+        {
+            (await ctx.Customers.AsNoTracking().OrderBy(c => c.Id).Where(c => c.MergedIntoId != null).Select(c => c.Id).ToListAsync())
+                .ShouldBe([merges[0].MergedId, merges[2].MergedId]);
+            (await ctx.CustomerSourceKeys.AsNoTracking().SingleAsync(k => k.SourceId == "B2")).CustomerId.ShouldBe(middle.MergedId);
+            (await ctx.CustomerPhones.CountAsync(p => p.CustomerId == middle.MergedId)).ShouldBe(1);
+            (await ctx.CustomerEmails.CountAsync(e => e.CustomerId == middle.MergedId)).ShouldBe(1);
+            (await ctx.CustomerSourceKeys.AsNoTracking().SingleAsync(k => k.SourceId == "A2")).CustomerId.ShouldBe(merges[0].SurvivorId);
+        }
+    }
+
     public static TheoryData<DatabaseProvider, int, bool> ChainCases()
     {
         var data = new TheoryData<DatabaseProvider, int, bool>();

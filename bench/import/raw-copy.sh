@@ -1,0 +1,65 @@
+#!/bin/bash
+# The yardstick for the customer import (issue 11, item 3): binary COPY of the rows the importer writes, into
+# an empty migrated database with the same tables, columns and indexes, with nothing else around it (no
+# parsing, validation, protection, identity resolution or batching). Prints rows/s and CPU seconds.
+#
+#   bench/import/raw-copy.sh SOURCE_DB TARGET_DB [CLI]
+#
+# SOURCE_DB: a PostgreSQL database that `insurecrm import customers` filled from a file (into an empty
+#   database), e.g. bench/foundation.sh's bench_import. Its rows are exported in binary: they carry the
+#   protected fields (rrn_cipher, rrn_hash, rrn_masked) exactly as the importer computed them. Customers are
+#   exported as inserted (merged_into_id NULL, version 0, updated_at = created_at); contact rows and source
+#   keys as they are (those of merged customers now point at the survivor, which changes nothing in cost).
+#   identity_merge rows are not copied: they are the importer's own extra work.
+# TARGET_DB: dropped and created, migrated with the CLI (default: dotnet bench/out/cli/insurecrm.dll).
+# The COPYs run in one transaction, with the same column lists as the importer's (CustomerLoader), child
+# ids from their identity, synchronous_commit off and the child tables' foreign-key triggers skipped
+# (session_replication_role = replica), as the importer does. FK_CHECKS=1 keeps those triggers.
+# AFTER_MIGRATE_SQL: SQL run on TARGET_DB after migrating, to try an index change (e.g. a partial index).
+# Needs bench/import/cpu.py (CPU of psql and of its backend) and PostgreSQL at 127.0.0.1 (postgres/postgres).
+set -euo pipefail
+SRC=$1
+DST=$2
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+CLI=${3:-dotnet $ROOT/bench/out/cli/insurecrm.dll}
+WORK=$(mktemp -d)
+trap 'rm -rf "$WORK"' EXIT
+export PGPASSWORD=${PGPASSWORD:-postgres}
+psql() { command psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+
+customer_cols="id, kind, name, name_script, birth_date, gender, rrn_cipher, rrn_hash, rrn_masked, business_number, occupation,
+  income_band, marital_status, children, preferred_channel, preferred_contact_time, created_at, updated_at, merged_into_id, version"
+declare -A cols=(
+  [customer_source_key]="customer_id, source_system, source_id"
+  [customer_phone]="customer_id, kind, number, is_primary"
+  [customer_email]="customer_id, address, is_primary"
+  [customer_address]="customer_id, kind, sido, sigungu, line, postal_code, is_primary"
+)
+children="customer_source_key customer_phone customer_email customer_address"
+
+echo "exporting from $SRC"
+psql -d "$SRC" -c "\\copy (SELECT id, kind, name, name_script, birth_date, gender, rrn_cipher, rrn_hash, rrn_masked, business_number,
+  occupation, income_band, marital_status, children, preferred_channel, preferred_contact_time, created_at, created_at, NULL::bigint, 0
+  FROM customer ORDER BY id) TO '$WORK/customer.bin' WITH (FORMAT binary)"
+for t in $children; do
+  psql -d "$SRC" -c "\\copy (SELECT ${cols[$t]} FROM $t ORDER BY id) TO '$WORK/$t.bin' WITH (FORMAT binary)"
+done
+rows=$(psql -d "$SRC" -c "SELECT count(*) FROM customer")
+ls -l "$WORK"
+
+psql -d postgres -c "DROP DATABASE IF EXISTS $DST WITH (FORCE)" -c "CREATE DATABASE $DST"
+Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=$DST" $CLI db migrate >/dev/null
+[ -z "${AFTER_MIGRATE_SQL:-}" ] || psql -d "$DST" -c "$AFTER_MIGRATE_SQL"
+{
+  echo "BEGIN;"
+  echo "SET LOCAL synchronous_commit = off;"
+  echo "\\copy customer ($(echo $customer_cols)) FROM '$WORK/customer.bin' WITH (FORMAT binary)"
+  [ "${FK_CHECKS:-0}" = 1 ] || echo "SET LOCAL session_replication_role = replica;"
+  for t in $children; do echo "\\copy $t (${cols[$t]}) FROM '$WORK/$t.bin' WITH (FORMAT binary)"; done
+  echo "COMMIT;"
+} > "$WORK/load.sql"
+echo "raw binary COPY of $rows customers and their rows into $DST (load average $(cut -d' ' -f1 /proc/loadavg))"
+ROWS=$rows python3 "$ROOT/bench/import/cpu.py" "$DST" -- psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q -d "$DST" -f "$WORK/load.sql"
+psql -d "$DST" -c "SELECT 'loaded: ' || (SELECT count(*) FROM customer) || ' customers, ' || (SELECT count(*) FROM customer_phone) || ' phones, '
+  || (SELECT count(*) FROM customer_email) || ' e-mails, ' || (SELECT count(*) FROM customer_address) || ' addresses, '
+  || (SELECT count(*) FROM customer_source_key) || ' source keys'"
