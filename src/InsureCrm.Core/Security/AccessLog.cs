@@ -34,7 +34,7 @@ public sealed class AccessLogOptions
     /// database should share it.
     /// </summary>
     public string CheckpointFile { get; set; } = "";
-    /// <summary>Entries between two head checkpoints; 1 (the default) writes one after every append.</summary>
+    /// <summary>Entries at least between two head checkpoints; 1 (the default) writes one after every committed batch.</summary>
     public int CheckpointEvery { get; set; } = 1;
 
     /// <summary>Throws on a setting the law or the review cannot work with (called at start-up).</summary>
