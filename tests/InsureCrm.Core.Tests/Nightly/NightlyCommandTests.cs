@@ -84,7 +84,8 @@ public sealed class NightlyCommandTests
         var steps = night.Output.Split('\n').Select(l => Regex.Match(l.TrimEnd('\r'), @"^(\w+) \((\d+\.\d) s; CPU (\d+\.\d) s; peak RSS ([\d,]+) MB\)$"))
             .Where(m => m.Success).ToList();
         steps.Select(m => m.Groups[1].Value).ShouldBe(["value", "lifecycle", "segments", "scores"]);
-        steps.Sum(m => double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture)).ShouldBeGreaterThan(0, "computing the night takes this process some CPU");
+        // 200 customers take this (already warm) process well under a tenth of a second of CPU per step: only the form is certain.
+        steps.ShouldAllBe(m => double.Parse(m.Groups[3].Value, CultureInfo.InvariantCulture) >= 0);
         steps.ShouldAllBe(m => long.Parse(m.Groups[4].Value, NumberStyles.AllowThousands, CultureInfo.InvariantCulture) > 0);
         night.Output.ShouldContain("No champion to score with");
     }
