@@ -21,8 +21,9 @@ provider=${1:-sqlite}
 # Wall-time budget of each step, in seconds, at 1M customers on PostgreSQL (100k on SQLite), on an otherwise idle
 # 2-core machine. A step added to the chain later (worklists, ...) adds its line here; a step without one is named.
 #   value, scores: issue 11's goals (each under a minute).
-#   lifecycle, segments: what each needs with room (measured at 1M: lifecycle about 15 s, segments about 20 s of
-#   wall), so that the four steps stay within the three minutes a night's window spares for them.
+#   lifecycle, segments: provisional, half a minute each, so that the four steps fit in three minutes. Not yet measured on
+#   an idle machine; on 2026-12-03 at load average 40-55 the first night took lifecycle 1,949 s (it inserts 1.1M state
+#   changes one INSERT ... RETURNING at a time through EF; later nights insert only the changes) and segments 436 s.
 declare -A budget=(
   [value]=60
   [lifecycle]=30
