@@ -27,24 +27,99 @@ public sealed record Contribution(int Feature, string Name, string Value, double
 public sealed record Explanation(ExplanationScale Scale, double Base, IReadOnlyList<Contribution> Contributions)
 {
     /// <summary>The row's score on <see cref="Scale"/>: the base plus every contribution.</summary>
-    public double Score => Base + Contributions.Sum(c => c.Amount);
+    public double Score => Base + (Contributions is ContributionList list ? list.SumOfAmounts() : Contributions.Sum(c => c.Amount));
 
     /// <summary>The row's probability of the positive class.</summary>
     public double Probability => Scale == ExplanationScale.Probability ? Score : 1 / (1 + Math.Exp(-Score));
 
     /// <summary>The <paramref name="count"/> largest contributions by magnitude, largest first (ties by feature order).</summary>
-    public IReadOnlyList<Contribution> Top(int count) =>
+    public IReadOnlyList<Contribution> Top(int count) => Contributions is ContributionList list ? list.Top(count) :
         [.. Contributions.Where(c => c.Amount != 0).OrderByDescending(c => Math.Abs(c.Amount)).ThenBy(c => c.Feature).Take(count)];
 
     /// <summary>Builds an explanation from contribution amounts in feature order, reading values from <paramref name="row"/>.</summary>
     public static Explanation Create(ExplanationScale scale, double @base, IReadOnlyList<Feature> features, ReadOnlySpan<double> row, ReadOnlySpan<double> amounts)
     {
         ArgumentNullException.ThrowIfNull(features);
-        var list = new Contribution[features.Count];
-        for (var j = 0; j < list.Length; j++)
+        return new Explanation(scale, @base, new ContributionList(features, row[..features.Count].ToArray(), amounts[..features.Count].ToArray()));
+    }
+}
+
+/// <summary>
+/// The contributions of <see cref="Explanation.Create"/>, each made when first read: scoring a book keeps only the top
+/// few per row (<see cref="Explanation.Top"/>), so describing every feature's value of every row (a number formatted
+/// per feature) would be most of the work. Reads give exactly what a list built up front gives.
+/// </summary>
+internal sealed class ContributionList(IReadOnlyList<Feature> features, double[] values, double[] amounts) : IReadOnlyList<Contribution>
+{
+    private readonly Contribution?[] _made = new Contribution?[amounts.Length];
+
+    public Contribution this[int index] =>
+        _made[index] ??= new Contribution(index, features[index].Name, features[index].Describe(values[index]), amounts[index]);
+
+    public int Count => amounts.Length;
+
+    public IEnumerator<Contribution> GetEnumerator()
+    {
+        for (var j = 0; j < amounts.Length; j++)
         {
-            list[j] = new Contribution(j, features[j].Name, features[j].Describe(row[j]), amounts[j]);
+            yield return this[j];
         }
-        return new Explanation(scale, @base, list);
+    }
+
+    System.Collections.IEnumerator System.Collections.IEnumerable.GetEnumerator() => GetEnumerator();
+
+    /// <summary>The amounts added in feature order from zero, as <c>Sum</c> over the contributions adds them.</summary>
+    public double SumOfAmounts()
+    {
+        var sum = 0.0;
+        foreach (var amount in amounts)
+        {
+            sum += amount;
+        }
+        return sum;
+    }
+
+    /// <summary>
+    /// What the general <see cref="Explanation.Top"/> picks (non-zero amounts, the largest magnitude first by the default
+    /// double order, ties by feature), found without sorting or describing the rest.
+    /// </summary>
+    public IReadOnlyList<Contribution> Top(int count)
+    {
+        if (count <= 0)
+        {
+            return [];
+        }
+        var top = new int[Math.Min(count, amounts.Length)];
+        var n = 0;
+        for (var j = 0; j < amounts.Length; j++)
+        {
+            if (amounts[j] == 0)
+            {
+                continue;
+            }
+            var magnitude = Math.Abs(amounts[j]);
+            // Features come in order, so a tie stays behind the ones already kept.
+            var at = n;
+            while (at > 0 && magnitude.CompareTo(Math.Abs(amounts[top[at - 1]])) > 0)
+            {
+                at--;
+            }
+            if (at >= top.Length)
+            {
+                continue;
+            }
+            for (var k = Math.Min(n, top.Length - 1); k > at; k--)
+            {
+                top[k] = top[k - 1];
+            }
+            top[at] = j;
+            n = Math.Min(n + 1, top.Length);
+        }
+        var result = new Contribution[n];
+        for (var k = 0; k < n; k++)
+        {
+            result[k] = this[top[k]];
+        }
+        return result;
     }
 }

@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Diagnostics;
 using System.Globalization;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Nightly;
@@ -53,9 +54,13 @@ internal static class NightlyCommands
             }
             var steps = chain.StepNames.SkipWhile(s => first is not null && s != first).ToList();
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Nightly chain as of {date:yyyy-MM-dd}: {string.Join(", ", steps)}."));
+            using var usage = StepUsage.Start();
             var result = await chain.RunAsync(date, first, new SyncProgress<NightlyStepRun>(step =>
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{step.Step} ({step.Elapsed.TotalSeconds:F1} s)"));
+                // Steps run one after another, and this hears of each as it completes: the CPU and memory since the last one are the step's.
+                var (cpu, peakMegabytes) = usage.Next();
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{step.Step} ({step.Elapsed.TotalSeconds:F1} s; CPU {cpu.TotalSeconds:F1} s; peak RSS {peakMegabytes:N0} MB)"));
                 foreach (var line in step.Result.Summary)
                 {
                     Console.WriteLine("  " + line);
@@ -83,5 +88,55 @@ internal static class NightlyCommands
         });
         nightly.Subcommands.Add(run);
         return nightly;
+    }
+
+    /// <summary>
+    /// This process's CPU time and peak resident memory per step, for the operator and bench/nightly.sh (the database's
+    /// own CPU is not in it). On Linux the peak is reset after each step (<c>/proc/self/clear_refs</c>), so it is the
+    /// step's own; elsewhere it is the process's peak so far.
+    /// </summary>
+    private sealed class StepUsage : IDisposable
+    {
+        private readonly Process _process = Process.GetCurrentProcess();
+        private TimeSpan _cpu;
+
+        private StepUsage()
+        {
+            _cpu = _process.TotalProcessorTime;
+            ResetPeak();
+        }
+
+        public static StepUsage Start() => new();
+
+        /// <summary>The CPU time since the last call (or the start), and the peak RSS in MB over the same time.</summary>
+        public (TimeSpan Cpu, long PeakMegabytes) Next()
+        {
+            _process.Refresh();
+            var cpu = _process.TotalProcessorTime;
+            var step = cpu - _cpu;
+            _cpu = cpu;
+            var peak = _process.PeakWorkingSet64 / (1024 * 1024);
+            ResetPeak();
+            return (step, peak);
+        }
+
+        public void Dispose() => _process.Dispose();
+
+        private static void ResetPeak()
+        {
+            if (!OperatingSystem.IsLinux())
+            {
+                return;
+            }
+            try
+            {
+                // "5" resets the peak RSS (VmHWM) to the current RSS and changes nothing else (Linux 4.0+).
+                File.WriteAllText("/proc/self/clear_refs", "5");
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                // Not allowed in this container: the peak stays the process's.
+            }
+        }
     }
 }

@@ -1,4 +1,6 @@
+using System.Buffers;
 using System.Globalization;
+using System.Text;
 using System.Text.Json;
 using InsureCrm.Analytics.Learning;
 using InsureCrm.Core.Common;
@@ -259,8 +261,38 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
     private static (double Probability, string Reasons) Score(IClassifier classifier, ReadOnlySpan<double> row)
     {
         var explanation = classifier.Explain(row);
-        var reasons = explanation.Top(Reasons).Select(c => new ScoreReason(c.Name, c.Value, Math.Round(c.Amount, 4)));
-        return (explanation.Probability, JsonSerializer.Serialize(reasons, Json));
+        return (explanation.Probability, ReasonsJson(explanation.Top(Reasons)));
+    }
+
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_reasons;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_reasonsWriter;
+
+    /// <summary>
+    /// The reasons as <see cref="ReadReasons"/> reads them: exactly what serialising them as <see cref="ScoreReason"/>s gives
+    /// (the serialiser's own writer and encoder, the effect rounded to 4 places), written directly, since a book's worth of
+    /// scores is millions of them. One buffer per thread.
+    /// </summary>
+    internal static string ReasonsJson(IReadOnlyList<Contribution> top)
+    {
+        var buffer = t_reasons ??= new ArrayBufferWriter<byte>(256);
+        buffer.ResetWrittenCount();
+        var writer = t_reasonsWriter ??= new Utf8JsonWriter(buffer);
+        writer.Reset(buffer);
+        writer.WriteStartArray();
+        foreach (var c in top)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("feature", c.Name);
+            writer.WriteString("value", c.Value);
+            writer.WriteNumber("effect", Math.Round(c.Amount, 4));
+            writer.WriteEndObject();
+        }
+        writer.WriteEndArray();
+        writer.Flush();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
     }
 
     /// <summary>Reads stored reasons (see <see cref="CustomerModelScore.Reasons"/>).</summary>

@@ -33,6 +33,10 @@ public sealed class PersistencyCurve
     private readonly double[] _hazard;
     private readonly double[] _survival;
     private readonly double _tailHazard;
+    // S(m) for the months after the observed ones, up to TailMonths of them: a projection asks for every month of its
+    // horizon, and a Math.Pow per month and contract was a large part of a night's value step. The same expression, so the same values.
+    private readonly double[] _tail;
+    private const int TailMonths = 1200;
 
     public PersistencyCurve(CurveSource source, double[] hazardByMonth, double tailHazard, int contracts)
     {
@@ -46,6 +50,11 @@ public sealed class PersistencyCurve
         for (var m = 1; m < hazardByMonth.Length; m++)
         {
             _survival[m] = _survival[m - 1] * (1d - hazardByMonth[m]);
+        }
+        _tail = new double[TailMonths];
+        for (var k = 0; k < _tail.Length; k++)
+        {
+            _tail[k] = TailSurvival(_survival.Length + k);
         }
     }
 
@@ -72,8 +81,11 @@ public sealed class PersistencyCurve
         {
             return _survival[month];
         }
-        return _survival[^1] * Math.Pow(1d - _tailHazard, month - (_survival.Length - 1));
+        var k = month - _survival.Length;
+        return k < _tail.Length ? _tail[k] : TailSurvival(month);
     }
+
+    private double TailSurvival(int month) => _survival[^1] * Math.Pow(1d - _tailHazard, month - (_survival.Length - 1));
 }
 
 /// <summary>The curve of each product family, with the pooled and fallback curves behind them.</summary>

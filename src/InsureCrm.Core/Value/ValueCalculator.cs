@@ -1,3 +1,5 @@
+using System.Buffers;
+using System.Text;
 using System.Text.Json;
 using static System.FormattableString;
 using System.Text.Json.Serialization;
@@ -35,9 +37,79 @@ public sealed record CustomerValueResult(long CustomerId, decimal Experience, de
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
-    public string ExplanationJson() => JsonSerializer.Serialize(Explanation, Json);
+    /// <summary>
+    /// The explanation as JSON: exactly what <see cref="JsonSerializer"/> writes with these options (the same writer, so the
+    /// same numbers and escaping), written member by member, since a night writes a million of them.
+    /// </summary>
+    public string ExplanationJson() => ExplanationJsonWriter.Write(Explanation);
 
     public static CustomerValueExplanation? ReadExplanation(string json) => JsonSerializer.Deserialize<CustomerValueExplanation>(json, Json);
+}
+
+/// <summary>
+/// Writes a <see cref="CustomerValueExplanation"/> as the serialiser does with web defaults (camelCase names, nulls
+/// written) and enums as their names, with one reusable buffer and writer per thread.
+/// </summary>
+internal static class ExplanationJsonWriter
+{
+    [ThreadStatic]
+    private static ArrayBufferWriter<byte>? t_buffer;
+
+    [ThreadStatic]
+    private static Utf8JsonWriter? t_writer;
+
+    public static string Write(CustomerValueExplanation explanation)
+    {
+        var buffer = t_buffer ??= new ArrayBufferWriter<byte>(4096);
+        buffer.ResetWrittenCount();
+        var w = t_writer ??= new Utf8JsonWriter(buffer);
+        w.Reset(buffer);
+        w.WriteStartObject();
+        w.WriteString("purpose", explanation.Purpose);
+        w.WriteNumber("experienceWeight", explanation.ExperienceWeight);
+        w.WriteNumber("currentWeight", explanation.CurrentWeight);
+        w.WriteNumber("potentialWeight", explanation.PotentialWeight);
+        w.WriteStartArray("contracts");
+        foreach (var c in explanation.Contracts)
+        {
+            w.WriteStartObject();
+            w.WriteNumber("contractId", c.ContractId);
+            w.WriteString("family", c.Family.ToString());
+            w.WriteString("statusAsOf", c.StatusAsOf.ToString());
+            w.WriteNumber("experience", c.Experience);
+            w.WriteNumber("current", c.Current);
+            Components(w, "experienceParts", c.ExperienceParts);
+            Components(w, "currentParts", c.CurrentParts);
+            if (c.Curve is null)
+            {
+                w.WriteNull("curve");
+            }
+            else
+            {
+                w.WriteString("curve", c.Curve);
+            }
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+        Components(w, "potential", explanation.Potential);
+        Components(w, "total", explanation.Total);
+        w.WriteEndObject();
+        w.Flush();
+        return Encoding.UTF8.GetString(buffer.WrittenSpan);
+    }
+
+    private static void Components(Utf8JsonWriter w, string name, IReadOnlyList<ValueComponent> parts)
+    {
+        w.WriteStartArray(name);
+        foreach (var p in parts)
+        {
+            w.WriteStartObject();
+            w.WriteString("label", p.Label);
+            w.WriteNumber("amount", p.Amount);
+            w.WriteEndObject();
+        }
+        w.WriteEndArray();
+    }
 }
 
 /// <summary>

@@ -1,3 +1,5 @@
+using System.Text.Json;
+using InsureCrm.Analytics.Learning;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Models;
@@ -46,6 +48,29 @@ public sealed class InsurerModelScorerTests
                 reasons.Select(r => Math.Abs(r.Effect)).ShouldBeInOrder(SortDirection.Descending);
             }
             rows.Where(s => !s.Eligible).ShouldAllBe(s => s.Score == 0 && s.Reasons == "[]");
+        }
+    }
+
+    [Fact]
+    public void ReasonsJson_IsExactlyWhatSerialisingTheReasonsGives()
+    {
+        Contribution[] contributions =
+        [
+            new(0, "age", "43.5", 0.123456789),
+            new(2, "incomeBand", "From2000To4000", -1e-7),
+            new(5, "premium<burden> & \"x\"", "가나 × 1", -2.50005),
+            new(7, "contacts3m", "missing", 12345.678949),
+        ];
+        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web);
+        for (var n = 0; n <= contributions.Length; n++)
+        {
+            var top = contributions[..n];
+            var expected = JsonSerializer.Serialize(top.Select(c => new ScoreReason(c.Name, c.Value, Math.Round(c.Amount, 4))), options);
+
+            var json = InsurerModelScorer.ReasonsJson(top);
+
+            json.ShouldBe(expected);
+            InsurerModelScorer.ReadReasons(json).Select(r => r.Feature).ShouldBe(top.Select(c => c.Name));
         }
     }
 }

@@ -85,6 +85,29 @@ public sealed class ValueCalculatorTests
     }
 
     [Fact]
+    public void ExplanationJson_IsExactlyWhatTheSerialiserWrites()
+    {
+        var options = HandOptions();
+        options.PotentialRules = [new PotentialRule { Name = "annuity-gap", MinAge = 40, MaxAge = 65, MissingFamilies = [ProductFamily.Annuity], ExpectedProfit = 1_000_000m, TakeUpRate = 0.1m }];
+        var computed = Calculator(options).Customer(new CustomerFacts(1, CustomerKind.Individual, new DateOnly(1980, 1, 1), 2), HandContracts());
+        // Besides a computed one: no contracts, a contract without a curve, scales (1.0, 0.20), negative zero, large and odd labels.
+        var made = computed with
+        {
+            Explanation = new CustomerValueExplanation("Acquisition \"new\" <b>", 0.20m, 1.0m, 0m, [
+                new ContractValueExplanation(long.MaxValue, ProductFamily.Auto, ContractStatus.Lapsed, -0m, 123_456_789_012_345_678m,
+                    [new ValueComponent("가입 × 1.5", -1.5m)], [], null),
+                computed.Explanation.Contracts[0],
+            ], [], [new ValueComponent("", 0m)]),
+        };
+        var serialiser = new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
+
+        foreach (var result in new[] { computed, made, computed with { Explanation = computed.Explanation with { Contracts = [] } } })
+        {
+            result.ExplanationJson().ShouldBe(System.Text.Json.JsonSerializer.Serialize(result.Explanation, serialiser));
+        }
+    }
+
+    [Fact]
     public void Options_GradeSharesNotSummingToOne_AreRejected()
     {
         var options = new ValueOptions { GradeShares = [0.5m, 0.1m, 0.1m, 0.1m, 0.1m, 0.1m, 0.1m] };
