@@ -97,6 +97,12 @@ timed import $cli import customers "$csv" --source BENCH
 end=$(date +%s.%N)
 analyze
 log "import: $(python3 -c "print(f'{$import_rows / ($end - $start):,.0f}')") rows/s over $import_rows rows"
+if [ "$provider" = postgres ]; then
+  # The yardstick (issue 11, item 3): binary COPY of the rows the import wrote into an empty database with the same indexes.
+  bash bench/import/raw-copy.sh bench_import bench_rawcopy >"$out/raw-copy.log" 2>&1 || { cat "$out/raw-copy.log"; exit 1; }
+  log "raw binary COPY of the same rows: $(grep '^cpu:' "$out/raw-copy.log" | sed 's/^cpu: //')"
+  bench_psql postgres -qc "DROP DATABASE IF EXISTS bench_rawcopy WITH (FORCE)"
+fi
 fi
 
 # 3. Search and customer view under 16 concurrent clients, against the generated insurer.

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Nightly chain benchmark (issue 11, item 4): `insurecrm nightly run` over the insurer that bench/foundation.sh generated
-# (run that first: it leaves bench_gen on PostgreSQL or bench/out/sqlite/bench_gen.db, with the admin 'bench').
+# (run that first: it leaves bench_gen on PostgreSQL (bench/lib.sh: the bench cluster, PG_SETTINGS as there) or
+# bench/out/sqlite/bench_gen.db, with the admin 'bench').
 #
 #   bench/nightly.sh postgres     # 1,000,000 customers after `bench/foundation.sh postgres 1000000`
 #   bench/nightly.sh sqlite       # 100,000 customers after `bench/foundation.sh sqlite 100000`
@@ -37,20 +38,21 @@ dotnet publish src/InsureCrm.Cli -c Release -o bench/out/cli -nologo -v q >/dev/
 cli="dotnet $PWD/bench/out/cli/insurecrm.dll"
 export Security__Protection__KeyFile="$PWD/bench/out/keys.json" INSURECRM_USER=bench
 db=${DB:-bench_nightly}
+source bench/lib.sh
 if [ "$provider" = postgres ]; then
-  export PGPASSWORD=postgres
-  psql() { command psql -h 127.0.0.1 -U postgres "$@"; }
-  pg_isready -h 127.0.0.1 -q || pg_ctlcluster 15 main start
+  bench_pg
+  psql() { PGPASSWORD=postgres command psql -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres "$@"; }
   if [ "${FRESH:-0}" = 1 ] || [ -z "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
     log "copying bench_gen to $db"
     psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE bench_gen"
     psql -d "$db" -qc "ANALYZE"  # a copy carries the statistics, but not always all of them: gather them once
   fi
-  export Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=$db"
+  export Database__Provider=Postgres ConnectionStrings__Crm="$(bench_pg_cs "$db")"
   sql() { psql -d "$db" -Atc "$1"; }
   settings() {
     sql "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN
-      ('shared_buffers','work_mem','effective_cache_size','random_page_cost','max_wal_size','synchronous_commit','jit','max_connections')"
+      ('shared_buffers','work_mem','effective_cache_size','random_page_cost','max_wal_size','synchronous_commit','jit','max_connections',
+       'max_parallel_workers_per_gather','wal_compression')" | sed "s/^/port $BENCH_PG_PORT, PG_SETTINGS=${PG_SETTINGS:-recommended}: /"
   }
   backends=$db
 else

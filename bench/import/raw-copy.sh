@@ -16,7 +16,8 @@
 # ids from their identity, synchronous_commit off and the child tables' foreign-key triggers skipped
 # (session_replication_role = replica), as the importer does. FK_CHECKS=1 keeps those triggers.
 # AFTER_MIGRATE_SQL: SQL run on TARGET_DB after migrating, to try an index change (e.g. a partial index).
-# Needs bench/import/cpu.py (CPU of psql and of its backend) and PostgreSQL at 127.0.0.1 (postgres/postgres).
+# Needs bench/import/cpu.py (CPU of psql and of its backend) and PostgreSQL at 127.0.0.1 (postgres/postgres) on
+# port BENCH_PG_PORT (bench/lib.sh; default 5432).
 set -euo pipefail
 SRC=$1
 DST=$2
@@ -24,7 +25,7 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CLI=${3:-dotnet $ROOT/bench/out/cli/insurecrm.dll}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-export PGPASSWORD=${PGPASSWORD:-postgres}
+export PGPASSWORD=${PGPASSWORD:-postgres} PGPORT=${BENCH_PG_PORT:-5432}
 psql() { command psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 customer_cols="id, kind, name, name_script, birth_date, gender, rrn_cipher, rrn_hash, rrn_masked, business_number, occupation,
@@ -48,7 +49,7 @@ rows=$(psql -d "$SRC" -c "SELECT count(*) FROM customer")
 ls -l "$WORK"
 
 psql -d postgres -c "DROP DATABASE IF EXISTS $DST WITH (FORCE)" -c "CREATE DATABASE $DST"
-Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Username=postgres;Password=postgres;Database=$DST" $CLI db migrate >/dev/null
+Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=postgres;Database=$DST" $CLI db migrate >/dev/null
 [ -z "${AFTER_MIGRATE_SQL:-}" ] || psql -d "$DST" -c "$AFTER_MIGRATE_SQL"
 {
   echo "BEGIN;"
