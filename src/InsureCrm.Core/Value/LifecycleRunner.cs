@@ -23,12 +23,17 @@ public sealed record LifecycleRunResult(int Customers, int Changed, IReadOnlyDic
 
 /// <summary>
 /// Computes every customer's insurance and loan lifecycle state as of a date, chunk by chunk (four
-/// set-based queries per chunk), and appends a history row only where a state changed. A customer with a
+/// set-based queries per chunk), and appends a history row only where a state changed; each chunk's
+/// writes go in one transaction through the bulk path (decision 0005). A customer with a
 /// stored date out of range (<see cref="StoredRanges"/>) keeps the state they had and is counted, logged and,
 /// within the nightly chain, recorded as skipped.
 /// </summary>
 public sealed partial class LifecycleRunner(CrmDatabase database, LifecycleOptions options, ILogger<LifecycleRunner> logger)
 {
+    private static readonly BulkTable LifecycleTable = new("customer_lifecycle",
+        ("customer_id", typeof(long)), ("dimension", typeof(LifecycleDimension)), ("state", typeof(LifecycleState)),
+        ("since", typeof(DateOnly)), ("until", typeof(DateOnly?)), ("run_id", typeof(long?)));
+
     private readonly LifecycleRules _rules = new(options);
 
     public async Task<LifecycleRunResult> RunAsync(DateOnly asOf, CancellationToken ct, long? runId = null)
@@ -102,7 +107,7 @@ public sealed partial class LifecycleRunner(CrmDatabase database, LifecycleOptio
                 invalid.TryAdd(l.CustomerId, (SkipReason.LoanDate, null));
             }
         }
-        var open = await ctx.Set<CustomerLifecycle>()
+        var open = await ctx.Set<CustomerLifecycle>().AsNoTracking()
             .Where(h => h.CustomerId >= lo && h.CustomerId <= hi && h.Until == null)
             .ToListAsync(ct);
 
@@ -124,6 +129,7 @@ public sealed partial class LifecycleRunner(CrmDatabase database, LifecycleOptio
         var openByKey = open.ToDictionary(h => (h.CustomerId, h.Dimension));
 
         var changed = 0;
+        var writes = new ChunkWrites();
         foreach (var id in ids)
         {
             if (invalid.TryGetValue(id, out var problem))
@@ -132,7 +138,7 @@ public sealed partial class LifecycleRunner(CrmDatabase database, LifecycleOptio
                 LogSkipped(logger, runId, id, problem.ContractId, problem.Reason);
                 if (runId is { } run)
                 {
-                    ctx.Add(new ValueRunSkip { RunId = run, Step = ValueRunStep.Lifecycle, CustomerId = id, ContractId = problem.ContractId, Reason = problem.Reason });
+                    writes.Skips.Add([run, ValueRunStep.Lifecycle, id, problem.ContractId, problem.Reason]);
                 }
                 continue;
             }
@@ -140,19 +146,72 @@ public sealed partial class LifecycleRunner(CrmDatabase database, LifecycleOptio
             var insurance = _rules.InsuranceState(facts);
             var loan = _rules.LoanState(facts);
             counts[insurance] = counts.GetValueOrDefault(insurance) + 1;
-            changed += Record(ctx, openByKey, id, LifecycleDimension.Insurance, insurance, asOf, runId);
+            changed += Record(writes, openByKey, id, LifecycleDimension.Insurance, insurance, asOf);
             if (loan != options.LoanFallback || openByKey.ContainsKey((id, LifecycleDimension.Loan)))
             {
                 counts[loan] = counts.GetValueOrDefault(loan) + 1;
-                changed += Record(ctx, openByKey, id, LifecycleDimension.Loan, loan, asOf, runId);
+                changed += Record(writes, openByKey, id, LifecycleDimension.Loan, loan, asOf);
             }
         }
-        await ctx.SaveChangesAsync(ct);
+        await WriteAsync(writes, asOf, runId, ct);
         return changed;
     }
 
-    private static int Record(CrmDbContext ctx, Dictionary<(long, LifecycleDimension), CustomerLifecycle> open, long customerId,
-        LifecycleDimension dimension, LifecycleState state, DateOnly asOf, long? runId)
+    /// <summary>What one chunk writes: periods closed and corrected by id, new open periods, skipped customers.</summary>
+    private sealed class ChunkWrites
+    {
+        public List<long> Closed { get; } = [];
+        public Dictionary<LifecycleState, List<long>> Corrected { get; } = [];
+        public List<(long CustomerId, LifecycleDimension Dimension, LifecycleState State)> Opened { get; } = [];
+        public List<object?[]> Skips { get; } = [];
+    }
+
+    /// <summary>
+    /// The chunk's writes in one transaction (decision 0005): one UPDATE for the closed periods and one per
+    /// corrected state, by id; the new periods and the skips through the bulk path.
+    /// </summary>
+    private async Task WriteAsync(ChunkWrites writes, DateOnly asOf, long? runId, CancellationToken ct)
+    {
+        if (writes.Closed.Count == 0 && writes.Corrected.Count == 0 && writes.Opened.Count == 0 && writes.Skips.Count == 0)
+        {
+            return;
+        }
+        await using var bulk = await BulkWriter.BeginAsync(database, ct);
+        if (writes.Closed.Count > 0)
+        {
+            await using var close = ImportSql.Command(bulk.Connection, bulk.Transaction,
+                "UPDATE customer_lifecycle SET until = @until WHERE " + ImportSql.In(bulk.Connection, "id", "ids"));
+            ImportSql.Add(close, "@until", asOf);
+            ImportSql.AddList(close, "@ids", writes.Closed);
+            await close.ExecuteNonQueryAsync(ct);
+        }
+        foreach (var (state, periodIds) in writes.Corrected)
+        {
+            await using var correct = ImportSql.Command(bulk.Connection, bulk.Transaction,
+                "UPDATE customer_lifecycle SET state = @state, run_id = @run WHERE " + ImportSql.In(bulk.Connection, "id", "ids"));
+            ImportSql.Add(correct, "@state", state);
+            ImportSql.Add(correct, "@run", runId);
+            ImportSql.AddList(correct, "@ids", periodIds);
+            await correct.ExecuteNonQueryAsync(ct);
+        }
+        await bulk.WriteAsync(LifecycleTable, writes.Opened, (row, p) =>
+        {
+            row.Id(p.CustomerId).Enum(p.Dimension).Enum(p.State).Date(asOf).Null();
+            if (runId is { } run)
+            {
+                row.Id(run);
+            }
+            else
+            {
+                row.Null();
+            }
+        }, ct);
+        await bulk.WriteAsync(ValueRunner.SkipTable, writes.Skips, ct);
+        await bulk.CommitAsync(ct);
+    }
+
+    private static int Record(ChunkWrites writes, Dictionary<(long, LifecycleDimension), CustomerLifecycle> open, long customerId,
+        LifecycleDimension dimension, LifecycleState state, DateOnly asOf)
     {
         if (open.TryGetValue((customerId, dimension), out var current))
         {
@@ -164,13 +223,16 @@ public sealed partial class LifecycleRunner(CrmDatabase database, LifecycleOptio
             if (asOf == current.Since)
             {
                 // A rerun for the same date after the data changed corrects the period it opened.
-                current.State = state;
-                current.RunId = runId;
+                if (!writes.Corrected.TryGetValue(state, out var corrected))
+                {
+                    writes.Corrected[state] = corrected = [];
+                }
+                corrected.Add(current.Id);
                 return 1;
             }
-            current.Until = asOf;
+            writes.Closed.Add(current.Id);
         }
-        ctx.Add(new CustomerLifecycle { CustomerId = customerId, Dimension = dimension, State = state, Since = asOf, RunId = runId });
+        writes.Opened.Add((customerId, dimension, state));
         return 1;
     }
 

@@ -222,6 +222,38 @@ public sealed class LifecycleRunnerTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RunAsync_RerunForTheSameDateAfterTheDataChanged_CorrectsTheOpenPeriodsAndALaterRunClosesThem(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var world = new World(db);
+        var runner = Runner(db);
+        var a = await world.CustomerAsync();
+        var b = await world.CustomerAsync();
+        var unchanged = await world.CustomerAsync();
+        await world.IssueAsync(a, ProductFamily.WholeLife, "2015-01-01");
+        await world.IssueAsync(unchanged, ProductFamily.WholeLife, "2015-01-01");
+
+        await runner.RunAsync(D("2024-06-30"), CancellationToken.None, runId: 7);
+        await world.IssueAsync(a, ProductFamily.Cancer, "2016-01-01");
+        await world.IssueAsync(b, ProductFamily.WholeLife, "2015-01-01");
+        var rerun = await runner.RunAsync(D("2024-06-30"), CancellationToken.None, runId: 8);
+        await world.IssueAsync(b, ProductFamily.Cancer, "2016-01-01");
+        var later = await runner.RunAsync(D("2024-12-31"), CancellationToken.None, runId: 9);
+
+        rerun.Changed.ShouldBe(2);
+        later.Changed.ShouldBe(1);
+        (await world.HistoryAsync(a, LifecycleDimension.Insurance)).Select(h => (h.State, h.Since, h.Until, h.RunId)).ShouldBe(
+            [(LifecycleState.Loyal, D("2024-06-30"), null, 8)], "the rerun corrected the period it opened, in place");
+        (await world.HistoryAsync(b, LifecycleDimension.Insurance)).Select(h => (h.State, h.Since, h.Until, h.RunId)).ShouldBe(
+        [
+            (LifecycleState.WholeLifeHolder, D("2024-06-30"), D("2024-12-31"), 8),
+            (LifecycleState.Loyal, D("2024-12-31"), null, 9),
+        ]);
+        (await world.HistoryAsync(unchanged, LifecycleDimension.Insurance)).Select(h => (h.State, h.Since, h.Until, h.RunId)).ShouldBe(
+            [(LifecycleState.WholeLifeHolder, D("2024-06-30"), null, 7)]);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task RunAsync_CustomRuleOrder_RecordsTheConfiguredState(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
