@@ -128,10 +128,7 @@ ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" Demo__GenerateOn
 web=$!
 trap 'kill $web 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
-jar=$out/cookies.txt
-token=$(curl -fs -c "$jar" "http://127.0.0.1:$port/login" | sed -nE 's/.*name="__RequestVerificationToken"[^>]*value="([^"]+)".*/\1/p' | head -n 1)
-curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "userName=callcenter" --data-urlencode "password=Demo!2026crm" --data-urlencode "__RequestVerificationToken=$token" "http://127.0.0.1:$port/account/login"
-cookie=$(awk '!/^#/ && NF>=7 {printf "%s=%s; ", $6, $7}' "$jar"; awk '/^#HttpOnly_/ {printf "%s=%s; ", $6, $7}' "$jar")
+cookie=$(bench_login "$port" "$out/cookies.txt")
 
 # Queries a call-center consultant types: Hangul name prefixes, full names, phones, contract numbers.
 # Each search writes one access-log entry per customer listed; each view records its reason.

@@ -49,3 +49,11 @@ bench_psql() { # $1 = database, rest = psql arguments
   local db=$1; shift
   PGPASSWORD=postgres psql -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d "$db" "$@"
 }
+
+bench_login() { # $1 = port, $2 = cookie jar file, $3 = demo user (default callcenter) -> prints the Cookie header value
+  local port=$1 jar=$2 user=${3:-callcenter} token
+  token=$(curl -fs -c "$jar" "http://127.0.0.1:$port/login" | sed -nE 's/.*name="__RequestVerificationToken"[^>]*value="([^"]+)".*/\1/p' | head -n 1)
+  curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "userName=$user" --data-urlencode "password=Demo!2026crm" \
+    --data-urlencode "__RequestVerificationToken=$token" "http://127.0.0.1:$port/account/login"
+  awk '!/^#/ && NF>=7 {printf "%s=%s; ", $6, $7}' "$jar"; awk '/^#HttpOnly_/ {printf "%s=%s; ", $6, $7}' "$jar"
+}

@@ -10,10 +10,8 @@ env "Logging__LogLevel__Microsoft.EntityFrameworkCore.Database.Command=Informati
 web=$!
 trap 'kill $web 2>/dev/null || true' EXIT
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
-jar=$out/cookies.txt
-token=$(curl -fs -c "$jar" "http://127.0.0.1:$port/login" | sed -nE 's/.*name="__RequestVerificationToken"[^>]*value="([^"]+)".*/\1/p' | head -n 1)
-curl -fs -b "$jar" -c "$jar" -o /dev/null --data-urlencode "userName=callcenter" --data-urlencode "password=Demo!2026crm" --data-urlencode "__RequestVerificationToken=$token" "http://127.0.0.1:$port/account/login"
-cookie=$(awk '!/^#/ && NF>=7 {printf "%s=%s; ", $6, $7}' "$jar"; awk '/^#HttpOnly_/ {printf "%s=%s; ", $6, $7}' "$jar")
+source "$(dirname "$0")/../../lib.sh"
+cookie=$(bench_login "$port" "$out/cookies.txt")
 for id in 11 12 13; do curl -s -o /dev/null -H "Cookie: $cookie" "http://127.0.0.1:$port/api/customers/$id?reason=inquiry"; done
 sleep 1; n0=$(wc -l < $out/web.log)
 curl -s -o $out/view.json -w '%{http_code}\n' -H "Cookie: $cookie" "http://127.0.0.1:$port/api/customers/4242?reason=inquiry"
