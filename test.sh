@@ -19,15 +19,18 @@ if [ ${#need[@]} -gt 0 ]; then
   DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need[@]}" >/dev/null
 fi
 
-# PostgreSQL on 127.0.0.1:5432, password auth for the tests' superuser.
-cluster=$(pg_lsclusters -h 2>/dev/null | awk 'NR==1 {print $1" "$2}')
+# PostgreSQL on 127.0.0.1:5432, password auth for the tests' superuser. The cluster is chosen by its port, not by its
+# place in pg_lsclusters: a machine may hold others (bench/lib.sh keeps its own on 5433, and "bench" sorts before "main").
+cluster=$(pg_lsclusters -h 2>/dev/null | awk '$3==5432 {print $1" "$2; exit}')
 if [ -z "$cluster" ]; then
-  log "creating a PostgreSQL cluster"
   ver=$(ls /usr/lib/postgresql | sort -n | tail -n 1)
-  as_root pg_createcluster "$ver" main >/dev/null
-  cluster="$ver main"
+  name=main
+  pg_lsclusters -h 2>/dev/null | awk -v v="$ver" '$1==v && $2=="main"' | grep -q . && name=tests
+  log "creating a PostgreSQL cluster $ver $name on port 5432"
+  as_root pg_createcluster "$ver" "$name" --port 5432 >/dev/null
+  cluster="$ver $name"
 fi
-if ! pg_lsclusters -h | awk '{print $4}' | grep -q online; then
+if ! pg_lsclusters -h | awk '$3==5432 {print $4}' | grep -q online; then
   log "starting PostgreSQL $cluster"
   as_root pg_ctlcluster $cluster start
 fi
@@ -35,6 +38,12 @@ for _ in $(seq 1 30); do
   pg_isready -h 127.0.0.1 -p 5432 -q && break
   sleep 1
 done
+if ! pg_isready -h 127.0.0.1 -p 5432 -q; then
+  log "PostgreSQL $cluster does not answer on 127.0.0.1:5432; pg_lsclusters says:"
+  pg_lsclusters
+  echo "0 passed, 1 failed"
+  exit 1
+fi
 as_root su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres';\"" >/dev/null
 export INSURECRM_TEST_PG="Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
