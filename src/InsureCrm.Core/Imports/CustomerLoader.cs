@@ -71,7 +71,26 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         public ContactChannel? PreferredChannel { get; init; }
         public ContactTime? PreferredContactTime { get; init; }
         public bool HasAddress => Sido is not null || Sigungu is not null || Address is not null;
+        /// <summary>PostgreSQL: the row's columns encoded for COPY while it is validated (<see cref="Encode"/>).</summary>
+        public Encoded? Copy { get; set; }
     }
+
+    /// <summary>
+    /// A row's columns in PostgreSQL's binary COPY format, all but the ids and times the batch sets: the customer's
+    /// from kind to preferred_contact_time, then the source key's, the phone's, the e-mail's and the address's
+    /// fields after customer_id (the last three empty when the row has none). Segments end at the offsets given.
+    /// </summary>
+    private sealed record Encoded(byte[] Bytes, int CustomerEnd, int SourceKeyEnd, int PhoneEnd, int EmailEnd)
+    {
+        public ReadOnlySpan<byte> Customer => Bytes.AsSpan(0, CustomerEnd);
+        public ReadOnlySpan<byte> SourceKey => Bytes.AsSpan(CustomerEnd, SourceKeyEnd - CustomerEnd);
+        public ReadOnlySpan<byte> Phone => Bytes.AsSpan(SourceKeyEnd, PhoneEnd - SourceKeyEnd);
+        public ReadOnlySpan<byte> Email => Bytes.AsSpan(PhoneEnd, EmailEnd - PhoneEnd);
+        public ReadOnlySpan<byte> Address => Bytes.AsSpan(EmailEnd);
+    }
+
+    [ThreadStatic]
+    private static PgCopyBuffer? _scratch;
 
     private sealed class Current
     {
@@ -97,13 +116,47 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     public void Prepare(IReadOnlyList<ImportRow> rows)
     {
         var today = DateOnly.FromDateTime(context.Clock.GetUtcNow().UtcDateTime);
+        var encode = context.Database.Provider == DatabaseProvider.Postgres;
         Parallel.For(0, rows.Count, i =>
         {
-            if (!rows[i].HasErrors)
+            if (!rows[i].HasErrors && Parse(rows[i], today) is { } input)
             {
-                rows[i].Prepared = Parse(rows[i], today);
+                if (encode)
+                {
+                    input.Copy = Encode(input);
+                }
+                rows[i].Prepared = input;
             }
         });
+    }
+
+    /// <summary>The columns of the rows <see cref="EncodedCopy"/> writes for this input, in the order of the tables' columns.</summary>
+    private static Encoded Encode(Input c)
+    {
+        var b = _scratch ??= new PgCopyBuffer(1024);
+        b.Clear();
+        b.Enum(c.Kind ?? CustomerKind.Individual).Text(c.Name).Enum(CustomerName.ScriptOf(c.Name)).Date(c.BirthDate)
+            .Enum(c.Gender ?? Gender.Unknown).Text(c.RrnCipher).Text(c.RrnHash).Text(c.Rrn?.Masked).Text(c.BusinessNumber)
+            .Text(c.Occupation).Enum(c.IncomeBand ?? IncomeBand.Unknown).Enum(c.MaritalStatus ?? MaritalStatus.Unknown)
+            .Number(c.Children).Enum(c.PreferredChannel).Enum(c.PreferredContactTime ?? ContactTime.Any);
+        var customerEnd = b.Length;
+        b.Text(c.System).Text(c.SourceId);
+        var sourceKeyEnd = b.Length;
+        if (c.Phone is not null)
+        {
+            b.Enum(PhoneKindOf(c.Phone)).Text(c.Phone).Flag(true);
+        }
+        var phoneEnd = b.Length;
+        if (c.Email is not null)
+        {
+            b.Text(c.Email).Flag(true);
+        }
+        var emailEnd = b.Length;
+        if (c.HasAddress)
+        {
+            b.Enum(AddressKind.Home).Text(c.Sido ?? "").Text(c.Sigungu ?? "").Text(c.Address ?? "").Text(c.PostalCode).Flag(true);
+        }
+        return new Encoded(b.ToArray(), customerEnd, sourceKeyEnd, phoneEnd, emailEnd);
     }
 
     public async Task<BatchOutcome> LoadAsync(IReadOnlyList<ImportRow> rows, CancellationToken ct)
@@ -237,12 +290,19 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
 
         using (timings.Measure("copy customer"))
         {
-            await writer.WriteAsync(CustomerTable, fresh, (r, c) => r
-                .Id(c.Id).Enum(c.Kind ?? CustomerKind.Individual).Text(c.Name).Enum(CustomerName.ScriptOf(c.Name)).Date(c.BirthDate)
-                .Enum(c.Gender ?? Gender.Unknown).Text(c.RrnCipher).Text(c.RrnHash).Text(c.Rrn?.Masked).Text(c.BusinessNumber)
-                .Text(c.Occupation).Enum(c.IncomeBand ?? IncomeBand.Unknown).Enum(c.MaritalStatus ?? MaritalStatus.Unknown)
-                .Number(c.Children).Enum(c.PreferredChannel).Enum(c.PreferredContactTime ?? ContactTime.Any).Time(now).Time(now)
-                .Null().Number(0), ct);
+            if (connection is NpgsqlConnection pg)
+            {
+                await EncodedCopy(fresh, CustomerTable.Columns.Length, c => c.Customer, now).CopyAsync(pg, CustomerTable, ct);
+            }
+            else
+            {
+                await writer.WriteAsync(CustomerTable, fresh, (r, c) => r
+                    .Id(c.Id).Enum(c.Kind ?? CustomerKind.Individual).Text(c.Name).Enum(CustomerName.ScriptOf(c.Name)).Date(c.BirthDate)
+                    .Enum(c.Gender ?? Gender.Unknown).Text(c.RrnCipher).Text(c.RrnHash).Text(c.Rrn?.Masked).Text(c.BusinessNumber)
+                    .Text(c.Occupation).Enum(c.IncomeBand ?? IncomeBand.Unknown).Enum(c.MaritalStatus ?? MaritalStatus.Unknown)
+                    .Number(c.Children).Enum(c.PreferredChannel).Enum(c.PreferredContactTime ?? ContactTime.Any).Time(now).Time(now)
+                    .Null().Number(0), ct);
+            }
         }
         using (timings.Measure("copy source key+contacts"))
         {
@@ -251,11 +311,21 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             {
                 await ImportSql.ExecuteAsync(connection, tx, "SET LOCAL session_replication_role = replica", ct);
             }
-            await writer.WriteAsync(SourceKeyTable, fresh, (r, c) => r.Id(c.Id).Text(c.System).Text(c.SourceId), ct);
-            await writer.WriteAsync(PhoneTable, phones, (r, c) => r.Id(c.Id).Enum(PhoneKindOf(c.Phone!)).Text(c.Phone).Flag(true), ct);
-            await writer.WriteAsync(EmailTable, emails, (r, c) => r.Id(c.Id).Text(c.Email).Flag(true), ct);
-            await writer.WriteAsync(AddressTable, addresses, (r, c) => r
-                .Id(c.Id).Enum(AddressKind.Home).Text(c.Sido ?? "").Text(c.Sigungu ?? "").Text(c.Address ?? "").Text(c.PostalCode).Flag(true), ct);
+            if (connection is NpgsqlConnection pg)
+            {
+                await EncodedCopy(fresh, SourceKeyTable.Columns.Length, c => c.SourceKey).CopyAsync(pg, SourceKeyTable, ct);
+                await EncodedCopy(phones, PhoneTable.Columns.Length, c => c.Phone).CopyAsync(pg, PhoneTable, ct);
+                await EncodedCopy(emails, EmailTable.Columns.Length, c => c.Email).CopyAsync(pg, EmailTable, ct);
+                await EncodedCopy(addresses, AddressTable.Columns.Length, c => c.Address).CopyAsync(pg, AddressTable, ct);
+            }
+            else
+            {
+                await writer.WriteAsync(SourceKeyTable, fresh, (r, c) => r.Id(c.Id).Text(c.System).Text(c.SourceId), ct);
+                await writer.WriteAsync(PhoneTable, phones, (r, c) => r.Id(c.Id).Enum(PhoneKindOf(c.Phone!)).Text(c.Phone).Flag(true), ct);
+                await writer.WriteAsync(EmailTable, emails, (r, c) => r.Id(c.Id).Text(c.Email).Flag(true), ct);
+                await writer.WriteAsync(AddressTable, addresses, (r, c) => r
+                    .Id(c.Id).Enum(AddressKind.Home).Text(c.Sido ?? "").Text(c.Sigungu ?? "").Text(c.Address ?? "").Text(c.PostalCode).Flag(true), ct);
+            }
             if (skipChecks)
             {
                 await ImportSql.ExecuteAsync(connection, tx, "SET LOCAL session_replication_role = origin", ct);
@@ -291,6 +361,27 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         }
         return new BatchOutcome(fresh.Count, updated, unchanged, merges.Count);
     }
+
+    /// <summary>
+    /// The COPY rows of one table for new customers, from their pre-encoded columns: the customer id first, then
+    /// the fragment <paramref name="fields"/> picks, and for customer rows (<paramref name="now"/> given) the
+    /// times, no merged_into_id and version 0. Only bytes are copied here: the encoding ran with validation.
+    /// </summary>
+    private static PgCopyBuffer EncodedCopy(List<Input> inputs, int columns, EncodedFields fields, DateTime? now = null)
+    {
+        var rows = new PgCopyBuffer(inputs.Count * 160);
+        foreach (var c in inputs)
+        {
+            rows.Row(columns).Id(c.Id).Append(fields(c.Copy!));
+            if (now is { } time)
+            {
+                rows.Time(time).Time(time).Null().Number(0);
+            }
+        }
+        return rows;
+    }
+
+    private delegate ReadOnlySpan<byte> EncodedFields(Encoded encoded);
 
     /// <summary>
     /// Whether the child rows of the customers this batch inserts may skip their foreign-key checks, which are
