@@ -42,6 +42,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     private bool? _skipForeignKeyChecks;
     /// <summary>While exclusive: identity resolution's keys of this run's customers.</summary>
     private readonly RunIdentityKeys _runKeys = new();
+    private readonly PgCopyBuffer _copy = new(1 << 20);
 
     private sealed class Input
     {
@@ -92,6 +93,8 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     [ThreadStatic]
     private static PgCopyBuffer? _scratch;
 
+    private static readonly ParallelOptions PrepareParallelism = new() { MaxDegreeOfParallelism = Math.Max(1, Environment.ProcessorCount - 1) };
+
     private sealed class Current
     {
         public CustomerKind Kind { get; set; }
@@ -112,12 +115,16 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         public List<(string Sido, string Sigungu, string Line)> Addresses { get; } = [];
     }
 
-    /// <summary>Validation, hashing and encryption: CPU work per row, spread over the cores.</summary>
+    /// <summary>
+    /// Validation, hashing, encryption and (PostgreSQL) the COPY encoding: CPU work per row, spread over all cores
+    /// but one. It runs while the previous batch is written, and the database's backend, the import's
+    /// bottleneck, needs a core meanwhile: on two cores a second worker here would compete with it.
+    /// </summary>
     public void Prepare(IReadOnlyList<ImportRow> rows)
     {
         var today = DateOnly.FromDateTime(context.Clock.GetUtcNow().UtcDateTime);
         var encode = context.Database.Provider == DatabaseProvider.Postgres;
-        Parallel.For(0, rows.Count, i =>
+        Parallel.For(0, rows.Count, PrepareParallelism, i =>
         {
             if (!rows[i].HasErrors && Parse(rows[i], today) is { } input)
             {
@@ -367,9 +374,11 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// the fragment <paramref name="fields"/> picks, and for customer rows (<paramref name="now"/> given) the
     /// times, no merged_into_id and version 0. Only bytes are copied here: the encoding ran with validation.
     /// </summary>
-    private static PgCopyBuffer EncodedCopy(List<Input> inputs, int columns, EncodedFields fields, DateTime? now = null)
+    private PgCopyBuffer EncodedCopy(List<Input> inputs, int columns, EncodedFields fields, DateTime? now = null)
     {
-        var rows = new PgCopyBuffer(inputs.Count * 160);
+        // One buffer for the run, reused table after table and batch after batch (each COPY has ended before the next fills it).
+        var rows = _copy;
+        rows.Clear();
         foreach (var c in inputs)
         {
             rows.Row(columns).Id(c.Id).Append(fields(c.Copy!));
