@@ -9,8 +9,9 @@ namespace InsureCrm.Core.Imports;
 
 /// <summary>
 /// Customers, the high-volume kind: raw fields validated in parallel, existing source keys looked up once per
-/// batch, new customers and their contact rows written with <see cref="BulkWriter"/> under ids reserved
-/// from the identity, and only changed customers updated. Upsert key: (source_system, source_id).
+/// batch, new customers and their contact rows written in bulk under ids reserved from the identity (PostgreSQL:
+/// binary COPY of rows encoded while they were validated, <see cref="PgCopyBuffer"/>; SQLite: <see cref="BulkWriter"/>),
+/// and only changed customers updated. Upsert key: (source_system, source_id).
 /// </summary>
 internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
 {
