@@ -62,7 +62,7 @@ public sealed class CrmDatabase
         }
         else
         {
-            builder.UseSqlite(ConnectionString);
+            builder.UseSqlite(ConnectionString).AddInterceptors(SqliteConnectionSetup.Interceptor);
         }
     }
 
@@ -75,6 +75,7 @@ public sealed class CrmDatabase
         }
         var connection = new SqliteConnection(ConnectionString);
         await connection.OpenAsync(ct);
+        SqliteConnectionSetup.Apply(connection);
         return connection;
     }
 

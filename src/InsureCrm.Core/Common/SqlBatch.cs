@@ -1,5 +1,6 @@
 using System.Data.Common;
 using Microsoft.Data.Sqlite;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -9,9 +10,10 @@ namespace InsureCrm.Core.Common;
 
 /// <summary>
 /// Several SELECTs sent as one command and read back as consecutive result sets: one round trip for a page that
-/// shows many small related sets, where one query per set costs far more in round trips than in rows. The command
-/// goes through EF's pipeline (the context's connection, command logging, interceptors), so it is counted and
-/// logged like any EF query.
+/// shows many small related sets, where one query per set costs far more in round trips than in rows. On PostgreSQL
+/// the command goes through EF's pipeline (the context's connection, command logging, interceptors), so it is counted
+/// and logged like any EF query; on SQLite, where a round trip is a function call and parsing the statements is what
+/// costs, it runs from statements prepared once (<see cref="SqlitePreparedBatches"/>).
 /// </summary>
 internal static class SqlBatch
 {
@@ -29,15 +31,21 @@ internal static class SqlBatch
         db.IsPostgres ? new NpgsqlParameter(name, value) : new SqliteParameter("@" + name, value);
 
     /// <summary>
-    /// Runs <paramref name="sql"/> (one or more statements) as one command on the context's connection; the caller
-    /// reads each result set in turn and disposes the reader.
+    /// Runs <paramref name="sql"/> (one or more statements) as one command; the caller reads each result set in turn and
+    /// disposes the reader. PostgreSQL: on the context's connection. SQLite: from statements prepared once per
+    /// connection (<see cref="SqlitePreparedBatches"/>), on a connection of their own.
     /// </summary>
-    public static async Task<RelationalDataReader> ExecuteBatchAsync(this CrmDbContext db, string sql, IReadOnlyList<DbParameter> parameters, CancellationToken ct)
+    public static async Task<SqlBatchReader> ExecuteBatchAsync(this CrmDbContext db, string sql, IReadOnlyList<DbParameter> parameters, CancellationToken ct)
     {
+        if (!db.IsPostgres)
+        {
+            return await SqlitePreparedBatches.For(db.Database.GetConnectionString()!).ExecuteAsync(sql, parameters, ct);
+        }
         var command = db.GetService<IRawSqlCommandBuilder>().Build(sql, parameters);
-        return await command.RelationalCommand.ExecuteReaderAsync(new RelationalCommandParameterObject(
+        var reader = await command.RelationalCommand.ExecuteReaderAsync(new RelationalCommandParameterObject(
             db.GetService<IRelationalConnection>(), command.ParameterValues, null, db,
             db.GetService<IRelationalCommandDiagnosticsLogger>(), CommandSource.FromSqlQuery), ct);
+        return new SqlBatchReader(reader.DbDataReader, reader.DisposeAsync);
     }
 
     /// <summary>An enum stored by name (the model's convention for every enum).</summary>
@@ -72,4 +80,12 @@ internal static class SqlBatch
             throw new InvalidOperationException("The batch returned fewer result sets than its reader expects.");
         }
     }
+}
+
+/// <summary>The reader of a batch's result sets; disposing it ends the batch (and on SQLite returns its connection).</summary>
+internal sealed class SqlBatchReader(DbDataReader reader, Func<ValueTask> dispose) : IAsyncDisposable
+{
+    public DbDataReader DbDataReader => reader;
+
+    public ValueTask DisposeAsync() => dispose();
 }

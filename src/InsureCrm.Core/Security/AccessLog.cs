@@ -120,11 +120,12 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
 
     /// <summary>
     /// Entries per batch: one call's entries are never split, so a larger call is a batch of its own. Bounds a
-    /// transaction's length and statement size (SQLite rows go in statements of <see cref="SqliteRowsPerInsert"/>).
+    /// transaction's length and statement size.
     /// </summary>
     internal const int MaxBatchEntries = 1000;
 
-    private const int SqliteRowsPerInsert = 500;
+    private const string SqliteInsertSql =
+        $"INSERT INTO access_log_entry ({Columns}) VALUES (@p0, @p1, @p2, @p3, @p4, @p5, @p6, @p7, @p8, @p9, @p10, @p11)";
 
     // The chain's head and whatever the hash of the next entry must follow when the head is not a keyed entry
     // (an entry from before the keyed chain, or everything purged, or a new log). Read after the lock, in a
@@ -384,31 +385,35 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
             head = await ReadHeadAsync(reader, ct);
         }
         var entries = Chain(batch, head);
-        long headId = 0;
-        foreach (var chunk in entries.Chunk(SqliteRowsPerInsert))
+        // One statement prepared once and stepped per row: SQLite looks a named parameter up by a linear search of
+        // the statement's names, so a multi-row VALUES list of n rows costs n² lookups (3 % of a search's CPU at
+        // 100,000 customers, with 20 entries per search and up to 1,000 per batch).
+        await using (var insert = connection.CreateCommand())
         {
-            await using var insert = connection.CreateCommand();
             insert.Transaction = tx;
-            var sql = new StringBuilder($"INSERT INTO access_log_entry ({Columns}) VALUES ");
-            for (var i = 0; i < chunk.Length; i++)
+            insert.CommandText = SqliteInsertSql;
+            var values = new SqliteParameter[12];
+            for (var v = 0; v < values.Length; v++)
             {
-                var e = chunk[i];
-                sql.Append(i == 0 ? "(" : ", (");
-                object?[] values = [e.At, e.UserId, e.UserName, e.Role.ToString(), e.Ip, e.CustomerId, e.Action.ToString(), e.Reason, e.Detail, e.Seq, e.PrevHash, e.Hash];
+                values[v] = insert.Parameters.AddWithValue(string.Create(CultureInfo.InvariantCulture, $"@p{v}"), DBNull.Value);
+            }
+            foreach (var e in entries)
+            {
+                object?[] row = [e.At, e.UserId, e.UserName, e.Role.ToString(), e.Ip, e.CustomerId, e.Action.ToString(), e.Reason, e.Detail, e.Seq, e.PrevHash, e.Hash];
                 for (var v = 0; v < values.Length; v++)
                 {
-                    var name = string.Create(CultureInfo.InvariantCulture, $"@p{i}_{v}");
-                    sql.Append(v == 0 ? name : ", " + name);
-                    insert.Parameters.AddWithValue(name, values[v] ?? DBNull.Value);
+                    values[v].Value = row[v] ?? DBNull.Value;
                 }
-                sql.Append(')');
+                await insert.ExecuteNonQueryAsync(ct);
             }
-            insert.CommandText = sql.Append(" RETURNING id").ToString();
-            await using var reader = await insert.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                headId = Math.Max(headId, reader.GetInt64(0));
-            }
+        }
+        long headId;
+        await using (var last = connection.CreateCommand())
+        {
+            last.Transaction = tx;
+            // The rows of this batch are the last ones inserted on this connection, under the write lock.
+            last.CommandText = "SELECT last_insert_rowid()";
+            headId = (long)(await last.ExecuteScalarAsync(ct))!;
         }
         await tx.CommitAsync(ct);
         entries[^1].Id = headId;

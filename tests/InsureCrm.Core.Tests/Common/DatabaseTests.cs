@@ -1,4 +1,7 @@
+using System.Data.Common;
 using InsureCrm.Core.Common;
+using InsureCrm.Tests;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 
 namespace InsureCrm.Core.Tests.Common;
@@ -26,5 +29,49 @@ public sealed class DatabaseTests
         csb.MaxAutoPrepare.ShouldBe(0);
         csb.AutoPrepareMinUsages.ShouldBe(5);
         csb.NoResetOnClose.ShouldBeFalse();
+    }
+
+    [Fact]
+    public async Task Sqlite_EveryPooledConnection_EfAndRaw_HasTheConnectionSettings()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+
+        // Several at once, so that the pool holds several native connections; then again, so that they come back from the pool.
+        for (var round = 0; round < 2; round++)
+        {
+            var contexts = Enumerable.Range(0, 3).Select(_ => db.CreateContext()).ToList();
+            var raw = new List<DbConnection>();
+            try
+            {
+                foreach (var context in contexts)
+                {
+                    await context.Database.OpenConnectionAsync();
+                    (await MmapSizeAsync(context.Database.GetDbConnection())).ShouldBe(SqliteConnectionSetup.MmapSize);
+                }
+                for (var i = 0; i < 3; i++)
+                {
+                    raw.Add(await db.Database.OpenConnectionAsync());
+                    (await MmapSizeAsync(raw[^1])).ShouldBe(SqliteConnectionSetup.MmapSize);
+                }
+            }
+            finally
+            {
+                foreach (var context in contexts)
+                {
+                    await context.DisposeAsync();
+                }
+                foreach (var connection in raw)
+                {
+                    await connection.DisposeAsync();
+                }
+            }
+        }
+    }
+
+    private static async Task<long> MmapSizeAsync(DbConnection connection)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "PRAGMA mmap_size";
+        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

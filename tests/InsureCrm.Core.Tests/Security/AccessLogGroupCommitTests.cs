@@ -34,6 +34,27 @@ public class AccessLogGroupCommitTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RecordMany_OneCallOfMoreEntriesThanABatchHolds_AllInCallOrderInOneIntactChain(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var log = CoreServices.Log(db);
+        var count = AccessLog.MaxBatchEntries + 234;
+
+        await log.RecordManyAsync(Agent, [.. Enumerable.Range(1, count).Select(i => new AccessEvent(AccessAction.Search, i, Detail: "search:Name"))]);
+        await log.RecordAsync(Agent, new AccessEvent(AccessAction.View, 5, AccessReason.Inquiry));
+        var result = await log.VerifyAsync();
+
+        (result.Intact, result.Entries).ShouldBe((true, count + 1L));
+        result.Checkpoint.ShouldNotBeNull().ThroughId.ShouldBe(result.LastId!.Value);
+        await using var read = db.CreateContext();
+        var rows = await read.AccessLog.AsNoTracking().OrderBy(e => e.Id).Select(e => new { e.CustomerId, e.Seq, e.Action, e.Reason }).ToListAsync();
+        rows.Select(r => r.CustomerId).ShouldBe([.. Enumerable.Range(1, count).Select(i => (long?)i), 5]);
+        rows.Select(r => r.Seq).ShouldBe([.. Enumerable.Range(1, count + 1).Select(i => (long?)i)]);
+        (rows[^1].Action, rows[^1].Reason).ShouldBe((AccessAction.View, AccessReason.Inquiry));
+        log.Batches.ShouldBe(2);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Record_BatchThatCannotBeCommitted_FailsEveryCallInItAndTheChainStaysIntact(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
