@@ -1,6 +1,4 @@
 using InsureCrm.Core.Agents;
-using InsureCrm.Core.Customers;
-using InsureCrm.Core.Policies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -134,9 +132,9 @@ internal sealed class CustomerModelScoreConfiguration : IEntityTypeConfiguration
     {
         b.HasKey(s => new { s.RunId, s.CustomerId });
         b.Property(s => s.Reasons).HasMaxLength(2000);
+        // No foreign keys (migration 0020): checking each of millions of rows a night cost most of its insert;
+        // the scoring job deletes a replaced run's rows itself.
         b.HasIndex(s => s.CustomerId);
-        b.HasOne<ModelScoreRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Customer>().WithMany().HasForeignKey(s => s.CustomerId).OnDelete(DeleteBehavior.Cascade);
     }
 }
 
@@ -148,9 +146,7 @@ internal sealed class ContractModelScoreConfiguration : IEntityTypeConfiguration
         b.Property(s => s.Reasons).HasMaxLength(2000);
         b.HasIndex(s => s.ContractId);
         b.HasIndex(s => s.CustomerId);
-        b.HasOne<ModelScoreRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Contract>().WithMany().HasForeignKey(s => s.ContractId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Customer>().WithMany().HasForeignKey(s => s.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        // No foreign keys, as customer_model_score (migration 0020).
     }
 }
 

@@ -93,6 +93,12 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
         await using (var ctx = database.CreateContext())
         {
             var versionIds = all.Select(m => m.Version.Id).ToList();
+            await using var tx = await ctx.Database.BeginTransactionAsync(ct);
+            // A rerun for the same date replaces that date's runs. The customer and contract score tables have no
+            // foreign keys (migration 0020), so their rows go here, not by cascade; agent scores still cascade.
+            var replaced = ctx.Set<ModelScoreRun>().Where(r => versionIds.Contains(r.ModelVersionId) && r.RunDate == asOf).Select(r => r.Id);
+            await ctx.Set<CustomerModelScore>().Where(s => replaced.Contains(s.RunId)).ExecuteDeleteAsync(ct);
+            await ctx.Set<ContractModelScore>().Where(s => replaced.Contains(s.RunId)).ExecuteDeleteAsync(ct);
             await ctx.Set<ModelScoreRun>().Where(r => versionIds.Contains(r.ModelVersionId) && r.RunDate == asOf).ExecuteDeleteAsync(ct);
             for (var i = 0; i < all.Count; i++)
             {
@@ -100,6 +106,7 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
                 ctx.Add(runs[i]);
             }
             await ctx.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
             terminations = await InsurerFeatures.AgentTerminationsAsync(ctx, ct);
         }
         var ranges = models.Count + contractModels.Count == 0 ? [] : await CustomerChunks.RangesAsync(database, options.ChunkSize, ct);
