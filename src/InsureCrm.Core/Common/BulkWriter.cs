@@ -241,6 +241,9 @@ public sealed class BulkRow
 
     public BulkRow Flag(bool value) => Put(value);
 
+    /// <summary>A double precision column (scores).</summary>
+    public BulkRow Real(double value) => Put(value);
+
     public BulkRow Text(string? value) => value is null ? Null() : Put(value);
 
     public BulkRow Enum<TEnum>(TEnum value) where TEnum : struct, Enum => Put(value.ToString());

@@ -1,6 +1,4 @@
 using InsureCrm.Core.Agents;
-using InsureCrm.Core.Customers;
-using InsureCrm.Core.Policies;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -134,9 +132,9 @@ internal sealed class CustomerModelScoreConfiguration : IEntityTypeConfiguration
     {
         b.HasKey(s => new { s.RunId, s.CustomerId });
         b.Property(s => s.Reasons).HasMaxLength(2000);
-        b.HasIndex(s => s.CustomerId);
-        b.HasOne<ModelScoreRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Customer>().WithMany().HasForeignKey(s => s.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        // No foreign keys and no index on customer_id (migration 0020): checking each of millions of rows a night cost
+        // most of its insert, and every read names the run, which the key serves. The scoring job deletes a replaced
+        // run's rows itself.
     }
 }
 
@@ -146,11 +144,7 @@ internal sealed class ContractModelScoreConfiguration : IEntityTypeConfiguration
     {
         b.HasKey(s => new { s.RunId, s.ContractId });
         b.Property(s => s.Reasons).HasMaxLength(2000);
-        b.HasIndex(s => s.ContractId);
-        b.HasIndex(s => s.CustomerId);
-        b.HasOne<ModelScoreRun>().WithMany().HasForeignKey(s => s.RunId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Contract>().WithMany().HasForeignKey(s => s.ContractId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Customer>().WithMany().HasForeignKey(s => s.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        // No foreign keys and no index on contract_id or customer_id, as customer_model_score (migration 0020).
     }
 }
 

@@ -93,6 +93,12 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
         await using (var ctx = database.CreateContext())
         {
             var versionIds = all.Select(m => m.Version.Id).ToList();
+            await using var tx = await ctx.Database.BeginTransactionAsync(ct);
+            // A rerun for the same date replaces that date's runs. The customer and contract score tables have no
+            // foreign keys (migration 0020), so their rows go here, not by cascade; agent scores still cascade.
+            var replaced = ctx.Set<ModelScoreRun>().Where(r => versionIds.Contains(r.ModelVersionId) && r.RunDate == asOf).Select(r => r.Id);
+            await ctx.Set<CustomerModelScore>().Where(s => replaced.Contains(s.RunId)).ExecuteDeleteAsync(ct);
+            await ctx.Set<ContractModelScore>().Where(s => replaced.Contains(s.RunId)).ExecuteDeleteAsync(ct);
             await ctx.Set<ModelScoreRun>().Where(r => versionIds.Contains(r.ModelVersionId) && r.RunDate == asOf).ExecuteDeleteAsync(ct);
             for (var i = 0; i < all.Count; i++)
             {
@@ -100,6 +106,7 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
                 ctx.Add(runs[i]);
             }
             await ctx.SaveChangesAsync(ct);
+            await tx.CommitAsync(ct);
             terminations = await InsurerFeatures.AgentTerminationsAsync(ctx, ct);
         }
         var ranges = models.Count + contractModels.Count == 0 ? [] : await CustomerChunks.RangesAsync(database, options.ChunkSize, ct);
@@ -107,7 +114,7 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
         var eligible = new int[all.Count];
         var skips = all.Select(_ => new SkipCounts()).ToArray();
         var done = 0;
-        using var writeGate = new SemaphoreSlim(1, 1);
+        using var writeGate = database.Provider == DatabaseProvider.Sqlite ? new SemaphoreSlim(1, 1) : null;
         try
         {
             await Parallel.ForEachAsync(ranges, new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = ct }, async (range, token) =>
@@ -125,11 +132,11 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
                         skips[i].Add(reason);
                     }
                 }
-                var rows = new List<object?[]>[models.Count];
+                var rows = new List<ScoreRow>[models.Count];
                 var row = new double[InsurerFeatures.Features.Count];
                 for (var i = 0; i < models.Count; i++)
                 {
-                    rows[i] = new List<object?[]>(chunk.Rows);
+                    rows[i] = new List<ScoreRow>(chunk.Rows);
                 }
                 for (var r = 0; r < chunk.Rows; r++)
                 {
@@ -139,61 +146,76 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
                         var (_, classifier, index) = models[i];
                         if (!chunk.Eligible[index][r])
                         {
-                            rows[i].Add([runs[i].Id, chunk.CustomerIds[r], 0.0, false, "[]"]);
+                            rows[i].Add(new ScoreRow(chunk.CustomerIds[r], 0, 0.0, false, "[]"));
                             continue;
                         }
                         var (probability, reasons) = Score(classifier, row);
-                        rows[i].Add([runs[i].Id, chunk.CustomerIds[r], probability, true, reasons]);
+                        rows[i].Add(new ScoreRow(chunk.CustomerIds[r], 0, probability, true, reasons));
                     }
                 }
-                var contractRows = new List<object?[]>[contractModels.Count];
+                var contractRows = new List<ScoreRow>[contractModels.Count];
                 if (contractModels.Count > 0)
                 {
                     var contracts = ContractFeatures.From(chunk, asOf);
                     var contractRow = new double[ContractFeatures.Features.Count];
                     for (var i = 0; i < contractModels.Count; i++)
                     {
-                        contractRows[i] = new List<object?[]>(contracts.Rows);
+                        contractRows[i] = new List<ScoreRow>(contracts.Rows);
                     }
                     for (var r = 0; r < contracts.Rows; r++)
                     {
                         contracts.CopyRow(r, contractRow);
                         for (var i = 0; i < contractModels.Count; i++)
                         {
-                            var run = runs[models.Count + i].Id;
                             if (!contracts.Eligible[0][r])
                             {
-                                contractRows[i].Add([run, contracts.Ids[r], contracts.SplitKeys[r], 0.0, false, "[]"]);
+                                contractRows[i].Add(new ScoreRow(contracts.Ids[r], contracts.SplitKeys[r], 0.0, false, "[]"));
                                 continue;
                             }
                             var (probability, reasons) = Score(contractModels[i].Classifier, contractRow);
-                            contractRows[i].Add([run, contracts.Ids[r], contracts.SplitKeys[r], probability, true, reasons]);
+                            contractRows[i].Add(new ScoreRow(contracts.Ids[r], contracts.SplitKeys[r], probability, true, reasons));
                         }
                     }
                 }
-                // SQLite has one writer; PostgreSQL would take more, but the write is the small part of a chunk.
-                await writeGate.WaitAsync(token);
+                // SQLite has one writer. PostgreSQL takes the chunks' COPYs side by side (the score tables have no foreign
+                // keys to lock on), so that writing a chunk overlaps computing the next instead of queueing behind it.
+                if (writeGate is not null)
+                {
+                    await writeGate.WaitAsync(token);
+                }
                 try
                 {
                     await using var bulk = await BulkWriter.BeginAsync(database, token);
                     for (var i = 0; i < models.Count; i++)
                     {
-                        await bulk.WriteAsync(ScoreTable, rows[i], token);
-                        scored[i] += rows[i].Count;
-                        eligible[i] += rows[i].Count(x => x[3] is true);
+                        var runId = runs[i].Id;
+                        await bulk.WriteAsync(ScoreTable, rows[i], (w, x) => w.Id(runId).Id(x.Id).Real(x.Score).Flag(x.Eligible).Text(x.Reasons), token);
                     }
                     for (var i = 0; i < contractModels.Count; i++)
                     {
-                        await bulk.WriteAsync(ContractScoreTable, contractRows[i], token);
-                        scored[models.Count + i] += contractRows[i].Count;
-                        eligible[models.Count + i] += contractRows[i].Count(x => x[4] is true);
+                        var runId = runs[models.Count + i].Id;
+                        await bulk.WriteAsync(ContractScoreTable, contractRows[i],
+                            (w, x) => w.Id(runId).Id(x.Id).Id(x.CustomerId).Real(x.Score).Flag(x.Eligible).Text(x.Reasons), token);
                     }
                     await bulk.CommitAsync(token);
-                    progress?.Report((++done, ranges.Count));
+                    lock (scored)
+                    {
+                        for (var i = 0; i < models.Count; i++)
+                        {
+                            scored[i] += rows[i].Count;
+                            eligible[i] += rows[i].Count(x => x.Eligible);
+                        }
+                        for (var i = 0; i < contractModels.Count; i++)
+                        {
+                            scored[models.Count + i] += contractRows[i].Count;
+                            eligible[models.Count + i] += contractRows[i].Count(x => x.Eligible);
+                        }
+                        progress?.Report((++done, ranges.Count));
+                    }
                 }
                 finally
                 {
-                    writeGate.Release();
+                    writeGate?.Release();
                 }
             });
             if (agentModels.Count > 0)
@@ -257,6 +279,9 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
         }
         await bulk.CommitAsync(ct);
     }
+
+    /// <summary>A score to write: the customer (or contract and its holder), the probability, whether eligible, the reasons' JSON.</summary>
+    private readonly record struct ScoreRow(long Id, long CustomerId, double Score, bool Eligible, string Reasons);
 
     private static (double Probability, string Reasons) Score(IClassifier classifier, ReadOnlySpan<double> row)
     {

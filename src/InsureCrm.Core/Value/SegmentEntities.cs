@@ -1,4 +1,3 @@
-using InsureCrm.Core.Customers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Metadata.Builders;
 
@@ -35,12 +34,11 @@ internal sealed class CustomerSegmentConfiguration : IEntityTypeConfiguration<Cu
     {
         b.HasKey(p => new { p.RunId, p.CustomerId });
         b.Property(p => p.Channels).HasMaxLength(64);
-        b.HasIndex(p => p.CustomerId);
         // Drill-downs list one cell or group of a run by customer id.
         b.HasIndex(p => new { p.RunId, p.GridCell, p.CustomerId });
         b.HasIndex(p => new { p.RunId, p.NeedsGroup, p.CustomerId });
-        b.HasOne<ValueRun>().WithMany().HasForeignKey(p => p.RunId).OnDelete(DeleteBehavior.Cascade);
-        b.HasOne<Customer>().WithMany().HasForeignKey(p => p.CustomerId).OnDelete(DeleteBehavior.Cascade);
+        // No foreign keys and no index on customer_id alone, as customer_value (migration 0020): a row per customer and
+        // night, and every read names the run.
     }
 }
 

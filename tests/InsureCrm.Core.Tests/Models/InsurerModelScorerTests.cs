@@ -51,6 +51,38 @@ public sealed class InsurerModelScorerTests
         }
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RunAsync_SameDateAgain_DeletesTheReplacedRunsCustomerAndContractScores(DatabaseProvider provider)
+    {
+        await using var kit = await ModelKit.CreateAsync(provider);
+        await kit.GenerateAsync(800, 5);
+        foreach (var name in new[] { "lapse", "lapse-contract" })
+        {
+            var v = await kit.Trainer.BuildAsync(new ModelBuildRequest(name, ModelKit.Cutoff, null, "ana"), CancellationToken.None);
+            (await kit.Registry.ApproveAsync(name, v.Version, ModelKit.User("boss"), CancellationToken.None)).Outcome.ShouldBe(ApprovalOutcome.Approved);
+        }
+        var dayBefore = (await kit.Scorer.RunAsync(ModelKit.AsOf.AddDays(-1), null, CancellationToken.None))!;
+        var first = (await kit.Scorer.RunAsync(ModelKit.AsOf, null, CancellationToken.None))!;
+
+        // The score tables have no foreign keys (migration 0020): the rerun itself must remove the replaced runs' rows.
+        var again = (await kit.Scorer.RunAsync(ModelKit.AsOf, null, CancellationToken.None))!;
+
+        await using var ctx = kit.Db.CreateContext();
+        var replaced = first.Select(r => r.RunId).ToList();
+        (await ctx.Set<CustomerModelScore>().CountAsync(s => replaced.Contains(s.RunId))).ShouldBe(0, "the replaced customer scores are gone");
+        (await ctx.Set<ContractModelScore>().CountAsync(s => replaced.Contains(s.RunId))).ShouldBe(0, "the replaced contract scores are gone");
+        (await ctx.Set<CustomerModelScore>().CountAsync(s => !ctx.Set<ModelScoreRun>().Any(r => r.Id == s.RunId))).ShouldBe(0, "no row outlives its run");
+        (await ctx.Set<ContractModelScore>().CountAsync(s => !ctx.Set<ModelScoreRun>().Any(r => r.Id == s.RunId))).ShouldBe(0, "no row outlives its run");
+        foreach (var run in dayBefore.Concat(again))
+        {
+            var rows = run.Subject == ModelSubject.Contract
+                ? await ctx.Set<ContractModelScore>().CountAsync(s => s.RunId == run.RunId)
+                : await ctx.Set<CustomerModelScore>().CountAsync(s => s.RunId == run.RunId);
+            rows.ShouldBe(run.Scored, "another date's runs and the new runs keep all their rows");
+            rows.ShouldBeGreaterThan(0);
+        }
+    }
+
     [Fact]
     public void ReasonsJson_IsExactlyWhatSerialisingTheReasonsGives()
     {
