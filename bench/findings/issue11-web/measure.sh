@@ -14,6 +14,7 @@ BENCH_PG_PORT=5432
 psqlq() { bench_psql $db -Atc "$1"; }
 export Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=$db;Maximum Pool Size=64"
 export Security__Protection__KeyFile=/tmp/web/keys.json
+curl -s -o /dev/null "http://127.0.0.1:$port/health/live" && { echo "port $port is in use: stop that host first"; exit 1; }
 ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" Demo__GenerateOnStartup=false Security__Web__SecureCookies=SameAsRequest \
   nice -n 10 dotnet $dir/InsureCrm.Web.dll >$out/web.log 2>&1 &
 web=$!
@@ -54,11 +55,11 @@ LUA
   for run in $(seq 1 ${RUNS:-2}); do
     load=$(cut -d' ' -f1-3 /proc/loadavg)
     python3 $here/cpuwrap.py $web $db $out/$kind.$run.cpu -- nice -n 10 wrk -t2 -c16 -d20s --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.$run.wrk"
-    read wms pms cms < $out/$kind.$run.cpu
+    read wms pms cms jms < $out/$kind.$run.cpu
     req=$(awk '/requests in/ {print $1}' "$out/$kind.$run.wrk")
     p50=$(awk '$1=="50%" {print $2}' "$out/$kind.$run.wrk"); p99=$(awk '$1=="99%" {print $2}' "$out/$kind.$run.wrk")
     rps=$(awk '/Requests\/sec/ {print $2}' "$out/$kind.$run.wrk"); errs=$(grep -E "Non-2xx|Socket errors" "$out/$kind.$run.wrk" | tr -s ' ' || true)
-    python3 -c "print('$kind run $run (load before $load): p50 $p50, p99 $p99, $rps req/s ${errs:+($errs)}; CPU ms/request web %.2f, pg %.2f, wrk %.2f, total %.2f' % ($wms/$req, $pms/$req, $cms/$req, ($wms+$pms+$cms)/$req))" >> $out/summary.txt
+    python3 -c "print('$kind run $run (load before $load): p50 $p50, p99 $p99, $rps req/s ${errs:+($errs)}; CPU ms/request web %.2f (of which JIT %.2f), pg %.2f, wrk %.2f, total %.2f; without JIT %.2f' % ($wms/$req, $jms/$req, $pms/$req, $cms/$req, ($wms+$pms+$cms)/$req, ($wms-$jms+$pms+$cms)/$req))" >> $out/summary.txt
   done
 done
 echo "web host VmHWM $(( $(awk '/VmHWM/ {print $2}' /proc/$web/status) / 1024 )) MB; load after $(cut -d' ' -f1-3 /proc/loadavg)" >> $out/summary.txt
