@@ -14,7 +14,8 @@ public static class CommonFeature
         var database = new CrmDatabase(options);
         services.AddSingleton(options);
         services.AddSingleton(database);
-        services.AddDbContext<CrmDbContext>(database.Configure);
+        // The options are built once (singleton) rather than for every request's context.
+        services.AddDbContext<CrmDbContext>(database.Configure, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
         services.AddSingleton<Migrator>();
         services.AddSingleton(TimeProvider.System);
         return services;

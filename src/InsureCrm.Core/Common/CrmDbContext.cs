@@ -9,7 +9,9 @@ namespace InsureCrm.Core.Common;
 /// </summary>
 public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbContext(options)
 {
-    public bool IsPostgres => Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+    // Asked many times per request (each provider-specific piece of SQL); the provider never changes.
+    public bool IsPostgres => _isPostgres ??= Database.ProviderName == "Npgsql.EntityFrameworkCore.PostgreSQL";
+    private bool? _isPostgres;
 
     protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
     {

@@ -40,7 +40,7 @@ internal static class CustomerViewBatch
 {
     public static async Task<CustomerViewRows?> ReadAsync(CrmDbContext db, long id, int timelinePage, CancellationToken ct)
     {
-        await using var batch = await db.ExecuteBatchAsync(Sql(db),
+        await using var batch = await db.ExecuteBatchAsync(CachedSql(db),
             [db.Parameter("id", id), db.Parameter("page", timelinePage + 1), db.Parameter("lapse_model", ChampionScores.LapseModel)], ct);
         var r = batch.DbDataReader;
 
@@ -196,6 +196,12 @@ internal static class CustomerViewBatch
     /// <c>@page</c> the timeline rows to read (a page and one more, to know whether there is an older page),
     /// <c>@lapse_model</c> the contract score's model.
     /// </summary>
+    private static string CachedSql(CrmDbContext db) => db.IsPostgres ? _postgresSql ??= Sql(db) : _sqliteSql ??= Sql(db);
+
+    // The text is the same for every customer: built once per provider rather than on every view.
+    private static string? _postgresSql;
+    private static string? _sqliteSql;
+
     private static string Sql(CrmDbContext db)
     {
         // The contracts in which the customer holds any role (the policyholder is also customer_id of the contract):

@@ -256,6 +256,8 @@ internal sealed class AccountAdmin(CrmDbContext db, UserSessions sessions, TimeP
             await sessions.EndAllAsync(user.Id, SessionEndReason.Revoked, ct: ct);
         }
         await tx.CommitAsync(ct);
+        // Checks made while the transaction was open saw the account as it was.
+        sessions.ForgetChecks();
         return AccountResult.Ok(user.Id);
     }
 

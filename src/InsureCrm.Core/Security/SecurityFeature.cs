@@ -19,6 +19,7 @@ public static class SecurityFeature
 
         services.AddOptions<UserSessionOptions>().Configure(o => configuration.GetSection(UserSessionOptions.Section).Bind(o)).ValidateDataAnnotations().ValidateOnStart();
         services.AddOptions<AccessRightsOptions>().Configure(o => configuration.GetSection(AccessRightsOptions.Section).Bind(o)).ValidateDataAnnotations().ValidateOnStart();
+        services.AddSingleton<SessionCheckCache>();
         services.AddScoped<UserSessions>().AddScoped<AccountAdmin>().AddScoped<AccountFigures>();
 
         var accessLog = new AccessLogOptions();

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.ComponentModel.DataAnnotations;
 using System.Security.Cryptography;
 using InsureCrm.Core.Common;
@@ -22,6 +23,54 @@ internal sealed class UserSessionOptions
     /// <summary>last_seen_at is written at most this often, so a busy user does not write on every request.</summary>
     [Range(typeof(TimeSpan), "00:00:00", "00:05:00")]
     public TimeSpan TouchInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary>
+    /// A session found valid is trusted this long without reading its row again (2 seconds; zero reads it on every
+    /// request). Ending a session or changing an account in this process takes effect at once whatever this is; a
+    /// change made by another web node or the CLI takes effect here within this time.
+    /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:00:10")]
+    public TimeSpan RecheckAfter { get; set; } = TimeSpan.FromSeconds(2);
+}
+
+/// <summary>
+/// The sessions this process found valid in the last <see cref="UserSessionOptions.RecheckAfter"/>, so that a burst of
+/// requests of one session (a page and its fragments, an API client) reads the session row once rather than once per
+/// request. One per process (a singleton). <see cref="Invalidate"/> forgets everything: every path that ends a session
+/// or changes an account's stamp, role or status calls it after writing (and again after its transaction commits), so
+/// revocation on this node never waits for the recheck; only valid checks are remembered.
+/// </summary>
+internal sealed class SessionCheckCache
+{
+    // Bounds the memory of a node that sees very many sessions; past it the cache starts over (a few extra reads).
+    private const int MaxEntries = 10_000;
+
+    private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    private long _generation;
+
+    /// <summary>The session row and account as found valid at <see cref="CheckedAt"/>, under invalidation <see cref="Generation"/>.</summary>
+    internal sealed record Entry(long UserId, string? SecurityStamp, DateTime CreatedAt, DateTime LastSeenAt, DateTime CheckedAt, long Generation);
+
+    /// <summary>Read before a check: an entry stored under an older generation is never used.</summary>
+    public long Generation => Interlocked.Read(ref _generation);
+
+    /// <summary>Forgets every remembered check: a session ended, or an account changed, in this process.</summary>
+    public void Invalidate()
+    {
+        Interlocked.Increment(ref _generation);
+        _entries.Clear();
+    }
+
+    public bool TryGet(string sessionId, out Entry entry) => _entries.TryGetValue(sessionId, out entry!);
+
+    public void Store(string sessionId, Entry entry)
+    {
+        if (_entries.Count >= MaxEntries)
+        {
+            _entries.Clear();
+        }
+        _entries[sessionId] = entry;
+    }
 }
 
 /// <summary>
@@ -29,7 +78,7 @@ internal sealed class UserSessionOptions
 /// ended by logout, by the user from another session, by idleness or age, or when the account's
 /// security stamp changes (password reset, role change, deactivation).
 /// </summary>
-internal sealed class UserSessions(CrmDbContext db, TimeProvider clock, IOptions<UserSessionOptions> sessionOptions)
+internal sealed class UserSessions(CrmDbContext db, TimeProvider clock, IOptions<UserSessionOptions> sessionOptions, SessionCheckCache checks)
 {
     private const int UserAgentLength = 200;
     private readonly UserSessionOptions _options = sessionOptions.Value;
@@ -58,10 +107,22 @@ internal sealed class UserSessions(CrmDbContext db, TimeProvider clock, IOptions
     /// Checks a session cookie: the row must exist for this user, not have ended, be used within the idle
     /// timeout and be younger than the absolute timeout, and the account must be active with the same
     /// security stamp. A session found idle or too old is ended now; a valid one has its last-seen time
-    /// moved forward (at most once per <see cref="UserSessionOptions.TouchInterval"/>).
+    /// moved forward (at most once per <see cref="UserSessionOptions.TouchInterval"/>). A session found valid within
+    /// <see cref="UserSessionOptions.RecheckAfter"/> (by this process, with nothing ended or changed here since) is
+    /// not read again until its last-seen time is due to move.
     /// </summary>
     public async Task<SessionCheck> ValidateAsync(string sessionId, long userId, string? securityStamp, CancellationToken ct = default)
     {
+        var now = clock.GetUtcNow().UtcDateTime;
+        var generation = checks.Generation;
+        if (checks.TryGet(sessionId, out var known) && known.Generation == generation && known.UserId == userId
+            && string.Equals(known.SecurityStamp, securityStamp, StringComparison.Ordinal)
+            && now - known.CheckedAt < _options.RecheckAfter && now >= known.CheckedAt
+            && now - known.CreatedAt < _options.AbsoluteTimeout
+            && now - known.LastSeenAt < _options.TouchInterval && now - known.LastSeenAt < _options.IdleTimeout)
+        {
+            return SessionCheck.Valid;
+        }
         var row = await db.Set<UserSession>().AsNoTracking()
             .Where(s => s.Id == sessionId && s.UserId == userId)
             .Join(db.Users.AsNoTracking(), s => s.UserId, u => u.Id,
@@ -75,7 +136,6 @@ internal sealed class UserSessions(CrmDbContext db, TimeProvider clock, IOptions
         {
             return SessionCheck.Ended;
         }
-        var now = clock.GetUtcNow().UtcDateTime;
         var check = !row.IsActive ? SessionCheck.Inactive
             : !string.Equals(row.SecurityStamp, securityStamp, StringComparison.Ordinal) ? SessionCheck.StampChanged
             : now - Utc(row.CreatedAt) >= _options.AbsoluteTimeout ? SessionCheck.Expired
@@ -84,10 +144,16 @@ internal sealed class UserSessions(CrmDbContext db, TimeProvider clock, IOptions
         switch (check)
         {
             case SessionCheck.Valid:
-                if (now - Utc(row.LastSeenAt) >= _options.TouchInterval)
+                var lastSeen = Utc(row.LastSeenAt);
+                if (now - lastSeen >= _options.TouchInterval)
                 {
                     await db.Set<UserSession>().Where(s => s.Id == sessionId && s.EndedAt == null)
                         .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
+                    lastSeen = now;
+                }
+                if (_options.RecheckAfter > TimeSpan.Zero)
+                {
+                    checks.Store(sessionId, new SessionCheckCache.Entry(userId, securityStamp, Utc(row.CreatedAt), lastSeen, now, generation));
                 }
                 break;
             case SessionCheck.Idle or SessionCheck.Expired:
@@ -123,12 +189,22 @@ internal sealed class UserSessions(CrmDbContext db, TimeProvider clock, IOptions
     public Task<int> EndAllAsync(long userId, SessionEndReason reason, string? exceptSessionId = null, CancellationToken ct = default) =>
         EndWhereAsync(db.Set<UserSession>().Where(s => s.UserId == userId && s.Id != (exceptSessionId ?? "")), reason, ct);
 
-    private Task<int> EndWhereAsync(IQueryable<UserSession> sessions, SessionEndReason reason, CancellationToken ct)
+    private async Task<int> EndWhereAsync(IQueryable<UserSession> sessions, SessionEndReason reason, CancellationToken ct)
     {
         var now = clock.GetUtcNow().UtcDateTime;
-        return sessions.Where(s => s.EndedAt == null)
+        checks.Invalidate();
+        var ended = await sessions.Where(s => s.EndedAt == null)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, now).SetProperty(x => x.EndReason, reason), ct);
+        // Again after the write: a check that read the row before it must not be remembered.
+        checks.Invalidate();
+        return ended;
     }
+
+    /// <summary>
+    /// Forgets the sessions this process found valid: called after an account's stamp, role or status changed (and after
+    /// the transaction that changed it commits), so that its sessions are read again on their next request.
+    /// </summary>
+    public void ForgetChecks() => checks.Invalidate();
 
     private static DateTime Utc(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc);
 }

@@ -30,6 +30,15 @@ internal static class CrmWebExtensions
             // One JSON object a line for the log collector (DESIGN.md, Operations).
             builder.Logging.ClearProviders().AddJsonConsole();
         }
+        // appsettings.json's levels for the framework's chatty categories, also when the host is started from another
+        // folder (`dotnet /opt/insurecrm/InsureCrm.Web.dll` reads appsettings.json from the working directory): without
+        // them every request and every EF command is written to the log, which costs more CPU than the request itself.
+        // Inserted first, so that any configured level for the same category still wins.
+        services.Configure<LoggerFilterOptions>(o =>
+        {
+            o.Rules.Insert(0, new LoggerFilterRule(null, "Microsoft.AspNetCore", LogLevel.Warning, null));
+            o.Rules.Insert(0, new LoggerFilterRule(null, "Microsoft.EntityFrameworkCore", LogLevel.Warning, null));
+        });
         services.AddOptions<DemoOptions>().Bind(builder.Configuration.GetSection(DemoOptions.Section)).ValidateDataAnnotations().ValidateOnStart();
         // First: migrates and seeds before any feature's job starts.
         services.AddHostedService<CrmStartup>();

@@ -15,7 +15,7 @@ namespace InsureCrm.Web.Security;
 /// they change only through <see cref="AccountAdmin"/>, which records every change, and reach the cookie
 /// as a role claim.
 /// </summary>
-internal sealed class CrmUserStore(CrmDbContext db) :
+internal sealed class CrmUserStore(CrmDbContext db, SessionCheckCache sessionChecks) :
     IUserPasswordStore<AppUser>, IUserSecurityStampStore<AppUser>, IUserLockoutStore<AppUser>
 {
     public async Task<IdentityResult> CreateAsync(AppUser user, CancellationToken cancellationToken)
@@ -33,7 +33,11 @@ internal sealed class CrmUserStore(CrmDbContext db) :
         {
             db.Users.Update(user);
         }
+        // The stamp may have changed (password change): sessions remembered as valid are read again, also those
+        // checked while this write was under way.
+        sessionChecks.Invalidate();
         await db.SaveChangesAsync(cancellationToken);
+        sessionChecks.Invalidate();
         return IdentityResult.Success;
     }
 

@@ -4,6 +4,7 @@ using System.Text.Json;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
 using InsureCrm.Tests;
+using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Web.Tests.Security;
 
@@ -102,5 +103,43 @@ public class SessionTests
         (await SecurityHost.IsSignedInAsync(phone)).ShouldBeFalse();
         (await SecurityHost.IsSignedInAsync(laptop)).ShouldBeTrue();
         (await host.SessionsOfAsync("manager")).Single(s => s.Id == phoneId).EndReason.ShouldBe(SessionEndReason.EndedByUser);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Session_EndedByAnotherNode_StopsWorkingWithinRecheckAfter(DatabaseProvider provider)
+    {
+        await using var host = await SecurityHost.StartAsync(provider);
+        using var client = await host.SignInAsync("callcenter");
+        (await SecurityHost.IsSignedInAsync(client)).ShouldBeTrue();
+        var id = (await host.SessionsOfAsync("callcenter")).ShouldHaveSingleItem().Id;
+
+        // What another web node or the CLI does: the row ends without this process taking part.
+        var ended = host.Clock.GetUtcNow().UtcDateTime;
+        await host.WithDbAsync(ctx => ctx.Set<UserSession>().Where(s => s.Id == id)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.EndedAt, ended).SetProperty(x => x.EndReason, SessionEndReason.Revoked)));
+        host.Clock.Advance(TimeSpan.FromSeconds(2));
+
+        (await SecurityHost.IsSignedInAsync(client)).ShouldBeFalse();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Session_RevokedOnThisNode_StopsWorkingAtOnce_EvenRightAfterAValidCheck(DatabaseProvider provider)
+    {
+        await using var host = await SecurityHost.StartAsync(provider);
+        using var admin = await host.SignInAsync("admin");
+        using var cs = await host.SignInAsync("cs");
+        using var analyst = await host.SignInAsync("analyst");
+        (await SecurityHost.IsSignedInAsync(cs)).ShouldBeTrue();
+        (await SecurityHost.IsSignedInAsync(analyst)).ShouldBeTrue();
+
+        // The clock stands still: only the revocation itself can make these checks read the rows again.
+        using var deactivate = await admin.PostAsync("/api/admin/users/cs/deactivate", null);
+        using var password = await admin.PostAsJsonAsync("/api/admin/users/analyst/password", new { password = "Harbour#Lights42" });
+
+        deactivate.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        password.StatusCode.ShouldBe(HttpStatusCode.NoContent);
+        (await SecurityHost.IsSignedInAsync(cs)).ShouldBeFalse();
+        (await SecurityHost.IsSignedInAsync(analyst)).ShouldBeFalse();
+        (await SecurityHost.IsSignedInAsync(admin)).ShouldBeTrue();
     }
 }
