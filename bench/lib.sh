@@ -41,8 +41,9 @@ bench_pg() { # ensures the server is up; exports BENCH_PG_PORT and pg_admin
   pg_admin="Host=127.0.0.1;Port=$BENCH_PG_PORT;Username=postgres;Password=postgres;Database=postgres"
 }
 
-bench_pg_cs() { # $1 = database -> the connection string the product gets
-  echo "Host=127.0.0.1;Port=$BENCH_PG_PORT;Username=postgres;Password=postgres;Database=$1;Maximum Pool Size=64"
+bench_pg_cs() { # $1 = database -> the connection string the product gets: loopback on the same host, so no TLS
+  # (docs/operations.md, "The connection string")
+  echo "Host=127.0.0.1;Port=$BENCH_PG_PORT;Username=postgres;Password=postgres;Database=$1;Maximum Pool Size=64;SSL Mode=Disable"
 }
 
 bench_psql() { # $1 = database, rest = psql arguments

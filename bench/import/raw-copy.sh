@@ -25,7 +25,8 @@ ROOT=$(cd "$(dirname "$0")/../.." && pwd)
 CLI=${3:-dotnet $ROOT/bench/out/cli/insurecrm.dll}
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
-export PGPASSWORD=${PGPASSWORD:-postgres} PGPORT=${BENCH_PG_PORT:-5432}
+# Loopback without TLS, as bench_pg_cs gives the importer (bench/lib.sh): the yardstick and the importer connect alike.
+export PGPASSWORD=${PGPASSWORD:-postgres} PGPORT=${BENCH_PG_PORT:-5432} PGSSLMODE=${PGSSLMODE:-disable}
 psql() { command psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
 
 customer_cols="id, kind, name, name_script, birth_date, gender, rrn_cipher, rrn_hash, rrn_masked, business_number, occupation,
@@ -49,7 +50,7 @@ rows=$(psql -d "$SRC" -c "SELECT count(*) FROM customer")
 ls -l "$WORK"
 
 psql -d postgres -c "DROP DATABASE IF EXISTS $DST WITH (FORCE)" -c "CREATE DATABASE $DST"
-Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=postgres;Database=$DST" $CLI db migrate >/dev/null
+Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=postgres;Database=$DST;SSL Mode=Disable" $CLI db migrate >/dev/null
 [ -z "${AFTER_MIGRATE_SQL:-}" ] || psql -d "$DST" -c "$AFTER_MIGRATE_SQL"
 {
   echo "BEGIN;"
