@@ -220,33 +220,20 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
         var estimator = new PersistencyEstimator(asOf);
         var chunks = Chunks(ids, 0, coverGaps: true);
         var left = 0;
-        // As in ComputeAsync: the next chunk is read while this one is added, so that the database and the estimator
-        // work on the two cores at once (the month's first night reads every contract twice, for the curves and the values).
-        var next = chunks.Count > 0 ? LoadContractsAsync(chunks[0], asOf, withClaims: false, ct) : null;
-        try
+        for (var k = 0; k < chunks.Count; k++)
         {
-            for (var k = 0; k < chunks.Count; k++)
+            foreach (var c in await LoadContractsAsync(chunks[k], asOf, withClaims: false, ct))
             {
-                var contracts = await next!;
-                next = k + 1 < chunks.Count ? LoadContractsAsync(chunks[k + 1], asOf, withClaims: false, ct) : null;
-                foreach (var c in contracts)
+                // A contract dated outside what an insurer holds would sit in the table for centuries; its
+                // holder is skipped (and recorded) by the value step.
+                if (ValueInputs.Check(c) is not null)
                 {
-                    // A contract dated outside what an insurer holds would sit in the table for centuries; its
-                    // holder is skipped (and recorded) by the value step.
-                    if (ValueInputs.Check(c) is not null)
-                    {
-                        left++;
-                        continue;
-                    }
-                    estimator.Add(c.Family, c.IssueDate, c.Events);
+                    left++;
+                    continue;
                 }
-                progress?.Report(new ValueRunProgress("persistency", k + 1, chunks.Count));
+                estimator.Add(c.Family, c.IssueDate, c.Events);
             }
-        }
-        catch
-        {
-            await Prefetch.EndedAsync(next);
-            throw;
+            progress?.Report(new ValueRunProgress("persistency", k + 1, chunks.Count));
         }
         if (left > 0)
         {
