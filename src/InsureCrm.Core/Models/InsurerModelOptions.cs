@@ -15,8 +15,12 @@ public sealed class InsurerModelOptions
     /// <summary>Share of customers held out (by a hash of the id) to measure AUC, log loss and lift.</summary>
     public double TestShare { get; set; } = 0.25;
 
-    /// <summary>Chunks computed side by side (feature queries and scoring; writes are one at a time).</summary>
-    public int Parallelism { get; set; } = Math.Clamp(Environment.ProcessorCount, 1, 4);
+    /// <summary>
+    /// Chunks computed side by side (feature queries, scoring and, on PostgreSQL, writing). One more than the cores: each
+    /// chunk waits on the database part of the time, and on 2 cores at 1M customers three chunks scored the ten
+    /// champions in 51-55 s against 53-63 s for two (bench/findings/2026-12-03-issue11-round2.md).
+    /// </summary>
+    public int Parallelism { get; set; } = Math.Clamp(Environment.ProcessorCount + 1, 2, 5);
 
     internal IEnumerable<string> Validate()
     {
