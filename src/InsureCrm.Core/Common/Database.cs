@@ -73,10 +73,7 @@ public sealed class CrmDatabase
         {
             return await DataSource!.OpenConnectionAsync(ct);
         }
-        var connection = new SqliteConnection(ConnectionString);
-        await connection.OpenAsync(ct);
-        SqliteConnectionSetup.Apply(connection);
-        return connection;
+        return await SqliteConnectionSetup.OpenAsync(ConnectionString, ct);
     }
 
     private DbContextOptions<CrmDbContext> BuildContextOptions()

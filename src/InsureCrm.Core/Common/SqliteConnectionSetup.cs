@@ -31,6 +31,15 @@ internal static class SqliteConnectionSetup
 
     internal static readonly DbConnectionInterceptor Interceptor = new OnOpen();
 
+    /// <summary>Opens a connection of the pool with the settings applied: every raw SQLite connection is opened this way.</summary>
+    public static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken ct)
+    {
+        var connection = new SqliteConnection(connectionString);
+        await connection.OpenAsync(ct);
+        Apply(connection);
+        return connection;
+    }
+
     /// <summary>Applies the settings to <paramref name="connection"/>'s native handle unless they already are.</summary>
     public static void Apply(SqliteConnection connection)
     {

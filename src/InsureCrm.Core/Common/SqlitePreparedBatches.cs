@@ -70,13 +70,8 @@ internal sealed class SqlitePreparedBatches(string connectionString)
     {
         private readonly Dictionary<string, SqliteCommand> _commands = new(StringComparer.Ordinal);
 
-        public static async Task<Slot> OpenAsync(string connectionString, CancellationToken ct)
-        {
-            var connection = new SqliteConnection(connectionString);
-            await connection.OpenAsync(ct);
-            SqliteConnectionSetup.Apply(connection);
-            return new Slot(connection);
-        }
+        public static async Task<Slot> OpenAsync(string connectionString, CancellationToken ct) =>
+            new(await SqliteConnectionSetup.OpenAsync(connectionString, ct));
 
         public SqliteCommand Command(string sql)
         {
