@@ -22,6 +22,7 @@ provider=${1:-sqlite}
 # Wall-time budget of each step, in seconds, at 1M customers on PostgreSQL (100k on SQLite), on an otherwise idle
 # 2-core machine. A step added to the chain later (worklists, ...) adds its line here; a step without one is named.
 #   value, scores: issue 11's goals (each under a minute).
+#   access-log: the day's access-log entries vacuumed (docs/operations.md); provisional, half a minute.
 #   lifecycle, segments: provisional, half a minute each, so that the four steps fit in three minutes. Not yet measured on
 #   an idle machine; on 2026-12-03 at load average 40-55 the first night took lifecycle 1,949 s (it inserts 1.1M state
 #   changes one INSERT ... RETURNING at a time through EF; later nights insert only the changes) and segments 436 s.
@@ -30,6 +31,7 @@ declare -A budget=(
   [lifecycle]=30
   [segments]=30
   [scores]=60
+  [access-log]=30
 )
 
 out=bench/out/$provider; mkdir -p "$out"

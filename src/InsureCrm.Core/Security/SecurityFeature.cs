@@ -8,7 +8,7 @@ public static class SecurityFeature
 {
     /// <summary>
     /// Field encryption and its keys; accounts, sessions and access-right administration; the access log (options
-    /// validated now, at start-up) with its key, switch-over step and review; the demo logins.
+    /// validated now, at start-up) with its key, switch-over step, review and nightly vacuum; the demo logins.
     /// </summary>
     public static IServiceCollection AddSecurity(this IServiceCollection services, IConfiguration configuration)
     {
@@ -30,6 +30,7 @@ public static class SecurityFeature
         services.AddSingleton<AccessLog>().AddSingleton<IAccessLog>(sp => sp.GetRequiredService<AccessLog>());
         services.AddSingleton<IMigrationStep>(sp => new AccessLogSealStep(() => sp.GetRequiredService<AccessLogKey>()));
         services.AddScoped<AccessReview>();
+        services.AddSingleton<INightlyStep, AccessLogVacuumStep>();
 
         services.AddScoped<DemoUsers>();
         return services;

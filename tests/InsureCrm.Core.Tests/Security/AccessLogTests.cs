@@ -137,6 +137,37 @@ public class AccessLogTests
         AccessReview.ToCsv(report).ShouldContain("days_over_threshold,denied,flagged\nagent,Agent,1,0,0,0,0,0,0,1,0,5,yes\n");
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task NightlyVacuum_MarksTheDaysEntriesVisible_WhileAutovacuumLeavesTheGrowingLogAlone(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var log = CoreServices.Log(db);
+        for (var i = 0; i < 20; i++)
+        {
+            await log.RecordManyAsync(Agent, [.. Enumerable.Range(0, 50).Select(c => new AccessEvent(AccessAction.Search, i * 100 + c))]);
+        }
+
+        var result = await new AccessLogVacuumStep(db.Database).RunAsync(new DateOnly(2026, 12, 3), CancellationToken.None);
+
+        var chain = await log.VerifyAsync();
+        (chain.Intact, chain.Entries).ShouldBe((true, 1000L), "the vacuum changes no entry");
+        if (provider == DatabaseProvider.Sqlite)
+        {
+            result.Summary.ShouldBe(["Access log: nothing to vacuum on SQLite."]);
+            return;
+        }
+        result.Summary.ShouldHaveSingleItem().ShouldStartWith("Access log: vacuumed");
+        await using var ctx = db.CreateContext();
+        var conn = ctx.Database.GetDbConnection();
+        await conn.OpenAsync();
+        await using var cmd = conn.CreateCommand();
+        cmd.CommandText = "SELECT relallvisible, array_to_string(reloptions, ',') FROM pg_class WHERE oid = 'access_log_entry'::regclass";
+        await using var reader = await cmd.ExecuteReaderAsync();
+        (await reader.ReadAsync()).ShouldBeTrue();
+        reader.GetInt32(0).ShouldBeGreaterThan(0, "the step's vacuum marked the appended pages all-visible");
+        reader.GetString(1).ShouldBe("autovacuum_vacuum_insert_threshold=-1", "appends alone never wake autovacuum on the access log");
+    }
+
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider
     {
         public DateTimeOffset Now { get; set; } = now;
