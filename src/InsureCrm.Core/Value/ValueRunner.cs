@@ -64,7 +64,8 @@ public sealed record ValueRunSummary(
 /// <item>Resumable: each chunk commits with the run's cursor; a run that failed or was stopped is
 /// continued by the next run for the same date and options.</item>
 /// <item>Grades are set by rank once every customer has a value, in the transaction that copies the
-/// unchanged customers; readers only ever see completed runs.</item>
+/// unchanged customers (computed rows are written with a forecast grade, and only wrong forecasts are
+/// rewritten); readers only ever see completed runs.</item>
 /// </list>
 /// </summary>
 public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOptions> options, TimeProvider time, ILogger<ValueRunner> logger)
@@ -268,6 +269,7 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
         var calculator = new ValueCalculator(options.Value, curves, asOf);
         var start = run.ProcessedThrough is { } done ? ids.BinarySearch(done) is var i && i >= 0 ? i + 1 : ~i : 0;
         var chunks = Chunks(ids, start, coverGaps: false);
+        var forecast = new GradeForecast(options.Value.EffectiveGradeShares);
         // The next chunk is read while this one is computed and written: the database and the calculator
         // then work on the two cores at once. Writes stay in chunk order, so the resume cursor holds.
         var next = chunks.Count > 0 ? LoadChunkAsync(chunks[0], run.BaseRunId, asOf, ct) : null;
@@ -317,6 +319,12 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
                         continue;
                     }
                     rows.Add([run.Id, customer.Id, value.Experience, value.Current, value.Potential, value.Total, null, value.ExplanationJson(), fingerprint]);
+                    forecast.Add(customer.Id, value.Total);
+                }
+                forecast.ChunkAdded();
+                foreach (var row in rows)
+                {
+                    row[6] = forecast.Grade((long)row[1]!, (decimal)row[5]!);
                 }
                 await using (var bulk = await BulkWriter.BeginAsync(database, ct))
                 {
@@ -341,8 +349,9 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
 
     /// <summary>
     /// Ranks every live customer of the run (computed rows and, for an incremental run, the unchanged rows
-    /// of the base run), sets the computed rows' grades and copies the unchanged rows with theirs, in one
-    /// transaction: each row is written once more at most, and a copied row never twice.
+    /// of the base run), corrects the computed rows written with another grade than their rank gives
+    /// (<see cref="GradeForecast"/>) and copies the unchanged rows with theirs, in one transaction: a computed
+    /// row is written once more at most, and a copied row never twice.
     /// </summary>
     private async Task<(int Customers, int[] Counts, IReadOnlyList<ValueDecile> Concentration)> GradeAsync(ValueRun run, IProgress<ValueRunProgress>? progress, CancellationToken ct)
     {
@@ -358,8 +367,10 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
             """;
         var ids = new List<long>();
         var totals = new List<decimal>();
-        await using (var cmd = Command(bulk, "SELECT customer_id, total_value FROM customer_value WHERE run_id = @r"
-            + (run.BaseRunId is null ? "" : " UNION ALL SELECT b.customer_id, b.total_value\n" + Unchanged),
+        // The grade a computed row was written with (GradeForecast's guess; none for an unchanged row not yet copied).
+        var written = new List<char>();
+        await using (var cmd = Command(bulk, "SELECT customer_id, total_value, grade FROM customer_value WHERE run_id = @r"
+            + (run.BaseRunId is null ? "" : " UNION ALL SELECT b.customer_id, b.total_value, NULL\n" + Unchanged),
             ("@r", run.Id), ("@base", run.BaseRunId ?? 0)))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
@@ -367,24 +378,33 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
             {
                 ids.Add(reader.GetInt64(0));
                 totals.Add(reader.GetDecimal(1));
+                written.Add(reader.IsDBNull(2) ? '\0' : reader.GetString(2)[0]);
             }
         }
         var idArray = ids.ToArray();
         var totalArray = totals.ToArray();
         ids = null!;
         totals = null!;
-        ValueGrades.Rank(idArray, totalArray);
+        var order = ValueGrades.Order(idArray, totalArray);
         var counts = ValueGrades.Counts(idArray.Length, options.Value.EffectiveGradeShares);
-        var grades = new List<object?[]>(idArray.Length);
+        // Only the rows written with another grade, and the unchanged ones to copy, go to the grade table.
+        var grades = new List<object?[]>();
+        var ranked = new decimal[order.Length];
         var rank = 0;
         for (var g = 0; g < counts.Length; g++)
         {
-            var letter = ValueGrades.Letters[g].ToString();
+            var letter = ValueGrades.Letters[g];
             for (var i = 0; i < counts[g]; i++, rank++)
             {
-                grades.Add([idArray[rank], letter]);
+                var k = order[rank];
+                ranked[rank] = totalArray[k];
+                if (written[k] != letter)
+                {
+                    grades.Add([idArray[k], letter.ToString()]);
+                }
             }
         }
+        written = null!;
         await ExecuteAsync(bulk, temp, ct);
         await bulk.WriteAsync(GradeTable, grades, ct);
         grades = null!;
@@ -406,7 +426,7 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
         }
         await bulk.CommitAsync(ct);
         progress?.Report(new ValueRunProgress("grades", 1, 1));
-        return (idArray.Length, counts, ValueGrades.Concentration(totalArray));
+        return (idArray.Length, counts, ValueGrades.Concentration(ranked));
     }
 
     private static DbCommand Command(BulkWriter bulk, string sql, params (string Name, object Value)[] parameters)
