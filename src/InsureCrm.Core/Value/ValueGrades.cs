@@ -32,6 +32,16 @@ public static class ValueGrades
     /// <summary>The rank order: total descending, then customer id ascending.</summary>
     public static void Rank(long[] customerIds, decimal[] totals)
     {
+        var order = Order(customerIds, totals);
+        var ids = order.Select(i => customerIds[i]).ToArray();
+        var values = order.Select(i => totals[i]).ToArray();
+        ids.CopyTo(customerIds, 0);
+        values.CopyTo(totals, 0);
+    }
+
+    /// <summary>The indexes of the input in rank order (total descending, then customer id ascending); the input is left as it is.</summary>
+    public static int[] Order(long[] customerIds, decimal[] totals)
+    {
         ArgumentNullException.ThrowIfNull(customerIds);
         ArgumentNullException.ThrowIfNull(totals);
         var order = Enumerable.Range(0, customerIds.Length).ToArray();
@@ -40,10 +50,7 @@ public static class ValueGrades
             var c = totals[y].CompareTo(totals[x]);
             return c != 0 ? c : customerIds[x].CompareTo(customerIds[y]);
         });
-        var ids = order.Select(i => customerIds[i]).ToArray();
-        var values = order.Select(i => totals[i]).ToArray();
-        ids.CopyTo(customerIds, 0);
-        values.CopyTo(totals, 0);
+        return order;
     }
 
     /// <summary>Grade letter of each customer, in the order of the (already ranked) input.</summary>
@@ -84,5 +91,66 @@ public static class ValueGrades
             deciles.Add(new ValueDecile(d + 1, to - from, value, sum == 0m ? 0m : value / sum));
         }
         return deciles;
+    }
+}
+
+/// <summary>
+/// A guess of each customer's grade while a run is still computing values: the rank the customer would have among
+/// the values computed so far. The run writes its rows with the guess, and the grading step rewrites only the rows
+/// it guessed wrong (a few thousand of a million): rewriting every row to set its grade cost a full second copy of
+/// customer_value. The guess is never what a reader sees; only its hit rate matters. The bounds are re-read from
+/// everything added after the 1st, 2nd, 4th, 8th ... chunk, so that their cost stays about one sort of the book.
+/// </summary>
+public sealed class GradeForecast(IReadOnlyList<decimal> shares)
+{
+    private readonly List<long> _ids = [];
+    private readonly List<decimal> _totals = [];
+    // The last-ranked customer of each grade but the last, as (total, id).
+    private (decimal Total, long Id)[] _bounds = [];
+    private int _chunks;
+    private static readonly string[] Names = [.. ValueGrades.Letters.Select(c => c.ToString())];
+
+    /// <summary>A computed value.</summary>
+    public void Add(long customerId, decimal total)
+    {
+        _ids.Add(customerId);
+        _totals.Add(total);
+    }
+
+    /// <summary>Marks the end of a chunk of <see cref="Add"/> calls; re-reads the bounds after the 1st, 2nd, 4th ... chunk.</summary>
+    public void ChunkAdded()
+    {
+        _chunks++;
+        if ((_chunks & (_chunks - 1)) != 0)
+        {
+            return;
+        }
+        long[] ids = [.. _ids];
+        decimal[] totals = [.. _totals];
+        var order = ValueGrades.Order(ids, totals);
+        var counts = ValueGrades.Counts(ids.Length, shares);
+        var bounds = new (decimal, long)[counts.Length - 1];
+        var end = 0;
+        for (var g = 0; g < bounds.Length; g++)
+        {
+            end += counts[g];
+            // An empty grade (a tiny run) takes nobody.
+            bounds[g] = end > 0 ? (totals[order[end - 1]], ids[order[end - 1]]) : (decimal.MaxValue, long.MinValue);
+        }
+        _bounds = bounds;
+    }
+
+    /// <summary>The guessed grade of a customer with this total: the first grade whose last-ranked customer it does not rank after.</summary>
+    public string Grade(long customerId, decimal total)
+    {
+        for (var g = 0; g < _bounds.Length; g++)
+        {
+            var (bound, id) = _bounds[g];
+            if (total > bound || (total == bound && customerId <= id))
+            {
+                return Names[g];
+            }
+        }
+        return Names[_bounds.Length];
     }
 }

@@ -64,7 +64,8 @@ public sealed record ValueRunSummary(
 /// <item>Resumable: each chunk commits with the run's cursor; a run that failed or was stopped is
 /// continued by the next run for the same date and options.</item>
 /// <item>Grades are set by rank once every customer has a value, in the transaction that copies the
-/// unchanged customers; readers only ever see completed runs.</item>
+/// unchanged customers (computed rows are written with a forecast grade, and only wrong forecasts are
+/// rewritten); readers only ever see completed runs.</item>
 /// </list>
 /// </summary>
 public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOptions> options, TimeProvider time, ILogger<ValueRunner> logger)
@@ -137,7 +138,7 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
             var ids = await LiveCustomerIdsAsync(ct);
             if (curves is null)
             {
-                curves = await EstimateCurvesAsync(ids, asOf, opts, progress, ct);
+                curves = await EstimateCurvesAsync(asOf, opts, progress, ct);
                 var json = curves.ToJson();
                 run.Curves = json;
                 run.CurvesHash = Sha256(Encoding.UTF8.GetBytes(json));
@@ -199,42 +200,76 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
         return await ctx.Customers.AsNoTracking().Where(c => c.MergedIntoId == null).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync(ct);
     }
 
-    private List<Chunk> Chunks(List<long> ids, int start, bool coverGaps)
+    private List<Chunk> Chunks(List<long> ids, int start)
     {
         var size = options.Value.ChunkSize;
         var chunks = new List<Chunk>();
         for (var i = start; i < ids.Count; i += size)
         {
             var last = Math.Min(i + size, ids.Count) - 1;
-            // For the curves the first chunk starts at the bottom and the last runs to the top, so that
-            // contracts of merged-away ids between live ones are counted once.
-            chunks.Add(coverGaps
-                ? new Chunk(i == 0 ? long.MinValue : ids[i], last == ids.Count - 1 ? long.MaxValue : ids[last + 1] - 1, last - i + 1)
-                : new Chunk(ids[i], ids[last], last - i + 1));
+            chunks.Add(new Chunk(ids[i], ids[last], last - i + 1));
         }
         return chunks;
     }
 
-    private async Task<PersistencyCurves> EstimateCurvesAsync(List<long> ids, DateOnly asOf, ValueOptions opts, IProgress<ValueRunProgress>? progress, CancellationToken ct)
+    /// <summary>
+    /// The life tables of the whole book in one pass: the contracts (loans aside) in id order and every status change
+    /// in (contract, date, id) order, read side by side as two streams and merged by contract id. The estimator only
+    /// counts, so the order of the contracts does not matter; reading them customer chunk by customer chunk cost two
+    /// queries per chunk (a thousand at a million customers) and a join per status change.
+    /// </summary>
+    private async Task<PersistencyCurves> EstimateCurvesAsync(DateOnly asOf, ValueOptions opts, IProgress<ValueRunProgress>? progress, CancellationToken ct)
     {
         var estimator = new PersistencyEstimator(asOf);
-        var chunks = Chunks(ids, 0, coverGaps: true);
-        var left = 0;
-        for (var k = 0; k < chunks.Count; k++)
+        await using var contractsCtx = database.CreateContext();
+        await using var eventsCtx = database.CreateContext();
+        var book = from c in contractsCtx.Contracts.AsNoTracking()
+                   join p in contractsCtx.Products on c.ProductId equals p.Id
+                   where p.Line != ProductLine.Loan
+                   select new { c.Id, c.CustomerId, p.Family, c.PaymentMode, c.Premium, c.SumAssured, c.IssueDate, c.MaturityDate, c.Status, c.StatusDate };
+        var total = await book.CountAsync(ct);
+        await using var contracts = book.OrderBy(c => c.Id).AsAsyncEnumerable().WithCancellation(ct).GetAsyncEnumerator();
+        await using var events = eventsCtx.ContractStatusChanges.AsNoTracking()
+            .OrderBy(e => e.ContractId).ThenBy(e => e.EffectiveDate).ThenBy(e => e.Id)
+            .Select(e => new { e.ContractId, e.EffectiveDate, e.ToStatus })
+            .AsAsyncEnumerable().WithCancellation(ct).GetAsyncEnumerator();
+        var hasEvent = await events.MoveNextAsync();
+        var held = new List<StatusEvent>();
+        var (done, left, reported) = (0, 0, 0);
+        while (await contracts.MoveNextAsync())
         {
-            foreach (var c in await LoadContractsAsync(chunks[k], asOf, withClaims: false, ct))
+            var c = contracts.Current;
+            // Status changes of contracts not in the stream (loans) are passed over.
+            while (hasEvent && events.Current.ContractId < c.Id)
             {
-                // A contract dated outside what an insurer holds would sit in the table for centuries; its
-                // holder is skipped (and recorded) by the value step.
-                if (ValueInputs.Check(c) is not null)
-                {
-                    left++;
-                    continue;
-                }
-                estimator.Add(c.Family, c.IssueDate, c.Events);
+                hasEvent = await events.MoveNextAsync();
             }
-            progress?.Report(new ValueRunProgress("persistency", k + 1, chunks.Count));
+            held.Clear();
+            while (hasEvent && events.Current.ContractId == c.Id)
+            {
+                held.Add(new StatusEvent(events.Current.EffectiveDate, events.Current.ToStatus));
+                hasEvent = await events.MoveNextAsync();
+            }
+            var facts = new ContractFacts(c.Id, c.CustomerId, c.Family, c.PaymentMode, c.Premium, c.SumAssured,
+                c.IssueDate, c.MaturityDate, c.Status, c.StatusDate, held, 0m);
+            // A contract dated outside what an insurer holds would sit in the table for centuries; its
+            // holder is skipped (and recorded) by the value step.
+            if (ValueInputs.Check(facts) is not null)
+            {
+                left++;
+            }
+            else
+            {
+                estimator.Add(c.Family, c.IssueDate, held);
+            }
+            done++;
+            if (done * 100L / total is var percent && percent > reported)
+            {
+                reported = (int)percent;
+                progress?.Report(new ValueRunProgress("persistency", reported, 100));
+            }
         }
+        progress?.Report(new ValueRunProgress("persistency", 100, 100));
         if (left > 0)
         {
             LogCurvesLeftOut(left);
@@ -246,7 +281,7 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
 
     private async Task<ChunkInputs> LoadChunkAsync(Chunk chunk, long? baseRunId, DateOnly asOf, CancellationToken ct)
     {
-        var contracts = (await LoadContractsAsync(chunk, asOf, withClaims: true, ct)).ToLookup(c => c.CustomerId);
+        var contracts = (await LoadContractsAsync(chunk, asOf, ct)).ToLookup(c => c.CustomerId);
         await using var ctx = database.CreateContext();
         var customers = await ctx.Customers.AsNoTracking()
             .Where(c => c.Id >= chunk.From && c.Id <= chunk.To && c.MergedIntoId == null)
@@ -267,7 +302,8 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
     {
         var calculator = new ValueCalculator(options.Value, curves, asOf);
         var start = run.ProcessedThrough is { } done ? ids.BinarySearch(done) is var i && i >= 0 ? i + 1 : ~i : 0;
-        var chunks = Chunks(ids, start, coverGaps: false);
+        var chunks = Chunks(ids, start);
+        var forecast = new GradeForecast(options.Value.EffectiveGradeShares);
         // The next chunk is read while this one is computed and written: the database and the calculator
         // then work on the two cores at once. Writes stay in chunk order, so the resume cursor holds.
         var next = chunks.Count > 0 ? LoadChunkAsync(chunks[0], run.BaseRunId, asOf, ct) : null;
@@ -317,6 +353,12 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
                         continue;
                     }
                     rows.Add([run.Id, customer.Id, value.Experience, value.Current, value.Potential, value.Total, null, value.ExplanationJson(), fingerprint]);
+                    forecast.Add(customer.Id, value.Total);
+                }
+                forecast.ChunkAdded();
+                foreach (var row in rows)
+                {
+                    row[6] = forecast.Grade((long)row[1]!, (decimal)row[5]!);
                 }
                 await using (var bulk = await BulkWriter.BeginAsync(database, ct))
                 {
@@ -341,8 +383,9 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
 
     /// <summary>
     /// Ranks every live customer of the run (computed rows and, for an incremental run, the unchanged rows
-    /// of the base run), sets the computed rows' grades and copies the unchanged rows with theirs, in one
-    /// transaction: each row is written once more at most, and a copied row never twice.
+    /// of the base run), corrects the computed rows written with another grade than their rank gives
+    /// (<see cref="GradeForecast"/>) and copies the unchanged rows with theirs, in one transaction: a computed
+    /// row is written once more at most, and a copied row never twice.
     /// </summary>
     private async Task<(int Customers, int[] Counts, IReadOnlyList<ValueDecile> Concentration)> GradeAsync(ValueRun run, IProgress<ValueRunProgress>? progress, CancellationToken ct)
     {
@@ -358,8 +401,10 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
             """;
         var ids = new List<long>();
         var totals = new List<decimal>();
-        await using (var cmd = Command(bulk, "SELECT customer_id, total_value FROM customer_value WHERE run_id = @r"
-            + (run.BaseRunId is null ? "" : " UNION ALL SELECT b.customer_id, b.total_value\n" + Unchanged),
+        // The grade a computed row was written with (GradeForecast's guess; none for an unchanged row not yet copied).
+        var written = new List<char>();
+        await using (var cmd = Command(bulk, "SELECT customer_id, total_value, grade FROM customer_value WHERE run_id = @r"
+            + (run.BaseRunId is null ? "" : " UNION ALL SELECT b.customer_id, b.total_value, NULL\n" + Unchanged),
             ("@r", run.Id), ("@base", run.BaseRunId ?? 0)))
         await using (var reader = await cmd.ExecuteReaderAsync(ct))
         {
@@ -367,24 +412,33 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
             {
                 ids.Add(reader.GetInt64(0));
                 totals.Add(reader.GetDecimal(1));
+                written.Add(reader.IsDBNull(2) ? '\0' : reader.GetString(2)[0]);
             }
         }
         var idArray = ids.ToArray();
         var totalArray = totals.ToArray();
         ids = null!;
         totals = null!;
-        ValueGrades.Rank(idArray, totalArray);
+        var order = ValueGrades.Order(idArray, totalArray);
         var counts = ValueGrades.Counts(idArray.Length, options.Value.EffectiveGradeShares);
-        var grades = new List<object?[]>(idArray.Length);
+        // Only the rows written with another grade, and the unchanged ones to copy, go to the grade table.
+        var grades = new List<object?[]>();
+        var ranked = new decimal[order.Length];
         var rank = 0;
         for (var g = 0; g < counts.Length; g++)
         {
-            var letter = ValueGrades.Letters[g].ToString();
+            var letter = ValueGrades.Letters[g];
             for (var i = 0; i < counts[g]; i++, rank++)
             {
-                grades.Add([idArray[rank], letter]);
+                var k = order[rank];
+                ranked[rank] = totalArray[k];
+                if (written[k] != letter)
+                {
+                    grades.Add([idArray[k], letter.ToString()]);
+                }
             }
         }
+        written = null!;
         await ExecuteAsync(bulk, temp, ct);
         await bulk.WriteAsync(GradeTable, grades, ct);
         grades = null!;
@@ -406,7 +460,7 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
         }
         await bulk.CommitAsync(ct);
         progress?.Report(new ValueRunProgress("grades", 1, 1));
-        return (idArray.Length, counts, ValueGrades.Concentration(totalArray));
+        return (idArray.Length, counts, ValueGrades.Concentration(ranked));
     }
 
     private static DbCommand Command(BulkWriter bulk, string sql, params (string Name, object Value)[] parameters)
@@ -433,7 +487,7 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
 
     private static string Sha256(byte[] bytes) => Convert.ToHexStringLower(SHA256.HashData(bytes));
 
-    private async Task<List<ContractFacts>> LoadContractsAsync(Chunk chunk, DateOnly asOf, bool withClaims, CancellationToken ct)
+    private async Task<List<ContractFacts>> LoadContractsAsync(Chunk chunk, DateOnly asOf, CancellationToken ct)
     {
         await using var ctx = database.CreateContext();
         var contracts = await (
@@ -452,18 +506,15 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
             .ToListAsync(ct))
             .ToLookup(e => e.ContractId, e => new StatusEvent(e.EffectiveDate, e.ToStatus));
         var claims = new Dictionary<long, decimal>();
-        if (withClaims)
+        var paid = await (
+            from cl in ctx.Claims.AsNoTracking()
+            join c in ctx.Contracts on cl.ContractId equals c.Id
+            where c.CustomerId >= chunk.From && c.CustomerId <= chunk.To && cl.PaidDate != null && cl.PaidDate <= asOf
+            select new { cl.ContractId, cl.AmountPaid })
+            .ToListAsync(ct);
+        foreach (var p in paid)
         {
-            var paid = await (
-                from cl in ctx.Claims.AsNoTracking()
-                join c in ctx.Contracts on cl.ContractId equals c.Id
-                where c.CustomerId >= chunk.From && c.CustomerId <= chunk.To && cl.PaidDate != null && cl.PaidDate <= asOf
-                select new { cl.ContractId, cl.AmountPaid })
-                .ToListAsync(ct);
-            foreach (var p in paid)
-            {
-                claims[p.ContractId] = claims.GetValueOrDefault(p.ContractId) + p.AmountPaid;
-            }
+            claims[p.ContractId] = claims.GetValueOrDefault(p.ContractId) + p.AmountPaid;
         }
         return [.. contracts.Select(c => new ContractFacts(c.Id, c.CustomerId, c.Family, c.PaymentMode, c.Premium, c.SumAssured,
             c.IssueDate, c.MaturityDate, c.Status, c.StatusDate, [.. events[c.Id]], claims.GetValueOrDefault(c.Id)))];

@@ -35,4 +35,55 @@ public sealed class ValueGradesTests
         deciles[0].Share.ShouldBeGreaterThan(deciles[1].Share);
         deciles[9].Share.ShouldBeLessThan(0m);
     }
+
+    [Fact]
+    public void GradeForecast_AllValuesInOneChunk_GuessesEveryGradeTheRankGives()
+    {
+        var ids = Enumerable.Range(1, 1000).Select(i => (long)i).ToArray();
+        new Random(7).Shuffle(ids);
+        var totals = ids.Select(id => (decimal)((1000 - id) / 4)).ToArray();
+        var forecast = new GradeForecast(ValueOptions.DefaultGradeShares);
+        for (var i = 0; i < ids.Length; i++)
+        {
+            forecast.Add(ids[i], totals[i]);
+        }
+
+        forecast.ChunkAdded();
+
+        var guessed = ids.Zip(totals, (id, total) => (id, grade: forecast.Grade(id, total))).ToDictionary(x => x.id, x => x.grade);
+        ValueGrades.Rank(ids, totals);
+        var grades = ValueGrades.Assign(ids.Length, ValueOptions.DefaultGradeShares);
+        ids.Select(id => guessed[id]).ShouldBe(grades.Select(g => g.ToString()));
+    }
+
+    [Fact]
+    public void GradeForecast_ThirdChunk_KeepsTheBoundsOfTheSecondUntilTheFourth()
+    {
+        var forecast = new GradeForecast(ValueOptions.DefaultGradeShares);
+        void Chunk(int from)
+        {
+            for (var v = from; v < from + 100; v++)
+            {
+                forecast.Add(v, v);
+            }
+            forecast.ChunkAdded();
+        }
+        Chunk(1);
+        // A is the top 1 of 100: value 100 of id 100; the same value with a higher id ranks after it.
+        forecast.Grade(100, 100m).ShouldBe("A");
+        forecast.Grade(500, 100m).ShouldBe("B");
+        Chunk(101);
+        // Among 200 values, A is the top 2 (199, 200), B ranks 3-10, and the old top value 100 ranks 101st (F: 61-120).
+        forecast.Grade(100, 100m).ShouldBe("F");
+        forecast.Grade(199, 199m).ShouldBe("A");
+        forecast.Grade(198, 198m).ShouldBe("B");
+        Chunk(201);
+        // Not re-read after the third chunk: 198 is still a B, although among 300 values it ranks 103rd (F).
+        forecast.Grade(198, 198m).ShouldBe("B");
+        Chunk(301);
+        // Re-read after the fourth: among 400 values, A is 397-400, 198 ranks 203rd (F: 121-240) and 100 301st (G).
+        forecast.Grade(397, 397m).ShouldBe("A");
+        forecast.Grade(198, 198m).ShouldBe("F");
+        forecast.Grade(100, 100m).ShouldBe("G");
+    }
 }

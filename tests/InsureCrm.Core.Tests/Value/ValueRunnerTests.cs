@@ -19,6 +19,27 @@ public sealed class ValueRunnerTests
     private static readonly FieldProtector Protector = CustomerSeed.Protector();
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RunAsync_SmallChunksWhoseGradeForecastsMiss_EveryStoredGradeIsTheOneItsRankGives(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var insurer = new SyntheticInsurer(db.Database, Protector, TimeProvider.System, NullLogger<SyntheticInsurer>.Instance);
+        await insurer.GenerateAsync(new GenerationOptions(600, 13, null, AsOf, ChunkSize: 400), null, CancellationToken.None);
+        // Chunks of 23: rows are written with grades guessed from the values computed so far, many of them wrong.
+        var runner = new ValueRunner(db.Database, Options.Create(new ValueOptions { ChunkSize = 23 }), TimeProvider.System, NullLogger<ValueRunner>.Instance);
+
+        var summary = await runner.RunAsync(AsOf, CancellationToken.None);
+
+        await using var ctx = db.CreateContext();
+        var rows = await ctx.Set<CustomerValue>().AsNoTracking().Where(v => v.RunId == summary.RunId).ToListAsync();
+        var ids = rows.Select(r => r.CustomerId).ToArray();
+        var totals = rows.Select(r => r.TotalValue).ToArray();
+        ValueGrades.Rank(ids, totals);
+        var expected = ValueGrades.Assign(ids.Length, ValueOptions.DefaultGradeShares);
+        var stored = rows.ToDictionary(r => r.CustomerId, r => r.Grade);
+        ids.Select(id => stored[id]).ShouldBe(expected.Select(g => g.ToString()));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task RunAsync_SyntheticInsurer_OneGradedRowPerLiveCustomerAndTopDecileHoldsAPlausibleShare(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
