@@ -286,15 +286,19 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             }
         }
 
-        // Before the batch is written, so that the probe sees only customers this batch could merge with.
-        IdentityCandidates candidates;
-        using (timings.Measure("identity candidates"))
+        // Before the batch is written, so that the probe sees only customers this batch could merge with. While
+        // exclusive the candidates come from memory alone: that CPU work runs while the database copies the batch.
+        var written = fresh.Select((c, i) => new WrittenCustomer(ids[i], c.RrnHash, c.Name, c.BirthDate, c.Phone)).ToList();
+        Task<IdentityCandidates> findCandidates;
+        if (exclusive)
         {
-            var written = fresh.Select((c, i) => new WrittenCustomer(ids[i], c.RrnHash, c.Name, c.BirthDate, c.Phone)).ToList();
-            candidates = exclusive ? _runKeys.Find(written) : await IdentityCandidates.FindAsync(connection, tx, written, ct);
+            findCandidates = Task.Run(() => _runKeys.Find(written), ct);
         }
-        candidates.SameRrn.AddRange(changedKnown);
-        candidates.SameNameBirthDatePhone.AddRange(changedKnown);
+        else
+        {
+            using var _ = timings.Measure("identity candidates");
+            findCandidates = Task.FromResult(await IdentityCandidates.FindAsync(connection, tx, written, ct));
+        }
 
         using (timings.Measure("copy customer"))
         {
@@ -347,6 +351,13 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             using var _ = timings.Measure("analyze (once)");
             await AnalyzeIfNeverAsync(connection, tx, ct);
         }
+        IdentityCandidates candidates;
+        using (timings.Measure("identity candidates (wait)"))
+        {
+            candidates = await findCandidates;
+        }
+        candidates.SameRrn.AddRange(changedKnown);
+        candidates.SameNameBirthDatePhone.AddRange(changedKnown);
         IReadOnlyList<PlannedMerge> merges;
         using (timings.Measure("identity resolution"))
         {
