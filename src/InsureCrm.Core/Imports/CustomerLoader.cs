@@ -43,7 +43,8 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     private bool? _skipForeignKeyChecks;
     /// <summary>While exclusive: identity resolution's keys of this run's customers.</summary>
     private readonly RunIdentityKeys _runKeys = new();
-    private readonly PgCopyBuffer _copy = new(1 << 20);
+    /// <summary>One COPY buffer per table (customer, source key, phone, e-mail, address), reused batch after batch.</summary>
+    private readonly PgCopyBuffer[] _copy = [new(1 << 20), new(1 << 20), new(1 << 20), new(1 << 20), new(1 << 20)];
 
     private sealed class Input
     {
@@ -193,6 +194,10 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         using (timings.Measure("begin+lock"))
         {
             await BeginBatchAsync(connection, tx, ct);
+            if (connection is NpgsqlConnection { Host: "127.0.0.1" or "localhost" or "::1" } backend)
+            {
+                timings.WatchBackend(backend.ProcessID);
+            }
             exclusive = await CheckExclusiveAsync(connection, tx, ct);
         }
         // Exclusive: every stored source key was written by this run, and _seen refuses a key twice.
@@ -300,11 +305,22 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             findCandidates = Task.FromResult(await IdentityCandidates.FindAsync(connection, tx, written, ct));
         }
 
+        // PostgreSQL: the rows of the source keys and contacts are laid out while the customers are copied, so that
+        // the database does not wait for those bytes between the COPYs.
+        var childRows = connection is NpgsqlConnection
+            ? Task.Run(() => new[]
+            {
+                EncodedCopy(_copy[1], fresh, SourceKeyTable.Columns.Length, c => c.SourceKey),
+                EncodedCopy(_copy[2], phones, PhoneTable.Columns.Length, c => c.Phone),
+                EncodedCopy(_copy[3], emails, EmailTable.Columns.Length, c => c.Email),
+                EncodedCopy(_copy[4], addresses, AddressTable.Columns.Length, c => c.Address),
+            }, ct)
+            : null;
         using (timings.Measure("copy customer"))
         {
             if (connection is NpgsqlConnection pg)
             {
-                await EncodedCopy(fresh, CustomerTable.Columns.Length, c => c.Customer, now).CopyAsync(pg, CustomerTable, ct);
+                await EncodedCopy(_copy[0], fresh, CustomerTable.Columns.Length, c => c.Customer, now).CopyAsync(pg, CustomerTable, ct);
             }
             else
             {
@@ -325,10 +341,11 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             }
             if (connection is NpgsqlConnection pg)
             {
-                await EncodedCopy(fresh, SourceKeyTable.Columns.Length, c => c.SourceKey).CopyAsync(pg, SourceKeyTable, ct);
-                await EncodedCopy(phones, PhoneTable.Columns.Length, c => c.Phone).CopyAsync(pg, PhoneTable, ct);
-                await EncodedCopy(emails, EmailTable.Columns.Length, c => c.Email).CopyAsync(pg, EmailTable, ct);
-                await EncodedCopy(addresses, AddressTable.Columns.Length, c => c.Address).CopyAsync(pg, AddressTable, ct);
+                var copies = await childRows!;
+                await copies[0].CopyAsync(pg, SourceKeyTable, ct);
+                await copies[1].CopyAsync(pg, PhoneTable, ct);
+                await copies[2].CopyAsync(pg, EmailTable, ct);
+                await copies[3].CopyAsync(pg, AddressTable, ct);
             }
             else
             {
@@ -386,10 +403,9 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// the fragment <paramref name="fields"/> picks, and for customer rows (<paramref name="now"/> given) the
     /// times, no merged_into_id and version 0. Only bytes are copied here: the encoding ran with validation.
     /// </summary>
-    private PgCopyBuffer EncodedCopy(List<Input> inputs, int columns, EncodedFields fields, DateTime? now = null)
+    private static PgCopyBuffer EncodedCopy(PgCopyBuffer rows, List<Input> inputs, int columns, EncodedFields fields, DateTime? now = null)
     {
-        // One buffer for the run, reused table after table and batch after batch (each COPY has ended before the next fills it).
-        var rows = _copy;
+        // Each table's buffer is reused batch after batch: the batch's COPY has ended before the next batch fills it.
         rows.Clear();
         foreach (var c in inputs)
         {
