@@ -16,6 +16,10 @@
 # ids from their identity, synchronous_commit off and the child tables' foreign-key triggers skipped
 # (session_replication_role = replica), as the importer does. FK_CHECKS=1 keeps those triggers.
 # AFTER_MIGRATE_SQL: SQL run on TARGET_DB after migrating, to try an index change (e.g. a partial index).
+# BATCH_ROWS=20000 copies as the importer writes: per batch of that many customers one transaction with the
+#   customers' COPY, then the COPYs of their source keys, phones, e-mails and addresses (rows by id range:
+#   needs SOURCE_DB's tables to hold rows with ids 1..N and one row of each kind per customer, as the
+#   generated bench file gives). Shows what interleaving the five tables' index writes costs by itself.
 # Needs bench/import/cpu.py (CPU of psql and of its backend) and PostgreSQL at 127.0.0.1 (postgres/postgres) on
 # port BENCH_PG_PORT (bench/lib.sh; default 5432).
 set -euo pipefail
@@ -40,27 +44,48 @@ declare -A cols=(
 children="customer_source_key customer_phone customer_email customer_address"
 
 echo "exporting from $SRC"
-psql -d "$SRC" -c "\\copy (SELECT id, kind, name, name_script, birth_date, gender, rrn_cipher, rrn_hash, rrn_masked, business_number,
+customer_select="SELECT id, kind, name, name_script, birth_date, gender, rrn_cipher, rrn_hash, rrn_masked, business_number,
   occupation, income_band, marital_status, children, preferred_channel, preferred_contact_time, created_at, created_at, NULL::bigint, 0
-  FROM customer ORDER BY id) TO '$WORK/customer.bin' WITH (FORMAT binary)"
-for t in $children; do
-  psql -d "$SRC" -c "\\copy (SELECT ${cols[$t]} FROM $t ORDER BY id) TO '$WORK/$t.bin' WITH (FORMAT binary)"
-done
+  FROM customer"
 rows=$(psql -d "$SRC" -c "SELECT count(*) FROM customer")
+batch=${BATCH_ROWS:-0}
+if [ "$batch" = 0 ]; then
+  psql -d "$SRC" -c "\\copy ($customer_select ORDER BY id) TO '$WORK/customer.bin' WITH (FORMAT binary)"
+  for t in $children; do
+    psql -d "$SRC" -c "\\copy (SELECT ${cols[$t]} FROM $t ORDER BY id) TO '$WORK/$t.bin' WITH (FORMAT binary)"
+  done
+else
+  for t in customer $children; do
+    [ "$(psql -d "$SRC" -c "SELECT min(id) = 1 AND max(id) = $rows AND count(*) = $rows FROM $t")" = t ] ||
+      { echo "BATCH_ROWS needs ids 1..$rows in $t" >&2; exit 1; }
+  done
+  for ((lo = 0; lo < rows; lo += batch)); do
+    range="WHERE id > $lo AND id <= $((lo + batch)) ORDER BY id"
+    psql -d "$SRC" -c "\\copy ($customer_select $range) TO '$WORK/customer.$lo.bin' WITH (FORMAT binary)"
+    for t in $children; do
+      psql -d "$SRC" -c "\\copy (SELECT ${cols[$t]} FROM $t $range) TO '$WORK/$t.$lo.bin' WITH (FORMAT binary)"
+    done
+  done
+fi
 ls -l "$WORK"
 
 psql -d postgres -c "DROP DATABASE IF EXISTS $DST WITH (FORCE)" -c "CREATE DATABASE $DST"
 Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=postgres;Database=$DST;SSL Mode=Disable" $CLI db migrate >/dev/null
 [ -z "${AFTER_MIGRATE_SQL:-}" ] || psql -d "$DST" -c "$AFTER_MIGRATE_SQL"
-{
+transaction() { # $1 = file suffix: one transaction with the customers, then their rows
   echo "BEGIN;"
   echo "SET LOCAL synchronous_commit = off;"
-  echo "\\copy customer ($(echo $customer_cols)) FROM '$WORK/customer.bin' WITH (FORMAT binary)"
+  echo "\\copy customer ($(echo $customer_cols)) FROM '$WORK/customer$1.bin' WITH (FORMAT binary)"
   [ "${FK_CHECKS:-0}" = 1 ] || echo "SET LOCAL session_replication_role = replica;"
-  for t in $children; do echo "\\copy $t (${cols[$t]}) FROM '$WORK/$t.bin' WITH (FORMAT binary)"; done
+  for t in $children; do echo "\\copy $t (${cols[$t]}) FROM '$WORK/$t$1.bin' WITH (FORMAT binary)"; done
   echo "COMMIT;"
-} > "$WORK/load.sql"
-echo "raw binary COPY of $rows customers and their rows into $DST (load average $(cut -d' ' -f1 /proc/loadavg))"
+}
+if [ "$batch" = 0 ]; then
+  transaction "" > "$WORK/load.sql"
+else
+  for ((lo = 0; lo < rows; lo += batch)); do transaction ".$lo"; done > "$WORK/load.sql"
+fi
+echo "raw binary COPY of $rows customers and their rows into $DST${BATCH_ROWS:+ in transactions of $BATCH_ROWS customers} (load average $(cut -d' ' -f1 /proc/loadavg))"
 ROWS=$rows python3 "$ROOT/bench/import/cpu.py" "$DST" -- psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q -d "$DST" -f "$WORK/load.sql"
 psql -d "$DST" -c "SELECT 'loaded: ' || (SELECT count(*) FROM customer) || ' customers, ' || (SELECT count(*) FROM customer_phone) || ' phones, '
   || (SELECT count(*) FROM customer_email) || ' e-mails, ' || (SELECT count(*) FROM customer_address) || ' addresses, '

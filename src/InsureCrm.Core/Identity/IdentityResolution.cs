@@ -533,9 +533,25 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
 
         mapTiming.Dispose();
         var moved = plan.ToDictionary(p => p.MergedId, _ => new SortedDictionary<string, List<long>>(StringComparer.Ordinal));
+        var mergedIds = pg ? plan.Select(p => p.MergedId).ToArray() : [];
         foreach (var (table, column) in CustomerReferences)
         {
             using var moveTiming = Measure(timings, "merge: move " + table);
+            var key = table + "." + column;
+            void Record(long row, long mergedId)
+            {
+                var rows = moved[mergedId];
+                if (!rows.TryGetValue(key, out var list))
+                {
+                    rows[key] = list = [];
+                }
+                list.Add(row);
+            }
+            if (pg && !ContactPoints.ContainsKey(table))
+            {
+                await MoveAsync(connection, tx, table, column, mergedIds, Record, ct);
+                continue;
+            }
             // Status history rows carry their contract's customer; reach them through the contract index.
             var filter = table == "contract_status_change"
                 ? $"contract_id IN (SELECT id FROM contract WHERE customer_id IN (SELECT m FROM merge_map)) AND {column} IN (SELECT m FROM merge_map)"
@@ -561,13 +577,7 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
                 {
                     any = true;
                     ids.Add(reader.GetInt64(0));
-                    var rows = moved[reader.GetInt64(1)];
-                    var key = table + "." + column;
-                    if (!rows.TryGetValue(key, out var list))
-                    {
-                        rows[key] = list = [];
-                    }
-                    list.Add(reader.GetInt64(0));
+                    Record(reader.GetInt64(0), reader.GetInt64(1));
                 }
             }
             if (any && contact is not null)
@@ -588,8 +598,9 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
             }
         }
         var now = clock.GetUtcNow().UtcDateTime;
-        await ImportSql.ExecuteAsync(connection, tx,
-            "UPDATE customer SET merged_into_id = (SELECT s FROM merge_map WHERE merge_map.m = customer.id), updated_at = @now, version = version + 1 WHERE id IN (SELECT m FROM merge_map)",
+        await ImportSql.ExecuteAsync(connection, tx, pg
+            ? "UPDATE customer SET merged_into_id = mm.s, updated_at = @now, version = version + 1 FROM merge_map mm WHERE customer.id = mm.m"
+            : "UPDATE customer SET merged_into_id = (SELECT s FROM merge_map WHERE merge_map.m = customer.id), updated_at = @now, version = version + 1 WHERE id IN (SELECT m FROM merge_map)",
             ct, ("now", now));
 
         var by = Truncate(user);
@@ -619,6 +630,36 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
             }
         }
         return mergeIds;
+    }
+
+    /// <summary>
+    /// PostgreSQL: moves one referring column's rows in one statement, <c>UPDATE … FROM merge_map … RETURNING</c>, instead
+    /// of a SELECT of the rows followed by an UPDATE with the same filter (an import batch merges hundreds of customers,
+    /// twice, once per rule). Each merged customer's rows are reached through the column's index from merge_map and
+    /// come back in that index's order, as the SELECT read them, so <c>moved_json</c> lists them as before.
+    /// customer.merged_into_id is reached by the merged ids (<c>= ANY</c>): joined to merge_map, the planner merge-joined
+    /// it over the whole index, every entry of every customer merged so far, per statement. Not for the contact tables:
+    /// their duplicate filters read the table being updated, and inside one UPDATE the planner, misled by the
+    /// estimates, chose a nested-loop anti join over a scan of the whole table per row (the import timed out).
+    /// </summary>
+    private static async Task MoveAsync(DbConnection connection, DbTransaction tx, string table, string column, long[] mergedIds,
+        Action<long, long> record, CancellationToken ct)
+    {
+        // Status history rows carry their contract's customer; reach them through the contract index.
+        var filter = table switch
+        {
+            "contract_status_change" => $" AND {table}.contract_id IN (SELECT id FROM contract WHERE customer_id IN (SELECT m FROM merge_map))",
+            "customer" => $" AND {table}.{column} = ANY(@m)",
+            _ => "",
+        };
+        await using var cmd = ImportSql.Command(connection, tx,
+            $"UPDATE {table} SET {column} = mm.s FROM merge_map mm WHERE mm.m = {table}.{column}{filter} RETURNING {table}.id, mm.m");
+        ImportSql.AddList(cmd, "m", mergedIds);
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            record(reader.GetInt64(0), reader.GetInt64(1));
+        }
     }
 
     /// <summary>

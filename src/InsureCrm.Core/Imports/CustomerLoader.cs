@@ -32,6 +32,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         ("customer_id", typeof(long)), ("kind", typeof(AddressKind)), ("sido", typeof(string)), ("sigungu", typeof(string)),
         ("line", typeof(string)), ("postal_code", typeof(string)), ("is_primary", typeof(bool)));
 
+    /// <summary>The line of each source key's first row in the file; only <see cref="Prepare"/> uses it.</summary>
     private readonly Dictionary<(string, string), int> _seen = [];
     /// <summary>Customers written by an earlier row of this run: a later row that resolves to one (after a merge) only adds contacts.</summary>
     private readonly HashSet<long> _touched = [];
@@ -43,7 +44,8 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     private bool? _skipForeignKeyChecks;
     /// <summary>While exclusive: identity resolution's keys of this run's customers.</summary>
     private readonly RunIdentityKeys _runKeys = new();
-    private readonly PgCopyBuffer _copy = new(1 << 20);
+    /// <summary>One COPY buffer per table (customer, source key, phone, e-mail, address), reused batch after batch.</summary>
+    private readonly PgCopyBuffer[] _copy = [new(1 << 20), new(1 << 20), new(1 << 20), new(1 << 20), new(1 << 20)];
 
     private sealed class Input
     {
@@ -136,6 +138,22 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
                 rows[i].Prepared = input;
             }
         });
+        // In file order, after the rows before it (batches are prepared one after another). A million keys cost
+        // 150 ms per batch of 20,000 here, off the path that writes.
+        foreach (var row in rows)
+        {
+            if (row.Prepared is not Input input)
+            {
+                continue;
+            }
+            if (_seen.TryGetValue((input.System, input.SourceId), out var first))
+            {
+                row.Error("source_id", $"duplicate source_id in this file (first at line {first})");
+                row.Prepared = null;
+                continue;
+            }
+            _seen[(input.System, input.SourceId)] = row.Line;
+        }
     }
 
     /// <summary>The columns of the rows <see cref="EncodedCopy"/> writes for this input, in the order of the tables' columns.</summary>
@@ -170,20 +188,14 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     public async Task<BatchOutcome> LoadAsync(IReadOnlyList<ImportRow> rows, CancellationToken ct)
     {
         var timings = context.Timings;
+        // Prepare left out rejected rows and repeated source keys.
         var valid = new List<Input>(rows.Count);
         foreach (var row in rows)
         {
-            if (row.Prepared is not Input input)
+            if (row.Prepared is Input input)
             {
-                continue;
+                valid.Add(input);
             }
-            if (_seen.TryGetValue((input.System, input.SourceId), out var first))
-            {
-                input.Row.Error("source_id", $"duplicate source_id in this file (first at line {first})");
-                continue;
-            }
-            _seen[(input.System, input.SourceId)] = input.Row.Line;
-            valid.Add(input);
         }
 
         await using var writer = await BulkWriter.BeginAsync(context.Database, ct);
@@ -193,6 +205,10 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         using (timings.Measure("begin+lock"))
         {
             await BeginBatchAsync(connection, tx, ct);
+            if (connection is NpgsqlConnection { Host: "127.0.0.1" or "localhost" or "::1" } backend)
+            {
+                timings.WatchBackend(backend.ProcessID);
+            }
             exclusive = await CheckExclusiveAsync(connection, tx, ct);
         }
         // Exclusive: every stored source key was written by this run, and _seen refuses a key twice.
@@ -286,21 +302,36 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             }
         }
 
-        // Before the batch is written, so that the probe sees only customers this batch could merge with.
-        IdentityCandidates candidates;
-        using (timings.Measure("identity candidates"))
+        // Before the batch is written, so that the probe sees only customers this batch could merge with. While
+        // exclusive the candidates come from memory alone: that CPU work runs while the database copies the batch.
+        List<WrittenCustomer> Written() => [.. fresh.Select((c, i) => new WrittenCustomer(ids[i], c.RrnHash, c.Name, c.BirthDate, c.Phone))];
+        Task<IdentityCandidates> findCandidates;
+        if (exclusive)
         {
-            var written = fresh.Select((c, i) => new WrittenCustomer(ids[i], c.RrnHash, c.Name, c.BirthDate, c.Phone)).ToList();
-            candidates = exclusive ? _runKeys.Find(written) : await IdentityCandidates.FindAsync(connection, tx, written, ct);
+            findCandidates = Task.Run(() => _runKeys.Find(Written()), ct);
         }
-        candidates.SameRrn.AddRange(changedKnown);
-        candidates.SameNameBirthDatePhone.AddRange(changedKnown);
+        else
+        {
+            using var _ = timings.Measure("identity candidates");
+            findCandidates = Task.FromResult(await IdentityCandidates.FindAsync(connection, tx, Written(), ct));
+        }
 
+        // PostgreSQL: the rows of the source keys and contacts are laid out while the customers are copied, so that
+        // the database does not wait for those bytes between the COPYs.
+        var childRows = connection is NpgsqlConnection
+            ? Task.Run(() => new[]
+            {
+                EncodedCopy(_copy[1], fresh, SourceKeyTable.Columns.Length, c => c.SourceKey),
+                EncodedCopy(_copy[2], phones, PhoneTable.Columns.Length, c => c.Phone),
+                EncodedCopy(_copy[3], emails, EmailTable.Columns.Length, c => c.Email),
+                EncodedCopy(_copy[4], addresses, AddressTable.Columns.Length, c => c.Address),
+            }, ct)
+            : null;
         using (timings.Measure("copy customer"))
         {
             if (connection is NpgsqlConnection pg)
             {
-                await EncodedCopy(fresh, CustomerTable.Columns.Length, c => c.Customer, now).CopyAsync(pg, CustomerTable, ct);
+                await EncodedCopy(_copy[0], fresh, CustomerTable.Columns.Length, c => c.Customer, now).CopyAsync(pg, CustomerTable, ct);
             }
             else
             {
@@ -321,10 +352,11 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             }
             if (connection is NpgsqlConnection pg)
             {
-                await EncodedCopy(fresh, SourceKeyTable.Columns.Length, c => c.SourceKey).CopyAsync(pg, SourceKeyTable, ct);
-                await EncodedCopy(phones, PhoneTable.Columns.Length, c => c.Phone).CopyAsync(pg, PhoneTable, ct);
-                await EncodedCopy(emails, EmailTable.Columns.Length, c => c.Email).CopyAsync(pg, EmailTable, ct);
-                await EncodedCopy(addresses, AddressTable.Columns.Length, c => c.Address).CopyAsync(pg, AddressTable, ct);
+                var copies = await childRows!;
+                await copies[0].CopyAsync(pg, SourceKeyTable, ct);
+                await copies[1].CopyAsync(pg, PhoneTable, ct);
+                await copies[2].CopyAsync(pg, EmailTable, ct);
+                await copies[3].CopyAsync(pg, AddressTable, ct);
             }
             else
             {
@@ -347,6 +379,13 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             using var _ = timings.Measure("analyze (once)");
             await AnalyzeIfNeverAsync(connection, tx, ct);
         }
+        IdentityCandidates candidates;
+        using (timings.Measure("identity candidates (wait)"))
+        {
+            candidates = await findCandidates;
+        }
+        candidates.SameRrn.AddRange(changedKnown);
+        candidates.SameNameBirthDatePhone.AddRange(changedKnown);
         IReadOnlyList<PlannedMerge> merges;
         using (timings.Measure("identity resolution"))
         {
@@ -375,10 +414,9 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// the fragment <paramref name="fields"/> picks, and for customer rows (<paramref name="now"/> given) the
     /// times, no merged_into_id and version 0. Only bytes are copied here: the encoding ran with validation.
     /// </summary>
-    private PgCopyBuffer EncodedCopy(List<Input> inputs, int columns, EncodedFields fields, DateTime? now = null)
+    private static PgCopyBuffer EncodedCopy(PgCopyBuffer rows, List<Input> inputs, int columns, EncodedFields fields, DateTime? now = null)
     {
-        // One buffer for the run, reused table after table and batch after batch (each COPY has ended before the next fills it).
-        var rows = _copy;
+        // Each table's buffer is reused batch after batch: the batch's COPY has ended before the next batch fills it.
         rows.Clear();
         foreach (var c in inputs)
         {

@@ -89,7 +89,11 @@ internal sealed class BatchTally(DbContext db)
 /// <summary>Loads one kind: validates rows (adding <see cref="RowError"/>s), then writes one idempotent batch.</summary>
 internal interface IBatchLoader
 {
-    /// <summary>CPU-only work on a batch (no database, no cross-batch state), run while the previous batch is written.</summary>
+    /// <summary>
+    /// CPU-only work on a batch (no database), run while the previous batch is written. Batches are prepared one
+    /// after another in file order, so state carried from batch to batch may be kept here, as long as
+    /// <see cref="LoadAsync"/> does not touch it (it runs meanwhile).
+    /// </summary>
     void Prepare(IReadOnlyList<ImportRow> rows)
     {
     }

@@ -4,6 +4,7 @@ using InsureCrm.Core.Identity;
 using InsureCrm.Core.Policies;
 using InsureCrm.Tests.Imports;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InsureCrm.Tests.Identity;
 
@@ -210,6 +211,50 @@ public sealed class IdentityResolutionTests
         await using (var ctx = db.CreateContext())
         {
             (await ctx.IdentityMerges.CountAsync()).ShouldBe(1);
+        }
+    }
+
+    /// <summary>
+    /// A customer that absorbed another is merged in turn: the earlier merged record now points at the new survivor
+    /// (customer.merged_into_id moves like every other reference, on PostgreSQL reached by the merged ids), with its
+    /// source key, and undoing the second merge points it back at the record it was merged into first.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Merge_CustomerThatAbsorbedAnother_RepointsTheEarlierMergeAndUndoRestoresIt(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        long[] ids;
+        await using (var ctx = db.CreateContext())
+        {
+            var people = Enumerable.Range(0, 3).Select(i => new Customer
+            {
+                Name = $"고객{i}", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow,
+                SourceKeys = [new CustomerSourceKey { SourceSystem = "T", SourceId = $"S{i}" }],
+            }).ToArray();
+            ctx.Customers.AddRange(people);
+            await ctx.SaveChangesAsync();
+            ids = [.. people.Select(p => p.Id)];
+        }
+        var identity = new IdentityResolution(db.Database, TimeProvider.System, NullLogger<IdentityResolution>.Instance);
+
+        (await identity.MergeAsync(ids[1], ids[2], "test")).Error.ShouldBeNull();
+        var (second, error) = await identity.MergeAsync(ids[0], ids[1], "test");
+        error.ShouldBeNull();
+
+        await using (var ctx = db.CreateContext())
+        {
+            (await ctx.Customers.AsNoTracking().OrderBy(c => c.Id).Select(c => c.MergedIntoId).ToListAsync()).ShouldBe([null, ids[0], ids[0]]);
+            (await ctx.CustomerSourceKeys.AsNoTracking().CountAsync(k => k.CustomerId == ids[0])).ShouldBe(3);
+            var merge = await ctx.IdentityMerges.AsNoTracking().SingleAsync(m => m.Id == second);
+            merge.MovedJson.ShouldContain($"\"customer.merged_into_id\":[{ids[2]}]");
+        }
+
+        (await identity.UndoAsync(second!.Value, "test")).Succeeded.ShouldBeTrue();
+        await using (var ctx = db.CreateContext())
+        {
+            (await ctx.Customers.AsNoTracking().OrderBy(c => c.Id).Select(c => c.MergedIntoId).ToListAsync()).ShouldBe([null, null, ids[1]]);
+            (await ctx.CustomerSourceKeys.AsNoTracking().OrderBy(k => k.SourceId).Select(k => k.CustomerId).ToListAsync())
+                .ShouldBe([ids[0], ids[1], ids[1]]);
         }
     }
 

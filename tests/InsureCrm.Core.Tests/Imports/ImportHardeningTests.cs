@@ -222,6 +222,37 @@ public sealed class ImportHardeningTests
 
     // Item 5: one stray quote costs one line, and every line is accounted for.
 
+    /// <summary>
+    /// A source key repeated in the file loads once, from its first row: the repeats are rejected naming that row's
+    /// line, whether they come in the same batch or a later one, and the first row wins even when its batch is not
+    /// written yet when the repeat's batch is validated.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_SourceIdRepeatedInTheFile_LoadsTheFirstRowAndRejectsTheRepeats(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var file = ImportTestKit.WriteCsv("customers.csv", """
+            source_id,name,birth_date
+            P1,홍길동,1980-01-15
+            P2,김영희,1982-02-02
+            P1,이철수,1990-03-03
+            P3,박민수,1975-05-05
+            P2,최영숙,1960-06-06
+            P1,정하나,1999-09-09
+            """);
+
+        var (exit, output) = await RunCapturedAsync(db, "import", "customers", file, "--source", "PAS", "--batch-size", "2");
+
+        exit.ShouldBe(2);
+        Rejects(file).ShouldBe(["4,source_id", "6,source_id", "7,source_id"]);
+        var rejects = File.ReadAllText(file + ".rejects.csv");
+        rejects.ShouldContain("duplicate source_id in this file (first at line 2)");
+        rejects.ShouldContain("duplicate source_id in this file (first at line 3)");
+        output.ShouldContain("read 6, loaded 3");
+        await using var ctx = db.CreateContext();
+        (await ctx.Customers.AsNoTracking().OrderBy(c => c.Id).Select(c => c.Name).ToListAsync()).ShouldBe(["홍길동", "김영희", "박민수"]);
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Import_StrayQuoteAtStartOfName_RejectsThatLineOnlyAndAccountsForEveryLine(DatabaseProvider provider)
     {
