@@ -1,0 +1,98 @@
+using System.Text.Json;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Contact;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.CustomerView;
+using InsureCrm.Core.Identity;
+using InsureCrm.Core.Policies;
+using InsureCrm.Tests.Customers;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Tests.CustomerView;
+
+/// <summary>
+/// The sets the view's batch folds into JSON columns (phones, emails, addresses, source keys, households and members,
+/// relationships, loans, consents, merges, names) come back with exactly the values EF reads from the same rows on
+/// each provider: decimals with their scale, timestamps to the microsecond with the kind the provider gives, dates,
+/// nulls, booleans and enums.
+/// </summary>
+public class CustomerViewBatchTests
+{
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Read_FoldedSets_EqualWhatEfReadsFromTheSameRows(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        SeededFamily family;
+        await using (var ctx = db.CreateContext())
+        {
+            family = await CustomerSeed.AddFamilyAsync(ctx, CustomerSeed.Protector());
+            var at = CustomerSeed.Now.AddTicks(1_234_560);
+            ctx.MarketingConsents.Add(new MarketingConsent
+            {
+                CustomerId = family.HongId, Channel = ContactChannel.Phone, Granted = true, NightTimeAllowed = true, Source = "app",
+                RecordedAt = at, EffectiveFrom = new(2026, 2, 1), ExpiresOn = new(2028, 1, 31),
+            });
+            ctx.IdentityMerges.Add(new IdentityMerge
+            {
+                SurvivorId = family.SpouseId, MergedId = family.HongId, Rule = MergeRule.SameRrn, MergedAt = at.AddDays(-3), MergedBy = "clerk", UndoneAt = at,
+            });
+            ctx.CustomerAddresses.Add(new CustomerAddress
+            {
+                CustomerId = family.HongId, Kind = AddressKind.Work, Sido = "부산광역시", Sigungu = "해운대구", Line = "센텀로 \"2\"", PostalCode = null,
+            });
+            await ctx.SaveChangesAsync();
+        }
+        await using var read = db.CreateContext();
+        await read.Database.OpenConnectionAsync();
+
+        var rows = await CustomerViewBatch.ReadAsync(read, family.HongId, 10, CancellationToken.None);
+
+        rows.ShouldNotBeNull();
+        var id = family.HongId;
+        var c = rows.Customer;
+        Same(c.Phones.OrderBy(x => x.Id).Select(x => new { x.Id, x.CustomerId, x.Kind, x.Number, x.IsPrimary }),
+            read.CustomerPhones.Where(x => x.CustomerId == id).OrderBy(x => x.Id).Select(x => new { x.Id, x.CustomerId, x.Kind, x.Number, x.IsPrimary }), count: 2);
+        Same(c.Emails.OrderBy(x => x.Id).Select(x => new { x.Id, x.CustomerId, x.Address, x.IsPrimary }),
+            read.CustomerEmails.Where(x => x.CustomerId == id).OrderBy(x => x.Id).Select(x => new { x.Id, x.CustomerId, x.Address, x.IsPrimary }));
+        Same(c.Addresses.OrderBy(x => x.Id).Select(x => new { x.Id, x.CustomerId, x.Kind, x.Sido, x.Sigungu, x.Line, x.PostalCode, x.IsPrimary }),
+            read.CustomerAddresses.Where(x => x.CustomerId == id).OrderBy(x => x.Id)
+                .Select(x => new { x.Id, x.CustomerId, x.Kind, x.Sido, x.Sigungu, x.Line, x.PostalCode, x.IsPrimary }), count: 2);
+        Same(c.SourceKeys.OrderBy(x => x.Id).Select(x => new { x.Id, x.CustomerId, x.SourceSystem, x.SourceId }),
+            read.CustomerSourceKeys.Where(x => x.CustomerId == id).OrderBy(x => x.Id).Select(x => new { x.Id, x.CustomerId, x.SourceSystem, x.SourceId }));
+        Same(rows.Households.Select(h => new { h.Id, h.Name, Members = h.Members.OrderBy(m => m.Id).Select(m => new { m.Id, m.HouseholdId, m.CustomerId, m.Role }) }),
+            read.Households.Where(h => h.Members.Any(m => m.CustomerId == id)).OrderBy(h => h.Id)
+                .Select(h => new { h.Id, h.Name, Members = h.Members.OrderBy(m => m.Id).Select(m => new { m.Id, m.HouseholdId, m.CustomerId, m.Role }) }));
+        Same(rows.Relationships.OrderBy(x => x.Id).Select(x => new { x.Id, x.CustomerId, x.RelatedCustomerId, x.Kind }),
+            read.CustomerRelationships.Where(x => x.CustomerId == id).OrderBy(x => x.Id).Select(x => new { x.Id, x.CustomerId, x.RelatedCustomerId, x.Kind }));
+        Same(rows.Loans.Select(x => new
+            {
+                x.Id, x.LoanNumber, x.CustomerId, x.ProductId, x.Principal, x.Rate, x.Balance, x.Currency, x.StartDate, x.MaturityDate,
+                x.Status, x.StatusDate, x.AgentId, x.Version,
+            }),
+            read.Loans.Where(x => x.CustomerId == id).OrderBy(x => x.StartDate).ThenBy(x => x.Id).Select(x => new
+            {
+                x.Id, x.LoanNumber, x.CustomerId, x.ProductId, x.Principal, x.Rate, x.Balance, x.Currency, x.StartDate, x.MaturityDate,
+                x.Status, x.StatusDate, x.AgentId, x.Version,
+            }));
+        Same(rows.Consents.OrderBy(x => x.Id).Select(x => new
+            {
+                x.Id, x.CustomerId, x.Channel, x.Granted, x.NightTimeAllowed, x.Source, x.RecordedAt, RecordedKind = x.RecordedAt.Kind, x.EffectiveFrom, x.ExpiresOn,
+            }),
+            read.MarketingConsents.Where(x => x.CustomerId == id).OrderBy(x => x.Id).AsEnumerable().Select(x => new
+            {
+                x.Id, x.CustomerId, x.Channel, x.Granted, x.NightTimeAllowed, x.Source, x.RecordedAt, RecordedKind = x.RecordedAt.Kind, x.EffectiveFrom, x.ExpiresOn,
+            }).AsQueryable(), count: 4);
+        Same(rows.Merges.Select(x => new { x.Id, x.SurvivorId, x.MergedId, x.Rule, x.MergedAt, Kind = x.MergedAt.Kind, x.MergedBy, x.UndoneAt }),
+            read.IdentityMerges.Where(x => x.SurvivorId == id || x.MergedId == id).OrderByDescending(x => x.MergedAt).ThenBy(x => x.Id).AsEnumerable()
+                .Select(x => new { x.Id, x.SurvivorId, x.MergedId, x.Rule, x.MergedAt, Kind = x.MergedAt.Kind, x.MergedBy, x.UndoneAt }).AsQueryable(), count: 2);
+        rows.Names.ShouldBe(new Dictionary<long, string> { [family.SpouseId] = "홍길순" });
+    }
+
+    /// <summary>Compares field by field as JSON, which shows a decimal's scale and a timestamp's kind.</summary>
+    private static void Same<T>(IEnumerable<T> folded, IQueryable<T> fromEf, int count = 1)
+    {
+        var expected = fromEf.ToList();
+        expected.Count.ShouldBe(count);
+        JsonSerializer.Serialize(folded.ToList()).ShouldBe(JsonSerializer.Serialize(expected));
+    }
+}
