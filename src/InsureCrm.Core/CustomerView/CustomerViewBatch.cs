@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Contact;
@@ -41,11 +42,28 @@ internal sealed record CustomerViewRows(
 /// </summary>
 internal static class CustomerViewBatch
 {
-    public static async Task<CustomerViewRows?> ReadAsync(CrmDbContext db, long id, int timelinePage, CancellationToken ct)
+    /// <summary>
+    /// Runs <paramref name="gate"/> (<see cref="CustomerScope.ProbeStatement"/>) and then the page's statements in one
+    /// command. The page's rows are read only when the probe lets the user in (a live customer in scope); otherwise
+    /// they are left unread and only the probe comes back.
+    /// </summary>
+    public static async Task<(CustomerProbe? Probe, CustomerViewRows? Rows)> ReadAsync(CrmDbContext db, ProbeStatement gate, long id, int timelinePage,
+        CancellationToken ct)
     {
-        await using var batch = await db.ExecuteBatchAsync(CachedSql(db),
-            [db.Parameter("id", id), db.Parameter("page", timelinePage + 1), db.Parameter("lapse_model", ChampionScores.LapseModel)], ct);
+        await using var batch = await db.ExecuteBatchAsync(CachedSql(db, gate.Sql),
+            [.. gate.Parameters, db.Parameter("id", id), db.Parameter("page", timelinePage + 1), db.Parameter("lapse_model", ChampionScores.LapseModel)], ct);
         var r = batch.DbDataReader;
+        var probe = await CustomerScope.ReadProbeAsync(r, ct);
+        if (probe is not { MergedIntoId: null, InScope: true })
+        {
+            return (probe, null);
+        }
+        await r.NextAsync(ct);
+        return (probe, await ReadRowsAsync(db, r, id, ct));
+    }
+
+    private static async Task<CustomerViewRows?> ReadRowsAsync(CrmDbContext db, System.Data.Common.DbDataReader r, long id, CancellationToken ct)
+    {
 
         var pg = db.IsPostgres;
         var row = (await r.ReadRowsAsync(x => (Customer: new Customer
@@ -185,20 +203,23 @@ internal static class CustomerViewBatch
     }
 
     /// <summary>
-    /// The batch's statements, in the order <see cref="ReadAsync"/> reads them. Parameters: <c>@id</c> the customer,
+    /// The batch's statements after the gate, in the order <see cref="ReadAsync"/> reads them. Parameters: <c>@id</c> the customer,
     /// <c>@page</c> the timeline rows to read (a page and one more, to know whether there is an older page),
     /// <c>@lapse_model</c> the contract score's model.
     /// </summary>
-    private static string CachedSql(CrmDbContext db) => db.IsPostgres ? _postgresSql ??= Sql(db) : _sqliteSql ??= Sql(db);
+    private static string CachedSql(CrmDbContext db, string gate) => db.IsPostgres
+        ? PostgresSql.GetOrAdd(gate, static (g, db) => g + ";\n" + Sql(db), db)
+        : SqliteSql.GetOrAdd(gate, static (g, db) => g + ";\n" + Sql(db), db);
 
     // The customer's statement: its row, then the sets folded into JSON columns (phones, emails, addresses, source keys,
     // households, household members, relationships, loans, consents, merges, other customers' names), in this order.
     private const int FoldedFrom = 17;
     private const int FoldedSets = 11;
 
-    // The text is the same for every customer: built once per provider rather than on every view.
-    private static string? _postgresSql;
-    private static string? _sqliteSql;
+    // The text is the same for every customer: built once per provider and gate (one gate per kind of scope, a handful)
+    // rather than on every view.
+    private static readonly ConcurrentDictionary<string, string> PostgresSql = new(StringComparer.Ordinal);
+    private static readonly ConcurrentDictionary<string, string> SqliteSql = new(StringComparer.Ordinal);
 
     private static string Sql(CrmDbContext db)
     {

@@ -6,6 +6,7 @@ using InsureCrm.Core.CustomerView;
 using InsureCrm.Core.Identity;
 using InsureCrm.Core.Policies;
 using InsureCrm.Tests.Customers;
+using InsureCrm.Tests.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Tests.CustomerView;
@@ -45,7 +46,8 @@ public class CustomerViewBatchTests
         await using var read = db.CreateContext();
         await read.Database.OpenConnectionAsync();
 
-        var rows = await CustomerViewBatch.ReadAsync(read, family.HongId, 10, CancellationToken.None);
+        var (_, rows) = await CustomerViewBatch.ReadAsync(read, new CustomerScope(read).ProbeStatement(CoreServices.CallCenter, family.HongId),
+            family.HongId, 10, CancellationToken.None);
 
         rows.ShouldNotBeNull();
         var id = family.HongId;
