@@ -89,11 +89,10 @@ internal ref struct JsonRow
     public decimal Decimal()
     {
         Value();
-        // Parsed from the text, number or string, so that the scale stays what the database holds (100.00, not 100).
-        return _json.ValueIsEscaped
-            ? decimal.Parse(_json.GetString()!, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture)
-            : decimal.Parse(_json.ValueSpan, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture);
+        return Number();
     }
+
+    public decimal? NullableDecimal() => Null() ? null : Number();
 
     public DateOnly Date()
     {
@@ -118,6 +117,11 @@ internal ref struct JsonRow
     }
 
     public T? NullableEnum<T>() where T : struct, Enum => Null() ? null : System.Enum.Parse<T>(_json.GetString()!);
+
+    // Parsed from the text, number or string, so that the scale stays what the database holds (100.00, not 100).
+    private decimal Number() => _json.ValueIsEscaped
+        ? decimal.Parse(_json.GetString()!, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture)
+        : decimal.Parse(_json.ValueSpan, NumberStyles.Number | NumberStyles.AllowExponent, CultureInfo.InvariantCulture);
 
     private DateTime Timestamp() => _postgres
         ? DateTimeOffset.Parse(_json.GetString()!, CultureInfo.InvariantCulture).UtcDateTime

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Contact;
 using InsureCrm.Core.Customers;
@@ -88,6 +89,39 @@ public class CustomerViewBatchTests
             read.IdentityMerges.Where(x => x.SurvivorId == id || x.MergedId == id).OrderByDescending(x => x.MergedAt).ThenBy(x => x.Id).AsEnumerable()
                 .Select(x => new { x.Id, x.SurvivorId, x.MergedId, x.Rule, x.MergedAt, Kind = x.MergedAt.Kind, x.MergedBy, x.UndoneAt }).AsQueryable(), count: 2);
         rows.Names.ShouldBe(new Dictionary<long, string> { [family.SpouseId] = "홍길순" });
+        var held = rows.Contracts.Select(k => k.Id).ToList();
+        Same(rows.Contracts.Select(k => new
+            {
+                k.Id, k.ContractNumber, k.ProductId, k.CustomerId, k.SumAssured, k.Premium, k.Currency, k.PaymentMode, k.PaymentMethod, k.IssueDate,
+                k.MaturityDate, k.SellingAgentId, k.ServicingAgentId, k.Channel, k.Status, k.StatusDate, k.Version,
+                Roles = k.Roles.Select(r => new { r.Id, r.ContractId, r.CustomerId, r.Role, r.SharePercent }),
+                Riders = k.Riders.Select(r => new { r.Id, r.ContractId, r.ProductId, r.SumAssured, r.Premium }),
+            }),
+            read.Contracts.Where(k => held.Contains(k.Id)).OrderBy(k => k.IssueDate).ThenBy(k => k.Id).Select(k => new
+            {
+                k.Id, k.ContractNumber, k.ProductId, k.CustomerId, k.SumAssured, k.Premium, k.Currency, k.PaymentMode, k.PaymentMethod, k.IssueDate,
+                k.MaturityDate, k.SellingAgentId, k.ServicingAgentId, k.Channel, k.Status, k.StatusDate, k.Version,
+                Roles = k.Roles.OrderBy(r => r.Id).Select(r => new { r.Id, r.ContractId, r.CustomerId, r.Role, r.SharePercent }),
+                Riders = k.Riders.OrderBy(r => r.Id).Select(r => new { r.Id, r.ContractId, r.ProductId, r.SumAssured, r.Premium }),
+            }), count: 2);
+        Same(rows.History.OrderBy(h => h.EffectiveDate).ThenBy(h => h.Id).Select(h => new
+            {
+                h.Id, h.ContractId, h.FromStatus, h.ToStatus, h.EffectiveDate, h.RecordedAt, Kind = h.RecordedAt.Kind, h.Reason,
+            }),
+            read.ContractStatusChanges.Where(h => held.Contains(h.ContractId)).OrderBy(h => h.EffectiveDate).ThenBy(h => h.Id).AsEnumerable().Select(h => new
+            {
+                h.Id, h.ContractId, h.FromStatus, h.ToStatus, h.EffectiveDate, h.RecordedAt, Kind = h.RecordedAt.Kind, h.Reason,
+            }).AsQueryable(), count: 2);
+        Same(rows.Claims.Select(c => new { c.Id, c.ContractId, c.ClaimNumber, c.Cause, c.ClaimDate, c.PaidDate, c.AmountPaid, c.Currency }),
+            read.Claims.Where(c => held.Contains(c.ContractId)).OrderByDescending(c => c.ClaimDate).ThenBy(c => c.Id)
+                .Select(c => new { c.Id, c.ContractId, c.ClaimNumber, c.Cause, c.ClaimDate, c.PaidDate, c.AmountPaid, c.Currency }));
+        var productIds = rows.Products.Keys.ToList();
+        productIds.Count.ShouldBe(3, "the contracts' products, the rider's and the loan's");
+        Same(rows.Products.Values.OrderBy(p => p.Id).Select(p => new { p.Id, p.Code, p.Name, p.Line, p.Family }),
+            read.Products.Where(p => productIds.Contains(p.Id)).OrderBy(p => p.Id).Select(p => new { p.Id, p.Code, p.Name, p.Line, p.Family }), count: 3);
+        rows.Agents.Values.OrderBy(a => a.Id).ShouldBe([
+            new AgentRef(family.AgentId, "FC0001", "박설계", AgentKind.Fc, AgentStatus.Active, "B-GN", "강남지점"),
+            new AgentRef(family.TerminatedAgentId, "FC0002", "최퇴사", AgentKind.Fc, AgentStatus.Terminated, "B-GN", "강남지점")]);
     }
 
     /// <summary>Compares field by field as JSON, which shows a decimal's scale and a timestamp's kind.</summary>
