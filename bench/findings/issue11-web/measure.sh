@@ -12,7 +12,7 @@ port=${PORT:-5321}; db=${DB:-web_1m}; out=${OUT:-/tmp/web}/m-$label; mkdir -p $o
 source "$here/../../lib.sh"
 BENCH_PG_PORT=5432
 psqlq() { bench_psql $db -Atc "$1"; }
-export Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=$db;Maximum Pool Size=64"
+export Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=$db;Maximum Pool Size=64${CS_EXTRA:+;$CS_EXTRA}"
 export Security__Protection__KeyFile=${KEYS:-/tmp/web/keys.json}
 curl -s -o /dev/null "http://127.0.0.1:$port/health/live" && { echo "port $port is in use: stop that host first"; exit 1; }
 ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" Demo__GenerateOnStartup=false Security__Web__SecureCookies=SameAsRequest \
