@@ -10,9 +10,9 @@ using Microsoft.EntityFrameworkCore;
 namespace InsureCrm.Core.CustomerView;
 
 /// <summary>
-/// Builds the single customer view in two round trips on one connection, whatever the number of contracts,
-/// members or contacts: the gate (existence, merge, scope) and then every section in one batch
-/// (<see cref="CustomerViewBatch"/>); never one query per row or per section. Only customers in the user's
+/// Builds the single customer view in one round trip, whatever the number of contracts, members or contacts: the
+/// gate (existence, merge, scope) and every section in one batch (<see cref="CustomerViewBatch"/>); never one query
+/// per row or per section. Only customers in the user's
 /// data scope are shown (others answer exactly like unknown ids), identifiers are masked, and every
 /// opening is logged as a <see cref="AccessAction.View"/> with the reason given.
 /// </summary>
@@ -41,13 +41,20 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
 
     private async Task<CustomerLookup> OpenAsync(CrmUser user, long id, string? reason, CancellationToken ct)
     {
-        var gate = await GateAsync(user, id, reason, ct);
-        if (gate is not null)
+        if (!user.Role.Allows(Capability.CustomersView))
         {
-            return gate;
+            return CustomerLookup.Forbidden;
         }
-        // Everything else in one round trip (CustomerViewBatch).
-        var rows = await CustomerViewBatch.ReadAsync(db, id, TimelinePageSize, ct);
+        if (user.Role.NeedsReasonToOpen() && string.IsNullOrWhiteSpace(reason))
+        {
+            return CustomerLookup.ReasonRequired;
+        }
+        // The gate (existence, merge and scope) and everything the page shows in one round trip (CustomerViewBatch).
+        var (probe, rows) = await CustomerViewBatch.ReadAsync(db, scope.ProbeStatement(user, id), id, TimelinePageSize, ct);
+        if (await RefusedAsync(user, id, reason, probe, ct) is { } refused)
+        {
+            return refused;
+        }
         if (rows is null)
         {
             return CustomerLookup.NotFound;
@@ -186,19 +193,12 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
         return new TimelineLookup(page, Reach.Allowed, false);
     }
 
-    /// <summary>Null when the user may open the customer; otherwise the lookup to answer with.</summary>
-    private async Task<CustomerLookup?> GateAsync(CrmUser user, long id, string? reason, CancellationToken ct)
+    /// <summary>
+    /// Null when the gate's <paramref name="probe"/> lets the user open the customer; otherwise the lookup to answer
+    /// with (the refusals are the rare paths).
+    /// </summary>
+    private async Task<CustomerLookup?> RefusedAsync(CrmUser user, long id, string? reason, CustomerProbe? probe, CancellationToken ct)
     {
-        if (!user.Role.Allows(Capability.CustomersView))
-        {
-            return CustomerLookup.Forbidden;
-        }
-        if (user.Role.NeedsReasonToOpen() && string.IsNullOrWhiteSpace(reason))
-        {
-            return CustomerLookup.ReasonRequired;
-        }
-        // Existence, merge and scope in one query; the refusals below are the rare paths.
-        var probe = await scope.ProbeAsync(user, id, ct);
         if (probe is null)
         {
             await scope.RecordDeniedAsync(user, id, "view", reason, ct);

@@ -1,3 +1,4 @@
+using System.Data.Common;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Policies;
@@ -86,12 +87,33 @@ public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null)
     /// <paramref name="user"/>'s scope reaches it while it is live (the test of <see cref="CanReachAsync"/> once the
     /// role checks have passed). Records nothing: the caller decides what a refusal is.
     /// </summary>
-    public async Task<CustomerProbe?> ProbeAsync(CrmUser user, long customerId, CancellationToken ct = default)
+    public async Task<CustomerProbe?> ProbeAsync(CrmUser user, long customerId, CancellationToken ct = default) =>
+        await ProbeQuery(user, customerId).FirstOrDefaultAsync(ct);
+
+    /// <summary>
+    /// <see cref="ProbeAsync"/>'s query as SQL text and parameters, for a caller that runs it as the first statement of
+    /// its own batch (the gate and the page it guards in one round trip) and reads its result set with
+    /// <see cref="ReadProbeAsync"/>. EF writes the SQL from <see cref="Filter"/>, so the scope rules stay in one place;
+    /// the text is the same for every customer of a role (only the parameters change).
+    /// </summary>
+    internal ProbeStatement ProbeStatement(CrmUser user, long customerId)
+    {
+        using var command = ProbeQuery(user, customerId).Take(1).CreateDbCommand();
+        var parameters = command.Parameters.Cast<DbParameter>().ToList();
+        // Taken out of the command they were made for, so that the caller's command can hold them.
+        command.Parameters.Clear();
+        return new ProbeStatement(command.CommandText, parameters);
+    }
+
+    /// <summary>The result set of a <see cref="ProbeStatement"/>: what <see cref="ProbeAsync"/> would have returned.</summary>
+    internal static async Task<CustomerProbe?> ReadProbeAsync(DbDataReader reader, CancellationToken ct) =>
+        await reader.ReadAsync(ct) ? new CustomerProbe(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetBoolean(1)) : null;
+
+    private IQueryable<CustomerProbe> ProbeQuery(CrmUser user, long customerId)
     {
         var reachable = Filter(db.Customers.Where(c => c.Id == customerId && c.MergedIntoId == null), user);
-        return await db.Customers.AsNoTracking().Where(c => c.Id == customerId)
-            .Select(c => new CustomerProbe(c.MergedIntoId, reachable.Any()))
-            .FirstOrDefaultAsync(ct);
+        return db.Customers.AsNoTracking().Where(c => c.Id == customerId)
+            .Select(c => new CustomerProbe(c.MergedIntoId, reachable.Any()));
     }
 
     /// <summary>
@@ -139,3 +161,6 @@ public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null)
 
 /// <summary>A stored customer as <see cref="CustomerScope.ProbeAsync"/> sees it: merged or live, and in the user's scope or not.</summary>
 public sealed record CustomerProbe(long? MergedIntoId, bool InScope);
+
+/// <summary>The SQL and parameters of <see cref="CustomerScope.ProbeStatement"/>.</summary>
+internal sealed record ProbeStatement(string Sql, IReadOnlyList<DbParameter> Parameters);
