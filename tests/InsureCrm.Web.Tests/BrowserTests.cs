@@ -30,7 +30,11 @@ public class BrowserTests
         await page.FillAsync("#userName", "agent");
         await page.FillAsync("#password", "Demo!2026crm");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync("**/customers", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        // The search box exists only on the search page, which login leads to. Waiting for it rather than for a load
+        // state after the login's redirect: WaitForURL's load-state wait timed out once on a busy machine although
+        // the page was there (network idle).
+        await page.Locator("#q").WaitForAsync();
+        new Uri(page.Url).AbsolutePath.ShouldBe("/customers");
 
         await page.FillAsync("#q", "홍길");
         await page.PressAsync("#q", "Enter");
