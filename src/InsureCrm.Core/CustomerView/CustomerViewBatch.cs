@@ -233,38 +233,51 @@ internal static class CustomerViewBatch
         // The contracts in which the customer holds any role (the policyholder is also customer_id of the contract):
         // two indexed paths whose union the other statements probe by id.
         const string held = "SELECT id FROM contract WHERE customer_id = @id UNION SELECT contract_id FROM contract_role WHERE customer_id = @id";
-        const string myHouseholds = "SELECT household_id FROM household_member WHERE customer_id = @id";
+        // The customer's statement reads the sets that several of its columns need once, as materialised CTEs (each is
+        // computed once per statement; as subqueries they were computed again in every column that used them): the held
+        // contracts (`hk`, with the keys the page names), the members of the customer's households (`hm`), the loans
+        // (`ln`) and the relationships (`rl`). 92 buffer reads for a customer with two contracts where there were 172
+        // (pgbench, one client, generic plans, random customers of the 1M bench: 0.47 ms a run against 0.59 ms).
+        var ctes = $"""
+            WITH hk AS MATERIALIZED (SELECT id, customer_id, product_id, selling_agent_id, servicing_agent_id FROM contract WHERE {db.In("id", held)}),
+            hm AS MATERIALIZED (SELECT id, household_id, customer_id, role FROM household_member
+                WHERE {db.In("household_id", "SELECT household_id FROM household_member WHERE customer_id = @id")}),
+            ln AS MATERIALIZED (SELECT id, loan_number, product_id, principal, rate, balance, currency, start_date, maturity_date, status,
+                status_date, agent_id, version FROM loan WHERE customer_id = @id),
+            rl AS MATERIALIZED (SELECT id, related_customer_id, kind FROM customer_relationship WHERE customer_id = @id)
+            """;
         // The agents the page names: contracts' selling and servicing agents, loans' agents and those of the timeline's first page.
-        var agentIds = $"""
-            SELECT selling_agent_id FROM contract WHERE {db.In("id", held)}
-            UNION SELECT servicing_agent_id FROM contract WHERE {db.In("id", held)}
-            UNION SELECT agent_id FROM loan WHERE customer_id = @id
+        const string agentIds = """
+            SELECT selling_agent_id FROM hk
+            UNION SELECT servicing_agent_id FROM hk
+            UNION SELECT agent_id FROM ln
             UNION SELECT agent_id FROM (SELECT agent_id FROM interaction WHERE customer_id = @id ORDER BY occurred_at DESC, id DESC LIMIT @page) t
             """;
         var productIds = $"""
-            SELECT product_id FROM contract WHERE {db.In("id", held)}
-            UNION SELECT product_id FROM contract_rider WHERE {db.In("contract_id", held)}
-            UNION SELECT product_id FROM loan WHERE customer_id = @id
+            SELECT product_id FROM hk
+            UNION SELECT product_id FROM contract_rider WHERE {db.In("contract_id", "SELECT id FROM hk")}
+            UNION SELECT product_id FROM ln
             """;
         // The other customers the page names: household members, related customers and the contracts' parties.
         var otherIds = $"""
-            SELECT customer_id FROM household_member WHERE {db.In("household_id", myHouseholds)}
-            UNION SELECT related_customer_id FROM customer_relationship WHERE customer_id = @id
-            UNION SELECT customer_id FROM contract_role WHERE {db.In("contract_id", held)}
-            UNION SELECT customer_id FROM contract WHERE {db.In("id", held)}
+            SELECT customer_id FROM hm
+            UNION SELECT related_customer_id FROM rl
+            UNION SELECT customer_id FROM contract_role WHERE {db.In("contract_id", "SELECT id FROM hk")}
+            UNION SELECT customer_id FROM hk
             """;
         return $"""
+            {ctes}
             SELECT id, kind, name, name_script, rrn_masked, business_number, birth_date, gender, occupation, income_band,
                 marital_status, children, preferred_channel, preferred_contact_time, created_at, updated_at, version,
                 {db.JsonRows("id, kind, number, is_primary", "customer_phone WHERE customer_id = @id")},
                 {db.JsonRows("id, address, is_primary", "customer_email WHERE customer_id = @id")},
                 {db.JsonRows("id, kind, sido, sigungu, line, postal_code, is_primary", "customer_address WHERE customer_id = @id")},
                 {db.JsonRows("id, source_system, source_id", "customer_source_key WHERE customer_id = @id")},
-                {db.JsonRows("id, name", $"household WHERE {db.In("id", myHouseholds)}")},
-                {db.JsonRows("id, household_id, customer_id, role", $"household_member WHERE {db.In("household_id", myHouseholds)}")},
-                {db.JsonRows("id, related_customer_id, kind", "customer_relationship WHERE customer_id = @id")},
+                {db.JsonRows("id, name", $"household WHERE {db.In("id", "SELECT DISTINCT household_id FROM hm")}")},
+                {db.JsonRows("id, household_id, customer_id, role", "hm")},
+                {db.JsonRows("id, related_customer_id, kind", "rl")},
                 {db.JsonRows("id, loan_number, product_id, principal, rate, balance, currency, start_date, maturity_date, status, status_date, agent_id, version",
-                    "loan WHERE customer_id = @id", "start_date, id")},
+                    "ln", "start_date, id")},
                 {db.JsonRows("id, channel, granted, night_time_allowed, source, recorded_at, effective_from, expires_on", "marketing_consent WHERE customer_id = @id")},
                 {db.JsonRows("id, survivor_id, merged_id, rule, merged_at, merged_by, undone_at", "identity_merge WHERE survivor_id = @id OR merged_id = @id",
                     "merged_at DESC, id")},
