@@ -1,3 +1,4 @@
+using InsureCrm.Core.Campaigns;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Contact;
 using InsureCrm.Core.Customers;
@@ -31,6 +32,7 @@ public static class CoreServiceCollectionExtensions
         .AddPrivacy(configuration)
         .AddValue(configuration)
         .AddModels(configuration)
+        .AddCampaigns(configuration)
         .AddCustomerView(configuration)
         .AddNightly(configuration)
         .AddSynthetic(configuration);

@@ -35,6 +35,12 @@ public static class Capability
     public const string AgentsScores = "agents:scores";
     /// <summary>Aggregate analytics (value distribution, grades, concentration) and pseudonymised drill-downs: no names or contact data.</summary>
     public const string AnalyticsView = "analytics:view";
+    /// <summary>See campaigns, their plans, dashboards and results (aggregates; a branch manager the own branch's figures).</summary>
+    public const string CampaignView = "campaign:view";
+    /// <summary>Plan, target, split and run campaigns; download their DM lists with a reason.</summary>
+    public const string CampaignEdit = "campaign:edit";
+    /// <summary>Approve a campaign's plan; never one's own (four eyes, checked in Core).</summary>
+    public const string CampaignApprove = "campaign:approve";
     /// <summary>Any signed-in user: their own home page, sessions and language.</summary>
     public const string SignedIn = "signed-in";
 
@@ -64,6 +70,12 @@ public static class Capability
         [AgentsScores] = [Role.Admin, Role.Analyst, Role.BranchManager],
         // Marketing and analysis work on aggregates; a branch manager sees them too, drill-downs limited to the branch.
         [AnalyticsView] = [Role.Marketer, Role.Analyst, Role.BranchManager],
+        // Campaigns are marketing's: marketers plan and run them, and approve colleagues' plans (never their own);
+        // admins approve too and see them; analysts and branch managers follow their figures. Agents and the call
+        // center work their lists through customers:view and their scope.
+        [CampaignView] = [Role.Marketer, Role.Analyst, Role.BranchManager, Role.Admin],
+        [CampaignEdit] = [Role.Marketer],
+        [CampaignApprove] = [Role.Marketer, Role.Admin],
         [SignedIn] = Enum.GetValues<Role>(),
     };
 

@@ -42,6 +42,9 @@ public sealed partial class AuthorizationMatrixTests
         ["models:manage"] = [Role.Admin, Role.Analyst],
         ["models:approve"] = [Role.Admin],
         ["agents:scores"] = [Role.Admin, Role.Analyst, Role.BranchManager],
+        ["campaign:view"] = [Role.Marketer, Role.Analyst, Role.BranchManager, Role.Admin],
+        ["campaign:edit"] = [Role.Marketer],
+        ["campaign:approve"] = [Role.Marketer, Role.Admin],
         ["signed-in"] = All,
     };
 

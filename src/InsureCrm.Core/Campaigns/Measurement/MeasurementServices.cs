@@ -1,0 +1,13 @@
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InsureCrm.Core.Campaigns.Measurement;
+
+public static class MeasurementServices
+{
+    /// <summary>Attribution, results and their export, the nightly <c>campaigns</c> step and the demo campaigns. Filled by piece 3 of docs/plans/issue12-campaigns.md; registers nothing yet.</summary>
+    public static IServiceCollection AddCampaignMeasurement(this IServiceCollection services, CampaignsOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        return services;
+    }
+}
