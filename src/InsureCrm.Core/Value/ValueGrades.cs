@@ -95,14 +95,22 @@ public static class ValueGrades
 }
 
 /// <summary>
-/// A guess of each customer's grade while a run is still computing values: the rank the customer would have among
-/// the values computed so far. The run writes its rows with the guess, and the grading step rewrites only the rows
-/// it guessed wrong (a few thousand of a million): rewriting every row to set its grade cost a full second copy of
-/// customer_value. The guess is never what a reader sees; only its hit rate matters. The bounds are re-read from
-/// everything added after the 1st, 2nd, 4th, 8th ... chunk, so that their cost stays about one sort of the book.
+/// A guess of each customer's grade while a run is still computing values. The run writes its rows with the guess, and
+/// the grading step rewrites only the rows it guessed wrong: rewriting every row to set its grade cost a full second
+/// copy of customer_value. The guess is never what a reader sees; only its hit rate matters.
+/// <list type="bullet">
+/// <item>A full run guesses the rank the customer would have among the values computed so far. Customers come in id
+/// order, which is as good as a random sample of the book; the bounds are re-read from everything added after the
+/// 1st, 2nd, 4th, 8th ... chunk, so that their cost stays about one sort of the book.</item>
+/// <item>An incremental run keeps the bounds of its base run (<see cref="FromBounds"/>). It computes only the customers
+/// whose inputs changed (those who passed a premium date or a policy month, ...), a subset unlike the book, and they are
+/// ranked among the copied customers, whose values the base holds: bounds read from the computed values alone missed
+/// 55,000 of 96,000 rows on an ordinary night at 1M customers, the base's bounds about a hundred.</item>
+/// </list>
 /// </summary>
-public sealed class GradeForecast(IReadOnlyList<decimal> shares)
+public sealed class GradeForecast
 {
+    private readonly IReadOnlyList<decimal>? _shares;
     private readonly List<long> _ids = [];
     private readonly List<decimal> _totals = [];
     // The last-ranked customer of each grade but the last, as (total, id).
@@ -110,9 +118,33 @@ public sealed class GradeForecast(IReadOnlyList<decimal> shares)
     private int _chunks;
     private static readonly string[] Names = [.. ValueGrades.Letters.Select(c => c.ToString())];
 
+    /// <summary>A forecast that learns its bounds from the values added.</summary>
+    public GradeForecast(IReadOnlyList<decimal> shares)
+    {
+        ArgumentNullException.ThrowIfNull(shares);
+        _shares = shares;
+    }
+
+    private GradeForecast((decimal Total, long Id)[] bounds) => _bounds = bounds;
+
+    /// <summary>
+    /// A forecast that keeps the bounds of a comparable run: for each grade but the last, its last-ranked customer
+    /// (lowest total, and of those the highest id), or null when nobody had that grade. Values added are not looked at.
+    /// </summary>
+    public static GradeForecast FromBounds(IReadOnlyList<(decimal Total, long Id)?> lastOfGrade)
+    {
+        ArgumentNullException.ThrowIfNull(lastOfGrade);
+        // A grade nobody had takes nobody, as an empty grade does in a learnt forecast.
+        return new GradeForecast([.. lastOfGrade.Select(b => b ?? (decimal.MaxValue, long.MinValue))]);
+    }
+
     /// <summary>A computed value.</summary>
     public void Add(long customerId, decimal total)
     {
+        if (_shares is null)
+        {
+            return;
+        }
         _ids.Add(customerId);
         _totals.Add(total);
     }
@@ -120,6 +152,10 @@ public sealed class GradeForecast(IReadOnlyList<decimal> shares)
     /// <summary>Marks the end of a chunk of <see cref="Add"/> calls; re-reads the bounds after the 1st, 2nd, 4th ... chunk.</summary>
     public void ChunkAdded()
     {
+        if (_shares is null)
+        {
+            return;
+        }
         _chunks++;
         if ((_chunks & (_chunks - 1)) != 0)
         {
@@ -128,7 +164,7 @@ public sealed class GradeForecast(IReadOnlyList<decimal> shares)
         long[] ids = [.. _ids];
         decimal[] totals = [.. _totals];
         var order = ValueGrades.Order(ids, totals);
-        var counts = ValueGrades.Counts(ids.Length, shares);
+        var counts = ValueGrades.Counts(ids.Length, _shares);
         var bounds = new (decimal, long)[counts.Length - 1];
         var end = 0;
         for (var g = 0; g < bounds.Length; g++)

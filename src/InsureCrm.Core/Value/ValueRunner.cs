@@ -24,7 +24,7 @@ public sealed record ValueRunRequest(DateOnly AsOf, bool Full = false, bool Refr
 public sealed record ValueRunSummary(
     long RunId, int Customers, IReadOnlyList<int> GradeCounts, IReadOnlyList<ValueDecile> Concentration, PersistencyCurves Curves,
     ValueRunMode Mode = ValueRunMode.Full, long? BaseRunId = null, int Recomputed = 0, bool Resumed = false, bool CurvesReused = false,
-    IReadOnlyDictionary<string, int>? SkippedByReason = null)
+    IReadOnlyDictionary<string, int>? SkippedByReason = null, int Regraded = 0, TimeSpan ComputeTime = default, TimeSpan GradeTime = default)
 {
     /// <summary>Live customers left out of the run (stored values out of range), by reason code.</summary>
     public IReadOnlyDictionary<string, int> Skips => SkippedByReason ?? new Dictionary<string, int>();
@@ -41,10 +41,15 @@ public sealed record ValueRunSummary(
             $"Value run {RunId} as of {asOf:yyyy-MM-dd}{(Resumed ? " (resumed)" : "")}: {Customers:N0} customers, {how}; persistency curves {(CurvesReused ? "of this month reused" : "estimated")}.");
     }
 
-    /// <summary>The customers per grade, and the value share by decile when there is one.</summary>
+    /// <summary>
+    /// The customers per grade, the time of the two phases with the computed rows whose forecast grade the grading
+    /// rewrote (<see cref="Regraded"/>; <see cref="GradeForecast"/>), and the value share by decile when there is one.
+    /// </summary>
     public IEnumerable<string> Figures()
     {
         yield return "Grades A-G: " + string.Join(" / ", GradeCounts.Select(c => c.ToString("N0", CultureInfo.InvariantCulture)));
+        yield return string.Create(CultureInfo.InvariantCulture,
+            $"Computing {ComputeTime.TotalSeconds:F1} s, grading {GradeTime.TotalSeconds:F1} s ({Regraded:N0} forecast grades rewritten, {Customers - Recomputed:N0} rows copied).");
         if (Concentration.Count > 0)
         {
             yield return "Value share by decile (top first): " + string.Join(" ", Concentration.Select(d => string.Create(CultureInfo.InvariantCulture, $"D{d.Decile} {d.Share:P1}")));
@@ -157,8 +162,12 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
                 await ctx.SaveChangesAsync(ct);
             }
 
+            var started = time.GetTimestamp();
             await ComputeAsync(run, ids, curves, asOf, progress, ct);
-            var (n, counts, concentration) = await GradeAsync(run, progress, ct);
+            var computeTime = time.GetElapsedTime(started);
+            started = time.GetTimestamp();
+            var (n, counts, concentration, regraded) = await GradeAsync(run, progress, ct);
+            var gradeTime = time.GetElapsedTime(started);
 
             IReadOnlyDictionary<string, int> skips;
             await using (var ctx = database.CreateContext())
@@ -171,8 +180,9 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
                 run.Skipped = skips.Values.Sum();
                 await ctx.SaveChangesAsync(ct);
             }
-            LogFinished(run.Id, n, run.Recomputed, run.Skipped);
-            return new ValueRunSummary(run.Id, n, counts, concentration, curves, run.Mode, run.BaseRunId, run.Recomputed, resumed, curvesReused, skips);
+            LogFinished(run.Id, n, run.Recomputed, run.Skipped, regraded);
+            return new ValueRunSummary(run.Id, n, counts, concentration, curves, run.Mode, run.BaseRunId, run.Recomputed, resumed, curvesReused, skips,
+                regraded, computeTime, gradeTime);
         }
         catch (Exception)
         {
@@ -303,7 +313,9 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
         var calculator = new ValueCalculator(options.Value, curves, asOf);
         var start = run.ProcessedThrough is { } done ? ids.BinarySearch(done) is var i && i >= 0 ? i + 1 : ~i : 0;
         var chunks = Chunks(ids, start);
-        var forecast = new GradeForecast(options.Value.EffectiveGradeShares);
+        var forecast = run.BaseRunId is { } baseId
+            ? GradeForecast.FromBounds(await LastOfEachGradeAsync(baseId, ct))
+            : new GradeForecast(options.Value.EffectiveGradeShares);
         // The next chunk is read while this one is computed and written: the database and the calculator
         // then work on the two cores at once. Writes stay in chunk order, so the resume cursor holds.
         var next = chunks.Count > 0 ? LoadChunkAsync(chunks[0], run.BaseRunId, asOf, ct) : null;
@@ -382,12 +394,38 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
     }
 
     /// <summary>
+    /// The last-ranked customer (lowest total, then highest id) of each grade but the last in a completed run; null for a
+    /// grade nobody had. Two aggregates over the run's rows, read before its first chunk by an incremental run.
+    /// </summary>
+    private async Task<(decimal Total, long Id)?[]> LastOfEachGradeAsync(long runId, CancellationToken ct)
+    {
+        await using var ctx = database.CreateContext();
+        var rows = ctx.Set<CustomerValue>().Where(v => v.RunId == runId);
+        var lowest = rows.GroupBy(v => v.Grade).Select(g => new { Grade = g.Key, Total = g.Min(v => v.TotalValue) });
+        var last = await (
+            from v in rows
+            join l in lowest on new { v.Grade, v.TotalValue } equals new { l.Grade, TotalValue = l.Total }
+            group v by new { v.Grade, v.TotalValue } into g
+            select new { g.Key.Grade, g.Key.TotalValue, Id = g.Max(v => v.CustomerId) })
+            .ToListAsync(ct);
+        var bounds = new (decimal, long)?[ValueGrades.Letters.Length - 1];
+        foreach (var b in last)
+        {
+            if (b.Grade is [var letter] && Array.IndexOf(ValueGrades.Letters, letter) is var g && g >= 0 && g < bounds.Length)
+            {
+                bounds[g] = (b.TotalValue, b.Id);
+            }
+        }
+        return bounds;
+    }
+
+    /// <summary>
     /// Ranks every live customer of the run (computed rows and, for an incremental run, the unchanged rows
     /// of the base run), corrects the computed rows written with another grade than their rank gives
     /// (<see cref="GradeForecast"/>) and copies the unchanged rows with theirs, in one transaction: a computed
     /// row is written once more at most, and a copied row never twice.
     /// </summary>
-    private async Task<(int Customers, int[] Counts, IReadOnlyList<ValueDecile> Concentration)> GradeAsync(ValueRun run, IProgress<ValueRunProgress>? progress, CancellationToken ct)
+    private async Task<(int Customers, int[] Counts, IReadOnlyList<ValueDecile> Concentration, int Regraded)> GradeAsync(ValueRun run, IProgress<ValueRunProgress>? progress, CancellationToken ct)
     {
         var sqlite = database.Provider == DatabaseProvider.Sqlite;
         var temp = sqlite ? "CREATE TEMP TABLE value_grade (customer_id INTEGER PRIMARY KEY, grade TEXT NOT NULL)"
@@ -425,6 +463,7 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
         var grades = new List<object?[]>();
         var ranked = new decimal[order.Length];
         var rank = 0;
+        var regraded = 0;
         for (var g = 0; g < counts.Length; g++)
         {
             var letter = ValueGrades.Letters[g];
@@ -435,6 +474,7 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
                 if (written[k] != letter)
                 {
                     grades.Add([idArray[k], letter.ToString()]);
+                    regraded += written[k] == '\0' ? 0 : 1;
                 }
             }
         }
@@ -460,7 +500,7 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
         }
         await bulk.CommitAsync(ct);
         progress?.Report(new ValueRunProgress("grades", 1, 1));
-        return (idArray.Length, counts, ValueGrades.Concentration(ranked));
+        return (idArray.Length, counts, ValueGrades.Concentration(ranked), regraded);
     }
 
     private static DbCommand Command(BulkWriter bulk, string sql, params (string Name, object Value)[] parameters)
@@ -523,8 +563,8 @@ public sealed partial class ValueRunner(CrmDatabase database, IOptions<ValueOpti
     [LoggerMessage(Level = LogLevel.Information, Message = "Value run {RunId} started as of {AsOf}")]
     private partial void LogStarted(long runId, DateOnly asOf);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Value run {RunId} finished: {Customers} customers, {Recomputed} computed, {Skipped} skipped")]
-    private partial void LogFinished(long runId, int customers, int recomputed, int skipped);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Value run {RunId} finished: {Customers} customers, {Recomputed} computed ({Regraded} forecast grades rewritten), {Skipped} skipped")]
+    private partial void LogFinished(long runId, int customers, int recomputed, int skipped, int regraded);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Value run {RunId} {Step}: customer {CustomerId} skipped (contract {ContractId}): {Reason}")]
     private partial void LogSkipped(long runId, string step, long customerId, long? contractId, string reason);

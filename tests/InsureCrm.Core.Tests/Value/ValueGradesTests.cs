@@ -86,4 +86,25 @@ public sealed class ValueGradesTests
         forecast.Grade(198, 198m).ShouldBe("F");
         forecast.Grade(100, 100m).ShouldBe("G");
     }
+
+    [Fact]
+    public void GradeForecast_FromBounds_GuessesByTheGivenBoundsWhateverIsAdded()
+    {
+        // A ends with (500, id 7), B with (400, id 3), C nobody had, D with (100, id 9), E and F with (0, ids 20 and 40).
+        var forecast = GradeForecast.FromBounds([(500m, 7L), (400m, 3L), null, (100m, 9L), (0m, 20L), (0m, 40L)]);
+        for (var v = 1; v <= 100; v++)
+        {
+            forecast.Add(v, v);
+        }
+        forecast.ChunkAdded();
+
+        forecast.Grade(7, 500m).ShouldBe("A");
+        forecast.Grade(8, 500m).ShouldBe("B", "the same total with a higher id ranks after A's last");
+        forecast.Grade(1, 450m).ShouldBe("B");
+        forecast.Grade(4, 400m).ShouldBe("D", "C took nobody");
+        forecast.Grade(1, 99m).ShouldBe("E");
+        forecast.Grade(30, 0m).ShouldBe("F");
+        forecast.Grade(41, 0m).ShouldBe("G");
+        forecast.Grade(1, -5m).ShouldBe("G");
+    }
 }

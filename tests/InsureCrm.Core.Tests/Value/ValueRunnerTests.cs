@@ -163,6 +163,38 @@ public sealed class ValueRunnerTests
         after[bornCustomer].Fingerprint.ShouldNotBe(before[bornCustomer].Fingerprint);
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RunAsync_IncrementalWhereOnlyTheTopTenthChanged_GradesEqualAFullRunsAndFewForecastsAreRewritten(DatabaseProvider provider)
+    {
+        var (runner, db) = await InsurerAsync(provider, 600);
+        await using var _ = db;
+        var first = await runner.RunAsync(new ValueRunRequest(AsOf), null);
+
+        // A premium corrected by one won for each of the most valuable tenth: the incremental run computes only them, a
+        // subset unlike the book (all A to C in it), and ranks them among the copied rest.
+        var top = (await RowsAsync(db, first.RunId)).Values.OrderByDescending(v => v.TotalValue).ThenBy(v => v.CustomerId)
+            .Take(60).Select(v => v.CustomerId).ToList();
+        await using (var ctx = db.CreateContext())
+        {
+            foreach (var contract in await ctx.Contracts.Where(c => top.Contains(c.CustomerId)).ToListAsync())
+            {
+                contract.Premium += 1m;
+            }
+            await ctx.SaveChangesAsync();
+        }
+
+        var incremental = await runner.RunAsync(new ValueRunRequest(AsOf), null);
+        var full = await runner.RunAsync(new ValueRunRequest(AsOf, Full: true), null);
+
+        incremental.Mode.ShouldBe(ValueRunMode.Incremental);
+        incremental.Recomputed.ShouldBe(top.Count);
+        incremental.GradeCounts.ShouldBe(full.GradeCounts);
+        ShouldBeSameRows(await RowsAsync(db, incremental.RunId), await RowsAsync(db, full.RunId));
+        // Forecast from the base run's grade bounds, the computed rows were written with their final grade (ranked among
+        // themselves, most of them would have been written as D to G and rewritten).
+        incremental.Regraded.ShouldBeLessThan(top.Count / 10);
+    }
+
     private sealed class CancelAt(string phase, int done, CancellationTokenSource cts) : IProgress<ValueRunProgress>
     {
         public void Report(ValueRunProgress value)
