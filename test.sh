@@ -51,10 +51,10 @@ as_root su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres';\""
 export INSURECRM_TEST_PG="Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 
-# aiosmtpd on 127.0.0.1:2525 delivering into a Maildir the mail tests read; only the pid started here is stopped.
+# Debian's aiosmtpd (/usr/bin/python3: a python3 earlier on PATH may lack it) on 127.0.0.1:2525 delivering into a Maildir the mail tests read; only the pid started here is stopped.
 smtp_dir=$(mktemp -d)
 maildir="$smtp_dir/Maildir"
-python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox "$maildir" >"$smtp_dir/aiosmtpd.log" 2>&1 &
+/usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox "$maildir" >"$smtp_dir/aiosmtpd.log" 2>&1 &
 smtp_pid=$!
 trap 'kill "$smtp_pid" 2>/dev/null; rm -rf "$smtp_dir"' EXIT
 for _ in $(seq 1 30); do
