@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The whole InsureCRM test suite on a fresh machine: installs and starts what the tests need
-# (PostgreSQL on loopback, Debian's Chromium and the CJK fonts for the browser tests), runs every test project, and ends
+# (PostgreSQL on loopback, an SMTP server for the campaign mail tests, Debian's Chromium and the CJK fonts for the
+# browser tests), runs every test project, and ends
 # with one line "N passed, N failed". Exit code 0 only when nothing failed.
 set -uo pipefail
 cd "$(dirname "$0")"
@@ -13,6 +14,8 @@ command -v pg_ctlcluster >/dev/null 2>&1 || need+=(postgresql)
 [ -x /usr/bin/chromium ] || need+=(chromium)
 # Korean and Chinese glyphs, so that the browser tests' screenshots show the pages as a person reads them.
 dpkg -s fonts-noto-cjk >/dev/null 2>&1 || need+=(fonts-noto-cjk)
+# A real SMTP server for the campaign e-mail tests (they fail, not skip, without it).
+dpkg -s python3-aiosmtpd >/dev/null 2>&1 || need+=(python3-aiosmtpd)
 if [ ${#need[@]} -gt 0 ]; then
   log "installing ${need[*]}"
   as_root apt-get update -qq >/dev/null
@@ -47,6 +50,24 @@ fi
 as_root su postgres -c "psql -q -c \"ALTER USER postgres PASSWORD 'postgres';\"" >/dev/null
 export INSURECRM_TEST_PG="Host=127.0.0.1;Port=5432;Username=postgres;Password=postgres;Database=postgres"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+# Debian's aiosmtpd (/usr/bin/python3: a python3 earlier on PATH may lack it) on 127.0.0.1:2525 delivering into a Maildir the mail tests read; only the pid started here is stopped.
+smtp_dir=$(mktemp -d)
+maildir="$smtp_dir/Maildir"
+/usr/bin/python3 -m aiosmtpd -n -l 127.0.0.1:2525 -c aiosmtpd.handlers.Mailbox "$maildir" >"$smtp_dir/aiosmtpd.log" 2>&1 &
+smtp_pid=$!
+trap 'kill "$smtp_pid" 2>/dev/null; rm -rf "$smtp_dir"' EXIT
+for _ in $(seq 1 30); do
+  (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null && break
+  sleep 0.5
+done
+if ! (exec 3<>/dev/tcp/127.0.0.1/2525) 2>/dev/null; then
+  log "aiosmtpd does not answer on 127.0.0.1:2525:"
+  cat "$smtp_dir/aiosmtpd.log"
+  echo "0 passed, 1 failed"
+  exit 1
+fi
+export INSURECRM_TEST_SMTP=127.0.0.1:2525 INSURECRM_TEST_MAILDIR="$maildir"
 
 out=$(mktemp)
 log "building"

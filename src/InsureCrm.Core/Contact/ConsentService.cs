@@ -142,6 +142,105 @@ internal sealed class ConsentService(CrmDbContext db, ContactPolicy policy, Fiel
     }
 
     /// <summary>
+    /// The contact policy for a batch of requests (the campaign sender's 100 at a time): one answer per request, in
+    /// order, null where the customer does not exist or was merged away. A fixed number of queries whatever the batch
+    /// size (live customers, their consent rows, their phones when a request names none, the do-not-call rows of those
+    /// numbers), then the same pure <see cref="ContactPolicy.Check"/> as <see cref="CheckAsync"/>, so both always agree.
+    /// </summary>
+    public async Task<IReadOnlyList<ContactDecision?>> CheckManyAsync(IReadOnlyList<ContactRequest> requests, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(requests);
+        if (requests.Count == 0)
+        {
+            return [];
+        }
+        var ids = requests.Select(r => r.CustomerId).Distinct().ToList();
+        var live = (await db.Customers.AsNoTracking()
+            .Where(c => ids.Contains(c.Id) && c.MergedIntoId == null)
+            .Select(c => c.Id)
+            .ToListAsync(ct)).ToHashSet();
+        var liveIds = live.ToList();
+        var channels = requests.Select(r => r.Channel).Distinct().ToList();
+        var consents = liveIds.Count == 0 ? [] : await db.MarketingConsents.AsNoTracking()
+            .Where(c => liveIds.Contains(c.CustomerId) && channels.Contains(c.Channel))
+            .ToListAsync(ct);
+        var consentsOf = consents.ToLookup(c => (c.CustomerId, c.Channel));
+
+        // The numbers each request is judged on: its own, or every number of the customer (as RegistrationsAsync does).
+        var needsRegistry = requests.Where(r => live.Contains(r.CustomerId) && NeedsRegistry(r)).ToList();
+        var phoneOwners = needsRegistry.Where(r => r.Phone is null).Select(r => r.CustomerId).Distinct().ToList();
+        var phones = phoneOwners.Count == 0 ? [] : await db.CustomerPhones.AsNoTracking()
+            .Where(p => phoneOwners.Contains(p.CustomerId))
+            .Select(p => new { p.CustomerId, p.Number })
+            .ToListAsync(ct);
+        var phonesOf = phones.ToLookup(p => p.CustomerId, p => p.Number);
+        List<string> NumbersOf(ContactRequest r) => r.Phone is { } phone ? [phone] : [.. phonesOf[r.CustomerId]];
+        var hashes = needsRegistry.SelectMany(NumbersOf).Distinct()
+            .Select(n => DoNotCall.HashOf(protector, n)).OfType<string>().Distinct().ToList();
+        var registry = hashes.Count == 0 ? [] : await db.Set<DoNotCall>().AsNoTracking()
+            .Where(d => hashes.Contains(d.PhoneHash))
+            .Select(d => new { d.PhoneHash, Registration = new DoNotCallRegistration(d.RegisteredOn, d.ExpiresOn, d.Scope) })
+            .ToListAsync(ct);
+        var registryOf = registry.ToLookup(d => d.PhoneHash, d => d.Registration);
+
+        var decisions = new ContactDecision?[requests.Count];
+        for (var i = 0; i < requests.Count; i++)
+        {
+            var request = requests[i];
+            if (!live.Contains(request.CustomerId))
+            {
+                continue;
+            }
+            var registrations = NeedsRegistry(request)
+                ? NumbersOf(request).Select(n => DoNotCall.HashOf(protector, n)).OfType<string>().Distinct().SelectMany(h => registryOf[h]).ToList()
+                : [];
+            decisions[i] = policy.Check(request, consentsOf[(request.CustomerId, request.Channel)], registrations);
+        }
+        return decisions;
+    }
+
+    /// <summary>
+    /// Records a withdrawal the customer made themselves, without a staff member (the unsubscribe link): it counts from
+    /// this instant, so the next check answers <see cref="ContactReason.ConsentWithdrawn"/>. No scope check and no
+    /// access-log line (the log records staff access); the consent row has no room for <paramref name="reason"/>, so
+    /// the caller keeps it in its own history (a campaign event). A channel already withdrawn gets no second row.
+    /// </summary>
+    public async Task<ConsentRecordResult> RecordOptOutAsync(long customerId, ContactChannel channel, string source, string reason, CancellationToken ct = default)
+    {
+        var normalised = (source ?? "").Trim().ToLowerInvariant();
+        if (!Enum.IsDefined(channel))
+        {
+            return new(ConsentRecordStatus.Invalid, Error: "channel");
+        }
+        if (!Sources.Contains(normalised))
+        {
+            return new(ConsentRecordStatus.Invalid, Error: "source");
+        }
+        if (string.IsNullOrWhiteSpace(reason))
+        {
+            return new(ConsentRecordStatus.Invalid, Error: "reason");
+        }
+        var exists = await db.Customers.AsNoTracking().AnyAsync(c => c.Id == customerId && c.MergedIntoId == null, ct);
+        if (!exists)
+        {
+            return new(ConsentRecordStatus.NotFound);
+        }
+        var now = clock.GetUtcNow();
+        var rows = await db.MarketingConsents.AsNoTracking().Where(c => c.CustomerId == customerId && c.Channel == channel).ToListAsync(ct);
+        if (policy.InForce(rows, now) is { Granted: false } withdrawn)
+        {
+            return new(ConsentRecordStatus.Recorded, withdrawn.Id);
+        }
+        var row = Statement(customerId, channel, granted: false, night: false, normalised, now);
+        db.MarketingConsents.Add(row);
+        await db.SaveChangesAsync(ct);
+        return new(ConsentRecordStatus.Recorded, row.Id);
+    }
+
+    private static bool NeedsRegistry(ContactRequest request) =>
+        request.Purpose == ContactPurpose.Marketing && request.Channel is ContactChannel.Phone or ContactChannel.Sms;
+
+    /// <summary>
     /// The contact policy for <paramref name="user"/>: their scope decides (an out-of-scope id is <see cref="Reach.NotFound"/>),
     /// and the look is logged as a view of the customer's consent.
     /// </summary>

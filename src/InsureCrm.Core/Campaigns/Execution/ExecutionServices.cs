@@ -4,10 +4,13 @@ namespace InsureCrm.Core.Campaigns.Execution;
 
 public static class ExecutionServices
 {
-    /// <summary>Release, the sender and its transports (e-mail, SMS), DM export, the call list, agents' lists and unsubscribe. Filled by piece 2 of docs/plans/issue12-campaigns.md; registers nothing yet.</summary>
+    /// <summary>Release, the sender and its e-mail transport (piece 2 of docs/plans/issue12-campaigns.md); SMS, DM export, the call list, agents' lists and unsubscribe are still to come.</summary>
     public static IServiceCollection AddCampaignExecution(this IServiceCollection services, CampaignsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        services.AddSingleton<IEmailTransportFactory, EmailTransportFactory>();
+        services.AddScoped<CampaignSender>();
+        services.AddScoped<ICampaignSender>(sp => sp.GetRequiredService<CampaignSender>());
         return services;
     }
 }
