@@ -1,3 +1,4 @@
+using InsureCrm.Core.Common;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Core.Campaigns.Measurement;
@@ -10,6 +11,8 @@ public static class MeasurementServices
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton<CampaignAttribution>();
         services.AddSingleton<IResponseAttribution>(sp => sp.GetRequiredService<CampaignAttribution>());
+        services.AddSingleton<ICampaignResults, CampaignResultsService>();
+        services.AddSingleton<INightlyStep, CampaignsNightlyStep>();
         return services;
     }
 }
