@@ -52,6 +52,24 @@ internal static class HiddenModel
             - 0.03 * Math.Max(0, age - 55));
 
     /// <summary>
+    /// The planted campaign stratum (docs/plans/issue12-campaigns.md section 9): the band of active holdings at the
+    /// campaign's start, <c>1</c> (at most one), <c>2-3</c> or <c>4+</c>.
+    /// </summary>
+    public static string CampaignStratum(int activeHoldings) => activeHoldings <= 1 ? "1" : activeHoldings <= 3 ? "2-3" : "4+";
+
+    /// <summary>
+    /// β of the planted campaign effect: a reached Test member's purchase hazard of the objective families is multiplied
+    /// by exp(β) during the window; customers with few holdings have most to gain (1 → 1.0, 2-3 → 0.6, 4+ → 0.2).
+    /// </summary>
+    public static double CampaignUplift(string stratum) => stratum switch
+    {
+        "1" => 1.0,
+        "2-3" => 0.6,
+        "4+" => 0.2,
+        _ => throw new ArgumentOutOfRangeException(nameof(stratum), stratum, "Not a planted campaign stratum (1, 2-3, 4+)."),
+    };
+
+    /// <summary>
     /// Monthly loan propensity (ages 25-65): 0.0012 · exp(0.5·holds-insurance + 0.5·income ≥ 60M
     /// + 0.6·life-event + 0.4·recent-contact − 1.0·has-active-loan).
     /// </summary>
