@@ -17,13 +17,13 @@ public sealed partial class HomePageTests
     {
         ["agent"] = ["/customers"],
         ["cs"] = ["/customers"],
-        ["manager"] = ["/customers", "/analytics/value", "/analytics/segments", "/models/agent-dropout/agents"],
+        ["manager"] = ["/customers", "/analytics/value", "/analytics/segments", "/models/agent-dropout/agents", "/campaigns"],
         ["callcenter"] = ["/customers"],
-        ["marketer"] = ["/analytics/value", "/analytics/segments"],
-        ["analyst"] = ["/analytics/value", "/analytics/segments", "/models", "/models/workbench", "/models/agent-dropout/agents"],
+        ["marketer"] = ["/analytics/value", "/analytics/segments", "/campaigns"],
+        ["analyst"] = ["/analytics/value", "/analytics/segments", "/models", "/models/workbench", "/models/agent-dropout/agents", "/campaigns"],
         ["voc"] = ["/customers"],
         ["compliance"] = ["/customers", "/compliance/access-review", "/compliance/subjects"],
-        ["admin"] = ["/models", "/models/workbench", "/models/agent-dropout/agents", "/admin/users"],
+        ["admin"] = ["/models", "/models/workbench", "/models/agent-dropout/agents", "/campaigns", "/admin/users"],
     };
 
     private static readonly string[] EveryPage = [.. PagesByLogin.Values.SelectMany(p => p).Distinct()];

@@ -22,6 +22,7 @@ internal static class RolePages
         new("/models", "registry.nav", "home.page.registry", Capability.ModelsManage, NavLinkMatch.All),
         new("/models/workbench", "workbench.nav", "home.page.workbench", Capability.ModelsManage),
         new("/models/agent-dropout/agents", "agentScores.nav", "home.page.agentScores", Capability.AgentsScores, NavLinkMatch.All),
+        new("/campaigns", "campaign.nav", "home.page.campaigns", Capability.CampaignView),
         new("/compliance/access-review", "review.title", "home.page.review", Capability.ComplianceLogs),
         new("/compliance/subjects", "subject.title", "home.page.subjects", Capability.ComplianceLogs),
         new("/admin/users", "nav.users", "home.page.users", Capability.AdminUsers),
