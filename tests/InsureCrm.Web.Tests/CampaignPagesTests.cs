@@ -234,6 +234,41 @@ public sealed partial class CampaignPagesTests
         errors.ShouldContain("2행: rules[1].field: unknown field 'segment.cel'");
     }
 
+    [Fact]
+    public async Task Results_ByStratum_ShowRatesWithIntervalsFlagNotSignificantAndDownloadTheFile()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        var results = new FixedResults();
+        await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignResults>(results)));
+        using var analyst = await factory.SignedInClientAsync("analyst");
+        using var agent = await factory.SignedInClientAsync("agent");
+
+        var html = await analyst.GetStringAsync("/campaigns/7/results?by=Stratum");
+
+        results.AskedBy.ShouldBe([ResultBreakdown.Stratum]);
+        Regex.Count(html, "data-testid=\"results-row\"").ShouldBe(3);
+        html.ShouldContain("6.00% [5.50%, 6.50%]");
+        // Only the row whose interval includes zero carries the flag.
+        Regex.Count(html, "data-testid=\"not-significant\"").ShouldBe(1);
+        html.IndexOf("CrossSell/B", StringComparison.Ordinal).ShouldBeLessThan(html.IndexOf("data-testid=\"not-significant\"", StringComparison.Ordinal));
+        html.ShouldContain("action=\"/campaigns/7/results.csv\"");
+        using (var noReason = await analyst.GetAsync("/campaigns/7/results.csv"))
+        {
+            noReason.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        }
+        using var csv = await analyst.GetAsync("/campaigns/7/results.csv?reason=campaign");
+        csv.StatusCode.ShouldBe(HttpStatusCode.OK);
+        csv.Content.Headers.ContentDisposition!.FileNameStar.ShouldBe("C-2026-007-results.csv");
+        (await csv.Content.ReadAsStringAsync()).ShouldStartWith("key,uplift");
+        await using (var ctx = db.Database.CreateContext())
+        {
+            (await ctx.AccessLog.AsNoTracking().CountAsync(e => e.UserName == "analyst" && e.Action == AccessAction.Download && e.Reason == "campaign"
+                && e.Detail == "campaign 7 results.csv")).ShouldBe(1);
+        }
+        (await GetAsync(agent, "/campaigns/7/results")).ShouldBe(HttpStatusCode.Forbidden);
+        (await GetAsync(agent, "/campaigns/7/results.csv")).ShouldBe(HttpStatusCode.Forbidden);
+    }
+
     private static async Task<long> InsertCampaignAsync(
         TestDatabase db, string author, CampaignState state, string code, string name, string hypothesis, string? lessons = null)
     {
@@ -364,6 +399,38 @@ public sealed partial class CampaignPagesTests
         public Task<CampaignResult<ScriptView>> ReviseScriptAsync(CrmUser user, long campaignId, ScriptRevision revision, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<CampaignResult<ChannelView>> ChangeOfferAsync(CrmUser user, long campaignId, OfferChange change, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<CampaignResult<OfferView>> SaveOfferAsync(CrmUser user, long? offerId, int? version, OfferDraft draft, CancellationToken ct = default) => throw new NotSupportedException();
+    }
+
+    /// <summary>Results of campaign 7: a significant total and retain stratum, a cross-sell stratum whose uplift interval includes zero.</summary>
+    private sealed class FixedResults : ICampaignResults
+    {
+        public List<ResultBreakdown> AskedBy { get; } = [];
+
+        public Task<CampaignResult<CampaignResults>> ResultsAsync(CrmUser user, long campaignId, ResultBreakdown by, CancellationToken ct = default)
+        {
+            AskedBy.Add(by);
+            if (campaignId != 7)
+            {
+                return Task.FromResult(CampaignResult.NotFound<CampaignResults>());
+            }
+            static ResultRow Row(string key, double test, double control, double lower)
+            {
+                var arm = (double rate) => new ArmFigures(1000, 900, (long)(rate * 1000), (long)(rate * 1000), 1_000_000m, new Estimate(rate, rate - 0.005, rate + 0.005), null);
+                var uplift = new Estimate(test - control, lower, test - control + 0.01);
+                return new ResultRow(key, arm(test), arm(control), new Comparison(uplift, uplift.ExcludesZero ? 0.01 : 0.4, uplift.ExcludesZero, 10, new Estimate(0, 0, 0), 100m, 0.5, 0.01, null));
+            }
+            var total = Row("Total", 0.06, 0.04, 0.005);
+            return Task.FromResult(CampaignResult.Ok(new CampaignResults(7, "C-2026-007", "KRW", 0.05, null, by, total,
+                [Row("Retain/A", 0.08, 0.05, 0.01), Row("CrossSell/B", 0.05, 0.045, -0.01)], true)));
+        }
+
+        public async Task<CampaignResult<string>> ExportAsync(CrmUser user, long campaignId, ResultFileFormat format, Stream output, CancellationToken ct = default)
+        {
+            await output.WriteAsync("key,uplift\nTotal,0.02\n"u8.ToArray(), ct);
+            return CampaignResult.Ok($"C-2026-00{campaignId}-results.csv");
+        }
+
+        public Task<CampaignResult<HoldoutReport>> HoldoutAsync(CrmUser user, int year, CancellationToken ct = default) => throw new NotSupportedException();
     }
 
     /// <summary>Targeting that matches 37 of a 1,000-customer book per condition and refuses a field it does not know, by its position.</summary>

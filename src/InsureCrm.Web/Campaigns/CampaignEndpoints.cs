@@ -26,6 +26,14 @@ internal static class CampaignEndpoints
                 ActAsync(id, action, http, services, ct)).RequireAuthorization(Capability.CampaignEdit);
         }
         pages.MapPost("/simulate", SimulateAsync).RequireAuthorization(Capability.CampaignEdit);
+        pages.MapGet("/results.csv", (long id, HttpContext http, IServiceProvider services, CancellationToken ct) =>
+            ExportAsync(id, ResultFileFormat.Csv, http, services, ct)).RequireAuthorization(Capability.CampaignView).RequireDownloadReason();
+        pages.MapGet("/results.xlsx", (long id, HttpContext http, IServiceProvider services, CancellationToken ct) =>
+            ExportAsync(id, ResultFileFormat.Xlsx, http, services, ct)).RequireAuthorization(Capability.CampaignView).RequireDownloadReason();
+
+        app.MapPost("/campaigns/contacts/{contactId:long}/outcome", OutcomeAsync).ExcludeFromDescription().RequireAuthorization(Capability.CustomersView);
+        // Before the page of the same address (which only shows the button): the post records the withdrawal.
+        app.MapPost("/u/{token}", UnsubscribeAsync).ExcludeFromDescription().AllowAnonymous().WithMetadata(new ChecksAntiforgeryItselfAttribute()).WithOrder(-1);
         return app;
     }
 
@@ -78,6 +86,63 @@ internal static class CampaignEndpoints
                 string.Join(" ", result.Errors.SelectMany(e => e.Value)))),
             _ => TypedResults.Redirect($"/campaigns/{id}?error=" + Uri.EscapeDataString(result.Message ?? "")),
         };
+    }
+
+    private static async Task<IResult> ExportAsync(long id, ResultFileFormat format, HttpContext http, IServiceProvider services, CancellationToken ct)
+    {
+        if (services.GetService<ICampaignResults>() is not { } results)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Campaign results are not installed in this build.");
+        }
+        var user = HttpCurrentUser.Required(http);
+        var buffer = new MemoryStream();
+        var result = await results.ExportAsync(user, id, format, buffer, ct);
+        if (result.IsOk)
+        {
+            // Aggregates only, but a download all the same: logged with its reason like every other file.
+            await services.GetRequiredService<IAccessLog>().RecordAsync(user,
+                new AccessEvent(AccessAction.Download, null, DownloadReason.Of(http), $"campaign {id} results.{format.ToString().ToLowerInvariant()}"), ct);
+        }
+        return result.Outcome switch
+        {
+            CampaignOutcome.Ok => TypedResults.File(buffer.ToArray(),
+                format == ResultFileFormat.Csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", result.Value),
+            CampaignOutcome.Forbidden => TypedResults.Forbid(),
+            _ => TypedResults.NotFound(),
+        };
+    }
+
+    private static async Task<IResult> OutcomeAsync(long contactId, HttpContext http, IServiceProvider services, CancellationToken ct)
+    {
+        if (services.GetService<ICampaignWorkLists>() is not { } lists)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Campaign lists are not installed in this build.");
+        }
+        var form = await http.Request.ReadFormAsync(ct);
+        if (!Enum.TryParse<CallOutcome>(form["outcome"], ignoreCase: false, out var outcome) || !Enum.IsDefined(outcome))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["outcome"] = [$"'{form["outcome"]}' is not an outcome: one of {string.Join(", ", Enum.GetNames<CallOutcome>())}."] });
+        }
+        var result = await lists.RecordOutcomeAsync(HttpCurrentUser.Required(http), new OutcomeEntry(contactId, outcome), ct);
+        // Only our own two lists are places to return to (no open redirect).
+        var back = (string?)form["returnTo"] == "/campaigns/mine" ? "/campaigns/mine" : "/campaigns/calls";
+        return result.Outcome switch
+        {
+            CampaignOutcome.Ok => TypedResults.Redirect(back + "?saved=1"),
+            CampaignOutcome.Forbidden => TypedResults.Forbid(),
+            CampaignOutcome.NotFound => TypedResults.NotFound(),
+            _ => TypedResults.Conflict(),
+        };
+    }
+
+    private static async Task<IResult> UnsubscribeAsync(string token, IServiceProvider services, CancellationToken ct)
+    {
+        if (services.GetService<IUnsubscribe>() is not { } unsubscribe || !await unsubscribe.ConfirmAsync(token, ct))
+        {
+            // The token is this post's only proof that it comes from a message we sent: a bad one is refused as forged.
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: AntiforgeryEnforcementMiddleware.RefusedTitle);
+        }
+        return TypedResults.Redirect("/u/" + Uri.EscapeDataString(token));
     }
 
     private static async Task<RazorComponentResult<SimulationPanel>> SimulateAsync(long id, HttpContext http, IServiceProvider services, CancellationToken ct)

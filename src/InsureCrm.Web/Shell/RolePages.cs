@@ -23,6 +23,8 @@ internal static class RolePages
         new("/models/workbench", "workbench.nav", "home.page.workbench", Capability.ModelsManage),
         new("/models/agent-dropout/agents", "agentScores.nav", "home.page.agentScores", Capability.AgentsScores, NavLinkMatch.All),
         new("/campaigns", "campaign.nav", "home.page.campaigns", Capability.CampaignView),
+        new("/campaigns/mine", "campaign.nav.mine", "home.page.campaignsMine", Capability.CustomersView, NavLinkMatch.All),
+        new("/campaigns/calls", "campaign.nav.calls", "home.page.campaignsCalls", Capability.CustomersView, NavLinkMatch.All),
         new("/compliance/access-review", "review.title", "home.page.review", Capability.ComplianceLogs),
         new("/compliance/subjects", "subject.title", "home.page.subjects", Capability.ComplianceLogs),
         new("/admin/users", "nav.users", "home.page.users", Capability.AdminUsers),
