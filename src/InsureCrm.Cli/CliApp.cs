@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InsureCrm.Cli.Campaigns;
 using InsureCrm.Cli.Common;
 using InsureCrm.Cli.Contact;
 using InsureCrm.Cli.Identity;
@@ -37,6 +38,7 @@ internal static class CliApp
             .AddValueCli(services)
             .AddNightlyCli(services)
             .AddModelsCli(services)
+            .AddCampaignsCli(services)
             .AddPrivacyCli(services);
         root.Options.Add(CliUser.AsOption);
         try

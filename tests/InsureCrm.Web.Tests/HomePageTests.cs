@@ -15,15 +15,15 @@ public sealed partial class HomePageTests
     /// <summary>The pages each role reaches from its home, as the capabilities allow; the rest must not be offered.</summary>
     private static readonly Dictionary<string, string[]> PagesByLogin = new()
     {
-        ["agent"] = ["/customers"],
-        ["cs"] = ["/customers"],
-        ["manager"] = ["/customers", "/analytics/value", "/analytics/segments", "/models/agent-dropout/agents"],
-        ["callcenter"] = ["/customers"],
-        ["marketer"] = ["/analytics/value", "/analytics/segments"],
-        ["analyst"] = ["/analytics/value", "/analytics/segments", "/models", "/models/workbench", "/models/agent-dropout/agents"],
-        ["voc"] = ["/customers"],
-        ["compliance"] = ["/customers", "/compliance/access-review", "/compliance/subjects"],
-        ["admin"] = ["/models", "/models/workbench", "/models/agent-dropout/agents", "/admin/users"],
+        ["agent"] = ["/customers", "/campaigns/mine", "/campaigns/calls"],
+        ["cs"] = ["/customers", "/campaigns/mine", "/campaigns/calls"],
+        ["manager"] = ["/customers", "/analytics/value", "/analytics/segments", "/models/agent-dropout/agents", "/campaigns", "/campaigns/mine", "/campaigns/calls"],
+        ["callcenter"] = ["/customers", "/campaigns/mine", "/campaigns/calls"],
+        ["marketer"] = ["/analytics/value", "/analytics/segments", "/campaigns"],
+        ["analyst"] = ["/analytics/value", "/analytics/segments", "/models", "/models/workbench", "/models/agent-dropout/agents", "/campaigns"],
+        ["voc"] = ["/customers", "/campaigns/mine", "/campaigns/calls"],
+        ["compliance"] = ["/customers", "/compliance/access-review", "/compliance/subjects", "/campaigns/mine", "/campaigns/calls"],
+        ["admin"] = ["/models", "/models/workbench", "/models/agent-dropout/agents", "/campaigns", "/admin/users"],
     };
 
     private static readonly string[] EveryPage = [.. PagesByLogin.Values.SelectMany(p => p).Distinct()];

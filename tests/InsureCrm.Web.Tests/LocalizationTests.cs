@@ -1,5 +1,6 @@
 using InsureCrm.Analytics.Learning;
 using InsureCrm.Core.Agents;
+using InsureCrm.Core.Campaigns;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.CustomerView;
@@ -26,6 +27,8 @@ public class LocalizationTests
         typeof(ContractRoleKind), typeof(LoanStatus), typeof(AgentKind), typeof(AgentStatus), typeof(InteractionChannel),
         typeof(InteractionDirection), typeof(InteractionPurpose), typeof(InteractionOutcome), typeof(Role), typeof(SearchKind),
         typeof(ReservedSection), typeof(AgentRelation), typeof(SegmentCell), typeof(Strategy), typeof(StrategyChannel), typeof(ServiceLevel),
+        typeof(CampaignState), typeof(CampaignObjective), typeof(CampaignChannelKind), typeof(OverlapRule), typeof(CostBasis), typeof(CampaignEventKind),
+        typeof(MemberExclusion), typeof(CallOutcome), typeof(ResultBreakdown),
     ];
 
     [Fact]

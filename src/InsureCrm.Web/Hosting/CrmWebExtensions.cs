@@ -1,6 +1,7 @@
 using System.Text.Encodings.Web;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
+using InsureCrm.Web.Campaigns;
 using InsureCrm.Web.Contact;
 using InsureCrm.Web.Customers;
 using InsureCrm.Web.CustomerView;
@@ -65,6 +66,7 @@ internal static class CrmWebExtensions
         builder.AddPrivacyWeb();
         builder.AddValueWeb();
         builder.AddModelsWeb();
+        builder.AddCampaignsWeb();
         builder.AddCustomerViewWeb();
 
         services.Configure<RequestLocalizationOptions>(o =>
@@ -103,6 +105,7 @@ internal static class CrmWebExtensions
         app.MapPrivacyWeb();
         app.MapValueWeb();
         app.MapModelsWeb();
+        app.MapCampaignsWeb();
         app.MapCustomerViewWeb();
         app.MapRazorComponents<App>();
         return app;

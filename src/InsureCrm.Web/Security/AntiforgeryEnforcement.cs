@@ -3,8 +3,12 @@ using Microsoft.AspNetCore.Antiforgery;
 namespace InsureCrm.Web.Security;
 
 /// <summary>
-/// Marks an endpoint that streams its multipart body and checks the antiforgery token itself, from the form's first
-/// field, before it writes any file (<see cref="Models.MultipartUpload"/>): reading the form here would buffer the files.
+/// Marks an endpoint that protects itself against forged requests, so the middleware below does not: one that streams
+/// its multipart body and checks the antiforgery token itself, from the form's first field, before it writes any file
+/// (<see cref="Models.MultipartUpload"/>: reading the form here would buffer the files); and the campaign unsubscribe
+/// link <c>POST /u/{token}</c> (and its page), which is anonymous and authenticated only by the signed token in its
+/// address, so no cookie a cross-site page could ride on is involved, and which mail clients post one-click (RFC 8058)
+/// without any form of ours.
 /// </summary>
 [AttributeUsage(AttributeTargets.Method | AttributeTargets.Class)]
 internal sealed class ChecksAntiforgeryItselfAttribute : Attribute;

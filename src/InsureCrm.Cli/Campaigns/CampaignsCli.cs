@@ -1,0 +1,14 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InsureCrm.Cli.Campaigns;
+
+/// <summary>The verbs of the Campaigns feature: <c>campaign list|show|create|approve|target-count|split|send|attribute|results|holdout</c>.</summary>
+internal static class CampaignsCli
+{
+    public static RootCommand AddCampaignsCli(this RootCommand root, Lazy<ServiceProvider> services)
+    {
+        root.Subcommands.Add(CampaignCommands.Create(services));
+        return root;
+    }
+}

@@ -1,0 +1,165 @@
+using InsureCrm.Core.Campaigns;
+using InsureCrm.Core.Security;
+using InsureCrm.Web.Security;
+using Microsoft.AspNetCore.Http.HttpResults;
+
+namespace InsureCrm.Web.Campaigns;
+
+/// <summary>
+/// The campaign pages' posts: the rule builder's live count (<c>POST /api/campaigns/rules/count</c>, an htmx fragment),
+/// a campaign's state changes (plain form posts that return to the record page) and its simulation (a fragment).
+/// Each names its capability; Core checks the state, the version and the four-eyes rule.
+/// </summary>
+internal static class CampaignEndpoints
+{
+    public static IEndpointRouteBuilder MapCampaignEndpoints(this IEndpointRouteBuilder app)
+    {
+        var api = app.MapGroup("/api/campaigns").WithTags("Campaigns");
+        api.MapPost("/rules/count", CountAsync).WithName("CountCampaignRule").RequireAuthorization(Capability.CampaignEdit);
+
+        var pages = app.MapGroup("/campaigns/{id:long}").ExcludeFromDescription();
+        pages.MapPost("/actions/approve", (long id, HttpContext http, IServiceProvider services, CancellationToken ct) =>
+            ActAsync(id, "approve", http, services, ct)).RequireAuthorization(Capability.CampaignApprove);
+        foreach (var action in new[] { "start", "cancel", "close" })
+        {
+            pages.MapPost("/actions/" + action, (long id, HttpContext http, IServiceProvider services, CancellationToken ct) =>
+                ActAsync(id, action, http, services, ct)).RequireAuthorization(Capability.CampaignEdit);
+        }
+        pages.MapPost("/simulate", SimulateAsync).RequireAuthorization(Capability.CampaignEdit);
+        pages.MapGet("/results.csv", (long id, HttpContext http, IServiceProvider services, CancellationToken ct) =>
+            ExportAsync(id, ResultFileFormat.Csv, http, services, ct)).RequireAuthorization(Capability.CampaignView).RequireDownloadReason();
+        pages.MapGet("/results.xlsx", (long id, HttpContext http, IServiceProvider services, CancellationToken ct) =>
+            ExportAsync(id, ResultFileFormat.Xlsx, http, services, ct)).RequireAuthorization(Capability.CampaignView).RequireDownloadReason();
+
+        app.MapPost("/campaigns/contacts/{contactId:long}/outcome", OutcomeAsync).ExcludeFromDescription().RequireAuthorization(Capability.CustomersView);
+        // Before the page of the same address (which only shows the button): the post records the withdrawal.
+        app.MapPost("/u/{token}", UnsubscribeAsync).ExcludeFromDescription().AllowAnonymous().WithMetadata(new ChecksAntiforgeryItselfAttribute()).WithOrder(-1);
+        return app;
+    }
+
+    public static async Task<RazorComponentResult<RuleCount>> CountAsync(HttpContext http, IServiceProvider services, CancellationToken ct)
+    {
+        var form = await http.Request.ReadFormAsync(ct);
+        var rows = RuleForm.Read(form);
+        if (services.GetService<ICampaignTargeting>() is not { } targeting)
+        {
+            return new RazorComponentResult<RuleCount>(new { Unavailable = true });
+        }
+        var result = await targeting.ProfileAsync(HttpCurrentUser.Required(http), RuleForm.ToJson(rows), ct);
+        if (!result.IsOk)
+        {
+            http.Response.StatusCode = StatusCodes.Status200OK;
+            var errors = result.Outcome == CampaignOutcome.Invalid
+                ? result.Errors
+                : new Dictionary<string, string[]> { ["rule"] = [result.Message ?? result.Outcome.ToString()] };
+            return new RazorComponentResult<RuleCount>(new { Errors = errors, RowOf = (Func<string, int?>)(key => RuleForm.RowOf(key, rows)) });
+        }
+        return new RazorComponentResult<RuleCount>(new { Profile = result.Value });
+    }
+
+    private static async Task<IResult> ActAsync(long id, string action, HttpContext http, IServiceProvider services, CancellationToken ct)
+    {
+        if (services.GetService<ICampaignPlanning>() is not { } planning)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Campaign planning is not installed in this build.");
+        }
+        var form = await http.Request.ReadFormAsync(ct);
+        if (!int.TryParse(form["version"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var version))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["version"] = ["The form's version is missing; reload the campaign."] });
+        }
+        var user = HttpCurrentUser.Required(http);
+        var text = (string?)form[action == "close" ? "lessons" : "reason"] ?? "";
+        var result = action switch
+        {
+            "approve" => await planning.ApproveAsync(user, id, version, ct),
+            "start" => await planning.StartAsync(user, id, ct),
+            "cancel" => await planning.CancelAsync(user, id, version, text.Trim(), ct),
+            _ => await planning.CloseAsync(user, id, version, text.Trim(), ct),
+        };
+        return result.Outcome switch
+        {
+            CampaignOutcome.Ok => TypedResults.Redirect($"/campaigns/{id}?done={action}"),
+            CampaignOutcome.NotFound => TypedResults.NotFound(),
+            CampaignOutcome.Forbidden => TypedResults.Forbid(),
+            CampaignOutcome.Invalid => TypedResults.Redirect($"/campaigns/{id}?error=" + Uri.EscapeDataString(
+                string.Join(" ", result.Errors.SelectMany(e => e.Value)))),
+            _ => TypedResults.Redirect($"/campaigns/{id}?error=" + Uri.EscapeDataString(result.Message ?? "")),
+        };
+    }
+
+    private static async Task<IResult> ExportAsync(long id, ResultFileFormat format, HttpContext http, IServiceProvider services, CancellationToken ct)
+    {
+        if (services.GetService<ICampaignResults>() is not { } results)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Campaign results are not installed in this build.");
+        }
+        var user = HttpCurrentUser.Required(http);
+        var buffer = new MemoryStream();
+        var result = await results.ExportAsync(user, id, format, buffer, ct);
+        if (result.IsOk)
+        {
+            // Aggregates only, but a download all the same: logged with its reason like every other file.
+            await services.GetRequiredService<IAccessLog>().RecordAsync(user,
+                new AccessEvent(AccessAction.Download, null, DownloadReason.Of(http), $"campaign {id} results.{format.ToString().ToLowerInvariant()}"), ct);
+        }
+        return result.Outcome switch
+        {
+            CampaignOutcome.Ok => TypedResults.File(buffer.ToArray(),
+                format == ResultFileFormat.Csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", result.Value),
+            CampaignOutcome.Forbidden => TypedResults.Forbid(),
+            _ => TypedResults.NotFound(),
+        };
+    }
+
+    private static async Task<IResult> OutcomeAsync(long contactId, HttpContext http, IServiceProvider services, CancellationToken ct)
+    {
+        if (services.GetService<ICampaignWorkLists>() is not { } lists)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "Campaign lists are not installed in this build.");
+        }
+        var form = await http.Request.ReadFormAsync(ct);
+        if (!Enum.TryParse<CallOutcome>(form["outcome"], ignoreCase: false, out var outcome) || !Enum.IsDefined(outcome))
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["outcome"] = [$"'{form["outcome"]}' is not an outcome: one of {string.Join(", ", Enum.GetNames<CallOutcome>())}."] });
+        }
+        var result = await lists.RecordOutcomeAsync(HttpCurrentUser.Required(http), new OutcomeEntry(contactId, outcome), ct);
+        // Only our own two lists are places to return to (no open redirect).
+        var back = (string?)form["returnTo"] == "/campaigns/mine" ? "/campaigns/mine" : "/campaigns/calls";
+        return result.Outcome switch
+        {
+            CampaignOutcome.Ok => TypedResults.Redirect(back + "?saved=1"),
+            CampaignOutcome.Forbidden => TypedResults.Forbid(),
+            CampaignOutcome.NotFound => TypedResults.NotFound(),
+            _ => TypedResults.Conflict(),
+        };
+    }
+
+    private static async Task<IResult> UnsubscribeAsync(string token, IServiceProvider services, CancellationToken ct)
+    {
+        if (services.GetService<IUnsubscribe>() is not { } unsubscribe || !await unsubscribe.ConfirmAsync(token, ct))
+        {
+            // The token is this post's only proof that it comes from a message we sent: a bad one is refused as forged.
+            return TypedResults.Problem(statusCode: StatusCodes.Status400BadRequest, title: AntiforgeryEnforcementMiddleware.RefusedTitle);
+        }
+        return TypedResults.Redirect("/u/" + Uri.EscapeDataString(token));
+    }
+
+    private static async Task<RazorComponentResult<SimulationPanel>> SimulateAsync(long id, HttpContext http, IServiceProvider services, CancellationToken ct)
+    {
+        if (services.GetService<ICampaignSimulation>() is not { } simulation)
+        {
+            return new RazorComponentResult<SimulationPanel>(new { Unavailable = true });
+        }
+        var result = await simulation.SimulateAsync(HttpCurrentUser.Required(http), id, ct);
+        if (result.Outcome is CampaignOutcome.NotFound or CampaignOutcome.Forbidden)
+        {
+            http.Response.StatusCode = result.Outcome == CampaignOutcome.NotFound ? StatusCodes.Status404NotFound : StatusCodes.Status403Forbidden;
+        }
+        return new RazorComponentResult<SimulationPanel>(new
+        {
+            Result = result.Value,
+            Message = result.IsOk ? null : result.Message ?? string.Join(" ", result.Errors.SelectMany(e => e.Value)),
+        });
+    }
+}

@@ -1,0 +1,463 @@
+using System.Net;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using InsureCrm.Core.Campaigns;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
+using InsureCrm.Tests;
+using Microsoft.AspNetCore.TestHost;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InsureCrm.Web.Tests;
+
+public sealed partial class CampaignPagesTests
+{
+    private static readonly DateTime Now = new(2026, 11, 2, 1, 0, 0, DateTimeKind.Utc);
+
+    [Fact]
+    public async Task CampaignPages_ByRole_MarketerEditsAnalystOnlyViewsAgentIsRefused()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var marketer = await factory.SignedInClientAsync("marketer");
+        using var analyst = await factory.SignedInClientAsync("analyst");
+        using var agent = await factory.SignedInClientAsync("agent");
+        using var admin = await factory.SignedInClientAsync("admin");
+        var id = await InsertCampaignAsync(db, "marketer", CampaignState.Draft, "C-2026-001", "연금 교차판매 파일럿", "저축 보유 고객은 연금 제안에 반응한다");
+
+        // The marketer plans: the library offers a new campaign, the record its edit and target pages, and both open.
+        (await marketer.GetStringAsync("/campaigns")).ShouldContain("href=\"/campaigns/new\"");
+        var record = await marketer.GetStringAsync($"/campaigns/{id}");
+        record.ShouldContain($"href=\"/campaigns/{id}/edit\"");
+        record.ShouldContain($"href=\"/campaigns/{id}/target\"");
+        record.ShouldNotContain("data-testid=\"campaign-action-approve\"", Case.Sensitive, "the author never approves their own plan");
+        (await GetAsync(marketer, "/campaigns/new")).ShouldBe(HttpStatusCode.OK);
+        (await GetAsync(marketer, $"/campaigns/{id}/edit")).ShouldBe(HttpStatusCode.OK);
+        (await GetAsync(marketer, $"/campaigns/{id}/target")).ShouldBe(HttpStatusCode.OK);
+
+        // The analyst follows: the library and the record, without a single editing control; the editing pages are refused.
+        var library = await analyst.GetStringAsync("/campaigns");
+        library.ShouldContain("연금 교차판매 파일럿");
+        library.ShouldNotContain("href=\"/campaigns/new\"");
+        var seen = await analyst.GetStringAsync($"/campaigns/{id}");
+        seen.ShouldContain("저축 보유 고객은 연금 제안에 반응한다");
+        seen.ShouldNotContain($"href=\"/campaigns/{id}/edit\"");
+        seen.ShouldNotContain("data-testid=\"campaign-action-");
+        (await GetAsync(analyst, "/campaigns/new")).ShouldBe(HttpStatusCode.Forbidden);
+        (await GetAsync(analyst, $"/campaigns/{id}/edit")).ShouldBe(HttpStatusCode.Forbidden);
+        (await GetAsync(analyst, $"/campaigns/{id}/target")).ShouldBe(HttpStatusCode.Forbidden);
+        using (var count = await PostFormAsync(analyst, "/api/campaigns/rules/count", [("field", "value.grade"), ("op", "in"), ("values", "A")]))
+        {
+            count.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        }
+        using (var approve = await PostFormAsync(analyst, $"/campaigns/{id}/actions/approve", [("version", "1")]))
+        {
+            approve.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        }
+
+        // An admin approves colleagues' plans (four eyes) but does not plan.
+        var forAdmin = await admin.GetStringAsync($"/campaigns/{id}");
+        forAdmin.ShouldContain("data-testid=\"campaign-action-approve\"");
+        forAdmin.ShouldNotContain($"href=\"/campaigns/{id}/edit\"");
+
+        // An agent works lists, not campaigns: every campaign page is refused and none is on the menu.
+        (await GetAsync(agent, "/campaigns")).ShouldBe(HttpStatusCode.Forbidden);
+        (await GetAsync(agent, $"/campaigns/{id}")).ShouldBe(HttpStatusCode.Forbidden);
+        (await GetAsync(agent, "/campaigns/new")).ShouldBe(HttpStatusCode.Forbidden);
+        (await agent.GetStringAsync("/")).ShouldNotContain("href=\"/campaigns\"");
+        (await marketer.GetStringAsync("/")).ShouldContain("href=\"/campaigns\"");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Library_StatesAndSearch_CountEachStateAndFindByHypothesisAndLessons(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var marketer = await factory.SignedInClientAsync("marketer");
+        var draft = await InsertCampaignAsync(db, "marketer", CampaignState.Draft, "C-2026-011", "Protection gap pilot", "Young parents without protection answer a call");
+        var running = await InsertCampaignAsync(db, "marketer", CampaignState.Running, "C-2026-012", "Loan win-back", "Former borrowers come back for a rate offer");
+        var closed = await InsertCampaignAsync(db, "marketer", CampaignState.Closed, "C-2026-013", "Reinstatement SMS", "Lapsed in 90 days reinstate after a reminder",
+            lessons: "SMS alone did not move Retain cells; agents did");
+
+        var page = await marketer.GetStringAsync("/campaigns");
+
+        foreach (var state in Enum.GetValues<CampaignState>())
+        {
+            var expected = state is CampaignState.Draft or CampaignState.Running or CampaignState.Closed ? 1 : 0;
+            StateCount(page, state).ShouldBe(expected, state.ToString());
+        }
+        Rows(page).ShouldBe([draft, running, closed], ignoreOrder: true);
+        // The search reads hypotheses and lessons too, whatever the case.
+        Rows(await marketer.GetStringAsync("/campaigns?q=" + Uri.EscapeDataString("retain cells"))).ShouldBe([closed]);
+        Rows(await marketer.GetStringAsync("/campaigns?q=BORROWERS")).ShouldBe([running]);
+        Rows(await marketer.GetStringAsync("/campaigns?state=Draft")).ShouldBe([draft]);
+        var none = await marketer.GetStringAsync("/campaigns?q=nothing-like-this");
+        none.ShouldContain("data-testid=\"campaign-none\"");
+        using var bad = await marketer.GetAsync("/campaigns?state=Sleeping");
+        bad.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        (await bad.Content.ReadAsStringAsync()).ShouldContain("Sleeping");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Record_RunningCampaign_ShowsHighlightsPlanSplitResultsAndHistory(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var analyst = await factory.SignedInClientAsync("analyst");
+        var id = await InsertCampaignAsync(db, "marketer", CampaignState.Running, "C-2026-021", "Health cross-sell", "Savings holders buy health cover");
+        await using (var ctx = db.Database.CreateContext())
+        {
+            ctx.CampaignChannels.Add(new CampaignChannel { CampaignId = id, Channel = CampaignChannelKind.Email, Rank = 1, UnitCost = 12.5m });
+            ctx.CampaignChannels.Add(new CampaignChannel { CampaignId = id, Channel = CampaignChannelKind.CallList, Rank = 2, UnitCost = 1800m });
+            ctx.CampaignSplits.Add(new CampaignSplit
+            {
+                CampaignId = id, AsOf = new DateOnly(2026, 10, 31), Seed = 42, ControlShare = 0.2m, Candidates = 12_500, Test = 9_600, Control = 2_400,
+                ExcludedHoldout = 310, ExcludedOverlap = 120, ExcludedCap = 50, ExcludedNoChannel = 20, CreatedAt = Now, CreatedBy = "marketer",
+            });
+            ctx.CampaignAttributions.Add(new CampaignAttribution
+            {
+                CampaignId = id, AsOf = new DateOnly(2026, 11, 1), RanAt = Now, Responses = 700, RespondersTest = 576, RespondersControl = 96,
+            });
+            ctx.CampaignEvents.AddRange(
+                new CampaignEvent { CampaignId = id, At = Now.AddDays(-3), UserName = "marketer", Kind = CampaignEventKind.Created },
+                new CampaignEvent { CampaignId = id, At = Now.AddDays(-2), UserName = "admin", Kind = CampaignEventKind.Approved },
+                new CampaignEvent { CampaignId = id, At = Now.AddDays(-1), UserName = "marketer", Kind = CampaignEventKind.Started });
+            await ctx.SaveChangesAsync();
+        }
+
+        var html = await analyst.GetStringAsync($"/campaigns/{id}");
+
+        Testid(html, "campaign-state").ShouldBe("진행 중");
+        Testid(html, "campaign-list-size").ShouldBe("12,500");
+        Testid(html, "campaign-arms").ShouldBe("9,600 / 2,400");
+        // 576 / 9,600 − 96 / 2,400 = 6 % − 4 % = +2 percentage points.
+        Testid(html, "campaign-uplift").ShouldBe("+2.00%");
+        html.ShouldContain("data-testid=\"plan-channel-Email\"");
+        html.ShouldContain("data-testid=\"plan-channel-CallList\"");
+        Regex.Count(html, "data-testid=\"history-row\"").ShouldBe(3);
+        html.IndexOf("생성", StringComparison.Ordinal).ShouldBeLessThan(html.LastIndexOf("시작", StringComparison.Ordinal));
+        html.ShouldContain($"href=\"/campaigns/{id}/results\"");
+        StrictMarkup.ShouldHaveNoInlineScriptOrStyle(html);
+
+        (await GetAsync(analyst, "/campaigns/999999")).ShouldBe(HttpStatusCode.NotFound);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task NewCampaign_BadFields_ShowsTheNamedErrorBesideItsFieldAndKeepsEverythingTyped(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        var planning = new RecordingPlanning();
+        await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignPlanning>(planning)));
+        using var marketer = await factory.SignedInClientAsync("marketer");
+        var form = await marketer.GetStringAsync("/campaigns/new");
+        form.ShouldContain("data-testid=\"campaign-form\"");
+
+        // A budget that is not a number never reaches Core; the page names it and keeps every other value.
+        var typed = Fields(form, ("Form.Name", "종신보험 갭 파일럿"), ("Form.Theme", "보장 공백"), ("Form.Hypothesis", "자녀가 있는 30대는 종신 제안에 반응한다"),
+            ("Form.Budget", "12만"), ("Form.ControlShare", "0.25"), ("Form.Channels[2].On", "true"), ("Form.Channels[2].UnitCost", "15"),
+            ("Form.Scripts[6].Subject", "(광고) 가족을 위한 보장"), ("Form.Scripts[6].Body", "{{name}}님 안녕하세요 {{unsubscribe_url}}"));
+        using (var refused = await PostFormAsync(marketer, "/campaigns/new", typed))
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            var html = await refused.Content.ReadAsStringAsync();
+            FieldError(html, "budget").ShouldContain("'12만'");
+            html.ShouldContain("value=\"종신보험 갭 파일럿\"");
+            html.ShouldContain("value=\"보장 공백\"");
+            html.ShouldContain("자녀가 있는 30대는 종신 제안에 반응한다</textarea>");
+            html.ShouldContain("value=\"0.25\"");
+            html.ShouldContain("value=\"(광고) 가족을 위한 보장\"");
+            html.ShouldContain("{{name}}님 안녕하세요 {{unsubscribe_url}}</textarea>");
+            Regex.IsMatch(html, "name=\"Form.Channels\\[2\\].On\" value=\"true\" checked").ShouldBeTrue("the ticked e-mail channel stays ticked");
+        }
+        planning.Drafts.ShouldBeEmpty();
+
+        // Core refuses a control share of 0 and a script's placeholder: each shown beside its own field, the rest kept.
+        var toCore = Fields(form, ("Form.Name", "종신보험 갭 파일럿"), ("Form.Budget", "1,000,000"), ("Form.ControlShare", "0"),
+            ("Form.Channels[2].On", "true"), ("Form.Channels[2].UnitCost", "15"), ("Form.Scripts[6].Body", "{{agnet_name}} {{unsubscribe_url}}"));
+        using (var invalid = await PostFormAsync(marketer, "/campaigns/new", toCore))
+        {
+            invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            var html = await invalid.Content.ReadAsStringAsync();
+            FieldError(html, "controlShare").ShouldContain("controlShare 0");
+            FieldError(html, "script.Email.ko").ShouldContain("{{agnet_name}}");
+            html.ShouldContain("value=\"종신보험 갭 파일럿\"");
+            html.ShouldContain("value=\"1,000,000\"");
+        }
+        var sent = planning.Drafts.ShouldHaveSingleItem();
+        sent.Budget.ShouldBe(1_000_000m);
+        sent.Channels.ShouldHaveSingleItem().ShouldBe(new ChannelDraft(CampaignChannelKind.Email, 3, null, 15m, null));
+        sent.Scripts.ShouldHaveSingleItem().Language.ShouldBe(ScriptLanguage.Korean);
+
+        // A plan Core accepts goes to its record.
+        using var saved = await PostFormAsync(marketer, "/campaigns/new", Fields(form, ("Form.Name", "종신보험 갭 파일럿"), ("Form.Budget", "500000")));
+        saved.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        saved.Headers.Location!.PathAndQuery.ShouldBe($"/campaigns/{RecordingPlanning.CreatedId}?saved=1");
+    }
+
+    [Fact]
+    public async Task RuleCount_Rows_SendsTheRuleAsJsonAndShowsCountShareAndProfileOrTheNamedRow()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        var targeting = new RecordingTargeting();
+        await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignTargeting>(targeting)));
+        using var marketer = await factory.SignedInClientAsync("marketer");
+
+        using var counted = await PostFormAsync(marketer, "/api/campaigns/rules/count",
+        [
+            ("group", "all"), ("field", "value.grade"), ("op", "in"), ("values", "A, B"),
+            ("group", "all"), ("field", "age"), ("op", "between"), ("values", "30,39"),
+            ("group", "any"), ("field", "gap.family"), ("op", "in"), ("values", "Health"),
+            ("group", "all"), ("field", ""), ("op", "in"), ("values", ""),
+        ]);
+
+        counted.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var html = await counted.Content.ReadAsStringAsync();
+        using (var rule = JsonDocument.Parse(targeting.Definitions.ShouldHaveSingleItem()))
+        {
+            var all = rule.RootElement.GetProperty("all");
+            all.GetArrayLength().ShouldBe(2, "the blank row is dropped");
+            all[0].GetProperty("field").GetString().ShouldBe("value.grade");
+            all[0].GetProperty("values").EnumerateArray().Select(v => v.GetString()).ShouldBe(["A", "B"]);
+            all[1].GetProperty("values").EnumerateArray().Select(v => v.GetDecimal()).ShouldBe([30m, 39m]);
+            rule.RootElement.GetProperty("any")[0].GetProperty("field").GetString().ShouldBe("gap.family");
+        }
+        // The fake matches 37 customers per condition of a book of 1,000: 3 conditions → 111, 11.1 %.
+        Testid(html, "rule-count-matching").ShouldBe("111");
+        Testid(html, "rule-count-share").ShouldBe("11.1%");
+        html.ShouldContain("data-testid=\"rule-profile-grade\"");
+
+        using var refused = await PostFormAsync(marketer, "/api/campaigns/rules/count",
+            [("group", "all"), ("field", "value.grade"), ("op", "in"), ("values", "A"), ("group", "all"), ("field", "segment.cel"), ("op", "in"), ("values", "Retain")]);
+        var errors = WebUtility.HtmlDecode(await refused.Content.ReadAsStringAsync());
+        errors.ShouldContain("data-testid=\"rule-count-errors\"");
+        errors.ShouldContain("2행: rules[1].field: unknown field 'segment.cel'");
+    }
+
+    [Fact]
+    public async Task Results_ByStratum_ShowRatesWithIntervalsFlagNotSignificantAndDownloadTheFile()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        var results = new FixedResults();
+        await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignResults>(results)));
+        using var analyst = await factory.SignedInClientAsync("analyst");
+        using var agent = await factory.SignedInClientAsync("agent");
+
+        var html = await analyst.GetStringAsync("/campaigns/7/results?by=Stratum");
+
+        results.AskedBy.ShouldBe([ResultBreakdown.Stratum]);
+        Regex.Count(html, "data-testid=\"results-row\"").ShouldBe(3);
+        html.ShouldContain("6.00% [5.50%, 6.50%]");
+        // Only the row whose interval includes zero carries the flag.
+        Regex.Count(html, "data-testid=\"not-significant\"").ShouldBe(1);
+        html.IndexOf("CrossSell/B", StringComparison.Ordinal).ShouldBeLessThan(html.IndexOf("data-testid=\"not-significant\"", StringComparison.Ordinal));
+        html.ShouldContain("action=\"/campaigns/7/results.csv\"");
+        using (var noReason = await analyst.GetAsync("/campaigns/7/results.csv"))
+        {
+            noReason.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        }
+        using var csv = await analyst.GetAsync("/campaigns/7/results.csv?reason=campaign");
+        csv.StatusCode.ShouldBe(HttpStatusCode.OK);
+        csv.Content.Headers.ContentDisposition!.FileNameStar.ShouldBe("C-2026-007-results.csv");
+        (await csv.Content.ReadAsStringAsync()).ShouldStartWith("key,uplift");
+        await using (var ctx = db.Database.CreateContext())
+        {
+            (await ctx.AccessLog.AsNoTracking().CountAsync(e => e.UserName == "analyst" && e.Action == AccessAction.Download && e.Reason == "campaign"
+                && e.Detail == "campaign 7 results.csv")).ShouldBe(1);
+        }
+        (await GetAsync(agent, "/campaigns/7/results")).ShouldBe(HttpStatusCode.Forbidden);
+        (await GetAsync(agent, "/campaigns/7/results.csv")).ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    private static async Task<long> InsertCampaignAsync(
+        TestDatabase db, string author, CampaignState state, string code, string name, string hypothesis, string? lessons = null)
+    {
+        await using var ctx = db.Database.CreateContext();
+        var user = await ctx.Users.AsNoTracking().SingleAsync(u => u.UserName == author);
+        var campaign = new Campaign
+        {
+            Code = code, Name = name, Theme = "test theme", Hypothesis = hypothesis, Objective = CampaignObjective.NewContract, WindowDays = 60,
+            OwnerUserId = user.Id, AuthorUserId = user.Id, State = state, StartsOn = new DateOnly(2026, 11, 1), EndsOn = new DateOnly(2026, 11, 30),
+            Budget = 5_000_000m, Currency = "KRW", ControlShare = 0.2m, SplitSeed = 7, Alpha = 0.05, Power = 0.8, ExpectedLift = 0.01,
+            OverlapRule = OverlapRule.Exclude, FrequencyCap = 4, IsPilot = true, Lessons = lessons, CreatedAt = Now, UpdatedAt = Now, Version = 1,
+        };
+        ctx.Campaigns.Add(campaign);
+        await ctx.SaveChangesAsync();
+        return campaign.Id;
+    }
+
+    private static async Task<HttpStatusCode> GetAsync(HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url);
+        return response.StatusCode;
+    }
+
+    private static async Task<HttpResponseMessage> PostFormAsync(HttpClient client, string url, IEnumerable<(string Key, string Value)> fields)
+    {
+        using var content = new FormUrlEncodedContent(fields.Select(f => new KeyValuePair<string, string>(f.Key, f.Value)));
+        return await client.PostAsync(url, content);
+    }
+
+    /// <summary>What a browser posts of the form (inputs, ticked boxes, text areas, chosen options), with the given values typed over it.</summary>
+    private static List<(string, string)> Fields(string form, params (string Key, string Value)[] typed)
+    {
+        var fields = new List<(string Key, string Value)>();
+        foreach (Match input in Regex.Matches(form, "<input([^>]*)>"))
+        {
+            var attrs = input.Groups[1].Value;
+            var name = Attr(attrs, "name");
+            if (name is null || name == "__RequestVerificationToken" || (Attr(attrs, "type") == "checkbox" && !Regex.IsMatch(attrs, "\\schecked\\b")))
+            {
+                continue;
+            }
+            fields.Add((name, Attr(attrs, "value") ?? ""));
+        }
+        foreach (Match area in Regex.Matches(form, "<textarea[^>]*name=\"([^\"]+)\"[^>]*>([^<]*)</textarea>"))
+        {
+            fields.Add((area.Groups[1].Value, WebUtility.HtmlDecode(area.Groups[2].Value)));
+        }
+        foreach (Match select in Regex.Matches(form, "<select name=\"([^\"]+)\"[^>]*>(.*?)</select>", RegexOptions.Singleline))
+        {
+            var chosen = Regex.Match(select.Groups[2].Value, "<option value=\"([^\"]*)\" selected");
+            fields.Add((select.Groups[1].Value, chosen.Success ? chosen.Groups[1].Value : Regex.Match(select.Groups[2].Value, "<option value=\"([^\"]*)\"").Groups[1].Value));
+        }
+        foreach (var (key, value) in typed)
+        {
+            fields.RemoveAll(f => f.Key == key);
+            fields.Add((key, value));
+        }
+        return [.. fields.Select(f => (f.Key, f.Value))];
+    }
+
+    private static string? Attr(string attrs, string name)
+    {
+        var m = Regex.Match(attrs, $"\\s{name}=\"([^\"]*)\"");
+        return m.Success ? WebUtility.HtmlDecode(m.Groups[1].Value) : null;
+    }
+
+    private static string FieldError(string html, string field)
+    {
+        var m = Regex.Match(html, $"<span class=\"field-error\" role=\"alert\" data-field=\"{Regex.Escape(field)}\">([^<]*)</span>");
+        m.Success.ShouldBeTrue($"an error beside {field} in {string.Join(" | ", Regex.Matches(html, "class=\"field-error\"[^>]*>[^<]*").Select(x => x.Value))}");
+        return WebUtility.HtmlDecode(m.Groups[1].Value);
+    }
+
+    private static string Testid(string html, string id)
+    {
+        var m = Regex.Match(html, $"data-testid=\"{Regex.Escape(id)}\">([^<]*)<");
+        m.Success.ShouldBeTrue(id);
+        return WebUtility.HtmlDecode(m.Groups[1].Value).Trim();
+    }
+
+    private static int StateCount(string html, CampaignState state)
+    {
+        var m = Regex.Match(html, $"data-testid=\"campaign-state-{state}\">\\s*<span class=\"label\">[^<]*</span>\\s*<span class=\"big\">([^<]*)</span>");
+        m.Success.ShouldBeTrue(state.ToString());
+        return int.Parse(m.Groups[1].Value, System.Globalization.NumberStyles.AllowThousands, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    private static List<long> Rows(string html) =>
+        [.. Regex.Matches(html, "data-testid=\"campaign-row\" data-campaign-id=\"(\\d+)\"").Select(m => long.Parse(m.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture))];
+
+    /// <summary>Planning as Core will answer it: a control share outside (0, 1) and an unknown placeholder are refused by name.</summary>
+    private sealed class RecordingPlanning : ICampaignPlanning
+    {
+        public const long CreatedId = 4242;
+
+        public List<CampaignDraft> Drafts { get; } = [];
+
+        public Task<CampaignResult<CampaignSummary>> CreateAsync(CrmUser user, CampaignDraft draft, CancellationToken ct = default)
+        {
+            Drafts.Add(draft);
+            var errors = new Dictionary<string, string[]>();
+            if (draft.ControlShare is <= 0 or >= 1)
+            {
+                errors["controlShare"] = [$"controlShare {draft.ControlShare} must lie strictly between 0 and 1."];
+            }
+            for (var i = 0; i < draft.Scripts.Count; i++)
+            {
+                foreach (Match m in Regex.Matches(draft.Scripts[i].Body, "\\{\\{(\\w+)\\}\\}"))
+                {
+                    if (m.Groups[1].Value is not ("name" or "unsubscribe_url" or "agent_name"))
+                    {
+                        errors[$"scripts[{i}].body"] = [$"unknown placeholder '{m.Value}'"];
+                    }
+                }
+            }
+            return Task.FromResult(errors.Count > 0
+                ? CampaignResult.Invalid<CampaignSummary>(errors)
+                : CampaignResult.Ok(new CampaignSummary(CreatedId, "C-2026-099", draft.Name, draft.Theme, draft.Objective, CampaignState.Draft,
+                    draft.StartsOn, draft.EndsOn, draft.IsPilot, user.UserId, user.UserId, 1)));
+        }
+
+        public Task<CampaignResult<CampaignSummary>> EditAsync(CrmUser user, long campaignId, int version, CampaignDraft draft, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<CampaignResult<CampaignSummary>> ApproveAsync(CrmUser user, long campaignId, int version, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<CampaignResult<CampaignSummary>> StartAsync(CrmUser user, long campaignId, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<CampaignResult<CampaignSummary>> CloseAsync(CrmUser user, long campaignId, int version, string lessons, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<CampaignResult<CampaignSummary>> CancelAsync(CrmUser user, long campaignId, int version, string reason, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<CampaignResult<CampaignSummary>> RollOutAsync(CrmUser user, long pilotId, RollOutDraft draft, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<CampaignResult<ScriptView>> ReviseScriptAsync(CrmUser user, long campaignId, ScriptRevision revision, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<CampaignResult<ChannelView>> ChangeOfferAsync(CrmUser user, long campaignId, OfferChange change, CancellationToken ct = default) => throw new NotSupportedException();
+        public Task<CampaignResult<OfferView>> SaveOfferAsync(CrmUser user, long? offerId, int? version, OfferDraft draft, CancellationToken ct = default) => throw new NotSupportedException();
+    }
+
+    /// <summary>Results of campaign 7: a significant total and retain stratum, a cross-sell stratum whose uplift interval includes zero.</summary>
+    private sealed class FixedResults : ICampaignResults
+    {
+        public List<ResultBreakdown> AskedBy { get; } = [];
+
+        public Task<CampaignResult<CampaignResults>> ResultsAsync(CrmUser user, long campaignId, ResultBreakdown by, CancellationToken ct = default)
+        {
+            AskedBy.Add(by);
+            if (campaignId != 7)
+            {
+                return Task.FromResult(CampaignResult.NotFound<CampaignResults>());
+            }
+            static ResultRow Row(string key, double test, double control, double lower)
+            {
+                var arm = (double rate) => new ArmFigures(1000, 900, (long)(rate * 1000), (long)(rate * 1000), 1_000_000m, new Estimate(rate, rate - 0.005, rate + 0.005), null);
+                var uplift = new Estimate(test - control, lower, test - control + 0.01);
+                return new ResultRow(key, arm(test), arm(control), new Comparison(uplift, uplift.ExcludesZero ? 0.01 : 0.4, uplift.ExcludesZero, 10, new Estimate(0, 0, 0), 100m, 0.5, 0.01, null));
+            }
+            var total = Row("Total", 0.06, 0.04, 0.005);
+            return Task.FromResult(CampaignResult.Ok(new CampaignResults(7, "C-2026-007", "KRW", 0.05, null, by, total,
+                [Row("Retain/A", 0.08, 0.05, 0.01), Row("CrossSell/B", 0.05, 0.045, -0.01)], true)));
+        }
+
+        public async Task<CampaignResult<string>> ExportAsync(CrmUser user, long campaignId, ResultFileFormat format, Stream output, CancellationToken ct = default)
+        {
+            await output.WriteAsync("key,uplift\nTotal,0.02\n"u8.ToArray(), ct);
+            return CampaignResult.Ok($"C-2026-00{campaignId}-results.csv");
+        }
+
+        public Task<CampaignResult<HoldoutReport>> HoldoutAsync(CrmUser user, int year, CancellationToken ct = default) => throw new NotSupportedException();
+    }
+
+    /// <summary>Targeting that matches 37 of a 1,000-customer book per condition and refuses a field it does not know, by its position.</summary>
+    private sealed class RecordingTargeting : ICampaignTargeting
+    {
+        private static readonly string[] Known = ["value.grade", "age", "gap.family"];
+
+        public List<string> Definitions { get; } = [];
+
+        public Task<CampaignResult<TargetCount>> CountAsync(CrmUser user, string ruleDefinition, CancellationToken ct = default) => throw new NotSupportedException();
+
+        public Task<CampaignResult<TargetProfile>> ProfileAsync(CrmUser user, string ruleDefinition, CancellationToken ct = default)
+        {
+            Definitions.Add(ruleDefinition);
+            using var rule = JsonDocument.Parse(ruleDefinition);
+            var conditions = rule.RootElement.EnumerateObject().SelectMany(g => g.Value.EnumerateArray()).Select(c => c.GetProperty("field").GetString()!).ToList();
+            var unknown = conditions.FindIndex(f => !Known.Contains(f));
+            if (unknown >= 0)
+            {
+                return Task.FromResult(CampaignResult.Invalid<TargetProfile>(new Dictionary<string, string[]>
+                {
+                    [$"rules[{unknown}].field"] = [$"rules[{unknown}].field: unknown field '{conditions[unknown]}'"],
+                }));
+            }
+            var matching = 37L * conditions.Count;
+            return Task.FromResult(CampaignResult.Ok(new TargetProfile(new TargetCount(matching, 1000),
+                [new ProfileRow("grade", "A", matching, 400), new ProfileRow("grade", "B", 0, 600)])));
+        }
+    }
+}
