@@ -23,6 +23,7 @@ provider=${1:-sqlite}
 # 2-core machine. A step added to the chain later (worklists, ...) adds its line here; a step without one is named.
 #   value, scores: issue 11's goals (each under a minute).
 #   access-log: the day's access-log entries vacuumed (docs/operations.md); provisional, half a minute.
+#   campaigns: attribution of the running and measuring campaigns (issue 12); provisional, half a minute.
 #   lifecycle, segments: provisional, half a minute each, so that the four steps fit in three minutes. Not yet measured on
 #   an idle machine; on 2026-12-03 at load average 40-55 the first night took lifecycle 1,949 s (it inserts 1.1M state
 #   changes one INSERT ... RETURNING at a time through EF; later nights insert only the changes) and segments 436 s.
@@ -31,6 +32,7 @@ declare -A budget=(
   [lifecycle]=30
   [segments]=30
   [scores]=60
+  [campaigns]=30
   [access-log]=30
 )
 
