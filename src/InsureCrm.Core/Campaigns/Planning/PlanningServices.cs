@@ -10,6 +10,7 @@ public static class PlanningServices
         ArgumentNullException.ThrowIfNull(options);
         services.AddScoped<ICampaignPlanning, CampaignPlanning>();
         services.AddScoped<ICampaignLibrary, CampaignLibrary>();
+        services.AddScoped<ICampaignSplitter, CampaignSplitter>();
         return services;
     }
 }

@@ -4,10 +4,11 @@ namespace InsureCrm.Core.Campaigns.Targeting;
 
 public static class TargetingServices
 {
-    /// <summary>The rule catalogue and compiler, the live count and the target profile. Filled by piece 1 of docs/plans/issue12-campaigns.md; registers nothing yet.</summary>
+    /// <summary>The live count and the target profile of a rule (the catalogue and compiler are static).</summary>
     public static IServiceCollection AddCampaignTargeting(this IServiceCollection services, CampaignsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
+        services.AddScoped<ICampaignTargeting, CampaignTargeting>();
         return services;
     }
 }

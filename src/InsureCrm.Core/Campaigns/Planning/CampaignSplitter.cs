@@ -1,0 +1,239 @@
+using System.Globalization;
+using System.Text.Json;
+using InsureCrm.Core.Campaigns.Targeting;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Core.Campaigns.Planning;
+
+/// <summary>
+/// A campaign's one split (docs/plans/issue12-campaigns.md section 5): the rule's customers, less this year's universal
+/// holdout, members of other live campaigns whose window overlaps (overlap rule Exclude) and customers at the frequency
+/// cap, and those reachable on none of the campaign's channels; the rest split per stratum (<c>grid_cell/grade</c> of
+/// the newest value run) in <see cref="SplitHash"/> order, the first of each stratum Control, the control counts
+/// apportioned by largest remainder so the total is round(N·c). Every member gets the channel of the waterfall it is
+/// reachable on first, the offer of that channel and the servicing agent of the newest active contract. Written with
+/// <c>campaign_split</c> and a <c>Split</c> history entry in one transaction (COPY on PostgreSQL), or nothing; allowed
+/// in Approved until the first contact is released, a new split replacing the old.
+/// </summary>
+internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions options, TimeProvider time) : ICampaignSplitter
+{
+    private static readonly TimeZoneInfo Seoul = SeoulZone();
+
+    private static readonly BulkTable Members = new("campaign_member",
+        ("campaign_id", typeof(long)), ("customer_id", typeof(long)), ("arm", typeof(CampaignArm)), ("exclusion", typeof(MemberExclusion)),
+        ("stratum", typeof(string)), ("split_hash", typeof(long)), ("planned_channel", typeof(CampaignChannelKind)),
+        ("offer_id", typeof(long)), ("agent_id", typeof(long)), ("branch_id", typeof(long)));
+
+    private static readonly BulkTable Splits = new("campaign_split",
+        ("campaign_id", typeof(long)), ("as_of", typeof(DateOnly)), ("value_run_id", typeof(long)), ("seed", typeof(long)),
+        ("control_share", typeof(decimal)), ("candidates", typeof(int)), ("test", typeof(int)), ("control", typeof(int)),
+        ("excluded_holdout", typeof(int)), ("excluded_overlap", typeof(int)), ("excluded_cap", typeof(int)),
+        ("excluded_no_channel", typeof(int)), ("created_at", typeof(DateTime)), ("created_by", typeof(string)));
+
+    private static readonly BulkTable Events = new("campaign_event",
+        ("campaign_id", typeof(long)), ("at", typeof(DateTime)), ("user_name", typeof(string)), ("kind", typeof(CampaignEventKind)), ("detail", typeof(string)));
+
+    /// <summary>One candidate as the split reads it.</summary>
+    private sealed record Candidate(long Id, string Stratum, long? AgentId, long? BranchId, bool Email, bool Mobile, bool Phone, bool Address, long RecentContacts, bool Overlap);
+
+    public async Task<CampaignResult<SplitSummary>> SplitAsync(CrmUser user, long campaignId, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (!user.Role.Allows(Capability.CampaignEdit) && !user.Role.Allows(Capability.CampaignApprove))
+        {
+            return CampaignResult.Forbidden<SplitSummary>();
+        }
+        await using var db = database.CreateContext();
+        var campaign = await db.Campaigns.AsNoTracking().SingleOrDefaultAsync(c => c.Id == campaignId, ct);
+        if (campaign is null)
+        {
+            return CampaignResult.NotFound<SplitSummary>();
+        }
+        if (campaign.State != CampaignState.Approved)
+        {
+            return CampaignResult.Conflict<SplitSummary>($"Only an Approved campaign is split; {campaign.Code} is {campaign.State}.", campaign.Version);
+        }
+        if (await db.CampaignContacts.AnyAsync(c => c.CampaignId == campaignId, ct))
+        {
+            return CampaignResult.Conflict<SplitSummary>($"{campaign.Code} has released contacts: its split can no longer change.", campaign.Version);
+        }
+        var definition = campaign.RuleVersionId is { } rv
+            ? await db.TargetRuleVersions.AsNoTracking().Where(v => v.Id == rv).Select(v => v.Definition).SingleOrDefaultAsync(ct)
+            : null;
+        var parseErrors = new Dictionary<string, List<string>>();
+        if (RuleDefinition.Parse(definition, parseErrors) is not { } rule)
+        {
+            return CampaignResult.Invalid<SplitSummary>(parseErrors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+        }
+        var channels = await db.CampaignChannels.AsNoTracking().Where(c => c.CampaignId == campaignId).OrderBy(c => c.Rank).ToListAsync(ct);
+        if (channels.Count == 0)
+        {
+            return CampaignResult.Invalid<SplitSummary>(new Dictionary<string, string[]> { ["channels"] = [$"{campaign.Code} has no channel to plan its members on."] });
+        }
+
+        var now = time.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, Seoul));
+        var holdout = await UniversalHoldout.EnsureYearAsync(db, campaign.StartsOn.Year, options.Holdout.Share, UniversalHoldout.NewSalt(), user.UserName, now, ct);
+        var compiled = await RuleCompiler.CompileAsync(db, rule, now, today, ct);
+        var candidates = await CandidatesAsync(db, compiled, campaign, now, ct);
+
+        var members = new List<CampaignMember>(candidates.Count);
+        var population = new List<CampaignMember>();
+        int holdoutCount = 0, overlapCount = 0, capCount = 0, noChannelCount = 0;
+        foreach (var c in candidates)
+        {
+            var channel = channels.FirstOrDefault(ch => Reachable(ch.Channel, c));
+            var member = new CampaignMember
+            {
+                CampaignId = campaignId, CustomerId = c.Id, Stratum = c.Stratum, SplitHash = SplitHash.Key(campaign.SplitSeed, c.Id),
+                PlannedChannel = channel?.Channel, OfferId = channel?.OfferId, AgentId = c.AgentId, BranchId = c.BranchId,
+            };
+            member.Exclusion =
+                UniversalHoldout.Contains(holdout, c.Id) ? MemberExclusion.UniversalHoldout
+                : c.Overlap ? MemberExclusion.Overlap
+                : c.RecentContacts >= campaign.FrequencyCap ? MemberExclusion.FrequencyCap
+                : channel is null ? MemberExclusion.NoChannel
+                : null;
+            switch (member.Exclusion)
+            {
+                case MemberExclusion.UniversalHoldout: holdoutCount++; break;
+                case MemberExclusion.Overlap: overlapCount++; break;
+                case MemberExclusion.FrequencyCap: capCount++; break;
+                case MemberExclusion.NoChannel: noChannelCount++; break;
+                default: population.Add(member); break;
+            }
+            member.Arm = member.Exclusion is null ? CampaignArm.Test : CampaignArm.Excluded;
+            members.Add(member);
+        }
+        var strata = Assign(population, campaign.ControlShare);
+
+        var control = population.Count(m => m.Arm == CampaignArm.Control);
+        var summary = new SplitSummary(campaignId, today, compiled.ValueRunId, campaign.SplitSeed, campaign.ControlShare, candidates.Count,
+            population.Count - control, control, holdoutCount, overlapCount, capCount, noChannelCount, strata);
+        await WriteAsync(campaign, members, summary, user, now, ct);
+        return CampaignResult.Ok(summary);
+    }
+
+    /// <summary>
+    /// Per stratum, the first n_s members in hash order (ties by id) are Control: N·c apportioned over the strata by
+    /// largest remainder (ties: the larger stratum, then its name), so the total is round(N·c) and each stratum within one.
+    /// </summary>
+    internal static List<StratumSplit> Assign(List<CampaignMember> population, decimal controlShare)
+    {
+        var groups = population.GroupBy(m => m.Stratum, StringComparer.Ordinal)
+            .Select(g => (Stratum: g.Key, Members: g.OrderBy(m => m.SplitHash).ThenBy(m => m.CustomerId).ToList()))
+            .OrderBy(g => g.Stratum, StringComparer.Ordinal).ToList();
+        var total = (int)Math.Round(population.Count * controlShare, MidpointRounding.AwayFromZero);
+        var quotas = groups.Select(g => g.Members.Count * controlShare).ToList();
+        var counts = quotas.Select(q => (int)Math.Floor(q)).ToList();
+        var left = total - counts.Sum();
+        foreach (var i in Enumerable.Range(0, groups.Count)
+            .OrderByDescending(i => quotas[i] - counts[i]).ThenByDescending(i => groups[i].Members.Count).ThenBy(i => groups[i].Stratum, StringComparer.Ordinal)
+            .Take(left))
+        {
+            counts[i]++;
+        }
+        var result = new List<StratumSplit>(groups.Count);
+        for (var i = 0; i < groups.Count; i++)
+        {
+            for (var j = 0; j < groups[i].Members.Count; j++)
+            {
+                groups[i].Members[j].Arm = j < counts[i] ? CampaignArm.Control : CampaignArm.Test;
+            }
+            result.Add(new StratumSplit(groups[i].Stratum, groups[i].Members.Count - counts[i], counts[i]));
+        }
+        return result;
+    }
+
+    private static bool Reachable(CampaignChannelKind channel, Candidate c) => channel switch
+    {
+        CampaignChannelKind.Agent => c.AgentId is not null,
+        CampaignChannelKind.CallList => c.Phone,
+        CampaignChannelKind.Email => c.Email,
+        CampaignChannelKind.Sms => c.Mobile,
+        CampaignChannelKind.Dm => c.Address,
+        _ => false,
+    };
+
+    /// <summary>The rule's customers with their stratum, agent, reachability, recent marketing contacts and overlap, in one statement.</summary>
+    private async Task<List<Candidate>> CandidatesAsync(CrmDbContext db, CompiledRule compiled, Campaign campaign, DateTime now, CancellationToken ct)
+    {
+        const string NewestActive = "FROM contract k WHERE k.customer_id = t.id AND k.status IN ('InForce', 'Reinstated', 'PaidUp') AND k.servicing_agent_id IS NOT NULL ORDER BY k.issue_date DESC, k.id DESC LIMIT 1";
+        var sql = $"""
+            SELECT t.id, s.grid_cell, v.grade,
+              (SELECT k.servicing_agent_id {NewestActive}) AS agent_id,
+              (SELECT g.branch_id FROM agent g WHERE g.id = (SELECT k.servicing_agent_id {NewestActive})) AS branch_id,
+              CASE WHEN EXISTS (SELECT 1 FROM customer_email em WHERE em.customer_id = t.id AND em.is_primary) THEN 1 ELSE 0 END AS email,
+              CASE WHEN EXISTS (SELECT 1 FROM customer_phone ph WHERE ph.customer_id = t.id AND ph.kind = 'Mobile') THEN 1 ELSE 0 END AS mobile,
+              CASE WHEN EXISTS (SELECT 1 FROM customer_phone ph WHERE ph.customer_id = t.id) THEN 1 ELSE 0 END AS phone,
+              CASE WHEN EXISTS (SELECT 1 FROM customer_address a WHERE a.customer_id = t.id AND a.is_primary) THEN 1 ELSE 0 END AS address,
+              (SELECT count(*) FROM interaction i WHERE i.customer_id = t.id AND i.purpose = 'Campaign' AND i.direction = 'Outbound' AND i.occurred_at >= @capSince) AS recent,
+              CASE WHEN EXISTS (SELECT 1 FROM campaign_member om JOIN campaign oc ON oc.id = om.campaign_id
+                 WHERE om.customer_id = t.id AND om.campaign_id <> @campaign AND om.arm IN ('Test', 'Control')
+                   AND oc.state IN ('Approved', 'Running', 'Measuring') AND oc.starts_on <= @endsOn AND oc.ends_on >= @startsOn) THEN 1 ELSE 0 END AS overlap
+            FROM ({compiled.Sql}) t
+            LEFT JOIN customer_segment s ON s.run_id = @srun AND s.customer_id = t.id
+            LEFT JOIN customer_value v ON v.run_id = @srun AND v.customer_id = t.id
+            ORDER BY t.id
+            """;
+        var parameters = compiled.ParametersFor(db).Concat(
+        [
+            db.Parameter("srun", compiled.ValueRunId ?? -1L),
+            db.Parameter("capSince", RuleCompiler.Instant(db.IsPostgres, now.AddDays(-options.FrequencyWindowDays))),
+            db.Parameter("campaign", campaign.Id),
+            db.Parameter("startsOn", RuleCompiler.Date(db.IsPostgres, campaign.StartsOn)),
+            db.Parameter("endsOn", RuleCompiler.Date(db.IsPostgres, campaign.EndsOn)),
+        ]).ToArray();
+        await using var batch = await db.ExecuteBatchAsync(sql, parameters, ct);
+        static long L(System.Data.Common.DbDataReader r, int i) => Convert.ToInt64(r.GetValue(i), CultureInfo.InvariantCulture);
+        return await batch.DbDataReader.ReadRowsAsync(r => new Candidate(
+            r.GetInt64(0),
+            r.IsDBNull(1) || r.IsDBNull(2) ? "Unscored" : r.GetString(1) + "/" + r.GetString(2),
+            r.IsDBNull(3) ? null : L(r, 3),
+            r.IsDBNull(4) ? null : L(r, 4),
+            L(r, 5) == 1, L(r, 6) == 1, L(r, 7) == 1, L(r, 8) == 1, L(r, 9), L(r, 10) == 1), ct);
+    }
+
+    private async Task WriteAsync(Campaign campaign, List<CampaignMember> members, SplitSummary summary, CrmUser user, DateTime now, CancellationToken ct)
+    {
+        await using var writer = await BulkWriter.BeginAsync(database, ct);
+        foreach (var table in new[] { "campaign_member", "campaign_split" })
+        {
+            await using var delete = writer.Connection.CreateCommand();
+            delete.Transaction = writer.Transaction;
+            delete.CommandText = $"DELETE FROM {table} WHERE campaign_id = {campaign.Id.ToString(CultureInfo.InvariantCulture)}";
+            await delete.ExecuteNonQueryAsync(ct);
+        }
+        await writer.WriteAsync(Members, [.. members.Select(m => new object?[]
+        {
+            m.CampaignId, m.CustomerId, m.Arm, m.Exclusion, m.Stratum, m.SplitHash, m.PlannedChannel, m.OfferId, m.AgentId, m.BranchId,
+        })], ct);
+        await writer.WriteAsync(Splits,
+        [
+            [campaign.Id, summary.AsOf, summary.ValueRunId, summary.Seed, summary.ControlShare, summary.Candidates, summary.Test, summary.Control,
+             summary.ExcludedHoldout, summary.ExcludedOverlap, summary.ExcludedCap, summary.ExcludedNoChannel, now, user.UserName],
+        ], ct);
+        var detail = JsonSerializer.Serialize(new
+        {
+            seed = summary.Seed, controlShare = summary.ControlShare, valueRunId = summary.ValueRunId, candidates = summary.Candidates,
+            test = summary.Test, control = summary.Control, excludedHoldout = summary.ExcludedHoldout, excludedOverlap = summary.ExcludedOverlap,
+            excludedCap = summary.ExcludedCap, excludedNoChannel = summary.ExcludedNoChannel,
+        });
+        await writer.WriteAsync(Events, [[campaign.Id, now, user.UserName, CampaignEventKind.Split, detail]], ct);
+        await writer.CommitAsync(ct);
+    }
+
+    private static TimeZoneInfo SeoulZone()
+    {
+        try
+        {
+            return TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul");
+        }
+        catch (TimeZoneNotFoundException)
+        {
+            return TimeZoneInfo.CreateCustomTimeZone("KST", TimeSpan.FromHours(9), "KST", "KST");
+        }
+    }
+}
