@@ -90,6 +90,7 @@ internal sealed class CrmStartup(
         Console.WriteLine("Building the demo's models (lapse, purchase, loan, contract lapse, agent dropout, recruiting)...");
         var champions = await scoped.GetRequiredService<DemoModels>().EnsureAsync(asOf, ct);
         logger.LogInformation("Demo models: {Champions} champions scored as of {AsOf}", champions, asOf);
+        await ActivatorUtilities.CreateInstance<Core.Campaigns.DemoCampaigns>(scoped).EnsureAsync(asOf, ct);
     }
 
     private static void PrintLogins()
