@@ -4,13 +4,14 @@ namespace InsureCrm.Core.Campaigns.Execution;
 
 public static class ExecutionServices
 {
-    /// <summary>Release, the sender and its e-mail transport (piece 2 of docs/plans/issue12-campaigns.md); SMS, DM export, the call list, agents' lists and unsubscribe are still to come.</summary>
+    /// <summary>Release, the sender and its e-mail transport (piece 2 of docs/plans/issue12-campaigns.md); and the unsubscribe link; SMS, DM export, the call list and agents' lists are still to come.</summary>
     public static IServiceCollection AddCampaignExecution(this IServiceCollection services, CampaignsOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         services.AddSingleton<IEmailTransportFactory, EmailTransportFactory>();
         services.AddScoped<CampaignSender>();
         services.AddScoped<ICampaignSender>(sp => sp.GetRequiredService<CampaignSender>());
+        services.AddScoped<IUnsubscribe, Unsubscribe>();
         return services;
     }
 }
