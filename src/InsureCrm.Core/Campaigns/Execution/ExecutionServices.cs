@@ -13,6 +13,11 @@ public static class ExecutionServices
         services.AddScoped<ICampaignSender>(sp => sp.GetRequiredService<CampaignSender>());
         services.AddScoped<IUnsubscribe, Unsubscribe>();
         services.AddScoped<ICampaignWorkLists, CampaignWorkLists>();
+        if (!string.IsNullOrWhiteSpace(options.Sms.Url))
+        {
+            // Not yet called by the sender (SMS sending is the next step of piece 2); registered so it can be resolved.
+            services.AddSingleton<ISmsGateway>(_ => new HttpSmsGateway(new HttpClient(), options.Sms));
+        }
         return services;
     }
 }
