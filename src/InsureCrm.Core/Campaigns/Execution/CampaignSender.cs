@@ -23,6 +23,8 @@ internal sealed partial class CampaignSender(
     TimeProvider clock, ILogger<CampaignSender> logger) : ICampaignSender
 {
     private static readonly CampaignChannelKind[] MessageChannels = [CampaignChannelKind.Email];
+    /// <summary>Channels whose contacts are handed to people (agents' lists, the call list) rather than sent.</summary>
+    private static readonly CampaignChannelKind[] HandedChannels = [CampaignChannelKind.Agent, CampaignChannelKind.CallList];
 
     public async Task<CampaignResult<SendSummary>> SendAsync(CrmUser user, SendRequest request, CancellationToken ct = default)
     {
@@ -36,9 +38,9 @@ internal sealed partial class CampaignSender(
         {
             return Invalid("limit", string.Create(CultureInfo.InvariantCulture, $"'{request.Limit}' is not a positive number of contacts"));
         }
-        if (request.Channel is { } only && !MessageChannels.Contains(only))
+        if (request.Channel is { } only && !MessageChannels.Contains(only) && !HandedChannels.Contains(only))
         {
-            return Invalid("channel", $"'{only}' is not sent by the sender (e-mail only in this version)");
+            return Invalid("channel", $"'{only}' is not sent by the sender (e-mail, agent and call lists in this version)");
         }
         var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == request.CampaignId, ct);
         if (campaign is null)
@@ -54,6 +56,15 @@ internal sealed partial class CampaignSender(
         if (request.DryRun)
         {
             return CampaignResult.Ok(await DryRunAsync(campaign.Id, channels, now, ct));
+        }
+        var handed = 0;
+        foreach (var channel in HandedChannels.Where(h => request.Channel is null || request.Channel == h))
+        {
+            handed += await ReleaseAsync(campaign.Id, channel, now, ct);
+        }
+        if (request.Channel is { } person && HandedChannels.Contains(person))
+        {
+            return CampaignResult.Ok(new SendSummary(campaign.Id, handed, 0, 0, 0, 0, 0, 0, handed, new Dictionary<string, int>(), false));
         }
 
         var released = 0;
@@ -103,14 +114,17 @@ internal sealed partial class CampaignSender(
         }
         LogRun(logger, campaign.Id, tally.Released, tally.Sent, tally.Deferred, tally.Blocked, tally.InDoubt);
         return CampaignResult.Ok(new SendSummary(campaign.Id, tally.Released, tally.Claimed, tally.Sent, tally.Deferred, tally.Blocked,
-            tally.Failed, tally.InDoubt, 0, tally.ByReason, false));
+            tally.Failed, tally.InDoubt, handed, tally.ByReason, false));
     }
 
-    /// <summary>One statement per channel; a member already released adds nothing (the unique idempotency key).</summary>
+    /// <summary>
+    /// One statement per channel; a member already released adds nothing (the unique idempotency key). Message
+    /// channels wait Pending for the sender; agent and call-list contacts are Released, handed to people.
+    /// </summary>
     internal async Task<int> ReleaseAsync(long campaignId, CampaignChannelKind channel, DateTime now, CancellationToken ct)
     {
         var channelName = channel.ToString();
-        var pending = nameof(CampaignContactState.Pending);
+        var pending = HandedChannels.Contains(channel) ? nameof(CampaignContactState.Released) : nameof(CampaignContactState.Pending);
         return await db.Database.ExecuteSqlAsync($"""
             INSERT INTO campaign_contact (campaign_id, customer_id, channel, attempt, idem_key, state, reasons, offer_id, agent_id, planned_at)
             SELECT campaign_id, customer_id, planned_channel, 1,
