@@ -82,27 +82,37 @@ public sealed class PowerAndPnlTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
-    public async Task SimulateAsync_PowerPlan_UsesThePlansRatesAndTextbookSampleSize(DatabaseProvider provider)
+    public async Task SimulateAsync_PowerPlan_SmallestShareOrTheListSizeNeeded(DatabaseProvider provider)
     {
         await using var db = await BookAsync(provider);
-        var id = await CampaignAsync(db, d => d with { BaselineRate = 0.5, ExpectedLift = 0.25, Power = 0.9 });
+        var small = await CampaignAsync(db, d => d with { BaselineRate = 0.5, ExpectedLift = 0.25, Power = 0.9 });
+        var large = await CampaignAsync(db, d => d with { BaselineRate = 0.3, ExpectedLift = 0.5, Power = 0.8 });
 
-        var result = (await Simulation(db).SimulateAsync(CampaignPlanKit.Author, id)).Value.ShouldNotBeNull();
+        var tooSmall = (await Simulation(db).SimulateAsync(CampaignPlanKit.Author, small)).Value.ShouldNotBeNull();
+        var enough = (await Simulation(db).SimulateAsync(CampaignPlanKit.Author, large)).Value.ShouldNotBeNull();
 
-        result.Power.Alpha.ShouldBe(0.05);
-        result.Power.TargetPower.ShouldBe(0.9);
-        result.Power.NeededPerArm.ShouldBe(76.707, 1e-3);
-        // The smallest share in hundredths whose arms (of the reachable list) give 90%; one hundredth less does not.
-        var reach = (double)result.Channels.Sum(c => c.Contacts) / result.TestMembers;
-        double PowerAt(double c) => ExperimentPower.TwoProportion(0.5, 0.25, result.ListSize * (1 - c) * reach, result.ListSize * c * reach);
-        var share = result.Power.ControlShare.ShouldNotBeNull();
-        result.Power.Power.ShouldBe(PowerAt(share), 1e-12);
-        result.Power.Power.ShouldBeGreaterThanOrEqualTo(0.9);
+        static double Reach(SimulationResult r) => (double)r.Channels.Sum(c => c.Contacts) / r.TestMembers;
+        static double PowerAt(SimulationResult r, long n, double c) =>
+            ExperimentPower.TwoProportion(r.BaselineRate, r.ExpectedLift, n * (1 - c) * Reach(r), n * c * Reach(r), r.Power.Alpha);
+
+        // 25 points over 50% at 90% power need 76.7 reachable members per arm (the textbook value above): the book's
+        // reachable few fall short even at half the list, so no share is offered and the list size that would do is shown.
+        tooSmall.Power.Alpha.ShouldBe(0.05);
+        tooSmall.Power.TargetPower.ShouldBe(0.9);
+        tooSmall.Power.NeededPerArm.ShouldBe(76.707, 1e-3);
+        tooSmall.Power.ControlShare.ShouldBeNull();
+        tooSmall.Power.Power.ShouldBe(PowerAt(tooSmall, tooSmall.ListSize, 0.5), 1e-12);
+        tooSmall.Power.Power.ShouldBeLessThan(0.9);
+        tooSmall.Power.NeededListSize.ShouldBe((long)Math.Ceiling(76.70692845 / 0.5 / Reach(tooSmall)));
+        PowerAt(tooSmall, tooSmall.Power.NeededListSize, 0.5).ShouldBeGreaterThanOrEqualTo(0.9 - 1e-9);
+        // 50 points over 30% at 80%: the smallest share in hundredths that reaches it; one hundredth less does not.
+        var share = enough.Power.ControlShare.ShouldNotBeNull();
+        enough.Power.Power.ShouldBe(PowerAt(enough, enough.ListSize, share), 1e-12);
+        enough.Power.Power.ShouldBeGreaterThanOrEqualTo(0.8);
         if (share > 0.05)
         {
-            PowerAt(share - 0.01).ShouldBeLessThan(0.9);
+            PowerAt(enough, enough.ListSize, share - 0.01).ShouldBeLessThan(0.8);
         }
-        result.Power.NeededListSize.ShouldBe((long)Math.Ceiling(ExperimentPower.SampleSize(0.5, 0.25, 0.05, 0.9) / 0.5 / reach));
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
