@@ -4,6 +4,7 @@ using InsureCrm.Core.Campaigns.Planning;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Models;
+using InsureCrm.Core.Policies;
 using InsureCrm.Core.Synthetic;
 using InsureCrm.Core.Value;
 using InsureCrm.Tests;
@@ -249,6 +250,44 @@ public sealed class PowerAndPnlTests
         result.BaselineAssumed.ShouldBeFalse();
         // Before a split the list is the rule's customers (here every live one): the mean of their eligible scores.
         result.BaselineRate.ShouldBe(expected, 1e-9);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SimulateAsync_AfterValueRun_ValueIsTheEnginesNewBusinessValueAtTheMedianPremium(DatabaseProvider provider)
+    {
+        await using var db = await BookAsync(provider);
+        var summary = await new ValueRunner(db.Database, Options.Create(new ValueOptions()), TimeProvider.System, NullLogger<ValueRunner>.Instance)
+            .RunAsync(new DateOnly(2026, 2, 28), CancellationToken.None);
+        var id = await CampaignAsync(db);
+        decimal expected, annualised;
+        await using (var ctx = db.CreateContext())
+        {
+            var run = await ctx.Set<ValueRun>().AsNoTracking().SingleAsync(r => r.Id == summary.RunId);
+            var calculator = new ValueCalculator(new ValueOptions(), PersistencyCurves.FromJson(run.Curves!), new DateOnly(2026, 3, 2));
+            var contracts = await (from k in ctx.Contracts
+                                   join p in ctx.Products on k.ProductId equals p.Id
+                                   where k.PaymentMode == PaymentMode.Monthly
+                                       && (k.Status == ContractStatus.InForce || k.Status == ContractStatus.Reinstated || k.Status == ContractStatus.PaidUp)
+                                       && (p.Family == ProductFamily.Health || p.Family == ProductFamily.Cancer)
+                                   select new { k.Id, p.Family, k.Premium, k.SumAssured }).ToListAsync();
+            var families = contracts.GroupBy(k => k.Family).Select(g =>
+            {
+                var median = g.OrderBy(k => k.Premium).ThenBy(k => k.Id).ElementAt((g.Count() - 1) / 2);
+                var value = calculator.Contract(new ContractFacts(0, 0, g.Key, PaymentMode.Monthly, median.Premium, median.SumAssured,
+                    new DateOnly(2026, 3, 2), null, ContractStatus.InForce, new DateOnly(2026, 3, 2), [], 0m));
+                return (Count: g.Count(), Value: value.Experience + value.Current, Annual: 12 * median.Premium);
+            }).ToList();
+            families.Count.ShouldBe(2);
+            expected = Math.Round(families.Sum(f => f.Count * f.Value) / families.Sum(f => f.Count), 0, MidpointRounding.AwayFromZero);
+            annualised = Math.Round(families.Sum(f => f.Count * f.Annual) / families.Sum(f => f.Count), 0, MidpointRounding.AwayFromZero);
+        }
+
+        var result = (await Simulation(db).SimulateAsync(CampaignPlanKit.Author, id)).Value.ShouldNotBeNull();
+
+        result.ValueAssumed.ShouldBeFalse();
+        result.ValuePerResponse.ShouldBe(expected);
+        result.ValuePerResponse.ShouldNotBe(annualised);
+        Math.Abs(result.ExpectedProfit - ((decimal)result.IncrementalResponders * result.ValuePerResponse - result.Cost)).ShouldBeLessThanOrEqualTo(1m);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
