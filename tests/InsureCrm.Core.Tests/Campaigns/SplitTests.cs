@@ -143,6 +143,133 @@ public sealed class SplitTests
         (await MembersAsync(db, id)).Select(m => (m.CustomerId, m.Arm)).ShouldBe(before.Select(m => (m.CustomerId, m.Arm)));
     }
 
+    /// <summary>
+    /// An approved campaign over everyone with <paramref name="rule"/> and <paramref name="priority"/>, approved a day
+    /// before the clock's now, or <paramref name="daysEarlier"/> days before that.
+    /// </summary>
+    private static async Task<long> ApprovedAsync(TestDatabase db, long seed, OverlapRule rule, int priority, int daysEarlier = 0)
+    {
+        var planning = CampaignPlanKit.Planning(db);
+        var draft = CampaignPlanKit.Draft(Everyone) with { SplitSeed = seed, ControlShare = 0.2m, OverlapRule = rule, Priority = priority };
+        var created = await planning.CreateAsync(CampaignPlanKit.Author, draft);
+        created.IsOk.ShouldBeTrue(string.Join("; ", created.Errors.Select(e => e.Key + ": " + string.Join(",", e.Value))));
+        (await planning.ApproveAsync(CampaignPlanKit.Colleague, created.Value!.Id, created.Value.Version)).IsOk.ShouldBeTrue();
+        var approvedAt = CampaignPlanKit.Now.UtcDateTime.AddDays(-1 - daysEarlier);
+        await using var ctx = db.CreateContext();
+        await ctx.Campaigns.Where(c => c.Id == created.Value.Id).ExecuteUpdateAsync(u => u.SetProperty(c => c.ApprovedAt, approvedAt));
+        return created.Value.Id;
+    }
+
+    private static async Task<CampaignSplit> SplitRowAsync(TestDatabase db, long campaignId)
+    {
+        await using var ctx = db.CreateContext();
+        return await ctx.CampaignSplits.AsNoTracking().SingleAsync(s => s.CampaignId == campaignId);
+    }
+
+    private static void ShouldMatchMembers(CampaignSplit split, List<CampaignMember> members)
+    {
+        split.Test.ShouldBe(members.Count(m => m.Arm == CampaignArm.Test));
+        split.Control.ShouldBe(members.Count(m => m.Arm == CampaignArm.Control));
+        split.ExcludedOverlap.ShouldBe(members.Count(m => m.Exclusion == MemberExclusion.Overlap));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SplitAsync_Prioritise_HigherPriorityTakesUncontactedCustomers_ContactedStay(DatabaseProvider provider)
+    {
+        await using var db = await BookAsync(provider);
+        var low = await ApprovedAsync(db, seed: 3, OverlapRule.Exclude, priority: 1);
+        (await Splitter(db).SplitAsync(CampaignPlanKit.Author, low)).IsOk.ShouldBeTrue();
+        var lowBefore = await MembersAsync(db, low);
+        var lowTest = lowBefore.Where(m => m.Arm == CampaignArm.Test).ToList();
+        var contacted = lowTest[0].CustomerId;
+        var pending = lowTest[1].CustomerId;
+        var control = lowBefore.First(m => m.Arm == CampaignArm.Control).CustomerId;
+        await using (var ctx = db.CreateContext())
+        {
+            CampaignContact Contact(long customer, CampaignContactState state) => new()
+            {
+                CampaignId = low, CustomerId = customer, Channel = CampaignChannelKind.Email, Attempt = 1,
+                IdemKey = CampaignContact.KeyOf(low, customer, CampaignChannelKind.Email, 1), State = state, PlannedAt = CampaignPlanKit.Now.UtcDateTime,
+            };
+            ctx.CampaignContacts.AddRange(Contact(contacted, CampaignContactState.Sent), Contact(pending, CampaignContactState.Pending));
+            await ctx.SaveChangesAsync();
+        }
+        var high = await ApprovedAsync(db, seed: 4, OverlapRule.Prioritise, priority: 5);
+
+        var summary = (await Splitter(db).SplitAsync(CampaignPlanKit.Author, high)).Value.ShouldNotBeNull();
+
+        var lowAfter = (await MembersAsync(db, low)).ToDictionary(m => m.CustomerId);
+        var highAfter = (await MembersAsync(db, high)).ToDictionary(m => m.CustomerId);
+        // The contacted customer stays in the campaign that contacted them, and the higher priority leaves them out.
+        lowAfter[contacted].Arm.ShouldBe(CampaignArm.Test);
+        highAfter[contacted].Exclusion.ShouldBe(MemberExclusion.Overlap);
+        summary.ExcludedOverlap.ShouldBe(1);
+        // Everyone else the higher priority places in an arm is taken, Test or Control alike, with a pending contact too.
+        highAfter[pending].Arm.ShouldNotBe(CampaignArm.Excluded);
+        lowAfter[pending].Exclusion.ShouldBe(MemberExclusion.Overlap);
+        lowAfter[control].Exclusion.ShouldBe(MemberExclusion.Overlap);
+        foreach (var m in highAfter.Values.Where(m => m.Arm != CampaignArm.Excluded))
+        {
+            lowAfter.TryGetValue(m.CustomerId, out var other).ShouldBeTrue();
+            other!.Arm.ShouldBe(CampaignArm.Excluded);
+        }
+        await using (var ctx = db.CreateContext())
+        {
+            var blocked = await ctx.CampaignContacts.AsNoTracking().SingleAsync(c => c.CampaignId == low && c.CustomerId == pending);
+            blocked.State.ShouldBe(CampaignContactState.Blocked);
+            blocked.Reasons.ShouldBe(nameof(CampaignBlockReason.Superseded));
+            (await ctx.CampaignContacts.AsNoTracking().SingleAsync(c => c.CampaignId == low && c.CustomerId == contacted)).State.ShouldBe(CampaignContactState.Sent);
+        }
+        // The loser's split still counts its members, and its history says who took them.
+        var lowSplit = await SplitRowAsync(db, low);
+        ShouldMatchMembers(lowSplit, [.. lowAfter.Values]);
+        lowSplit.Test.ShouldBeLessThan(lowTest.Count);
+        (await CampaignPlanKit.HistoryAsync(db, low)).Count(k => k == CampaignEventKind.Split).ShouldBe(2);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SplitAsync_Prioritise_LowerPriorityOrLaterApprovalOnTie_LeavesCustomersOut(DatabaseProvider provider)
+    {
+        await using var db = await BookAsync(provider);
+        var first = await ApprovedAsync(db, seed: 3, OverlapRule.Exclude, priority: 2, daysEarlier: 1);
+        (await Splitter(db).SplitAsync(CampaignPlanKit.Author, first)).IsOk.ShouldBeTrue();
+        var before = (await MembersAsync(db, first)).Select(m => (m.CustomerId, m.Arm)).ToList();
+        var lower = await ApprovedAsync(db, seed: 4, OverlapRule.Prioritise, priority: 1);
+        var tiedLater = await ApprovedAsync(db, seed: 5, OverlapRule.Prioritise, priority: 2);
+
+        var a = (await Splitter(db).SplitAsync(CampaignPlanKit.Author, lower)).Value.ShouldNotBeNull();
+        var b = (await Splitter(db).SplitAsync(CampaignPlanKit.Author, tiedLater)).Value.ShouldNotBeNull();
+
+        // The first campaign keeps everyone in an arm; the others leave out each of them.
+        (await MembersAsync(db, first)).Select(m => (m.CustomerId, m.Arm)).ShouldBe(before);
+        var kept = before.Where(m => m.Arm != CampaignArm.Excluded).Select(m => m.CustomerId).ToHashSet();
+        kept.Count.ShouldBeGreaterThan(100);
+        foreach (var id in new[] { lower, tiedLater })
+        {
+            var members = await MembersAsync(db, id);
+            members.Where(m => kept.Contains(m.CustomerId)).ShouldAllBe(m => m.Exclusion == MemberExclusion.Overlap);
+        }
+        a.ExcludedOverlap.ShouldBeGreaterThanOrEqualTo(kept.Count);
+        b.ExcludedOverlap.ShouldBeGreaterThanOrEqualTo(kept.Count);
+        ShouldMatchMembers(await SplitRowAsync(db, first), await MembersAsync(db, first));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SplitAsync_Prioritise_TieOnPriority_EarlierApprovalTakes(DatabaseProvider provider)
+    {
+        await using var db = await BookAsync(provider);
+        var later = await ApprovedAsync(db, seed: 3, OverlapRule.Exclude, priority: 2);
+        (await Splitter(db).SplitAsync(CampaignPlanKit.Author, later)).IsOk.ShouldBeTrue();
+        var earlier = await ApprovedAsync(db, seed: 4, OverlapRule.Prioritise, priority: 2, daysEarlier: 3);
+
+        var summary = (await Splitter(db).SplitAsync(CampaignPlanKit.Author, earlier)).Value.ShouldNotBeNull();
+
+        summary.ExcludedOverlap.ShouldBe(0);
+        var laterMembers = await MembersAsync(db, later);
+        laterMembers.Where(m => m.Arm != CampaignArm.Excluded).ShouldBeEmpty();
+        ShouldMatchMembers(await SplitRowAsync(db, later), laterMembers);
+    }
+
     private sealed class FixedClock(DateTimeOffset now) : TimeProvider
     {
         public override DateTimeOffset GetUtcNow() => now;

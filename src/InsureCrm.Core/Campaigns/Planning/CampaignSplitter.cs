@@ -9,13 +9,24 @@ namespace InsureCrm.Core.Campaigns.Planning;
 
 /// <summary>
 /// A campaign's one split (docs/plans/issue12-campaigns.md section 5): the rule's customers, less this year's universal
-/// holdout, members of other live campaigns whose window overlaps (overlap rule Exclude) and customers at the frequency
-/// cap, and those reachable on none of the campaign's channels; the rest split per stratum (<c>grid_cell/grade</c> of
-/// the newest value run) in <see cref="SplitHash"/> order, the first of each stratum Control, the control counts
-/// apportioned by largest remainder so the total is round(N·c). Every member gets the channel of the waterfall it is
-/// reachable on first, the offer of that channel and the servicing agent of the newest active contract. Written with
-/// <c>campaign_split</c> and a <c>Split</c> history entry in one transaction (COPY on PostgreSQL), or nothing; allowed
-/// in Approved until the first contact is released, a new split replacing the old.
+/// holdout, members of other live campaigns whose window overlaps (<see cref="OverlapRule"/>, below) and customers at the
+/// frequency cap, and those reachable on none of the campaign's channels; the rest split per stratum
+/// (<c>grid_cell/grade</c> of the newest value run) in <see cref="SplitHash"/> order, the first of each stratum Control,
+/// the control counts apportioned by largest remainder so the total is round(N·c). Every member gets the channel of the
+/// waterfall it is reachable on first, the offer of that channel and the servicing agent of the newest active contract.
+/// Written with <c>campaign_split</c> and a <c>Split</c> history entry in one transaction (COPY on PostgreSQL), or
+/// nothing; allowed in Approved until the first contact is released, a new split replacing the old.
+/// <para>
+/// Overlap: a customer who is a Test or Control member of another Approved, Running or Measuring campaign whose window
+/// overlaps. Under <see cref="OverlapRule.Exclude"/> this campaign leaves them out. Under
+/// <see cref="OverlapRule.Prioritise"/> (the rule of the campaign being split decides) this campaign keeps them only if
+/// it outranks every such campaign (higher priority; ties: the earlier approval, then the lower id) and none of those
+/// campaigns has contacted them yet (a contact row beyond Pending, Deferred or Blocked); it then takes them, in the same
+/// transaction: their rows in the losing campaigns become Excluded/Overlap, their pending contacts there Blocked with
+/// <see cref="CampaignBlockReason.Superseded"/>, the losers' <c>campaign_split</c> counts are recounted from their members
+/// and each loser's history gets a <c>Split</c> entry saying so. Otherwise this campaign leaves them out. Only customers
+/// this campaign would actually place in an arm are taken (not those it excludes for the holdout, the cap or no channel).
+/// </para>
 /// </summary>
 internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions options, TimeProvider time) : ICampaignSplitter
 {
@@ -74,25 +85,49 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
         }
 
         var now = time.GetUtcNow().UtcDateTime;
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, Seoul));
         var holdout = await UniversalHoldout.EnsureYearAsync(db, campaign.StartsOn.Year, options.Holdout.Share, UniversalHoldout.NewSalt(), user.UserName, now, ct);
+        var plan = await PlanAsync(db, campaign, channels, rule, holdout, now, ct);
+        await WriteAsync(campaign, plan, user, now, ct);
+        return CampaignResult.Ok(plan.Summary);
+    }
+
+    /// <summary>What a split would write: every candidate's member row, the summary, and the customers taken from other campaigns.</summary>
+    internal sealed record SplitPlan(List<CampaignMember> Members, SplitSummary Summary, IReadOnlyDictionary<long, List<long>> Taken);
+
+    /// <summary>
+    /// The split of <paramref name="campaign"/> computed and not written (the split itself writes it; the simulation
+    /// reads it when no split exists yet): its candidates, exclusions, arms, planned channels and, under
+    /// <see cref="OverlapRule.Prioritise"/>, the customers it would take from each losing campaign.
+    /// </summary>
+    internal async Task<SplitPlan> PlanAsync(
+        CrmDbContext db, Campaign campaign, IReadOnlyList<CampaignChannel> channels, RuleDefinition rule, HoldoutYear holdout, DateTime now, CancellationToken ct)
+    {
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(now, Seoul));
         var compiled = await RuleCompiler.CompileAsync(db, rule, now, today, ct);
         var candidates = await CandidatesAsync(db, compiled, campaign, now, ct);
+        var overlaps = campaign.OverlapRule == OverlapRule.Prioritise && candidates.Any(c => c.Overlap)
+            ? await OverlapsAsync(db, compiled, campaign, ct)
+            : ((Dictionary<long, List<Membership>> ByCustomer, HashSet<long> Outranked)?)null;
 
         var members = new List<CampaignMember>(candidates.Count);
         var population = new List<CampaignMember>();
+        var taken = new Dictionary<long, List<long>>();
         int holdoutCount = 0, overlapCount = 0, capCount = 0, noChannelCount = 0;
         foreach (var c in candidates)
         {
             var channel = channels.FirstOrDefault(ch => Reachable(ch.Channel, c));
             var member = new CampaignMember
             {
-                CampaignId = campaignId, CustomerId = c.Id, Stratum = c.Stratum, SplitHash = SplitHash.Key(campaign.SplitSeed, c.Id),
+                CampaignId = campaign.Id, CustomerId = c.Id, Stratum = c.Stratum, SplitHash = SplitHash.Key(campaign.SplitSeed, c.Id),
                 PlannedChannel = channel?.Channel, OfferId = channel?.OfferId, AgentId = c.AgentId, BranchId = c.BranchId,
             };
+            // Under Prioritise the customer stays when this campaign may take them from every other one it shares them with.
+            List<Membership>? others = null;
+            var overlap = c.Overlap && (overlaps is null || !overlaps.Value.ByCustomer.TryGetValue(c.Id, out others)
+                || others.Any(o => o.Contacted || !overlaps.Value.Outranked.Contains(o.CampaignId)));
             member.Exclusion =
                 UniversalHoldout.Contains(holdout, c.Id) ? MemberExclusion.UniversalHoldout
-                : c.Overlap ? MemberExclusion.Overlap
+                : overlap ? MemberExclusion.Overlap
                 : c.RecentContacts >= campaign.FrequencyCap ? MemberExclusion.FrequencyCap
                 : channel is null ? MemberExclusion.NoChannel
                 : null;
@@ -102,7 +137,13 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
                 case MemberExclusion.Overlap: overlapCount++; break;
                 case MemberExclusion.FrequencyCap: capCount++; break;
                 case MemberExclusion.NoChannel: noChannelCount++; break;
-                default: population.Add(member); break;
+                default:
+                    population.Add(member);
+                    foreach (var o in others ?? [])
+                    {
+                        (taken.TryGetValue(o.CampaignId, out var ids) ? ids : taken[o.CampaignId] = []).Add(c.Id);
+                    }
+                    break;
             }
             member.Arm = member.Exclusion is null ? CampaignArm.Test : CampaignArm.Excluded;
             members.Add(member);
@@ -110,10 +151,9 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
         var strata = Assign(population, campaign.ControlShare);
 
         var control = population.Count(m => m.Arm == CampaignArm.Control);
-        var summary = new SplitSummary(campaignId, today, compiled.ValueRunId, campaign.SplitSeed, campaign.ControlShare, candidates.Count,
+        var summary = new SplitSummary(campaign.Id, today, compiled.ValueRunId, campaign.SplitSeed, campaign.ControlShare, candidates.Count,
             population.Count - control, control, holdoutCount, overlapCount, capCount, noChannelCount, strata);
-        await WriteAsync(campaign, members, summary, user, now, ct);
-        return CampaignResult.Ok(summary);
+        return new SplitPlan(members, summary, taken);
     }
 
     /// <summary>
@@ -147,6 +187,59 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
         return result;
     }
 
+    /// <summary>A membership of a candidate in another live campaign with an overlapping window, and whether that campaign contacted them.</summary>
+    private sealed record Membership(long CampaignId, bool Contacted);
+
+    // The other campaigns a member overlaps with: live, window overlapping this one's, the customer in an arm.
+    private const string OverlapFrom = """
+        campaign_member om JOIN campaign oc ON oc.id = om.campaign_id
+        WHERE om.campaign_id <> @campaign AND om.arm IN ('Test', 'Control')
+          AND oc.state IN ('Approved', 'Running', 'Measuring') AND oc.starts_on <= @endsOn AND oc.ends_on >= @startsOn
+        """;
+
+    // A contact that was made (or may have been): anything but one still waiting or refused before it left.
+    private const string Contacted = "cc.state NOT IN ('Pending', 'Deferred', 'Blocked')";
+
+    /// <summary>
+    /// For Prioritise: each overlapping candidate's memberships (with whether that campaign contacted them) and the other
+    /// live overlapping campaigns this one outranks: a higher priority, ties the earlier approval, then the lower id.
+    /// </summary>
+    private static async Task<(Dictionary<long, List<Membership>> ByCustomer, HashSet<long> Outranked)> OverlapsAsync(
+        CrmDbContext db, CompiledRule compiled, Campaign campaign, CancellationToken ct)
+    {
+        var others = await db.Campaigns.AsNoTracking()
+            .Where(o => o.Id != campaign.Id && (o.State == CampaignState.Approved || o.State == CampaignState.Running || o.State == CampaignState.Measuring)
+                && o.StartsOn <= campaign.EndsOn && o.EndsOn >= campaign.StartsOn)
+            .Select(o => new { o.Id, o.Priority, o.ApprovedAt }).ToListAsync(ct);
+        var mine = (campaign.Priority, campaign.ApprovedAt ?? DateTime.MaxValue, campaign.Id);
+        var outranked = others.Where(o => Outranks(mine, (o.Priority, o.ApprovedAt ?? DateTime.MaxValue, o.Id))).Select(o => o.Id).ToHashSet();
+
+        var sql = $"""
+            SELECT om.customer_id, om.campaign_id,
+              CASE WHEN EXISTS (SELECT 1 FROM campaign_contact cc WHERE cc.campaign_id = om.campaign_id AND cc.customer_id = om.customer_id AND {Contacted}) THEN 1 ELSE 0 END
+            FROM {OverlapFrom}
+              AND om.customer_id IN ({compiled.Sql})
+            """;
+        var parameters = compiled.ParametersFor(db).Concat(
+        [
+            db.Parameter("campaign", campaign.Id),
+            db.Parameter("startsOn", RuleCompiler.Date(db.IsPostgres, campaign.StartsOn)),
+            db.Parameter("endsOn", RuleCompiler.Date(db.IsPostgres, campaign.EndsOn)),
+        ]).ToArray();
+        await using var batch = await db.ExecuteBatchAsync(sql, parameters, ct);
+        var rows = await batch.DbDataReader.ReadRowsAsync(r => (
+            Customer: Convert.ToInt64(r.GetValue(0), CultureInfo.InvariantCulture),
+            Membership: new Membership(Convert.ToInt64(r.GetValue(1), CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(2), CultureInfo.InvariantCulture) == 1)), ct);
+        var byCustomer = rows.GroupBy(r => r.Customer).ToDictionary(g => g.Key, g => g.Select(r => r.Membership).ToList());
+        return (byCustomer, outranked);
+    }
+
+    /// <summary>Whether campaign <paramref name="a"/> outranks <paramref name="b"/>: higher priority; ties the earlier approval, then the lower id.</summary>
+    internal static bool Outranks((int Priority, DateTime ApprovedAt, long Id) a, (int Priority, DateTime ApprovedAt, long Id) b) =>
+        a.Priority != b.Priority ? a.Priority > b.Priority
+        : a.ApprovedAt != b.ApprovedAt ? a.ApprovedAt < b.ApprovedAt
+        : a.Id < b.Id;
+
     private static bool Reachable(CampaignChannelKind channel, Candidate c) => channel switch
     {
         CampaignChannelKind.Agent => c.AgentId is not null,
@@ -170,9 +263,7 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
               CASE WHEN EXISTS (SELECT 1 FROM customer_phone ph WHERE ph.customer_id = t.id) THEN 1 ELSE 0 END AS phone,
               CASE WHEN EXISTS (SELECT 1 FROM customer_address a WHERE a.customer_id = t.id AND a.is_primary) THEN 1 ELSE 0 END AS address,
               (SELECT count(*) FROM interaction i WHERE i.customer_id = t.id AND i.purpose = 'Campaign' AND i.direction = 'Outbound' AND i.occurred_at >= @capSince) AS recent,
-              CASE WHEN EXISTS (SELECT 1 FROM campaign_member om JOIN campaign oc ON oc.id = om.campaign_id
-                 WHERE om.customer_id = t.id AND om.campaign_id <> @campaign AND om.arm IN ('Test', 'Control')
-                   AND oc.state IN ('Approved', 'Running', 'Measuring') AND oc.starts_on <= @endsOn AND oc.ends_on >= @startsOn) THEN 1 ELSE 0 END AS overlap
+              CASE WHEN EXISTS (SELECT 1 FROM {OverlapFrom} AND om.customer_id = t.id) THEN 1 ELSE 0 END AS overlap
             FROM ({compiled.Sql}) t
             LEFT JOIN customer_segment s ON s.run_id = @srun AND s.customer_id = t.id
             LEFT JOIN customer_value v ON v.run_id = @srun AND v.customer_id = t.id
@@ -196,9 +287,14 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
             L(r, 5) == 1, L(r, 6) == 1, L(r, 7) == 1, L(r, 8) == 1, L(r, 9), L(r, 10) == 1), ct);
     }
 
-    private async Task WriteAsync(Campaign campaign, List<CampaignMember> members, SplitSummary summary, CrmUser user, DateTime now, CancellationToken ct)
+    private async Task WriteAsync(Campaign campaign, SplitPlan plan, CrmUser user, DateTime now, CancellationToken ct)
     {
+        var (members, summary) = (plan.Members, plan.Summary);
         await using var writer = await BulkWriter.BeginAsync(database, ct);
+        foreach (var (loser, customers) in plan.Taken.OrderBy(t => t.Key))
+        {
+            await TakeAsync(writer, campaign, loser, customers, user, now, ct);
+        }
         foreach (var table in new[] { "campaign_member", "campaign_split" })
         {
             await using var delete = writer.Connection.CreateCommand();
@@ -220,9 +316,54 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
             seed = summary.Seed, controlShare = summary.ControlShare, valueRunId = summary.ValueRunId, candidates = summary.Candidates,
             test = summary.Test, control = summary.Control, excludedHoldout = summary.ExcludedHoldout, excludedOverlap = summary.ExcludedOverlap,
             excludedCap = summary.ExcludedCap, excludedNoChannel = summary.ExcludedNoChannel,
+            takenFrom = plan.Taken.OrderBy(t => t.Key).Select(t => new { campaignId = t.Key, members = t.Value.Count }).ToArray(),
         });
         await writer.WriteAsync(Events, [[campaign.Id, now, user.UserName, CampaignEventKind.Split, detail]], ct);
         await writer.CommitAsync(ct);
+    }
+
+    /// <summary>
+    /// Takes <paramref name="customers"/> from the losing campaign <paramref name="loser"/> in the split's transaction:
+    /// their member rows become Excluded/Overlap unless that campaign contacted them meanwhile (a contacted customer
+    /// stays where they are), their contacts still Pending or Deferred become Blocked (Superseded), its split counts are
+    /// recounted from its members, and its history says who took how many.
+    /// </summary>
+    private static async Task TakeAsync(BulkWriter writer, Campaign winner, long loser, List<long> customers, CrmUser user, DateTime now, CancellationToken ct)
+    {
+        var id = loser.ToString(CultureInfo.InvariantCulture);
+        int moved = 0, blocked = 0;
+        // Ids are ours (longs written invariant), never user input; chunks keep each statement's text short.
+        foreach (var chunk in customers.Chunk(500))
+        {
+            var list = string.Join(", ", chunk.Select(c => c.ToString(CultureInfo.InvariantCulture)));
+            moved += await ExecuteAsync(writer, $"""
+                UPDATE campaign_member SET arm = 'Excluded', exclusion = 'Overlap'
+                WHERE campaign_id = {id} AND arm IN ('Test', 'Control') AND customer_id IN ({list})
+                  AND NOT EXISTS (SELECT 1 FROM campaign_contact cc WHERE cc.campaign_id = {id} AND cc.customer_id = campaign_member.customer_id AND {Contacted})
+                """, ct);
+            blocked += await ExecuteAsync(writer, $"""
+                UPDATE campaign_contact SET state = 'Blocked', reasons = '{CampaignBlockReason.Superseded}'
+                WHERE campaign_id = {id} AND state IN ('Pending', 'Deferred') AND customer_id IN ({list})
+                  AND EXISTS (SELECT 1 FROM campaign_member m WHERE m.campaign_id = {id} AND m.customer_id = campaign_contact.customer_id AND m.exclusion = 'Overlap')
+                """, ct);
+        }
+        await ExecuteAsync(writer, $"""
+            UPDATE campaign_split SET
+              test = (SELECT count(*) FROM campaign_member m WHERE m.campaign_id = {id} AND m.arm = 'Test'),
+              control = (SELECT count(*) FROM campaign_member m WHERE m.campaign_id = {id} AND m.arm = 'Control'),
+              excluded_overlap = (SELECT count(*) FROM campaign_member m WHERE m.campaign_id = {id} AND m.exclusion = 'Overlap')
+            WHERE campaign_id = {id}
+            """, ct);
+        var detail = JsonSerializer.Serialize(new { overlapLostTo = winner.Id, overlapLostToCode = winner.Code, members = moved, contactsBlocked = blocked });
+        await writer.WriteAsync(Events, [[loser, now, user.UserName, CampaignEventKind.Split, detail]], ct);
+    }
+
+    private static async Task<int> ExecuteAsync(BulkWriter writer, string sql, CancellationToken ct)
+    {
+        await using var command = writer.Connection.CreateCommand();
+        command.Transaction = writer.Transaction;
+        command.CommandText = sql;
+        return await command.ExecuteNonQueryAsync(ct);
     }
 
     private static TimeZoneInfo SeoulZone()
