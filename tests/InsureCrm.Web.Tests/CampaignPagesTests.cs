@@ -577,7 +577,7 @@ public sealed partial class CampaignPagesTests
         WebUtility.HtmlDecode(results).ShouldContain("2026-11-01 기준 · 반응자 실험군 40 / 대조군 10");
     }
 
-    private static async Task UseRuleAsync(TestDatabase db, long campaignId, string definition)
+    internal static async Task UseRuleAsync(TestDatabase db, long campaignId, string definition)
     {
         await using var ctx = db.Database.CreateContext();
         var rule = new TargetRule { Name = "rule of " + campaignId, OwnerUserId = 1, CreatedAt = Now };
@@ -616,7 +616,7 @@ public sealed partial class CampaignPagesTests
         return m.Groups[1].Value;
     }
 
-    private static async Task<long> InsertCampaignAsync(
+    internal static async Task<long> InsertCampaignAsync(
         TestDatabase db, string author, CampaignState state, string code, string name, string hypothesis, string? lessons = null)
     {
         await using var ctx = db.Database.CreateContext();
@@ -830,7 +830,7 @@ public sealed partial class CampaignPagesTests
     /// A running campaign's feedback relative to today in Seoul: e-mail and SMS today, 40 e-mails on this week's Monday,
     /// 500 e-mails eight days ago (never this week), agents, a branch, outcomes, refusals, early responses and two revisions.
     /// </summary>
-    private sealed class FixedDashboard : ICampaignDashboard
+    internal sealed class FixedDashboard : ICampaignDashboard
     {
         public static readonly DateOnly Today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul")));
         public static readonly DateOnly Monday = Today.AddDays(-(((int)Today.DayOfWeek + 6) % 7));
@@ -877,7 +877,7 @@ public sealed partial class CampaignPagesTests
     }
 
     /// <summary>A plan of 12,000 whose response value is assumed and whose cost is over budget, with enough power at a 20 % control.</summary>
-    private sealed class FixedSimulation : ICampaignSimulation
+    internal sealed class FixedSimulation : ICampaignSimulation
     {
         public Task<CampaignResult<SimulationResult>> SimulateAsync(CrmUser user, long campaignId, CancellationToken ct = default) =>
             Task.FromResult(CampaignResult.Ok(new SimulationResult(
