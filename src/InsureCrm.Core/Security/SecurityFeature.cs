@@ -1,6 +1,8 @@
+using System.ComponentModel.DataAnnotations;
 using InsureCrm.Core.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace InsureCrm.Core.Security;
 
@@ -18,7 +20,12 @@ public static class SecurityFeature
         services.AddSingleton<FieldProtector>();
 
         services.AddOptions<UserSessionOptions>().Configure(o => configuration.GetSection(UserSessionOptions.Section).Bind(o)).ValidateDataAnnotations().ValidateOnStart();
-        services.AddOptions<AccessRightsOptions>().Configure(o => configuration.GetSection(AccessRightsOptions.Section).Bind(o)).ValidateDataAnnotations().ValidateOnStart();
+        // Validated now, like the access log's options: a refusal here is the one exception the host's start sees
+        // (a ValidateOnStart failure raced the host's disposal and could surface as ObjectDisposedException instead).
+        var accessRights = new AccessRightsOptions();
+        configuration.GetSection(AccessRightsOptions.Section).Bind(accessRights);
+        Validator.ValidateObject(accessRights, new ValidationContext(accessRights), validateAllProperties: true);
+        services.AddSingleton(Options.Create(accessRights));
         services.AddSingleton<SessionCheckCache>();
         services.AddScoped<UserSessions>().AddScoped<AccountAdmin>().AddScoped<AccountFigures>();
 

@@ -20,7 +20,7 @@ internal static class CampaignEndpoints
         var pages = app.MapGroup("/campaigns/{id:long}").ExcludeFromDescription();
         pages.MapPost("/actions/approve", (long id, HttpContext http, IServiceProvider services, CancellationToken ct) =>
             ActAsync(id, "approve", http, services, ct)).RequireAuthorization(Capability.CampaignApprove);
-        foreach (var action in new[] { "start", "cancel", "close" })
+        foreach (var action in new[] { "split", "start", "send", "attribute", "cancel", "close" })
         {
             pages.MapPost("/actions/" + action, (long id, HttpContext http, IServiceProvider services, CancellationToken ct) =>
                 ActAsync(id, action, http, services, ct)).RequireAuthorization(Capability.CampaignEdit);
@@ -74,14 +74,23 @@ internal static class CampaignEndpoints
         var text = (string?)form[action == "close" ? "lessons" : "reason"] ?? "";
         var result = action switch
         {
-            "approve" => await planning.ApproveAsync(user, id, version, ct),
-            "start" => await planning.StartAsync(user, id, ct),
-            "cancel" => await planning.CancelAsync(user, id, version, text.Trim(), ct),
-            _ => await planning.CloseAsync(user, id, version, text.Trim(), ct),
+            "approve" => Outcome(await planning.ApproveAsync(user, id, version, ct)),
+            "start" => Outcome(await planning.StartAsync(user, id, ct)),
+            "cancel" => Outcome(await planning.CancelAsync(user, id, version, text.Trim(), ct)),
+            "close" => Outcome(await planning.CloseAsync(user, id, version, text.Trim(), ct)),
+            "split" when services.GetService<ICampaignSplitter>() is { } splitter =>
+                Outcome(await splitter.SplitAsync(user, id, ct), s => Counts(s.Test, s.Control)),
+            // One click sends at most WebSendLimit due contacts on every message channel (and hands out the agents' and
+            // the call list's); what is left waits for the next click, `campaign send` or the nightly run.
+            "send" when services.GetService<ICampaignSender>() is { } sender =>
+                Outcome(await sender.SendAsync(user, new SendRequest(id, Limit: WebSendLimit), ct), s => Counts(s.Sent + s.Handed, s.Blocked, s.Deferred + s.Failed + s.InDoubt)),
+            "attribute" when services.GetService<IResponseAttribution>() is { } attribution =>
+                Outcome(await attribution.AttributeAsync(user, id, null, ct), a => Counts(a.Responses, a.RespondersTest, a.RespondersControl)),
+            _ => (CampaignOutcome.Conflict, EmptyErrors, "This step is not installed in this build.", ""),
         };
         return result.Outcome switch
         {
-            CampaignOutcome.Ok => TypedResults.Redirect($"/campaigns/{id}?done={action}"),
+            CampaignOutcome.Ok => TypedResults.Redirect($"/campaigns/{id}?done={action}{result.Counts}"),
             CampaignOutcome.NotFound => TypedResults.NotFound(),
             CampaignOutcome.Forbidden => TypedResults.Forbid(),
             CampaignOutcome.Invalid => TypedResults.Redirect($"/campaigns/{id}?error=" + Uri.EscapeDataString(
@@ -89,6 +98,19 @@ internal static class CampaignEndpoints
             _ => TypedResults.Redirect($"/campaigns/{id}?error=" + Uri.EscapeDataString(result.Message ?? "")),
         };
     }
+
+    /// <summary>Due contacts one "send now" click sends at most.</summary>
+    internal const int WebSendLimit = 5_000;
+
+    private static readonly Dictionary<string, string[]> EmptyErrors = [];
+
+    private static (CampaignOutcome Outcome, IReadOnlyDictionary<string, string[]> Errors, string? Message, string Counts) Outcome<T>(
+        CampaignResult<T> result, Func<T, string>? counts = null) =>
+        (result.Outcome, result.Errors, result.Message, result.IsOk && counts is not null ? counts(result.Value!) : "");
+
+    /// <summary>The figures the record page's confirmation shows, as query parameters a, b, c.</summary>
+    private static string Counts(params int[] figures) =>
+        string.Concat(figures.Select((f, i) => FormattableString.Invariant($"&{(char)('a' + i)}={f}")));
 
     private static async Task<IResult> ExportAsync(long id, ResultFileFormat format, HttpContext http, IServiceProvider services, CancellationToken ct)
     {
