@@ -8,6 +8,7 @@ using InsureCrm.Tests;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 
 namespace InsureCrm.Web.Tests;
 
@@ -269,7 +270,353 @@ public sealed partial class CampaignPagesTests
         (await GetAsync(agent, "/campaigns/7/results.csv")).ShouldBe(HttpStatusCode.Forbidden);
     }
 
-    private static async Task<long> InsertCampaignAsync(
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Dashboard_RunningCampaign_SummaryFirstThenChartTablesAndRevisions_PerDayOrWeek(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        var dashboard = new FixedDashboard();
+        await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignDashboard>(dashboard)));
+        using var analyst = await factory.SignedInClientAsync("analyst");
+        using var agent = await factory.SignedInClientAsync("agent");
+        var id = await InsertCampaignAsync(db, "marketer", CampaignState.Running, "C-2026-041", "Health gap e-mail", "Savings holders buy health cover");
+        dashboard.CampaignId = id;
+
+        (await analyst.GetStringAsync($"/campaigns/{id}")).ShouldContain($"href=\"/campaigns/{id}/dashboard\"");
+        var html = await analyst.GetStringAsync($"/campaigns/{id}/dashboard");
+
+        // Today: e-mail 120 and SMS 30; on this week's Monday 40 more e-mails (the same day when today is Monday); 8 days ago 500.
+        var mondayIsToday = FixedDashboard.Monday == FixedDashboard.Today;
+        Testid(html, "dashboard-contacts-today").ShouldBe(mondayIsToday ? "190" : "150");
+        Testid(html, "dashboard-contacts-week").ShouldBe("190");
+        Testid(html, "dashboard-blocked").ShouldBe("37");
+        Testid(html, "dashboard-responders").ShouldBe("576 / 96");
+        Testid(html, "dashboard-uplift").ShouldBe("+2.00% [-0.50%, 4.50%]");
+        html.ShouldContain("data-testid=\"not-significant\"", Case.Sensitive, "an interval that includes zero is said to be not significant");
+        html.IndexOf("data-testid=\"dashboard-summary\"", StringComparison.Ordinal)
+            .ShouldBeLessThan(html.IndexOf("data-testid=\"dashboard-chart\"", StringComparison.Ordinal), "the summary comes before the chart");
+        // The chart stacks contacts by channel, named in the user's language, with the exact figures in the tables beneath.
+        var chart = WebUtility.HtmlDecode(Regex.Match(html, "data-chart-data=\"([^\"]*)\"").Groups[1].Value);
+        using (var data = JsonDocument.Parse(chart))
+        {
+            data.RootElement.GetProperty("datasets").EnumerateArray().Select(d => d.GetProperty("label").GetString()).ShouldBe(["이메일", "문자"]);
+            data.RootElement.GetProperty("datasets")[0].GetProperty("values").EnumerateArray().Sum(v => v.GetInt64()).ShouldBe(660);
+        }
+        RowTotal(html, "channel", "Email").ShouldBe("660");
+        RowTotal(html, "agent", "A-0007").ShouldBe("95");
+        RowTotal(html, "branch", "B-SEOUL").ShouldBe("150");
+        RowTotal(html, "blocked", "NoConsent").ShouldBe("25");
+        html.ShouldContain("마케팅 동의 없음");
+        html.ShouldContain("접촉 상한 초과");
+        RowTotal(html, "outcome", "Appointment").ShouldBe("4");
+        html.ShouldContain("약속");
+        Regex.Count(html, "data-testid=\"revision-row\"").ShouldBe(2);
+        html.ShouldContain("스크립트 개정");
+        html.ShouldContain("오퍼 변경");
+        StrictMarkup.ShouldHaveNoInlineScriptOrStyle(html);
+
+        var weekly = await analyst.GetStringAsync($"/campaigns/{id}/dashboard?period=Week");
+        dashboard.Asked.ShouldBe([DashboardPeriod.Day, DashboardPeriod.Day, DashboardPeriod.Week]);
+        weekly.ShouldContain("aria-current=\"page\" data-testid=\"dashboard-period-Week\"");
+        weekly.ShouldContain($">{FixedDashboard.Monday:yyyy-MM-dd}</th>");
+        Testid(weekly, "dashboard-contacts-week").ShouldBe("190", "the summary still counts days");
+
+        (await GetAsync(analyst, "/campaigns/999999/dashboard")).ShouldBe(HttpStatusCode.NotFound);
+        (await GetAsync(agent, $"/campaigns/{id}/dashboard")).ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task Dashboard_WithoutTheMeasurementService_SaysItIsNotAvailable()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.RemoveAll<ICampaignDashboard>()));
+        using var marketer = await factory.SignedInClientAsync("marketer");
+        var id = await InsertCampaignAsync(db, "marketer", CampaignState.Running, "C-2026-042", "Loan win-back", "Former borrowers come back");
+
+        var html = await marketer.GetStringAsync($"/campaigns/{id}/dashboard");
+
+        Testid(html, "dashboard-unavailable").ShouldBe("이 설치본에는 캠페인 대시보드 기능이 아직 없습니다. 관리자에게 문의하세요.");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RollOut_ClosedPilot_BadInputShownBesideItsFieldWithEverythingTypedKept_GoodInputOpensTheDraft(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        var planning = new RecordingPlanning();
+        await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignPlanning>(planning)));
+        using var marketer = await factory.SignedInClientAsync("marketer");
+        using var analyst = await factory.SignedInClientAsync("analyst");
+        const string rule = """{"all":[{"field":"age","op":"between","values":[30,59]}]}""";
+        var pilot = await InsertCampaignAsync(db, "marketer", CampaignState.Closed, "C-2026-051", "건강 공백 파일럿", "건강보험 없는 30~50대는 이메일에 반응한다",
+            lessons: "이메일만으로는 약했고 설계사 방문이 효과적이었다");
+        await UseRuleAsync(db, pilot, rule);
+        var running = await InsertCampaignAsync(db, "marketer", CampaignState.Running, "C-2026-052", "Running pilot", "Not yet measured");
+
+        var page = await marketer.GetStringAsync($"/campaigns/{pilot}");
+        var form = Regex.Match(page, "<form[^>]*data-testid=\"rollout-form\".*?</form>", RegexOptions.Singleline).Value;
+        form.ShouldNotBeEmpty();
+        form.ShouldContain("value=\"건강 공백 파일럿 전사 확산\"");
+        WebUtility.HtmlDecode(form).ShouldContain(rule + "</textarea>", Case.Sensitive, "the pilot's rule by default");
+        (await marketer.GetStringAsync($"/campaigns/{running}")).ShouldNotContain("data-testid=\"rollout-form\"");
+        (await analyst.GetStringAsync($"/campaigns/{pilot}")).ShouldNotContain("data-testid=\"rollout-form\"");
+
+        // Core refuses a period that ends before it starts: beside the end date, with every typed value kept.
+        using (var refused = await PostFormAsync(marketer, $"/campaigns/{pilot}", Fields(form,
+            ("RollOut.Name", "건강 공백 전국 확산"), ("RollOut.StartsOn", "2027-02-01"), ("RollOut.EndsOn", "2027-01-15"), ("RollOut.Budget", "80,000,000"))))
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            var html = await refused.Content.ReadAsStringAsync();
+            FieldError(html, "endsOn").ShouldContain("2027-01-15");
+            html.ShouldContain("value=\"건강 공백 전국 확산\"");
+            html.ShouldContain("value=\"2027-02-01\"");
+            html.ShouldContain("value=\"2027-01-15\"");
+            html.ShouldContain("value=\"80,000,000\"");
+            html.ShouldContain("data-testid=\"rollout-message\"");
+        }
+        // A rule naming an unknown field is shown beside the rule; a budget that is no number never reaches Core.
+        using (var badRule = await PostFormAsync(marketer, $"/campaigns/{pilot}", Fields(form, ("RollOut.RuleDefinition", """{"all":[{"field":"segment.cel","op":"in","values":["Retain"]}]}"""))))
+        {
+            badRule.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            FieldError(await badRule.Content.ReadAsStringAsync(), "ruleDefinition").ShouldContain("segment.cel");
+        }
+        using (var badBudget = await PostFormAsync(marketer, $"/campaigns/{pilot}", Fields(form, ("RollOut.Budget", "8천만"))))
+        {
+            badBudget.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            var html = await badBudget.Content.ReadAsStringAsync();
+            FieldError(html, "budget").ShouldContain("'8천만'");
+            html.ShouldContain("value=\"8천만\"");
+        }
+        planning.RollOuts.Count.ShouldBe(2);
+
+        using var saved = await PostFormAsync(marketer, $"/campaigns/{pilot}", Fields(form, ("RollOut.StartsOn", "2027-02-01"), ("RollOut.EndsOn", "2027-03-31")));
+        saved.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        saved.Headers.Location!.PathAndQuery.ShouldBe($"/campaigns/{RecordingPlanning.CreatedId}?done=rollout");
+        var (pilotId, draft) = planning.RollOuts[^1];
+        pilotId.ShouldBe(pilot);
+        draft.ShouldBe(new RollOutDraft("건강 공백 파일럿 전사 확산", new DateOnly(2027, 2, 1), new DateOnly(2027, 3, 31), rule, null));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Offers_WithoutCost_RefusedInWordsWithTheTypedKept_FreeAndEditedOffersListed(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var marketer = await factory.SignedInClientAsync("marketer");
+        using var analyst = await factory.SignedInClientAsync("analyst");
+        using var agent = await factory.SignedInClientAsync("agent");
+        (await marketer.GetStringAsync("/campaigns")).ShouldContain("href=\"/campaigns/offers\"");
+        var page = await marketer.GetStringAsync("/campaigns/offers");
+        var form = Regex.Match(page, "<form[^>]*data-testid=\"offer-form\".*?</form>", RegexOptions.Singleline).Value;
+        form.ShouldNotBeEmpty();
+
+        using (var refused = await PostFormAsync(marketer, "/campaigns/offers", Fields(form,
+            ("Form.Code", "GIFT-COFFEE"), ("Form.Name", "커피 쿠폰"), ("Form.Family", "Health"), ("Form.Cost", ""), ("Form.CostBasis", "PerResponse"))))
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            var html = await refused.Content.ReadAsStringAsync();
+            FieldError(html, "cost").ShouldBe("비용이 없는 오퍼는 저장할 수 없습니다. 비용을 입력하세요 (무료 오퍼는 0).");
+            html.ShouldContain("value=\"GIFT-COFFEE\"");
+            html.ShouldContain("value=\"커피 쿠폰\"");
+            html.ShouldContain("<option value=\"Health\" selected");
+            html.ShouldContain("<option value=\"PerResponse\" selected");
+        }
+        await using (var ctx = db.Database.CreateContext())
+        {
+            (await ctx.Offers.CountAsync()).ShouldBe(0, "nothing saved");
+        }
+
+        using (var free = await PostFormAsync(marketer, "/campaigns/offers", Fields(form, ("Form.Code", "GIFT-COFFEE"), ("Form.Name", "커피 쿠폰"), ("Form.Cost", "0"))))
+        {
+            free.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+            free.Headers.Location!.PathAndQuery.ShouldBe("/campaigns/offers?saved=GIFT-COFFEE");
+        }
+        var list = await marketer.GetStringAsync("/campaigns/offers?saved=GIFT-COFFEE");
+        list.ShouldContain("data-testid=\"offer-saved\"");
+        OfferCost(list, "GIFT-COFFEE").ShouldBe("무료");
+
+        long offerId;
+        await using (var ctx = db.Database.CreateContext())
+        {
+            offerId = (await ctx.Offers.AsNoTracking().SingleAsync()).Id;
+        }
+        var editPage = await marketer.GetStringAsync($"/campaigns/offers?edit={offerId}");
+        var editForm = Regex.Match(editPage, "<form[^>]*data-testid=\"offer-form\".*?</form>", RegexOptions.Singleline).Value;
+        editForm.ShouldContain("value=\"커피 쿠폰\"");
+        using (var edited = await PostFormAsync(marketer, "/campaigns/offers", Fields(editForm, ("Form.Name", "커피 쿠폰 2잔"), ("Form.Cost", "4,500"))))
+        {
+            edited.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        }
+        var after = await analyst.GetStringAsync("/campaigns/offers");
+        after.ShouldContain("커피 쿠폰 2잔");
+        OfferCost(after, "GIFT-COFFEE").ShouldBe("4,500원");
+        Regex.Count(after, "data-testid=\"offer-row\"").ShouldBe(1, "an edit changes the offer, it adds none");
+        after.ShouldNotContain("data-testid=\"offer-form\"", Case.Sensitive, "an analyst reads the catalogue only");
+        using (var byAnalyst = await PostFormAsync(analyst, "/campaigns/offers", Fields(form, ("Form.Code", "X-1"), ("Form.Name", "x"), ("Form.Cost", "1"))))
+        {
+            byAnalyst.IsSuccessStatusCode.ShouldBeFalse();
+        }
+        await using (var ctx = db.Database.CreateContext())
+        {
+            (await ctx.Offers.CountAsync()).ShouldBe(1, "an analyst's post saves nothing");
+        }
+        (await GetAsync(agent, "/campaigns/offers")).ShouldBe(HttpStatusCode.Forbidden);
+    }
+
+    [Fact]
+    public async Task DmDownload_WithoutReason_Refused_WithOne_TheVendorFileInTheAskedCharset()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        var export = new RecordingDmExport();
+        await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<IDmExport>(export)));
+        using var marketer = await factory.SignedInClientAsync("marketer");
+        using var analyst = await factory.SignedInClientAsync("analyst");
+        var id = await InsertCampaignAsync(db, "marketer", CampaignState.Running, "C-2026-061", "DM 부활 안내", "실효 고객은 우편 안내에 반응한다");
+        var emailOnly = await InsertCampaignAsync(db, "marketer", CampaignState.Running, "C-2026-062", "E-mail only", "No paper");
+        await using (var ctx = db.Database.CreateContext())
+        {
+            ctx.CampaignChannels.Add(new CampaignChannel { CampaignId = id, Channel = CampaignChannelKind.Dm, Rank = 1, UnitCost = 700m });
+            ctx.CampaignChannels.Add(new CampaignChannel { CampaignId = emailOnly, Channel = CampaignChannelKind.Email, Rank = 1, UnitCost = 10m });
+            await ctx.SaveChangesAsync();
+        }
+
+        var record = await marketer.GetStringAsync($"/campaigns/{id}");
+        record.ShouldContain($"action=\"/campaigns/{id}/dm.csv\"");
+        record.ShouldContain("<select name=\"reason\" required");
+        (await marketer.GetStringAsync($"/campaigns/{emailOnly}")).ShouldNotContain("dm.csv");
+
+        using (var noReason = await marketer.GetAsync($"/campaigns/{id}/dm.csv?charset=cp949"))
+        {
+            noReason.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            (await noReason.Content.ReadAsStringAsync()).ShouldContain("reason");
+        }
+        export.Requests.ShouldBeEmpty();
+
+        using var file = await marketer.GetAsync($"/campaigns/{id}/dm.csv?reason=campaign&charset=cp949");
+        file.StatusCode.ShouldBe(HttpStatusCode.OK);
+        file.Content.Headers.ContentDisposition!.DispositionType.ShouldBe("attachment");
+        file.Content.Headers.ContentDisposition.FileNameStar.ShouldBe("C-2026-061-dm-cp949.csv");
+        (await file.Content.ReadAsByteArrayAsync()).ShouldBe(RecordingDmExport.Body);
+        export.Requests.ShouldHaveSingleItem().ShouldBe(new DmExportRequest(id, "campaign", DmEncoding.Cp949));
+
+        using (var utf8 = await marketer.GetAsync($"/campaigns/{id}/dm.csv?reason=other&note=vendor%20proof"))
+        {
+            utf8.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        export.Requests[^1].ShouldBe(new DmExportRequest(id, "other: vendor proof", DmEncoding.Utf8Bom));
+        (await GetAsync(marketer, $"/campaigns/{id}/dm.csv?reason=campaign&charset=latin1")).ShouldBe(HttpStatusCode.BadRequest);
+        (await GetAsync(analyst, $"/campaigns/{id}/dm.csv?reason=campaign")).ShouldBe(HttpStatusCode.Forbidden);
+        export.Requests.Count.ShouldBe(2);
+    }
+
+    [Fact]
+    public async Task Simulation_FullResult_ShowsEveryFigureWithAssumedBadgesAndRedFlags_AndSaysWhenNotAvailable()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using (var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignSimulation>(new FixedSimulation()))))
+        {
+            using var marketer = await factory.SignedInClientAsync("marketer");
+            var id = await InsertCampaignAsync(db, "marketer", CampaignState.Draft, "C-2026-071", "Savings up-sell", "Savers top up");
+            (await marketer.GetStringAsync($"/campaigns/{id}")).ShouldContain($"hx-post=\"/campaigns/{id}/simulate\"");
+
+            using var response = await PostFormAsync(marketer, $"/campaigns/{id}/simulate", []);
+            response.StatusCode.ShouldBe(HttpStatusCode.OK);
+            var html = await response.Content.ReadAsStringAsync();
+
+            Testid(html, "simulation-list").ShouldBe("12,000 (실험군 9,600 / 대조군 2,400)");
+            Testid(html, "simulation-responders").ShouldBe("422 (증분 96)");
+            Testid(html, "simulation-value").ShouldBe("350,000원");
+            html.ShouldContain("data-testid=\"value-assumed\"", Case.Sensitive, "a value the value engine did not price is marked as assumed");
+            html.ShouldNotContain("data-testid=\"baseline-assumed\"");
+            Testid(html, "simulation-cost").ShouldBe("30,000,000원");
+            Testid(html, "simulation-profit").ShouldBe("3,600,000원");
+            Testid(html, "simulation-roi").ShouldBe("12.00%");
+            Testid(html, "simulation-break-even-lift").ShouldBe("0.89%");
+            Testid(html, "simulation-break-even").ShouldBe("4.39%");
+            var power = Testid(html, "simulation-power");
+            power.ShouldContain("대조군 20.00%이면 검정력 83.00%");
+            power.ShouldContain("α 0.05");
+            power.ShouldContain("1−β 0.8");
+            html.ShouldContain("data-testid=\"simulation-flags\"");
+            Testid(html, "flag-over-budget").ShouldBe("예산 초과");
+            html.ShouldNotContain("data-testid=\"flag-below-break-even\"");
+            Regex.Count(html, "data-testid=\"simulation-channel\"").ShouldBe(2);
+        }
+
+        await using var without = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.RemoveAll<ICampaignSimulation>()));
+        using var client = await without.SignedInClientAsync("marketer");
+        using var none = await PostFormAsync(client, "/campaigns/1/simulate", []);
+        Testid(await none.Content.ReadAsStringAsync(), "simulation-unavailable").ShouldBe("이 설치본에는 손익 시뮬레이션이 아직 없습니다.");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task MarketerHome_FromTheDashboardService_TodaysFiguresApprovalsAndResultsEachLinkedToItsRows(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        var dashboard = new FixedDashboard();
+        await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignDashboard>(dashboard)));
+        using var marketer = await factory.SignedInClientAsync("marketer");
+        var running = await InsertCampaignAsync(db, "marketer", CampaignState.Running, "C-2026-081", "연금 교차판매", "저축 고객은 연금에 반응한다");
+        var draft = await InsertCampaignAsync(db, "admin", CampaignState.Draft, "C-2026-082", "대출 재유치", "이전 대출 고객은 금리 제안에 돌아온다");
+        var closed = await InsertCampaignAsync(db, "marketer", CampaignState.Closed, "C-2026-083", "부활 문자", "실효 90일 이내 고객은 안내 후 부활한다");
+        dashboard.Home = new MarketerHome(
+            new Dictionary<CampaignState, int> { [CampaignState.Draft] = 3, [CampaignState.Running] = 1, [CampaignState.Closed] = 5 },
+            [new CampaignToday(Summary(running, "C-2026-081", "연금 교차판매", CampaignState.Running), 1_345, 12, 3)],
+            [Summary(draft, "C-2026-082", "대출 재유치", CampaignState.Draft)],
+            [new AttributionSummary(closed, new DateOnly(2026, 11, 1), new DateOnly(2026, 9, 1), new DateOnly(2026, 11, 1), 55, 40, 10, Now)]);
+
+        var home = await marketer.GetStringAsync("/");
+
+        dashboard.HomeAskedSince.ShouldHaveSingleItem().ShouldNotBeNull("new results are those since a moment, not every one");
+        Kpi(home, CampaignState.Draft).ShouldBe("3");
+        Kpi(home, CampaignState.Closed).ShouldBe("5");
+        home.ShouldContain($"<a href=\"/campaigns/{running}/dashboard\" data-testid=\"home-contacts-today\">1,345</a>");
+        home.ShouldContain($"<a href=\"/campaigns/{running}/results\" data-testid=\"home-responders-test\">12</a>");
+        home.ShouldContain($"<a href=\"/campaigns/{running}/results\" data-testid=\"home-responders-control\">3</a>");
+        home.ShouldContain($"<a href=\"/campaigns/{draft}#approve\">대출 재유치</a>");
+        var results = Regex.Match(home, "data-testid=\"home-campaigns-results\">(.*?)</ul>", RegexOptions.Singleline).Groups[1].Value;
+        results.ShouldContain($"<a href=\"/campaigns/{closed}/results\">부활 문자</a>");
+        WebUtility.HtmlDecode(results).ShouldContain("2026-11-01 기준 · 반응자 실험군 40 / 대조군 10");
+    }
+
+    internal static async Task UseRuleAsync(TestDatabase db, long campaignId, string definition)
+    {
+        await using var ctx = db.Database.CreateContext();
+        var rule = new TargetRule { Name = "rule of " + campaignId, OwnerUserId = 1, CreatedAt = Now };
+        ctx.TargetRules.Add(rule);
+        await ctx.SaveChangesAsync();
+        var version = new TargetRuleVersion { RuleId = rule.Id, Version = 1, Definition = definition, CreatedBy = "marketer", CreatedAt = Now };
+        ctx.TargetRuleVersions.Add(version);
+        await ctx.SaveChangesAsync();
+        var campaign = await ctx.Campaigns.SingleAsync(c => c.Id == campaignId);
+        campaign.RuleVersionId = version.Id;
+        await ctx.SaveChangesAsync();
+    }
+
+    private static CampaignSummary Summary(long id, string code, string name, CampaignState state) =>
+        new(id, code, name, "theme", CampaignObjective.NewContract, state, new DateOnly(2026, 11, 1), new DateOnly(2026, 11, 30), true, 1, 1, 1);
+
+    /// <summary>The total of one key's row in one dimension's table of the dashboard.</summary>
+    private static string RowTotal(string html, string dimension, string key)
+    {
+        var m = Regex.Match(html, $"data-testid=\"dashboard-row-{dimension}\" data-key=\"{Regex.Escape(key)}\">.*?data-testid=\"dashboard-row-total\">([^<]*)<", RegexOptions.Singleline);
+        m.Success.ShouldBeTrue($"{dimension}/{key}");
+        return m.Groups[1].Value;
+    }
+
+    private static string OfferCost(string html, string code)
+    {
+        var m = Regex.Match(html, $"data-testid=\"offer-row\" data-code=\"{Regex.Escape(code)}\".*?data-testid=\"offer-cost\">([^<]*)<", RegexOptions.Singleline);
+        m.Success.ShouldBeTrue(code);
+        return WebUtility.HtmlDecode(m.Groups[1].Value);
+    }
+
+    private static string Kpi(string html, CampaignState state)
+    {
+        var m = Regex.Match(html, $"data-testid=\"home-campaigns-{state}\">\\s*<span class=\"label\">[^<]*</span>\\s*<span class=\"big\">([^<]*)</span>");
+        m.Success.ShouldBeTrue(state.ToString());
+        return m.Groups[1].Value;
+    }
+
+    internal static async Task<long> InsertCampaignAsync(
         TestDatabase db, string author, CampaignState state, string code, string name, string hypothesis, string? lessons = null)
     {
         await using var ctx = db.Database.CreateContext();
@@ -395,7 +742,25 @@ public sealed partial class CampaignPagesTests
         public Task<CampaignResult<CampaignSummary>> StartAsync(CrmUser user, long campaignId, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<CampaignResult<CampaignSummary>> CloseAsync(CrmUser user, long campaignId, int version, string lessons, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<CampaignResult<CampaignSummary>> CancelAsync(CrmUser user, long campaignId, int version, string reason, CancellationToken ct = default) => throw new NotSupportedException();
-        public Task<CampaignResult<CampaignSummary>> RollOutAsync(CrmUser user, long pilotId, RollOutDraft draft, CancellationToken ct = default) => throw new NotSupportedException();
+        public List<(long PilotId, RollOutDraft Draft)> RollOuts { get; } = [];
+
+        public Task<CampaignResult<CampaignSummary>> RollOutAsync(CrmUser user, long pilotId, RollOutDraft draft, CancellationToken ct = default)
+        {
+            RollOuts.Add((pilotId, draft));
+            var errors = new Dictionary<string, string[]>();
+            if (draft.EndsOn < draft.StartsOn)
+            {
+                errors["endsOn"] = [$"The period ends on {draft.EndsOn:yyyy-MM-dd}, before it starts on {draft.StartsOn:yyyy-MM-dd}."];
+            }
+            if (draft.RuleDefinition.Contains("segment.cel", StringComparison.Ordinal))
+            {
+                errors["rules[0].field"] = ["rules[0].field: unknown field 'segment.cel'"];
+            }
+            return Task.FromResult(errors.Count > 0
+                ? CampaignResult.Invalid<CampaignSummary>(errors)
+                : CampaignResult.Ok(new CampaignSummary(CreatedId, "C-2026-099", draft.Name, "theme", CampaignObjective.NewContract, CampaignState.Draft,
+                    draft.StartsOn, draft.EndsOn, false, user.UserId, user.UserId, 1)));
+        }
         public Task<CampaignResult<ScriptView>> ReviseScriptAsync(CrmUser user, long campaignId, ScriptRevision revision, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<CampaignResult<ChannelView>> ChangeOfferAsync(CrmUser user, long campaignId, OfferChange change, CancellationToken ct = default) => throw new NotSupportedException();
         public Task<CampaignResult<OfferView>> SaveOfferAsync(CrmUser user, long? offerId, int? version, OfferDraft draft, CancellationToken ct = default) => throw new NotSupportedException();
@@ -458,6 +823,82 @@ public sealed partial class CampaignPagesTests
             var matching = 37L * conditions.Count;
             return Task.FromResult(CampaignResult.Ok(new TargetProfile(new TargetCount(matching, 1000),
                 [new ProfileRow("grade", "A", matching, 400), new ProfileRow("grade", "B", 0, 600)])));
+        }
+    }
+
+    /// <summary>
+    /// A running campaign's feedback relative to today in Seoul: e-mail and SMS today, 40 e-mails on this week's Monday,
+    /// 500 e-mails eight days ago (never this week), agents, a branch, outcomes, refusals, early responses and two revisions.
+    /// </summary>
+    internal sealed class FixedDashboard : ICampaignDashboard
+    {
+        public static readonly DateOnly Today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(DateTime.UtcNow, TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul")));
+        public static readonly DateOnly Monday = Today.AddDays(-(((int)Today.DayOfWeek + 6) % 7));
+
+        public long CampaignId { get; set; }
+        public List<DashboardPeriod> Asked { get; } = [];
+        public MarketerHome? Home { get; set; }
+        public List<DateTime?> HomeAskedSince { get; } = [];
+
+        public Task<CampaignResult<CampaignDashboard>> DashboardAsync(CrmUser user, long campaignId, DashboardPeriod period, CancellationToken ct = default)
+        {
+            Asked.Add(period);
+            if (campaignId != CampaignId)
+            {
+                return Task.FromResult(CampaignResult.NotFound<CampaignDashboard>());
+            }
+            var d8 = Today.AddDays(-8);
+            DateOnly P(DateOnly day) => period == DashboardPeriod.Day ? day : day.AddDays(-(((int)day.DayOfWeek + 6) % 7));
+            DashboardCount[] counts =
+            [
+                new(P(Today), "channel", "Email", 120), new(P(Today), "channel", "Sms", 30), new(P(Monday), "channel", "Email", 40), new(P(d8), "channel", "Email", 500),
+                new(P(Today), "agent", "A-0007", 95), new(P(Today), "agent", "A-0012", 55), new(P(Today), "branch", "B-SEOUL", 150),
+                new(P(Today), "outcome", "Appointment", 4), new(P(Today), "outcome", "NotReached", 20),
+                new(P(Today), "blocked", "NoConsent", 25), new(P(d8), "blocked", "FrequencyCap", 12),
+                new(P(Today), "response", "Test", 30), new(P(Today), "response", "Control", 5),
+            ];
+            var sofar = new ResultRow("Total",
+                new ArmFigures(9_600, 9_000, 576, 600, 0m, new Estimate(0.06, 0.055, 0.065), 0.064),
+                new ArmFigures(2_400, 0, 96, 100, 0m, new Estimate(0.04, 0.033, 0.048), null),
+                new Comparison(new Estimate(0.02, -0.005, 0.045), 0.09, false, 192, new Estimate(0, 0, 0), 0m, null, null, null));
+            CampaignEventView[] revisions =
+            [
+                new(Now.AddDays(-2), "marketer", CampaignEventKind.ScriptRevised, """{"channel":"Email","language":"ko","version":2}"""),
+                new(Now.AddDays(-1), "marketer", CampaignEventKind.OfferChanged, """{"channel":"Email","from":1,"to":2}"""),
+            ];
+            return Task.FromResult(CampaignResult.Ok(new CampaignDashboard(campaignId, period, counts, sofar, revisions)));
+        }
+
+        public Task<MarketerHome> HomeAsync(CrmUser user, DateTime? lastVisit, CancellationToken ct = default)
+        {
+            HomeAskedSince.Add(lastVisit);
+            return Task.FromResult(Home ?? new MarketerHome(new Dictionary<CampaignState, int>(), [], [], []));
+        }
+    }
+
+    /// <summary>A plan of 12,000 whose response value is assumed and whose cost is over budget, with enough power at a 20 % control.</summary>
+    internal sealed class FixedSimulation : ICampaignSimulation
+    {
+        public Task<CampaignResult<SimulationResult>> SimulateAsync(CrmUser user, long campaignId, CancellationToken ct = default) =>
+            Task.FromResult(CampaignResult.Ok(new SimulationResult(
+                12_000, 9_600, 2_400, 0.034, false, 0.01,
+                [new ChannelSimulation(CampaignChannelKind.Email, 6_000, 0.8, 4_800, 48_000m, 0m), new ChannelSimulation(CampaignChannelKind.Agent, 3_600, 1, 3_600, 29_952_000m, 0m)],
+                422.4, 96, 350_000m, true, 30_000_000m, 3_600_000m, 0.12, 0.0089, 0.0439, true, false, "KRW",
+                new PowerPlan(0.05, 0.8, 0.2, 0.83, 2_100, 9_000))));
+    }
+
+    /// <summary>A DM export that writes a fixed file and remembers what it was asked.</summary>
+    private sealed class RecordingDmExport : IDmExport
+    {
+        public static readonly byte[] Body = [0xEF, 0xBB, 0xBF, .. "contact_id,name,postal_code\n1,x,04524\n"u8];
+
+        public List<DmExportRequest> Requests { get; } = [];
+
+        public async Task<CampaignResult<DmExportResult>> WriteAsync(CrmUser user, DmExportRequest request, Stream output, CancellationToken ct = default)
+        {
+            Requests.Add(request);
+            await output.WriteAsync(Body, ct);
+            return CampaignResult.Ok(new DmExportResult("E-1", 1, request.Encoding == DmEncoding.Cp949 ? "C-2026-061-dm-cp949.csv" : "C-2026-061-dm.csv"));
         }
     }
 }

@@ -28,7 +28,7 @@ public class LocalizationTests
         typeof(InteractionDirection), typeof(InteractionPurpose), typeof(InteractionOutcome), typeof(Role), typeof(SearchKind),
         typeof(ReservedSection), typeof(AgentRelation), typeof(SegmentCell), typeof(Strategy), typeof(StrategyChannel), typeof(ServiceLevel),
         typeof(CampaignState), typeof(CampaignObjective), typeof(CampaignChannelKind), typeof(OverlapRule), typeof(CostBasis), typeof(CampaignEventKind),
-        typeof(MemberExclusion), typeof(CallOutcome), typeof(ResultBreakdown),
+        typeof(MemberExclusion), typeof(CallOutcome), typeof(ResultBreakdown), typeof(DashboardPeriod), typeof(CampaignBlockReason),
     ];
 
     [Fact]

@@ -30,6 +30,8 @@ internal static class CampaignEndpoints
             ExportAsync(id, ResultFileFormat.Csv, http, services, ct)).RequireAuthorization(Capability.CampaignView).RequireDownloadReason();
         pages.MapGet("/results.xlsx", (long id, HttpContext http, IServiceProvider services, CancellationToken ct) =>
             ExportAsync(id, ResultFileFormat.Xlsx, http, services, ct)).RequireAuthorization(Capability.CampaignView).RequireDownloadReason();
+        // Names and postal addresses of the Test arm: only those who plan campaigns, with a reason, logged per customer by Core.
+        pages.MapGet("/dm.csv", DmAsync).RequireAuthorization(Capability.CampaignEdit).RequireDownloadReason();
 
         app.MapPost("/campaigns/contacts/{contactId:long}/outcome", OutcomeAsync).ExcludeFromDescription().RequireAuthorization(Capability.CustomersView);
         // Before the page of the same address (which only shows the button): the post records the withdrawal.
@@ -130,6 +132,37 @@ internal static class CampaignEndpoints
             CampaignOutcome.Ok => TypedResults.File(buffer.ToArray(),
                 format == ResultFileFormat.Csv ? "text/csv; charset=utf-8" : "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", result.Value),
             CampaignOutcome.Forbidden => TypedResults.Forbid(),
+            _ => TypedResults.NotFound(),
+        };
+    }
+
+    /// <summary>The DM file of an approved or running campaign for the print vendor, in UTF-8 (with BOM, for Excel) or CP949.</summary>
+    private static async Task<IResult> DmAsync(long id, string? charset, HttpContext http, IServiceProvider services, CancellationToken ct)
+    {
+        DmEncoding? encoding = charset?.Trim().ToLowerInvariant() switch
+        {
+            null or "" or "utf8" or "utf-8" => DmEncoding.Utf8Bom,
+            "cp949" or "euc-kr" => DmEncoding.Cp949,
+            _ => null,
+        };
+        if (encoding is not { } enc)
+        {
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["charset"] = [$"'{charset}' is not a character set of the DM file: utf8 or cp949."] });
+        }
+        if (services.GetService<IDmExport>() is not { } export)
+        {
+            return TypedResults.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, title: "The DM export is not installed in this build.");
+        }
+        var buffer = new MemoryStream();
+        var result = await export.WriteAsync(HttpCurrentUser.Required(http), new DmExportRequest(id, DownloadReason.Of(http), enc), buffer, ct);
+        return result.Outcome switch
+        {
+            CampaignOutcome.Ok => TypedResults.File(buffer.ToArray(),
+                enc == DmEncoding.Cp949 ? "text/csv; charset=euc-kr" : "text/csv; charset=utf-8", result.Value!.FileName),
+            CampaignOutcome.Forbidden => TypedResults.Forbid(),
+            // The form is on the record page: a refusal (not approved, no DM channel) is shown there, in words.
+            CampaignOutcome.Invalid => TypedResults.Redirect($"/campaigns/{id}?error=" + Uri.EscapeDataString(string.Join(" ", result.Errors.SelectMany(e => e.Value)))),
+            CampaignOutcome.Conflict => TypedResults.Redirect($"/campaigns/{id}?error=" + Uri.EscapeDataString(result.Message ?? "")),
             _ => TypedResults.NotFound(),
         };
     }

@@ -15,8 +15,8 @@ internal sealed record LibraryView(IReadOnlyDictionary<CampaignState, int> BySta
 /// <summary>A running campaign on the marketer's home: contacts made today and the latest attribution's responders per arm.</summary>
 internal sealed record CampaignTodayRow(long Id, string Code, string Name, DateOnly EndsOn, int ContactsToday, int? RespondersTest, int? RespondersControl);
 
-/// <summary>A campaign waiting for someone: since when.</summary>
-internal sealed record CampaignLine(long Id, string Code, string Name, DateTime Since);
+/// <summary>A campaign waiting for someone: since when (when known).</summary>
+internal sealed record CampaignLine(long Id, string Code, string Name, DateTime? Since);
 
 /// <summary>Results that came in: an attribution run of a campaign.</summary>
 internal sealed record CampaignResultLine(long Id, string Code, string Name, DateOnly AsOf, DateTime RanAt, int RespondersTest, int RespondersControl);
@@ -143,6 +143,18 @@ internal sealed class CampaignReads(CrmDatabase database)
     }
 
     public const int HomeRows = 10;
+
+    /// <summary>The code and name of each campaign of <paramref name="ids"/> that exists.</summary>
+    public async Task<IReadOnlyDictionary<long, (string Code, string Name)>> NamesAsync(IReadOnlyCollection<long> ids, CancellationToken ct)
+    {
+        if (ids.Count == 0)
+        {
+            return new Dictionary<long, (string, string)>();
+        }
+        await using var db = database.CreateContext();
+        var rows = await db.Campaigns.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Code, c.Name }).ToListAsync(ct);
+        return rows.ToDictionary(r => r.Id, r => (r.Code, r.Name));
+    }
 
     private static int ScriptOrder(string language) => ScriptLanguage.All.ToList().IndexOf(language) is var i and >= 0 ? i : 99;
 }
