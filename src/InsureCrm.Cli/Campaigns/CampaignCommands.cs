@@ -359,9 +359,17 @@ internal static class CampaignCommands
                     File.Move(partial, file.FullName, overwrite: true);
                 }
             }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"{file.Name}: cannot be written ({ex.Message}).");
+                return 1;
+            }
             finally
             {
-                File.Delete(partial);
+                if (File.Exists(partial))
+                {
+                    File.Delete(partial);
+                }
             }
             var code = Report(result, r => string.Create(CultureInfo.InvariantCulture, $"Export {r.ExportId}: {r.Rows} row(s) written to {file.FullName}.")
                 + (r.BlockedByReason.Count == 0 ? "" : " Left out: " + string.Join(", ", r.BlockedByReason.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key} {b.Value}"))) + ".")

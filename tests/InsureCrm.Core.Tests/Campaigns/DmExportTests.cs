@@ -112,6 +112,28 @@ public sealed class DmExportTests
         (await ctx.AccessLog.CountAsync(e => e.Action == AccessAction.Download)).ShouldBe(0);
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task WriteAsync_AfterAnExportStoppedHoldingAContact_ExportsItNow(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var seed = await DmSeed.CampaignAsync(ctx, CampaignState.Running);
+        ctx.CampaignContacts.Add(new CampaignContact
+        {
+            CampaignId = seed.CampaignId, CustomerId = seed.Customers[0], Channel = CampaignChannelKind.Dm, Attempt = 1, State = CampaignContactState.Sending,
+            IdemKey = CampaignContact.KeyOf(seed.CampaignId, seed.Customers[0], CampaignChannelKind.Dm, 1), PlannedAt = Noon.UtcDateTime.AddHours(-2),
+            LeaseUntil = Noon.UtcDateTime.AddHours(-1),
+        });
+        await ctx.SaveChangesAsync();
+        ctx.ChangeTracker.Clear();
+        using var file = new MemoryStream();
+
+        var result = await Export(ctx, db).WriteAsync(Marketer, new DmExportRequest(seed.CampaignId, AccessReason.Campaign), file);
+
+        result.Value!.Rows.ShouldBe(2);
+        (await ctx.CampaignContacts.AsNoTracking().SingleAsync(c => c.CustomerId == seed.Customers[0])).State.ShouldBe(CampaignContactState.Exported);
+    }
+
     private static DmExport Export(CrmDbContext ctx, TestDatabase db)
     {
         var clock = new Fixed(Noon);

@@ -36,9 +36,9 @@ internal static class CampaignOutbox
     }
 
     /// <summary>The crash rule: whatever a stopped run still holds past its lease may have left; it becomes InDoubt and is never re-sent by itself.</summary>
-    public static Task<int> ExpireLeasesAsync(CrmDbContext db, long campaignId, CampaignChannelKind? channel, DateTime now, CancellationToken ct) =>
+    public static Task<int> ExpireLeasesAsync(CrmDbContext db, long campaignId, IReadOnlyList<CampaignChannelKind> channels, DateTime now, CancellationToken ct) =>
         db.CampaignContacts
-            .Where(x => x.CampaignId == campaignId && (channel == null || x.Channel == channel) && x.State == CampaignContactState.Sending && x.LeaseUntil < now)
+            .Where(x => x.CampaignId == campaignId && channels.Contains(x.Channel) && x.State == CampaignContactState.Sending && x.LeaseUntil < now)
             .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, CampaignContactState.InDoubt).SetProperty(x => x.Error, "lease-expired"), ct);
 
     /// <summary>Claims up to <paramref name="size"/> due contacts under a lease, committed before anything leaves (PostgreSQL skips rows another run holds).</summary>

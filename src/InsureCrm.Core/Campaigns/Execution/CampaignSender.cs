@@ -80,7 +80,7 @@ internal sealed partial class CampaignSender(
         {
             total.Released += await ReleaseAsync(campaign.Id, channel, now, ct);
         }
-        total.InDoubt = await CampaignOutbox.ExpireLeasesAsync(db, campaign.Id, null, now, ct);
+        total.InDoubt = await CampaignOutbox.ExpireLeasesAsync(db, campaign.Id, MessageChannels, now, ct);
         if (request.RetryInDoubt)
         {
             await db.CampaignContacts
@@ -101,8 +101,11 @@ internal sealed partial class CampaignSender(
                 // Kept, not dropped: they go out on the first run after the gateway is configured.
                 var pending = await db.CampaignContacts.CountAsync(x => x.CampaignId == campaign.Id && x.Channel == CampaignChannelKind.Sms
                     && (x.State == CampaignContactState.Pending || x.State == CampaignContactState.Deferred), ct);
-                waiting[missing] = pending;
-                LogSmsUnavailable(logger, campaign.Id, pending, missing);
+                if (pending > 0)
+                {
+                    waiting[missing] = pending;
+                    LogSmsUnavailable(logger, campaign.Id, pending, missing);
+                }
                 continue;
             }
             var tally = new Tally();

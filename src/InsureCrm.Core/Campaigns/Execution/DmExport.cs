@@ -95,7 +95,11 @@ internal sealed partial class DmExport(
     {
         var now = clock.GetUtcNow().UtcDateTime;
         tally.Released = await CampaignOutbox.ReleaseAsync(db, campaign.Id, CampaignChannelKind.Dm, now, ct);
-        tally.InDoubt = await CampaignOutbox.ExpireLeasesAsync(db, campaign.Id, CampaignChannelKind.Dm, now, ct);
+        // Unlike a message, a DM contact leaves only in a file written from Exported rows: one an export stopped holding
+        // never left, so it goes back to the queue rather than in doubt.
+        await db.CampaignContacts
+            .Where(x => x.CampaignId == campaign.Id && x.Channel == CampaignChannelKind.Dm && x.State == CampaignContactState.Sending && x.LeaseUntil < now)
+            .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, CampaignContactState.Pending).SetProperty(x => x.LeaseUntil, (DateTime?)null), ct);
         while (true)
         {
             var batch = await CampaignOutbox.ClaimAsync(db, campaign.Id, CampaignChannelKind.Dm, options.Sending.BatchSize, now, options.Sending.Lease, ct);
