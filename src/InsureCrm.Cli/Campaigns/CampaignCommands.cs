@@ -12,8 +12,8 @@ namespace InsureCrm.Cli.Campaigns;
 /// <summary>
 /// <c>insurecrm campaign …</c> for batch operation and the benchmark. Every verb names the acting user with <c>--as</c>
 /// (<see cref="CliUser"/>), and Core checks the capability, state and version as the pages do. Exit codes: 0 done,
-/// 1 refused or failed (nothing written; the reason on standard error), 2 done in part (a send with contacts blocked
-/// or failed; the counts say which).
+/// 1 refused or failed (nothing written; the reason on standard error), 2 done in part (a send that left contacts
+/// failed or in doubt, a CP949 DM file with characters it cannot hold; the counts say which).
 /// </summary>
 internal static class CampaignCommands
 {
@@ -28,7 +28,9 @@ internal static class CampaignCommands
         campaign.Subcommands.Add(Approve(services));
         campaign.Subcommands.Add(TargetCount(services));
         campaign.Subcommands.Add(Split(services));
+        campaign.Subcommands.Add(Start(services));
         campaign.Subcommands.Add(Send(services));
+        campaign.Subcommands.Add(Dm(services));
         campaign.Subcommands.Add(Attribute(services));
         campaign.Subcommands.Add(Results(services));
         campaign.Subcommands.Add(Holdout(services));
@@ -252,10 +254,26 @@ internal static class CampaignCommands
         return split;
     }
 
+    private static Command Start(Lazy<ServiceProvider> services)
+    {
+        var id = IdArgument();
+        var start = new Command("start", "Start an approved campaign once it is split and its start date has come (Approved → Running)") { id };
+        start.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var (provider, user) = await StartAsync(pr, services, Capability.CampaignEdit, ct);
+            if (user is null || Service<ICampaignPlanning>(provider) is not { } planning)
+            {
+                return 1;
+            }
+            return Report(await planning.StartAsync(user, pr.GetValue(id), ct), s => $"{s.Code} is {s.State}.");
+        });
+        return start;
+    }
+
     private static Command Send(Lazy<ServiceProvider> services)
     {
         var id = IdArgument();
-        var channel = new Option<string?>("--channel") { Description = "email, sms, dm, calls or agents (default: every message channel)" };
+        var channel = new Option<string?>("--channel") { Description = "email, sms, calls or agents (default: e-mail and SMS); DM is exported with 'campaign dm'" };
         var limit = new Option<int?>("--limit") { Description = "At most this many contacts" };
         var retry = new Option<bool>("--retry-in-doubt") { Description = "Send again the contacts a crashed run left in doubt" };
         var dryRun = new Option<bool>("--dry-run") { Description = "Check and count, send nothing" };
@@ -293,10 +311,72 @@ internal static class CampaignCommands
             var result = await sender.SendAsync(user, new SendRequest(pr.GetValue(id), kind, pr.GetValue(limit), pr.GetValue(retry), pr.GetValue(dryRun)), ct);
             var code = Report(result, s => string.Create(CultureInfo.InvariantCulture,
                 $"{(s.DryRun ? "Dry run: " : "")}released {s.Released}, claimed {s.Claimed}, sent {s.Sent}, handed {s.Handed}, deferred {s.Deferred}, blocked {s.Blocked}, failed {s.Failed}, in doubt {s.InDoubt}.")
-                + (s.BlockedByReason.Count == 0 ? "" : " Blocked: " + string.Join(", ", s.BlockedByReason.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key} {b.Value}"))) + "."));
+                + (s.BlockedByReason.Count == 0 ? "" : " Blocked: " + string.Join(", ", s.BlockedByReason.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key} {b.Value}"))) + ".")
+                + (s.WaitingByReason.Count == 0 ? "" : " Waiting (kept pending): " + string.Join(", ", s.WaitingByReason.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key} {b.Value}"))) + "."));
             return code == 0 && result.Value is { } summary && summary.Failed + summary.InDoubt > 0 ? 2 : code;
         });
         return send;
+    }
+
+    private static Command Dm(Lazy<ServiceProvider> services)
+    {
+        var id = IdArgument();
+        var reason = new Option<string>("--reason") { Description = "Why the addresses are downloaded (an access reason: " + string.Join(", ", AccessReason.Codes) + "; usually campaign)", Required = true };
+        var output = new Option<FileInfo>("--out") { Description = "The CSV file for the print vendor", Required = true };
+        var encoding = new Option<string?>("--encoding") { Description = "utf8 (with BOM, the default) or cp949" };
+        var exportId = new Option<string?>("--export-id") { Description = "Write this earlier export again, the same file (or name a new export)" };
+        var dm = new Command("dm", "Export the DM list (address fields only) for the print vendor; every customer in it is written to the access log") { id, reason, output, encoding, exportId };
+        dm.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            DmEncoding? charset = (pr.GetValue(encoding) ?? "utf8").ToLowerInvariant() switch
+            {
+                "utf8" or "utf-8" => DmEncoding.Utf8Bom,
+                "cp949" or "euc-kr" => DmEncoding.Cp949,
+                _ => null,
+            };
+            if (charset is null)
+            {
+                Console.Error.WriteLine($"--encoding '{pr.GetValue(encoding)}' is not an encoding: utf8 or cp949.");
+                return 1;
+            }
+            var (provider, user) = await StartAsync(pr, services, Capability.CampaignEdit, ct);
+            if (user is null || Service<IDmExport>(provider) is not { } export)
+            {
+                return 1;
+            }
+            var file = pr.GetValue(output)!;
+            // Written beside the target and moved into place only when the export succeeded: a refusal leaves no file.
+            var partial = file.FullName + ".partial";
+            CampaignResult<DmExportResult> result;
+            try
+            {
+                await using (var stream = File.Create(partial))
+                {
+                    result = await export.WriteAsync(user, new DmExportRequest(pr.GetValue(id), pr.GetValue(reason)!, charset.Value, pr.GetValue(exportId)), stream, ct);
+                }
+                if (result.IsOk)
+                {
+                    File.Move(partial, file.FullName, overwrite: true);
+                }
+            }
+            catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
+            {
+                Console.Error.WriteLine($"{file.Name}: cannot be written ({ex.Message}).");
+                return 1;
+            }
+            finally
+            {
+                if (File.Exists(partial))
+                {
+                    File.Delete(partial);
+                }
+            }
+            var code = Report(result, r => string.Create(CultureInfo.InvariantCulture, $"Export {r.ExportId}: {r.Rows} row(s) written to {file.FullName}.")
+                + (r.BlockedByReason.Count == 0 ? "" : " Left out: " + string.Join(", ", r.BlockedByReason.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Key} {b.Value}"))) + ".")
+                + (r.RowsWithReplacedCharacters == 0 ? "" : string.Create(CultureInfo.InvariantCulture, $" {r.RowsWithReplacedCharacters} row(s) hold characters CP949 cannot write ('?'); export them again with --encoding utf8.")));
+            return code == 0 && result.Value is { RowsWithReplacedCharacters: > 0 } ? 2 : code;
+        });
+        return dm;
     }
 
     private static Command Attribute(Lazy<ServiceProvider> services)

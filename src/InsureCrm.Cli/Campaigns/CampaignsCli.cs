@@ -3,7 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Cli.Campaigns;
 
-/// <summary>The verbs of the Campaigns feature: <c>campaign list|show|create|approve|target-count|split|send|attribute|results|holdout</c>.</summary>
+/// <summary>The verbs of the Campaigns feature: <c>campaign list|show|create|approve|target-count|split|start|send|dm|attribute|results|holdout</c>.</summary>
 internal static class CampaignsCli
 {
     public static RootCommand AddCampaignsCli(this RootCommand root, Lazy<ServiceProvider> services)

@@ -270,7 +270,11 @@ public sealed record SendRequest(long CampaignId, CampaignChannelKind? Channel =
 /// <summary>What a send run did; nothing is dropped silently, so blocked contacts are counted by reason (<c>ContactReason</c> and <see cref="CampaignBlockReason"/> names).</summary>
 public sealed record SendSummary(
     long CampaignId, int Released, int Claimed, int Sent, int Deferred, int Blocked, int Failed, int InDoubt, int Handed,
-    IReadOnlyDictionary<string, int> BlockedByReason, bool DryRun);
+    IReadOnlyDictionary<string, int> BlockedByReason, bool DryRun)
+{
+    /// <summary>Contacts kept Pending because their channel cannot send in this installation (<c>NoSmsGateway</c>, <c>NoSmsOptOutNumber</c>), by reason: counted, never dropped.</summary>
+    public IReadOnlyDictionary<string, int> WaitingByReason { get; init; } = new Dictionary<string, int>();
+}
 
 /// <summary>Releasing due contacts and sending them through the contact policy and the transports (piece 2, <c>Execution/</c>).</summary>
 public interface ICampaignSender
@@ -284,7 +288,13 @@ public enum DmEncoding { Utf8Bom, Cp949 }
 /// <summary>A DM export with its access reason (an <c>AccessReason</c> code, <c>campaign</c> usually); the same <see cref="ExportId"/> reproduces the same file.</summary>
 public sealed record DmExportRequest(long CampaignId, string Reason, DmEncoding Encoding = DmEncoding.Utf8Bom, string? ExportId = null);
 
-public sealed record DmExportResult(string ExportId, int Rows, string FileName);
+public sealed record DmExportResult(string ExportId, int Rows, string FileName)
+{
+    /// <summary>DM contacts this export left out, by reason (<c>NoAddress</c>, <c>NoConsent</c> …); empty when it reproduced an earlier file.</summary>
+    public IReadOnlyDictionary<string, int> BlockedByReason { get; init; } = new Dictionary<string, int>();
+    /// <summary>Rows holding a character CP949 cannot write (written as '?'); always 0 in UTF-8.</summary>
+    public int RowsWithReplacedCharacters { get; init; }
+}
 
 /// <summary>Writing the DM file (address fields only) and one access-log entry per customer (piece 2, <c>Execution/</c>).</summary>
 public interface IDmExport

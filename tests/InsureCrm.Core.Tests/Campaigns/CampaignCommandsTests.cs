@@ -1,6 +1,8 @@
 using InsureCrm.Cli;
 using InsureCrm.Core.Campaigns;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Contact;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
 using InsureCrm.Tests.Models;
 using Microsoft.EntityFrameworkCore;
@@ -60,6 +62,74 @@ public sealed class CampaignCommandsTests
         var agent = await RunAsync(db, "campaign", "list", "--as", "cc-park");
         agent.Code.ShouldBe(1);
         agent.Out.ShouldNotContain("C-2026");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task CampaignStartAndDm_ForMarketer_StartTheApprovedCampaignAndWriteTheDmFile_RefusingBadInputWithoutAFile(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        (await RunAsync(db, "users", "add", "boss", "--role", "Admin")).Code.ShouldBe(0);
+        (await RunAsync(db, "users", "add", "mkt-lee", "--role", "Marketer", "--as", "boss")).Code.ShouldBe(0);
+        var campaignId = await InsertAsync(db, "C-2026-041", "DM pilot", CampaignState.Approved);
+        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        long customerId;
+        await using (var ctx = db.CreateContext())
+        {
+            var campaign = await ctx.Campaigns.SingleAsync(c => c.Id == campaignId);
+            campaign.StartsOn = today.AddDays(-1);
+            campaign.EndsOn = today.AddDays(30);
+            ctx.CampaignSplits.Add(new CampaignSplit { CampaignId = campaignId, AsOf = today, Seed = 99, ControlShare = 0.1m, Candidates = 1, Test = 1, CreatedAt = Now, CreatedBy = "mkt-lee" });
+            var customer = new Customer { Name = "김민지", NameScript = NameScript.Hangul, CreatedAt = Now, UpdatedAt = Now };
+            ctx.Customers.Add(customer);
+            await ctx.SaveChangesAsync();
+            customerId = customer.Id;
+            ctx.CustomerAddresses.Add(new CustomerAddress { CustomerId = customerId, Kind = AddressKind.Home, PostalCode = "06236", Sido = "서울특별시", Sigungu = "강남구", Line = "테헤란로 152", IsPrimary = true });
+            ctx.CustomerPhones.Add(new CustomerPhone { CustomerId = customerId, Kind = PhoneKind.Mobile, Number = "01012345678", IsPrimary = true });
+            ctx.MarketingConsents.Add(new MarketingConsent
+            {
+                CustomerId = customerId, Channel = ContactChannel.Dm, Granted = true, Source = "branch", RecordedAt = DateTime.UtcNow.AddDays(-10), EffectiveFrom = today.AddDays(-10),
+            });
+            ctx.CampaignMembers.Add(new CampaignMember { CampaignId = campaignId, CustomerId = customerId, Arm = CampaignArm.Test, Stratum = "Unscored", PlannedChannel = CampaignChannelKind.Dm });
+            await ctx.SaveChangesAsync();
+        }
+        var id = campaignId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var start = await RunAsync(db, "campaign", "start", id, "--as", "mkt-lee");
+        start.Code.ShouldBe(0, start.Err);
+        start.Out.ShouldContain("C-2026-041 is Running.");
+        var twice = await RunAsync(db, "campaign", "start", id, "--as", "mkt-lee");
+        twice.Code.ShouldBe(1);
+        twice.Err.ShouldContain("Running");
+
+        var path = Path.Combine(Path.GetTempPath(), $"dm-{Guid.NewGuid():N}.csv");
+        try
+        {
+            var badEncoding = await RunAsync(db, "campaign", "dm", id, "--reason", "campaign", "--out", path, "--encoding", "latin1", "--as", "mkt-lee");
+            badEncoding.Code.ShouldBe(1);
+            badEncoding.Err.ShouldContain("'latin1'");
+            var badReason = await RunAsync(db, "campaign", "dm", id, "--reason", "curiosity", "--out", path, "--as", "mkt-lee");
+            badReason.Code.ShouldBe(1);
+            badReason.Err.ShouldContain("'curiosity'");
+            File.Exists(path).ShouldBeFalse();
+
+            var dm = await RunAsync(db, "campaign", "dm", id, "--reason", "campaign", "--out", path, "--encoding", "cp949", "--export-id", "v1", "--as", "mkt-lee");
+            dm.Code.ShouldBe(0, dm.Err);
+            dm.Out.ShouldContain("Export v1: 1 row(s)");
+            System.Text.Encoding.RegisterProvider(System.Text.CodePagesEncodingProvider.Instance);
+            var lines = File.ReadAllLines(path, System.Text.Encoding.GetEncoding(949));
+            lines.ShouldBe(["contact_id,name,postal_code,sido,sigungu,address_line,campaign_code", $"{await ContactIdAsync(db, customerId)},김민지,06236,서울특별시,강남구,테헤란로 152,C-2026-041"]);
+            File.Exists(path + ".partial").ShouldBeFalse();
+        }
+        finally
+        {
+            File.Delete(path);
+        }
+    }
+
+    private static async Task<long> ContactIdAsync(TestDatabase db, long customerId)
+    {
+        await using var ctx = db.CreateContext();
+        return await ctx.CampaignContacts.Where(c => c.CustomerId == customerId).Select(c => c.Id).SingleAsync();
     }
 
     private static async Task<long> InsertAsync(TestDatabase db, string code, string name, CampaignState state)

@@ -13,18 +13,22 @@ namespace InsureCrm.Core.Campaigns.Execution;
 
 /// <summary>
 /// The outbox (docs/plans/issue12-campaigns.md section 7): releases a running campaign's Test members into
-/// <c>campaign_contact</c> (idempotent), then claims batches under a lease, checks each contact against the contact
-/// policy in one batch call, transmits, and marks the batch Sent with its interaction rows in one transaction. At most
-/// once: a row left Sending by a run that stopped is moved to InDoubt when its lease expires and is re-sent only when
-/// asked (<see cref="SendRequest.RetryInDoubt"/>), with the same Message-ID.
+/// <c>campaign_contact</c> (idempotent), then, per message channel (e-mail, SMS), claims batches under a lease, checks
+/// each contact against the contact policy in one batch call, personalises and transmits, and marks the batch with its
+/// interaction rows in one transaction. At most once: a row left Sending by a run that stopped is moved to InDoubt when
+/// its lease expires and is re-sent only when asked (<see cref="SendRequest.RetryInDoubt"/>), with the same Message-ID
+/// or SMS client reference. Without an SMS gateway (or opt-out number) SMS contacts wait Pending and are counted.
 /// </summary>
 internal sealed partial class CampaignSender(
     CrmDbContext db, ConsentService consents, IEmailTransportFactory email, FieldProtector protector, CampaignsOptions options,
-    TimeProvider clock, ILogger<CampaignSender> logger) : ICampaignSender
+    TimeProvider clock, ILogger<CampaignSender> logger, ISmsGateway? sms = null) : ICampaignSender
 {
-    private static readonly CampaignChannelKind[] MessageChannels = [CampaignChannelKind.Email];
-    /// <summary>Channels whose contacts are handed to people (agents' lists, the call list) rather than sent.</summary>
-    private static readonly CampaignChannelKind[] HandedChannels = [CampaignChannelKind.Agent, CampaignChannelKind.CallList];
+    /// <summary>Summary key of SMS contacts left Pending because no gateway is configured (<c>Campaigns:Sms:Url</c>).</summary>
+    internal const string NoSmsGateway = "NoSmsGateway";
+    /// <summary>Summary key of SMS contacts left Pending because the free opt-out number is not configured (<c>Campaigns:Sms:OptOutNumber</c>).</summary>
+    internal const string NoSmsOptOutNumber = "NoSmsOptOutNumber";
+
+    private static readonly CampaignChannelKind[] MessageChannels = [CampaignChannelKind.Email, CampaignChannelKind.Sms];
 
     public async Task<CampaignResult<SendSummary>> SendAsync(CrmUser user, SendRequest request, CancellationToken ct = default)
     {
@@ -38,9 +42,13 @@ internal sealed partial class CampaignSender(
         {
             return Invalid("limit", string.Create(CultureInfo.InvariantCulture, $"'{request.Limit}' is not a positive number of contacts"));
         }
-        if (request.Channel is { } only && !MessageChannels.Contains(only) && !HandedChannels.Contains(only))
+        if (request.Channel == CampaignChannelKind.Dm)
         {
-            return Invalid("channel", $"'{only}' is not sent by the sender (e-mail, agent and call lists in this version)");
+            return Invalid("channel", "Direct mail is exported for the print vendor, not sent: use the DM export (insurecrm campaign dm ID --reason R --out FILE)");
+        }
+        if (request.Channel is { } only && !MessageChannels.Contains(only) && !CampaignOutbox.HandedChannels.Contains(only))
+        {
+            return Invalid("channel", $"'{only}' is not sent by the sender (e-mail, SMS, agent and call lists)");
         }
         var campaign = await db.Campaigns.AsNoTracking().FirstOrDefaultAsync(c => c.Id == request.CampaignId, ct);
         if (campaign is null)
@@ -58,163 +66,135 @@ internal sealed partial class CampaignSender(
             return CampaignResult.Ok(await DryRunAsync(campaign.Id, channels, now, ct));
         }
         var handed = 0;
-        foreach (var channel in HandedChannels.Where(h => request.Channel is null || request.Channel == h))
+        foreach (var channel in CampaignOutbox.HandedChannels.Where(h => request.Channel is null || request.Channel == h))
         {
             handed += await ReleaseAsync(campaign.Id, channel, now, ct);
         }
-        if (request.Channel is { } person && HandedChannels.Contains(person))
+        if (request.Channel is { } person && CampaignOutbox.HandedChannels.Contains(person))
         {
             return CampaignResult.Ok(new SendSummary(campaign.Id, handed, 0, 0, 0, 0, 0, 0, handed, new Dictionary<string, int>(), false));
         }
 
-        var released = 0;
+        var total = new Tally();
         foreach (var channel in channels)
         {
-            released += await ReleaseAsync(campaign.Id, channel, now, ct);
+            total.Released += await ReleaseAsync(campaign.Id, channel, now, ct);
         }
-        // The crash rule: whatever a stopped run still holds past its lease may have left; it is never re-sent by itself.
-        var inDoubt = await db.CampaignContacts
-            .Where(x => x.CampaignId == campaign.Id && x.State == CampaignContactState.Sending && x.LeaseUntil < now)
-            .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, CampaignContactState.InDoubt).SetProperty(x => x.Error, "lease-expired"), ct);
+        total.InDoubt = await CampaignOutbox.ExpireLeasesAsync(db, campaign.Id, MessageChannels, now, ct);
         if (request.RetryInDoubt)
         {
             await db.CampaignContacts
-                .Where(x => x.CampaignId == campaign.Id && x.State == CampaignContactState.InDoubt)
+                .Where(x => x.CampaignId == campaign.Id && x.State == CampaignContactState.InDoubt && channels.Contains(x.Channel))
                 .ExecuteUpdateAsync(s => s.SetProperty(x => x.State, CampaignContactState.Pending).SetProperty(x => x.LeaseUntil, (DateTime?)null), ct);
         }
 
-        var tally = new Tally { Released = released, InDoubt = inDoubt };
-        var scripts = await ScriptsAsync(campaign.Id, ct);
-        await using (var transport = await email.OpenAsync(ct))
+        var waiting = new Dictionary<string, int>(StringComparer.Ordinal);
+        var left = request.Limit ?? int.MaxValue;
+        foreach (var channel in channels)
         {
-            var left = request.Limit ?? int.MaxValue;
-            while (left > 0)
+            if (left <= 0)
             {
-                var claimed = await ClaimAsync(campaign.Id, CampaignChannelKind.Email, Math.Min(left, options.Sending.BatchSize), ct);
-                if (claimed.Count == 0)
+                break;
+            }
+            if (channel == CampaignChannelKind.Sms && SmsUnavailable() is { } missing)
+            {
+                // Kept, not dropped: they go out on the first run after the gateway is configured.
+                var pending = await db.CampaignContacts.CountAsync(x => x.CampaignId == campaign.Id && x.Channel == CampaignChannelKind.Sms
+                    && (x.State == CampaignContactState.Pending || x.State == CampaignContactState.Deferred), ct);
+                if (pending > 0)
                 {
-                    break;
+                    waiting[missing] = pending;
+                    LogSmsUnavailable(logger, campaign.Id, pending, missing);
                 }
-                left -= claimed.Count;
-                tally.Claimed += claimed.Count;
-                if (!await SendBatchAsync(user, campaign, claimed, scripts, transport, tally, ct))
+                continue;
+            }
+            var tally = new Tally();
+            await using (var route = await OpenRouteAsync(channel, campaign, ct))
+            {
+                left = await RunChannelAsync(user, campaign, route, left, tally, ct);
+            }
+            total.Add(tally);
+            if (tally.Changed)
+            {
+                db.CampaignEvents.Add(new CampaignEvent
                 {
-                    break;
-                }
+                    CampaignId = campaign.Id, At = clock.GetUtcNow().UtcDateTime, UserName = user.UserName, Kind = CampaignEventKind.Sent,
+                    Detail = JsonSerializer.Serialize(new { channel = channel.ToString(), tally.Claimed, tally.Sent, tally.Deferred, tally.Blocked, tally.InDoubt, tally.Failed }),
+                });
+                await db.SaveChangesAsync(CancellationToken.None);
             }
         }
-        if (tally.Sent > 0 || tally.Blocked > 0 || tally.InDoubt > 0)
+        LogRun(logger, campaign.Id, total.Released, total.Sent, total.Deferred, total.Blocked, total.InDoubt);
+        return CampaignResult.Ok(new SendSummary(campaign.Id, total.Released, total.Claimed, total.Sent, total.Deferred, total.Blocked,
+            total.Failed, total.InDoubt, handed, total.ByReason, false) { WaitingByReason = waiting });
+    }
+
+    /// <summary>Why SMS cannot go out in this installation; null when it can.</summary>
+    private string? SmsUnavailable() =>
+        sms is null ? NoSmsGateway : string.IsNullOrWhiteSpace(options.Sms.OptOutNumber) ? NoSmsOptOutNumber : null;
+
+    /// <inheritdoc cref="CampaignOutbox.ReleaseAsync"/>
+    internal Task<int> ReleaseAsync(long campaignId, CampaignChannelKind channel, DateTime now, CancellationToken ct) =>
+        CampaignOutbox.ReleaseAsync(db, campaignId, channel, now, ct);
+
+    private async Task<Route> OpenRouteAsync(CampaignChannelKind channel, Campaign campaign, CancellationToken ct) => channel switch
+    {
+        CampaignChannelKind.Email => await EmailRoute.OpenAsync(db, email, protector, options, campaign, ct),
+        CampaignChannelKind.Sms => new SmsRoute(db, sms!, options.Sms.OptOutNumber!, campaign),
+        _ => throw new ArgumentOutOfRangeException(nameof(channel), channel, "not a message channel"),
+    };
+
+    /// <summary>Claims and sends the channel's due contacts, at most <paramref name="left"/>; returns how many more the run may take.</summary>
+    private async Task<int> RunChannelAsync(CrmUser user, Campaign campaign, Route route, int left, Tally tally, CancellationToken ct)
+    {
+        var scripts = await ScriptsAsync(campaign.Id, route.Channel, ct);
+        while (left > 0)
         {
-            db.CampaignEvents.Add(new CampaignEvent
+            var claimed = await CampaignOutbox.ClaimAsync(db, campaign.Id, route.Channel, Math.Min(left, options.Sending.BatchSize),
+                clock.GetUtcNow().UtcDateTime, options.Sending.Lease, ct);
+            if (claimed.Count == 0)
             {
-                CampaignId = campaign.Id, At = clock.GetUtcNow().UtcDateTime, UserName = user.UserName, Kind = CampaignEventKind.Sent,
-                Detail = JsonSerializer.Serialize(new { channel = "Email", tally.Released, tally.Claimed, tally.Sent, tally.Deferred, tally.Blocked, tally.InDoubt, tally.Failed }),
-            });
-            await db.SaveChangesAsync(CancellationToken.None);
+                break;
+            }
+            left -= claimed.Count;
+            tally.Claimed += claimed.Count;
+            if (!await SendBatchAsync(user, campaign, claimed, scripts, route, tally, ct))
+            {
+                break;
+            }
         }
-        LogRun(logger, campaign.Id, tally.Released, tally.Sent, tally.Deferred, tally.Blocked, tally.InDoubt);
-        return CampaignResult.Ok(new SendSummary(campaign.Id, tally.Released, tally.Claimed, tally.Sent, tally.Deferred, tally.Blocked,
-            tally.Failed, tally.InDoubt, handed, tally.ByReason, false));
+        return left;
     }
 
-    /// <summary>
-    /// One statement per channel; a member already released adds nothing (the unique idempotency key). Message
-    /// channels wait Pending for the sender; agent and call-list contacts are Released, handed to people.
-    /// </summary>
-    internal async Task<int> ReleaseAsync(long campaignId, CampaignChannelKind channel, DateTime now, CancellationToken ct)
-    {
-        var channelName = channel.ToString();
-        var pending = HandedChannels.Contains(channel) ? nameof(CampaignContactState.Released) : nameof(CampaignContactState.Pending);
-        return await db.Database.ExecuteSqlAsync($"""
-            INSERT INTO campaign_contact (campaign_id, customer_id, channel, attempt, idem_key, state, reasons, offer_id, agent_id, planned_at)
-            SELECT campaign_id, customer_id, planned_channel, 1,
-                   CAST(campaign_id AS TEXT) || ':' || CAST(customer_id AS TEXT) || ':' || planned_channel || ':1',
-                   {pending}, '', offer_id, agent_id, {now}
-            FROM campaign_member
-            WHERE campaign_id = {campaignId} AND arm = 'Test' AND planned_channel = {channelName}
-            ON CONFLICT (idem_key) DO NOTHING
-            """, ct);
-    }
-
-    /// <summary>Claims up to <paramref name="size"/> due contacts under a lease, committed before anything is sent (PostgreSQL skips rows another sender holds).</summary>
-    private async Task<List<CampaignContact>> ClaimAsync(long campaignId, CampaignChannelKind channel, int size, CancellationToken ct)
-    {
-        var now = clock.GetUtcNow().UtcDateTime;
-        var lease = now + options.Sending.Lease;
-        var channelName = channel.ToString();
-        var sending = nameof(CampaignContactState.Sending);
-        var ids = db.Database.IsNpgsql()
-            ? await db.Database.SqlQuery<long>($"""
-                UPDATE campaign_contact SET state = {sending}, lease_until = {lease}
-                WHERE id IN (SELECT id FROM campaign_contact
-                             WHERE campaign_id = {campaignId} AND channel = {channelName} AND state IN ('Pending', 'Deferred') AND planned_at <= {now}
-                             ORDER BY id LIMIT {size} FOR UPDATE SKIP LOCKED)
-                RETURNING id AS "Value"
-                """).ToListAsync(ct)
-            : await db.Database.SqlQuery<long>($"""
-                UPDATE campaign_contact SET state = {sending}, lease_until = {lease}
-                WHERE id IN (SELECT id FROM campaign_contact
-                             WHERE campaign_id = {campaignId} AND channel = {channelName} AND state IN ('Pending', 'Deferred') AND planned_at <= {now}
-                             ORDER BY id LIMIT {size})
-                RETURNING id AS "Value"
-                """).ToListAsync(ct);
-        db.ChangeTracker.Clear();
-        return await db.CampaignContacts.Where(x => ids.Contains(x.Id)).OrderBy(x => x.Id).ToListAsync(ct);
-    }
-
-    /// <summary>Checks, transmits and records one claimed batch; false when the transport failed and the run stops.</summary>
+    /// <summary>Checks, personalises, transmits and records one claimed batch; false when the route failed and the run stops.</summary>
     private async Task<bool> SendBatchAsync(CrmUser user, Campaign campaign, List<CampaignContact> batch,
-        Dictionary<string, CampaignScript> scripts, IEmailTransport transport, Tally tally, CancellationToken ct)
+        Dictionary<string, CampaignScript> scripts, Route route, Tally tally, CancellationToken ct)
     {
         var now = clock.GetUtcNow();
         var customerIds = batch.Select(x => x.CustomerId).Distinct().ToList();
+        var addresses = await route.AddressesAsync(customerIds, ct);
         var decisions = await consents.CheckManyAsync(
-            [.. batch.Select(x => new ContactRequest(x.CustomerId, ContactChannel.Email, ContactPurpose.Marketing, now))], ct);
+            [.. batch.Select(x => new ContactRequest(x.CustomerId, route.Policy, ContactPurpose.Marketing, now, route.PhoneOf(addresses.GetValueOrDefault(x.CustomerId))))], ct);
         var customers = await db.Customers.AsNoTracking().Where(x => customerIds.Contains(x.Id))
             .Select(x => new { x.Id, x.Name, x.NameScript }).ToDictionaryAsync(x => x.Id, ct);
-        var addresses = (await db.CustomerEmails.AsNoTracking().Where(x => customerIds.Contains(x.CustomerId))
-                .Select(x => new { x.CustomerId, x.Address, x.IsPrimary, x.Id }).ToListAsync(ct))
-            .GroupBy(x => x.CustomerId)
-            .ToDictionary(g => g.Key, g => g.OrderByDescending(x => x.IsPrimary).ThenBy(x => x.Id).First().Address);
         var agentIds = batch.Select(x => x.AgentId).OfType<long>().Distinct().ToList();
         var agents = await db.Agents.AsNoTracking().Where(a => agentIds.Contains(a.Id))
             .Join(db.Branches, a => a.BranchId, b => b.Id, (a, b) => new { a.Id, a.Name, Branch = b.Name })
             .ToDictionaryAsync(a => a.Id, ct);
         var offerIds = batch.Select(x => x.OfferId).OfType<long>().Distinct().ToList();
         var offers = await db.Offers.AsNoTracking().Where(o => offerIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
-        var domain = CampaignMail.DomainOf(options.Email);
 
-        var toSend = new List<(CampaignContact Contact, OutgoingEmail Email)>();
+        var toSend = new List<(CampaignContact Contact, RouteMessage Message)>();
         for (var i = 0; i < batch.Count; i++)
         {
             var contact = batch[i];
-            var decision = decisions[i];
-            contact.LeaseUntil = null;
-            if (decision is null || !customers.TryGetValue(contact.CustomerId, out var customer))
+            if (CampaignOutbox.Refused(contact, decisions[i], tally))
             {
-                // Merged away or erased since the split: no one to write to.
-                Block(contact, tally, nameof(CampaignBlockReason.NoAddress));
                 continue;
             }
-            if (!decision.Allowed)
+            if (!customers.TryGetValue(contact.CustomerId, out var customer) || !addresses.TryGetValue(contact.CustomerId, out var address))
             {
-                var names = decision.Reasons.Select(r => r.ToString()).ToArray();
-                if (decision.NextAllowedAt is { } next)
-                {
-                    contact.State = CampaignContactState.Deferred;
-                    contact.PlannedAt = next.UtcDateTime;
-                    contact.Reasons = string.Join(',', names);
-                    tally.Deferred++;
-                }
-                else
-                {
-                    Block(contact, tally, names);
-                }
-                continue;
-            }
-            if (!addresses.TryGetValue(contact.CustomerId, out var address))
-            {
-                Block(contact, tally, nameof(CampaignBlockReason.NoAddress));
+                CampaignOutbox.Block(contact, tally, nameof(CampaignBlockReason.NoAddress));
                 continue;
             }
             var language = CampaignTemplates.LanguageOf(customer.NameScript);
@@ -227,12 +207,16 @@ internal sealed partial class CampaignSender(
             }
             contact.ScriptId = script.Id;
             var agent = contact.AgentId is { } agentId && agents.TryGetValue(agentId, out var a) ? a : null;
-            var url = options.PublicBaseUrl.TrimEnd('/') + "/u/" + UnsubscribeToken.Create(protector, contact.Id);
             var values = new TemplateValues(customer.Name, agent?.Name ?? "", agent?.Branch ?? "",
-                contact.OfferId is { } offerId && offers.TryGetValue(offerId, out var offer) ? offer : "", campaign.Code, url);
-            toSend.Add((contact, new OutgoingEmail(contact.Id, address, CampaignMail.MessageIdOf(campaign.Id, contact.Id, domain),
-                CampaignTemplates.RenderText(script.Subject ?? "", values), CampaignTemplates.RenderText(script.Body, values),
-                CampaignTemplates.RenderHtml(script.Body, values), url)));
+                contact.OfferId is { } offerId && offers.TryGetValue(offerId, out var offer) ? offer : "", campaign.Code, "",
+                CampaignName: campaign.Name, OptOutNumber: options.Sms.OptOutNumber ?? "");
+            var message = route.Build(contact, address, script, language, values);
+            if (message.Blocked is { } reason)
+            {
+                CampaignOutbox.Block(contact, tally, reason);
+                continue;
+            }
+            toSend.Add((contact, message));
         }
 
         var ok = true;
@@ -241,35 +225,37 @@ internal sealed partial class CampaignSender(
         {
             if (!ok)
             {
-                // Never handed to the transport: back in the queue for the next run.
+                // Never handed to the route: back in the queue for the next run.
                 contact.State = CampaignContactState.Pending;
                 continue;
             }
+            string reference;
             try
             {
-                await transport.SendAsync(message, ct);
+                reference = await route.SendAsync(message, ct);
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            catch (Exception e) when (route.Judge(e, ct) is { } failure)
             {
-                // The transport may or may not have taken it: in doubt, and the run stops.
-                contact.State = CampaignContactState.InDoubt;
-                contact.Error = "transport";
-                tally.InDoubt++;
-                ok = false;
-                LogTransportFailure(logger, e, campaign.Id, contact.Id);
+                contact.State = failure.State;
+                contact.Error = failure.Code;
+                if (failure.State == CampaignContactState.Failed)
+                {
+                    tally.Failed++;
+                }
+                else if (failure.State == CampaignContactState.InDoubt)
+                {
+                    tally.InDoubt++;
+                }
+                ok = !failure.Stop;
+                LogTransportFailure(logger, e, campaign.Id, contact.Id, route.Channel, failure.State);
                 continue;
             }
             contact.State = CampaignContactState.Sent;
             contact.SentAt = sentAt;
-            contact.MessageRef = message.MessageId;
+            contact.MessageRef = reference;
             contact.Reasons = "";
             tally.Sent++;
-            db.Interactions.Add(new Interaction
-            {
-                CustomerId = contact.CustomerId, OccurredAt = sentAt, Channel = InteractionChannel.Email, Direction = InteractionDirection.Outbound,
-                Purpose = InteractionPurpose.Campaign, Outcome = InteractionOutcome.Completed, AgentId = contact.AgentId, StaffUser = user.UserName,
-                SourceKey = string.Create(CultureInfo.InvariantCulture, $"CMP-{contact.Id}"),
-            });
+            db.Interactions.Add(CampaignOutbox.InteractionOf(contact, route.Interaction, sentAt, user.UserName));
         }
         // What left and what it left behind commit together, whatever the caller's token says now.
         await db.SaveChangesAsync(CancellationToken.None);
@@ -277,20 +263,9 @@ internal sealed partial class CampaignSender(
         return ok;
     }
 
-    private static void Block(CampaignContact contact, Tally tally, params string[] reasons)
-    {
-        contact.State = CampaignContactState.Blocked;
-        contact.Reasons = string.Join(',', reasons);
-        tally.Blocked++;
-        foreach (var reason in reasons)
-        {
-            tally.ByReason[reason] = tally.ByReason.GetValueOrDefault(reason) + 1;
-        }
-    }
-
-    /// <summary>The newest e-mail script of each language.</summary>
-    private async Task<Dictionary<string, CampaignScript>> ScriptsAsync(long campaignId, CancellationToken ct) =>
-        (await db.CampaignScripts.AsNoTracking().Where(s => s.CampaignId == campaignId && s.Channel == CampaignChannelKind.Email).ToListAsync(ct))
+    /// <summary>The newest script of the channel in each language.</summary>
+    private async Task<Dictionary<string, CampaignScript>> ScriptsAsync(long campaignId, CampaignChannelKind channel, CancellationToken ct) =>
+        (await db.CampaignScripts.AsNoTracking().Where(s => s.CampaignId == campaignId && s.Channel == channel).ToListAsync(ct))
             .GroupBy(s => s.Language).ToDictionary(g => g.Key, g => g.MaxBy(s => s.Version)!, StringComparer.Ordinal);
 
     private async Task<SendSummary> DryRunAsync(long campaignId, CampaignChannelKind[] channels, DateTime now, CancellationToken ct)
@@ -310,21 +285,12 @@ internal sealed partial class CampaignSender(
     private static CampaignResult<SendSummary> Invalid(string field, string message) =>
         CampaignResult.Invalid<SendSummary>(new Dictionary<string, string[]> { [field] = [message] });
 
-    private sealed class Tally
-    {
-        public int Released { get; set; }
-        public int Claimed { get; set; }
-        public int Sent { get; set; }
-        public int Deferred { get; set; }
-        public int Blocked { get; set; }
-        public int Failed { get; set; }
-        public int InDoubt { get; set; }
-        public Dictionary<string, int> ByReason { get; } = new(StringComparer.Ordinal);
-    }
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Campaign {CampaignId} send run: released {Released}, sent {Sent}, deferred {Deferred}, blocked {Blocked}, in doubt {InDoubt}")]
     private static partial void LogRun(ILogger logger, long campaignId, int released, int sent, int deferred, int blocked, int inDoubt);
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId}: the e-mail transport failed on contact {ContactId}; it is in doubt and the run stops")]
-    private static partial void LogTransportFailure(ILogger logger, Exception exception, long campaignId, long contactId);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId}: the {Channel} route failed on contact {ContactId}; it is now {State}")]
+    private static partial void LogTransportFailure(ILogger logger, Exception exception, long campaignId, long contactId, CampaignChannelKind channel, CampaignContactState state);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Campaign {CampaignId}: {Pending} SMS contacts wait Pending ({Missing}); configure Campaigns:Sms to send them")]
+    private static partial void LogSmsUnavailable(ILogger logger, long campaignId, int pending, string missing);
 }

@@ -2,18 +2,22 @@ using System.Net;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.RegularExpressions;
+using InsureCrm.Core.Campaigns.Planning;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
 
 namespace InsureCrm.Core.Campaigns.Execution;
 
 /// <summary>The values a script may name, by placeholder; nothing else is ever substituted.</summary>
-internal sealed record TemplateValues(string Name, string AgentName, string BranchName, string OfferName, string CampaignCode, string UnsubscribeUrl);
+internal sealed record TemplateValues(
+    string Name, string AgentName, string BranchName, string OfferName, string CampaignCode, string UnsubscribeUrl,
+    string AgentPhone = "", string CampaignName = "", string OptOutNumber = "");
 
 /// <summary>Campaign templates: the whitelist of placeholders, the language of a customer and rendering as text or HTML.</summary>
 internal static partial class CampaignTemplates
 {
-    public static readonly IReadOnlyList<string> Placeholders = ["name", "agent_name", "branch_name", "offer_name", "campaign_code", "unsubscribe_url"];
+    /// <summary>The names plan validation allows (<see cref="ScriptTemplate.Placeholders"/>), and <c>campaign_code</c>, which earlier scripts use.</summary>
+    public static readonly IReadOnlyList<string> Placeholders = [.. ScriptTemplate.Placeholders, "campaign_code"];
 
     [GeneratedRegex(@"\{\{\s*([A-Za-z_]+)\s*\}\}")]
     private static partial Regex Placeholder();
@@ -56,6 +60,9 @@ internal static partial class CampaignTemplates
                 "offer_name" => values.OfferName,
                 "campaign_code" => values.CampaignCode,
                 "unsubscribe_url" => values.UnsubscribeUrl,
+                "agent_phone" => values.AgentPhone,
+                "campaign_name" => values.CampaignName,
+                "opt_out_number" => values.OptOutNumber,
                 _ => m.Value,
             };
             result.Append(Encode(value, html));

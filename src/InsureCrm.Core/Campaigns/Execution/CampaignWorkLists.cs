@@ -190,7 +190,8 @@ internal sealed class CampaignWorkLists(
             var offer = x.OfferId is { } o ? offers.GetValueOrDefault(o) : null;
             var language = customer is null ? ScriptLanguage.Korean : CampaignTemplates.LanguageOf(customer.NameScript);
             var script = scripts.GetValueOrDefault((x.CampaignId, x.Channel, language)) ?? scripts.GetValueOrDefault((x.CampaignId, x.Channel, ScriptLanguage.Korean));
-            var values = new TemplateValues(customer?.Name ?? "", "", "", offer ?? "", campaign.Code, "");
+            var values = new TemplateValues(customer?.Name ?? "", "", "", offer ?? "", campaign.Code, "",
+                CampaignName: campaign.Name, OptOutNumber: options.Sms.OptOutNumber ?? "");
             return new WorkListItem(x.Id, x.CampaignId, campaign.Code, campaign.Name, x.CustomerId, customer?.Name ?? "", x.Channel, x.Attempt, x.State,
                 x.PlannedAt, script?.Subject is { } subject ? CampaignTemplates.RenderText(subject, values) : null,
                 script is null ? null : CampaignTemplates.RenderText(script.Body, values), offer, x.Outcome, x.NextAttemptAt);

@@ -81,3 +81,44 @@ internal sealed class HttpSmsGateway(HttpClient http, SmsOptions options) : ISms
         return message.ClientRef;
     }
 }
+
+/// <summary>The marks a marketing text message must carry (정보통신망법 §50).</summary>
+internal static class SmsAdvertising
+{
+    public const string Mark = "(광고)";
+
+    /// <summary>
+    /// <paramref name="text"/> beginning with <c>(광고)</c> and ending with the free opt-out number, each added only where
+    /// the script does not already carry it (scripts are checked for the mark at save; the number may be a placeholder).
+    /// </summary>
+    public static string Apply(string text, string language, string optOutNumber)
+    {
+        var result = text.Trim();
+        if (!result.StartsWith(Mark, StringComparison.Ordinal))
+        {
+            result = Mark + " " + result;
+        }
+        if (!result.EndsWith(optOutNumber, StringComparison.Ordinal))
+        {
+            var label = language switch
+            {
+                ScriptLanguage.English => "Opt out free",
+                ScriptLanguage.TraditionalChinese => "免費拒收",
+                _ => "무료수신거부",
+            };
+            result += "\n" + label + " " + optOutNumber;
+        }
+        return result;
+    }
+
+    /// <summary>The LMS subject cut to <see cref="SmsLength.LmsSubjectBytes"/> CP949 bytes, never in the middle of a character.</summary>
+    public static string Subject(string subject)
+    {
+        var s = subject.Trim();
+        while (s.Length > 0 && SmsLength.Bytes(s) > SmsLength.LmsSubjectBytes)
+        {
+            s = s[..^(s.Length > 1 && char.IsLowSurrogate(s[^1]) ? 2 : 1)];
+        }
+        return s;
+    }
+}
