@@ -19,8 +19,8 @@ namespace InsureCrm.Core.Campaigns;
 /// <summary>
 /// The demo's campaigns, so that a new user sees the whole cycle on <c>/campaigns</c> in the first minute: the closed
 /// "health gap" pilot with its measured result and lessons, its closed roll-out, and a running campaign that has mailed
-/// its list in daily batches up to today (its agent contacts, the waterfall's second channel, are released today where
-/// the contact policy allows a visit). The plan restates the synthetic insurer's <c>CampaignPlan</c> (Campaigns ranks below
+/// its list in daily batches up to today while agents visited and the call center called the rest, with today's visits
+/// and calls reported and more open on today's lists (visits allowed by the demo's visit consents). The plan restates the synthetic insurer's <c>CampaignPlan</c> (Campaigns ranks below
 /// Synthetic and may not call it; <c>DemoCampaignsTests</c> keeps the two equal). Members are chosen with the plan's
 /// rule on the book as it stood at each start date, split by the universal holdout and <see cref="SplitHash"/>, every
 /// contact judged by <see cref="ConsentService.CheckManyAsync"/>; the results are whatever attribution measures on the
