@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using InsureCrm.Core.Agents;
+using InsureCrm.Core.Campaigns.Execution;
 using InsureCrm.Core.Campaigns.Planning;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Contact;
@@ -18,8 +19,8 @@ namespace InsureCrm.Core.Campaigns;
 /// <summary>
 /// The demo's campaigns, so that a new user sees the whole cycle on <c>/campaigns</c> in the first minute: the closed
 /// "health gap" pilot with its measured result and lessons, its closed roll-out, and a running campaign that has mailed
-/// its list in daily batches up to today (its agent contacts, the waterfall's second channel, are released today where
-/// the contact policy allows a visit). The plan restates the synthetic insurer's <c>CampaignPlan</c> (Campaigns ranks below
+/// its list in daily batches up to today while agents visited and the call center called the rest, with today's visits
+/// and calls reported and more open on today's lists (visits allowed by the demo's visit consents). The plan restates the synthetic insurer's <c>CampaignPlan</c> (Campaigns ranks below
 /// Synthetic and may not call it; <c>DemoCampaignsTests</c> keeps the two equal). Members are chosen with the plan's
 /// rule on the book as it stood at each start date, split by the universal holdout and <see cref="SplitHash"/>, every
 /// contact judged by <see cref="ConsentService.CheckManyAsync"/>; the results are whatever attribution measures on the
@@ -31,6 +32,8 @@ internal sealed partial class DemoCampaigns(
 {
     public const string Author = "marketer";
     public const string Approver = "admin";
+    /// <summary>The demo's call-center login, who made the running campaign's calls.</summary>
+    public const string CallCenterUser = "callcenter";
     public const string RuleName = "건강 공백: 30–59세 개인, 유지계약 1건 이상, 건강·CI·암 미보유";
 
     /// <summary>The split seeds are <c>Seed · 256 + key</c>, as the generator's <c>PlannedCampaign.SplitSeed</c>.</summary>
@@ -60,6 +63,16 @@ internal sealed partial class DemoCampaigns(
         new(3, "C-SYN-003", "건강 공백 2차", asOf.AddDays(-20), asOf.AddDays(9), 60, CampaignState.Running, true, null,
             [CampaignChannelKind.Email, CampaignChannelKind.Agent], 0.2m),
     ];
+
+    /// <summary>
+    /// The channels a demo campaign contacts through: the plan's, and behind an agent channel the call list for members
+    /// no agent serves (docs/plans/issue12-campaigns.md section 5: no servicing agent → the call list). The generator
+    /// does not model who makes a contact, so its plan names the agent channel alone.
+    /// </summary>
+    internal static IReadOnlyList<CampaignChannelKind> Waterfall(Planned p) =>
+        p.Channels.Contains(CampaignChannelKind.Agent) && !p.Channels.Contains(CampaignChannelKind.CallList)
+            ? [.. p.Channels, CampaignChannelKind.CallList]
+            : p.Channels;
 
     /// <summary>The plan's rule: an individual of 30–59 holding at least one active contract and none of the objective families.</summary>
     public static bool Eligible(bool person, int age, int activeHoldings, bool holdsObjectiveFamily) =>
@@ -107,6 +120,7 @@ internal sealed partial class DemoCampaigns(
             }
         }
 
+        var visits = await EnsureVisitConsentsAsync(plan[0].StartsOn.AddDays(-30), ct);
         var book = await LoadBookAsync(ct);
         var ids = new Dictionary<int, long>();
         var now = time.GetUtcNow().UtcDateTime;
@@ -190,9 +204,10 @@ internal sealed partial class DemoCampaigns(
                 await ctx.SaveChangesAsync(ct);
                 ctx.Interactions.AddRange(contacts.Where(c => c.State is CampaignContactState.Sent or CampaignContactState.Done).Select(c => new Interaction
                 {
-                    CustomerId = c.CustomerId, OccurredAt = c.SentAt ?? c.PlannedAt, Channel = InteractionChannelOf(c.Channel),
-                    Direction = InteractionDirection.Outbound, Purpose = InteractionPurpose.Campaign, Outcome = InteractionOutcome.Completed,
-                    AgentId = c.AgentId, StaffUser = c.Channel is CampaignChannelKind.Email or CampaignChannelKind.Sms ? Author : null,
+                    CustomerId = c.CustomerId, OccurredAt = c.SentAt ?? c.OutcomeAt ?? c.PlannedAt, Channel = InteractionChannelOf(c.Channel),
+                    Direction = InteractionDirection.Outbound, Purpose = InteractionPurpose.Campaign,
+                    Outcome = c.Outcome is { } outcome ? CampaignWorkLists.InteractionOutcomeOf(outcome) : InteractionOutcome.Completed,
+                    AgentId = c.AgentId, StaffUser = c.Channel is CampaignChannelKind.Email or CampaignChannelKind.Sms ? Author : c.OutcomeBy,
                     SourceKey = string.Create(CultureInfo.InvariantCulture, $"CMP-{c.Id}"),
                 }));
                 ctx.CampaignEvents.AddRange(History(p, campaign.Id, split, contacts, approver.UserName, asOf));
@@ -239,14 +254,14 @@ internal sealed partial class DemoCampaigns(
             }
             await ctx.SaveChangesAsync(ct);
         }
-        LogCreated(plan.Count, clock.ElapsedMilliseconds);
+        LogCreated(plan.Count, visits, clock.ElapsedMilliseconds);
         return plan.Count;
     }
 
     /// <summary>The plan of a demo campaign as a marketer would write it (validated before anything is written).</summary>
     private static CampaignDraft Draft(Planned p)
     {
-        var channels = p.Channels.Select((c, i) => new ChannelDraft(c, i + 1, null, c switch
+        var channels = Waterfall(p).Select((c, i) => new ChannelDraft(c, i + 1, null, c switch
         {
             CampaignChannelKind.Email => 2m,
             CampaignChannelKind.Sms => 30m,
@@ -280,7 +295,7 @@ internal sealed partial class DemoCampaigns(
             FrequencyCap: 4,
             IsPilot: p.IsPilot,
             Channels: channels,
-            Scripts: [.. p.Channels.SelectMany(Scripts)],
+            Scripts: [.. Waterfall(p).SelectMany(Scripts)],
             SplitSeed: p.SplitSeed);
     }
 
@@ -314,6 +329,30 @@ internal sealed partial class DemoCampaigns(
             new(channel, ScriptLanguage.TraditionalChinese, null, "{{name}} 您好，代 {{branch_name}} 的 {{agent_name}} 業務員為您介紹免費健康保障檢視。如不願接聽請撥 {{opt_out_number}}。"),
         ],
     };
+
+    /// <summary>
+    /// The generator plants marketing consent for phone, SMS, e-mail and DM but none for visits, so the contact policy
+    /// would refuse every agent visit of a campaign and the agents' lists would stay empty. In the demo, agents collected
+    /// a visit consent from each of their customers a month before the first campaign (source <c>visit</c>, lapsing two
+    /// years later like every grant): one INSERT … SELECT, for customers with no visit statement of their own. Consent is
+    /// per channel, so a refusal of calls or e-mail says nothing about visits. The campaigns' contacts are then judged by the contact policy
+    /// as always. Returns the rows written.
+    /// </summary>
+    private async Task<int> EnsureVisitConsentsAsync(DateOnly capturedOn, CancellationToken ct)
+    {
+        await using var ctx = database.CreateContext();
+        return await ctx.Database.ExecuteSqlRawAsync("""
+            INSERT INTO marketing_consent (customer_id, channel, granted, night_time_allowed, source, recorded_at, effective_from, expires_on)
+            SELECT c.id, 'Visit', TRUE, FALSE, 'visit', @recorded, @from, @expires
+            FROM customer c
+            WHERE c.merged_into_id IS NULL
+              AND EXISTS (SELECT 1 FROM contract k WHERE k.customer_id = c.id AND k.servicing_agent_id IS NOT NULL)
+              AND NOT EXISTS (SELECT 1 FROM marketing_consent v WHERE v.customer_id = c.id AND v.channel = 'Visit')
+            ORDER BY c.id
+            """,
+            [ctx.Parameter("recorded", At(capturedOn, 10)), ctx.Parameter("from", capturedOn), ctx.Parameter("expires", capturedOn.AddYears(ContactPolicy.ConsentYears))],
+            ct);
+    }
 
     private async Task<Book> LoadBookAsync(CancellationToken ct)
     {
@@ -387,8 +426,9 @@ internal sealed partial class DemoCampaigns(
         }
         var test = members.Where(m => m.Row.Arm == CampaignArm.Test).OrderBy(m => m.Row.SplitHash).ToList();
         var start = At(p.StartsOn, 10);
+        var waterfall = Waterfall(p);
         var decisions = new Dictionary<CampaignChannelKind, IReadOnlyList<ContactDecision?>>();
-        foreach (var channel in p.Channels)
+        foreach (var channel in waterfall)
         {
             decisions[channel] = await consents.CheckManyAsync(
                 [.. test.Select(m => new ContactRequest(m.Row.CustomerId, ContactChannelOf(channel), ContactPurpose.Marketing, new DateTimeOffset(start)))], ct);
@@ -398,7 +438,7 @@ internal sealed partial class DemoCampaigns(
         {
             var member = test[i].Row;
             CampaignChannelKind? chosen = null;
-            foreach (var channel in p.Channels)
+            foreach (var channel in waterfall)
             {
                 if (Reaches(channel, member, book) && decisions[channel][i] is { Allowed: true })
                 {
@@ -429,8 +469,8 @@ internal sealed partial class DemoCampaigns(
             }
             else if (p.State == CampaignState.Running)
             {
+                // Handed at the start; WorkThrough below records what agents and the call center did since.
                 contact.State = CampaignContactState.Released;
-                contact.PlannedAt = At(asOf, 9);
             }
             else
             {
@@ -447,6 +487,20 @@ internal sealed partial class DemoCampaigns(
         {
             return (contacts, null);
         }
+        WorkThrough(p, contacts, CampaignChannelKind.Agent, asOf);
+        WorkThrough(p, contacts, CampaignChannelKind.CallList, asOf);
+        // As the call list does (CampaignWorkLists.RecordOutcomeAsync): an interested or appointed customer who has an
+        // agent is handed to that agent's list, open today.
+        var agentScript = scripts.Find(s => s.Channel == CampaignChannelKind.Agent && s.Language == ScriptLanguage.Korean)?.Id;
+        contacts.AddRange(contacts
+            .Where(c => c.Channel == CampaignChannelKind.CallList && c.Outcome is CallOutcome.Interested or CallOutcome.Appointment && c.AgentId is not null)
+            .Select(c => new CampaignContact
+            {
+                CampaignId = campaignId, CustomerId = c.CustomerId, Channel = CampaignChannelKind.Agent, Attempt = 1,
+                IdemKey = CampaignContact.KeyOf(campaignId, c.CustomerId, CampaignChannelKind.Agent, 1), State = CampaignContactState.Released,
+                ScriptId = agentScript, OfferId = offers.TryGetValue(CampaignChannelKind.Agent, out var offer) ? offer.Id : c.OfferId,
+                AgentId = c.AgentId, PlannedAt = c.OutcomeAt!.Value,
+            }).ToList());
         // The running campaign mails in daily batches from the start up to today, so that its dashboard has today's figures.
         var messages = contacts.Where(c => c.State == CampaignContactState.Sent).ToList();
         var days = asOf.DayNumber - p.StartsOn.DayNumber + 1;
@@ -460,6 +514,46 @@ internal sealed partial class DemoCampaigns(
             messages[i].SentAt = messages[i].PlannedAt;
         }
         return (contacts, limit);
+    }
+
+    /// <summary>What agents and the call center reported, in the order they work through a list.</summary>
+    private static readonly CallOutcome[] VisitOutcomes =
+        [CallOutcome.Reached, CallOutcome.Interested, CallOutcome.Refused, CallOutcome.Appointment, CallOutcome.Reached, CallOutcome.NotReached];
+
+    private static readonly CallOutcome[] CallOutcomes =
+        [CallOutcome.Reached, CallOutcome.Refused, CallOutcome.Interested, CallOutcome.Reached, CallOutcome.Appointment];
+
+    /// <summary>
+    /// A running campaign's handed contacts of one channel since its start: three in five of each agent's (and of the
+    /// call list) were worked through day by day up to today (visits reported at 14:00, calls at 11:00, never after
+    /// now), each with an outcome code; two in five are still open on today's agent lists and call list. No sale is
+    /// planted: sales are contracts, which attribution reads.
+    /// </summary>
+    private void WorkThrough(Planned p, List<CampaignContact> contacts, CampaignChannelKind channel, DateOnly asOf)
+    {
+        var handed = contacts.Where(c => c.Channel == channel && c.State == CampaignContactState.Released).ToList();
+        // Per agent, so that every agent with a contact (the demo's agent login among them) still has one open today.
+        var open = handed.GroupBy(c => c.AgentId).SelectMany(g => g.Where((_, i) => i % 5 < 2)).ToHashSet();
+        var done = handed.Where(c => !open.Contains(c)).ToList();
+        var now = time.GetUtcNow().UtcDateTime;
+        var today = At(asOf, 9);
+        foreach (var c in open)
+        {
+            c.PlannedAt = today < now ? today : now;
+        }
+        var days = asOf.DayNumber - p.StartsOn.DayNumber + 1;
+        var outcomes = channel == CampaignChannelKind.Agent ? VisitOutcomes : CallOutcomes;
+        for (var i = 0; i < done.Count; i++)
+        {
+            // Spread evenly, counted back from today so that the last ones are today's.
+            var day = p.StartsOn.AddDays(days - 1 - (int)((long)(done.Count - 1 - i) * days / done.Count));
+            var at = At(day, channel == CampaignChannelKind.Agent ? 14 : 11);
+            var c = done[i];
+            c.State = CampaignContactState.Done;
+            c.Outcome = outcomes[i % outcomes.Length];
+            c.OutcomeAt = at < now ? at : now;
+            c.OutcomeBy = channel == CampaignChannelKind.CallList ? CallCenterUser : null;
+        }
     }
 
     private static bool Reaches(CampaignChannelKind channel, CampaignMember member, Book book) => channel switch
@@ -537,8 +631,8 @@ internal sealed partial class DemoCampaigns(
     private static DateTime At(DateOnly day, int hour) =>
         TimeZoneInfo.ConvertTimeToUtc(day.ToDateTime(new TimeOnly(hour, 0)), Seoul);
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Demo campaigns: {Count} written, attributed and closed where due in {Milliseconds} ms")]
-    private partial void LogCreated(int count, long milliseconds);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Demo campaigns: {Count} written, attributed and closed where due, {Visits} visit consents recorded, in {Milliseconds} ms")]
+    private partial void LogCreated(int count, int visits, long milliseconds);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Demo campaigns skipped: the demo users {Author} and {Approver} are missing")]
     private partial void LogNoUsers(string author, string approver);

@@ -175,8 +175,10 @@ internal sealed class CampaignAttribution(CrmDatabase database, CampaignsOptions
 
     /// <summary>
     /// A new contract's revenue is its experience + current value where the newest completed value run priced it
-    /// (the explanation of the holder's value lists every contract); contracts issued after that run keep the annualised
-    /// premium. Only the campaign's responses are read, a few per hundred members.
+    /// (the explanation of the holder's value lists every contract); contracts issued after that run's date keep the
+    /// annualised premium. A run reads every stored contract, so one dated before an issue (run for a past date, the
+    /// chain resumed, the demo's run at the generator's as-of) still lists it, valued as of a day it did not yet exist:
+    /// no acquisition, no premiums, no projection, 0. Taking that would make the newest sales worth nothing and ROI −100 %. Only the campaign's responses are read, a few per hundred members.
     /// </summary>
     private static async Task PriceFromValueRunAsync(CrmDbContext db, long campaignId, CancellationToken ct)
     {
@@ -205,7 +207,7 @@ internal sealed class CampaignAttribution(CrmDatabase database, CampaignsOptions
             }
             foreach (var response in chunk)
             {
-                if (values.TryGetValue(response.EventId, out var value))
+                if (response.EventDate <= run.RunDate && values.TryGetValue(response.EventId, out var value))
                 {
                     response.Revenue = value;
                 }
