@@ -18,7 +18,7 @@ public sealed class PlantedCampaignsTests
     public async Task GenerateAsync_Campaigns_WritesThePlansCampaignsWithListsAndContactsMatchingTheTruth(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await using var book = await PlantedBook.CreateAsync(db, 2500,
+        await using var book = await PlantedBook.CreateAsync(db, 2000,
             before: sp => sp.GetRequiredService<DemoUsers>().EnsureAsync());
         var truth = book.Members;
         var effects = book.Effects;
@@ -82,10 +82,10 @@ public sealed class PlantedCampaignsTests
     public async Task GenerateAsync_CampaignsOff_WritesNoCampaignListContactOrCampaignTruth(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await using var book = await PlantedBook.CreateAsync(db, 600, campaigns: false);
+        await using var book = await PlantedBook.CreateAsync(db, 300, campaigns: false);
         await using var ctx = db.CreateContext();
 
-        (await ctx.Customers.CountAsync()).ShouldBe(600);
+        (await ctx.Customers.CountAsync()).ShouldBe(300);
         (await ctx.Campaigns.CountAsync()).ShouldBe(0);
         (await ctx.CampaignMembers.CountAsync()).ShouldBe(0);
         (await ctx.CampaignContacts.CountAsync()).ShouldBe(0);
