@@ -9,8 +9,9 @@ using Spectre.Console;
 namespace InsureCrm.Cli.Synthetic;
 
 /// <summary>
-/// <c>insurecrm generate --customers N --as USER [--seed S] [--truth FILE [--truth-at yyyy-MM-dd]]</c>: a synthetic insurer in an empty
-/// database, run by an admin account (create it first with <c>insurecrm users add</c> after <c>db migrate</c>).
+/// <c>insurecrm generate --customers N --as USER [--seed S] [--truth FILE [--truth-at yyyy-MM-dd]] [--no-campaigns]</c>: a synthetic
+/// insurer in an empty database, with three planted past campaigns unless <c>--no-campaigns</c>, run by an admin account (create
+/// it first with <c>insurecrm users add</c> after <c>db migrate</c>).
 /// </summary>
 internal static class GenerateCommand
 {
@@ -24,9 +25,13 @@ internal static class GenerateCommand
         {
             Description = "Date the truth file describes (yyyy-MM-dd, within the history; default the as-of date), e.g. a model's cutoff; the data stay the same",
         };
+        var noCampaigns = new Option<bool>("--no-campaigns")
+        {
+            Description = "Do not plant the three past campaigns (a pilot, its roll-out, a running one) with their members, contacts and known effect",
+        };
         var command = new Command("generate", "Create a synthetic Korean insurer (customers, households, agents, products, ten years of contracts) in an empty database")
         {
-            customers, seed, truth, asOf, truthAt,
+            customers, seed, truth, asOf, truthAt, noCampaigns,
         };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -74,7 +79,7 @@ internal static class GenerateCommand
                 Console.Error.WriteLine("The database already holds customers. Generate only into an empty database (create a new one, or drop and migrate this one).");
                 return 1;
             }
-            var options = new GenerationOptions(count, pr.GetValue(seed), pr.GetValue(truth)?.FullName, asOfDate, TruthAt: truthDate);
+            var options = new GenerationOptions(count, pr.GetValue(seed), pr.GetValue(truth)?.FullName, asOfDate, TruthAt: truthDate, Campaigns: !pr.GetValue(noCampaigns));
             var lastDay = asOfDate ?? insurer.Today;
             if (truthDate is { } t && (t > lastDay || t < new DateOnly(lastDay.Year, lastDay.Month, 1).AddMonths(-120)))
             {
@@ -88,10 +93,19 @@ internal static class GenerateCommand
                 $"Generated {summary.Customers:N0} customers ({summary.Duplicates:N0} duplicate records), {summary.Contracts:N0} contracts, {summary.Loans:N0} loans, {summary.Claims:N0} claims, {summary.Interactions:N0} contacts, {summary.Agents:N0} agents in {summary.Branches:N0} branches, {summary.Products} products."));
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{summary.Rows:N0} rows in {summary.Duration.TotalSeconds:F1} s ({summary.Customers / Math.Max(summary.Duration.TotalSeconds, 0.001):N0} customers/s); as of {summary.AsOf:yyyy-MM-dd}, seed {summary.Seed}."));
+            if (summary.Campaigns > 0)
+            {
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{summary.Campaigns} past campaigns planted (C-SYN-001…): {summary.CampaignMembers:N0} members, {summary.CampaignContacts:N0} contacts."));
+            }
             if (options.TruthFile is { } file)
             {
                 Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                     $"Truth as of {truthDate ?? summary.AsOf:yyyy-MM-dd}: {file} and {GenerationOptions.AgentTruthFile(file)}"));
+                if (summary.Campaigns > 0)
+                {
+                    Console.WriteLine($"Campaign truth: {GenerationOptions.CampaignTruthFile(file)} and {GenerationOptions.CampaignEffectTruthFile(file)}");
+                }
             }
             return 0;
         });

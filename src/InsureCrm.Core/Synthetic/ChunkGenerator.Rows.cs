@@ -55,8 +55,16 @@ internal sealed partial class ChunkGenerator
         }
     }
 
-    private void ConsentRow(SimPerson p, ContactChannel channel, bool granted, bool night, string source, DateOnly from, DateOnly? expires) =>
-        _data[SyntheticTables.Consent].Add([++_ids.Consent, p.Id, channel, granted, night, source, At(from), from, expires]);
+    private void ConsentRow(SimPerson p, ContactChannel channel, bool granted, bool night, string source, DateOnly from, DateOnly? expires)
+    {
+        object?[] row = [++_ids.Consent, p.Id, channel, granted, night, source, At(from), from, expires];
+        _data[SyntheticTables.Consent].Add(row);
+        if (_campaigns.Count > 0)
+        {
+            // Planted campaigns judge their contacts against these rows with the contact policy itself.
+            (p.ConsentRows ??= []).Add(row);
+        }
+    }
 
     private void EmitCustomer(SimPerson p, long? duplicateOf, MergeRule? rule, string? sourceSystem, SimPerson truth)
     {

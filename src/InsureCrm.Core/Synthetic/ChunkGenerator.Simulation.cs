@@ -126,9 +126,18 @@ internal sealed partial class ChunkGenerator
             // Buying.
             var lifeEvent = LifeEvent(p, monthEnd, monthEnd.AddMonths(-12));
             var recentContact = p.LastContact > since3;
-            if (_rng.Chance(HiddenModel.PurchaseRate(p.Engagement, lifeEvent, recentContact, holdings, age)))
+            var purchaseRate = HiddenModel.PurchaseRate(p.Engagement, lifeEvent, recentContact, holdings, age);
+            if (_campaigns.Count > 0)
+            {
+                PlantMembers(p, month, monthEnd, purchaseRate);
+            }
+            if (_rng.Chance(purchaseRate))
             {
                 Purchase(p, DayIn(from, monthEnd));
+            }
+            if (p.Treated is not null)
+            {
+                TreatedPurchases(p, month, monthEnd, purchaseRate);
             }
             var hasLoan = p.Loans.Exists(l => l.IsOpen);
             if (_rng.Chance(HiddenModel.LoanRate(age, holdings > 0, p.Income, lifeEvent, recentContact, hasLoan)))
@@ -482,9 +491,47 @@ internal sealed partial class ChunkGenerator
 
     // ---------------------------------------------------------------- selling
 
-    private void Purchase(SimPerson p, DateOnly day)
+    /// <summary>
+    /// A new contract: the product drawn by <see cref="Weights"/>, among <paramref name="only"/> when given (a planted
+    /// campaign's objective families), issued by <paramref name="issueBy"/> at the latest when given.
+    /// </summary>
+    private void Purchase(SimPerson p, DateOnly day, IReadOnlyList<ProductFamily>? only = null, DateOnly? issueBy = null)
     {
         var catalogue = p.Kind == CustomerKind.Corporate ? CompanyProducts : PersonProducts;
+        var total = Weights(p, day, catalogue, only);
+        if (total <= 0)
+        {
+            return;
+        }
+        var u = _rng.NextDouble() * total;
+        var chosen = catalogue[^1];
+        for (var i = 0; i < catalogue.Length; i++)
+        {
+            u -= _weights[i];
+            if (u < 0)
+            {
+                chosen = catalogue[i];
+                break;
+            }
+        }
+        var insured = p;
+        if (chosen.Family == ProductFamily.Child)
+        {
+            insured = ChildToInsure(p, day, chosen)!;
+        }
+        else if (p.Spouse is { } spouse && spouse.IsAliveOn(day) && _rng.Chance(0.12) && spouse.AgeOn(day) >= chosen.MinAge && spouse.AgeOn(day) <= chosen.MaxAge)
+        {
+            insured = spouse;
+        }
+        p.Contracts.Add(NewContract(p, chosen, day, insured, renewalOf: null, issueBy));
+    }
+
+    /// <summary>
+    /// The weight of each product of <paramref name="catalogue"/> in a purchase on <paramref name="day"/> (into
+    /// <see cref="_weights"/>), zero outside <paramref name="only"/> when given; returns their sum. Draws nothing.
+    /// </summary>
+    private double Weights(SimPerson p, DateOnly day, ProductSpec[] catalogue, IReadOnlyList<ProductFamily>? only)
+    {
         var age = p.AgeOn(day);
         var lifeEvent = LifeEvent(p, day, day.AddMonths(-12));
         var total = 0.0;
@@ -516,34 +563,14 @@ internal sealed partial class ChunkGenerator
             {
                 w *= 1.4;
             }
+            if (only is not null && !only.Contains(spec.Family))
+            {
+                w = 0;
+            }
             _weights[i] = w;
             total += w;
         }
-        if (total <= 0)
-        {
-            return;
-        }
-        var u = _rng.NextDouble() * total;
-        var chosen = catalogue[^1];
-        for (var i = 0; i < catalogue.Length; i++)
-        {
-            u -= _weights[i];
-            if (u < 0)
-            {
-                chosen = catalogue[i];
-                break;
-            }
-        }
-        var insured = p;
-        if (chosen.Family == ProductFamily.Child)
-        {
-            insured = ChildToInsure(p, day, chosen)!;
-        }
-        else if (p.Spouse is { } spouse && spouse.IsAliveOn(day) && _rng.Chance(0.12) && spouse.AgeOn(day) >= chosen.MinAge && spouse.AgeOn(day) <= chosen.MaxAge)
-        {
-            insured = spouse;
-        }
-        p.Contracts.Add(NewContract(p, chosen, day, insured, renewalOf: null));
+        return total;
     }
 
     private static bool Holds(SimPerson p, ProductFamily family)
@@ -588,10 +615,14 @@ internal sealed partial class ChunkGenerator
         return null;
     }
 
-    private SimContract NewContract(SimPerson p, ProductSpec spec, DateOnly applied, SimPerson insured, SimContract? renewalOf)
+    private SimContract NewContract(SimPerson p, ProductSpec spec, DateOnly applied, SimPerson insured, SimContract? renewalOf, DateOnly? issueBy = null)
     {
         var id = ++_ids.Contract;
         var issue = renewalOf is null ? applied.AddDays(_rng.Next(3, 15)) : applied;
+        if (issueBy is { } by && issue > by)
+        {
+            issue = Max(applied, by);
+        }
         var c = new SimContract
         {
             Id = id,

@@ -26,11 +26,16 @@ internal sealed partial class ChunkGenerator
     private readonly AgentForce _force;
     private readonly IdCounters _ids = new();
     private readonly HashSet<long> _rrns = [];
+    /// <summary>The planted campaigns (<see cref="GenerationOptions.Campaigns"/>); empty when off, and then nothing below draws or writes for them.</summary>
+    private readonly IReadOnlyList<PlantedRun> _campaigns;
     private Random _rng = new(0);
     private ChunkData _data = new();
 
-    public ChunkGenerator(int seed, DateOnly asOf, FieldProtector protector, AgentForce force, DateOnly? truthAt = null)
+    public ChunkGenerator(int seed, DateOnly asOf, FieldProtector protector, AgentForce force, DateOnly? truthAt = null,
+        IReadOnlyList<PlantedRun>? campaigns = null, long contactIdBase = 0)
     {
+        _campaigns = campaigns ?? [];
+        _ids.CampaignContact = contactIdBase;
         _seed = seed;
         _asOf = asOf;
         _truthAt = truthAt is { } t && t < asOf ? t : asOf;

@@ -22,6 +22,7 @@ internal sealed class IdCounters
     public long Loan;
     public long Claim;
     public long Interaction;
+    public long CampaignContact;
 }
 
 /// <summary>A person (or company) while it is being simulated; its rows are written when it is done.</summary>
@@ -61,6 +62,10 @@ internal sealed class SimPerson
     public ContactChannel? PreferredChannel;
     public ContactTime PreferredTime;
     public bool SmsConsent;
+    /// <summary>The marketing-consent rows written for this person (the bulk rows themselves), read by planted campaigns.</summary>
+    public List<object?[]>? ConsentRows;
+    /// <summary>Planted campaigns that reached this person as a Test member: their window raises the purchase hazard.</summary>
+    public List<TreatedWindow>? Treated;
 
     // State of the simulation.
     public List<SimContract> Contracts = [];
@@ -157,4 +162,18 @@ internal sealed class SimLoan
     public int Agent = -1;
 
     public bool IsOpen => Status is Policies.LoanStatus.Active or Policies.LoanStatus.Delinquent;
+}
+
+/// <summary>
+/// A planted campaign's effect on one reached Test member: from <see cref="From"/> to <see cref="To"/> the purchase
+/// hazard of <see cref="Families"/> is multiplied by exp(<see cref="Beta"/>). Its draws come from <see cref="Rng"/>, a
+/// stream of its own seeded by (seed, campaign, customer), never from the chunk's.
+/// </summary>
+internal sealed class TreatedWindow(DateOnly from, DateOnly to, double beta, IReadOnlyList<ProductFamily> families, Random rng)
+{
+    public DateOnly From { get; } = from;
+    public DateOnly To { get; } = to;
+    public double Beta { get; } = beta;
+    public IReadOnlyList<ProductFamily> Families { get; } = families;
+    public Random Rng { get; } = rng;
 }

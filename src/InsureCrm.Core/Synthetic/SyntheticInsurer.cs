@@ -62,9 +62,17 @@ public sealed class SyntheticInsurer(CrmDatabase database, FieldProtector protec
             await writer.CommitAsync(ct);
         }
         truth?.WriteAgents(force, truthAt);
+        IReadOnlyList<PlantedRun> campaigns = [];
+        var contactIdBase = 0L;
+        if (options.Campaigns)
+        {
+            ArgumentOutOfRangeException.ThrowIfNegative(options.CampaignEffectScale);
+            (campaigns, contactIdBase) = await PlantedCampaigns.CreateAsync(database, options.Seed, asOf, options.CampaignEffectScale, clock.GetUtcNow().UtcDateTime, ct);
+            truth?.BeginCampaigns();
+        }
 
         var skipRowChecks = await CanSkipRowTriggersAsync(ct);
-        var generator = new ChunkGenerator(options.Seed, asOf, protector, force, truthAt);
+        var generator = new ChunkGenerator(options.Seed, asOf, protector, force, truthAt, campaigns, contactIdBase);
         var chunks = Channel.CreateBounded<ChunkData>(new BoundedChannelOptions(2) { SingleReader = false, SingleWriter = true });
         using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var producer = Task.Run(async () =>
@@ -106,11 +114,16 @@ public sealed class SyntheticInsurer(CrmDatabase database, FieldProtector protec
 
         await using (var writer = await BulkWriter.BeginAsync(database, ct))
         {
-            foreach (var table in SyntheticTables.All)
+            foreach (var table in SyntheticTables.WithIdentity)
             {
                 await writer.ResetIdentityAsync(table.Name, ct);
             }
             await writer.CommitAsync(ct);
+        }
+        if (campaigns.Count > 0)
+        {
+            await PlantedCampaigns.FinishAsync(database, campaigns, state.CampaignTallies, options.Seed, asOf, ct);
+            truth?.WriteCampaignEffects(campaigns, state.CampaignTallies);
         }
         if (skipRowChecks)
         {
@@ -120,7 +133,8 @@ public sealed class SyntheticInsurer(CrmDatabase database, FieldProtector protec
         watch.Stop();
         var counts = state.Counts;
         var summary = new GenerationSummary(state.Customers, state.Duplicates, counts[SyntheticTables.Contract], counts[SyntheticTables.Loan], counts[SyntheticTables.Claim],
-            counts[SyntheticTables.Interaction], force.Agents.Length, force.Branches.Length, ProductCatalog.All.Count, rows, asOf, options.Seed, watch.Elapsed);
+            counts[SyntheticTables.Interaction], force.Agents.Length, force.Branches.Length, ProductCatalog.All.Count, rows, asOf, options.Seed, watch.Elapsed,
+            campaigns.Count, counts[SyntheticTables.CampaignMember], counts[SyntheticTables.CampaignContact]);
         logger.LogInformation("Generated {Customers} customers, {Contracts} contracts, {Rows} rows in {Duration}", summary.Customers, summary.Contracts, summary.Rows, summary.Duration);
         return summary;
     }
@@ -152,13 +166,14 @@ public sealed class SyntheticInsurer(CrmDatabase database, FieldProtector protec
     private sealed class LoadState(int total, TruthWriter? truth, IProgress<GenerationProgress>? progress)
     {
         private readonly Lock _lock = new();
-        private readonly SortedDictionary<int, List<string>> _pendingTruth = [];
+        private readonly SortedDictionary<int, (List<string> Customers, List<string> Campaigns)> _pendingTruth = [];
         private int _nextTruth;
 
         public int Customers { get; private set; }
         public int Duplicates { get; private set; }
         public long Rows { get; private set; }
         public Dictionary<BulkTable, long> Counts { get; } = SyntheticTables.ChunkOrder.ToDictionary(t => t, _ => 0L);
+        public Dictionary<int, PlantedTally> CampaignTallies { get; } = [];
 
         public void Committed(ChunkData chunk)
         {
@@ -171,12 +186,21 @@ public sealed class SyntheticInsurer(CrmDatabase database, FieldProtector protec
                 Customers += chunk.Customers;
                 Duplicates += chunk.Duplicates;
                 Rows += chunk.RowCount;
+                foreach (var (key, tally) in chunk.CampaignTallies)
+                {
+                    if (!CampaignTallies.TryGetValue(key, out var total))
+                    {
+                        CampaignTallies[key] = total = new PlantedTally();
+                    }
+                    total.Merge(tally);
+                }
                 if (truth is not null)
                 {
-                    _pendingTruth[chunk.Index] = chunk.CustomerTruth;
+                    _pendingTruth[chunk.Index] = (chunk.CustomerTruth, chunk.CampaignTruth);
                     while (_pendingTruth.Remove(_nextTruth, out var rows))
                     {
-                        truth.WriteCustomers(rows);
+                        truth.WriteCustomers(rows.Customers);
+                        truth.WriteCampaignMembers(rows.Campaigns);
                         _nextTruth++;
                     }
                 }

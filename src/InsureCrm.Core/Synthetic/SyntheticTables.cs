@@ -1,4 +1,5 @@
 using InsureCrm.Core.Agents;
+using InsureCrm.Core.Campaigns;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
@@ -90,14 +91,31 @@ internal static class SyntheticTables
         ("direction", typeof(InteractionDirection)), ("purpose", typeof(InteractionPurpose)), ("outcome", typeof(InteractionOutcome)),
         ("agent_id", typeof(long?)), ("staff_user", typeof(string)), ("notes", typeof(string)), ("source_key", typeof(string)));
 
+    /// <summary>A planted campaign's list (<c>GenerationOptions.Campaigns</c>): every member, arm and planned channel.</summary>
+    public static readonly BulkTable CampaignMember = new("campaign_member",
+        ("campaign_id", typeof(long)), ("customer_id", typeof(long)), ("arm", typeof(CampaignArm)), ("exclusion", typeof(MemberExclusion?)),
+        ("stratum", typeof(string)), ("split_hash", typeof(long)), ("planned_channel", typeof(CampaignChannelKind?)), ("offer_id", typeof(long?)),
+        ("agent_id", typeof(long?)), ("branch_id", typeof(long?)));
+
+    /// <summary>A planted campaign's outbox: one contact per Test member, sent or blocked with the contact policy's reasons.</summary>
+    public static readonly BulkTable CampaignContact = new("campaign_contact",
+        ("id", typeof(long)), ("campaign_id", typeof(long)), ("customer_id", typeof(long)), ("channel", typeof(CampaignChannelKind)),
+        ("attempt", typeof(int)), ("idem_key", typeof(string)), ("state", typeof(CampaignContactState)), ("reasons", typeof(string)),
+        ("script_id", typeof(long?)), ("offer_id", typeof(long?)), ("agent_id", typeof(long?)), ("planned_at", typeof(DateTime)),
+        ("sent_at", typeof(DateTime?)), ("message_ref", typeof(string)), ("outcome", typeof(CallOutcome?)), ("outcome_at", typeof(DateTime?)),
+        ("outcome_by", typeof(string)));
+
     /// <summary>Per-customer tables in the order a chunk is written (parents before children).</summary>
     public static readonly BulkTable[] ChunkOrder =
     [
         Customer, Phone, Email, Address, SourceKey, Household, HouseholdMember, Relationship, Consent,
-        Contract, Role, Rider, StatusChange, Loan, Claim, Interaction,
+        Contract, Role, Rider, StatusChange, Loan, Claim, Interaction, CampaignMember, CampaignContact,
     ];
 
     public static readonly BulkTable[] All = [Branch, Agent, Product, .. ChunkOrder];
+
+    /// <summary>The tables with an identity <c>id</c> column that the generator fills with explicit ids.</summary>
+    public static readonly BulkTable[] WithIdentity = [.. All.Where(t => t.Columns[0].Column == "id")];
 }
 
 /// <summary>The rows of one chunk of customers, per table, plus their truth.</summary>
@@ -109,6 +127,10 @@ internal sealed class ChunkData
     public int Customers { get; set; }
     public int Duplicates { get; set; }
     public List<string> CustomerTruth { get; } = [];
+    /// <summary>Rows of <c>NAME.campaigns.csv</c> for this chunk's members of planted campaigns.</summary>
+    public List<string> CampaignTruth { get; } = [];
+    /// <summary>The chunk's members, contacts and true uplift per planted campaign (by <c>PlannedCampaign.Key</c>).</summary>
+    public Dictionary<int, PlantedTally> CampaignTallies { get; } = [];
 
     public List<object?[]> this[BulkTable table] => _rows[table];
 

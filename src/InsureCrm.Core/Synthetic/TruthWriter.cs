@@ -12,11 +12,19 @@ internal sealed class TruthWriter : IDisposable
     public const string AgentHeader =
         "agent_id,code,kind,branch_id,hire_date,termination_date,p_dropout_13m,left_within_13m,p_leave_next_13m,as_of";
 
+    /// <summary>One row per member of a planted campaign (every arm); <c>true_uplift</c> is what the campaign adds to the member's purchase probability when in Test.</summary>
+    public const string CampaignHeader = "campaign_id,customer_id,arm,stratum,reachable,p_control,p_treated,true_uplift";
+
+    /// <summary>Per campaign and planted stratum (and <c>all</c>): β, the Test members and their mean true uplift.</summary>
+    public const string CampaignEffectHeader = "campaign_id,stratum,beta,members,mean_true_uplift";
+
     private readonly StreamWriter _customers;
+    private StreamWriter? _campaigns;
 
     public TruthWriter(string path)
     {
         var full = Path.GetFullPath(path);
+        CustomerPath = full;
         Directory.CreateDirectory(Path.GetDirectoryName(full)!);
         _customers = new StreamWriter(full, append: false, new UTF8Encoding(false)) { NewLine = "\n" };
         _customers.WriteLine(CustomerHeader);
@@ -24,6 +32,8 @@ internal sealed class TruthWriter : IDisposable
     }
 
     public string AgentPath { get; }
+
+    public string CustomerPath { get; }
 
     public void WriteCustomers(IEnumerable<string> rows)
     {
@@ -53,5 +63,48 @@ internal sealed class TruthWriter : IDisposable
         }
     }
 
-    public void Dispose() => _customers.Dispose();
+    /// <summary>Starts <c>NAME.campaigns.csv</c> (planted campaigns are on).</summary>
+    public void BeginCampaigns()
+    {
+        _campaigns = new StreamWriter(GenerationOptions.CampaignTruthFile(CustomerPath), append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+        _campaigns.WriteLine(CampaignHeader);
+    }
+
+    public void WriteCampaignMembers(IEnumerable<string> rows)
+    {
+        if (_campaigns is null)
+        {
+            return;
+        }
+        foreach (var row in rows)
+        {
+            _campaigns.WriteLine(row);
+        }
+    }
+
+    /// <summary><c>NAME.campaign-effects.csv</c>: the planted β per stratum with the Test members' mean true uplift, and the campaign's overall mean (<c>all</c>).</summary>
+    public void WriteCampaignEffects(IReadOnlyList<PlantedRun> runs, IReadOnlyDictionary<int, PlantedTally> tallies)
+    {
+        using var writer = new StreamWriter(GenerationOptions.CampaignEffectTruthFile(CustomerPath), append: false, new UTF8Encoding(false)) { NewLine = "\n" };
+        writer.WriteLine(CampaignEffectHeader);
+        foreach (var run in runs)
+        {
+            var tally = tallies.GetValueOrDefault(run.Plan.Key) ?? new PlantedTally();
+            var (members, sum) = (0, 0.0);
+            foreach (var (stratum, (n, total)) in tally.Strata)
+            {
+                writer.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                    $"{run.CampaignId},{stratum},{HiddenModel.CampaignUplift(stratum) * run.EffectScale:F4},{n},{total / n:F6}"));
+                members += n;
+                sum += total;
+            }
+            writer.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{run.CampaignId},all,,{members},{(members == 0 ? 0 : sum / members):F6}"));
+        }
+    }
+
+    public void Dispose()
+    {
+        _customers.Dispose();
+        _campaigns?.Dispose();
+    }
 }

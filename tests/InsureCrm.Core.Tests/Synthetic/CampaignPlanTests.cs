@@ -3,7 +3,7 @@ using InsureCrm.Core.Synthetic;
 
 namespace InsureCrm.Core.Tests.Synthetic;
 
-/// <summary>The planted campaigns' plan, assignment and truth (pure; the generator does not call them yet).</summary>
+/// <summary>The planted campaigns' plan, assignment and truth (the pure functions the generator plants with; PlantedCampaignsTests covers the planting).</summary>
 public sealed class CampaignPlanTests
 {
     private static readonly DateOnly AsOf = new(2026, 6, 30);
