@@ -44,7 +44,7 @@ INSURECRM_USER=bench $cli users add bench-marketer2 --role Marketer </dev/null >
 # The SMTP server: Debian's aiosmtpd (as test.sh), delivering into a Maildir under bench/out that is emptied each round.
 dpkg -s python3-aiosmtpd >/dev/null 2>&1 || { as_root apt-get update -qq >/dev/null; as_root apt-get install -y -qq python3-aiosmtpd >/dev/null; }
 smtp_port=${SMTP_PORT:-2590}
-maildir="$PWD/$out/campaign-mail"; rm -rf "$maildir"
+maildir="$PWD/$out/campaign-mail"; rm -rf "$maildir"; mkdir -p "$maildir"/{new,cur,tmp}
 /usr/bin/python3 -m aiosmtpd -n -l "127.0.0.1:$smtp_port" -c aiosmtpd.handlers.Mailbox "$maildir" >"$out/aiosmtpd.log" 2>&1 &
 smtp_pid=$!
 trap 'kill "$smtp_pid" 2>/dev/null' EXIT
@@ -52,15 +52,16 @@ for _ in $(seq 1 50); do (exec 3<>"/dev/tcp/127.0.0.1/$smtp_port") 2>/dev/null &
 export Campaigns__Email__Transport=Smtp Campaigns__Email__Smtp__Host=127.0.0.1 Campaigns__Email__Smtp__Port="$smtp_port" \
   Campaigns__Email__Smtp__Security=None Campaigns__PublicBaseUrl=https://crm.example
 
-# Five conditions over the value engine, the scores, holdings and consent: about a fifth of the book.
+# Five conditions over the customer, the value engine and holdings: about a fifth of the book. Members without an
+# e-mail consent become Excluded/NoChannel at the split (written and counted like the rest); the others get e-mail.
 rule="$out/campaign-rule.json"
 cat >"$rule" <<'JSON'
 {"all":[
   {"field":"age","op":"between","values":["30","64"]},
   {"field":"contracts.activeCount","op":"gte","values":["1"]},
-  {"field":"value.grade","op":"in","values":["A","B","C","D","E"]},
+  {"field":"value.grade","op":"in","values":["A","B","C","D","E","F"]},
   {"field":"gap.family","op":"in","values":["Health"]},
-  {"field":"reach.email","op":"is","values":["true"]}]}
+  {"field":"kind","op":"in","values":["Individual"]}]}
 JSON
 today=$(TZ=Asia/Seoul date +%F)
 starts=$(date -u -d "$today - 60 days" +%F)
@@ -88,7 +89,7 @@ for round in $(seq 1 "$rounds"); do
   sql "DELETE FROM interaction WHERE source_key LIKE 'CMP-%';
        TRUNCATE campaign_response, campaign_attribution, campaign_contact, campaign_member, campaign_split, campaign_event,
                 campaign_script, campaign_channel, campaign CASCADE;" >/dev/null
-  rm -rf "$maildir"; mkdir -p "$maildir"
+  find "$maildir/new" "$maildir/cur" -type f -delete  # aiosmtpd keeps its Maildir open: empty it, never remove it
   plan="$out/campaign-plan.json"
   python3 - "$rule" "$starts" "$ends" "$round" >"$plan" <<'PY'
 import json, sys

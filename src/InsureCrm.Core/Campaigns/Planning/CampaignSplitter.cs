@@ -47,7 +47,7 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
         ("campaign_id", typeof(long)), ("at", typeof(DateTime)), ("user_name", typeof(string)), ("kind", typeof(CampaignEventKind)), ("detail", typeof(string)));
 
     /// <summary>One candidate as the split reads it.</summary>
-    private sealed record Candidate(long Id, string Stratum, long? AgentId, long? BranchId, bool Email, bool Mobile, bool Phone, bool Address, long RecentContacts, bool Overlap);
+    private sealed record Candidate(long Id, string Stratum, long? AgentId, long? BranchId, bool Email, bool Mobile, bool Phone, bool Address, long RecentContacts, bool Overlap, bool Visit);
 
     public async Task<CampaignResult<SplitSummary>> SplitAsync(CrmUser user, long campaignId, CancellationToken ct = default)
     {
@@ -242,7 +242,7 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
 
     private static bool Reachable(CampaignChannelKind channel, Candidate c) => channel switch
     {
-        CampaignChannelKind.Agent => c.AgentId is not null,
+        CampaignChannelKind.Agent => c.AgentId is not null && c.Visit,
         CampaignChannelKind.CallList => c.Phone,
         CampaignChannelKind.Email => c.Email,
         CampaignChannelKind.Sms => c.Mobile,
@@ -253,17 +253,21 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
     /// <summary>The rule's customers with their stratum, agent, reachability, recent marketing contacts and overlap, in one statement.</summary>
     private async Task<List<Candidate>> CandidatesAsync(CrmDbContext db, CompiledRule compiled, Campaign campaign, DateTime now, CancellationToken ct)
     {
+        // Reachable = the address and the channel's consent in effect (Agent→Visit, CallList→Phone, Email, Sms, Dm), so
+        // the waterfall falls through to the next channel instead of planning a contact the policy will refuse.
+        static string Consent(string channel) => RuleCompiler.ConsentInEffect("t.id", $"'{channel}'", "@consentDay");
         const string NewestActive = "FROM contract k WHERE k.customer_id = t.id AND k.status IN ('InForce', 'Reinstated', 'PaidUp') AND k.servicing_agent_id IS NOT NULL ORDER BY k.issue_date DESC, k.id DESC LIMIT 1";
         var sql = $"""
             SELECT t.id, s.grid_cell, v.grade,
               (SELECT k.servicing_agent_id {NewestActive}) AS agent_id,
               (SELECT g.branch_id FROM agent g WHERE g.id = (SELECT k.servicing_agent_id {NewestActive})) AS branch_id,
-              CASE WHEN EXISTS (SELECT 1 FROM customer_email em WHERE em.customer_id = t.id AND em.is_primary) THEN 1 ELSE 0 END AS email,
-              CASE WHEN EXISTS (SELECT 1 FROM customer_phone ph WHERE ph.customer_id = t.id AND ph.kind = 'Mobile') THEN 1 ELSE 0 END AS mobile,
-              CASE WHEN EXISTS (SELECT 1 FROM customer_phone ph WHERE ph.customer_id = t.id) THEN 1 ELSE 0 END AS phone,
-              CASE WHEN EXISTS (SELECT 1 FROM customer_address a WHERE a.customer_id = t.id AND a.is_primary) THEN 1 ELSE 0 END AS address,
+              CASE WHEN EXISTS (SELECT 1 FROM customer_email em WHERE em.customer_id = t.id AND em.is_primary) AND {Consent("Email")} THEN 1 ELSE 0 END AS email,
+              CASE WHEN EXISTS (SELECT 1 FROM customer_phone ph WHERE ph.customer_id = t.id AND ph.kind = 'Mobile') AND {Consent("Sms")} THEN 1 ELSE 0 END AS mobile,
+              CASE WHEN EXISTS (SELECT 1 FROM customer_phone ph WHERE ph.customer_id = t.id) AND {Consent("Phone")} THEN 1 ELSE 0 END AS phone,
+              CASE WHEN EXISTS (SELECT 1 FROM customer_address a WHERE a.customer_id = t.id AND a.is_primary) AND {Consent("Dm")} THEN 1 ELSE 0 END AS address,
               (SELECT count(*) FROM interaction i WHERE i.customer_id = t.id AND i.purpose = 'Campaign' AND i.direction = 'Outbound' AND i.occurred_at >= @capSince) AS recent,
-              CASE WHEN EXISTS (SELECT 1 FROM {OverlapFrom} AND om.customer_id = t.id) THEN 1 ELSE 0 END AS overlap
+              CASE WHEN EXISTS (SELECT 1 FROM {OverlapFrom} AND om.customer_id = t.id) THEN 1 ELSE 0 END AS overlap,
+              CASE WHEN {Consent("Visit")} THEN 1 ELSE 0 END AS visit
             FROM ({compiled.Sql}) t
             LEFT JOIN customer_segment s ON s.run_id = @srun AND s.customer_id = t.id
             LEFT JOIN customer_value v ON v.run_id = @srun AND v.customer_id = t.id
@@ -272,6 +276,7 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
         var parameters = compiled.ParametersFor(db).Concat(
         [
             db.Parameter("srun", compiled.ValueRunId ?? -1L),
+            db.Parameter("consentDay", RuleCompiler.Date(db.IsPostgres, compiled.Today)),
             db.Parameter("capSince", RuleCompiler.Instant(db.IsPostgres, now.AddDays(-options.FrequencyWindowDays))),
             db.Parameter("campaign", campaign.Id),
             db.Parameter("startsOn", RuleCompiler.Date(db.IsPostgres, campaign.StartsOn)),
@@ -284,7 +289,7 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
             r.IsDBNull(1) || r.IsDBNull(2) ? "Unscored" : r.GetString(1) + "/" + r.GetString(2),
             r.IsDBNull(3) ? null : L(r, 3),
             r.IsDBNull(4) ? null : L(r, 4),
-            L(r, 5) == 1, L(r, 6) == 1, L(r, 7) == 1, L(r, 8) == 1, L(r, 9), L(r, 10) == 1), ct);
+            L(r, 5) == 1, L(r, 6) == 1, L(r, 7) == 1, L(r, 8) == 1, L(r, 9), L(r, 10) == 1, L(r, 11) == 1), ct);
     }
 
     private async Task WriteAsync(Campaign campaign, SplitPlan plan, CrmUser user, DateTime now, CancellationToken ct)

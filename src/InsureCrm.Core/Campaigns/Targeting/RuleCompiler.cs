@@ -72,6 +72,19 @@ internal static class RuleCompiler
     /// <summary>The birth dates of people <paramref name="age"/> or older on <paramref name="today"/>: born on or before this date.</summary>
     internal static DateOnly BornBy(DateOnly today, int age) => today.AddYears(-age);
 
+    /// <summary>
+    /// SQL true when the newest consent row of <paramref name="channel"/> in effect on <paramref name="today"/> (by
+    /// <c>effective_from</c>, then id) is a grant that has not expired: the contact policy's consent test as a pre-filter
+    /// (the policy still decides at send time and its refusals are counted). The arguments are SQL: a column, a parameter
+    /// or a constant, never user text.
+    /// </summary>
+    internal static string ConsentInEffect(string customer, string channel, string today) => $"""
+        EXISTS (SELECT 1 FROM marketing_consent mc WHERE mc.customer_id = {customer} AND mc.channel = {channel} AND mc.effective_from <= {today}
+          AND mc.granted AND (mc.expires_on IS NULL OR mc.expires_on > {today})
+          AND NOT EXISTS (SELECT 1 FROM marketing_consent m2 WHERE m2.customer_id = {customer} AND m2.channel = mc.channel AND m2.effective_from <= {today}
+            AND (m2.effective_from > mc.effective_from OR (m2.effective_from = mc.effective_from AND m2.id > mc.id))))
+        """;
+
     private sealed class Builder(bool postgres, long? valueRun, DateTime now, DateOnly today)
     {
         public List<KeyValuePair<string, object>> Parameters { get; } = [];
@@ -200,22 +213,13 @@ internal static class RuleCompiler
             };
         }
 
-        /// <summary>
-        /// The newest row of the channel in effect today (by <c>effective_from</c>, then id) is a grant that has not
-        /// expired. A pre-filter only: the contact policy decides at send time and its refusals are counted.
-        /// </summary>
+        /// <summary>The contact policy's consent test as a pre-filter (<see cref="ConsentInEffect"/>).</summary>
         private string Consent(RuleCondition c)
         {
             var channel = c.Field["consent.".Length..];
             var name = Enum.GetNames<Customers.ContactChannel>().Single(n => n.Equals(channel, StringComparison.OrdinalIgnoreCase));
-            var t = Today();
-            var ch = P(name);
-            return Exists(Yes(c), $"""
-                SELECT 1 FROM marketing_consent mc WHERE mc.customer_id = c.id AND mc.channel = {ch} AND mc.effective_from <= {t}
-                  AND mc.granted AND (mc.expires_on IS NULL OR mc.expires_on > {t})
-                  AND NOT EXISTS (SELECT 1 FROM marketing_consent m2 WHERE m2.customer_id = c.id AND m2.channel = mc.channel AND m2.effective_from <= {t}
-                    AND (m2.effective_from > mc.effective_from OR (m2.effective_from = mc.effective_from AND m2.id > mc.id)))
-                """);
+            var inEffect = ConsentInEffect("c.id", P(name), Today());
+            return Yes(c) ? inEffect : "NOT " + inEffect;
         }
     }
 }
