@@ -71,6 +71,27 @@ public sealed class CampaignRunPageTests
         Figure(await PostAsync(marketer, id, "send"), "a").ShouldBe(0);
         Received(maildir, from).Count.ShouldBe(sent);
 
+        // A script revised while running: a bad placeholder comes back with the typed text kept; a good one is a new version in the history.
+        var running = await marketer.GetStringAsync($"/campaigns/{id}");
+        running.ShouldContain("data-testid=\"script-revise-Email-ko\"");
+        using (var bad = await marketer.PostAsync($"/campaigns/{id}/scripts", new FormUrlEncodedContent(
+            [new("channel", "Email"), new("language", "ko"), new("subject", "(광고) 새 제목"), new("body", "{{name}}님 {{coupon}} 수신거부: {{unsubscribe_url}}"), new("reason", "쿠폰 추가")])))
+        {
+            bad.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+            var back = WebUtility.HtmlDecode(await marketer.GetStringAsync(bad.Headers.Location!.OriginalString));
+            back.ShouldContain("coupon");
+            back.ShouldContain("{{name}}님 {{coupon}} 수신거부: {{unsubscribe_url}}</textarea>");
+            back.ShouldContain("value=\"쿠폰 추가\"");
+        }
+        using (var good = await marketer.PostAsync($"/campaigns/{id}/scripts", new FormUrlEncodedContent(
+            [new("channel", "Email"), new("language", "ko"), new("subject", "(광고) 새 제목"), new("body", "{{name}}님, 새 안내입니다. 수신거부: {{unsubscribe_url}}"), new("reason", "문구 개선")])))
+        {
+            good.Headers.Location!.OriginalString.ShouldBe($"/campaigns/{id}?done=revise");
+        }
+        var revised = await marketer.GetStringAsync($"/campaigns/{id}");
+        revised.ShouldContain("v2");
+        revised.ShouldContain("새 안내입니다");
+
         var attribute = await PostAsync(marketer, id, "attribute");
         attribute.ShouldStartWith($"/campaigns/{id}?done=attribute");
         (await marketer.GetStringAsync(attribute)).ShouldContain("data-testid=\"campaign-done\"");

@@ -26,6 +26,8 @@ internal static class CampaignEndpoints
                 ActAsync(id, action, http, services, ct)).RequireAuthorization(Capability.CampaignEdit);
         }
         pages.MapPost("/simulate", SimulateAsync).RequireAuthorization(Capability.CampaignEdit);
+        pages.MapPost("/scripts", ReviseScriptAsync).RequireAuthorization(Capability.CampaignEdit);
+        pages.MapPost("/offers", ChangeOfferAsync).RequireAuthorization(Capability.CampaignEdit);
         pages.MapGet("/results.csv", (long id, HttpContext http, IServiceProvider services, CancellationToken ct) =>
             ExportAsync(id, ResultFileFormat.Csv, http, services, ct)).RequireAuthorization(Capability.CampaignView).RequireDownloadReason();
         pages.MapGet("/results.xlsx", (long id, HttpContext http, IServiceProvider services, CancellationToken ct) =>
@@ -98,6 +100,49 @@ internal static class CampaignEndpoints
             _ => TypedResults.Redirect($"/campaigns/{id}?error=" + Uri.EscapeDataString(result.Message ?? "")),
         };
     }
+
+    /// <summary>A new version of one script while the campaign runs; on an error the typed text comes back in the form.</summary>
+    private static async Task<IResult> ReviseScriptAsync(long id, HttpContext http, IServiceProvider services, CancellationToken ct)
+    {
+        var planning = services.GetRequiredService<ICampaignPlanning>();
+        var form = await http.Request.ReadFormAsync(ct);
+        string F(string key) => ((string?)form[key] ?? "").Trim();
+        var back = $"/campaigns/{id}?rc={Uri.EscapeDataString(F("channel"))}&rl={Uri.EscapeDataString(F("language"))}"
+            + $"&rs={Uri.EscapeDataString(F("subject"))}&rb={Uri.EscapeDataString(F("body"))}&rr={Uri.EscapeDataString(F("reason"))}#scripts";
+        if (!Enum.TryParse<CampaignChannelKind>(F("channel"), ignoreCase: false, out var channel) || !Enum.IsDefined(channel))
+        {
+            return TypedResults.Redirect($"{back}&error=" + Uri.EscapeDataString($"'{F("channel")}' is not a channel."));
+        }
+        var subject = F("subject");
+        var result = await planning.ReviseScriptAsync(HttpCurrentUser.Required(http), id,
+            new ScriptRevision(channel, F("language"), subject.Length == 0 ? null : subject, F("body"), F("reason")), ct);
+        return Redirected(id, result, "revise", back);
+    }
+
+    /// <summary>A channel's offer changed while the campaign runs.</summary>
+    private static async Task<IResult> ChangeOfferAsync(long id, HttpContext http, IServiceProvider services, CancellationToken ct)
+    {
+        var planning = services.GetRequiredService<ICampaignPlanning>();
+        var form = await http.Request.ReadFormAsync(ct);
+        var back = $"/campaigns/{id}?";
+        if (!Enum.TryParse<CampaignChannelKind>(form["channel"], ignoreCase: false, out var channel) || !Enum.IsDefined(channel))
+        {
+            return TypedResults.Redirect($"{back}error=" + Uri.EscapeDataString($"'{form["channel"]}' is not a channel."));
+        }
+        long? offerId = long.TryParse(form["offerId"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var o) ? o : null;
+        var result = await planning.ChangeOfferAsync(HttpCurrentUser.Required(http), id, new OfferChange(channel, offerId, ((string?)form["reason"] ?? "").Trim()), ct);
+        return Redirected(id, result, "offer", back);
+    }
+
+    private static IResult Redirected<T>(long id, CampaignResult<T> result, string done, string back) => result.Outcome switch
+    {
+        CampaignOutcome.Ok => TypedResults.Redirect($"/campaigns/{id}?done={done}"),
+        CampaignOutcome.NotFound => TypedResults.NotFound(),
+        CampaignOutcome.Forbidden => TypedResults.Forbid(),
+        CampaignOutcome.Invalid => TypedResults.Redirect(back.Replace("#scripts", "", StringComparison.Ordinal) + (back.EndsWith('?') ? "" : "&") + "error="
+            + Uri.EscapeDataString(string.Join(" ", result.Errors.SelectMany(e => e.Value))) + "#scripts"),
+        _ => TypedResults.Redirect($"/campaigns/{id}?error=" + Uri.EscapeDataString(result.Message ?? "")),
+    };
 
     /// <summary>Due contacts one "send now" click sends at most.</summary>
     internal const int WebSendLimit = 5_000;
