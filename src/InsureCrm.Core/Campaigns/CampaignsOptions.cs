@@ -15,7 +15,7 @@ public sealed class CampaignsOptions
     public double DefaultAlpha { get; set; } = 0.05;
     public double DefaultPower { get; set; } = 0.8;
     /// <summary>The address customers reach the unsubscribe page at (<c>{PublicBaseUrl}/u/{token}</c>).</summary>
-    public string PublicBaseUrl { get; set; } = "http://localhost:5000";
+    public string PublicBaseUrl { get; set; } = "http://127.0.0.1:5080";
     public SendingOptions Sending { get; set; } = new();
     public EmailOptions Email { get; set; } = new();
     public SmsOptions Sms { get; set; } = new();
