@@ -7,7 +7,7 @@
 # called bench_campaigns (made once and kept; FRESH=1 makes it again), and measures ROUNDS rounds (default 2), each on a
 # new campaign after emptying what the previous round's campaign wrote:
 #   target count  `campaign target-count --rule` of a five-condition rule          goal < 1 s
-#   split         `campaign split` of that rule's list (about 200,000 customers)   goal < 10 s
+#   split         `campaign split` of that rule's list (282,164 customers)         goal < 10 s
 #   send          `campaign send --channel email --limit 10000` to a local SMTP     goal < 60 s
 #   attribution   `campaign attribute` of the 60-day window                        goal < 30 s
 # Each figure is the wall time of the CLI command, its start-up included (about half a second: what an operator waits
