@@ -1,8 +1,6 @@
 using InsureCrm.Core.Campaigns;
 using InsureCrm.Core.Common;
 using InsureCrm.Tests;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Playwright;
@@ -24,7 +22,7 @@ public sealed class CampaignBrowserTests
             s.AddSingleton<ICampaignDashboard>(dashboard);
             s.AddSingleton<ICampaignSimulation>(new CampaignPagesTests.FixedSimulation());
         }));
-        var baseUrl = Start(factory);
+        var baseUrl = LayoutBrowserTests.Start(factory);
         var running = await CampaignPagesTests.InsertCampaignAsync(db, "admin", CampaignState.Running, "C-2026-091", "건강보장 공백 고객 이메일·설계사 방문 캠페인",
             "건강보험이 없는 30~59세 저축 보유 고객은 보장 공백 안내 이메일과 설계사 방문에 반응한다");
         dashboard.CampaignId = running;
@@ -37,7 +35,7 @@ public sealed class CampaignBrowserTests
 
         using var playwright = await Playwright.CreateAsync();
         await using var browser = await playwright.Chromium.LaunchAsync(DebianChromium.Options);
-        var page = await SignedInPageAsync(browser, baseUrl, "marketer", 1366, 768);
+        var page = await LayoutBrowserTests.SignedInPageAsync(browser, baseUrl, "marketer", 1366, 768);
 
         // The record: the highlights on the first screen; the simulation answers in place.
         await GoAsync(page, $"{baseUrl}/campaigns/{running}");
@@ -136,27 +134,6 @@ public sealed class CampaignBrowserTests
         var scrollWidth = await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth");
         await Shot(page, name);
         scrollWidth.ShouldBeLessThanOrEqualTo(width, $"{name}: no sideways scroll");
-    }
-
-    private static string Start(CrmWebFactory factory)
-    {
-        factory.UseKestrel(0);
-        factory.StartServer();
-        return factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-    }
-
-    private static async Task<IPage> SignedInPageAsync(IBrowser browser, string baseUrl, string login, int width, int height)
-    {
-        var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
-        // A hang guard, not a measure: the shared test machine can be slow.
-        page.SetDefaultTimeout(120_000);
-        page.SetDefaultNavigationTimeout(120_000);
-        await page.GotoAsync(baseUrl + "/login", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
-        await page.FillAsync("#userName", login);
-        await page.FillAsync("#password", "Demo!2026crm");
-        await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
-        return page;
     }
 
     /// <summary>A screenshot (not asserted): in the temporary folder, or where INSURECRM_SCREENSHOTS says.</summary>

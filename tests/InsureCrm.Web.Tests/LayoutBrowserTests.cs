@@ -68,14 +68,16 @@ public sealed class LayoutBrowserTests
         await Shot(page, "admin-users-1366");
     }
 
-    private static string Start(CrmWebFactory factory)
+    /// <summary>The host on Kestrel at a free port (the browser tests share it); returns its address.</summary>
+    internal static string Start(CrmWebFactory factory)
     {
         factory.UseKestrel(0);
         factory.StartServer();
         return factory.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
     }
 
-    private static async Task<IPage> SignedInPageAsync(IBrowser browser, string baseUrl, string login, int width, int height)
+    /// <summary>A page of the given size signed in through the login form (the browser tests share it).</summary>
+    internal static async Task<IPage> SignedInPageAsync(IBrowser browser, string baseUrl, string login, int width, int height)
     {
         var page = await browser.NewPageAsync(new() { ViewportSize = new() { Width = width, Height = height } });
         // A hang guard, not a measure: the shared test machine can be slow, and 30 s has run out on it.
