@@ -807,6 +807,8 @@ public sealed partial class CampaignPagesTests
 
         public Task<CampaignResult<TargetCount>> CountAsync(CrmUser user, string ruleDefinition, CancellationToken ct = default) => throw new NotSupportedException();
 
+        public Task<CampaignResult<TargetingMartRefresh>> RefreshMartAsync(CrmUser user, CancellationToken ct = default) => throw new NotSupportedException();
+
         public Task<CampaignResult<TargetProfile>> ProfileAsync(CrmUser user, string ruleDefinition, CancellationToken ct = default)
         {
             Definitions.Add(ruleDefinition);
@@ -821,7 +823,7 @@ public sealed partial class CampaignPagesTests
                 }));
             }
             var matching = 37L * conditions.Count;
-            return Task.FromResult(CampaignResult.Ok(new TargetProfile(new TargetCount(matching, 1000),
+            return Task.FromResult(CampaignResult.Ok(new TargetProfile(new TargetCount(matching, 1000, new DateTime(2026, 3, 1, 17, 30, 0, DateTimeKind.Utc)),
                 [new ProfileRow("grade", "A", matching, 400), new ProfileRow("grade", "B", 0, 600)])));
         }
     }

@@ -27,6 +27,7 @@ internal static class CampaignCommands
         campaign.Subcommands.Add(CreateVerb(services));
         campaign.Subcommands.Add(Approve(services));
         campaign.Subcommands.Add(TargetCount(services));
+        campaign.Subcommands.Add(RefreshMart(services));
         campaign.Subcommands.Add(Split(services));
         campaign.Subcommands.Add(Start(services));
         campaign.Subcommands.Add(Send(services));
@@ -232,9 +233,27 @@ internal static class CampaignCommands
                 }
             }
             return Report(await targeting.CountAsync(user, definition, ct),
-                c => string.Create(CultureInfo.InvariantCulture, $"{c.Matching} of {c.Book} customers ({c.Share:P1})."));
+                c => string.Create(CultureInfo.InvariantCulture,
+                    $"{c.Matching} of {c.Book} customers ({c.Share:P1}), from the targeting mart of {c.MartRefreshedAt:yyyy-MM-dd HH:mm} UTC."));
         });
         return count;
+    }
+
+    private static Command RefreshMart(Lazy<ServiceProvider> services)
+    {
+        var refresh = new Command("refresh-mart",
+            "Build the targeting mart again now (the nightly chain does it every night), so that counts and splits see today's changes");
+        refresh.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var (provider, user) = await StartAsync(pr, services, Capability.CampaignView, ct);
+            if (user is null || Service<ICampaignTargeting>(provider) is not { } targeting)
+            {
+                return 1;
+            }
+            return Report(await targeting.RefreshMartAsync(user, ct), r => string.Create(CultureInfo.InvariantCulture,
+                $"Targeting mart: {r.State.Customers} customers as of {r.State.AsOf:yyyy-MM-dd} in {r.Elapsed.TotalSeconds:0.0} s."));
+        });
+        return refresh;
     }
 
     private static Command Split(Lazy<ServiceProvider> services)

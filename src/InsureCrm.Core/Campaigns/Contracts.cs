@@ -193,8 +193,21 @@ public interface ICampaignLibrary
 
 // ---- Targeting (section 4) -------------------------------------------------------------------------------------
 
-/// <summary>How many live customers a rule selects, out of the whole book.</summary>
-public sealed record TargetCount(long Matching, long Book)
+/// <summary>
+/// When the targeting mart was built: <paramref name="AsOf"/> is the business date its consent flags are in effect on,
+/// <paramref name="ValueRunId"/> the value run its grades and cells come from (null: none had completed),
+/// <paramref name="Customers"/> its rows (the live book then).
+/// </summary>
+public sealed record TargetingMartState(DateOnly AsOf, DateTime RefreshedAt, long? ValueRunId, long Customers);
+
+/// <summary>A refresh of the mart: its new state and how long it took.</summary>
+public sealed record TargetingMartRefresh(TargetingMartState State, TimeSpan Elapsed);
+
+/// <summary>
+/// How many live customers a rule selects, out of the whole book, read from the targeting mart built at
+/// <paramref name="MartRefreshedAt"/> (UTC; merges and erasures since then apply).
+/// </summary>
+public sealed record TargetCount(long Matching, long Book, DateTime MartRefreshedAt)
 {
     public double Share => Book == 0 ? 0 : (double)Matching / Book;
 }
@@ -210,6 +223,12 @@ public interface ICampaignTargeting
     Task<CampaignResult<TargetCount>> CountAsync(CrmUser user, string ruleDefinition, CancellationToken ct = default);
 
     Task<CampaignResult<TargetProfile>> ProfileAsync(CrmUser user, string ruleDefinition, CancellationToken ct = default);
+
+    /// <summary>
+    /// Builds the targeting mart again now (the nightly chain's <c>targeting</c> step does it every night), for a
+    /// marketer who needs today's changes counted: <c>campaign:edit</c> or <c>campaign:approve</c>.
+    /// </summary>
+    Task<CampaignResult<TargetingMartRefresh>> RefreshMartAsync(CrmUser user, CancellationToken ct = default);
 }
 
 // ---- Split and simulation (sections 5 and 6) -------------------------------------------------------------------

@@ -143,6 +143,47 @@ public sealed class RuleCompilerTests
         }
     }
 
+    /// <summary>
+    /// The mart is as of its refresh: a contract activated since is not counted until the mart is built again, while an
+    /// erasure and a merge since the refresh leave the target and the book at once.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task CountAsync_MartAsOfItsRefresh_ContractsAfterTheRefresh_ErasuresAndMergesAtOnce(DatabaseProvider provider)
+    {
+        await using var db = await BookAsync(provider);
+        await using var ctx = db.CreateContext();
+        var gap = RuleDefinition.Parse("""{"all":[{"field":"gap.family","op":"in","values":["Health"]}]}""", []).ShouldNotBeNull();
+        var before = await CampaignTargeting.CountAsync(ctx, gap, Now, AsOf, CancellationToken.None);
+        var book = await Book.LoadAsync(ctx);
+        var withoutHealth = book.Live.Where(c => !book.Active(c.Id, k => k.Family == ProductFamily.Health)).Select(c => c.Id).Order().Take(3).ToList();
+        withoutHealth.Count.ShouldBe(3);
+        var (buyer, erased, merged) = (withoutHealth[0], withoutHealth[1], withoutHealth[2]);
+
+        // The buyer takes out a Health contract today; one customer is erased and one merged into the buyer.
+        var health = await ctx.Products.Where(p => p.Family == ProductFamily.Health).Select(p => p.Id).FirstAsync();
+        ctx.Contracts.Add(new Contract
+        {
+            ContractNumber = "MART-TEST-1", ProductId = health, CustomerId = buyer, SumAssured = 10_000_000m, Premium = 30_000m,
+            PaymentMode = PaymentMode.Monthly, IssueDate = AsOf, Status = ContractStatus.InForce, StatusDate = AsOf,
+        });
+        ctx.Set<CustomerErasure>().Add(new CustomerErasure { CustomerId = erased, RequestedAt = Now, RequestedBy = "compliance", Reason = "test", PurgeDue = AsOf.AddYears(5) });
+        var mergedCustomer = await ctx.Customers.SingleAsync(c => c.Id == merged);
+        mergedCustomer.MergedIntoId = buyer;
+        await ctx.SaveChangesAsync();
+
+        var stale = await CampaignTargeting.CountAsync(ctx, gap, Now, AsOf, CancellationToken.None);
+        stale.Matching.ShouldBe(before.Matching - 2, "the erased and the merged customer leave at once; the new contract waits for the refresh");
+        stale.Book.ShouldBe(before.Book - 2);
+        stale.MartRefreshedAt.ShouldBe(before.MartRefreshedAt);
+
+        var refresh = await TargetingMart.RefreshAsync(ctx, Now.AddHours(1), AsOf, CancellationToken.None);
+        refresh.State.Customers.ShouldBe(before.Book - 2);
+        var fresh = await CampaignTargeting.CountAsync(ctx, gap, Now.AddHours(1), AsOf, CancellationToken.None);
+        fresh.Matching.ShouldBe(before.Matching - 3, "after the refresh the buyer holds Health");
+        fresh.Book.ShouldBe(before.Book - 2);
+        fresh.MartRefreshedAt.ShouldBe(Now.AddHours(1));
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task CountAsync_FiveRules_OneStatementWithCountAndBook(DatabaseProvider provider)
     {
@@ -159,7 +200,7 @@ public sealed class RuleCompilerTests
 
         var count = await CampaignTargeting.CountAsync(ctx, rule, Now, AsOf, CancellationToken.None);
 
-        counter.Statements.Count(s => s.Contains("customer c", StringComparison.Ordinal)).ShouldBe(1, string.Join("\n---\n", counter.Statements));
+        counter.Statements.Count(s => s.Contains("customer_target c", StringComparison.Ordinal)).ShouldBe(1, string.Join("\n---\n", counter.Statements));
         count.Book.ShouldBe(book.Live.Count);
         count.Matching.ShouldBe(book.Live.Count(c => !book.Active(c.Id, k => k.Family == ProductFamily.Health)
             && c.BirthDate is { } d && Book.Age(d) is >= 25 and <= 64

@@ -250,33 +250,31 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
         _ => false,
     };
 
-    /// <summary>The rule's customers with their stratum, agent, reachability, recent marketing contacts and overlap, in one statement.</summary>
+    /// <summary>
+    /// The rule's customers with their stratum, agent, reachability, recent marketing contacts and overlap, in one
+    /// statement: stratum, agent and reachability are columns of the targeting mart's row the rule read.
+    /// </summary>
     private async Task<List<Candidate>> CandidatesAsync(CrmDbContext db, CompiledRule compiled, Campaign campaign, DateTime now, CancellationToken ct)
     {
-        // Reachable = the address and the channel's consent in effect (Agent→Visit, CallList→Phone, Email, Sms, Dm), so
-        // the waterfall falls through to the next channel instead of planning a contact the policy will refuse.
-        static string Consent(string channel) => RuleCompiler.ConsentInEffect("t.id", $"'{channel}'", "@consentDay");
-        const string NewestActive = "FROM contract k WHERE k.customer_id = t.id AND k.status IN ('InForce', 'Reinstated', 'PaidUp') AND k.servicing_agent_id IS NOT NULL ORDER BY k.issue_date DESC, k.id DESC LIMIT 1";
+        // Reachable = the address and the channel's consent in effect on the mart's date (Agent→Visit, CallList→Phone,
+        // Email, Sms, Dm), so the waterfall falls through to the next channel instead of planning a contact the policy
+        // will refuse; the policy still decides each contact when it is sent.
+        static string Both(string reach, string consent) => $"CASE WHEN c.{reach} AND c.{consent} THEN 1 ELSE 0 END";
         var sql = $"""
-            SELECT t.id, s.grid_cell, v.grade,
-              (SELECT k.servicing_agent_id {NewestActive}) AS agent_id,
-              (SELECT g.branch_id FROM agent g WHERE g.id = (SELECT k.servicing_agent_id {NewestActive})) AS branch_id,
-              CASE WHEN EXISTS (SELECT 1 FROM customer_email em WHERE em.customer_id = t.id AND em.is_primary) AND {Consent("Email")} THEN 1 ELSE 0 END AS email,
-              CASE WHEN EXISTS (SELECT 1 FROM customer_phone ph WHERE ph.customer_id = t.id AND ph.kind = 'Mobile') AND {Consent("Sms")} THEN 1 ELSE 0 END AS mobile,
-              CASE WHEN EXISTS (SELECT 1 FROM customer_phone ph WHERE ph.customer_id = t.id) AND {Consent("Phone")} THEN 1 ELSE 0 END AS phone,
-              CASE WHEN EXISTS (SELECT 1 FROM customer_address a WHERE a.customer_id = t.id AND a.is_primary) AND {Consent("Dm")} THEN 1 ELSE 0 END AS address,
-              (SELECT count(*) FROM interaction i WHERE i.customer_id = t.id AND i.purpose = 'Campaign' AND i.direction = 'Outbound' AND i.occurred_at >= @capSince) AS recent,
-              CASE WHEN EXISTS (SELECT 1 FROM {OverlapFrom} AND om.customer_id = t.id) THEN 1 ELSE 0 END AS overlap,
-              CASE WHEN {Consent("Visit")} THEN 1 ELSE 0 END AS visit
-            FROM ({compiled.Sql}) t
-            LEFT JOIN customer_segment s ON s.run_id = @srun AND s.customer_id = t.id
-            LEFT JOIN customer_value v ON v.run_id = @srun AND v.customer_id = t.id
-            ORDER BY t.id
+            SELECT c.customer_id, c.grid_cell, c.grade, c.agent_id, c.branch_id,
+              {Both("has_email", "consent_email")} AS email,
+              {Both("has_mobile", "consent_sms")} AS mobile,
+              {Both("has_phone", "consent_phone")} AS phone,
+              {Both("has_address", "consent_dm")} AS address,
+              (SELECT count(*) FROM interaction i WHERE i.customer_id = c.customer_id AND i.purpose = 'Campaign' AND i.direction = 'Outbound' AND i.occurred_at >= @capSince) AS recent,
+              CASE WHEN EXISTS (SELECT 1 FROM {OverlapFrom} AND om.customer_id = c.customer_id) THEN 1 ELSE 0 END AS overlap,
+              CASE WHEN c.consent_visit THEN 1 ELSE 0 END AS visit
+            FROM customer_target c
+            WHERE {compiled.Where}
+            ORDER BY c.customer_id
             """;
         var parameters = compiled.ParametersFor(db).Concat(
         [
-            db.Parameter("srun", compiled.ValueRunId ?? -1L),
-            db.Parameter("consentDay", RuleCompiler.Date(db.IsPostgres, compiled.Today)),
             db.Parameter("capSince", RuleCompiler.Instant(db.IsPostgres, now.AddDays(-options.FrequencyWindowDays))),
             db.Parameter("campaign", campaign.Id),
             db.Parameter("startsOn", RuleCompiler.Date(db.IsPostgres, campaign.StartsOn)),

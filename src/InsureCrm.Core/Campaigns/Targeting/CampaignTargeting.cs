@@ -49,55 +49,62 @@ internal sealed class CampaignTargeting(CrmDatabase database, TimeProvider time)
         var compiled = await RuleCompiler.CompileAsync(db, rule, now, today, ct);
         var sql = ProfileSql(compiled, db.IsPostgres, out var extra);
         var parameters = compiled.ParametersFor(db).Concat(extra.Select(p => db.Parameter(p.Key, p.Value))).ToArray();
-        var rows = new List<ProfileRow>();
-        long matching = 0, book = 0;
+        var cells = new List<(string Grade, string Cell, string Band, string Lifecycle, long Target, long Book)>();
         await using (var batch = await db.ExecuteBatchAsync(sql, parameters, ct))
         {
-            var reader = batch.DbDataReader;
-            foreach (var dimension in new[] { "grade", "cell", "ageBand", "lifecycle" })
-            {
-                if (dimension != "grade")
-                {
-                    await reader.NextAsync(ct);
-                }
-                while (await reader.ReadAsync(ct))
-                {
-                    var row = new ProfileRow(dimension, reader.GetString(0), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
-                        Convert.ToInt64(reader.GetValue(2), CultureInfo.InvariantCulture));
-                    rows.Add(row);
-                    if (dimension == "grade")
-                    {
-                        matching += row.Target;
-                        book += row.Book;
-                    }
-                }
-            }
+            cells = await batch.DbDataReader.ReadRowsAsync(r => (r.GetString(0), r.GetString(1), r.GetString(2), r.GetString(3),
+                Convert.ToInt64(r.GetValue(4), CultureInfo.InvariantCulture), Convert.ToInt64(r.GetValue(5), CultureInfo.InvariantCulture)), ct);
         }
-        string[] order = ["grade", "cell", "ageBand", "lifecycle"];
-        var sorted = rows.OrderBy(r => Array.IndexOf(order, r.Dimension)).ThenBy(r => r.Level, StringComparer.Ordinal).ToList();
-        return CampaignResult.Ok(new TargetProfile(new TargetCount(matching, book), sorted));
+        // One scan grouped by all four dimensions; each dimension is the sum over the other three.
+        IEnumerable<ProfileRow> Dimension(string name, Func<(string Grade, string Cell, string Band, string Lifecycle, long Target, long Book), string> level) =>
+            cells.GroupBy(level, StringComparer.Ordinal).OrderBy(g => g.Key, StringComparer.Ordinal)
+                .Select(g => new ProfileRow(name, g.Key, g.Sum(x => x.Target), g.Sum(x => x.Book)));
+        List<ProfileRow> rows =
+        [
+            .. Dimension("grade", x => x.Grade), .. Dimension("cell", x => x.Cell),
+            .. Dimension("ageBand", x => x.Band), .. Dimension("lifecycle", x => x.Lifecycle),
+        ];
+        var count = new TargetCount(cells.Sum(x => x.Target), cells.Sum(x => x.Book), compiled.Mart.RefreshedAt);
+        return CampaignResult.Ok(new TargetProfile(count, rows));
     }
 
-    /// <summary>The matching customers and the book in one statement.</summary>
+    public async Task<CampaignResult<TargetingMartRefresh>> RefreshMartAsync(CrmUser user, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(user);
+        if (!user.Role.Allows(Capability.CampaignEdit) && !user.Role.Allows(Capability.CampaignApprove))
+        {
+            return CampaignResult.Forbidden<TargetingMartRefresh>();
+        }
+        await using var db = database.CreateContext();
+        var (now, today) = Clock();
+        return CampaignResult.Ok(await TargetingMart.RefreshAsync(db, now, today, ct));
+    }
+
+    /// <summary>
+    /// The matching customers and the book in one statement. The book is the mart's rows when it was built less those
+    /// merged or erased since (a few probes of its key), not a second scan.
+    /// </summary>
     internal static async Task<TargetCount> CountAsync(CrmDbContext db, RuleDefinition rule, DateTime now, DateOnly today, CancellationToken ct)
     {
         var compiled = await RuleCompiler.CompileAsync(db, rule, now, today, ct);
         var sql = $"""
-            SELECT (SELECT count(*) FROM ({compiled.Sql}) t) * 4294967296 + (SELECT count(*) FROM customer c WHERE {RuleCompiler.LiveCustomers}) AS "Value"
+            SELECT (SELECT count(*) FROM ({compiled.Sql}) t) * 4294967296 + (SELECT r.customers FROM customer_target_refresh r WHERE r.id = 1)
+              - (SELECT count(*) FROM (SELECT e.customer_id AS id FROM customer_erasure e UNION SELECT mg.id FROM customer mg WHERE mg.merged_into_id IS NOT NULL) x
+                 WHERE EXISTS (SELECT 1 FROM customer_target c WHERE c.customer_id = x.id)) AS "Value"
             """;
         var packed = await db.Database.SqlQueryRaw<long>(sql, compiled.ParametersFor(db)).SingleAsync(ct);
         // Both counts in one round trip, packed in one bigint (a book stays far below 2³² customers).
-        return new TargetCount(packed >> 32, packed & 0xFFFFFFFFL);
+        return new TargetCount(packed >> 32, packed & 0xFFFFFFFFL, compiled.Mart.RefreshedAt);
     }
 
     /// <summary>
-    /// Four statements over the book (live customers) left-joined to the target: the value grade and segment cell of the
-    /// rule's value run (<c>Unscored</c> without one), the age band on today (<c>Unknown</c> without a birth date) and the
-    /// current insurance lifecycle state (<c>Unknown</c> without one).
+    /// One statement over the book (the mart's live rows) grouped by the four dimensions with the rule's hits: the value
+    /// grade and segment cell of the mart's value run (<c>Unscored</c> without one), the age band on today
+    /// (<c>Unknown</c> without a birth date) and the current insurance lifecycle state (<c>Unknown</c> without one).
     /// </summary>
     private static string ProfileSql(CompiledRule compiled, bool postgres, out List<KeyValuePair<string, object>> extra)
     {
-        extra = [new("prun", compiled.ValueRunId ?? -1L)];
+        extra = [];
         var bands = new List<string>();
         for (var i = AgeBands.Length - 1; i >= 0; i--)
         {
@@ -106,30 +113,17 @@ internal sealed class CampaignTargeting(CrmDatabase database, TimeProvider time)
             var label = i == AgeBands.Length - 1
                 ? AgeBands[i].ToString(CultureInfo.InvariantCulture) + "+"
                 : string.Create(CultureInfo.InvariantCulture, $"{AgeBands[i]}-{AgeBands[i + 1] - 1}");
-            bands.Add($"WHEN b.birth_date <= @{name} THEN '{label}'");
+            bands.Add($"WHEN c.birth_date <= @{name} THEN '{label}'");
         }
         var under = string.Create(CultureInfo.InvariantCulture, $"0-{AgeBands[0] - 1}");
-        var ageBand = $"CASE WHEN b.birth_date IS NULL THEN 'Unknown' {string.Join(" ", bands)} ELSE '{under}' END";
-        var with = $"""
-            WITH target AS ({compiled.Sql}),
-            book AS (SELECT c.id, c.birth_date FROM customer c WHERE {RuleCompiler.LiveCustomers})
-            """;
-        const string Hit = "SUM(CASE WHEN t.id IS NULL THEN 0 ELSE 1 END) AS target, count(*) AS book";
+        var ageBand = $"CASE WHEN c.birth_date IS NULL THEN 'Unknown' {string.Join(" ", bands)} ELSE '{under}' END";
         return $"""
-            {with}
-            SELECT COALESCE(v.grade, 'Unscored') AS level, {Hit} FROM book b LEFT JOIN target t ON t.id = b.id
-            LEFT JOIN customer_value v ON v.run_id = @prun AND v.customer_id = b.id GROUP BY COALESCE(v.grade, 'Unscored');
-            {with}
-            SELECT COALESCE(s.grid_cell, 'Unscored') AS level, {Hit} FROM book b LEFT JOIN target t ON t.id = b.id
-            LEFT JOIN customer_segment s ON s.run_id = @prun AND s.customer_id = b.id GROUP BY COALESCE(s.grid_cell, 'Unscored');
-            {with}
-            SELECT x.level, SUM(x.hit) AS target, count(*) AS book FROM (
-              SELECT {ageBand} AS level, CASE WHEN t.id IS NULL THEN 0 ELSE 1 END AS hit FROM book b LEFT JOIN target t ON t.id = b.id) x
-            GROUP BY x.level;
-            {with}
-            SELECT COALESCE(lc.state, 'Unknown') AS level, {Hit} FROM book b LEFT JOIN target t ON t.id = b.id
-            LEFT JOIN customer_lifecycle lc ON lc.customer_id = b.id AND lc.dimension = 'Insurance' AND lc."until" IS NULL
-            GROUP BY COALESCE(lc.state, 'Unknown');
+            SELECT x.grade, x.cell, x.band, x.lifecycle, SUM(x.hit) AS target, count(*) AS book FROM (
+              SELECT COALESCE(c.grade, 'Unscored') AS grade, COALESCE(c.grid_cell, 'Unscored') AS cell, {ageBand} AS band,
+                COALESCE(c.lifecycle_insurance, 'Unknown') AS lifecycle,
+                CASE WHEN {compiled.Conditions} THEN 1 ELSE 0 END AS hit
+              FROM customer_target c WHERE {RuleCompiler.LiveCustomers}) x
+            GROUP BY x.grade, x.cell, x.band, x.lifecycle
             """;
     }
 

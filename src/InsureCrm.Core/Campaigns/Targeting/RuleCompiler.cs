@@ -1,38 +1,50 @@
 using System.Data.Common;
 using System.Globalization;
-using System.Text;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Models;
-using InsureCrm.Core.Value;
 
 namespace InsureCrm.Core.Campaigns.Targeting;
 
 /// <summary>
-/// A rule compiled to one parameterised SELECT of live customer ids (alias <c>c</c>, column <c>id</c>), the same text on
-/// SQLite and PostgreSQL, with its parameters as name/value pairs (a <see cref="DbParameter"/> belongs to one command,
-/// so each command gets its own from <see cref="ParametersFor"/>). <see cref="ValueRunId"/> is the value run whose cells
-/// and grades the rule read (null: none completed yet, and value/segment conditions select nobody).
+/// A rule compiled to one parameterised SELECT of live customer ids (alias <c>c</c> over the targeting mart, column
+/// <c>id</c>), the same text on SQLite and PostgreSQL, with its parameters as name/value pairs (a <see cref="DbParameter"/>
+/// belongs to one command, so each command gets its own from <see cref="ParametersFor"/>). <see cref="ValueRunId"/> is
+/// the value run whose cells and grades the mart holds (null: none completed yet, and value/segment conditions select
+/// nobody); <see cref="Mart"/> is the mart the rule reads. <see cref="Conditions"/> is the rule's own predicate over the
+/// mart's row <c>c</c> (without the live-customer test), for a statement that reads more of the row in the same scan.
 /// </summary>
-internal sealed record CompiledRule(string Sql, IReadOnlyList<KeyValuePair<string, object>> Parameters, long? ValueRunId, DateOnly Today)
+internal sealed record CompiledRule(string Conditions, IReadOnlyList<KeyValuePair<string, object>> Parameters, long? ValueRunId, DateOnly Today, TargetingMartState Mart)
 {
+    /// <summary>The live customers of the mart (alias <c>c</c>) the rule selects.</summary>
+    public string Where => RuleCompiler.LiveCustomers + "\n  AND " + Conditions;
+
+    public string Sql => "SELECT c.customer_id AS id FROM customer_target c WHERE " + Where;
+
     public DbParameter[] ParametersFor(CrmDbContext db) => [.. Parameters.Select(p => db.Parameter(p.Key, p.Value))];
 }
 
 /// <summary>
-/// Compiles a <see cref="RuleDefinition"/> to one SQL statement (docs/plans/issue12-campaigns.md section 4): run ids are
-/// resolved first and passed as parameters, dates are computed here (age bands → birth-date ranges, recency → an
-/// instant), and every value is a parameter, so the SQL uses no provider-specific date function and never holds a
-/// value the user wrote. The catalogue (<see cref="TargetFields"/>) is the whitelist: an unknown field is refused.
+/// Compiles a <see cref="RuleDefinition"/> to one SQL statement over the targeting mart (<see cref="TargetingMart"/>,
+/// docs/campaigns.md): the customer's facts, holdings, grade and cell, lifecycle, region, reach and consent are columns
+/// of one narrow row, so a rule is one scan; contact recency, the servicing agent's code or branch and model scores join
+/// their live tables. Run ids are resolved first and passed as parameters, dates are computed here (age bands →
+/// birth-date ranges, recency → an instant), and every value is a parameter, so the SQL uses no provider-specific date
+/// function and never holds a value the user wrote. The catalogue (<see cref="TargetFields"/>) is the whitelist: an
+/// unknown field is refused.
 /// </summary>
 internal static class RuleCompiler
 {
-    // NOT IN (the column is NOT NULL): PostgreSQL hashes the erasures once instead of probing per customer (1.5 s → 0.5 s over 1M).
-    /// <summary>Live customers: not merged into another, not erased. The base of every target and of the book.</summary>
-    public const string LiveCustomers = "c.merged_into_id IS NULL AND c.id NOT IN (SELECT e.customer_id FROM customer_erasure e)";
+    // NOT IN (the columns are NOT NULL): PostgreSQL hashes the erasures and the merged customers (a partial index) once
+    // instead of probing per customer.
+    /// <summary>
+    /// The mart's rows (alias <c>c</c>) of live customers: not merged into another, not erased, checked live, since the
+    /// mart was built. The base of every target and of the book.
+    /// </summary>
+    public const string LiveCustomers = "c.customer_id NOT IN (SELECT e.customer_id FROM customer_erasure e) "
+        + "AND c.customer_id NOT IN (SELECT mg.id FROM customer mg WHERE mg.merged_into_id IS NOT NULL)";
 
-    // Constants of the model, not user input: active contracts and loans.
+    // A constant of the model, not user input: active contracts.
     private const string ActiveContract = "k.status IN ('InForce', 'Reinstated', 'PaidUp')";
-    private const string ActiveLoan = "l.status IN ('Active', 'Delinquent')";
 
     /// <summary>
     /// Compiles <paramref name="rule"/> as of <paramref name="now"/> (UTC) and <paramref name="today"/> (the business
@@ -42,24 +54,21 @@ internal static class RuleCompiler
     {
         ArgumentNullException.ThrowIfNull(db);
         ArgumentNullException.ThrowIfNull(rule);
-        var run = await ValueRunReports.LatestRunAsync(db, ct);
-        var builder = new Builder(db.IsPostgres, run?.Id, now, today);
+        var mart = await TargetingMart.EnsureAsync(db, now, today, ct);
+        var builder = new Builder(db.IsPostgres, now, today);
         foreach (var condition in rule.Conditions.Where(c => c.Field.StartsWith("score.", StringComparison.Ordinal)).DistinctBy(c => c.Field))
         {
             var model = condition.Field["score.".Length..];
             var champion = await ChampionScores.NewestRunAsync(db, model, ct);
             builder.ScoreRuns[condition.Field] = champion?.RunId ?? -1;
         }
-        var sql = new StringBuilder("SELECT c.id FROM customer c WHERE ").Append(LiveCustomers);
-        foreach (var condition in rule.All)
-        {
-            sql.Append("\n  AND ").Append(builder.Condition(condition));
-        }
+        var conditions = rule.All.Select(builder.Condition).ToList();
         if (rule.Any.Count > 0)
         {
-            sql.Append("\n  AND (").Append(string.Join("\n    OR ", rule.Any.Select(builder.Condition))).Append(')');
+            conditions.Add("(" + string.Join("\n    OR ", rule.Any.Select(builder.Condition)) + ")");
         }
-        return new CompiledRule(sql.ToString(), builder.Parameters, run?.Id, today);
+        var sql = conditions.Count == 0 ? "1 = 1" : string.Join("\n  AND ", conditions);
+        return new CompiledRule(sql, builder.Parameters, mart.ValueRunId, today, mart);
     }
 
     /// <summary>A date as the provider compares it: <c>yyyy-MM-dd</c> text on SQLite, a date on PostgreSQL.</summary>
@@ -73,51 +82,16 @@ internal static class RuleCompiler
     /// <summary>The birth dates of people <paramref name="age"/> or older on <paramref name="today"/>: born on or before this date.</summary>
     internal static DateOnly BornBy(DateOnly today, int age) => today.AddYears(-age);
 
-    /// <summary>
-    /// SQL true when the newest consent row of <paramref name="channel"/> in effect on <paramref name="today"/> (by
-    /// <c>effective_from</c>, then id) is a grant that has not expired: the contact policy's consent test as a pre-filter
-    /// (the policy still decides at send time and its refusals are counted). The arguments are SQL: a column, a parameter
-    /// or a constant, never user text.
-    /// </summary>
-    internal static string ConsentInEffect(string customer, string channel, string today) => $"""
-        EXISTS (SELECT 1 FROM marketing_consent mc WHERE mc.customer_id = {customer} AND mc.channel = {channel} AND mc.effective_from <= {today}
-          AND mc.granted AND (mc.expires_on IS NULL OR mc.expires_on > {today})
-          AND NOT EXISTS (SELECT 1 FROM marketing_consent m2 WHERE m2.customer_id = {customer} AND m2.channel = mc.channel AND m2.effective_from <= {today}
-            AND (m2.effective_from > mc.effective_from OR (m2.effective_from = mc.effective_from AND m2.id > mc.id))))
-        """;
-
-    private sealed class Builder(bool postgres, long? valueRun, DateTime now, DateOnly today)
+    private sealed class Builder(bool postgres, DateTime now, DateOnly today)
     {
         public List<KeyValuePair<string, object>> Parameters { get; } = [];
         public Dictionary<string, long> ScoreRuns { get; } = new(StringComparer.Ordinal);
-        private bool _vrun;
-        private bool _today;
 
         private string P(object value)
         {
             var name = "p" + Parameters.Count.ToString(CultureInfo.InvariantCulture);
             Parameters.Add(new(name, value));
             return "@" + name;
-        }
-
-        private string VRun()
-        {
-            if (!_vrun)
-            {
-                Parameters.Add(new("vrun", valueRun ?? -1L));
-                _vrun = true;
-            }
-            return "@vrun";
-        }
-
-        private string Today()
-        {
-            if (!_today)
-            {
-                Parameters.Add(new("today", Date(postgres, today)));
-                _today = true;
-            }
-            return "@today";
         }
 
         private string List(IEnumerable<object> values) => "(" + string.Join(", ", values.Select(P)) + ")";
@@ -149,45 +123,42 @@ internal static class RuleCompiler
             {
                 throw new ArgumentException($"unknown field '{c.Field}'.", nameof(c));
             }
-            // Membership in a joined table's value: NotIn means "has one, and it is not these" (a customer without a
-            // segment is not "not CrossSell", they are unscored); the customer's own columns are always there.
-            string Segment(string column) =>
-                $"EXISTS (SELECT 1 FROM customer_segment s WHERE s.run_id = {VRun()} AND s.customer_id = c.id AND s.{column} {InOp(c)} {(column == "needs_group" ? Wholes(c) : Texts(c))})";
-            string Lifecycle(string dimension) =>
-                $"EXISTS (SELECT 1 FROM customer_lifecycle lc WHERE lc.customer_id = c.id AND lc.dimension = '{dimension}' AND lc.\"until\" IS NULL AND lc.state {InOp(c)} {Texts(c)})";
-            string ActiveCount() => $"(SELECT count(*) FROM contract k WHERE k.customer_id = c.id AND {ActiveContract})";
+            // Membership in a value of the mart that may be missing: NotIn means "has one, and it is not these" (a customer
+            // without a segment is not "not CrossSell", they are unscored); NOT IN over NULL is not true on either provider.
+            string Member(string column) => $"c.{column} {InOp(c)} {(column == "needs_group" ? Wholes(c) : Texts(c))}";
             string ServicingAgent(string column) =>
-                $"EXISTS (SELECT 1 FROM contract k JOIN agent g ON g.id = k.servicing_agent_id JOIN branch b ON b.id = g.branch_id WHERE k.customer_id = c.id AND {ActiveContract} AND {column} {InOp(c)} {Texts(c)})";
+                $"EXISTS (SELECT 1 FROM contract k JOIN agent g ON g.id = k.servicing_agent_id JOIN branch b ON b.id = g.branch_id WHERE k.customer_id = c.customer_id AND {ActiveContract} AND {column} {InOp(c)} {Texts(c)})";
             string Families(bool holds) =>
-                Exists(holds, $"SELECT 1 FROM contract k JOIN product pr ON pr.id = k.product_id WHERE k.customer_id = c.id AND {ActiveContract} AND pr.family IN {Texts(c)}");
+                $"(c.families & {P(TargetingMart.FamilyMask(c.Values))}) {(holds ? "<>" : "=")} 0";
+            string Flag(string column) => Yes(c) ? $"c.{column}" : $"NOT c.{column}";
 
             return c.Field switch
             {
-                "segment.cell" => Segment("grid_cell"),
-                "segment.needsGroup" => Segment("needs_group"),
-                "segment.strategy" => Segment("strategy"),
-                "value.grade" => $"EXISTS (SELECT 1 FROM customer_value v WHERE v.run_id = {VRun()} AND v.customer_id = c.id AND v.grade {InOp(c)} {Texts(c)})",
-                "value.total" => $"EXISTS (SELECT 1 FROM customer_value v WHERE v.run_id = {VRun()} AND v.customer_id = c.id AND {Range("CAST(v.total_value AS DOUBLE PRECISION)", c, v => Number(v))})",
-                "lifecycle.insurance" => Lifecycle("Insurance"),
-                "lifecycle.loan" => Lifecycle("Loan"),
+                "segment.cell" => Member("grid_cell"),
+                "segment.needsGroup" => Member("needs_group"),
+                "segment.strategy" => Member("strategy"),
+                "value.grade" => Member("grade"),
+                "value.total" => Range("c.total_value", c, v => Number(v)),
+                "lifecycle.insurance" => Member("lifecycle_insurance"),
+                "lifecycle.loan" => Member("lifecycle_loan"),
                 "holds.family" => Families(holds: true),
                 "gap.family" => Families(holds: false),
-                "contracts.activeCount" => Range(ActiveCount(), c, v => long.Parse(v, CultureInfo.InvariantCulture)),
-                "contract.orphaned" => Exists(Yes(c), $"SELECT 1 FROM contract k WHERE k.customer_id = c.id AND {ActiveContract} AND k.servicing_agent_id IS NULL"),
-                "loan.active" => Exists(Yes(c), $"SELECT 1 FROM loan l WHERE l.customer_id = c.id AND {ActiveLoan}"),
+                "contracts.activeCount" => Range("c.active_contracts", c, v => long.Parse(v, CultureInfo.InvariantCulture)),
+                "contract.orphaned" => Flag("orphaned"),
+                "loan.active" => Flag("loan_active"),
                 "contact.daysSinceLast" => ContactRecency(c),
-                "region.sido" => $"EXISTS (SELECT 1 FROM customer_address a WHERE a.customer_id = c.id AND a.is_primary AND a.sido {InOp(c)} {Texts(c)})",
+                "region.sido" => Member("sido"),
                 "branch.code" => ServicingAgent("b.code"),
                 "agent.code" => ServicingAgent("g.code"),
                 "age" => Age(c),
                 "gender" => $"c.gender {InOp(c)} {Texts(c)}",
                 "kind" => $"c.kind {InOp(c)} {Texts(c)}",
-                "reach.email" => Exists(Yes(c), "SELECT 1 FROM customer_email em WHERE em.customer_id = c.id AND em.is_primary"),
-                "reach.mobile" => Exists(Yes(c), "SELECT 1 FROM customer_phone ph WHERE ph.customer_id = c.id AND ph.kind = 'Mobile'"),
-                "reach.address" => Exists(Yes(c), "SELECT 1 FROM customer_address a WHERE a.customer_id = c.id AND a.is_primary"),
+                "reach.email" => Flag("has_email"),
+                "reach.mobile" => Flag("has_mobile"),
+                "reach.address" => Flag("has_address"),
                 _ when c.Field.StartsWith("score.", StringComparison.Ordinal) =>
-                    $"EXISTS (SELECT 1 FROM customer_model_score m WHERE m.run_id = {P(ScoreRuns[c.Field])} AND m.customer_id = c.id AND m.eligible AND {Range("m.score", c, v => Number(v))})",
-                _ when c.Field.StartsWith("consent.", StringComparison.Ordinal) => Consent(c),
+                    $"EXISTS (SELECT 1 FROM customer_model_score m WHERE m.run_id = {P(ScoreRuns[c.Field])} AND m.customer_id = c.customer_id AND m.eligible AND {Range("m.score", c, v => Number(v))})",
+                _ when c.Field.StartsWith("consent.", StringComparison.Ordinal) => Flag("consent_" + c.Field["consent.".Length..]),
                 _ => throw new ArgumentException($"unknown field '{c.Field}'.", nameof(c)),
             };
         }
@@ -197,7 +168,7 @@ internal static class RuleCompiler
         {
             var days = int.Parse(c.Values[0], CultureInfo.InvariantCulture);
             var since = P(Instant(postgres, now.AddDays(-days)));
-            return Exists(c.Op == RuleOp.Lte, $"SELECT 1 FROM interaction i WHERE i.customer_id = c.id AND i.occurred_at >= {since}");
+            return Exists(c.Op == RuleOp.Lte, $"SELECT 1 FROM interaction i WHERE i.customer_id = c.customer_id AND i.occurred_at >= {since}");
         }
 
         /// <summary>Age in completed years on today, as birth-date bounds: age ≥ a ⇔ born on or before today − a years; age ≤ a ⇔ born after today − (a+1) years.</summary>
@@ -212,15 +183,6 @@ internal static class RuleCompiler
                 RuleOp.Lte => AtMost(c.Values[0]),
                 _ => throw new ArgumentException($"'{c.Op}' is not a range operator of age."),
             };
-        }
-
-        /// <summary>The contact policy's consent test as a pre-filter (<see cref="ConsentInEffect"/>).</summary>
-        private string Consent(RuleCondition c)
-        {
-            var channel = c.Field["consent.".Length..];
-            var name = Enum.GetNames<Customers.ContactChannel>().Single(n => n.Equals(channel, StringComparison.OrdinalIgnoreCase));
-            var inEffect = ConsentInEffect("c.id", P(name), Today());
-            return Yes(c) ? inEffect : "NOT " + inEffect;
         }
     }
 }
