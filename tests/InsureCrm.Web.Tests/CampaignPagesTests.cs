@@ -226,6 +226,8 @@ public sealed partial class CampaignPagesTests
         // The fake matches 37 customers per condition of a book of 1,000: 3 conditions → 111, 11.1 %.
         Testid(html, "rule-count-matching").ShouldBe("111");
         Testid(html, "rule-count-share").ShouldBe("11.1%");
+        // The targeting mart the count read, in Seoul time (17:30 UTC is 02:30 the next day).
+        Testid(html, "rule-count-asof").ShouldContain("2026-03-02 02:30");
         html.ShouldContain("data-testid=\"rule-profile-grade\"");
 
         using var refused = await PostFormAsync(marketer, "/api/campaigns/rules/count",

@@ -253,6 +253,9 @@ internal sealed partial class DemoCampaigns(
                 }
             }
             await ctx.SaveChangesAsync(ct);
+            // The targeting mart as the night would leave it, with the visit consents just written: a marketer's first
+            // count and split see the agents' channel.
+            await Targeting.TargetingMart.RefreshAsync(ctx, time.GetUtcNow().UtcDateTime, asOf, ct);
         }
         LogCreated(plan.Count, visits, clock.ElapsedMilliseconds);
         return plan.Count;
