@@ -77,6 +77,10 @@ public sealed class CampaignsOptions
         {
             yield return "Campaigns:Sms:Url must be an absolute http or https address.";
         }
+        if (Sms.Url is { Length: > 0 } && string.IsNullOrWhiteSpace(Sms.OptOutNumber))
+        {
+            yield return "Campaigns:Sms:OptOutNumber is required when Campaigns:Sms:Url is set: every marketing SMS ends with the free opt-out number.";
+        }
         if (Sms.Timeout <= TimeSpan.Zero)
         {
             yield return "Campaigns:Sms:Timeout must be positive.";

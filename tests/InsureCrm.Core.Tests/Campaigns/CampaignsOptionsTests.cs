@@ -24,6 +24,7 @@ public sealed class CampaignsOptionsTests
     [InlineData("Campaigns:Email:Transport", "Smtp", "Campaigns:Email:Smtp:Host")]
     [InlineData("Campaigns:Email:From", "not-an-address", "Campaigns:Email:From")]
     [InlineData("Campaigns:Sms:Url", "gateway", "Campaigns:Sms:Url")]
+    [InlineData("Campaigns:Sms:Url", "http://127.0.0.1:9/sms", "Campaigns:Sms:OptOutNumber")]
     public void AddCampaigns_BadSetting_FailsOnStartNamingTheKey(string key, string value, string named)
     {
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { [key] = value }).Build();
