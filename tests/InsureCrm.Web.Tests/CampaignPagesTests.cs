@@ -109,6 +109,17 @@ public sealed partial class CampaignPagesTests
         var id = await InsertCampaignAsync(db, "marketer", CampaignState.Running, "C-2026-021", "Health cross-sell", "Savings holders buy health cover");
         await using (var ctx = db.Database.CreateContext())
         {
+            var rule = new TargetRule { Name = "health gap", OwnerUserId = 1, CreatedAt = Now };
+            ctx.TargetRules.Add(rule);
+            await ctx.SaveChangesAsync();
+            var version = new TargetRuleVersion
+            {
+                RuleId = rule.Id, Version = 1, CreatedBy = "marketer", CreatedAt = Now,
+                Definition = """{"all":[{"field":"gap.family","op":"in","values":["Health"]},{"field":"age","op":"between","values":["30","59"]}],"any":[{"field":"consent.email","op":"is","values":["true"]}]}""",
+            };
+            ctx.TargetRuleVersions.Add(version);
+            await ctx.SaveChangesAsync();
+            (await ctx.Campaigns.SingleAsync(c => c.Id == id)).RuleVersionId = version.Id;
             ctx.CampaignChannels.Add(new CampaignChannel { CampaignId = id, Channel = CampaignChannelKind.Email, Rank = 1, UnitCost = 12.5m });
             ctx.CampaignChannels.Add(new CampaignChannel { CampaignId = id, Channel = CampaignChannelKind.CallList, Rank = 2, UnitCost = 1800m });
             ctx.CampaignSplits.Add(new CampaignSplit
@@ -134,6 +145,12 @@ public sealed partial class CampaignPagesTests
         Testid(html, "campaign-arms").ShouldBe("9,600 / 2,400");
         // 576 / 9,600 − 96 / 2,400 = 6 % − 4 % = +2 percentage points.
         Testid(html, "campaign-uplift").ShouldBe("+2.00%");
+        // The rule in words, each field, operator and value by its Korean label; the JSON only on demand.
+        var summary = WebUtility.HtmlDecode(Regex.Match(html, "data-testid=\"rule-summary\">(.*?)</div>", RegexOptions.Singleline).Groups[1].Value);
+        summary.ShouldContain("미보유 상품군 포함 건강보험");
+        summary.ShouldContain("나이 사이 30–59");
+        summary.ShouldContain("수신 동의: 이메일 같음 예");
+        html.ShouldContain("data-testid=\"campaign-rule\"");
         html.ShouldContain("data-testid=\"plan-channel-Email\"");
         html.ShouldContain("data-testid=\"plan-channel-CallList\"");
         Regex.Count(html, "data-testid=\"history-row\"").ShouldBe(3);

@@ -20,15 +20,8 @@ internal static partial class RuleForm
     public const string Any = "any";
     public const int MaxRows = 30;
 
-    /// <summary>The field keys the builder suggests (Core's catalogue is the whitelist; the list only saves typing).</summary>
-    public static readonly IReadOnlyList<string> SuggestedFields =
-    [
-        "segment.cell", "segment.needsGroup", "segment.strategy", "value.grade", "value.total", "lifecycle.insurance", "lifecycle.loan",
-        "score.purchase", "score.lapse", "score.loan", "holds.family", "gap.family", "contracts.activeCount", "contract.paymentMethod",
-        "contract.issuedWithinMonths", "contract.lapsedWithinMonths", "contract.orphaned", "loan.active", "loan.status", "loan.balance",
-        "contact.daysSinceLast", "region.sido", "branch.code", "agent.code", "age", "gender", "kind", "incomeBand", "maritalStatus",
-        "consent.Email", "consent.Sms", "consent.Phone", "consent.Dm", "reach.email", "reach.mobile", "reach.address",
-    ];
+    /// <summary>The field keys the builder suggests: Core's catalogue, the whitelist the compiler accepts.</summary>
+    public static IReadOnlyList<string> SuggestedFields { get; } = [.. Core.Campaigns.Targeting.TargetFields.All.Select(f => f.Key)];
 
     public static readonly IReadOnlyList<string> Operators = ["in", "notIn", "between", "gte", "lte", "is"];
 
