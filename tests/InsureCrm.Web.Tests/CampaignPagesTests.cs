@@ -270,7 +270,10 @@ public sealed partial class CampaignPagesTests
         html.ShouldContain("6.00% [5.50%, 6.50%]");
         // Only the row whose interval includes zero carries the flag.
         Regex.Count(html, "data-testid=\"not-significant\"").ShouldBe(1);
-        html.IndexOf("CrossSell/B", StringComparison.Ordinal).ShouldBeLessThan(html.IndexOf("data-testid=\"not-significant\"", StringComparison.Ordinal));
+        // Strata by their labels: the segment cell in Korean, then the grade; the total row by its name.
+        var text = WebUtility.HtmlDecode(html);
+        text.IndexOf("교차판매 (저현재·고잠재) / B", StringComparison.Ordinal).ShouldBeInRange(0, text.IndexOf("data-testid=\"not-significant\"", StringComparison.Ordinal));
+        text.ShouldNotContain(">total<");
         html.ShouldContain("action=\"/campaigns/7/results.csv\"");
         using (var noReason = await analyst.GetAsync("/campaigns/7/results.csv"))
         {
@@ -803,7 +806,7 @@ public sealed partial class CampaignPagesTests
                 var uplift = new Estimate(test - control, lower, test - control + 0.01);
                 return new ResultRow(key, arm(test), arm(control), new Comparison(uplift, uplift.ExcludesZero ? 0.01 : 0.4, uplift.ExcludesZero, 10, new Estimate(0, 0, 0), 100m, 0.5, 0.01, null));
             }
-            var total = Row("Total", 0.06, 0.04, 0.005);
+            var total = Row("total", 0.06, 0.04, 0.005);
             return Task.FromResult(CampaignResult.Ok(new CampaignResults(7, "C-2026-007", "KRW", 0.05, null, by, total,
                 [Row("Retain/A", 0.08, 0.05, 0.01), Row("CrossSell/B", 0.05, 0.045, -0.01)], true)));
         }
