@@ -3,7 +3,7 @@ using InsureCrm.Analytics.Learning;
 
 namespace InsureCrm.Analytics.Uplift;
 
-/// <summary>The rows of a randomised test, counted by arm and outcome.</summary>
+/// <summary>Rows of a randomised test (all of them, or a group such as a decile), counted by arm and outcome.</summary>
 /// <param name="Treated">Rows in the treated (contacted) arm.</param>
 /// <param name="TreatedResponders">Treated rows with a positive outcome.</param>
 /// <param name="Control">Rows in the control (not contacted) arm.</param>
@@ -13,11 +13,17 @@ public sealed record UpliftCounts(int Treated, int TreatedResponders, int Contro
     /// <summary>All rows.</summary>
     public int Rows => Treated + Control;
 
-    /// <summary>Share of the rows that were treated, between 0 and 1.</summary>
-    public double TreatmentShare => (double)Treated / Rows;
+    /// <summary>Share of the rows that were treated, between 0 and 1; NaN when there are no rows.</summary>
+    public double TreatmentShare => Rows == 0 ? double.NaN : (double)Treated / Rows;
 
-    /// <summary>Response rate of the treated arm minus that of the control arm: the average effect of treating.</summary>
-    public double Uplift => ((double)TreatedResponders / Treated) - ((double)ControlResponders / Control);
+    /// <summary>Share of the treated rows with a positive outcome; NaN when there is no treated row.</summary>
+    public double TreatedRate => Treated == 0 ? double.NaN : (double)TreatedResponders / Treated;
+
+    /// <summary>Share of the control rows with a positive outcome; NaN when there is no control row.</summary>
+    public double ControlRate => Control == 0 ? double.NaN : (double)ControlResponders / Control;
+
+    /// <summary>Treated rate minus control rate: the average effect of treating these rows; NaN when an arm is empty.</summary>
+    public double Uplift => TreatedRate - ControlRate;
 }
 
 /// <summary>
