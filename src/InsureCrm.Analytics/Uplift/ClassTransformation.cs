@@ -66,7 +66,7 @@ public sealed class ClassTransformation(ILearner learner) : IUpliftLearner
         for (var r = 0; r < counts.Rows; r++)
         {
             rows[r] = r;
-            if (treatment[r] == smallerIsTreated && s < smaller.Length)
+            if (treatment[r] == smallerIsTreated)
             {
                 smaller[s++] = r;
             }
