@@ -13,6 +13,10 @@ public sealed class UpliftLearnerTests
     {
         TwoModelUplift.Name => new TwoModelUplift(Learners.Create(algorithm, seed: 1)),
         ClassTransformation.Name => new ClassTransformation(Learners.Create(algorithm, seed: 1)) { Seed = 1 },
+        UpliftTree.Name => new UpliftTree(new UpliftTreeOptions
+        {
+            Divergence = algorithm == nameof(UpliftDivergence.KullbackLeibler) ? UpliftDivergence.KullbackLeibler : UpliftDivergence.Euclidean,
+        }),
         _ => throw new ArgumentException(approach, nameof(approach)),
     };
 
@@ -21,6 +25,8 @@ public sealed class UpliftLearnerTests
     [InlineData(TwoModelUplift.Name, "gbdt")]
     [InlineData(ClassTransformation.Name, "logistic")]
     [InlineData(ClassTransformation.Name, "gbdt")]
+    [InlineData(UpliftTree.Name, nameof(UpliftDivergence.Euclidean))]
+    [InlineData(UpliftTree.Name, nameof(UpliftDivergence.KullbackLeibler))]
     public void Fit_PlantedEffect_RecoversSignAndOrder(string approach, string algorithm) =>
         RecoversThePlantedEffect(Learner(approach, algorithm), treatmentShare: 0.5);
 
@@ -32,13 +38,31 @@ public sealed class UpliftLearnerTests
         // halves here: both positive, so the signs below fail unless the arms are reweighted.
         RecoversThePlantedEffect(Learner(ClassTransformation.Name, algorithm), treatmentShare: 0.3);
 
+    [Fact]
+    public void UpliftTree_TreatmentShare30Percent_StillRecoversSignAndOrder() =>
+        RecoversThePlantedEffect(Learner(UpliftTree.Name, nameof(UpliftDivergence.Euclidean)), treatmentShare: 0.3);
+
+    [Fact]
+    public void UpliftTree_FirstSplit_IsOnX0NearZero()
+    {
+        var (data, treatment, labels) = UpliftTestData.Planted(TrainRows, seed: 31);
+        var model = new UpliftTree(new UpliftTreeOptions { MaxDepth = 1 }).Fit(data, treatment, labels);
+
+        // One split: the two leaves are the two halves of the planted effect, so rows just either side of 0 differ by about 0.3.
+        var below = model.Predict([-0.3, 0, 0]);
+        var above = model.Predict([0.3, 0, 0]);
+        (above - below).ShouldBeInRange(0.2, 0.4);
+        model.Explain([0.3, 0, 0]).Top(1).Single().Name.ShouldBe("x0");
+    }
+
     [Theory]
     [InlineData(TwoModelUplift.Name)]
     [InlineData(ClassTransformation.Name)]
+    [InlineData(UpliftTree.Name)]
     public void Explain_AddsUpToThePredictionAndPutsX0AboveNoise(string approach)
     {
         var (data, treatment, labels) = UpliftTestData.Planted(TrainRows, seed: 11);
-        var model = Learner(approach, "logistic").Fit(data, treatment, labels);
+        var model = Learner(approach, approach == UpliftTree.Name ? nameof(UpliftDivergence.Euclidean) : "logistic").Fit(data, treatment, labels);
         var (test, _, _) = UpliftTestData.Planted(500, seed: 12);
 
         double x0 = 0, noise = 0;
@@ -58,7 +82,7 @@ public sealed class UpliftLearnerTests
     public void PredictAll_IsPredictOfEachRow()
     {
         var (data, treatment, labels) = UpliftTestData.Planted(2_000, seed: 21);
-        foreach (var model in new[] { Learner(TwoModelUplift.Name, "gbdt").Fit(data, treatment, labels), Learner(ClassTransformation.Name, "logistic").Fit(data, treatment, labels) })
+        foreach (var model in new[] { Learner(TwoModelUplift.Name, "gbdt").Fit(data, treatment, labels), Learner(ClassTransformation.Name, "logistic").Fit(data, treatment, labels), new UpliftTree(new UpliftTreeOptions { MinArmRowsLeaf = 20 }).Fit(data, treatment, labels) })
         {
             var all = model.PredictAll(data);
             for (var r = 0; r < data.Rows; r += 97)
