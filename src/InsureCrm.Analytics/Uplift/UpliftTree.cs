@@ -60,20 +60,30 @@ public sealed class UpliftTree(UpliftTreeOptions? options = null) : IUpliftLearn
     public IUpliftModel Fit(Table data, ReadOnlySpan<bool> treatment, ReadOnlySpan<bool> labels)
     {
         UpliftData.Check(data, treatment, labels, eachArmNeedsBothOutcomes: false);
-        ArgumentOutOfRangeException.ThrowIfNegative(_options.MaxDepth);
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.MinArmRowsLeaf, 1);
-        ArgumentOutOfRangeException.ThrowIfLessThan(_options.Thresholds, 1);
         var rows = new int[data.Rows];
         for (var r = 0; r < rows.Length; r++)
         {
             rows[r] = r;
         }
-        var grower = new Grower(data, treatment.ToArray(), labels.ToArray(), _options);
+        return Grow(data, treatment.ToArray(), labels.ToArray(), rows, _options, random: null, featuresPerSplit: data.Columns);
+    }
+
+    /// <summary>
+    /// Grows a tree on <paramref name="rows"/> (a row may repeat, as in a bootstrap sample), trying at each node
+    /// <paramref name="featuresPerSplit"/> features drawn with <paramref name="random"/> (all of them when it is null).
+    /// </summary>
+    internal static UpliftTreeModel Grow(Table data, bool[] treatment, bool[] labels, int[] rows, UpliftTreeOptions options, Random? random,
+        int featuresPerSplit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(options.MaxDepth);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.MinArmRowsLeaf, 1);
+        ArgumentOutOfRangeException.ThrowIfLessThan(options.Thresholds, 1);
+        var grower = new Grower(data, treatment, labels, options, random, featuresPerSplit);
         grower.Grow(rows, 0);
         return new UpliftTreeModel(data.Features, grower.Nodes);
     }
 
-    private sealed class Grower(Table data, bool[] treatment, bool[] labels, UpliftTreeOptions options)
+    private sealed class Grower(Table data, bool[] treatment, bool[] labels, UpliftTreeOptions options, Random? random, int featuresPerSplit)
     {
         public List<UpliftTreeNode> Nodes { get; } = [];
 
@@ -89,7 +99,7 @@ public sealed class UpliftTree(UpliftTreeOptions? options = null) : IUpliftLearn
             }
             var parent = Divergence(counts);
             var (bestGain, bestFeature, bestThreshold) = (0.0, -1, double.NaN);
-            for (var j = 0; j < data.Columns; j++)
+            foreach (var j in FeaturesToTry())
             {
                 foreach (var threshold in Candidates(rows, j))
                 {
@@ -115,6 +125,18 @@ public sealed class UpliftTree(UpliftTreeOptions? options = null) : IUpliftLearn
             var rightChild = Grow(rightRows, depth + 1);
             Nodes[index] = Nodes[index] with { Feature = bestFeature, Threshold = bestThreshold, Left = leftChild, Right = rightChild };
             return index;
+        }
+
+        /// <summary>Every feature, or (for a forest) a random subset of them.</summary>
+        private int[] FeaturesToTry()
+        {
+            var all = Enumerable.Range(0, data.Columns).ToArray();
+            if (random is null || featuresPerSplit >= all.Length)
+            {
+                return all;
+            }
+            random.Shuffle(all);
+            return all[..featuresPerSplit];
         }
 
         /// <summary>The thresholds to try: each level of a categorical feature; distinct quantiles of a numeric one's values.</summary>
@@ -236,15 +258,22 @@ internal sealed class UpliftTreeModel(IReadOnlyList<Feature> features, IReadOnly
     /// </summary>
     public UpliftExplanation Explain(ReadOnlySpan<double> row)
     {
-        LabelCheck.Row(row, Features.Count);
         var amounts = new double[Features.Count];
+        var @base = AddContributions(row, 1, amounts);
+        return UpliftExplanation.Create(@base, Features, row, amounts);
+    }
+
+    /// <summary>Adds <paramref name="weight"/> × each feature's contribution to <paramref name="amounts"/>; returns <paramref name="weight"/> × the base.</summary>
+    public double AddContributions(ReadOnlySpan<double> row, double weight, Span<double> amounts)
+    {
+        LabelCheck.Row(row, Features.Count);
         var node = _nodes[0];
         while (node.Feature >= 0)
         {
             var child = _nodes[UpliftTree.GoesLeft(Features[node.Feature], row[node.Feature], node.Threshold) ? node.Left : node.Right];
-            amounts[node.Feature] += child.Uplift - node.Uplift;
+            amounts[node.Feature] += weight * (child.Uplift - node.Uplift);
             node = child;
         }
-        return UpliftExplanation.Create(_nodes[0].Uplift, Features, row, amounts);
+        return weight * _nodes[0].Uplift;
     }
 }

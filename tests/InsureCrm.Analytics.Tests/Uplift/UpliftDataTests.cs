@@ -10,7 +10,7 @@ public sealed class UpliftDataTests
     private static readonly bool[] Outcomes = [true, true, false, false, true, false];
 
     private static IEnumerable<IUpliftLearner> AllLearners() =>
-        [new TwoModelUplift(Learners.Create("logistic", 0)), new ClassTransformation(Learners.Create("logistic", 0)), new UpliftTree()];
+        [new TwoModelUplift(Learners.Create("logistic", 0)), new ClassTransformation(Learners.Create("logistic", 0)), new UpliftTree(), new UpliftForest()];
 
     [Fact]
     public void Fit_TreatmentLengthDiffers_ThrowsNamingTheCounts()

@@ -13,6 +13,7 @@ public sealed class UpliftLearnerTests
     {
         TwoModelUplift.Name => new TwoModelUplift(Learners.Create(algorithm, seed: 1)),
         ClassTransformation.Name => new ClassTransformation(Learners.Create(algorithm, seed: 1)) { Seed = 1 },
+        UpliftForest.Name => new UpliftForest(new UpliftForestOptions { Trees = 20, Seed = 1 }),
         UpliftTree.Name => new UpliftTree(new UpliftTreeOptions
         {
             Divergence = algorithm == nameof(UpliftDivergence.KullbackLeibler) ? UpliftDivergence.KullbackLeibler : UpliftDivergence.Euclidean,
@@ -27,6 +28,7 @@ public sealed class UpliftLearnerTests
     [InlineData(ClassTransformation.Name, "gbdt")]
     [InlineData(UpliftTree.Name, nameof(UpliftDivergence.Euclidean))]
     [InlineData(UpliftTree.Name, nameof(UpliftDivergence.KullbackLeibler))]
+    [InlineData(UpliftForest.Name, "")]
     public void Fit_PlantedEffect_RecoversSignAndOrder(string approach, string algorithm) =>
         RecoversThePlantedEffect(Learner(approach, algorithm), treatmentShare: 0.5);
 
@@ -41,6 +43,20 @@ public sealed class UpliftLearnerTests
     [Fact]
     public void UpliftTree_TreatmentShare30Percent_StillRecoversSignAndOrder() =>
         RecoversThePlantedEffect(Learner(UpliftTree.Name, nameof(UpliftDivergence.Euclidean)), treatmentShare: 0.3);
+
+    [Fact]
+    public void UpliftForest_SameSeed_SameModel()
+    {
+        var (data, treatment, labels) = UpliftTestData.Planted(3_000, seed: 41);
+        var (test, _, _) = UpliftTestData.Planted(200, seed: 42);
+
+        var first = Learner(UpliftForest.Name, "").Fit(data, treatment, labels).PredictAll(test);
+        var second = Learner(UpliftForest.Name, "").Fit(data, treatment, labels).PredictAll(test);
+        var otherSeed = new UpliftForest(new UpliftForestOptions { Trees = 20, Seed = 2 }).Fit(data, treatment, labels).PredictAll(test);
+
+        second.ShouldBe(first);
+        otherSeed.ShouldNotBe(first);
+    }
 
     [Fact]
     public void UpliftTree_FirstSplit_IsOnX0NearZero()
@@ -59,10 +75,11 @@ public sealed class UpliftLearnerTests
     [InlineData(TwoModelUplift.Name)]
     [InlineData(ClassTransformation.Name)]
     [InlineData(UpliftTree.Name)]
+    [InlineData(UpliftForest.Name)]
     public void Explain_AddsUpToThePredictionAndPutsX0AboveNoise(string approach)
     {
         var (data, treatment, labels) = UpliftTestData.Planted(TrainRows, seed: 11);
-        var model = Learner(approach, approach == UpliftTree.Name ? nameof(UpliftDivergence.Euclidean) : "logistic").Fit(data, treatment, labels);
+        var model = Learner(approach, approach is UpliftTree.Name or UpliftForest.Name ? nameof(UpliftDivergence.Euclidean) : "logistic").Fit(data, treatment, labels);
         var (test, _, _) = UpliftTestData.Planted(500, seed: 12);
 
         double x0 = 0, noise = 0;
@@ -82,7 +99,7 @@ public sealed class UpliftLearnerTests
     public void PredictAll_IsPredictOfEachRow()
     {
         var (data, treatment, labels) = UpliftTestData.Planted(2_000, seed: 21);
-        foreach (var model in new[] { Learner(TwoModelUplift.Name, "gbdt").Fit(data, treatment, labels), Learner(ClassTransformation.Name, "logistic").Fit(data, treatment, labels), new UpliftTree(new UpliftTreeOptions { MinArmRowsLeaf = 20 }).Fit(data, treatment, labels) })
+        foreach (var model in new[] { Learner(TwoModelUplift.Name, "gbdt").Fit(data, treatment, labels), Learner(ClassTransformation.Name, "logistic").Fit(data, treatment, labels), new UpliftTree(new UpliftTreeOptions { MinArmRowsLeaf = 20 }).Fit(data, treatment, labels), Learner(UpliftForest.Name, "").Fit(data, treatment, labels) })
         {
             var all = model.PredictAll(data);
             for (var r = 0; r < data.Rows; r += 97)
