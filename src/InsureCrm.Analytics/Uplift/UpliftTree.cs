@@ -101,14 +101,15 @@ public sealed class UpliftTree(UpliftTreeOptions? options = null) : IUpliftLearn
             var (bestGain, bestFeature, bestThreshold) = (0.0, -1, double.NaN);
             foreach (var j in FeaturesToTry())
             {
-                foreach (var threshold in Candidates(rows, j))
+                foreach (var (threshold, left) in Splits(rows, j))
                 {
-                    var (left, right) = SplitCounts(rows, j, threshold);
+                    var right = new UpliftCounts(counts.Treated - left.Treated, counts.TreatedResponders - left.TreatedResponders,
+                        counts.Control - left.Control, counts.ControlResponders - left.ControlResponders);
                     if (!Enough(left) || !Enough(right))
                     {
                         continue;
                     }
-                    var gain = ((left.Rows * Divergence(left)) + (right.Rows * Divergence(right))) / rows.Length - parent;
+                    var gain = (((left.Rows * Divergence(left)) + (right.Rows * Divergence(right))) / rows.Length) - parent;
                     if (gain > bestGain)
                     {
                         (bestGain, bestFeature, bestThreshold) = (gain, j, threshold);
@@ -139,41 +140,72 @@ public sealed class UpliftTree(UpliftTreeOptions? options = null) : IUpliftLearn
             return all[..featuresPerSplit];
         }
 
-        /// <summary>The thresholds to try: each level of a categorical feature; distinct quantiles of a numeric one's values.</summary>
-        private IEnumerable<double> Candidates(int[] rows, int feature)
+        /// <summary>
+        /// The splits to try on one feature, each with the counts of its left child (the right child has the rest): each
+        /// level of a categorical feature; for a numeric one, the distinct values at <see cref="UpliftTreeOptions.Thresholds"/>
+        /// quantiles of the node's values, the counts found in one sweep over the sorted values.
+        /// </summary>
+        private List<(double Threshold, UpliftCounts Left)> Splits(int[] rows, int feature)
         {
+            var splits = new List<(double, UpliftCounts)>();
+            var column = data.Column(feature);
             if (data.Features[feature].Kind == FeatureKind.Categorical)
             {
-                return Enumerable.Range(0, data.Features[feature].Categories.Count).Select(level => (double)level);
+                var perLevel = new int[data.Features[feature].Categories.Count * 4];
+                foreach (var r in rows)
+                {
+                    if (!double.IsNaN(column[r]))
+                    {
+                        perLevel[((int)column[r] * 4) + Code(r)]++;
+                    }
+                }
+                for (var level = 0; level < perLevel.Length / 4; level++)
+                {
+                    splits.Add((level, ToCounts(perLevel.AsSpan(level * 4, 4))));
+                }
+                return splits;
             }
-            var values = rows.Select(r => data[r, feature]).Where(x => !double.IsNaN(x)).ToArray();
-            if (values.Length == 0)
-            {
-                return [];
-            }
-            Array.Sort(values);
-            var k = options.Thresholds;
-            // The largest value would send every row left: never a split.
-            return Enumerable.Range(1, k).Select(i => values[(int)((long)i * (values.Length - 1) / (k + 1))]).Distinct().Where(x => x < values[^1]);
-        }
-
-        private (UpliftCounts Left, UpliftCounts Right) SplitCounts(int[] rows, int feature, double threshold)
-        {
-            int lt = 0, lty = 0, lc = 0, lcy = 0, rt = 0, rty = 0, rc = 0, rcy = 0;
-            var kind = data.Features[feature];
+            var keys = new double[rows.Length];
+            var codes = new int[rows.Length];
+            var n = 0;
             foreach (var r in rows)
             {
-                var y = labels[r] ? 1 : 0;
-                var left = GoesLeft(kind, data[r, feature], threshold);
-                if (treatment[r])
+                if (!double.IsNaN(column[r]))
                 {
-                    if (left) { lt++; lty += y; } else { rt++; rty += y; }
+                    keys[n] = column[r];
+                    codes[n++] = Code(r);
                 }
-                else if (left) { lc++; lcy += y; }
-                else { rc++; rcy += y; }
             }
-            return (new UpliftCounts(lt, lty, lc, lcy), new UpliftCounts(rt, rty, rc, rcy));
+            if (n == 0)
+            {
+                return splits;
+            }
+            Array.Sort(keys, codes, 0, n);
+            var k = options.Thresholds;
+            var running = new int[4];
+            var (next, last) = (0, double.NaN);
+            for (var i = 1; i <= k; i++)
+            {
+                var threshold = keys[(int)((long)i * (n - 1) / (k + 1))];
+                // The largest value would send every row left: never a split.
+                if (threshold >= keys[n - 1] || threshold == last)
+                {
+                    continue;
+                }
+                last = threshold;
+                while (next < n && keys[next] <= threshold)
+                {
+                    running[codes[next++]]++;
+                }
+                splits.Add((threshold, ToCounts(running)));
+            }
+            return splits;
         }
+
+        /// <summary>A row's arm and outcome as one index: 0 control negative, 1 control positive, 2 treated negative, 3 treated positive.</summary>
+        private int Code(int row) => (treatment[row] ? 2 : 0) + (labels[row] ? 1 : 0);
+
+        private static UpliftCounts ToCounts(ReadOnlySpan<int> byCode) => new(byCode[2] + byCode[3], byCode[3], byCode[0] + byCode[1], byCode[1]);
 
         private UpliftCounts Counts(int[] rows)
         {
