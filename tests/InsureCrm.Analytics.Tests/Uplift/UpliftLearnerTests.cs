@@ -59,6 +59,35 @@ public sealed class UpliftLearnerTests
     }
 
     [Fact]
+    public void UpliftTree_EffectInOneCategory_SplitsThatLevelOffAndSendsMissingRight()
+    {
+        // Treating adds 0.3 in region "b" only; control rate 0.2 everywhere; x is noise, missing in every tenth row.
+        var random = new Random(51);
+        const int Rows = 12_000;
+        var region = new double[Rows];
+        var x = new double[Rows];
+        var treatment = new bool[Rows];
+        var labels = new bool[Rows];
+        for (var r = 0; r < Rows; r++)
+        {
+            region[r] = random.Next(3);
+            x[r] = r % 10 == 0 ? double.NaN : LearningData.Gaussian(random);
+            treatment[r] = random.NextDouble() < 0.5;
+            labels[r] = random.NextDouble() < 0.2 + (treatment[r] && region[r] == 1 ? 0.3 : 0);
+        }
+        var data = new Table([Feature.Categorical("region", ["a", "b", "c"]), Feature.Numeric("x")], [region, x]);
+
+        var model = new UpliftTree(new UpliftTreeOptions { MaxDepth = 1 }).Fit(data, treatment, labels);
+
+        model.Predict([1, 0]).ShouldBeInRange(0.2, 0.4);
+        model.Predict([0, 0]).ShouldBeInRange(-0.05, 0.05);
+        model.Predict([2, 0]).ShouldBe(model.Predict([0, 0]));
+        // A missing region goes right, with the levels other than "b".
+        model.Predict([double.NaN, 0]).ShouldBe(model.Predict([0, 0]));
+        model.Explain([1, double.NaN]).Top(1).Single().ShouldBe(new Contribution(0, "region", "b", model.Predict([1, 0]) - model.Explain([1, 0]).Base));
+    }
+
+    [Fact]
     public void UpliftTree_FirstSplit_IsOnX0NearZero()
     {
         var (data, treatment, labels) = UpliftTestData.Planted(TrainRows, seed: 31);
