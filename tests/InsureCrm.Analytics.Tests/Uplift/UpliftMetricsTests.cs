@@ -53,6 +53,23 @@ public sealed class UpliftMetricsTests
     }
 
     [Fact]
+    public void Measure_HandComputedExample_ReportsEachMeasure()
+    {
+        var evaluation = UpliftEvaluation.Measure(Predicted, Treated, Responded);
+
+        evaluation.Rows.ShouldBe(new UpliftCounts(4, 2, 4, 1));
+        evaluation.Rows.Uplift.ShouldBe(0.25);
+        evaluation.QiniCoefficient.ShouldBe(37.0 / 57, 1e-12);
+        evaluation.QiniCurve.Count.ShouldBe(HandCurve.Length);
+        evaluation.RandomLine[^1].IncrementalResponses.ShouldBe(1);
+        // Fewer than 10 rows: no deciles. Top 10 % = round(0.8) = 1 row (A); 20 % and 30 % = 2 rows (A, B).
+        evaluation.Deciles.ShouldBeEmpty();
+        evaluation.Top10.ShouldBe(new UpliftCounts(1, 1, 0, 0));
+        evaluation.Top20.ShouldBe(new UpliftCounts(1, 1, 1, 0));
+        evaluation.Top30.ShouldBe(new UpliftCounts(1, 1, 1, 0));
+    }
+
+    [Fact]
     public void QiniCurve_TiedRowsInTheOtherOrder_SameCurve()
     {
         // D and E swapped: the tie block is the same, so the curve must be too.
