@@ -8,7 +8,7 @@ namespace InsureCrm.Analytics.Uplift;
 /// </summary>
 public interface IUpliftModel
 {
-    /// <summary>Algorithm name (<c>two-model</c>, <c>class-transform</c>).</summary>
+    /// <summary>Algorithm name (<c>two-model</c>, <c>class-transform</c>, <c>uplift-tree</c>, <c>uplift-forest</c>).</summary>
     string Algorithm { get; }
 
     /// <summary>The features a row must carry, in order; the same as the training table's.</summary>
