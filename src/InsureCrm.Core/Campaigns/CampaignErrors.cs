@@ -14,7 +14,7 @@ public sealed record FieldError(string Code, IReadOnlyList<string> Args)
 
 /// <summary>
 /// The one table of campaign validation errors: each code with its English text (<see cref="string.Format(IFormatProvider, string, object[])"/>
-/// placeholders <c>{0}</c>, <c>{1}</c> … for the arguments). The web translates a code as <c>campaign.error.{code}</c>.
+/// placeholders <c>{0}</c>, <c>{1}</c> … for the arguments). The web translates a code as <c>campaign.fieldError.{code}</c>.
 /// </summary>
 public static class CampaignErrorTexts
 {
@@ -49,7 +49,7 @@ public static class CampaignErrorTexts
         ["text.required"] = "The {0} is required.",
         ["text.tooLong"] = "The {0} is {1} characters long; at most {2} are allowed.",
         ["objective.unknown"] = "'{0}' is not an objective.",
-        ["objectiveFamilies.unknown"] = "'{0}' is not a product family.",
+        ["productFamily.unknown"] = "'{0}' is not a product family.",
         ["period.endsBeforeStart"] = "The period ends on {0}, before it starts on {1}.",
         ["windowDays.range"] = "The response window of {0} days must be 1 to 366 days.",
         ["budget.negative"] = "The budget {0} must not be negative.",
@@ -98,6 +98,12 @@ public static class CampaignErrorTexts
         ["lessons.missing"] = "Write the lessons learned before closing the campaign.",
         ["lessons.tooLong"] = "The lessons are {0} characters long; at most {1} are allowed.",
         ["cancel.reason"] = "Give a reason of 1 to 1,000 characters for cancelling.",
+        ["simulation.noChannel"] = "{0} has no channel to simulate.",
+        // What a host's form could not read before asking Core (the web's campaign, offer and roll-out forms).
+        ["form.notWhole"] = "'{0}' is not a whole number.",
+        ["form.notId"] = "'{0}' is not an id.",
+        ["form.notNumber"] = "'{0}' is not a number.",
+        ["form.notDate"] = "'{0}' is not a date (yyyy-MM-dd).",
     };
 
     /// <summary>The English text of <paramref name="code"/> with <paramref name="args"/>.</summary>

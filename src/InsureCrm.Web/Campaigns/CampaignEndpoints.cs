@@ -123,7 +123,7 @@ internal static class CampaignEndpoints
             + $"&rs={Uri.EscapeDataString(F("subject"))}&rb={Uri.EscapeDataString(F("body"))}&rr={Uri.EscapeDataString(F("reason"))}#scripts";
         if (!Enum.TryParse<CampaignChannelKind>(F("channel"), ignoreCase: false, out var channel) || !Enum.IsDefined(channel))
         {
-            return TypedResults.Redirect($"{back}&error=" + Uri.EscapeDataString($"'{F("channel")}' is not a channel."));
+            return TypedResults.Redirect($"{back}&error=" + Uri.EscapeDataString(CampaignErrorText.Say(services.GetRequiredService<Text>(), new("channel.unknown", [F("channel")]))));
         }
         var subject = F("subject");
         var result = await planning.ReviseScriptAsync(HttpCurrentUser.Required(http), id,
@@ -139,7 +139,7 @@ internal static class CampaignEndpoints
         var back = $"/campaigns/{id}?";
         if (!Enum.TryParse<CampaignChannelKind>(form["channel"], ignoreCase: false, out var channel) || !Enum.IsDefined(channel))
         {
-            return TypedResults.Redirect($"{back}error=" + Uri.EscapeDataString($"'{form["channel"]}' is not a channel."));
+            return TypedResults.Redirect($"{back}error=" + Uri.EscapeDataString(CampaignErrorText.Say(services.GetRequiredService<Text>(), new("channel.unknown", [form["channel"].ToString()]))));
         }
         long? offerId = long.TryParse(form["offerId"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var o) ? o : null;
         var result = await planning.ChangeOfferAsync(HttpCurrentUser.Required(http), id, new OfferChange(channel, offerId, ((string?)form["reason"] ?? "").Trim()), ct);
@@ -270,7 +270,7 @@ internal static class CampaignEndpoints
         return new RazorComponentResult<SimulationPanel>(new
         {
             Result = result.Value,
-            Message = result.IsOk ? null : result.Message ?? string.Join(" ", result.Errors.SelectMany(e => e.Value)),
+            Message = result.IsOk ? null : result.Message ?? CampaignErrorText.Joined(services.GetRequiredService<Text>(), result),
         });
     }
 }

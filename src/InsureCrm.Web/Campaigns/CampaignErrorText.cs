@@ -5,12 +5,12 @@ namespace InsureCrm.Web.Campaigns;
 
 /// <summary>
 /// Core's campaign errors in the page's language: a coded error (<see cref="FieldError"/>) is the string
-/// <c>campaign.error.{code}</c> with its arguments (the field, the value, the limit, as Core wrote them); a code without
+/// <c>campaign.fieldError.{code}</c> with its arguments (the field, the value, the limit, as Core wrote them); a code without
 /// a string, or an error Core did not code, stays in Core's English.
 /// </summary>
 internal static class CampaignErrorText
 {
-    public const string KeyPrefix = "campaign.error.";
+    public const string KeyPrefix = "campaign.fieldError.";
 
     /// <summary>One error in the page's language.</summary>
     public static string Say(Text text, FieldError error)
@@ -28,6 +28,13 @@ internal static class CampaignErrorText
             e => e.Key,
             e => result.ErrorCodes.TryGetValue(e.Key, out var coded) && coded.Length == e.Value.Length ? [.. coded.Select(c => Say(text, c))] : e.Value,
             StringComparer.Ordinal);
+    }
+
+    /// <summary>Errors a page's form found before asking Core, by field, in the page's language.</summary>
+    public static Dictionary<string, string[]> Of(Text text, CampaignErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        return errors.ToCodes().ToDictionary(e => e.Key, e => e.Value.Select(c => Say(text, c)).ToArray(), StringComparer.Ordinal);
     }
 
     /// <summary>Every error of a refused request in one line, in the page's language (for a message carried by a redirect).</summary>

@@ -31,7 +31,7 @@ public static class CampaignValidation
         }
         foreach (var family in draft.ObjectiveFamilies.Where(f => !Enum.IsDefined(f)))
         {
-            Add("objectiveFamilies", "objectiveFamilies.unknown", Arg(family));
+            Add("objectiveFamilies", "productFamily.unknown", Arg(family));
         }
         if (draft.EndsOn < draft.StartsOn)
         {
