@@ -131,17 +131,16 @@ public sealed class CampaignErrors
     public int Count => _byKey.Count;
 
     /// <summary>Adds the problem <paramref name="code"/> (a key of <see cref="CampaignErrorTexts.English"/>) to <paramref name="key"/>.</summary>
-    public void Add(string key, string code, params string[] args)
-    {
-        if (!CampaignErrorTexts.English.ContainsKey(code))
-        {
-            throw new ArgumentException($"'{code}' is not a campaign error code.", nameof(code));
-        }
-        Add(key, new FieldError(code, args));
-    }
+    public void Add(string key, string code, params string[] args) => Add(key, new FieldError(code, args));
 
+    /// <summary>Adds <paramref name="error"/> to <paramref name="key"/>; a code not in the table is a bug, refused at once.</summary>
     public void Add(string key, FieldError error)
     {
+        ArgumentNullException.ThrowIfNull(error);
+        if (!CampaignErrorTexts.English.ContainsKey(error.Code))
+        {
+            throw new ArgumentException($"'{error.Code}' is not a campaign error code.", nameof(error));
+        }
         if (!_byKey.TryGetValue(key, out var list))
         {
             _byKey[key] = list = [];
