@@ -99,6 +99,9 @@ public static class CampaignErrorTexts
         ["lessons.tooLong"] = "The lessons are {0} characters long; at most {1} are allowed.",
         ["cancel.reason"] = "Give a reason of 1 to 1,000 characters for cancelling.",
         ["simulation.noChannel"] = "{0} has no channel to simulate.",
+        // Attribution (Measurement/CampaignAttribution).
+        ["attribution.beforeStart"] = "as-of date {0} is before the campaign starts ({1}).",
+        ["attribution.families"] = "'{0}' is not a list of product families.",
         // What a host's form could not read before asking Core (the web's campaign, offer and roll-out forms).
         ["form.notWhole"] = "'{0}' is not a whole number.",
         ["form.notId"] = "'{0}' is not an id.",
