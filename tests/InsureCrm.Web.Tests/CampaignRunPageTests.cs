@@ -79,7 +79,7 @@ public sealed class CampaignRunPageTests
         {
             bad.StatusCode.ShouldBe(HttpStatusCode.Redirect);
             var back = WebUtility.HtmlDecode(await marketer.GetStringAsync(bad.Headers.Location!.OriginalString));
-            back.ShouldContain("coupon");
+            back.ShouldContain("알 수 없는 치환 문구 '{{coupon}}'", Case.Sensitive, "Core's refusal, said in the page's language");
             back.ShouldContain("{{name}}님 {{coupon}} 수신거부: {{unsubscribe_url}}</textarea>");
             back.ShouldContain("value=\"쿠폰 추가\"");
         }

@@ -11,6 +11,7 @@ using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Value;
 using InsureCrm.Tests;
+using InsureCrm.Web.Campaigns;
 using InsureCrm.Web.Shell;
 using InsureCrm.Web.Localization;
 
@@ -72,6 +73,30 @@ public class LocalizationTests
             keys.Where(k => !strings.ContainsKey(k)).ShouldBeEmpty(culture);
         }
     }
+
+    [Fact]
+    public void Strings_EveryCampaignErrorCode_HasATextInEachLanguageNamingEachArgument()
+    {
+        var text = new Text();
+        var codes = CampaignErrorTexts.English;
+        codes.Count.ShouldBeGreaterThan(50, "the rule, plan, script and offer checks are coded");
+
+        foreach (var culture in Text.Cultures)
+        {
+            var strings = text.For(culture);
+            codes.Keys.Where(c => !strings.ContainsKey(CampaignErrorText.KeyPrefix + c)).ShouldBeEmpty(culture + ": codes without a text");
+            strings.Keys.Where(k => k.StartsWith(CampaignErrorText.KeyPrefix, StringComparison.Ordinal) && !codes.ContainsKey(k[CampaignErrorText.KeyPrefix.Length..]))
+                .ShouldBeEmpty(culture + ": texts of no code");
+            foreach (var (code, english) in codes)
+            {
+                // What the English names (the field, the value, the limit) the translation names too, and nothing more.
+                Placeholders(strings[CampaignErrorText.KeyPrefix + code]).ShouldBe(Placeholders(english), $"{culture} {code}");
+            }
+        }
+    }
+
+    private static List<string> Placeholders(string format) =>
+        [.. System.Text.RegularExpressions.Regex.Matches(format, @"\{(\d+)\}").Select(m => m.Groups[1].Value).Distinct().Order(StringComparer.Ordinal)];
 
     [Fact]
     public void Strings_EveryLearnerAndCurrency_HasANameInEachLanguage()

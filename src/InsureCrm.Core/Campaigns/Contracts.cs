@@ -27,23 +27,46 @@ public enum CampaignOutcome
 /// <summary>
 /// The answer of a campaign use case. On <see cref="CampaignOutcome.Invalid"/>, <see cref="Errors"/> maps each field
 /// path of the request in camelCase (<c>controlShare</c>, <c>rules[2].field</c>, <c>scripts[0].body</c>) to messages
-/// that name the bad value; nothing was saved. On <see cref="CampaignOutcome.Conflict"/>, <see cref="CurrentVersion"/> is
-/// the stored version when a stale one was sent.
+/// that name the bad value (in English, for the CLI and the logs); <see cref="ErrorCodes"/> holds the same problems
+/// coded, under the same keys, for a page to say in its language. Nothing was saved. On
+/// <see cref="CampaignOutcome.Conflict"/>, <see cref="CurrentVersion"/> is the stored version when a stale one was sent.
 /// </summary>
 public sealed record CampaignResult<T>(CampaignOutcome Outcome, T? Value, IReadOnlyDictionary<string, string[]> Errors, string? Message, int CurrentVersion)
 {
     public bool IsOk => Outcome == CampaignOutcome.Ok;
+
+    /// <summary>
+    /// The problems of <see cref="Errors"/> as codes of <see cref="CampaignErrorTexts"/> with their arguments, one per
+    /// message in the same order; empty for an error that was not coded (the English message is all there is).
+    /// </summary>
+    public IReadOnlyDictionary<string, FieldError[]> ErrorCodes { get; init; } = CampaignResult.NoCodes;
 }
 
 /// <summary>Factories of <see cref="CampaignResult{T}"/>.</summary>
 public static class CampaignResult
 {
     private static readonly Dictionary<string, string[]> NoErrors = [];
+    internal static readonly Dictionary<string, FieldError[]> NoCodes = [];
 
     public static CampaignResult<T> Ok<T>(T value) => new(CampaignOutcome.Ok, value, NoErrors, null, 0);
     public static CampaignResult<T> NotFound<T>() => new(CampaignOutcome.NotFound, default, NoErrors, null, 0);
     public static CampaignResult<T> Forbidden<T>() => new(CampaignOutcome.Forbidden, default, NoErrors, null, 0);
     public static CampaignResult<T> Invalid<T>(IReadOnlyDictionary<string, string[]> errors) => new(CampaignOutcome.Invalid, default, errors, null, 0);
+
+    /// <summary>Bad input, in English (<see cref="CampaignResult{T}.Errors"/>) and coded (<see cref="CampaignResult{T}.ErrorCodes"/>) from the same problems.</summary>
+    public static CampaignResult<T> Invalid<T>(CampaignErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
+        return new(CampaignOutcome.Invalid, default, errors.ToEnglish(), null, 0) { ErrorCodes = errors.ToCodes() };
+    }
+
+    /// <summary>Bad input in one field: <paramref name="code"/> of <see cref="CampaignErrorTexts"/> with its arguments.</summary>
+    public static CampaignResult<T> Invalid<T>(string key, string code, params string[] args)
+    {
+        var errors = new CampaignErrors();
+        errors.Add(key, code, args);
+        return Invalid<T>(errors);
+    }
     public static CampaignResult<T> Conflict<T>(string message, int currentVersion = 0) => new(CampaignOutcome.Conflict, default, NoErrors, message, currentVersion);
 }
 

@@ -116,7 +116,7 @@ internal sealed partial class DemoCampaigns(
             if (errors.Count > 0)
             {
                 throw new InvalidOperationException($"Demo campaign {key} is invalid: "
-                    + string.Join("; ", errors.Select(e => e.Key + ": " + string.Join(" ", e.Value))));
+                    + string.Join("; ", errors.ToEnglish().Select(e => e.Key + ": " + string.Join(" ", e.Value))));
             }
         }
 

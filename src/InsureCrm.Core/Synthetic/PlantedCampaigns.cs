@@ -101,7 +101,7 @@ internal static class PlantedCampaigns
             if (errors.Count > 0)
             {
                 throw new InvalidOperationException($"Planted campaign {p.Code} is invalid: "
-                    + string.Join("; ", errors.Select(e => e.Key + ": " + string.Join(" ", e.Value))));
+                    + string.Join("; ", errors.ToEnglish().Select(e => e.Key + ": " + string.Join(" ", e.Value))));
             }
         }
         await using var ctx = database.CreateContext();

@@ -1,5 +1,7 @@
 using InsureCrm.Core.Campaigns;
+using InsureCrm.Core.Campaigns.Targeting;
 using InsureCrm.Core.Security;
+using InsureCrm.Web.Localization;
 using InsureCrm.Web.Security;
 using Microsoft.AspNetCore.Http.HttpResults;
 
@@ -49,14 +51,24 @@ internal static class CampaignEndpoints
         {
             return new RazorComponentResult<RuleCount>(new { Unavailable = true });
         }
-        var result = await targeting.ProfileAsync(HttpCurrentUser.Required(http), RuleForm.ToJson(rows), ct);
+        var text = http.RequestServices.GetRequiredService<Text>();
+        var json = RuleForm.ToJson(rows);
+        RazorComponentResult<RuleCount> Refused(IReadOnlyDictionary<string, string[]> errors) =>
+            new(new { Errors = errors, RowOf = (Func<string, int?>)(key => RuleForm.RowOf(key, rows)) });
+        // Core's catalogue checks the rule first, coded, so a bad field or value is named in the page's language (the
+        // targeting's own refusal below carries English only); only a rule it accepts is counted.
+        var problems = new CampaignErrors();
+        if (RuleDefinition.Parse(json, problems) is null)
+        {
+            return Refused(CampaignErrorText.Of(text, CampaignResult.Invalid<TargetProfile>(problems)));
+        }
+        var result = await targeting.ProfileAsync(HttpCurrentUser.Required(http), json, ct);
         if (!result.IsOk)
         {
             http.Response.StatusCode = StatusCodes.Status200OK;
-            var errors = result.Outcome == CampaignOutcome.Invalid
-                ? result.Errors
-                : new Dictionary<string, string[]> { ["rule"] = [result.Message ?? result.Outcome.ToString()] };
-            return new RazorComponentResult<RuleCount>(new { Errors = errors, RowOf = (Func<string, int?>)(key => RuleForm.RowOf(key, rows)) });
+            return Refused(result.Outcome == CampaignOutcome.Invalid
+                ? CampaignErrorText.Of(text, result)
+                : new Dictionary<string, string[]> { ["rule"] = [result.Message ?? result.Outcome.ToString()] });
         }
         return new RazorComponentResult<RuleCount>(new { Profile = result.Value });
     }
@@ -74,29 +86,29 @@ internal static class CampaignEndpoints
         }
         var user = HttpCurrentUser.Required(http);
         var text = (string?)form[action == "close" ? "lessons" : "reason"] ?? "";
-        var result = action switch
+        var strings = services.GetRequiredService<Text>();
+        (CampaignOutcome Outcome, string Errors, string? Message, string Counts) result = action switch
         {
-            "approve" => Outcome(await planning.ApproveAsync(user, id, version, ct)),
-            "start" => Outcome(await planning.StartAsync(user, id, ct)),
-            "cancel" => Outcome(await planning.CancelAsync(user, id, version, text.Trim(), ct)),
-            "close" => Outcome(await planning.CloseAsync(user, id, version, text.Trim(), ct)),
+            "approve" => Outcome(strings, await planning.ApproveAsync(user, id, version, ct)),
+            "start" => Outcome(strings, await planning.StartAsync(user, id, ct)),
+            "cancel" => Outcome(strings, await planning.CancelAsync(user, id, version, text.Trim(), ct)),
+            "close" => Outcome(strings, await planning.CloseAsync(user, id, version, text.Trim(), ct)),
             "split" when services.GetService<ICampaignSplitter>() is { } splitter =>
-                Outcome(await splitter.SplitAsync(user, id, ct), s => Counts(s.Test, s.Control)),
+                Outcome(strings, await splitter.SplitAsync(user, id, ct), s => Counts(s.Test, s.Control)),
             // One click sends at most WebSendLimit due contacts on every message channel (and hands out the agents' and
             // the call list's); what is left waits for the next click, `campaign send` or the nightly run.
             "send" when services.GetService<ICampaignSender>() is { } sender =>
-                Outcome(await sender.SendAsync(user, new SendRequest(id, Limit: WebSendLimit), ct), s => Counts(s.Sent + s.Handed, s.Blocked, s.Deferred + s.Failed + s.InDoubt)),
+                Outcome(strings, await sender.SendAsync(user, new SendRequest(id, Limit: WebSendLimit), ct), s => Counts(s.Sent + s.Handed, s.Blocked, s.Deferred + s.Failed + s.InDoubt)),
             "attribute" when services.GetService<IResponseAttribution>() is { } attribution =>
-                Outcome(await attribution.AttributeAsync(user, id, null, ct), a => Counts(a.Responses, a.RespondersTest, a.RespondersControl)),
-            _ => (CampaignOutcome.Conflict, EmptyErrors, "This step is not installed in this build.", ""),
+                Outcome(strings, await attribution.AttributeAsync(user, id, null, ct), a => Counts(a.Responses, a.RespondersTest, a.RespondersControl)),
+            _ => (CampaignOutcome.Conflict, "", "This step is not installed in this build.", ""),
         };
         return result.Outcome switch
         {
             CampaignOutcome.Ok => TypedResults.Redirect($"/campaigns/{id}?done={action}{result.Counts}"),
             CampaignOutcome.NotFound => TypedResults.NotFound(),
             CampaignOutcome.Forbidden => TypedResults.Forbid(),
-            CampaignOutcome.Invalid => TypedResults.Redirect($"/campaigns/{id}?error=" + Uri.EscapeDataString(
-                string.Join(" ", result.Errors.SelectMany(e => e.Value)))),
+            CampaignOutcome.Invalid => TypedResults.Redirect($"/campaigns/{id}?error=" + Uri.EscapeDataString(result.Errors)),
             _ => TypedResults.Redirect($"/campaigns/{id}?error=" + Uri.EscapeDataString(result.Message ?? "")),
         };
     }
@@ -111,12 +123,12 @@ internal static class CampaignEndpoints
             + $"&rs={Uri.EscapeDataString(F("subject"))}&rb={Uri.EscapeDataString(F("body"))}&rr={Uri.EscapeDataString(F("reason"))}#scripts";
         if (!Enum.TryParse<CampaignChannelKind>(F("channel"), ignoreCase: false, out var channel) || !Enum.IsDefined(channel))
         {
-            return TypedResults.Redirect($"{back}&error=" + Uri.EscapeDataString($"'{F("channel")}' is not a channel."));
+            return TypedResults.Redirect($"{back}&error=" + Uri.EscapeDataString(CampaignErrorText.Say(services.GetRequiredService<Text>(), new("channel.unknown", [F("channel")]))));
         }
         var subject = F("subject");
         var result = await planning.ReviseScriptAsync(HttpCurrentUser.Required(http), id,
             new ScriptRevision(channel, F("language"), subject.Length == 0 ? null : subject, F("body"), F("reason")), ct);
-        return Redirected(id, result, "revise", back);
+        return Redirected(id, result, "revise", back, services.GetRequiredService<Text>());
     }
 
     /// <summary>A channel's offer changed while the campaign runs.</summary>
@@ -127,31 +139,30 @@ internal static class CampaignEndpoints
         var back = $"/campaigns/{id}?";
         if (!Enum.TryParse<CampaignChannelKind>(form["channel"], ignoreCase: false, out var channel) || !Enum.IsDefined(channel))
         {
-            return TypedResults.Redirect($"{back}error=" + Uri.EscapeDataString($"'{form["channel"]}' is not a channel."));
+            return TypedResults.Redirect($"{back}error=" + Uri.EscapeDataString(CampaignErrorText.Say(services.GetRequiredService<Text>(), new("channel.unknown", [form["channel"].ToString()]))));
         }
         long? offerId = long.TryParse(form["offerId"], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var o) ? o : null;
         var result = await planning.ChangeOfferAsync(HttpCurrentUser.Required(http), id, new OfferChange(channel, offerId, ((string?)form["reason"] ?? "").Trim()), ct);
-        return Redirected(id, result, "offer", back);
+        return Redirected(id, result, "offer", back, services.GetRequiredService<Text>());
     }
 
-    private static IResult Redirected<T>(long id, CampaignResult<T> result, string done, string back) => result.Outcome switch
+    private static IResult Redirected<T>(long id, CampaignResult<T> result, string done, string back, Text text) => result.Outcome switch
     {
         CampaignOutcome.Ok => TypedResults.Redirect($"/campaigns/{id}?done={done}"),
         CampaignOutcome.NotFound => TypedResults.NotFound(),
         CampaignOutcome.Forbidden => TypedResults.Forbid(),
         CampaignOutcome.Invalid => TypedResults.Redirect(back.Replace("#scripts", "", StringComparison.Ordinal) + (back.EndsWith('?') ? "" : "&") + "error="
-            + Uri.EscapeDataString(string.Join(" ", result.Errors.SelectMany(e => e.Value))) + "#scripts"),
+            + Uri.EscapeDataString(CampaignErrorText.Joined(text, result)) + "#scripts"),
         _ => TypedResults.Redirect($"/campaigns/{id}?error=" + Uri.EscapeDataString(result.Message ?? "")),
     };
 
     /// <summary>Due contacts one "send now" click sends at most.</summary>
     internal const int WebSendLimit = 5_000;
 
-    private static readonly Dictionary<string, string[]> EmptyErrors = [];
-
-    private static (CampaignOutcome Outcome, IReadOnlyDictionary<string, string[]> Errors, string? Message, string Counts) Outcome<T>(
-        CampaignResult<T> result, Func<T, string>? counts = null) =>
-        (result.Outcome, result.Errors, result.Message, result.IsOk && counts is not null ? counts(result.Value!) : "");
+    /// <summary>How a state change ended, its errors in one line in the page's language.</summary>
+    private static (CampaignOutcome Outcome, string Errors, string? Message, string Counts) Outcome<T>(
+        Text text, CampaignResult<T> result, Func<T, string>? counts = null) =>
+        (result.Outcome, CampaignErrorText.Joined(text, result), result.Message, result.IsOk && counts is not null ? counts(result.Value!) : "");
 
     /// <summary>The figures the record page's confirmation shows, as query parameters a, b, c.</summary>
     private static string Counts(params int[] figures) =>
@@ -259,7 +270,7 @@ internal static class CampaignEndpoints
         return new RazorComponentResult<SimulationPanel>(new
         {
             Result = result.Value,
-            Message = result.IsOk ? null : result.Message ?? string.Join(" ", result.Errors.SelectMany(e => e.Value)),
+            Message = result.IsOk ? null : result.Message ?? CampaignErrorText.Joined(services.GetRequiredService<Text>(), result),
         });
     }
 }

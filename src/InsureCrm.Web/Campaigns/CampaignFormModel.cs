@@ -126,7 +126,7 @@ internal sealed class CampaignFormModel
     /// The draft to send, or the fields that do not parse (keyed as Core keys them, so both show in the same place);
     /// <paramref name="channelKeys"/> and <paramref name="scriptKeys"/> map the draft's list positions back to form keys.
     /// </summary>
-    public CampaignDraft? ToDraft(string? ruleDefinition, Dictionary<string, string[]> errors, out string[] channelKeys, out string[] scriptKeys)
+    public CampaignDraft? ToDraft(string? ruleDefinition, CampaignErrors errors, out string[] channelKeys, out string[] scriptKeys)
     {
         var windowDays = Int(WindowDays, "windowDays", errors);
         var startsOn = Date(StartsOn, "startsOn", errors);
@@ -195,56 +195,53 @@ internal sealed class CampaignFormModel
 
     private static string Num(IFormattable value) => value.ToString(null, CultureInfo.InvariantCulture);
 
-    private static void Add(Dictionary<string, string[]> errors, string key, string message) =>
-        errors[key] = errors.TryGetValue(key, out var had) ? [.. had, message] : [message];
-
-    private static int Int(string? text, string key, Dictionary<string, string[]> errors)
+    private static int Int(string? text, string key, CampaignErrors errors)
     {
         if (int.TryParse(text?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
         {
             return v;
         }
-        Add(errors, key, $"'{text}' is not a whole number.");
+        errors.Add(key, "form.notWhole", text ?? "");
         return 0;
     }
 
-    private static long Long(string? text, string key, Dictionary<string, string[]> errors)
+    private static long Long(string? text, string key, CampaignErrors errors)
     {
         if (long.TryParse(text?.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out var v))
         {
             return v;
         }
-        Add(errors, key, $"'{text}' is not an id.");
+        errors.Add(key, "form.notId", text ?? "");
         return 0;
     }
 
-    private static decimal Dec(string? text, string key, Dictionary<string, string[]> errors)
+    private static decimal Dec(string? text, string key, CampaignErrors errors)
     {
         if (decimal.TryParse(text?.Trim().Replace(",", "", StringComparison.Ordinal), NumberStyles.Number, CultureInfo.InvariantCulture, out var v))
         {
             return v;
         }
-        Add(errors, key, $"'{text}' is not a number.");
+        errors.Add(key, "form.notNumber", text ?? "");
         return 0;
     }
 
-    private static double Dbl(string? text, string key, Dictionary<string, string[]> errors)
+    private static double Dbl(string? text, string key, CampaignErrors errors)
     {
         if (double.TryParse(text?.Trim(), NumberStyles.Float, CultureInfo.InvariantCulture, out var v) && double.IsFinite(v))
         {
             return v;
         }
-        Add(errors, key, $"'{text}' is not a number.");
+        errors.Add(key, "form.notNumber", text ?? "");
         return 0;
     }
 
-    private static DateOnly Date(string? text, string key, Dictionary<string, string[]> errors)
+    private static DateOnly Date(string? text, string key, CampaignErrors errors)
     {
         if (DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var v))
         {
             return v;
         }
-        Add(errors, key, $"'{text}' is not a date (yyyy-MM-dd).");
+        errors.Add(key, "form.notDate", text ?? "");
         return default;
     }
 }

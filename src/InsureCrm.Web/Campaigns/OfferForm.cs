@@ -43,7 +43,7 @@ internal sealed class OfferForm
     public int? OfferVersion => int.TryParse(Version, NumberStyles.None, CultureInfo.InvariantCulture, out var v) ? v : null;
 
     /// <summary>Core's draft, or null with a family or cost that is not one named in <paramref name="errors"/>.</summary>
-    public OfferDraft? ToDraft(Dictionary<string, string[]> errors)
+    public OfferDraft? ToDraft(CampaignErrors errors)
     {
         ProductFamily? family = null;
         if (!string.IsNullOrWhiteSpace(Family))
@@ -54,7 +54,7 @@ internal sealed class OfferForm
             }
             else
             {
-                errors["productFamily"] = [$"'{Family}' is not a product family."];
+                errors.Add("productFamily", "productFamily.unknown", Family);
             }
         }
         decimal? cost = null;
@@ -66,7 +66,7 @@ internal sealed class OfferForm
             }
             else
             {
-                errors["cost"] = [$"'{Cost}' is not a number."];
+                errors.Add("cost", "form.notNumber", Cost);
             }
         }
         return errors.Count > 0 ? null : new OfferDraft((Code ?? "").Trim(), (Name ?? "").Trim(), family, cost, CostBasis, (Currency ?? "").Trim(), Active);

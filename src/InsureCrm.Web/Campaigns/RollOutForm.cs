@@ -28,7 +28,7 @@ internal sealed class RollOutForm
     };
 
     /// <summary>Core's draft, or null with the fields that are not a date or a number named in <paramref name="errors"/>.</summary>
-    public RollOutDraft? ToDraft(Dictionary<string, string[]> errors)
+    public RollOutDraft? ToDraft(CampaignErrors errors)
     {
         var starts = Date(StartsOn, "startsOn", errors);
         var ends = Date(EndsOn, "endsOn", errors);
@@ -41,7 +41,7 @@ internal sealed class RollOutForm
             }
             else
             {
-                errors["budget"] = [$"'{Budget}' is not a number."];
+                errors.Add("budget", "form.notNumber", Budget);
             }
         }
         return errors.Count > 0 ? null : new RollOutDraft((Name ?? "").Trim(), starts, ends, RuleDefinition ?? "", budget);
@@ -55,13 +55,13 @@ internal sealed class RollOutForm
 
     private static string Iso(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
-    private static DateOnly Date(string? text, string key, Dictionary<string, string[]> errors)
+    private static DateOnly Date(string? text, string key, CampaignErrors errors)
     {
         if (DateOnly.TryParseExact(text?.Trim(), "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var v))
         {
             return v;
         }
-        errors[key] = [$"'{text}' is not a date (yyyy-MM-dd)."];
+        errors.Add(key, "form.notDate", text ?? "");
         return default;
     }
 }

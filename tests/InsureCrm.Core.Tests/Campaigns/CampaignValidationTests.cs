@@ -1,4 +1,5 @@
 using InsureCrm.Core.Campaigns;
+using InsureCrm.Core.Campaigns.Targeting;
 using InsureCrm.Core.Common;
 using InsureCrm.Tests;
 
@@ -35,6 +36,9 @@ public sealed class CampaignValidationTests
             result.Outcome.ShouldBe(CampaignOutcome.Invalid, label);
             result.Errors.Keys.ShouldContain(key, label);
             string.Join(" ", result.Errors[key]).ShouldContain(named, Case.Sensitive, label);
+            // The same problems coded for the pages, the English made from the codes' own table.
+            result.ErrorCodes.Keys.ShouldBe(result.Errors.Keys, ignoreOrder: true, label);
+            result.ErrorCodes[key].Select(e => e.English).ShouldBe(result.Errors[key], label);
         }
         (await CampaignPlanKit.CountsAsync(db)).ShouldAllBe(n => n == 0);
     }
@@ -55,6 +59,28 @@ public sealed class CampaignValidationTests
         free.Value!.Cost.ShouldBe(0m);
         duplicate.Errors["code"].Single().ShouldContain("FREE-CHECK");
         (await CampaignPlanKit.Library(db).OffersAsync(CampaignPlanKit.Author)).Select(o => o.Code).ShouldBe(["FREE-CHECK"]);
+    }
+
+    [Fact]
+    public void RuleParse_UnknownField_IsCodedWithTheFieldAndSaysTheSameEnglishEitherWay()
+    {
+        const string rule = """{"all":[{"field":"age","op":"gte","values":["30"]},{"field":"segment.cel","op":"in","values":["Retain"]}]}""";
+        var coded = new CampaignErrors();
+        var english = new Dictionary<string, List<string>>();
+
+        RuleDefinition.Parse(rule, coded).ShouldBeNull();
+        RuleDefinition.Parse(rule, english).ShouldBeNull();
+
+        var error = coded.ToCodes()["rules[1].field"].ShouldHaveSingleItem();
+        error.Code.ShouldBe("condition.unknownField");
+        error.Args.ShouldBe(["segment.cel"]);
+        english["rules[1].field"].ShouldBe(["unknown field 'segment.cel'."]);
+    }
+
+    [Fact]
+    public void ErrorCodes_UnknownCode_IsRefused()
+    {
+        Should.Throw<ArgumentException>(() => new CampaignErrors().Add("name", "no.such.code"));
     }
 
     [Fact]

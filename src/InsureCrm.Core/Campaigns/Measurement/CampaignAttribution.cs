@@ -45,18 +45,13 @@ internal sealed class CampaignAttribution(CrmDatabase database, CampaignsOptions
         }
         if (asOf < campaign.StartsOn)
         {
-            return CampaignResult.Invalid<AttributionSummary>(new Dictionary<string, string[]>
-            {
-                ["asOf"] = [$"as-of date {asOf:yyyy-MM-dd} is before the campaign starts ({campaign.StartsOn:yyyy-MM-dd})."],
-            });
+            return CampaignResult.Invalid<AttributionSummary>("asOf", "attribution.beforeStart",
+                CampaignErrors.Arg(asOf, "yyyy-MM-dd"), CampaignErrors.Arg(campaign.StartsOn, "yyyy-MM-dd"));
         }
         var families = ParseFamilies(campaign.ObjectiveFamilies);
         if (families is null)
         {
-            return CampaignResult.Invalid<AttributionSummary>(new Dictionary<string, string[]>
-            {
-                ["objectiveFamilies"] = [$"'{campaign.ObjectiveFamilies}' is not a list of product families."],
-            });
+            return CampaignResult.Invalid<AttributionSummary>("objectiveFamilies", "attribution.families", campaign.ObjectiveFamilies);
         }
         var from = campaign.StartsOn;
         var windowEnd = campaign.EndsOn.AddDays(campaign.WindowDays);

@@ -34,7 +34,7 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
             var errors = CampaignValidation.Check(draft, offers, out var rule);
             if (errors.Count > 0)
             {
-                return CampaignResult.Invalid<CampaignSummary>(CampaignValidation.Freeze(errors));
+                return CampaignResult.Invalid<CampaignSummary>(errors);
             }
             var now = time.GetUtcNow().UtcDateTime;
             await using var tx = await ctx.Database.BeginTransactionAsync(ct);
@@ -102,7 +102,7 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
         var errors = CampaignValidation.Check(draft, offers, out var rule);
         if (errors.Count > 0)
         {
-            return CampaignResult.Invalid<CampaignSummary>(CampaignValidation.Freeze(errors));
+            return CampaignResult.Invalid<CampaignSummary>(errors);
         }
         var now = time.GetUtcNow().UtcDateTime;
         await using var tx = await ctx.Database.BeginTransactionAsync(ct);
@@ -261,10 +261,9 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
         }
         if (string.IsNullOrWhiteSpace(lessons) || lessons.Length > Campaign.MaxLessonsLength)
         {
-            var message = string.IsNullOrWhiteSpace(lessons)
-                ? "Write the lessons learned before closing the campaign."
-                : $"The lessons are {lessons.Length:N0} characters long; at most {Campaign.MaxLessonsLength:N0} are allowed.";
-            return CampaignResult.Invalid<CampaignSummary>(new Dictionary<string, string[]> { ["lessons"] = [message] });
+            return string.IsNullOrWhiteSpace(lessons)
+                ? CampaignResult.Invalid<CampaignSummary>("lessons", "lessons.missing")
+                : CampaignResult.Invalid<CampaignSummary>("lessons", "lessons.tooLong", CampaignErrors.Arg(lessons.Length, "N0"), CampaignErrors.Arg(Campaign.MaxLessonsLength, "N0"));
         }
         await using var ctx = database.CreateContext();
         var campaign = await ctx.Campaigns.SingleOrDefaultAsync(c => c.Id == campaignId, ct);
@@ -297,7 +296,7 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
         }
         if (string.IsNullOrWhiteSpace(reason) || reason.Length > 1000)
         {
-            return CampaignResult.Invalid<CampaignSummary>(new Dictionary<string, string[]> { ["reason"] = ["Give a reason of 1 to 1,000 characters for cancelling."] });
+            return CampaignResult.Invalid<CampaignSummary>("reason", "cancel.reason");
         }
         await using var ctx = database.CreateContext();
         var campaign = await ctx.Campaigns.SingleOrDefaultAsync(c => c.Id == campaignId, ct);
@@ -383,15 +382,15 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
         {
             return CampaignResult.Forbidden<ScriptView>();
         }
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        CampaignValidation.CheckScript("script", revision.Channel, revision.Language, revision.Subject, revision.Body, (k, m) => RuleDefinition.Add(errors, k, m));
+        var errors = new CampaignErrors();
+        CampaignValidation.CheckScript("script", revision.Channel, revision.Language, revision.Subject, revision.Body, errors);
         if (string.IsNullOrWhiteSpace(revision.Reason) || revision.Reason.Length > 500)
         {
-            RuleDefinition.Add(errors, "reason", "Say in 1 to 500 characters why the script changes.");
+            errors.Add("reason", "script.reason");
         }
         if (errors.Count > 0)
         {
-            return CampaignResult.Invalid<ScriptView>(CampaignValidation.Freeze(errors));
+            return CampaignResult.Invalid<ScriptView>(errors);
         }
         await using var ctx = database.CreateContext();
         var campaign = await ctx.Campaigns.SingleOrDefaultAsync(c => c.Id == campaignId, ct);
@@ -405,7 +404,7 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
         }
         if (!await ctx.CampaignChannels.AnyAsync(c => c.CampaignId == campaignId && c.Channel == revision.Channel, ct))
         {
-            return CampaignResult.Invalid<ScriptView>(new Dictionary<string, string[]> { ["script.channel"] = [$"{revision.Channel} is not a channel of this campaign."] });
+            return CampaignResult.Invalid<ScriptView>("script.channel", "channel.notInCampaign", revision.Channel.ToString());
         }
         var previous = await ctx.CampaignScripts.Where(s => s.CampaignId == campaignId && s.Channel == revision.Channel && s.Language == revision.Language)
             .MaxAsync(s => (int?)s.Version, ct) ?? 0;
@@ -432,7 +431,7 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
         }
         if (string.IsNullOrWhiteSpace(change.Reason) || change.Reason.Length > 500)
         {
-            return CampaignResult.Invalid<ChannelView>(new Dictionary<string, string[]> { ["reason"] = ["Say in 1 to 500 characters why the offer changes."] });
+            return CampaignResult.Invalid<ChannelView>("reason", "offer.changeReason");
         }
         await using var ctx = database.CreateContext();
         var campaign = await ctx.Campaigns.SingleOrDefaultAsync(c => c.Id == campaignId, ct);
@@ -447,16 +446,17 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
         var channel = await ctx.CampaignChannels.SingleOrDefaultAsync(c => c.CampaignId == campaignId && c.Channel == change.Channel, ct);
         if (channel is null)
         {
-            return CampaignResult.Invalid<ChannelView>(new Dictionary<string, string[]> { ["channel"] = [$"{change.Channel} is not a channel of this campaign."] });
+            return CampaignResult.Invalid<ChannelView>("channel", "channel.notInCampaign", change.Channel.ToString());
         }
         Offer? offer = null;
         if (change.OfferId is { } offerId)
         {
             offer = await ctx.Offers.AsNoTracking().SingleOrDefaultAsync(o => o.Id == offerId, ct);
-            if (offer is null || !offer.Active || offer.Currency != campaign.Currency)
+            if (CampaignValidation.OfferProblem(offerId, offer, campaign.Currency) is { } problem)
             {
-                var why = offer is null ? $"There is no offer {offerId}." : !offer.Active ? $"The offer '{offer.Code}' is no longer active." : $"The offer '{offer.Code}' is priced in {offer.Currency}, the campaign in {campaign.Currency}.";
-                return CampaignResult.Invalid<ChannelView>(new Dictionary<string, string[]> { ["offerId"] = [why] });
+                var errors = new CampaignErrors();
+                errors.Add("offerId", problem);
+                return CampaignResult.Invalid<ChannelView>(errors);
             }
         }
         var now = time.GetUtcNow().UtcDateTime;
@@ -480,13 +480,13 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
         var errors = CampaignValidation.CheckOffer(draft);
         if (errors.Count > 0)
         {
-            return CampaignResult.Invalid<OfferView>(CampaignValidation.Freeze(errors));
+            return CampaignResult.Invalid<OfferView>(errors);
         }
         await using var ctx = database.CreateContext();
         var code = draft.Code.Trim();
         if (await ctx.Offers.AnyAsync(o => o.Code == code && o.Id != (offerId ?? 0), ct))
         {
-            return CampaignResult.Invalid<OfferView>(new Dictionary<string, string[]> { ["code"] = [$"The offer code '{code}' is already used."] });
+            return CampaignResult.Invalid<OfferView>("code", "offer.codeUsed", code);
         }
         Offer offer;
         if (offerId is { } id)

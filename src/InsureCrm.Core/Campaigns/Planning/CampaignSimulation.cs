@@ -75,7 +75,7 @@ internal sealed class CampaignSimulation(
         var channels = await db.CampaignChannels.AsNoTracking().Where(c => c.CampaignId == campaignId).OrderBy(c => c.Rank).ToListAsync(ct);
         if (channels.Count == 0)
         {
-            return CampaignResult.Invalid<SimulationResult>(new Dictionary<string, string[]> { ["channels"] = [$"{campaign.Code} has no channel to simulate."] });
+            return CampaignResult.Invalid<SimulationResult>("channels", "simulation.noChannel", campaign.Code);
         }
         var now = time.GetUtcNow().UtcDateTime;
         SimulatedList list;
@@ -88,10 +88,10 @@ internal sealed class CampaignSimulation(
             var definition = campaign.RuleVersionId is { } rv
                 ? await db.TargetRuleVersions.AsNoTracking().Where(v => v.Id == rv).Select(v => v.Definition).SingleOrDefaultAsync(ct)
                 : null;
-            var parseErrors = new Dictionary<string, List<string>>();
+            var parseErrors = new CampaignErrors();
             if (RuleDefinition.Parse(definition, parseErrors) is not { } rule)
             {
-                return CampaignResult.Invalid<SimulationResult>(parseErrors.ToDictionary(e => e.Key, e => e.Value.ToArray()));
+                return CampaignResult.Invalid<SimulationResult>(parseErrors);
             }
             list = await PlannedListAsync(db, campaign, channels, rule, now, ct);
         }

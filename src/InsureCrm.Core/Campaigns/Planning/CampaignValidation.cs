@@ -15,75 +15,75 @@ public static class CampaignValidation
     /// Every problem of <paramref name="draft"/>; <paramref name="offers"/> are the catalogue's offers by id. The parsed
     /// rule comes back in <paramref name="rule"/> (null when the draft keeps the current one or it is invalid).
     /// </summary>
-    public static Dictionary<string, List<string>> Check(CampaignDraft draft, IReadOnlyDictionary<long, Offer> offers, out RuleDefinition? rule)
+    public static CampaignErrors Check(CampaignDraft draft, IReadOnlyDictionary<long, Offer> offers, out RuleDefinition? rule)
     {
         ArgumentNullException.ThrowIfNull(draft);
         ArgumentNullException.ThrowIfNull(offers);
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
-        void Add(string key, string message) => RuleDefinition.Add(errors, key, message);
+        var errors = new CampaignErrors();
+        void Add(string key, string code, params string[] args) => errors.Add(key, code, args);
 
         Text(errors, "name", draft.Name, MaxNameLength);
         Text(errors, "theme", draft.Theme, 100);
         Text(errors, "hypothesis", draft.Hypothesis, Campaign.MaxHypothesisLength);
         if (!Enum.IsDefined(draft.Objective))
         {
-            Add("objective", $"'{draft.Objective}' is not an objective.");
+            Add("objective", "objective.unknown", Arg(draft.Objective));
         }
         foreach (var family in draft.ObjectiveFamilies.Where(f => !Enum.IsDefined(f)))
         {
-            Add("objectiveFamilies", $"'{family}' is not a product family.");
+            Add("objectiveFamilies", "productFamily.unknown", Arg(family));
         }
         if (draft.EndsOn < draft.StartsOn)
         {
-            Add("endsOn", $"The period ends on {draft.EndsOn:yyyy-MM-dd}, before it starts on {draft.StartsOn:yyyy-MM-dd}.");
+            Add("endsOn", "period.endsBeforeStart", Arg(draft.EndsOn, "yyyy-MM-dd"), Arg(draft.StartsOn, "yyyy-MM-dd"));
         }
         if (draft.WindowDays is < 1 or > 366)
         {
-            Add("windowDays", $"The response window of {draft.WindowDays} days must be 1 to 366 days.");
+            Add("windowDays", "windowDays.range", Arg(draft.WindowDays));
         }
         if (draft.Budget < 0)
         {
-            Add("budget", $"The budget {draft.Budget:N0} must not be negative.");
+            Add("budget", "budget.negative", Arg(draft.Budget, "N0"));
         }
         if (!Currencies.Contains(draft.Currency, StringComparer.Ordinal))
         {
-            Add("currency", $"'{draft.Currency}' is not a currency we book (KRW or TWD).");
+            Add("currency", "currency.unknown", draft.Currency);
         }
         if (draft.ControlShare is <= 0m or >= 1m)
         {
-            Add("controlShare", $"A control share of {draft.ControlShare:P0} leaves no {(draft.ControlShare <= 0m ? "control" : "test")} group; choose a share between 0 and 100 %.");
+            Add("controlShare", draft.ControlShare <= 0m ? "controlShare.noControl" : "controlShare.noTest", Arg(draft.ControlShare, "P0"));
         }
         if (draft.Alpha is <= 0 or >= 0.5 || double.IsNaN(draft.Alpha))
         {
-            Add("alpha", $"The significance level {draft.Alpha} must be between 0 and 0.5.");
+            Add("alpha", "alpha.range", Arg(draft.Alpha));
         }
         if (draft.Power is <= 0.5 or >= 1 || double.IsNaN(draft.Power))
         {
-            Add("power", $"The power {draft.Power} must be between 0.5 and 1.");
+            Add("power", "power.range", Arg(draft.Power));
         }
         if (draft.BaselineRate is { } p0 && (p0 is <= 0 or >= 1 || double.IsNaN(p0)))
         {
-            Add("baselineRate", $"The baseline response rate {p0} must be between 0 and 1.");
+            Add("baselineRate", "baselineRate.range", Arg(p0));
         }
         if (draft.ExpectedLift is <= 0 or >= 1 || double.IsNaN(draft.ExpectedLift))
         {
-            Add("expectedLift", $"The expected lift {draft.ExpectedLift} must be between 0 and 1.");
+            Add("expectedLift", "expectedLift.range", Arg(draft.ExpectedLift));
         }
         else if (draft.BaselineRate is { } b && b + draft.ExpectedLift >= 1)
         {
-            Add("expectedLift", $"A baseline of {b} plus a lift of {draft.ExpectedLift} reaches 100 %.");
+            Add("expectedLift", "expectedLift.reaches100", Arg(b), Arg(draft.ExpectedLift));
         }
         if (!Enum.IsDefined(draft.OverlapRule))
         {
-            Add("overlapRule", $"'{draft.OverlapRule}' is not an overlap rule.");
+            Add("overlapRule", "overlapRule.unknown", Arg(draft.OverlapRule));
         }
         if (draft.FrequencyCap is < 1 or > 100)
         {
-            Add("frequencyCap", $"A frequency cap of {draft.FrequencyCap} contacts must be 1 to 100.");
+            Add("frequencyCap", "frequencyCap.range", Arg(draft.FrequencyCap));
         }
 
-        CheckChannels(draft, offers, Add);
-        CheckScripts(draft, Add);
+        CheckChannels(draft, offers, errors);
+        CheckScripts(draft, errors);
 
         rule = null;
         if (draft.RuleDefinition is not null)
@@ -94,53 +94,54 @@ public static class CampaignValidation
     }
 
     /// <summary>The problems of an offer as entered.</summary>
-    public static Dictionary<string, List<string>> CheckOffer(OfferDraft draft)
+    public static CampaignErrors CheckOffer(OfferDraft draft)
     {
         ArgumentNullException.ThrowIfNull(draft);
-        var errors = new Dictionary<string, List<string>>(StringComparer.Ordinal);
+        var errors = new CampaignErrors();
         if (string.IsNullOrWhiteSpace(draft.Code) || draft.Code.Length > 40)
         {
-            RuleDefinition.Add(errors, "code", $"The offer code '{draft.Code}' must be 1 to 40 characters.");
+            errors.Add("code", "offer.codeLength", draft.Code ?? "");
         }
         Text(errors, "name", draft.Name, 200);
         if (draft.Cost is null)
         {
-            RuleDefinition.Add(errors, "cost", "The offer has no cost; enter what it costs (0 for a free offer).");
+            errors.Add("cost", "offer.noCost");
         }
         else if (draft.Cost < 0)
         {
-            RuleDefinition.Add(errors, "cost", $"The offer cost {draft.Cost:N0} must not be negative.");
+            errors.Add("cost", "offer.costNegative", Arg(draft.Cost.Value, "N0"));
         }
         if (!Enum.IsDefined(draft.CostBasis))
         {
-            RuleDefinition.Add(errors, "costBasis", $"'{draft.CostBasis}' is not a cost basis.");
+            errors.Add("costBasis", "offer.costBasisUnknown", Arg(draft.CostBasis));
         }
         if (!Currencies.Contains(draft.Currency, StringComparer.Ordinal))
         {
-            RuleDefinition.Add(errors, "currency", $"'{draft.Currency}' is not a currency we book (KRW or TWD).");
+            errors.Add("currency", "currency.unknown", draft.Currency);
         }
         return errors;
     }
 
     /// <summary>The problems of one script, keyed <c>{path}.subject</c> / <c>{path}.body</c>, plus its language.</summary>
-    public static void CheckScript(string path, CampaignChannelKind channel, string language, string? subject, string body, Action<string, string> add)
+    public static void CheckScript(string path, CampaignChannelKind channel, string language, string? subject, string body, CampaignErrors errors)
     {
-        ArgumentNullException.ThrowIfNull(add);
+        ArgumentNullException.ThrowIfNull(errors);
         if (!ScriptLanguage.All.Contains(language, StringComparer.Ordinal))
         {
-            add(path + ".language", $"'{language}' is not a script language ({string.Join(", ", ScriptLanguage.All)}).");
+            errors.Add(path + ".language", "script.languageUnknown", language, string.Join(", ", ScriptLanguage.All));
         }
-        foreach (var (key, message) in ScriptTemplate.Check(path, channel, subject, body))
+        foreach (var (key, error) in ScriptTemplate.Check(path, channel, subject, body))
         {
-            add(key, message);
+            errors.Add(key, error);
         }
     }
 
-    private static void CheckChannels(CampaignDraft draft, IReadOnlyDictionary<long, Offer> offers, Action<string, string> add)
+    private static void CheckChannels(CampaignDraft draft, IReadOnlyDictionary<long, Offer> offers, CampaignErrors errors)
     {
+        void add(string key, string code, params string[] args) => errors.Add(key, code, args);
         if (draft.Channels.Count == 0)
         {
-            add("channels", "The plan needs at least one channel.");
+            add("channels", "channels.none");
         }
         var seen = new HashSet<CampaignChannelKind>();
         var ranks = new HashSet<int>();
@@ -150,43 +151,42 @@ public static class CampaignValidation
             var path = $"channels[{i}]";
             if (!Enum.IsDefined(c.Channel))
             {
-                add(path + ".channel", $"'{c.Channel}' is not a channel.");
+                add(path + ".channel", "channel.unknown", Arg(c.Channel));
             }
             else if (!seen.Add(c.Channel))
             {
-                add(path + ".channel", $"The channel {c.Channel} is listed twice.");
+                add(path + ".channel", "channel.twice", Arg(c.Channel));
             }
             if (c.Rank < 1 || !ranks.Add(c.Rank))
             {
-                add(path + ".rank", $"The rank {c.Rank} must be 1 or more and differ from the other channels'.");
+                add(path + ".rank", "channel.rank", Arg(c.Rank));
             }
             if (c.UnitCost < 0)
             {
-                add(path + ".unitCost", $"The cost per contact {c.UnitCost:N2} must not be negative.");
+                add(path + ".unitCost", "channel.unitCostNegative", Arg(c.UnitCost, "N2"));
             }
             if (c.DailyLimit is < 1)
             {
-                add(path + ".dailyLimit", $"The daily limit {c.DailyLimit} must be at least 1 (or none).");
+                add(path + ".dailyLimit", "channel.dailyLimit", Arg(c.DailyLimit));
             }
             if (c.OfferId is { } offerId)
             {
-                if (!offers.TryGetValue(offerId, out var offer))
+                if (OfferProblem(offerId, offers.GetValueOrDefault(offerId), draft.Currency) is { } problem)
                 {
-                    add(path + ".offerId", $"There is no offer {offerId}.");
-                }
-                else if (!offer.Active)
-                {
-                    add(path + ".offerId", $"The offer '{offer.Code}' is no longer active.");
-                }
-                else if (offer.Currency != draft.Currency)
-                {
-                    add(path + ".offerId", $"The offer '{offer.Code}' is priced in {offer.Currency}, the campaign in {draft.Currency}.");
+                    errors.Add(path + ".offerId", problem);
                 }
             }
         }
     }
 
-    private static void CheckScripts(CampaignDraft draft, Action<string, string> add)
+    /// <summary>Why a channel may not use <paramref name="offer"/> (<paramref name="offerId"/> of the catalogue, null when there is none), or null.</summary>
+    public static FieldError? OfferProblem(long offerId, Offer? offer, string currency) =>
+        offer is null ? new("offer.missing", [Arg(offerId)])
+        : !offer.Active ? new("offer.inactive", [offer.Code])
+        : offer.Currency != currency ? new("offer.currencyMismatch", [offer.Code, offer.Currency, currency])
+        : null;
+
+    private static void CheckScripts(CampaignDraft draft, CampaignErrors errors)
     {
         var channels = draft.Channels.Select(c => c.Channel).ToHashSet();
         var seen = new HashSet<(CampaignChannelKind, string)>();
@@ -196,29 +196,29 @@ public static class CampaignValidation
             var path = $"scripts[{i}]";
             if (!channels.Contains(s.Channel))
             {
-                add(path + ".channel", $"The script is for {s.Channel}, which is not a channel of the plan.");
+                errors.Add(path + ".channel", "script.channelNotPlanned", Arg(s.Channel));
             }
             if (!seen.Add((s.Channel, s.Language)))
             {
-                add(path + ".language", $"There is already a {s.Channel} script in '{s.Language}'.");
+                errors.Add(path + ".language", "script.duplicate", Arg(s.Channel), s.Language);
             }
-            CheckScript(path, s.Channel, s.Language, s.Subject, s.Body, add);
+            CheckScript(path, s.Channel, s.Language, s.Subject, s.Body, errors);
         }
     }
 
-    private static void Text(Dictionary<string, List<string>> errors, string key, string? value, int max)
+    private static void Text(CampaignErrors errors, string key, string? value, int max)
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            RuleDefinition.Add(errors, key, $"The {key} is required.");
+            errors.Add(key, "text.required", key);
         }
         else if (value.Length > max)
         {
-            RuleDefinition.Add(errors, key, $"The {key} is {value.Length:N0} characters long; at most {max:N0} are allowed.");
+            errors.Add(key, "text.tooLong", key, Arg(value.Length, "N0"), Arg(max, "N0"));
         }
     }
 
-    /// <summary>The errors as the result records carry them.</summary>
-    public static IReadOnlyDictionary<string, string[]> Freeze(Dictionary<string, List<string>> errors) =>
-        errors.ToDictionary(e => e.Key, e => e.Value.ToArray(), StringComparer.Ordinal);
+    private static string Arg(IFormattable value, string? format = null) => CampaignErrors.Arg(value, format);
+
+    private static string Arg(object? value) => CampaignErrors.Arg(value);
 }

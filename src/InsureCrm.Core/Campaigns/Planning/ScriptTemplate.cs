@@ -15,6 +15,8 @@ public static partial class ScriptTemplate
     public const string UnsubscribeUrl = "unsubscribe_url";
     /// <summary>The longest SMS (an LMS) in CP949 bytes; a body over it is refused.</summary>
     public const int MaxSmsBytes = 2_000;
+    /// <summary>The longest e-mail subject.</summary>
+    public const int MaxSubjectLength = 200;
 
     /// <summary>Every placeholder the sender fills.</summary>
     public static IReadOnlyList<string> Placeholders { get; } =
@@ -30,16 +32,16 @@ public static partial class ScriptTemplate
     public static int SmsBytes(string text) => Cp949.GetByteCount(text);
 
     /// <summary>Every problem of one script for a channel, keyed by <paramref name="path"/> plus <c>.subject</c> or <c>.body</c>.</summary>
-    public static IEnumerable<(string Key, string Message)> Check(string path, CampaignChannelKind channel, string? subject, string? body)
+    public static IEnumerable<(string Key, FieldError Error)> Check(string path, CampaignChannelKind channel, string? subject, string? body)
     {
         if (string.IsNullOrWhiteSpace(body))
         {
-            yield return (path + ".body", "The script text is empty.");
+            yield return (path + ".body", new("script.empty", []));
             yield break;
         }
         if (body.Length > CampaignScript.MaxBodyLength)
         {
-            yield return (path + ".body", $"The script is {body.Length:N0} characters long; at most {CampaignScript.MaxBodyLength:N0} are allowed.");
+            yield return (path + ".body", new("script.tooLong", [CampaignErrors.Arg(body.Length, "N0"), CampaignErrors.Arg(CampaignScript.MaxBodyLength, "N0")]));
         }
         foreach (var (part, text) in new[] { ("subject", subject), ("body", body) })
         {
@@ -47,13 +49,13 @@ public static partial class ScriptTemplate
             {
                 if (!Placeholders.Contains(name, StringComparer.Ordinal))
                 {
-                    yield return ($"{path}.{part}", $"unknown placeholder '{{{{{name}}}}}' (allowed: {string.Join(", ", Placeholders)}).");
+                    yield return ($"{path}.{part}", new("script.unknownPlaceholder", ["{{" + name + "}}", string.Join(", ", Placeholders)]));
                 }
             }
         }
-        if (subject is { Length: > 200 })
+        if (subject is { Length: > MaxSubjectLength })
         {
-            yield return (path + ".subject", $"The subject is {subject.Length} characters long; at most 200 are allowed.");
+            yield return (path + ".subject", new("script.subjectTooLong", [CampaignErrors.Arg(subject.Length), CampaignErrors.Arg(MaxSubjectLength)]));
         }
         switch (channel)
         {
@@ -61,25 +63,25 @@ public static partial class ScriptTemplate
                 var bytes = SmsBytes(body);
                 if (bytes > MaxSmsBytes)
                 {
-                    yield return (path + ".body", $"The SMS is {bytes:N0} bytes in CP949; an LMS holds at most {MaxSmsBytes:N0}.");
+                    yield return (path + ".body", new("script.smsTooLong", [CampaignErrors.Arg(bytes, "N0"), CampaignErrors.Arg(MaxSmsBytes, "N0")]));
                 }
                 if (!body.TrimStart().StartsWith(AdvertisingMark, StringComparison.Ordinal))
                 {
-                    yield return (path + ".body", $"A marketing SMS must begin with '{AdvertisingMark}'.");
+                    yield return (path + ".body", new("script.smsNoMark", [AdvertisingMark]));
                 }
                 break;
             case CampaignChannelKind.Email:
                 if (string.IsNullOrWhiteSpace(subject))
                 {
-                    yield return (path + ".subject", "An e-mail needs a subject.");
+                    yield return (path + ".subject", new("script.emailNoSubject", []));
                 }
                 else if (!subject.TrimStart().StartsWith(AdvertisingMark, StringComparison.Ordinal))
                 {
-                    yield return (path + ".subject", $"A marketing e-mail subject must begin with '{AdvertisingMark}'.");
+                    yield return (path + ".subject", new("script.emailSubjectNoMark", [AdvertisingMark]));
                 }
                 if (!PlaceholdersIn(body).Contains(UnsubscribeUrl, StringComparer.Ordinal))
                 {
-                    yield return (path + ".body", $"A marketing e-mail must carry the opt-out link '{{{{{UnsubscribeUrl}}}}}'.");
+                    yield return (path + ".body", new("script.emailNoOptOut", ["{{" + UnsubscribeUrl + "}}"]));
                 }
                 break;
         }

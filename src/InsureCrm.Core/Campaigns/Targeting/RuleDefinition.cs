@@ -26,19 +26,39 @@ public sealed record RuleDefinition(IReadOnlyList<RuleCondition> All, IReadOnlyL
 
     /// <summary>
     /// Reads and checks a definition against the catalogue; on failure <paramref name="errors"/> names each bad part
-    /// (<c>rules</c>, <c>rules[2].field</c>, <c>rules[0].values</c>) with the value that is wrong.
+    /// (<c>rules</c>, <c>rules[2].field</c>, <c>rules[0].values</c>) with the value that is wrong, in English.
     /// </summary>
     public static RuleDefinition? Parse(string? json, Dictionary<string, List<string>> errors)
     {
         ArgumentNullException.ThrowIfNull(errors);
+        var coded = new CampaignErrors();
+        var rule = Parse(json, coded);
+        foreach (var (key, messages) in coded.ToEnglish())
+        {
+            if (!errors.TryGetValue(key, out var list))
+            {
+                errors[key] = list = [];
+            }
+            list.AddRange(messages);
+        }
+        return rule;
+    }
+
+    /// <summary>
+    /// Reads and checks a definition against the catalogue; on failure <paramref name="errors"/> names each bad part
+    /// (<c>rules</c>, <c>rules[2].field</c>, <c>rules[0].values</c>) with the value that is wrong.
+    /// </summary>
+    public static RuleDefinition? Parse(string? json, CampaignErrors errors)
+    {
+        ArgumentNullException.ThrowIfNull(errors);
         if (string.IsNullOrWhiteSpace(json))
         {
-            Add(errors, "rules", "The target rule is empty.");
+            errors.Add("rules", "rule.empty");
             return null;
         }
         if (json.Length > Campaigns.TargetRuleVersion.MaxDefinitionLength)
         {
-            Add(errors, "rules", $"The target rule is {json.Length:N0} characters long; at most {Campaigns.TargetRuleVersion.MaxDefinitionLength:N0} are allowed.");
+            errors.Add("rules", "rule.tooLong", CampaignErrors.Arg(json.Length, "N0"), CampaignErrors.Arg(Campaigns.TargetRuleVersion.MaxDefinitionLength, "N0"));
             return null;
         }
         JsonDocument doc;
@@ -48,14 +68,14 @@ public sealed record RuleDefinition(IReadOnlyList<RuleCondition> All, IReadOnlyL
         }
         catch (JsonException ex)
         {
-            Add(errors, "rules", $"The target rule is not valid JSON (line {ex.LineNumber + 1}).");
+            errors.Add("rules", "rule.notJson", CampaignErrors.Arg((object?)(ex.LineNumber + 1)));
             return null;
         }
         using (doc)
         {
             if (doc.RootElement.ValueKind != JsonValueKind.Object)
             {
-                Add(errors, "rules", "The target rule must be an object with 'all' and optionally 'any'.");
+                errors.Add("rules", "rule.notObject");
                 return null;
             }
             var before = errors.Count;
@@ -66,7 +86,7 @@ public sealed record RuleDefinition(IReadOnlyList<RuleCondition> All, IReadOnlyL
             {
                 if (property.Name is not ("all" or "any"))
                 {
-                    Add(errors, "rules", $"Unknown part '{property.Name}': a rule has 'all' and 'any'.");
+                    errors.Add("rules", "rule.unknownPart", property.Name);
                 }
             }
             foreach (var (name, list) in new[] { ("all", all), ("any", any) })
@@ -77,7 +97,7 @@ public sealed record RuleDefinition(IReadOnlyList<RuleCondition> All, IReadOnlyL
                 }
                 if (group.ValueKind != JsonValueKind.Array)
                 {
-                    Add(errors, "rules", $"'{name}' must be a list of conditions.");
+                    errors.Add("rules", "rule.groupNotList", name);
                     continue;
                 }
                 foreach (var item in group.EnumerateArray())
@@ -91,7 +111,7 @@ public sealed record RuleDefinition(IReadOnlyList<RuleCondition> All, IReadOnlyL
             }
             if (index > MaxConditions)
             {
-                Add(errors, "rules", $"The rule has {index} conditions; at most {MaxConditions} are allowed.");
+                errors.Add("rules", "rule.tooManyConditions", CampaignErrors.Arg(index), CampaignErrors.Arg(MaxConditions));
             }
             return errors.Count == before ? new RuleDefinition(all, any) : null;
         }
@@ -133,11 +153,11 @@ public sealed record RuleDefinition(IReadOnlyList<RuleCondition> All, IReadOnlyL
         w.WriteEndArray();
     }
 
-    private static RuleCondition? ReadCondition(JsonElement item, string path, Dictionary<string, List<string>> errors)
+    private static RuleCondition? ReadCondition(JsonElement item, string path, CampaignErrors errors)
     {
         if (item.ValueKind != JsonValueKind.Object)
         {
-            Add(errors, path, "A condition must be an object with field, op and values.");
+            errors.Add(path, "condition.notObject");
             return null;
         }
         var fieldName = item.TryGetProperty("field", out var f) && f.ValueKind == JsonValueKind.String ? f.GetString()! : null;
@@ -147,7 +167,7 @@ public sealed record RuleDefinition(IReadOnlyList<RuleCondition> All, IReadOnlyL
         {
             if (v.ValueKind != JsonValueKind.Array)
             {
-                Add(errors, path + ".values", "values must be a list.");
+                errors.Add(path + ".values", "condition.valuesNotList");
                 return null;
             }
             foreach (var value in v.EnumerateArray())
@@ -164,38 +184,29 @@ public sealed record RuleDefinition(IReadOnlyList<RuleCondition> All, IReadOnlyL
         }
         if (fieldName is null)
         {
-            Add(errors, path + ".field", "The field is missing.");
+            errors.Add(path + ".field", "condition.fieldMissing");
             return null;
         }
         if (!TargetFields.TryGet(fieldName, out var field))
         {
-            Add(errors, path + ".field", $"unknown field '{fieldName}'.");
+            errors.Add(path + ".field", "condition.unknownField", fieldName);
             return null;
         }
         if (opName is null || !Enum.TryParse<RuleOp>(opName, ignoreCase: true, out var op) || !Enum.IsDefined(op) || int.TryParse(opName, CultureInfo.InvariantCulture, out _))
         {
-            Add(errors, path + ".op", $"unknown operator '{opName}' (one of in, notIn, between, gte, lte, is).");
+            errors.Add(path + ".op", "condition.unknownOp", opName ?? "");
             return null;
         }
         if (!field.Ops.Contains(op))
         {
-            Add(errors, path + ".op", $"'{opName}' does not apply to {fieldName} (use {string.Join(", ", field.Ops.Select(x => JsonNamingPolicy.CamelCase.ConvertName(x.ToString())))}).");
+            errors.Add(path + ".op", "condition.opNotApplicable", opName, fieldName, string.Join(", ", field.Ops.Select(x => JsonNamingPolicy.CamelCase.ConvertName(x.ToString()))));
             return null;
         }
         var condition = new RuleCondition(fieldName, op, values);
         foreach (var problem in field.Check(condition))
         {
-            Add(errors, path + ".values", problem);
+            errors.Add(path + ".values", problem);
         }
         return condition;
-    }
-
-    internal static void Add(Dictionary<string, List<string>> errors, string key, string message)
-    {
-        if (!errors.TryGetValue(key, out var list))
-        {
-            errors[key] = list = [];
-        }
-        list.Add(message);
     }
 }

@@ -18,7 +18,7 @@ public sealed record TargetField(string Key, TargetValueKind Kind, IReadOnlyList
     public string LabelKey => "Campaigns.Field." + Key;
 
     /// <summary>Every problem with the values of <paramref name="condition"/>, each naming the value.</summary>
-    public IEnumerable<string> Check(RuleCondition condition)
+    public IEnumerable<FieldError> Check(RuleCondition condition)
     {
         ArgumentNullException.ThrowIfNull(condition);
         var values = condition.Values;
@@ -30,17 +30,17 @@ public sealed record TargetField(string Key, TargetValueKind Kind, IReadOnlyList
         };
         if (expected > 0 && values.Count != expected)
         {
-            yield return $"'{Op(condition.Op)}' on {Key} takes {expected} value{(expected == 1 ? "" : "s")}, not {values.Count}.";
+            yield return new(expected == 1 ? "values.countOne" : "values.countMany", [Op(condition.Op), Key, Arg(expected), Arg(values.Count)]);
             yield break;
         }
         if (values.Count == 0)
         {
-            yield return $"{Key} needs at least one value.";
+            yield return new("values.none", [Key]);
             yield break;
         }
-        if (values.Count > 200)
+        if (values.Count > MaxValues)
         {
-            yield return $"{Key} has {values.Count} values; at most 200 are allowed.";
+            yield return new("values.tooMany", [Key, Arg(values.Count), Arg(MaxValues)]);
             yield break;
         }
         foreach (var value in values)
@@ -48,19 +48,19 @@ public sealed record TargetField(string Key, TargetValueKind Kind, IReadOnlyList
             switch (Kind)
             {
                 case TargetValueKind.Enum when !Allowed.Contains(value, StringComparer.Ordinal):
-                    yield return $"'{value}' is not a {Key} value (one of {string.Join(", ", Allowed)}).";
+                    yield return new("values.notAllowed", [value, Key, string.Join(", ", Allowed)]);
                     break;
                 case TargetValueKind.Whole when !long.TryParse(value, NumberStyles.Integer, CultureInfo.InvariantCulture, out var i) || i < Min || i > Max:
-                    yield return $"'{value}' is not a whole number from {Min.ToString(CultureInfo.InvariantCulture)} to {Max.ToString(CultureInfo.InvariantCulture)} for {Key}.";
+                    yield return new("values.notWhole", [value, Min.ToString(CultureInfo.InvariantCulture), Max.ToString(CultureInfo.InvariantCulture), Key]);
                     break;
                 case TargetValueKind.Number when !double.TryParse(value, NumberStyles.Float, CultureInfo.InvariantCulture, out var d) || d < Min || d > Max:
-                    yield return $"'{value}' is not a number from {Min.ToString(CultureInfo.InvariantCulture)} to {Max.ToString(CultureInfo.InvariantCulture)} for {Key}.";
+                    yield return new("values.notNumber", [value, Min.ToString(CultureInfo.InvariantCulture), Max.ToString(CultureInfo.InvariantCulture), Key]);
                     break;
                 case TargetValueKind.Flag when value is not ("true" or "false"):
-                    yield return $"'{value}' is not true or false for {Key}.";
+                    yield return new("values.notFlag", [value, Key]);
                     break;
                 case TargetValueKind.Code when value.Length is 0 or > 40:
-                    yield return $"'{value}' is not a code of 1 to 40 characters for {Key}.";
+                    yield return new("values.notCode", [value, Key]);
                     break;
             }
         }
@@ -68,11 +68,16 @@ public sealed record TargetField(string Key, TargetValueKind Kind, IReadOnlyList
             && double.TryParse(values[0], NumberStyles.Float, CultureInfo.InvariantCulture, out var lo)
             && double.TryParse(values[1], NumberStyles.Float, CultureInfo.InvariantCulture, out var hi) && lo > hi)
         {
-            yield return $"The range {values[0]}–{values[1]} of {Key} ends before it starts.";
+            yield return new("values.rangeReversed", [values[0], values[1], Key]);
         }
     }
 
+    /// <summary>At most this many values in one condition.</summary>
+    public const int MaxValues = 200;
+
     private static string Op(RuleOp op) => System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(op.ToString());
+
+    private static string Arg(int value) => CampaignErrors.Arg(value);
 }
 
 /// <summary>
