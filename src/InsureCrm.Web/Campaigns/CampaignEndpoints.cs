@@ -55,8 +55,8 @@ internal static class CampaignEndpoints
         var json = RuleForm.ToJson(rows);
         RazorComponentResult<RuleCount> Refused(IReadOnlyDictionary<string, string[]> errors) =>
             new(new { Errors = errors, RowOf = (Func<string, int?>)(key => RuleForm.RowOf(key, rows)) });
-        // Core's catalogue checks the rule first, coded, so a bad field or value is named in the page's language (the
-        // targeting's own refusal below carries English only); only a rule it accepts is counted.
+        // Core's catalogue checks the rule first, so a rule with a bad field or value is refused, named in the page's
+        // language, before any count is asked for.
         var problems = new CampaignErrors();
         if (RuleDefinition.Parse(json, problems) is null)
         {

@@ -144,11 +144,12 @@ internal sealed class CampaignTargeting(CrmDatabase database, TimeProvider time)
 
     private static RuleDefinition? Parse(string json) => RuleDefinition.Parse(json, []);
 
-    private static Dictionary<string, string[]> Errors(string json)
+    /// <summary>The rule's problems, in English and coded (the pages show them in their language).</summary>
+    private static CampaignErrors Errors(string json)
     {
-        var errors = new Dictionary<string, List<string>>();
+        var errors = new CampaignErrors();
         RuleDefinition.Parse(json, errors);
-        return errors.ToDictionary(e => e.Key, e => e.Value.ToArray());
+        return errors;
     }
 
     private static TimeZoneInfo SeoulZone()
