@@ -72,6 +72,9 @@ internal sealed class UpliftForestModel(IReadOnlyList<Feature> features, UpliftT
 {
     public string Algorithm => UpliftForest.Name;
 
+    /// <summary>The forest's trees (for the model file).</summary>
+    internal IReadOnlyList<UpliftTreeModel> Trees => trees;
+
     public IReadOnlyList<Feature> Features { get; } = [.. features];
 
     public double Predict(ReadOnlySpan<double> row)

@@ -252,6 +252,9 @@ internal sealed class UpliftTreeModel(IReadOnlyList<Feature> features, IReadOnly
 {
     private readonly UpliftTreeNode[] _nodes = [.. nodes];
 
+    /// <summary>The tree's nodes, root first (for the model file).</summary>
+    internal IReadOnlyList<UpliftTreeNode> Nodes => _nodes;
+
     public string Algorithm => UpliftTree.Name;
 
     public IReadOnlyList<Feature> Features { get; } = [.. features];

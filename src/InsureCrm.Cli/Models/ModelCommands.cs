@@ -75,15 +75,33 @@ internal static class ModelCommands
         {
             Description = "Save the model measured on the held-out rows, instead of refitting it on every row (the default)",
         };
+        var treatment = new Option<string?>("--treatment")
+        {
+            Description = "Uplift: the 0/1 column saying whether a row was treated (contacted) in a randomised test; trains an uplift model (--algorithm auto, two-model, class-transform, uplift-tree or uplift-forest; docs/models.md, Uplift)",
+        };
+        var classifier = new Option<string>("--classifier")
+        {
+            Description = $"Uplift: the classifier under two-model and class-transform, one of: {string.Join(", ", Learners.Names)}",
+            DefaultValueFactory = _ => UpliftCommands.DefaultClassifier,
+        };
         var output = new Option<string>("--out") { Description = "Model file to write (JSON)", Required = true };
         var train = new Command("train",
             "Train a model on a CSV file: hold out a stratified validation part, train on the rest, report AUC, log loss and lift on the held-out part, "
             + "then refit on all rows (unless --no-refit) and write the model file")
         {
-            data, target, id, algorithm, categorical, numeric, ignore, positive, seed, validation, budget, selectBy, timeLimit, folds, noRefit, output,
+            data, target, id, algorithm, categorical, numeric, ignore, positive, seed, validation, budget, selectBy, timeLimit, folds, noRefit, treatment, classifier,
+            output,
         };
         train.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
+            if (pr.GetValue(treatment) is { } treatmentColumn)
+            {
+                var uplift = new UpliftCommands.TrainRequest(pr.GetValue(data)!, pr.GetValue(target)!, treatmentColumn, pr.GetValue(id),
+                    pr.GetValue(algorithm) ?? Auto, pr.GetValue(classifier) ?? UpliftCommands.DefaultClassifier, List(pr.GetValue(categorical)),
+                    List(pr.GetValue(numeric)), List(pr.GetValue(ignore)), pr.GetValue(positive), pr.GetValue(seed), pr.GetValue(validation),
+                    !pr.GetValue(noRefit), pr.GetValue(output)!);
+                return await GuardAsync(() => Task.Run(() => UpliftCommands.Train(uplift, WriteAtomically), ct));
+            }
             var request = new TrainRequest(pr.GetValue(data)!, pr.GetValue(target)!, pr.GetValue(id), pr.GetValue(algorithm) ?? Auto,
                 List(pr.GetValue(categorical)), List(pr.GetValue(numeric)), List(pr.GetValue(ignore)), pr.GetValue(positive), pr.GetValue(seed),
                 pr.GetValue(validation), pr.GetValue(budget), pr.GetValue(selectBy) ?? SelectionMeasure.Auc.Name, pr.GetValue(timeLimit), pr.GetValue(folds),
@@ -241,6 +259,10 @@ internal static class ModelCommands
 
     private static async Task<int> ScoreAsync(string modelPath, string dataPath, string outPath, CancellationToken ct)
     {
+        if (UpliftCommands.IsUpliftFile(modelPath))
+        {
+            return await Task.Run(() => UpliftCommands.Score(modelPath, dataPath, outPath, WriteAtomically), ct);
+        }
         var workbench = LoadModel(modelPath);
         var csv = await WithProgressAsync($"Reading {Path.GetFileName(dataPath)}",
             report => CsvTableReader.Apply(dataPath, workbench.Info.Schema, null, Reporter(report)));
@@ -267,6 +289,10 @@ internal static class ModelCommands
 
     private static async Task<int> EvaluateAsync(string modelPath, string dataPath, string? target, CancellationToken ct)
     {
+        if (UpliftCommands.IsUpliftFile(modelPath))
+        {
+            return await Task.Run(() => UpliftCommands.Evaluate(modelPath, dataPath, target), ct);
+        }
         var workbench = LoadModel(modelPath);
         var schema = workbench.Info.Schema;
         var csv = await WithProgressAsync($"Reading {Path.GetFileName(dataPath)}",
