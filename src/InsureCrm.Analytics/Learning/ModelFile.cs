@@ -36,19 +36,7 @@ public static class ModelFile
         ArgumentNullException.ThrowIfNull(stream);
         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
         writer.WriteStartObject();
-        writer.WriteNumber("format", Format);
-        writer.WriteString("algorithm", model.Algorithm);
-        JsonArrays.WriteObjects(writer, "features", model.Features, static (w, f) =>
-        {
-            w.WriteString("name", f.Name);
-            w.WriteString("kind", f.Kind == FeatureKind.Numeric ? "numeric" : "categorical");
-            w.WriteStartArray("categories");
-            foreach (var c in f.Categories)
-            {
-                w.WriteStringValue(c);
-            }
-            w.WriteEndArray();
-        });
+        WriteHeader(writer, model.Algorithm, model.Features);
         writer.WritePropertyName("model");
         model.Write(writer);
         writeExtra?.Invoke(writer);
@@ -87,21 +75,52 @@ public static class ModelFile
         {
             throw new InvalidDataException("Not a model file: it needs format, algorithm, features and model.");
         }
-        if (format.GetInt32() != Format)
-        {
-            throw new InvalidDataException($"Model file format {format.GetInt32()} is not supported (this version reads {Format}).");
-        }
+        CheckFormat(format);
         var name = algorithm.GetString() ?? "";
         if (!Readers.TryGetValue(name, out var read))
         {
             throw new InvalidDataException($"Unknown algorithm '{name}' in model file.");
         }
-        var features = featureArray.EnumerateArray().Select(f => new Feature(
+        return read(model, ReadFeatures(featureArray));
+    }
+
+    /// <summary>
+    /// Writes the properties every model file starts with (format, algorithm, features) into the open root object;
+    /// the caller writes <c>"model"</c> and whatever else its kind of file holds.
+    /// </summary>
+    internal static void WriteHeader(Utf8JsonWriter writer, string algorithm, IReadOnlyList<Feature> features)
+    {
+        writer.WriteNumber("format", Format);
+        writer.WriteString("algorithm", algorithm);
+        JsonArrays.WriteObjects(writer, "features", features, static (w, f) =>
+        {
+            w.WriteString("name", f.Name);
+            w.WriteString("kind", f.Kind == FeatureKind.Numeric ? "numeric" : "categorical");
+            w.WriteStartArray("categories");
+            foreach (var c in f.Categories)
+            {
+                w.WriteStringValue(c);
+            }
+            w.WriteEndArray();
+        });
+    }
+
+    /// <summary>Refuses a file of another format version than this library writes.</summary>
+    /// <exception cref="InvalidDataException">Another format version.</exception>
+    internal static void CheckFormat(JsonElement format)
+    {
+        if (format.GetInt32() != Format)
+        {
+            throw new InvalidDataException($"Model file format {format.GetInt32()} is not supported (this version reads {Format}).");
+        }
+    }
+
+    /// <summary>The features written by <see cref="WriteHeader"/>.</summary>
+    internal static List<Feature> ReadFeatures(JsonElement features) =>
+        [.. features.EnumerateArray().Select(f => new Feature(
             f.GetProperty("name").GetString() ?? "",
             f.GetProperty("kind").GetString() == "categorical" ? FeatureKind.Categorical : FeatureKind.Numeric,
-            [.. f.GetProperty("categories").EnumerateArray().Select(c => c.GetString() ?? "")])).ToList();
-        return read(model, features);
-    }
+            [.. f.GetProperty("categories").EnumerateArray().Select(c => c.GetString() ?? "")]))];
 
     /// <summary>Reads a nested model object (for ensembles, whose members are models): <c>{ "algorithm", "model" }</c>.</summary>
     public static IClassifier ReadNested(JsonElement element, IReadOnlyList<Feature> features)

@@ -73,20 +73,8 @@ public sealed record UpliftWorkbenchModel(IUpliftModel Model, UpliftWorkbenchInf
         ArgumentNullException.ThrowIfNull(stream);
         using var writer = new Utf8JsonWriter(stream, new JsonWriterOptions { Indented = false });
         writer.WriteStartObject();
-        writer.WriteNumber("format", ModelFile.Format);
         writer.WriteString("kind", Kind);
-        writer.WriteString("algorithm", Model.Algorithm);
-        JsonArrays.WriteObjects(writer, "features", Model.Features, static (w, f) =>
-        {
-            w.WriteString("name", f.Name);
-            w.WriteString("kind", f.Kind == FeatureKind.Numeric ? "numeric" : "categorical");
-            w.WriteStartArray("categories");
-            foreach (var c in f.Categories)
-            {
-                w.WriteStringValue(c);
-            }
-            w.WriteEndArray();
-        });
+        ModelFile.WriteHeader(writer, Model.Algorithm, Model.Features);
         writer.WritePropertyName("model");
         WriteModel(writer, Model);
         WriteInfo(writer, Info);
@@ -105,15 +93,8 @@ public sealed record UpliftWorkbenchModel(IUpliftModel Model, UpliftWorkbenchInf
         }
         try
         {
-            var format = root.GetProperty("format").GetInt32();
-            if (format != ModelFile.Format)
-            {
-                throw new InvalidDataException($"Model file format {format} is not supported (this version reads {ModelFile.Format}).");
-            }
-            var features = root.GetProperty("features").EnumerateArray().Select(f => new Feature(
-                f.GetProperty("name").GetString() ?? "",
-                f.GetProperty("kind").GetString() == "categorical" ? FeatureKind.Categorical : FeatureKind.Numeric,
-                [.. f.GetProperty("categories").EnumerateArray().Select(c => c.GetString() ?? "")])).ToList();
+            ModelFile.CheckFormat(root.GetProperty("format"));
+            var features = ModelFile.ReadFeatures(root.GetProperty("features"));
             var model = ReadModel(root.GetProperty("algorithm").GetString() ?? "", root.GetProperty("model"), features);
             return new UpliftWorkbenchModel(model, ReadInfo(root.GetProperty("uplift"), features));
         }

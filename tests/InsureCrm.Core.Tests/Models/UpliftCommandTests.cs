@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.RegularExpressions;
 using InsureCrm.Analytics.Learning;
 using InsureCrm.Analytics.Uplift;
-using InsureCrm.Cli;
 using Microsoft.Extensions.Configuration;
 
 namespace InsureCrm.Tests.Models;
@@ -52,23 +51,7 @@ public sealed partial class UpliftCommandTests : IDisposable
         return path;
     }
 
-    private static async Task<(int Exit, string Output, string Error)> RunAsync(params string[] args)
-    {
-        var output = new StringWriter();
-        var error = new StringWriter();
-        var (originalOut, originalError) = (Console.Out, Console.Error);
-        Console.SetOut(output);
-        Console.SetError(error);
-        try
-        {
-            return (await CliApp.RunAsync(args, NoDatabase), output.ToString(), error.ToString());
-        }
-        finally
-        {
-            Console.SetOut(originalOut);
-            Console.SetError(originalError);
-        }
-    }
+    private static Task<(int Exit, string Output, string Error)> RunAsync(params string[] args) => CliConsole.RunAsync(NoDatabase, args);
 
     private static double PrintedQini(string output) => double.Parse(QiniLine().Match(output).Groups[1].Value, Inv);
 

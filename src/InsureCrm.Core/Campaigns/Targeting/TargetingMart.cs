@@ -1,4 +1,3 @@
-using System.Data.Common;
 using System.Diagnostics;
 using System.Globalization;
 using InsureCrm.Core.Common;
@@ -87,12 +86,12 @@ internal static class TargetingMart
             // TRUNCATE takes the table's lock until commit: a count during the night's refresh waits for it.
             await db.Database.ExecuteSqlRawAsync(postgres ? "TRUNCATE customer_target" : "DELETE FROM customer_target", ct);
             customers = await db.Database.ExecuteSqlRawAsync(InsertSql,
-                [Param(db, "vrun", run?.Id ?? -1L), Param(db, "asOf", RuleCompiler.Date(postgres, asOf))], ct);
+                [db.Parameter("vrun", run?.Id ?? -1L), db.Parameter("asOf", RuleCompiler.Date(postgres, asOf))], ct);
             await db.Database.ExecuteSqlRawAsync("DELETE FROM customer_target_refresh", ct);
             await db.Database.ExecuteSqlRawAsync(
                 "INSERT INTO customer_target_refresh (id, as_of, refreshed_at, value_run_id, customers) VALUES (1, @asOf, @at, @vrun, @customers)",
-                [Param(db, "asOf", RuleCompiler.Date(postgres, asOf)), Param(db, "at", RuleCompiler.Instant(postgres, now)),
-                 Param(db, "vrun", run is null ? DBNull.Value : run.Id), Param(db, "customers", customers)], ct);
+                [db.Parameter("asOf", RuleCompiler.Date(postgres, asOf)), db.Parameter("at", RuleCompiler.Instant(postgres, now)),
+                 db.Parameter("vrun", run is null ? DBNull.Value : run.Id), db.Parameter("customers", customers)], ct);
             if (postgres)
             {
                 await db.Database.ExecuteSqlRawAsync("ANALYZE customer_target", ct);
@@ -108,8 +107,6 @@ internal static class TargetingMart
         }
         return new TargetingMartRefresh(new TargetingMartState(asOf, now, run?.Id, customers), watch.Elapsed);
     }
-
-    private static DbParameter Param(CrmDbContext db, string name, object value) => db.Parameter(name, value);
 
     private static DateTime Utc(DateTime value) =>
         value.Kind == DateTimeKind.Unspecified ? DateTime.SpecifyKind(value, DateTimeKind.Utc) : value.ToUniversalTime();
