@@ -120,7 +120,13 @@ public sealed record OfferChange(CampaignChannelKind Channel, long? OfferId, str
 public sealed record OfferDraft(string Code, string Name, ProductFamily? ProductFamily, decimal? Cost, CostBasis CostBasis, string Currency = "KRW", bool Active = true);
 
 /// <summary>The company-wide roll-out of a pilot: a new Draft with the pilot's plan, scripts, channels and offers, this scope and period.</summary>
-public sealed record RollOutDraft(string Name, DateOnly StartsOn, DateOnly EndsOn, string RuleDefinition, decimal? Budget = null);
+/// <summary>
+/// A pilot's roll-out: name, dates, rule and budget; with <paramref name="UpliftTopN"/> it contacts only the top N of the
+/// rule's customers by the pilot's newest uplift model, leaving out those predicted to react badly unless
+/// <paramref name="KeepNegative"/>.
+/// </summary>
+public sealed record RollOutDraft(string Name, DateOnly StartsOn, DateOnly EndsOn, string RuleDefinition, decimal? Budget = null, int? UpliftTopN = null,
+    bool KeepNegative = false);
 
 /// <summary>A campaign in lists and as the answer of a state change.</summary>
 public sealed record CampaignSummary(
