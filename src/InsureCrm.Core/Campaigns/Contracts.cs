@@ -357,7 +357,14 @@ public interface IDmExport
 public sealed record WorkListItem(
     long ContactId, long CampaignId, string CampaignCode, string CampaignName, long CustomerId, string CustomerName,
     CampaignChannelKind Channel, int Attempt, CampaignContactState State, DateTime PlannedAt, string? ScriptSubject,
-    string? ScriptBody, string? OfferName, CallOutcome? Outcome, DateTime? NextAttemptAt);
+    string? ScriptBody, string? OfferName, CallOutcome? Outcome, DateTime? NextAttemptAt)
+{
+    /// <summary>For a roll-out targeted by uplift: the customer's predicted uplift (why they were chosen); null otherwise.</summary>
+    public double? Uplift { get; init; }
+
+    /// <summary>The top reasons of <see cref="Uplift"/> (feature, value, effect on the uplift).</summary>
+    public IReadOnlyList<Models.ScoreReason> UpliftReasons { get; init; } = [];
+}
 
 /// <summary>An outcome recorded for a contact of a list.</summary>
 public sealed record OutcomeEntry(long ContactId, CallOutcome Outcome, string? Note = null);

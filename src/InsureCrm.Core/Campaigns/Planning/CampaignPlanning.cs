@@ -379,12 +379,16 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
         {
             if (topN <= 0)
             {
-                return CampaignResult.Invalid<CampaignSummary>(new Dictionary<string, string[]> { ["upliftTopN"] = [$"The number of customers to contact must be above 0; '{topN}' is not."] });
+                var errors = new CampaignErrors();
+                errors.Add("upliftTopN", "rollout.upliftTopN", topN.ToString(CultureInfo.InvariantCulture));
+                return CampaignResult.Invalid<CampaignSummary>(errors);
             }
             var model = await ctx.CampaignUpliftModels.AsNoTracking().Where(m => m.CampaignId == pilotId).OrderByDescending(m => m.Version).FirstOrDefaultAsync(ct);
             if (model is null)
             {
-                return CampaignResult.Invalid<CampaignSummary>(new Dictionary<string, string[]> { ["upliftTopN"] = [$"{pilot.Code} has no uplift model; learn its uplift first."] });
+                var errors = new CampaignErrors();
+                errors.Add("upliftTopN", "rollout.noUpliftModel", pilot.Code);
+                return CampaignResult.Invalid<CampaignSummary>(errors);
             }
             uplift = new CampaignUpliftTargeting { ModelId = model.Id, TopN = topN, KeepNegative = draft.KeepNegative };
         }

@@ -83,6 +83,8 @@ internal sealed class CampaignUpliftModelConfiguration : IEntityTypeConfiguratio
         b.Property(p => p.Algorithm).HasMaxLength(32);
         b.Property(p => p.Classifier).HasMaxLength(32);
         b.Property(p => p.TrainedBy).HasMaxLength(100);
+        b.Property(p => p.Evaluation).HasMaxLength(200_000);
+        b.Property(p => p.Artifact).HasMaxLength(10_000_000);
         b.HasIndex(p => new { p.CampaignId, p.Version }).IsUnique();
         b.HasOne<Campaign>().WithMany().HasForeignKey(p => p.CampaignId).OnDelete(DeleteBehavior.Cascade);
     }
@@ -108,5 +110,6 @@ internal sealed class CampaignUpliftScoreConfiguration : IEntityTypeConfiguratio
     {
         // No foreign keys, like campaign_member: the split writes these by COPY.
         b.HasKey(p => new { p.CampaignId, p.CustomerId });
+        b.Property(p => p.Reasons).HasMaxLength(2000);
     }
 }

@@ -18,8 +18,8 @@ CREATE TABLE campaign_uplift_model (
     skipped integer NOT NULL,
     held_out_rows integer NOT NULL,
     qini double precision,
-    evaluation text NOT NULL,
-    artifact text NOT NULL,
+    evaluation character varying(200000) NOT NULL,
+    artifact character varying(10000000) NOT NULL,
     trained_by character varying(100) NOT NULL,
     trained_at timestamp with time zone NOT NULL,
     CONSTRAINT pk_campaign_uplift_model PRIMARY KEY (id),
@@ -53,6 +53,6 @@ CREATE TABLE campaign_uplift_score (
     uplift double precision NOT NULL,
     response double precision,
     rank integer NOT NULL,
-    reasons text NOT NULL,
+    reasons character varying(2000) NOT NULL,
     CONSTRAINT pk_campaign_uplift_score PRIMARY KEY (campaign_id, customer_id)
 );
