@@ -425,6 +425,54 @@ public sealed partial class CampaignPagesTests
         draft.ShouldBe(new RollOutDraft("건강 공백 파일럿 전사 확산", new DateOnly(2027, 2, 1), new DateOnly(2027, 3, 31), rule, null));
     }
 
+    [Fact]
+    public async Task RollOut_ByUplift_OfferedOnlyWithAnUpliftModel_TopNThatIsNoNumberKeptBesideItsField_GoodInputReachesCore()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        var planning = new RecordingPlanning();
+        await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignPlanning>(planning)));
+        using var marketer = await factory.SignedInClientAsync("marketer");
+        const string rule = """{"all":[{"field":"age","op":"between","values":[30,59]}]}""";
+        var pilot = await InsertCampaignAsync(db, "marketer", CampaignState.Closed, "C-2026-061", "건강 공백 파일럿", "건강보험 없는 30~50대는 이메일에 반응한다");
+        await UseRuleAsync(db, pilot, rule);
+
+        // Without a learnt model the choice is there but disabled, with the way to learn one.
+        var before = await marketer.GetStringAsync($"/campaigns/{pilot}");
+        Regex.Match(before, "<input[^>]*data-testid=\"rollout-by-uplift\"[^>]*>").Value.ShouldContain("disabled");
+        before.ShouldContain("data-testid=\"rollout-no-uplift\"");
+        before.ShouldContain($"href=\"/campaigns/{pilot}/uplift\"");
+
+        await using (var ctx = db.CreateContext())
+        {
+            ctx.Add(new InsureCrm.Core.Campaigns.Uplift.CampaignUpliftModel
+            {
+                CampaignId = pilot, Version = 1, Algorithm = "uplift-tree", Classifier = "logistic", FeaturesAsOf = new DateOnly(2026, 3, 1), Rows = 2000,
+                Treated = 1600, TreatedResponders = 48, Control = 400, ControlResponders = 6, HeldOutRows = 600, Qini = 0.214, TrainedBy = "marketer",
+                TrainedAt = new DateTime(2026, 12, 1, 0, 0, 0, DateTimeKind.Utc),
+            });
+            await ctx.SaveChangesAsync();
+        }
+        var page = await marketer.GetStringAsync($"/campaigns/{pilot}");
+        Regex.Match(page, "<input[^>]*data-testid=\"rollout-by-uplift\"[^>]*>").Value.ShouldNotContain("disabled");
+        page.ShouldContain("Qini 계수 0.214");
+        var form = Regex.Match(page, "<form[^>]*data-testid=\"rollout-form\".*?</form>", RegexOptions.Singleline).Value;
+        var byUplift = Fields(form, ("RollOut.StartsOn", "2027-02-01"), ("RollOut.EndsOn", "2027-03-31"))
+            .Where(f => f.Item1 != "RollOut.Targeting").Append(("RollOut.Targeting", "uplift")).ToList();
+
+        using (var refused = await PostFormAsync(marketer, $"/campaigns/{pilot}", [.. byUplift.Where(f => f.Item1 != "RollOut.TopN"), ("RollOut.TopN", "오백")]))
+        {
+            refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+            var html = await refused.Content.ReadAsStringAsync();
+            FieldError(html, "upliftTopN").ShouldContain("'오백'");
+            html.ShouldContain("value=\"오백\"");
+        }
+        planning.RollOuts.ShouldBeEmpty();
+
+        using var saved = await PostFormAsync(marketer, $"/campaigns/{pilot}", [.. byUplift.Where(f => f.Item1 != "RollOut.TopN"), ("RollOut.TopN", "5,000")]);
+        saved.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        planning.RollOuts[^1].Draft.ShouldBe(new RollOutDraft("건강 공백 파일럿 전사 확산", new DateOnly(2027, 2, 1), new DateOnly(2027, 3, 31), rule, null, 5000, false));
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Offers_WithoutCost_RefusedInWordsWithTheTypedKept_FreeAndEditedOffersListed(DatabaseProvider provider)
     {
@@ -683,7 +731,9 @@ public sealed partial class CampaignPagesTests
         {
             var attrs = input.Groups[1].Value;
             var name = Attr(attrs, "name");
-            if (name is null || name == "__RequestVerificationToken" || (Attr(attrs, "type") == "checkbox" && !Regex.IsMatch(attrs, "\\schecked\\b")))
+            // As a browser posts a form: no unchecked box or radio button, nothing disabled.
+            if (name is null || name == "__RequestVerificationToken" || (Attr(attrs, "type") is "checkbox" or "radio" && !Regex.IsMatch(attrs, "\\schecked\\b"))
+                || Regex.IsMatch(attrs, "\\sdisabled\\b"))
             {
                 continue;
             }
