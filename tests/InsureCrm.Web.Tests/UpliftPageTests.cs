@@ -86,6 +86,20 @@ public sealed class UpliftPageTests
         }
     }
 
+    [Theory]
+    [InlineData(-0.1, 1.12, -0.5, 1.5, 0.5)]
+    [InlineData(0, 37, 0, 40, 10)]
+    [InlineData(-12, 0, -15, 0, 5)]
+    [InlineData(0, 0, 0, 1, 0.5)]
+    public void QiniSvg_Scale_RoundStepsThatHoldEveryPointAndZero(double low, double high, double min, double max, double step)
+    {
+        var (from, to, by) = Campaigns.QiniSvg.Scale(low, high);
+
+        from.ShouldBe(min, tolerance: 1e-9);
+        to.ShouldBe(max, tolerance: 1e-9);
+        by.ShouldBe(step, tolerance: 1e-9);
+    }
+
     /// <summary>Presses "learn uplift" as a browser posts it (the form's name; the antiforgery token goes in the client's header).</summary>
     private static async Task<HttpResponseMessage> LearnAsync(HttpClient client, long id, string handler)
     {

@@ -13,7 +13,7 @@ namespace InsureCrm.Web.Campaigns;
 /// </summary>
 internal static class QiniSvg
 {
-    private const double W = 480, H = 300, Left = 58, Right = 14, Top = 12, Bottom = 46;
+    private const double W = 480, H = 300, Left = 58, Right = 26, Top = 12, Bottom = 46;
     private static readonly double[] XTicks = [0, 0.25, 0.5, 0.75, 1];
 
     public static string Draw(
