@@ -6,7 +6,7 @@ using Microsoft.EntityFrameworkCore;
 namespace InsureCrm.Web.Campaigns;
 
 /// <summary>A version of a pilot's uplift model in the page's list of versions.</summary>
-internal sealed record UpliftVersionLine(int Version, string Algorithm, double? Qini, int HeldOutRows, string TrainedBy, DateTime TrainedAt);
+internal sealed record UpliftVersionLine(int Version, string Algorithm, double? Qini, string TrainedBy, DateTime TrainedAt);
 
 /// <summary>
 /// The uplift page's reads beyond <see cref="IPilotUplift.LatestAsync"/>: every version learnt from a pilot (without
@@ -18,7 +18,7 @@ internal sealed class UpliftReads(CrmDatabase database)
     {
         await using var db = database.CreateContext();
         return await db.CampaignUpliftModels.AsNoTracking().Where(m => m.CampaignId == campaignId).OrderByDescending(m => m.Version)
-            .Select(m => new UpliftVersionLine(m.Version, m.Algorithm, m.Qini, m.HeldOutRows, m.TrainedBy, m.TrainedAt)).ToListAsync(ct);
+            .Select(m => new UpliftVersionLine(m.Version, m.Algorithm, m.Qini, m.TrainedBy, m.TrainedAt)).ToListAsync(ct);
     }
 
     /// <summary>One version as <see cref="IPilotUplift"/> shows the newest, or null when the pilot has no such version.</summary>
