@@ -6,6 +6,7 @@ internal static class CampaignsWeb
     public static WebApplicationBuilder AddCampaignsWeb(this WebApplicationBuilder builder)
     {
         builder.Services.AddSingleton<CampaignReads>();
+        builder.Services.AddSingleton<UpliftReads>();
         return builder;
     }
 
