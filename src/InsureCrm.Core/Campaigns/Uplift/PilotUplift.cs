@@ -141,13 +141,26 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
     public async Task<UpliftTargetingView?> TargetingAsync(long campaignId, CancellationToken ct = default)
     {
         await using var ctx = database.CreateContext();
-        return await (
+        var view = await (
             from t in ctx.CampaignUpliftTargetings.AsNoTracking()
             join m in ctx.CampaignUpliftModels.AsNoTracking() on t.ModelId equals m.Id
             join p in ctx.Campaigns.AsNoTracking() on m.CampaignId equals p.Id
             where t.CampaignId == campaignId
             select new UpliftTargetingView(t.CampaignId, t.ModelId, p.Id, p.Code, m.Version, t.TopN, t.KeepNegative, t.Scored, t.Negative, t.BelowCut,
                 t.ExpectedIncremental, t.ExpectedIncrementalByResponse, t.ValuePerResponse, t.UnitCost, t.ResponseModel)).SingleOrDefaultAsync(ct);
+        if (view?.Scored is null)
+        {
+            return view;
+        }
+        var reasons = await (
+            from s in ctx.CampaignUpliftScores.AsNoTracking()
+            join m in ctx.CampaignMembers.AsNoTracking() on new { s.CampaignId, s.CustomerId } equals new { m.CampaignId, m.CustomerId }
+            where s.CampaignId == campaignId && (m.Arm == CampaignArm.Test || m.Arm == CampaignArm.Control)
+            select s.Reasons).ToListAsync(ct);
+        var counts = reasons.SelectMany(InsurerModelScorer.ReadReasons).GroupBy(r => r.Feature, StringComparer.Ordinal)
+            .Select(g => new UpliftReasonCount(g.Key, g.Count(), g.Count(r => r.Effect > 0)))
+            .OrderByDescending(r => r.Members).ThenBy(r => r.Feature, StringComparer.Ordinal).Take(5).ToList();
+        return view with { Reasons = counts };
     }
 
     internal static bool CanLearn(CrmUser user) => user.Role.Allows(Capability.CampaignEdit) || user.Role.Allows(Capability.CampaignApprove);

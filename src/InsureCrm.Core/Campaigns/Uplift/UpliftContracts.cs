@@ -43,10 +43,16 @@ public sealed record UpliftTargetingView(
     int? Scored, int? Negative, int? BelowCut, double? ExpectedIncremental, double? ExpectedIncrementalByResponse,
     decimal? ValuePerResponse, decimal? UnitCost, string? ResponseModel)
 {
+    /// <summary>Why the chosen members were chosen, in aggregate: how many of them have each feature among their top reasons, and which way it moved their uplift (most frequent first).</summary>
+    public IReadOnlyList<UpliftReasonCount> Reasons { get; init; } = [];
+
     /// <summary>Expected incremental profit of the chosen customers: incremental responses × value per response − contacts × unit cost.</summary>
     public decimal? ExpectedProfit(double? incremental, int contacted) =>
         incremental is { } inc && ValuePerResponse is { } v && UnitCost is { } c ? (decimal)inc * v - contacted * c : null;
 }
+
+/// <summary>A feature among the chosen members' top reasons: how many times, and how many of those raised their uplift.</summary>
+public sealed record UpliftReasonCount(string Feature, int Members, int Raising);
 
 /// <summary>A member's predicted uplift, rank and reasons (feature, value, effect on the uplift).</summary>
 public sealed record MemberUplift(long CustomerId, double Uplift, int Rank, IReadOnlyList<Models.ScoreReason> Reasons);

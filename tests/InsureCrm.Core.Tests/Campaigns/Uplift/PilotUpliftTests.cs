@@ -92,6 +92,9 @@ public sealed class PilotUpliftTests
         members.Where(m => m.Exclusion == MemberExclusion.BelowUpliftCut && byCustomer.ContainsKey(m.CustomerId))
             .ShouldAllBe(m => byCustomer[m.CustomerId].Uplift <= chosen.Min(id => byCustomer[id].Uplift));
         targeting.ExpectedIncremental!.Value.ShouldBe(chosen.Sum(id => byCustomer[id].Uplift), 1e-6);
+        var reasons = (await uplift.TargetingAsync(created.Value.Id))!.Reasons;
+        reasons.ShouldNotBeEmpty();
+        reasons.ShouldAllBe(r => r.Members <= chosen.Count && r.Raising <= r.Members);
 
         // The order is right: the pilot members the roll-out chose carry more true uplift than those it left out.
         var trueUplift = truth.ToDictionary(m => long.Parse(m["customer_id"], CultureInfo.InvariantCulture), m => PlantedBook.D(m, "true_uplift"));
