@@ -81,25 +81,25 @@ internal sealed class CampaignResultsService(CrmDatabase database, CampaignAttri
         var to = today < yearEnd ? today : yearEnd;
         if (to < from)
         {
-            return Refused($"{year} has not begun: there is nothing to measure yet.");
+            return Refused("holdout.notBegun", Year(year));
         }
         await using var db = database.CreateContext();
         var holdout = await db.Set<HoldoutYear>().AsNoTracking().SingleOrDefaultAsync(h => h.Year == year, ct);
         if (holdout is null)
         {
-            return Refused($"No universal holdout was drawn for {year}: it is drawn when the year's first campaign is split.");
+            return Refused("holdout.noYear", Year(year));
         }
         var campaigns = await db.Campaigns.AsNoTracking()
             .Where(c => c.StartsOn >= from && c.StartsOn <= yearEnd && c.State != CampaignState.Draft && c.State != CampaignState.Approved)
             .OrderBy(c => c.Id).ToListAsync(ct);
         if (campaigns.Count == 0)
         {
-            return Refused($"No campaign ran in {year}: marketing had no effect to measure against the holdout.");
+            return Refused("holdout.noCampaign", Year(year));
         }
         var currencies = campaigns.Select(c => c.Currency).Distinct(StringComparer.Ordinal).ToList();
         if (currencies.Count > 1)
         {
-            return Refused($"{year}'s campaigns are in more than one currency ({string.Join(", ", currencies)}): their costs cannot be added.");
+            return Refused("holdout.currencies", Year(year), string.Join(", ", currencies));
         }
 
         // The response: an event of any objective the year's campaigns pursued; for new contracts, of any family one of
@@ -110,7 +110,7 @@ internal sealed class CampaignResultsService(CrmDatabase database, CampaignAttri
             var families = CampaignAttribution.ParseFamilies(campaign.ObjectiveFamilies);
             if (families is null)
             {
-                return Refused($"Campaign {campaign.Code} names an unknown product family ({campaign.ObjectiveFamilies}).");
+                return Refused("holdout.family", campaign.Code, campaign.ObjectiveFamilies);
             }
             if (!objectives.TryGetValue(campaign.Objective, out var known))
             {
@@ -148,11 +148,11 @@ internal sealed class CampaignResultsService(CrmDatabase database, CampaignAttri
         }
         if (n[1] == 0)
         {
-            return Refused($"The universal holdout of {year} (share {holdout.Share.ToString("P1", CultureInfo.InvariantCulture)}) holds none of the book's {n[0]} customers: marketing's effect cannot be measured against it.");
+            return Refused("holdout.empty", Year(year), holdout.Share.ToString("P1", CultureInfo.InvariantCulture), n[0].ToString(CultureInfo.InvariantCulture));
         }
         if (n[0] == 0)
         {
-            return Refused($"Every one of the book's {n[1]} customers is in the universal holdout of {year}: there is no marketed rest to measure.");
+            return Refused("holdout.noRest", Year(year), n[1].ToString(CultureInfo.InvariantCulture));
         }
 
         decimal cost = 0;
@@ -175,8 +175,17 @@ internal sealed class CampaignResultsService(CrmDatabase database, CampaignAttri
         return CampaignResult.Ok(new HoldoutReport(year, holdout.Share, from, to, currencies[0], HoldoutAlpha,
             [.. objectives.Keys.Select(o => o.ToString())], campaigns.Count, held, rest, comparison, totals));
 
-        static CampaignResult<HoldoutReport> Refused(FormattableString message) =>
-            CampaignResult.Conflict<HoldoutReport>(FormattableString.Invariant(message));
+        static string Year(int y) => y.ToString(CultureInfo.InvariantCulture);
+
+        // Coded as well as in English, so that a page can say it in its language.
+        static CampaignResult<HoldoutReport> Refused(string code, params string[] args)
+        {
+            var error = new FieldError(code, args);
+            return CampaignResult.Conflict<HoldoutReport>(error.English) with
+            {
+                ErrorCodes = new Dictionary<string, FieldError[]>(StringComparer.Ordinal) { ["year"] = [error] },
+            };
+        }
     }
 
     private async Task<ResultData?> LoadAsync(CrmUser user, long campaignId, CancellationToken ct)
