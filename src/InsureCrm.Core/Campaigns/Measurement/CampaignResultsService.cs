@@ -89,8 +89,11 @@ internal sealed class CampaignResultsService(CrmDatabase database, CampaignAttri
         {
             return Refused("holdout.noYear", Year(year));
         }
+        // The year's campaigns that ran: started in the year and past Approved; a cancelled one only if it contacted anyone.
+        var solicited = new[] { CampaignContactState.Sent, CampaignContactState.Exported, CampaignContactState.Done };
         var campaigns = await db.Campaigns.AsNoTracking()
-            .Where(c => c.StartsOn >= from && c.StartsOn <= yearEnd && c.State != CampaignState.Draft && c.State != CampaignState.Approved)
+            .Where(c => c.StartsOn >= from && c.StartsOn <= yearEnd && c.State != CampaignState.Draft && c.State != CampaignState.Approved
+                && (c.State != CampaignState.Cancelled || db.Set<CampaignContact>().Any(k => k.CampaignId == c.Id && solicited.Contains(k.State))))
             .OrderBy(c => c.Id).ToListAsync(ct);
         if (campaigns.Count == 0)
         {

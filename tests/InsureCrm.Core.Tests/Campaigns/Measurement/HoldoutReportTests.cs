@@ -164,6 +164,17 @@ public sealed class HoldoutReportTests
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await SeedAsync(db, share: 0.05m, campaign: false);
+        await using (var ctx = db.CreateContext())
+        {
+            // Cancelled before it contacted anyone: it did not run.
+            ctx.Campaigns.Add(new Campaign
+            {
+                Code = "C-2026-011", Name = "cancelled", Theme = "t", Objective = CampaignObjective.Loan, WindowDays = 30, OwnerUserId = 1,
+                AuthorUserId = 1, State = CampaignState.Cancelled, StartsOn = new(2026, 4, 1), EndsOn = new(2026, 4, 30), ControlShare = 0.2m,
+                SplitSeed = 1, CreatedAt = Now, UpdatedAt = Now,
+            });
+            await ctx.SaveChangesAsync();
+        }
         var service = Service(db);
 
         (await service.HoldoutAsync(Marketer, 2025)).Message.ShouldBe("No universal holdout was drawn for 2025: it is drawn when the year's first campaign is split.");
