@@ -673,6 +673,7 @@ public sealed partial class CampaignPagesTests
         Testid(home, "holdout-roi").ShouldBe("280.0%");
         home.ShouldContain("전체 마케팅 효과 (유니버설 홀드아웃)");
         home.ShouldContain("[-15,000,000원, 155,000,000원]");
+        home.ShouldContain("[-60.0%, 620.0%]");
         home.IndexOf("data-testid=\"holdout-summary\"", StringComparison.Ordinal).ShouldBeLessThan(home.IndexOf("data-testid=\"holdout-details\"", StringComparison.Ordinal));
         home.ShouldContain("<option value=\"" + (year - 1) + "\"");
 
@@ -927,7 +928,8 @@ public sealed partial class CampaignPagesTests
             var rest = new ArmFigures(9_500, 0, 570, 600, 285_000_000m, new Estimate(0.06, 0.055, 0.065), null);
             var comparison = new Comparison(new Estimate(0.02, 0.001, 0.036), 0.04, true, 190, new Estimate(95_000_000, 10_000_000, 180_000_000),
                 25_000_000m, 2.8, null, null);
-            var totals = new HoldoutTotals(new Estimate(190, 9.5, 342), 20_000m, 30_000m, new Estimate(70_000_000, -15_000_000, 155_000_000));
+            var totals = new HoldoutTotals(new Estimate(190, 9.5, 342), 20_000m, 30_000m, new Estimate(70_000_000, -15_000_000, 155_000_000),
+                new Estimate(2.8, -0.6, 6.2));
             return Task.FromResult(CampaignResult.Ok(new HoldoutReport(year, 0.05m, new DateOnly(year, 1, 1), new DateOnly(year, 11, 2), "KRW", 0.05,
                 ["NewContract"], 3, held, rest, comparison, totals)));
         }

@@ -522,7 +522,7 @@ internal static partial class CampaignCommands
             string.Create(CultureInfo.InvariantCulture,
                 $"  revenue per customer: holdout {Money((double)t.RevenuePerCustomerHoldout)}, rest {Money((double)t.RevenuePerCustomerRest)}; incremental revenue {Range(c.IncrementalRevenue, Money)} ({level:P0} Welch)."),
             string.Create(CultureInfo.InvariantCulture,
-                $"  campaign costs {Money((double)c.Cost)}; incremental profit {Range(t.IncrementalProfit, Money)}; ROI {(c.Roi is { } roi ? roi.ToString("P1", CultureInfo.InvariantCulture) : "n/a (no cost)")}."),
+                $"  campaign costs {Money((double)c.Cost)}; incremental profit {Range(t.IncrementalProfit, Money)}; ROI {(t.Roi is { } roi ? Range(roi, x => x.ToString("P1", CultureInfo.InvariantCulture)) : "n/a (no cost)")}."),
         });
     }
 

@@ -454,10 +454,11 @@ public sealed record HoldoutReport(
 
 /// <summary>
 /// The holdout report's totals: incremental responses of all marketing (the rate difference and its interval times the
-/// rest's size), revenue per customer in each group, and incremental profit (incremental revenue − cost, its interval
-/// the revenue's shifted by the cost, which is known).
+/// rest's size), revenue per customer in each group, incremental profit (incremental revenue − cost, its interval the
+/// revenue's shifted by the cost, which is known) and ROI with its interval (profit ÷ cost; null without cost).
 /// </summary>
-public sealed record HoldoutTotals(Estimate IncrementalResponses, decimal RevenuePerCustomerHoldout, decimal RevenuePerCustomerRest, Estimate IncrementalProfit);
+public sealed record HoldoutTotals(
+    Estimate IncrementalResponses, decimal RevenuePerCustomerHoldout, decimal RevenuePerCustomerRest, Estimate IncrementalProfit, Estimate? Roi);
 
 public enum ResultFileFormat { Csv, Xlsx }
 

@@ -171,10 +171,12 @@ internal sealed class CampaignResultsService(CrmDatabase database, CampaignAttri
         var comparison = Compare(rest, held, sums[0], sums[1], cost, HoldoutAlpha, null);
         var responsesInterval = new Interval(comparison.Uplift.Lower, comparison.Uplift.Upper).Scale(rest.Members);
         var incremental = comparison.IncrementalRevenue;
+        var profit = new Estimate(incremental.Value - (double)cost, incremental.Lower - (double)cost, incremental.Upper - (double)cost);
+        // The cost is known, so ROI's interval is the profit's divided by it (the point is Roi.Ratio's).
+        var roi = comparison.Roi is { } r ? new Estimate(r, profit.Lower / (double)cost, profit.Upper / (double)cost) : null;
         var totals = new HoldoutTotals(
             new Estimate(comparison.IncrementalResponses, responsesInterval.Lower, responsesInterval.Upper),
-            held.Revenue / held.Members, rest.Revenue / rest.Members,
-            new Estimate(incremental.Value - (double)cost, incremental.Lower - (double)cost, incremental.Upper - (double)cost));
+            held.Revenue / held.Members, rest.Revenue / rest.Members, profit, roi);
         return CampaignResult.Ok(new HoldoutReport(year, holdout.Share, from, to, currencies[0], HoldoutAlpha,
             [.. objectives.Keys.Select(o => o.ToString())], campaigns.Count, held, rest, comparison, totals));
 

@@ -144,6 +144,9 @@ public sealed class HoldoutReportTests
         report.Totals.IncrementalProfit.Upper.ShouldBeGreaterThanOrEqualTo(trueProfit);
         report.Totals.IncrementalProfit.ExcludesZero.ShouldBeTrue();
         report.Comparison.Roi!.Value.ShouldBe(Roi.Ratio((decimal)report.Comparison.IncrementalRevenue.Value, cost)!.Value, 1e-9);
+        report.Totals.Roi!.Value.ShouldBe(report.Comparison.Roi.Value, 1e-12);
+        report.Totals.Roi.Lower.ShouldBe(report.Totals.IncrementalProfit.Lower / (double)cost, 1e-9);
+        report.Totals.Roi.Upper.ShouldBe(report.Totals.IncrementalProfit.Upper / (double)cost, 1e-9);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
