@@ -655,6 +655,40 @@ public sealed partial class CampaignPagesTests
         WebUtility.HtmlDecode(results).ShouldContain("2026-11-01 기준 · 반응자 실험군 40 / 대조군 10");
     }
 
+    [Fact]
+    public async Task MarketerHome_HoldoutPanel_ShowsTheYearsEffectFirstAndDetailsOnDemandInEachLanguage()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        var results = new FixedResults();
+        await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignResults>(results)));
+        using var marketer = await factory.SignedInClientAsync("marketer");
+        using var manager = await factory.SignedInClientAsync("manager");
+
+        var home = WebUtility.HtmlDecode(await marketer.GetStringAsync("/"));
+
+        var year = results.HoldoutYears.ShouldHaveSingleItem();
+        year.ShouldBe(DateTime.UtcNow.AddHours(9).Year);
+        Testid(home, "holdout-incremental-responses").ShouldBe("190");
+        Testid(home, "holdout-incremental-profit").ShouldBe("70,000,000원");
+        Testid(home, "holdout-roi").ShouldBe("280.0%");
+        home.ShouldContain("전체 마케팅 효과 (유니버설 홀드아웃)");
+        home.ShouldContain("[-15,000,000원, 155,000,000원]");
+        home.ShouldContain("[-60.0%, 620.0%]");
+        home.IndexOf("data-testid=\"holdout-summary\"", StringComparison.Ordinal).ShouldBeLessThan(home.IndexOf("data-testid=\"holdout-details\"", StringComparison.Ordinal));
+        home.ShouldContain("<option value=\"" + (year - 1) + "\"");
+
+        using (await marketer.GetAsync("/culture?culture=en-US&returnUrl=%2F")) { }
+        var earlier = WebUtility.HtmlDecode(await marketer.GetStringAsync("/?holdoutYear=" + (year - 1)));
+        Testid(earlier, "holdout-none").ShouldBe($"No universal holdout was drawn for {year - 1}: it is drawn when the year's first campaign is split.");
+        using (await marketer.GetAsync("/culture?culture=zh-TW&returnUrl=%2F")) { }
+        var chinese = WebUtility.HtmlDecode(await marketer.GetStringAsync("/"));
+        chinese.ShouldContain("整體行銷成效（通用保留組）");
+        Testid(chinese, "holdout-incremental-profit").ShouldBe("70,000,000 韓圓");
+
+        // Company-wide figures are not a branch manager's.
+        (await manager.GetStringAsync("/")).ShouldNotContain("data-testid=\"home-holdout\"");
+    }
+
     internal static async Task UseRuleAsync(TestDatabase db, long campaignId, string definition)
     {
         await using var ctx = db.Database.CreateContext();
@@ -876,7 +910,29 @@ public sealed partial class CampaignPagesTests
             return CampaignResult.Ok($"C-2026-00{campaignId}-results.csv");
         }
 
-        public Task<CampaignResult<HoldoutReport>> HoldoutAsync(CrmUser user, int year, CancellationToken ct = default) => throw new NotSupportedException();
+        public List<int> HoldoutYears { get; } = [];
+
+        /// <summary>The first year asked for (the page's this year): 500 held out, 9,500 marketed, 2 points apart; any other has no holdout.</summary>
+        public Task<CampaignResult<HoldoutReport>> HoldoutAsync(CrmUser user, int year, CancellationToken ct = default)
+        {
+            HoldoutYears.Add(year);
+            if (year != HoldoutYears[0])
+            {
+                var error = new FieldError("holdout.noYear", [year.ToString(System.Globalization.CultureInfo.InvariantCulture)]);
+                return Task.FromResult(CampaignResult.Conflict<HoldoutReport>(error.English) with
+                {
+                    ErrorCodes = new Dictionary<string, FieldError[]> { ["year"] = [error] },
+                });
+            }
+            var held = new ArmFigures(500, 0, 20, 20, 10_000_000m, new Estimate(0.04, 0.026, 0.061), null);
+            var rest = new ArmFigures(9_500, 0, 570, 600, 285_000_000m, new Estimate(0.06, 0.055, 0.065), null);
+            var comparison = new Comparison(new Estimate(0.02, 0.001, 0.036), 0.04, true, 190, new Estimate(95_000_000, 10_000_000, 180_000_000),
+                25_000_000m, 2.8, null, null);
+            var totals = new HoldoutTotals(new Estimate(190, 9.5, 342), 20_000m, 30_000m, new Estimate(70_000_000, -15_000_000, 155_000_000),
+                new Estimate(2.8, -0.6, 6.2));
+            return Task.FromResult(CampaignResult.Ok(new HoldoutReport(year, 0.05m, new DateOnly(year, 1, 1), new DateOnly(year, 11, 2), "KRW", 0.05,
+                ["NewContract"], 3, held, rest, comparison, totals)));
+        }
     }
 
     /// <summary>Targeting that matches 37 of a 1,000-customer book per condition and refuses a field it does not know, by its position.</summary>

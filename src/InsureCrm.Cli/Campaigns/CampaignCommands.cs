@@ -496,10 +496,34 @@ internal static partial class CampaignCommands
             {
                 return 1;
             }
-            return Report(await service.HoldoutAsync(user, pr.GetValue(year), ct), h => string.Create(CultureInfo.InvariantCulture,
-                $"{h.Year}: holdout share {h.Share:P1}; response rate holdout {h.Holdout.ResponseRate.Value:P2}, rest {h.Rest.ResponseRate.Value:P2}; difference {h.Comparison.Uplift.Value:P2} [{h.Comparison.Uplift.Lower:P2}, {h.Comparison.Uplift.Upper:P2}], p {h.Comparison.PValue:0.0000}{(h.Comparison.Significant ? "" : " (not significant)")}."));
+            return Report(await service.HoldoutAsync(user, pr.GetValue(year), ct), DescribeHoldout);
         });
         return holdout;
+    }
+
+    /// <summary>The holdout report as lines: the groups, the rate difference, then totals in the campaigns' currency.</summary>
+    internal static string DescribeHoldout(HoldoutReport h)
+    {
+        var c = h.Comparison;
+        var t = h.Totals;
+        var level = 1 - h.Alpha;
+        string Money(double x) => string.Create(CultureInfo.InvariantCulture, $"{h.Currency} {x:N0}");
+        string Range(Estimate e, Func<double, string> format) => $"{format(e.Value)} [{format(e.Lower)}, {format(e.Upper)}]";
+        return string.Join(Environment.NewLine, new[]
+        {
+            string.Create(CultureInfo.InvariantCulture,
+                $"{h.Year} ({h.From:yyyy-MM-dd} to {h.To:yyyy-MM-dd}): universal holdout share {h.Share:P1}; {h.Campaigns} campaign(s); a response is an event of {string.Join(", ", h.Objectives)}."),
+            string.Create(CultureInfo.InvariantCulture,
+                $"  holdout {h.Holdout.Members:N0} customers, {h.Holdout.Responders:N0} responded ({h.Holdout.ResponseRate.Value:P2}); rest {h.Rest.Members:N0} customers, {h.Rest.Responders:N0} responded ({h.Rest.ResponseRate.Value:P2})."),
+            string.Create(CultureInfo.InvariantCulture,
+                $"  difference {c.Uplift.Value:P2} [{c.Uplift.Lower:P2}, {c.Uplift.Upper:P2}] ({level:P0} Newcombe), p {c.PValue:0.0000}{(c.Significant ? "" : " (not significant)")}."),
+            string.Create(CultureInfo.InvariantCulture,
+                $"  incremental responses of all marketing: {Range(t.IncrementalResponses, x => x.ToString("N1", CultureInfo.InvariantCulture))} (difference × {h.Rest.Members:N0} marketed customers)."),
+            string.Create(CultureInfo.InvariantCulture,
+                $"  revenue per customer: holdout {Money((double)t.RevenuePerCustomerHoldout)}, rest {Money((double)t.RevenuePerCustomerRest)}; incremental revenue {Range(c.IncrementalRevenue, Money)} ({level:P0} Welch)."),
+            string.Create(CultureInfo.InvariantCulture,
+                $"  campaign costs {Money((double)c.Cost)}; incremental profit {Range(t.IncrementalProfit, Money)}; ROI {(t.Roi is { } roi ? Range(roi, x => x.ToString("P1", CultureInfo.InvariantCulture)) : "n/a (no cost)")}."),
+        });
     }
 
     private static async Task<(ServiceProvider Provider, CrmUser? User)> StartAsync(ParseResult pr, Lazy<ServiceProvider> services, string capability, CancellationToken ct)

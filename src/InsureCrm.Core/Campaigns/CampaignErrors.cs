@@ -105,6 +105,14 @@ public static class CampaignErrorTexts
         // Roll-out by uplift (Planning/CampaignPlanning.RollOutAsync).
         ["rollout.upliftTopN"] = "The number of customers to contact must be above 0; '{0}' is not.",
         ["rollout.noUpliftModel"] = "{0} has no uplift model; learn its uplift first.",
+        // The universal holdout's yearly report (Measurement/CampaignResultsService.HoldoutAsync).
+        ["holdout.notBegun"] = "{0} has not begun: there is nothing to measure yet.",
+        ["holdout.noYear"] = "No universal holdout was drawn for {0}: it is drawn when the year's first campaign is split.",
+        ["holdout.noCampaign"] = "No campaign ran in {0}: marketing had no effect to measure against the holdout.",
+        ["holdout.currencies"] = "{0}'s campaigns are in more than one currency ({1}): their costs cannot be added.",
+        ["holdout.family"] = "Campaign {0} names an unknown product family ({1}).",
+        ["holdout.empty"] = "The universal holdout of {0} (share {1}) holds none of the book's {2} customers: marketing's effect cannot be measured against it.",
+        ["holdout.noRest"] = "Every one of the book's {1} customers is in the universal holdout of {0}: there is no marketed rest to measure.",
         // What a host's form could not read before asking Core (the web's campaign, offer and roll-out forms).
         ["form.notWhole"] = "'{0}' is not a whole number.",
         ["form.notId"] = "'{0}' is not an id.",

@@ -439,8 +439,26 @@ public sealed record CampaignResults(
     long CampaignId, string Code, string Currency, double Alpha, AttributionSummary? Attribution, ResultBreakdown By,
     ResultRow Total, IReadOnlyList<ResultRow> Rows, bool Uncorrected);
 
-/// <summary>Marketing's total effect in a year: the universal holdout's response against the rest of the book.</summary>
-public sealed record HoldoutReport(int Year, decimal Share, ArmFigures Holdout, ArmFigures Rest, Comparison Comparison);
+/// <summary>
+/// Marketing's total effect in a year: every customer of the book in the year's universal holdout against the rest
+/// (<see cref="Rest"/> plays Test, <see cref="Holdout"/> Control). A customer responded when they had, between
+/// <see cref="From"/> (1 January) and <see cref="To"/> (31 December or today), an event of an objective of the year's
+/// campaigns (<see cref="Objectives"/>), counted and priced as attribution does for a member, whether or not any campaign
+/// chose them. <see cref="Comparison"/> holds the rate difference with Newcombe's interval and the pooled test, and
+/// incremental revenue (Welch's interval for revenue per customer, times the rest's size), the year's campaign costs
+/// (<see cref="Comparison.Cost"/>, as each campaign's results compute them) and ROI; <see cref="Totals"/> the rest.
+/// </summary>
+public sealed record HoldoutReport(
+    int Year, decimal Share, DateOnly From, DateOnly To, string Currency, double Alpha, IReadOnlyList<string> Objectives, int Campaigns,
+    ArmFigures Holdout, ArmFigures Rest, Comparison Comparison, HoldoutTotals Totals);
+
+/// <summary>
+/// The holdout report's totals: incremental responses of all marketing (the rate difference and its interval times the
+/// rest's size), revenue per customer in each group, incremental profit (incremental revenue − cost, its interval the
+/// revenue's shifted by the cost, which is known) and ROI with its interval (profit ÷ cost; null without cost).
+/// </summary>
+public sealed record HoldoutTotals(
+    Estimate IncrementalResponses, decimal RevenuePerCustomerHoldout, decimal RevenuePerCustomerRest, Estimate IncrementalProfit, Estimate? Roi);
 
 public enum ResultFileFormat { Csv, Xlsx }
 

@@ -126,6 +126,65 @@ public sealed class CampaignCommandsTests
         }
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task CampaignHoldout_LastYear_PrintsGroupsIntervalsProfitAndRoi_AndRefusesAYearWithoutHoldout(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        (await RunAsync(db, "users", "add", "boss", "--role", "Admin")).Code.ShouldBe(0);
+        (await RunAsync(db, "users", "add", "mkt-lee", "--role", "Marketer", "--as", "boss")).Code.ShouldBe(0);
+        var year = DateTime.UtcNow.Year - 1; // a whole year, whatever today is
+        var id = await InsertAsync(db, "C-2026-051", "Loan win-back", CampaignState.Closed);
+        long heldOut = 0, rest = 0, heldBuyers = 0, restBuyers = 0;
+        await using (var ctx = db.CreateContext())
+        {
+            var campaign = await ctx.Campaigns.SingleAsync(c => c.Id == id);
+            campaign.StartsOn = new DateOnly(year, 3, 1);
+            campaign.EndsOn = new DateOnly(year, 3, 31);
+            var holdout = new HoldoutYear { Year = year, Share = 0.2m, Salt = 77, CreatedAt = Now, CreatedBy = "mkt-lee" };
+            ctx.Set<HoldoutYear>().Add(holdout);
+            var product = new Core.Policies.Product { Code = "LN", Name = "loan", Line = Core.Policies.ProductLine.Loan, Family = Core.Policies.ProductFamily.CreditLoan };
+            ctx.Set<Core.Policies.Product>().Add(product);
+            var customers = Enumerable.Range(0, 200).Select(_ => new Customer { Name = "h", NameScript = NameScript.Latin, CreatedAt = new DateTime(year - 1, 5, 1, 0, 0, 0, DateTimeKind.Utc), UpdatedAt = Now }).ToList();
+            ctx.Customers.AddRange(customers);
+            await ctx.SaveChangesAsync();
+            foreach (var c in customers)
+            {
+                var inHoldout = Core.Campaigns.Planning.UniversalHoldout.Contains(holdout, c.Id);
+                var buys = inHoldout ? heldOut++ % 10 == 0 : rest++ % 4 == 0; // 10 % against 25 %
+                if (buys)
+                {
+                    _ = inHoldout ? heldBuyers++ : restBuyers++;
+                    ctx.Set<Core.Policies.Loan>().Add(new Core.Policies.Loan
+                    {
+                        LoanNumber = "L" + c.Id, CustomerId = c.Id, ProductId = product.Id, Principal = 1_000_000m, Balance = 1_000_000m, Rate = 0.05m,
+                        StartDate = new DateOnly(year, 6, 1), MaturityDate = new DateOnly(year + 3, 6, 1), StatusDate = new DateOnly(year, 6, 1),
+                    });
+                }
+            }
+            await ctx.SaveChangesAsync();
+        }
+        var y = year.ToString(System.Globalization.CultureInfo.InvariantCulture);
+
+        var report = await RunAsync(db, "campaign", "holdout", "--year", y, "--as", "mkt-lee");
+
+        report.Code.ShouldBe(0, report.Err);
+        var difference = (double)restBuyers / rest - (double)heldBuyers / heldOut;
+        var lines = report.Out.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        lines[0].ShouldBe($"{y} ({y}-01-01 to {y}-12-31): universal holdout share 20.0 %; 1 campaign(s); a response is an event of Loan.");
+        lines[1].ShouldBe(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"  holdout {heldOut} customers, {heldBuyers} responded ({(double)heldBuyers / heldOut:P2}); rest {rest} customers, {restBuyers} responded ({(double)restBuyers / rest:P2})."));
+        lines[3].ShouldStartWith(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"  incremental responses of all marketing: {difference * rest:N1} ["));
+        lines[4].ShouldContain(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"incremental revenue KRW {(restBuyers * 200_000.0 / rest - heldBuyers * 200_000.0 / heldOut) * rest:N0} ["));
+        lines[5].ShouldStartWith("  campaign costs KRW 0; incremental profit KRW ");
+        lines[5].ShouldEndWith("ROI n/a (no cost).");
+
+        var none = await RunAsync(db, "campaign", "holdout", "--year", (year - 1).ToString(System.Globalization.CultureInfo.InvariantCulture), "--as", "mkt-lee");
+        none.Code.ShouldBe(1);
+        none.Err.ShouldContain($"No universal holdout was drawn for {year - 1}");
+    }
+
     private static async Task<long> ContactIdAsync(TestDatabase db, long customerId)
     {
         await using var ctx = db.CreateContext();

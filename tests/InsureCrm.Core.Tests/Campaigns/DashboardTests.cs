@@ -112,7 +112,7 @@ public sealed class DashboardTests
     }
 
     private static CampaignDashboardService Service(TestDatabase db) =>
-        new(db.Database, new CampaignResultsService(db.Database), new FixedClock(Now));
+        new(db.Database, new CampaignResultsService(db.Database, new Core.Campaigns.Measurement.CampaignAttribution(db.Database, new CampaignsOptions(), new FixedClock(Now))), new FixedClock(Now));
 
     /// <summary>A dimension's counts as "MM-dd key count" lines.</summary>
     private static List<string> Of(CampaignDashboard d, string dimension) =>

@@ -110,7 +110,7 @@ public sealed class DemoCampaignsTests(ITestOutputHelper output)
             // The running campaign's dashboard has today's contacts on each of its channels: the day's e-mail batch, the
             // visits and the calls reported today.
             var marketer = new CrmUser(1, "marketer", Role.Marketer, null, null, null, "test");
-            var dashboard = (await new CampaignDashboardService(db.Database, new CampaignResultsService(db.Database), Clock)
+            var dashboard = (await new CampaignDashboardService(db.Database, new CampaignResultsService(db.Database, new Core.Campaigns.Measurement.CampaignAttribution(db.Database, new CampaignsOptions(), Clock)), Clock)
                 .DashboardAsync(marketer, running.Id, DashboardPeriod.Day)).Value!;
             dashboard.Counts.Where(x => x.Period == AsOf && x.Dimension == CampaignDashboardService.Channel).Select(x => x.Key)
                 .ShouldBe(["Agent", "CallList", "Email"], ignoreOrder: true);
@@ -144,7 +144,7 @@ public sealed class DemoCampaignsTests(ITestOutputHelper output)
             pilotRevenue.ShouldAllBe(r => r != 0);
 
             // The pilot's lessons state its measured result.
-            var result = (await new CampaignResultsService(db.Database).ResultsAsync(
+            var result = (await new CampaignResultsService(db.Database, new Core.Campaigns.Measurement.CampaignAttribution(db.Database, new CampaignsOptions(), Clock)).ResultsAsync(
                 new CrmUser(1, "marketer", Role.Marketer, null, null, null, "test"), pilot.Id, ResultBreakdown.Total)).Value!;
             pilot.Lessons.ShouldNotBeNullOrWhiteSpace();
             pilot.Lessons.ShouldContain(result.Total.Comparison.Significant ? "유의하다" : "유의하지 않다");
@@ -194,7 +194,7 @@ public sealed class DemoCampaignsTests(ITestOutputHelper output)
         await using var ctx = db.CreateContext();
         var options = new CampaignsOptions();
         var demo = new DemoCampaigns(db.Database, Consents(ctx, db), new Core.Campaigns.Measurement.CampaignAttribution(db.Database, options, Clock),
-            new CampaignResultsService(db.Database), options, Clock, NullLogger<DemoCampaigns>.Instance);
+            new CampaignResultsService(db.Database, new Core.Campaigns.Measurement.CampaignAttribution(db.Database, new CampaignsOptions(), Clock)), options, Clock, NullLogger<DemoCampaigns>.Instance);
         return await demo.EnsureAsync(AsOf, CancellationToken.None);
     }
 

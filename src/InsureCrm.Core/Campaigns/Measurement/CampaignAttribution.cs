@@ -1,3 +1,4 @@
+using System.Globalization;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
@@ -116,28 +117,36 @@ internal sealed class CampaignAttribution(CrmDatabase database, CampaignsOptions
     private const string AnnualPremium =
         "k.premium * CASE k.payment_mode WHEN 'Monthly' THEN 12 WHEN 'Quarterly' THEN 4 WHEN 'SemiAnnual' THEN 2 ELSE 1 END";
 
+    /// <summary>
+    /// What counts as a response to <paramref name="objective"/>, as SQL fragments over <c>customer c</c>: the event's id,
+    /// date and revenue, the join that finds the events of the customer's survivor, and the window's condition (dates
+    /// <c>@from</c>–<c>@to</c>, a cancellation counted as of <c>@asOf</c>). Attribution and the holdout report share it.
+    /// </summary>
+    internal static (string EventId, string EventDate, string Revenue, string Join, string Where) EventSource(
+        CampaignObjective objective, IReadOnlyList<ProductFamily> families, bool postgres) => objective switch
+    {
+        // Annualised premium (12 × a monthly premium); replaced by the value engine's figure where the newest run priced it.
+        CampaignObjective.NewContract => ("k.id", "k.issue_date", AnnualPremium,
+            $"JOIN contract k ON k.customer_id = {Survivor} JOIN product p ON p.id = k.product_id",
+            "k.issue_date >= @from AND k.issue_date <= @to AND NOT (k.status = 'Cancelled' AND k.status_date <= @asOf)"
+                + (families.Count == 0 ? "" : " AND p.family IN (" + string.Join(", ", families.Select(f => $"'{f}'")) + ")")),
+        CampaignObjective.Loan => ("l.id", "l.start_date", "@value",
+            $"JOIN loan l ON l.customer_id = {Survivor}",
+            "l.start_date >= @from AND l.start_date <= @to"),
+        CampaignObjective.Reinstatement => ("s.id", "s.effective_date", AnnualPremium,
+            $"JOIN contract_status_change s ON s.customer_id = {Survivor} JOIN contract k ON k.id = s.contract_id",
+            "s.to_status = 'Reinstated' AND s.effective_date >= @from AND s.effective_date <= @to"),
+        CampaignObjective.VisitAccepted => ("i.id",
+            postgres ? "CAST(i.occurred_at AT TIME ZONE 'Asia/Seoul' AS date)" : "date(i.occurred_at, '+9 hours')",
+            "@value",
+            $"JOIN interaction i ON i.customer_id = {Survivor}",
+            "i.channel = 'Visit' AND i.outcome IN ('Completed', 'Interested', 'Sold') AND i.occurred_at >= @fromInstant AND i.occurred_at < @toInstant"),
+        _ => throw new ArgumentOutOfRangeException(nameof(objective)),
+    };
+
     private static string InsertSql(CampaignObjective objective, IReadOnlyList<ProductFamily> families, bool postgres)
     {
-        var (eventId, eventDate, revenue, join, where) = objective switch
-        {
-            // Annualised premium (12 × a monthly premium); replaced by the value engine's figure where the newest run priced it.
-            CampaignObjective.NewContract => ("k.id", "k.issue_date", AnnualPremium,
-                $"JOIN contract k ON k.customer_id = {Survivor} JOIN product p ON p.id = k.product_id",
-                "k.issue_date >= @from AND k.issue_date <= @to AND NOT (k.status = 'Cancelled' AND k.status_date <= @asOf)"
-                    + (families.Count == 0 ? "" : " AND p.family IN (" + string.Join(", ", families.Select(f => $"'{f}'")) + ")")),
-            CampaignObjective.Loan => ("l.id", "l.start_date", "@value",
-                $"JOIN loan l ON l.customer_id = {Survivor}",
-                "l.start_date >= @from AND l.start_date <= @to"),
-            CampaignObjective.Reinstatement => ("s.id", "s.effective_date", AnnualPremium,
-                $"JOIN contract_status_change s ON s.customer_id = {Survivor} JOIN contract k ON k.id = s.contract_id",
-                "s.to_status = 'Reinstated' AND s.effective_date >= @from AND s.effective_date <= @to"),
-            CampaignObjective.VisitAccepted => ("i.id",
-                postgres ? "CAST(i.occurred_at AT TIME ZONE 'Asia/Seoul' AS date)" : "date(i.occurred_at, '+9 hours')",
-                "@value",
-                $"JOIN interaction i ON i.customer_id = {Survivor}",
-                "i.channel = 'Visit' AND i.outcome IN ('Completed', 'Interested', 'Sold') AND i.occurred_at >= @fromInstant AND i.occurred_at < @toInstant"),
-            _ => throw new ArgumentOutOfRangeException(nameof(objective)),
-        };
+        var (eventId, eventDate, revenue, join, where) = EventSource(objective, families, postgres);
         return $"""
             INSERT INTO campaign_response (campaign_id, kind, event_id, customer_id, arm, stratum, event_date, revenue, channel, agent_id, offer_id)
             SELECT campaign_id, '{objective}', event_id, customer_id, arm, stratum, event_date, revenue, planned_channel, agent_id, offer_id
@@ -151,6 +160,64 @@ internal sealed class CampaignAttribution(CrmDatabase database, CampaignsOptions
             ) x
             WHERE rn = 1
             """;
+    }
+
+    /// <summary>One event of the book (the holdout report's unit): whose, when and what it is worth.</summary>
+    internal readonly record struct BookEvent(long EventId, long CustomerId, DateOnly Date, decimal Revenue);
+
+    /// <summary>
+    /// Every event of <paramref name="objective"/> in [<paramref name="from"/>, <paramref name="to"/>] of every customer
+    /// of the book (survivors), counted and priced as attribution counts and prices a member's (a contract cancelled by
+    /// <paramref name="asOf"/> does not count): the holdout report's responses. Only the events are read, a few per
+    /// hundred customers.
+    /// </summary>
+    internal async Task<List<BookEvent>> BookEventsAsync(
+        CrmDbContext db, CampaignObjective objective, IReadOnlyList<ProductFamily> families, DateOnly from, DateOnly to, DateOnly asOf, CancellationToken ct)
+    {
+        var (eventId, eventDate, revenue, join, where) = EventSource(objective, families, db.IsPostgres);
+        var sql = $"""
+            SELECT {eventId}, c.id, {eventDate}, {revenue}
+            FROM customer c
+            {join}
+            WHERE c.merged_into_id IS NULL AND {where}
+            """;
+        var events = new List<BookEvent>();
+        var connection = db.Database.GetDbConnection();
+        await db.Database.OpenConnectionAsync(ct);
+        try
+        {
+            await using var command = connection.CreateCommand();
+            command.CommandText = sql;
+            command.Parameters.AddRange(Parameters(db, sql, 0, from, to, asOf));
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var date = reader.GetValue(2) switch
+                {
+                    DateOnly d => d,
+                    DateTime t => DateOnly.FromDateTime(t),
+                    var v => DateOnly.Parse(Convert.ToString(v, CultureInfo.InvariantCulture)!, CultureInfo.InvariantCulture),
+                };
+                events.Add(new BookEvent(Convert.ToInt64(reader.GetValue(0), CultureInfo.InvariantCulture), Convert.ToInt64(reader.GetValue(1), CultureInfo.InvariantCulture),
+                    date, Convert.ToDecimal(reader.GetValue(3), CultureInfo.InvariantCulture)));
+            }
+        }
+        finally
+        {
+            await db.Database.CloseConnectionAsync();
+        }
+        if (objective == CampaignObjective.NewContract && await ValueRunReports.LatestRunAsync(db, ct) is { } run)
+        {
+            var values = await ContractValuesAsync(db, run.Id, [.. events.Select(e => e.CustomerId).Distinct()], ct);
+            for (var i = 0; i < events.Count; i++)
+            {
+                if (events[i].Date <= run.RunDate && values.TryGetValue(events[i].EventId, out var value))
+                {
+                    events[i] = events[i] with { Revenue = value };
+                }
+            }
+        }
+        return events;
     }
 
     /// <summary>The parameters <paramref name="sql"/> names, and only those (a provider may refuse one it does not use).</summary>
@@ -183,13 +250,26 @@ internal sealed class CampaignAttribution(CrmDatabase database, CampaignsOptions
             return;
         }
         var responses = await db.CampaignResponses.Where(r => r.CampaignId == campaignId && r.Kind == CampaignObjective.NewContract).ToListAsync(ct);
-        foreach (var chunk in responses.Chunk(500))
+        var values = await ContractValuesAsync(db, run.Id, [.. responses.Select(r => r.CustomerId).Distinct()], ct);
+        foreach (var response in responses)
         {
-            var customers = chunk.Select(r => r.CustomerId).Distinct().ToList();
+            if (response.EventDate <= run.RunDate && values.TryGetValue(response.EventId, out var value))
+            {
+                response.Revenue = value;
+            }
+        }
+        await db.SaveChangesAsync(ct);
+    }
+
+    /// <summary>Experience + current value of every contract of <paramref name="customers"/> as value run <paramref name="runId"/> priced it.</summary>
+    private static async Task<Dictionary<long, decimal>> ContractValuesAsync(CrmDbContext db, long runId, IReadOnlyList<long> customers, CancellationToken ct)
+    {
+        var values = new Dictionary<long, decimal>();
+        foreach (var chunk in customers.Chunk(500))
+        {
             var explanations = await db.Set<CustomerValue>().AsNoTracking()
-                .Where(v => v.RunId == run.Id && customers.Contains(v.CustomerId))
+                .Where(v => v.RunId == runId && chunk.Contains(v.CustomerId))
                 .Select(v => v.Explanation).ToListAsync(ct);
-            var values = new Dictionary<long, decimal>();
             foreach (var json in explanations)
             {
                 if (CustomerValueResult.ReadExplanation(json) is { } explanation)
@@ -200,15 +280,8 @@ internal sealed class CampaignAttribution(CrmDatabase database, CampaignsOptions
                     }
                 }
             }
-            foreach (var response in chunk)
-            {
-                if (response.EventDate <= run.RunDate && values.TryGetValue(response.EventId, out var value))
-                {
-                    response.Revenue = value;
-                }
-            }
         }
-        await db.SaveChangesAsync(ct);
+        return values;
     }
 
     private static TimeZoneInfo SeoulZone()

@@ -1,7 +1,9 @@
 using System.Globalization;
 using InsureCrm.Analytics.Experiments;
 using InsureCrm.Core.Agents;
+using InsureCrm.Core.Campaigns.Planning;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 
@@ -12,9 +14,10 @@ namespace InsureCrm.Core.Campaigns.Measurement;
 /// per arm members (intent to treat), solicitations, responders, responses, revenue and the response rate with its
 /// Wilson interval; the hit ratio among contacted Test members (not randomised); the uplift with Newcombe's interval
 /// and the pooled two-proportion test; incremental responses and revenue (Welch), actual cost and ROI. Branch managers
-/// see their branch's members only. Export writes every breakdown as CSV or XLSX (aggregates only).
+/// see their branch's members only. Export writes every breakdown as CSV or XLSX (aggregates only). The universal
+/// holdout's yearly report sets the whole book's holdout against the rest (<see cref="HoldoutAsync"/>).
 /// </summary>
-internal sealed class CampaignResultsService(CrmDatabase database) : ICampaignResults
+internal sealed class CampaignResultsService(CrmDatabase database, CampaignAttribution attribution) : ICampaignResults
 {
     /// <summary>The key of members without a planned channel, offer or agent.</summary>
     internal const string NoneKey = "none";
@@ -56,17 +59,138 @@ internal sealed class CampaignResultsService(CrmDatabase database) : ICampaignRe
         return CampaignResult.Ok(name);
     }
 
-    public Task<CampaignResult<HoldoutReport>> HoldoutAsync(CrmUser user, int year, CancellationToken ct = default)
+    /// <summary>The confidence of the holdout report's intervals (campaigns carry their own α; the year has none).</summary>
+    internal const double HoldoutAlpha = 0.05;
+
+    /// <summary>
+    /// The universal holdout's yearly report (<see cref="HoldoutReport"/>): the book's survivors created by the window's end,
+    /// split by <see cref="UniversalHoldout.Contains(HoldoutYear, long)"/>. Company-wide, so a branch manager, whose scope
+    /// is a branch, may not see it. A year without a holdout, without a campaign that ran, or with nobody in one of the
+    /// two groups is refused with a sentence that says so, never a report of NaN.
+    /// </summary>
+    public async Task<CampaignResult<HoldoutReport>> HoldoutAsync(CrmUser user, int year, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (!user.Role.Allows(Capability.CampaignView))
+        if (!user.Role.Allows(Capability.CampaignView) || user.Role == Role.BranchManager)
         {
-            return Task.FromResult(CampaignResult.Forbidden<HoldoutReport>());
+            return CampaignResult.Forbidden<HoldoutReport>();
         }
-        // Attribution never looks at Excluded members, so the holdout's responses are not stored anywhere yet; a report
-        // from the stored rows would show the holdout at 0 % and overstate marketing's effect.
-        return Task.FromResult(CampaignResult.Conflict<HoldoutReport>(
-            string.Create(CultureInfo.InvariantCulture, $"The universal holdout report for {year} is not available yet: holdout responses are not attributed.")));
+        var today = attribution.Today();
+        var from = new DateOnly(year, 1, 1);
+        var yearEnd = new DateOnly(year, 12, 31);
+        var to = today < yearEnd ? today : yearEnd;
+        if (to < from)
+        {
+            return Refused("holdout.notBegun", Year(year));
+        }
+        await using var db = database.CreateContext();
+        var holdout = await db.Set<HoldoutYear>().AsNoTracking().SingleOrDefaultAsync(h => h.Year == year, ct);
+        if (holdout is null)
+        {
+            return Refused("holdout.noYear", Year(year));
+        }
+        // The year's campaigns that ran: started in the year and past Approved; a cancelled one only if it contacted anyone.
+        var solicited = new[] { CampaignContactState.Sent, CampaignContactState.Exported, CampaignContactState.Done };
+        var campaigns = await db.Campaigns.AsNoTracking()
+            .Where(c => c.StartsOn >= from && c.StartsOn <= yearEnd && c.State != CampaignState.Draft && c.State != CampaignState.Approved
+                && (c.State != CampaignState.Cancelled || db.Set<CampaignContact>().Any(k => k.CampaignId == c.Id && solicited.Contains(k.State))))
+            .OrderBy(c => c.Id).ToListAsync(ct);
+        if (campaigns.Count == 0)
+        {
+            return Refused("holdout.noCampaign", Year(year));
+        }
+        var currencies = campaigns.Select(c => c.Currency).Distinct(StringComparer.Ordinal).ToList();
+        if (currencies.Count > 1)
+        {
+            return Refused("holdout.currencies", Year(year), string.Join(", ", currencies));
+        }
+
+        // The response: an event of any objective the year's campaigns pursued; for new contracts, of any family one of
+        // them named (a campaign that named none takes every family).
+        var objectives = new SortedDictionary<CampaignObjective, List<ProductFamily>?>();
+        foreach (var campaign in campaigns)
+        {
+            var families = CampaignAttribution.ParseFamilies(campaign.ObjectiveFamilies);
+            if (families is null)
+            {
+                return Refused("holdout.family", campaign.Code, campaign.ObjectiveFamilies);
+            }
+            if (!objectives.TryGetValue(campaign.Objective, out var known))
+            {
+                objectives[campaign.Objective] = families.Count == 0 ? null : [.. families];
+            }
+            else if (known is not null)
+            {
+                objectives[campaign.Objective] = families.Count == 0 ? null : [.. known.Union(families)];
+            }
+        }
+        var endInstant = DateTime.SpecifyKind(TimeZoneInfo.ConvertTimeToUtc(to.AddDays(1).ToDateTime(TimeOnly.MinValue), CampaignAttribution.Seoul), DateTimeKind.Utc);
+        var book = await db.Set<Customers.Customer>().AsNoTracking().Where(c => c.MergedIntoId == null && c.CreatedAt < endInstant)
+            .Select(c => c.Id).ToListAsync(ct);
+        var perCustomer = new Dictionary<long, (long Responses, decimal Revenue)>();
+        foreach (var (objective, families) in objectives)
+        {
+            foreach (var e in await attribution.BookEventsAsync(db, objective, families ?? [], from, to, today, ct))
+            {
+                var (responses, revenue) = perCustomer.GetValueOrDefault(e.CustomerId);
+                perCustomer[e.CustomerId] = (responses + 1, revenue + e.Revenue);
+            }
+        }
+        long[] n = new long[2], responders = new long[2], responseCount = new long[2];
+        var revenues = new decimal[2];
+        var sums = new RevenueSummary[2];
+        foreach (var id in book)
+        {
+            var arm = UniversalHoldout.Contains(holdout, id) ? 1 : 0;
+            var (responses, revenue) = perCustomer.GetValueOrDefault(id);
+            n[arm]++;
+            responders[arm] += responses > 0 ? 1 : 0;
+            responseCount[arm] += responses;
+            revenues[arm] += revenue;
+            sums[arm] = sums[arm].Add((double)revenue);
+        }
+        if (n[1] == 0)
+        {
+            return Refused("holdout.empty", Year(year), holdout.Share.ToString("P1", CultureInfo.InvariantCulture), n[0].ToString(CultureInfo.InvariantCulture));
+        }
+        if (n[0] == 0)
+        {
+            return Refused("holdout.noRest", Year(year), n[1].ToString(CultureInfo.InvariantCulture));
+        }
+
+        decimal cost = 0;
+        foreach (var campaign in campaigns)
+        {
+            if (await LoadAsync(user, campaign.Id, ct) is { } data)
+            {
+                cost += data.Compute(ResultBreakdown.Total).Total.Comparison.Cost;
+            }
+        }
+        var rest = Arm(n[0], 0, responders[0], responseCount[0], revenues[0], []);
+        var held = Arm(n[1], 0, responders[1], responseCount[1], revenues[1], []);
+        var comparison = Compare(rest, held, sums[0], sums[1], cost, HoldoutAlpha, null);
+        var responsesInterval = new Interval(comparison.Uplift.Lower, comparison.Uplift.Upper).Scale(rest.Members);
+        var incremental = comparison.IncrementalRevenue;
+        var profit = new Estimate(incremental.Value - (double)cost, incremental.Lower - (double)cost, incremental.Upper - (double)cost);
+        // The cost is known, so ROI's interval is the profit's divided by it (the point is Roi.Ratio's).
+        var roi = comparison.Roi is { } r ? new Estimate(r, profit.Lower / (double)cost, profit.Upper / (double)cost) : null;
+        var totals = new HoldoutTotals(
+            new Estimate(comparison.IncrementalResponses, responsesInterval.Lower, responsesInterval.Upper),
+            held.Revenue / held.Members, rest.Revenue / rest.Members, profit, roi);
+        return CampaignResult.Ok(new HoldoutReport(year, holdout.Share, from, to, currencies[0], HoldoutAlpha,
+            [.. objectives.Keys.Select(o => o.ToString())], campaigns.Count, held, rest, comparison, totals));
+
+        static string Year(int y) => y.ToString(CultureInfo.InvariantCulture);
+
+        // Coded as well as in English, so that a page can say it in its language.
+        static CampaignResult<HoldoutReport> Refused(string code, params string[] args)
+        {
+            var error = new FieldError(code, args);
+            return CampaignResult.Conflict<HoldoutReport>(error.English) with
+            {
+                ErrorCodes = new Dictionary<string, FieldError[]>(StringComparer.Ordinal) { ["year"] = [error] },
+            };
+        }
     }
 
     private async Task<ResultData?> LoadAsync(CrmUser user, long campaignId, CancellationToken ct)

@@ -81,7 +81,8 @@ public sealed class ResultsTests
         return campaign.Id;
     }
 
-    private static Core.Campaigns.Measurement.CampaignResultsService Service(TestDatabase db) => new Core.Campaigns.Measurement.CampaignResultsService(db.Database);
+    private static Core.Campaigns.Measurement.CampaignResultsService Service(TestDatabase db) =>
+        new(db.Database, new Core.Campaigns.Measurement.CampaignAttribution(db.Database, new CampaignsOptions(), TimeProvider.System));
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task ResultsAsync_Total_ShowsRatesUpliftSolicitationsAndCost(DatabaseProvider provider)
