@@ -18,7 +18,7 @@
 #   treated, responded); otherwise the script generates SYNTHETIC_CUSTOMERS (default 100,000) on SQLite and writes it
 #   with `campaign learn-uplift ID --export` when the CLI has that command. UPLIFT_STANDIN=1 builds a stand-in instead
 #   (bench/uplift/standin.py: members and responses of the pilot, features of `model export purchase-health` the day
-#   before it starts), reported as such. Besides Qini, the held-out top 30 % by predicted uplift is valued with the
+#   before it starts), reported as such, and once more with the member's planned channel as a feature. Besides Qini, the held-out top 30 % by predicted uplift is valued with the
 #   TRUE uplift against the truth's own top 30 % (bench/uplift/top30.py; goal: within 10 %).
 # UPLIFT_CAMPAIGN (default 1, the pilot C-SYN-001) is the campaign; UPLIFT_ID, UPLIFT_TREATMENT, UPLIFT_TARGET name the
 # training set's columns (default customer_id, treated, responded).
@@ -38,6 +38,9 @@ echo "[bench] publishing the CLI (Release) to $out/cli"
 dotnet publish src/InsureCrm.Cli -c Release -o "$out/cli" -nologo -v q >/dev/null
 cli() { dotnet "$out/cli/insurecrm.dll" "$@"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
+threads() { # default|1t command...: the command as it runs by default, or held to one thread
+  if [ "$1" = 1t ]; then shift; DOTNET_PROCESSOR_COUNT=1 OMP_NUM_THREADS=1 "$@"; else shift; "$@"; fi
+}
 now() { date +%s.%N; }
 
 echo "== settings: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD), $(nproc) cores, load average $(load)"
@@ -46,7 +49,7 @@ echo "   split: ${share} of each treatment × outcome group held out, seed ${see
 start=$(now); cli --help >/dev/null; echo "   our CLI's start-up alone (insurecrm --help): $(echo "$(now) - $start" | bc | xargs printf '%.2f') s, paid twice in each of our figures (train, score)"
 
 table=$out/table.tsv
-printf 'dataset\tapproach\tclassifier\tside\tqini\tseconds\n' > "$table"
+printf 'dataset\tapproach\tclassifier\tside\tqini\tseconds\tseconds_1thread\n' > "$table"
 
 # compare NAME DATA TREATMENT TARGET ID [TRUTH CAMPAIGN]: split, train and score both sides, evaluate all score files.
 compare() {
@@ -55,24 +58,36 @@ compare() {
   $py bench/uplift/split.py "$data" "$treatment" "$target" "$share" "$seed" "$dir/train.csv" "$dir/test.csv"
   echo "== $name: $(( $(wc -l < "$dir/train.csv") - 1 )) train rows, $(( $(wc -l < "$dir/test.csv") - 1 )) test rows; load average $(load)"
   local spec alg clf s e
-  for spec in two-model:gbdt two-model:logistic class-transform:gbdt class-transform:logistic uplift-tree: uplift-forest: auto:logistic; do
-    alg=${spec%%:*}; clf=${spec#*:}
-    local model=$dir/ours-$alg${clf:+-$clf}
-    # auto chooses among the four approaches by the Qini of its own held-out 20 % of the train file, then refits.
-    local validation=0; [ "$alg" = auto ] && validation=0.2
+  # Each side twice: as it runs by default (both use every core: .NET's Parallel.For, scikit-learn's OpenMP), and
+  # held to one thread (DOTNET_PROCESSOR_COUNT=1, OMP_NUM_THREADS=1), which the machine's other load disturbs less.
+  # The Qini is that of the first run (the second writes its files under 1t/ and is only timed).
+  local run where
+  for run in default 1t; do
+    where=$dir; [ "$run" = 1t ] && { where=$dir/1t; mkdir -p "$where"; }
+    for spec in two-model:gbdt two-model:logistic class-transform:gbdt class-transform:logistic uplift-tree: uplift-forest: auto:logistic; do
+      alg=${spec%%:*}; clf=${spec#*:}
+      local model=$where/ours-$alg${clf:+-$clf}
+      # auto chooses among the four approaches by the Qini of its own held-out 20 % of the train file, then refits.
+      local validation=0; [ "$alg" = auto ] && validation=0.2
+      s=$(now)
+      threads "$run" dotnet "$out/cli/insurecrm.dll" model train --data "$dir/train.csv" --target "$target" --treatment "$treatment" --id "$id" \
+        --algorithm "$alg" ${clf:+--classifier "$clf"} --validation "$validation" --seed "$seed" --out "$model.json" > "$model.train.txt"
+      threads "$run" dotnet "$out/cli/insurecrm.dll" model score --model "$model.json" --data "$dir/test.csv" --out "$model.csv" >/dev/null
+      e=$(now)
+      printf '%s\t%s\t%s\tours\t%s\t%.2f\n' "$name" "$alg" "${clf:--}" "$run" "$(echo "$e - $s" | bc)" >> "$dir/times.tsv"
+    done
     s=$(now)
-    cli model train --data "$dir/train.csv" --target "$target" --treatment "$treatment" --id "$id" --algorithm "$alg" \
-      ${clf:+--classifier "$clf"} --validation "$validation" --seed "$seed" --out "$model.json" > "$model.train.txt"
-    cli model score --model "$model.json" --data "$dir/test.csv" --out "$model.csv" >/dev/null
+    threads "$run" $py bench/uplift/sklearn_side.py "$dir/train.csv" "$dir/test.csv" "$treatment" "$target" "$id" "$where" "" "" > "$where/sklearn.txt"
     e=$(now)
-    printf '%s\t%s\t%s\tours\t\t%.2f\n' "$name" "$alg" "${clf:--}" "$(echo "$e - $s" | bc)" >> "$table"
-    cli model evaluate --model "$model.json" --data "$dir/test.csv" > "$model.evaluate.txt"
+    awk -v n="$name" -v r="$run" '{ split($4, f, "="); printf "%s\t%s\t%s\tsklearn\t%s\t%.2f\n", n, $2, $3, r, f[2] }' "$where/sklearn.txt" >> "$dir/times.tsv"
+    echo "   scikit-learn's whole process ($run threads; start-up, reading both files, 4 fits and scores, writing): $(echo "$e - $s" | bc | xargs printf '%.2f') s; load average $(load)"
   done
-  s=$(now)
-  $py bench/uplift/sklearn_side.py "$dir/train.csv" "$dir/test.csv" "$treatment" "$target" "$id" "$dir" "" "" > "$dir/sklearn.txt"
-  e=$(now)
-  awk -v n="$name" '{ split($4, f, "="); printf "%s\t%s\t%s\tsklearn\t\t%s\n", n, $2, $3, f[2] }' "$dir/sklearn.txt" >> "$table"
-  echo "   scikit-learn's whole process (start-up, reading both files, 4 fits and scores, writing): $(echo "$e - $s" | bc | xargs printf '%.2f') s"
+  for f in "$dir"/ours-*.json; do
+    cli model evaluate --model "$f" --data "$dir/test.csv" > "${f%.json}.evaluate.txt"
+  done
+  # One row per side, approach and classifier: the default run's seconds, then the one-thread run's.
+  awk 'BEGIN { FS = OFS = "\t" } { k = $1 OFS $2 OFS $3 OFS $4; if ($5 == "default") { order[++n] = k; d[k] = $6 } else t[k] = $6 }
+       END { for (i = 1; i <= n; i++) print order[i], "", d[order[i]], t[order[i]] }' "$dir/times.tsv" >> "$table"
   # One evaluator for both sides; it must agree with our own `model evaluate` to the 4 decimals that prints.
   $py bench/uplift/qini.py "$dir/test.csv" "$treatment" "$target" "$dir"/ours-*.csv "$dir"/sklearn-*.csv > "$dir/qini.txt"
   local f ours mine
@@ -90,7 +105,7 @@ compare() {
   if [ -n "$truth" ]; then
     $py bench/uplift/top30.py "$dir/test.csv" "$id" "$truth" "$campaign" "$dir"/ours-*.csv "$dir"/sklearn-*.csv > "$dir/top30.txt"
   fi
-  awk -F'\t' -v n="$name" '$1 == n { printf "   %-16s %-9s %-8s Qini %8s  %7s s\n", $2, $3, $4, $5, $6 }' "$table"
+  awk -F'\t' -v n="$name" '$1 == n { printf "   %-16s %-9s %-8s Qini %8s  %7s s  (one thread %s s)\n", $2, $3, $4, $5, $6, $7 }' "$table"
   if [ -n "$truth" ]; then
     echo "   top 30 % of the held-out rows by predicted uplift, valued with the TRUE uplift (goal: within 10 % of the truth's own top 30 %):"
     awk '{ p = $1; sub(/^.*\//, "", p); sub(/\.csv$/, "", p); for (i = 2; i <= NF; i++) { split($i, kv, "="); v[kv[1]] = kv[2] }
@@ -119,7 +134,7 @@ else
   export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$PWD/$db" Security__Protection__KeyFile="$PWD/$out/keys.json" INSURECRM_USER=bench
   truth=$out/synthetic-$n.truth.campaigns.csv
   train=$out/synthetic-$n.uplift.csv label=""
-  if cli campaign --help | grep -q 'learn-uplift'; then
+  if cli campaign --help | grep 'learn-uplift' >/dev/null; then
     label="synthetic"
   elif [ "${UPLIFT_STANDIN:-0}" = 1 ]; then
     label="synthetic-standin"
@@ -144,13 +159,18 @@ else
       cli model export purchase-health --cutoff "$cutoff" --out "$out/synthetic-$n.features.csv" >/dev/null
       echo "[bench] stand-in for learn-uplift: features of model export purchase-health as of $cutoff (the pilot starts $starts)"
       $py bench/uplift/standin.py "$db" "$campaign" "$out/synthetic-$n.features.csv" "$train" | sed 's/^/[bench] /'
+      # The same rows with the member's planned channel as one more feature: whether the pilot could reach them at all.
+      $py bench/uplift/standin.py "$db" "$campaign" "$out/synthetic-$n.features.csv" "$out/synthetic-$n.uplift-channel.csv" --planned-channel >/dev/null
     fi
   fi
 fi
 if [ -n "$label" ]; then
   compare "$label" "$train" "${UPLIFT_TREATMENT:-treated}" "${UPLIFT_TARGET:-responded}" "${UPLIFT_ID:-customer_id}" "$truth" "$campaign"
 fi
+if [ "$label" = synthetic-standin ]; then
+  compare synthetic-standin+channel "$out/synthetic-$n.uplift-channel.csv" treated responded customer_id "$truth" "$campaign"
+fi
 
 echo "== table (Qini on the held-out rows by bench/uplift/qini.py; seconds: ours = wall time of the train and score CLI processes," \
-  "scikit-learn = fit and score in-process); load average at the end $(load)"
+  "scikit-learn = fit and score in-process; seconds_1thread: the same held to one thread); load average at the end $(load)"
 column -t -s $'\t' "$table"
