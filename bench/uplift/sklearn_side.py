@@ -9,7 +9,8 @@ usage: sklearn_side.py TRAIN.csv TEST.csv TREATMENT TARGET ID OUT_DIR [CATEGORIC
 - two-model: one classifier on the treated rows, one on the control rows; uplift = P(y | treated) − P(y | control).
 - class transformation: z = 1 for a treated responder or a control non-responder; uplift = 2·P(z = 1 | x) − 1. With
   unequal arms every row is weighted N / (2 · its arm's rows), so that the arms weigh equally (ours tops the smaller
-  arm up by drawing rows with replacement instead: the same in expectation).
+  arm up by drawing rows with replacement instead: the same in expectation). CT_BALANCE=topup does what ours does
+  (numpy's default_rng(0) draws), CT_BALANCE=none neither, to see what the correction alone changes.
 - Preprocessing as bench/models/sklearn_side.py: categorical columns (named, or with a non-numeric value) one-hot
   for the logistic regression and native categories for the boosted trees; numeric columns imputed and scaled for
   the logistic regression. Library defaults otherwise (random_state 0).
@@ -106,8 +107,16 @@ def main():
         start = time.perf_counter()
         z = np.where(t_tr, y_tr, 1 - y_tr)
         n, n_t = len(t_tr), int(t_tr.sum())
-        weight = np.where(t_tr, n / (2 * n_t), n / (2 * (n - n_t)))
-        model = fit(classifier(name, n_num, n_cat), x_tr, z, weight)
+        balance = os.environ.get("CT_BALANCE", "weights")
+        if balance == "topup":
+            smaller = np.flatnonzero(~t_tr if n_t >= n - n_t else t_tr)
+            extra = np.random.default_rng(0).choice(smaller, size=abs(2 * n_t - n), replace=True)
+            rows = np.concatenate([np.arange(n), extra])
+            model = fit(classifier(name, n_num, n_cat), x_tr[rows], z[rows])
+        elif balance == "none":
+            model = fit(classifier(name, n_num, n_cat), x_tr, z)
+        else:
+            model = fit(classifier(name, n_num, n_cat), x_tr, z, np.where(t_tr, n / (2 * n_t), n / (2 * (n - n_t))))
         uplift = 2 * model.predict_proba(x_te)[:, 1] - 1
         write(out_dir, "class-transform", name, id_col, ids, uplift, time.perf_counter() - start)
 
