@@ -18,8 +18,9 @@
 #   treated, responded); otherwise the script generates SYNTHETIC_CUSTOMERS (default 100,000) on SQLite and writes it
 #   with `campaign learn-uplift ID --export` when the CLI has that command. UPLIFT_STANDIN=1 builds a stand-in instead
 #   (bench/uplift/standin.py: members and responses of the pilot, features of `model export purchase-health` the day
-#   before it starts), reported as such, and once more with the member's planned channel as a feature. Besides Qini, the held-out top 30 % by predicted uplift is valued with the
-#   TRUE uplift against the truth's own top 30 % (bench/uplift/top30.py; goal: within 10 %).
+#   before it starts), reported as such, and once more with the member's planned channel as a feature. Besides Qini,
+#   the held-out top 30 % by predicted uplift is valued with the TRUE uplift against the truth's own top 30 %
+#   (bench/uplift/top30.py; goal: within 10 %).
 # UPLIFT_CAMPAIGN (default 1, the pilot C-SYN-001) is the campaign; UPLIFT_ID, UPLIFT_TREATMENT, UPLIFT_TARGET name the
 # training set's columns (default customer_id, treated, responded).
 # SEED (default 42) seeds the split and the learners; TEST_SHARE (default 0.3) is the held-out share.
@@ -42,11 +43,12 @@ threads() { # default|1t command...: the command as it runs by default, or held 
   if [ "$1" = 1t ]; then shift; DOTNET_PROCESSOR_COUNT=1 OMP_NUM_THREADS=1 "$@"; else shift; "$@"; fi
 }
 now() { date +%s.%N; }
+seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; } # start end -> seconds between them
 
 echo "== settings: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD), $(nproc) cores, load average $(load)"
 echo "   dotnet $(dotnet --version); python $($py -c 'import platform; print(platform.python_version())'), scikit-learn $($py -c 'import sklearn; print(sklearn.__version__)'), numpy $($py -c 'import numpy; print(numpy.__version__)')"
 echo "   split: ${share} of each treatment × outcome group held out, seed ${seed}; ours: --validation 0 --seed ${seed}"
-start=$(now); cli --help >/dev/null; echo "   our CLI's start-up alone (insurecrm --help): $(echo "$(now) - $start" | bc | xargs printf '%.2f') s, paid twice in each of our figures (train, score)"
+start=$(now); cli --help >/dev/null; echo "   our CLI's start-up alone (insurecrm --help): $(seconds "$start" "$(now)") s, paid twice in each of our figures (train, score)"
 
 table=$out/table.tsv
 printf 'dataset\tapproach\tclassifier\tside\tqini\tseconds\tseconds_1thread\n' > "$table"
@@ -74,13 +76,13 @@ compare() {
         --algorithm "$alg" ${clf:+--classifier "$clf"} --validation "$validation" --seed "$seed" --out "$model.json" > "$model.train.txt"
       threads "$run" dotnet "$out/cli/insurecrm.dll" model score --model "$model.json" --data "$dir/test.csv" --out "$model.csv" >/dev/null
       e=$(now)
-      printf '%s\t%s\t%s\tours\t%s\t%.2f\n' "$name" "$alg" "${clf:--}" "$run" "$(echo "$e - $s" | bc)" >> "$dir/times.tsv"
+      printf '%s\t%s\t%s\tours\t%s\t%.2f\n' "$name" "$alg" "${clf:--}" "$run" "$(seconds "$s" "$e")" >> "$dir/times.tsv"
     done
     s=$(now)
     threads "$run" $py bench/uplift/sklearn_side.py "$dir/train.csv" "$dir/test.csv" "$treatment" "$target" "$id" "$where" "" "" > "$where/sklearn.txt"
     e=$(now)
     awk -v n="$name" -v r="$run" '{ split($4, f, "="); printf "%s\t%s\t%s\tsklearn\t%s\t%.2f\n", n, $2, $3, r, f[2] }' "$where/sklearn.txt" >> "$dir/times.tsv"
-    echo "   scikit-learn's whole process ($run threads; start-up, reading both files, 4 fits and scores, writing): $(echo "$e - $s" | bc | xargs printf '%.2f') s; load average $(load)"
+    echo "   scikit-learn's whole process ($run threads; start-up, reading both files, 4 fits and scores, writing): $(seconds "$s" "$e") s; load average $(load)"
   done
   for f in "$dir"/ours-*.json; do
     cli model evaluate --model "$f" --data "$dir/test.csv" > "${f%.json}.evaluate.txt"
