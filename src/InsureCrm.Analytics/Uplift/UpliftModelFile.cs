@@ -104,7 +104,7 @@ public sealed record UpliftWorkbenchModel(IUpliftModel Model, UpliftWorkbenchInf
         }
     }
 
-    private static void WriteModel(Utf8JsonWriter writer, IUpliftModel model)
+    internal static void WriteModel(Utf8JsonWriter writer, IUpliftModel model)
     {
         writer.WriteStartObject();
         switch (model)
@@ -162,7 +162,7 @@ public sealed record UpliftWorkbenchModel(IUpliftModel Model, UpliftWorkbenchInf
             return new UpliftTreeNode(feature, feature < 0 ? double.NaN : n[1].GetDouble(), n[2].GetInt32(), n[3].GetInt32(), n[4].GetDouble());
         })]);
 
-    private static IUpliftModel ReadModel(string algorithm, JsonElement model, IReadOnlyList<Feature> features) => algorithm switch
+    internal static IUpliftModel ReadModel(string algorithm, JsonElement model, IReadOnlyList<Feature> features) => algorithm switch
     {
         TwoModelUplift.Name => new TwoModelUpliftModel(ModelFile.ReadNested(model.GetProperty("treated"), features),
             ModelFile.ReadNested(model.GetProperty("control"), features)),
@@ -244,6 +244,53 @@ public sealed record UpliftWorkbenchModel(IUpliftModel Model, UpliftWorkbenchInf
     }
 
     private static string Text(JsonElement element, string name) => element.GetProperty(name).GetString() ?? "";
+}
+
+/// <summary>
+/// An uplift model alone as JSON, for a database column: <c>"kind": "uplift"</c>, the <see cref="ModelFile"/> header
+/// (format, algorithm, features) and the model, without the workbench's training record.
+/// </summary>
+public static class UpliftModelJson
+{
+    /// <summary>The model as JSON text.</summary>
+    public static string Write(IUpliftModel model)
+    {
+        ArgumentNullException.ThrowIfNull(model);
+        using var stream = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(stream))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("kind", UpliftWorkbenchModel.Kind);
+            ModelFile.WriteHeader(writer, model.Algorithm, model.Features);
+            writer.WritePropertyName("model");
+            UpliftWorkbenchModel.WriteModel(writer, model);
+            writer.WriteEndObject();
+        }
+        return System.Text.Encoding.UTF8.GetString(stream.ToArray());
+    }
+
+    /// <summary>Reads what <see cref="Write"/> wrote.</summary>
+    /// <exception cref="InvalidDataException">Not an uplift model, or a damaged one.</exception>
+    public static IUpliftModel Read(string json)
+    {
+        using var stream = new MemoryStream(System.Text.Encoding.UTF8.GetBytes(json));
+        using var doc = ModelFile.Parse(stream);
+        var root = doc.RootElement;
+        if (!UpliftWorkbenchModel.IsUplift(root))
+        {
+            throw new InvalidDataException("Not an uplift model: it has no \"kind\": \"uplift\".");
+        }
+        try
+        {
+            ModelFile.CheckFormat(root.GetProperty("format"));
+            var features = ModelFile.ReadFeatures(root.GetProperty("features"));
+            return UpliftWorkbenchModel.ReadModel(root.GetProperty("algorithm").GetString() ?? "", root.GetProperty("model"), features);
+        }
+        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
+        {
+            throw new InvalidDataException($"The uplift model is damaged: {ex.Message}", ex);
+        }
+    }
 }
 
 /// <summary>The held-out split of <c>model train --treatment</c>.</summary>

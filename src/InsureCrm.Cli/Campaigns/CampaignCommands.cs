@@ -16,7 +16,7 @@ namespace InsureCrm.Cli.Campaigns;
 /// 1 refused or failed (nothing written; the reason on standard error), 2 done in part (a send that left contacts
 /// failed or in doubt, a CP949 DM file with characters it cannot hold; the counts say which).
 /// </summary>
-internal static class CampaignCommands
+internal static partial class CampaignCommands
 {
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new System.Text.Json.Serialization.JsonStringEnumConverter() } };
 
@@ -36,6 +36,7 @@ internal static class CampaignCommands
         campaign.Subcommands.Add(Attribute(services));
         campaign.Subcommands.Add(Results(services));
         campaign.Subcommands.Add(Holdout(services));
+        AddUplift(campaign, services);
         return campaign;
     }
 

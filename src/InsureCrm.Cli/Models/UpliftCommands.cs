@@ -38,11 +38,15 @@ internal static class UpliftCommands
 
     public static int Train(TrainRequest request, Action<string, Action<Stream>> write)
     {
+        var options = new UpliftTrainingOptions
+        {
+            Algorithm = request.Algorithm, Classifier = request.Classifier, Validation = request.Validation, Seed = request.Seed, Refit = request.Refit,
+        };
         if (!(request.Validation >= 0 && request.Validation < 1))
         {
             throw new ArgumentException("--validation must be at least 0 and below 1 (e.g. 0.2).");
         }
-        var auto = request.Algorithm == WorkbenchTraining.Auto;
+        var auto = request.Algorithm == UpliftTrainingOptions.Auto;
         if (!auto && !UpliftLearners.Names.Contains(request.Algorithm))
         {
             throw new ArgumentException($"Unknown uplift algorithm '{request.Algorithm}'; with --treatment, --algorithm is auto or one of: {string.Join(", ", UpliftLearners.Names)}.");
@@ -79,51 +83,22 @@ internal static class UpliftCommands
         Console.WriteLine(string.Create(Inv,
             $"Read {Path.GetFileName(request.Data)}: {labels.Length:N0} rows, {csv.Table.Columns} features; treatment {request.Treatment}: {all.Treated:N0} treated ({all.TreatmentShare:P1}), {all.Control:N0} control; target {schema.Target}: '{schema.Positive}' positive."));
 
-        var approaches = auto ? UpliftLearners.Names : [request.Algorithm];
-        var (trainRows, heldRows) = UpliftSplit.Split(treatment, labels, request.Validation, request.Seed);
-        IUpliftModel chosen;
-        var candidates = new List<KeyValuePair<string, double>>();
-        double? heldOutQini = null;
-        if (heldRows.Length > 0)
+        var trained = UpliftTraining.Train(csv.Table, treatment, labels, options, auto
+            ? (approach, qini) => Console.WriteLine(string.Create(Inv, $"  {approach,-16} held-out Qini coefficient {qini:F4}"))
+            : null);
+        var chosen = trained.Model;
+        var held = trained.HeldOutRows.Length;
+        if (trained.HeldOut is { } heldOut)
         {
-            var trainTable = csv.Table.Take(trainRows);
-            var (tTrain, yTrain) = (UpliftSplit.Pick(treatment, trainRows), UpliftSplit.Pick(labels, trainRows));
-            var heldTable = csv.Table.Take(heldRows);
-            var (tHeld, yHeld) = (UpliftSplit.Pick(treatment, heldRows), UpliftSplit.Pick(labels, heldRows));
-            UpliftData.Check(trainRows.Length, tTrain, yTrain, eachArmNeedsBothOutcomes: true);
-            UpliftData.Check(heldRows.Length, tHeld, yHeld);
-            IUpliftModel? best = null;
-            UpliftEvaluation? bestEvaluation = null;
-            foreach (var approach in approaches)
-            {
-                var model = UpliftLearners.Create(approach, request.Classifier, request.Seed).Fit(trainTable, tTrain, yTrain);
-                var evaluation = UpliftEvaluation.Measure(model.PredictAll(heldTable), tHeld, yHeld);
-                candidates.Add(new(approach, evaluation.QiniCoefficient));
-                if (auto)
-                {
-                    Console.WriteLine(string.Create(Inv, $"  {approach,-16} held-out Qini coefficient {evaluation.QiniCoefficient:F4}"));
-                }
-                if (best is null || evaluation.QiniCoefficient > bestEvaluation!.QiniCoefficient || double.IsNaN(bestEvaluation.QiniCoefficient))
-                {
-                    (best, bestEvaluation) = (model, evaluation);
-                }
-            }
             if (auto)
             {
-                Console.WriteLine($"Chosen: {best!.Algorithm} (the highest Qini coefficient on the held-out rows).");
+                Console.WriteLine($"Chosen: {chosen.Algorithm} (the highest Qini coefficient on the held-out rows).");
             }
             Console.WriteLine();
             Console.WriteLine(string.Create(Inv,
-                $"Held-out validation ({request.Validation:P0} of rows, stratified by arm and outcome, seed {request.Seed}; the model was trained on the other {trainRows.Length:N0} rows):"));
-            Print(bestEvaluation!);
-            heldOutQini = bestEvaluation!.QiniCoefficient;
-            chosen = request.Refit ? UpliftLearners.Create(best!.Algorithm, request.Classifier, request.Seed).Fit(csv.Table, treatment, labels) : best!;
+                $"Held-out validation ({request.Validation:P0} of rows, stratified by arm and outcome, seed {request.Seed}; the model was trained on the other {trained.TrainingRows:N0} rows):"));
+            Print(heldOut);
         }
-        else
-        {
-            chosen = UpliftLearners.Create(request.Algorithm, request.Classifier, request.Seed).Fit(csv.Table, treatment, labels);
-        }
-        var refitted = request.Refit || heldRows.Length == 0;
         var file = new UpliftWorkbenchModel(chosen, new UpliftWorkbenchInfo
         {
             Schema = schema,
@@ -133,17 +108,17 @@ internal static class UpliftCommands
             Classifier = request.Classifier,
             Seed = request.Seed,
             Validation = request.Validation,
-            Refit = refitted && heldRows.Length > 0,
-            FittedRows = refitted ? labels.Length : trainRows.Length,
-            HeldOutQini = heldOutQini,
-            Candidates = auto ? candidates : [],
+            Refit = trained.Refitted && held > 0,
+            FittedRows = trained.Refitted ? labels.Length : trained.TrainingRows,
+            HeldOutQini = trained.HeldOut?.QiniCoefficient,
+            Candidates = trained.Candidates,
         });
         write(request.Out, file.Save);
         Console.WriteLine();
         Console.WriteLine(string.Create(Inv, $"Uplift model written to {request.Out}: {chosen.Algorithm}{(Uses(chosen.Algorithm) ? $" over {request.Classifier}" : "")}, ")
-            + (heldRows.Length == 0 ? string.Create(Inv, $"trained on all {labels.Length:N0} rows (nothing held out: no measures).")
+            + (held == 0 ? string.Create(Inv, $"trained on all {labels.Length:N0} rows (nothing held out: no measures).")
                 : request.Refit ? string.Create(Inv, $"refitted on all {labels.Length:N0} rows (the measures above are those of the same approach trained without the held-out rows).")
-                : string.Create(Inv, $"trained on {trainRows.Length:N0} rows (the model measured above; not refitted).")));
+                : string.Create(Inv, $"trained on {trained.TrainingRows:N0} rows (the model measured above; not refitted).")));
         return 0;
     }
 

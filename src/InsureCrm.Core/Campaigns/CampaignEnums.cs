@@ -49,7 +49,7 @@ public enum CostBasis { PerContact, PerResponse }
 public enum CampaignEventKind
 {
     Created, Edited, RuleChanged, Simulated, Approved, Split, Started, ScriptRevised, OfferChanged, Sent, DmExported,
-    Attributed, Measuring, Closed, RolledOut, Cancelled, Unsubscribed,
+    Attributed, Measuring, Closed, RolledOut, Cancelled, Unsubscribed, UpliftLearned,
 }
 
 /// <summary>The arm of a campaign member: contacted, held back for comparison, or left out of the comparison.</summary>
@@ -66,6 +66,10 @@ public enum MemberExclusion
     FrequencyCap,
     /// <summary>Reachable on none of the campaign's channels.</summary>
     NoChannel,
+    /// <summary>An uplift-targeted roll-out: the pilot's uplift model predicts contact would lower this customer's response (a "sleeping dog").</summary>
+    NegativeUplift,
+    /// <summary>An uplift-targeted roll-out: below its top N by predicted uplift.</summary>
+    BelowUpliftCut,
 }
 
 /// <summary>Where one planned contact of the outbox (<c>campaign_contact</c>) stands.</summary>

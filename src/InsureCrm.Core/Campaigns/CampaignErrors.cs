@@ -102,6 +102,9 @@ public static class CampaignErrorTexts
         // Attribution (Measurement/CampaignAttribution).
         ["attribution.beforeStart"] = "as-of date {0} is before the campaign starts ({1}).",
         ["attribution.families"] = "'{0}' is not a list of product families.",
+        // Roll-out by uplift (Planning/CampaignPlanning.RollOutAsync).
+        ["rollout.upliftTopN"] = "The number of customers to contact must be above 0; '{0}' is not.",
+        ["rollout.noUpliftModel"] = "{0} has no uplift model; learn its uplift first.",
         // What a host's form could not read before asking Core (the web's campaign, offer and roll-out forms).
         ["form.notWhole"] = "'{0}' is not a whole number.",
         ["form.notId"] = "'{0}' is not an id.",

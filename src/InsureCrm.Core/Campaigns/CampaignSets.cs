@@ -21,5 +21,8 @@ public static class CampaignSets
         public DbSet<CampaignContact> CampaignContacts => db.Set<CampaignContact>();
         public DbSet<CampaignResponse> CampaignResponses => db.Set<CampaignResponse>();
         public DbSet<CampaignAttribution> CampaignAttributions => db.Set<CampaignAttribution>();
+        public DbSet<Uplift.CampaignUpliftModel> CampaignUpliftModels => db.Set<Uplift.CampaignUpliftModel>();
+        public DbSet<Uplift.CampaignUpliftTargeting> CampaignUpliftTargetings => db.Set<Uplift.CampaignUpliftTargeting>();
+        public DbSet<Uplift.CampaignUpliftScore> CampaignUpliftScores => db.Set<Uplift.CampaignUpliftScore>();
     }
 }

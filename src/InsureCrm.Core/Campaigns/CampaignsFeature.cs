@@ -2,6 +2,7 @@ using InsureCrm.Core.Campaigns.Execution;
 using InsureCrm.Core.Campaigns.Measurement;
 using InsureCrm.Core.Campaigns.Planning;
 using InsureCrm.Core.Campaigns.Targeting;
+using InsureCrm.Core.Campaigns.Uplift;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,6 +28,7 @@ public static class CampaignsFeature
             .AddCampaignPlanning(options)
             .AddCampaignTargeting(options)
             .AddCampaignExecution(options)
-            .AddCampaignMeasurement(options);
+            .AddCampaignMeasurement(options)
+            .AddCampaignUplift();
     }
 }

@@ -120,7 +120,13 @@ public sealed record OfferChange(CampaignChannelKind Channel, long? OfferId, str
 public sealed record OfferDraft(string Code, string Name, ProductFamily? ProductFamily, decimal? Cost, CostBasis CostBasis, string Currency = "KRW", bool Active = true);
 
 /// <summary>The company-wide roll-out of a pilot: a new Draft with the pilot's plan, scripts, channels and offers, this scope and period.</summary>
-public sealed record RollOutDraft(string Name, DateOnly StartsOn, DateOnly EndsOn, string RuleDefinition, decimal? Budget = null);
+/// <summary>
+/// A pilot's roll-out: name, dates, rule and budget; with <paramref name="UpliftTopN"/> it contacts only the top N of the
+/// rule's customers by the pilot's newest uplift model, leaving out those predicted to react badly unless
+/// <paramref name="KeepNegative"/>.
+/// </summary>
+public sealed record RollOutDraft(string Name, DateOnly StartsOn, DateOnly EndsOn, string RuleDefinition, decimal? Budget = null, int? UpliftTopN = null,
+    bool KeepNegative = false);
 
 /// <summary>A campaign in lists and as the answer of a state change.</summary>
 public sealed record CampaignSummary(
@@ -351,7 +357,14 @@ public interface IDmExport
 public sealed record WorkListItem(
     long ContactId, long CampaignId, string CampaignCode, string CampaignName, long CustomerId, string CustomerName,
     CampaignChannelKind Channel, int Attempt, CampaignContactState State, DateTime PlannedAt, string? ScriptSubject,
-    string? ScriptBody, string? OfferName, CallOutcome? Outcome, DateTime? NextAttemptAt);
+    string? ScriptBody, string? OfferName, CallOutcome? Outcome, DateTime? NextAttemptAt)
+{
+    /// <summary>For a roll-out targeted by uplift: the customer's predicted uplift (why they were chosen); null otherwise.</summary>
+    public double? Uplift { get; init; }
+
+    /// <summary>The top reasons of <see cref="Uplift"/> (feature, value, effect on the uplift).</summary>
+    public IReadOnlyList<Models.ScoreReason> UpliftReasons { get; init; } = [];
+}
 
 /// <summary>An outcome recorded for a contact of a list.</summary>
 public sealed record OutcomeEntry(long ContactId, CallOutcome Outcome, string? Note = null);

@@ -10,13 +10,23 @@ namespace InsureCrm.Web.Campaigns;
 internal sealed class RollOutForm
 {
     /// <summary>The form's fields; Core's error keys map onto them (<c>rules[2].field</c> belongs to the rule).</summary>
-    public static readonly string[] Fields = ["name", "startsOn", "endsOn", "ruleDefinition", "budget"];
+    public static readonly string[] Fields = ["name", "startsOn", "endsOn", "ruleDefinition", "budget", "upliftTopN"];
+
+    /// <summary>The <see cref="Targeting"/> value that contacts the top N by the pilot's uplift model.</summary>
+    public const string ByUplift = "uplift";
 
     public string? Name { get; set; }
     public string? StartsOn { get; set; }
     public string? EndsOn { get; set; }
     public string? RuleDefinition { get; set; }
     public string? Budget { get; set; }
+    /// <summary><c>rule</c> (every customer the rule selects) or <see cref="ByUplift"/>.</summary>
+    public string? Targeting { get; set; }
+    public string? TopN { get; set; }
+    /// <summary>"true" keeps the customers predicted to react badly.</summary>
+    public string? KeepNegative { get; set; }
+
+    public bool IsByUplift => Targeting == ByUplift;
 
     /// <summary>The pilot's roll-out as first offered: its name marked as the roll-out, from tomorrow for four weeks, the pilot's rule.</summary>
     public static RollOutForm For(string? rule, string name, DateOnly today) => new()
@@ -44,7 +54,20 @@ internal sealed class RollOutForm
                 errors.Add("budget", "form.notNumber", Budget);
             }
         }
-        return errors.Count > 0 ? null : new RollOutDraft((Name ?? "").Trim(), starts, ends, RuleDefinition ?? "", budget);
+        int? topN = null;
+        if (IsByUplift)
+        {
+            if (int.TryParse(TopN?.Trim().Replace(",", "", StringComparison.Ordinal), NumberStyles.Integer, CultureInfo.InvariantCulture, out var n))
+            {
+                topN = n;
+            }
+            else
+            {
+                errors.Add("upliftTopN", "form.notNumber", TopN ?? "");
+            }
+        }
+        return errors.Count > 0 ? null
+            : new RollOutDraft((Name ?? "").Trim(), starts, ends, RuleDefinition ?? "", budget, topN, IsByUplift && KeepNegative == "true");
     }
 
     /// <summary>The form field a Core error key belongs to; null when the form has no such field.</summary>

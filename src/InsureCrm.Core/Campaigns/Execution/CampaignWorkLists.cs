@@ -181,6 +181,8 @@ internal sealed class CampaignWorkLists(
         var customers = await db.Customers.AsNoTracking().Where(c => customerIds.Contains(c.Id))
             .Select(c => new { c.Id, c.Name, c.NameScript }).ToDictionaryAsync(c => c.Id, ct);
         var offers = await db.Offers.AsNoTracking().Where(o => offerIds.Contains(o.Id)).ToDictionaryAsync(o => o.Id, o => o.Name, ct);
+        var uplift = (await db.CampaignUpliftScores.AsNoTracking().Where(u => campaignIds.Contains(u.CampaignId) && customerIds.Contains(u.CustomerId))
+            .ToListAsync(ct)).ToDictionary(u => (u.CampaignId, u.CustomerId));
         var scripts = (await db.CampaignScripts.AsNoTracking().Where(s => campaignIds.Contains(s.CampaignId)).ToListAsync(ct))
             .GroupBy(s => (s.CampaignId, s.Channel, s.Language)).ToDictionary(g => g.Key, g => g.MaxBy(s => s.Version)!);
         return [.. contacts.Select(x =>
@@ -192,9 +194,14 @@ internal sealed class CampaignWorkLists(
             var script = scripts.GetValueOrDefault((x.CampaignId, x.Channel, language)) ?? scripts.GetValueOrDefault((x.CampaignId, x.Channel, ScriptLanguage.Korean));
             var values = new TemplateValues(customer?.Name ?? "", "", "", offer ?? "", campaign.Code, "",
                 CampaignName: campaign.Name, OptOutNumber: options.Sms.OptOutNumber ?? "");
+            var why = uplift.GetValueOrDefault((x.CampaignId, x.CustomerId));
             return new WorkListItem(x.Id, x.CampaignId, campaign.Code, campaign.Name, x.CustomerId, customer?.Name ?? "", x.Channel, x.Attempt, x.State,
                 x.PlannedAt, script?.Subject is { } subject ? CampaignTemplates.RenderText(subject, values) : null,
-                script is null ? null : CampaignTemplates.RenderText(script.Body, values), offer, x.Outcome, x.NextAttemptAt);
+                script is null ? null : CampaignTemplates.RenderText(script.Body, values), offer, x.Outcome, x.NextAttemptAt)
+            {
+                Uplift = why?.Uplift,
+                UpliftReasons = why is null ? [] : Models.InsurerModelScorer.ReadReasons(why.Reasons),
+            };
         })];
     }
 }

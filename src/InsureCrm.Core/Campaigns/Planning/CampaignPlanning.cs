@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using InsureCrm.Core.Campaigns.Targeting;
+using InsureCrm.Core.Campaigns.Uplift;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
@@ -25,7 +26,8 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
     }
 
     /// <summary>Creates a Draft; with <paramref name="rollOutOf"/> (pilot id, measured rate and lift) it is that pilot's roll-out, in the same transaction.</summary>
-    private async Task<CampaignResult<CampaignSummary>> CreateCoreAsync(CrmUser user, CampaignDraft draft, (long PilotId, double Rate, double Lift)? rollOutOf, CancellationToken ct)
+    private async Task<CampaignResult<CampaignSummary>> CreateCoreAsync(CrmUser user, CampaignDraft draft, (long PilotId, double Rate, double Lift)? rollOutOf, CancellationToken ct,
+        CampaignUpliftTargeting? uplift = null)
     {
         for (var attempt = 0; ; attempt++)
         {
@@ -68,7 +70,16 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
             AddEvent(ctx, campaign.Id, user, now, CampaignEventKind.Created, new { code = campaign.Code, ruleVersionId = campaign.RuleVersionId, parentCampaignId = campaign.ParentCampaignId });
             if (rollOutOf is { } pilot)
             {
-                AddEvent(ctx, pilot.PilotId, user, now, CampaignEventKind.RolledOut, new { rollOutId = campaign.Id, rollOutCode = campaign.Code, baselineRate = pilot.Rate, expectedLift = pilot.Lift });
+                AddEvent(ctx, pilot.PilotId, user, now, CampaignEventKind.RolledOut, new
+                {
+                    rollOutId = campaign.Id, rollOutCode = campaign.Code, baselineRate = pilot.Rate, expectedLift = pilot.Lift,
+                    upliftTopN = uplift?.TopN, upliftModelId = uplift?.ModelId, keepNegative = uplift?.KeepNegative,
+                });
+            }
+            if (uplift is not null)
+            {
+                uplift.CampaignId = campaign.Id;
+                ctx.Add(uplift);
             }
             await ctx.SaveChangesAsync(ct);
             await tx.CommitAsync(ct);
@@ -363,6 +374,24 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
             return CampaignResult.Conflict<CampaignSummary>(
                 string.Create(CultureInfo.InvariantCulture, $"The pilot measured no lift (test {testRate:P2}, control {controlRate:P2}); there is nothing to roll out."), pilot.Version);
         }
+        CampaignUpliftTargeting? uplift = null;
+        if (draft.UpliftTopN is { } topN)
+        {
+            if (topN <= 0)
+            {
+                var errors = new CampaignErrors();
+                errors.Add("upliftTopN", "rollout.upliftTopN", topN.ToString(CultureInfo.InvariantCulture));
+                return CampaignResult.Invalid<CampaignSummary>(errors);
+            }
+            var model = await ctx.CampaignUpliftModels.AsNoTracking().Where(m => m.CampaignId == pilotId).OrderByDescending(m => m.Version).FirstOrDefaultAsync(ct);
+            if (model is null)
+            {
+                var errors = new CampaignErrors();
+                errors.Add("upliftTopN", "rollout.noUpliftModel", pilot.Code);
+                return CampaignResult.Invalid<CampaignSummary>(errors);
+            }
+            uplift = new CampaignUpliftTargeting { ModelId = model.Id, TopN = topN, KeepNegative = draft.KeepNegative };
+        }
         var channels = await ctx.CampaignChannels.AsNoTracking().Where(c => c.CampaignId == pilotId).OrderBy(c => c.Rank).ToListAsync(ct);
         var scripts = await LatestScriptsAsync(ctx, pilotId, ct);
         var clone = new CampaignDraft(
@@ -371,7 +400,7 @@ internal sealed class CampaignPlanning(CrmDatabase database, TimeProvider time) 
             controlRate > 0 ? controlRate : null, lift, pilot.OverlapRule, pilot.Priority, pilot.FrequencyCap, IsPilot: false,
             [.. channels.Select(c => new ChannelDraft(c.Channel, c.Rank, c.OfferId, c.UnitCost, c.DailyLimit))],
             [.. scripts.Select(s => new ScriptDraft(s.Channel, s.Language, s.Subject, s.Body))]);
-        return await CreateCoreAsync(user, clone, (pilotId, controlRate, lift), ct);
+        return await CreateCoreAsync(user, clone, (pilotId, controlRate, lift), ct, uplift);
     }
 
     public async Task<CampaignResult<ScriptView>> ReviseScriptAsync(CrmUser user, long campaignId, ScriptRevision revision, CancellationToken ct = default)

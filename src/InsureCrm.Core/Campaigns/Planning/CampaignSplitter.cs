@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using InsureCrm.Core.Campaigns.Targeting;
+using InsureCrm.Core.Campaigns.Uplift;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
@@ -42,6 +43,10 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
         ("control_share", typeof(decimal)), ("candidates", typeof(int)), ("test", typeof(int)), ("control", typeof(int)),
         ("excluded_holdout", typeof(int)), ("excluded_overlap", typeof(int)), ("excluded_cap", typeof(int)),
         ("excluded_no_channel", typeof(int)), ("created_at", typeof(DateTime)), ("created_by", typeof(string)));
+
+    private static readonly BulkTable UpliftScores = new("campaign_uplift_score",
+        ("campaign_id", typeof(long)), ("customer_id", typeof(long)), ("uplift", typeof(double)), ("response", typeof(double)), ("rank", typeof(int)),
+        ("reasons", typeof(string)));
 
     private static readonly BulkTable Events = new("campaign_event",
         ("campaign_id", typeof(long)), ("at", typeof(DateTime)), ("user_name", typeof(string)), ("kind", typeof(CampaignEventKind)), ("detail", typeof(string)));
@@ -92,7 +97,7 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
     }
 
     /// <summary>What a split would write: every candidate's member row, the summary, and the customers taken from other campaigns.</summary>
-    internal sealed record SplitPlan(List<CampaignMember> Members, SplitSummary Summary, IReadOnlyDictionary<long, List<long>> Taken);
+    internal sealed record SplitPlan(List<CampaignMember> Members, SplitSummary Summary, IReadOnlyDictionary<long, List<long>> Taken, UpliftSelection.Cut? Uplift);
 
     /// <summary>
     /// The split of <paramref name="campaign"/> computed and not written (the split itself writes it; the simulation
@@ -148,12 +153,25 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
             member.Arm = member.Exclusion is null ? CampaignArm.Test : CampaignArm.Excluded;
             members.Add(member);
         }
+        var uplift = await UpliftSelection.ApplyAsync(db, campaign, population, today, ct);
+        if (uplift is not null)
+        {
+            var kept = population.Select(m => m.CustomerId).ToHashSet();
+            foreach (var ids in taken.Values)
+            {
+                ids.RemoveAll(id => !kept.Contains(id));
+            }
+            foreach (var loser in taken.Where(t => t.Value.Count == 0).Select(t => t.Key).ToList())
+            {
+                taken.Remove(loser);
+            }
+        }
         var strata = Assign(population, campaign.ControlShare);
 
         var control = population.Count(m => m.Arm == CampaignArm.Control);
         var summary = new SplitSummary(campaign.Id, today, compiled.ValueRunId, campaign.SplitSeed, campaign.ControlShare, candidates.Count,
             population.Count - control, control, holdoutCount, overlapCount, capCount, noChannelCount, strata);
-        return new SplitPlan(members, summary, taken);
+        return new SplitPlan(members, summary, taken, uplift);
     }
 
     /// <summary>
@@ -298,7 +316,7 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
         {
             await TakeAsync(writer, campaign, loser, customers, user, now, ct);
         }
-        foreach (var table in new[] { "campaign_member", "campaign_split" })
+        foreach (var table in new[] { "campaign_member", "campaign_split", "campaign_uplift_score" })
         {
             await using var delete = writer.Connection.CreateCommand();
             delete.Transaction = writer.Transaction;
@@ -309,6 +327,30 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
         {
             m.CampaignId, m.CustomerId, m.Arm, m.Exclusion, m.Stratum, m.SplitHash, m.PlannedChannel, m.OfferId, m.AgentId, m.BranchId,
         })], ct);
+        if (plan.Uplift is { } cut)
+        {
+            await writer.WriteAsync(UpliftScores, [.. cut.Scores.Select(x => new object?[] { x.CampaignId, x.CustomerId, x.Uplift, x.Response, x.Rank, x.Reasons })], ct);
+            await using var update = writer.Connection.CreateCommand();
+            update.Transaction = writer.Transaction;
+            update.CommandText = """
+                UPDATE campaign_uplift_targeting SET scored = @scored, negative = @negative, below_cut = @below, expected_incremental = @expected,
+                  expected_incremental_by_response = @byResponse, value_per_response = @value, unit_cost = @cost, response_model = @model
+                WHERE campaign_id = @campaign
+                """;
+            foreach (var (name, value) in new (string, object?)[]
+            {
+                ("scored", cut.Scored), ("negative", cut.Negative), ("below", cut.BelowCut), ("expected", cut.ExpectedIncremental),
+                ("byResponse", cut.ExpectedIncrementalByResponse), ("value", cut.ValuePerResponse), ("cost", cut.UnitCost), ("model", cut.ResponseModel),
+                ("campaign", campaign.Id),
+            })
+            {
+                var parameter = update.CreateParameter();
+                parameter.ParameterName = name;
+                parameter.Value = value ?? DBNull.Value;
+                update.Parameters.Add(parameter);
+            }
+            await update.ExecuteNonQueryAsync(ct);
+        }
         await writer.WriteAsync(Splits,
         [
             [campaign.Id, summary.AsOf, summary.ValueRunId, summary.Seed, summary.ControlShare, summary.Candidates, summary.Test, summary.Control,
@@ -319,6 +361,7 @@ internal sealed class CampaignSplitter(CrmDatabase database, CampaignsOptions op
             seed = summary.Seed, controlShare = summary.ControlShare, valueRunId = summary.ValueRunId, candidates = summary.Candidates,
             test = summary.Test, control = summary.Control, excludedHoldout = summary.ExcludedHoldout, excludedOverlap = summary.ExcludedOverlap,
             excludedCap = summary.ExcludedCap, excludedNoChannel = summary.ExcludedNoChannel,
+            upliftTopN = plan.Uplift?.Targeting.TopN, excludedNegativeUplift = plan.Uplift?.Negative, excludedBelowUpliftCut = plan.Uplift?.BelowCut,
             takenFrom = plan.Taken.OrderBy(t => t.Key).Select(t => new { campaignId = t.Key, members = t.Value.Count }).ToArray(),
         });
         await writer.WriteAsync(Events, [[campaign.Id, now, user.UserName, CampaignEventKind.Split, detail]], ct);

@@ -1,0 +1,71 @@
+using InsureCrm.Core.Security;
+
+namespace InsureCrm.Core.Campaigns.Uplift;
+
+// What hosts see of uplift (issue 13). Like Contracts.cs, no type here comes from InsureCrm.Analytics (decision 0003).
+
+/// <summary>Rows of a test's two arms and their responders, with the rates and the observed uplift.</summary>
+public sealed record UpliftArms(int Treated, int TreatedResponders, int Control, int ControlResponders)
+{
+    public int Rows => Treated + Control;
+    public double TreatedRate => Treated == 0 ? double.NaN : (double)TreatedResponders / Treated;
+    public double ControlRate => Control == 0 ? double.NaN : (double)ControlResponders / Control;
+    /// <summary>Treated rate − control rate: the average effect of contacting.</summary>
+    public double Uplift => TreatedRate - ControlRate;
+}
+
+/// <summary>A point of the Qini curve: the top <see cref="Share"/> of rows by predicted uplift and the responses contacting them adds.</summary>
+public sealed record UpliftCurvePoint(double Share, double Incremental);
+
+/// <summary>One tenth of the held-out rows by predicted uplift (1 = the highest), what its arms did and the mean prediction.</summary>
+public sealed record UpliftDecile(int Decile, UpliftArms Arms, double MeanPredicted);
+
+/// <summary>One approach tried by <c>auto</c> and its Qini coefficient on the held-out rows.</summary>
+public sealed record UpliftCandidate(string Algorithm, double Qini);
+
+/// <summary>
+/// An uplift model's measures on the rows held out of its training: the Qini coefficient (0 = random ranking, 1 = the
+/// best possible), the Qini curve (at most 101 points) with the random line, uplift by decile and among the top 10,
+/// 20 and 30 %, and each approach tried.
+/// </summary>
+public sealed record UpliftMeasures(
+    UpliftArms Arms, double Qini, IReadOnlyList<UpliftCurvePoint> Curve, IReadOnlyList<UpliftCurvePoint> Random, IReadOnlyList<UpliftDecile> Deciles,
+    UpliftArms Top10, UpliftArms Top20, UpliftArms Top30, IReadOnlyList<UpliftCandidate> Candidates);
+
+/// <summary>An uplift model learnt from a pilot, as pages and the CLI show it.</summary>
+public sealed record PilotUpliftModel(
+    long Id, long CampaignId, string CampaignCode, int Version, string Algorithm, string Classifier, DateOnly FeaturesAsOf,
+    UpliftArms Rows, int Skipped, int HeldOutRows, double? Qini, UpliftMeasures? Measures, string TrainedBy, DateTime TrainedAt);
+
+/// <summary>What the split of an uplift-targeted roll-out found (null figures before its first split).</summary>
+public sealed record UpliftTargetingView(
+    long CampaignId, long ModelId, long PilotId, string PilotCode, int ModelVersion, int TopN, bool KeepNegative,
+    int? Scored, int? Negative, int? BelowCut, double? ExpectedIncremental, double? ExpectedIncrementalByResponse,
+    decimal? ValuePerResponse, decimal? UnitCost, string? ResponseModel)
+{
+    /// <summary>Expected incremental profit of the chosen customers: incremental responses × value per response − contacts × unit cost.</summary>
+    public decimal? ExpectedProfit(double? incremental, int contacted) =>
+        incremental is { } inc && ValuePerResponse is { } v && UnitCost is { } c ? (decimal)inc * v - contacted * c : null;
+}
+
+/// <summary>A member's predicted uplift, rank and reasons (feature, value, effect on the uplift).</summary>
+public sealed record MemberUplift(long CustomerId, double Uplift, int Rank, IReadOnlyList<Models.ScoreReason> Reasons);
+
+/// <summary>Learning uplift from finished pilots and reading what was learnt.</summary>
+public interface IPilotUplift
+{
+    /// <summary>
+    /// Learns an uplift model from the Test and Control members of a Measuring or Closed campaign: features as of the
+    /// day before it started, the outcome a response in its window, the approach chosen by held-out Qini. Adds a version.
+    /// </summary>
+    Task<CampaignResult<PilotUpliftModel>> LearnAsync(CrmUser user, long campaignId, CancellationToken ct = default);
+
+    /// <summary>The newest uplift model of a campaign, or null when none was learnt.</summary>
+    Task<CampaignResult<PilotUpliftModel?>> LatestAsync(CrmUser user, long campaignId, CancellationToken ct = default);
+
+    /// <summary>Writes the training set <see cref="LearnAsync"/> would use as CSV (customer_id, the features, treated, responded); returns its rows.</summary>
+    Task<CampaignResult<int>> ExportAsync(CrmUser user, long campaignId, Stream output, CancellationToken ct = default);
+
+    /// <summary>The uplift targeting of a roll-out, or null when it targets by its rule alone.</summary>
+    Task<UpliftTargetingView?> TargetingAsync(long campaignId, CancellationToken ct = default);
+}
