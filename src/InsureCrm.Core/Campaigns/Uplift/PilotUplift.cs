@@ -31,6 +31,16 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
 
     private const int ChunkIds = 5_000;
 
+    /// <summary>
+    /// The feature added to the customer features: 1 when the campaign planned a contact for the member on one of its
+    /// channels (reachable, with consent, when it was split), else 0. A contact that cannot be made changes nothing, so
+    /// without it a model cannot tell the members the pilot could not reach from those it did not move.
+    /// </summary>
+    public static readonly Feature PlannedContact = Feature.Numeric("plannedContact");
+
+    /// <summary>The features of a pilot's uplift model: the customer features and <see cref="PlannedContact"/>.</summary>
+    public static IReadOnlyList<Feature> Features { get; } = [.. InsurerFeatures.Features, PlannedContact];
+
     /// <summary>A pilot's rows: member ids, features, treatment and outcome.</summary>
     internal sealed record TrainingSet(long[] CustomerIds, Table Data, bool[] Treated, bool[] Responded, int Skipped, DateOnly AsOf);
 
@@ -201,16 +211,18 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
         await using var ctx = database.CreateContext();
         var members = await ctx.CampaignMembers.AsNoTracking()
             .Where(m => m.CampaignId == campaign.Id && (m.Arm == CampaignArm.Test || m.Arm == CampaignArm.Control))
-            .OrderBy(m => m.CustomerId).Select(m => new { m.CustomerId, m.Arm }).ToListAsync(ct);
+            .OrderBy(m => m.CustomerId).Select(m => new { m.CustomerId, m.Arm, m.PlannedChannel }).ToListAsync(ct);
         var responders = (await ctx.CampaignResponses.AsNoTracking().Where(r => r.CampaignId == campaign.Id).Select(r => r.CustomerId).Distinct().ToListAsync(ct))
             .ToHashSet();
         var terminations = await InsurerFeatures.AgentTerminationsAsync(ctx, ct);
         var ids = members.Select(m => m.CustomerId).ToArray();
         var arm = members.ToDictionary(m => m.CustomerId, m => m.Arm == CampaignArm.Test);
+        var planned = members.Where(m => m.PlannedChannel is not null).Select(m => m.CustomerId).ToHashSet();
         var (kept, columns) = await FeaturesAsync(ctx, ids, asOf, terminations, ct);
         var treated = kept.Select(id => arm[id]).ToArray();
         var responded = kept.Select(responders.Contains).ToArray();
-        return new TrainingSet(kept, new Table(InsurerFeatures.Features, columns), treated, responded, ids.Length - kept.Length, asOf);
+        double[] plannedColumn = [.. kept.Select(id => planned.Contains(id) ? 1.0 : 0.0)];
+        return new TrainingSet(kept, new Table(Features, [.. columns, plannedColumn]), treated, responded, ids.Length - kept.Length, asOf);
     }
 
     /// <summary>
