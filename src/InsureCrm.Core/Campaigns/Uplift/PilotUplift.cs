@@ -31,6 +31,9 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
 
     private const int ChunkIds = 5_000;
 
+    /// <summary>How many of the chosen members the targeting view lists, highest uplift first.</summary>
+    public const int ChosenShown = 20;
+
     /// <summary>
     /// The feature added to the customer features: 1 when the campaign planned a contact for the member on one of its
     /// channels (reachable, with consent, when it was split), else 0. A contact that cannot be made changes nothing, so
@@ -162,15 +165,18 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
         {
             return view;
         }
-        var reasons = await (
+        var chosen = await (
             from s in ctx.CampaignUpliftScores.AsNoTracking()
             join m in ctx.CampaignMembers.AsNoTracking() on new { s.CampaignId, s.CustomerId } equals new { m.CampaignId, m.CustomerId }
             where s.CampaignId == campaignId && (m.Arm == CampaignArm.Test || m.Arm == CampaignArm.Control)
-            select s.Reasons).ToListAsync(ct);
+            orderby s.Rank
+            select new { s.CustomerId, m.Arm, s.Uplift, s.Rank, s.Reasons }).ToListAsync(ct);
+        var reasons = chosen.Select(c => c.Reasons);
+        var top = chosen.Take(ChosenShown).Select(c => new MemberUplift(c.CustomerId, c.Arm, c.Uplift, c.Rank, InsurerModelScorer.ReadReasons(c.Reasons))).ToList();
         var counts = reasons.SelectMany(InsurerModelScorer.ReadReasons).GroupBy(r => r.Feature, StringComparer.Ordinal)
             .Select(g => new UpliftReasonCount(g.Key, g.Count(), g.Count(r => r.Effect > 0)))
             .OrderByDescending(r => r.Members).ThenBy(r => r.Feature, StringComparer.Ordinal).Take(5).ToList();
-        return view with { Reasons = counts };
+        return view with { Reasons = counts, Chosen = top };
     }
 
     internal static bool CanLearn(CrmUser user) => user.Role.Allows(Capability.CampaignEdit) || user.Role.Allows(Capability.CampaignApprove);

@@ -46,6 +46,9 @@ public sealed record UpliftTargetingView(
     /// <summary>Why the chosen members were chosen, in aggregate: how many of them have each feature among their top reasons, and which way it moved their uplift (most frequent first).</summary>
     public IReadOnlyList<UpliftReasonCount> Reasons { get; init; } = [];
 
+    /// <summary>The chosen members with the highest predicted uplift (at most <c>PilotUplift.ChosenShown</c>), each with its arm and reasons.</summary>
+    public IReadOnlyList<MemberUplift> Chosen { get; init; } = [];
+
     /// <summary>Expected incremental profit of the chosen customers: incremental responses × value per response − contacts × unit cost.</summary>
     public decimal? ExpectedProfit(double? incremental, int contacted) =>
         incremental is { } inc && ValuePerResponse is { } v && UnitCost is { } c ? (decimal)inc * v - contacted * c : null;
@@ -55,7 +58,7 @@ public sealed record UpliftTargetingView(
 public sealed record UpliftReasonCount(string Feature, int Members, int Raising);
 
 /// <summary>A member's predicted uplift, rank and reasons (feature, value, effect on the uplift).</summary>
-public sealed record MemberUplift(long CustomerId, double Uplift, int Rank, IReadOnlyList<Models.ScoreReason> Reasons);
+public sealed record MemberUplift(long CustomerId, CampaignArm Arm, double Uplift, int Rank, IReadOnlyList<Models.ScoreReason> Reasons);
 
 /// <summary>Learning uplift from finished pilots and reading what was learnt.</summary>
 public interface IPilotUplift

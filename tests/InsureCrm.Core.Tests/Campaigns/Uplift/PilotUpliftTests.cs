@@ -92,9 +92,12 @@ public sealed class PilotUpliftTests
         members.Where(m => m.Exclusion == MemberExclusion.BelowUpliftCut && byCustomer.ContainsKey(m.CustomerId))
             .ShouldAllBe(m => byCustomer[m.CustomerId].Uplift <= chosen.Min(id => byCustomer[id].Uplift));
         targeting.ExpectedIncremental!.Value.ShouldBe(chosen.Sum(id => byCustomer[id].Uplift), 1e-6);
-        var reasons = (await uplift.TargetingAsync(created.Value.Id))!.Reasons;
+        var seen = (await uplift.TargetingAsync(created.Value.Id))!;
+        var reasons = seen.Reasons;
         reasons.ShouldNotBeEmpty();
         reasons.ShouldAllBe(r => r.Members <= chosen.Count && r.Raising <= r.Members);
+        seen.Chosen.Select(m => m.CustomerId).ShouldBe(scores.Where(s => chosen.Contains(s.CustomerId)).OrderBy(s => s.Rank).Take(20).Select(s => s.CustomerId));
+        seen.Chosen.ShouldAllBe(m => m.Reasons.Count > 0);
 
         // The order is right: the pilot members the roll-out chose carry more true uplift than those it left out.
         var trueUplift = truth.ToDictionary(m => long.Parse(m["customer_id"], CultureInfo.InvariantCulture), m => PlantedBook.D(m, "true_uplift"));
