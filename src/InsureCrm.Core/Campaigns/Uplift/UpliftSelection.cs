@@ -1,5 +1,6 @@
 using System.Globalization;
 using InsureCrm.Analytics.Uplift;
+using InsureCrm.Core.Campaigns.Planning;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Models;
 using Microsoft.EntityFrameworkCore;
@@ -11,7 +12,7 @@ namespace InsureCrm.Core.Campaigns.Uplift;
 /// arm are scored with the pilot's uplift model on their features as of the split's day; those predicted to react badly
 /// (uplift below 0, the "sleeping dogs") are left out as <see cref="MemberExclusion.NegativeUplift"/> unless the roll-out
 /// keeps them; of the rest the N highest stay and the others are left out as <see cref="MemberExclusion.BelowUpliftCut"/>
-/// (ties by the split hash, so the cut is reproducible). Customers the features cannot describe (a stored value out of
+/// (ties by a hash of the customer, so the cut is reproducible). Customers the features cannot describe (a stored value out of
 /// range) rank last. The split then divides the N into Test and Control as usual, so the roll-out still measures what it
 /// adds. For comparison the same N chosen by the response score (the champion purchase model closest to the objective)
 /// are summed with the same model: "top N by response" against "top N by uplift".
@@ -61,10 +62,12 @@ internal static class UpliftSelection
         }
         var (responseModel, response) = await ResponseScoresAsync(db, campaign, ct);
 
-        // Highest uplift first; ties by the split hash. Unscored customers rank last.
+        // Highest uplift first; ties (a tree gives whole leaves the same uplift) by a hash of the customer under the
+        // complement of the split seed: reproducible, and not the split hash, whose order then chooses Control.
+        var tieSeed = ~campaign.SplitSeed;
         var ranked = population
             .OrderByDescending(m => uplift.TryGetValue(m.CustomerId, out var u) ? u : double.NegativeInfinity)
-            .ThenBy(m => m.SplitHash).ThenBy(m => m.CustomerId).ToList();
+            .ThenBy(m => SplitHash.Key(tieSeed, m.CustomerId)).ThenBy(m => m.CustomerId).ToList();
         var kept = new List<CampaignMember>(Math.Min(targeting.TopN, ranked.Count));
         int negative = 0, below = 0;
         var scores = new List<CampaignUpliftScore>(ranked.Count);
