@@ -386,6 +386,7 @@ internal sealed partial class DemoCampaigns(
     /// <summary>
     /// One contact per Test member on the first channel of the waterfall that reaches them and the contact policy allows
     /// at the start (10:00 in Seoul); none allowed: one Blocked contact on the first channel with the policy's reasons.
+    /// Control members get the same planned channel (none when no channel would reach them) and no contact.
     /// Messages were sent at the start (a running campaign's in daily batches up to today); agent and call contacts of a
     /// closed campaign are done, a running campaign's agent list is released today.
     /// </summary>
@@ -396,7 +397,8 @@ internal sealed partial class DemoCampaigns(
         {
             m.Row.CampaignId = campaignId;
         }
-        var test = members.Where(m => m.Row.Arm == CampaignArm.Test).OrderBy(m => m.Row.SplitHash).ToList();
+        // Both arms get the channel the waterfall would use, as the split plans it for either arm; only Test is contacted.
+        var test = members.Where(m => m.Row.Arm is CampaignArm.Test or CampaignArm.Control).OrderBy(m => m.Row.SplitHash).ToList();
         var start = At(p.StartsOn, 10);
         var waterfall = Waterfall(p);
         var decisions = new Dictionary<CampaignChannelKind, IReadOnlyList<ContactDecision?>>();
@@ -421,6 +423,10 @@ internal sealed partial class DemoCampaigns(
             var planned = chosen ?? p.Channels[0];
             member.PlannedChannel = chosen;
             member.OfferId = offers.TryGetValue(planned, out var offer) ? offer.Id : null;
+            if (member.Arm == CampaignArm.Control)
+            {
+                continue;
+            }
             var contact = new CampaignContact
             {
                 CampaignId = campaignId, CustomerId = member.CustomerId, Channel = planned, Attempt = 1,
