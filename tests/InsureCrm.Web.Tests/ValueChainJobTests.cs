@@ -35,7 +35,7 @@ public sealed class ValueChainJobTests
 
         if (provider == DatabaseProvider.Postgres)
         {
-            // Unpooled: closing it ends the session and with it the other node's lock.
+            // Unpooled, so that the lock is this session's alone.
             await using var otherNode = new NpgsqlConnection(db.ConnectionString + ";Pooling=false");
             await otherNode.OpenAsync();
             await using (var take = new NpgsqlCommand("SELECT pg_advisory_lock(7201010)", otherNode))
@@ -43,6 +43,12 @@ public sealed class ValueChainJobTests
                 await take.ExecuteScalarAsync();
             }
             (await job.RunOnceAsync(asOf, CancellationToken.None)).ShouldBeFalse();
+            // The other node lets go. Closing its session would too, but the server ends a closed session's backend (and
+            // with it the lock) a moment later, so the next run could still find the lock held.
+            await using (var release = new NpgsqlCommand("SELECT pg_advisory_unlock(7201010)", otherNode))
+            {
+                (await release.ExecuteScalarAsync()).ShouldBe(true);
+            }
         }
         await using (var ctx = db.CreateContext())
         {
