@@ -91,16 +91,31 @@ public sealed record UpliftWorkbenchModel(IUpliftModel Model, UpliftWorkbenchInf
         {
             throw new InvalidDataException("Not an uplift model file: it has no \"kind\": \"uplift\".");
         }
+        return ReadOrDamaged("uplift model file", () =>
+        {
+            var (model, features) = ReadModelRoot(root);
+            return new UpliftWorkbenchModel(model, ReadInfo(root.GetProperty("uplift"), features));
+        });
+    }
+
+    /// <summary>The format check, the features and the model of a root written with <see cref="ModelFile.WriteHeader"/> and <c>"model"</c>.</summary>
+    internal static (IUpliftModel Model, IReadOnlyList<Feature> Features) ReadModelRoot(JsonElement root)
+    {
+        ModelFile.CheckFormat(root.GetProperty("format"));
+        var features = ModelFile.ReadFeatures(root.GetProperty("features"));
+        return (ReadModel(root.GetProperty("algorithm").GetString() ?? "", root.GetProperty("model"), features), features);
+    }
+
+    /// <summary>Runs <paramref name="read"/>; a missing or malformed part becomes "The WHAT is damaged: …".</summary>
+    internal static T ReadOrDamaged<T>(string what, Func<T> read)
+    {
         try
         {
-            ModelFile.CheckFormat(root.GetProperty("format"));
-            var features = ModelFile.ReadFeatures(root.GetProperty("features"));
-            var model = ReadModel(root.GetProperty("algorithm").GetString() ?? "", root.GetProperty("model"), features);
-            return new UpliftWorkbenchModel(model, ReadInfo(root.GetProperty("uplift"), features));
+            return read();
         }
         catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
         {
-            throw new InvalidDataException($"The uplift model file is damaged: {ex.Message}", ex);
+            throw new InvalidDataException($"The {what} is damaged: {ex.Message}", ex);
         }
     }
 
@@ -280,16 +295,7 @@ public static class UpliftModelJson
         {
             throw new InvalidDataException("Not an uplift model: it has no \"kind\": \"uplift\".");
         }
-        try
-        {
-            ModelFile.CheckFormat(root.GetProperty("format"));
-            var features = ModelFile.ReadFeatures(root.GetProperty("features"));
-            return UpliftWorkbenchModel.ReadModel(root.GetProperty("algorithm").GetString() ?? "", root.GetProperty("model"), features);
-        }
-        catch (Exception ex) when (ex is KeyNotFoundException or InvalidOperationException or FormatException or IndexOutOfRangeException)
-        {
-            throw new InvalidDataException($"The uplift model is damaged: {ex.Message}", ex);
-        }
+        return UpliftWorkbenchModel.ReadOrDamaged("uplift model", () => UpliftWorkbenchModel.ReadModelRoot(root).Model);
     }
 }
 
