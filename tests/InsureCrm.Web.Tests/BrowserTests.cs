@@ -42,9 +42,11 @@ public class BrowserTests
         await result.WaitForAsync();
         (await page.Locator("#results").InnerTextAsync()).ShouldContain("010-****-5678");
         await result.ClickAsync();
-        // Wait for the URL and the DOM only: waiting for the 'load' event after a fast navigation has timed out
-        // in Playwright although the page was there (network idle) when the machine was busy.
-        await page.WaitForURLAsync($"**/customers/{family.HongId}", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        // Wait for the URL to commit, then for the customer's page itself: waiting for a load state ('load', then even
+        // 'DOMContentLoaded') after a fast navigation has timed out in Playwright although the page was there (network
+        // idle) when the machine was busy.
+        await page.WaitForURLAsync($"**/customers/{family.HongId}", new() { WaitUntil = WaitUntilState.Commit });
+        await page.Locator("main", new() { HasTextString = family.HeldContract }).WaitForAsync();
 
         var body = await page.Locator("main").InnerTextAsync();
         body.ShouldContain(family.HeldContract);
