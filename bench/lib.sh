@@ -18,14 +18,20 @@ bench_pg() { # ensures the server is up; exports BENCH_PG_PORT and pg_admin
       if ! pg_lsclusters -h | awk '{print $2}' | grep -qx bench; then
         as_root pg_createcluster "$ver" bench --port "$BENCH_PG_PORT" >/dev/null
       fi
-      local conf; conf=$(pg_lsclusters -h | awk '$2=="bench" {print $1}')
-      # Reinstalled when it differs, so that an edit of the recommended file is always what is measured.
-      local dest="/etc/postgresql/$conf/bench/conf.d/insurecrm.conf"
+      local conf; conf=$(pg_lsclusters -h | awk '$2=="bench" {print $1}') restart=0
+      # Reinstalled when they differ, so that an edit of the recommended files is always what is measured: the
+      # settings (conf.d) and the server processes' environment (the allocator, bench/postgres/server.env).
+      local dest="/etc/postgresql/$conf/bench/conf.d/insurecrm.conf" envfile="/etc/postgresql/$conf/bench/environment"
       if ! cmp -s bench/postgres/recommended.conf "$dest"; then
-        as_root install -m 644 -o postgres bench/postgres/recommended.conf "$dest"
-        pg_lsclusters -h | awk '$2=="bench" {print $4}' | grep -q online && as_root pg_ctlcluster "$conf" bench restart
+        as_root install -m 644 -o postgres bench/postgres/recommended.conf "$dest"; restart=1
       fi
-      if ! pg_lsclusters -h | awk '$2=="bench" {print $4}' | grep -q online; then
+      if ! cmp -s bench/postgres/server.env "$envfile"; then
+        as_root install -m 644 -o postgres bench/postgres/server.env "$envfile"; restart=1
+      fi
+      bench_hugepages && restart=1
+      if pg_lsclusters -h | awk '$2=="bench" {print $4}' | grep -q online; then
+        [ "$restart" = 0 ] || as_root pg_ctlcluster "$conf" bench restart
+      else
         as_root pg_ctlcluster "$conf" bench start
       fi ;;
     defaults)
@@ -39,6 +45,29 @@ bench_pg() { # ensures the server is up; exports BENCH_PG_PORT and pg_admin
   as_root su postgres -c "psql -p $BENCH_PG_PORT -q -c \"ALTER USER postgres PASSWORD 'postgres';\"" >/dev/null
   export BENCH_PG_PORT
   pg_admin="Host=127.0.0.1;Port=$BENCH_PG_PORT;Username=postgres;Password=postgres;Database=postgres"
+}
+
+bench_hugepages() { # reserves 2 MB pages for the bench cluster's shared buffers (recommended.conf: huge_pages = try);
+  # true when it reserved them now (the server must restart to use them). BENCH_HUGEPAGES=0 leaves the OS as it is.
+  # 3,300 pages = 6.4 GB: shared_buffers (6 GB) and PostgreSQL's other shared memory. Reserved only when 8 GB stay
+  # available besides; they stay reserved until reboot (`sysctl -w vm.nr_hugepages=0` frees them).
+  [ "${BENCH_HUGEPAGES:-1}" = 1 ] || return 1
+  local want=3300 have avail
+  have=$(awk '/^HugePages_Total:/ {print $2}' /proc/meminfo)
+  [ "${have:-0}" -lt "$want" ] || return 1
+  avail=$(awk '/^MemAvailable:/ {print int($2 / 1024)}' /proc/meminfo)
+  if [ "$avail" -lt $(( (want - have) * 2 + 8192 )) ]; then
+    echo "[bench] huge pages not reserved: ${avail} MB available, $(( (want - have) * 2 + 8192 )) MB needed" >&2; return 1
+  fi
+  as_root sysctl -q -w vm.nr_hugepages=$want
+  echo "[bench] reserved $(awk '/^HugePages_Total:/ {print $2}' /proc/meminfo) huge pages of 2 MB for the bench cluster" >&2
+}
+
+bench_server_note() { # what the server measured with beyond its settings: huge pages in use, the allocator's environment
+  local pm; pm=$(head -n 1 "$(as_root su postgres -c "psql -p $BENCH_PG_PORT -Atc 'SHOW data_directory'")/postmaster.pid" 2>/dev/null)
+  local env; env=$(as_root cat "/proc/$pm/environ" 2>/dev/null | tr '\0' '\n' | grep '^MALLOC_' | tr '\n' ' ')
+  local huge; huge=$(awk '/^HugePages_Total:/ {t=$2} /^HugePages_Free:/ {f=$2} /^HugePages_Rsvd:/ {r=$2} END {print (t-f+r) * 2 " MB of " t * 2 " MB"}' /proc/meminfo)
+  echo "huge pages in use ${huge}; server environment: ${env:-none}"
 }
 
 bench_pg_cs() { # $1 = database -> the connection string the product gets: loopback on the same host, so no TLS

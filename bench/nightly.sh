@@ -59,7 +59,8 @@ if [ "$provider" = postgres ]; then
   settings() {
     sql "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN
       ('shared_buffers','work_mem','effective_cache_size','random_page_cost','max_wal_size','synchronous_commit','jit','max_connections',
-       'max_parallel_workers_per_gather','wal_compression')" | sed "s/^/port $BENCH_PG_PORT, PG_SETTINGS=${PG_SETTINGS:-recommended}: /"
+       'max_parallel_workers_per_gather','wal_compression','huge_pages','shared_preload_libraries')" | sed "s/^/port $BENCH_PG_PORT, PG_SETTINGS=${PG_SETTINGS:-recommended}: /"
+    echo "; $(bench_server_note)"
   }
   backends=$db
 else
@@ -101,7 +102,7 @@ else
   sql "VACUUM" >/dev/null
 fi
 log "rows: $(sql 'SELECT COUNT(*) FROM customer WHERE merged_into_id IS NULL') live customers, $(sql 'SELECT COUNT(*) FROM contract') contracts"
-log "database settings ($provider): $(settings)"
+log "database settings ($provider): $(settings | tr -d '\n')"
 # Let the setup's own load die down, up to 2 minutes, then note the load average before measuring.
 for _ in $(seq 1 24); do python3 -c "import sys; sys.exit(0 if $(cut -d' ' -f1 /proc/loadavg) <= 1 else 1)" && break; sleep 5; done
 load=$(cut -d' ' -f1 /proc/loadavg)
