@@ -14,8 +14,10 @@ public static class CommonFeature
         var database = new CrmDatabase(options);
         services.AddSingleton(options);
         services.AddSingleton(database);
-        // The options are built once (singleton) rather than for every request's context.
-        services.AddDbContext<CrmDbContext>(database.Configure, ServiceLifetime.Scoped, ServiceLifetime.Singleton);
+        // Contexts are pooled: a request's context is one that served an earlier request, reset (change tracker, database
+        // settings) when it was returned, rather than a new one whose EF services are resolved again for every request
+        // (a tenth of the web host's CPU of a customer view, bench/findings/2026-12-04-issue11-round5.md).
+        services.AddDbContextPool<CrmDbContext>(database.Configure);
         services.AddSingleton<Migrator>();
         services.AddSingleton(TimeProvider.System);
         return services;
