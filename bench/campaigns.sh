@@ -21,9 +21,10 @@ out=bench/out/postgres; mkdir -p "$out"
 log() { echo "[bench] $*"; }
 dotnet publish src/InsureCrm.Cli -c Release -o bench/out/cli -nologo -v q >/dev/null
 cli="dotnet $PWD/bench/out/cli/insurecrm.dll"
-export Security__Protection__KeyFile="$PWD/bench/out/keys.json" INSURECRM_USER=bench-marketer
+export INSURECRM_USER=bench-marketer
 db=${DB:-bench_campaigns}
 source bench/lib.sh
+bench_keys "$db"
 bench_pg
 psql() { PGPASSWORD=postgres command psql -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres "$@"; }
 exists() { [ -n "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")" ]; }

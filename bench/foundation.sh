@@ -42,7 +42,8 @@ fresh_db() { # $1 = name; exports the provider settings for that database
     rm -f "$out/$1.db" "$out/$1.db-wal" "$out/$1.db-shm"
     export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$PWD/$out/$1.db"
   fi
-  export Security__Protection__KeyFile="$PWD/bench/out/keys.json"
+  rm -f "bench/out/$1.access-log-head.json" # the head of the dropped database's log
+  bench_keys "$1"
 }
 bootstrap_admin() { # the CLI acts on behalf of an account; the first admin of a database needs no --as
   env -u INSURECRM_USER $cli users add bench --role Admin </dev/null >/dev/null
@@ -123,7 +124,7 @@ log "database settings ($provider): $(settings | tr -d '\n')"
 for _ in $(seq 1 24); do python3 -c "import sys; sys.exit(0 if $(cut -d' ' -f1 /proc/loadavg) <= 1 else 1)" && break; sleep 5; done
 note=$(load_note)
 log "$note"
-export Security__Protection__KeyFile="$PWD/bench/out/keys.json"
+bench_keys "$db"
 if [ "$provider" = postgres ]; then
   export Database__Provider=Postgres
   export ConnectionStrings__Crm="$(bench_pg_cs "$db")"

@@ -70,6 +70,13 @@ bench_server_note() { # what the server measured with beyond its settings: huge 
   echo "huge pages in use ${huge}; server environment: ${env:-none}"
 }
 
+bench_keys() { # $1 = database: the insurer's key file (shared by the bench's databases) and an access-log checkpoint file of
+  # that database's own. The checkpoint names the head of one database's log; shared by two, each log found the other's
+  # head missing from it and kept it as evidence (docs/operations.md, "The access log under load").
+  export Security__Protection__KeyFile="$PWD/bench/out/keys.json"
+  export Security__AccessLog__CheckpointFile="$PWD/bench/out/$1.access-log-head.json"
+}
+
 bench_pg_cs() { # $1 = database -> the connection string the product gets: loopback on the same host, so no TLS
   # (docs/operations.md, "The connection string")
   echo "Host=127.0.0.1;Port=$BENCH_PG_PORT;Username=postgres;Password=postgres;Database=$1;Maximum Pool Size=64;SSL Mode=Disable"

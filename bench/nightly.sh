@@ -43,15 +43,17 @@ out=bench/out/$provider; mkdir -p "$out"
 log() { echo "[bench] $*"; }
 dotnet publish src/InsureCrm.Cli -c Release -o bench/out/cli -nologo -v q >/dev/null
 cli="dotnet $PWD/bench/out/cli/insurecrm.dll"
-export Security__Protection__KeyFile="$PWD/bench/out/keys.json" INSURECRM_USER=bench
+export INSURECRM_USER=bench
 db=${DB:-bench_nightly}
 source bench/lib.sh
+bench_keys "$db"
 if [ "$provider" = postgres ]; then
   bench_pg
   psql() { PGPASSWORD=postgres command psql -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres "$@"; }
   if [ "${FRESH:-0}" = 1 ] || [ -z "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$db'")" ]; then
     log "copying bench_gen to $db"
     psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE bench_gen"
+    rm -f "bench/out/$db.access-log-head.json" # the head of the dropped copy's log
     psql -d "$db" -qc "ANALYZE"  # a copy carries the statistics, but not always all of them: gather them once
   fi
   export Database__Provider=Postgres ConnectionStrings__Crm="$(bench_pg_cs "$db")"

@@ -157,6 +157,12 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
     private bool _disposed;
     private long _batches;
     private long _checkpointedSeq;
+    // A checkpoint found to name an entry the log does not hold (kept as evidence for the verification): checked and
+    // reported once, not again after every batch while the file still holds it (until the file changes or the process
+    // restarts). It cost a query, a warning and most of the checkpoint's CPU per batch when the bench's two databases
+    // shared one key file (bench/findings/2026-12-04-issue11-round5.md).
+    private AccessLogCheckpoint? _heldCheckpoint;
+    private bool _unreadableReported;
 
     /// <summary>Name of the PostgreSQL and SQLite trigger that refuses UPDATE and DELETE (migration 0007).</summary>
     internal const string AppendOnlyTrigger = "access_log_entry_append_only";
@@ -682,17 +688,26 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
                 {
                     return;
                 }
-                if (existing.Hash != followed && !await StillInLogAsync(existing, ct))
+                if (existing.Hash != followed && (existing == _heldCheckpoint || !await StillInLogAsync(existing, ct)))
                 {
-                    _logger.LogWarning("The access log no longer holds entry {EntryId} of its signed head checkpoint; the checkpoint is kept. Run 'insurecrm access-log verify'.", existing.ThroughId);
+                    if (existing != _heldCheckpoint)
+                    {
+                        _heldCheckpoint = existing;
+                        _logger.LogWarning("The access log no longer holds entry {EntryId} of its signed head checkpoint; the checkpoint is kept. Run 'insurecrm access-log verify'.", existing.ThroughId);
+                    }
                     return;
                 }
             }
             else if (!readable)
             {
-                _logger.LogWarning("The access-log checkpoint file is unreadable or not signed with the access-log key; it is kept. Run 'insurecrm access-log verify'.");
+                if (!_unreadableReported)
+                {
+                    _unreadableReported = true;
+                    _logger.LogWarning("The access-log checkpoint file is unreadable or not signed with the access-log key; it is kept. Run 'insurecrm access-log verify'.");
+                }
                 return;
             }
+            _unreadableReported = false;
             var at = Truncate(clock.GetUtcNow().UtcDateTime);
             var unsigned = new AccessLogCheckpoint(head.Id, head.Seq!.Value, head.Hash, at, "");
             var checkpoint = unsigned with { Signature = key.Mac(unsigned.Payload()) };
