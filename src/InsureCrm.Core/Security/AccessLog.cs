@@ -688,14 +688,18 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
                 {
                     return;
                 }
-                if (existing.Hash != followed && (existing == _heldCheckpoint || !await StillInLogAsync(existing, ct)))
+                if (existing.Hash != followed)
                 {
-                    if (existing != _heldCheckpoint)
+                    if (existing == _heldCheckpoint)
+                    {
+                        return;
+                    }
+                    if (!await StillInLogAsync(existing, ct))
                     {
                         _heldCheckpoint = existing;
                         _logger.LogWarning("The access log no longer holds entry {EntryId} of its signed head checkpoint; the checkpoint is kept. Run 'insurecrm access-log verify'.", existing.ThroughId);
+                        return;
                     }
-                    return;
                 }
             }
             else if (!readable)
