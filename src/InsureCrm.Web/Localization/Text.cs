@@ -4,8 +4,8 @@ using System.Text.Json;
 namespace InsureCrm.Web.Localization;
 
 /// <summary>
-/// Every UI string of the three languages, one JSON file per language (Resources/Strings.{ko,en,zh-TW}.json,
-/// embedded). Enum values are keys too (<c>ContractStatus.InForce</c>), so statuses and roles are translated.
+/// Every UI string of the three languages: the shared words in Resources/Strings.{ko,en,zh-TW}.json and a feature's
+/// own words in its folder's Strings.{ko,en,zh-TW}.json, all embedded and merged per language. Enum values are keys too (<c>ContractStatus.InForce</c>), so statuses and roles are translated.
 /// Korean is the default and the fallback.
 /// </summary>
 internal sealed class Text
@@ -57,11 +57,34 @@ internal sealed class Text
         return _byCulture[DefaultCulture].TryGetValue(key, out var fallback) ? fallback : key;
     }
 
+    /// <summary>
+    /// The shared file (<c>Resources/Strings.{language}.json</c>) merged with each feature's own (<c>Worklists/Strings.{language}.json</c>);
+    /// a key that two files define is a mistake that would make one of them silently win, so it stops the start.
+    /// </summary>
     private static Dictionary<string, string> Load(string language)
     {
-        using var stream = typeof(Text).Assembly.GetManifestResourceStream($"Strings.{language}.json")
-            ?? throw new InvalidOperationException($"Missing embedded resource Strings.{language}.json.");
-        return JsonSerializer.Deserialize<Dictionary<string, string>>(stream)
-            ?? throw new InvalidOperationException($"Strings.{language}.json is empty.");
+        var suffix = $".{language}.json";
+        var names = typeof(Text).Assembly.GetManifestResourceNames()
+            .Where(n => n.StartsWith("Strings/", StringComparison.Ordinal) && n.EndsWith(suffix, StringComparison.Ordinal))
+            .Order(StringComparer.Ordinal).ToList();
+        if (!names.Contains($"Strings/Resources/Strings{suffix}"))
+        {
+            throw new InvalidOperationException($"Missing embedded resource Resources/Strings{suffix}.");
+        }
+        var merged = new Dictionary<string, string>(StringComparer.Ordinal);
+        foreach (var name in names)
+        {
+            using var stream = typeof(Text).Assembly.GetManifestResourceStream(name)!;
+            var strings = JsonSerializer.Deserialize<Dictionary<string, string>>(stream)
+                ?? throw new InvalidOperationException($"{name} is empty.");
+            foreach (var (key, value) in strings)
+            {
+                if (!merged.TryAdd(key, value))
+                {
+                    throw new InvalidOperationException($"The string key '{key}' is defined twice; {name} repeats it.");
+                }
+            }
+        }
+        return merged;
     }
 }
