@@ -11,6 +11,7 @@ using InsureCrm.Core.Privacy;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Synthetic;
 using InsureCrm.Core.Value;
+using InsureCrm.Core.Worklists;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -33,6 +34,7 @@ public static class CoreServiceCollectionExtensions
         .AddValue(configuration)
         .AddModels(configuration)
         .AddCampaigns(configuration)
+        .AddWorklists(configuration)
         .AddCustomerView(configuration)
         .AddNightly(configuration)
         .AddSynthetic(configuration);

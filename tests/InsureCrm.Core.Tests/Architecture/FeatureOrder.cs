@@ -18,7 +18,9 @@ internal static class FeatureOrder
         ["Imports", "Privacy"],
         ["Value"],
         ["Models"],
-        ["Campaigns", "Worklists", "CallCenter", "Orphans", "Voc", "Surveys"],
+        ["Campaigns", "Surveys"],
+        ["Worklists"],
+        ["CallCenter", "Orphans", "Voc"],
         ["CustomerView", "Nightly", "Reporting"],
         ["Synthetic"],
     ];

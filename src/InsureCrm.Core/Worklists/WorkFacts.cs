@@ -1,0 +1,68 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using InsureCrm.Core.Models;
+using InsureCrm.Core.Policies;
+
+namespace InsureCrm.Core.Worklists;
+
+/// <summary>
+/// The facts an item's explanation is built from, stored with it as JSON (<see cref="WorkItem.Facts"/>): values, not
+/// words, so the page says them in the reader's language. Which fields are set depends on the action.
+/// </summary>
+public sealed record WorkFacts
+{
+    /// <summary>The model behind a model-driven item (<c>lapse-contract</c>, <c>purchase-health</c>…).</summary>
+    public string? Model { get; init; }
+    /// <summary>The model's top reasons, largest effect first (at most 3).</summary>
+    public IReadOnlyList<ScoreReason> Reasons { get; init; } = [];
+    /// <summary>The contract it is about: its number and product name.</summary>
+    public string? ContractNumber { get; init; }
+    public string? ProductName { get; init; }
+    /// <summary>The contract's premium per payment and mode.</summary>
+    public decimal? Premium { get; init; }
+    public PaymentMode? PaymentMode { get; init; }
+    /// <summary>Maturity date, claim date, birthday: the date the explanation names.</summary>
+    public DateOnly? Date { get; init; }
+    /// <summary>A claim's amount paid, a maturity's sum assured.</summary>
+    public decimal? Amount { get; init; }
+    /// <summary>The families the customer holds (for cross- and up-sell).</summary>
+    public IReadOnlyList<ProductFamily> Held { get; init; } = [];
+    /// <summary>Contact details missing: <c>mobile</c>, <c>address</c>, <c>email</c>.</summary>
+    public IReadOnlyList<string> Missing { get; init; } = [];
+    /// <summary>Months since the last coverage check (null: never recorded).</summary>
+    public int? MonthsSince { get; init; }
+    /// <summary>A campaign item's campaign code and name.</summary>
+    public string? CampaignCode { get; init; }
+    public string? CampaignName { get; init; }
+    /// <summary>The customer's value grade, segment cell and strategy on the build day.</summary>
+    public string? Grade { get; init; }
+    public string? Segment { get; init; }
+    public string? Strategy { get; init; }
+    /// <summary>The customer's age on the build day.</summary>
+    public int? Age { get; init; }
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        Converters = { new JsonStringEnumConverter() },
+    };
+
+    public string ToJson() => JsonSerializer.Serialize(this, Json);
+
+    /// <summary>The stored facts; an unreadable value gives empty facts rather than a broken list.</summary>
+    public static WorkFacts Read(string? json)
+    {
+        if (string.IsNullOrWhiteSpace(json))
+        {
+            return new WorkFacts();
+        }
+        try
+        {
+            return JsonSerializer.Deserialize<WorkFacts>(json, Json) ?? new WorkFacts();
+        }
+        catch (JsonException)
+        {
+            return new WorkFacts();
+        }
+    }
+}
