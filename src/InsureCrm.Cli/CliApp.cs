@@ -10,6 +10,7 @@ using InsureCrm.Cli.Privacy;
 using InsureCrm.Cli.Security;
 using InsureCrm.Cli.Synthetic;
 using InsureCrm.Cli.Value;
+using InsureCrm.Cli.Worklists;
 using InsureCrm.Core;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -39,6 +40,7 @@ internal static class CliApp
             .AddNightlyCli(services)
             .AddModelsCli(services)
             .AddCampaignsCli(services)
+            .AddWorklistsCli(services)
             .AddPrivacyCli(services);
         root.Options.Add(CliUser.AsOption);
         try

@@ -146,7 +146,9 @@ public sealed class BulkWriter : IAsyncDisposable
 
     private SqliteCommand SqliteInsert(BulkTable table)
     {
-        if (!_inserts.TryGetValue(table.Name, out var cmd))
+        // Keyed by the columns too: one table may be written with and without its ids.
+        var key = $"{table.Name} ({table.ColumnList})";
+        if (!_inserts.TryGetValue(key, out var cmd))
         {
             cmd = (SqliteCommand)_connection.CreateCommand();
             cmd.Transaction = (SqliteTransaction)_transaction;
@@ -156,7 +158,7 @@ public sealed class BulkWriter : IAsyncDisposable
                 cmd.Parameters.Add(new SqliteParameter("$p" + i.ToString(CultureInfo.InvariantCulture), null));
             }
             cmd.Prepare();
-            _inserts[table.Name] = cmd;
+            _inserts[key] = cmd;
         }
         return cmd;
     }
@@ -235,6 +237,12 @@ public sealed class BulkRow
 
     /// <summary>A bigint column (ids).</summary>
     public BulkRow Id(long value) => Put(value);
+
+    /// <summary>A nullable bigint column (a reference that may be absent).</summary>
+    public BulkRow Id(long? value) => value is { } v ? Put(v) : Null();
+
+    /// <summary>A numeric column (amounts).</summary>
+    public BulkRow Money(decimal value) => Put(value);
 
     /// <summary>An integer column.</summary>
     public BulkRow Number(int? value) => value is { } v ? Put(v) : Null();

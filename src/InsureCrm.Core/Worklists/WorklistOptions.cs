@@ -50,6 +50,9 @@ public sealed class WorklistOptions
     /// <summary>Years of premium at risk counted for a retention item (premium × periods per year × this, capped by the term left).</summary>
     public decimal RetentionYears { get; set; } = 3m;
 
+    /// <summary>The share of premium a contract keeps as profit: premium at risk × this is what keeping it is worth (comparable to <see cref="SaleValue"/>).</summary>
+    public decimal RetentionMargin { get; set; } = 0.1m;
+
     /// <summary>Contracts maturing within this many days are service items.</summary>
     public int MaturityHorizonDays { get; set; } = 60;
 
@@ -112,9 +115,9 @@ public sealed class WorklistOptions
         {
             yield return "Worklists:MinProbability must be at least 0 and below 1.";
         }
-        if (ServiceValue < 0 || SaleValue < 0 || RetentionYears <= 0)
+        if (ServiceValue < 0 || SaleValue < 0 || RetentionYears <= 0 || RetentionMargin is <= 0 or > 1)
         {
-            yield return "Worklists:ServiceValue and Worklists:SaleValue must be 0 or more, Worklists:RetentionYears above 0.";
+            yield return "Worklists:ServiceValue and Worklists:SaleValue must be 0 or more, Worklists:RetentionYears above 0 and Worklists:RetentionMargin above 0 and at most 1.";
         }
         if (MaturityHorizonDays is < 1 or > 366 || ClaimFollowUpDays is < 1 or > 366 || BirthdayDays is < 0 or > 31 || CoverageCheckMonths is < 1 or > 60)
         {

@@ -1,3 +1,5 @@
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Worklists.Build;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,6 +18,8 @@ public static class WorklistsFeature
             throw new InvalidOperationException(string.Join(" ", errors));
         }
         services.AddSingleton(options);
+        services.AddScoped<WorklistBuilder>();
+        services.AddSingleton<INightlyStep, WorklistStep>();
         return services;
     }
 }

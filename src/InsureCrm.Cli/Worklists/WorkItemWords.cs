@@ -1,0 +1,32 @@
+using System.Globalization;
+using InsureCrm.Core.Worklists;
+
+namespace InsureCrm.Cli.Worklists;
+
+/// <summary>An item's reason in English for the terminal (the pages say it in the reader's language).</summary>
+internal static class WorkItemWords
+{
+    public static string English(WorkItem item, WorkFacts f)
+    {
+        var p = item.Probability.ToString("P0", CultureInfo.InvariantCulture);
+        var why = item.Action switch
+        {
+            WorkAction.Retention => $"{p} likely to lapse within 3 months{Contract(f)}",
+            WorkAction.CrossSell => $"{p} likely to buy {item.Family} within 3 months",
+            WorkAction.UpSell => $"{p} likely to add {item.Family} cover within 3 months",
+            WorkAction.LoanCrossSell => $"{p} likely to take a loan within 3 months",
+            WorkAction.Maturing => $"{f.ProductName} {f.ContractNumber} matures on {f.Date:yyyy-MM-dd}",
+            WorkAction.CoverageCheck => f.MonthsSince is { } m ? $"no coverage check for {m} months" : "no coverage check on record",
+            WorkAction.ClaimFollowUp => $"claim paid on {f.Date:yyyy-MM-dd}",
+            WorkAction.Birthday => $"birthday on {f.Date:MM-dd}",
+            WorkAction.ContactDetails => "missing: " + string.Join(", ", f.Missing),
+            WorkAction.Campaign => $"campaign {f.CampaignCode} {f.CampaignName}",
+            _ => item.Action.ToString(),
+        };
+        var reasons = f.Reasons.Count == 0 ? "" : "; top reasons: " + string.Join(", ", f.Reasons.Select(r => $"{r.Feature}={r.Value}"));
+        var grade = f.Grade is null ? "" : $"; grade {f.Grade}";
+        return FormattableString.Invariant($"{why}{reasons}{grade}");
+    }
+
+    private static string Contract(WorkFacts f) => f.ContractNumber is null ? "" : $" ({f.ProductName} {f.ContractNumber})";
+}

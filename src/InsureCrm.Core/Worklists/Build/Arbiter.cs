@@ -1,0 +1,216 @@
+using InsureCrm.Core.Policies;
+
+namespace InsureCrm.Core.Worklists.Build;
+
+/// <summary>
+/// A candidate action for a customer: its numbers and what it is about. <see cref="Model"/> names the score behind a
+/// model-driven candidate, so that its reasons are read only for the candidates that make a list.
+/// </summary>
+internal sealed record Candidate(
+    long CustomerId, WorkAction Action, string Subject, WorkPurpose Purpose, WorkChannel Channel, double Probability, decimal Value,
+    double Priority, ProductFamily? Family = null, long? ContractId = null, long? CampaignContactId = null, DateOnly? DueOn = null)
+{
+    public string? Model { get; init; }
+    public long? RunId { get; init; }
+    /// <summary>Source-specific detail for the facts: a claim's id, a campaign's id.</summary>
+    public long? Ref { get; init; }
+    /// <summary>Tie-break between equal priorities: the customer's total value.</summary>
+    public double Tie { get; init; }
+    /// <summary>A returning snoozed item that no source proposes today: it keeps its stored facts.</summary>
+    public bool Stale { get; init; }
+}
+
+/// <summary>An open or snoozed item from earlier builds.</summary>
+internal sealed record Carried(
+    long Id, long AgentId, long CustomerId, WorkAction Action, string Subject, WorkItemState State, DateOnly? SnoozedUntil, DateOnly FirstListedOn,
+    int Version, double Priority, double Probability, decimal Value, ProductFamily? Family, long? ContractId, long? CampaignContactId, string Facts,
+    WorkChannel Channel, DateOnly? DueOn, WorkPurpose Purpose);
+
+/// <summary>An item of a list after the build: a candidate for an agent, rolled over from <see cref="Carried"/> or new.</summary>
+internal sealed record Listed(long AgentId, Candidate Candidate, Carried? Carried, bool Returned);
+
+/// <summary>
+/// The arbitration proper, independent of where candidates come from: each source calls <see cref="Offer"/>; the
+/// arbiter applies the rules, keeps each customer's best candidate per agent, remembers the candidates that match a
+/// carried item, and <see cref="Plan"/> fills each agent's list.
+/// </summary>
+internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf, IReadOnlyList<Carried> carried)
+{
+    private readonly Candidate?[] _best = new Candidate?[book.Count];
+    /// <summary>Candidates for an agent other than the customer's servicing agent (a campaign contact handed to another agent).</summary>
+    private readonly Dictionary<(long Agent, long Customer), Candidate> _others = [];
+    private readonly Dictionary<(long, long, WorkAction, string), Carried> _carriedByKey =
+        carried.ToDictionary(c => (c.AgentId, c.CustomerId, c.Action, c.Subject));
+    private readonly Dictionary<long, Candidate> _renewed = [];
+    private readonly Dictionary<string, int> _refused = new(StringComparer.Ordinal);
+
+    public int Candidates { get; private set; }
+
+    public IReadOnlyDictionary<string, int> Refused => _refused;
+
+    public Book Book => book;
+
+    /// <summary>
+    /// Checks a candidate against the rules and keeps it if it is the customer's best so far. Selling needs consent for
+    /// a channel (a visit, else a call) and no contact within the cool-off; a family must suit the customer's age.
+    /// </summary>
+    public void Offer(int index, long agentId, Candidate candidate)
+    {
+        Candidates++;
+        var row = book.Rows[index];
+        if (!book.ActiveAgents.Contains(agentId))
+        {
+            Refuse("AgentNotActive");
+            return;
+        }
+        if (candidate.Purpose == WorkPurpose.Marketing)
+        {
+            if (!row.ConsentVisit && !row.ConsentPhone)
+            {
+                Refuse("NoConsent");
+                return;
+            }
+            if (candidate.Action != WorkAction.Campaign && book.LastContact[index] is { } last && last > asOf.AddDays(-options.CoolOffDays))
+            {
+                Refuse("CoolOff");
+                return;
+            }
+            candidate = candidate with { Channel = row.ConsentVisit ? WorkChannel.Visit : WorkChannel.Phone };
+        }
+        if (candidate.Family is { } family && options.FamilyAges.TryGetValue(family, out var band)
+            && Book.AgeOn(row, asOf) is { } age && !band.Holds(age))
+        {
+            Refuse("Unsuitable");
+            return;
+        }
+        candidate = candidate with { Tie = row.TotalValue ?? 0 };
+        if (_carriedByKey.TryGetValue((agentId, candidate.CustomerId, candidate.Action, candidate.Subject), out var match))
+        {
+            _renewed[match.Id] = candidate;
+        }
+        if (agentId == row.AgentId)
+        {
+            if (_best[index] is not { } best || Better(candidate, best))
+            {
+                _best[index] = candidate;
+            }
+        }
+        else if (!_others.TryGetValue((agentId, candidate.CustomerId), out var other) || Better(candidate, other))
+        {
+            _others[(agentId, candidate.CustomerId)] = candidate;
+        }
+    }
+
+    /// <summary>Priority = probability × value × the action's weight × urgency (1 to 2 as a due date nears, within 30 days).</summary>
+    public double PriorityOf(WorkAction action, double probability, decimal value, DateOnly? due = null)
+    {
+        var urgency = due is { } d ? 1 + Math.Clamp((30 - (d.DayNumber - asOf.DayNumber)) / 30.0, 0, 1) : 1;
+        return probability * (double)value * options.WeightOf(action) * urgency;
+    }
+
+    private void Refuse(string rule) => _refused[rule] = _refused.GetValueOrDefault(rule) + 1;
+
+    private static bool Better(Candidate a, Candidate b) => a.Priority > b.Priority || (a.Priority == b.Priority && a.Tie > b.Tie);
+
+    public sealed record Result(IReadOnlyList<Listed> Listed, IReadOnlyList<long> Expired, int Agents, int NewCount, int KeptCount, int ReturnedCount);
+
+    /// <summary>
+    /// Each agent's list: first the items rolled over (a snoozed item due today returns; an open item stays while a source
+    /// still proposes it and it is not older than the maximum age, with its numbers renewed), best first up to the cap;
+    /// then the best new customers. A customer holds at most one open item per agent.
+    /// </summary>
+    public Result Plan()
+    {
+        var listed = new List<Listed>();
+        var expired = new List<long>();
+        var lists = new Dictionary<long, List<Listed>>();
+        List<Listed> ListOf(long agent) => lists.TryGetValue(agent, out var l) ? l : lists[agent] = [];
+
+        var kept = new List<Listed>();
+        foreach (var c in carried)
+        {
+            if (c.State == WorkItemState.Snoozed)
+            {
+                if (c.SnoozedUntil is { } until && until > asOf)
+                {
+                    continue; // still snoozed: neither listed nor expired
+                }
+                kept.Add(new Listed(c.AgentId, _renewed.GetValueOrDefault(c.Id) ?? Reconstruct(c), c with { FirstListedOn = asOf }, Returned: true));
+            }
+            else if (_renewed.TryGetValue(c.Id, out var renewed) && asOf.DayNumber - c.FirstListedOn.DayNumber <= options.MaxAgeDays)
+            {
+                kept.Add(new Listed(c.AgentId, renewed, c, Returned: false));
+            }
+            else
+            {
+                expired.Add(c.Id);
+            }
+        }
+        var taken = new HashSet<(long Agent, long Customer)>();
+        foreach (var l in kept.OrderByDescending(l => l.Returned).ThenByDescending(l => l.Candidate.Priority))
+        {
+            var list = ListOf(l.AgentId);
+            if (list.Count >= options.MaxItemsPerAgent || !taken.Add((l.AgentId, l.Candidate.CustomerId)))
+            {
+                expired.Add(l.Carried!.Id);
+                continue;
+            }
+            list.Add(l);
+        }
+
+        // The best new candidate of each customer, then each agent's best customers up to the cap.
+        var byAgent = new Dictionary<long, PriorityQueue<Candidate, (double, double)>>();
+        void Push(long agent, Candidate c)
+        {
+            if (taken.Contains((agent, c.CustomerId)))
+            {
+                return;
+            }
+            if (!byAgent.TryGetValue(agent, out var q))
+            {
+                byAgent[agent] = q = new PriorityQueue<Candidate, (double, double)>();
+            }
+            var room = options.MaxItemsPerAgent - (lists.TryGetValue(agent, out var l) ? l.Count : 0);
+            if (room <= 0)
+            {
+                return;
+            }
+            q.Enqueue(c, (c.Priority, c.Tie));
+            if (q.Count > room)
+            {
+                q.Dequeue(); // the lowest
+            }
+        }
+        for (var i = 0; i < _best.Length; i++)
+        {
+            if (_best[i] is { } c)
+            {
+                Push(book.Rows[i].AgentId!.Value, c);
+            }
+        }
+        foreach (var ((agent, _), c) in _others)
+        {
+            Push(agent, c);
+        }
+        var added = 0;
+        foreach (var (agent, q) in byAgent)
+        {
+            var list = ListOf(agent);
+            while (q.TryDequeue(out var c, out _))
+            {
+                list.Add(new Listed(agent, c, null, Returned: false));
+                added++;
+            }
+        }
+        foreach (var list in lists.Values)
+        {
+            listed.AddRange(list);
+        }
+        return new Result(listed, expired, lists.Count(l => l.Value.Count > 0), added,
+            listed.Count(l => l.Carried is not null && !l.Returned), listed.Count(l => l.Returned));
+    }
+
+    /// <summary>A returning snoozed item whose source no longer proposes it keeps the numbers it had.</summary>
+    private static Candidate Reconstruct(Carried c) =>
+        new(c.CustomerId, c.Action, c.Subject, c.Purpose, c.Channel, c.Probability, c.Value, c.Priority, c.Family, c.ContractId, c.CampaignContactId, c.DueOn) { Stale = true };
+}
