@@ -1,0 +1,243 @@
+using InsureCrm.Core.Agents;
+using InsureCrm.Core.Campaigns.Targeting;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Interactions;
+using InsureCrm.Core.Models;
+using InsureCrm.Core.Policies;
+using InsureCrm.Core.Worklists;
+using InsureCrm.Core.Worklists.Build;
+using InsureCrm.Tests;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Core.Tests.Worklists;
+
+/// <summary>
+/// The arbitration on hand-built books: targeting-mart rows (consent, agent, birth date, contact details) and one
+/// purchase champion's scores, with the mart marked fresh so the build reads exactly these rows.
+/// </summary>
+public sealed class WorklistBuilderTests
+{
+    private static readonly DateOnly AsOf = new(2026, 3, 10);
+
+    private sealed class Kit(TestDatabase db)
+    {
+        public TestDatabase Db => db;
+        public long Agent { get; private set; }
+        public long OtherAgent { get; private set; }
+        private long _run;
+
+        public static async Task<Kit> CreateAsync(DatabaseProvider provider)
+        {
+            var kit = new Kit(await TestDatabase.CreateAsync(provider));
+            await using var ctx = kit.Db.CreateContext();
+            var branch = new Branch { Code = "B01", Name = "Gangnam", Sido = "서울특별시", Sigungu = "강남구" };
+            ctx.Branches.Add(branch);
+            await ctx.SaveChangesAsync();
+            var agent = new Agent { Code = "A1", Name = "Agent One", Kind = AgentKind.Fc, BranchId = branch.Id, HireDate = new(2020, 1, 1), Status = AgentStatus.Active };
+            var other = new Agent { Code = "A2", Name = "Agent Two", Kind = AgentKind.Fc, BranchId = branch.Id, HireDate = new(2020, 1, 1), Status = AgentStatus.Active };
+            ctx.Agents.AddRange(agent, other);
+            var version = new ModelVersion
+            {
+                Name = InsurerModels.PurchaseHealth.Name, Version = 1, Algorithm = "logistic", Cutoff = AsOf.AddMonths(-3), WindowMonths = 3,
+                Status = ModelStatus.Champion, TrainedBy = "analyst", TrainedAt = DateTime.UtcNow, PositiveRate = 0.02,
+            };
+            ctx.Set<ModelVersion>().Add(version);
+            await ctx.SaveChangesAsync();
+            var run = new ModelScoreRun { ModelVersionId = version.Id, RunDate = AsOf, Status = ModelScoreRunStatus.Completed, StartedAt = DateTime.UtcNow };
+            ctx.Set<ModelScoreRun>().Add(run);
+            ctx.Set<CustomerTargetRefresh>().Add(new CustomerTargetRefresh { Id = 1, AsOf = AsOf, RefreshedAt = DateTime.UtcNow, Customers = 0 });
+            await ctx.SaveChangesAsync();
+            (kit.Agent, kit.OtherAgent, kit._run) = (agent.Id, other.Id, run.Id);
+            return kit;
+        }
+
+        /// <summary>A customer of <paramref name="agent"/> with every contact detail, one active contract, no family held, age 40.</summary>
+        public async Task CustomerAsync(long id, long agent, bool visit = true, bool phone = true, double? healthScore = null,
+            DateOnly? birth = null, bool mobile = true)
+        {
+            await using var ctx = Db.CreateContext();
+            ctx.Set<CustomerTarget>().Add(new CustomerTarget
+            {
+                CustomerId = id, AgentId = agent, BirthDate = birth ?? new DateOnly(1986, 1, 1), ActiveContracts = 1, Grade = "B", TotalValue = 1_000_000,
+                HasEmail = true, HasMobile = mobile, HasPhone = true, HasAddress = true, ConsentVisit = visit, ConsentPhone = phone,
+            });
+            if (healthScore is { } s)
+            {
+                ctx.Set<CustomerModelScore>().Add(new CustomerModelScore
+                {
+                    RunId = _run, CustomerId = id, Score = s, Eligible = true,
+                    Reasons = """[{"feature":"age","value":"40","effect":0.4},{"feature":"contacts12m","value":"0","effect":0.1}]""",
+                });
+            }
+            // A recent coverage check, so that each customer's only service item is the one a test plants.
+            ctx.Interactions.Add(new Interaction
+            {
+                CustomerId = id, OccurredAt = AsOf.AddMonths(-6).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Channel = InteractionChannel.Visit,
+                Direction = InteractionDirection.Outbound, Purpose = InteractionPurpose.CoverageCheck, Outcome = InteractionOutcome.Completed,
+            });
+            await ctx.SaveChangesAsync();
+        }
+
+        public async Task ContactedAsync(long id, int daysAgo)
+        {
+            await using var ctx = Db.CreateContext();
+            ctx.Interactions.Add(new Interaction
+            {
+                CustomerId = id, OccurredAt = AsOf.AddDays(-daysAgo).ToDateTime(new TimeOnly(10, 0), DateTimeKind.Utc), Channel = InteractionChannel.PhoneOut,
+                Direction = InteractionDirection.Outbound, Purpose = InteractionPurpose.Service, Outcome = InteractionOutcome.Reached,
+            });
+            await ctx.SaveChangesAsync();
+        }
+
+        /// <summary>Builds as of a day, with the hand-built mart marked as that day's (else the build would rebuild it from the empty live tables).</summary>
+        public async Task<WorklistBuildSummary> BuildAsync(WorklistOptions? options = null, DateOnly? asOf = null)
+        {
+            await using (var ctx = Db.CreateContext())
+            {
+                var refresh = await ctx.Set<CustomerTargetRefresh>().SingleAsync();
+                refresh.AsOf = asOf ?? AsOf;
+                await ctx.SaveChangesAsync();
+            }
+            return await new WorklistBuilder(Db.Database, options ?? new WorklistOptions(), TimeProvider.System).BuildAsync(asOf ?? AsOf);
+        }
+
+        public async Task<List<WorkItem>> OpenAsync(long agent)
+        {
+            await using var ctx = Db.CreateContext();
+            return await ctx.WorkItems.AsNoTracking().Where(i => i.AgentId == agent && i.State == WorkItemState.Open).OrderByDescending(i => i.Priority).ToListAsync();
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_CustomerWithoutConsent_GetsNoSellingItemButKeepsTheServiceItem(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        // Both likely to buy health cover and both missing a mobile number; only the first may be approached to sell.
+        await kit.CustomerAsync(1, kit.Agent, healthScore: 0.6, mobile: false);
+        await kit.CustomerAsync(2, kit.Agent, visit: false, phone: false, healthScore: 0.6, mobile: false);
+
+        var summary = await kit.BuildAsync(new WorklistOptions { Weights = new() { [WorkAction.ContactDetails] = 0.1 } });
+
+        var items = await kit.OpenAsync(kit.Agent);
+        items.Single(i => i.CustomerId == 1).Action.ShouldBe(WorkAction.CrossSell);
+        items.Single(i => i.CustomerId == 1).Family.ShouldBe(ProductFamily.Health);
+        items.Single(i => i.CustomerId == 2).Action.ShouldBe(WorkAction.ContactDetails);
+        summary.Refused["NoConsent"].ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_CustomerContactedWithinTheCoolOff_GetsNoSellingItem(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        await kit.CustomerAsync(1, kit.Agent, healthScore: 0.5);
+        await kit.CustomerAsync(2, kit.Agent, healthScore: 0.5);
+        await kit.CustomerAsync(3, kit.Agent, healthScore: 0.5);
+        await kit.ContactedAsync(1, daysAgo: 3);
+        await kit.ContactedAsync(2, daysAgo: 20);
+
+        var summary = await kit.BuildAsync(new WorklistOptions { CoolOffDays = 14 });
+
+        var items = await kit.OpenAsync(kit.Agent);
+        items.Select(i => i.CustomerId).Order().ShouldBe([2, 3]);
+        summary.Refused["CoolOff"].ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_MoreCandidatesThanTheCap_KeepsTheBestAndRollsThemOverWithTheirAge(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        for (var id = 1; id <= 6; id++)
+        {
+            await kit.CustomerAsync(id, kit.Agent, healthScore: 0.1 * id);
+        }
+        await kit.CustomerAsync(7, kit.OtherAgent, healthScore: 0.9);
+        var options = new WorklistOptions { MaxItemsPerAgent = 3 };
+
+        await kit.BuildAsync(options);
+        var first = await kit.OpenAsync(kit.Agent);
+        first.Select(i => i.CustomerId).ShouldBe([6, 5, 4]);
+        (await kit.OpenAsync(kit.OtherAgent)).Single().CustomerId.ShouldBe(7);
+
+        // Three days later the same customers are still the best: the same items, three days old, nothing new.
+        var summary = await kit.BuildAsync(options, AsOf.AddDays(3));
+        var later = await kit.OpenAsync(kit.Agent);
+        later.Select(i => i.Id).ShouldBe(first.Select(i => i.Id));
+        later.ShouldAllBe(i => i.FirstListedOn == AsOf && i.ListedOn == AsOf.AddDays(3));
+        summary.Kept.ShouldBe(4);
+        summary.New.ShouldBe(0);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_ItemWhoseReasonIsGone_ExpiresAndFreesItsPlace(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        await kit.CustomerAsync(1, kit.Agent, healthScore: 0.8);
+        await kit.CustomerAsync(2, kit.Agent, healthScore: 0.3);
+        var options = new WorklistOptions { MaxItemsPerAgent = 1 };
+        await kit.BuildAsync(options);
+        var first = (await kit.OpenAsync(kit.Agent)).Single();
+        first.CustomerId.ShouldBe(1);
+
+        // The customer withdraws consent: the selling item goes, the next customer takes its place.
+        await using (var ctx = kit.Db.CreateContext())
+        {
+            var row = await ctx.Set<CustomerTarget>().SingleAsync(t => t.CustomerId == 1);
+            row.ConsentVisit = row.ConsentPhone = false;
+            await ctx.SaveChangesAsync();
+        }
+        var summary = await kit.BuildAsync(options, AsOf.AddDays(1));
+
+        (await kit.OpenAsync(kit.Agent)).Single().CustomerId.ShouldBe(2);
+        summary.Expired.ShouldBe(1);
+        await using var check = kit.Db.CreateContext();
+        (await check.WorkItems.SingleAsync(i => i.Id == first.Id)).State.ShouldBe(WorkItemState.Expired);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_SellingItem_HoldsTheFactsItsExplanationNeeds(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        await kit.CustomerAsync(1, kit.Agent, healthScore: 0.85);
+
+        await kit.BuildAsync();
+
+        var item = (await kit.OpenAsync(kit.Agent)).Single();
+        item.Probability.ShouldBe(0.85);
+        item.Channel.ShouldBe(WorkChannel.Visit);
+        var facts = WorkFacts.Read(item.Facts);
+        facts.Model.ShouldBe(InsurerModels.PurchaseHealth.Name);
+        facts.Reasons.Select(r => r.Feature).ShouldBe(["age", "contacts12m"]);
+        facts.Grade.ShouldBe("B");
+        facts.Age.ShouldBe(40);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_BirthdayWithinTheWeek_IsAServiceItemDueThatDay(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        await kit.CustomerAsync(1, kit.Agent, visit: false, phone: false, birth: new DateOnly(1970, 3, 14));
+        await kit.CustomerAsync(2, kit.Agent, birth: new DateOnly(1970, 4, 30));
+
+        await kit.BuildAsync();
+
+        var item = (await kit.OpenAsync(kit.Agent)).Single();
+        item.CustomerId.ShouldBe(1);
+        item.Action.ShouldBe(WorkAction.Birthday);
+        item.DueOn.ShouldBe(new DateOnly(2026, 3, 14));
+        WorkFacts.Read(item.Facts).Date.ShouldBe(new DateOnly(2026, 3, 14));
+    }
+
+    [Fact]
+    public void Options_NegativeWeightOrCapOfZero_AreRefusedByName()
+    {
+        var errors = new WorklistOptions { MaxItemsPerAgent = 0, Weights = new() { [WorkAction.Birthday] = -1 } }.Validate().ToList();
+        errors.ShouldContain(e => e.Contains("Worklists:MaxItemsPerAgent", StringComparison.Ordinal));
+        errors.ShouldContain(e => e.Contains("Worklists:Weights:Birthday", StringComparison.Ordinal));
+    }
+}
