@@ -26,6 +26,8 @@ provider=${1:-sqlite}
 #   targeting: the targeting mart built again (issue 12; one INSERT ... SELECT of every live customer, 25.6 s in psql at
 #   1M on 2026-12-04); provisional, 40 s.
 #   campaigns: attribution of the running and measuring campaigns (issue 12); provisional, half a minute.
+#   worklists: every agent's next-best actions (issue 14's goal: under a minute at 1M customers and 10,000 agents;
+#   bench/worklist.sh measures it alone).
 #   lifecycle, segments: provisional, half a minute each, so that the four steps fit in three minutes. Not yet measured on
 #   an idle machine; on 2026-12-03 at load average 40-55 the first night took lifecycle 1,949 s (it inserts 1.1M state
 #   changes one INSERT ... RETURNING at a time through EF; later nights insert only the changes) and segments 436 s.
@@ -36,6 +38,7 @@ declare -A budget=(
   [scores]=60
   [targeting]=40
   [campaigns]=30
+  [worklists]=60
   [access-log]=30
 )
 
