@@ -1,3 +1,4 @@
+using InsureCrm.Core.Worklists.AgentDay;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,6 +17,7 @@ public static class WorklistsFeature
             throw new InvalidOperationException(string.Join(" ", errors));
         }
         services.AddSingleton(options);
+        services.AddScoped<AgentDayService>();
         return services;
     }
 }
