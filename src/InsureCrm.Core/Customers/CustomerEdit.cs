@@ -7,9 +7,13 @@ namespace InsureCrm.Core.Customers;
 /// <summary>A phone as typed in the form or sent to the API: any format, normalised to digits on save.</summary>
 public sealed record PhoneInput(PhoneKind Kind, string Number, bool IsPrimary = false);
 
+/// <summary>A customer's primary address as corrected in the field (an agent's phone form, issue 14).</summary>
+public sealed record AddressInput(AddressKind Kind, string? Sido, string? Sigungu, string? Line, string? PostalCode = null);
+
 /// <summary>
 /// The contact details a user may change in the field, with the <see cref="Version"/> they were read at.
-/// <see cref="Phones"/> replaces all phones; an empty <see cref="Email"/> removes the primary email.
+/// <see cref="Phones"/> replaces all phones; an empty <see cref="Email"/> removes the primary email; a null
+/// <see cref="Address"/> leaves the addresses as they are, otherwise it replaces the primary address.
 /// </summary>
 public sealed record CustomerContactUpdate(
     int Version,
@@ -17,7 +21,8 @@ public sealed record CustomerContactUpdate(
     string? Email,
     ContactChannel? PreferredChannel,
     ContactTime PreferredContactTime,
-    string? Occupation);
+    string? Occupation,
+    AddressInput? Address = null);
 
 public enum EditStatus { Saved, NotFound, Invalid, Conflict, Forbidden, ReasonRequired }
 
@@ -43,6 +48,7 @@ public sealed record EditResult(EditStatus Status, int Version, IReadOnlyDiction
 public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock, CustomerScope scope, IAccessLog log)
 {
     public const int MaxPhones = 5;
+    public const int MaxAddressLine = 200;
 
     /// <summary>Field-level checks; keys are the request's JSON field names (camelCase).</summary>
     public static Dictionary<string, string[]> Validate(CustomerContactUpdate update)
@@ -72,6 +78,29 @@ public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock, CustomerSc
         if (update.Email is { Length: > 0 } email && !EmailAddress.IsValid(email.Trim()))
         {
             errors["email"] = ["Not a valid email address."];
+        }
+        if (update.Address is { } address)
+        {
+            if (string.IsNullOrWhiteSpace(address.Sido) || address.Sido.Trim().Length > 20)
+            {
+                errors["address.sido"] = ["Required, at most 20 characters (e.g. 서울특별시)."];
+            }
+            if (string.IsNullOrWhiteSpace(address.Sigungu) || address.Sigungu.Trim().Length > 20)
+            {
+                errors["address.sigungu"] = ["Required, at most 20 characters (e.g. 강남구)."];
+            }
+            if (string.IsNullOrWhiteSpace(address.Line) || address.Line.Trim().Length > MaxAddressLine)
+            {
+                errors["address.line"] = [$"Required, at most {MaxAddressLine} characters."];
+            }
+            if (address.PostalCode is { Length: > 10 })
+            {
+                errors["address.postalCode"] = ["At most 10 characters."];
+            }
+            if (!Enum.IsDefined(address.Kind))
+            {
+                errors["address.kind"] = ["Unknown address kind."];
+            }
         }
         if (update.Occupation is { Length: > 40 })
         {
@@ -105,7 +134,7 @@ public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock, CustomerSc
             default:
                 return EditResult.NotFound;
         }
-        var customer = await db.Customers.Include(c => c.Phones).Include(c => c.Emails)
+        var customer = await db.Customers.Include(c => c.Phones).Include(c => c.Emails).Include(c => c.Addresses)
             .AsSplitQuery()
             .FirstOrDefaultAsync(c => c.Id == customerId && c.MergedIntoId == null, ct);
         if (customer is null)
@@ -173,6 +202,22 @@ public sealed class CustomerEdit(CrmDbContext db, TimeProvider clock, CustomerSc
         {
             primaryEmail.Address = newEmail;
             primaryEmail.IsPrimary = true;
+        }
+
+        if (update.Address is { } corrected)
+        {
+            var primaryAddress = customer.Addresses.Find(a => a.IsPrimary) ?? customer.Addresses.FirstOrDefault();
+            if (primaryAddress is null)
+            {
+                primaryAddress = new CustomerAddress { CustomerId = customer.Id };
+                customer.Addresses.Add(primaryAddress);
+            }
+            primaryAddress.Kind = corrected.Kind;
+            primaryAddress.Sido = corrected.Sido!.Trim();
+            primaryAddress.Sigungu = corrected.Sigungu!.Trim();
+            primaryAddress.Line = corrected.Line!.Trim();
+            primaryAddress.PostalCode = string.IsNullOrWhiteSpace(corrected.PostalCode) ? null : corrected.PostalCode.Trim();
+            primaryAddress.IsPrimary = true;
         }
 
         try

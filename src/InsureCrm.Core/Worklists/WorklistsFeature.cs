@@ -1,4 +1,5 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Worklists.AgentDay;
 using InsureCrm.Core.Worklists.Build;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -20,6 +21,7 @@ public static class WorklistsFeature
         services.AddSingleton(options);
         services.AddScoped<WorklistBuilder>();
         services.AddSingleton<INightlyStep, WorklistStep>();
+        services.AddScoped<AgentDayService>();
         return services;
     }
 }

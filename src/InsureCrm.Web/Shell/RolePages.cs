@@ -16,6 +16,7 @@ internal static class RolePages
 {
     public static readonly IReadOnlyList<RolePage> All =
     [
+        new("/today", "worklist.nav", "worklist.homeHint", Capability.CustomersView),
         new("/customers", "nav.search", "home.page.search", Capability.CustomersSearch),
         new("/analytics/value", "analytics.nav", "home.page.value", Capability.AnalyticsView),
         new("/analytics/segments", "segments.nav", "home.page.segments", Capability.AnalyticsView),

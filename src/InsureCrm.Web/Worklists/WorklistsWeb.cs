@@ -1,0 +1,9 @@
+namespace InsureCrm.Web.Worklists;
+
+/// <summary>The Worklists feature of the web host: the agent's day (<c>/today</c>, <c>/today/{id}</c>, <c>/api/today</c>).</summary>
+internal static class WorklistsWeb
+{
+    public static WebApplicationBuilder AddWorklistsWeb(this WebApplicationBuilder builder) => builder;
+
+    public static IEndpointRouteBuilder MapWorklistsWeb(this IEndpointRouteBuilder app) => app.MapWorklistEndpoints();
+}
