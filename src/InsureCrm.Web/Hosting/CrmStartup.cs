@@ -91,6 +91,7 @@ internal sealed class CrmStartup(
         var champions = await scoped.GetRequiredService<DemoModels>().EnsureAsync(asOf, ct);
         logger.LogInformation("Demo models: {Champions} champions scored as of {AsOf}", champions, asOf);
         await ActivatorUtilities.CreateInstance<Core.Campaigns.DemoCampaigns>(scoped).EnsureAsync(asOf, ct);
+        await ActivatorUtilities.CreateInstance<Core.Worklists.DemoWorklists>(scoped).EnsureAsync(asOf, ct);
     }
 
     private static void PrintLogins()
