@@ -77,16 +77,15 @@ internal static class UpliftCommands
         {
             throw new ArgumentException($"--treatment and --target both name '{request.Target}'; the treatment flag and the outcome must be different columns.");
         }
-        var treatment = UpliftCsv.ReadTreatment(request.Data, request.Treatment);
-        var csv = CsvTableReader.Read(request.Data, new CsvTrainingOptions
+        var (csv, treatment) = UpliftCsv.ReadTraining(request.Data, new CsvTrainingOptions
         {
             Target = request.Target,
             Id = request.Id,
             Categorical = request.Categorical,
             Numeric = request.Numeric,
-            Ignore = [.. request.Ignore, request.Treatment],
+            Ignore = request.Ignore,
             Positive = request.Positive,
-        });
+        }, request.Treatment);
         var labels = csv.LabelArray();
         if (labels.Length != treatment.Length)
         {
