@@ -46,6 +46,23 @@ internal static class SqlBatch
         db.IsPostgres ? new NpgsqlParameter(name, value) : new SqliteParameter("@" + name, value);
 
     /// <summary>
+    /// A copy of <paramref name="template"/> (a parameter EF made: its name and type) holding <paramref name="value"/>, for
+    /// a statement whose text is cached and whose parameters are made afresh for each run.
+    /// </summary>
+    public static DbParameter WithValue(this DbParameter template, object value) => template switch
+    {
+        NpgsqlParameter p => WithValue(p.Clone(), value),
+        SqliteParameter p => new SqliteParameter(p.ParameterName, p.SqliteType) { Value = value },
+        _ => throw new NotSupportedException($"No copy for parameters of type {template.GetType().Name}."),
+    };
+
+    private static NpgsqlParameter WithValue(NpgsqlParameter copy, object value)
+    {
+        copy.Value = value;
+        return copy;
+    }
+
+    /// <summary>
     /// Runs <paramref name="sql"/> (one or more statements) as one command; the caller reads each result set in turn and
     /// disposes the reader. PostgreSQL: on the context's connection. SQLite: from statements prepared once per
     /// connection (<see cref="SqlitePreparedBatches"/>), on a connection of their own.

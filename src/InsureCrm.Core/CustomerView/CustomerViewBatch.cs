@@ -52,6 +52,15 @@ internal static class CustomerViewBatch
     public static async Task<(CustomerProbe? Probe, CustomerViewRows? Rows)> ReadAsync(CrmDbContext db, ProbeStatement gate, long id, int timelinePage,
         CancellationToken ct)
     {
+        foreach (var p in gate.Parameters)
+        {
+            // EF names the gate's parameters after the variables they came from: one named like the batch's own would
+            // bind the customer's id where the gate expects the user's agent or branch, or the other way round.
+            if (p.ParameterName.TrimStart('@') is "id" or "page" or "lapse_model")
+            {
+                throw new InvalidOperationException($"The scope gate's parameter {p.ParameterName} has the name of one of the view's own.");
+            }
+        }
         await using var batch = await db.ExecuteBatchAsync(CachedSql(db, gate.Sql),
             [.. gate.Parameters, db.Parameter("id", id), db.Parameter("page", timelinePage + 1), db.Parameter("lapse_model", ChampionScores.LapseModel)], ct);
         var r = batch.DbDataReader;

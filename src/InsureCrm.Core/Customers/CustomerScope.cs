@@ -1,9 +1,12 @@
+using System.Collections.Concurrent;
 using System.Data.Common;
+using System.Globalization;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata;
 
 namespace InsureCrm.Core.Customers;
 
@@ -40,25 +43,44 @@ public enum Reach
 public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null)
 {
     /// <summary>Narrows <paramref name="customers"/> to those <paramref name="user"/> may reach.</summary>
-    public IQueryable<Customer> Filter(IQueryable<Customer> customers, CrmUser user)
+    public IQueryable<Customer> Filter(IQueryable<Customer> customers, CrmUser user) => Filter(customers, ScopeOf(user));
+
+    /// <summary>
+    /// Which of the scopes of the class's summary <paramref name="user"/> has, and the agent or branch it is about: the one
+    /// place that reads the user for <see cref="Filter(IQueryable{Customer}, CrmUser)"/>, so that the shape of the filter's
+    /// SQL depends on <see cref="UserScope.Kind"/> alone (<see cref="ProbeStatement"/> caches the text by it).
+    /// </summary>
+    private static UserScope ScopeOf(CrmUser user) => user.Role switch
     {
-        switch (user.Role)
+        Role.CallCenter or Role.Compliance => new(ScopeKind.Everyone, 0),
+        Role.Agent when user.AgentId is { } agent => new(ScopeKind.Agent, agent),
+        Role.CsConsultant when user.AgentId is { } consultant => new(ScopeKind.ServicingAgent, consultant),
+        Role.BranchManager when user.BranchId is { } branch => new(ScopeKind.Branch, branch),
+        // VOC handlers until VOC cases exist, marketers, analysts, admins, and accounts not linked to an agent or branch.
+        _ => new(ScopeKind.Nobody, 0),
+    };
+
+    private IQueryable<Customer> Filter(IQueryable<Customer> customers, UserScope scope)
+    {
+        // A local, so that EF sends it as a parameter whatever the kind (never a constant in the SQL text). EF 10 names the
+        // parameter after it (@scopeId): the customer view's batch has its own @id, so not "id".
+        var scopeId = scope.Id;
+        switch (scope.Kind)
         {
-            case Role.CallCenter or Role.Compliance:
+            case ScopeKind.Everyone:
                 return customers;
-            case Role.Agent when user.AgentId is { } agent:
+            case ScopeKind.Agent:
                 return Parties(customers,
-                    db.Contracts.Where(k => k.SellingAgentId == agent || k.ServicingAgentId == agent),
-                    db.Loans.Where(l => l.AgentId == agent));
-            case Role.CsConsultant when user.AgentId is { } consultant:
-                return Parties(customers, db.Contracts.Where(k => k.ServicingAgentId == consultant), null);
-            case Role.BranchManager when user.BranchId is { } branch:
-                var branchAgents = db.Agents.Where(a => a.BranchId == branch).Select(a => (long?)a.Id);
+                    db.Contracts.Where(k => k.SellingAgentId == scopeId || k.ServicingAgentId == scopeId),
+                    db.Loans.Where(l => l.AgentId == scopeId));
+            case ScopeKind.ServicingAgent:
+                return Parties(customers, db.Contracts.Where(k => k.ServicingAgentId == scopeId), null);
+            case ScopeKind.Branch:
+                var branchAgents = db.Agents.Where(a => a.BranchId == scopeId).Select(a => (long?)a.Id);
                 return Parties(customers,
                     db.Contracts.Where(k => branchAgents.Contains(k.SellingAgentId) || branchAgents.Contains(k.ServicingAgentId)),
                     db.Loans.Where(l => branchAgents.Contains(l.AgentId)));
             default:
-                // VOC handlers until VOC cases exist, marketers, analysts, admins, and accounts not linked to an agent or branch.
                 return customers.Where(c => false);
         }
     }
@@ -93,25 +115,60 @@ public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null)
     /// <summary>
     /// <see cref="ProbeAsync"/>'s query as SQL text and parameters, for a caller that runs it as the first statement of
     /// its own batch (the gate and the page it guards in one round trip) and reads its result set with
-    /// <see cref="ReadProbeAsync"/>. EF writes the SQL from <see cref="Filter"/>, so the scope rules stay in one place;
-    /// the text is the same for every customer of a role (only the parameters change).
+    /// <see cref="ReadProbeAsync"/>. EF writes the SQL from <see cref="Filter(IQueryable{Customer}, CrmUser)"/>, so the
+    /// scope rules stay in one place; the text is written once per model, provider and kind of scope and cached
+    /// (<see cref="ProbeTemplate"/>), and each call only binds the customer's and the user's ids as parameters.
     /// </summary>
     internal ProbeStatement ProbeStatement(CrmUser user, long customerId)
     {
-        using var command = ProbeQuery(user, customerId).Take(1).CreateDbCommand();
-        var parameters = command.Parameters.Cast<DbParameter>().ToList();
-        // Taken out of the command they were made for, so that the caller's command can hold them.
+        var scope = ScopeOf(user);
+        var template = ProbeTemplates.GetOrAdd(new ProbeKey(db.Model, db.Database.ProviderName, scope.Kind),
+            static (key, self) => self.WriteProbeTemplate(key.Kind), this);
+        return template.Bind(customerId, scope.Id);
+    }
+
+    // Compiling the gate's LINQ to SQL on every view was 11 % of the web host's CPU of a view (issue 11). The text
+    // depends on the model, the provider and the branch Filter takes (ScopeKind); the customer's and the user's ids
+    // only ever reach it as parameters, and they are never null, so EF's null-dependent rewriting cannot vary either.
+    // A handful of entries: kinds × providers.
+    private static readonly ConcurrentDictionary<ProbeKey, ProbeTemplate> ProbeTemplates = new();
+
+    // Values no customer, agent or branch has, from which the template learns which parameter is which.
+    private const long CustomerMarker = 7_396_508_091_245_381_001;
+    private const long ScopeMarker = 7_396_508_091_245_381_002;
+
+    private ProbeTemplate WriteProbeTemplate(ScopeKind kind)
+    {
+        using var command = ProbeQuery(new UserScope(kind, ScopeMarker), CustomerMarker).Take(1).CreateDbCommand();
+        var sql = command.CommandText;
+        if (sql.Contains(CustomerMarker.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
+            || sql.Contains(ScopeMarker.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))
+        {
+            // A value written into the text would be cached for every user of the kind.
+            throw new InvalidOperationException("The scope gate's SQL holds a value rather than a parameter; it cannot be cached.");
+        }
+        // Any other parameter holds a constant of the query (EF 10 sends Take(1)'s 1 as one): the markers were the only
+        // values that came from a user or a customer.
+        var slots = command.Parameters.Cast<DbParameter>().Select(p => (Template: p, Slot: p.Value switch
+        {
+            CustomerMarker => ProbeSlot.Customer,
+            ScopeMarker => ProbeSlot.Scope,
+            _ => ProbeSlot.Constant,
+        })).ToList();
+        // Taken out of the command they were made for; each statement gets copies holding its own values.
         command.Parameters.Clear();
-        return new ProbeStatement(command.CommandText, parameters);
+        return new ProbeTemplate(sql, slots);
     }
 
     /// <summary>The result set of a <see cref="ProbeStatement"/>: what <see cref="ProbeAsync"/> would have returned.</summary>
     internal static async Task<CustomerProbe?> ReadProbeAsync(DbDataReader reader, CancellationToken ct) =>
         await reader.ReadAsync(ct) ? new CustomerProbe(reader.IsDBNull(0) ? null : reader.GetInt64(0), reader.GetBoolean(1)) : null;
 
-    private IQueryable<CustomerProbe> ProbeQuery(CrmUser user, long customerId)
+    private IQueryable<CustomerProbe> ProbeQuery(CrmUser user, long customerId) => ProbeQuery(ScopeOf(user), customerId);
+
+    private IQueryable<CustomerProbe> ProbeQuery(UserScope scope, long customerId)
     {
-        var reachable = Filter(db.Customers.Where(c => c.Id == customerId && c.MergedIntoId == null), user);
+        var reachable = Filter(db.Customers.Where(c => c.Id == customerId && c.MergedIntoId == null), scope);
         return db.Customers.AsNoTracking().Where(c => c.Id == customerId)
             .Select(c => new CustomerProbe(c.MergedIntoId, reachable.Any()));
     }
@@ -164,3 +221,38 @@ public sealed record CustomerProbe(long? MergedIntoId, bool InScope);
 
 /// <summary>The SQL and parameters of <see cref="CustomerScope.ProbeStatement"/>.</summary>
 internal sealed record ProbeStatement(string Sql, IReadOnlyList<DbParameter> Parameters);
+
+/// <summary>The branch of <see cref="CustomerScope.Filter(IQueryable{Customer}, CrmUser)"/> a user's scope takes.</summary>
+internal enum ScopeKind
+{
+    Everyone,
+    Agent,
+    ServicingAgent,
+    Branch,
+    Nobody,
+}
+
+/// <summary>A user's scope: its kind and the agent or branch it is about (0 for kinds about none).</summary>
+internal readonly record struct UserScope(ScopeKind Kind, long Id);
+
+/// <summary>What the text of the scope gate depends on: <see cref="CustomerScope"/> caches it by this.</summary>
+internal readonly record struct ProbeKey(IModel Model, string? Provider, ScopeKind Kind);
+
+internal enum ProbeSlot
+{
+    Customer,
+    Scope,
+    Constant,
+}
+
+/// <summary>The scope gate's SQL for one <see cref="ProbeKey"/>, and which of its parameters takes which id.</summary>
+internal sealed class ProbeTemplate(string sql, IReadOnlyList<(DbParameter Template, ProbeSlot Slot)> slots)
+{
+    public ProbeStatement Bind(long customerId, long scopeId) =>
+        new(sql, [.. slots.Select(s => s.Template.WithValue(s.Slot switch
+        {
+            ProbeSlot.Customer => customerId,
+            ProbeSlot.Scope => scopeId,
+            _ => s.Template.Value!,
+        }))]);
+}

@@ -107,6 +107,52 @@ public class CustomerScopeTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task View_UsersOfEveryScopeInTurn_EachOpensExactlyTheCustomersOfTheirOwnScope(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var w = await World.SeedAsync(db);
+        await using var ctx = db.CreateContext();
+        var views = CoreServices.Views(ctx, db);
+        long[] everyone = Ids(w.Family.HongId, w.Family.SpouseId, w.OtherId, w.InsuredId, w.BeneficiaryId, w.BorrowerId, w.StrangerId);
+        long[] family = Ids(w.Family.HongId, w.Family.SpouseId);
+        long[] other = Ids(w.OtherId, w.InsuredId, w.BeneficiaryId, w.BorrowerId);
+        // The view's scope gate is written once per kind of scope and reused: users of different kinds take turns, and
+        // users of one kind follow each other with different agents and branches, each on the same context.
+        (CrmUser User, long[] Opens)[] turns =
+        [
+            (TestUsers.Transient(Role.BranchManager, branchId: w.Family.BranchId), family),
+            (TestUsers.Transient(Role.Agent, w.OtherAgentId), other),
+            (TestUsers.Transient(Role.BranchManager, branchId: w.OtherBranchId), other),
+            (TestUsers.Transient(Role.Agent, w.Family.AgentId), family),
+            (TestUsers.Transient(Role.CsConsultant, w.ConsultantId), Ids(w.OtherId, w.InsuredId, w.BeneficiaryId)),
+            // An agent account not linked to an agent, after linked ones: nobody, not the last agent's customers.
+            (TestUsers.Transient(Role.Agent), []),
+            (CoreServices.CallCenter, everyone),
+            (TestUsers.Transient(Role.Agent, w.OtherAgentId), other),
+            (TestUsers.Transient(Role.BranchManager, branchId: w.Family.BranchId), family),
+        ];
+
+        foreach (var (user, opens) in turns)
+        {
+            var opened = new List<long>();
+            foreach (var id in everyone)
+            {
+                var lookup = await views.GetAsync(user, id, CoreServices.Reason);
+                if (lookup.Found)
+                {
+                    lookup.View!.Identity.Id.ShouldBe(id);
+                    opened.Add(id);
+                }
+                else
+                {
+                    lookup.Reach.ShouldBe(Reach.NotFound);
+                }
+            }
+            opened.ToArray().ShouldBe(opens, $"{user.Role} {user.AgentId} {user.BranchId}");
+        }
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task View_CallCenterWithReason_IsLoggedWithTheReasonAndContactDataIsMasked(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
