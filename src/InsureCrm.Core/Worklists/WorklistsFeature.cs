@@ -1,3 +1,5 @@
+using InsureCrm.Core.Worklists.Branch;
+using InsureCrm.Core.Worklists.Calendar;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -16,6 +18,8 @@ public static class WorklistsFeature
             throw new InvalidOperationException(string.Join(" ", errors));
         }
         services.AddSingleton(options);
+        services.AddCalendarFeeds();
+        services.AddBranchView();
         return services;
     }
 }
