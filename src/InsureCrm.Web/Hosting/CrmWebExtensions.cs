@@ -11,6 +11,7 @@ using InsureCrm.Web.Privacy;
 using InsureCrm.Web.Security;
 using InsureCrm.Web.Shell;
 using InsureCrm.Web.Value;
+using InsureCrm.Web.Worklists;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
 using Microsoft.Extensions.WebEncoders;
@@ -67,6 +68,7 @@ internal static class CrmWebExtensions
         builder.AddValueWeb();
         builder.AddModelsWeb();
         builder.AddCampaignsWeb();
+        builder.AddBranchWeb();
         builder.AddCustomerViewWeb();
 
         services.Configure<RequestLocalizationOptions>(o =>
@@ -106,6 +108,7 @@ internal static class CrmWebExtensions
         app.MapValueWeb();
         app.MapModelsWeb();
         app.MapCampaignsWeb();
+        app.MapBranchWeb();
         app.MapCustomerViewWeb();
         app.MapRazorComponents<App>();
         return app;
