@@ -1,7 +1,7 @@
 namespace InsureCrm.Core.Worklists.Branch;
 
 /// <summary>
-/// The definitions behind the branch view's figures and the pattern report's groups (docs/worklists.md, "The branch
+/// The definitions behind the branch view's figures and the pattern report's groups (docs/worklists-calendar-and-branch.md, "The branch
 /// view"). Constants rather than options: a manager compares branches and weeks, which only means something when every
 /// branch counts alike.
 /// <list type="bullet">
