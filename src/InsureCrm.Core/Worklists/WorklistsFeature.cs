@@ -1,6 +1,8 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Worklists.AgentDay;
 using InsureCrm.Core.Worklists.Build;
+using InsureCrm.Core.Worklists.Branch;
+using InsureCrm.Core.Worklists.Calendar;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -22,6 +24,8 @@ public static class WorklistsFeature
         services.AddScoped<WorklistBuilder>();
         services.AddSingleton<INightlyStep, WorklistStep>();
         services.AddScoped<AgentDayService>();
+        services.AddCalendarFeeds();
+        services.AddBranchView();
         return services;
     }
 }

@@ -23,6 +23,7 @@ internal static class RolePages
         new("/models", "registry.nav", "home.page.registry", Capability.ModelsManage, NavLinkMatch.All),
         new("/models/workbench", "workbench.nav", "home.page.workbench", Capability.ModelsManage),
         new("/models/agent-dropout/agents", "agentScores.nav", "home.page.agentScores", Capability.AgentsScores, NavLinkMatch.All),
+        new("/branch", "branch.nav", "branch.home.hint", Capability.AgentsScores),
         new("/campaigns", "campaign.nav", "home.page.campaigns", Capability.CampaignView),
         new("/campaigns/mine", "campaign.nav.mine", "home.page.campaignsMine", Capability.CustomersView, NavLinkMatch.All),
         new("/campaigns/calls", "campaign.nav.calls", "home.page.campaignsCalls", Capability.CustomersView, NavLinkMatch.All),
