@@ -10,7 +10,7 @@ using Microsoft.Extensions.Logging;
 namespace InsureCrm.Core.Worklists;
 
 /// <summary>
-/// The demo's agent days, once: the lists of the last <see cref="Days"/> days built night by night, each day's results
+/// The demo's agent days, once (until a result exists): the lists of the last <see cref="Days"/> days built night by night, each day's results
 /// recorded through the agent's own service (as each agent would have entered them, at a time of that day), and
 /// today's lists. So a new user sees lists with ages, results in customers' histories, appointments in the calendar and
 /// the branch manager's completion figures at once. Agents differ in diligence (how much of their list they work) so
@@ -25,10 +25,14 @@ internal sealed class DemoWorklists(CrmDatabase database, IServiceProvider servi
     {
         await using (var ctx = database.CreateContext())
         {
-            if (await ctx.WorklistRuns.AnyAsync(ct))
+            if (await ctx.WorkResults.AnyAsync(ct))
             {
                 return;
             }
+            // The first night's chain (run before the demo's models existed) made today's lists without model items:
+            // they are the demo's own and are made again, after the history, from the scores.
+            await ctx.WorkItems.ExecuteDeleteAsync(ct);
+            await ctx.WorklistRuns.ExecuteDeleteAsync(ct);
         }
         var builder = services.GetRequiredService<WorklistBuilder>();
         var random = new Random(Seed);
