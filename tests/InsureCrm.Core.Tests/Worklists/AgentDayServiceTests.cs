@@ -64,6 +64,9 @@ public sealed class AgentDayServiceTests
         detail.ShouldNotBeNull();
         detail.Customer.Name.ShouldBe("홍길동");
         detail.Recent.Count.ShouldBeGreaterThan(0);
+        await using var read = db.CreateContext();
+        (await read.AccessLog.CountAsync(e => e.CustomerId == family.HongId && e.Action == AccessAction.View && e.Detail == "worklist item"))
+            .ShouldBe(1, "opening an item is a logged view of its customer");
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
