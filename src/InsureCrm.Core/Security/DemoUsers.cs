@@ -62,7 +62,8 @@ public sealed class DemoUsers(CrmDbContext db, TimeProvider clock)
 
         var agentUser = existing.Find(u => u.UserName == "agent");
         var managerUser = existing.Find(u => u.UserName == "manager");
-        if (agentUser is { AgentId: null } || managerUser is { BranchId: null })
+        var csUser = existing.Find(u => u.UserName == "cs");
+        if (agentUser is { AgentId: null } || managerUser is { BranchId: null } || csUser is { AgentId: null })
         {
             // The active own agent (FC) servicing the most contracts: their worklists have something in them. Taken
             // from a branch that has agents in the agent models' population (hired in the 13 months before the newest
@@ -88,6 +89,14 @@ public sealed class DemoUsers(CrmDbContext db, TimeProvider clock)
                 if (managerUser is { BranchId: null })
                 {
                     managerUser.BranchId = agent.BranchId;
+                }
+                // The CS consultant of the same branch servicing the most contracts (the manager sees their list too).
+                var branch = agent.BranchId;
+                if (csUser is { AgentId: null } && await BusiestAsync(db.Agents.AsNoTracking().Where(a =>
+                        a.Status == AgentStatus.Active && a.Kind == AgentKind.Cs && a.BranchId == branch), ct) is { } consultant)
+                {
+                    csUser.AgentId = consultant.Id;
+                    csUser.BranchId = consultant.BranchId;
                 }
             }
         }

@@ -14,7 +14,7 @@ public sealed class DemoUsersTests
     public async Task EnsureAsync_BusiestAgentInABranchWithoutRecentHires_LinksTheManagerToABranchTheAgentModelsScore(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        long hiringBranch, hiringFc;
+        long hiringBranch, hiringFc, hiringConsultant;
         await using (var ctx = db.CreateContext())
         {
             // 강남 (B-GN): FC0001, hired 2015, services two contracts; nobody hired there lately.
@@ -32,10 +32,15 @@ public sealed class DemoUsersTests
             await ctx.SaveChangesAsync();
             var fc = new Agent { Code = "BS0001", Name = "김부산", Kind = AgentKind.Fc, BranchId = busan.Id, HireDate = new(2016, 4, 1), Status = AgentStatus.Active };
             var recruit = new Agent { Code = "BS0002", Name = "이신입", Kind = AgentKind.Fc, BranchId = busan.Id, HireDate = new(2026, 1, 5), Status = AgentStatus.Active };
-            ctx.Agents.AddRange(fc, recruit);
+            // A CS consultant of the same branch who services the customer's other contract: the demo `cs` account's list.
+            var consultant = new Agent { Code = "BS0003", Name = "박상담", Kind = AgentKind.Cs, BranchId = busan.Id, HireDate = new(2019, 2, 1), Status = AgentStatus.Active };
+            ctx.Agents.AddRange(fc, recruit, consultant);
             await ctx.SaveChangesAsync();
             await ctx.Contracts.Where(k => k.ContractNumber == family.SpouseContract)
                 .ExecuteUpdateAsync(u => u.SetProperty(k => k.ServicingAgentId, fc.Id));
+            await ctx.Contracts.Where(k => k.ContractNumber == "L2024000002")
+                .ExecuteUpdateAsync(u => u.SetProperty(k => k.ServicingAgentId, consultant.Id));
+            hiringConsultant = consultant.Id;
             hiringBranch = busan.Id;
             hiringFc = fc.Id;
         }
@@ -46,9 +51,10 @@ public sealed class DemoUsersTests
         }
 
         await using var read = db.CreateContext();
-        var users = await read.Users.AsNoTracking().Where(u => u.UserName == "agent" || u.UserName == "manager").ToDictionaryAsync(u => u.UserName);
+        var users = await read.Users.AsNoTracking().Where(u => u.UserName == "agent" || u.UserName == "manager" || u.UserName == "cs").ToDictionaryAsync(u => u.UserName);
         users["manager"].BranchId.ShouldBe(hiringBranch, "the branch whose new agents the dropout and recruiting models score");
         users["agent"].AgentId.ShouldBe(hiringFc);
         users["agent"].BranchId.ShouldBe(hiringBranch);
+        users["cs"].AgentId.ShouldBe(hiringConsultant, "the busiest CS consultant of the agent's branch");
     }
 }
