@@ -158,6 +158,8 @@ public sealed partial class WorklistPagesTests
 
         page.ShouldContain("data-testid=\"today-norole\"");
         api.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        // Neither the menu nor the home offers a list the role does not have.
+        (await client.GetStringAsync("/")).ShouldNotContain("href=\"/today\"");
     }
 
     /// <summary>The family with the demo logins linked, an item of the agent's (홍길동, listed yesterday) and one of another agent's.</summary>

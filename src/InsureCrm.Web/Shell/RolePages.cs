@@ -9,14 +9,18 @@ namespace InsureCrm.Web.Shell;
 /// <param name="Hint">String key of one line on what it is for (the home's).</param>
 /// <param name="Capability">The policy of the page itself.</param>
 /// <param name="Match">How the menu marks it active.</param>
-internal sealed record RolePage(string Href, string Title, string Hint, string Capability, NavLinkMatch Match = NavLinkMatch.Prefix);
+internal sealed record RolePage(string Href, string Title, string Hint, string Capability, NavLinkMatch Match = NavLinkMatch.Prefix)
+{
+    /// <summary>The roles it is for when its capability is wider than the page's use (a list only agents and CS consultants have); null: every role the capability allows.</summary>
+    public IReadOnlyList<Role>? Only { get; init; }
+}
 
 /// <summary>The pages of the menu, in its order; the menu and every role's home list the same ones, so neither offers a page the role is refused.</summary>
 internal static class RolePages
 {
     public static readonly IReadOnlyList<RolePage> All =
     [
-        new("/today", "worklist.nav", "worklist.homeHint", Capability.CustomersView),
+        new("/today", "worklist.nav", "worklist.homeHint", Capability.CustomersView) { Only = [Role.Agent, Role.CsConsultant] },
         new("/customers", "nav.search", "home.page.search", Capability.CustomersSearch),
         new("/analytics/value", "analytics.nav", "home.page.value", Capability.AnalyticsView),
         new("/analytics/segments", "segments.nav", "home.page.segments", Capability.AnalyticsView),
@@ -32,5 +36,5 @@ internal static class RolePages
         new("/admin/users", "nav.users", "home.page.users", Capability.AdminUsers),
     ];
 
-    public static IEnumerable<RolePage> For(Role role) => All.Where(p => role.Allows(p.Capability));
+    public static IEnumerable<RolePage> For(Role role) => All.Where(p => role.Allows(p.Capability) && (p.Only is null || p.Only.Contains(role)));
 }
