@@ -7,7 +7,8 @@
 # It works on a copy of bench_nightly (value run, segments, lifecycle and every champion's scores, which the sources
 # read), called bench_worklist (made once and kept; FRESH=1 makes it again). It measures:
 #   refresh-mart  `campaign refresh-mart` (as of today in Korea), ROUNDS times: the targeting mart the build reads; the
-#                 nightly chain's targeting step builds it before the worklists step (budget 40 s in bench/nightly.sh)
+#                 nightly chain's targeting step builds it before the worklists step (budget 40 s in bench/nightly.sh);
+#                 REFRESH=0 skips it
 #   night 1       `worklist build --as-of D` (default D = today in Korea) on an empty work_item: every item new
 #   night 2       `worklist build --as-of D+1` on night 1's lists: items roll over with their age, expire or are replaced
 # in ROUNDS rounds (default 2), each night on the same starting state: night 1 after emptying what the builds wrote,
@@ -94,6 +95,7 @@ restore_night1() {
 }
 
 for round in $(seq 1 "$rounds"); do
+  [ "${REFRESH:-1}" = 1 ] || break  # REFRESH=0: the builds only (their warm-ups still refresh the mart as of each night)
   measure refresh "$out/worklist-mart-$round.log" $cli campaign refresh-mart
 done
 for round in $(seq 1 "$rounds"); do
