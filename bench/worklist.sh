@@ -121,6 +121,7 @@ else:
     s = (max(w) - min(w)) / min(w) * 100
     print(f\"$1 {' / '.join(f'{x:.1f}' for x in w)} s: {'within' if s <= 10 else 'NOT within'} 10 % ({s:.1f} %)\")"; }
 for name in refresh night1 night2; do
+  [ -n "${runs[$name]:-}" ] || continue
   log "$name runs: $(spread wall "${runs[$name]:-}"); $(spread 'CPU (CLI + PG)' "${cpus[$name]:-}")"
 done
 
