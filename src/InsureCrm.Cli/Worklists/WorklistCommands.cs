@@ -48,6 +48,7 @@ internal static class WorklistCommands
             await provider.GetRequiredService<IAccessLog>().RecordAsync(user, new AccessEvent(AccessAction.Change, null, null,
                 string.Create(CultureInfo.InvariantCulture, $"worklist build as of {date:yyyy-MM-dd}: {summary.Open} items")), ct);
             Console.WriteLine(WorklistStep.Describe(summary));
+            Console.WriteLine("Phases: " + Phases.Describe(summary.Phases));
             Console.WriteLine("Open by action: " + (summary.OpenByAction.Count == 0 ? "none"
                 : string.Join(", ", summary.OpenByAction.OrderByDescending(p => p.Value).Select(p => string.Create(CultureInfo.InvariantCulture, $"{p.Key} {p.Value}")))));
             Console.WriteLine("Refused by rule: " + (summary.Refused.Count == 0 ? "none"

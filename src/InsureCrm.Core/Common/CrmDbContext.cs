@@ -41,7 +41,9 @@ public sealed class CrmDbContext(DbContextOptions<CrmDbContext> options) : DbCon
             }
             foreach (var index in entity.GetIndexes())
             {
-                index.SetDatabaseName($"ix_{entity.GetTableName()}_{string.Join('_', index.Properties.Select(p => SnakeCase(p.Name)))}");
+                // A named index (a second index on the same columns, such as a partial one) is called by its name.
+                index.SetDatabaseName(index.Name is { } name ? $"ix_{entity.GetTableName()}_{SnakeCase(name)}"
+                    : $"ix_{entity.GetTableName()}_{string.Join('_', index.Properties.Select(p => SnakeCase(p.Name)))}");
             }
             if (typeof(IVersioned).IsAssignableFrom(entity.ClrType))
             {

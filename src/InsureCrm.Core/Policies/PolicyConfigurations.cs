@@ -26,6 +26,7 @@ internal sealed class ContractConfiguration : IEntityTypeConfiguration<Contract>
         b.HasIndex(p => p.CustomerId);
         b.HasIndex(p => p.SellingAgentId);
         b.HasIndex(p => p.ServicingAgentId);
+        b.HasIndex(p => p.MaturityDate); // the worklist build's maturing contracts (migration 0029)
         b.HasOne<Product>().WithMany().HasForeignKey(p => p.ProductId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Agent>().WithMany().HasForeignKey(p => p.SellingAgentId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Agent>().WithMany().HasForeignKey(p => p.ServicingAgentId).OnDelete(DeleteBehavior.Restrict);

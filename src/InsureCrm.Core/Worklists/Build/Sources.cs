@@ -19,18 +19,25 @@ internal static class Sources
     private static readonly InsurerModel[] PurchaseModels =
         [InsurerModels.PurchaseProtection, InsurerModels.PurchaseHealth, InsurerModels.PurchaseSavings, InsurerModels.PurchaseAuto];
 
-    public static async Task GatherAsync(CrmDbContext db, Book book, Arbiter arbiter, WorklistOptions options, DateOnly asOf, CancellationToken ct)
+    public static async Task GatherAsync(CrmDbContext db, Book book, Arbiter arbiter, WorklistOptions options, DateOnly asOf, Phases phases, CancellationToken ct)
     {
         await RetentionAsync(db, book, arbiter, options, asOf, ct);
+        phases.Mark("retention");
         foreach (var model in PurchaseModels)
         {
             await PurchaseAsync(db, book, arbiter, options, model, asOf, ct);
+            phases.Mark(model.Name);
         }
         await LoanAsync(db, book, arbiter, options, ct);
+        phases.Mark("loan");
         await MaturingAsync(db, book, arbiter, options, asOf, ct);
+        phases.Mark("maturing");
         await ClaimsAsync(db, book, arbiter, options, asOf, ct);
+        phases.Mark("claims");
         FromMart(book, arbiter, options, asOf);
+        phases.Mark("mart-rules");
         await CampaignsAsync(db, book, arbiter, options, ct);
+        phases.Mark("campaigns");
     }
 
     /// <summary>

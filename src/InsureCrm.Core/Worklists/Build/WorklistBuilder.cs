@@ -10,7 +10,11 @@ namespace InsureCrm.Core.Worklists.Build;
 /// <summary>What a build did: the lists it made and the candidates each rule refused.</summary>
 public sealed record WorklistBuildSummary(
     DateOnly AsOf, int Agents, int Candidates, int Open, int New, int Kept, int Returned, int Expired,
-    IReadOnlyDictionary<WorkAction, int> OpenByAction, IReadOnlyDictionary<string, int> Refused, TimeSpan Elapsed);
+    IReadOnlyDictionary<WorkAction, int> OpenByAction, IReadOnlyDictionary<string, int> Refused, TimeSpan Elapsed)
+{
+    /// <summary>Each part of the build in order (mart, book, carried, each source, plan, facts, write, run): wall and CPU time.</summary>
+    public IReadOnlyList<BuildPhase> Phases { get; init; } = [];
+}
 
 /// <summary>
 /// The nightly next-best-action arbitration (issue 14, docs/worklists.md). For every active agent's customers (the
@@ -30,6 +34,7 @@ public sealed class WorklistBuilder(CrmDatabase database, WorklistOptions option
     public async Task<WorklistBuildSummary> BuildAsync(DateOnly asOf, CancellationToken ct = default)
     {
         var watch = Stopwatch.StartNew();
+        var phases = new Phases();
         var startedAt = clock.GetUtcNow().UtcDateTime;
         await using var db = database.CreateContext();
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
@@ -40,20 +45,26 @@ public sealed class WorklistBuilder(CrmDatabase database, WorklistOptions option
             // The list reads consent, grades and the servicing agent from the mart; `worklist build` alone refreshes it.
             await TargetingMart.RefreshAsync(db, startedAt, asOf, ct);
         }
+        phases.Mark("mart");
 
         var book = await Book.LoadAsync(db, asOf, options, ct);
+        phases.Mark("book");
         var carried = await db.WorkItems.AsNoTracking()
             .Where(i => i.State == WorkItemState.Open || i.State == WorkItemState.Snoozed)
             .Select(i => new Carried(i.Id, i.AgentId, i.CustomerId, i.Action, i.Subject, i.State, i.SnoozedUntil, i.FirstListedOn, i.Version,
                 i.Priority, i.Probability, i.Value, i.Family, i.ContractId, i.CampaignContactId, i.Facts, i.Channel, i.DueOn, i.Purpose))
             .ToListAsync(ct);
+        phases.Mark("carried");
         var arbiter = new Arbiter(book, options, asOf, carried);
-        await Sources.GatherAsync(db, book, arbiter, options, asOf, ct);
+        await Sources.GatherAsync(db, book, arbiter, options, asOf, phases, ct);
 
         var plan = arbiter.Plan();
+        phases.Mark("plan");
         var facts = await FactsReader.ReadAsync(db, book, plan.Listed, asOf, ct);
+        phases.Mark("facts");
 
         var written = await WriteAsync(plan, facts, asOf, ct);
+        phases.Mark("write");
         var openByAction = plan.Listed.GroupBy(c => c.Candidate.Action).ToDictionary(g => g.Key, g => g.Count());
         var summary = new WorklistBuildSummary(asOf, plan.Agents, arbiter.Candidates, plan.Listed.Count, plan.NewCount, plan.KeptCount,
             plan.ReturnedCount, written.Expired, openByAction, arbiter.Refused, watch.Elapsed);
@@ -65,7 +76,8 @@ public sealed class WorklistBuilder(CrmDatabase database, WorklistOptions option
             Counts = JsonSerializer.Serialize(new { open = openByAction.ToDictionary(p => p.Key.ToString(), p => p.Value), refused = arbiter.Refused }),
         });
         await db.SaveChangesAsync(ct);
-        return summary with { Elapsed = watch.Elapsed };
+        phases.Mark("run");
+        return summary with { Elapsed = watch.Elapsed, Phases = phases.Done };
     }
 
     private static readonly BulkTable Items = new("work_item",

@@ -15,7 +15,7 @@ internal sealed class WorklistStep(IServiceScopeFactory scopes) : INightlyStep
     {
         await using var scope = scopes.CreateAsyncScope();
         var s = await scope.ServiceProvider.GetRequiredService<WorklistBuilder>().BuildAsync(asOf, ct);
-        return new NightlyStepResult([Describe(s)], s.Refused);
+        return new NightlyStepResult([Describe(s), "Phases: " + Phases.Describe(s.Phases)], s.Refused);
     }
 
     /// <summary>One line for the chain's summary and the CLI.</summary>

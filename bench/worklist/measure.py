@@ -1,0 +1,80 @@
+#!/usr/bin/env python3
+"""Runs one CLI command and measures it from outside: wall seconds, CPU seconds (utime+stime from /proc, sampled every
+0.2 s) of the CLI process and of the PostgreSQL backends of the database, the CLI's peak RSS, and the load average
+before and after. Passes the command's output through (indented) and writes it to LOG; the last line printed is
+
+  measured: wall W s, CLI CPU C s, PG CPU P s, peak RSS R MB, load L0 -> L1
+
+  measure.py DB LOG -- COMMAND...
+"""
+import os, subprocess, sys, time
+
+db, log_path = sys.argv[1], sys.argv[2]
+command = sys.argv[sys.argv.index("--") + 1:]
+tick = os.sysconf("SC_CLK_TCK")
+
+
+def cpu_seconds(pid):
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / tick
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+def rss_mb(pid):
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return 0.0
+
+
+def backends():
+    found = {}
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open(f"/proc/{entry}/cmdline", "rb") as f:
+                    title = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+            except OSError:
+                continue
+            if title.startswith("postgres: ") and f" {db} " in title:
+                c = cpu_seconds(entry)
+                if c is not None:
+                    found[int(entry)] = c
+    return found
+
+
+def load():
+    return open("/proc/loadavg").read().split()[0]
+
+
+load0 = load()
+baseline = backends()
+seen = dict(baseline)
+t0 = time.monotonic()
+with open(log_path, "w") as log:
+    proc = subprocess.Popen(command, stdout=log, stderr=subprocess.STDOUT)
+    cli, peak = 0.0, 0.0
+    while True:
+        done = proc.poll() is not None
+        c = cpu_seconds(proc.pid)
+        if c is not None:
+            cli = c
+        peak = max(peak, rss_mb(proc.pid))
+        for pid, c in backends().items():
+            seen[pid] = c
+        if done:
+            break
+        time.sleep(0.2)
+wall = time.monotonic() - t0
+pg = sum(c - baseline.get(pid, 0.0) for pid, c in seen.items())
+for line in open(log_path):
+    sys.stdout.write("  | " + line)
+print(f"measured: wall {wall:.1f} s, CLI CPU {cli:.1f} s, PG CPU {pg:.1f} s, peak RSS {peak:.0f} MB, load {load0} -> {load()}")
+sys.exit(proc.returncode)
