@@ -146,7 +146,7 @@ public sealed partial class WorklistPagesTests
     }
 
     [Fact]
-    public async Task Today_RoleWithoutAList_ClearMessageAndApi403()
+    public async Task Today_RoleWithoutAList_ClearMessageAndApiSaysThereIsNone()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
         await using var factory = new CrmWebFactory(db);
@@ -157,7 +157,8 @@ public sealed partial class WorklistPagesTests
         using var api = await client.GetAsync("/api/today");
 
         page.ShouldContain("data-testid=\"today-norole\"");
-        api.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
+        api.StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        (await api.Content.ReadAsStringAsync()).ShouldContain("No daily list");
         // Neither the menu nor the home offers a list the role does not have.
         (await client.GetStringAsync("/")).ShouldNotContain("href=\"/today\"");
     }

@@ -17,7 +17,8 @@ internal sealed record ResultRecorded(long ItemId, WorkItemState State, int Vers
 
 /// <summary>
 /// <c>/api/today</c>: the agent's list, one item and a result, for a phone app or a script. Only agents and CS consultants
-/// linked to an agent have a list (others get 403); another agent's item answers like an unknown one (404).
+/// linked to an agent have a list: anyone else whom the policy admits is told there is none (404, not 403, which only the
+/// capability policy gives, as the authorization matrix checks); another agent's item answers like an unknown one (404).
 /// </summary>
 internal static class WorklistEndpoints
 {
@@ -73,5 +74,5 @@ internal static class WorklistEndpoints
     private static ProblemHttpResult NotFound() => TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No such item.");
 
     private static ProblemHttpResult NoList() =>
-        TypedResults.Problem(statusCode: StatusCodes.Status403Forbidden, title: "Only agents and CS consultants linked to an agent have a daily list.");
+        TypedResults.Problem(statusCode: StatusCodes.Status404NotFound, title: "No daily list: only agents and CS consultants linked to an agent have one.");
 }
