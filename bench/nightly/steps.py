@@ -7,32 +7,13 @@ per step against its budget and flags a step over budget; exit 3 when one is.
   steps.py DB BUDGETS LOG -- COMMAND...     (BUDGETS: value=60,lifecycle=20,...; DB: the PostgreSQL database, or - for SQLite)
 """
 import os, re, subprocess, sys, threading, time
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from procstat import cpu_seconds, rss_mb  # noqa: E402
 
 db, budgets_arg, log_path = sys.argv[1], sys.argv[2], sys.argv[3]
 command = sys.argv[sys.argv.index("--") + 1:]
 budgets = {k: float(v) for k, v in (b.split("=") for b in budgets_arg.split(",") if b)}
-tick = os.sysconf("SC_CLK_TCK")
 step_line = re.compile(r"^(\S+) \((\d+(?:\.\d+)?) s")
-
-
-def cpu_seconds(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / tick  # utime, stime
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-def rss_mb(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def backends():

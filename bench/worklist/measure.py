@@ -8,30 +8,11 @@ before and after. Passes the command's output through (indented) and writes it t
   measure.py DB LOG -- COMMAND...
 """
 import os, subprocess, sys, time
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+from procstat import cpu_seconds, rss_mb  # noqa: E402
 
 db, log_path = sys.argv[1], sys.argv[2]
 command = sys.argv[sys.argv.index("--") + 1:]
-tick = os.sysconf("SC_CLK_TCK")
-
-
-def cpu_seconds(pid):
-    try:
-        with open(f"/proc/{pid}/stat") as f:
-            fields = f.read().rsplit(")", 1)[1].split()
-        return (int(fields[11]) + int(fields[12])) / tick
-    except (OSError, IndexError, ValueError):
-        return None
-
-
-def rss_mb(pid):
-    try:
-        with open(f"/proc/{pid}/status") as f:
-            for line in f:
-                if line.startswith("VmRSS:"):
-                    return int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return 0.0
 
 
 def backends():
