@@ -105,6 +105,7 @@ public sealed partial class WorklistPagesTests
         var customer = await client.GetStringAsync($"/customers/{family.HongId}");
         var today = await client.GetStringAsync("/today");
 
+        today.ShouldContain("href=\"/today/calendar\"", customMessage: "the appointment just made can reach the phone's calendar from the list");
         invalid.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         invalidHtml.ShouldContain("다음 단계 날짜: 지난 날짜·시간은 고를 수 없습니다");
         invalidHtml.ShouldContain("보험료 조정 상담</textarea>", customMessage: "what was typed is kept");
