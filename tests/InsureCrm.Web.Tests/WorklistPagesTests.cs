@@ -117,6 +117,28 @@ public sealed partial class WorklistPagesTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task CustomerPage_ContractWithAPaidToDate_ShowsItBesideThePremium(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var family = await CustomerApiTests.SeedAsync(factory);
+        await using (var ctx = factory.Database.CreateContext())
+        {
+            var held = await ctx.Contracts.SingleAsync(c => c.ContractNumber == family.HeldContract);
+            held.PaidToDate = new DateOnly(2026, 1, 1);
+            await ctx.SaveChangesAsync();
+        }
+        using var client = await factory.SignedInClientAsync("agent");
+
+        var ko = await client.GetStringAsync($"/customers/{family.HongId}?culture=ko-KR&ui-culture=ko-KR");
+        var en = await client.GetStringAsync($"/customers/{family.HongId}?culture=en-US&ui-culture=en-US");
+
+        ko.ShouldContain("2026-01-01까지 납입");
+        en.ShouldContain("paid to 2026-01-01");
+        en.ShouldNotContain("paid to —", customMessage: "the contract without a paid-to date says nothing");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task TodayItem_ResultForm_SavesIntoHistory_StaleSaysSo_ErrorsKeepTyping(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
