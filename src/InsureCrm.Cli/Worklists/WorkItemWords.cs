@@ -21,6 +21,7 @@ internal static class WorkItemWords
             WorkAction.Birthday => $"birthday on {f.Date:MM-dd}",
             WorkAction.ContactDetails => "missing: " + string.Join(", ", f.Missing),
             WorkAction.Campaign => $"campaign {f.CampaignCode} {f.CampaignName}",
+            WorkAction.UnpaidPremium => $"{f.Unpaid} of the last {f.UnpaidOutOf} premiums unpaid (paid to {f.PaidTo:yyyy-MM-dd}; lapses if unpaid by {f.Date:yyyy-MM-dd}){Contract(f)}",
             _ => item.Action.ToString(),
         };
         var reasons = f.Reasons.Count == 0 ? "" : "; top reasons: " + string.Join(", ", f.Reasons.Select(r => $"{r.Feature}={r.Value}"));

@@ -31,6 +31,10 @@ public sealed record WorkFacts
     public IReadOnlyList<string> Missing { get; init; } = [];
     /// <summary>Months since the last coverage check (null: never recorded).</summary>
     public int? MonthsSince { get; init; }
+    /// <summary>An unpaid-premium item: premiums unpaid among the last <see cref="UnpaidOutOf"/> due, and the paid-to date (its <see cref="Date"/> is the last day of grace).</summary>
+    public int? Unpaid { get; init; }
+    public int? UnpaidOutOf { get; init; }
+    public DateOnly? PaidTo { get; init; }
     /// <summary>A campaign item's campaign code and name.</summary>
     public string? CampaignCode { get; init; }
     public string? CampaignName { get; init; }

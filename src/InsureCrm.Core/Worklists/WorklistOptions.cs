@@ -43,6 +43,7 @@ public sealed class WorklistOptions
         [WorkAction.Birthday] = 0.4,
         [WorkAction.ContactDetails] = 0.7,
         [WorkAction.Campaign] = 1.3,
+        [WorkAction.UnpaidPremium] = 2.0,
     };
 
     /// <summary>Minimum probability for a model-driven item (retention, cross-sell, up-sell, loan).</summary>
@@ -71,6 +72,9 @@ public sealed class WorklistOptions
 
     /// <summary>Birthdays within this many days.</summary>
     public int BirthdayDays { get; set; } = 7;
+
+    /// <summary>An unpaid-premium item counts its unpaid premiums among the last this many due ("3 of the last 6").</summary>
+    public int UnpaidWindow { get; set; } = 6;
 
     /// <summary>Suitability: the ages (inclusive) at which a family may be offered; a family missing here has no age rule.</summary>
     public Dictionary<ProductFamily, AgeBand> FamilyAges { get; set; } = new()
@@ -133,6 +137,10 @@ public sealed class WorklistOptions
         if (MaturityHorizonDays is < 1 or > 366 || ClaimFollowUpDays is < 1 or > 366 || BirthdayDays is < 0 or > 31 || CoverageCheckMonths is < 1 or > 60)
         {
             yield return "Worklists:MaturityHorizonDays and ClaimFollowUpDays must be 1–366, BirthdayDays 0–31, CoverageCheckMonths 1–60.";
+        }
+        if (UnpaidWindow is < 1 or > 24)
+        {
+            yield return "Worklists:UnpaidWindow must be between 1 and 24.";
         }
         foreach (var (family, band) in FamilyAges)
         {

@@ -40,6 +40,10 @@ internal static class ItemText
             WorkAction.ContactDetails => t.Format("worklist.why.ContactDetails",
                 string.Join(", ", f.Missing.Select(m => t.Has("worklist.missing." + m) ? t["worklist.missing." + m] : m))),
             WorkAction.Campaign => t.Format("worklist.why.Campaign", f.CampaignName ?? f.CampaignCode ?? ""),
+            WorkAction.UnpaidPremium => f.Unpaid is { } unpaid
+                ? t.Format("worklist.why.UnpaidPremium", unpaid, f.UnpaidOutOf ?? unpaid, Fmt.Date(f.PaidTo), product)
+                    + (f.Date is { } grace ? " · " + t.Format("worklist.why.graceEnd", Fmt.Date(grace)) : "")
+                : product,
             _ => "",
         };
         return f.Reasons.Count == 0 ? why : why + t.Format("worklist.why.reasons", ScoreText.Reasons(t, f.Reasons));

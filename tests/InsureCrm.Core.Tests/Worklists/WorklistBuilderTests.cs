@@ -1,6 +1,7 @@
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Campaigns.Targeting;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Policies;
@@ -76,6 +77,41 @@ public sealed class WorklistBuilderTests
                 Direction = InteractionDirection.Outbound, Purpose = InteractionPurpose.CoverageCheck, Outcome = InteractionOutcome.Completed,
             });
             await ctx.SaveChangesAsync();
+        }
+
+        private long _product;
+
+        /// <summary>
+        /// A customer of <paramref name="agent"/> (as <see cref="CustomerAsync"/>) holding one in-force contract with the given payment
+        /// mode, issue and paid-to dates; returns the customer's id.
+        /// </summary>
+        public async Task<long> PayingCustomerAsync(long agent, PaymentMode mode, DateOnly issued, DateOnly? paidTo,
+            ContractStatus status = ContractStatus.InForce, decimal premium = 100_000m)
+        {
+            long customerId;
+            await using (var ctx = Db.CreateContext())
+            {
+                if (_product == 0)
+                {
+                    var product = new Product { Code = "LHE001", Name = "무배당 건강보험", Line = ProductLine.Life, Family = ProductFamily.Health };
+                    ctx.Products.Add(product);
+                    await ctx.SaveChangesAsync();
+                    _product = product.Id;
+                }
+                var customer = new Customer { Name = "Test Customer", CreatedAt = DateTime.UtcNow, UpdatedAt = DateTime.UtcNow };
+                ctx.Customers.Add(customer);
+                await ctx.SaveChangesAsync();
+                customerId = customer.Id;
+                ctx.Contracts.Add(new Contract
+                {
+                    ContractNumber = "K" + customerId.ToString(System.Globalization.CultureInfo.InvariantCulture), ProductId = _product, CustomerId = customerId,
+                    SumAssured = 10_000_000m, Premium = premium, PaymentMode = mode, PaymentMethod = PaymentMethod.Giro, IssueDate = issued,
+                    MaturityDate = issued.AddYears(20), ServicingAgentId = agent, Channel = SalesChannel.Fc, Status = status, StatusDate = issued, PaidToDate = paidTo,
+                });
+                await ctx.SaveChangesAsync();
+            }
+            await CustomerAsync(customerId, agent);
+            return customerId;
         }
 
         public async Task ContactedAsync(long id, int daysAgo)
@@ -291,6 +327,64 @@ public sealed class WorklistBuilderTests
         item.Action.ShouldBe(WorkAction.Birthday);
         item.DueOn.ShouldBe(new DateOnly(2026, 3, 14));
         WorkFacts.Read(item.Facts).Date.ShouldBe(new DateOnly(2026, 3, 14));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_PremiumsPastTheirDueDates_AreAnUnpaidPremiumItemCountingThem(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        // Paid to 2025-12-15: the premiums due 12-15, 01-15 and 02-15 are unpaid on 2026-03-10, among the last 6 due.
+        var behind = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Monthly, new DateOnly(2025, 1, 15), new DateOnly(2025, 12, 15), premium: 200_000m);
+        // Issued in December: 2 unpaid of the 3 due since the issue.
+        var young = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Monthly, new DateOnly(2025, 12, 20), new DateOnly(2026, 1, 20));
+        // Quarterly, paid to 2025-12-01: the premiums of 12-01 and 03-01 unpaid of the 4 due since June.
+        var quarterly = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Quarterly, new DateOnly(2025, 6, 1), new DateOnly(2025, 12, 1));
+        var paidUp = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Monthly, new DateOnly(2025, 1, 15), new DateOnly(2026, 3, 15));
+        var dueToday = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Monthly, new DateOnly(2025, 1, 10), new DateOnly(2026, 3, 10));
+        var lumpSum = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.LumpSum, new DateOnly(2025, 1, 15), new DateOnly(2025, 1, 15));
+        var unknown = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Monthly, new DateOnly(2025, 1, 15), null);
+        var lapsed = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Monthly, new DateOnly(2025, 1, 15), new DateOnly(2025, 10, 15), ContractStatus.Lapsed);
+
+        var summary = await kit.BuildAsync();
+
+        var items = (await kit.OpenAsync(kit.Agent)).Where(i => i.Action == WorkAction.UnpaidPremium).ToDictionary(i => i.CustomerId);
+        // None for the contract paid ahead, the premium due today, the lump sum, the unknown date or the lapsed contract.
+        items.Keys.ShouldBe([behind, young, quarterly], ignoreOrder: true);
+        foreach (var none in new[] { paidUp, dueToday, lumpSum, unknown, lapsed })
+        {
+            items.ShouldNotContainKey(none);
+        }
+        summary.OpenByAction[WorkAction.UnpaidPremium].ShouldBe(3);
+
+        var item = items[behind];
+        item.Purpose.ShouldBe(WorkPurpose.Service);
+        item.Channel.ShouldBe(WorkChannel.Phone);
+        item.Value.ShouldBe(200_000m * 12 * 0.1m, "a year's premium times the margin");
+        // The grace period of the 12-15 premium ended on 01-31: as urgent as it gets.
+        item.DueOn.ShouldBe(new DateOnly(2026, 1, 31));
+        item.Priority.ShouldBe(1 * 240_000 * 2.0 * 2, 1e-6);
+        var facts = WorkFacts.Read(item.Facts);
+        (facts.Unpaid, facts.UnpaidOutOf, facts.PaidTo, facts.Date).ShouldBe((3, 6, new DateOnly(2025, 12, 15), new DateOnly(2026, 1, 31)));
+        facts.ProductName.ShouldBe("무배당 건강보험");
+        facts.ContractNumber.ShouldNotBeNull();
+        var y = WorkFacts.Read(items[young].Facts);
+        (y.Unpaid, y.UnpaidOutOf).ShouldBe((2, 3));
+        var q = WorkFacts.Read(items[quarterly].Facts);
+        (q.Unpaid, q.UnpaidOutOf, q.Date).ShouldBe((2, 4, new DateOnly(2026, 1, 31)));
+    }
+
+    [Theory]
+    [InlineData("2025-01-31", PaymentMode.Monthly, "2025-02-28", "2025-04-01", 2, 3)] // 02-28 and 03-31 unpaid; 01-31, 02-28, 03-31 due
+    [InlineData("2025-01-15", PaymentMode.SemiAnnual, "2026-01-15", "2026-01-16", 1, 3)]
+    [InlineData("2020-05-01", PaymentMode.Annual, "2025-05-01", "2026-03-10", 1, 6)]
+    [InlineData("2024-01-10", PaymentMode.Monthly, "2025-01-10", "2026-03-10", 14, 14)] // more unpaid than the window: all shown
+    public void UnpaidOn_CountsTheDueDatesFromThePaidToDate(string issue, PaymentMode mode, string paidTo, string asOf, int unpaid, int outOf)
+    {
+        var u = PremiumSchedule.UnpaidOn(DateOnly.Parse(issue, System.Globalization.CultureInfo.InvariantCulture), mode,
+            DateOnly.Parse(paidTo, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture), 6);
+        u.ShouldNotBeNull();
+        (u.Count, u.OutOf).ShouldBe((unpaid, outOf));
     }
 
     [Fact]

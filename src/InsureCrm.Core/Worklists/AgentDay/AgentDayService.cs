@@ -328,6 +328,7 @@ internal sealed class AgentDayService(
         WorkAction.ClaimFollowUp => InteractionPurpose.Claim,
         WorkAction.Birthday => InteractionPurpose.Greeting,
         WorkAction.Campaign => InteractionPurpose.Campaign,
+        WorkAction.UnpaidPremium => InteractionPurpose.Collection,
         _ => InteractionPurpose.Service,
     };
 

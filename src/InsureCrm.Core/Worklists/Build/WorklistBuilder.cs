@@ -60,7 +60,7 @@ public sealed class WorklistBuilder(CrmDatabase database, WorklistOptions option
 
         var plan = arbiter.Plan();
         phases.Mark("plan");
-        var facts = await FactsReader.ReadAsync(db, book, plan.Listed, asOf, ct);
+        var facts = await FactsReader.ReadAsync(db, book, plan.Listed, asOf, options.UnpaidWindow, ct);
         phases.Mark("facts");
 
         var written = await WriteAsync(plan, facts, asOf, ct);
