@@ -101,7 +101,7 @@ internal static class FactsReader
                 WorkAction.Maturing => f with { Date = contract.Maturity, Amount = contract.Number is null ? null : contract.SumAssured },
                 WorkAction.ClaimFollowUp when c.Ref is { } claim && claims.TryGetValue(claim, out var cl) => f with { Date = cl.Paid, Amount = cl.Amount },
                 WorkAction.Birthday => f with { Date = c.DueOn },
-                WorkAction.ContactDetails when row is not null => f with { Missing = Missing(row) },
+                WorkAction.ContactDetails when row is not null => f with { Missing = Missing(row), Bounced = book.Bounced[i] ?? [] },
                 WorkAction.CoverageCheck when i >= 0 => f with { MonthsSince = book.LastCoverageCheck[i] is { } on ? MonthsBetween(on, asOf) : null },
                 WorkAction.Campaign when c.Ref is { } cid && campaigns.TryGetValue(cid, out var cm) => f with { CampaignCode = cm.Code, CampaignName = cm.Name },
                 _ => f,
