@@ -95,8 +95,9 @@ internal sealed partial class ChunkGenerator
                         < 0.7 => InteractionPurpose.Greeting,
                         _ => InteractionPurpose.Sales,
                     };
+                    // An engaged customer hears a sales talk out more often (one draw, as before: the rest of the stream is unchanged).
                     var outcome = purpose == InteractionPurpose.Sales
-                        ? _rng.Chance(0.5) ? InteractionOutcome.Interested : InteractionOutcome.NotInterested
+                        ? _rng.Chance(HiddenModel.InterestedShare(p.Engagement)) ? InteractionOutcome.Interested : InteractionOutcome.NotInterested
                         : InteractionOutcome.Completed;
                     Interact(p, day, _rng.Chance(0.45) ? InteractionChannel.Visit : InteractionChannel.PhoneOut, InteractionDirection.Outbound, purpose, outcome, agent, null, null);
                 }

@@ -14,6 +14,13 @@ public sealed class WorklistOptions
     /// <summary>At most this many open items per agent a day (rolled-over items count first).</summary>
     public int MaxItemsPerAgent { get; set; } = 12;
 
+    /// <summary>
+    /// Places of each list kept first for selling items (cross-sell, up-sell, loan, campaign), by their own priority, when
+    /// candidates pass the rules; the rest of the list is filled by priority. 0 lets priority alone decide; more than
+    /// <see cref="MaxItemsPerAgent"/> means the whole list.
+    /// </summary>
+    public int SalePlaces { get; set; } = 3;
+
     /// <summary>No selling item for a customer contacted (any interaction) within this many days.</summary>
     public int CoolOffDays { get; set; } = 14;
 
@@ -97,6 +104,10 @@ public sealed class WorklistOptions
         if (MaxItemsPerAgent is < 1 or > 200)
         {
             yield return "Worklists:MaxItemsPerAgent must be between 1 and 200.";
+        }
+        if (SalePlaces is < 0 or > 200)
+        {
+            yield return "Worklists:SalePlaces must be between 0 and 200.";
         }
         if (CoolOffDays is < 0 or > 365)
         {

@@ -46,17 +46,17 @@ internal static class UpliftSelection
         var (scoredIds, columns) = await PilotUplift.FeaturesAsync(db, ids, today, terminations, ct);
         // The split's population has a planned channel (the unreachable were left out before), as the pilot's contacted members had.
         var planned = population.Where(m => m.PlannedChannel is not null).Select(m => m.CustomerId).ToHashSet();
-        if (model.Features.Count == columns.Length + 1 && model.Features[^1].Name == PilotUplift.PlannedContact.Name)
-        {
-            columns = [.. columns, [.. scoredIds.Select(id => planned.Contains(id) ? 1.0 : 0.0)]];
-        }
+        columns = [.. columns, [.. scoredIds.Select(id => planned.Contains(id) ? 1.0 : 0.0)]];
+        // The model reads its own columns by name: one learnt before customer features were added (or before
+        // plannedContact) still scores on those it was trained on.
+        var map = FeatureMap.Of(model.Features, PilotUplift.Features, $"The uplift model of campaign {campaign.Id}");
         var uplift = new Dictionary<long, double>(scoredIds.Length);
-        var row = new double[columns.Length];
+        var row = new double[map.Columns.Count];
         for (var r = 0; r < scoredIds.Length; r++)
         {
-            for (var j = 0; j < columns.Length; j++)
+            for (var k = 0; k < row.Length; k++)
             {
-                row[j] = columns[j][r];
+                row[k] = columns[map.Columns[k]][r];
             }
             uplift[scoredIds[r]] = model.Predict(row);
         }
@@ -105,9 +105,9 @@ internal static class UpliftSelection
             if (member.Exclusion is null or MemberExclusion.NegativeUplift)
             {
                 var r = scoredIndex[member.CustomerId];
-                for (var j = 0; j < columns.Length; j++)
+                for (var k = 0; k < row.Length; k++)
                 {
-                    row[j] = columns[j][r];
+                    row[k] = columns[map.Columns[k]][r];
                 }
                 reasons = InsurerModelScorer.ReasonsJson(model.Explain(row).Top(Reasons));
             }

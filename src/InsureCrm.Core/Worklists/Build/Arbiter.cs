@@ -37,6 +37,8 @@ internal sealed record Listed(long AgentId, Candidate Candidate, Carried? Carrie
 internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf, IReadOnlyList<Carried> carried)
 {
     private readonly Candidate?[] _best = new Candidate?[book.Count];
+    /// <summary>Each customer's best selling candidate, for the sale places of <see cref="WorklistOptions.SalePlaces"/>.</summary>
+    private readonly Candidate?[] _bestSale = new Candidate?[book.Count];
     /// <summary>Each customer's best service candidate for their servicing agent: what they keep when the contact policy refuses selling.</summary>
     private readonly Candidate?[] _service = new Candidate?[book.Count];
     /// <summary>Customers the contact policy refused selling to (<see cref="Block"/>), and those to be approached on another channel (<see cref="Rechannel"/>).</summary>
@@ -98,6 +100,10 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
             if (_best[index] is not { } best || Better(candidate, best))
             {
                 _best[index] = candidate;
+            }
+            if (candidate.Purpose == WorkPurpose.Marketing && (_bestSale[index] is not { } bestSale || Better(candidate, bestSale)))
+            {
+                _bestSale[index] = candidate;
             }
             if (candidate.Purpose != WorkPurpose.Marketing && (_service[index] is not { } service || Better(candidate, service)))
             {
@@ -185,21 +191,55 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
                 expired.Add(c.Id);
             }
         }
+        // The places kept for sales: SalePlaces, or as many as the agent has selling items for, kept or new. Rolled-over
+        // service work may not take them (a snoozed item coming back on its day may: the customer asked for that day).
+        var keptCustomers = kept.Select(l => (l.AgentId, l.Candidate.CustomerId)).ToHashSet();
+        var saleOffers = new Dictionary<long, int>();
+        void CountSale(long agent) => saleOffers[agent] = saleOffers.GetValueOrDefault(agent) + 1;
+        foreach (var l in kept.Where(l => l.Candidate.Purpose == WorkPurpose.Marketing))
+        {
+            CountSale(l.AgentId);
+        }
+        for (var i = 0; i < _bestSale.Length; i++)
+        {
+            if (SaleCandidate(i) is { } c && !keptCustomers.Contains((book.Rows[i].AgentId!.Value, c.CustomerId)))
+            {
+                CountSale(book.Rows[i].AgentId!.Value);
+            }
+        }
+        foreach (var ((agent, _), _) in _others.Where(o => o.Value.Purpose == WorkPurpose.Marketing && Admit(o.Value) is not null && !keptCustomers.Contains(o.Key)))
+        {
+            CountSale(agent);
+        }
+        int Reserved(long agent) => Math.Min(Math.Min(options.SalePlaces, options.MaxItemsPerAgent), saleOffers.GetValueOrDefault(agent));
+
         var taken = new HashSet<(long Agent, long Customer)>();
+        var serviceKept = new Dictionary<long, int>();
         foreach (var l in kept.OrderByDescending(l => l.Returned).ThenByDescending(l => l.Candidate.Priority))
         {
             var list = ListOf(l.AgentId);
-            if (list.Count >= options.MaxItemsPerAgent || !taken.Add((l.AgentId, l.Candidate.CustomerId)))
+            var service = l.Candidate.Purpose != WorkPurpose.Marketing;
+            var full = list.Count >= options.MaxItemsPerAgent
+                || (service && !l.Returned && serviceKept.GetValueOrDefault(l.AgentId) >= options.MaxItemsPerAgent - Reserved(l.AgentId));
+            // A customer whose item is displaced is taken all the same: not listed again today as a new item without its age.
+            if (!taken.Add((l.AgentId, l.Candidate.CustomerId)) || full)
             {
                 expired.Add(l.Carried!.Id);
                 continue;
             }
             list.Add(l);
+            if (service)
+            {
+                serviceKept[l.AgentId] = serviceKept.GetValueOrDefault(l.AgentId) + 1;
+            }
         }
 
-        // The best new candidate of each customer, then each agent's best customers up to the cap.
+        // The best new candidate of each customer, then each agent's best customers up to the cap. First the sale places:
+        // each agent's best selling candidates (of customers whose best item is not service work due on a date) up to
+        // SalePlaces less the selling items kept, so that a list is not all service work when sales are on offer; then
+        // every customer's best candidate, by priority, into the places left.
         var byAgent = new Dictionary<long, PriorityQueue<Candidate, (double, double)>>();
-        void Push(long agent, Candidate c)
+        void Push(long agent, Candidate c, int cap)
         {
             if (taken.Contains((agent, c.CustomerId)))
             {
@@ -209,7 +249,7 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
             {
                 byAgent[agent] = q = new PriorityQueue<Candidate, (double, double)>();
             }
-            var room = options.MaxItemsPerAgent - (lists.TryGetValue(agent, out var l) ? l.Count : 0);
+            var room = cap - (lists.TryGetValue(agent, out var l) ? l.Count : 0);
             if (room <= 0)
             {
                 return;
@@ -220,30 +260,59 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
                 q.Dequeue(); // the lowest
             }
         }
+        var added = 0;
+        void Drain()
+        {
+            foreach (var (agent, q) in byAgent)
+            {
+                var list = ListOf(agent);
+                while (q.TryDequeue(out var c, out _))
+                {
+                    list.Add(new Listed(agent, c, null, Returned: false));
+                    taken.Add((agent, c.CustomerId));
+                    added++;
+                }
+            }
+            byAgent.Clear();
+        }
+        if (options.SalePlaces > 0)
+        {
+            var keptSales = lists.ToDictionary(l => l.Key, l => l.Value.Count(x => x.Candidate.Purpose == WorkPurpose.Marketing));
+            int SaleCap(long agent) =>
+                Math.Min(options.MaxItemsPerAgent, (lists.TryGetValue(agent, out var l) ? l.Count : 0) + Reserved(agent) - keptSales.GetValueOrDefault(agent));
+            for (var i = 0; i < _bestSale.Length; i++)
+            {
+                if (SaleCandidate(i) is { } c)
+                {
+                    var agent = book.Rows[i].AgentId!.Value;
+                    Push(agent, c, SaleCap(agent));
+                }
+            }
+            foreach (var ((agent, _), other) in _others.Where(o => o.Value.Purpose == WorkPurpose.Marketing))
+            {
+                if (Admit(other) is { } c)
+                {
+                    Push(agent, c, SaleCap(agent));
+                }
+            }
+            Drain();
+        }
         for (var i = 0; i < _best.Length; i++)
         {
             if (_best[i] is { } best && (Admit(best) ?? _service[i]) is { } c)
             {
-                Push(book.Rows[i].AgentId!.Value, c);
+                Push(book.Rows[i].AgentId!.Value, c, options.MaxItemsPerAgent);
             }
         }
         foreach (var ((agent, _), other) in _others)
         {
-            if (Admit(other) is { } c)
+            if (Admit(other) is not { } c)
             {
-                Push(agent, c);
+                continue;
             }
+            Push(agent, c, options.MaxItemsPerAgent);
         }
-        var added = 0;
-        foreach (var (agent, q) in byAgent)
-        {
-            var list = ListOf(agent);
-            while (q.TryDequeue(out var c, out _))
-            {
-                list.Add(new Listed(agent, c, null, Returned: false));
-                added++;
-            }
-        }
+        Drain();
         foreach (var list in lists.Values)
         {
             listed.AddRange(list);
@@ -251,6 +320,9 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
         return new Result(listed, expired, lists.Count(l => l.Value.Count > 0), added,
             listed.Count(l => l.Carried is not null && !l.Returned), listed.Count(l => l.Returned));
     }
+
+    /// <summary>A customer's best selling candidate for a sale place, unless their best item is service work due on a date.</summary>
+    private Candidate? SaleCandidate(int i) => _best[i] is { Purpose: WorkPurpose.Service, DueOn: not null } ? null : _bestSale[i] is { } sale ? Admit(sale) : null;
 
     /// <summary>A returning snoozed item whose source no longer proposes it keeps the numbers it had.</summary>
     private static Candidate Reconstruct(Carried c) =>
