@@ -138,6 +138,29 @@ public sealed partial class WorklistPagesTests
         en.ShouldNotContain("paid to —", customMessage: "the contract without a paid-to date says nothing");
     }
 
+    [Fact]
+    public async Task TodayPage_BouncedEmail_IsExplainedWithTheChannelAndTheDayInEveryLanguage()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var (family, _, _) = await SeedAsync(factory);
+        await using (var ctx = factory.Database.CreateContext())
+        {
+            await WorkItemSeed.AddAsync(ctx, new WorkItem
+            {
+                AgentId = family.AgentId, CustomerId = family.SpouseId, Action = WorkAction.ContactDetails, Subject = "", Purpose = WorkPurpose.Service,
+                Priority = 200, Probability = 0.5, Value = 300_000m, Channel = WorkChannel.Phone, FirstListedOn = Today, ListedOn = Today,
+                State = WorkItemState.Open,
+                Facts = new WorkFacts { Bounced = [new WorkFacts.BouncedDetail("email", new DateOnly(2026, 3, 5))] }.ToJson(),
+            });
+        }
+        using var client = await factory.SignedInClientAsync("agent");
+
+        (await client.GetStringAsync("/today?culture=ko-KR&ui-culture=ko-KR")).ShouldContain("반송된 연락처: 이메일 (2026-03-05)");
+        (await client.GetStringAsync("/today?culture=en-US&ui-culture=en-US")).ShouldContain("Bounced: e-mail (2026-03-05)");
+        (await client.GetStringAsync("/today?culture=zh-TW&ui-culture=zh-TW")).ShouldContain("退件的聯絡資料：電子郵件（2026-03-05）");
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task TodayItem_ResultForm_SavesIntoHistory_StaleSaysSo_ErrorsKeepTyping(DatabaseProvider provider)
     {

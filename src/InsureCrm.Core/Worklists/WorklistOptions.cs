@@ -76,6 +76,12 @@ public sealed class WorklistOptions
     /// <summary>An unpaid-premium item counts its unpaid premiums among the last this many due ("3 of the last 6").</summary>
     public int UnpaidWindow { get; set; } = 6;
 
+    /// <summary>
+    /// A campaign e-mail or SMS that bounced (failed for good with an address error) within this many days, and not
+    /// followed by an edit of the customer's details, makes a contact-details item; 0 turns the rule off.
+    /// </summary>
+    public int BouncedDays { get; set; } = 90;
+
     /// <summary>Suitability: the ages (inclusive) at which a family may be offered; a family missing here has no age rule.</summary>
     public Dictionary<ProductFamily, AgeBand> FamilyAges { get; set; } = new()
     {
@@ -125,6 +131,10 @@ public sealed class WorklistOptions
             {
                 yield return $"Worklists:Weights:{action} must be a number of 0 or more.";
             }
+        }
+        if (BouncedDays is < 0 or > 730)
+        {
+            yield return "Worklists:BouncedDays must be between 0 and 730.";
         }
         if (MinProbability is < 0 or >= 1)
         {

@@ -39,6 +39,11 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
     private readonly Candidate?[] _best = new Candidate?[book.Count];
     /// <summary>Each customer's best selling candidate, for the sale places of <see cref="WorklistOptions.SalePlaces"/>.</summary>
     private readonly Candidate?[] _bestSale = new Candidate?[book.Count];
+    /// <summary>Each customer's best service candidate for their servicing agent: what they keep when the contact policy refuses selling.</summary>
+    private readonly Candidate?[] _service = new Candidate?[book.Count];
+    /// <summary>Customers the contact policy refused selling to (<see cref="Block"/>), and those to be approached on another channel (<see cref="Rechannel"/>).</summary>
+    private readonly HashSet<long> _blocked = [];
+    private readonly Dictionary<long, WorkChannel> _channelOf = [];
     /// <summary>Candidates for an agent other than the customer's servicing agent (a campaign contact handed to another agent).</summary>
     private readonly Dictionary<(long Agent, long Customer), Candidate> _others = [];
     private readonly Dictionary<(long, long, WorkAction, string), Carried> _carriedByKey =
@@ -100,6 +105,10 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
             {
                 _bestSale[index] = candidate;
             }
+            if (candidate.Purpose != WorkPurpose.Marketing && (_service[index] is not { } service || Better(candidate, service)))
+            {
+                _service[index] = candidate;
+            }
         }
         else if (!_others.TryGetValue((agentId, candidate.CustomerId), out var other) || Better(candidate, other))
         {
@@ -115,6 +124,28 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
     }
 
     private void Refuse(string rule) => _refused[rule] = _refused.GetValueOrDefault(rule) + 1;
+
+    /// <summary>
+    /// The contact policy refused selling to the customer (<paramref name="rule"/>, counted once): from the next
+    /// <see cref="Plan"/> on they get no marketing item from any agent and keep their best service candidate, if any.
+    /// </summary>
+    public void Block(long customerId, string rule)
+    {
+        if (_blocked.Add(customerId))
+        {
+            Refuse(rule);
+        }
+    }
+
+    /// <summary>The contact policy allows selling to the customer on <paramref name="channel"/> only (their visit was refused).</summary>
+    public void Rechannel(long customerId, WorkChannel channel) => _channelOf[customerId] = channel;
+
+    /// <summary>A candidate as the contact policy's verdicts leave it: null for selling to a blocked customer.</summary>
+    private Candidate? Admit(Candidate c) =>
+        c.Purpose != WorkPurpose.Marketing ? c
+        : _blocked.Contains(c.CustomerId) ? null
+        : _channelOf.TryGetValue(c.CustomerId, out var channel) && channel != c.Channel ? c with { Channel = channel }
+        : c;
 
     private static bool Better(Candidate a, Candidate b) => a.Priority > b.Priority || (a.Priority == b.Priority && a.Tie > b.Tie);
 
@@ -141,11 +172,19 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
                 {
                     continue; // still snoozed: neither listed nor expired
                 }
-                kept.Add(new Listed(c.AgentId, _renewed.GetValueOrDefault(c.Id) ?? Reconstruct(c), c with { FirstListedOn = asOf }, Returned: true));
+                if (Admit(_renewed.GetValueOrDefault(c.Id) ?? Reconstruct(c)) is { } back)
+                {
+                    kept.Add(new Listed(c.AgentId, back, c with { FirstListedOn = asOf }, Returned: true));
+                }
+                else
+                {
+                    expired.Add(c.Id);
+                }
             }
-            else if (_renewed.TryGetValue(c.Id, out var renewed) && asOf.DayNumber - c.FirstListedOn.DayNumber <= options.MaxAgeDays)
+            else if (_renewed.TryGetValue(c.Id, out var renewed) && Admit(renewed) is { } admitted
+                && asOf.DayNumber - c.FirstListedOn.DayNumber <= options.MaxAgeDays)
             {
-                kept.Add(new Listed(c.AgentId, renewed, c, Returned: false));
+                kept.Add(new Listed(c.AgentId, admitted, c, Returned: false));
             }
             else
             {
@@ -168,7 +207,7 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
                 CountSale(book.Rows[i].AgentId!.Value);
             }
         }
-        foreach (var ((agent, _), _) in _others.Where(o => o.Value.Purpose == WorkPurpose.Marketing && !keptCustomers.Contains(o.Key)))
+        foreach (var ((agent, _), _) in _others.Where(o => o.Value.Purpose == WorkPurpose.Marketing && Admit(o.Value) is not null && !keptCustomers.Contains(o.Key)))
         {
             CountSale(agent);
         }
@@ -249,21 +288,28 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
                     Push(agent, c, SaleCap(agent));
                 }
             }
-            foreach (var ((agent, _), c) in _others.Where(o => o.Value.Purpose == WorkPurpose.Marketing))
+            foreach (var ((agent, _), other) in _others.Where(o => o.Value.Purpose == WorkPurpose.Marketing))
             {
-                Push(agent, c, SaleCap(agent));
+                if (Admit(other) is { } c)
+                {
+                    Push(agent, c, SaleCap(agent));
+                }
             }
             Drain();
         }
         for (var i = 0; i < _best.Length; i++)
         {
-            if (_best[i] is { } c)
+            if (_best[i] is { } best && (Admit(best) ?? _service[i]) is { } c)
             {
                 Push(book.Rows[i].AgentId!.Value, c, options.MaxItemsPerAgent);
             }
         }
-        foreach (var ((agent, _), c) in _others)
+        foreach (var ((agent, _), other) in _others)
         {
+            if (Admit(other) is not { } c)
+            {
+                continue;
+            }
             Push(agent, c, options.MaxItemsPerAgent);
         }
         Drain();
@@ -276,7 +322,7 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
     }
 
     /// <summary>A customer's best selling candidate for a sale place, unless their best item is service work due on a date.</summary>
-    private Candidate? SaleCandidate(int i) => _best[i] is { Purpose: WorkPurpose.Service, DueOn: not null } ? null : _bestSale[i];
+    private Candidate? SaleCandidate(int i) => _best[i] is { Purpose: WorkPurpose.Service, DueOn: not null } ? null : _bestSale[i] is { } sale ? Admit(sale) : null;
 
     /// <summary>A returning snoozed item whose source no longer proposes it keeps the numbers it had.</summary>
     private static Candidate Reconstruct(Carried c) =>

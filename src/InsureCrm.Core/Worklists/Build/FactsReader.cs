@@ -105,7 +105,7 @@ internal static class FactsReader
                 WorkAction.UnpaidPremium when contract.Number is not null
                     && PremiumSchedule.UnpaidOn(contract.Issue, contract.Mode, contract.PaidTo, asOf, unpaidWindow) is { } unpaid =>
                     f with { Unpaid = unpaid.Count, UnpaidOutOf = unpaid.OutOf, PaidTo = contract.PaidTo, Date = unpaid.GraceEnd },
-                WorkAction.ContactDetails when row is not null => f with { Missing = Missing(row) },
+                WorkAction.ContactDetails when row is not null => f with { Missing = Missing(row), Bounced = book.Bounced[i] ?? [] },
                 WorkAction.CoverageCheck when i >= 0 => f with { MonthsSince = book.LastCoverageCheck[i] is { } on ? MonthsBetween(on, asOf) : null },
                 WorkAction.Campaign when c.Ref is { } cid && campaigns.TryGetValue(cid, out var cm) => f with { CampaignCode = cm.Code, CampaignName = cm.Name },
                 _ => f,

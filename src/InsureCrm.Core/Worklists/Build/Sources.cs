@@ -197,10 +197,12 @@ internal static class Sources
                 arbiter.Offer(i, agent, new Candidate(row.CustomerId, WorkAction.Birthday, Subject.Year(birthday.Year), WorkPurpose.Service, WorkChannel.Phone,
                     1, options.ServiceValue, arbiter.PriorityOf(WorkAction.Birthday, 1, options.ServiceValue, birthday), DueOn: birthday));
             }
-            if (!row.HasMobile || !row.HasAddress || !row.HasEmail)
+            if (!row.HasMobile || !row.HasAddress || !row.HasEmail || book.Bounced[i] is not null)
             {
-                // A missing mobile or address stops service and claims letters; a missing e-mail only costs paper.
-                var p = !row.HasMobile || !row.HasAddress ? 1.0 : 0.5;
+                // A missing (or bounced) mobile or a missing address stops service and claims letters; a missing or bounced
+                // e-mail only costs paper.
+                var mobileBounced = book.Bounced[i]?.Any(b => b.Detail == "mobile") == true;
+                var p = !row.HasMobile || !row.HasAddress || mobileBounced ? 1.0 : 0.5;
                 arbiter.Offer(i, agent, new Candidate(row.CustomerId, WorkAction.ContactDetails, "", WorkPurpose.Service, WorkChannel.Phone, p,
                     options.ServiceValue, arbiter.PriorityOf(WorkAction.ContactDetails, p, options.ServiceValue)));
             }
