@@ -41,7 +41,8 @@ public sealed partial class CalendarFeedTests
             feed.Content.Headers.ContentType!.MediaType.ShouldBe("text/calendar");
             var text = await feed.Content.ReadAsStringAsync();
             text.ShouldContain("UID:appt-web-1@insurecrm");
-            text.ShouldContain("SUMMARY:방문: 홍길동");
+            text.ShouldContain("SUMMARY:방문: 홍*동");
+            text.ShouldNotContain("홍길동", customMessage: "the full name stays in the CRM");
             text.ShouldContain("/customers/" + family.HongId);
             text.ShouldNotContain(family.HongPhone);
         }

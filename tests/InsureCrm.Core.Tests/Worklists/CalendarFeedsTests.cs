@@ -31,7 +31,7 @@ public sealed class CalendarFeedsTests
         }
         var calendar = Ical.Net.Calendar.Load(text)!;
         var visit = calendar.Events.Single(e => e.Uid == mine.Uid);
-        visit.Summary.ShouldBe("방문: 김고객");
+        visit.Summary.ShouldBe("방문: 김*객");
         visit.Sequence.ShouldBe(2);
         visit.DtStart!.IsUtc.ShouldBeTrue();
         visit.DtStart.Value.ShouldBe(mine.StartsAt);

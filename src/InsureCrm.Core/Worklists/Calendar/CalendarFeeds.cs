@@ -34,8 +34,8 @@ public sealed record CalendarWords(string Visit, string Call, string CalendarNam
 /// unknown token finds nothing (the host answers 404), and so does the token of an agent who left or whose accounts are
 /// all inactive.
 /// <para>What an event carries, and why. The URL is a bearer secret that lives in a phone's calendar (and often in a
-/// cloud copy of it), so an event says as little as lets the agent recognise it: the channel and the customer's name
-/// (<c>SUMMARY: 방문: 홍길동</c>), start and end in UTC, the place only when the agent typed one for the appointment,
+/// cloud copy of it), so an event says as little as lets the agent recognise it: the channel and the customer's masked name
+/// (<c>SUMMARY: 방문: 홍*동</c>, <see cref="Masking.Name"/>), start and end in UTC, the place only when the agent typed one for the appointment,
 /// and a link to the customer's page in the CRM, which asks for a sign-in. Never a phone number, an RRN, the stored
 /// address or the agent's notes (free text may hold anything).</para>
 /// <para>Window: appointments starting from <see cref="PastDays"/> days ago to <see cref="AheadDays"/> days ahead; a
@@ -151,7 +151,7 @@ public sealed class CalendarFeeds(CrmDatabase database, TimeProvider clock, IAcc
                 DtStamp = new CalDateTime(now),
                 DtStart = new CalDateTime(starts),
                 DtEnd = new CalDateTime(starts.AddMinutes(Math.Max(r.Minutes, 1))),
-                Summary = $"{(r.Channel == WorkChannel.Visit ? words.Visit : words.Call)}: {r.Name}",
+                Summary = $"{(r.Channel == WorkChannel.Visit ? words.Visit : words.Call)}: {Masking.Name(r.Name)}",
                 Status = r.CancelledAt is null ? EventStatus.Confirmed : EventStatus.Cancelled,
             };
             if (!string.IsNullOrWhiteSpace(r.Place))
