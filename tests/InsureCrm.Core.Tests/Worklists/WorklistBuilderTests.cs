@@ -370,31 +370,25 @@ public sealed class WorklistBuilderTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Build_ServiceWorkOutranksEverySale_TheSalePlacesStillListTheBestSales(DatabaseProvider provider)
     {
-        var kit = await Kit.CreateAsync(provider);
-        await using var _ = kit.Db;
         // Four customers missing a mobile (service, 1 × 300,000 × 0.7 = 210,000 each) and two likely buyers below that
         // (0.10 and 0.15 × 1,200,000 = 120,000 and 180,000); the list has three places.
-        for (var id = 1; id <= 4; id++)
+        async Task<List<WorkItem>> ListAsync(int salePlaces)
         {
-            await kit.CustomerAsync(id, kit.Agent, mobile: false);
+            var kit = await Kit.CreateAsync(provider);
+            await using var _ = kit.Db;
+            for (var id = 1; id <= 4; id++)
+            {
+                await kit.CustomerAsync(id, kit.Agent, mobile: false);
+            }
+            await kit.CustomerAsync(5, kit.Agent, healthScore: 0.10);
+            await kit.CustomerAsync(6, kit.Agent, healthScore: 0.15);
+            await kit.BuildAsync(new WorklistOptions { MaxItemsPerAgent = 3, SalePlaces = salePlaces });
+            return await kit.OpenAsync(kit.Agent);
         }
-        await kit.CustomerAsync(5, kit.Agent, healthScore: 0.10);
-        await kit.CustomerAsync(6, kit.Agent, healthScore: 0.15);
 
-        await kit.BuildAsync(new WorklistOptions { MaxItemsPerAgent = 3, SalePlaces = 0 });
-        (await kit.OpenAsync(kit.Agent)).ShouldAllBe(i => i.Action == WorkAction.ContactDetails);
+        (await ListAsync(salePlaces: 0)).ShouldAllBe(i => i.Action == WorkAction.ContactDetails);
 
-        var kit2 = await Kit.CreateAsync(provider);
-        await using var __ = kit2.Db;
-        for (var id = 1; id <= 4; id++)
-        {
-            await kit2.CustomerAsync(id, kit2.Agent, mobile: false);
-        }
-        await kit2.CustomerAsync(5, kit2.Agent, healthScore: 0.10);
-        await kit2.CustomerAsync(6, kit2.Agent, healthScore: 0.15);
-
-        await kit2.BuildAsync(new WorklistOptions { MaxItemsPerAgent = 3, SalePlaces = 1 });
-        var items = await kit2.OpenAsync(kit2.Agent);
+        var items = await ListAsync(salePlaces: 1);
         items.Count.ShouldBe(3);
         // One place for the best sale (customer 6), the other two by priority (service work), best first.
         items.Where(i => i.Action == WorkAction.CrossSell).Select(i => i.CustomerId).ShouldBe([6]);
