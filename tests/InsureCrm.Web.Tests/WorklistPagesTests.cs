@@ -6,6 +6,7 @@ using System.Text.RegularExpressions;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
+using InsureCrm.Core.Models;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Worklists;
 using InsureCrm.Tests;
@@ -97,9 +98,13 @@ public sealed partial class WorklistPagesTests
         long id;
         await using (var ctx = factory.Database.CreateContext())
         {
-            id = (await WorkItemSeed.AddAsync(ctx, WorkItemSeed.UnpaidPremium(family.AgentId, family.HongId, Today)))[0];
+            // One still in its grace period (ends in 20 days), one whose grace period ended five days ago (the feed still says in force).
+            id = (await WorkItemSeed.AddAsync(ctx, WorkItemSeed.UnpaidPremium(family.AgentId, family.HongId, Today, graceEnd: Today.AddDays(20)),
+                WorkItemSeed.UnpaidPremium(family.AgentId, family.SpouseId, Today, priority: 100, graceEnd: Today.AddDays(-5))))[0];
         }
         using var client = await factory.SignedInClientAsync("agent");
+        var grace = Today.AddDays(20).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var ended = Today.AddDays(-5).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 
         var ko = await client.GetStringAsync("/today?culture=ko-KR&ui-culture=ko-KR");
         var en = await client.GetStringAsync("/today?culture=en-US&ui-culture=en-US");
@@ -107,13 +112,42 @@ public sealed partial class WorklistPagesTests
         var item = await client.GetStringAsync($"/today/{id}?culture=ko-KR&ui-culture=ko-KR");
 
         ko.ShouldContain("보험료 미납");
-        ko.ShouldContain("무배당 건강보험: 최근 보험료 6회 중 3회 미납 (2026-01-15까지 납입) · 2026-02-28까지 납입하지 않으면 실효");
+        ko.ShouldContain($"무배당 건강보험: 최근 보험료 6회 중 3회 미납 (2026-01-15까지 납입) · {grace}까지 납입하지 않으면 실효");
+        ko.ShouldContain($"(2026-01-15까지 납입) · 납입유예기간 {ended} 종료 · 아직 실효 처리 전");
+        ko.ShouldNotContain($"{ended}까지 납입하지 않으면 실효", customMessage: "a day already past is not a deadline");
         en.ShouldContain("Unpaid premium");
-        en.ShouldContain("무배당 건강보험: 3 of the last 6 premiums unpaid (paid to 2026-01-15) · lapses if unpaid by 2026-02-28");
+        en.ShouldContain($"무배당 건강보험: 3 of the last 6 premiums unpaid (paid to 2026-01-15) · lapses if unpaid by {grace}");
+        en.ShouldContain($"(paid to 2026-01-15) · grace period ended {ended}, not yet lapsed");
         zh.ShouldContain("保費未繳");
-        zh.ShouldContain("무배당 건강보험：最近 6 期保費中 3 期未繳（已繳至 2026-01-15） · 2026-02-28 前未繳將失效");
+        zh.ShouldContain($"무배당 건강보험：最近 6 期保費中 3 期未繳（已繳至 2026-01-15） · {grace} 前未繳將失效");
+        zh.ShouldContain($"寬限期已於 {ended} 結束，尚未失效");
         item.ShouldContain("최근 보험료 6회 중 3회 미납");
         item.ShouldContain("납입유예기간이 지나면 계약이 실효");
+    }
+
+    [Fact]
+    public async Task TodayPage_ReasonNoContactWithinAYear_SaysSoInWordsNotAsThirteenMonths()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var family = await CustomerApiTests.SeedAsync(factory);
+        await using (var ctx = factory.Database.CreateContext())
+        {
+            var item = WorkItemSeed.CrossSell(family.AgentId, family.HongId, Today, ProductFamily.Health);
+            item.Facts = new WorkFacts
+            {
+                Grade = "B", Reasons = [new ScoreReason("monthsSinceContact", "13", 0.3), new ScoreReason("contacts12m", "0", 0.1)],
+            }.ToJson();
+            await WorkItemSeed.AddAsync(ctx, item);
+        }
+        using var client = await factory.SignedInClientAsync("agent");
+
+        var ko = await client.GetStringAsync("/today?culture=ko-KR&ui-culture=ko-KR");
+        var en = await client.GetStringAsync("/today?culture=en-US&ui-culture=en-US");
+
+        ko.ShouldContain("없음 (12개월 내 연락 없음) (높임)");
+        en.ShouldContain("none (no contact in 12 months) (raises)");
+        en.ShouldNotContain(" 13 (raises)");
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

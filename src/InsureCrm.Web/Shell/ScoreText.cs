@@ -26,6 +26,7 @@ internal static class ScoreText
     public static string Reason(Text t, ScoreReason r)
     {
         var value = r.Value == "missing" ? t["scores.missing"]
+            : r.Feature == "monthsSinceContact" && r.Value == InsurerFeatures.NoContactMonths.ToString(CultureInfo.InvariantCulture) ? t["scores.noContact12m"]
             : double.TryParse(r.Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var number) ? number.ToString("0.##", CultureInfo.CurrentCulture)
             : t.Has(CategoryKey(r.Feature, r.Value)) ? t[CategoryKey(r.Feature, r.Value)] : r.Value;
         var feature = t.Has("model.feature." + r.Feature) ? t["model.feature." + r.Feature] : r.Feature;

@@ -41,7 +41,7 @@ internal static class ItemText
             WorkAction.Campaign => t.Format("worklist.why.Campaign", f.CampaignName ?? f.CampaignCode ?? ""),
             WorkAction.UnpaidPremium => f.Unpaid is { } unpaid
                 ? t.Format("worklist.why.UnpaidPremium", unpaid, f.UnpaidOutOf ?? unpaid, Fmt.Date(f.PaidTo), product)
-                    + (f.Date is { } grace ? " · " + t.Format("worklist.why.graceEnd", Fmt.Date(grace)) : "")
+                    + (f.Date is { } grace ? " · " + t.Format(grace < item.FirstListedOn.AddDays(item.AgeDays) ? "worklist.why.graceEnded" : "worklist.why.graceEnd", Fmt.Date(grace)) : "")
                 : product,
             _ => "",
         };
