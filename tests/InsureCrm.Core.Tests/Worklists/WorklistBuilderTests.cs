@@ -154,6 +154,30 @@ public sealed class WorklistBuilderTests
             await ctx.SaveChangesAsync();
         }
 
+        private long _lapseRun;
+
+        /// <summary>A score of the customer lapse champion (created on first use; no contract model, so retention reads this one).</summary>
+        public async Task LapseScoreAsync(long id, double score)
+        {
+            await using var ctx = Db.CreateContext();
+            if (_lapseRun == 0)
+            {
+                var version = new ModelVersion
+                {
+                    Name = InsurerModels.Lapse.Name, Version = 1, Algorithm = "logistic", Cutoff = AsOf.AddMonths(-3), WindowMonths = 3,
+                    Status = ModelStatus.Champion, TrainedBy = "analyst", TrainedAt = DateTime.UtcNow, PositiveRate = 0.05,
+                };
+                ctx.Set<ModelVersion>().Add(version);
+                await ctx.SaveChangesAsync();
+                var run = new ModelScoreRun { ModelVersionId = version.Id, RunDate = AsOf, Status = ModelScoreRunStatus.Completed, StartedAt = DateTime.UtcNow };
+                ctx.Set<ModelScoreRun>().Add(run);
+                await ctx.SaveChangesAsync();
+                _lapseRun = run.Id;
+            }
+            ctx.Set<CustomerModelScore>().Add(new CustomerModelScore { RunId = _lapseRun, CustomerId = id, Score = score, Eligible = true, Reasons = "[]" });
+            await ctx.SaveChangesAsync();
+        }
+
         public async Task ContactedAsync(long id, int daysAgo)
         {
             await using var ctx = Db.CreateContext();
@@ -394,6 +418,23 @@ public sealed class WorklistBuilderTests
         items.Where(i => i.Action == WorkAction.CrossSell).Select(i => i.CustomerId).ShouldBe([6]);
         items.Count(i => i.Action == WorkAction.ContactDetails).ShouldBe(2);
         items[0].Action.ShouldBe(WorkAction.ContactDetails);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_CustomerLikelyToLapse_KeepsTheRetentionCallRatherThanASalePlace(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        // Customer 1 is likely to buy health cover and likelier to lapse; customer 2 only likely to buy.
+        await kit.CustomerAsync(1, kit.Agent, healthScore: 0.3);
+        await kit.LapseScoreAsync(1, 0.6);
+        await kit.CustomerAsync(2, kit.Agent, healthScore: 0.1);
+
+        await kit.BuildAsync(new WorklistOptions { MaxItemsPerAgent = 2, SalePlaces = 2 });
+
+        var items = await kit.OpenAsync(kit.Agent);
+        items.Single(i => i.CustomerId == 1).Action.ShouldBe(WorkAction.Retention);
+        items.Single(i => i.CustomerId == 2).Action.ShouldBe(WorkAction.CrossSell);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

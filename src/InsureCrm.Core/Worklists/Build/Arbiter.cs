@@ -235,7 +235,7 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
         }
 
         // The best new candidate of each customer, then each agent's best customers up to the cap. First the sale places:
-        // each agent's best selling candidates (of customers whose best item is not service work due on a date) up to
+        // each agent's best selling candidates (of customers whose best item is neither dated service nor retention) up to
         // SalePlaces less the selling items kept, so that a list is not all service work when sales are on offer; then
         // every customer's best candidate, by priority, into the places left.
         var byAgent = new Dictionary<long, PriorityQueue<Candidate, (double, double)>>();
@@ -321,8 +321,13 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
             listed.Count(l => l.Carried is not null && !l.Returned), listed.Count(l => l.Returned));
     }
 
-    /// <summary>A customer's best selling candidate for a sale place, unless their best item is service work due on a date.</summary>
-    private Candidate? SaleCandidate(int i) => _best[i] is { Purpose: WorkPurpose.Service, DueOn: not null } ? null : _bestSale[i] is { } sale ? Admit(sale) : null;
+    /// <summary>
+    /// A customer's best selling candidate for a sale place, unless their best item is work that should not wait for a
+    /// sale: service due on a date (a maturity, a grace period's end, a birthday) or keeping a contract likely to lapse.
+    /// </summary>
+    private Candidate? SaleCandidate(int i) =>
+        _best[i] is { Purpose: WorkPurpose.Service } b && (b.DueOn is not null || b.Action == WorkAction.Retention) ? null
+        : _bestSale[i] is { } sale ? Admit(sale) : null;
 
     /// <summary>A returning snoozed item whose source no longer proposes it keeps the numbers it had.</summary>
     private static Candidate Reconstruct(Carried c) =>
