@@ -23,6 +23,15 @@ public sealed record UpliftTrainingOptions
 
     /// <summary>Refit the chosen approach on every row after measuring it.</summary>
     public bool Refit { get; init; } = true;
+
+    /// <summary>How class transformation makes unequal arms weigh equally.</summary>
+    public ClassTransformationBalance Balance { get; init; } = ClassTransformationBalance.Weights;
+
+    /// <summary>
+    /// A numeric feature that is 0 where the treatment could not reach the row (<see cref="ReachGatedUplift"/>): those
+    /// rows are left out of learning and get uplift 0. Null: no such feature.
+    /// </summary>
+    public string? Reach { get; init; }
 }
 
 /// <summary>What <see cref="UpliftTraining.Train"/> made.</summary>
@@ -68,11 +77,15 @@ public static class UpliftTraining
             throw new ArgumentException($"Unknown classifier '{options.Classifier}'; available: {string.Join(", ", Learners.Names)}.");
         }
         UpliftData.Check(labels.Length, treatment, labels, eachArmNeedsBothOutcomes: true);
+        if (options.Reach is { Length: > 0 } reach)
+        {
+            ReachGatedUpliftModel.IndexOf(data.Features, reach);
+        }
         var approaches = auto ? UpliftLearners.Names : [options.Algorithm];
         var (trainRows, heldRows) = UpliftSplit.Split(treatment, labels, options.Validation, options.Seed);
         if (heldRows.Length == 0)
         {
-            var whole = UpliftLearners.Create(options.Algorithm, options.Classifier, options.Seed).Fit(data, treatment, labels);
+            var whole = Learner(options.Algorithm, options).Fit(data, treatment, labels);
             return new UpliftTrainingResult(whole, null, [], trainRows.Length, [], [], true);
         }
         var trainTable = data.Take(trainRows);
@@ -87,7 +100,7 @@ public static class UpliftTraining
         var candidates = new List<KeyValuePair<string, double>>();
         foreach (var approach in approaches)
         {
-            var model = UpliftLearners.Create(approach, options.Classifier, options.Seed).Fit(trainTable, tTrain, yTrain);
+            var model = Learner(approach, options).Fit(trainTable, tTrain, yTrain);
             var predictions = model.PredictAll(heldTable);
             var evaluation = UpliftEvaluation.Measure(predictions, tHeld, yHeld);
             candidates.Add(new(approach, evaluation.QiniCoefficient));
@@ -97,7 +110,10 @@ public static class UpliftTraining
                 (best, bestEvaluation, bestPredictions) = (model, evaluation, predictions);
             }
         }
-        var kept = options.Refit ? UpliftLearners.Create(best!.Algorithm, options.Classifier, options.Seed).Fit(data, treatment, labels) : best!;
+        var kept = options.Refit ? Learner(best!.Algorithm, options).Fit(data, treatment, labels) : best!;
         return new UpliftTrainingResult(kept, bestEvaluation, auto ? candidates : [], trainRows.Length, heldRows, bestPredictions, options.Refit);
     }
+
+    private static IUpliftLearner Learner(string approach, UpliftTrainingOptions options) =>
+        UpliftLearners.Create(approach, options.Classifier, options.Seed, options.Balance, options.Reach);
 }

@@ -40,6 +40,71 @@ public sealed class UpliftLearnerTests
         // halves here: both positive, so the signs below fail unless the arms are reweighted.
         RecoversThePlantedEffect(Learner(ClassTransformation.Name, algorithm), treatmentShare: 0.3);
 
+    [Theory]
+    [InlineData("logistic")]
+    [InlineData("gbdt")]
+    public void ClassTransformation_Resampled_TreatmentShare30Percent_StillRecoversSignAndOrder(string algorithm) =>
+        RecoversThePlantedEffect(new ClassTransformation(Learners.Create(algorithm, seed: 1)) { Seed = 1, Balance = ClassTransformationBalance.Resample }, treatmentShare: 0.3);
+
+    [Fact]
+    public void ClassTransformation_WeightsAndResample_AreDifferentFitsOfTheSameData()
+    {
+        var (data, treatment, labels) = UpliftTestData.Planted(3_000, seed: 5, treatmentShare: 0.3);
+        var (test, _, _) = UpliftTestData.Planted(200, seed: 6);
+
+        var weighted = new ClassTransformation(Learners.Create("gbdt", 1)) { Seed = 1 }.Fit(data, treatment, labels).PredictAll(test);
+        var resampled = new ClassTransformation(Learners.Create("gbdt", 1)) { Seed = 1, Balance = ClassTransformationBalance.Resample }.Fit(data, treatment, labels).PredictAll(test);
+
+        weighted.ShouldNotBe(resampled);
+    }
+
+    [Theory]
+    [InlineData(TwoModelUplift.Name, "logistic")]
+    [InlineData(ClassTransformation.Name, "gbdt")]
+    [InlineData(UpliftForest.Name, "")]
+    public void ReachGate_UnreachableRows_UpliftZeroAndTheReachFeatureSaysWhy(string approach, string algorithm)
+    {
+        // The planted effect, but a third of the rows cannot be reached: treated or not, they respond at the control rate.
+        var (data, treatment, labels) = UpliftTestData.Planted(TrainRows, seed: 1);
+        var random = new Random(9);
+        var reach = new double[data.Rows];
+        for (var r = 0; r < data.Rows; r++)
+        {
+            reach[r] = random.NextDouble() < 1 / 3.0 ? 0 : 1;
+            if (reach[r] == 0 && treatment[r])
+            {
+                labels[r] = random.NextDouble() < 0.25 + (0.15 * Math.Clamp(data[r, 1], -1, 1));
+            }
+        }
+        Feature[] features = [.. UpliftTestData.Features, Feature.Numeric("reach")];
+        var table = new Table(features, [.. Enumerable.Range(0, 3).Select(j => data.Column(j).ToArray()), reach]);
+
+        var model = new ReachGatedUplift(Learner(approach, algorithm), "reach").Fit(table, treatment, labels);
+        var copy = UpliftModelJson.Read(UpliftModelJson.Write(model));
+
+        foreach (var m in new[] { model, copy })
+        {
+            m.Predict([1.0, 0, 0, 0]).ShouldBe(0);
+            m.Predict([-1.0, 0, 0, 0]).ShouldBe(0);
+            m.Predict([1.0, 0, 0, 1]).ShouldBeGreaterThan(m.Predict([-1.0, 0, 0, 1]));
+            var why = m.Explain([1.0, 0, 0, 0]);
+            why.Uplift.ShouldBe(0, 1e-12);
+            why.Top(1).Single().Name.ShouldBe("reach");
+            why.Top(1).Single().Amount.ShouldBeLessThan(0);
+            var reached = m.Explain([1.0, 0, 0, 1]);
+            reached.Uplift.ShouldBe(m.Predict([1.0, 0, 0, 1]), 1e-12);
+            reached.Contributions[3].Amount.ShouldBeGreaterThan(0, "being reachable raises the uplift");
+            m.PredictAll(table).Select((u, r) => (u, r)).Where(x => reach[x.r] == 0).ShouldAllBe(x => x.u == 0);
+        }
+        copy.Predict([1.0, 0.5, 0, 1]).ShouldBe(model.Predict([1.0, 0.5, 0, 1]), 1e-12);
+    }
+
+    [Fact]
+    public void ReachGate_NoSuchFeature_SaysSo() =>
+        Should.Throw<ArgumentException>(() => UpliftTraining.Train(UpliftTestData.Planted(500, 1).Data, UpliftTestData.Planted(500, 1).Treatment,
+            UpliftTestData.Planted(500, 1).Labels, new UpliftTrainingOptions { Algorithm = TwoModelUplift.Name, Validation = 0, Reach = "plannedContact" }))
+            .Message.ShouldContain("'plannedContact' is not one of the features");
+
     [Fact]
     public void UpliftTree_TreatmentShare30Percent_StillRecoversSignAndOrder() =>
         RecoversThePlantedEffect(Learner(UpliftTree.Name, nameof(UpliftDivergence.Euclidean)), treatmentShare: 0.3);

@@ -44,12 +44,10 @@ internal static class UpliftSelection
         var ids = population.Select(m => m.CustomerId).Order().ToArray();
         var terminations = await InsurerFeatures.AgentTerminationsAsync(db, ct);
         var (scoredIds, columns) = await PilotUplift.FeaturesAsync(db, ids, today, terminations, ct);
-        // The split's population has a planned channel (the unreachable were left out before), as the pilot's contacted members had.
-        var planned = population.Where(m => m.PlannedChannel is not null).Select(m => m.CustomerId).ToHashSet();
-        if (model.Features.Count == columns.Length + 1 && model.Features[^1].Name == PilotUplift.PlannedContact.Name)
-        {
-            columns = [.. columns, [.. scoredIds.Select(id => planned.Contains(id) ? 1.0 : 0.0)]];
-        }
+        // The split's population has a planned channel (the unreachable were left out before), as the pilot's contacted
+        // members had; the member features follow the customer features, by the model's names.
+        var planned = population.ToDictionary(m => m.CustomerId, m => m.PlannedChannel);
+        columns = [.. columns, .. PilotUplift.MemberColumns(model.Features, scoredIds, planned)];
         var uplift = new Dictionary<long, double>(scoredIds.Length);
         var row = new double[columns.Length];
         for (var r = 0; r < scoredIds.Length; r++)

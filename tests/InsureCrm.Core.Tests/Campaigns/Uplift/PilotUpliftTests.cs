@@ -57,6 +57,44 @@ public sealed class PilotUpliftTests
         model.Qini!.Value.ShouldBe(model.Measures.Candidates.Max(c => c.Qini), 1e-12);
         (await uplift.LatestAsync(Marketer, pilot.Id)).Value!.Version.ShouldBe(1);
 
+        // The export carries each member's planned channel: plannedContact and one 0/1 column per channel kind.
+        using var export = new MemoryStream();
+        (await uplift.ExportAsync(Marketer, pilot.Id, export)).Value.ShouldBe(model.Rows.Rows);
+        var lines = System.Text.Encoding.UTF8.GetString(export.ToArray()).Split("\r\n", StringSplitOptions.RemoveEmptyEntries);
+        var header = lines[0].Split(',');
+        header.ShouldContain("plannedContact");
+        header.ShouldContain("plannedEmail");
+        header.ShouldContain("plannedSms");
+        Dictionary<long, CampaignChannelKind?> plannedOf;
+        await using (var ctx = db.CreateContext())
+        {
+            plannedOf = await ctx.CampaignMembers.AsNoTracking().Where(m => m.CampaignId == pilot.Id && (m.Arm == CampaignArm.Test || m.Arm == CampaignArm.Control))
+                .ToDictionaryAsync(m => m.CustomerId, m => m.PlannedChannel);
+        }
+        plannedOf.Values.ShouldContain(c => c == null);
+        plannedOf.Values.ShouldContain(c => c == CampaignChannelKind.Email);
+        foreach (var line in lines.Skip(1))
+        {
+            var cells = line.Split(',');
+            var channel = plannedOf[long.Parse(cells[0], CultureInfo.InvariantCulture)];
+            cells[Array.IndexOf(header, "plannedContact")].ShouldBe(channel is null ? "0" : "1");
+            cells[Array.IndexOf(header, "plannedEmail")].ShouldBe(channel == CampaignChannelKind.Email ? "1" : "0");
+            cells[Array.IndexOf(header, "plannedSms")].ShouldBe(channel == CampaignChannelKind.Sms ? "1" : "0");
+        }
+
+        // A member no channel could reach gets uplift 0 from the learnt model, and the reason says so.
+        string artifact;
+        await using (var ctx = db.CreateContext())
+        {
+            artifact = await ctx.Set<CampaignUpliftModel>().AsNoTracking().Where(m => m.CampaignId == pilot.Id).Select(m => m.Artifact).SingleAsync();
+        }
+        var learntModel = InsureCrm.Analytics.Uplift.UpliftModelJson.Read(artifact);
+        var unreachable = lines.Skip(1).Select(l => l.Split(',')).First(c => c[Array.IndexOf(header, "plannedContact")] == "0");
+        var row = learntModel.Features.Select(f => unreachable[Array.IndexOf(header, f.Name)] is { Length: > 0 } v ? double.Parse(v, CultureInfo.InvariantCulture) : double.NaN).ToArray();
+        learntModel.Predict(row).ShouldBe(0);
+        var why = learntModel.Explain(row).Top(1).Single();
+        why.Name.ShouldBe("plannedContact");
+
         // Roll out on uplift: the top 120 of the pilot's rule (about a third of those reachable by e-mail or SMS), after the running campaign's window.
         var rule = (await sp.GetRequiredService<ICampaignLibrary>().GetAsync(Marketer, pilot.Id)).Value!.RuleDefinition!;
         var today = DateOnly.FromDateTime(DateTime.UtcNow);
