@@ -105,7 +105,9 @@ internal static class UpliftCommands
         {
             if (auto)
             {
-                Console.WriteLine($"Chosen: {chosen.Algorithm} (the highest Qini coefficient on the held-out rows).");
+                Console.WriteLine(trained.Flat.Count == 0 || trained.Flat.Count == trained.Candidates.Count
+                    ? $"Chosen: {chosen.Algorithm} (the highest Qini coefficient on the held-out rows)."
+                    : $"Chosen: {chosen.Algorithm} (the highest Qini coefficient on the held-out rows among the approaches that rank them; {string.Join(", ", trained.Flat)} gave every reachable held-out row the same uplift).");
             }
             Console.WriteLine();
             Console.WriteLine(string.Create(Inv,

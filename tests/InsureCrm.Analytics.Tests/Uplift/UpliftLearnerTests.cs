@@ -100,6 +100,47 @@ public sealed class UpliftLearnerTests
     }
 
     [Fact]
+    public void Auto_TooFewControlRowsForTheTree_ChoosesAnApproachThatRanksTheReachableRows()
+    {
+        // 85 % treated and a third unreachable: about 120 reachable Control rows in the training part, fewer than the
+        // uplift tree needs to split (100 per arm per child), so its uplift is the same for every reachable row.
+        var (data, treatment, labels) = UpliftTestData.Planted(1_200, seed: 3, treatmentShare: 0.85);
+        var random = new Random(5);
+        var reach = new double[data.Rows];
+        for (var r = 0; r < data.Rows; r++)
+        {
+            reach[r] = random.NextDouble() < 1 / 3.0 ? 0 : 1;
+        }
+        var table = new Table([.. UpliftTestData.Features, Feature.Numeric("reach")], [.. Enumerable.Range(0, 3).Select(j => data.Column(j).ToArray()), reach]);
+
+        var trained = UpliftTraining.Train(table, treatment, labels, new UpliftTrainingOptions { Seed = 42, Reach = "reach" });
+
+        trained.Candidates.Select(c => c.Key).ShouldBe(UpliftLearners.Names);
+        trained.Flat.ShouldContain(UpliftTree.Name);
+        trained.Flat.ShouldNotContain(trained.Model.Algorithm);
+        trained.Model.PredictAll(table).Where((_, r) => reach[r] != 0).Distinct().Count().ShouldBeGreaterThan(1);
+    }
+
+    [Fact]
+    public void Choose_AFlatCandidateWithTheBestQini_LosesToOneThatRanks()
+    {
+        // The pilot of PilotUpliftTests: the reach gate alone gives the flat tree and forest 0.546; two-model ranks at 0.505.
+        UpliftTraining.Choose([(0.505, true), (0.111, true), (0.546, false), (0.546, false)]).ShouldBe(0);
+        UpliftTraining.Choose([(0.2, true), (0.3, true), (0.9, false)]).ShouldBe(1);
+        UpliftTraining.Choose([(double.NaN, true), (0.1, true)]).ShouldBe(1);
+        UpliftTraining.Choose([(0.1, false), (0.3, false)]).ShouldBe(1, "when nothing ranks, the best Qini as before");
+    }
+
+    [Fact]
+    public void Ranks_SameUpliftForEveryReachableRow_DoesNotRank()
+    {
+        UpliftTraining.Ranks([0.1, 0, 0.1, 0], [1, 0, 1, 0]).ShouldBeFalse();
+        UpliftTraining.Ranks([0.1, 0, 0.2, 0], [1, 0, 1, 0]).ShouldBeTrue();
+        UpliftTraining.Ranks([0.1, 0.1, 0.1], []).ShouldBeFalse();
+        UpliftTraining.Ranks([0.1, 0.1, 0.3], []).ShouldBeTrue();
+    }
+
+    [Fact]
     public void ReachGate_NoSuchFeature_SaysSo() =>
         Should.Throw<ArgumentException>(() => UpliftTraining.Train(UpliftTestData.Planted(500, 1).Data, UpliftTestData.Planted(500, 1).Treatment,
             UpliftTestData.Planted(500, 1).Labels, new UpliftTrainingOptions { Algorithm = TwoModelUplift.Name, Validation = 0, Reach = "plannedContact" }))
