@@ -1,8 +1,11 @@
 using System.Net;
 using System.Text.RegularExpressions;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
 using InsureCrm.Core.Worklists;
+using InsureCrm.Core.Worklists.Calendar;
 using InsureCrm.Tests;
+using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Web.Tests;
 
@@ -38,9 +41,18 @@ public sealed partial class CalendarFeedTests
             feed.Content.Headers.ContentType!.MediaType.ShouldBe("text/calendar");
             var text = await feed.Content.ReadAsStringAsync();
             text.ShouldContain("UID:appt-web-1@insurecrm");
-            text.ShouldContain("SUMMARY:방문: 홍길동");
+            text.ShouldContain("SUMMARY:방문: 홍*동");
+            text.ShouldNotContain("홍길동", customMessage: "the full name stays in the CRM");
             text.ShouldContain("/customers/" + family.HongId);
             text.ShouldNotContain(family.HongPhone);
+        }
+        // The anonymous fetch named a customer: the access log has it, read by the feed's owner.
+        await using (var ctx = db.CreateContext())
+        {
+            var logged = (await ctx.Set<AccessLogEntry>().AsNoTracking().Where(e => e.Detail == CalendarFeeds.AccessPurpose).ToListAsync()).ShouldHaveSingleItem();
+            logged.CustomerId.ShouldBe(family.HongId);
+            logged.UserName.ShouldBe("agent");
+            logged.Action.ShouldBe(AccessAction.View);
         }
         // The page never shows the token again.
         var later = await agent.GetStringAsync("/today/calendar");

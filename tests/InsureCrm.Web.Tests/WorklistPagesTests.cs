@@ -88,6 +88,79 @@ public sealed partial class WorklistPagesTests
         }
     }
 
+    [Fact]
+    public async Task TodayPage_UnpaidPremiumItem_SaysHowManyOfTheLastPremiumsAreUnpaidInEachLanguage()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var family = await CustomerApiTests.SeedAsync(factory);
+        long id;
+        await using (var ctx = factory.Database.CreateContext())
+        {
+            id = (await WorkItemSeed.AddAsync(ctx, WorkItemSeed.UnpaidPremium(family.AgentId, family.HongId, Today)))[0];
+        }
+        using var client = await factory.SignedInClientAsync("agent");
+
+        var ko = await client.GetStringAsync("/today?culture=ko-KR&ui-culture=ko-KR");
+        var en = await client.GetStringAsync("/today?culture=en-US&ui-culture=en-US");
+        var zh = await client.GetStringAsync("/today?culture=zh-TW&ui-culture=zh-TW");
+        var item = await client.GetStringAsync($"/today/{id}?culture=ko-KR&ui-culture=ko-KR");
+
+        ko.ShouldContain("보험료 미납");
+        ko.ShouldContain("무배당 건강보험: 최근 보험료 6회 중 3회 미납 (2026-01-15까지 납입) · 2026-02-28까지 납입하지 않으면 실효");
+        en.ShouldContain("Unpaid premium");
+        en.ShouldContain("무배당 건강보험: 3 of the last 6 premiums unpaid (paid to 2026-01-15) · lapses if unpaid by 2026-02-28");
+        zh.ShouldContain("保費未繳");
+        zh.ShouldContain("무배당 건강보험：最近 6 期保費中 3 期未繳（已繳至 2026-01-15） · 2026-02-28 前未繳將失效");
+        item.ShouldContain("최근 보험료 6회 중 3회 미납");
+        item.ShouldContain("납입유예기간이 지나면 계약이 실효");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task CustomerPage_ContractWithAPaidToDate_ShowsItBesideThePremium(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var family = await CustomerApiTests.SeedAsync(factory);
+        await using (var ctx = factory.Database.CreateContext())
+        {
+            var held = await ctx.Contracts.SingleAsync(c => c.ContractNumber == family.HeldContract);
+            held.PaidToDate = new DateOnly(2026, 1, 1);
+            await ctx.SaveChangesAsync();
+        }
+        using var client = await factory.SignedInClientAsync("agent");
+
+        var ko = await client.GetStringAsync($"/customers/{family.HongId}?culture=ko-KR&ui-culture=ko-KR");
+        var en = await client.GetStringAsync($"/customers/{family.HongId}?culture=en-US&ui-culture=en-US");
+
+        ko.ShouldContain("2026-01-01까지 납입");
+        en.ShouldContain("paid to 2026-01-01");
+        en.ShouldNotContain("paid to —", customMessage: "the contract without a paid-to date says nothing");
+    }
+
+    [Fact]
+    public async Task TodayPage_BouncedEmail_IsExplainedWithTheChannelAndTheDayInEveryLanguage()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var (family, _, _) = await SeedAsync(factory);
+        await using (var ctx = factory.Database.CreateContext())
+        {
+            await WorkItemSeed.AddAsync(ctx, new WorkItem
+            {
+                AgentId = family.AgentId, CustomerId = family.SpouseId, Action = WorkAction.ContactDetails, Subject = "", Purpose = WorkPurpose.Service,
+                Priority = 200, Probability = 0.5, Value = 300_000m, Channel = WorkChannel.Phone, FirstListedOn = Today, ListedOn = Today,
+                State = WorkItemState.Open,
+                Facts = new WorkFacts { Bounced = [new WorkFacts.BouncedDetail("email", new DateOnly(2026, 3, 5))] }.ToJson(),
+            });
+        }
+        using var client = await factory.SignedInClientAsync("agent");
+
+        (await client.GetStringAsync("/today?culture=ko-KR&ui-culture=ko-KR")).ShouldContain("반송된 연락처: 이메일 (2026-03-05)");
+        (await client.GetStringAsync("/today?culture=en-US&ui-culture=en-US")).ShouldContain("Bounced: e-mail (2026-03-05)");
+        (await client.GetStringAsync("/today?culture=zh-TW&ui-culture=zh-TW")).ShouldContain("退件的聯絡資料：電子郵件（2026-03-05）");
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task TodayItem_ResultForm_SavesIntoHistory_StaleSaysSo_ErrorsKeepTyping(DatabaseProvider provider)
     {

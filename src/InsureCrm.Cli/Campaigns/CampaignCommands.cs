@@ -2,6 +2,7 @@ using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using InsureCrm.Cli.Common;
 using InsureCrm.Core.Campaigns;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
@@ -404,19 +405,13 @@ internal static partial class CampaignCommands
     private static Command Attribute(Lazy<ServiceProvider> services)
     {
         var id = IdArgument();
-        var asOf = new Option<string?>("--as-of") { Description = "Attribute responses up to this date (yyyy-MM-dd); default today in Korea" };
+        var asOf = CliDates.AsOfOption("Attribute responses up to this date (yyyy-MM-dd); default today in Korea");
         var attribute = new Command("attribute", "Attribute responses to test and control within the window, replacing the previous run's") { id, asOf };
         attribute.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            DateOnly? date = null;
-            if (pr.GetValue(asOf) is { Length: > 0 } text)
+            if (!CliDates.TryGet(pr, asOf, out var date))
             {
-                if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var d))
-                {
-                    Console.Error.WriteLine($"--as-of '{text}' is not a date like 2026-12-31.");
-                    return 1;
-                }
-                date = d;
+                return 1;
             }
             var (provider, user) = await StartAsync(pr, services, Capability.CampaignEdit, ct);
             if (user is null || Service<IResponseAttribution>(provider) is not { } attribution)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using InsureCrm.Cli.Common;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Security;
@@ -26,7 +27,7 @@ internal static class InsurerModelCommands
         var build = new Command("build", "Train a model as of a cutoff and register it as a challenger; prints held-out AUC, log loss and top-decile lift") { buildName, cutoff, algorithm };
         build.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            if (!TryDate(pr.GetValue(cutoff), "--cutoff", out var date))
+            if (!CliDates.TryParse(pr.GetValue(cutoff), "--cutoff", out var date))
             {
                 return 1;
             }
@@ -62,7 +63,7 @@ internal static class InsurerModelCommands
         var export = new Command("export", "Write a model's point-in-time training set as CSV (for the workbench or another tool; pseudonymised ids, access-logged)") { exportName, exportCutoff, exportOut };
         export.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
-            if (!TryDate(pr.GetValue(exportCutoff), "--cutoff", out var date))
+            if (!CliDates.TryParse(pr.GetValue(exportCutoff), "--cutoff", out var date))
             {
                 return 1;
             }
@@ -170,13 +171,12 @@ internal static class InsurerModelCommands
             }
         });
 
-        var asOf = new Option<string?>("--as-of") { Description = "Score as of this date (yyyy-MM-dd); default today in Korea" };
+        var asOf = CliDates.AsOfOption("Score as of this date (yyyy-MM-dd); default today in Korea");
         var run = new Command("run", "Score every live customer, active contract and active agent with every champion of its kind; stores each score with its top 3 reasons per run date") { asOf };
         run.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var provider = services.Value;
-            var date = DateOnly.FromDateTime(provider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddHours(9));
-            if (pr.GetValue(asOf) is { Length: > 0 } text && !TryDate(text, "--as-of", out date))
+            if (!CliDates.TryGet(pr, asOf, provider.GetRequiredService<TimeProvider>(), out var date))
             {
                 return 1;
             }
@@ -253,15 +253,5 @@ internal static class InsurerModelCommands
         model.Subcommands.Add(approve);
         model.Subcommands.Add(run);
         model.Subcommands.Add(compare);
-    }
-
-    private static bool TryDate(string? text, string option, out DateOnly date)
-    {
-        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
-        {
-            return true;
-        }
-        Console.Error.WriteLine($"{option} must be a date like 2025-03-31.");
-        return false;
     }
 }

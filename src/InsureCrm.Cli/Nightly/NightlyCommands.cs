@@ -1,6 +1,7 @@
 using System.CommandLine;
 using System.Diagnostics;
 using System.Globalization;
+using InsureCrm.Cli.Common;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Nightly;
 using InsureCrm.Core.Security;
@@ -20,17 +21,14 @@ internal static class NightlyCommands
     public static Command Create(Lazy<ServiceProvider> services)
     {
         var nightly = new Command("nightly", "The nightly chain the web host runs on its schedule");
-        var asOf = new Option<string?>("--as-of") { Description = "Date the chain runs as of (yyyy-MM-dd); default today in Korea" };
+        var asOf = CliDates.AsOfOption("Date the chain runs as of (yyyy-MM-dd); default today in Korea");
         var from = new Option<string?>("--from") { Description = "Start at this step (value, lifecycle, segments, scores) and run the ones after it; default the first" };
         var run = new Command("run", "Run every step of the nightly chain in order (value, lifecycle, segments, scores), stopping at a step that fails") { asOf, from };
         run.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var provider = services.Value;
-            var date = DateOnly.FromDateTime(provider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddHours(9));
-            if (pr.GetValue(asOf) is { Length: > 0 } text
-                && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+            if (!CliDates.TryGet(pr, asOf, provider.GetRequiredService<TimeProvider>(), out var date))
             {
-                await Console.Error.WriteLineAsync("--as-of must be a date like 2025-06-30.");
                 return 1;
             }
             var chain = provider.GetRequiredService<NightlyChain>();

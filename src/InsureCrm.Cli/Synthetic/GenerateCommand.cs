@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using InsureCrm.Cli.Common;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Synthetic;
@@ -20,7 +21,7 @@ internal static class GenerateCommand
         var customers = new Option<int>("--customers") { Description = "Number of customer rows to create (people, companies and duplicate records)", Required = true };
         var seed = new Option<int>("--seed") { Description = "Random seed; the same seed and as-of date give the same data", DefaultValueFactory = _ => GenerationOptions.DefaultSeed };
         var truth = new Option<FileInfo?>("--truth") { Description = "Write the hidden truth (lapse, purchase, loan propensities, duplicates) to this CSV; agents go to NAME.agents.csv" };
-        var asOf = new Option<string?>("--as-of") { Description = "Last day of the history (yyyy-MM-dd); default today in Korea" };
+        var asOf = CliDates.AsOfOption("Last day of the history (yyyy-MM-dd); default today in Korea");
         var truthAt = new Option<string?>("--truth-at")
         {
             Description = "Date the truth file describes (yyyy-MM-dd, within the history; default the as-of date), e.g. a model's cutoff; the data stay the same",
@@ -41,15 +42,9 @@ internal static class GenerateCommand
                 Console.Error.WriteLine("--customers must be at least 1.");
                 return 1;
             }
-            DateOnly? asOfDate = null;
-            if (pr.GetValue(asOf) is { Length: > 0 } text)
+            if (!CliDates.TryGet(pr, asOf, out var asOfDate))
             {
-                if (!DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var parsed))
-                {
-                    Console.Error.WriteLine("--as-of must be a date like 2025-06-30.");
-                    return 1;
-                }
-                asOfDate = parsed;
+                return 1;
             }
             DateOnly? truthDate = null;
             if (pr.GetValue(truthAt) is { Length: > 0 } truthText)

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using InsureCrm.Cli.Common;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Value;
@@ -17,18 +18,15 @@ internal static class ValueCommands
     public static Command Create(Lazy<ServiceProvider> services)
     {
         var value = new Command("value", "Customer value, grades and lifecycle (the nightly chain)");
-        var asOf = new Option<string?>("--as-of") { Description = "Date the values are computed as of (yyyy-MM-dd); default today in Korea" };
+        var asOf = CliDates.AsOfOption("Date the values are computed as of (yyyy-MM-dd); default today in Korea");
         var full = new Option<bool>("--full") { Description = "Recompute every customer (default: only customers whose data changed since the last comparable run)" };
         var refresh = new Option<bool>("--refresh-curves") { Description = "Re-estimate the persistency curves although this month's are stored" };
         var run = new Command("run", "Compute value, grades, lifecycle states and segments for every customer; resumes an interrupted run for the same date") { asOf, full, refresh };
         run.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var provider = services.Value;
-            var date = DateOnly.FromDateTime(provider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddHours(9));
-            if (pr.GetValue(asOf) is { Length: > 0 } text
-                && !DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out date))
+            if (!CliDates.TryGet(pr, asOf, provider.GetRequiredService<TimeProvider>(), out var date))
             {
-                Console.Error.WriteLine("--as-of must be a date like 2025-06-30.");
                 return 1;
             }
             await provider.GetRequiredService<Migrator>().MigrateAsync(ct);

@@ -19,8 +19,13 @@ internal static class WorkItemWords
             WorkAction.CoverageCheck => f.MonthsSince is { } m ? $"no coverage check for {m} months" : "no coverage check on record",
             WorkAction.ClaimFollowUp => $"claim paid on {f.Date:yyyy-MM-dd}",
             WorkAction.Birthday => $"birthday on {f.Date:MM-dd}",
-            WorkAction.ContactDetails => "missing: " + string.Join(", ", f.Missing),
+            WorkAction.ContactDetails => string.Join("; ", new[]
+            {
+                f.Missing.Count == 0 ? null : "missing: " + string.Join(", ", f.Missing),
+                f.Bounced.Count == 0 ? null : "bounced: " + string.Join(", ", f.Bounced.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Detail} on {b.On:yyyy-MM-dd}"))),
+            }.OfType<string>()),
             WorkAction.Campaign => $"campaign {f.CampaignCode} {f.CampaignName}",
+            WorkAction.UnpaidPremium => $"{f.Unpaid} of the last {f.UnpaidOutOf} premiums unpaid (paid to {f.PaidTo:yyyy-MM-dd}; lapses if unpaid by {f.Date:yyyy-MM-dd}){Contract(f)}",
             _ => item.Action.ToString(),
         };
         var reasons = f.Reasons.Count == 0 ? "" : "; top reasons: " + string.Join(", ", f.Reasons.Select(r => $"{r.Feature}={r.Value}"));

@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using InsureCrm.Cli.Common;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
@@ -27,14 +28,13 @@ internal static class WorklistCommands
 
     private static Command Build(Lazy<ServiceProvider> services)
     {
-        var asOf = new Option<string?>("--as-of") { Description = "The day the lists are for (yyyy-MM-dd); default today in Korea" };
+        var asOf = CliDates.AsOfOption("The day the lists are for (yyyy-MM-dd); default today in Korea");
         var build = new Command("build", "Arbitrate every agent's next-best actions for the day (after scoring; the nightly chain runs it)") { asOf };
         build.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var provider = services.Value;
-            if (Day(pr.GetValue(asOf), provider) is not { } date)
+            if (!CliDates.TryGet(pr, asOf, provider.GetRequiredService<TimeProvider>(), out var date))
             {
-                await Console.Error.WriteLineAsync("--as-of must be a date like 2025-06-30.");
                 return 1;
             }
             await provider.GetRequiredService<Migrator>().MigrateAsync(ct);
@@ -91,7 +91,7 @@ internal static class WorklistCommands
                 await provider.GetRequiredService<IAccessLog>().RecordManyAsync(user,
                     [.. items.Select(x => new AccessEvent(AccessAction.Search, x.Item.CustomerId, null, "worklist show"))], ct);
             }
-            var today = Day(null, provider)!.Value;
+            var today = CliDates.TodayInKorea(provider.GetRequiredService<TimeProvider>());
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
                 $"{found.Code} ({found.Kind}): {total} open items{(items.Count < total ? $", {items.Count} of them in your scope" : "")}."));
             Console.WriteLine("priority\taction\tcustomer_id\tname\tage_days\tchannel\twhy");
@@ -104,14 +104,5 @@ internal static class WorklistCommands
             return 0;
         });
         return show;
-    }
-
-    private static DateOnly? Day(string? text, IServiceProvider provider)
-    {
-        if (text is not { Length: > 0 })
-        {
-            return DateOnly.FromDateTime(provider.GetRequiredService<TimeProvider>().GetUtcNow().UtcDateTime.AddHours(9));
-        }
-        return DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date) ? date : null;
     }
 }

@@ -220,6 +220,7 @@ public sealed class CampaignContact
     /// <summary>Message-ID of the e-mail or the SMS gateway's reference.</summary>
     public string? MessageRef { get; set; }
     public CallOutcome? Outcome { get; set; }
+    /// <summary>When the call's outcome was recorded, or when a message failed for good (<see cref="CampaignContactState.Failed"/>).</summary>
     public DateTime? OutcomeAt { get; set; }
     public string? OutcomeBy { get; set; }
     public DateTime? NextAttemptAt { get; set; }

@@ -126,6 +126,13 @@ internal sealed class ContactPolicy(TimeZoneInfo zone)
         return new DateTimeOffset(local, Zone.GetUtcOffset(local)).ToUniversalTime();
     }
 
+    /// <summary>The instant a local day's working hours start (<see cref="DayStart"/>): when a plan made for a day is judged.</summary>
+    public DateTimeOffset MorningOf(DateOnly day)
+    {
+        var morning = day.ToDateTime(DayStart, DateTimeKind.Unspecified);
+        return new DateTimeOffset(morning, Zone.GetUtcOffset(morning)).ToUniversalTime();
+    }
+
     /// <summary>
     /// Where consent is captured inside InsureCRM (by <see cref="ConsentService"/>): such a row recorded on its own
     /// effective day carries the hour it was given. Rows from other sources (imports) carry only a date.
@@ -248,7 +255,6 @@ internal sealed class ContactPolicy(TimeZoneInfo zone)
         {
             day = day.AddDays(1);
         }
-        var morning = day.ToDateTime(DayStart, DateTimeKind.Unspecified);
-        return new DateTimeOffset(morning, Zone.GetUtcOffset(morning)).ToUniversalTime();
+        return MorningOf(day);
     }
 }

@@ -66,7 +66,7 @@ public sealed record ContractView(
     decimal? SharePercent, AgentRef? SellingAgent, AgentRef? ServicingAgent, bool Orphaned,
     IReadOnlyList<ContractPartyView> Parties, IReadOnlyList<RiderView> Riders,
     IReadOnlyList<StatusChangeView> StatusHistory, IReadOnlyList<ClaimView> Claims, int Version,
-    ContractModelScoreView? LapseScore = null);
+    ContractModelScoreView? LapseScore = null, DateOnly? PaidToDate = null);
 
 public sealed record ContractPartyView(long CustomerId, string Name, ContractRoleKind Role, decimal? SharePercent);
 

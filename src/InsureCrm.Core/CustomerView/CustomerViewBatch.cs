@@ -170,6 +170,7 @@ internal static class CustomerViewBatch
                 Status = x.GetEnum<ContractStatus>(14), StatusDate = x.GetFieldValue<DateOnly>(15), Version = x.GetInt32(16),
             };
             var contractId = k.Id;
+            k.PaidToDate = x.GetNullable<DateOnly>(21);
             k.Roles = JsonRow.ReadAll(x.GetNullableString(17), pg, (ref y) => new ContractRole
             {
                 Id = y.Long(), ContractId = contractId, CustomerId = y.Long(), Role = y.Enum<ContractRoleKind>(), SharePercent = y.NullableDecimal(),
@@ -302,7 +303,8 @@ internal static class CustomerViewBatch
                 {db.JsonRows("id, from_status, to_status, effective_date, recorded_at, reason", "contract_status_change WHERE contract_id = k.id",
                     "effective_date, id")},
                 {db.JsonRows("id, claim_number, cause, claim_date, paid_date, amount_paid, currency", "claim WHERE contract_id = k.id",
-                    "claim_date DESC, id")}
+                    "claim_date DESC, id")},
+                k.paid_to_date
             FROM contract k WHERE {db.In("k.id", held)} ORDER BY k.issue_date, k.id;
             SELECT id, occurred_at, channel, direction, purpose, outcome, agent_id, staff_user, notes
             FROM interaction WHERE customer_id = @id ORDER BY occurred_at DESC, id DESC LIMIT @page;

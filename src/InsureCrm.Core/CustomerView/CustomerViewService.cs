@@ -96,7 +96,8 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
                     [.. claimsByContract[k.Id].Select(c => new ClaimView(c.ClaimNumber, c.Cause, c.ClaimDate, c.PaidDate, c.AmountPaid, c.Currency))],
                     k.Version,
                     // A score of the run date says nothing about a contract that has lapsed or ended since.
-                    ContractLifecycle.IsActive(k.Status) ? contractScores.GetValueOrDefault(k.Id) : null)));
+                    ContractLifecycle.IsActive(k.Status) ? contractScores.GetValueOrDefault(k.Id) : null,
+                    k.PaidToDate)));
             }
         }
         var groups = Enum.GetValues<ContractRoleKind>()

@@ -19,6 +19,25 @@ public static class Masking
     /// <summary>010-****-5678: only the area code and the last four digits stay.</summary>
     public static string Phone(string digits) => SearchText.MaskPhone(digits);
 
+    /// <summary>
+    /// 홍*동, 남**수, J**n S***h: each word keeps its first and last letter (a two-letter word its first), for places that
+    /// leave the CRM — a phone's calendar — where the agent only needs to recognise whom an entry is about.
+    /// </summary>
+    public static string Name(string name) =>
+        string.Join(' ', (name ?? "").Split(' ', StringSplitOptions.RemoveEmptyEntries).Select(MaskWord));
+
+    private static string MaskWord(string word)
+    {
+        var letters = System.Globalization.StringInfo.ParseCombiningCharacters(word);
+        string At(int i) => System.Globalization.StringInfo.GetNextTextElement(word, letters[i]);
+        return letters.Length switch
+        {
+            1 => word,
+            2 => At(0) + "*",
+            _ => At(0) + new string('*', letters.Length - 2) + At(letters.Length - 1),
+        };
+    }
+
     /// <summary>g***@example.com: the first character of the local part and the domain stay.</summary>
     public static string Email(string address)
     {

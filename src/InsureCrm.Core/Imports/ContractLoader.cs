@@ -17,7 +17,8 @@ internal sealed class ContractLoader(ImportContext context) : IBatchLoader
     private sealed record Input(
         ImportRow Row, string System, string Number, string ProductCode, string Policyholder, string? Insured, string? Beneficiary,
         decimal SumAssured, decimal Premium, PaymentMode PaymentMode, PaymentMethod PaymentMethod, DateOnly IssueDate,
-        DateOnly? MaturityDate, string? SellingAgent, string? ServicingAgent, SalesChannel Channel, ContractStatus Status, DateOnly StatusDate);
+        DateOnly? MaturityDate, string? SellingAgent, string? ServicingAgent, SalesChannel Channel, ContractStatus Status, DateOnly StatusDate,
+        bool HasPaidTo, DateOnly? PaidToDate);
 
     public async Task<BatchOutcome> LoadAsync(IReadOnlyList<ImportRow> rows, CancellationToken ct)
     {
@@ -124,6 +125,11 @@ internal sealed class ContractLoader(ImportContext context) : IBatchLoader
         c.PaymentMethod = i.PaymentMethod;
         c.IssueDate = i.IssueDate;
         c.MaturityDate = i.MaturityDate;
+        if (i.HasPaidTo)
+        {
+            // A feed without the column keeps what an earlier one said; an empty cell says it is unknown.
+            c.PaidToDate = i.PaidToDate;
+        }
         c.SellingAgentId = selling;
         c.ServicingAgentId = servicing;
         c.Channel = i.Channel;
@@ -191,6 +197,7 @@ internal sealed class ContractLoader(ImportContext context) : IBatchLoader
         var horizon = ImportLookups.Horizon(context);
         var issue = row.Date("issue_date", required: true, latest: horizon);
         var maturity = row.Date("maturity_date");
+        var paidTo = row.Date("paid_to_date");
         var selling = row.Text("selling_agent_code", 20);
         var servicing = row.Text("servicing_agent_code", 20);
         var channel = row.Enum<SalesChannel>("channel", required: true);
@@ -200,11 +207,20 @@ internal sealed class ContractLoader(ImportContext context) : IBatchLoader
         {
             row.Error("maturity_date", "must be after issue_date");
         }
+        if (issue is { } i1 && paidTo is { } p && p < i1)
+        {
+            row.Error("paid_to_date", "must not be before issue_date");
+        }
+        if (maturity is { } m1 && paidTo is { } p1 && p1 > m1)
+        {
+            row.Error("paid_to_date", "must not be after maturity_date");
+        }
         if (issue is { } i2 && statusDate is { } s && s < i2)
         {
             row.Error("status_date", "must not be before issue_date");
         }
         return row.HasErrors ? null : new Input(row, system!, number!, product!, holder!, insured, beneficiary, sum!.Value, premium!.Value,
-            mode!.Value, method!.Value, issue!.Value, maturity, selling, servicing, channel!.Value, status!.Value, statusDate!.Value);
+            mode!.Value, method!.Value, issue!.Value, maturity, selling, servicing, channel!.Value, status!.Value, statusDate!.Value,
+            row.Has("paid_to_date"), paidTo);
     }
 }

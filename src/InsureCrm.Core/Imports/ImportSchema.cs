@@ -25,6 +25,7 @@ internal static class ImportSchema
             O("source_system"), R("contract_number"), R("product_code"), R("policyholder"), O("insured"), O("beneficiary"),
             R("sum_assured"), R("premium"), O("currency"), R("payment_mode"), R("payment_method"), R("issue_date"),
             O("maturity_date"), O("selling_agent_code"), O("servicing_agent_code"), R("channel"), R("status"), R("status_date"),
+            O("paid_to_date"),
         ],
         ImportKind.Loans =>
         [

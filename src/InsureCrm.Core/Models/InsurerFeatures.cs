@@ -54,7 +54,14 @@ public static class InsurerFeatures
     public const int Age = 0, Corporate = 1, IncomeBandCol = 2, Marital = 3, Children = 4, ActiveContracts = 5,
         PremiumPaying = 6, AnnualPremium = 7, PremiumBurden = 8, OrphanedContracts = 9, ManualPayment = 10,
         EarlyContracts = 11, MonthsSinceLastIssue = 12, TenureMonths = 13, Contacts3m = 14, Contacts12m = 15,
-        UnresolvedComplaint = 16, Complaints12m = 17, Claims12m = 18, Lapses12m = 19, ChildBorn12m = 20, ActiveLoan = 21;
+        UnresolvedComplaint = 16, Complaints12m = 17, Claims12m = 18, Lapses12m = 19, ChildBorn12m = 20, ActiveLoan = 21,
+        MonthsSinceContact = 22, Refusals12m = 23, PositiveOutcomes12m = 24;
+
+    /// <summary>
+    /// <see cref="MonthsSinceContact"/> when no outbound visit or call reached the customer in the 12 months read (never,
+    /// or longer ago: the features read 12 months of contacts, so the two are one value).
+    /// </summary>
+    public const int NoContactMonths = 13;
 
     /// <summary>The columns, in order; names are the keys pages translate (<c>model.feature.NAME</c>).</summary>
     public static IReadOnlyList<Feature> Features { get; } =
@@ -81,6 +88,10 @@ public static class InsurerFeatures
         Feature.Numeric("lapses12m"),
         Feature.Numeric("childBorn12m"),
         Feature.Numeric("activeLoan"),
+        // Appended, so a model stored before them keeps its columns' positions (see FeatureMap).
+        Feature.Numeric("monthsSinceContact"),
+        Feature.Numeric("refusals12m"),
+        Feature.Numeric("positiveOutcomes12m"),
     ];
 
     /// <summary>Premium burden above this share of household income is rare and mostly noise in the income band.</summary>
@@ -274,6 +285,7 @@ public static class InsurerFeatures
             var lastComplaint = complaints.Count == 0 ? (DateTime?)null : complaints.Max(i => i.OccurredAt);
             var unresolved = lastComplaint is { } lc && lc >= since6Time && !mineContacts.Exists(i =>
                 i.Purpose == InteractionPurpose.Complaint && i.Direction == InteractionDirection.Outbound && i.Outcome == InteractionOutcome.Completed && i.OccurredAt >= lc);
+            var (lastContact, refusals, positives) = Outcomes(mineContacts.Select(i => (i.OccurredAt, i.Channel, i.Direction, i.Purpose, i.Outcome)));
             var myLoans = loans[c.Id].ToList();
             var activeLoan = myLoans.Exists(l => l.StartDate <= cutoff && (l.Status is LoanStatus.Active or LoanStatus.Delinquent || l.StatusDate > cutoff));
 
@@ -301,6 +313,9 @@ public static class InsurerFeatures
             columns[Lapses12m][r] = lapses12.GetValueOrDefault(c.Id);
             columns[ChildBorn12m][r] = births.Contains(c.Id) ? 1 : 0;
             columns[ActiveLoan][r] = activeLoan ? 1 : 0;
+            columns[MonthsSinceContact][r] = lastContact is { } last ? Months.Between(DateOnly.FromDateTime(last), cutoff) : NoContactMonths;
+            columns[Refusals12m][r] = refusals;
+            columns[PositiveOutcomes12m][r] = positives;
 
             eligible[0][r] = paying.Count > 0;
             eligible[1][r] = c.Kind == CustomerKind.Corporate || age >= 20;
@@ -332,6 +347,43 @@ public static class InsurerFeatures
             CustomerIds = ids, Columns = columns, Eligible = eligible, Labels = labels, Contracts = atCutoff,
             Skipped = [.. skipped.OrderBy(kv => kv.Key).Select(kv => (kv.Key, kv.Value))],
         };
+    }
+
+    /// <summary>
+    /// What a customer's contacts (those read: the 12 months to the cutoff) say of the relationship: the last outbound visit
+    /// or call that reached them (not a no-answer; collection calls, happy calls and complaint call-backs are the insurer's
+    /// errands, not the relationship), the contacts they refused (<see cref="InteractionOutcome.Refused"/>,
+    /// <see cref="InteractionOutcome.NotInterested"/>) and the outbound contacts that went well (interested, a next step
+    /// agreed — an appointment is recorded as <see cref="InteractionOutcome.FollowUp"/> — or a sale). The agent's worklist
+    /// results (/today) and campaign call outcomes are such interactions.
+    /// </summary>
+    internal static (DateTime? LastContact, int Refusals, int Positives) Outcomes(
+        IEnumerable<(DateTime OccurredAt, InteractionChannel Channel, InteractionDirection Direction, InteractionPurpose Purpose, InteractionOutcome Outcome)> contacts)
+    {
+        DateTime? last = null;
+        int refusals = 0, positives = 0;
+        foreach (var i in contacts)
+        {
+            if (i.Direction != InteractionDirection.Outbound)
+            {
+                continue;
+            }
+            if (i.Channel is InteractionChannel.Visit or InteractionChannel.PhoneOut && i.Outcome != InteractionOutcome.NoAnswer
+                && i.Purpose is not (InteractionPurpose.Collection or InteractionPurpose.HappyCall or InteractionPurpose.Complaint)
+                && (last is null || i.OccurredAt > last))
+            {
+                last = i.OccurredAt;
+            }
+            if (i.Outcome is InteractionOutcome.Refused or InteractionOutcome.NotInterested)
+            {
+                refusals++;
+            }
+            else if (i.Outcome is InteractionOutcome.Interested or InteractionOutcome.FollowUp or InteractionOutcome.Sold && i.Purpose != InteractionPurpose.Complaint)
+            {
+                positives++;
+            }
+        }
+        return (last, refusals, positives);
     }
 
     /// <summary>The selling agent had left by the cutoff (the servicing agent column holds today's agent, so it would leak).</summary>

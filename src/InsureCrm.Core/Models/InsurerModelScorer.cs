@@ -73,21 +73,18 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
         {
             return [];
         }
+        // A champion trained before features were added reads its own columns by name (FeatureMap); one that needs a
+        // feature no longer computed stops the run before anything is written, naming it.
         var all = champions.Where(c => InsurerModels.Find(c.Name) is not null)
-            .Select(c => (Version: c, Classifier: ModelRegistry.Load(c), Model: InsurerModels.Find(c.Name)!)).ToList();
-        foreach (var m in all)
-        {
-            if (!m.Classifier.Features.Select(f => f.Name).SequenceEqual(m.Model.Features.Select(f => f.Name)))
-            {
-                throw new InvalidOperationException($"Champion {m.Version.Name} v{m.Version.Version} was trained on other features than this version computes; train and approve a new version.");
-            }
-        }
+            .Select(c => (Version: c, Classifier: ModelRegistry.Load(c), Model: InsurerModels.Find(c.Name)!))
+            .Select(m => (m.Version, m.Classifier, m.Model, Map: FeatureMap.Of(m.Classifier.Features, m.Model.Features, $"Champion {m.Version.Name} v{m.Version.Version}")))
+            .ToList();
         // Customer champions first, then contract, then agent ones: runs, counts and summaries share this order.
         all = [.. all.OrderBy(m => m.Model.Subject).ThenBy(m => m.Version.Name, StringComparer.Ordinal)];
         var models = all.Where(m => m.Model.Subject == ModelSubject.Customer)
-            .Select(m => (m.Version, m.Classifier, Index: InsurerModelTrainer.IndexOf(m.Model))).ToList();
-        var contractModels = all.Where(m => m.Model.Subject == ModelSubject.Contract).Select(m => (m.Version, m.Classifier)).ToList();
-        var agentModels = all.Where(m => m.Model.Subject == ModelSubject.Agent).Select(m => (m.Version, m.Classifier, m.Model)).ToList();
+            .Select(m => (m.Version, m.Classifier, Index: InsurerModelTrainer.IndexOf(m.Model), m.Map)).ToList();
+        var contractModels = all.Where(m => m.Model.Subject == ModelSubject.Contract).Select(m => (m.Version, m.Classifier, m.Map)).ToList();
+        var agentModels = all.Where(m => m.Model.Subject == ModelSubject.Agent).Select(m => (m.Version, m.Classifier, m.Model, m.Map)).ToList();
         var runs = new ModelScoreRun[all.Count];
         Dictionary<long, DateOnly> terminations;
         await using (var ctx = database.CreateContext())
@@ -134,6 +131,7 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
                 }
                 var rows = new List<ScoreRow>[models.Count];
                 var row = new double[InsurerFeatures.Features.Count];
+                var own = new double[InsurerFeatures.Features.Count];
                 for (var i = 0; i < models.Count; i++)
                 {
                     rows[i] = new List<ScoreRow>(chunk.Rows);
@@ -143,13 +141,13 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
                     chunk.CopyRow(r, row);
                     for (var i = 0; i < models.Count; i++)
                     {
-                        var (_, classifier, index) = models[i];
+                        var (_, classifier, index, map) = models[i];
                         if (!chunk.Eligible[index][r])
                         {
                             rows[i].Add(new ScoreRow(chunk.CustomerIds[r], 0, 0.0, false, "[]"));
                             continue;
                         }
-                        var (probability, reasons) = Score(classifier, row);
+                        var (probability, reasons) = Score(classifier, map.Row(row, own));
                         rows[i].Add(new ScoreRow(chunk.CustomerIds[r], 0, probability, true, reasons));
                     }
                 }
@@ -158,6 +156,7 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
                 {
                     var contracts = ContractFeatures.From(chunk, asOf);
                     var contractRow = new double[ContractFeatures.Features.Count];
+                    var ownContract = new double[ContractFeatures.Features.Count];
                     for (var i = 0; i < contractModels.Count; i++)
                     {
                         contractRows[i] = new List<ScoreRow>(contracts.Rows);
@@ -172,7 +171,7 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
                                 contractRows[i].Add(new ScoreRow(contracts.Ids[r], contracts.SplitKeys[r], 0.0, false, "[]"));
                                 continue;
                             }
-                            var (probability, reasons) = Score(contractModels[i].Classifier, contractRow);
+                            var (probability, reasons) = Score(contractModels[i].Classifier, contractModels[i].Map.Row(contractRow, ownContract));
                             contractRows[i].Add(new ScoreRow(contracts.Ids[r], contracts.SplitKeys[r], probability, true, reasons));
                         }
                     }
@@ -239,7 +238,7 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
     }
 
     /// <summary>Every agent active on <paramref name="asOf"/> by each agent champion (a few thousand rows at most: one pass, one write).</summary>
-    private async Task ScoreAgentsAsync(List<(ModelVersion Version, IClassifier Classifier, InsurerModel Model)> agentModels, Memory<ModelScoreRun> runs,
+    private async Task ScoreAgentsAsync(List<(ModelVersion Version, IClassifier Classifier, InsurerModel Model, FeatureMap Map)> agentModels, Memory<ModelScoreRun> runs,
         Memory<int> scored, Memory<int> eligible, Memory<SkipCounts> skips, DateOnly asOf, CancellationToken ct)
     {
         AgentHistory history;
@@ -258,9 +257,10 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
         await using var bulk = await BulkWriter.BeginAsync(database, ct);
         for (var i = 0; i < agentModels.Count; i++)
         {
-            var (_, classifier, model) = agentModels[i];
+            var (_, classifier, model, map) = agentModels[i];
             var chunk = AgentFeatures.Compute(history, model, asOf, withLabels: false);
             var row = new double[chunk.Columns.Length];
+            var own = new double[chunk.Columns.Length];
             var rows = new List<object?[]>(chunk.Rows);
             for (var r = 0; r < chunk.Rows; r++)
             {
@@ -270,7 +270,7 @@ public sealed partial class InsurerModelScorer(CrmDatabase database, InsurerMode
                     continue;
                 }
                 chunk.CopyRow(r, row);
-                var (probability, reasons) = Score(classifier, row);
+                var (probability, reasons) = Score(classifier, map.Row(row, own));
                 rows.Add([runs.Span[i].Id, chunk.Ids[r], probability, true, reasons]);
             }
             await bulk.WriteAsync(AgentScoreTable, rows, ct);

@@ -29,7 +29,7 @@ public sealed class TruthComparison(InsurerModelTrainer trainer)
     };
 
     /// <exception cref="InvalidDataException">The file is no truth file, or it does not describe the model's cutoff.</exception>
-    /// <exception cref="InvalidOperationException">The held-out customers have only one outcome.</exception>
+    /// <exception cref="InvalidOperationException">The held-out customers have only one outcome, or the version needs a feature this version no longer computes.</exception>
     public async Task<TruthComparisonResult> CompareAsync(ModelVersion version, string truthFile, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(version);
@@ -51,7 +51,9 @@ public sealed class TruthComparison(InsurerModelTrainer trainer)
                 $"{heldOut.Length - rows.Length:N0} of the {heldOut.Length:N0} held-out customers of {version.Name} v{version.Version} have no {TruthColumn(version.Name)} in {truthFile}; is it the truth of this database?"));
         }
         var labels = rows.Select(i => set.Labels[i]).ToArray();
-        var modelScores = classifier.PredictAll(set.Data.Take(rows));
+        // A version trained before features were added reads its own columns (see FeatureMap).
+        var map = FeatureMap.Of(classifier.Features, set.Data.Features, $"{version.Name} v{version.Version}");
+        var modelScores = classifier.PredictAll(map.Select(set.Data.Take(rows), classifier.Features));
         var truthScores = rows.Select(i => truth[set.CustomerIds[i]]).ToArray();
         var positives = labels.Count(l => l);
         if (positives == 0 || positives == labels.Length)

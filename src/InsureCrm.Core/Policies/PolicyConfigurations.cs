@@ -27,6 +27,9 @@ internal sealed class ContractConfiguration : IEntityTypeConfiguration<Contract>
         b.HasIndex(p => p.SellingAgentId);
         b.HasIndex(p => p.ServicingAgentId);
         b.HasIndex(p => p.MaturityDate); // the worklist build's maturing contracts (migration 0029)
+        // The worklist build's unpaid premiums: premium-paying contracts by paid-to date (migration 0030). Enum literals, so
+        // the source's query (written with the same constants) can use it.
+        b.HasIndex(p => p.PaidToDate, "PremiumPayingPaidTo").HasFilter("status IN ('InForce', 'Reinstated') AND payment_mode <> 'LumpSum'");
         b.HasOne<Product>().WithMany().HasForeignKey(p => p.ProductId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Agent>().WithMany().HasForeignKey(p => p.SellingAgentId).OnDelete(DeleteBehavior.Restrict);
         b.HasOne<Agent>().WithMany().HasForeignKey(p => p.ServicingAgentId).OnDelete(DeleteBehavior.Restrict);

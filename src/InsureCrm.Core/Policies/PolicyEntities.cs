@@ -53,6 +53,11 @@ public sealed class Contract : IVersioned
     public PaymentMethod PaymentMethod { get; set; }
     public DateOnly IssueDate { get; set; }
     public DateOnly? MaturityDate { get; set; }
+    /// <summary>
+    /// The date up to which premiums are paid (납입기일, as the policy admin system exports it): the first unpaid premium
+    /// falls due on it. Null when the source did not send it (unknown, not "nothing paid").
+    /// </summary>
+    public DateOnly? PaidToDate { get; set; }
     public long? SellingAgentId { get; set; }
     /// <summary>Servicing / collecting agent (수금설계사); null while the contract is orphaned.</summary>
     public long? ServicingAgentId { get; set; }

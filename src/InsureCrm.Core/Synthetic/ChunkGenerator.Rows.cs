@@ -131,7 +131,7 @@ internal sealed partial class ChunkGenerator
             var s = c.State;
             _data[SyntheticTables.Contract].Add(
             [
-                c.Id, c.Number, c.Spec.Id, p.Id, c.SumAssured, c.Premium, "KRW", c.Spec.Mode, c.Method, c.IssueDate, c.MaturityDate,
+                c.Id, c.Number, c.Spec.Id, p.Id, c.SumAssured, c.Premium, "KRW", c.Spec.Mode, c.Method, c.IssueDate, c.MaturityDate, PaidTo(p, c),
                 c.Seller >= 0 ? _force.Agents[c.Seller].Id : null, c.Servicing >= 0 ? _force.Agents[c.Servicing].Id : null,
                 c.Channel, s.Status, s.StatusDate, 1,
             ]);

@@ -95,8 +95,9 @@ internal sealed partial class ChunkGenerator
                         < 0.7 => InteractionPurpose.Greeting,
                         _ => InteractionPurpose.Sales,
                     };
+                    // An engaged customer hears a sales talk out more often (one draw, as before: the rest of the stream is unchanged).
                     var outcome = purpose == InteractionPurpose.Sales
-                        ? _rng.Chance(0.5) ? InteractionOutcome.Interested : InteractionOutcome.NotInterested
+                        ? _rng.Chance(HiddenModel.InterestedShare(p.Engagement)) ? InteractionOutcome.Interested : InteractionOutcome.NotInterested
                         : InteractionOutcome.Completed;
                     Interact(p, day, _rng.Chance(0.45) ? InteractionChannel.Visit : InteractionChannel.PhoneOut, InteractionDirection.Outbound, purpose, outcome, agent, null, null);
                 }
@@ -874,5 +875,45 @@ internal sealed partial class ChunkGenerator
         _data[SyntheticTables.Interaction].Add([id, p.Id, At(day), channel, direction, purpose, outcome,
             agent >= 0 ? _force.Agents[agent].Id : null, staff, null, sourcePrefix is null ? null : Key(sourcePrefix + "-", id)]);
         p.Touch(day);
+    }
+
+    /// <summary>Salt of the paid-to draw: hashed from the seed and the contract id, so it takes nothing from the chunk's stream.</summary>
+    private const long PaidToSalt = 0x5A1D70;
+
+    /// <summary>
+    /// The paid-to date the policy admin system would export on the as-of day (<see cref="Contract.PaidToDate"/>). A premium-
+    /// paying contract in force is paid up to the current period, except a minority behind by 1–3 periods, the more likely
+    /// the higher its lapse hazard (the contracts about to lapse for arrears are those behind; quarterly and half-yearly
+    /// ones lapse after one missed period, so they are only ever one behind). A lump-sum or paid-up contract owes nothing:
+    /// paid to its maturity (null without one). A lapsed contract stopped paying about two months before it lapsed; any other
+    /// ended contract was paid to the end of the period in which it ended. Draws nothing from the chunk's stream.
+    /// </summary>
+    private DateOnly? PaidTo(SimPerson p, SimContract c)
+    {
+        var status = c.Status;
+        if (PremiumSchedule.MonthsPerPeriod(c.Spec.Mode) is not { } months || status is ContractStatus.PaidUp or ContractStatus.Matured)
+        {
+            return c.MaturityDate;
+        }
+        DateOnly Capped(int n)
+        {
+            var d = PremiumSchedule.Due(c.IssueDate, months, Math.Max(1, n));
+            return c.MaturityDate is { } m && d > m ? m : d;
+        }
+        switch (status)
+        {
+            case ContractStatus.Lapsed when c.LapsedOn is { } lapsed:
+                return Capped(PremiumSchedule.FirstOnOrAfter(c.IssueDate, months, lapsed.AddMonths(-2)));
+            case ContractStatus.InForce or ContractStatus.Reinstated:
+                // The period covering the as-of day is paid: paid to the first due date after it.
+                var current = PremiumSchedule.FirstOnOrAfter(c.IssueDate, months, _asOf.AddDays(1));
+                var rate = LapseRate(p, c, Burden(p), UnresolvedComplaint(p, _asOf, _asOf.AddMonths(-6)), _asOf);
+                var behindShare = Math.Min(0.5, 0.015 + 4 * rate);
+                var u = SyntheticRandom.Derive(_seed, c.Id, PaidToSalt) / 2147483648.0;
+                var behind = u >= behindShare ? 0 : months > 1 ? 1 : (u / behindShare) switch { < 0.6 => 1, < 0.9 => 2, _ => 3 };
+                return Capped(current - behind);
+            default:
+                return Capped(PremiumSchedule.FirstOnOrAfter(c.IssueDate, months, c.State.StatusDate.AddDays(1)));
+        }
     }
 }

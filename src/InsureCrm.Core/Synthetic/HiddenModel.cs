@@ -90,6 +90,12 @@ internal static class HiddenModel
     public static double AgentContactRate(double engagement, bool hasActiveAgent) =>
         0.035 * Math.Exp(0.3 * engagement) * (hasActiveAgent ? 1.0 : 0.25);
 
+    /// <summary>
+    /// Share of an agent's sales contacts that end interested (the rest not interested): 1 / (1 + exp(−0.8·engagement)),
+    /// a half on average; the outcome shows the engagement that also drives purchases and lapses.
+    /// </summary>
+    public static double InterestedShare(double engagement) => 1.0 / (1.0 + Math.Exp(-0.8 * engagement));
+
     /// <summary>Monthly complaint hazard: 0.0012 · exp(0.9·orphaned + 0.7·lapse-or-claim-in-6-months).</summary>
     public static double ComplaintRate(bool orphaned, bool recentTrouble) =>
         0.0012 * Math.Exp((orphaned ? 0.9 : 0.0) + (recentTrouble ? 0.7 : 0.0));

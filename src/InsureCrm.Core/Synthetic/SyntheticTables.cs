@@ -60,7 +60,7 @@ internal static class SyntheticTables
         ("id", typeof(long)), ("contract_number", typeof(string)), ("product_id", typeof(long)), ("customer_id", typeof(long)),
         ("sum_assured", typeof(decimal)), ("premium", typeof(decimal)), ("currency", typeof(string)), ("payment_mode", typeof(PaymentMode)),
         ("payment_method", typeof(PaymentMethod)), ("issue_date", typeof(DateOnly)), ("maturity_date", typeof(DateOnly?)),
-        ("selling_agent_id", typeof(long?)), ("servicing_agent_id", typeof(long?)), ("channel", typeof(SalesChannel)),
+        ("paid_to_date", typeof(DateOnly?)), ("selling_agent_id", typeof(long?)), ("servicing_agent_id", typeof(long?)), ("channel", typeof(SalesChannel)),
         ("status", typeof(ContractStatus)), ("status_date", typeof(DateOnly)), ("version", typeof(int)));
 
     public static readonly BulkTable Role = new("contract_role",

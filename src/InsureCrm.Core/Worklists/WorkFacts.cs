@@ -29,8 +29,14 @@ public sealed record WorkFacts
     public IReadOnlyList<ProductFamily> Held { get; init; } = [];
     /// <summary>Contact details missing: <c>mobile</c>, <c>address</c>, <c>email</c>.</summary>
     public IReadOnlyList<string> Missing { get; init; } = [];
+    /// <summary>Contact details that bounced: a campaign message to them failed for good with an address error, newest per channel.</summary>
+    public IReadOnlyList<BouncedDetail> Bounced { get; init; } = [];
     /// <summary>Months since the last coverage check (null: never recorded).</summary>
     public int? MonthsSince { get; init; }
+    /// <summary>An unpaid-premium item: premiums unpaid among the last <see cref="UnpaidOutOf"/> due, and the paid-to date (its <see cref="Date"/> is the last day of grace).</summary>
+    public int? Unpaid { get; init; }
+    public int? UnpaidOutOf { get; init; }
+    public DateOnly? PaidTo { get; init; }
     /// <summary>A campaign item's campaign code and name.</summary>
     public string? CampaignCode { get; init; }
     public string? CampaignName { get; init; }
@@ -40,6 +46,9 @@ public sealed record WorkFacts
     public string? Strategy { get; init; }
     /// <summary>The customer's age on the build day.</summary>
     public int? Age { get; init; }
+
+    /// <summary>One bounced detail: <c>email</c> or <c>mobile</c> (an SMS), and the day the message failed (Korea).</summary>
+    public sealed record BouncedDetail(string Detail, DateOnly On);
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
     {

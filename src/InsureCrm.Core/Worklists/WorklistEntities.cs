@@ -28,6 +28,8 @@ public enum WorkAction
     ContactDetails,
     /// <summary>An open contact of a running campaign handed to this agent.</summary>
     Campaign,
+    /// <summary>Premiums past due on a premium-paying contract (by its paid-to date): collect them before the grace period ends.</summary>
+    UnpaidPremium,
 }
 
 /// <summary>Whether an action is selling (needs the customer's consent for the channel and respects the cool-off) or servicing.</summary>

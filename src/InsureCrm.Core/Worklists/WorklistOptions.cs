@@ -14,6 +14,13 @@ public sealed class WorklistOptions
     /// <summary>At most this many open items per agent a day (rolled-over items count first).</summary>
     public int MaxItemsPerAgent { get; set; } = 12;
 
+    /// <summary>
+    /// Places of each list kept first for selling items (cross-sell, up-sell, loan, campaign), by their own priority, when
+    /// candidates pass the rules; the rest of the list is filled by priority. 0 lets priority alone decide; more than
+    /// <see cref="MaxItemsPerAgent"/> means the whole list.
+    /// </summary>
+    public int SalePlaces { get; set; } = 3;
+
     /// <summary>No selling item for a customer contacted (any interaction) within this many days.</summary>
     public int CoolOffDays { get; set; } = 14;
 
@@ -36,6 +43,7 @@ public sealed class WorklistOptions
         [WorkAction.Birthday] = 0.4,
         [WorkAction.ContactDetails] = 0.7,
         [WorkAction.Campaign] = 1.3,
+        [WorkAction.UnpaidPremium] = 2.0,
     };
 
     /// <summary>Minimum probability for a model-driven item (retention, cross-sell, up-sell, loan).</summary>
@@ -65,6 +73,15 @@ public sealed class WorklistOptions
     /// <summary>Birthdays within this many days.</summary>
     public int BirthdayDays { get; set; } = 7;
 
+    /// <summary>An unpaid-premium item counts its unpaid premiums among the last this many due ("3 of the last 6").</summary>
+    public int UnpaidWindow { get; set; } = 6;
+
+    /// <summary>
+    /// A campaign e-mail or SMS that bounced (failed for good with an address error) within this many days, and not
+    /// followed by an edit of the customer's details, makes a contact-details item; 0 turns the rule off.
+    /// </summary>
+    public int BouncedDays { get; set; } = 90;
+
     /// <summary>Suitability: the ages (inclusive) at which a family may be offered; a family missing here has no age rule.</summary>
     public Dictionary<ProductFamily, AgeBand> FamilyAges { get; set; } = new()
     {
@@ -92,6 +109,10 @@ public sealed class WorklistOptions
         {
             yield return "Worklists:MaxItemsPerAgent must be between 1 and 200.";
         }
+        if (SalePlaces is < 0 or > 200)
+        {
+            yield return "Worklists:SalePlaces must be between 0 and 200.";
+        }
         if (CoolOffDays is < 0 or > 365)
         {
             yield return "Worklists:CoolOffDays must be between 0 and 365.";
@@ -111,6 +132,10 @@ public sealed class WorklistOptions
                 yield return $"Worklists:Weights:{action} must be a number of 0 or more.";
             }
         }
+        if (BouncedDays is < 0 or > 730)
+        {
+            yield return "Worklists:BouncedDays must be between 0 and 730.";
+        }
         if (MinProbability is < 0 or >= 1)
         {
             yield return "Worklists:MinProbability must be at least 0 and below 1.";
@@ -122,6 +147,10 @@ public sealed class WorklistOptions
         if (MaturityHorizonDays is < 1 or > 366 || ClaimFollowUpDays is < 1 or > 366 || BirthdayDays is < 0 or > 31 || CoverageCheckMonths is < 1 or > 60)
         {
             yield return "Worklists:MaturityHorizonDays and ClaimFollowUpDays must be 1–366, BirthdayDays 0–31, CoverageCheckMonths 1–60.";
+        }
+        if (UnpaidWindow is < 1 or > 24)
+        {
+            yield return "Worklists:UnpaidWindow must be between 1 and 24.";
         }
         foreach (var (family, band) in FamilyAges)
         {

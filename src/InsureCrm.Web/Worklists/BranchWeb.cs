@@ -33,7 +33,7 @@ internal static class BranchWeb
     private static async Task<IResult> FeedAsync(string token, HttpContext http, CalendarFeeds feeds, Text text, CancellationToken ct)
     {
         var words = new CalendarWords(text["calendar.feed.visit"], text["calendar.feed.call"], text["calendar.feed.name"]);
-        var body = await feeds.RenderAsync(token, words, BaseUri(http.Request), ct);
+        var body = await feeds.RenderAsync(token, words, BaseUri(http.Request), CrmPrincipal.ClientIp(http), ct);
         return body is null ? TypedResults.NotFound() : TypedResults.Text(body, "text/calendar; charset=utf-8");
     }
 

@@ -37,12 +37,28 @@ internal static class ItemText
             WorkAction.ClaimFollowUp => t.Format("worklist.why.ClaimFollowUp", Fmt.Date(f.Date))
                 + (f.Amount is { } paid ? " · " + t.Format("worklist.why.amount", Fmt.Money(paid, "KRW")) : ""),
             WorkAction.Birthday => t.Format("worklist.why.Birthday", Fmt.Date(f.Date)),
-            WorkAction.ContactDetails => t.Format("worklist.why.ContactDetails",
-                string.Join(", ", f.Missing.Select(m => t.Has("worklist.missing." + m) ? t["worklist.missing." + m] : m))),
+            WorkAction.ContactDetails => ContactDetails(t, f),
             WorkAction.Campaign => t.Format("worklist.why.Campaign", f.CampaignName ?? f.CampaignCode ?? ""),
+            WorkAction.UnpaidPremium => f.Unpaid is { } unpaid
+                ? t.Format("worklist.why.UnpaidPremium", unpaid, f.UnpaidOutOf ?? unpaid, Fmt.Date(f.PaidTo), product)
+                    + (f.Date is { } grace ? " · " + t.Format("worklist.why.graceEnd", Fmt.Date(grace)) : "")
+                : product,
             _ => "",
         };
         return f.Reasons.Count == 0 ? why : why + t.Format("worklist.why.reasons", ScoreText.Reasons(t, f.Reasons));
+    }
+
+    /// <summary>"빠진 정보: 이메일 · 반송된 연락처: 휴대전화 (2026-03-02)": what is missing, then what bounced and when.</summary>
+    private static string ContactDetails(Text t, WorkFacts f)
+    {
+        string Word(string detail) => t.Has("worklist.missing." + detail) ? t["worklist.missing." + detail] : detail;
+        var parts = new List<string>();
+        if (f.Missing.Count > 0)
+        {
+            parts.Add(t.Format("worklist.why.ContactDetails", string.Join(", ", f.Missing.Select(Word))));
+        }
+        parts.AddRange(f.Bounced.Select(b => t.Format("worklist.why.bounced", Word(b.Detail), Fmt.Date(b.On))));
+        return string.Join(" · ", parts);
     }
 
     /// <summary>"3일째" / "day 3" / "第 3 天": how long the item has been on the list (the day it was first listed is day 1).</summary>

@@ -2,6 +2,8 @@ using InsureCrm.Core.Campaigns;
 using InsureCrm.Core.Campaigns.Execution;
 using InsureCrm.Core.Common;
 using InsureCrm.Tests;
+using MailKit.Net.Smtp;
+using MimeKit;
 using Microsoft.EntityFrameworkCore;
 using static InsureCrm.Core.Tests.Campaigns.EmailSendTests;
 
@@ -67,6 +69,44 @@ public sealed class OutboxCrashTests
         var mails = Seed.Received(maildir, domain);
         mails.Select(m => m.MessageId).Distinct().Count().ShouldBe(mails.Count);
         mails.Count.ShouldBe(seed.ConsentedCustomers.Count - held + 1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task SendAsync_ServerRefusesOneRecipientForGood_FailsThatContactAsABounce_AndSendsTheRest(DatabaseProvider provider)
+    {
+        var (host, port, maildir) = Smtp();
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var domain = $"t-{Guid.NewGuid():N}.example";
+        var seed = await Seed.CampaignAsync(ctx, domain, extraConsented: 2);
+        var options = Seed.Options(host, port);
+
+        var run = await Seed.Sender(ctx, db, new RefusingRecipient(new EmailTransportFactory(options), "en@" + domain), options)
+            .SendAsync(Marketer, new SendRequest(seed.CampaignId));
+
+        run.Value!.Failed.ShouldBe(1);
+        run.Value.InDoubt.ShouldBe(0, "a refused recipient was certainly not sent to: the run goes on");
+        run.Value.Sent.ShouldBe(seed.ConsentedCustomers.Count - 1);
+        Seed.Received(maildir, domain).Count.ShouldBe(seed.ConsentedCustomers.Count - 1);
+        var failed = await ctx.CampaignContacts.AsNoTracking().SingleAsync(c => c.State == CampaignContactState.Failed);
+        failed.Error.ShouldBe("smtp-550");
+        AddressFailures.Email.ShouldContain(failed.Error!);
+        failed.OutcomeAt.ShouldNotBeNull();
+    }
+
+    /// <summary>An SMTP server that answers 550 to RCPT TO for one address and passes the rest to the real transport.</summary>
+    private sealed class RefusingRecipient(IEmailTransportFactory inner, string refused) : IEmailTransportFactory
+    {
+        public async Task<IEmailTransport> OpenAsync(CancellationToken ct) => new Transport(await inner.OpenAsync(ct), refused);
+
+        private sealed class Transport(IEmailTransport inner, string refused) : IEmailTransport
+        {
+            public Task SendAsync(OutgoingEmail email, CancellationToken ct) => email.To == refused
+                ? throw new SmtpCommandException(SmtpErrorCode.RecipientNotAccepted, SmtpStatusCode.MailboxUnavailable, MailboxAddress.Parse(email.To), "5.1.1 no such user")
+                : inner.SendAsync(email, ct);
+
+            public ValueTask DisposeAsync() => inner.DisposeAsync();
+        }
     }
 
     /// <summary>Passes <paramref name="k"/> messages to the real transport, then fails (or cancels the run, as a process stopping would).</summary>

@@ -101,7 +101,9 @@ public sealed class NightlyCommandTests
         bogus.Exit.ShouldBe(1);
         bogus.Error.ShouldContain("value, lifecycle, segments, scores");
         (await RunAsync(config, "nightly", "run", "--as-of", "2025-06-30", "--as", "mkt")).Exit.ShouldBe(1, "a marketer may not run the chain");
-        (await RunAsync(config, "nightly", "run", "--as-of", "2025-06-31", "--as", "ana")).Exit.ShouldBe(1);
+        var notADate = await RunAsync(config, "nightly", "run", "--as-of", "2025-06-31", "--as", "ana");
+        notADate.Exit.ShouldBe(1);
+        notADate.Error.ShouldContain("--as-of: '2025-06-31' is not a date (yyyy-MM-dd).");
         await using (var ctx = db.CreateContext())
         {
             (await ctx.Set<ValueRun>().AnyAsync()).ShouldBeFalse();

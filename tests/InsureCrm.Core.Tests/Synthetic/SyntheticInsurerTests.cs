@@ -77,7 +77,7 @@ public sealed class SyntheticInsurerTests
         }
         foreach (var c in await ctx.Contracts.AsNoTracking().OrderBy(c => c.Id).ToListAsync())
         {
-            sb.Append(CultureInfo.InvariantCulture, $"{c.ContractNumber}|{c.CustomerId}|{c.ProductId}|{c.Premium}|{c.Status}|{c.StatusDate}|{c.ServicingAgentId}\n");
+            sb.Append(CultureInfo.InvariantCulture, $"{c.ContractNumber}|{c.CustomerId}|{c.ProductId}|{c.Premium}|{c.Status}|{c.StatusDate}|{c.ServicingAgentId}|{c.PaidToDate}\n");
         }
         foreach (var s in await ctx.ContractStatusChanges.AsNoTracking().OrderBy(c => c.Id).ToListAsync())
         {
@@ -331,6 +331,34 @@ public sealed class SyntheticInsurerTests
         var rate = rows.ToDictionary(r => Convert.ToInt64(r[0], CultureInfo.InvariantCulture),
             r => Convert.ToDouble(r[2], CultureInfo.InvariantCulture) / Convert.ToDouble(r[1], CultureInfo.InvariantCulture));
         rate[1].ShouldBeGreaterThan(rate[0] * 1.08);
+    }
+
+    [Fact]
+    public async Task GenerateAsync_PaidToDates_MostInForceContractsPaidUpAMinorityBehindTheRiskierMoreOften()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var truthPath = TruthPath();
+        await GenerateAsync(db, 4000, seed: 9, truth: truthPath);
+        var truth = await ReadTruthAsync(truthPath);
+        await using var ctx = db.CreateContext();
+        var contracts = await ctx.Contracts.AsNoTracking().ToListAsync();
+
+        contracts.Where(c => c.MaturityDate is not null && c.PaidToDate is not null).ShouldAllBe(c => c.PaidToDate <= c.MaturityDate);
+        contracts.Where(c => c.PaidToDate is not null).ShouldAllBe(c => c.PaidToDate >= c.IssueDate);
+        contracts.Where(c => c.PaymentMode == PaymentMode.LumpSum || c.Status == ContractStatus.PaidUp).ShouldAllBe(c => c.PaidToDate == c.MaturityDate);
+        var paying = contracts.Where(c => c.Status is ContractStatus.InForce or ContractStatus.Reinstated && c.PaymentMode != PaymentMode.LumpSum).ToList();
+        paying.ShouldAllBe(c => c.PaidToDate != null);
+        var behind = paying.Where(c => PremiumSchedule.UnpaidOn(c.IssueDate, c.PaymentMode, c.PaidToDate, AsOf.AddDays(1), 6) is not null).ToList();
+        var share = behind.Count / (double)paying.Count;
+        share.ShouldBeInRange(0.02, 0.2, "most are paid up to the current period, a minority behind");
+        behind.Select(c => PremiumSchedule.UnpaidOn(c.IssueDate, c.PaymentMode, c.PaidToDate, AsOf.AddDays(1), 6)!.Count).Max().ShouldBeInRange(2, 3);
+
+        // Those behind are those about to lapse: their holders' hidden 3-month lapse probability is clearly higher.
+        var behindHolders = behind.Select(c => c.CustomerId).ToHashSet();
+        var others = paying.Select(c => c.CustomerId).Where(id => !behindHolders.Contains(id)).ToHashSet();
+        var pBehind = behindHolders.Where(truth.ContainsKey).Average(id => P(truth, id));
+        var pOthers = others.Where(truth.ContainsKey).Average(id => P(truth, id));
+        pBehind.ShouldBeGreaterThan(pOthers * 1.3);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

@@ -1,8 +1,10 @@
 using System.Text;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
+using InsureCrm.Core.Security;
 using InsureCrm.Core.Worklists;
 using InsureCrm.Core.Worklists.Calendar;
+using InsureCrm.Tests.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Tests.Worklists;
@@ -29,7 +31,7 @@ public sealed class CalendarFeedsTests
         }
         var calendar = Ical.Net.Calendar.Load(text)!;
         var visit = calendar.Events.Single(e => e.Uid == mine.Uid);
-        visit.Summary.ShouldBe("방문: 김고객");
+        visit.Summary.ShouldBe("방문: 김*객");
         visit.Sequence.ShouldBe(2);
         visit.DtStart!.IsUtc.ShouldBeTrue();
         visit.DtStart.Value.ShouldBe(mine.StartsAt);
@@ -111,6 +113,27 @@ public sealed class CalendarFeedsTests
         calendar.Events.ShouldNotContain(e => e.Uid == "too-old");
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RenderAsync_FeedNamingACustomer_WritesTheAccessLogForTheOwnerAndNothingForAnUnknownToken(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var (feeds, me, _, mine, theirs) = await SeedAsync(db);
+        var token = (await feeds.IssueAsync(me))!.Token;
+
+        (await feeds.RenderAsync("not-a-token", clientIp: "198.51.100.7")).ShouldBeNull();
+        await feeds.RenderAsync(token, clientIp: "198.51.100.7");
+
+        await using var read = db.CreateContext();
+        var entries = await read.Set<AccessLogEntry>().AsNoTracking().Where(e => e.Detail == CalendarFeeds.AccessPurpose).ToListAsync();
+        var entry = entries.ShouldHaveSingleItem();
+        entry.CustomerId.ShouldBe(mine.CustomerId);
+        entry.CustomerId.ShouldNotBe(theirs.CustomerId);
+        entry.UserId.ShouldBe(me.UserId);
+        entry.UserName.ShouldBe(me.UserName);
+        entry.Action.ShouldBe(AccessAction.View);
+        entry.Ip.ShouldBe("198.51.100.7");
+    }
+
     [Fact]
     public async Task IssueAsync_UserWhoIsNotAnAgent_GetsNoFeed()
     {
@@ -144,6 +167,7 @@ public sealed class CalendarFeedsTests
         var theirs = Appt("appt-2@insurecrm", otherAgent.Id, theirCustomer.Id, at.AddDays(3));
         ctx.Appointments.AddRange(mine, theirs);
         await ctx.SaveChangesAsync();
-        return (new CalendarFeeds(db.Database, new WorklistKit.Fixed(WorklistKit.Now)), me, other, mine, theirs);
+        var clock = new WorklistKit.Fixed(WorklistKit.Now);
+        return (new CalendarFeeds(db.Database, clock, CoreServices.Log(db, clock)), me, other, mine, theirs);
     }
 }

@@ -30,6 +30,19 @@ public static class WorkItemSeed
         Facts = new WorkFacts { ProductName = "저축보험", Date = maturesOn, Grade = "B" }.ToJson(),
     };
 
+    /// <summary>An unpaid-premium item: 3 of the last 6 monthly premiums unpaid, paid to 2026-01-15, grace until 2026-02-28.</summary>
+    public static WorkItem UnpaidPremium(long agentId, long customerId, DateOnly firstListedOn, double priority = 200) => new()
+    {
+        AgentId = agentId, CustomerId = customerId, Action = WorkAction.UnpaidPremium, Subject = "K3", Purpose = WorkPurpose.Service,
+        Priority = priority, Probability = 1, Value = 240_000m, Channel = WorkChannel.Phone, DueOn = new DateOnly(2026, 2, 28),
+        FirstListedOn = firstListedOn, ListedOn = firstListedOn, State = WorkItemState.Open,
+        Facts = new WorkFacts
+        {
+            ContractNumber = "L-0003", ProductName = "무배당 건강보험", Premium = 200_000m, PaymentMode = PaymentMode.Monthly,
+            Unpaid = 3, UnpaidOutOf = 6, PaidTo = new DateOnly(2026, 1, 15), Date = new DateOnly(2026, 2, 28), Grade = "B",
+        }.ToJson(),
+    };
+
     /// <summary>A cross-sell item for a family.</summary>
     public static WorkItem CrossSell(long agentId, long customerId, DateOnly firstListedOn, ProductFamily family, double priority = 70) => new()
     {

@@ -1,23 +1,38 @@
 using InsureCrm.Core.Agents;
+using InsureCrm.Core.Campaigns;
 using InsureCrm.Core.Campaigns.Targeting;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Contact;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Policies;
+using InsureCrm.Core.Security;
 using InsureCrm.Core.Worklists;
 using InsureCrm.Core.Worklists.Build;
 using InsureCrm.Tests;
+using InsureCrm.Tests.Security;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Tests.Worklists;
 
 /// <summary>
 /// The arbitration on hand-built books: targeting-mart rows (consent, agent, birth date, contact details) and one
-/// purchase champion's scores, with the mart marked fresh so the build reads exactly these rows.
+/// purchase champion's scores, with the mart marked fresh so the build reads exactly these rows. Each customer also
+/// exists as a customer with a mobile number and the consent rows the mart's flags stand for, so that the contact
+/// policy the build applies judges what the mart says unless a test plants otherwise.
 /// </summary>
 public sealed class WorklistBuilderTests
 {
     private static readonly DateOnly AsOf = new(2026, 3, 10);
+    private static readonly ContactPolicy Policy = new(TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul"));
+    private static readonly FieldProtector Protector = new(new ProtectionOptions
+    {
+        Keys = new() { ["k1"] = Convert.ToBase64String(new byte[32]) },
+        HashKey = Convert.ToBase64String(Enumerable.Repeat((byte)7, 32).ToArray()),
+    });
+
+    private static string MobileOf(long id) => string.Create(System.Globalization.CultureInfo.InvariantCulture, $"0105550{id:0000}");
 
     private sealed class Kit(TestDatabase db)
     {
@@ -51,11 +66,30 @@ public sealed class WorklistBuilderTests
             return kit;
         }
 
-        /// <summary>A customer of <paramref name="agent"/> with every contact detail, one active contract, no family held, age 40.</summary>
+        /// <summary>
+        /// A customer of <paramref name="agent"/> with every contact detail, one active contract, no family held, age 40; the
+        /// visit and phone consents granted (imported) on <paramref name="consentOn"/> (a month before the build by default).
+        /// </summary>
         public async Task CustomerAsync(long id, long agent, bool visit = true, bool phone = true, double? healthScore = null,
-            DateOnly? birth = null, bool mobile = true)
+            DateOnly? birth = null, bool mobile = true, DateOnly? consentOn = null)
         {
             await using var ctx = Db.CreateContext();
+            var since = AsOf.AddYears(-1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+            var customer = new Customer { Id = id, Name = "고객", NameScript = NameScript.Hangul, CreatedAt = since, UpdatedAt = since };
+            customer.Phones.Add(new CustomerPhone { Kind = PhoneKind.Mobile, Number = MobileOf(id), IsPrimary = true });
+            ctx.Customers.Add(customer);
+            var granted = consentOn ?? AsOf.AddMonths(-1);
+            foreach (var (channel, given) in new[] { (ContactChannel.Visit, visit), (ContactChannel.Phone, phone) })
+            {
+                if (given)
+                {
+                    ctx.MarketingConsents.Add(new MarketingConsent
+                    {
+                        CustomerId = id, Channel = channel, Granted = true, Source = "import", RecordedAt = granted.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+                        EffectiveFrom = granted, ExpiresOn = granted.AddYears(ContactPolicy.ConsentYears),
+                    });
+                }
+            }
             ctx.Set<CustomerTarget>().Add(new CustomerTarget
             {
                 CustomerId = id, AgentId = agent, BirthDate = birth ?? new DateOnly(1986, 1, 1), ActiveContracts = 1, Grade = "B", TotalValue = 1_000_000,
@@ -74,6 +108,48 @@ public sealed class WorklistBuilderTests
             {
                 CustomerId = id, OccurredAt = AsOf.AddMonths(-6).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc), Channel = InteractionChannel.Visit,
                 Direction = InteractionDirection.Outbound, Purpose = InteractionPurpose.CoverageCheck, Outcome = InteractionOutcome.Completed,
+            });
+            await ctx.SaveChangesAsync();
+        }
+
+        private long _product;
+        private long _nextPaying = 1000;
+
+        /// <summary>
+        /// A customer of <paramref name="agent"/> (as <see cref="CustomerAsync"/>) holding one in-force contract with the given payment
+        /// mode, issue and paid-to dates; returns the customer's id.
+        /// </summary>
+        public async Task<long> PayingCustomerAsync(long agent, PaymentMode mode, DateOnly issued, DateOnly? paidTo,
+            ContractStatus status = ContractStatus.InForce, decimal premium = 100_000m)
+        {
+            var customerId = ++_nextPaying;
+            await CustomerAsync(customerId, agent);
+            await using var ctx = Db.CreateContext();
+            if (_product == 0)
+            {
+                var product = new Product { Code = "LHE001", Name = "무배당 건강보험", Line = ProductLine.Life, Family = ProductFamily.Health };
+                ctx.Products.Add(product);
+                await ctx.SaveChangesAsync();
+                _product = product.Id;
+            }
+            ctx.Contracts.Add(new Contract
+            {
+                ContractNumber = "K" + customerId.ToString(System.Globalization.CultureInfo.InvariantCulture), ProductId = _product, CustomerId = customerId,
+                SumAssured = 10_000_000m, Premium = premium, PaymentMode = mode, PaymentMethod = PaymentMethod.Giro, IssueDate = issued,
+                MaturityDate = issued.AddYears(20), ServicingAgentId = agent, Channel = SalesChannel.Fc, Status = status, StatusDate = issued, PaidToDate = paidTo,
+            });
+            await ctx.SaveChangesAsync();
+            return customerId;
+        }
+
+        /// <summary>The customer's mobile number on the do-not-call registry since <paramref name="registeredOn"/> (calls and texts).</summary>
+        public async Task DoNotCallAsync(long id, DateOnly registeredOn)
+        {
+            await using var ctx = Db.CreateContext();
+            ctx.Set<DoNotCall>().Add(new DoNotCall
+            {
+                PhoneHash = DoNotCall.HashOf(Protector, MobileOf(id))!, Scope = DoNotCallScope.All, RegisteredOn = registeredOn,
+                ExpiresOn = registeredOn.AddYears(ContactPolicy.DoNotCallYears), SourceFile = "dnc.csv", ImportedBy = "compliance", ImportedAt = DateTime.UtcNow,
             });
             await ctx.SaveChangesAsync();
         }
@@ -98,7 +174,9 @@ public sealed class WorklistBuilderTests
                 refresh.AsOf = asOf ?? AsOf;
                 await ctx.SaveChangesAsync();
             }
-            return await new WorklistBuilder(Db.Database, options ?? new WorklistOptions(), TimeProvider.System).BuildAsync(asOf ?? AsOf);
+            await using var consentDb = Db.CreateContext();
+            var consents = new ConsentService(consentDb, Policy, Protector, TimeProvider.System, new CustomerScope(consentDb), CoreServices.Log(Db));
+            return await new WorklistBuilder(Db.Database, options ?? new WorklistOptions(), TimeProvider.System, consents, Policy).BuildAsync(asOf ?? AsOf);
         }
 
         public async Task<List<WorkItem>> OpenAsync(long agent)
@@ -124,6 +202,125 @@ public sealed class WorklistBuilderTests
         items.Single(i => i.CustomerId == 1).Family.ShouldBe(ProductFamily.Health);
         items.Single(i => i.CustomerId == 2).Action.ShouldBe(WorkAction.ContactDetails);
         summary.Refused["NoConsent"].ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_PhoneConsentOnlyAndDoNotCall_GetsNoSellingItemButKeepsTheServiceItem(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        // Both may be called to sell (phone consent only) and both lack a mobile number (a service item, weighed low so that
+        // selling would win); only the first customer's number went on the do-not-call registry, after the consent (a
+        // registration before a later explicit grant would not block: docs/consent.md).
+        await kit.CustomerAsync(1, kit.Agent, visit: false, healthScore: 0.6, mobile: false);
+        await kit.CustomerAsync(2, kit.Agent, visit: false, healthScore: 0.6, mobile: false);
+        await kit.DoNotCallAsync(1, AsOf.AddDays(-7));
+
+        var summary = await kit.BuildAsync(new WorklistOptions { Weights = new() { [WorkAction.ContactDetails] = 0.1 } });
+
+        var items = await kit.OpenAsync(kit.Agent);
+        items.Single(i => i.CustomerId == 1).Action.ShouldBe(WorkAction.ContactDetails);
+        items.Single(i => i.CustomerId == 1).Purpose.ShouldBe(WorkPurpose.Service);
+        var sale = items.Single(i => i.CustomerId == 2);
+        sale.Action.ShouldBe(WorkAction.CrossSell);
+        sale.Channel.ShouldBe(WorkChannel.Phone);
+        summary.Refused["DoNotCall"].ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_ConsentGrantedMoreThanTwoYearsAgo_RefusesSellingAndGivesThePlaceToTheNextCustomer(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        // The mart still flags the first customer's consent, but the grant lapsed two years after it was given.
+        await kit.CustomerAsync(1, kit.Agent, healthScore: 0.9, consentOn: AsOf.AddYears(-2).AddDays(-10));
+        await kit.CustomerAsync(2, kit.Agent, healthScore: 0.3);
+        var options = new WorklistOptions { MaxItemsPerAgent = 1 };
+
+        var summary = await kit.BuildAsync(options);
+
+        var item = (await kit.OpenAsync(kit.Agent)).Single();
+        item.CustomerId.ShouldBe(2);
+        item.Action.ShouldBe(WorkAction.CrossSell);
+        summary.Refused["ConsentExpired"].ShouldBe(1);
+        summary.Open.ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_VisitConsentLapsedButPhoneConsentValid_SellsByPhone(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        await kit.CustomerAsync(1, kit.Agent, phone: false, healthScore: 0.7, consentOn: AsOf.AddYears(-3));
+        await using (var ctx = kit.Db.CreateContext())
+        {
+            var from = AsOf.AddMonths(-2);
+            ctx.MarketingConsents.Add(new MarketingConsent
+            {
+                CustomerId = 1, Channel = ContactChannel.Phone, Granted = true, Source = "import", RecordedAt = from.ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc),
+                EffectiveFrom = from, ExpiresOn = from.AddYears(ContactPolicy.ConsentYears),
+            });
+            var row = await ctx.Set<CustomerTarget>().SingleAsync(t => t.CustomerId == 1);
+            row.ConsentPhone = true;
+            await ctx.SaveChangesAsync();
+        }
+
+        var summary = await kit.BuildAsync();
+
+        var item = (await kit.OpenAsync(kit.Agent)).Single();
+        item.Action.ShouldBe(WorkAction.CrossSell);
+        item.Channel.ShouldBe(WorkChannel.Phone);
+        summary.Refused.ContainsKey("ConsentExpired").ShouldBeFalse();
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_CampaignEmailBounced_GivesAContactDetailsItemThatSaysSo_UntilTheDetailsAreEdited(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        // Neither may be sold to and both have every detail on file: only a bounce can give them an item.
+        await kit.CustomerAsync(1, kit.Agent, visit: false, phone: false);
+        await kit.CustomerAsync(2, kit.Agent, visit: false, phone: false);
+        var bouncedAt = AsOf.AddDays(-5).ToDateTime(new TimeOnly(2, 0), DateTimeKind.Utc);
+        await using (var ctx = kit.Db.CreateContext())
+        {
+            var campaign = new Campaign
+            {
+                Code = "C-B-1", Name = "bounce", Theme = "t", Hypothesis = "h", State = CampaignState.Measuring, StartsOn = AsOf.AddDays(-30), EndsOn = AsOf.AddDays(-1),
+                ControlShare = 0.2m, SplitSeed = 7, WindowDays = 30, CreatedAt = bouncedAt, UpdatedAt = bouncedAt, OwnerUserId = 1, AuthorUserId = 1,
+            };
+            ctx.Campaigns.Add(campaign);
+            await ctx.SaveChangesAsync();
+            CampaignContact Failed(long customer, CampaignChannelKind channel, string error) => new()
+            {
+                CampaignId = campaign.Id, CustomerId = customer, Channel = channel, Attempt = 1, IdemKey = CampaignContact.KeyOf(campaign.Id, customer, channel, 1),
+                State = CampaignContactState.Failed, Error = error, PlannedAt = bouncedAt.AddHours(-1), OutcomeAt = bouncedAt,
+            };
+            // The mail server refused the first customer's address; the second's text failed on our gateway account (not their number).
+            ctx.CampaignContacts.AddRange(Failed(1, CampaignChannelKind.Email, "smtp-550"), Failed(2, CampaignChannelKind.Sms, "sms-401"));
+            await ctx.SaveChangesAsync();
+        }
+
+        await kit.BuildAsync();
+
+        var item = (await kit.OpenAsync(kit.Agent)).ShouldHaveSingleItem();
+        item.CustomerId.ShouldBe(1);
+        item.Action.ShouldBe(WorkAction.ContactDetails);
+        item.Probability.ShouldBe(0.5, "a bounced e-mail costs paper, as a missing one does");
+        var facts = WorkFacts.Read(item.Facts);
+        facts.Missing.ShouldBeEmpty();
+        facts.Bounced.ShouldBe([new WorkFacts.BouncedDetail("email", AsOf.AddDays(-5))]);
+
+        // The agent corrects the address the next day: the bounce is taken as fixed and the item goes.
+        await using (var ctx = kit.Db.CreateContext())
+        {
+            var customer = await ctx.Customers.SingleAsync(c => c.Id == 1);
+            customer.UpdatedAt = AsOf.AddDays(1).ToDateTime(new TimeOnly(1, 0), DateTimeKind.Utc);
+            await ctx.SaveChangesAsync();
+        }
+        var later = await kit.BuildAsync(asOf: AsOf.AddDays(2));
+        (await kit.OpenAsync(kit.Agent)).ShouldBeEmpty();
+        later.Expired.ShouldBe(1);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -168,6 +365,60 @@ public sealed class WorklistBuilderTests
         later.ShouldAllBe(i => i.FirstListedOn == AsOf && i.ListedOn == AsOf.AddDays(3));
         summary.Kept.ShouldBe(4);
         summary.New.ShouldBe(0);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_ServiceWorkOutranksEverySale_TheSalePlacesStillListTheBestSales(DatabaseProvider provider)
+    {
+        // Four customers missing a mobile (service, 1 × 300,000 × 0.7 = 210,000 each) and two likely buyers below that
+        // (0.10 and 0.15 × 1,200,000 = 120,000 and 180,000); the list has three places.
+        async Task<List<WorkItem>> ListAsync(int salePlaces)
+        {
+            var kit = await Kit.CreateAsync(provider);
+            await using var _ = kit.Db;
+            for (var id = 1; id <= 4; id++)
+            {
+                await kit.CustomerAsync(id, kit.Agent, mobile: false);
+            }
+            await kit.CustomerAsync(5, kit.Agent, healthScore: 0.10);
+            await kit.CustomerAsync(6, kit.Agent, healthScore: 0.15);
+            await kit.BuildAsync(new WorklistOptions { MaxItemsPerAgent = 3, SalePlaces = salePlaces });
+            return await kit.OpenAsync(kit.Agent);
+        }
+
+        (await ListAsync(salePlaces: 0)).ShouldAllBe(i => i.Action == WorkAction.ContactDetails);
+
+        var items = await ListAsync(salePlaces: 1);
+        items.Count.ShouldBe(3);
+        // One place for the best sale (customer 6), the other two by priority (service work), best first.
+        items.Where(i => i.Action == WorkAction.CrossSell).Select(i => i.CustomerId).ShouldBe([6]);
+        items.Count(i => i.Action == WorkAction.ContactDetails).ShouldBe(2);
+        items[0].Action.ShouldBe(WorkAction.ContactDetails);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_ListFullOfRolledOverServiceWork_GivesASalePlaceToANewSale(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        for (var id = 1; id <= 4; id++)
+        {
+            await kit.CustomerAsync(id, kit.Agent, mobile: false);
+        }
+        var options = new WorklistOptions { MaxItemsPerAgent = 3, SalePlaces = 1 };
+        await kit.BuildAsync(options);
+        (await kit.OpenAsync(kit.Agent)).Count(i => i.Action == WorkAction.ContactDetails).ShouldBe(3);
+
+        // The next day a likely buyer appears: one of yesterday's service items gives up its place.
+        await kit.CustomerAsync(5, kit.Agent, healthScore: 0.10);
+        var summary = await kit.BuildAsync(options, AsOf.AddDays(1));
+
+        var items = await kit.OpenAsync(kit.Agent);
+        items.Count.ShouldBe(3);
+        items.Single(i => i.Action == WorkAction.CrossSell).CustomerId.ShouldBe(5);
+        items.Where(i => i.Action == WorkAction.ContactDetails).ShouldAllBe(i => i.FirstListedOn == AsOf);
+        summary.Kept.ShouldBe(2);
+        summary.New.ShouldBe(1);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
@@ -231,6 +482,64 @@ public sealed class WorklistBuilderTests
         item.Action.ShouldBe(WorkAction.Birthday);
         item.DueOn.ShouldBe(new DateOnly(2026, 3, 14));
         WorkFacts.Read(item.Facts).Date.ShouldBe(new DateOnly(2026, 3, 14));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_PremiumsPastTheirDueDates_AreAnUnpaidPremiumItemCountingThem(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        // Paid to 2025-12-15: the premiums due 12-15, 01-15 and 02-15 are unpaid on 2026-03-10, among the last 6 due.
+        var behind = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Monthly, new DateOnly(2025, 1, 15), new DateOnly(2025, 12, 15), premium: 200_000m);
+        // Issued in December: 2 unpaid of the 3 due since the issue.
+        var young = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Monthly, new DateOnly(2025, 12, 20), new DateOnly(2026, 1, 20));
+        // Quarterly, paid to 2025-12-01: the premiums of 12-01 and 03-01 unpaid of the 4 due since June.
+        var quarterly = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Quarterly, new DateOnly(2025, 6, 1), new DateOnly(2025, 12, 1));
+        var paidUp = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Monthly, new DateOnly(2025, 1, 15), new DateOnly(2026, 3, 15));
+        var dueToday = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Monthly, new DateOnly(2025, 1, 10), new DateOnly(2026, 3, 10));
+        var lumpSum = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.LumpSum, new DateOnly(2025, 1, 15), new DateOnly(2025, 1, 15));
+        var unknown = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Monthly, new DateOnly(2025, 1, 15), null);
+        var lapsed = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Monthly, new DateOnly(2025, 1, 15), new DateOnly(2025, 10, 15), ContractStatus.Lapsed);
+
+        var summary = await kit.BuildAsync();
+
+        var items = (await kit.OpenAsync(kit.Agent)).Where(i => i.Action == WorkAction.UnpaidPremium).ToDictionary(i => i.CustomerId);
+        // None for the contract paid ahead, the premium due today, the lump sum, the unknown date or the lapsed contract.
+        items.Keys.ShouldBe([behind, young, quarterly], ignoreOrder: true);
+        foreach (var none in new[] { paidUp, dueToday, lumpSum, unknown, lapsed })
+        {
+            items.ShouldNotContainKey(none);
+        }
+        summary.OpenByAction[WorkAction.UnpaidPremium].ShouldBe(3);
+
+        var item = items[behind];
+        item.Purpose.ShouldBe(WorkPurpose.Service);
+        item.Channel.ShouldBe(WorkChannel.Phone);
+        item.Value.ShouldBe(200_000m * 12 * 0.1m, "a year's premium times the margin");
+        // The grace period of the 12-15 premium ended on 01-31: as urgent as it gets.
+        item.DueOn.ShouldBe(new DateOnly(2026, 1, 31));
+        item.Priority.ShouldBe(1 * 240_000 * 2.0 * 2, 1e-6);
+        var facts = WorkFacts.Read(item.Facts);
+        (facts.Unpaid, facts.UnpaidOutOf, facts.PaidTo, facts.Date).ShouldBe((3, 6, new DateOnly(2025, 12, 15), new DateOnly(2026, 1, 31)));
+        facts.ProductName.ShouldBe("무배당 건강보험");
+        facts.ContractNumber.ShouldNotBeNull();
+        var y = WorkFacts.Read(items[young].Facts);
+        (y.Unpaid, y.UnpaidOutOf).ShouldBe((2, 3));
+        var q = WorkFacts.Read(items[quarterly].Facts);
+        (q.Unpaid, q.UnpaidOutOf, q.Date).ShouldBe((2, 4, new DateOnly(2026, 1, 31)));
+    }
+
+    [Theory]
+    [InlineData("2025-01-31", PaymentMode.Monthly, "2025-02-28", "2025-04-01", 2, 3)] // 02-28 and 03-31 unpaid; 01-31, 02-28, 03-31 due
+    [InlineData("2025-01-15", PaymentMode.SemiAnnual, "2026-01-15", "2026-01-16", 1, 3)]
+    [InlineData("2020-05-01", PaymentMode.Annual, "2025-05-01", "2026-03-10", 1, 6)]
+    [InlineData("2024-01-10", PaymentMode.Monthly, "2025-01-10", "2026-03-10", 14, 14)] // more unpaid than the window: all shown
+    public void UnpaidOn_CountsTheDueDatesFromThePaidToDate(string issue, PaymentMode mode, string paidTo, string asOf, int unpaid, int outOf)
+    {
+        var u = PremiumSchedule.UnpaidOn(DateOnly.Parse(issue, System.Globalization.CultureInfo.InvariantCulture), mode,
+            DateOnly.Parse(paidTo, System.Globalization.CultureInfo.InvariantCulture), DateOnly.Parse(asOf, System.Globalization.CultureInfo.InvariantCulture), 6);
+        u.ShouldNotBeNull();
+        (u.Count, u.OutOf).ShouldBe((unpaid, outOf));
     }
 
     [Fact]

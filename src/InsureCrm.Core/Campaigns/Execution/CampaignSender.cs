@@ -240,6 +240,7 @@ internal sealed partial class CampaignSender(
                 contact.Error = failure.Code;
                 if (failure.State == CampaignContactState.Failed)
                 {
+                    contact.OutcomeAt = sentAt; // when the route refused it for good (a bounced address: docs/worklists.md)
                     tally.Failed++;
                 }
                 else if (failure.State == CampaignContactState.InDoubt)

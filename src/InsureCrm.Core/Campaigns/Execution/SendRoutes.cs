@@ -1,8 +1,10 @@
+using System.Globalization;
 using System.Net;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Security;
+using MailKit.Net.Smtp;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Campaigns.Execution;
@@ -38,13 +40,32 @@ internal abstract class Route : IAsyncDisposable
     public abstract ValueTask DisposeAsync();
 }
 
+/// <summary>
+/// The error codes a route's <see cref="Route.Judge"/> gives a contact that failed (<see cref="CampaignContactState.Failed"/>)
+/// because the address itself is wrong: the customer's e-mail or mobile number bounced. The worklist build turns them
+/// into a contact-details item (docs/worklists.md). An SMTP server's permanent refusal of the recipient (550 mailbox
+/// unavailable, 551 not local, 553 mailbox name not allowed); an SMS gateway's 400 (the number is the only part of a
+/// request that differs per message once its length was checked), 404 (no such subscriber), 410 (number no longer in
+/// service) and 422 (not a mobile number). The gateway's 401 and 403 are our account's problem, not the customer's.
+/// </summary>
+internal static class AddressFailures
+{
+    public static readonly IReadOnlyList<string> Email = ["smtp-550", "smtp-551", "smtp-553"];
+    public static readonly IReadOnlyList<string> Sms = ["sms-400", "sms-404", "sms-410", "sms-422"];
+    public static readonly IReadOnlyList<string> All = [.. Email, .. Sms];
+}
+
 /// <summary>A message ready for its route (<see cref="Payload"/>), or the reason it may not go (<see cref="Blocked"/>).</summary>
 internal sealed record RouteMessage(object? Payload, string? Blocked = null);
 
 /// <summary>The state a failed transmission leaves the contact in, its error code, and whether the run stops.</summary>
 internal sealed record RouteFailure(CampaignContactState State, string Code, bool Stop);
 
-/// <summary>E-mail through the configured transport (one connection per run); any transport failure is in doubt and stops the run.</summary>
+/// <summary>
+/// E-mail through the configured transport (one connection per run). The server's permanent refusal of the recipient
+/// (an SMTP 5xx to RCPT TO: the message was certainly not taken) fails that contact only, with the code
+/// <c>smtp-NNN</c>; any other transport failure is in doubt and stops the run.
+/// </summary>
 internal sealed class EmailRoute : Route
 {
     private readonly CrmDbContext _db;
@@ -88,9 +109,15 @@ internal sealed class EmailRoute : Route
         return email.MessageId;
     }
 
-    // The transport may or may not have taken it: in doubt, and the run stops.
-    public override RouteFailure? Judge(Exception exception, CancellationToken ct) =>
-        exception is OperationCanceledException ? null : new(CampaignContactState.InDoubt, "transport", Stop: true);
+    // A refused recipient was certainly not sent to (MailKit resets the transaction and the connection stays usable);
+    // otherwise the transport may or may not have taken it: in doubt, and the run stops.
+    public override RouteFailure? Judge(Exception exception, CancellationToken ct) => exception switch
+    {
+        OperationCanceledException => null,
+        SmtpCommandException { ErrorCode: SmtpErrorCode.RecipientNotAccepted, StatusCode: var status } when (int)status is >= 500 and < 600
+            => new(CampaignContactState.Failed, "smtp-" + ((int)status).ToString(CultureInfo.InvariantCulture), Stop: false),
+        _ => new(CampaignContactState.InDoubt, "transport", Stop: true),
+    };
 
     public override ValueTask DisposeAsync() => _transport.DisposeAsync();
 }

@@ -45,16 +45,19 @@ internal static class UpliftSelection
         var terminations = await InsurerFeatures.AgentTerminationsAsync(db, ct);
         var (scoredIds, columns) = await PilotUplift.FeaturesAsync(db, ids, today, terminations, ct);
         // The split's population has a planned channel (the unreachable were left out before), as the pilot's contacted
-        // members had; the member features follow the customer features, by the model's names.
+        // members had; the member features (this build's: plannedContact and one per channel kind) follow the customer features.
         var planned = population.ToDictionary(m => m.CustomerId, m => m.PlannedChannel);
-        columns = [.. columns, .. PilotUplift.MemberColumns(model.Features, scoredIds, planned)];
+        columns = [.. columns, .. PilotUplift.MemberColumns(PilotUplift.Features, scoredIds, planned)];
+        // The model reads its own columns by name: one learnt before customer features were added (or before the
+        // member features) still scores on those it was trained on.
+        var map = FeatureMap.Of(model.Features, PilotUplift.Features, $"The uplift model of campaign {campaign.Id}");
         var uplift = new Dictionary<long, double>(scoredIds.Length);
-        var row = new double[columns.Length];
+        var row = new double[map.Columns.Count];
         for (var r = 0; r < scoredIds.Length; r++)
         {
-            for (var j = 0; j < columns.Length; j++)
+            for (var k = 0; k < row.Length; k++)
             {
-                row[j] = columns[j][r];
+                row[k] = columns[map.Columns[k]][r];
             }
             uplift[scoredIds[r]] = model.Predict(row);
         }
@@ -103,9 +106,9 @@ internal static class UpliftSelection
             if (member.Exclusion is null or MemberExclusion.NegativeUplift)
             {
                 var r = scoredIndex[member.CustomerId];
-                for (var j = 0; j < columns.Length; j++)
+                for (var k = 0; k < row.Length; k++)
                 {
-                    row[j] = columns[j][r];
+                    row[k] = columns[map.Columns[k]][r];
                 }
                 reasons = InsurerModelScorer.ReasonsJson(model.Explain(row).Top(Reasons));
             }

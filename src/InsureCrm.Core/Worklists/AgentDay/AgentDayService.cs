@@ -47,22 +47,39 @@ internal sealed class AgentDayService(
         }
         var agentId = user.AgentId!.Value;
         var today = Today();
-        var items = await Visible(agentId, today)
-            .OrderByDescending(i => i.Priority).ThenBy(i => i.FirstListedOn).ThenBy(i => i.Id)
-            .ToListAsync(ct);
+        // Three queries whatever the list's length (the page is every agent's first request of the day): the items with
+        // their customers' name, mobile and address as scalar subqueries, the results of the day, the appointments.
+        var rows = await (from i in Visible(agentId, today)
+                          join c in db.Customers.AsNoTracking() on i.CustomerId equals c.Id
+                          orderby i.Priority descending, i.FirstListedOn, i.Id
+                          select new
+                          {
+                              Item = i,
+                              c.Name,
+                              Mobile = c.Phones.OrderBy(p => p.Kind == PhoneKind.Mobile ? 0 : 1).ThenByDescending(p => p.IsPrimary).ThenBy(p => p.Id)
+                                  .Select(p => p.Number).FirstOrDefault(),
+                              Sido = c.Addresses.OrderByDescending(a => a.IsPrimary).ThenBy(a => a.Id).Select(a => a.Sido).FirstOrDefault(),
+                              Sigungu = c.Addresses.OrderByDescending(a => a.IsPrimary).ThenBy(a => a.Id).Select(a => a.Sigungu).FirstOrDefault(),
+                              Line = c.Addresses.OrderByDescending(a => a.IsPrimary).ThenBy(a => a.Id).Select(a => a.Line).FirstOrDefault(),
+                          }).ToListAsync(ct);
         var done = await db.WorkResults.AsNoTracking().CountAsync(r => r.AgentId == agentId && r.Day == today, ct);
-        var (from, to) = DayBounds(today);
-        var appointments = await db.Appointments.AsNoTracking()
-            .Where(a => a.AgentId == agentId && a.CancelledAt == null && a.StartsAt >= from && a.StartsAt < to)
-            .OrderBy(a => a.StartsAt).ToListAsync(ct);
-        var customerIds = items.Select(i => i.CustomerId).Concat(appointments.Select(a => a.CustomerId)).Distinct().ToList();
-        var reach = await ReachOfAsync(customerIds, user, ct);
+        var (dayStart, dayEnd) = DayBounds(today);
+        var appointments = await (from a in db.Appointments.AsNoTracking()
+                                  where a.AgentId == agentId && a.CancelledAt == null && a.StartsAt >= dayStart && a.StartsAt < dayEnd
+                                  join c in db.Customers.AsNoTracking() on a.CustomerId equals c.Id into named
+                                  from c in named.DefaultIfEmpty()
+                                  orderby a.StartsAt, a.Id
+                                  select new { Appointment = a, Name = c == null ? null : c.Name }).ToListAsync(ct);
+        // A role that does not see contact data gets the name only (the columns were read with the row, never shown).
+        var sees = user.Role.SeesContactData();
         return new AgentDayList(
             today,
-            [.. items.Select(i => ItemOf(i, today, reach.GetValueOrDefault(i.CustomerId)))],
+            [.. rows.Select(r => ItemOf(r.Item, today, new CustomerReach(r.Name, sees ? r.Mobile : null,
+                (sees && (r.Sido ?? r.Sigungu ?? r.Line) is not null) ? new AddressParts(default, r.Sido ?? "", r.Sigungu ?? "", r.Line ?? "", null).OneLine : null)))],
             done,
-            [.. appointments.Select(a => new AgentDayAppointment(a.Id, a.CustomerId, reach.GetValueOrDefault(a.CustomerId)?.Name ?? "", a.StartsAt,
-                TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(a.StartsAt, DateTimeKind.Utc), policy.Zone), a.Minutes, a.Channel, a.Place))]);
+            [.. appointments.Select(x => new AgentDayAppointment(x.Appointment.Id, x.Appointment.CustomerId, x.Name ?? "", x.Appointment.StartsAt,
+                TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(x.Appointment.StartsAt, DateTimeKind.Utc), policy.Zone), x.Appointment.Minutes,
+                x.Appointment.Channel, x.Appointment.Place))]);
     }
 
     /// <summary>
@@ -311,6 +328,7 @@ internal sealed class AgentDayService(
         WorkAction.ClaimFollowUp => InteractionPurpose.Claim,
         WorkAction.Birthday => InteractionPurpose.Greeting,
         WorkAction.Campaign => InteractionPurpose.Campaign,
+        WorkAction.UnpaidPremium => InteractionPurpose.Collection,
         _ => InteractionPurpose.Service,
     };
 
@@ -360,32 +378,6 @@ internal sealed class AgentDayService(
         reach?.Mobile, reach?.Address);
 
     private sealed record CustomerReach(string Name, string? Mobile, string? Address);
-
-    /// <summary>Name, primary mobile and primary address of the list's customers: three queries whatever the list's length.</summary>
-    private async Task<Dictionary<long, CustomerReach>> ReachOfAsync(List<long> ids, CrmUser user, CancellationToken ct)
-    {
-        if (ids.Count == 0)
-        {
-            return [];
-        }
-        var names = await db.Customers.AsNoTracking().Where(c => ids.Contains(c.Id)).Select(c => new { c.Id, c.Name }).ToListAsync(ct);
-        if (!user.Role.SeesContactData())
-        {
-            return names.ToDictionary(n => n.Id, n => new CustomerReach(n.Name, null, null));
-        }
-        var phones = (await db.CustomerPhones.AsNoTracking().Where(p => ids.Contains(p.CustomerId))
-                .Select(p => new { p.CustomerId, p.Kind, p.Number, p.IsPrimary, p.Id }).ToListAsync(ct))
-            .GroupBy(p => p.CustomerId)
-            .ToDictionary(g => g.Key, g => g.OrderBy(p => p.Kind == PhoneKind.Mobile ? 0 : 1).ThenByDescending(p => p.IsPrimary).ThenBy(p => p.Id).First().Number);
-        var addresses = (await db.CustomerAddresses.AsNoTracking().Where(a => ids.Contains(a.CustomerId)).ToListAsync(ct))
-            .GroupBy(a => a.CustomerId)
-            .ToDictionary(g => g.Key, g =>
-            {
-                var a = g.OrderByDescending(x => x.IsPrimary).ThenBy(x => x.Id).First();
-                return new AddressParts(a.Kind, a.Sido, a.Sigungu, a.Line, a.PostalCode).OneLine;
-            });
-        return names.ToDictionary(n => n.Id, n => new CustomerReach(n.Name, phones.GetValueOrDefault(n.Id), addresses.GetValueOrDefault(n.Id)));
-    }
 
     /// <summary>
     /// The day part and weekday/weekend most of the customer's reached contacts fell in (Asia/Seoul), and a visit when the

@@ -37,6 +37,13 @@ internal sealed record Listed(long AgentId, Candidate Candidate, Carried? Carrie
 internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf, IReadOnlyList<Carried> carried)
 {
     private readonly Candidate?[] _best = new Candidate?[book.Count];
+    /// <summary>Each customer's best selling candidate, for the sale places of <see cref="WorklistOptions.SalePlaces"/>.</summary>
+    private readonly Candidate?[] _bestSale = new Candidate?[book.Count];
+    /// <summary>Each customer's best service candidate for their servicing agent: what they keep when the contact policy refuses selling.</summary>
+    private readonly Candidate?[] _service = new Candidate?[book.Count];
+    /// <summary>Customers the contact policy refused selling to (<see cref="Block"/>), and those to be approached on another channel (<see cref="Rechannel"/>).</summary>
+    private readonly HashSet<long> _blocked = [];
+    private readonly Dictionary<long, WorkChannel> _channelOf = [];
     /// <summary>Candidates for an agent other than the customer's servicing agent (a campaign contact handed to another agent).</summary>
     private readonly Dictionary<(long Agent, long Customer), Candidate> _others = [];
     private readonly Dictionary<(long, long, WorkAction, string), Carried> _carriedByKey =
@@ -94,6 +101,14 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
             {
                 _best[index] = candidate;
             }
+            if (candidate.Purpose == WorkPurpose.Marketing && (_bestSale[index] is not { } bestSale || Better(candidate, bestSale)))
+            {
+                _bestSale[index] = candidate;
+            }
+            if (candidate.Purpose != WorkPurpose.Marketing && (_service[index] is not { } service || Better(candidate, service)))
+            {
+                _service[index] = candidate;
+            }
         }
         else if (!_others.TryGetValue((agentId, candidate.CustomerId), out var other) || Better(candidate, other))
         {
@@ -109,6 +124,28 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
     }
 
     private void Refuse(string rule) => _refused[rule] = _refused.GetValueOrDefault(rule) + 1;
+
+    /// <summary>
+    /// The contact policy refused selling to the customer (<paramref name="rule"/>, counted once): from the next
+    /// <see cref="Plan"/> on they get no marketing item from any agent and keep their best service candidate, if any.
+    /// </summary>
+    public void Block(long customerId, string rule)
+    {
+        if (_blocked.Add(customerId))
+        {
+            Refuse(rule);
+        }
+    }
+
+    /// <summary>The contact policy allows selling to the customer on <paramref name="channel"/> only (their visit was refused).</summary>
+    public void Rechannel(long customerId, WorkChannel channel) => _channelOf[customerId] = channel;
+
+    /// <summary>A candidate as the contact policy's verdicts leave it: null for selling to a blocked customer.</summary>
+    private Candidate? Admit(Candidate c) =>
+        c.Purpose != WorkPurpose.Marketing ? c
+        : _blocked.Contains(c.CustomerId) ? null
+        : _channelOf.TryGetValue(c.CustomerId, out var channel) && channel != c.Channel ? c with { Channel = channel }
+        : c;
 
     private static bool Better(Candidate a, Candidate b) => a.Priority > b.Priority || (a.Priority == b.Priority && a.Tie > b.Tie);
 
@@ -135,32 +172,74 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
                 {
                     continue; // still snoozed: neither listed nor expired
                 }
-                kept.Add(new Listed(c.AgentId, _renewed.GetValueOrDefault(c.Id) ?? Reconstruct(c), c with { FirstListedOn = asOf }, Returned: true));
+                if (Admit(_renewed.GetValueOrDefault(c.Id) ?? Reconstruct(c)) is { } back)
+                {
+                    kept.Add(new Listed(c.AgentId, back, c with { FirstListedOn = asOf }, Returned: true));
+                }
+                else
+                {
+                    expired.Add(c.Id);
+                }
             }
-            else if (_renewed.TryGetValue(c.Id, out var renewed) && asOf.DayNumber - c.FirstListedOn.DayNumber <= options.MaxAgeDays)
+            else if (_renewed.TryGetValue(c.Id, out var renewed) && Admit(renewed) is { } admitted
+                && asOf.DayNumber - c.FirstListedOn.DayNumber <= options.MaxAgeDays)
             {
-                kept.Add(new Listed(c.AgentId, renewed, c, Returned: false));
+                kept.Add(new Listed(c.AgentId, admitted, c, Returned: false));
             }
             else
             {
                 expired.Add(c.Id);
             }
         }
+        // The places kept for sales: SalePlaces, or as many as the agent has selling items for, kept or new. Rolled-over
+        // service work may not take them (a snoozed item coming back on its day may: the customer asked for that day).
+        var keptCustomers = kept.Select(l => (l.AgentId, l.Candidate.CustomerId)).ToHashSet();
+        var saleOffers = new Dictionary<long, int>();
+        void CountSale(long agent) => saleOffers[agent] = saleOffers.GetValueOrDefault(agent) + 1;
+        foreach (var l in kept.Where(l => l.Candidate.Purpose == WorkPurpose.Marketing))
+        {
+            CountSale(l.AgentId);
+        }
+        for (var i = 0; i < _bestSale.Length; i++)
+        {
+            if (SaleCandidate(i) is { } c && !keptCustomers.Contains((book.Rows[i].AgentId!.Value, c.CustomerId)))
+            {
+                CountSale(book.Rows[i].AgentId!.Value);
+            }
+        }
+        foreach (var ((agent, _), _) in _others.Where(o => o.Value.Purpose == WorkPurpose.Marketing && Admit(o.Value) is not null && !keptCustomers.Contains(o.Key)))
+        {
+            CountSale(agent);
+        }
+        int Reserved(long agent) => Math.Min(Math.Min(options.SalePlaces, options.MaxItemsPerAgent), saleOffers.GetValueOrDefault(agent));
+
         var taken = new HashSet<(long Agent, long Customer)>();
+        var serviceKept = new Dictionary<long, int>();
         foreach (var l in kept.OrderByDescending(l => l.Returned).ThenByDescending(l => l.Candidate.Priority))
         {
             var list = ListOf(l.AgentId);
-            if (list.Count >= options.MaxItemsPerAgent || !taken.Add((l.AgentId, l.Candidate.CustomerId)))
+            var service = l.Candidate.Purpose != WorkPurpose.Marketing;
+            var full = list.Count >= options.MaxItemsPerAgent
+                || (service && !l.Returned && serviceKept.GetValueOrDefault(l.AgentId) >= options.MaxItemsPerAgent - Reserved(l.AgentId));
+            // A customer whose item is displaced is taken all the same: not listed again today as a new item without its age.
+            if (!taken.Add((l.AgentId, l.Candidate.CustomerId)) || full)
             {
                 expired.Add(l.Carried!.Id);
                 continue;
             }
             list.Add(l);
+            if (service)
+            {
+                serviceKept[l.AgentId] = serviceKept.GetValueOrDefault(l.AgentId) + 1;
+            }
         }
 
-        // The best new candidate of each customer, then each agent's best customers up to the cap.
+        // The best new candidate of each customer, then each agent's best customers up to the cap. First the sale places:
+        // each agent's best selling candidates (of customers whose best item is not service work due on a date) up to
+        // SalePlaces less the selling items kept, so that a list is not all service work when sales are on offer; then
+        // every customer's best candidate, by priority, into the places left.
         var byAgent = new Dictionary<long, PriorityQueue<Candidate, (double, double)>>();
-        void Push(long agent, Candidate c)
+        void Push(long agent, Candidate c, int cap)
         {
             if (taken.Contains((agent, c.CustomerId)))
             {
@@ -170,7 +249,7 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
             {
                 byAgent[agent] = q = new PriorityQueue<Candidate, (double, double)>();
             }
-            var room = options.MaxItemsPerAgent - (lists.TryGetValue(agent, out var l) ? l.Count : 0);
+            var room = cap - (lists.TryGetValue(agent, out var l) ? l.Count : 0);
             if (room <= 0)
             {
                 return;
@@ -181,27 +260,59 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
                 q.Dequeue(); // the lowest
             }
         }
+        var added = 0;
+        void Drain()
+        {
+            foreach (var (agent, q) in byAgent)
+            {
+                var list = ListOf(agent);
+                while (q.TryDequeue(out var c, out _))
+                {
+                    list.Add(new Listed(agent, c, null, Returned: false));
+                    taken.Add((agent, c.CustomerId));
+                    added++;
+                }
+            }
+            byAgent.Clear();
+        }
+        if (options.SalePlaces > 0)
+        {
+            var keptSales = lists.ToDictionary(l => l.Key, l => l.Value.Count(x => x.Candidate.Purpose == WorkPurpose.Marketing));
+            int SaleCap(long agent) =>
+                Math.Min(options.MaxItemsPerAgent, (lists.TryGetValue(agent, out var l) ? l.Count : 0) + Reserved(agent) - keptSales.GetValueOrDefault(agent));
+            for (var i = 0; i < _bestSale.Length; i++)
+            {
+                if (SaleCandidate(i) is { } c)
+                {
+                    var agent = book.Rows[i].AgentId!.Value;
+                    Push(agent, c, SaleCap(agent));
+                }
+            }
+            foreach (var ((agent, _), other) in _others.Where(o => o.Value.Purpose == WorkPurpose.Marketing))
+            {
+                if (Admit(other) is { } c)
+                {
+                    Push(agent, c, SaleCap(agent));
+                }
+            }
+            Drain();
+        }
         for (var i = 0; i < _best.Length; i++)
         {
-            if (_best[i] is { } c)
+            if (_best[i] is { } best && (Admit(best) ?? _service[i]) is { } c)
             {
-                Push(book.Rows[i].AgentId!.Value, c);
+                Push(book.Rows[i].AgentId!.Value, c, options.MaxItemsPerAgent);
             }
         }
-        foreach (var ((agent, _), c) in _others)
+        foreach (var ((agent, _), other) in _others)
         {
-            Push(agent, c);
-        }
-        var added = 0;
-        foreach (var (agent, q) in byAgent)
-        {
-            var list = ListOf(agent);
-            while (q.TryDequeue(out var c, out _))
+            if (Admit(other) is not { } c)
             {
-                list.Add(new Listed(agent, c, null, Returned: false));
-                added++;
+                continue;
             }
+            Push(agent, c, options.MaxItemsPerAgent);
         }
+        Drain();
         foreach (var list in lists.Values)
         {
             listed.AddRange(list);
@@ -209,6 +320,9 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
         return new Result(listed, expired, lists.Count(l => l.Value.Count > 0), added,
             listed.Count(l => l.Carried is not null && !l.Returned), listed.Count(l => l.Returned));
     }
+
+    /// <summary>A customer's best selling candidate for a sale place, unless their best item is service work due on a date.</summary>
+    private Candidate? SaleCandidate(int i) => _best[i] is { Purpose: WorkPurpose.Service, DueOn: not null } ? null : _bestSale[i] is { } sale ? Admit(sale) : null;
 
     /// <summary>A returning snoozed item whose source no longer proposes it keeps the numbers it had.</summary>
     private static Candidate Reconstruct(Carried c) =>

@@ -1,6 +1,9 @@
 using InsureCrm.Core.Agents;
+using InsureCrm.Core.Campaigns;
+using InsureCrm.Core.Campaigns.Execution;
 using InsureCrm.Core.Campaigns.Targeting;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Policies;
 using Microsoft.EntityFrameworkCore;
@@ -27,12 +30,15 @@ internal sealed class Book
         }
         LastContact = new DateOnly?[rows.Count];
         LastCoverageCheck = new DateOnly?[rows.Count];
+        Bounced = new WorkFacts.BouncedDetail[]?[rows.Count];
     }
 
     public List<CustomerTarget> Rows { get; }
     public IReadOnlySet<long> ActiveAgents { get; }
     public DateOnly?[] LastContact { get; }
     public DateOnly?[] LastCoverageCheck { get; }
+    /// <summary>The customer's details that bounced within <see cref="WorklistOptions.BouncedDays"/> (null: none).</summary>
+    public WorkFacts.BouncedDetail[]?[] Bounced { get; }
 
     public int Count => Rows.Count;
 
@@ -74,7 +80,42 @@ internal sealed class Book
                 book.LastCoverageCheck[i] = DateOnly.FromDateTime(x.Last);
             }
         }
+        await LoadBouncesAsync(db, book, asOf, options, ct);
         return book;
+    }
+
+    /// <summary>
+    /// Campaign e-mails and texts that failed for good with an address error (<see cref="AddressFailures"/>) within
+    /// <see cref="WorklistOptions.BouncedDays"/>, newest per customer and channel; a bounce before the customer's details
+    /// were last edited is taken as fixed. Few rows: failures are rare, and only they are read.
+    /// </summary>
+    private static async Task LoadBouncesAsync(CrmDbContext db, Book book, DateOnly asOf, WorklistOptions options, CancellationToken ct)
+    {
+        if (options.BouncedDays == 0)
+        {
+            return;
+        }
+        var since = asOf.AddDays(-options.BouncedDays).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var until = asOf.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Utc);
+        var codes = AddressFailures.All.ToList();
+        var rows = await (from x in db.CampaignContacts.AsNoTracking()
+                          join c in db.Customers.AsNoTracking() on x.CustomerId equals c.Id
+                          where x.State == CampaignContactState.Failed && (x.Channel == CampaignChannelKind.Email || x.Channel == CampaignChannelKind.Sms)
+                              && x.Error != null && codes.Contains(x.Error)
+                              && (x.OutcomeAt ?? x.PlannedAt) >= since && (x.OutcomeAt ?? x.PlannedAt) < until
+                              && (x.OutcomeAt ?? x.PlannedAt) > c.UpdatedAt
+                          group x by new { x.CustomerId, x.Channel } into g
+                          select new { g.Key.CustomerId, g.Key.Channel, Last = g.Max(x => x.OutcomeAt ?? x.PlannedAt) })
+            .ToListAsync(ct);
+        foreach (var r in rows.OrderBy(r => r.Channel))
+        {
+            if (book.IndexOf(r.CustomerId) is var i and >= 0)
+            {
+                // The day in Korea, as the rest of the list's dates.
+                var bounce = new WorkFacts.BouncedDetail(r.Channel == CampaignChannelKind.Email ? "email" : "mobile", DateOnly.FromDateTime(r.Last.AddHours(9)));
+                book.Bounced[i] = book.Bounced[i] is { } earlier ? [.. earlier, bounce] : [bounce];
+            }
+        }
     }
 
     public static bool Holds(CustomerTarget row, ProductFamily family) => (row.Families & TargetingMart.FamilyBit(family)) != 0;

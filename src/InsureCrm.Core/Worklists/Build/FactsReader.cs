@@ -15,7 +15,8 @@ internal static class FactsReader
     private const int Batch = 2000;
     private const int TopReasons = 3;
 
-    public static async Task<IReadOnlyDictionary<Listed, WorkFacts>> ReadAsync(CrmDbContext db, Book book, IReadOnlyList<Listed> listed, DateOnly asOf, CancellationToken ct)
+    public static async Task<IReadOnlyDictionary<Listed, WorkFacts>> ReadAsync(CrmDbContext db, Book book, IReadOnlyList<Listed> listed, DateOnly asOf,
+        int unpaidWindow, CancellationToken ct)
     {
         var reasons = new Dictionary<(long Run, long Customer), string>();
         foreach (var group in listed.Where(l => l.Candidate.RunId is not null && l.Candidate.ContractId is null).GroupBy(l => l.Candidate.RunId!.Value))
@@ -43,16 +44,16 @@ internal static class FactsReader
                 }
             }
         }
-        var contracts = new Dictionary<long, (string Number, string Product, decimal Premium, PaymentMode Mode, DateOnly? Maturity, decimal SumAssured)>();
+        var contracts = new Dictionary<long, (string Number, string Product, decimal Premium, PaymentMode Mode, DateOnly? Maturity, decimal SumAssured, DateOnly Issue, DateOnly? PaidTo)>();
         foreach (var chunk in listed.Select(l => l.Candidate.ContractId).OfType<long>().Distinct().Chunk(Batch))
         {
             var rows = await (from k in db.Contracts.AsNoTracking()
                               join p in db.Products.AsNoTracking() on k.ProductId equals p.Id
                               where chunk.Contains(k.Id)
-                              select new { k.Id, k.ContractNumber, p.Name, k.Premium, k.PaymentMode, k.MaturityDate, k.SumAssured }).ToListAsync(ct);
+                              select new { k.Id, k.ContractNumber, p.Name, k.Premium, k.PaymentMode, k.MaturityDate, k.SumAssured, k.IssueDate, k.PaidToDate }).ToListAsync(ct);
             foreach (var r in rows)
             {
-                contracts[r.Id] = (r.ContractNumber, r.Name, r.Premium, r.PaymentMode, r.MaturityDate, r.SumAssured);
+                contracts[r.Id] = (r.ContractNumber, r.Name, r.Premium, r.PaymentMode, r.MaturityDate, r.SumAssured, r.IssueDate, r.PaidToDate);
             }
         }
         var claims = new Dictionary<long, (DateOnly? Paid, decimal Amount)>();
@@ -101,7 +102,10 @@ internal static class FactsReader
                 WorkAction.Maturing => f with { Date = contract.Maturity, Amount = contract.Number is null ? null : contract.SumAssured },
                 WorkAction.ClaimFollowUp when c.Ref is { } claim && claims.TryGetValue(claim, out var cl) => f with { Date = cl.Paid, Amount = cl.Amount },
                 WorkAction.Birthday => f with { Date = c.DueOn },
-                WorkAction.ContactDetails when row is not null => f with { Missing = Missing(row) },
+                WorkAction.UnpaidPremium when contract.Number is not null
+                    && PremiumSchedule.UnpaidOn(contract.Issue, contract.Mode, contract.PaidTo, asOf, unpaidWindow) is { } unpaid =>
+                    f with { Unpaid = unpaid.Count, UnpaidOutOf = unpaid.OutOf, PaidTo = contract.PaidTo, Date = unpaid.GraceEnd },
+                WorkAction.ContactDetails when row is not null => f with { Missing = Missing(row), Bounced = book.Bounced[i] ?? [] },
                 WorkAction.CoverageCheck when i >= 0 => f with { MonthsSince = book.LastCoverageCheck[i] is { } on ? MonthsBetween(on, asOf) : null },
                 WorkAction.Campaign when c.Ref is { } cid && campaigns.TryGetValue(cid, out var cm) => f with { CampaignCode = cm.Code, CampaignName = cm.Name },
                 _ => f,

@@ -32,6 +32,8 @@ internal static class Sources
         phases.Mark("loan");
         await MaturingAsync(db, book, arbiter, options, asOf, ct);
         phases.Mark("maturing");
+        await UnpaidAsync(db, book, arbiter, options, asOf, ct);
+        phases.Mark("unpaid");
         await ClaimsAsync(db, book, arbiter, options, asOf, ct);
         phases.Mark("claims");
         FromMart(book, arbiter, options, asOf);
@@ -136,6 +138,31 @@ internal static class Sources
         }
     }
 
+    /// <summary>
+    /// Premium-paying contracts in force whose paid-to date has passed: the premiums fallen due since are unpaid (service,
+    /// by phone, due on the last day of grace). Value = one year's premium × the margin: the arrears are a fact, not a
+    /// prediction (probability 1), and what a lapse would lose is the contract's premium margin. One query over the
+    /// partial index of migration 0030 (written with the same literals as its filter, so the planner can use it).
+    /// </summary>
+    private static async Task UnpaidAsync(CrmDbContext db, Book book, Arbiter arbiter, WorklistOptions options, DateOnly asOf, CancellationToken ct)
+    {
+        var rows = db.Contracts.AsNoTracking()
+            .Where(k => (k.Status == ContractStatus.InForce || k.Status == ContractStatus.Reinstated) && k.PaymentMode != PaymentMode.LumpSum
+                && k.PaidToDate < asOf)
+            .Select(k => new { k.Id, k.CustomerId, k.IssueDate, k.PaymentMode, k.PaidToDate, k.Premium });
+        await foreach (var r in rows.AsAsyncEnumerable().WithCancellation(ct))
+        {
+            if (book.IndexOf(r.CustomerId) is var i and >= 0
+                && PremiumSchedule.UnpaidOn(r.IssueDate, r.PaymentMode, r.PaidToDate, asOf, options.UnpaidWindow) is { } unpaid)
+            {
+                var value = r.Premium * PaymentsPerYear(r.PaymentMode) * options.RetentionMargin;
+                arbiter.Offer(i, book.Rows[i].AgentId!.Value, new Candidate(r.CustomerId, WorkAction.UnpaidPremium, Subject.Contract(r.Id),
+                    WorkPurpose.Service, WorkChannel.Phone, 1, value, arbiter.PriorityOf(WorkAction.UnpaidPremium, 1, value, unpaid.GraceEnd),
+                    ContractId: r.Id, DueOn: unpaid.GraceEnd));
+            }
+        }
+    }
+
     /// <summary>Claims paid within the follow-up days: ask how it went.</summary>
     private static async Task ClaimsAsync(CrmDbContext db, Book book, Arbiter arbiter, WorklistOptions options, DateOnly asOf, CancellationToken ct)
     {
@@ -170,10 +197,12 @@ internal static class Sources
                 arbiter.Offer(i, agent, new Candidate(row.CustomerId, WorkAction.Birthday, Subject.Year(birthday.Year), WorkPurpose.Service, WorkChannel.Phone,
                     1, options.ServiceValue, arbiter.PriorityOf(WorkAction.Birthday, 1, options.ServiceValue, birthday), DueOn: birthday));
             }
-            if (!row.HasMobile || !row.HasAddress || !row.HasEmail)
+            if (!row.HasMobile || !row.HasAddress || !row.HasEmail || book.Bounced[i] is not null)
             {
-                // A missing mobile or address stops service and claims letters; a missing e-mail only costs paper.
-                var p = !row.HasMobile || !row.HasAddress ? 1.0 : 0.5;
+                // A missing (or bounced) mobile or a missing address stops service and claims letters; a missing or bounced
+                // e-mail only costs paper.
+                var mobileBounced = book.Bounced[i]?.Any(b => b.Detail == "mobile") == true;
+                var p = !row.HasMobile || !row.HasAddress || mobileBounced ? 1.0 : 0.5;
                 arbiter.Offer(i, agent, new Candidate(row.CustomerId, WorkAction.ContactDetails, "", WorkPurpose.Service, WorkChannel.Phone, p,
                     options.ServiceValue, arbiter.PriorityOf(WorkAction.ContactDetails, p, options.ServiceValue)));
             }

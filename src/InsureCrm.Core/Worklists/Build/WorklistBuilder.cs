@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Text.Json;
 using InsureCrm.Core.Campaigns.Targeting;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Contact;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Worklists.Build;
@@ -26,8 +27,10 @@ public sealed record WorklistBuildSummary(
 /// keeps each customer's best. Each agent's list then holds the items rolled over from earlier days that are still
 /// valid, and the best new ones up to <see cref="WorklistOptions.MaxItemsPerAgent"/>; an item whose reason is gone or
 /// which grew older than <see cref="WorklistOptions.MaxAgeDays"/> expires, and a snoozed item returns on its day.
+/// Every selling item on the lists is then judged by the contact policy (<see cref="ContactGate"/>): a refused customer
+/// keeps their best service item and a freed place goes to the next customer.
 /// </summary>
-public sealed class WorklistBuilder(CrmDatabase database, WorklistOptions options, TimeProvider clock)
+internal sealed class WorklistBuilder(CrmDatabase database, WorklistOptions options, TimeProvider clock, ConsentService consents, ContactPolicy policy)
 {
     private const int Batch = 2000;
 
@@ -58,9 +61,9 @@ public sealed class WorklistBuilder(CrmDatabase database, WorklistOptions option
         var arbiter = new Arbiter(book, options, asOf, carried);
         await Sources.GatherAsync(db, book, arbiter, options, asOf, phases, ct);
 
-        var plan = arbiter.Plan();
-        phases.Mark("plan");
-        var facts = await FactsReader.ReadAsync(db, book, plan.Listed, asOf, ct);
+        var plan = await ContactGate.PlanAsync(arbiter, consents, policy, asOf, ct);
+        phases.Mark("plan+policy");
+        var facts = await FactsReader.ReadAsync(db, book, plan.Listed, asOf, options.UnpaidWindow, ct);
         phases.Mark("facts");
 
         var written = await WriteAsync(plan, facts, asOf, ct);

@@ -34,16 +34,22 @@ public sealed record CalendarWords(string Visit, string Call, string CalendarNam
 /// unknown token finds nothing (the host answers 404), and so does the token of an agent who left or whose accounts are
 /// all inactive.
 /// <para>What an event carries, and why. The URL is a bearer secret that lives in a phone's calendar (and often in a
-/// cloud copy of it), so an event says as little as lets the agent recognise it: the channel and the customer's name
-/// (<c>SUMMARY: 방문: 홍길동</c>), start and end in UTC, the place only when the agent typed one for the appointment,
+/// cloud copy of it), so an event says as little as lets the agent recognise it: the channel and the customer's masked name
+/// (<c>SUMMARY: 방문: 홍*동</c>, <see cref="Masking.Name"/>), start and end in UTC, the place only when the agent typed one for the appointment,
 /// and a link to the customer's page in the CRM, which asks for a sign-in. Never a phone number, an RRN, the stored
 /// address or the agent's notes (free text may hold anything).</para>
 /// <para>Window: appointments starting from <see cref="PastDays"/> days ago to <see cref="AheadDays"/> days ahead; a
 /// cancelled one stays in the feed as <c>STATUS:CANCELLED</c> (with a higher <c>SEQUENCE</c>) for
 /// <see cref="PastDays"/> days after its cancellation, so that a phone that saw it removes it.</para>
+/// <para>Each fetch that returns customers' names writes the access log: one <see cref="AccessAction.View"/> entry per
+/// customer in the feed, by the feed's owner (the agent's active account), detail <see cref="AccessPurpose"/>, with the
+/// fetching client's address. A fetch of a feed without appointments returns no customer data and logs nothing.</para>
 /// </summary>
-public sealed class CalendarFeeds(CrmDatabase database, TimeProvider clock)
+public sealed class CalendarFeeds(CrmDatabase database, TimeProvider clock, IAccessLog accessLog)
 {
+    /// <summary>The access log's detail for a feed fetch.</summary>
+    public const string AccessPurpose = "calendar-feed";
+
     public const int PastDays = 30;
     public const int AheadDays = 90;
     private const int TokenBytes = 32;
@@ -92,8 +98,12 @@ public sealed class CalendarFeeds(CrmDatabase database, TimeProvider clock)
     /// <summary>Whether the user may have a feed at all (an agent or CS consultant account linked to an agent).</summary>
     public static bool MayHaveFeed(CrmUser user) => AgentOf(user) is not null;
 
-    /// <summary>The feed of <paramref name="token"/> as iCalendar text (CRLF lines folded at 75 octets); null for a revoked, unknown or orphaned token.</summary>
-    public async Task<string?> RenderAsync(string token, CalendarWords? words = null, Uri? crmBase = null, CancellationToken ct = default)
+    /// <summary>
+    /// The feed of <paramref name="token"/> as iCalendar text (CRLF lines folded at 75 octets); null for a revoked, unknown
+    /// or orphaned token. The customers it names are in the access log (by the feed's owner, from <paramref name="clientIp"/>)
+    /// before it is returned.
+    /// </summary>
+    public async Task<string?> RenderAsync(string token, CalendarWords? words = null, Uri? crmBase = null, string? clientIp = null, CancellationToken ct = default)
     {
         if (string.IsNullOrEmpty(token) || token.Length > 100)
         {
@@ -112,6 +122,9 @@ public sealed class CalendarFeeds(CrmDatabase database, TimeProvider clock)
         {
             return null;
         }
+        // Who reads: the feed's owner, as their (first) active account.
+        var owner = await db.Set<AppUser>().AsNoTracking().Where(u => u.AgentId == agent && u.IsActive).OrderBy(u => u.Id)
+            .Select(u => new { u.Id, u.UserName, u.Role, u.BranchId }).FirstAsync(ct);
         var since = now.AddDays(-PastDays);
         var until = now.AddDays(AheadDays);
         var rows = await (from p in db.Appointments.AsNoTracking()
@@ -138,7 +151,7 @@ public sealed class CalendarFeeds(CrmDatabase database, TimeProvider clock)
                 DtStamp = new CalDateTime(now),
                 DtStart = new CalDateTime(starts),
                 DtEnd = new CalDateTime(starts.AddMinutes(Math.Max(r.Minutes, 1))),
-                Summary = $"{(r.Channel == WorkChannel.Visit ? words.Visit : words.Call)}: {r.Name}",
+                Summary = $"{(r.Channel == WorkChannel.Visit ? words.Visit : words.Call)}: {Masking.Name(r.Name)}",
                 Status = r.CancelledAt is null ? EventStatus.Confirmed : EventStatus.Cancelled,
             };
             if (!string.IsNullOrWhiteSpace(r.Place))
@@ -150,6 +163,12 @@ public sealed class CalendarFeeds(CrmDatabase database, TimeProvider clock)
                 e.Url = new Uri(crmBase, $"customers/{r.CustomerId.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             }
             calendar.Events.Add(e);
+        }
+        var customers = rows.Select(r => r.CustomerId).Distinct().ToList();
+        if (customers.Count > 0)
+        {
+            var reader = new CrmUser(owner.Id, owner.UserName, owner.Role, agent, owner.BranchId, null, clientIp ?? "");
+            await accessLog.RecordManyAsync(reader, [.. customers.Select(id => new AccessEvent(AccessAction.View, id, Detail: AccessPurpose))], ct);
         }
         return new CalendarSerializer().SerializeToString(calendar);
     }
