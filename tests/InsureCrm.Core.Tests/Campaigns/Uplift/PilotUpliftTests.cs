@@ -26,7 +26,10 @@ public sealed class PilotUpliftTests
     public async Task LearnAndRollOut_PlantedPilot_TopNByUpliftCarriesMoreTrueUpliftThanTheRest(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
-        await using var book = await PlantedBook.CreateAsync(db, 10_000, effectScale: 3.0);
+        // The services' day is the one after the generated history ends (09:00 in Seoul), so the roll-out below is scored
+        // on features from the history the pilot was learnt on, and falls in the book's holdout year (its salt planted).
+        var clock = new EmailSendTests.Fixed(new DateTimeOffset(PlantedBook.AsOf.AddDays(1), TimeOnly.MinValue, TimeSpan.Zero));
+        await using var book = await PlantedBook.CreateAsync(db, 10_000, effectScale: 3.0, clock: clock);
         await using var scope = book.Services.CreateAsyncScope();
         var sp = scope.ServiceProvider;
         var uplift = sp.GetRequiredService<IPilotUplift>();
@@ -101,7 +104,7 @@ public sealed class PilotUpliftTests
 
         // Roll out on uplift: the top 120 of the pilot's rule (about a third of those reachable by e-mail or SMS), after the running campaign's window.
         var rule = (await sp.GetRequiredService<ICampaignLibrary>().GetAsync(Marketer, pilot.Id)).Value!.RuleDefinition!;
-        var today = DateOnly.FromDateTime(DateTime.UtcNow);
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var planning = sp.GetRequiredService<ICampaignPlanning>();
         var refused = await planning.RollOutAsync(Marketer, pilot.Id, new RollOutDraft("확산", today.AddDays(10), today.AddDays(40), rule, UpliftTopN: 0));
         refused.Outcome.ShouldBe(CampaignOutcome.Invalid);
