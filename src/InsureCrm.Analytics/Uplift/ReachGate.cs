@@ -1,3 +1,4 @@
+using System.Globalization;
 using InsureCrm.Analytics.Learning;
 
 namespace InsureCrm.Analytics.Uplift;
@@ -34,6 +35,10 @@ public sealed class ReachGatedUplift(IUpliftLearner inner, string reach) : IUpli
         ArgumentNullException.ThrowIfNull(data);
         var index = ReachGatedUpliftModel.IndexOf(data.Features, _reach);
         var column = data.Column(index);
+        if (_inner is TwoModelUplift twoModel)
+        {
+            return FitTwoModel(twoModel, data, treatment, labels, index);
+        }
         var rows = new List<int>(data.Rows);
         for (var r = 0; r < data.Rows; r++)
         {
@@ -60,6 +65,67 @@ public sealed class ReachGatedUplift(IUpliftLearner inner, string reach) : IUpli
         }
         var model = _inner.Fit(data.Take(kept), t, y);
         return new ReachGatedUpliftModel(model, index, kept.Length / (double)data.Rows);
+    }
+
+    /// <summary>
+    /// The two-model approach under the gate: the treated model learns from the reachable treated rows, the no-treatment
+    /// model from every row the treatment did not reach, whatever its arm: the control rows, reachable or not, and the
+    /// unreachable treated rows. Under intention to treat an unreachable treated row was never treated, so it is as
+    /// valid an observation of the outcome without treatment as a control row; the reach feature stays a column of that
+    /// model, so it still tells the reachable rows' outcome apart from the unreachable rows' (a logistic regression gives
+    /// the reachable a rate of their own, sharing the other features' effects with the unreachable). With few reachable
+    /// control rows (a pilot whose channels reach a small share of its members), the no-treatment model then learns from
+    /// many times more rows and responders (bench/findings/2026-12-04-issue13-round2.md).
+    /// </summary>
+    private ReachGatedUpliftModel FitTwoModel(TwoModelUplift twoModel, Table data, ReadOnlySpan<bool> treatment, ReadOnlySpan<bool> labels, int index)
+    {
+        var counts = UpliftData.Check(data, treatment, labels, eachArmNeedsBothOutcomes: false);
+        var column = data.Column(index);
+        var treatedRows = new List<int>(counts.Treated);
+        var untreatedRows = new List<int>(data.Rows);
+        int reachable = 0, reachableControl = 0, reachableControlResponders = 0, treatedResponders = 0, untreatedResponders = 0;
+        for (var r = 0; r < data.Rows; r++)
+        {
+            var reached = column[r] != 0;
+            reachable += reached ? 1 : 0;
+            if (treatment[r] && reached)
+            {
+                treatedRows.Add(r);
+                treatedResponders += labels[r] ? 1 : 0;
+                continue;
+            }
+            untreatedRows.Add(r);
+            untreatedResponders += labels[r] ? 1 : 0;
+            if (!treatment[r] && reached)
+            {
+                reachableControl++;
+                reachableControlResponders += labels[r] ? 1 : 0;
+            }
+        }
+        if (reachable == 0)
+        {
+            throw new ArgumentException($"No row is reachable: the reach feature '{_reach}' is 0 on every row.", nameof(data));
+        }
+        if (reachableControl == 0)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Too few reachable control rows: none of the {counts.Control} control rows could be reached ('{_reach}' not 0), so nothing shows the reachable rows' outcome without treatment."),
+                nameof(data));
+        }
+        if (treatedResponders == 0 || treatedResponders == treatedRows.Count)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"The reachable treated rows have only one outcome class: all {treatedRows.Count} of them are {(treatedResponders == 0 ? "negative" : "positive")}; a model of the treated outcome needs both."),
+                nameof(labels));
+        }
+        if (untreatedResponders == 0 || untreatedResponders == untreatedRows.Count)
+        {
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture,
+                $"Too few reachable control rows to tell the outcome without treatment: {reachableControl} of the {counts.Control} control rows could be reached ({reachableControlResponders} responders), and all {untreatedRows.Count} rows without treatment (the control rows and {untreatedRows.Count - counts.Control} unreachable treated rows) are {(untreatedResponders == 0 ? "negative" : "positive")}; a model of the outcome without treatment needs both."),
+                nameof(labels));
+        }
+        var model = twoModel.Fit(data, labels, [.. treatedRows], [.. untreatedRows]);
+        return new ReachGatedUpliftModel(model, index, reachable / (double)data.Rows);
     }
 }
 

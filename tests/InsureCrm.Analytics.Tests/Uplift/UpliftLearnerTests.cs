@@ -100,6 +100,78 @@ public sealed class UpliftLearnerTests
     }
 
     [Fact]
+    public void ReachGate_TwoModel_NoTreatmentModelLearnsFromEveryRowTheTreatmentDidNotReach()
+    {
+        // A pilot whose channels reach a fifth of the members: the reachable control rows are few, and in this draw none of
+        // them responded, so a no-treatment model of those rows alone cannot be fitted. The unreachable rows of both arms
+        // were not treated either: the no-treatment model learns from them too, the reach feature one of its columns.
+        var (data, treatment, labels) = UpliftTestData.Planted(3_000, seed: 11);
+        var random = new Random(4);
+        var reach = new double[data.Rows];
+        for (var r = 0; r < data.Rows; r++)
+        {
+            reach[r] = random.NextDouble() < 0.2 ? 1 : 0;
+            if (reach[r] == 0 && treatment[r])
+            {
+                labels[r] = random.NextDouble() < 0.25 + (0.15 * Math.Clamp(data[r, 1], -1, 1));
+            }
+            if (reach[r] == 1 && !treatment[r])
+            {
+                labels[r] = false;
+            }
+        }
+        var table = new Table([.. UpliftTestData.Features, Feature.Numeric("reach")], [.. Enumerable.Range(0, 3).Select(j => data.Column(j).ToArray()), reach]);
+        var rows = Enumerable.Range(0, data.Rows).ToArray();
+        var reachedTreated = rows.Where(r => treatment[r] && reach[r] == 1).ToArray();
+        var notTreated = rows.Where(r => !(treatment[r] && reach[r] == 1)).ToArray();
+        var reachableControl = rows.Where(r => !treatment[r] && reach[r] == 1).ToArray();
+        reachableControl.Length.ShouldBeGreaterThan(100);
+        notTreated.Length.ShouldBeGreaterThan(5 * reachableControl.Length);
+
+        var model = (ReachGatedUpliftModel)new ReachGatedUplift(Learner(TwoModelUplift.Name, "logistic"), "reach").Fit(table, treatment, labels);
+
+        // The same fits as the learner's own on those rows: the treated model from the reachable treated rows only, the
+        // no-treatment model from the control rows (reachable or not) and the unreachable treated rows.
+        var inner = (TwoModelUpliftModel)model.Inner;
+        var control = Learners.Create("logistic", seed: 1).Fit(table.Take(notTreated), [.. notTreated.Select(r => labels[r])]);
+        var treated = Learners.Create("logistic", seed: 1).Fit(table.Take(reachedTreated), [.. reachedTreated.Select(r => labels[r])]);
+        foreach (var row in new double[][] { [1.0, 0.5, 0, 1], [-1.0, -0.5, 0.3, 1], [0.2, 0, 0, 0] })
+        {
+            inner.Control.Predict(row).ShouldBe(control.Predict(row), 1e-12);
+            inner.Treated.Predict(row).ShouldBe(treated.Predict(row), 1e-12);
+        }
+        model.Predict([1.0, 0, 0, 1]).ShouldBeGreaterThan(model.Predict([-1.0, 0, 0, 1]));
+        model.Predict([1.0, 0, 0, 0]).ShouldBe(0);
+        // The reachable control rows alone would not do: they hold one outcome class.
+        Should.Throw<ArgumentException>(() => new TwoModelUplift(Learners.Create("logistic", seed: 1))
+                .Fit(table.Take([.. reachedTreated, .. reachableControl]), [.. reachedTreated.Select(_ => true), .. reachableControl.Select(_ => false)],
+                    [.. reachedTreated.Select(r => labels[r]), .. reachableControl.Select(r => labels[r])]))
+            .Message.ShouldContain("control arm has only one outcome class");
+    }
+
+    [Fact]
+    public void ReachGate_TwoModel_TooFewReachableControlRows_SaysHowMany()
+    {
+        var (data, treatment, labels) = UpliftTestData.Planted(1_000, seed: 2);
+        var table = (double[] reach) => new Table([.. UpliftTestData.Features, Feature.Numeric("reach")], [.. Enumerable.Range(0, 3).Select(j => data.Column(j).ToArray()), reach]);
+        var learner = new ReachGatedUplift(Learner(TwoModelUplift.Name, "logistic"), "reach");
+        var controls = treatment.Count(t => !t);
+
+        // No control row reachable: nothing shows the reachable rows' outcome without treatment.
+        var onlyTreatedReached = treatment.Select(t => t ? 1.0 : 0.0).ToArray();
+        Should.Throw<ArgumentException>(() => learner.Fit(table(onlyTreatedReached), treatment, labels))
+            .Message.ShouldStartWith($"Too few reachable control rows: none of the {controls} control rows could be reached ('reach' not 0), so nothing shows the reachable rows' outcome without treatment.");
+
+        // Every row without treatment negative: the message counts the reachable control rows and their responders.
+        var reach = Enumerable.Range(0, data.Rows).Select(r => r % 10 == 0 ? 1.0 : 0.0).ToArray();
+        var quiet = labels.Select((y, r) => y && treatment[r] && reach[r] == 1).ToArray();
+        var reachableControl = Enumerable.Range(0, data.Rows).Count(r => !treatment[r] && reach[r] == 1);
+        var untreated = Enumerable.Range(0, data.Rows).Count(r => !(treatment[r] && reach[r] == 1));
+        Should.Throw<ArgumentException>(() => learner.Fit(table(reach), treatment, quiet))
+            .Message.ShouldStartWith($"Too few reachable control rows to tell the outcome without treatment: {reachableControl} of the {controls} control rows could be reached (0 responders), and all {untreated} rows without treatment");
+    }
+
+    [Fact]
     public void Auto_TooFewControlRowsForTheTree_ChoosesAnApproachThatRanksTheReachableRows()
     {
         // 85 % treated and a third unreachable: about 120 reachable Control rows in the training part, fewer than the
