@@ -24,6 +24,11 @@
 # UPLIFT_CAMPAIGN (default 1, the pilot C-SYN-001) is the campaign; UPLIFT_ID, UPLIFT_TREATMENT, UPLIFT_TARGET name the
 # training set's columns (default customer_id, treated, responded).
 # SEED (default 42) seeds the split and the learners; TEST_SHARE (default 0.3) is the held-out share.
+# UPLIFT_REACH (default plannedContact when the synthetic training set has that column; empty for none) names the column
+# that is 0 where the campaign could not reach the member: both sides leave those rows out of learning and predict 0 for
+# them (ours: model train --reach; scikit-learn: REACH=). Hillstrom has no such column.
+# CT_BALANCE (default weights) is how class transformation balances unequal arms on both sides: weights (N/(2·N_arm)) or
+# topup (ours: --balance resample, the smaller arm topped up by drawing rows with replacement).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=bench/out/uplift; mkdir -p "$out"
@@ -55,10 +60,11 @@ printf 'dataset\tapproach\tclassifier\tside\tqini\tseconds\tseconds_1thread\n' >
 
 # compare NAME DATA TREATMENT TARGET ID [TRUTH CAMPAIGN]: split, train and score both sides, evaluate all score files.
 compare() {
-  local name=$1 data=$2 treatment=$3 target=$4 id=$5 truth=${6:-} campaign=${7:-}
+  local name=$1 data=$2 treatment=$3 target=$4 id=$5 truth=${6:-} campaign=${7:-} reach=${8:-}
+  local balance=weights; [ "${CT_BALANCE:-weights}" = topup ] && balance=resample
   local dir=$out/$name; rm -rf "$dir"; mkdir -p "$dir"
   $py bench/uplift/split.py "$data" "$treatment" "$target" "$share" "$seed" "$dir/train.csv" "$dir/test.csv"
-  echo "== $name: $(( $(wc -l < "$dir/train.csv") - 1 )) train rows, $(( $(wc -l < "$dir/test.csv") - 1 )) test rows; load average $(load)"
+  echo "== $name: $(( $(wc -l < "$dir/train.csv") - 1 )) train rows, $(( $(wc -l < "$dir/test.csv") - 1 )) test rows; reach column: ${reach:-none}; class transformation: $balance; load average $(load)"
   local spec alg clf s e
   # Each side twice: as it runs by default (both use every core: .NET's Parallel.For, scikit-learn's OpenMP), and
   # held to one thread (DOTNET_PROCESSOR_COUNT=1, OMP_NUM_THREADS=1), which the machine's other load disturbs less.
@@ -73,13 +79,14 @@ compare() {
       local validation=0; [ "$alg" = auto ] && validation=0.2
       s=$(now)
       threads "$run" dotnet "$out/cli/insurecrm.dll" model train --data "$dir/train.csv" --target "$target" --treatment "$treatment" --id "$id" \
-        --algorithm "$alg" ${clf:+--classifier "$clf"} --validation "$validation" --seed "$seed" --out "$model.json" > "$model.train.txt"
+        --algorithm "$alg" ${clf:+--classifier "$clf"} --validation "$validation" --seed "$seed" --balance "$balance" ${reach:+--reach "$reach"} \
+        --out "$model.json" > "$model.train.txt"
       threads "$run" dotnet "$out/cli/insurecrm.dll" model score --model "$model.json" --data "$dir/test.csv" --out "$model.csv" >/dev/null
       e=$(now)
       printf '%s\t%s\t%s\tours\t%s\t%.2f\n' "$name" "$alg" "${clf:--}" "$run" "$(seconds "$s" "$e")" >> "$dir/times.tsv"
     done
     s=$(now)
-    threads "$run" $py bench/uplift/sklearn_side.py "$dir/train.csv" "$dir/test.csv" "$treatment" "$target" "$id" "$where" "" "" > "$where/sklearn.txt"
+    REACH=$reach threads "$run" $py bench/uplift/sklearn_side.py "$dir/train.csv" "$dir/test.csv" "$treatment" "$target" "$id" "$where" "" "" > "$where/sklearn.txt"
     e=$(now)
     awk -v n="$name" -v r="$run" '{ split($4, f, "="); printf "%s\t%s\t%s\tsklearn\t%s\t%.2f\n", n, $2, $3, r, f[2] }' "$where/sklearn.txt" >> "$dir/times.tsv"
     echo "   scikit-learn's whole process ($run threads; start-up, reading both files, 4 fits and scores, writing): $(seconds "$s" "$e") s; load average $(load)"
@@ -169,7 +176,11 @@ else
   fi
 fi
 if [ -n "$label" ]; then
-  compare "$label" "$train" "${UPLIFT_TREATMENT:-treated}" "${UPLIFT_TARGET:-responded}" "${UPLIFT_ID:-customer_id}" "$truth" "$campaign"
+  reach=${UPLIFT_REACH-plannedContact}
+  if [ -n "$reach" ] && ! head -1 "$train" | tr -d '\r' | tr ',' '\n' | grep -qx "$reach"; then
+    echo "== $label: the training set has no $reach column; learning without a reach column"; reach=""
+  fi
+  compare "$label" "$train" "${UPLIFT_TREATMENT:-treated}" "${UPLIFT_TARGET:-responded}" "${UPLIFT_ID:-customer_id}" "$truth" "$campaign" "$reach"
 fi
 if [ "$label" = synthetic-standin ]; then
   compare synthetic-standin+channel "$out/synthetic-$n.uplift-channel.csv" treated responded customer_id "$truth" "$campaign"

@@ -11,6 +11,8 @@ usage: sklearn_side.py TRAIN.csv TEST.csv TREATMENT TARGET ID OUT_DIR [CATEGORIC
   unequal arms every row is weighted N / (2 · its arm's rows), so that the arms weigh equally (ours tops the smaller
   arm up by drawing rows with replacement instead: the same in expectation). CT_BALANCE=topup does what ours does
   (numpy's default_rng(0) draws), CT_BALANCE=none neither, to see what the correction alone changes.
+- REACH=COLUMN (as ours with --reach): rows whose COLUMN is 0 (the treatment could not reach them) are left out of every
+  fit and get uplift 0; the column stays a feature.
 - Preprocessing as bench/models/sklearn_side.py: categorical columns (named, or with a non-numeric value) one-hot
   for the logistic regression and native categories for the boosted trees; numeric columns imputed and scaled for
   the logistic regression. Library defaults otherwise (random_state 0).
@@ -92,6 +94,14 @@ def main():
     t_tr = np.array([r[t] in TRUE for r in train])
     y_tr = np.array([1 if r[y] in TRUE else 0 for r in train])
     ids = [r[ident] for r in test]
+    reach = os.environ.get("REACH", "")
+    if reach:
+        k = header.index(reach)
+        keep = np.array([r[k] not in MISSING and float(r[k]) != 0 for r in train])
+        x_tr, t_tr, y_tr = x_tr[keep], t_tr[keep], y_tr[keep]
+        gate = np.array([0.0 if r[k] not in MISSING and float(r[k]) == 0 else 1.0 for r in test])
+    else:
+        gate = np.ones(len(test))
     n_num, n_cat = len(numeric), len(categorical)
     # One small untimed fit of each first, so that no timed fit pays for starting OpenMP's threads.
     for name in ("gbdt", "logistic"):
@@ -101,7 +111,7 @@ def main():
         start = time.perf_counter()
         treated = fit(classifier(name, n_num, n_cat), x_tr[t_tr], y_tr[t_tr])
         control = fit(classifier(name, n_num, n_cat), x_tr[~t_tr], y_tr[~t_tr])
-        uplift = treated.predict_proba(x_te)[:, 1] - control.predict_proba(x_te)[:, 1]
+        uplift = gate * (treated.predict_proba(x_te)[:, 1] - control.predict_proba(x_te)[:, 1])
         write(out_dir, "two-model", name, id_col, ids, uplift, time.perf_counter() - start)
 
         start = time.perf_counter()
@@ -117,7 +127,7 @@ def main():
             model = fit(classifier(name, n_num, n_cat), x_tr, z)
         else:
             model = fit(classifier(name, n_num, n_cat), x_tr, z, np.where(t_tr, n / (2 * n_t), n / (2 * (n - n_t))))
-        uplift = 2 * model.predict_proba(x_te)[:, 1] - 1
+        uplift = gate * (2 * model.predict_proba(x_te)[:, 1] - 1)
         write(out_dir, "class-transform", name, id_col, ids, uplift, time.perf_counter() - start)
 
 

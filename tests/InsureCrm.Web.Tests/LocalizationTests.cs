@@ -62,10 +62,12 @@ public class LocalizationTests
         var text = new Text();
         var keys = InsurerModels.All.Select(m => "scores.model." + m.Name)
             .Concat(InsurerModels.All.SelectMany(m => m.Features).Select(f => "model.feature." + f.Name))
+            .Concat(InsureCrm.Core.Campaigns.Uplift.PilotUplift.Features.Select(f => "model.feature." + f.Name))
             .Append("scores.missing")
             .Distinct().ToList();
         keys.ShouldContain("model.feature.agentKind", "agent models' features are enumerated");
         keys.ShouldContain("model.feature.productFamily", "contract models' features are enumerated");
+        keys.ShouldContain("model.feature.plannedEmail", "a pilot uplift model's member features are enumerated");
 
         foreach (var culture in Text.Cultures)
         {

@@ -38,6 +38,47 @@ public interface ILearner
     IClassifier Fit(Table data, ReadOnlySpan<bool> labels);
 }
 
+/// <summary>
+/// A learner that also takes a weight per row: a row of weight w counts as w rows in the loss it minimises (its
+/// gradient and hessian are scaled by w), as scikit-learn's <c>sample_weight</c>. Counts of rows (a leaf's minimum
+/// size) stay counts.
+/// </summary>
+public interface IWeightedLearner : ILearner
+{
+    /// <summary>Trains on every row of <paramref name="data"/>, row r weighing <paramref name="weights"/>[r].</summary>
+    /// <exception cref="ArgumentException">
+    /// Label or weight count differs from the row count, only one class is present, or a weight is negative or not finite.
+    /// </exception>
+    IClassifier Fit(Table data, ReadOnlySpan<bool> labels, ReadOnlySpan<double> weights);
+}
+
+/// <summary>Checks of row weights shared by the weighted learners.</summary>
+internal static class RowWeights
+{
+    /// <summary>A copy of <paramref name="weights"/>, checked: one per row, each finite and not negative, some positive.</summary>
+    public static double[] Checked(ReadOnlySpan<double> weights, int rows)
+    {
+        if (weights.Length != rows)
+        {
+            throw new ArgumentException($"{weights.Length} row weights for {rows} rows.", nameof(weights));
+        }
+        var total = 0.0;
+        foreach (var w in weights)
+        {
+            if (!double.IsFinite(w) || w < 0)
+            {
+                throw new ArgumentException($"Row weight {w.ToString(System.Globalization.CultureInfo.InvariantCulture)} is not a finite non-negative number.", nameof(weights));
+            }
+            total += w;
+        }
+        if (total <= 0)
+        {
+            throw new ArgumentException("Every row weight is 0.", nameof(weights));
+        }
+        return weights.ToArray();
+    }
+}
+
 /// <summary>Batch scoring shared by every classifier.</summary>
 public static class ClassifierExtensions
 {

@@ -139,7 +139,7 @@ public sealed record GradientBoostingOptions
 /// the noise of a small validation split).
 /// </remarks>
 /// <param name="options">The boosting settings.</param>
-public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
+public sealed class GradientBoosting(GradientBoostingOptions options) : IWeightedLearner
 {
     // Rows per chunk of parallel per-row work.
     private const int Chunk = 8192;
@@ -157,8 +157,24 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
     public string Algorithm => GradientBoostingModel.Name;
 
     /// <inheritdoc cref="ILearner.Fit" />
+    public GradientBoostingModel Fit(Table data, ReadOnlySpan<bool> labels) => FitCore(data, labels, null);
+
+    /// <summary>
+    /// Trains with a weight per row, as scikit-learn's <c>sample_weight</c>: each row's gradient and hessian, the
+    /// starting log odds and the early-stopping loss are weighted; <see cref="GradientBoostingOptions.MinSamplesLeaf"/>
+    /// still counts rows.
+    /// </summary>
+    /// <exception cref="ArgumentException">As the unweighted fit, or a weight count differs from the row count, or a weight is negative or not finite.</exception>
+    public GradientBoostingModel Fit(Table data, ReadOnlySpan<bool> labels, ReadOnlySpan<double> weights)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return FitCore(data, labels, RowWeights.Checked(weights, data.Rows));
+    }
+
+    IClassifier IWeightedLearner.Fit(Table data, ReadOnlySpan<bool> labels, ReadOnlySpan<double> weights) => Fit(data, labels, weights);
+
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    public GradientBoostingModel Fit(Table data, ReadOnlySpan<bool> labels)
+    private GradientBoostingModel FitCore(Table data, ReadOnlySpan<bool> labels, double[]? w)
     {
         TreeTraining.CheckLabels(data, labels);
         Options.Validate();
@@ -178,15 +194,19 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
             train = TreeTraining.Range(n);
         }
         var positives = 0;
+        double positiveWeight = 0, negativeWeight = 0;
         foreach (var r in train)
         {
             positives += y[r] ? 1 : 0;
+            var weight = w is null ? 1 : w[r];
+            positiveWeight += y[r] ? weight : 0;
+            negativeWeight += y[r] ? 0 : weight;
         }
         if (positives == 0 || positives == train.Length)
         {
             throw new ArgumentException("Only one class is left in the training part after holding out the validation split; add rows or turn early stopping off.", nameof(labels));
         }
-        var init = Math.Log(positives / (double)(train.Length - positives));
+        var init = positiveWeight > 0 && negativeWeight > 0 ? Math.Log(positiveWeight / negativeWeight) : 0;
 
         var raw = new double[n];
         Array.Fill(raw, init);
@@ -207,11 +227,11 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
         var losses = new List<double>();
         if (early)
         {
-            losses.Add(LogLoss(raw, y, validation, parallel));
+            losses.Add(LogLoss(raw, y, w, validation, parallel));
         }
         for (var iteration = 0; iteration < o.MaxIterations; iteration++)
         {
-            Gradients(raw, y, g, h, train, parallel);
+            Gradients(raw, y, w, g, h, train, parallel);
             var random = new Random(master.Next());
             if (rowCount < train.Length)
             {
@@ -249,7 +269,7 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
                 continue;
             }
             AddTree(grown, binned, raw, validation, parallel);
-            losses.Add(LogLoss(raw, y, validation, parallel));
+            losses.Add(LogLoss(raw, y, w, validation, parallel));
             if (ShouldStop(losses, o.NIterNoChange, o.Tolerance))
             {
                 break;
@@ -315,13 +335,13 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
         }
     }
 
-    private static void Gradients(double[] raw, bool[] y, double[] g, double[] h, int[] rows, ParallelOptions parallel)
+    private static void Gradients(double[] raw, bool[] y, double[]? w, double[] g, double[] h, int[] rows, ParallelOptions parallel)
     {
-        Parallel.For(0, (rows.Length + Chunk - 1) / Chunk, parallel, c => GradientChunk(raw, y, g, h, rows, c * Chunk, Math.Min(rows.Length, (c + 1) * Chunk)));
+        Parallel.For(0, (rows.Length + Chunk - 1) / Chunk, parallel, c => GradientChunk(raw, y, w, g, h, rows, c * Chunk, Math.Min(rows.Length, (c + 1) * Chunk)));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static void GradientChunk(double[] raw, bool[] y, double[] g, double[] h, int[] rows, int start, int end)
+    private static void GradientChunk(double[] raw, bool[] y, double[]? w, double[] g, double[] h, int[] rows, int start, int end)
     {
         for (var i = start; i < end; i++)
         {
@@ -329,6 +349,11 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
             var p = 1 / (1 + Math.Exp(-raw[r]));
             g[r] = p - (y[r] ? 1 : 0);
             h[r] = Math.Max(p * (1 - p), 1e-16);
+            if (w is not null)
+            {
+                g[r] *= w[r];
+                h[r] = Math.Max(h[r] * w[r], 1e-16);
+            }
         }
     }
 
@@ -363,21 +388,30 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
         }
     }
 
-    private static double LogLoss(double[] raw, bool[] y, int[] rows, ParallelOptions parallel)
+    // The mean log loss over the rows, weighted when the rows have weights.
+    private static double LogLoss(double[] raw, bool[] y, double[]? w, int[] rows, ParallelOptions parallel)
     {
         var chunks = (rows.Length + Chunk - 1) / Chunk;
         var sums = new double[chunks];
-        Parallel.For(0, chunks, parallel, c => sums[c] = LogLossChunk(raw, y, rows, c * Chunk, Math.Min(rows.Length, (c + 1) * Chunk)));
+        Parallel.For(0, chunks, parallel, c => sums[c] = LogLossChunk(raw, y, w, rows, c * Chunk, Math.Min(rows.Length, (c + 1) * Chunk)));
         double total = 0;
         foreach (var s in sums)
         {
             total += s;
         }
-        return total / rows.Length;
+        var weight = 0.0;
+        if (w is not null)
+        {
+            foreach (var r in rows)
+            {
+                weight += w[r];
+            }
+        }
+        return total / (w is null ? rows.Length : Math.Max(weight, double.Epsilon));
     }
 
     [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-    private static double LogLossChunk(double[] raw, bool[] y, int[] rows, int start, int end)
+    private static double LogLossChunk(double[] raw, bool[] y, double[]? w, int[] rows, int start, int end)
     {
         double sum = 0;
         for (var i = start; i < end; i++)
@@ -385,7 +419,8 @@ public sealed class GradientBoosting(GradientBoostingOptions options) : ILearner
             var r = rows[i];
             // log(1 + e^(−z)) for a positive, log(1 + e^z) for a negative, computed without overflow.
             var z = y[r] ? raw[r] : -raw[r];
-            sum += z > 0 ? Math.Log(1 + Math.Exp(-z)) : -z + Math.Log(1 + Math.Exp(z));
+            var loss = z > 0 ? Math.Log(1 + Math.Exp(-z)) : -z + Math.Log(1 + Math.Exp(z));
+            sum += w is null ? loss : w[r] * loss;
         }
         return sum;
     }

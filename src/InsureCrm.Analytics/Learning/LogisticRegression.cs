@@ -21,7 +21,7 @@ namespace InsureCrm.Analytics.Learning;
 /// model does not depend on the number of threads.
 /// </para>
 /// </remarks>
-public sealed class LogisticRegression : ILearner
+public sealed class LogisticRegression : IWeightedLearner
 {
     /// <summary>Name of the algorithm in model files.</summary>
     public const string Name = "logistic";
@@ -44,11 +44,31 @@ public sealed class LogisticRegression : ILearner
     /// <inheritdoc />
     IClassifier ILearner.Fit(Table data, ReadOnlySpan<bool> labels) => Fit(data, labels);
 
+    /// <inheritdoc />
+    IClassifier IWeightedLearner.Fit(Table data, ReadOnlySpan<bool> labels, ReadOnlySpan<double> weights) => Fit(data, labels, weights);
+
     /// <summary>Trains on every row of <paramref name="data"/>.</summary>
     /// <exception cref="ArgumentException">Label count differs from the row count, only one class is present, or an option is out of range.</exception>
     public LogisticRegressionModel Fit(Table data, ReadOnlySpan<bool> labels)
     {
         ArgumentNullException.ThrowIfNull(data);
+        return FitCore(data, labels, null);
+    }
+
+    /// <summary>
+    /// Trains on every row of <paramref name="data"/>, row r weighing <paramref name="weights"/>[r]: it minimises
+    /// Σ wᵣ·log lossᵣ + ‖w‖² / (2 <see cref="C"/>), as scikit-learn's <c>sample_weight</c>. The standardisation stays
+    /// that of the rows as they are.
+    /// </summary>
+    /// <exception cref="ArgumentException">As the unweighted fit, or a weight count differs from the row count, or a weight is negative or not finite.</exception>
+    public LogisticRegressionModel Fit(Table data, ReadOnlySpan<bool> labels, ReadOnlySpan<double> weights)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        return FitCore(data, labels, RowWeights.Checked(weights, data.Rows));
+    }
+
+    private LogisticRegressionModel FitCore(Table data, ReadOnlySpan<bool> labels, double[]? rowWeights)
+    {
         if (double.IsNaN(C))
         {
             throw new InvalidOperationException("C is NaN; it must be a positive finite number.");
@@ -102,7 +122,7 @@ public sealed class LogisticRegression : ILearner
                 columns += features[j].Categories.Count;
             }
         }
-        var design = new Design([.. numeric], [.. numericOffsets], [.. categorical], [.. categoricalOffsets], columns, labels.ToArray());
+        var design = new Design([.. numeric], [.. numericOffsets], [.. categorical], [.. categoricalOffsets], columns, labels.ToArray(), rowWeights);
         var (weights, iterations, converged) = Solve(design, positives, 1 / C);
 
         // Centre of each feature's term: its mean over the training rows, so that the explanation's base is the
@@ -159,7 +179,7 @@ public sealed class LogisticRegression : ILearner
     }
 
     /// <summary>The standardised training data: numeric z columns, categorical level columns (−1 = none), labels.</summary>
-    private sealed record Design(double[][] Numeric, int[] NumericOffsets, int[][] Levels, int[] LevelOffsets, int Columns, bool[] Labels)
+    private sealed record Design(double[][] Numeric, int[] NumericOffsets, int[][] Levels, int[] LevelOffsets, int Columns, bool[] Labels, double[]? Weights)
     {
         public int Rows => Labels.Length;
 
@@ -172,7 +192,7 @@ public sealed class LogisticRegression : ILearner
         var d = design.Columns;
         var p = d + 1;
         var weights = new double[p];
-        weights[d] = Math.Log((double)positives / (n - positives));
+        weights[d] = Math.Log(design.Weights is { } w ? PositiveWeight(design.Labels, w) : (double)positives / (n - positives));
         var blocks = Math.Clamp((n + BlockRows - 1) / BlockRows, 1, MaxBlocks);
         var partialHessians = new double[blocks][];
         var partialGradients = new double[blocks][];
@@ -245,6 +265,25 @@ public sealed class LogisticRegression : ILearner
         return (weights, MaxIterations, false);
     }
 
+    /// <summary>The weighted odds of a positive: Σ w over the positives / Σ w over the negatives.</summary>
+    private static double PositiveWeight(bool[] labels, double[] weights)
+    {
+        double positive = 0, negative = 0;
+        for (var r = 0; r < labels.Length; r++)
+        {
+            if (labels[r])
+            {
+                positive += weights[r];
+            }
+            else
+            {
+                negative += weights[r];
+            }
+        }
+        // One class may weigh nothing though present; start from even odds then.
+        return positive > 0 && negative > 0 ? positive / negative : 1;
+    }
+
     private static (int Start, int End) Range(int rows, int blocks, int block) =>
         ((int)((long)block * rows / blocks), (int)((long)(block + 1) * rows / blocks));
 
@@ -267,7 +306,8 @@ public sealed class LogisticRegression : ILearner
             for (var r = start; r < end; r++)
             {
                 var eta = LinearPredictor(design, weights, r);
-                loss += SoftPlus(design.Labels[r] ? -eta : eta);
+                var rowLoss = SoftPlus(design.Labels[r] ? -eta : eta);
+                loss += design.Weights is { } w ? w[r] * rowLoss : rowLoss;
             }
             partialLosses[b] = loss;
         });
@@ -340,8 +380,9 @@ public sealed class LogisticRegression : ILearner
                 }
             }
             var prob = 1 / (1 + Math.Exp(-eta));
-            var residual = prob - (design.Labels[r] ? 1 : 0);
-            var curvature = prob * (1 - prob);
+            var weight = design.Weights is { } w ? w[r] : 1;
+            var residual = weight * (prob - (design.Labels[r] ? 1 : 0));
+            var curvature = weight * prob * (1 - prob);
             gradient[d] += residual;
             hessian[(d * p) + d] += curvature;
             var interceptRow = d * p;

@@ -8,12 +8,14 @@ namespace InsureCrm.Analytics.Uplift;
 /// the two arms weigh equally, P(z = 1 | x) = ½[P(y | x, t) + 1 − P(y | x, c)], so the uplift is 2·P(z = 1 | x) − 1.
 /// </summary>
 /// <remarks>
-/// When the treatment share p is not ½ the arms are made to weigh equally by balanced resampling, since the learners
-/// take no row weights: every row is kept once and the smaller arm is topped up with rows drawn from it at random
-/// with replacement (seeded by <see cref="Seed"/>) until both arms have as many rows as the larger. That is the
-/// "reweight rows so arms weigh equally" correction, with integer weights drawn at random; the transformed-outcome
-/// (inverse propensity) regression is the other textbook choice, but it needs a regressor, and the learners here
-/// are classifiers. The identity needs treatment assigned at random, independently of x.
+/// When the treatment share p is not ½ the arms are made to weigh equally (<see cref="Balance"/>). By default, when
+/// the classifier takes row weights (<see cref="IWeightedLearner"/>: logistic regression and gradient boosting), every
+/// row weighs N / (2·N_arm), as scikit-learn users write it. Otherwise, or with
+/// <see cref="ClassTransformationBalance.Resample"/>, every row is kept once and the smaller arm is topped up with
+/// rows drawn from it at random with replacement (seeded by <see cref="Seed"/>) until both arms have as many rows as
+/// the larger: the same correction in expectation, with integer weights drawn at random. On the Hillstrom e-mail test
+/// the duplicated rows cost boosted trees Qini (bench/findings/2026-12-04-issue13-round2.md). The identity needs
+/// treatment assigned at random, independently of x.
 /// </remarks>
 /// <param name="learner">Trains the classifier of z.</param>
 public sealed class ClassTransformation(ILearner learner) : IUpliftLearner
@@ -25,6 +27,9 @@ public sealed class ClassTransformation(ILearner learner) : IUpliftLearner
 
     /// <summary>Seed of the draws that top up the smaller arm. Default 0.</summary>
     public int Seed { get; init; }
+
+    /// <summary>How the arms are made to weigh equally. Default <see cref="ClassTransformationBalance.Weights"/>.</summary>
+    public ClassTransformationBalance Balance { get; init; } = ClassTransformationBalance.Weights;
 
     /// <inheritdoc/>
     public string Algorithm => Name;
@@ -43,6 +48,20 @@ public sealed class ClassTransformation(ILearner learner) : IUpliftLearner
             throw new ArgumentException(
                 $"{Name}: the transformed label has one class only: {(transformedPositives == 0 ? "no treated row responded and every control row did" : "every treated row responded and no control row did")}; there is nothing to learn.",
                 nameof(labels));
+        }
+        if (Balance == ClassTransformationBalance.Weights && _learner is IWeightedLearner weighted && counts.Treated != counts.Control)
+        {
+            // Each arm weighs N / 2 in all: a row of an arm of N_arm rows weighs N / (2·N_arm).
+            var treatedWeight = counts.Rows / (2.0 * counts.Treated);
+            var controlWeight = counts.Rows / (2.0 * counts.Control);
+            var weights = new double[counts.Rows];
+            var transformed = new bool[counts.Rows];
+            for (var r = 0; r < counts.Rows; r++)
+            {
+                weights[r] = treatment[r] ? treatedWeight : controlWeight;
+                transformed[r] = labels[r] == treatment[r];
+            }
+            return new ClassTransformationModel(weighted.Fit(data, transformed, weights));
         }
         var rows = BalancedRows(treatment, counts);
         var z = new bool[rows.Length];
@@ -78,6 +97,16 @@ public sealed class ClassTransformation(ILearner learner) : IUpliftLearner
         }
         return rows;
     }
+}
+
+/// <summary>How <see cref="ClassTransformation"/> makes arms of unequal size weigh equally.</summary>
+public enum ClassTransformationBalance
+{
+    /// <summary>Rows weighted N / (2·N_arm) when the classifier takes row weights; otherwise as <see cref="Resample"/>.</summary>
+    Weights,
+
+    /// <summary>The smaller arm topped up with its own rows drawn at random with replacement.</summary>
+    Resample,
 }
 
 /// <summary>A class-transformation uplift model: 2·P(z = 1 | x) − 1 from the classifier of the transformed label z.</summary>

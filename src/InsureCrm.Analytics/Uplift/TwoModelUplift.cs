@@ -27,21 +27,36 @@ public sealed class TwoModelUplift(ILearner learner) : IUpliftLearner
         var counts = UpliftData.Check(data, treatment, labels, eachArmNeedsBothOutcomes: true);
         var treatedRows = new int[counts.Treated];
         var controlRows = new int[counts.Control];
-        var treatedLabels = new bool[counts.Treated];
-        var controlLabels = new bool[counts.Control];
         int t = 0, c = 0;
         for (var r = 0; r < data.Rows; r++)
         {
             if (treatment[r])
             {
-                treatedLabels[t] = labels[r];
                 treatedRows[t++] = r;
             }
             else
             {
-                controlLabels[c] = labels[r];
                 controlRows[c++] = r;
             }
+        }
+        return Fit(data, labels, treatedRows, controlRows);
+    }
+
+    /// <summary>
+    /// Fits the treated model on <paramref name="treatedRows"/> of <paramref name="data"/> and the control (no-treatment)
+    /// model on <paramref name="controlRows"/>; the caller has checked that each set holds both outcome classes.
+    /// </summary>
+    internal TwoModelUpliftModel Fit(Table data, ReadOnlySpan<bool> labels, int[] treatedRows, int[] controlRows)
+    {
+        var treatedLabels = new bool[treatedRows.Length];
+        var controlLabels = new bool[controlRows.Length];
+        for (var i = 0; i < treatedRows.Length; i++)
+        {
+            treatedLabels[i] = labels[treatedRows[i]];
+        }
+        for (var i = 0; i < controlRows.Length; i++)
+        {
+            controlLabels[i] = labels[controlRows[i]];
         }
         var treated = _learner.Fit(data.Take(treatedRows), treatedLabels);
         var control = _learner.Fit(data.Take(controlRows), controlLabels);

@@ -122,6 +122,13 @@ public sealed record UpliftWorkbenchModel(IUpliftModel Model, UpliftWorkbenchInf
     internal static void WriteModel(Utf8JsonWriter writer, IUpliftModel model)
     {
         writer.WriteStartObject();
+        if (model is ReachGatedUpliftModel gated)
+        {
+            // The gate is the inner model's object with the reach feature's name beside its parts.
+            writer.WriteString("reach", gated.Features[gated.Reach].Name);
+            writer.WriteNumber("reachableShare", gated.ReachableShare);
+            model = gated.Inner;
+        }
         switch (model)
         {
             case TwoModelUpliftModel two:
@@ -177,7 +184,24 @@ public sealed record UpliftWorkbenchModel(IUpliftModel Model, UpliftWorkbenchInf
             return new UpliftTreeNode(feature, feature < 0 ? double.NaN : n[1].GetDouble(), n[2].GetInt32(), n[3].GetInt32(), n[4].GetDouble());
         })]);
 
-    internal static IUpliftModel ReadModel(string algorithm, JsonElement model, IReadOnlyList<Feature> features) => algorithm switch
+    internal static IUpliftModel ReadModel(string algorithm, JsonElement model, IReadOnlyList<Feature> features)
+    {
+        var inner = ReadInner(algorithm, model, features);
+        if (!model.TryGetProperty("reach", out var reach))
+        {
+            return inner;
+        }
+        try
+        {
+            return new ReachGatedUpliftModel(inner, ReachGatedUpliftModel.IndexOf(features, reach.GetString() ?? ""), model.GetProperty("reachableShare").GetDouble());
+        }
+        catch (ArgumentException ex)
+        {
+            throw new InvalidDataException(ex.Message, ex);
+        }
+    }
+
+    private static IUpliftModel ReadInner(string algorithm, JsonElement model, IReadOnlyList<Feature> features) => algorithm switch
     {
         TwoModelUplift.Name => new TwoModelUpliftModel(ModelFile.ReadNested(model.GetProperty("treated"), features),
             ModelFile.ReadNested(model.GetProperty("control"), features)),

@@ -23,6 +23,15 @@ public sealed record UpliftTrainingOptions
 
     /// <summary>Refit the chosen approach on every row after measuring it.</summary>
     public bool Refit { get; init; } = true;
+
+    /// <summary>How class transformation makes unequal arms weigh equally.</summary>
+    public ClassTransformationBalance Balance { get; init; } = ClassTransformationBalance.Weights;
+
+    /// <summary>
+    /// A numeric feature that is 0 where the treatment could not reach the row (<see cref="ReachGatedUplift"/>): those
+    /// rows are left out of learning and get uplift 0. Null: no such feature.
+    /// </summary>
+    public string? Reach { get; init; }
 }
 
 /// <summary>What <see cref="UpliftTraining.Train"/> made.</summary>
@@ -35,7 +44,14 @@ public sealed record UpliftTrainingOptions
 /// <param name="Refitted">Whether <paramref name="Model"/> was fitted on every row.</param>
 public sealed record UpliftTrainingResult(
     IUpliftModel Model, UpliftEvaluation? HeldOut, IReadOnlyList<KeyValuePair<string, double>> Candidates,
-    int TrainingRows, int[] HeldOutRows, double[] HeldOutPredictions, bool Refitted);
+    int TrainingRows, int[] HeldOutRows, double[] HeldOutPredictions, bool Refitted)
+{
+    /// <summary>
+    /// The approaches of <see cref="Candidates"/> that ranked no held-out row above another the treatment could reach
+    /// (the same uplift for every one of them), so <c>auto</c> did not choose them while another approach ranked.
+    /// </summary>
+    public IReadOnlyList<string> Flat { get; init; } = [];
+}
 
 /// <summary>
 /// Trains an uplift model on randomised data the way the workbench does (docs/models.md, "Uplift"): holds out a share
@@ -43,6 +59,12 @@ public sealed record UpliftTrainingResult(
 /// rows by the Qini coefficient, keeps the best (the first on a tie), and refits it on every row. The CLI workbench and
 /// the CRM's "learn uplift from a pilot" both train through this one function.
 /// </summary>
+/// <remarks>
+/// <c>auto</c> chooses only among the approaches that rank: one whose held-out uplift is the same for every row the
+/// treatment could reach (an uplift tree that found no split it may make, for lack of Control rows) is kept only when no
+/// approach ranks. Its Qini coefficient is the reach gate's alone (the reachable rows first, in no order among them),
+/// which every gated approach shares; chosen, it would turn a roll-out's "top N by uplift" into a draw by the tie order.
+/// </remarks>
 public static class UpliftTraining
 {
     /// <exception cref="ArgumentException">Bad options, or data an uplift model cannot learn from (named by <see cref="UpliftData.Check(int, ReadOnlySpan{bool}, ReadOnlySpan{bool}, bool)"/>).</exception>
@@ -68,11 +90,15 @@ public static class UpliftTraining
             throw new ArgumentException($"Unknown classifier '{options.Classifier}'; available: {string.Join(", ", Learners.Names)}.");
         }
         UpliftData.Check(labels.Length, treatment, labels, eachArmNeedsBothOutcomes: true);
+        if (options.Reach is { Length: > 0 } reach)
+        {
+            ReachGatedUpliftModel.IndexOf(data.Features, reach);
+        }
         var approaches = auto ? UpliftLearners.Names : [options.Algorithm];
         var (trainRows, heldRows) = UpliftSplit.Split(treatment, labels, options.Validation, options.Seed);
         if (heldRows.Length == 0)
         {
-            var whole = UpliftLearners.Create(options.Algorithm, options.Classifier, options.Seed).Fit(data, treatment, labels);
+            var whole = Learner(options.Algorithm, options).Fit(data, treatment, labels);
             return new UpliftTrainingResult(whole, null, [], trainRows.Length, [], [], true);
         }
         var trainTable = data.Take(trainRows);
@@ -81,23 +107,65 @@ public static class UpliftTraining
         var (tHeld, yHeld) = (UpliftSplit.Pick(treatment, heldRows), UpliftSplit.Pick(labels, heldRows));
         UpliftData.Check(trainRows.Length, tTrain, yTrain, eachArmNeedsBothOutcomes: true);
         UpliftData.Check(heldRows.Length, tHeld, yHeld);
-        IUpliftModel? best = null;
-        UpliftEvaluation? bestEvaluation = null;
-        double[] bestPredictions = [];
-        var candidates = new List<KeyValuePair<string, double>>();
+        var reachIndex = options.Reach is { Length: > 0 } gate ? ReachGatedUpliftModel.IndexOf(data.Features, gate) : -1;
+        var measured = new List<(string Approach, IUpliftModel Model, UpliftEvaluation Evaluation, double[] Predictions, bool Ranks)>();
         foreach (var approach in approaches)
         {
-            var model = UpliftLearners.Create(approach, options.Classifier, options.Seed).Fit(trainTable, tTrain, yTrain);
+            var model = Learner(approach, options).Fit(trainTable, tTrain, yTrain);
             var predictions = model.PredictAll(heldTable);
             var evaluation = UpliftEvaluation.Measure(predictions, tHeld, yHeld);
-            candidates.Add(new(approach, evaluation.QiniCoefficient));
             candidateMeasured?.Invoke(approach, evaluation.QiniCoefficient);
-            if (best is null || evaluation.QiniCoefficient > bestEvaluation!.QiniCoefficient || double.IsNaN(bestEvaluation.QiniCoefficient))
+            measured.Add((approach, model, evaluation, predictions, Ranks(predictions, reachIndex < 0 ? default : heldTable.Column(reachIndex))));
+        }
+        var (_, best, bestEvaluation, bestPredictions, _) = measured[Choose([.. measured.Select(m => (m.Evaluation.QiniCoefficient, m.Ranks))])];
+        var kept = options.Refit ? Learner(best.Algorithm, options).Fit(data, treatment, labels) : best;
+        return new UpliftTrainingResult(kept, bestEvaluation, auto ? [.. measured.Select(m => new KeyValuePair<string, double>(m.Approach, m.Evaluation.QiniCoefficient))] : [],
+            trainRows.Length, heldRows, bestPredictions, options.Refit)
+        {
+            Flat = auto ? [.. measured.Where(m => !m.Ranks).Select(m => m.Approach)] : [],
+        };
+    }
+
+    /// <summary>
+    /// The candidate <c>auto</c> keeps: the highest Qini coefficient among those that rank (the first on a tie; a NaN
+    /// coefficient loses to any number), or among all of them when none ranks.
+    /// </summary>
+    internal static int Choose(IReadOnlyList<(double Qini, bool Ranks)> candidates)
+    {
+        var pool = candidates.Any(c => c.Ranks) ? candidates.Select((c, i) => (c, i)).Where(x => x.c.Ranks).ToList() : [.. candidates.Select((c, i) => (c, i))];
+        var best = pool[0];
+        foreach (var x in pool.Skip(1))
+        {
+            if (x.c.Qini > best.c.Qini || double.IsNaN(best.c.Qini))
             {
-                (best, bestEvaluation, bestPredictions) = (model, evaluation, predictions);
+                best = x;
             }
         }
-        var kept = options.Refit ? UpliftLearners.Create(best!.Algorithm, options.Classifier, options.Seed).Fit(data, treatment, labels) : best!;
-        return new UpliftTrainingResult(kept, bestEvaluation, auto ? candidates : [], trainRows.Length, heldRows, bestPredictions, options.Refit);
+        return best.i;
     }
+
+    /// <summary>
+    /// Whether <paramref name="uplift"/> tells apart any two rows the treatment could reach (the reach feature not 0, or
+    /// every row without <paramref name="reach"/>).
+    /// </summary>
+    internal static bool Ranks(ReadOnlySpan<double> uplift, ReadOnlySpan<double> reach)
+    {
+        double? first = null;
+        for (var r = 0; r < uplift.Length; r++)
+        {
+            if (!reach.IsEmpty && reach[r] == 0)
+            {
+                continue;
+            }
+            if (first is { } f && uplift[r] != f)
+            {
+                return true;
+            }
+            first ??= uplift[r];
+        }
+        return false;
+    }
+
+    private static IUpliftLearner Learner(string approach, UpliftTrainingOptions options) =>
+        UpliftLearners.Create(approach, options.Classifier, options.Seed, options.Balance, options.Reach);
 }

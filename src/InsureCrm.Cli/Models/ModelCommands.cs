@@ -84,13 +84,22 @@ internal static class ModelCommands
             Description = $"Uplift: the classifier under two-model and class-transform, one of: {string.Join(", ", Learners.Names)}",
             DefaultValueFactory = _ => UpliftCommands.DefaultClassifier,
         };
+        var balance = new Option<string>("--balance")
+        {
+            Description = "Uplift, class-transform: how unequal arms are made to weigh equally: weights (each row N/(2·N_arm), when the classifier takes weights) or resample (the smaller arm topped up with its own rows drawn with replacement)",
+            DefaultValueFactory = _ => "weights",
+        };
+        var reach = new Option<string?>("--reach")
+        {
+            Description = "Uplift: a numeric column that is 0 where the treatment could not reach the row (e.g. plannedContact): those rows are left out of learning and get uplift 0",
+        };
         var output = new Option<string>("--out") { Description = "Model file to write (JSON)", Required = true };
         var train = new Command("train",
             "Train a model on a CSV file: hold out a stratified validation part, train on the rest, report AUC, log loss and lift on the held-out part, "
             + "then refit on all rows (unless --no-refit) and write the model file")
         {
             data, target, id, algorithm, categorical, numeric, ignore, positive, seed, validation, budget, selectBy, timeLimit, folds, noRefit, treatment, classifier,
-            output,
+            balance, reach, output,
         };
         train.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
@@ -99,7 +108,7 @@ internal static class ModelCommands
                 var uplift = new UpliftCommands.TrainRequest(pr.GetValue(data)!, pr.GetValue(target)!, treatmentColumn, pr.GetValue(id),
                     pr.GetValue(algorithm) ?? Auto, pr.GetValue(classifier) ?? UpliftCommands.DefaultClassifier, List(pr.GetValue(categorical)),
                     List(pr.GetValue(numeric)), List(pr.GetValue(ignore)), pr.GetValue(positive), pr.GetValue(seed), pr.GetValue(validation),
-                    !pr.GetValue(noRefit), pr.GetValue(output)!);
+                    !pr.GetValue(noRefit), pr.GetValue(output)!) { Balance = pr.GetValue(balance) ?? "weights", Reach = pr.GetValue(reach) };
                 return await GuardAsync(() => Task.Run(() => UpliftCommands.Train(uplift, WriteAtomically), ct));
             }
             var request = new TrainRequest(pr.GetValue(data)!, pr.GetValue(target)!, pr.GetValue(id), pr.GetValue(algorithm) ?? Auto,

@@ -20,7 +20,14 @@ internal static class UpliftCommands
     private static readonly CultureInfo Inv = CultureInfo.InvariantCulture;
 
     public sealed record TrainRequest(string Data, string Target, string Treatment, string? Id, string Algorithm, string Classifier, string[] Categorical,
-        string[] Numeric, string[] Ignore, string? Positive, int Seed, double Validation, bool Refit, string Out);
+        string[] Numeric, string[] Ignore, string? Positive, int Seed, double Validation, bool Refit, string Out)
+    {
+        /// <summary>Class transformation's balance of unequal arms: <c>weights</c> or <c>resample</c>.</summary>
+        public string Balance { get; init; } = "weights";
+
+        /// <summary>The reach column (0 where the treatment cannot reach the row), or null.</summary>
+        public string? Reach { get; init; }
+    }
 
     /// <summary>Whether the model file at <paramref name="path"/> holds an uplift model.</summary>
     public static bool IsUpliftFile(string path)
@@ -38,9 +45,16 @@ internal static class UpliftCommands
 
     public static int Train(TrainRequest request, Action<string, Action<Stream>> write)
     {
+        var balance = request.Balance switch
+        {
+            "weights" => ClassTransformationBalance.Weights,
+            "resample" => ClassTransformationBalance.Resample,
+            _ => throw new ArgumentException($"Unknown --balance '{request.Balance}'; it is weights or resample."),
+        };
         var options = new UpliftTrainingOptions
         {
             Algorithm = request.Algorithm, Classifier = request.Classifier, Validation = request.Validation, Seed = request.Seed, Refit = request.Refit,
+            Balance = balance, Reach = request.Reach,
         };
         if (!(request.Validation >= 0 && request.Validation < 1))
         {
@@ -63,16 +77,15 @@ internal static class UpliftCommands
         {
             throw new ArgumentException($"--treatment and --target both name '{request.Target}'; the treatment flag and the outcome must be different columns.");
         }
-        var treatment = UpliftCsv.ReadTreatment(request.Data, request.Treatment);
-        var csv = CsvTableReader.Read(request.Data, new CsvTrainingOptions
+        var (csv, treatment) = UpliftCsv.ReadTraining(request.Data, new CsvTrainingOptions
         {
             Target = request.Target,
             Id = request.Id,
             Categorical = request.Categorical,
             Numeric = request.Numeric,
-            Ignore = [.. request.Ignore, request.Treatment],
+            Ignore = request.Ignore,
             Positive = request.Positive,
-        });
+        }, request.Treatment);
         var labels = csv.LabelArray();
         if (labels.Length != treatment.Length)
         {
@@ -92,7 +105,9 @@ internal static class UpliftCommands
         {
             if (auto)
             {
-                Console.WriteLine($"Chosen: {chosen.Algorithm} (the highest Qini coefficient on the held-out rows).");
+                Console.WriteLine(trained.Flat.Count == 0 || trained.Flat.Count == trained.Candidates.Count
+                    ? $"Chosen: {chosen.Algorithm} (the highest Qini coefficient on the held-out rows)."
+                    : $"Chosen: {chosen.Algorithm} (the highest Qini coefficient on the held-out rows among the approaches that rank them; {string.Join(", ", trained.Flat)} gave every reachable held-out row the same uplift).");
             }
             Console.WriteLine();
             Console.WriteLine(string.Create(Inv,
@@ -115,7 +130,7 @@ internal static class UpliftCommands
         });
         write(request.Out, file.Save);
         Console.WriteLine();
-        Console.WriteLine(string.Create(Inv, $"Uplift model written to {request.Out}: {chosen.Algorithm}{(Uses(chosen.Algorithm) ? $" over {request.Classifier}" : "")}, ")
+        Console.WriteLine(string.Create(Inv, $"Uplift model written to {request.Out}: {chosen.Algorithm}{(Uses(chosen.Algorithm) ? $" over {request.Classifier}" : "")}{(request.Reach is { } reach ? $", 0 where {reach} is 0" : "")}, ")
             + (held == 0 ? string.Create(Inv, $"trained on all {labels.Length:N0} rows (nothing held out: no measures).")
                 : request.Refit ? string.Create(Inv, $"refitted on all {labels.Length:N0} rows (the measures above are those of the same approach trained without the held-out rows).")
                 : string.Create(Inv, $"trained on {trained.TrainingRows:N0} rows (the model measured above; not refitted).")));

@@ -5,6 +5,20 @@ namespace InsureCrm.Analytics.Tests.Learning;
 public sealed class GradientBoostingTests
 {
     [Fact]
+    public void Fit_PositivesWeighedThreeTimes_ScoresHigherThanUnweighted()
+    {
+        var (data, labels) = LearningData.Linear(4_000, seed: 7);
+        var weights = labels.Select(y => y ? 3.0 : 1.0).ToArray();
+
+        var plain = new GradientBoosting(new GradientBoostingOptions { Seed = 1 }).Fit(data, labels).PredictAll(data).Average();
+        var weighted = new GradientBoosting(new GradientBoostingOptions { Seed = 1 }).Fit(data, labels, weights).PredictAll(data).Average();
+        var ones = new GradientBoosting(new GradientBoostingOptions { Seed = 1 }).Fit(data, labels, labels.Select(_ => 1.0).ToArray()).PredictAll(data).Average();
+
+        ones.ShouldBe(plain, 1e-12);
+        weighted.ShouldBeGreaterThan(plain + 0.05);
+    }
+
+    [Fact]
     public void Fit_NonlinearMixedData_RanksHeldOutRowsAlmostPerfectly()
     {
         var (train, trainLabels) = TreeData.Nonlinear(6000, 1);

@@ -30,6 +30,26 @@ public sealed class LogisticRegressionTests
     }
 
     [Fact]
+    public void Fit_RowWeights_MatchScikitLearnSampleWeight()
+    {
+        // scikit-learn 1.2.1, as above with C=1, fit(X, y, sample_weight=weights).
+        double[] weights = [1, 2, 1, 3, 1, 1, 2, 1, 1, 1, 0.5, 1];
+
+        var model = new LogisticRegression().Fit(Small(), Outcome, weights);
+
+        model.Converged.ShouldBeTrue();
+        model.Intercept.ShouldBe(0.01882360577536783, 1e-7);
+        model.Coefficients.Select(k => k.Weight).ToArray()
+            .ShouldBe([1.3620772809732122, 0.24085129676373673, -0.36608961025706155, -0.1805008677079109, 0.5465904779649723], 1e-7);
+        model.Predict([23, 1.2, 0]).ShouldBe(0.04925633357101296, 1e-8);
+    }
+
+    [Fact]
+    public void Fit_NegativeRowWeight_SaysWhich() =>
+        Should.Throw<ArgumentException>(() => new LogisticRegression().Fit(Small(), Outcome, [1, 1, 1, -1, 1, 1, 1, 1, 1, 1, 1, 1]))
+            .Message.ShouldContain("-1 is not a finite non-negative number");
+
+    [Fact]
     public void Fit_GeneratedData_RecoversSignsAndOrderOfTrueWeights()
     {
         var (data, labels) = LearningData.Linear(20_000, seed: 1);

@@ -40,6 +40,184 @@ public sealed class UpliftLearnerTests
         // halves here: both positive, so the signs below fail unless the arms are reweighted.
         RecoversThePlantedEffect(Learner(ClassTransformation.Name, algorithm), treatmentShare: 0.3);
 
+    [Theory]
+    [InlineData("logistic")]
+    [InlineData("gbdt")]
+    public void ClassTransformation_Resampled_TreatmentShare30Percent_StillRecoversSignAndOrder(string algorithm) =>
+        RecoversThePlantedEffect(new ClassTransformation(Learners.Create(algorithm, seed: 1)) { Seed = 1, Balance = ClassTransformationBalance.Resample }, treatmentShare: 0.3);
+
+    [Fact]
+    public void ClassTransformation_WeightsAndResample_AreDifferentFitsOfTheSameData()
+    {
+        var (data, treatment, labels) = UpliftTestData.Planted(3_000, seed: 5, treatmentShare: 0.3);
+        var (test, _, _) = UpliftTestData.Planted(200, seed: 6);
+
+        var weighted = new ClassTransformation(Learners.Create("gbdt", 1)) { Seed = 1 }.Fit(data, treatment, labels).PredictAll(test);
+        var resampled = new ClassTransformation(Learners.Create("gbdt", 1)) { Seed = 1, Balance = ClassTransformationBalance.Resample }.Fit(data, treatment, labels).PredictAll(test);
+
+        weighted.ShouldNotBe(resampled);
+    }
+
+    [Theory]
+    [InlineData(TwoModelUplift.Name, "logistic")]
+    [InlineData(ClassTransformation.Name, "gbdt")]
+    [InlineData(UpliftForest.Name, "")]
+    public void ReachGate_UnreachableRows_UpliftZeroAndTheReachFeatureSaysWhy(string approach, string algorithm)
+    {
+        // The planted effect, but a third of the rows cannot be reached: treated or not, they respond at the control rate.
+        var (data, treatment, labels) = UpliftTestData.Planted(TrainRows, seed: 1);
+        var random = new Random(9);
+        var reach = new double[data.Rows];
+        for (var r = 0; r < data.Rows; r++)
+        {
+            reach[r] = random.NextDouble() < 1 / 3.0 ? 0 : 1;
+            if (reach[r] == 0 && treatment[r])
+            {
+                labels[r] = random.NextDouble() < 0.25 + (0.15 * Math.Clamp(data[r, 1], -1, 1));
+            }
+        }
+        Feature[] features = [.. UpliftTestData.Features, Feature.Numeric("reach")];
+        var table = new Table(features, [.. Enumerable.Range(0, 3).Select(j => data.Column(j).ToArray()), reach]);
+
+        var model = new ReachGatedUplift(Learner(approach, algorithm), "reach").Fit(table, treatment, labels);
+        var copy = UpliftModelJson.Read(UpliftModelJson.Write(model));
+
+        foreach (var m in new[] { model, copy })
+        {
+            m.Predict([1.0, 0, 0, 0]).ShouldBe(0);
+            m.Predict([-1.0, 0, 0, 0]).ShouldBe(0);
+            m.Predict([1.0, 0, 0, 1]).ShouldBeGreaterThan(m.Predict([-1.0, 0, 0, 1]));
+            var why = m.Explain([1.0, 0, 0, 0]);
+            why.Uplift.ShouldBe(0, 1e-12);
+            why.Top(1).Single().Name.ShouldBe("reach");
+            why.Top(1).Single().Amount.ShouldBeLessThan(0);
+            var reached = m.Explain([1.0, 0, 0, 1]);
+            reached.Uplift.ShouldBe(m.Predict([1.0, 0, 0, 1]), 1e-12);
+            reached.Contributions[3].Amount.ShouldBeGreaterThan(0, "being reachable raises the uplift");
+            m.PredictAll(table).Select((u, r) => (u, r)).Where(x => reach[x.r] == 0).ShouldAllBe(x => x.u == 0);
+        }
+        copy.Predict([1.0, 0.5, 0, 1]).ShouldBe(model.Predict([1.0, 0.5, 0, 1]), 1e-12);
+    }
+
+    [Fact]
+    public void ReachGate_TwoModel_NoTreatmentModelLearnsFromEveryRowTheTreatmentDidNotReach()
+    {
+        // A pilot whose channels reach a fifth of the members: the reachable control rows are few, and in this draw none of
+        // them responded, so a no-treatment model of those rows alone cannot be fitted. The unreachable rows of both arms
+        // were not treated either: the no-treatment model learns from them too, the reach feature one of its columns.
+        var (data, treatment, labels) = UpliftTestData.Planted(3_000, seed: 11);
+        var random = new Random(4);
+        var reach = new double[data.Rows];
+        for (var r = 0; r < data.Rows; r++)
+        {
+            reach[r] = random.NextDouble() < 0.2 ? 1 : 0;
+            if (reach[r] == 0 && treatment[r])
+            {
+                labels[r] = random.NextDouble() < 0.25 + (0.15 * Math.Clamp(data[r, 1], -1, 1));
+            }
+            if (reach[r] == 1 && !treatment[r])
+            {
+                labels[r] = false;
+            }
+        }
+        var table = new Table([.. UpliftTestData.Features, Feature.Numeric("reach")], [.. Enumerable.Range(0, 3).Select(j => data.Column(j).ToArray()), reach]);
+        var rows = Enumerable.Range(0, data.Rows).ToArray();
+        var reachedTreated = rows.Where(r => treatment[r] && reach[r] == 1).ToArray();
+        var notTreated = rows.Where(r => !(treatment[r] && reach[r] == 1)).ToArray();
+        var reachableControl = rows.Where(r => !treatment[r] && reach[r] == 1).ToArray();
+        reachableControl.Length.ShouldBeGreaterThan(100);
+        notTreated.Length.ShouldBeGreaterThan(5 * reachableControl.Length);
+
+        var model = (ReachGatedUpliftModel)new ReachGatedUplift(Learner(TwoModelUplift.Name, "logistic"), "reach").Fit(table, treatment, labels);
+
+        // The same fits as the learner's own on those rows: the treated model from the reachable treated rows only, the
+        // no-treatment model from the control rows (reachable or not) and the unreachable treated rows.
+        var inner = (TwoModelUpliftModel)model.Inner;
+        var control = Learners.Create("logistic", seed: 1).Fit(table.Take(notTreated), [.. notTreated.Select(r => labels[r])]);
+        var treated = Learners.Create("logistic", seed: 1).Fit(table.Take(reachedTreated), [.. reachedTreated.Select(r => labels[r])]);
+        foreach (var row in new double[][] { [1.0, 0.5, 0, 1], [-1.0, -0.5, 0.3, 1], [0.2, 0, 0, 0] })
+        {
+            inner.Control.Predict(row).ShouldBe(control.Predict(row), 1e-12);
+            inner.Treated.Predict(row).ShouldBe(treated.Predict(row), 1e-12);
+        }
+        model.Predict([1.0, 0, 0, 1]).ShouldBeGreaterThan(model.Predict([-1.0, 0, 0, 1]));
+        model.Predict([1.0, 0, 0, 0]).ShouldBe(0);
+        // The reachable control rows alone would not do: they hold one outcome class.
+        Should.Throw<ArgumentException>(() => new TwoModelUplift(Learners.Create("logistic", seed: 1))
+                .Fit(table.Take([.. reachedTreated, .. reachableControl]), [.. reachedTreated.Select(_ => true), .. reachableControl.Select(_ => false)],
+                    [.. reachedTreated.Select(r => labels[r]), .. reachableControl.Select(r => labels[r])]))
+            .Message.ShouldContain("control arm has only one outcome class");
+    }
+
+    [Fact]
+    public void ReachGate_TwoModel_TooFewReachableControlRows_SaysHowMany()
+    {
+        var (data, treatment, labels) = UpliftTestData.Planted(1_000, seed: 2);
+        var table = (double[] reach) => new Table([.. UpliftTestData.Features, Feature.Numeric("reach")], [.. Enumerable.Range(0, 3).Select(j => data.Column(j).ToArray()), reach]);
+        var learner = new ReachGatedUplift(Learner(TwoModelUplift.Name, "logistic"), "reach");
+        var controls = treatment.Count(t => !t);
+
+        // No control row reachable: nothing shows the reachable rows' outcome without treatment.
+        var onlyTreatedReached = treatment.Select(t => t ? 1.0 : 0.0).ToArray();
+        Should.Throw<ArgumentException>(() => learner.Fit(table(onlyTreatedReached), treatment, labels))
+            .Message.ShouldStartWith($"Too few reachable control rows: none of the {controls} control rows could be reached ('reach' not 0), so nothing shows the reachable rows' outcome without treatment.");
+
+        // Every row without treatment negative: the message counts the reachable control rows and their responders.
+        var reach = Enumerable.Range(0, data.Rows).Select(r => r % 10 == 0 ? 1.0 : 0.0).ToArray();
+        var quiet = labels.Select((y, r) => y && treatment[r] && reach[r] == 1).ToArray();
+        var reachableControl = Enumerable.Range(0, data.Rows).Count(r => !treatment[r] && reach[r] == 1);
+        var untreated = Enumerable.Range(0, data.Rows).Count(r => !(treatment[r] && reach[r] == 1));
+        Should.Throw<ArgumentException>(() => learner.Fit(table(reach), treatment, quiet))
+            .Message.ShouldStartWith($"Too few reachable control rows to tell the outcome without treatment: {reachableControl} of the {controls} control rows could be reached (0 responders), and all {untreated} rows without treatment");
+    }
+
+    [Fact]
+    public void Auto_TooFewControlRowsForTheTree_ChoosesAnApproachThatRanksTheReachableRows()
+    {
+        // 85 % treated and a third unreachable: about 120 reachable Control rows in the training part, fewer than the
+        // uplift tree needs to split (100 per arm per child), so its uplift is the same for every reachable row.
+        var (data, treatment, labels) = UpliftTestData.Planted(1_200, seed: 3, treatmentShare: 0.85);
+        var random = new Random(5);
+        var reach = new double[data.Rows];
+        for (var r = 0; r < data.Rows; r++)
+        {
+            reach[r] = random.NextDouble() < 1 / 3.0 ? 0 : 1;
+        }
+        var table = new Table([.. UpliftTestData.Features, Feature.Numeric("reach")], [.. Enumerable.Range(0, 3).Select(j => data.Column(j).ToArray()), reach]);
+
+        var trained = UpliftTraining.Train(table, treatment, labels, new UpliftTrainingOptions { Seed = 42, Reach = "reach" });
+
+        trained.Candidates.Select(c => c.Key).ShouldBe(UpliftLearners.Names);
+        trained.Flat.ShouldContain(UpliftTree.Name);
+        trained.Flat.ShouldNotContain(trained.Model.Algorithm);
+        trained.Model.PredictAll(table).Where((_, r) => reach[r] != 0).Distinct().Count().ShouldBeGreaterThan(1);
+    }
+
+    [Fact]
+    public void Choose_AFlatCandidateWithTheBestQini_LosesToOneThatRanks()
+    {
+        // The pilot of PilotUpliftTests: the reach gate alone gives the flat tree and forest 0.546; two-model ranks at 0.505.
+        UpliftTraining.Choose([(0.505, true), (0.111, true), (0.546, false), (0.546, false)]).ShouldBe(0);
+        UpliftTraining.Choose([(0.2, true), (0.3, true), (0.9, false)]).ShouldBe(1);
+        UpliftTraining.Choose([(double.NaN, true), (0.1, true)]).ShouldBe(1);
+        UpliftTraining.Choose([(0.1, false), (0.3, false)]).ShouldBe(1, "when nothing ranks, the best Qini as before");
+    }
+
+    [Fact]
+    public void Ranks_SameUpliftForEveryReachableRow_DoesNotRank()
+    {
+        UpliftTraining.Ranks([0.1, 0, 0.1, 0], [1, 0, 1, 0]).ShouldBeFalse();
+        UpliftTraining.Ranks([0.1, 0, 0.2, 0], [1, 0, 1, 0]).ShouldBeTrue();
+        UpliftTraining.Ranks([0.1, 0.1, 0.1], []).ShouldBeFalse();
+        UpliftTraining.Ranks([0.1, 0.1, 0.3], []).ShouldBeTrue();
+    }
+
+    [Fact]
+    public void ReachGate_NoSuchFeature_SaysSo() =>
+        Should.Throw<ArgumentException>(() => UpliftTraining.Train(UpliftTestData.Planted(500, 1).Data, UpliftTestData.Planted(500, 1).Treatment,
+            UpliftTestData.Planted(500, 1).Labels, new UpliftTrainingOptions { Algorithm = TwoModelUplift.Name, Validation = 0, Reach = "plannedContact" }))
+            .Message.ShouldContain("'plannedContact' is not one of the features");
+
     [Fact]
     public void UpliftTree_TreatmentShare30Percent_StillRecoversSignAndOrder() =>
         RecoversThePlantedEffect(Learner(UpliftTree.Name, nameof(UpliftDivergence.Euclidean)), treatmentShare: 0.3);

@@ -103,6 +103,46 @@ public sealed partial class UpliftCommandTests : IDisposable
     }
 
     [Theory]
+    [InlineData("weights")]
+    [InlineData("resample")]
+    public async Task Train_ReachColumn_UnreachableRowsScoreZeroAndTheModelSaysSo(string balance)
+    {
+        // Every third customer cannot be reached: a column reach = 0, and for them the treatment changes nothing.
+        var random = new Random(5);
+        var lines = Planted(4000, seed: 11).Select((l, i) => i == 0 ? "id,x0,x1,reach,t,y" : Unreached(l, i, random)).ToList();
+        var data = Write("reach.csv", lines);
+        var model = PathOf("reach.json");
+
+        var (exit, output, error) = await RunAsync("model", "train", "--data", data, "--target", "y", "--treatment", "t", "--id", "id",
+            "--algorithm", "class-transform", "--classifier", "gbdt", "--balance", balance, "--reach", "reach", "--out", model);
+
+        exit.ShouldBe(0, error);
+        output.ShouldContain("0 where reach is 0");
+        var scores = PathOf("reach-scores.csv");
+        (await RunAsync("model", "score", "--model", model, "--data", data, "--out", scores)).Exit.ShouldBe(0);
+        var uplift = File.ReadAllLines(scores).Skip(1).Select(l => double.Parse(l.Split(',')[1], Inv)).ToArray();
+        var reach = lines.Skip(1).Select(l => l.Split(',')[3]).ToArray();
+        uplift.Where((_, i) => reach[i] == "0").ShouldAllBe(u => u == 0);
+        uplift.Where((_, i) => reach[i] == "1").Count(u => u != 0).ShouldBeGreaterThan(2000);
+
+        var (badExit, _, badError) = await RunAsync("model", "train", "--data", data, "--target", "y", "--treatment", "t", "--id", "id",
+            "--algorithm", "two-model", "--reach", "plannedContact", "--out", PathOf("bad.json"));
+        badExit.ShouldBe(1);
+        badError.ShouldContain("'plannedContact' is not one of the features");
+    }
+
+    private static string Unreached(string line, int i, Random random)
+    {
+        var cells = line.Split(',');
+        if (i % 3 != 0)
+        {
+            return $"{cells[0]},{cells[1]},{cells[2]},1,{cells[3]},{cells[4]}";
+        }
+        var y = random.NextDouble() < 0.3 ? 1 : 0;
+        return $"{cells[0]},{cells[1]},{cells[2]},0,{cells[3]},{y}";
+    }
+
+    [Theory]
     [InlineData("two-model")]
     [InlineData("class-transform")]
     [InlineData("uplift-tree")]

@@ -26,11 +26,18 @@ internal sealed class PlantedBook : IAsyncDisposable
     public string TruthFile { get; }
     public GenerationSummary Summary { get; private set; } = null!;
 
+    // clock: the services' clock (the system's when null); a test that acts after the book, such as a roll-out, dates it
+    // from the book's AsOf rather than from the machine's day.
     public static async Task<PlantedBook> CreateAsync(TestDatabase db, int customers, bool campaigns = true, double effectScale = 1.0,
-        Func<IServiceProvider, Task>? before = null)
+        Func<IServiceProvider, Task>? before = null, TimeProvider? clock = null)
     {
         var config = new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build();
-        var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(config).AddCrmCore(config).BuildServiceProvider();
+        var collection = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(config).AddCrmCore(config);
+        if (clock is not null)
+        {
+            collection.AddSingleton(clock);
+        }
+        var services = collection.BuildServiceProvider();
         var truth = Path.Combine(Path.GetTempPath(), "insurecrm-tests", Guid.NewGuid().ToString("N"), "truth.csv");
         var book = new PlantedBook(db, services, truth);
         if (before is not null)

@@ -41,8 +41,42 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
     /// </summary>
     public static readonly Feature PlannedContact = Feature.Numeric("plannedContact");
 
-    /// <summary>The features of a pilot's uplift model: the customer features and <see cref="PlannedContact"/>.</summary>
-    public static IReadOnlyList<Feature> Features { get; } = [.. InsurerFeatures.Features, PlannedContact];
+    /// <summary>
+    /// The member's planned channel one-hot, one 0/1 feature per channel kind (<c>plannedEmail</c>, <c>plannedSms</c>, …;
+    /// all 0 when no channel was planned), so that a model can tell the channels apart. A channel the pilot did not use
+    /// is 0 on every row it learns from, so it moves nothing when a roll-out on that channel is scored.
+    /// </summary>
+    public static IReadOnlyList<Feature> PlannedChannels { get; } = [.. Enum.GetValues<CampaignChannelKind>().Select(k => Feature.Numeric(ChannelFeature(k)))];
+
+    /// <summary>The features of a pilot's uplift model: the customer features, <see cref="PlannedContact"/> and <see cref="PlannedChannels"/>.</summary>
+    public static IReadOnlyList<Feature> Features { get; } = [.. InsurerFeatures.Features, PlannedContact, .. PlannedChannels];
+
+    /// <summary>The name of the one-hot feature of <paramref name="channel"/>: <c>planned</c> and the kind's name.</summary>
+    public static string ChannelFeature(CampaignChannelKind channel) => "planned" + channel;
+
+    /// <summary>
+    /// The member features of a model that follow the customer features, by name (a model learnt before the channel
+    /// features carries <see cref="PlannedContact"/> alone): one column per feature for <paramref name="ids"/>, from each
+    /// member's planned channel (absent or null: none planned).
+    /// </summary>
+    internal static double[][] MemberColumns(IReadOnlyList<Feature> modelFeatures, long[] ids, IReadOnlyDictionary<long, CampaignChannelKind?> planned)
+    {
+        var first = InsurerFeatures.Features.Count;
+        var columns = new double[modelFeatures.Count - first][];
+        for (var j = first; j < modelFeatures.Count; j++)
+        {
+            var name = modelFeatures[j].Name;
+            var channel = Enum.GetValues<CampaignChannelKind>().Cast<CampaignChannelKind?>().FirstOrDefault(k => ChannelFeature(k!.Value) == name);
+            if (name != PlannedContact.Name && channel is null)
+            {
+                throw new InvalidDataException($"The uplift model has a feature '{name}' that is not a customer or member feature of this build.");
+            }
+            columns[j - first] = [.. ids.Select(id => planned.TryGetValue(id, out var c) && c is { } kind
+                ? (channel is null || channel == kind ? 1.0 : 0.0)
+                : 0.0)];
+        }
+        return columns;
+    }
 
     /// <summary>A pilot's rows: member ids, features, treatment and outcome.</summary>
     internal sealed record TrainingSet(long[] CustomerIds, Table Data, bool[] Treated, bool[] Responded, int Skipped, DateOnly AsOf);
@@ -70,13 +104,17 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
         try
         {
             trained = await Task.Run(() => UpliftTraining.Train(set.Data, set.Treated, set.Responded,
-                new UpliftTrainingOptions { Algorithm = UpliftTrainingOptions.Auto, Classifier = Classifier, Validation = HeldOut, Seed = seed, Refit = true }), ct);
+                new UpliftTrainingOptions
+                {
+                    Algorithm = UpliftTrainingOptions.Auto, Classifier = Classifier, Validation = HeldOut, Seed = seed, Refit = true,
+                    Reach = PlannedContact.Name,
+                }), ct);
         }
         catch (ArgumentException ex)
         {
             return CampaignResult.Conflict<PilotUpliftModel>($"{campaign.Code}: {ex.Message}", campaign.Version);
         }
-        var measures = trained.HeldOut is { } e ? Measures(e, trained.Candidates) : null;
+        var measures = trained.HeldOut is { } e ? Measures(e, trained.Candidates, trained.Flat) : null;
         var now = time.GetUtcNow().UtcDateTime;
         await using var ctx = database.CreateContext();
         await using var tx = await ctx.Database.BeginTransactionAsync(ct);
@@ -223,12 +261,11 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
         var terminations = await InsurerFeatures.AgentTerminationsAsync(ctx, ct);
         var ids = members.Select(m => m.CustomerId).ToArray();
         var arm = members.ToDictionary(m => m.CustomerId, m => m.Arm == CampaignArm.Test);
-        var planned = members.Where(m => m.PlannedChannel is not null).Select(m => m.CustomerId).ToHashSet();
+        var planned = members.ToDictionary(m => m.CustomerId, m => m.PlannedChannel);
         var (kept, columns) = await FeaturesAsync(ctx, ids, asOf, terminations, ct);
         var treated = kept.Select(id => arm[id]).ToArray();
         var responded = kept.Select(responders.Contains).ToArray();
-        double[] plannedColumn = [.. kept.Select(id => planned.Contains(id) ? 1.0 : 0.0)];
-        return new TrainingSet(kept, new Table(Features, [.. columns, plannedColumn]), treated, responded, ids.Length - kept.Length, asOf);
+        return new TrainingSet(kept, new Table(Features, [.. columns, .. MemberColumns(Features, kept, planned)]), treated, responded, ids.Length - kept.Length, asOf);
     }
 
     /// <summary>
@@ -284,11 +321,11 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
     private static UpliftArms Arms(UpliftCounts c) => new(c.Treated, c.TreatedResponders, c.Control, c.ControlResponders);
 
     /// <summary>The held-out measures as stored: the curve and the random line cut to at most 101 points (every 1 %, and the ends).</summary>
-    internal static UpliftMeasures Measures(UpliftEvaluation e, IReadOnlyList<KeyValuePair<string, double>> candidates) => new(
+    internal static UpliftMeasures Measures(UpliftEvaluation e, IReadOnlyList<KeyValuePair<string, double>> candidates, IReadOnlyList<string> flat) => new(
         Arms(e.Rows), e.QiniCoefficient, Sample(e.QiniCurve), Sample(e.RandomLine),
         [.. e.Deciles.Select(d => new UpliftDecile(d.Group, Arms(d.Rows), d.MeanPredicted))],
         Arms(e.Top10), Arms(e.Top20), Arms(e.Top30),
-        [.. candidates.Select(c => new UpliftCandidate(c.Key, c.Value))]);
+        [.. candidates.Select(c => new UpliftCandidate(c.Key, c.Value, !flat.Contains(c.Key)))]);
 
     private static List<UpliftCurvePoint> Sample(IReadOnlyList<QiniPoint> curve)
     {

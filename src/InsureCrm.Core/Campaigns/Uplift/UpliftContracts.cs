@@ -20,8 +20,12 @@ public sealed record UpliftCurvePoint(double Share, double Incremental);
 /// <summary>One tenth of the held-out rows by predicted uplift (1 = the highest), what its arms did and the mean prediction.</summary>
 public sealed record UpliftDecile(int Decile, UpliftArms Arms, double MeanPredicted);
 
-/// <summary>One approach tried by <c>auto</c> and its Qini coefficient on the held-out rows.</summary>
-public sealed record UpliftCandidate(string Algorithm, double Qini);
+/// <summary>
+/// One approach tried by <c>auto</c>, its Qini coefficient on the held-out rows, and whether it ranked them: false when it
+/// gave every reachable held-out member the same uplift, so <c>auto</c> did not choose it while another approach ranked
+/// (true in models stored before this was recorded).
+/// </summary>
+public sealed record UpliftCandidate(string Algorithm, double Qini, bool Ranks = true);
 
 /// <summary>
 /// An uplift model's measures on the rows held out of its training: the Qini coefficient (0 = random ranking, 1 = the

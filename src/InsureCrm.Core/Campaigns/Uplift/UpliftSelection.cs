@@ -44,11 +44,12 @@ internal static class UpliftSelection
         var ids = population.Select(m => m.CustomerId).Order().ToArray();
         var terminations = await InsurerFeatures.AgentTerminationsAsync(db, ct);
         var (scoredIds, columns) = await PilotUplift.FeaturesAsync(db, ids, today, terminations, ct);
-        // The split's population has a planned channel (the unreachable were left out before), as the pilot's contacted members had.
-        var planned = population.Where(m => m.PlannedChannel is not null).Select(m => m.CustomerId).ToHashSet();
-        columns = [.. columns, [.. scoredIds.Select(id => planned.Contains(id) ? 1.0 : 0.0)]];
-        // The model reads its own columns by name: one learnt before customer features were added (or before
-        // plannedContact) still scores on those it was trained on.
+        // The split's population has a planned channel (the unreachable were left out before), as the pilot's contacted
+        // members had; the member features (this build's: plannedContact and one per channel kind) follow the customer features.
+        var planned = population.ToDictionary(m => m.CustomerId, m => m.PlannedChannel);
+        columns = [.. columns, .. PilotUplift.MemberColumns(PilotUplift.Features, scoredIds, planned)];
+        // The model reads its own columns by name: one learnt before customer features were added (or before the
+        // member features) still scores on those it was trained on.
         var map = FeatureMap.Of(model.Features, PilotUplift.Features, $"The uplift model of campaign {campaign.Id}");
         var uplift = new Dictionary<long, double>(scoredIds.Length);
         var row = new double[map.Columns.Count];
