@@ -51,19 +51,26 @@ public sealed class WorklistBuilderTests
             var agent = new Agent { Code = "A1", Name = "Agent One", Kind = AgentKind.Fc, BranchId = branch.Id, HireDate = new(2020, 1, 1), Status = AgentStatus.Active };
             var other = new Agent { Code = "A2", Name = "Agent Two", Kind = AgentKind.Fc, BranchId = branch.Id, HireDate = new(2020, 1, 1), Status = AgentStatus.Active };
             ctx.Agents.AddRange(agent, other);
+            ctx.Set<CustomerTargetRefresh>().Add(new CustomerTargetRefresh { Id = 1, AsOf = AsOf, RefreshedAt = DateTime.UtcNow, Customers = 0 });
+            await ctx.SaveChangesAsync();
+            (kit.Agent, kit.OtherAgent, kit._run) = (agent.Id, other.Id, await ChampionRunAsync(ctx, InsurerModels.PurchaseHealth.Name));
+            return kit;
+        }
+
+        /// <summary>A champion of the model with one completed score run as of the build day; returns the run's id.</summary>
+        private static async Task<long> ChampionRunAsync(CrmDbContext ctx, string model)
+        {
             var version = new ModelVersion
             {
-                Name = InsurerModels.PurchaseHealth.Name, Version = 1, Algorithm = "logistic", Cutoff = AsOf.AddMonths(-3), WindowMonths = 3,
+                Name = model, Version = 1, Algorithm = "logistic", Cutoff = AsOf.AddMonths(-3), WindowMonths = 3,
                 Status = ModelStatus.Champion, TrainedBy = "analyst", TrainedAt = DateTime.UtcNow, PositiveRate = 0.02,
             };
             ctx.Set<ModelVersion>().Add(version);
             await ctx.SaveChangesAsync();
             var run = new ModelScoreRun { ModelVersionId = version.Id, RunDate = AsOf, Status = ModelScoreRunStatus.Completed, StartedAt = DateTime.UtcNow };
             ctx.Set<ModelScoreRun>().Add(run);
-            ctx.Set<CustomerTargetRefresh>().Add(new CustomerTargetRefresh { Id = 1, AsOf = AsOf, RefreshedAt = DateTime.UtcNow, Customers = 0 });
             await ctx.SaveChangesAsync();
-            (kit.Agent, kit.OtherAgent, kit._run) = (agent.Id, other.Id, run.Id);
-            return kit;
+            return run.Id;
         }
 
         /// <summary>
@@ -162,17 +169,7 @@ public sealed class WorklistBuilderTests
             await using var ctx = Db.CreateContext();
             if (_lapseRun == 0)
             {
-                var version = new ModelVersion
-                {
-                    Name = InsurerModels.Lapse.Name, Version = 1, Algorithm = "logistic", Cutoff = AsOf.AddMonths(-3), WindowMonths = 3,
-                    Status = ModelStatus.Champion, TrainedBy = "analyst", TrainedAt = DateTime.UtcNow, PositiveRate = 0.05,
-                };
-                ctx.Set<ModelVersion>().Add(version);
-                await ctx.SaveChangesAsync();
-                var run = new ModelScoreRun { ModelVersionId = version.Id, RunDate = AsOf, Status = ModelScoreRunStatus.Completed, StartedAt = DateTime.UtcNow };
-                ctx.Set<ModelScoreRun>().Add(run);
-                await ctx.SaveChangesAsync();
-                _lapseRun = run.Id;
+                _lapseRun = await ChampionRunAsync(ctx, InsurerModels.Lapse.Name);
             }
             ctx.Set<CustomerModelScore>().Add(new CustomerModelScore { RunId = _lapseRun, CustomerId = id, Score = score, Eligible = true, Reasons = "[]" });
             await ctx.SaveChangesAsync();
