@@ -1,8 +1,5 @@
-using InsureCrm.Core.Campaigns;
-using InsureCrm.Core.Campaigns.Execution;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Contact;
-using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Policies;
@@ -41,9 +38,9 @@ public sealed class ContactOutcomeFeaturesTests
         var agent = CoreServices.AgentOf(family);
         var before = await FeaturesAsync(db, family.HongId, Cutoff);
 
-        (await Service(ctx, db, RefusedAt).RecordAsync(agent, new WorkResultEntry(ids[0], 0, WorkOutcome.Refused, WorkChannel.Phone)))
+        (await CoreServices.AgentDay(ctx, db, RefusedAt).RecordAsync(agent, new WorkResultEntry(ids[0], 0, WorkOutcome.Refused, WorkChannel.Phone)))
             .Status.ShouldBe(WorkResultStatus.Recorded);
-        (await Service(ctx, db, InterestedAt).RecordAsync(agent, new WorkResultEntry(ids[1], 0, WorkOutcome.Interested, WorkChannel.Visit)))
+        (await CoreServices.AgentDay(ctx, db, InterestedAt).RecordAsync(agent, new WorkResultEntry(ids[1], 0, WorkOutcome.Interested, WorkChannel.Visit)))
             .Status.ShouldBe(WorkResultStatus.Recorded);
 
         var atCutoff = await FeaturesAsync(db, family.HongId, Cutoff);
@@ -90,18 +87,5 @@ public sealed class ContactOutcomeFeaturesTests
         var row = new double[chunk.Columns.Length];
         chunk.CopyRow(0, row);
         return row;
-    }
-
-    private static AgentDayService Service(CrmDbContext ctx, TestDatabase db, DateTimeOffset now)
-    {
-        var clock = new FixedClock(now);
-        var log = CoreServices.Log(db, clock);
-        var consents = new ConsentService(ctx, Policy, CustomerSeed.Protector(), clock, new CustomerScope(ctx), log);
-        return new AgentDayService(ctx, consents, Policy, new CampaignWorkLists(ctx, consents, log, new CampaignsOptions(), clock), log, clock);
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

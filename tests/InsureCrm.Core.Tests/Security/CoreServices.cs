@@ -1,7 +1,11 @@
+using InsureCrm.Core.Campaigns;
+using InsureCrm.Core.Campaigns.Execution;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Contact;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.CustomerView;
 using InsureCrm.Core.Security;
+using InsureCrm.Core.Worklists.AgentDay;
 using InsureCrm.Tests.Customers;
 
 namespace InsureCrm.Tests.Security;
@@ -36,6 +40,22 @@ public static class CoreServices
         return new(ctx, clock, new CustomerScope(ctx, log), log);
     }
 
+    /// <summary>The agent's day as the host wires it (the Seoul contact policy, consents, campaign lists, the access log), at a fixed instant.</summary>
+    internal static AgentDayService AgentDay(CrmDbContext ctx, TestDatabase db, DateTimeOffset now)
+    {
+        var clock = new FixedClock(now);
+        var log = Log(db, clock);
+        var policy = new ContactPolicy(TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul"));
+        var consents = new ConsentService(ctx, policy, CustomerSeed.Protector(), clock, new CustomerScope(ctx), log);
+        return new AgentDayService(ctx, consents, policy, new CampaignWorkLists(ctx, consents, log, new CampaignsOptions(), clock), log, clock);
+    }
+
     /// <summary>The family's agent (selling and servicing agent of 홍길동's contract).</summary>
     public static CrmUser AgentOf(SeededFamily family) => TestUsers.Transient(Role.Agent, family.AgentId, family.BranchId, "agent");
+}
+
+/// <summary>A clock that always reads the same instant.</summary>
+public sealed class FixedClock(DateTimeOffset now) : TimeProvider
+{
+    public override DateTimeOffset GetUtcNow() => now;
 }

@@ -1,8 +1,6 @@
 using InsureCrm.Core.Campaigns;
-using InsureCrm.Core.Campaigns.Execution;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Contact;
-using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Worklists;
@@ -42,7 +40,7 @@ public sealed class AgentDayServiceTests
             WorkItemSeed.Retention(family.AgentId, family.HongId, Today.AddDays(-2)),
             WorkItemSeed.Retention(family.TerminatedAgentId, family.SpouseId, Today),
             snoozedToday, snoozedLater);
-        var service = Service(ctx, db, Noon);
+        var service = CoreServices.AgentDay(ctx, db, Noon);
         var agent = CoreServices.AgentOf(family);
         var other = TestUsers.Transient(Role.Agent, family.TerminatedAgentId, family.BranchId, "other");
 
@@ -76,7 +74,7 @@ public sealed class AgentDayServiceTests
         await using var ctx = db.CreateContext();
         var family = await CustomerSeed.AddFamilyAsync(ctx, CustomerSeed.Protector());
         var ids = await WorkItemSeed.AddAsync(ctx, WorkItemSeed.Retention(family.AgentId, family.HongId, Today.AddDays(-1)));
-        var service = Service(ctx, db, Noon);
+        var service = CoreServices.AgentDay(ctx, db, Noon);
         var agent = CoreServices.AgentOf(family);
 
         var recorded = await service.RecordAsync(agent, new WorkResultEntry(ids[0], 0, WorkOutcome.Interested, WorkChannel.Visit,
@@ -114,7 +112,7 @@ public sealed class AgentDayServiceTests
         await using var ctx = db.CreateContext();
         var family = await CustomerSeed.AddFamilyAsync(ctx, CustomerSeed.Protector());
         var ids = await WorkItemSeed.AddAsync(ctx, WorkItemSeed.Maturing(family.AgentId, family.HongId, Today, Today.AddDays(30)));
-        var service = Service(ctx, db, Noon);
+        var service = CoreServices.AgentDay(ctx, db, Noon);
         var agent = CoreServices.AgentOf(family);
         await using var read = db.CreateContext();
         var before = await read.Interactions.CountAsync(i => i.CustomerId == family.HongId);
@@ -130,7 +128,7 @@ public sealed class AgentDayServiceTests
         (await read.Interactions.CountAsync(i => i.CustomerId == family.HongId)).ShouldBe(before + 1);
         (await read.WorkResults.CountAsync()).ShouldBe(1);
         // Tomorrow it is back on the list, and the current version records.
-        var tomorrow = Service(ctx, db, Noon.AddDays(1));
+        var tomorrow = CoreServices.AgentDay(ctx, db, Noon.AddDays(1));
         (await tomorrow.TodayAsync(agent))!.Items.Select(i => i.Id).ShouldBe([ids[0]]);
         (await tomorrow.RecordAsync(agent, new WorkResultEntry(ids[0], 1, WorkOutcome.ServiceDone, WorkChannel.Phone))).State.ShouldBe(WorkItemState.Done);
     }
@@ -142,7 +140,7 @@ public sealed class AgentDayServiceTests
         await using var ctx = db.CreateContext();
         var family = await CustomerSeed.AddFamilyAsync(ctx, CustomerSeed.Protector());
         var ids = await WorkItemSeed.AddAsync(ctx, WorkItemSeed.Retention(family.AgentId, family.HongId, Today));
-        var service = Service(ctx, db, Noon);
+        var service = CoreServices.AgentDay(ctx, db, Noon);
 
         var result = await service.RecordAsync(CoreServices.AgentOf(family), new WorkResultEntry(ids[0], 0, WorkOutcome.Appointment, WorkChannel.Visit,
             new string('x', AgentDayService.MaxNotes + 1), NextOn: Today.AddDays(-1), AppointmentOn: Today.AddDays(2)));
@@ -167,7 +165,7 @@ public sealed class AgentDayServiceTests
         (item.Action, item.Purpose, item.Subject, item.CampaignContactId) = (WorkAction.Campaign, WorkPurpose.Marketing, $"C{contactId}", contactId);
         item.Facts = new WorkFacts { CampaignCode = "C-WL-1", CampaignName = "종신 리텐션" }.ToJson();
         var ids = await WorkItemSeed.AddAsync(ctx, item);
-        var service = Service(ctx, db, Noon);
+        var service = CoreServices.AgentDay(ctx, db, Noon);
         var agent = CoreServices.AgentOf(family);
         await using var read = db.CreateContext();
         var before = await read.Interactions.CountAsync(i => i.CustomerId == family.HongId);
@@ -183,14 +181,6 @@ public sealed class AgentDayServiceTests
         added.Count.ShouldBe(before + 1, "the campaign's interaction is the result's: no second row");
         (added[0].SourceKey, added[0].Purpose, added[0].Notes).ShouldBe(($"CMP-{contactId}", InteractionPurpose.Campaign, "다음 주 재방문"));
         (await read.WorkResults.SingleAsync()).InteractionId.ShouldBe(added[0].Id);
-    }
-
-    private static AgentDayService Service(CrmDbContext ctx, TestDatabase db, DateTimeOffset now)
-    {
-        var clock = new FixedClock(now);
-        var log = CoreServices.Log(db, clock);
-        var consents = new ConsentService(ctx, Policy, CustomerSeed.Protector(), clock, new CustomerScope(ctx), log);
-        return new AgentDayService(ctx, consents, Policy, new CampaignWorkLists(ctx, consents, log, new CampaignsOptions(), clock), log, clock);
     }
 
     private static async Task<long> CampaignContactAsync(CrmDbContext ctx, long agentId, long customerId)
@@ -218,10 +208,5 @@ public sealed class AgentDayServiceTests
         await ctx.SaveChangesAsync();
         ctx.ChangeTracker.Clear();
         return contact.Id;
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }
