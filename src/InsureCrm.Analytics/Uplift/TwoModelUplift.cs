@@ -18,6 +18,13 @@ public sealed class TwoModelUplift(ILearner learner) : IUpliftLearner
     /// <inheritdoc/>
     public string Algorithm => Name;
 
+    /// <summary>
+    /// Whether, under a reach gate, the no-treatment model may learn from every row the treatment did not reach
+    /// (<see cref="ReachGatedUplift"/>): only when the learner is a logistic regression, which gives the reach feature a
+    /// term of its own and so keeps the reachable rows' rate apart from the unreachable rows'.
+    /// </summary>
+    public bool PoolsUntreated => _learner is LogisticRegression;
+
     /// <inheritdoc/>
     /// <exception cref="ArgumentException">
     /// The data fail <see cref="UpliftData.Check(int, ReadOnlySpan{bool}, ReadOnlySpan{bool}, bool)"/>, each arm needing both outcome classes.

@@ -150,6 +150,42 @@ public sealed class UpliftLearnerTests
     }
 
     [Fact]
+    public void ReachGate_TwoModelOverBoosting_LearnsBothModelsFromTheReachableRowsOnly()
+    {
+        // Trees need not split on the reach feature, so pooling the unreachable rows would give the reachable ones the
+        // unreachable rows' no-treatment rate: here the unreachable rows respond far more often than the reachable ones.
+        var (data, treatment, labels) = UpliftTestData.Planted(3_000, seed: 12);
+        var random = new Random(6);
+        var reach = new double[data.Rows];
+        for (var r = 0; r < data.Rows; r++)
+        {
+            reach[r] = random.NextDouble() < 0.5 ? 1 : 0;
+            if (reach[r] == 0)
+            {
+                labels[r] = random.NextDouble() < 0.6;
+            }
+        }
+        var table = new Table([.. UpliftTestData.Features, Feature.Numeric("reach")], [.. Enumerable.Range(0, 3).Select(j => data.Column(j).ToArray()), reach]);
+        var rows = Enumerable.Range(0, data.Rows).ToArray();
+        var reachedTreated = rows.Where(r => treatment[r] && reach[r] == 1).ToArray();
+        var reachableControl = rows.Where(r => !treatment[r] && reach[r] == 1).ToArray();
+
+        var model = (ReachGatedUpliftModel)new ReachGatedUplift(Learner(TwoModelUplift.Name, "gbdt"), "reach").Fit(table, treatment, labels);
+
+        var inner = (TwoModelUpliftModel)model.Inner;
+        var control = Learners.Create("gbdt", seed: 1).Fit(table.Take(reachableControl), [.. reachableControl.Select(r => labels[r])]);
+        var treated = Learners.Create("gbdt", seed: 1).Fit(table.Take(reachedTreated), [.. reachedTreated.Select(r => labels[r])]);
+        foreach (var row in new double[][] { [1.0, 0.5, 0, 1], [-1.0, -0.5, 0.3, 1] })
+        {
+            inner.Control.Predict(row).ShouldBe(control.Predict(row), 1e-12);
+            inner.Treated.Predict(row).ShouldBe(treated.Predict(row), 1e-12);
+        }
+        var reachableControlRate = reachableControl.Average(r => labels[r] ? 1.0 : 0.0);
+        inner.Control.PredictAll(table.Take(reachableControl)).Average().ShouldBe(reachableControlRate, 0.1);
+        model.Predict([1.0, 0, 0, 0]).ShouldBe(0);
+    }
+
+    [Fact]
     public void ReachGate_TwoModel_TooFewReachableControlRows_SaysHowMany()
     {
         var (data, treatment, labels) = UpliftTestData.Planted(1_000, seed: 2);
