@@ -56,14 +56,20 @@ public sealed class UpliftPageTests
             learnt.Headers.Location!.PathAndQuery.ShouldBe($"/campaigns/{pilot}/uplift?learnt=1");
         }
         double qini;
+        double randomOrderP;
         await using (var ctx = db.CreateContext())
         {
-            qini = (await ctx.CampaignUpliftModels.AsNoTracking().SingleAsync(m => m.CampaignId == pilot)).Qini!.Value;
+            var stored = await ctx.CampaignUpliftModels.AsNoTracking().SingleAsync(m => m.CampaignId == pilot);
+            qini = stored.Qini!.Value;
+            randomOrderP = System.Text.Json.JsonDocument.Parse(stored.Evaluation).RootElement.GetProperty("randomOrderP").GetDouble();
         }
         var html = await marketer.GetStringAsync($"/campaigns/{pilot}/uplift?learnt=1");
         Testid(html, "uplift-learnt").ShouldBe("업리프트 모델 v1을(를) 학습했습니다.");
         Testid(html, "uplift-qini").ShouldBe(qini.ToString("0.000", CultureInfo.GetCultureInfo("ko-KR")), "the coefficient Core measured on the held-out members");
         html.ShouldContain("0 = 무작위, 1 = 가능한 최선");
+        // Beside it, whether the order beats random orders of the reachable held-out members, with the p Core measured.
+        var p = randomOrderP.ToString("0.000", CultureInfo.GetCultureInfo("ko-KR"));
+        Testid(html, "uplift-random-order").ShouldBe(randomOrderP < 0.05 ? $"무작위 순서보다 나음 (p = {p})" : $"무작위 순서와 구별되지 않음 (p = {p}): 반응 고객이 너무 적어 이 순서로 대상을 고를 수 없습니다");
         Regex.Count(html, "data-testid=\"decile-row\"").ShouldBe(10);
         Regex.IsMatch(html, "data-testid=\"qini-curve\"").ShouldBeTrue("the Qini curve is drawn");
         Regex.Match(html, "points=\"([^\"]*)\" data-testid=\"qini-curve\"").Groups[1].Value.Split(' ').Length.ShouldBeGreaterThan(10);

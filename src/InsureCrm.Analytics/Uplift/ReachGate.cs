@@ -139,6 +139,17 @@ public sealed class ReachGatedUplift(IUpliftLearner inner, string reach) : IUpli
 /// <param name="reachableShare">Share of the training rows that were reachable, for the explanations' base.</param>
 public sealed class ReachGatedUpliftModel(IUpliftModel inner, int reach, double reachableShare) : IUpliftModel
 {
+    /// <summary>Which rows of a reach feature's column the treatment could reach: the value not 0 (a missing value counts as reachable).</summary>
+    public static bool[] Reachable(ReadOnlySpan<double> reach)
+    {
+        var reached = new bool[reach.Length];
+        for (var r = 0; r < reach.Length; r++)
+        {
+            reached[r] = reach[r] != 0;
+        }
+        return reached;
+    }
+
     /// <summary>The model of the reachable rows.</summary>
     public IUpliftModel Inner { get; } = inner ?? throw new ArgumentNullException(nameof(inner));
 

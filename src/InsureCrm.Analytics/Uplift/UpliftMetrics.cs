@@ -95,6 +95,95 @@ public static class UpliftMetrics
     }
 
     /// <summary>
+    /// How often a random order does at least as well: the predictions of the rows in <paramref name="among"/> (every row
+    /// when it is empty; with a reach gate, the rows the treatment could reach, so the gate's own zeros stay where they
+    /// are) are dealt out again at random <paramref name="orders"/> times, and p = (1 + the orders whose Qini curve has at
+    /// least the model's area) / (1 + orders). A small p says the model's order carries information about who responds
+    /// to treatment; with few responders even a real effect gives a large p, and then targeting by the order is a draw.
+    /// NaN when the perfect curve does not beat the random line (as <see cref="QiniCoefficient"/>).
+    /// </summary>
+    /// <exception cref="ArgumentException">Lengths differ, a prediction is NaN, an arm has no rows, or fewer than 1 order.</exception>
+    public static double RandomOrderP(ReadOnlySpan<double> uplift, ReadOnlySpan<bool> treatment, ReadOnlySpan<bool> labels, ReadOnlySpan<bool> among = default,
+        int orders = 999, int seed = 0)
+    {
+        Check(uplift, treatment, labels);
+        ArgumentOutOfRangeException.ThrowIfLessThan(orders, 1);
+        if (!among.IsEmpty && among.Length != uplift.Length)
+        {
+            throw new ArgumentException($"{among.Length} row flags for {uplift.Length} predictions.", nameof(among));
+        }
+        if (Area(PerfectQiniCurve(treatment, labels)) - Area(RandomLine(treatment, labels)) == 0)
+        {
+            return double.NaN;
+        }
+        // Rank once; a random order keeps the ranked values where they are and deals the rows of `among` out again over
+        // the places those rows held.
+        var order = RankDescending(uplift);
+        var values = new double[order.Length];
+        var places = new List<int>();
+        var dealt = new List<int>();
+        for (var i = 0; i < order.Length; i++)
+        {
+            values[i] = uplift[order[i]];
+            if (among.IsEmpty || among[order[i]])
+            {
+                places.Add(i);
+                dealt.Add(order[i]);
+            }
+        }
+        var model = AreaOf(order, values, treatment, labels);
+        var random = new Random(seed);
+        var shuffled = dealt.ToArray();
+        var ranked = (int[])order.Clone();
+        var atLeast = 0;
+        for (var k = 0; k < orders; k++)
+        {
+            random.Shuffle(shuffled);
+            for (var j = 0; j < shuffled.Length; j++)
+            {
+                ranked[places[j]] = shuffled[j];
+            }
+            // A tolerance for the sums' rounding, so that an order as good as the model's counts as at least as good.
+            if (AreaOf(ranked, values, treatment, labels) >= model - 1e-9)
+            {
+                atLeast++;
+            }
+        }
+        return (1.0 + atLeast) / (1.0 + orders);
+    }
+
+    /// <summary>The area under the Qini curve of rows in <paramref name="ranked"/> order whose predictions, in that order, are <paramref name="values"/>.</summary>
+    private static double AreaOf(int[] ranked, double[] values, ReadOnlySpan<bool> treatment, ReadOnlySpan<bool> labels)
+    {
+        var n = ranked.Length;
+        int treated = 0, treatedResponders = 0, control = 0, controlResponders = 0;
+        double area = 0, lastShare = 0, lastGained = 0;
+        for (var i = 0; i < n; i++)
+        {
+            var r = ranked[i];
+            if (treatment[r])
+            {
+                treated++;
+                treatedResponders += labels[r] ? 1 : 0;
+            }
+            else
+            {
+                control++;
+                controlResponders += labels[r] ? 1 : 0;
+            }
+            if (i + 1 < n && values[i + 1] == values[i])
+            {
+                continue;
+            }
+            var gained = treatedResponders - (control == 0 ? 0 : (double)controlResponders * treated / control);
+            var share = (double)(i + 1) / n;
+            area += (share - lastShare) * (gained + lastGained) / 2;
+            (lastShare, lastGained) = (share, gained);
+        }
+        return area;
+    }
+
+    /// <summary>
     /// Uplift by group: rows ranked by predicted uplift (highest first, ties in row order) and cut into
     /// <paramref name="groups"/> groups of equal size (group g holds ranked rows ⌊(g−1)·n/groups⌋ up to ⌊g·n/groups⌋,
     /// as <see cref="Learning.Metrics.LiftTable"/> cuts), each with its treated rate, control rate and observed uplift.
@@ -232,6 +321,16 @@ public static class UpliftMetrics
 public sealed record UpliftEvaluation(UpliftCounts Rows, double QiniCoefficient, IReadOnlyList<QiniPoint> QiniCurve, IReadOnlyList<QiniPoint> RandomLine,
     IReadOnlyList<UpliftGroup> Deciles, UpliftCounts Top10, UpliftCounts Top20, UpliftCounts Top30)
 {
+    /// <summary>
+    /// <see cref="UpliftMetrics.RandomOrderP"/> of the same rows, when it was worked out (<see cref="WithRandomOrderP"/>):
+    /// the chance that a random order ranks them at least as well. NaN when not worked out.
+    /// </summary>
+    public double RandomOrderP { get; init; } = double.NaN;
+
+    /// <summary>These measures with <see cref="RandomOrderP"/> worked out from the same predictions and rows (999 random orders of the rows in <paramref name="among"/>, every row when empty).</summary>
+    public UpliftEvaluation WithRandomOrderP(ReadOnlySpan<double> uplift, ReadOnlySpan<bool> treatment, ReadOnlySpan<bool> labels, ReadOnlySpan<bool> among = default, int seed = 0) =>
+        this with { RandomOrderP = UpliftMetrics.RandomOrderP(uplift, treatment, labels, among, seed: seed) };
+
     /// <summary>Measures predicted <paramref name="uplift"/> against what the test's arms did.</summary>
     /// <exception cref="ArgumentException">Lengths differ, a prediction is NaN, or an arm has no rows.</exception>
     public static UpliftEvaluation Measure(ReadOnlySpan<double> uplift, ReadOnlySpan<bool> treatment, ReadOnlySpan<bool> labels)

@@ -118,6 +118,7 @@ public static class UpliftTraining
             measured.Add((approach, model, evaluation, predictions, Ranks(predictions, reachIndex < 0 ? default : heldTable.Column(reachIndex))));
         }
         var (_, best, bestEvaluation, bestPredictions, _) = measured[Choose([.. measured.Select(m => (m.Evaluation.QiniCoefficient, m.Ranks))])];
+        bestEvaluation = bestEvaluation.WithRandomOrderP(bestPredictions, tHeld, yHeld, reachIndex < 0 ? default : ReachGatedUpliftModel.Reachable(heldTable.Column(reachIndex)), options.Seed);
         var kept = options.Refit ? Learner(best.Algorithm, options).Fit(data, treatment, labels) : best;
         return new UpliftTrainingResult(kept, bestEvaluation, auto ? [.. measured.Select(m => new KeyValuePair<string, double>(m.Approach, m.Evaluation.QiniCoefficient))] : [],
             trainRows.Length, heldRows, bestPredictions, options.Refit)

@@ -136,6 +136,10 @@ internal static partial class CampaignCommands
             text.AppendLine(string.Create(inv, $"  {c.Algorithm,-16} held-out Qini coefficient {c.Qini:F4}{(c.Ranks ? "" : " (the same uplift for every reachable member: ranks no one, not chosen while another approach ranks)")}"));
         }
         text.AppendLine(string.Create(inv, $"  held out {m.HeldOutRows:N0} members: Qini coefficient {e.Qini:F4} (0 = random, 1 = best possible); observed uplift {Pp(e.Arms.Uplift)}"));
+        if (e.RandomOrderP is { } p)
+        {
+            text.AppendLine(string.Create(inv, $"  against random orders of the reachable held-out members: p = {p:F3} ({(e.BeatsRandom == true ? "the order is better than random" : "not distinguishable from a random order: too few responders to target by it")})"));
+        }
         foreach (var (label, top) in new[] { ("10%", e.Top10), ("20%", e.Top20), ("30%", e.Top30) })
         {
             text.AppendLine(string.Create(inv, $"  uplift@{label}: {Pp(top.Uplift)} ({top.Rows:N0} members)"));

@@ -148,7 +148,9 @@ internal static class UpliftCommands
         {
             throw new ArgumentException(string.Create(Inv, $"{Path.GetFileName(dataPath)}: {treatment.Length:N0} treatment values for {labels.Length:N0} rows."));
         }
-        var evaluation = UpliftEvaluation.Measure(upliftModel.Model.PredictAll(csv.Table), treatment, labels);
+        var predictions = upliftModel.Model.PredictAll(csv.Table);
+        var reachable = upliftModel.Model is ReachGatedUpliftModel gated ? ReachGatedUpliftModel.Reachable(csv.Table.Column(gated.Reach)) : null;
+        var evaluation = UpliftEvaluation.Measure(predictions, treatment, labels).WithRandomOrderP(predictions, treatment, labels, reachable, info.Seed);
         Console.WriteLine(string.Create(Inv,
             $"{upliftModel.Model.Algorithm} uplift model from {Path.GetFileName(modelPath)} on {Path.GetFileName(dataPath)} (treatment {info.Treatment}, target {csv.Schema.Target}):"));
         Print(evaluation);
@@ -206,6 +208,10 @@ internal static class UpliftCommands
         Console.WriteLine(string.Create(Inv,
             $"  treated rate {rows.TreatedRate:P2}, control rate {rows.ControlRate:P2}, observed uplift {Points(rows.Uplift)} (the average effect of treating)"));
         Console.WriteLine(string.Create(Inv, $"  Qini coefficient {e.QiniCoefficient:F4}   (0 = random ranking, 1 = best possible ranking, below 0 = worse than random)"));
+        if (!double.IsNaN(e.RandomOrderP))
+        {
+            Console.WriteLine(string.Create(Inv, $"  against random orders: p = {e.RandomOrderP:F3} ({RandomOrderVerdict(e.RandomOrderP)}; the share of 999 random orders of the rows, the reachable ones under a reach gate, that did at least as well)"));
+        }
         var modelArea = UpliftMetrics.Area(e.QiniCurve);
         var randomArea = UpliftMetrics.Area(e.RandomLine);
         Console.WriteLine(string.Create(Inv,
@@ -226,6 +232,11 @@ internal static class UpliftCommands
                 $"  {g.Group,6} {g.Rows.Rows,9:N0} {g.Rows.Treated,8:N0} {g.Rows.Control,8:N0} {Rate(g.Rows.TreatedRate),13} {Rate(g.Rows.ControlRate),13} {Points(g.Rows.Uplift),9} {Points(g.MeanPredicted),15}"));
         }
     }
+
+    /// <summary>The verdict on a <see cref="UpliftMetrics.RandomOrderP"/> at the 5 % level.</summary>
+    internal static string RandomOrderVerdict(double p) => p < 0.05
+        ? "the order is better than random"
+        : "not distinguishable from a random order: too few responders to target by it";
 
     private static string Rate(double rate) => double.IsNaN(rate) ? "n/a" : rate.ToString("P1", Inv);
 

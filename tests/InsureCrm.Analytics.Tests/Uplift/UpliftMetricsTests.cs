@@ -53,6 +53,70 @@ public sealed class UpliftMetricsTests
     }
 
     [Fact]
+    public void RandomOrderP_HandExample_MatchesTheShareOfAllOrdersThatDoAtLeastAsWell()
+    {
+        // Every one of the 8! ways to deal the eight predictions out to the rows, its Qini area against the model's.
+        var model = UpliftMetrics.Area(UpliftMetrics.QiniCurve(Predicted, Treated, Responded));
+        int atLeast = 0, all = 0;
+        foreach (var order in Permutations([0, 1, 2, 3, 4, 5, 6, 7]))
+        {
+            var dealt = order.Select(i => Predicted[i]).ToArray();
+            all++;
+            atLeast += UpliftMetrics.Area(UpliftMetrics.QiniCurve(dealt, Treated, Responded)) >= model - 1e-9 ? 1 : 0;
+        }
+        var exact = (double)atLeast / all;
+        exact.ShouldBeInRange(0.02, 0.5, "the example's order is good but not rare");
+
+        UpliftMetrics.RandomOrderP(Predicted, Treated, Responded, orders: 20_000, seed: 3).ShouldBe(exact, 0.01);
+    }
+
+    [Fact]
+    public void RandomOrderP_OneValueForEveryRow_EveryOrderDoesAsWell()
+    {
+        UpliftMetrics.RandomOrderP(new double[8], Treated, Responded).ShouldBe(1);
+    }
+
+    [Fact]
+    public void RandomOrderP_AmongTheReachableRows_TheGatesZerosStayPut()
+    {
+        // 400 rows: the first half unreachable (predicted 0, nobody responds), the reachable half predicted at random, with
+        // responders in both arms alike. The gate alone beats a random order of all rows; among the reachable rows the
+        // model's order is noise.
+        var random = new Random(8);
+        var n = 400;
+        var predicted = new double[n];
+        var treated = new bool[n];
+        var responded = new bool[n];
+        var reachable = new bool[n];
+        for (var r = 0; r < n; r++)
+        {
+            treated[r] = r % 2 == 0;
+            reachable[r] = r >= n / 2;
+            predicted[r] = reachable[r] ? 0.01 + random.NextDouble() : 0;
+            responded[r] = reachable[r] && random.NextDouble() < (treated[r] ? 0.4 : 0.2);
+        }
+
+        UpliftMetrics.RandomOrderP(predicted, treated, responded, seed: 1).ShouldBeLessThan(0.01);
+        UpliftMetrics.RandomOrderP(predicted, treated, responded, reachable, seed: 1).ShouldBeGreaterThan(0.05);
+    }
+
+    private static IEnumerable<int[]> Permutations(int[] items)
+    {
+        if (items.Length <= 1)
+        {
+            yield return items;
+            yield break;
+        }
+        for (var i = 0; i < items.Length; i++)
+        {
+            foreach (var rest in Permutations([.. items[..i], .. items[(i + 1)..]]))
+            {
+                yield return [items[i], .. rest];
+            }
+        }
+    }
+
+    [Fact]
     public void Measure_HandComputedExample_ReportsEachMeasure()
     {
         var evaluation = UpliftEvaluation.Measure(Predicted, Treated, Responded);

@@ -325,7 +325,8 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
         Arms(e.Rows), e.QiniCoefficient, Sample(e.QiniCurve), Sample(e.RandomLine),
         [.. e.Deciles.Select(d => new UpliftDecile(d.Group, Arms(d.Rows), d.MeanPredicted))],
         Arms(e.Top10), Arms(e.Top20), Arms(e.Top30),
-        [.. candidates.Select(c => new UpliftCandidate(c.Key, c.Value, !flat.Contains(c.Key)))]);
+        [.. candidates.Select(c => new UpliftCandidate(c.Key, c.Value, !flat.Contains(c.Key)))],
+        double.IsNaN(e.RandomOrderP) ? null : e.RandomOrderP);
 
     private static List<UpliftCurvePoint> Sample(IReadOnlyList<QiniPoint> curve)
     {

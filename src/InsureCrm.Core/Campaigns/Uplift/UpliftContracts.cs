@@ -30,11 +30,17 @@ public sealed record UpliftCandidate(string Algorithm, double Qini, bool Ranks =
 /// <summary>
 /// An uplift model's measures on the rows held out of its training: the Qini coefficient (0 = random ranking, 1 = the
 /// best possible), the Qini curve (at most 101 points) with the random line, uplift by decile and among the top 10,
-/// 20 and 30 %, and each approach tried.
+/// 20 and 30 %, each approach tried, and the chance that a random order of the reachable members ranks them at least as
+/// well (<see cref="RandomOrderP"/>; null in models stored before it was recorded).
 /// </summary>
 public sealed record UpliftMeasures(
     UpliftArms Arms, double Qini, IReadOnlyList<UpliftCurvePoint> Curve, IReadOnlyList<UpliftCurvePoint> Random, IReadOnlyList<UpliftDecile> Deciles,
-    UpliftArms Top10, UpliftArms Top20, UpliftArms Top30, IReadOnlyList<UpliftCandidate> Candidates);
+    UpliftArms Top10, UpliftArms Top20, UpliftArms Top30, IReadOnlyList<UpliftCandidate> Candidates, double? RandomOrderP = null)
+{
+    /// <summary>Whether the order is better than random at the 5 % level: false when a random order did as well in 5 % or more of 999 draws, null when not recorded.</summary>
+    [System.Text.Json.Serialization.JsonIgnore]
+    public bool? BeatsRandom => RandomOrderP is { } p ? p < 0.05 : null;
+}
 
 /// <summary>An uplift model learnt from a pilot, as pages and the CLI show it.</summary>
 public sealed record PilotUpliftModel(

@@ -62,6 +62,8 @@ public sealed class PilotUpliftTests
         model.Measures.Candidates.ShouldContain(c => c.Algorithm == "uplift-tree" && !c.Ranks);
         model.Qini!.Value.ShouldBe(model.Measures.Candidates.Where(c => c.Ranks).Max(c => c.Qini), 1e-12);
         model.Measures.Candidates.Single(c => c.Algorithm == model.Algorithm).Ranks.ShouldBeTrue();
+        // Whether its order of the reachable held-out members beats random orders: a share of 999 draws, never 0.
+        model.Measures.RandomOrderP!.Value.ShouldBeInRange(1 / 1000.0, 1);
         (await uplift.LatestAsync(Marketer, pilot.Id)).Value!.Version.ShouldBe(1);
 
         // The export carries each member's planned channel: plannedContact and one 0/1 column per channel kind.
