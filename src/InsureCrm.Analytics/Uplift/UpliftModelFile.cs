@@ -372,6 +372,44 @@ public static class UpliftSplit
         return ([.. training], [.. held]);
     }
 
+    /// <summary>
+    /// Deals rows into <paramref name="folds"/> folds for cross-validation, stratified by arm and outcome: within each of
+    /// the four groups (in <see cref="Split"/>'s order) the rows are shuffled with <c>new Random(seed)</c> and dealt out
+    /// in turn, so every fold holds about the same share of each group. Returns each row's fold, 0 … folds − 1.
+    /// </summary>
+    /// <exception cref="ArgumentException">Lengths differ or fewer than 2 folds.</exception>
+    public static int[] Folds(ReadOnlySpan<bool> treatment, ReadOnlySpan<bool> labels, int folds, int seed)
+    {
+        if (treatment.Length != labels.Length)
+        {
+            throw new ArgumentException("There must be one treatment flag per outcome label.", nameof(labels));
+        }
+        ArgumentOutOfRangeException.ThrowIfLessThan(folds, 2);
+        var random = new Random(seed);
+        var fold = new int[treatment.Length];
+        var next = 0;
+        foreach (var (t, y) in new[] { (true, true), (true, false), (false, true), (false, false) })
+        {
+            var group = new List<int>();
+            for (var r = 0; r < treatment.Length; r++)
+            {
+                if (treatment[r] == t && labels[r] == y)
+                {
+                    group.Add(r);
+                }
+            }
+            var rows = group.ToArray();
+            random.Shuffle(rows);
+            // Each group continues the turn where the last one stopped, so small groups do not all start at fold 0.
+            foreach (var r in rows)
+            {
+                fold[r] = next;
+                next = (next + 1) % folds;
+            }
+        }
+        return fold;
+    }
+
     /// <summary>The elements of <paramref name="values"/> at <paramref name="rows"/>.</summary>
     public static T[] Pick<T>(IReadOnlyList<T> values, ReadOnlySpan<int> rows)
     {

@@ -108,7 +108,7 @@ internal static class ModelCommands
                 var uplift = new UpliftCommands.TrainRequest(pr.GetValue(data)!, pr.GetValue(target)!, treatmentColumn, pr.GetValue(id),
                     pr.GetValue(algorithm) ?? Auto, pr.GetValue(classifier) ?? UpliftCommands.DefaultClassifier, List(pr.GetValue(categorical)),
                     List(pr.GetValue(numeric)), List(pr.GetValue(ignore)), pr.GetValue(positive), pr.GetValue(seed), pr.GetValue(validation),
-                    !pr.GetValue(noRefit), pr.GetValue(output)!) { Balance = pr.GetValue(balance) ?? "weights", Reach = pr.GetValue(reach) };
+                    !pr.GetValue(noRefit), pr.GetValue(output)!) { Balance = pr.GetValue(balance) ?? "weights", Reach = pr.GetValue(reach), Folds = pr.GetValue(folds) };
                 return await GuardAsync(() => Task.Run(() => UpliftCommands.Train(uplift, WriteAtomically), ct));
             }
             var request = new TrainRequest(pr.GetValue(data)!, pr.GetValue(target)!, pr.GetValue(id), pr.GetValue(algorithm) ?? Auto,

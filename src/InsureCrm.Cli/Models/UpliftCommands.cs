@@ -25,6 +25,9 @@ internal static class UpliftCommands
         /// <summary>Class transformation's balance of unequal arms: <c>weights</c> or <c>resample</c>.</summary>
         public string Balance { get; init; } = "weights";
 
+        /// <summary>Folds of the cross-validation by which <c>auto</c> chooses the approach.</summary>
+        public int Folds { get; init; } = 5;
+
         /// <summary>The reach column (0 where the treatment cannot reach the row), or null.</summary>
         public string? Reach { get; init; }
     }
@@ -54,8 +57,12 @@ internal static class UpliftCommands
         var options = new UpliftTrainingOptions
         {
             Algorithm = request.Algorithm, Classifier = request.Classifier, Validation = request.Validation, Seed = request.Seed, Refit = request.Refit,
-            Balance = balance, Reach = request.Reach,
+            Balance = balance, Reach = request.Reach, Folds = request.Folds,
         };
+        if (request.Folds < 2)
+        {
+            throw new ArgumentException("--folds must be at least 2.");
+        }
         if (!(request.Validation >= 0 && request.Validation < 1))
         {
             throw new ArgumentException("--validation must be at least 0 and below 1 (e.g. 0.2).");
@@ -67,7 +74,7 @@ internal static class UpliftCommands
         }
         if (auto && request.Validation == 0)
         {
-            throw new ArgumentException("--algorithm auto picks the approach by its Qini coefficient on the held-out rows; --validation must be above 0.");
+            throw new ArgumentException("--algorithm auto measures the approach it chooses on the held-out rows; --validation must be above 0.");
         }
         if (!Learners.Names.Contains(request.Classifier))
         {
@@ -97,7 +104,7 @@ internal static class UpliftCommands
             $"Read {Path.GetFileName(request.Data)}: {labels.Length:N0} rows, {csv.Table.Columns} features; treatment {request.Treatment}: {all.Treated:N0} treated ({all.TreatmentShare:P1}), {all.Control:N0} control; target {schema.Target}: '{schema.Positive}' positive."));
 
         var trained = UpliftTraining.Train(csv.Table, treatment, labels, options, auto
-            ? (approach, qini) => Console.WriteLine(string.Create(Inv, $"  {approach,-16} held-out Qini coefficient {qini:F4}"))
+            ? (approach, qini) => Console.WriteLine(string.Create(Inv, $"  {approach,-16} Qini coefficient {qini:F4} (mean over {options.Folds} folds of the training part)"))
             : null);
         var chosen = trained.Model;
         var held = trained.HeldOutRows.Length;
@@ -106,8 +113,8 @@ internal static class UpliftCommands
             if (auto)
             {
                 Console.WriteLine(trained.Flat.Count == 0 || trained.Flat.Count == trained.Candidates.Count
-                    ? $"Chosen: {chosen.Algorithm} (the highest Qini coefficient on the held-out rows)."
-                    : $"Chosen: {chosen.Algorithm} (the highest Qini coefficient on the held-out rows among the approaches that rank them; {string.Join(", ", trained.Flat)} gave every reachable held-out row the same uplift).");
+                    ? $"Chosen: {chosen.Algorithm} (the highest cross-validated Qini coefficient; the held-out rows below played no part in the choice)."
+                    : $"Chosen: {chosen.Algorithm} (the highest cross-validated Qini coefficient among the approaches that rank; {string.Join(", ", trained.Flat)} gave every reachable row of a fold the same uplift).");
             }
             Console.WriteLine();
             Console.WriteLine(string.Create(Inv,

@@ -208,6 +208,51 @@ public sealed class UpliftLearnerTests
     }
 
     [Fact]
+    public void Auto_ChoosesByFoldsOfTheTrainingPart_TheHeldOutRowsPlayNoPartInTheChoice()
+    {
+        var (data, treatment, labels) = UpliftTestData.Planted(2_000, seed: 9);
+        var options = new UpliftTrainingOptions { Seed = 4 };
+        var first = UpliftTraining.Train(data, treatment, labels, options);
+
+        // The same rows, but the held-out rows' features scrambled: the split (by arm and outcome) and the training part
+        // are unchanged, so every candidate's score and the choice must be too; only the held-out measures move.
+        var held = first.HeldOutRows;
+        var columns = Enumerable.Range(0, data.Columns).Select(j => data.Column(j).ToArray()).ToArray();
+        var random = new Random(1);
+        foreach (var column in columns)
+        {
+            var values = held.Select(r => column[r]).ToArray();
+            random.Shuffle(values);
+            for (var i = 0; i < held.Length; i++)
+            {
+                column[held[i]] = values[i];
+            }
+        }
+        var second = UpliftTraining.Train(new Table(data.Features, columns), treatment, labels, options);
+
+        second.Candidates.ShouldBe(first.Candidates);
+        second.Model.Algorithm.ShouldBe(first.Model.Algorithm);
+        second.Model.Algorithm.ShouldBe(first.Candidates.MaxBy(c => c.Value).Key);
+        second.HeldOut!.QiniCoefficient.ShouldNotBe(first.HeldOut!.QiniCoefficient);
+        first.HeldOut.QiniCoefficient.ShouldBeGreaterThan(second.HeldOut.QiniCoefficient, "the scrambled rows are ranked by noise");
+    }
+
+    [Fact]
+    public void Folds_DealEachArmAndOutcomeEvenlyOverTheFolds()
+    {
+        var (_, treatment, labels) = UpliftTestData.Planted(1_003, seed: 2);
+        var fold = UpliftSplit.Folds(treatment, labels, 5, seed: 7);
+
+        foreach (var (t, y) in new[] { (true, true), (true, false), (false, true), (false, false) })
+        {
+            var counts = Enumerable.Range(0, 5).Select(k => Enumerable.Range(0, fold.Length).Count(r => fold[r] == k && treatment[r] == t && labels[r] == y)).ToArray();
+            (counts.Max() - counts.Min()).ShouldBeLessThanOrEqualTo(1, $"treated {t}, responded {y}: {string.Join(", ", counts)}");
+        }
+        UpliftSplit.Folds(treatment, labels, 5, seed: 7).ShouldBe(fold, "the same seed deals the same folds");
+        Should.Throw<ArgumentOutOfRangeException>(() => UpliftSplit.Folds(treatment, labels, 1, seed: 7));
+    }
+
+    [Fact]
     public void Auto_TooFewControlRowsForTheTree_ChoosesAnApproachThatRanksTheReachableRows()
     {
         // 85 % treated and a third unreachable: about 120 reachable Control rows in the training part, fewer than the

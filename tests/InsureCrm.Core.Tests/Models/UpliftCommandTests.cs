@@ -83,7 +83,7 @@ public sealed partial class UpliftCommandTests : IDisposable
         var saved = Load(model);
         saved.Info.Treatment.ShouldBe("t");
         saved.Info.Candidates.Select(c => c.Key).ShouldBe(UpliftLearners.Names);
-        saved.Model.Algorithm.ShouldBe(saved.Info.Candidates.MaxBy(c => c.Value).Key, "auto keeps the approach with the best held-out Qini");
+        saved.Model.Algorithm.ShouldBe(saved.Info.Candidates.MaxBy(c => c.Value).Key, "auto keeps the approach with the best cross-validated Qini");
         saved.Model.Features.Select(f => f.Name).ShouldBe(["x0", "x1"], "the treatment column is not a feature");
 
         var fresh = Planted(2000, seed: 12);
