@@ -57,6 +57,9 @@ public sealed record UpliftTrainingResult(
     /// reach (the same uplift for every one of them), so <c>auto</c> did not choose them while another approach ranked.
     /// </summary>
     public IReadOnlyList<string> Flat { get; init; } = [];
+
+    /// <summary>The standard error of each <see cref="Candidates"/> mean over the folds (the folds' standard deviation ÷ √folds), in the same order.</summary>
+    public IReadOnlyList<KeyValuePair<string, double>> CandidateErrors { get; init; } = [];
 }
 
 /// <summary>
@@ -78,7 +81,7 @@ public sealed record UpliftTrainingResult(
 public static class UpliftTraining
 {
     /// <exception cref="ArgumentException">Bad options, or data an uplift model cannot learn from (named by <see cref="UpliftData.Check(int, ReadOnlySpan{bool}, ReadOnlySpan{bool}, bool)"/>).</exception>
-    public static UpliftTrainingResult Train(Table data, bool[] treatment, bool[] labels, UpliftTrainingOptions options, Action<string, double>? candidateMeasured = null)
+    public static UpliftTrainingResult Train(Table data, bool[] treatment, bool[] labels, UpliftTrainingOptions options, Action<string, double, double>? candidateMeasured = null)
     {
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
@@ -118,7 +121,7 @@ public static class UpliftTraining
         UpliftData.Check(heldRows.Length, tHeld, yHeld);
         var reachIndex = options.Reach is { Length: > 0 } gate ? ReachGatedUpliftModel.IndexOf(data.Features, gate) : -1;
         var scored = auto ? CrossValidate(trainTable, tTrain, yTrain, options, reachIndex, candidateMeasured) : [];
-        var chosen = auto ? scored[Choose([.. scored.Select(c => (c.Qini, c.Ranks))])].Approach : options.Algorithm;
+        var chosen = auto ? scored[Choose([.. scored.Select(c => (c.Qini, c.Error, c.Ranks))])].Approach : options.Algorithm;
         var best = Learner(chosen, options).Fit(trainTable, tTrain, yTrain);
         var bestPredictions = best.PredictAll(heldTable);
         var bestEvaluation = UpliftEvaluation.Measure(bestPredictions, tHeld, yHeld)
@@ -128,18 +131,20 @@ public static class UpliftTraining
             trainRows.Length, heldRows, bestPredictions, options.Refit)
         {
             Flat = [.. scored.Where(c => !c.Ranks).Select(c => c.Approach)],
+            CandidateErrors = [.. scored.Select(c => new KeyValuePair<string, double>(c.Approach, c.Error))],
         };
     }
 
     /// <summary>
     /// <c>auto</c>'s measure of each approach: fitted on every fold of the training part but one and measured on that one,
-    /// in turn (<see cref="UpliftSplit.Folds"/>); its score is the mean Qini coefficient over the folds, and it ranks when
+    /// in turn (<see cref="UpliftSplit.Folds"/>); its score is the mean Qini coefficient over the folds with its standard
+    /// error (the folds' standard deviation ÷ √folds), and it ranks when
     /// it told apart two reachable rows in every fold. The held-out rows play no part, so their measures of the chosen
     /// approach are not flattered by the choice. An approach that cannot learn from a fold (one arm of the fold's
     /// training rows without both outcomes, e.g. under a reach gate) scores NaN and loses to any that can.
     /// </summary>
-    private static List<(string Approach, double Qini, bool Ranks)> CrossValidate(
-        Table train, bool[] treatment, bool[] labels, UpliftTrainingOptions options, int reachIndex, Action<string, double>? candidateMeasured)
+    private static List<(string Approach, double Qini, double Error, bool Ranks)> CrossValidate(
+        Table train, bool[] treatment, bool[] labels, UpliftTrainingOptions options, int reachIndex, Action<string, double, double>? candidateMeasured)
     {
         if (options.Folds < 2)
         {
@@ -149,7 +154,7 @@ public static class UpliftTraining
         var parts = Enumerable.Range(0, options.Folds).Select(k => (
             Fit: Enumerable.Range(0, fold.Length).Where(r => fold[r] != k).ToArray(),
             Test: Enumerable.Range(0, fold.Length).Where(r => fold[r] == k).ToArray())).ToList();
-        var scored = new List<(string Approach, double Qini, bool Ranks)>();
+        var scored = new List<(string Approach, double Qini, double Error, bool Ranks)>();
         ArgumentException? firstFailure = null;
         foreach (var approach in UpliftLearners.Names)
         {
@@ -185,8 +190,9 @@ public static class UpliftTraining
                 ranks &= Ranks(predictions, reachIndex < 0 ? default : testTable.Column(reachIndex));
             }
             var score = failed || qinis.Count == 0 ? double.NaN : qinis.Average();
-            candidateMeasured?.Invoke(approach, score);
-            scored.Add((approach, score, ranks && !failed));
+            var error = failed || qinis.Count < 2 ? 0 : Math.Sqrt(qinis.Sum(q => (q - score) * (q - score)) / (qinis.Count - 1) / qinis.Count);
+            candidateMeasured?.Invoke(approach, score, error);
+            scored.Add((approach, score, error, ranks && !failed));
         }
         if (scored.All(c => double.IsNaN(c.Qini)) && firstFailure is not null)
         {
@@ -196,10 +202,14 @@ public static class UpliftTraining
     }
 
     /// <summary>
-    /// The candidate <c>auto</c> keeps: the highest Qini coefficient among those that rank (the first on a tie; a NaN
-    /// coefficient loses to any number), or among all of them when none ranks.
+    /// The candidate <c>auto</c> keeps, by the one-standard-error rule (Breiman et al. 1984; Hastie, Tibshirani &amp;
+    /// Friedman, The Elements of Statistical Learning, 7.10): among those that rank (all of them when none ranks), find
+    /// the highest mean Qini coefficient (a NaN loses to any number), then keep the first candidate, in the order
+    /// tried, whose mean is within one standard error of it. The order puts the default approach first (two-model), so
+    /// another is chosen only when the folds show it clearly better; with a few dozen responders the folds' means differ
+    /// by more than their real difference.
     /// </summary>
-    internal static int Choose(IReadOnlyList<(double Qini, bool Ranks)> candidates)
+    internal static int Choose(IReadOnlyList<(double Qini, double Error, bool Ranks)> candidates)
     {
         var pool = candidates.Any(c => c.Ranks) ? candidates.Select((c, i) => (c, i)).Where(x => x.c.Ranks).ToList() : [.. candidates.Select((c, i) => (c, i))];
         var best = pool[0];
@@ -210,7 +220,11 @@ public static class UpliftTraining
                 best = x;
             }
         }
-        return best.i;
+        if (double.IsNaN(best.c.Qini))
+        {
+            return best.i;
+        }
+        return pool.First(x => x.c.Qini >= best.c.Qini - best.c.Error).i;
     }
 
     /// <summary>

@@ -133,7 +133,7 @@ internal static partial class CampaignCommands
         }
         foreach (var c in e.Candidates)
         {
-            text.AppendLine(string.Create(inv, $"  {c.Algorithm,-16} cross-validated Qini coefficient {c.Qini:F4}{(c.Ranks ? "" : " (the same uplift for every reachable member: ranks no one, not chosen while another approach ranks)")}"));
+            text.AppendLine(string.Create(inv, $"  {c.Algorithm,-16} cross-validated Qini coefficient {c.Qini:F4}{(c.Error is { } se ? $" ± {se:F4}" : "")}{(c.Ranks ? "" : " (the same uplift for every reachable member: ranks no one, not chosen while another approach ranks)")}"));
         }
         text.AppendLine(string.Create(inv, $"  held out {m.HeldOutRows:N0} members: Qini coefficient {e.Qini:F4} (0 = random, 1 = best possible); observed uplift {Pp(e.Arms.Uplift)}"));
         if (e.RandomOrderP is { } p)

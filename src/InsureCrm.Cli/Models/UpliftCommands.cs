@@ -104,7 +104,7 @@ internal static class UpliftCommands
             $"Read {Path.GetFileName(request.Data)}: {labels.Length:N0} rows, {csv.Table.Columns} features; treatment {request.Treatment}: {all.Treated:N0} treated ({all.TreatmentShare:P1}), {all.Control:N0} control; target {schema.Target}: '{schema.Positive}' positive."));
 
         var trained = UpliftTraining.Train(csv.Table, treatment, labels, options, auto
-            ? (approach, qini) => Console.WriteLine(string.Create(Inv, $"  {approach,-16} Qini coefficient {qini:F4} (mean over {options.Folds} folds of the training part)"))
+            ? (approach, qini, error) => Console.WriteLine(string.Create(Inv, $"  {approach,-16} Qini coefficient {qini:F4} ± {error:F4} (mean ± standard error over {options.Folds} folds of the training part)"))
             : null);
         var chosen = trained.Model;
         var held = trained.HeldOutRows.Length;
@@ -113,8 +113,8 @@ internal static class UpliftCommands
             if (auto)
             {
                 Console.WriteLine(trained.Flat.Count == 0 || trained.Flat.Count == trained.Candidates.Count
-                    ? $"Chosen: {chosen.Algorithm} (the highest cross-validated Qini coefficient; the held-out rows below played no part in the choice)."
-                    : $"Chosen: {chosen.Algorithm} (the highest cross-validated Qini coefficient among the approaches that rank; {string.Join(", ", trained.Flat)} gave every reachable row of a fold the same uplift).");
+                    ? $"Chosen: {chosen.Algorithm} (the first, in the order above, within one standard error of the highest cross-validated Qini coefficient; the held-out rows below played no part in the choice)."
+                    : $"Chosen: {chosen.Algorithm} (the first, in the order above, within one standard error of the highest cross-validated Qini coefficient among the approaches that rank; {string.Join(", ", trained.Flat)} gave every reachable row of a fold the same uplift).");
             }
             Console.WriteLine();
             Console.WriteLine(string.Create(Inv,

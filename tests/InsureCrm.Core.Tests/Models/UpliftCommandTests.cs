@@ -83,7 +83,12 @@ public sealed partial class UpliftCommandTests : IDisposable
         var saved = Load(model);
         saved.Info.Treatment.ShouldBe("t");
         saved.Info.Candidates.Select(c => c.Key).ShouldBe(UpliftLearners.Names);
-        saved.Model.Algorithm.ShouldBe(saved.Info.Candidates.MaxBy(c => c.Value).Key, "auto keeps the approach with the best cross-validated Qini");
+        // auto prints each approach's mean ± standard error over the folds and keeps the first within one error of the best.
+        var printed = System.Text.RegularExpressions.Regex.Matches(output, @"^  (\S+) +Qini coefficient (-?[0-9.]+) ± ([0-9.]+) \(mean", System.Text.RegularExpressions.RegexOptions.Multiline)
+            .Select(m => (Name: m.Groups[1].Value, Qini: double.Parse(m.Groups[2].Value, Inv), Error: double.Parse(m.Groups[3].Value, Inv))).ToList();
+        printed.Select(c => c.Name).ShouldBe(UpliftLearners.Names, output);
+        var best = printed.MaxBy(c => c.Qini);
+        saved.Model.Algorithm.ShouldBe(printed.First(c => c.Qini >= best.Qini - best.Error).Name, output);
         saved.Model.Features.Select(f => f.Name).ShouldBe(["x0", "x1"], "the treatment column is not a feature");
 
         var fresh = Planted(2000, seed: 12);

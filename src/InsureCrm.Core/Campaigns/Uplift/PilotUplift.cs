@@ -114,7 +114,7 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
         {
             return CampaignResult.Conflict<PilotUpliftModel>($"{campaign.Code}: {ex.Message}", campaign.Version);
         }
-        var measures = trained.HeldOut is { } e ? Measures(e, trained.Candidates, trained.Flat) : null;
+        var measures = trained.HeldOut is { } e ? Measures(e, trained.Candidates, trained.Flat, trained.CandidateErrors) : null;
         var now = time.GetUtcNow().UtcDateTime;
         await using var ctx = database.CreateContext();
         await using var tx = await ctx.Database.BeginTransactionAsync(ct);
@@ -321,11 +321,12 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
     private static UpliftArms Arms(UpliftCounts c) => new(c.Treated, c.TreatedResponders, c.Control, c.ControlResponders);
 
     /// <summary>The held-out measures as stored: the curve and the random line cut to at most 101 points (every 1 %, and the ends).</summary>
-    internal static UpliftMeasures Measures(UpliftEvaluation e, IReadOnlyList<KeyValuePair<string, double>> candidates, IReadOnlyList<string> flat) => new(
+    internal static UpliftMeasures Measures(
+        UpliftEvaluation e, IReadOnlyList<KeyValuePair<string, double>> candidates, IReadOnlyList<string> flat, IReadOnlyList<KeyValuePair<string, double>> errors) => new(
         Arms(e.Rows), e.QiniCoefficient, Sample(e.QiniCurve), Sample(e.RandomLine),
         [.. e.Deciles.Select(d => new UpliftDecile(d.Group, Arms(d.Rows), d.MeanPredicted))],
         Arms(e.Top10), Arms(e.Top20), Arms(e.Top30),
-        [.. candidates.Select(c => new UpliftCandidate(c.Key, c.Value, !flat.Contains(c.Key)))],
+        [.. candidates.Select(c => new UpliftCandidate(c.Key, c.Value, !flat.Contains(c.Key), errors.FirstOrDefault(x => x.Key == c.Key).Value))],
         double.IsNaN(e.RandomOrderP) ? null : e.RandomOrderP);
 
     private static List<UpliftCurvePoint> Sample(IReadOnlyList<QiniPoint> curve)

@@ -21,11 +21,12 @@ public sealed record UpliftCurvePoint(double Share, double Incremental);
 public sealed record UpliftDecile(int Decile, UpliftArms Arms, double MeanPredicted);
 
 /// <summary>
-/// One approach tried by <c>auto</c>, its Qini coefficient on the held-out rows, and whether it ranked them: false when it
-/// gave every reachable held-out member the same uplift, so <c>auto</c> did not choose it while another approach ranked
+/// One approach tried by <c>auto</c>: its mean Qini coefficient over the folds of the training part with its standard
+/// error (models stored before folds carry the held-out Qini and no error), and whether it ranked: false when it gave
+/// every reachable member of a fold the same uplift, so <c>auto</c> did not choose it while another approach ranked
 /// (true in models stored before this was recorded).
 /// </summary>
-public sealed record UpliftCandidate(string Algorithm, double Qini, bool Ranks = true);
+public sealed record UpliftCandidate(string Algorithm, double Qini, bool Ranks = true, double? Error = null);
 
 /// <summary>
 /// An uplift model's measures on the rows held out of its training: the Qini coefficient (0 = random ranking, 1 = the
