@@ -10,9 +10,9 @@ namespace InsureCrm.Core.Common;
 /// so the move takes two, each restartable:
 /// <list type="number">
 /// <item>before the migration's transaction (<see cref="BeforeAsync"/>), in one transaction that writes only the log's
-/// file: its tables as main defines them, when missing; the rows it lacks (by id, so none twice); the tables'
-/// AUTOINCREMENT counters (an id is never reused, even after a purge emptied the log); then the indexes and
-/// triggers. Committed, every entry is in both files.</item>
+/// file: refuses if that file holds a row main lacks (another database's log); its tables as main defines them, when
+/// missing; the rows it lacks (by id, so none twice); the tables' AUTOINCREMENT counters (an id is never reused, even
+/// after a purge emptied the log); then the indexes and triggers. Committed, every entry is in both files.</item>
 /// <item>in the migration's transaction, which writes only main (<see cref="RunAsync"/>): refuses if main holds an
 /// entry the log's file lacks (appended since; the next migrate copies it), then drops main's tables.</item>
 /// </list>
@@ -56,6 +56,7 @@ internal sealed class AccessLogFileStep : IMigrationStep
         await using var tx = await connection.BeginTransactionAsync(ct);
         foreach (var (type, name, sql) in objects.Where(o => o.Type == "table"))
         {
+            await RefuseAnotherLogAsync(connection, tx, name, ct);
             await ExecuteAsync(connection, tx, Qualified(sql, type, name), ct);
             await ExecuteAsync(connection, tx, $"""
                 INSERT INTO {Schema}."{name}" SELECT * FROM main."{name}" m
@@ -104,6 +105,28 @@ internal sealed class AccessLogFileStep : IMigrationStep
             }
             // DROP TABLE removes the triggers before its implicit DELETE, so the append-only guard does not refuse it.
             await ExecuteAsync(connection, transaction, $"DROP TABLE main.\"{table}\"", ct);
+        }
+    }
+
+    /// <summary>
+    /// A move copies rows of main only, so the log's file never holds one main lacks, unless it is another database's log
+    /// (left beside a main file that was deleted and created again, or restored without it): refused, not adopted.
+    /// </summary>
+    private static async Task RefuseAnotherLogAsync(DbConnection connection, DbTransaction tx, string table, CancellationToken ct)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.Transaction = tx;
+        cmd.CommandText = $"SELECT count(*) FROM {Schema}.sqlite_master WHERE type = 'table' AND name = '{table}'";
+        if (Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture) == 0)
+        {
+            return;
+        }
+        cmd.CommandText = $"SELECT count(*) FROM {Schema}.\"{table}\" a WHERE NOT EXISTS (SELECT 1 FROM main.\"{table}\" m WHERE m.id = a.id)";
+        var foreign = Convert.ToInt64(await cmd.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
+        if (foreign > 0)
+        {
+            throw new InvalidOperationException(string.Create(CultureInfo.InvariantCulture,
+                $"The access log's file beside the database holds {foreign} rows of {table} that the database does not: it is another database's access log. Move that file (*.access-log.db) away with its -wal and -shm, or restore the database that goes with it, and migrate again."));
         }
     }
 

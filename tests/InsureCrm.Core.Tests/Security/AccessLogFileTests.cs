@@ -188,6 +188,35 @@ public class AccessLogFileTests
         (await log.VerifyAsync()).ShouldSatisfyAllConditions(r => r.Intact.ShouldBeTrue(), r => r.Entries.ShouldBe(2));
     }
 
+    [Fact]
+    public async Task Migrate_NewDatabaseBesideAnotherDatabasesLogFile_IsRefusedAndThatLogIsNotAdopted()
+    {
+        await using var other = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await RecordAsync(CoreServices.Log(other), 4);
+        var dir = Directory.CreateTempSubdirectory("insurecrm-log-").FullName;
+        try
+        {
+            // The main file was deleted and starts again, but the old log's file stayed beside it.
+            await using (var connection = await other.Database.OpenConnectionAsync())
+            {
+                await ExecuteAsync(connection, $"VACUUM access_log INTO '{Path.Combine(dir, "crm.access-log.db")}'");
+            }
+            var fresh = new CrmDatabase(new DatabaseOptions { Provider = DatabaseProvider.Sqlite, ConnectionString = $"Data Source={Path.Combine(dir, "crm.db")}" });
+
+            (await Should.ThrowAsync<InvalidOperationException>(() => new Migrator(fresh, TimeProvider.System, NullLogger<Migrator>.Instance).MigrateAsync()))
+                .Message.ShouldContain("another database's access log");
+
+            await using var check = await fresh.OpenConnectionAsync();
+            (await ScalarAsync(check, "SELECT count(*) FROM access_log.access_log_entry")).ShouldBe(4L);
+            (await ScalarAsync(check, "SELECT count(*) FROM schema_history WHERE version = '0031'")).ShouldBe(0L);
+        }
+        finally
+        {
+            SqliteConnection.ClearAllPools();
+            Directory.Delete(dir, recursive: true);
+        }
+    }
+
     /// <summary>A database file as migrations before 0031 left it: the access log's tables in main.</summary>
     private static async Task<TestDatabase> OldLayoutAsync()
     {
