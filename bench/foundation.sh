@@ -39,7 +39,7 @@ fresh_db() { # $1 = name; exports the provider settings for that database
     bench_psql postgres -qc "DROP DATABASE IF EXISTS $1 WITH (FORCE)" -c "CREATE DATABASE $1"
     export Database__Provider=Postgres ConnectionStrings__Crm="$(bench_pg_cs "$1")"
   else
-    rm -f "$out/$1.db" "$out/$1.db-wal" "$out/$1.db-shm"
+    rm -f "$out/$1.db" "$out/$1.db-wal" "$out/$1.db-shm" "$out/$1.access-log.db" "$out/$1.access-log.db-wal" "$out/$1.access-log.db-shm"
     export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$PWD/$out/$1.db"
   fi
   rm -f "bench/out/$1.access-log-head.json" # the head of the dropped database's log

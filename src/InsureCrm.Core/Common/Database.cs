@@ -129,9 +129,11 @@ public sealed class CrmDatabase
             csb.DataSource = full;
             using var c = new SqliteConnection(csb.ToString());
             c.Open();
+            // Attaches (and creates) the access log's own file beside the database file.
+            SqliteConnectionSetup.Apply(c);
             using var cmd = c.CreateCommand();
-            // WAL is persistent per database file: readers do not block the writer.
-            cmd.CommandText = "PRAGMA journal_mode=WAL;";
+            // WAL is persistent per database file, so once for each: readers do not block the writer.
+            cmd.CommandText = $"PRAGMA main.journal_mode=WAL; PRAGMA {SqliteConnectionSetup.AccessLogSchema}.journal_mode=WAL;";
             cmd.ExecuteNonQuery();
         }
         return csb.ToString();

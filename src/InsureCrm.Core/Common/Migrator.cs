@@ -14,6 +14,13 @@ public interface IMigrationStep
 {
     string Version { get; }
     Task RunAsync(DbConnection connection, DbTransaction transaction, DatabaseProvider provider, CancellationToken ct);
+
+    /// <summary>
+    /// Work that must be committed before the script's transaction begins, on the same connection (SQLite: a write to
+    /// another database file, which one transaction would commit per file only). Runs again on every migrate until the
+    /// script's transaction commits, so it must be idempotent.
+    /// </summary>
+    Task BeforeAsync(DbConnection connection, DatabaseProvider provider, CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>
@@ -24,7 +31,8 @@ public interface IMigrationStep
 /// </summary>
 public sealed class Migrator(CrmDatabase database, TimeProvider clock, ILogger<Migrator> logger, IEnumerable<IMigrationStep>? steps = null)
 {
-    private readonly IReadOnlyList<IMigrationStep> _steps = [.. steps ?? []];
+    // The access log's move into its own SQLite file is Common's: it is about the database files, and every migrate needs it.
+    private readonly IReadOnlyList<IMigrationStep> _steps = [.. steps ?? [], new AccessLogFileStep()];
 
     public static IReadOnlyList<MigrationScript> Scripts(DatabaseProvider provider)
     {
@@ -78,6 +86,10 @@ public sealed class Migrator(CrmDatabase database, TimeProvider clock, ILogger<M
         var done = new List<string>();
         foreach (var script in Scripts(database.Provider).Where(s => !applied.Contains(s.Version)))
         {
+            foreach (var step in _steps.Where(s => s.Version == script.Version))
+            {
+                await step.BeforeAsync(connection, database.Provider, ct);
+            }
             await using var tx = await connection.BeginTransactionAsync(ct);
             await ExecuteAsync(connection, tx, script.Sql, ct);
             foreach (var step in _steps.Where(s => s.Version == script.Version))

@@ -605,17 +605,23 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
         }
         else
         {
-            await db.Database.ExecuteSqlRawAsync($"DROP TRIGGER {AppendOnlyTrigger}_delete", ct);
+            // An unqualified CREATE TRIGGER looks for its table in main: name the file that holds the log (its own
+            // file, attached as access_log, or main for a database in memory).
+            var schema = (await db.Database.SqlQueryRaw<string>(
+                "SELECT schema AS \"Value\" FROM pragma_table_list WHERE name = 'access_log_entry' AND schema <> 'temp' ORDER BY schema <> 'main'")
+                .ToListAsync(ct))[0];
+            var lift = $"DROP TRIGGER \"{schema}\".{AppendOnlyTrigger}_delete";
+            await db.Database.ExecuteSqlRawAsync(lift, ct);
             await db.Database.ExecuteSqlAsync($"DELETE FROM access_log_entry WHERE id <= {last.Id}", ct);
-            await db.Database.ExecuteSqlRawAsync(SqliteDeleteTrigger, ct);
+            await db.Database.ExecuteSqlRawAsync(SqliteDeleteTrigger(schema), ct);
         }
         await tx.CommitAsync(ct);
         return new PurgeResult(count, last.Id, cutoff);
     }
 
-    /// <summary>The SQLite trigger that refuses deletes (also in Sqlite/0007_scopes.sql).</summary>
-    internal const string SqliteDeleteTrigger =
-        $"CREATE TRIGGER {AppendOnlyTrigger}_delete BEFORE DELETE ON access_log_entry BEGIN SELECT RAISE(ABORT, 'access_log_entry is append-only'); END";
+    /// <summary>The SQLite trigger that refuses deletes (also in Sqlite/0007_scopes.sql), in the file <paramref name="schema"/> that holds the log.</summary>
+    internal static string SqliteDeleteTrigger(string schema) =>
+        $"CREATE TRIGGER \"{schema}\".{AppendOnlyTrigger}_delete BEFORE DELETE ON access_log_entry BEGIN SELECT RAISE(ABORT, 'access_log_entry is append-only'); END";
 
     /// <summary>Hex HMAC-SHA256 under the access-log key over the entry's position, the previous hash and the fields.</summary>
     public string Mac(AccessLogEntry e)

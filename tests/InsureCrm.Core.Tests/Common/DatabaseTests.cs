@@ -35,6 +35,8 @@ public sealed class DatabaseTests
     public async Task Sqlite_EveryPooledConnection_EfAndRaw_HasTheConnectionSettings()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var main = new Microsoft.Data.Sqlite.SqliteConnectionStringBuilder(db.ConnectionString).DataSource;
+        var logFile = Path.Combine(Path.GetDirectoryName(main)!, "crm.access-log.db");
 
         // Several at once, so that the pool holds several native connections; then again, so that they come back from the pool.
         for (var round = 0; round < 2; round++)
@@ -47,11 +49,13 @@ public sealed class DatabaseTests
                 {
                     await context.Database.OpenConnectionAsync();
                     (await MmapSizeAsync(context.Database.GetDbConnection())).ShouldBe(SqliteConnectionSetup.MmapSize);
+                    (await AccessLogFileAsync(context.Database.GetDbConnection())).ShouldBe(logFile);
                 }
                 for (var i = 0; i < 3; i++)
                 {
                     raw.Add(await db.Database.OpenConnectionAsync());
                     (await MmapSizeAsync(raw[^1])).ShouldBe(SqliteConnectionSetup.MmapSize);
+                    (await AccessLogFileAsync(raw[^1])).ShouldBe(logFile);
                 }
             }
             finally
@@ -66,6 +70,14 @@ public sealed class DatabaseTests
                 }
             }
         }
+    }
+
+    /// <summary>The file attached as the access log's schema, null when none is.</summary>
+    private static async Task<string?> AccessLogFileAsync(DbConnection connection)
+    {
+        await using var command = connection.CreateCommand();
+        command.CommandText = "SELECT file FROM pragma_database_list WHERE name = 'access_log'";
+        return (string?)await command.ExecuteScalarAsync();
     }
 
     private static async Task<long> MmapSizeAsync(DbConnection connection)

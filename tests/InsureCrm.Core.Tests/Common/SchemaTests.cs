@@ -37,10 +37,12 @@ public sealed class SchemaTests
               FROM information_schema.columns c
               WHERE c.table_schema = 'public' AND c.table_name <> 'schema_history'
               """
-            // table_xinfo, not table_info: it lists generated columns too (hidden 2 virtual, 3 stored).
+            // table_xinfo, not table_info: it lists generated columns too (hidden 2 virtual, 3 stored). Both files: the
+            // access log's tables are in its own (SqliteConnectionSetup).
             : """
               SELECT m.name, p.name, p."notnull" = 0 AND p.pk = 0, p.type
-              FROM sqlite_master m JOIN pragma_table_xinfo(m.name) p
+              FROM (SELECT name, type, 'main' AS file FROM main.sqlite_master UNION ALL SELECT name, type, 'access_log' FROM access_log.sqlite_master) m
+              JOIN pragma_table_xinfo(m.name, m.file) p
               WHERE m.type = 'table' AND m.name NOT IN ('schema_history', 'sqlite_sequence') AND p.hidden IN (0, 2, 3)
               """;
         await using (var reader = await cmd.ExecuteReaderAsync())
@@ -59,7 +61,10 @@ public sealed class SchemaTests
         await using var indexCmd = connection.CreateCommand();
         indexCmd.CommandText = provider == DatabaseProvider.Postgres
             ? "SELECT tablename, indexname FROM pg_indexes WHERE schemaname = 'public' AND indexname NOT LIKE 'pk\\_%' AND tablename <> 'schema_history'"
-            : "SELECT tbl_name, name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite\\_%' ESCAPE '\\'";
+            : """
+              SELECT tbl_name, name FROM main.sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
+              UNION ALL SELECT tbl_name, name FROM access_log.sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite\_%' ESCAPE '\'
+              """;
         await using (var reader = await indexCmd.ExecuteReaderAsync())
         {
             while (await reader.ReadAsync())

@@ -125,7 +125,9 @@ public sealed class NoPlaintextTests
     private static async Task<List<(string File, byte[] Bytes)>> ReadFilesAsync(string path)
     {
         var files = new List<(string, byte[])>();
-        foreach (var file in new[] { path, path + "-wal", path + "-shm" }.Where(File.Exists))
+        // The access log's own file too (SqliteConnectionSetup): it is part of the database.
+        var log = SqliteConnectionSetup.AccessLogFile(path)!;
+        foreach (var file in new[] { path, path + "-wal", path + "-shm", log, log + "-wal", log + "-shm" }.Where(File.Exists))
         {
             await using var stream = new FileStream(file, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
             using var memory = new MemoryStream();

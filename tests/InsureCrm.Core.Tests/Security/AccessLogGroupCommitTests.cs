@@ -116,7 +116,8 @@ public class AccessLogGroupCommitTests
                 BEGIN IF NEW.customer_id = {Poisoned} THEN RAISE EXCEPTION 'poisoned'; END IF; RETURN NEW; END $$;
                 CREATE TRIGGER poison BEFORE INSERT ON access_log_entry FOR EACH ROW EXECUTE FUNCTION poison();
                 """
-            : $"CREATE TRIGGER poison BEFORE INSERT ON access_log_entry WHEN NEW.customer_id = {Poisoned} BEGIN SELECT RAISE(ABORT, 'poisoned'); END");
+            // In the log's own file, where its table is (an unqualified trigger would look for it in main).
+            : $"CREATE TRIGGER access_log.poison BEFORE INSERT ON access_log_entry WHEN NEW.customer_id = {Poisoned} BEGIN SELECT RAISE(ABORT, 'poisoned'); END");
     }
 
     /// <summary>

@@ -155,7 +155,8 @@ public class AccessLogTests
         (chain.Intact, chain.Entries).ShouldBe((true, 1000L), "the vacuum changes no entry");
         if (provider == DatabaseProvider.Sqlite)
         {
-            result.Summary.ShouldBe(["Access log: nothing to vacuum on SQLite."]);
+            // An append-only file has no free pages: nothing to rewrite.
+            result.Summary.ShouldHaveSingleItem().ShouldStartWith("Access log: nothing to vacuum, 0 of its file's");
             return;
         }
         result.Summary.ShouldHaveSingleItem().ShouldStartWith("Access log: vacuumed");
@@ -168,6 +169,44 @@ public class AccessLogTests
         (await reader.ReadAsync()).ShouldBeTrue();
         reader.GetInt32(0).ShouldBeGreaterThan(0, "the step's vacuum marked the appended pages all-visible");
         reader.GetString(1).ShouldBe("autovacuum_vacuum_insert_threshold=-1", "appends alone never wake autovacuum on the access log");
+    }
+
+    [Fact]
+    public async Task NightlyVacuum_Sqlite_AfterAPurgeFreedItsPages_RewritesTheLogsFileAloneAndTheChainStillVerifies()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        var clock = new ManualClock(new DateTimeOffset(2024, 1, 10, 0, 0, 0, TimeSpan.Zero));
+        var log = CoreServices.Log(db, clock);
+        for (var i = 0; i < 20; i++)
+        {
+            await log.RecordManyAsync(Agent, [.. Enumerable.Range(0, 50).Select(c => new AccessEvent(AccessAction.Search, i * 100 + c, Detail: new string('x', 200)))]);
+        }
+        clock.Now = clock.Now.AddDays(800);
+        await log.RecordAsync(Agent, new AccessEvent(AccessAction.View, 1));
+        (await log.PurgeAsync()).Purged.ShouldBe(1000);
+        var (logPages, mainPages) = (await PragmaAsync(db, "access_log.page_count"), await PragmaAsync(db, "main.page_count"));
+        var freeBefore = await PragmaAsync(db, "access_log.freelist_count");
+        freeBefore.ShouldBeGreaterThan(logPages / 2, "the purge freed most of the log's pages");
+
+        var result = await new AccessLogVacuumStep(db.Database).RunAsync(new DateOnly(2026, 3, 20), CancellationToken.None);
+
+        result.Summary.ShouldHaveSingleItem().ShouldStartWith("Access log: vacuumed its file");
+        (await PragmaAsync(db, "access_log.freelist_count")).ShouldBe(0);
+        (await PragmaAsync(db, "access_log.page_count")).ShouldBeLessThan(logPages);
+        (await PragmaAsync(db, "main.page_count")).ShouldBe(mainPages, "the main file is not rewritten");
+        var chain = await log.VerifyAsync();
+        (chain.Intact, chain.Entries).ShouldBe((true, 1L));
+        // The next night has nothing to do.
+        (await new AccessLogVacuumStep(db.Database).RunAsync(new DateOnly(2026, 3, 21), CancellationToken.None)).Summary
+            .ShouldHaveSingleItem().ShouldStartWith("Access log: nothing to vacuum, 0 of");
+    }
+
+    private static async Task<long> PragmaAsync(TestDatabase db, string pragma)
+    {
+        await using var connection = await db.Database.OpenConnectionAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = $"PRAGMA {pragma}";
+        return (long)(await cmd.ExecuteScalarAsync())!;
     }
 
     private sealed class ManualClock(DateTimeOffset now) : TimeProvider

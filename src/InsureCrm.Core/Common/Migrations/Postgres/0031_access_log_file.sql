@@ -1,0 +1,2 @@
+-- 0031: nothing on PostgreSQL. On SQLite the access log's tables move into a database file of their own (the
+-- commits of the log no longer empty the page caches of the main file); PostgreSQL's buffers are shared.

@@ -1,0 +1,6 @@
+-- 0031: the access log's tables (access_log_entry, access_log_anchor, access_log_seal, with their indexes and
+-- triggers) move from the main database file into the access log's own file, attached to every connection as
+-- access_log (SqliteConnectionSetup). The move is code (AccessLogFileStep): the copy into the other file is
+-- committed before this migration's transaction drops the tables of main. A database in memory keeps them in main.
+-- From here on, a SQLite script that adds an index or a trigger to these tables names the schema: an unqualified
+-- CREATE INDEX or CREATE TRIGGER looks for its table in main.
