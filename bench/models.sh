@@ -59,6 +59,7 @@ db=$out/synthetic-$n.db
 export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$PWD/$db" Security__Protection__KeyFile="$PWD/$out/keys.json" INSURECRM_USER=bench
 cli() { dotnet "$out/cli/insurecrm.dll" "$@"; }
 if [ ! -f "$db" ]; then
+  rm -f "${db%.db}".access-log.db "${db%.db}".access-log.db-wal "${db%.db}".access-log.db-shm # a log left without its database is refused
   cli users add bench --role Admin >/dev/null
   cli generate --customers "$n" --seed 20240901 --as-of 2025-06-30 >/dev/null
 fi

@@ -155,7 +155,7 @@ else
   fi
   if [ -n "$label" ]; then
     if [ ! -f "$db" ] || [ ! -f "$truth" ]; then
-      rm -f "$db"
+      rm -f "$db" "$db-wal" "$db-shm" "${db%.db}".access-log.db "${db%.db}".access-log.db-wal "${db%.db}".access-log.db-shm # the access log has a file of its own (docs/operations.md)
       cli users add bench --role Admin >/dev/null
       echo "[bench] generating $n customers (seed 20240901, as of 2025-06-30) into $db"
       cli generate --customers "$n" --seed 20240901 --as-of 2025-06-30 --truth "$out/synthetic-$n.truth.csv" >/dev/null
