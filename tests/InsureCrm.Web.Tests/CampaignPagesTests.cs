@@ -425,6 +425,8 @@ public sealed partial class CampaignPagesTests
         draft.ShouldBe(new RollOutDraft("건강 공백 파일럿 전사 확산", new DateOnly(2027, 2, 1), new DateOnly(2027, 3, 31), rule, null));
     }
 
+    private static readonly JsonSerializerOptions WebJson = new(JsonSerializerDefaults.Web);
+
     [Fact]
     public async Task RollOut_ByUplift_OfferedOnlyWithAnUpliftModel_TopNThatIsNoNumberKeptBesideItsField_GoodInputReachesCore()
     {
@@ -455,6 +457,18 @@ public sealed partial class CampaignPagesTests
         var page = await marketer.GetStringAsync($"/campaigns/{pilot}");
         Regex.Match(page, "<input[^>]*data-testid=\"rollout-by-uplift\"[^>]*>").Value.ShouldNotContain("disabled");
         page.ShouldContain("Qini 계수 0.214");
+        page.ShouldNotContain("data-testid=\"rollout-uplift-random\"", customMessage: "no warning without a recorded random-order test");
+
+        // A model whose order did not beat random orders of the held-out members: the form says so beside "top N by uplift".
+        var arms = new InsureCrm.Core.Campaigns.Uplift.UpliftArms(480, 14, 120, 2);
+        var measures = new InsureCrm.Core.Campaigns.Uplift.UpliftMeasures(arms, 0.214, [], [], [], arms, arms, arms, [], RandomOrderP: 0.368);
+        await using (var ctx = db.CreateContext())
+        {
+            var model = await ctx.Set<InsureCrm.Core.Campaigns.Uplift.CampaignUpliftModel>().SingleAsync(m => m.CampaignId == pilot);
+            model.Evaluation = JsonSerializer.Serialize(measures, WebJson);
+            await ctx.SaveChangesAsync();
+        }
+        Testid(await marketer.GetStringAsync($"/campaigns/{pilot}"), "rollout-uplift-random").ShouldStartWith("파일럿 검증 고객에서 이 모델의 순서는 무작위 순서와 구별되지 않았습니다 (p = 0.368).");
         var form = Regex.Match(page, "<form[^>]*data-testid=\"rollout-form\".*?</form>", RegexOptions.Singleline).Value;
         var byUplift = Fields(form, ("RollOut.StartsOn", "2027-02-01"), ("RollOut.EndsOn", "2027-03-31"))
             .Where(f => f.Item1 != "RollOut.Targeting").Append(("RollOut.Targeting", "uplift")).ToList();
