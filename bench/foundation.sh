@@ -10,7 +10,8 @@
 # WARMUP (default 60s: the JIT keeps compiling for about a minute under load) and prints the database
 # settings and the load average it ran with; figures taken with a load average above 1 are flagged.
 # Each page is then measured RUNS times (default 2) in a row; the spread of p99 and req/s between the runs
-# is printed and flagged above 10 %. The web host's peak memory (VmHWM) is printed at the end.
+# is printed and flagged above 10 %. The web host's peak memory (VmHWM) is printed at the end, with how much of it now
+# is anonymous (heap) and how much file-backed (the SQLite files' memory map).
 #
 # Prints each figure with what produced it; raw logs stay in bench/out/.
 set -euo pipefail
@@ -194,4 +195,5 @@ print(f"[bench] {kind}: spread between the {runs} runs: p99 {spread(p99s):.1f} %
 PY
   fi
 done
-log "web host: peak RSS $(( $(awk '/VmHWM/ {print $2}' /proc/$web/status) / 1024 )) MB, now $(( $(awk '/VmRSS/ {print $2}' /proc/$web/status) / 1024 )) MB over the warm-ups and measured runs"
+st() { echo $(( $(awk -v k="$1:" '$1 == k {print $2}' /proc/$web/status) / 1024 )); }
+log "web host: peak RSS $(st VmHWM) MB, now $(st VmRSS) MB over the warm-ups and measured runs (now: anonymous $(st RssAnon) MB, file-backed $(st RssFile) MB, i.e. the database files' memory map, which the kernel can drop)"
