@@ -2,11 +2,12 @@
 # seeds.sh SEED: the synthetic export (UPLIFT_TRAIN, default the one bench/uplift.sh wrote) split under SEED; ours
 # (--reach plannedContact, weights; the Release build of src/) and scikit-learn (REACH=plannedContact, one thread);
 # top 30 % and Qini per score file (issue 13 round 2, bench/findings/2026-12-04-issue13-round2.md).
+# UPLIFT_CLI names the insurecrm.dll to run (default: the Release build of src/), e.g. a copy that a rebuild cannot change mid-run.
 set -e
 cd "$(dirname "$0")/../.."
 s=$1; d=bench/out/uplift/seed$s; rm -rf $d; mkdir -p $d
 /usr/bin/python3 bench/uplift/split.py ${UPLIFT_TRAIN:-bench/out/uplift/synthetic-100000.uplift.csv} treated responded 0.3 $s $d/train.csv $d/test.csv
-cli="dotnet src/InsureCrm.Cli/bin/Release/net10.0/insurecrm.dll"
+cli="dotnet ${UPLIFT_CLI:-src/InsureCrm.Cli/bin/Release/net10.0/insurecrm.dll}"
 for spec in two-model:gbdt two-model:logistic class-transform:gbdt class-transform:logistic uplift-tree: uplift-forest: auto:logistic; do
   alg=${spec%%:*}; clf=${spec#*:}; v=0; [ $alg = auto ] && v=0.2
   m=$d/ours-$alg${clf:+-$clf}
