@@ -131,7 +131,7 @@ public static class UpliftMetrics
                 dealt.Add(order[i]);
             }
         }
-        var model = AreaOf(order, values, treatment, labels);
+        var model = Walk(order, values, treatment, labels, null);
         var random = new Random(seed);
         var shuffled = dealt.ToArray();
         var ranked = (int[])order.Clone();
@@ -144,43 +144,12 @@ public static class UpliftMetrics
                 ranked[places[j]] = shuffled[j];
             }
             // A tolerance for the sums' rounding, so that an order as good as the model's counts as at least as good.
-            if (AreaOf(ranked, values, treatment, labels) >= model - 1e-9)
+            if (Walk(ranked, values, treatment, labels, null) >= model - 1e-9)
             {
                 atLeast++;
             }
         }
         return (1.0 + atLeast) / (1.0 + orders);
-    }
-
-    /// <summary>The area under the Qini curve of rows in <paramref name="ranked"/> order whose predictions, in that order, are <paramref name="values"/>.</summary>
-    private static double AreaOf(int[] ranked, double[] values, ReadOnlySpan<bool> treatment, ReadOnlySpan<bool> labels)
-    {
-        var n = ranked.Length;
-        int treated = 0, treatedResponders = 0, control = 0, controlResponders = 0;
-        double area = 0, lastShare = 0, lastGained = 0;
-        for (var i = 0; i < n; i++)
-        {
-            var r = ranked[i];
-            if (treatment[r])
-            {
-                treated++;
-                treatedResponders += labels[r] ? 1 : 0;
-            }
-            else
-            {
-                control++;
-                controlResponders += labels[r] ? 1 : 0;
-            }
-            if (i + 1 < n && values[i + 1] == values[i])
-            {
-                continue;
-            }
-            var gained = treatedResponders - (control == 0 ? 0 : (double)controlResponders * treated / control);
-            var share = (double)(i + 1) / n;
-            area += (share - lastShare) * (gained + lastGained) / 2;
-            (lastShare, lastGained) = (share, gained);
-        }
-        return area;
     }
 
     /// <summary>
@@ -233,13 +202,30 @@ public static class UpliftMetrics
 
     private static List<QiniPoint> Curve(ReadOnlySpan<double> uplift, ReadOnlySpan<bool> treatment, ReadOnlySpan<bool> labels)
     {
-        var n = uplift.Length;
         var order = RankDescending(uplift);
+        var values = new double[order.Length];
+        for (var i = 0; i < order.Length; i++)
+        {
+            values[i] = uplift[order[i]];
+        }
         var curve = new List<QiniPoint> { new(0, 0, 0) };
+        Walk(order, values, treatment, labels, curve);
+        return curve;
+    }
+
+    /// <summary>
+    /// Walks the rows in <paramref name="ranked"/> order, whose predictions in that order are <paramref name="values"/>,
+    /// adding a point of the Qini curve after each block of equal values to <paramref name="points"/> when given; returns
+    /// the area under the curve (as <see cref="Area"/> would).
+    /// </summary>
+    private static double Walk(int[] ranked, double[] values, ReadOnlySpan<bool> treatment, ReadOnlySpan<bool> labels, List<QiniPoint>? points)
+    {
+        var n = ranked.Length;
         int treated = 0, treatedResponders = 0, control = 0, controlResponders = 0;
+        double area = 0, lastShare = 0, lastGained = 0;
         for (var i = 0; i < n; i++)
         {
-            var r = order[i];
+            var r = ranked[i];
             if (treatment[r])
             {
                 treated++;
@@ -250,14 +236,17 @@ public static class UpliftMetrics
                 control++;
                 controlResponders += labels[r] ? 1 : 0;
             }
-            if (i + 1 < n && uplift[order[i + 1]] == uplift[r])
+            if (i + 1 < n && values[i + 1] == values[i])
             {
                 continue;
             }
             var gained = treatedResponders - (control == 0 ? 0 : (double)controlResponders * treated / control);
-            curve.Add(new QiniPoint(i + 1, (double)(i + 1) / n, gained));
+            var share = (double)(i + 1) / n;
+            points?.Add(new QiniPoint(i + 1, share, gained));
+            area += (share - lastShare) * (gained + lastGained) / 2;
+            (lastShare, lastGained) = (share, gained);
         }
-        return curve;
+        return area;
     }
 
     private static UpliftCounts Count(ReadOnlySpan<int> rows, ReadOnlySpan<bool> treatment, ReadOnlySpan<bool> labels)

@@ -345,17 +345,8 @@ public static class UpliftSplit
         }
         var random = new Random(seed);
         var heldOut = new bool[treatment.Length];
-        foreach (var (t, y) in new[] { (true, true), (true, false), (false, true), (false, false) })
+        foreach (var rows in Groups(treatment, labels))
         {
-            var group = new List<int>();
-            for (var r = 0; r < treatment.Length; r++)
-            {
-                if (treatment[r] == t && labels[r] == y)
-                {
-                    group.Add(r);
-                }
-            }
-            var rows = group.ToArray();
             random.Shuffle(rows);
             var take = (int)Math.Round(validation * rows.Length, MidpointRounding.AwayFromZero);
             for (var i = 0; i < take; i++)
@@ -388,6 +379,23 @@ public static class UpliftSplit
         var random = new Random(seed);
         var fold = new int[treatment.Length];
         var next = 0;
+        foreach (var rows in Groups(treatment, labels))
+        {
+            random.Shuffle(rows);
+            // Each group continues the turn where the last one stopped, so small groups do not all start at fold 0.
+            foreach (var r in rows)
+            {
+                fold[r] = next;
+                next = (next + 1) % folds;
+            }
+        }
+        return fold;
+    }
+
+    /// <summary>The rows of each of the four groups treated/control × positive/negative, in that order, each in row order.</summary>
+    private static List<int[]> Groups(ReadOnlySpan<bool> treatment, ReadOnlySpan<bool> labels)
+    {
+        var groups = new List<int[]>(4);
         foreach (var (t, y) in new[] { (true, true), (true, false), (false, true), (false, false) })
         {
             var group = new List<int>();
@@ -398,16 +406,9 @@ public static class UpliftSplit
                     group.Add(r);
                 }
             }
-            var rows = group.ToArray();
-            random.Shuffle(rows);
-            // Each group continues the turn where the last one stopped, so small groups do not all start at fold 0.
-            foreach (var r in rows)
-            {
-                fold[r] = next;
-                next = (next + 1) % folds;
-            }
+            groups.Add([.. group]);
         }
-        return fold;
+        return groups;
     }
 
     /// <summary>The elements of <paramref name="values"/> at <paramref name="rows"/>.</summary>
