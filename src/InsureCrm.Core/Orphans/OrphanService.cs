@@ -277,7 +277,7 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
         foreach (var (sido, n) in regionFull)
         {
             logger.LogWarning("Orphan assignment as of {AsOf}: no CS consultant of region {Sido} under the cap of {Cap} for {Count} orphans; fallback: {Fallback}",
-                KoreanBusinessCalendar.Format(asOf), sido, options.LoadCap, n, "another region, or " + options.WhenAllFull);
+                KoreanBusinessCalendar.Format(asOf), sido, options.LoadCap, n, "CS consultants of other regions, then Orphans:WhenAllFull = " + options.WhenAllFull);
         }
         if (unassigned > 0)
         {
