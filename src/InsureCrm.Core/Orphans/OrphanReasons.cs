@@ -22,6 +22,22 @@ public static class OrphanReasons
         RegionFull = "RegionFull", AllFull = "AllFull", OverCap = "OverCap", TopValue = "TopValue", LeastLoaded = "LeastLoaded",
         Override = "Override", Returned = "Returned";
 
+    /// <summary>Every code with the names of its parameters in the order the worded forms number them ({0}, {1}, ...).</summary>
+    public static readonly IReadOnlyDictionary<string, string[]> Parameters = new Dictionary<string, string[]>(StringComparer.Ordinal)
+    {
+        [SameBranch] = ["branch"],
+        [SameRegion] = ["sido"],
+        [Anywhere] = [],
+        [BranchFull] = ["branch", "cap"],
+        [RegionFull] = ["sido", "cap"],
+        [AllFull] = ["cap"],
+        [OverCap] = ["load", "cap"],
+        [TopValue] = ["grade", "rating"],
+        [LeastLoaded] = ["load", "cap", "rating"],
+        [Override] = ["by", "why"],
+        [Returned] = ["agent", "date"],
+    };
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
     public static string Write(IEnumerable<OrphanReason> reasons) => JsonSerializer.Serialize(reasons.ToList(), Json);
