@@ -6,6 +6,7 @@ using InsureCrm.Cli.Identity;
 using InsureCrm.Cli.Imports;
 using InsureCrm.Cli.Models;
 using InsureCrm.Cli.Nightly;
+using InsureCrm.Cli.Orphans;
 using InsureCrm.Cli.Privacy;
 using InsureCrm.Cli.Security;
 using InsureCrm.Cli.Synthetic;
@@ -41,6 +42,7 @@ internal static class CliApp
             .AddModelsCli(services)
             .AddCampaignsCli(services)
             .AddWorklistsCli(services)
+            .AddOrphansCli(services)
             .AddPrivacyCli(services);
         root.Options.Add(CliUser.AsOption);
         try

@@ -7,6 +7,7 @@ using InsureCrm.Core.Identity;
 using InsureCrm.Core.Imports;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Nightly;
+using InsureCrm.Core.Orphans;
 using InsureCrm.Core.Privacy;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Synthetic;
@@ -35,6 +36,7 @@ public static class CoreServiceCollectionExtensions
         .AddModels(configuration)
         .AddCampaigns(configuration)
         .AddWorklists(configuration)
+        .AddOrphans(configuration)
         .AddCustomerView(configuration)
         .AddNightly(configuration)
         .AddSynthetic(configuration);

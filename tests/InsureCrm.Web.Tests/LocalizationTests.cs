@@ -7,11 +7,13 @@ using InsureCrm.Core.CustomerView;
 using InsureCrm.Core.Identity;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Models;
+using InsureCrm.Core.Orphans;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Value;
 using InsureCrm.Tests;
 using InsureCrm.Web.Campaigns;
+using InsureCrm.Web.Orphans;
 using InsureCrm.Web.Shell;
 using InsureCrm.Web.Localization;
 
@@ -30,6 +32,7 @@ public class LocalizationTests
         typeof(ReservedSection), typeof(AgentRelation), typeof(SegmentCell), typeof(Strategy), typeof(StrategyChannel), typeof(ServiceLevel),
         typeof(CampaignState), typeof(CampaignObjective), typeof(CampaignChannelKind), typeof(OverlapRule), typeof(CostBasis), typeof(CampaignEventKind),
         typeof(MemberExclusion), typeof(CallOutcome), typeof(ResultBreakdown), typeof(DashboardPeriod), typeof(CampaignBlockReason),
+        typeof(OrphanState), typeof(AssignmentRule),
     ];
 
     [Fact]
@@ -94,6 +97,33 @@ public class LocalizationTests
                 // What the English names (the field, the value, the limit) the translation names too, and nothing more.
                 Placeholders(strings[CampaignErrorText.KeyPrefix + code]).ShouldBe(Placeholders(english), $"{culture} {code}");
             }
+        }
+    }
+
+    [Fact]
+    public void Strings_EveryOrphanReasonCode_HasATextInEachLanguageNamingEachParameter()
+    {
+        var text = new Text();
+        foreach (var culture in Text.Cultures)
+        {
+            var strings = text.For(culture);
+            foreach (var (code, parameters) in OrphanReasons.Parameters)
+            {
+                strings.ContainsKey(OrphanText.KeyPrefix + code).ShouldBeTrue($"{culture}: no text for the orphan reason {code}");
+                Placeholders(strings[OrphanText.KeyPrefix + code]).ShouldBe(
+                    [.. Enumerable.Range(0, parameters.Length).Select(i => i.ToString(System.Globalization.CultureInfo.InvariantCulture))], $"{culture} {code}");
+            }
+        }
+        var previous = System.Globalization.CultureInfo.CurrentUICulture;
+        try
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = new System.Globalization.CultureInfo("ko-KR");
+            OrphanText.Reason(text, OrphanReason.Of(OrphanReasons.RegionFull, ("sido", "서울특별시"), ("cap", 300)))
+                .ShouldBe("서울특별시의 CS 상담원이 모두 한도(300건)에 도달했거나 없음");
+        }
+        finally
+        {
+            System.Globalization.CultureInfo.CurrentUICulture = previous;
         }
     }
 

@@ -6,7 +6,7 @@ namespace InsureCrm.Core.Common;
 
 public static class CommonFeature
 {
-    /// <summary>The database (<see cref="CrmDatabase"/>, the EF context, the migrator) from configuration, and the clock.</summary>
+    /// <summary>The database (<see cref="CrmDatabase"/>, the EF context, the migrator) from configuration, the clock and the Korean business-day calendar.</summary>
     public static IServiceCollection AddCommon(this IServiceCollection services, IConfiguration configuration)
     {
         var options = DatabaseOptions.FromConfiguration(configuration);
@@ -20,6 +20,10 @@ public static class CommonFeature
         services.AddDbContextPool<CrmDbContext>(database.Configure);
         services.AddSingleton<Migrator>();
         services.AddSingleton(TimeProvider.System);
+        var calendar = new BusinessCalendarOptions();
+        configuration.GetSection(BusinessCalendarOptions.Section).Bind(calendar);
+        services.AddSingleton(calendar);
+        services.AddSingleton<KoreanBusinessCalendar>();
         return services;
     }
 }

@@ -1,0 +1,68 @@
+namespace InsureCrm.Core.Orphans;
+
+/// <summary>What the assignment does when every CS consultant it may use is at the load cap.</summary>
+public enum FullFallback
+{
+    /// <summary>The case stays unassigned (counted, logged by branch and region, retried by the next run).</summary>
+    LeaveUnassigned,
+    /// <summary>The least-loaded consultant of the whole company takes it over the cap.</summary>
+    LeastLoadedOverCap,
+}
+
+/// <summary>The orphan service's rules (configuration section <c>Orphans</c>; docs/orphans.md explains each).</summary>
+public sealed class OrphanOptions
+{
+    public const string Section = "Orphans";
+
+    /// <summary>Open orphan cases (assigned, not yet contacted) a CS consultant may hold.</summary>
+    public int LoadCap { get; set; } = 300;
+
+    /// <summary>First contact is due this many business days (Korean calendar) after the assignment day.</summary>
+    public int FirstContactBusinessDays { get; set; } = 3;
+
+    /// <summary>Value grades (letters of the latest value run) that go to the best-rated consultant of the tier rather than the least loaded.</summary>
+    public string TopGrades { get; set; } = "AB";
+
+    /// <summary>Weight of tenure (years since hire, full at <see cref="TenureFullYears"/>) in a consultant's rating.</summary>
+    public double TenureWeight { get; set; } = 0.5;
+
+    /// <summary>Weight of the 13-month persistency of the consultant's book in the rating.</summary>
+    public double PersistencyWeight { get; set; } = 0.5;
+
+    /// <summary>Weight of the complaint record: 0, because no complaint (VOC) data exists yet (issue 16); a non-zero value is refused.</summary>
+    public double ComplaintWeight { get; set; }
+
+    /// <summary>Years of tenure that count as full marks.</summary>
+    public int TenureFullYears { get; set; } = 10;
+
+    /// <summary>When the branch, the region and the whole company have no consultant under the cap.</summary>
+    public FullFallback WhenAllFull { get; set; } = FullFallback.LeaveUnassigned;
+
+    public IEnumerable<string> Validate()
+    {
+        if (LoadCap < 1)
+        {
+            yield return "Orphans:LoadCap must be at least 1.";
+        }
+        if (FirstContactBusinessDays is < 0 or > 60)
+        {
+            yield return "Orphans:FirstContactBusinessDays must be between 0 and 60.";
+        }
+        if (TopGrades.Any(g => g is < 'A' or > 'G'))
+        {
+            yield return "Orphans:TopGrades holds grade letters A to G only.";
+        }
+        if (TenureWeight < 0 || PersistencyWeight < 0 || TenureWeight + PersistencyWeight <= 0)
+        {
+            yield return "Orphans:TenureWeight and PersistencyWeight must not be negative and not both 0.";
+        }
+        if (ComplaintWeight != 0)
+        {
+            yield return "Orphans:ComplaintWeight must be 0: there is no complaint record to rate consultants by until VOC exists (issue 16).";
+        }
+        if (TenureFullYears < 1)
+        {
+            yield return "Orphans:TenureFullYears must be at least 1.";
+        }
+    }
+}
