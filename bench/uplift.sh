@@ -40,8 +40,18 @@ if ! $py -c "import sklearn" 2>/dev/null; then
   echo "[bench] installing python3-sklearn"
   as_root apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-sklearn >/dev/null
 fi
-echo "[bench] publishing the CLI (Release) to $out/cli"
-dotnet publish src/InsureCrm.Cli -c Release -o "$out/cli" -nologo -v q >/dev/null
+# The CLI as an insurer deploys it (docs/operations.md): ReadyToRun, so that each of our 2 processes per figure does not
+# spend its start-up compiling our code; a plain build where the package source has no crossgen pack for this machine.
+rid=linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+echo "[bench] publishing the CLI (Release, ReadyToRun for $rid) to $out/cli"
+rm -rf "$out/cli"
+if dotnet publish src/InsureCrm.Cli -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$out/cli" -nologo -v q >/dev/null 2>"$out/publish.err"; then
+  cli_build="ReadyToRun ($rid)"
+else
+  echo "[bench] ReadyToRun publish failed ($(tail -1 "$out/publish.err")); publishing a plain build"
+  dotnet publish src/InsureCrm.Cli -c Release -o "$out/cli" -nologo -v q >/dev/null
+  cli_build="plain (JIT)"
+fi
 cli() { dotnet "$out/cli/insurecrm.dll" "$@"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 threads() { # default|1t command...: the command as it runs by default, or held to one thread
@@ -51,6 +61,7 @@ now() { date +%s.%N; }
 seconds() { awk -v a="$1" -v b="$2" 'BEGIN { printf "%.2f", b - a }'; } # start end -> seconds between them
 
 echo "== settings: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git rev-parse --short HEAD), $(nproc) cores, load average $(load)"
+echo "   our CLI: $cli_build"
 echo "   dotnet $(dotnet --version); python $($py -c 'import platform; print(platform.python_version())'), scikit-learn $($py -c 'import sklearn; print(sklearn.__version__)'), numpy $($py -c 'import numpy; print(numpy.__version__)')"
 echo "   split: ${share} of each treatment × outcome group held out, seed ${seed}; ours: --validation 0 --seed ${seed}"
 start=$(now); cli --help >/dev/null; echo "   our CLI's start-up alone (insurecrm --help): $(seconds "$start" "$(now)") s, paid twice in each of our figures (train, score)"
