@@ -51,7 +51,8 @@ public sealed class DemoOrphansTests(ITestOutputHelper output)
         again.ShouldBe(0, "a second start finds the cases and makes none");
         (await read.OrphanCases.CountAsync()).ShouldBe(made);
         var leavers = await read.Agents.AsNoTracking().Where(a => a.Status == AgentStatus.Terminated && cases.Select(c => c.FormerAgentId).Contains(a.Id)).ToListAsync();
-        leavers.Count.ShouldBe(DemoOrphans.Leavers);
+        // Up to three leave; a small insurer's branch may have only two FCs with five customers or more without a login.
+        leavers.Count.ShouldBeInRange(2, DemoOrphans.Leavers);
         leavers.ShouldAllBe(a => a.BranchId == cs.BranchId && a.Kind == AgentKind.Fc);
         var logins = await read.Users.AsNoTracking().Where(u => u.AgentId != null).Select(u => u.AgentId!.Value).ToListAsync();
         leavers.ShouldAllBe(a => !logins.Contains(a.Id), "no demo login loses its agent");
