@@ -43,6 +43,8 @@ public sealed class OrphanCase : IVersioned
     public DateOnly? FirstContactDue { get; set; }
     public DateTime? FirstContactAt { get; set; }
     public string? FirstContactBy { get; set; }
+    /// <summary>What came of the first contact, as the consultant wrote it (the page's form); null from the CLI.</summary>
+    public string? FirstContactNote { get; set; }
     public DateTime? CoverageCheckAt { get; set; }
     public string? CoverageCheckBy { get; set; }
     public string? CoverageCheckNotes { get; set; }
@@ -71,6 +73,7 @@ internal sealed class OrphanCaseConfiguration : IEntityTypeConfiguration<OrphanC
         b.Property(p => p.Reasons).HasMaxLength(4000);
         b.Property(p => p.ContractIds).HasMaxLength(4000);
         b.Property(p => p.FirstContactBy).HasMaxLength(100);
+        b.Property(p => p.FirstContactNote).HasMaxLength(2000);
         b.Property(p => p.CoverageCheckBy).HasMaxLength(100);
         b.Property(p => p.CoverageCheckNotes).HasMaxLength(2000);
         // A consultant's backlog, a former agent's cases (return), a customer's cases.

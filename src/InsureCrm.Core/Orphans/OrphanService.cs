@@ -344,18 +344,44 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
     }
 
     /// <summary>Records the first contact with the customer (the case leaves the backlog).</summary>
-    public async Task<OrphanCase> RecordFirstContactAsync(long caseId, string by, CancellationToken ct = default)
+    public Task<OrphanCase> RecordFirstContactAsync(long caseId, string by, CancellationToken ct = default) =>
+        RecordFirstContactAsync(caseId, by, null, null, ct);
+
+    /// <summary>
+    /// Records the first contact made on <paramref name="on"/> (today when null; neither in the future nor before the
+    /// assignment) with what came of it; the case leaves the backlog. A case already contacted keeps its first contact.
+    /// </summary>
+    public async Task<OrphanCase> RecordFirstContactAsync(long caseId, string by, DateOnly? on, string? note, CancellationToken ct = default)
     {
         var oc = await AssignedCaseAsync(caseId, ct);
+        var now = clock.GetUtcNow().UtcDateTime;
+        var today = DateOnly.FromDateTime(now.AddHours(9));
+        if (on is { } day && day > today)
+        {
+            throw new OrphanRequestException($"The first contact cannot be on a future day ({KoreanBusinessCalendar.Format(day)}).");
+        }
+        if (on is { } early && oc.AssignedOn is { } assigned && early < assigned)
+        {
+            throw new OrphanRequestException($"The first contact cannot be before the assignment on {KoreanBusinessCalendar.Format(assigned)}.");
+        }
+        if (note is { Length: > MaxNote })
+        {
+            throw new OrphanRequestException(string.Create(CultureInfo.InvariantCulture, $"The note is longer than {MaxNote} characters."));
+        }
         if (oc.FirstContactAt is null)
         {
-            oc.FirstContactAt = clock.GetUtcNow().UtcDateTime;
+            // Another day than today: that day at the time of day it is now (Korean time), as the service stores UTC.
+            oc.FirstContactAt = on is { } d && d != today ? d.ToDateTime(TimeOnly.FromDateTime(now.AddHours(9))).AddHours(-9) : now;
             oc.FirstContactBy = by;
+            oc.FirstContactNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
             oc.State = OrphanState.Contacted;
         }
         await db.SaveChangesAsync(ct);
         return oc;
     }
+
+    /// <summary>The longest first-contact note or coverage-check note kept.</summary>
+    public const int MaxNote = 2000;
 
     /// <summary>Records the coverage check (보장점검), done at/by with notes; it is a first contact too when none was recorded.</summary>
     public async Task<OrphanCase> RecordCoverageCheckAsync(long caseId, string by, string? notes, CancellationToken ct = default)

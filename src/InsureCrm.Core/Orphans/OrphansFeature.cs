@@ -17,6 +17,7 @@ public static class OrphansFeature
         }
         services.AddSingleton(options);
         services.AddScoped<OrphanService>();
+        services.AddScoped<OrphanBoard>();
         return services;
     }
 }

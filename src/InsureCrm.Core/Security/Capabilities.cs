@@ -41,6 +41,8 @@ public static class Capability
     public const string CampaignEdit = "campaign:edit";
     /// <summary>Approve a campaign's plan; never one's own (four eyes, checked in Core).</summary>
     public const string CampaignApprove = "campaign:approve";
+    /// <summary>The orphaned customers' cases (issue 15): a CS consultant their own, a branch manager the branch's, an admin all.</summary>
+    public const string OrphansView = "orphans:view";
     /// <summary>Any signed-in user: their own home page, sessions and language.</summary>
     public const string SignedIn = "signed-in";
 
@@ -76,6 +78,9 @@ public static class Capability
         [CampaignView] = [Role.Marketer, Role.Analyst, Role.BranchManager, Role.Admin],
         [CampaignEdit] = [Role.Marketer],
         [CampaignApprove] = [Role.Marketer, Role.Admin],
+        // Orphan cases are worked by the CS consultants they are assigned to and overseen by the branch manager (own
+        // branch) and admins, who also reassign them (docs/orphans.md).
+        [OrphansView] = [Role.CsConsultant, Role.BranchManager, Role.Admin],
         [SignedIn] = Enum.GetValues<Role>(),
     };
 

@@ -92,6 +92,7 @@ internal sealed class CrmStartup(
         logger.LogInformation("Demo models: {Champions} champions scored as of {AsOf}", champions, asOf);
         await ActivatorUtilities.CreateInstance<Core.Campaigns.DemoCampaigns>(scoped).EnsureAsync(asOf, ct);
         await ActivatorUtilities.CreateInstance<Core.Worklists.DemoWorklists>(scoped).EnsureAsync(asOf, ct);
+        await ActivatorUtilities.CreateInstance<Core.Orphans.DemoOrphans>(scoped).EnsureAsync(asOf, ct);
     }
 
     private static void PrintLogins()

@@ -5,7 +5,7 @@ namespace InsureCrm.Web.Orphans;
 
 /// <summary>
 /// An orphan assignment's reasons in the reader's language, worded from the stored codes and parameters (never from stored
-/// sentences), as the worklist words its items. The pages that show them come in a later slice of issue 15.
+/// sentences), as the worklist words its items: the /orphans page and the case page.
 /// </summary>
 internal static class OrphanText
 {

@@ -21,6 +21,7 @@ internal static class RolePages
     public static readonly IReadOnlyList<RolePage> All =
     [
         new("/today", "worklist.nav", "worklist.homeHint", Capability.CustomersView) { Only = [Role.Agent, Role.CsConsultant] },
+        new("/orphans", "orphans.nav", "orphans.homeHint", Capability.OrphansView),
         new("/customers", "nav.search", "home.page.search", Capability.CustomersSearch),
         new("/analytics/value", "analytics.nav", "home.page.value", Capability.AnalyticsView),
         new("/analytics/segments", "segments.nav", "home.page.segments", Capability.AnalyticsView),

@@ -90,7 +90,8 @@ public class AccessLogFileTests
         var triggers = await ObjectsAsync(db, "main", "trigger");
         var indexes = await ObjectsAsync(db, "main", "index");
 
-        (await MigratorOf(db).MigrateAsync()).ShouldBe(["0031_access_log_file"]);
+        // The migrations after 0031 (0032_orphans, ...) run too; 0031 is the one that moves the log.
+        (await MigratorOf(db).MigrateAsync())[0].ShouldBe("0031_access_log_file");
 
         (await TablesAsync(db, "main")).ShouldBeEmpty();
         (await TablesAsync(db, "access_log")).ShouldBe(LogTables);

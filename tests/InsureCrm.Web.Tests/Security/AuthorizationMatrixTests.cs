@@ -45,6 +45,7 @@ public sealed partial class AuthorizationMatrixTests
         ["campaign:view"] = [Role.Marketer, Role.Analyst, Role.BranchManager, Role.Admin],
         ["campaign:edit"] = [Role.Marketer],
         ["campaign:approve"] = [Role.Marketer, Role.Admin],
+        ["orphans:view"] = [Role.CsConsultant, Role.BranchManager, Role.Admin],
         ["signed-in"] = All,
     };
 
