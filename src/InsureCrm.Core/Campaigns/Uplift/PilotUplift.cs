@@ -199,7 +199,13 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
             where t.CampaignId == campaignId
             select new UpliftTargetingView(t.CampaignId, t.ModelId, p.Id, p.Code, m.Version, t.TopN, t.KeepNegative, t.Scored, t.Negative, t.BelowCut,
                 t.ExpectedIncremental, t.ExpectedIncrementalByResponse, t.ValuePerResponse, t.UnitCost, t.ResponseModel)).SingleOrDefaultAsync(ct);
-        if (view?.Scored is null)
+        if (view is null)
+        {
+            return null;
+        }
+        var evaluation = await ctx.CampaignUpliftModels.AsNoTracking().Where(m => m.Id == view.ModelId).Select(m => m.Evaluation).SingleAsync(ct);
+        view = view with { ModelRandomOrderP = Measures(evaluation)?.RandomOrderP };
+        if (view.Scored is null)
         {
             return view;
         }
@@ -348,5 +354,9 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
     internal static PilotUpliftModel View(CampaignUpliftModel m, string code) => new(
         m.Id, m.CampaignId, code, m.Version, m.Algorithm, m.Classifier, m.FeaturesAsOf,
         new UpliftArms(m.Treated, m.TreatedResponders, m.Control, m.ControlResponders), m.Skipped, m.HeldOutRows, m.Qini,
-        m.Evaluation is { Length: > 2 } json ? JsonSerializer.Deserialize<UpliftMeasures>(json, Json) : null, m.TrainedBy, m.TrainedAt);
+        Measures(m.Evaluation), m.TrainedBy, m.TrainedAt);
+
+    /// <summary>A model's stored held-out measures; null for a model stored without any.</summary>
+    private static UpliftMeasures? Measures(string evaluation) =>
+        evaluation is { Length: > 2 } json ? JsonSerializer.Deserialize<UpliftMeasures>(json, Json) : null;
 }

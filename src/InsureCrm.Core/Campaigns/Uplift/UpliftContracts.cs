@@ -40,7 +40,10 @@ public sealed record UpliftMeasures(
 {
     /// <summary>Whether the order is better than random at the 5 % level: false when a random order did as well in 5 % or more of 999 draws, null when not recorded.</summary>
     [System.Text.Json.Serialization.JsonIgnore]
-    public bool? BeatsRandom => RandomOrderP is { } p ? p < 0.05 : null;
+    public bool? BeatsRandom => BeatsRandomAt(RandomOrderP);
+
+    /// <summary>Whether a random-order p says the order beats random orders, at the 5 % level; null for no p.</summary>
+    public static bool? BeatsRandomAt(double? randomOrderP) => randomOrderP is { } p ? p < 0.05 : null;
 }
 
 /// <summary>An uplift model learnt from a pilot, as pages and the CLI show it.</summary>
@@ -56,6 +59,13 @@ public sealed record UpliftTargetingView(
 {
     /// <summary>Why the chosen members were chosen, in aggregate: how many of them have each feature among their top reasons, and which way it moved their uplift (most frequent first).</summary>
     public IReadOnlyList<UpliftReasonCount> Reasons { get; init; } = [];
+
+    /// <summary>
+    /// The model's random-order test on the pilot's held-out members (<see cref="UpliftMeasures.RandomOrderP"/>): at 0.05
+    /// or above its order was not distinguishable from a random one, so the chosen N are close to a random draw. Null
+    /// when the model recorded none.
+    /// </summary>
+    public double? ModelRandomOrderP { get; init; }
 
     /// <summary>The chosen members with the highest predicted uplift (at most <c>PilotUplift.ChosenShown</c>), each with its arm and reasons.</summary>
     public IReadOnlyList<MemberUplift> Chosen { get; init; } = [];

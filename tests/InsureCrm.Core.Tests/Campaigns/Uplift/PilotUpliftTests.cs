@@ -125,6 +125,7 @@ public sealed class PilotUpliftTests
 
         var targeting = (await uplift.TargetingAsync(created.Value.Id))!;
         targeting.PilotId.ShouldBe(pilot.Id);
+        targeting.ModelRandomOrderP.ShouldBe(model.Measures.RandomOrderP, "the roll-out carries its model's random-order test, for the record page's warning");
         targeting.Scored.ShouldNotBeNull();
         List<CampaignMember> members;
         List<CampaignUpliftScore> scores;
