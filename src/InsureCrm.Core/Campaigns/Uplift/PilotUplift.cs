@@ -192,19 +192,22 @@ internal sealed class PilotUplift(CrmDatabase database, TimeProvider time) : IPi
     public async Task<UpliftTargetingView?> TargetingAsync(long campaignId, CancellationToken ct = default)
     {
         await using var ctx = database.CreateContext();
-        var view = await (
+        var row = await (
             from t in ctx.CampaignUpliftTargetings.AsNoTracking()
             join m in ctx.CampaignUpliftModels.AsNoTracking() on t.ModelId equals m.Id
             join p in ctx.Campaigns.AsNoTracking() on m.CampaignId equals p.Id
             where t.CampaignId == campaignId
-            select new UpliftTargetingView(t.CampaignId, t.ModelId, p.Id, p.Code, m.Version, t.TopN, t.KeepNegative, t.Scored, t.Negative, t.BelowCut,
-                t.ExpectedIncremental, t.ExpectedIncrementalByResponse, t.ValuePerResponse, t.UnitCost, t.ResponseModel)).SingleOrDefaultAsync(ct);
-        if (view is null)
+            select new
+            {
+                View = new UpliftTargetingView(t.CampaignId, t.ModelId, p.Id, p.Code, m.Version, t.TopN, t.KeepNegative, t.Scored, t.Negative, t.BelowCut,
+                    t.ExpectedIncremental, t.ExpectedIncrementalByResponse, t.ValuePerResponse, t.UnitCost, t.ResponseModel),
+                m.Evaluation,
+            }).SingleOrDefaultAsync(ct);
+        if (row is null)
         {
             return null;
         }
-        var evaluation = await ctx.CampaignUpliftModels.AsNoTracking().Where(m => m.Id == view.ModelId).Select(m => m.Evaluation).SingleAsync(ct);
-        view = view with { ModelRandomOrderP = Measures(evaluation)?.RandomOrderP };
+        var view = row.View with { ModelRandomOrderP = Measures(row.Evaluation)?.RandomOrderP };
         if (view.Scored is null)
         {
             return view;
