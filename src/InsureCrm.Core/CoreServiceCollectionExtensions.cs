@@ -1,3 +1,4 @@
+using InsureCrm.Core.CallCenter;
 using InsureCrm.Core.Campaigns;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Contact;
@@ -37,6 +38,7 @@ public static class CoreServiceCollectionExtensions
         .AddCampaigns(configuration)
         .AddWorklists(configuration)
         .AddOrphans(configuration)
+        .AddCallCenter(configuration)
         .AddCustomerView(configuration)
         .AddNightly(configuration)
         .AddSynthetic(configuration);

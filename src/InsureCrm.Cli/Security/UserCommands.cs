@@ -22,7 +22,7 @@ internal static class UserCommands
     {
         var command = new Command("users", "Accounts: one per person; every grant, change and revocation is recorded for 3 years");
         var name = new Argument<string>("user") { Description = "The account's user name" };
-        var role = new Option<Role>("--role") { Description = "Agent, CsConsultant, BranchManager, CallCenter, Marketer, Analyst, VocHandler, Compliance or Admin", Required = true };
+        var role = new Option<Role>("--role") { Description = "Agent, CsConsultant, BranchManager, CallCenter, CallCenterSupervisor, Marketer, Analyst, VocHandler, Compliance or Admin", Required = true };
         var agent = new Option<string?>("--agent") { Description = "Agent code (agent and CS consultant accounts)" };
         var branch = new Option<string?>("--branch") { Description = "Branch code (branch manager accounts)" };
         var display = new Option<string?>("--display-name") { Description = "The name shown in the web (default: the user name)" };

@@ -52,7 +52,7 @@ public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null)
     /// </summary>
     private static UserScope ScopeOf(CrmUser user) => user.Role switch
     {
-        Role.CallCenter or Role.Compliance => new(ScopeKind.Everyone, 0),
+        Role.CallCenter or Role.CallCenterSupervisor or Role.Compliance => new(ScopeKind.Everyone, 0),
         Role.Agent when user.AgentId is { } agent => new(ScopeKind.Agent, agent),
         Role.CsConsultant when user.AgentId is { } consultant => new(ScopeKind.ServicingAgent, consultant),
         Role.BranchManager when user.BranchId is { } branch => new(ScopeKind.Branch, branch),

@@ -1,7 +1,12 @@
 namespace InsureCrm.Core.Security;
 
 /// <summary>The roles of DESIGN.md; data scopes follow from the role.</summary>
-public enum Role { Agent, CsConsultant, BranchManager, CallCenter, Marketer, Analyst, VocHandler, Compliance, Admin }
+public enum Role
+{
+    Agent, CsConsultant, BranchManager, CallCenter, Marketer, Analyst, VocHandler, Compliance, Admin,
+    /// <summary>Leads the call-center consultants: may do what they do, and sees the live view of the queues (issue 15).</summary>
+    CallCenterSupervisor,
+}
 
 /// <summary>
 /// A person's login account. One account per person: there are no shared accounts (the demo logins are

@@ -43,11 +43,17 @@ public static class Capability
     public const string CampaignApprove = "campaign:approve";
     /// <summary>The orphaned customers' cases (issue 15): a CS consultant their own, a branch manager the branch's, an admin all.</summary>
     public const string OrphansView = "orphans:view";
+    /// <summary>Work one's own outbound call queue (issue 15): call-center consultants and their supervisors.</summary>
+    public const string CallsWork = "calls:work";
+    /// <summary>The live view of every outbound queue, the consultants' load and the happy-call quality figure.</summary>
+    public const string CallsLive = "calls:live";
+    /// <summary>Happy-call escalations: a branch manager their branch's (and resolves them), a supervisor and an admin every one.</summary>
+    public const string CallsEscalations = "calls:escalations";
     /// <summary>Any signed-in user: their own home page, sessions and language.</summary>
     public const string SignedIn = "signed-in";
 
     private static readonly Role[] CustomerWorkers =
-        [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.VocHandler];
+        [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.CallCenterSupervisor, Role.VocHandler];
 
     private static readonly Dictionary<string, Role[]> Table = new(StringComparer.Ordinal)
     {
@@ -55,7 +61,7 @@ public static class Capability
         [CustomersSearch] = [.. CustomerWorkers, Role.Compliance],
         [CustomersView] = [.. CustomerWorkers, Role.Compliance],
         [CustomersEdit] = CustomerWorkers,
-        [CustomersUnmask] = [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.Compliance],
+        [CustomersUnmask] = [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.CallCenterSupervisor, Role.Compliance],
         [ComplianceLogs] = [Role.Compliance],
         [AdminUsers] = [Role.Admin],
         // Imports and merges touch every customer without showing any: the data owners' admin and compliance.
@@ -81,6 +87,11 @@ public static class Capability
         // Orphan cases are worked by the CS consultants they are assigned to and overseen by the branch manager (own
         // branch) and admins, who also reassign them (docs/orphans.md).
         [OrphansView] = [Role.CsConsultant, Role.BranchManager, Role.Admin],
+        // The outbound queues (docs/callcenter.md): consultants work their own items, the supervisor does what they do and
+        // watches every queue; escalations of failed happy calls go to the selling agent's branch manager.
+        [CallsWork] = [Role.CallCenter, Role.CallCenterSupervisor],
+        [CallsLive] = [Role.CallCenterSupervisor, Role.Admin],
+        [CallsEscalations] = [Role.BranchManager, Role.CallCenterSupervisor, Role.Admin],
         [SignedIn] = Enum.GetValues<Role>(),
     };
 
@@ -97,5 +108,8 @@ public static class Capability
     public static bool SeesContactData(this Role role) => CustomerWorkers.Contains(role);
 
     /// <summary>Roles that must give a reason each time they open a customer (their scope is every customer).</summary>
-    public static bool NeedsReasonToOpen(this Role role) => role is Role.CallCenter or Role.Compliance;
+    public static bool NeedsReasonToOpen(this Role role) => role is Role.CallCenter or Role.CallCenterSupervisor or Role.Compliance;
+
+    /// <summary>The call center's roles: the consultant and the supervisor, who may do what a consultant does.</summary>
+    public static bool IsCallCenter(this Role role) => role is Role.CallCenter or Role.CallCenterSupervisor;
 }

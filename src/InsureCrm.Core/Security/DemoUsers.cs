@@ -29,6 +29,7 @@ public sealed class DemoUsers(CrmDbContext db, TimeProvider clock)
         new("cs", Role.CsConsultant, "Demo CS consultant"),
         new("manager", Role.BranchManager, "Demo branch manager"),
         new("callcenter", Role.CallCenter, "Demo call center"),
+        new("supervisor", Role.CallCenterSupervisor, "Demo call-center supervisor"),
         new("marketer", Role.Marketer, "Demo marketer"),
         new("analyst", Role.Analyst, "Demo analyst"),
         new("voc", Role.VocHandler, "Demo VOC handler"),

@@ -37,7 +37,7 @@ internal sealed class CampaignWorkLists(
     public async Task<WorkListItem?> NextCallAsync(CrmUser user, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (user.Role != Role.CallCenter)
+        if (!user.Role.IsCallCenter())
         {
             return null;
         }
@@ -150,7 +150,7 @@ internal sealed class CampaignWorkLists(
     private static bool Mine(CrmUser user, CampaignContact contact) => contact.Channel switch
     {
         CampaignChannelKind.Agent => user.AgentId is { } agentId && contact.AgentId == agentId,
-        CampaignChannelKind.CallList => user.Role == Role.CallCenter,
+        CampaignChannelKind.CallList => user.Role.IsCallCenter(),
         _ => false,
     };
 
