@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InsureCrm.Cli.CallCenter;
 using InsureCrm.Cli.Campaigns;
 using InsureCrm.Cli.Common;
 using InsureCrm.Cli.Contact;
@@ -43,6 +44,7 @@ internal static class CliApp
             .AddCampaignsCli(services)
             .AddWorklistsCli(services)
             .AddOrphansCli(services)
+            .AddCallCenterCli(services)
             .AddPrivacyCli(services);
         root.Options.Add(CliUser.AsOption);
         try

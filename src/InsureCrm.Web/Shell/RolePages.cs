@@ -21,6 +21,9 @@ internal static class RolePages
     public static readonly IReadOnlyList<RolePage> All =
     [
         new("/today", "worklist.nav", "worklist.homeHint", Capability.CustomersView) { Only = [Role.Agent, Role.CsConsultant] },
+        new("/calls", "calls.nav", "calls.homeHint", Capability.CallsWork, NavLinkMatch.All),
+        new("/calls/live", "calls.live.nav", "calls.live.homeHint", Capability.CallsLive, NavLinkMatch.All),
+        new("/calls/escalations", "calls.esc.nav", "calls.esc.homeHint", Capability.CallsEscalations, NavLinkMatch.All),
         new("/orphans", "orphans.nav", "orphans.homeHint", Capability.OrphansView),
         new("/customers", "nav.search", "home.page.search", Capability.CustomersSearch),
         new("/analytics/value", "analytics.nav", "home.page.value", Capability.AnalyticsView),
