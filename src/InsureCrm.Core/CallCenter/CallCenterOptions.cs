@@ -18,7 +18,7 @@ public sealed class CallCenterOptions
     public int ProspectMonths { get; set; } = 3;
 
     /// <summary>The champion lapse score at or above which a customer is a lapse risk.</summary>
-    public double LapseThreshold { get; set; } = 0.5;
+    public double LapseThreshold { get; set; } = 0.3;
 
     /// <summary>A lapse risk is queued only when no agent acted (an interaction by an agent) in this many days.</summary>
     public int AgentQuietDays { get; set; } = 30;

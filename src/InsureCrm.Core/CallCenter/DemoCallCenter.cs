@@ -8,7 +8,7 @@ using Microsoft.Extensions.Logging;
 namespace InsureCrm.Core.CallCenter;
 
 /// <summary>
-/// The demo's call center, once (until a queue item exists): the queues are built for the demo's date, as the nightly step
+/// The demo's call center, once (until a call was recorded): the queues are built for the demo's date, as the nightly step
 /// would, and the demo consultant (<c>callcenter</c>) works some of their items through <see cref="CallQueues"/>: three
 /// happy calls completed with every checklist item answered yes, one with the copies of the policy and terms not received
 /// (an escalation to the selling agent's branch — the demo manager's, when one of the day's happy calls was sold there: that
@@ -19,14 +19,16 @@ internal sealed class DemoCallCenter(CrmDatabase database, CallCenterQueueBuild 
 {
     public const int HappyCallsCompleted = 3;
 
-    /// <summary>Returns the number of items the build queued (0 when items existed or the demo has no call-center login).</summary>
+    /// <summary>Returns the number of items the build queued (0 when a call was recorded already or the demo has no call-center login).</summary>
     public async Task<int> EnsureAsync(DateOnly asOf, CancellationToken ct)
     {
         AppUser? consultant;
         long? managerBranch;
         await using (var ctx = database.CreateContext())
         {
-            if (await ctx.CallQueueItems.AnyAsync(ct))
+            // The first night's chain may have built the day's queues already (before the demo's models and logins): the
+            // build is idempotent, so the demo builds again unless someone worked a call.
+            if (await ctx.CallAttempts.AnyAsync(ct))
             {
                 return 0;
             }

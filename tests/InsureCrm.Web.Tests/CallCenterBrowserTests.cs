@@ -1,0 +1,37 @@
+using InsureCrm.Core.Common;
+using InsureCrm.Tests;
+using Microsoft.Playwright;
+
+namespace InsureCrm.Web.Tests;
+
+/// <summary>The call center's pages on a 360 px phone in Debian's Chromium: no sideways scroll, buttons a thumb can hit.</summary>
+public sealed class CallCenterBrowserTests
+{
+    [Fact]
+    public async Task QueueCallLiveAndEscalations_Phone360_NoSidewaysScroll()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var baseUrl = LayoutBrowserTests.Start(factory);
+        var s = await CallCenterPagesTests.SeedAsync(factory);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(DebianChromium.Options);
+        var cc = await LayoutBrowserTests.SignedInPageAsync(browser, baseUrl, "callcenter", 360, 740);
+        foreach (var path in new[] { "/", "/calls", $"/calls/{s.Happy}" })
+        {
+            await cc.GotoAsync(baseUrl + path, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            (await cc.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(360, path + " scrolls sideways");
+        }
+        var heights = await cc.Locator(".call-form .choice, .call-form button").EvaluateAllAsync<double[]>("els => els.map(e => e.getBoundingClientRect().height)");
+        heights.Length.ShouldBeGreaterThan(10);
+        heights.ShouldAllBe(h => h >= 44);
+
+        var supervisor = await LayoutBrowserTests.SignedInPageAsync(browser, baseUrl, "supervisor", 360, 740);
+        foreach (var path in new[] { "/", "/calls/live", "/calls/escalations" })
+        {
+            await supervisor.GotoAsync(baseUrl + path, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            (await supervisor.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(360, path + " scrolls sideways");
+        }
+    }
+}
