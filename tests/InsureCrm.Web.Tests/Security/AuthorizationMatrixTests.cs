@@ -27,7 +27,7 @@ namespace InsureCrm.Web.Tests.Security;
 public sealed partial class AuthorizationMatrixTests
 {
     private static readonly Role[] All = Enum.GetValues<Role>();
-    private static readonly Role[] CustomerWorkers = [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.VocHandler];
+    private static readonly Role[] CustomerWorkers = [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.CallCenterSupervisor, Role.VocHandler];
 
     /// <summary>Who may call a route of each policy (docs/decisions/0001-security-model.md).</summary>
     private static readonly Dictionary<string, Role[]> Expected = new(StringComparer.Ordinal)
@@ -35,7 +35,7 @@ public sealed partial class AuthorizationMatrixTests
         ["customers:search"] = [.. CustomerWorkers, Role.Compliance],
         ["customers:view"] = [.. CustomerWorkers, Role.Compliance],
         ["customers:edit"] = CustomerWorkers,
-        ["customers:unmask"] = [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.Compliance],
+        ["customers:unmask"] = [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.CallCenterSupervisor, Role.Compliance],
         ["compliance:logs"] = [Role.Compliance],
         ["admin:users"] = [Role.Admin],
         ["analytics:view"] = [Role.Marketer, Role.Analyst, Role.BranchManager],
@@ -46,6 +46,9 @@ public sealed partial class AuthorizationMatrixTests
         ["campaign:edit"] = [Role.Marketer],
         ["campaign:approve"] = [Role.Marketer, Role.Admin],
         ["orphans:view"] = [Role.CsConsultant, Role.BranchManager, Role.Admin],
+        ["calls:work"] = [Role.CallCenter, Role.CallCenterSupervisor],
+        ["calls:live"] = [Role.CallCenterSupervisor, Role.Admin],
+        ["calls:escalations"] = [Role.BranchManager, Role.CallCenterSupervisor, Role.Admin],
         ["signed-in"] = All,
     };
 
