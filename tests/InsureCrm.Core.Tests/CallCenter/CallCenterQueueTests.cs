@@ -6,6 +6,8 @@ using InsureCrm.Core.Security;
 using InsureCrm.Core.Value;
 using InsureCrm.Tests.Worklists;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Tests.CallCenter;
 
@@ -247,5 +249,21 @@ public sealed class CallCenterQueueTests
         Assert.NotNull(await queues.ItemAsync(other, item.Id));
         Assert.Empty((await queues.QueueAsync(me)).Rows);
         Assert.Single((await queues.QueueAsync(other)).Rows);
+    }
+
+    [Fact]
+    public void Options_BadValuesAreRefusedAtStartUp_NamingEachOne()
+    {
+        var config = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["CallCenter:MaxAttempts"] = "0", ["CallCenter:InterestGrades"] = "AZ", ["CallCenter:LapseThreshold"] = "1.5",
+        }).Build();
+
+        var e = Assert.Throws<InvalidOperationException>(() => { CallCenterFeature.AddCallCenter(new ServiceCollection(), config); });
+
+        Assert.Contains("CallCenter:MaxAttempts", e.Message, StringComparison.Ordinal);
+        Assert.Contains("CallCenter:InterestGrades", e.Message, StringComparison.Ordinal);
+        Assert.Contains("CallCenter:LapseThreshold", e.Message, StringComparison.Ordinal);
+        Assert.Empty(new CallCenterOptions().Validate());
     }
 }
