@@ -1,4 +1,5 @@
 using InsureCrm.Core.CallCenter;
+using InsureCrm.Core.Campaigns;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Models;
@@ -265,5 +266,51 @@ public sealed class CallCenterQueueTests
         Assert.Contains("CallCenter:InterestGrades", e.Message, StringComparison.Ordinal);
         Assert.Contains("CallCenter:LapseThreshold", e.Message, StringComparison.Ordinal);
         Assert.Empty(new CallCenterOptions().Validate());
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task CampaignCallList_EntersTheQueue_AndItsOutcomesAreRecordedOnTheCampaignContact(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var at = CallCenterKit.Now.UtcDateTime;
+        var campaign = new Campaign
+        {
+            Code = "C-CC-1", Name = "보장 점검 안내", Theme = "t", Hypothesis = "h", State = CampaignState.Running, StartsOn = Today.AddDays(-9), EndsOn = Today.AddDays(20),
+            ControlShare = 0.2m, SplitSeed = 7, WindowDays = 30, CreatedAt = at, UpdatedAt = at, OwnerUserId = 1, AuthorUserId = 1,
+        };
+        ctx.Campaigns.Add(campaign);
+        var customer = await WorklistKit.CustomerAsync(ctx, "캠페인고객");
+        CallCenterKit.GrantPhone(ctx, customer.Id);
+        await ctx.SaveChangesAsync();
+        var contact = new CampaignContact
+        {
+            CampaignId = campaign.Id, CustomerId = customer.Id, Channel = CampaignChannelKind.CallList, Attempt = 1, State = CampaignContactState.Released,
+            IdemKey = CampaignContact.KeyOf(campaign.Id, customer.Id, CampaignChannelKind.CallList, 1), PlannedAt = at.AddHours(-2),
+        };
+        ctx.CampaignContacts.Add(contact);
+        await ctx.SaveChangesAsync();
+        var me = await CallCenterKit.UserAsync(ctx, "cc1");
+
+        var s = await CallCenterKit.Build(ctx, db).BuildAsync(Today);
+        var item = await ctx.CallQueueItems.AsNoTracking().SingleAsync();
+        var queues = CallCenterKit.Queues(ctx, db);
+        var first = await queues.RecordAsync(me, item.Id, new CallEntry(CallOutcomeCode.NoAnswer, null, null, null));
+        ctx.ChangeTracker.Clear();
+        var followed = await ctx.CallQueueItems.AsNoTracking().SingleAsync();
+        var done = await CallCenterKit.Queues(ctx, db, CallCenterKit.Now.AddHours(4)).RecordAsync(me, item.Id, new CallEntry(CallOutcomeCode.Completed, "관심 있음", null, null));
+
+        Assert.Equal(1, s.NewByKind[QueueKind.Campaign]);
+        Assert.Equal((campaign.Id, contact.Id, me.UserId), (item.CampaignId!.Value, item.CampaignContactId!.Value, item.AssignedUserId!.Value));
+        Assert.Equal(QueueItemState.InProgress, first.State);
+        Assert.Equal(QueueItemState.Done, done.State);
+        var contacts = await ctx.CampaignContacts.AsNoTracking().OrderBy(x => x.Attempt).ToListAsync();
+        Assert.Equal(2, contacts.Count);
+        Assert.Equal((CampaignContactState.Done, CallOutcome.NotReached), (contacts[0].State, contacts[0].Outcome!.Value));
+        Assert.Equal((CampaignContactState.Done, CallOutcome.Reached, "cc1"), (contacts[1].State, contacts[1].Outcome!.Value, contacts[1].OutcomeBy!));
+        Assert.Equal(contacts[1].Id, followed.CampaignContactId);
+        // One interaction per attempt, the campaign's (attribution reads it), none doubled by the queue.
+        Assert.Equal(2, await ctx.Interactions.CountAsync(i => i.CustomerId == customer.Id));
+        Assert.Equal(2, await ctx.Interactions.CountAsync(i => i.CustomerId == customer.Id && i.Purpose == InteractionPurpose.Campaign));
     }
 }
