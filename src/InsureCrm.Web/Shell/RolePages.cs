@@ -22,6 +22,7 @@ internal static class RolePages
     [
         new("/today", "worklist.nav", "worklist.homeHint", Capability.CustomersView) { Only = [Role.Agent, Role.CsConsultant] },
         new("/orphans", "orphans.nav", "orphans.homeHint", Capability.OrphansView),
+        new("/orphans/retention", "orphans.retention.nav", "orphans.retention.homeHint", Capability.OrphansReport),
         new("/customers", "nav.search", "home.page.search", Capability.CustomersSearch),
         new("/analytics/value", "analytics.nav", "home.page.value", Capability.AnalyticsView),
         new("/analytics/segments", "segments.nav", "home.page.segments", Capability.AnalyticsView),
