@@ -1,6 +1,7 @@
 using InsureCrm.Core;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Nightly;
 using InsureCrm.Core.Orphans;
 using InsureCrm.Core.Policies;
@@ -311,5 +312,54 @@ public sealed class OrphanWavesTests
         var order = services.GetRequiredService<NightlyChain>().StepNames.ToList();
         order.IndexOf("orphans").ShouldBeGreaterThan(order.IndexOf("value"));
         order.IndexOf("orphans").ShouldBeLessThan(order.IndexOf("worklists"));
+    }
+
+    /// <summary>Collects log lines as written (message templates filled), to check what a log carries.</summary>
+    private sealed class ListLogger : ILogger<OrphanService>
+    {
+        public List<(LogLevel Level, string Text)> Lines { get; } = [];
+
+        public IDisposable? BeginScope<TState>(TState state) where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            Lines.Add((logLevel, formatter(state, exception)));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task OverCap_NobodyLeftInTheRegion_FallbackInReasonsAndLog_NoPersonalData(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var w = await SeedAsync(ctx, 5, new(2025, 4, 1));
+        var names = await ctx.Customers.AsNoTracking().Select(c => c.Name).ToListAsync();
+        await Service(ctx).TerminateAgentAsync("FC-LEAVE", AsOf);
+        var log = new ListLogger();
+
+        // Cap 1: the two 강남 consultants take one each, 서울 has nobody else, 부산 takes one over the region; two are left.
+        var s = await Service(ctx, new OrphanOptions { LoadCap = 1 }, log).AssignAsync(AsOf);
+
+        s.Assigned.ShouldBe(3);
+        s.Unassigned.ShouldBe(2);
+        var cases = await ctx.OrphanCases.AsNoTracking().ToListAsync();
+        var busan = cases.Single(c => c.ConsultantId == w.CsBusan.Id);
+        OrphanReasons.Read(busan.Reasons).Select(r => r.Code).ShouldBe([OrphanReasons.Anywhere, OrphanReasons.BranchFull, OrphanReasons.RegionFull, OrphanReasons.LeastLoaded]);
+        cases.Where(c => c.State == OrphanState.Unassigned).ShouldAllBe(c => OrphanReasons.Read(c.Reasons).Any(r => r.Code == OrphanReasons.AllFull));
+        var warnings = log.Lines.Where(l => l.Level == LogLevel.Warning).Select(l => l.Text).ToList();
+        warnings.ShouldContain(t => t.Contains("region 서울특별시", StringComparison.Ordinal) && t.Contains("fallback", StringComparison.Ordinal)
+            && t.Contains("WhenAllFull = LeaveUnassigned", StringComparison.Ordinal));
+        warnings.ShouldContain(t => t.Contains("2 orphans left unassigned", StringComparison.Ordinal));
+        foreach (var line in log.Lines.Select(l => l.Text))
+        {
+            names.Where(n => line.Contains(n, StringComparison.Ordinal)).ShouldBeEmpty("no customer name in the log");
+            line.ShouldNotContain("010", Case.Sensitive, "no phone number in the log");
+        }
+
+        // The other fallback: every consultant full, the least loaded takes it over the cap, stated as such.
+        var over = await Service(ctx, new OrphanOptions { LoadCap = 1, WhenAllFull = FullFallback.LeastLoadedOverCap }, log).AssignAsync(AsOf);
+        over.OverCap.ShouldBe(2);
+        (await ctx.OrphanCases.AsNoTracking().ToListAsync()).Where(c => c.State == OrphanState.Assigned)
+            .Count(c => OrphanReasons.Read(c.Reasons).Any(r => r.Code == OrphanReasons.OverCap)).ShouldBe(2);
     }
 }
