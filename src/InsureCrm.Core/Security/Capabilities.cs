@@ -43,6 +43,8 @@ public static class Capability
     public const string CampaignApprove = "campaign:approve";
     /// <summary>The orphaned customers' cases (issue 15): a CS consultant their own, a branch manager the branch's, an admin all.</summary>
     public const string OrphansView = "orphans:view";
+    /// <summary>The orphan service's dashboard (backlog, SLA, retention by wave, branch and consultant): admins and analysts all, a branch manager the branch's.</summary>
+    public const string OrphansReport = "orphans:report";
     /// <summary>Work one's own outbound call queue (issue 15): call-center consultants and their supervisors.</summary>
     public const string CallsWork = "calls:work";
     /// <summary>The live view of every outbound queue, the consultants' load and the happy-call quality figure.</summary>
@@ -87,6 +89,9 @@ public static class Capability
         // Orphan cases are worked by the CS consultants they are assigned to and overseen by the branch manager (own
         // branch) and admins, who also reassign them (docs/orphans.md).
         [OrphansView] = [Role.CsConsultant, Role.BranchManager, Role.Admin],
+        // Whether the service keeps customers is an aggregate: the analysts who measure it, admins, and the branch manager
+        // (own branch). Not the CS consultants: one consultant's row is too small a sample to judge by (docs/orphans.md).
+        [OrphansReport] = [Role.Analyst, Role.BranchManager, Role.Admin],
         // The outbound queues (docs/callcenter.md): consultants work their own items, the supervisor does what they do and
         // watches every queue; escalations of failed happy calls go to the selling agent's branch manager.
         [CallsWork] = [Role.CallCenter, Role.CallCenterSupervisor],

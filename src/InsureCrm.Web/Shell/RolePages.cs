@@ -25,6 +25,7 @@ internal static class RolePages
         new("/calls/live", "calls.live.nav", "calls.live.homeHint", Capability.CallsLive, NavLinkMatch.All),
         new("/calls/escalations", "calls.esc.nav", "calls.esc.homeHint", Capability.CallsEscalations, NavLinkMatch.All),
         new("/orphans", "orphans.nav", "orphans.homeHint", Capability.OrphansView),
+        new("/orphans/retention", "orphans.retention.nav", "orphans.retention.homeHint", Capability.OrphansReport),
         new("/customers", "nav.search", "home.page.search", Capability.CustomersSearch),
         new("/analytics/value", "analytics.nav", "home.page.value", Capability.AnalyticsView),
         new("/analytics/segments", "segments.nav", "home.page.segments", Capability.AnalyticsView),

@@ -46,6 +46,7 @@ public sealed partial class AuthorizationMatrixTests
         ["campaign:edit"] = [Role.Marketer],
         ["campaign:approve"] = [Role.Marketer, Role.Admin],
         ["orphans:view"] = [Role.CsConsultant, Role.BranchManager, Role.Admin],
+        ["orphans:report"] = [Role.Analyst, Role.BranchManager, Role.Admin],
         ["calls:work"] = [Role.CallCenter, Role.CallCenterSupervisor],
         ["calls:live"] = [Role.CallCenterSupervisor, Role.Admin],
         ["calls:escalations"] = [Role.BranchManager, Role.CallCenterSupervisor, Role.Admin],
