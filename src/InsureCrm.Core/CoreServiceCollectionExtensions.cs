@@ -1,3 +1,4 @@
+using InsureCrm.Core.CallCenter.Inbound;
 using InsureCrm.Core.Campaigns;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Contact;
@@ -36,6 +37,7 @@ public static class CoreServiceCollectionExtensions
         .AddModels(configuration)
         .AddCampaigns(configuration)
         .AddWorklists(configuration)
+        .AddCallCenterInbound(configuration)
         .AddOrphans(configuration)
         .AddCustomerView(configuration)
         .AddNightly(configuration)

@@ -43,6 +43,8 @@ public static class Capability
     public const string CampaignApprove = "campaign:approve";
     /// <summary>The orphaned customers' cases (issue 15): a CS consultant their own, a branch manager the branch's, an admin all.</summary>
     public const string OrphansView = "orphans:view";
+    /// <summary>The call center's inbound console (issue 15): find the caller, log the contact, callbacks, referrals to the agent.</summary>
+    public const string CallsInbound = "calls:inbound";
     /// <summary>Any signed-in user: their own home page, sessions and language.</summary>
     public const string SignedIn = "signed-in";
 
@@ -81,6 +83,8 @@ public static class Capability
         // Orphan cases are worked by the CS consultants they are assigned to and overseen by the branch manager (own
         // branch) and admins, who also reassign them (docs/orphans.md).
         [OrphansView] = [Role.CsConsultant, Role.BranchManager, Role.Admin],
+        // Inbound calls are the call center consultants' (opening a customer still takes a reason each time).
+        [CallsInbound] = [Role.CallCenter],
         [SignedIn] = Enum.GetValues<Role>(),
     };
 
