@@ -22,6 +22,8 @@ internal static class RolePages
     [
         new("/today", "worklist.nav", "worklist.homeHint", Capability.CustomersView) { Only = [Role.Agent, Role.CsConsultant] },
         new("/orphans", "orphans.nav", "orphans.homeHint", Capability.OrphansView),
+        new("/calls/inbound", "inbound.nav", "inbound.homeHint", Capability.CallsInbound),
+        new("/calls/callbacks", "inbound.callbacks.nav", "inbound.callbacks.homeHint", Capability.CallsInbound, NavLinkMatch.All),
         new("/customers", "nav.search", "home.page.search", Capability.CustomersSearch),
         new("/analytics/value", "analytics.nav", "home.page.value", Capability.AnalyticsView),
         new("/analytics/segments", "segments.nav", "home.page.segments", Capability.AnalyticsView),
