@@ -1,4 +1,5 @@
 using System.CommandLine;
+using InsureCrm.Cli.CallCenter.Inbound;
 using InsureCrm.Cli.Campaigns;
 using InsureCrm.Cli.Common;
 using InsureCrm.Cli.Contact;
@@ -42,6 +43,7 @@ internal static class CliApp
             .AddModelsCli(services)
             .AddCampaignsCli(services)
             .AddWorklistsCli(services)
+            .AddCallCenterInboundCli(services)
             .AddOrphansCli(services)
             .AddPrivacyCli(services);
         root.Options.Add(CliUser.AsOption);
