@@ -49,10 +49,11 @@ public sealed class InboundReasonTree
     public (InboundReasonGroup Group, InboundReason Reason)? Find(string? code) =>
         code is not null && _byCode.TryGetValue(code, out var hit) ? hit : null;
 
+    /// <summary>Declared before <see cref="Current"/>: static fields are initialised in the order they are written.</summary>
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
+
     /// <summary>The tree of this build (read once from the embedded resource).</summary>
     public static InboundReasonTree Current { get; } = Load();
-
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { Converters = { new JsonStringEnumConverter() } };
 
     private static InboundReasonTree Load()
     {
@@ -64,10 +65,29 @@ public sealed class InboundReasonTree
         return new InboundReasonTree(file.Version, groups);
     }
 
-    private sealed record TreeFile(int Version, List<GroupFile> Groups);
+    private sealed class TreeFile
+    {
+        public int Version { get; set; }
+        public List<GroupFile> Groups { get; set; } = [];
+    }
 
-    private sealed record GroupFile(string Code, InteractionPurpose Purpose, bool Complaint, string Ko, string En,
-        [property: JsonPropertyName("zh-TW")] string ZhTw, List<ReasonFile> Reasons);
+    private sealed class GroupFile
+    {
+        public string Code { get; set; } = "";
+        public InteractionPurpose Purpose { get; set; }
+        public bool Complaint { get; set; }
+        public string Ko { get; set; } = "";
+        public string En { get; set; } = "";
+        [JsonPropertyName("zh-TW")] public string ZhTw { get; set; } = "";
+        public List<ReasonFile> Reasons { get; set; } = [];
+    }
 
-    private sealed record ReasonFile(string Code, ProductFamily? Family, string Ko, string En, [property: JsonPropertyName("zh-TW")] string ZhTw);
+    private sealed class ReasonFile
+    {
+        public string Code { get; set; } = "";
+        public ProductFamily? Family { get; set; }
+        public string Ko { get; set; } = "";
+        public string En { get; set; } = "";
+        [JsonPropertyName("zh-TW")] public string ZhTw { get; set; } = "";
+    }
 }
