@@ -26,7 +26,8 @@ internal static class InboundCommands
     private static Command Lookup(Lazy<ServiceProvider> services)
     {
         var number = new Argument<string>("NUMBER") { Description = "The caller's number in any format (010-1234-5678, 01012345678, +82 10 1234 5678, 02-555-0101)" };
-        var lookup = new Command("lookup", "Find the customers with a caller's phone number (masked; logged as a search)") { number };
+        var repeat = new Option<int>("--repeat") { Description = "Look the number up this many more times and print the warm timings (p50, p99; each lookup is logged)", DefaultValueFactory = _ => 0 };
+        var lookup = new Command("lookup", "Find the customers with a caller's phone number (masked; logged as a search)") { number, repeat };
         lookup.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var provider = services.Value;
@@ -36,10 +37,9 @@ internal static class InboundCommands
             {
                 return 1;
             }
+            var typed = pr.GetValue(number);
             await using var scope = provider.CreateAsyncScope();
-            var watch = System.Diagnostics.Stopwatch.StartNew();
-            var found = await scope.ServiceProvider.GetRequiredService<CallerLookup>().FindByCallerNumberAsync(user, pr.GetValue(number), ct);
-            var ms = watch.Elapsed.TotalMilliseconds;
+            var found = await scope.ServiceProvider.GetRequiredService<CallerLookup>().FindByCallerNumberAsync(user, typed, ct);
             if (!found.Valid)
             {
                 await Console.Error.WriteLineAsync("Error: not a phone number: give 9 to 11 digits starting with 0 (or +82).");
@@ -47,14 +47,31 @@ internal static class InboundCommands
             }
             if (found.Customers.Count == 0)
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"No matching customer ({ms:F1} ms)."));
-                return 0;
+                Console.WriteLine("No matching customer.");
             }
-            Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{found.Customers.Count}{(found.More ? "+" : "")} customer(s) ({ms:F1} ms):"));
-            foreach (var c in found.Customers)
+            else
             {
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                    $"  {c.Id,10}  {Masking.Name(c.Name),-12} {c.BirthDate?.Year.ToString(CultureInfo.InvariantCulture) ?? "----"}  {c.Gender,-7} {c.PhoneMasked ?? "-",-15} {c.Region ?? "-"}"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{found.Customers.Count}{(found.More ? "+" : "")} customer(s):"));
+                foreach (var c in found.Customers)
+                {
+                    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+                        $"  {c.Id,10}  {Masking.Name(c.Name),-12} {c.BirthDate?.Year.ToString(CultureInfo.InvariantCulture) ?? "----"}  {c.Gender,-7} {c.PhoneMasked ?? "-",-15} {c.Region ?? "-"}"));
+                }
+            }
+            if (pr.GetValue(repeat) is > 0 and var times)
+            {
+                var ms = new List<double>(times);
+                for (var i = 0; i < times; i++)
+                {
+                    // A scope per lookup, as a web request has.
+                    await using var each = provider.CreateAsyncScope();
+                    var watch = System.Diagnostics.Stopwatch.StartNew();
+                    await each.ServiceProvider.GetRequiredService<CallerLookup>().FindByCallerNumberAsync(user, typed, ct);
+                    ms.Add(watch.Elapsed.TotalMilliseconds);
+                }
+                ms.Sort();
+                double At(double q) => ms[Math.Min(ms.Count - 1, (int)Math.Ceiling(q * ms.Count) - 1)];
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"{times} warm lookups: p50 {At(0.5):F2} ms, p99 {At(0.99):F2} ms, max {ms[^1]:F2} ms"));
             }
             return 0;
         });
