@@ -84,6 +84,7 @@ public sealed class InboundConsolePagesTests
         foreach (var page in new[] { ko, en, zh })
         {
             page.ShouldNotMatch(@"inbound\.(?!css)", "no string key is left unworded");
+            StrictMarkup.ShouldHaveNoInlineScriptOrStyle(page);
         }
         agentPage.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         agentCallbacks.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
