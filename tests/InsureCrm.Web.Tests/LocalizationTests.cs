@@ -32,7 +32,7 @@ public class LocalizationTests
         typeof(ReservedSection), typeof(AgentRelation), typeof(SegmentCell), typeof(Strategy), typeof(StrategyChannel), typeof(ServiceLevel),
         typeof(CampaignState), typeof(CampaignObjective), typeof(CampaignChannelKind), typeof(OverlapRule), typeof(CostBasis), typeof(CampaignEventKind),
         typeof(MemberExclusion), typeof(CallOutcome), typeof(ResultBreakdown), typeof(DashboardPeriod), typeof(CampaignBlockReason),
-        typeof(OrphanState), typeof(AssignmentRule),
+        typeof(OrphanState), typeof(AssignmentRule), typeof(OrphanWave),
     ];
 
     [Fact]

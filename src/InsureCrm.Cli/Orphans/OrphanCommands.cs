@@ -73,7 +73,7 @@ internal static class OrphanCommands
             {
                 var options = services.Value.GetRequiredService<OrphanOptions>();
                 var s = await service.AssignAsync(date, ct);
-                Console.WriteLine(I($"Orphans as of {OrphanVerb.Date(date)}: {s.Candidates} to assign, {s.Assigned} assigned, {s.Unassigned} left unassigned (load cap {options.LoadCap})."));
+                Console.WriteLine(I($"Orphans as of {OrphanVerb.Date(date)}: {s.Candidates} to assign, {s.Assigned} assigned, {s.Unassigned} left unassigned (load cap {options.LoadCap}), {s.Deferred} deferred to the control wave, {s.Superseded} superseded (consultant left)."));
                 Console.WriteLine("By rule: " + (s.ByRule.Count == 0 ? "none"
                     : string.Join(", ", Enum.GetValues<AssignmentRule>().Where(s.ByRule.ContainsKey).Select(r => I($"{r} {s.ByRule[r]}")))));
                 if (s.BranchFull.Count > 0)
@@ -124,10 +124,52 @@ internal static class OrphanCommands
                 {
                     Console.WriteLine(I($"{c.Code}\t{c.BranchCode}\t{c.Open}\t{c.LoadCap}\t{c.Breached}\t{c.Contacted}\t{c.CoverageChecks}"));
                 }
+                await using var scope = services.Value.CreateAsyncScope();
+                var options = services.Value.GetRequiredService<OrphanOptions>();
+                var d = await scope.ServiceProvider.GetRequiredService<OrphanRetention>().BuildAsync(null, date, options.ControlShare, ct);
+                PrintRetention(d, options);
                 return (I($"orphans report as of {OrphanVerb.Date(date)}"), 0);
             }, ct);
         });
         return report;
+    }
+
+    private static string Pct(double rate) => double.IsNaN(rate) ? "-" : I($"{rate * 100:0.0} %");
+
+    private static string Pp(double d) => I($"{d * 100:+0.0;-0.0;0.0}");
+
+    /// <summary>The retention dashboard's figures (the page /orphans/retention shows the same), whole company.</summary>
+    private static void PrintRetention(RetentionDashboard d, OrphanOptions options)
+    {
+        Console.WriteLine(I($"Deferred to the control wave: {d.Deferred}. First contact: {d.Breaches} of {d.DeadlinesPassed} cases past their deadline breached it ({Pct(d.BreachRate)})."));
+        Console.WriteLine(options.ControlShare > 0
+            ? I($"Control wave ON: {options.ControlShare:0.##} of new cases assigned {options.ControlDelayBusinessDays} business days late, on purpose.")
+            : "Control wave off (Orphans:ControlShare = 0, the default).");
+        Console.WriteLine("Retention (유지율) = contracts active at orphaning not lapsed, surrendered or cancelled by the horizon (maturity and claim endings kept); n = contracts.");
+        Console.WriteLine("horizon\timmediate\tn\tcontrol\tn\tdifference_pp\tci95_low\tci95_high");
+        foreach (var w in d.Waves)
+        {
+            var c = w.Difference;
+            Console.WriteLine(I($"{w.Months}m\t{Pct(w.Immediate.Rate)}\t{w.Immediate.Total}\t{Pct(w.Control.Rate)}\t{w.Control.Total}\t{(c is null ? "-" : Pp(c.Difference))}\t{(c is null ? "-" : Pp(c.Ci.Low))}\t{(c is null ? "-" : Pp(c.Ci.High))}"));
+        }
+        if (!d.HasControl)
+        {
+            Console.WriteLine("No control wave measured: against customers orphaned before the service (no servicing agent) - an observational comparison, not a causal effect.");
+            Console.WriteLine("horizon\timmediate\tn\tbefore_service\tn\tdifference_pp\tci95_low\tci95_high");
+            foreach (var w in d.Waves)
+            {
+                var c = w.VsBaseline;
+                Console.WriteLine(I($"{w.Months}m\t{Pct(w.Immediate.Rate)}\t{w.Immediate.Total}\t{Pct(w.Baseline.Rate)}\t{w.Baseline.Total}\t{(c is null ? "-" : Pp(c.Difference))}\t{(c is null ? "-" : Pp(c.Ci.Low))}\t{(c is null ? "-" : Pp(c.Ci.High))}"));
+            }
+        }
+        foreach (var (title, rows) in new[] { ("branch", d.Branches), ("consultant", d.Consultants) })
+        {
+            Console.WriteLine(I($"{title}\t") + string.Join("\t", OrphanRetention.Horizons.Select(m => I($"{m}m\tn"))));
+            foreach (var r in rows)
+            {
+                Console.WriteLine(r.Code + "\t" + string.Join("\t", r.ByHorizon.Select(p => I($"{Pct(p.Rate)}{(p.Total is > 0 and < OrphanRetention.MinSample ? " (small)" : "")}\t{p.Total}"))));
+            }
+        }
     }
 
     private static Argument<long> CaseArgument() => new("CASE") { Description = "The orphan case's id" };

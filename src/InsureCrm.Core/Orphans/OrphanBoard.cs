@@ -26,7 +26,8 @@ public sealed record OrphanBoardView(DateOnly Today, OrphanSummary Summary, IRea
 /// <summary>
 /// The orphan cases a user may see and act on (the /orphans page and the home cards): a CS consultant their own, a branch
 /// manager those of their branch (the consultant's branch, or the former agent's while unassigned), an admin every one.
-/// Other roles see none. Returned cases (back with their agent) are not listed.
+/// Other roles see none. Returned cases (back with their agent) and superseded ones (the consultant left; the customer has a
+/// newer case) are not listed.
 /// </summary>
 public sealed class OrphanBoard(CrmDbContext db, OrphanOptions options, KoreanBusinessCalendar calendar, TimeProvider clock)
 {
@@ -51,7 +52,7 @@ public sealed class OrphanBoard(CrmDbContext db, OrphanOptions options, KoreanBu
 
     private IQueryable<OrphanCase> Scope(CrmUser user)
     {
-        var cases = db.OrphanCases.AsNoTracking().Where(c => c.State != OrphanState.Returned);
+        var cases = db.OrphanCases.AsNoTracking().Where(c => c.State != OrphanState.Returned && c.State != OrphanState.Superseded);
         var agents = db.Agents;
         return user.Role switch
         {

@@ -15,6 +15,19 @@ public enum OrphanState
     Contacted,
     /// <summary>The former agent came back before first contact and took the customer back.</summary>
     Returned,
+    /// <summary>In the control wave of a staggered roll-out: assignment waits, on purpose, until <see cref="OrphanCase.AssignAfter"/>.</summary>
+    Deferred,
+    /// <summary>The consultant who held the case left before first contact; the customer has a new case (reason <c>ConsultantLeft</c>).</summary>
+    Superseded,
+}
+
+/// <summary>The wave of a staggered roll-out a case was drawn into (docs/orphans.md, "The control wave").</summary>
+public enum OrphanWave
+{
+    /// <summary>Assigned by the first assignment run (the service as normal; every case while the control is off).</summary>
+    Immediate,
+    /// <summary>Assigned only after <c>Orphans:ControlDelayBusinessDays</c>: service delayed on purpose, to measure its effect.</summary>
+    Control,
 }
 
 /// <summary>Which rule chose the consultant (docs/orphans.md): the tiers in order, or a person's override.</summary>
@@ -49,7 +62,19 @@ public sealed class OrphanCase : IVersioned
     public string? CoverageCheckBy { get; set; }
     public string? CoverageCheckNotes { get; set; }
     public DateOnly? ReturnedOn { get; set; }
+    /// <summary>The roll-out wave drawn when the case was opened (hash of the case id and the stored salt).</summary>
+    public OrphanWave Wave { get; set; }
+    /// <summary>A control-wave case is assigned by the first run on or after this day; null for the immediate wave.</summary>
+    public DateOnly? AssignAfter { get; set; }
     public int Version { get; set; }
+}
+
+/// <summary>The salt of the wave draw (one row, made the first time the control wave is on), so the draw is reproducible yet not guessable from case ids.</summary>
+public sealed class OrphanRollout
+{
+    public long Id { get; set; }
+    public string Salt { get; set; } = "";
+    public DateTime CreatedAt { get; set; }
 }
 
 /// <summary>A manual reassignment of an orphan case: from whom to whom, by whom, when, why, and whether the cap was overridden.</summary>
@@ -83,6 +108,11 @@ internal sealed class OrphanCaseConfiguration : IEntityTypeConfiguration<OrphanC
     }
 }
 
+internal sealed class OrphanRolloutConfiguration : IEntityTypeConfiguration<OrphanRollout>
+{
+    public void Configure(EntityTypeBuilder<OrphanRollout> b) => b.Property(p => p.Salt).HasMaxLength(64);
+}
+
 internal sealed class OrphanOverrideConfiguration : IEntityTypeConfiguration<OrphanOverride>
 {
     public void Configure(EntityTypeBuilder<OrphanOverride> b)
@@ -100,5 +130,6 @@ public static class OrphanSets
     {
         public DbSet<OrphanCase> OrphanCases => db.Set<OrphanCase>();
         public DbSet<OrphanOverride> OrphanOverrides => db.Set<OrphanOverride>();
+        public DbSet<OrphanRollout> OrphanRollouts => db.Set<OrphanRollout>();
     }
 }

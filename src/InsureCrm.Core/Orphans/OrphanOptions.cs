@@ -38,8 +38,25 @@ public sealed class OrphanOptions
     /// <summary>When the branch, the region and the whole company have no consultant under the cap.</summary>
     public FullFallback WhenAllFull { get; set; } = FullFallback.LeaveUnassigned;
 
+    /// <summary>
+    /// Share of new cases drawn into the control wave of a staggered roll-out (0 = off, the default). A control-wave case is
+    /// assigned only after <see cref="ControlDelayBusinessDays"/>: service is delayed on purpose, to measure whether it keeps customers.
+    /// </summary>
+    public double ControlShare { get; set; }
+
+    /// <summary>Business days a control-wave case waits, from the day it was opened, before the nightly assignment takes it.</summary>
+    public int ControlDelayBusinessDays { get; set; } = 20;
+
     public IEnumerable<string> Validate()
     {
+        if (ControlShare is < 0 or > 0.5 || double.IsNaN(ControlShare))
+        {
+            yield return "Orphans:ControlShare must be between 0 (off) and 0.5: the control wave delays service on purpose, so it stays the smaller group.";
+        }
+        if (ControlDelayBusinessDays is < 1 or > 130)
+        {
+            yield return "Orphans:ControlDelayBusinessDays must be between 1 and 130.";
+        }
         if (LoadCap < 1)
         {
             yield return "Orphans:LoadCap must be at least 1.";

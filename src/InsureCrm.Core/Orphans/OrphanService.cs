@@ -25,7 +25,14 @@ public sealed record ReturnResult(string AgentCode, DateOnly Date, int Customers
 /// the tiers ran out (branch and region codes with the count that fell past them; no personal data).
 /// </summary>
 public sealed record AssignSummary(int Candidates, int Assigned, IReadOnlyDictionary<AssignmentRule, int> ByRule, int OverCap,
-    int Unassigned, IReadOnlyDictionary<string, int> BranchFull, IReadOnlyDictionary<string, int> RegionFull);
+    int Unassigned, IReadOnlyDictionary<string, int> BranchFull, IReadOnlyDictionary<string, int> RegionFull)
+{
+    /// <summary>New cases drawn into the control wave (assignment deferred on purpose).</summary>
+    public int Deferred { get; init; }
+
+    /// <summary>Open cases of CS consultants who left, closed because their customers got new cases.</summary>
+    public int Superseded { get; init; }
+}
 
 public sealed record ConsultantBacklog(long ConsultantId, string Code, string BranchCode, int Open, int Breached, int Contacted,
     int CoverageChecks, int LoadCap);
@@ -33,7 +40,14 @@ public sealed record ConsultantBacklog(long ConsultantId, string Code, string Br
 public sealed record BranchBacklog(string BranchCode, int Open, int Breached, int Contacted);
 
 public sealed record OrphanReport(DateOnly AsOf, int Unassigned, int Open, int Breached, int Contacted, int Returned,
-    IReadOnlyList<BranchBacklog> Branches, IReadOnlyList<ConsultantBacklog> Consultants);
+    IReadOnlyList<BranchBacklog> Branches, IReadOnlyList<ConsultantBacklog> Consultants)
+{
+    /// <summary>Control-wave cases waiting for their assignment day.</summary>
+    public int Deferred { get; init; }
+
+    /// <summary>Cases of CS consultants who left before first contact (their customers have new cases).</summary>
+    public int Superseded { get; init; }
+}
 
 /// <summary>
 /// The orphan-contract service (issue 15, docs/orphans.md): terminating and returning agents, finding their customers, assigning
@@ -78,7 +92,7 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
         agent.Status = AgentStatus.Active;
         agent.TerminationDate = null;
         var cases = await db.OrphanCases.Where(c => c.FormerAgentId == agent.Id
-            && (c.State == OrphanState.Unassigned || c.State == OrphanState.Assigned || c.State == OrphanState.Contacted)).ToListAsync(ct);
+            && (c.State == OrphanState.Unassigned || c.State == OrphanState.Deferred || c.State == OrphanState.Assigned || c.State == OrphanState.Contacted)).ToListAsync(ct);
         var back = cases.Where(c => c.State != OrphanState.Contacted).ToList();
         var ids = back.SelectMany(c => ContractIdsOf(c)).ToList();
         var contracts = new Dictionary<long, Contract>();
@@ -135,12 +149,12 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
                 .Select(k => new { k.Id, k.CustomerId, AgentId = k.ServicingAgentId!.Value }).ToListAsync(ct);
             contracts.AddRange(rows.Select(r => (r.Id, r.CustomerId, r.AgentId)));
         }
-        // A customer with an unassigned case keeps it: the assignment retries the case rather than opening another.
+        // A customer with an unassigned or deferred (control-wave) case keeps it: the assignment takes it up rather than opening another.
         var open = new HashSet<(long, long)>();
         foreach (var chunk in byId.Keys.Chunk(Chunk))
         {
             var rows = await db.OrphanCases.AsNoTracking()
-                .Where(c => chunk.Contains(c.FormerAgentId) && c.State == OrphanState.Unassigned)
+                .Where(c => chunk.Contains(c.FormerAgentId) && (c.State == OrphanState.Unassigned || c.State == OrphanState.Deferred))
                 .Select(c => new { c.CustomerId, c.FormerAgentId }).ToListAsync(ct);
             open.UnionWith(rows.Select(r => (r.CustomerId, r.FormerAgentId)));
         }
@@ -172,24 +186,57 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
     /// </summary>
     public async Task<AssignSummary> AssignAsync(DateOnly asOf, CancellationToken ct = default)
     {
+        await using var tx = await db.Database.BeginTransactionAsync(ct);
+        var superseded = await SupersedeLeftConsultantsAsync(asOf, ct);
         var candidates = await DetectAsync(asOf, ct);
-        var cases = new List<(OrphanCase Case, string BranchCode, string Sido)>();
+        var leftConsultants = (await db.Agents.AsNoTracking().Where(a => a.Kind == AgentKind.Cs && a.Status == AgentStatus.Terminated)
+            .Select(a => a.Id).ToListAsync(ct)).ToHashSet();
+        var fresh = new List<(OrphanCase Case, string BranchCode, string Sido)>();
         foreach (var c in candidates)
         {
             var oc = new OrphanCase
             {
                 CustomerId = c.CustomerId, FormerAgentId = c.FormerAgentId, TerminatedOn = c.TerminatedOn, DetectedOn = asOf,
                 State = OrphanState.Unassigned, ContractIds = JsonSerializer.Serialize(c.ContractIds),
+                Reasons = leftConsultants.Contains(c.FormerAgentId)
+                    ? OrphanReasons.Write([OrphanReason.Of(OrphanReasons.ConsultantLeft, ("agent", c.FormerAgentCode), ("date", KoreanBusinessCalendar.Format(c.TerminatedOn)))])
+                    : "[]",
             };
             db.OrphanCases.Add(oc);
-            cases.Add((oc, c.BranchCode, c.Sido));
+            fresh.Add((oc, c.BranchCode, c.Sido));
         }
+        var deferred = 0;
+        if (options.ControlShare > 0 && fresh.Count > 0)
+        {
+            // The draw hashes the case id, so the new cases are written first (in this run's transaction).
+            await db.SaveChangesAsync(ct);
+            var salt = await SaltAsync(ct);
+            var until = calendar.AddBusinessDays(asOf, options.ControlDelayBusinessDays);
+            foreach (var (oc, _, _) in fresh)
+            {
+                if (WaveDraw.IsControl(salt, oc.Id, options.ControlShare))
+                {
+                    oc.Wave = OrphanWave.Control;
+                    oc.State = OrphanState.Deferred;
+                    oc.AssignAfter = until;
+                    oc.Reasons = OrphanReasons.Write([.. OrphanReasons.Read(oc.Reasons), OrphanReason.Of(OrphanReasons.ControlWave, ("until", KoreanBusinessCalendar.Format(until)))]);
+                    deferred++;
+                }
+            }
+        }
+        var cases = fresh.Where(f => f.Case.State == OrphanState.Unassigned).ToList();
+        // Cases an earlier run left unassigned, and control-wave cases whose delay has passed.
         var retry = await (from oc in db.OrphanCases
                            join a in db.Agents on oc.FormerAgentId equals a.Id
                            join b in db.Branches on a.BranchId equals b.Id
-                           where oc.State == OrphanState.Unassigned
+                           where (oc.State == OrphanState.Unassigned || (oc.State == OrphanState.Deferred && oc.AssignAfter <= asOf))
                            select new { oc, b.Code, b.Sido }).ToListAsync(ct);
-        cases.AddRange(retry.Select(r => (r.oc, r.Code, r.Sido)));
+        var known = fresh.Select(c => c.Case).ToHashSet();
+        foreach (var r in retry.Where(r => !known.Contains(r.oc)))
+        {
+            r.oc.State = OrphanState.Unassigned;
+            cases.Add((r.oc, r.Code, r.Sido));
+        }
 
         var consultants = await ConsultantsAsync(asOf, ct);
         var grades = await GradesAsync([.. cases.Select(c => c.Case.CustomerId).Distinct()], ct);
@@ -206,7 +253,8 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
         var assigned = new List<OrphanCase>();
         foreach (var (oc, branchCode, sido) in ordered)
         {
-            var reasons = new List<OrphanReason>();
+            // Kept from the opening: the consultant who left, the control wave's delay; a retry's earlier tier reasons are redone.
+            var reasons = OrphanReasons.Read(oc.Reasons).Where(r => r.Code is OrphanReasons.ConsultantLeft or OrphanReasons.ControlWave).ToList();
             var grade = grades.GetValueOrDefault(oc.CustomerId).Grade;
             var top = grade is { } g && options.TopGrades.Contains(g, StringComparison.Ordinal);
             Consultant? chosen = null;
@@ -274,6 +322,7 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
         }
         await MoveContractsAsync(assigned.Select(c => (c, c.ConsultantId!.Value)), ct);
         await db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
         foreach (var (sido, n) in regionFull)
         {
             logger.LogWarning("Orphan assignment as of {AsOf}: no CS consultant of region {Sido} under the cap of {Cap} for {Count} orphans; fallback: {Fallback}",
@@ -284,7 +333,55 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
             logger.LogWarning("Orphan assignment as of {AsOf}: {Count} orphans left unassigned, every CS consultant at the cap of {Cap}",
                 KoreanBusinessCalendar.Format(asOf), unassigned, options.LoadCap);
         }
-        return new(cases.Count, assigned.Count, byRule, overCap, unassigned, branchFull, regionFull);
+        if (superseded > 0)
+        {
+            logger.LogInformation("Orphan assignment as of {AsOf}: {Count} open cases of CS consultants who left were superseded by new cases",
+                KoreanBusinessCalendar.Format(asOf), superseded);
+        }
+        return new(cases.Count + deferred, assigned.Count, byRule, overCap, unassigned, branchFull, regionFull)
+        {
+            Deferred = deferred, Superseded = superseded,
+        };
+    }
+
+    /// <summary>
+    /// The open cases (assigned, first contact not made) of CS consultants terminated on or before the day become
+    /// <see cref="OrphanState.Superseded"/>: the consultant's servicing customers are detected again as orphans of the
+    /// consultant and get new cases (reason <c>ConsultantLeft</c>). Returns how many.
+    /// </summary>
+    private async Task<int> SupersedeLeftConsultantsAsync(DateOnly asOf, CancellationToken ct)
+    {
+        var left = await db.Agents.AsNoTracking()
+            .Where(a => a.Kind == AgentKind.Cs && a.Status == AgentStatus.Terminated && a.TerminationDate != null && a.TerminationDate <= asOf)
+            .Select(a => a.Id).ToListAsync(ct);
+        if (left.Count == 0)
+        {
+            return 0;
+        }
+        var count = 0;
+        foreach (var chunk in left.Chunk(Chunk))
+        {
+            foreach (var oc in await db.OrphanCases.Where(c => c.ConsultantId != null && chunk.Contains(c.ConsultantId.Value) && c.State == OrphanState.Assigned).ToListAsync(ct))
+            {
+                oc.State = OrphanState.Superseded;
+                count++;
+            }
+        }
+        await db.SaveChangesAsync(ct);
+        return count;
+    }
+
+    /// <summary>The stored salt of the wave draw, made (random) the first time it is needed.</summary>
+    private async Task<string> SaltAsync(CancellationToken ct)
+    {
+        var row = await db.OrphanRollouts.OrderBy(r => r.Id).FirstOrDefaultAsync(ct);
+        if (row is null)
+        {
+            row = new OrphanRollout { Salt = Convert.ToHexString(System.Security.Cryptography.RandomNumberGenerator.GetBytes(16)), CreatedAt = clock.GetUtcNow().UtcDateTime };
+            db.OrphanRollouts.Add(row);
+            await db.SaveChangesAsync(ct);
+        }
+        return row.Salt;
     }
 
     /// <summary>
@@ -412,7 +509,7 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
                          join b in db.Branches.AsNoTracking() on a.BranchId equals b.Id
                          where ids.Contains(a.Id)
                          select new { a.Id, a.Code, Branch = b.Code }).ToDictionaryAsync(a => a.Id, ct);
-        var consultants = rows.Where(r => r.ConsultantId != null && r.State != OrphanState.Returned).GroupBy(r => r.ConsultantId!.Value)
+        var consultants = rows.Where(r => r.ConsultantId != null && r.State is not (OrphanState.Returned or OrphanState.Superseded)).GroupBy(r => r.ConsultantId!.Value)
             .Select(g => new ConsultantBacklog(g.Key, who[g.Key].Code, who[g.Key].Branch,
                 g.Where(r => r.State == OrphanState.Assigned).Sum(r => r.Count), g.Where(r => r.Breached).Sum(r => r.Count),
                 g.Where(r => r.State == OrphanState.Contacted).Sum(r => r.Count), g.Where(r => r.Checked).Sum(r => r.Count), options.LoadCap))
@@ -422,7 +519,10 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
             .OrderByDescending(b => b.Breached).ThenBy(b => b.BranchCode, StringComparer.Ordinal).ToList();
         int Sum(OrphanState s) => rows.Where(r => r.State == s).Sum(r => r.Count);
         return new(asOf, Sum(OrphanState.Unassigned), Sum(OrphanState.Assigned), rows.Where(r => r.Breached).Sum(r => r.Count),
-            Sum(OrphanState.Contacted), Sum(OrphanState.Returned), branches, consultants);
+            Sum(OrphanState.Contacted), Sum(OrphanState.Returned), branches, consultants)
+        {
+            Deferred = Sum(OrphanState.Deferred), Superseded = Sum(OrphanState.Superseded),
+        };
     }
 
     private async Task<OrphanCase> AssignedCaseAsync(long caseId, CancellationToken ct)

@@ -1,3 +1,4 @@
+using InsureCrm.Core.Common;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,8 @@ public static class OrphansFeature
         services.AddSingleton(options);
         services.AddScoped<OrphanService>();
         services.AddScoped<OrphanBoard>();
+        services.AddScoped<OrphanRetention>();
+        services.AddSingleton<INightlyStep, OrphansStep>();
         return services;
     }
 }

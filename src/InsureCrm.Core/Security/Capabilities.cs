@@ -43,6 +43,8 @@ public static class Capability
     public const string CampaignApprove = "campaign:approve";
     /// <summary>The orphaned customers' cases (issue 15): a CS consultant their own, a branch manager the branch's, an admin all.</summary>
     public const string OrphansView = "orphans:view";
+    /// <summary>The orphan service's dashboard (backlog, SLA, retention by wave, branch and consultant): admins and analysts all, a branch manager the branch's.</summary>
+    public const string OrphansReport = "orphans:report";
     /// <summary>The call center's inbound console (issue 15): find the caller, log the contact, callbacks, referrals to the agent.</summary>
     public const string CallsInbound = "calls:inbound";
     /// <summary>Any signed-in user: their own home page, sessions and language.</summary>
@@ -83,6 +85,9 @@ public static class Capability
         // Orphan cases are worked by the CS consultants they are assigned to and overseen by the branch manager (own
         // branch) and admins, who also reassign them (docs/orphans.md).
         [OrphansView] = [Role.CsConsultant, Role.BranchManager, Role.Admin],
+        // Whether the service keeps customers is an aggregate: the analysts who measure it, admins, and the branch manager
+        // (own branch). Not the CS consultants: one consultant's row is too small a sample to judge by (docs/orphans.md).
+        [OrphansReport] = [Role.Analyst, Role.BranchManager, Role.Admin],
         // Inbound calls are the call center consultants' (opening a customer still takes a reason each time).
         [CallsInbound] = [Role.CallCenter],
         [SignedIn] = Enum.GetValues<Role>(),

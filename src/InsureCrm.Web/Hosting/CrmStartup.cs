@@ -93,6 +93,7 @@ internal sealed class CrmStartup(
         await ActivatorUtilities.CreateInstance<Core.Campaigns.DemoCampaigns>(scoped).EnsureAsync(asOf, ct);
         await ActivatorUtilities.CreateInstance<Core.Worklists.DemoWorklists>(scoped).EnsureAsync(asOf, ct);
         await ActivatorUtilities.CreateInstance<Core.Orphans.DemoOrphans>(scoped).EnsureAsync(asOf, ct);
+        await ActivatorUtilities.CreateInstance<Core.Orphans.DemoOrphanHistory>(scoped).EnsureAsync(asOf, ct);
         await ActivatorUtilities.CreateInstance<Core.CallCenter.Inbound.DemoInbound>(scoped).EnsureAsync(ct);
     }
 

@@ -22,6 +22,7 @@ internal static class RolePages
     [
         new("/today", "worklist.nav", "worklist.homeHint", Capability.CustomersView) { Only = [Role.Agent, Role.CsConsultant] },
         new("/orphans", "orphans.nav", "orphans.homeHint", Capability.OrphansView),
+        new("/orphans/retention", "orphans.retention.nav", "orphans.retention.homeHint", Capability.OrphansReport),
         new("/calls/inbound", "inbound.nav", "inbound.homeHint", Capability.CallsInbound),
         new("/calls/callbacks", "inbound.callbacks.nav", "inbound.callbacks.homeHint", Capability.CallsInbound, NavLinkMatch.All),
         new("/customers", "nav.search", "home.page.search", Capability.CustomersSearch),

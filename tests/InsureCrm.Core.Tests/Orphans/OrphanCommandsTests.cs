@@ -54,6 +54,11 @@ public sealed class OrphanCommandsTests
         assign.Output.ShouldContain($"{expected} to assign, {expected} assigned, 0 left unassigned (load cap 300)");
         var report = await CliConsole.RunAsync(config, "orphans", "report", "--as-of", "2026-12-09", "--as", "ops");
         report.Output.ShouldContain($"{expected} open, {expected} past the first-contact due day");   // due 2026-12-08
+        // The dashboard's figures follow: every case past its deadline uncontacted is a breach; the control wave is off by default.
+        report.Output.ShouldContain($"First contact: {expected} of {expected} cases past their deadline breached it (100.0 %).");
+        report.Output.ShouldContain("Control wave off (Orphans:ControlShare = 0, the default).");
+        report.Output.ShouldContain("horizon\timmediate\tn\tcontrol\tn\tdifference_pp\tci95_low\tci95_high");
+        report.Output.ShouldContain("an observational comparison, not a causal effect");
         foreach (var output in new[] { terminate.Output, detect.Output, assign.Output, report.Output })
         {
             names.Where(n => output.Contains(n, StringComparison.Ordinal)).ShouldBeEmpty();
