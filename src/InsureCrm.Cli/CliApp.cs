@@ -1,5 +1,6 @@
 using System.CommandLine;
 using InsureCrm.Cli.CallCenter;
+using InsureCrm.Cli.CallCenter.Inbound;
 using InsureCrm.Cli.Campaigns;
 using InsureCrm.Cli.Common;
 using InsureCrm.Cli.Contact;
@@ -45,6 +46,7 @@ internal static class CliApp
             .AddWorklistsCli(services)
             .AddOrphansCli(services)
             .AddCallCenterCli(services)
+            .AddCallCenterInboundCli(services)
             .AddPrivacyCli(services);
         root.Options.Add(CliUser.AsOption);
         try

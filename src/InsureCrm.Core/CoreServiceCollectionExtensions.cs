@@ -1,4 +1,5 @@
 using InsureCrm.Core.CallCenter;
+using InsureCrm.Core.CallCenter.Inbound;
 using InsureCrm.Core.Campaigns;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Contact;
@@ -39,6 +40,7 @@ public static class CoreServiceCollectionExtensions
         .AddWorklists(configuration)
         .AddOrphans(configuration)
         .AddCallCenter(configuration)
+        .AddCallCenterInbound(configuration)
         .AddCustomerView(configuration)
         .AddNightly(configuration)
         .AddSynthetic(configuration);

@@ -16,7 +16,7 @@ internal static class CallCenterCommands
 {
     public static Command Create(Lazy<ServiceProvider> services)
     {
-        var root = new Command("callcenter", "The call center's outbound queues: build them, list them, report on them, set consultants' skills");
+        var root = new Command("callcenter", "The call center: the outbound queues (build, show, report, skills) and the inbound console's lookup and callbacks");
         var queues = new Command("queues", "The outbound queues (happy call, interest, prospect, lapse risk, campaign)");
         queues.Subcommands.Add(Build(services));
         queues.Subcommands.Add(Show(services));

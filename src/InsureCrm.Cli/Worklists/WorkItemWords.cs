@@ -25,6 +25,7 @@ internal static class WorkItemWords
                 f.Bounced.Count == 0 ? null : "bounced: " + string.Join(", ", f.Bounced.Select(b => string.Create(CultureInfo.InvariantCulture, $"{b.Detail} on {b.On:yyyy-MM-dd}"))),
             }.OfType<string>()),
             WorkAction.Campaign => $"campaign {f.CampaignCode} {f.CampaignName}",
+            WorkAction.Referral => $"asked the call center about {item.Family} on {f.Date:yyyy-MM-dd}",
             WorkAction.UnpaidPremium => $"{f.Unpaid} of the last {f.UnpaidOutOf} premiums unpaid (paid to {f.PaidTo:yyyy-MM-dd}; lapses if unpaid by {f.Date:yyyy-MM-dd}){Contract(f)}",
             _ => item.Action.ToString(),
         };

@@ -51,6 +51,8 @@ public static class Capability
     public const string CallsLive = "calls:live";
     /// <summary>Happy-call escalations: a branch manager their branch's (and resolves them), a supervisor and an admin every one.</summary>
     public const string CallsEscalations = "calls:escalations";
+    /// <summary>The call center's inbound console (issue 15): find the caller, log the contact, callbacks, referrals to the agent.</summary>
+    public const string CallsInbound = "calls:inbound";
     /// <summary>Any signed-in user: their own home page, sessions and language.</summary>
     public const string SignedIn = "signed-in";
 
@@ -97,6 +99,8 @@ public static class Capability
         [CallsWork] = [Role.CallCenter, Role.CallCenterSupervisor],
         [CallsLive] = [Role.CallCenterSupervisor, Role.Admin],
         [CallsEscalations] = [Role.BranchManager, Role.CallCenterSupervisor, Role.Admin],
+        // Inbound calls are the call center consultants' and their supervisor's (opening a customer still takes a reason each time).
+        [CallsInbound] = [Role.CallCenter, Role.CallCenterSupervisor],
         [SignedIn] = Enum.GetValues<Role>(),
     };
 

@@ -46,6 +46,9 @@ public sealed record WorkFacts
     public string? Strategy { get; init; }
     /// <summary>The customer's age on the build day.</summary>
     public int? Age { get; init; }
+    /// <summary>A referral's note from the call center consultant (what the customer said), and who sent it.</summary>
+    public string? Note { get; init; }
+    public string? ReferredBy { get; init; }
 
     /// <summary>One bounced detail: <c>email</c> or <c>mobile</c> (an SMS), and the day the message failed (Korea).</summary>
     public sealed record BouncedDetail(string Detail, DateOnly On);

@@ -30,6 +30,11 @@ public enum WorkAction
     Campaign,
     /// <summary>Premiums past due on a premium-paying contract (by its paid-to date): collect them before the grace period ends.</summary>
     UnpaidPremium,
+    /// <summary>
+    /// A sales need heard by the call center (the customer asked about a product family on an inbound call), passed to the
+    /// servicing agent (<see cref="Referrals"/>): inserted at once, kept by every build while open (not older than the maximum age).
+    /// </summary>
+    Referral,
 }
 
 /// <summary>Whether an action is selling (needs the customer's consent for the channel and respects the cool-off) or servicing.</summary>

@@ -24,6 +24,7 @@ public static class WorklistsFeature
         services.AddScoped<WorklistBuilder>();
         services.AddSingleton<INightlyStep, WorklistStep>();
         services.AddScoped<AgentDayService>();
+        services.AddScoped<Referrals>();
         services.AddCalendarFeeds();
         services.AddBranchView();
         return services;

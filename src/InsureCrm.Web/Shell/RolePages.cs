@@ -22,6 +22,8 @@ internal static class RolePages
     [
         new("/today", "worklist.nav", "worklist.homeHint", Capability.CustomersView) { Only = [Role.Agent, Role.CsConsultant] },
         new("/calls", "calls.nav", "calls.homeHint", Capability.CallsWork, NavLinkMatch.All),
+        new("/calls/inbound", "inbound.nav", "inbound.homeHint", Capability.CallsInbound),
+        new("/calls/callbacks", "inbound.callbacks.nav", "inbound.callbacks.homeHint", Capability.CallsInbound, NavLinkMatch.All),
         new("/calls/live", "calls.live.nav", "calls.live.homeHint", Capability.CallsLive, NavLinkMatch.All),
         new("/calls/escalations", "calls.esc.nav", "calls.esc.homeHint", Capability.CallsEscalations, NavLinkMatch.All),
         new("/orphans", "orphans.nav", "orphans.homeHint", Capability.OrphansView),

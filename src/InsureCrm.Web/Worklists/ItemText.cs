@@ -39,6 +39,7 @@ internal static class ItemText
             WorkAction.Birthday => t.Format("worklist.why.Birthday", Fmt.Date(f.Date)),
             WorkAction.ContactDetails => ContactDetails(t, f),
             WorkAction.Campaign => t.Format("worklist.why.Campaign", f.CampaignName ?? f.CampaignCode ?? ""),
+            WorkAction.Referral => t.Format("worklist.why.Referral", family, Fmt.Date(f.Date)) + (f.Note is { Length: > 0 } note ? " · " + note : ""),
             WorkAction.UnpaidPremium => f.Unpaid is { } unpaid
                 ? t.Format("worklist.why.UnpaidPremium", unpaid, f.UnpaidOutOf ?? unpaid, Fmt.Date(f.PaidTo), product)
                     + (f.Date is { } grace ? " · " + t.Format(grace < item.FirstListedOn.AddDays(item.AgeDays) ? "worklist.why.graceEnded" : "worklist.why.graceEnd", Fmt.Date(grace)) : "")

@@ -587,4 +587,93 @@ public sealed class WorklistBuilderTests
         errors.ShouldContain(e => e.Contains("Worklists:MaxItemsPerAgent", StringComparison.Ordinal));
         errors.ShouldContain(e => e.Contains("Worklists:Weights:Birthday", StringComparison.Ordinal));
     }
+
+    /// <summary>The call center's referral as the console sends it, at 10:00 in Seoul on the build day.</summary>
+    private static async Task<ReferralResult> ReferAsync(Kit kit, long customerId, ProductFamily family, string note = "종신보험 보장 내용 문의")
+    {
+        await using var ctx = kit.Db.CreateContext();
+        var clock = new InsureCrm.Tests.Worklists.WorklistKit.Fixed(new DateTimeOffset(AsOf.ToDateTime(new TimeOnly(1, 0)), TimeSpan.Zero));
+        return await new Referrals(ctx, new WorklistOptions(), Policy, clock).ReferAsync(customerId, family, note, "callcenter");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Referral_IsOnTheServicingAgentsListAtOnce_AndSurvivesTheNightlyBuilds(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        // A customer of the agent who called the call center today (the call is a contact within the cool-off) and would
+        // otherwise get nothing; another customer likely to buy health cover fills the rest of the list.
+        var caller = await kit.PayingCustomerAsync(kit.Agent, PaymentMode.Monthly, AsOf.AddYears(-2), AsOf.AddMonths(1));
+        await kit.ContactedAsync(caller, 0);
+        await kit.CustomerAsync(2, kit.Agent, healthScore: 0.6);
+
+        var sent = await ReferAsync(kit, caller, ProductFamily.WholeLife);
+
+        sent.Status.ShouldBe(ReferralStatus.Sent);
+        sent.AgentCode.ShouldBe("A1");
+        var listed = (await kit.OpenAsync(kit.Agent)).Single(i => i.CustomerId == caller);
+        listed.Action.ShouldBe(WorkAction.Referral);
+        listed.Family.ShouldBe(ProductFamily.WholeLife);
+        listed.FirstListedOn.ShouldBe(AsOf);
+        WorkFacts.Read(listed.Facts).Note.ShouldBe("종신보험 보장 내용 문의");
+
+        // The night's build and the next day's: still there, with its first day and the call center's note.
+        await kit.BuildAsync();
+        var summary = await kit.BuildAsync(asOf: AsOf.AddDays(1));
+        var kept = (await kit.OpenAsync(kit.Agent)).Single(i => i.CustomerId == caller);
+        kept.Id.ShouldBe(listed.Id);
+        kept.Action.ShouldBe(WorkAction.Referral);
+        kept.FirstListedOn.ShouldBe(AsOf);
+        kept.ListedOn.ShouldBe(AsOf.AddDays(1));
+        WorkFacts.Read(kept.Facts).Note.ShouldBe("종신보험 보장 내용 문의");
+        WorkFacts.Read(kept.Facts).Date.ShouldBe(AsOf);
+        summary.OpenByAction[WorkAction.Referral].ShouldBe(1);
+        summary.OpenByAction[WorkAction.CrossSell].ShouldBe(1);
+
+        // The same need heard again renews the item instead of doubling it.
+        (await ReferAsync(kit, caller, ProductFamily.WholeLife, "다시 문의")).Status.ShouldBe(ReferralStatus.Renewed);
+        (await kit.OpenAsync(kit.Agent)).Count(i => i.CustomerId == caller).ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Referral_OfACustomerWithoutMarketingConsent_IsDroppedByTheListsRules(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        // The referral goes on the list at once; the night's build judges it as the selling item it is: no consent for a
+        // visit or a call, so it expires (docs/callcenter.md says so to the call center).
+        await kit.CustomerAsync(5, kit.Agent, visit: false, phone: false);
+        await using (var ctx = kit.Db.CreateContext())
+        {
+            var product = new Product { Code = "LWL001", Name = "무배당 종신보험", Line = ProductLine.Life, Family = ProductFamily.WholeLife };
+            ctx.Products.Add(product);
+            await ctx.SaveChangesAsync();
+            ctx.Contracts.Add(new Contract
+            {
+                ContractNumber = "K5", ProductId = product.Id, CustomerId = 5, SumAssured = 10_000_000m, Premium = 50_000m, PaymentMode = PaymentMode.Monthly,
+                PaymentMethod = PaymentMethod.Giro, IssueDate = AsOf.AddYears(-1), ServicingAgentId = kit.Agent, Channel = SalesChannel.Fc,
+                Status = ContractStatus.InForce, StatusDate = AsOf.AddYears(-1),
+            });
+            await ctx.SaveChangesAsync();
+        }
+
+        (await ReferAsync(kit, 5, ProductFamily.Health)).Status.ShouldBe(ReferralStatus.Sent);
+        var summary = await kit.BuildAsync();
+
+        (await kit.OpenAsync(kit.Agent)).ShouldNotContain(i => i.Action == WorkAction.Referral);
+        summary.Refused["NoConsent"].ShouldBeGreaterThanOrEqualTo(1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Referral_OfACustomerWithoutAServicingAgent_SaysSoAndListsNothing(DatabaseProvider provider)
+    {
+        var kit = await Kit.CreateAsync(provider);
+        await using var _ = kit.Db;
+        await kit.CustomerAsync(9, kit.Agent); // in the mart, but holds no contract
+
+        (await ReferAsync(kit, 9, ProductFamily.Health)).Status.ShouldBe(ReferralStatus.NoAgent);
+
+        await using var ctx = kit.Db.CreateContext();
+        (await ctx.WorkItems.CountAsync(i => i.Action == WorkAction.Referral)).ShouldBe(0);
+    }
 }

@@ -50,6 +50,7 @@ public sealed partial class AuthorizationMatrixTests
         ["calls:work"] = [Role.CallCenter, Role.CallCenterSupervisor],
         ["calls:live"] = [Role.CallCenterSupervisor, Role.Admin],
         ["calls:escalations"] = [Role.BranchManager, Role.CallCenterSupervisor, Role.Admin],
+        ["calls:inbound"] = [Role.CallCenter, Role.CallCenterSupervisor],
         ["signed-in"] = All,
     };
 

@@ -323,7 +323,7 @@ internal sealed class AgentDayService(
     /// <summary>The interaction purpose of an action.</summary>
     public static InteractionPurpose PurposeOf(WorkAction action) => action switch
     {
-        WorkAction.CrossSell or WorkAction.UpSell or WorkAction.LoanCrossSell => InteractionPurpose.Sales,
+        WorkAction.CrossSell or WorkAction.UpSell or WorkAction.LoanCrossSell or WorkAction.Referral => InteractionPurpose.Sales,
         WorkAction.CoverageCheck => InteractionPurpose.CoverageCheck,
         WorkAction.ClaimFollowUp => InteractionPurpose.Claim,
         WorkAction.Birthday => InteractionPurpose.Greeting,

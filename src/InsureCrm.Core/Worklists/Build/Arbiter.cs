@@ -16,7 +16,7 @@ internal sealed record Candidate(
     public long? Ref { get; init; }
     /// <summary>Tie-break between equal priorities: the customer's total value.</summary>
     public double Tie { get; init; }
-    /// <summary>A returning snoozed item that no source proposes today: it keeps its stored facts.</summary>
+    /// <summary>A returning snoozed item that no source proposes today, or a referral (its facts are what the call center wrote): it keeps its stored facts.</summary>
     public bool Stale { get; init; }
 }
 
@@ -77,7 +77,9 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
                 Refuse("NoConsent");
                 return;
             }
-            if (candidate.Action != WorkAction.Campaign && book.LastContact[index] is { } last && last > asOf.AddDays(-options.CoolOffDays))
+            // Campaign contacts had their own frequency cap; a referral follows the customer's own call (itself a contact).
+            if (candidate.Action is not (WorkAction.Campaign or WorkAction.Referral) && book.LastContact[index] is { } last
+                && last > asOf.AddDays(-options.CoolOffDays))
             {
                 Refuse("CoolOff");
                 return;

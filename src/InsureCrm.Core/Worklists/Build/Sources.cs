@@ -40,6 +40,31 @@ internal static class Sources
         phases.Mark("mart-rules");
         await CampaignsAsync(db, book, arbiter, options, ct);
         phases.Mark("campaigns");
+        await ReferralsAsync(db, book, arbiter, ct);
+        phases.Mark("referrals");
+    }
+
+    /// <summary>
+    /// Referrals from the call center (<see cref="Referrals"/>): no nightly source finds them again, so each open or snoozed one
+    /// proposes itself with its own numbers and facts, for the agent it was sent to. The rules then treat it as the selling
+    /// item it is: it needs the customer's consent for a visit or a call (else <c>NoConsent</c>) and the contact policy's
+    /// verdict (<see cref="ContactGate"/>), but not the cool-off, since the customer's own call started it. A customer the mart
+    /// no longer holds (no active agent) proposes nothing, and the item expires.
+    /// </summary>
+    private static async Task ReferralsAsync(CrmDbContext db, Book book, Arbiter arbiter, CancellationToken ct)
+    {
+        var rows = await db.WorkItems.AsNoTracking()
+            .Where(i => i.Action == WorkAction.Referral && (i.State == WorkItemState.Open || i.State == WorkItemState.Snoozed))
+            .Select(i => new { i.AgentId, i.CustomerId, i.Subject, i.Probability, i.Value, i.Priority, i.Family, i.DueOn })
+            .ToListAsync(ct);
+        foreach (var r in rows)
+        {
+            if (book.IndexOf(r.CustomerId) is var i and >= 0)
+            {
+                arbiter.Offer(i, r.AgentId, new Candidate(r.CustomerId, WorkAction.Referral, r.Subject, WorkPurpose.Marketing, WorkChannel.Phone,
+                    r.Probability, r.Value, r.Priority, r.Family, DueOn: r.DueOn) { Stale = true });
+            }
+        }
     }
 
     /// <summary>
