@@ -36,6 +36,9 @@ internal sealed partial class DemoCampaigns(
     public const string CallCenterUser = "callcenter";
     public const string RuleName = "건강 공백: 30–59세 개인, 유지계약 1건 이상, 건강·CI·암 미보유";
 
+    /// <summary>The universal holdout's salt in the demo, plus the year (<see cref="UniversalHoldout.NewSalt"/> draws a random one for a real insurer).</summary>
+    private const long DemoHoldoutSalt = 0x2026_0C0F_FEE0_0000;
+
     /// <summary>The split seeds are <c>Seed · 256 + key</c>, as the generator's <c>PlannedCampaign.SplitSeed</c>.</summary>
     public const int Seed = 12;
 
@@ -157,7 +160,9 @@ internal sealed partial class DemoCampaigns(
             foreach (var p in plan)
             {
                 var draft = drafts[p.Key];
-                var holdout = await UniversalHoldout.EnsureYearAsync(ctx, p.StartsOn.Year, options.Holdout.Share, UniversalHoldout.NewSalt(), Author, now, ct);
+                // A fixed salt per year (a real insurer's is random): the demo holds out the same customers on every start from an
+                // empty folder, so its campaigns, their call lists and the tests reading them are the same each time.
+                var holdout = await UniversalHoldout.EnsureYearAsync(ctx, p.StartsOn.Year, options.Holdout.Share, DemoHoldoutSalt + p.StartsOn.Year, Author, now, ct);
                 var created = At(p.StartsOn.AddDays(-14), 9);
                 var campaign = new Campaign
                 {
