@@ -190,6 +190,47 @@ public sealed partial class OrphanPagesTests
     private static List<long> RowIds(string html) =>
         [.. RowPattern().Matches(html).Select(m => long.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture))];
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task CsConsultantsToday_ShowsEachOpenHandover_WordedInEveryLanguage_LinkingTheCase(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var factory = new CrmWebFactory(db, Cap2);
+        var seeded = await SeedAsync(factory);
+        List<long> mine;
+        await using (var read = db.CreateContext())
+        {
+            mine = await read.OrphanCases.Where(c => c.ConsultantId == seeded.CsA).OrderBy(c => c.Id).Select(c => c.Id).ToListAsync();
+        }
+        await using var scope = factory.Services.CreateAsyncScope();
+        var calendar = scope.ServiceProvider.GetRequiredService<KoreanBusinessCalendar>();
+        var due = calendar.AddBusinessDays(calendar.AddBusinessDays(Today, -5), 3).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        var left = calendar.AddBusinessDays(Today, -6).ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
+        using var client = await factory.SignedInClientAsync("cs");
+
+        var ko = await client.GetStringAsync("/today?culture=ko-KR&ui-culture=ko-KR");
+        var en = await client.GetStringAsync("/today?culture=en-US&ui-culture=en-US");
+        var zh = await client.GetStringAsync("/today?culture=zh-TW&ui-culture=zh-TW");
+        var form = await client.GetStringAsync($"/orphans/{mine[0]}");
+        using var saved = await client.PostAsync($"/orphans/{mine[0]}", Contact(form, Today, "인사 통화"));
+        var after = await client.GetStringAsync("/today?culture=ko-KR&ui-culture=ko-KR");
+
+        Regex.Count(ko, "data-testid=\"work-item\"").ShouldBe(2, "the consultant's two cases, not the other consultant's");
+        ko.ShouldContain("인수 고객 첫 연락");
+        ko.ShouldContain($"{due}까지 (전 담당 설계사 FC0777 퇴사 {left})");
+        en.ShouldContain("Handed-over customer: first contact");
+        en.ShouldContain($"by {due} (former agent FC0777 left {left})");
+        zh.ShouldContain("接手客戶首次聯繫");
+        zh.ShouldContain($"{due}前完成（前任業務員 FC0777 於 {left} 離職）");
+        foreach (var id in mine)
+        {
+            ko.ShouldContain($"href=\"/orphans/{id}\"");
+        }
+        saved.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        Regex.Count(after, "data-testid=\"work-item\"").ShouldBe(1, "the first contact recorded on the case page did the item");
+        after.ShouldNotContain($"href=\"/orphans/{mine[0]}\"");
+        after.ShouldContain($"href=\"/orphans/{mine[1]}\"");
+    }
+
     private static string Testid(string html, string id)
     {
         var m = Regex.Match(html, $"data-testid=\"{id}\"[^>]*>([^<]*)<");

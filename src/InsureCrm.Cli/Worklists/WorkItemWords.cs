@@ -26,6 +26,7 @@ internal static class WorkItemWords
             }.OfType<string>()),
             WorkAction.Campaign => $"campaign {f.CampaignCode} {f.CampaignName}",
             WorkAction.Referral => $"asked the call center about {item.Family} on {f.Date:yyyy-MM-dd}",
+            WorkAction.Handover => $"handed-over customer: first contact by {f.Date:yyyy-MM-dd} (former agent {f.FormerAgent} left {f.LeftOn:yyyy-MM-dd}; orphan case {f.OrphanCaseId})",
             WorkAction.UnpaidPremium => $"{f.Unpaid} of the last {f.UnpaidOutOf} premiums unpaid (paid to {f.PaidTo:yyyy-MM-dd}; lapses if unpaid by {f.Date:yyyy-MM-dd}){Contract(f)}",
             _ => item.Action.ToString(),
         };

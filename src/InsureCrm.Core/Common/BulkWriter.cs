@@ -23,12 +23,21 @@ public sealed class BulkWriter : IAsyncDisposable
     private readonly DbConnection _connection;
     private readonly DbTransaction _transaction;
     private readonly Dictionary<string, SqliteCommand> _inserts = [];
+    /// <summary>False when the writer joined a transaction someone else opened (<see cref="Enlist"/>): disposing leaves it to them.</summary>
+    private readonly bool _owned;
 
-    private BulkWriter(DbConnection connection, DbTransaction transaction)
+    private BulkWriter(DbConnection connection, DbTransaction transaction, bool owned = true)
     {
         _connection = connection;
         _transaction = transaction;
+        _owned = owned;
     }
+
+    /// <summary>
+    /// Writes inside a transaction already open on <paramref name="connection"/> (an EF context's, so a service's bulk rows
+    /// commit or roll back with its tracked changes); the caller commits, and disposing the writer leaves both open.
+    /// </summary>
+    public static BulkWriter Enlist(DbConnection connection, DbTransaction transaction) => new(connection, transaction, owned: false);
 
     public DbConnection Connection => _connection;
     public DbTransaction Transaction => _transaction;
@@ -140,8 +149,11 @@ public sealed class BulkWriter : IAsyncDisposable
         {
             await cmd.DisposeAsync();
         }
-        await _transaction.DisposeAsync();
-        await _connection.DisposeAsync();
+        if (_owned)
+        {
+            await _transaction.DisposeAsync();
+            await _connection.DisposeAsync();
+        }
     }
 
     private SqliteCommand SqliteInsert(BulkTable table)

@@ -2,6 +2,7 @@ using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
+using InsureCrm.Core.Worklists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -17,7 +18,8 @@ namespace InsureCrm.Core.Orphans;
 /// the contract or case id, not a shared random stream. This is the fallback the issue allowed for the generator making
 /// departures itself (not built).
 /// </summary>
-internal sealed class DemoOrphanHistory(CrmDatabase database, KoreanBusinessCalendar calendar, TimeProvider time, ILoggerFactory loggers)
+internal sealed class DemoOrphanHistory(CrmDatabase database, KoreanBusinessCalendar calendar, TimeProvider time, ILoggerFactory loggers,
+    WorklistOptions? worklists = null)
 {
     public const double LossImmediate = 0.08;
     public const double LossControl = 0.20;
@@ -85,7 +87,7 @@ internal sealed class DemoOrphanHistory(CrmDatabase database, KoreanBusinessCale
         {
             var left = cohort.Key;
             await using var ctx = database.CreateContext();
-            var service = new OrphanService(ctx, options, calendar, clock, loggers.CreateLogger<OrphanService>());
+            var service = new OrphanService(ctx, options, calendar, clock, loggers.CreateLogger<OrphanService>(), new Handovers(ctx, worklists ?? new WorklistOptions()));
             foreach (var (code, _) in cohort)
             {
                 await service.TerminateAgentAsync(code, left, ct);

@@ -2,6 +2,7 @@ using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
+using InsureCrm.Core.Worklists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -16,7 +17,7 @@ namespace InsureCrm.Core.Orphans;
 /// with the fewest customers (five or more), never an agent who has a demo login.
 /// </summary>
 internal sealed class DemoOrphans(CrmDatabase database, OrphanOptions options, KoreanBusinessCalendar calendar, TimeProvider time,
-    ILoggerFactory loggers)
+    ILoggerFactory loggers, WorklistOptions? worklists = null)
 {
     /// <summary>Agents who leave: the first ones <see cref="EarlyDays"/> business days before the demo's date, the last one three (so their first contact is due within two business days of that date).</summary>
     public const int Leavers = 3;
@@ -108,7 +109,7 @@ internal sealed class DemoOrphans(CrmDatabase database, OrphanOptions options, K
     }
 
     private OrphanService Service(CrmDbContext ctx, TimeProvider clock) =>
-        new(ctx, options, calendar, clock, loggers.CreateLogger<OrphanService>());
+        new(ctx, options, calendar, clock, loggers.CreateLogger<OrphanService>(), new Handovers(ctx, worklists ?? new WorklistOptions()));
 
     /// <summary>The past day's time the contacts are entered at.</summary>
     private sealed class DayClock(TimeProvider real) : TimeProvider

@@ -4,6 +4,7 @@ using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Value;
+using InsureCrm.Core.Worklists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 
@@ -55,8 +56,11 @@ public sealed record OrphanReport(DateOnly AsOf, int Unassigned, int Open, int B
 /// the backlog report.
 /// </summary>
 public sealed class OrphanService(CrmDbContext db, OrphanOptions options, KoreanBusinessCalendar calendar, TimeProvider clock,
-    ILogger<OrphanService> logger)
+    ILogger<OrphanService> logger, Handovers handovers)
 {
+    /// <summary>Who closes a consultant's handover item when the case ends without their first contact.</summary>
+    private const string ClosedBy = "orphans";
+
     private const int Chunk = 1000;
 
     /// <summary>Contract statuses that still need servicing: an orphan is a customer with one of these on a terminated agent.</summary>
@@ -89,6 +93,7 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
         {
             throw new OrphanRequestException($"Agent '{agent.Code}' is not terminated ({agent.Status}); only a terminated agent can return.");
         }
+        await using var tx = await OwnTransactionAsync(ct);
         agent.Status = AgentStatus.Active;
         agent.TerminationDate = null;
         var cases = await db.OrphanCases.Where(c => c.FormerAgentId == agent.Id
@@ -124,6 +129,8 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
                 OrphanReason.Of(OrphanReasons.Returned, ("agent", agent.Code), ("date", KoreanBusinessCalendar.Format(date)))]);
         }
         await db.SaveChangesAsync(ct);
+        await handovers.EndAsync([.. back.Select(c => c.Id)], ClosedBy, clock.GetUtcNow().UtcDateTime, ct);
+        await CommitAsync(tx, ct);
         logger.LogInformation("Agent {Agent} returned on {Date}: {Back} customers back, {Stayed} stay with their consultant",
             agent.Code, KoreanBusinessCalendar.Format(date), back.Count, cases.Count - back.Count);
         return new(agent.Code, date, back.Count, moved, cases.Count - back.Count);
@@ -322,6 +329,9 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
         }
         await MoveContractsAsync(assigned.Select(c => (c, c.ConsultantId!.Value)), ct);
         await db.SaveChangesAsync(ct);
+        // The consultant's list gets each assigned customer's first contact at once (written in bulk, in this transaction).
+        var codes = await AgentCodesAsync(assigned.Select(c => c.FormerAgentId), ct);
+        await handovers.OpenAsync([.. assigned.Select(c => HandoverOf(c, codes))], asOf, ct);
         await tx.CommitAsync(ct);
         foreach (var (sido, n) in regionFull)
         {
@@ -359,15 +369,18 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
             return 0;
         }
         var count = 0;
+        var ids = new List<long>();
         foreach (var chunk in left.Chunk(Chunk))
         {
             foreach (var oc in await db.OrphanCases.Where(c => c.ConsultantId != null && chunk.Contains(c.ConsultantId.Value) && c.State == OrphanState.Assigned).ToListAsync(ct))
             {
                 oc.State = OrphanState.Superseded;
+                ids.Add(oc.Id);
                 count++;
             }
         }
         await db.SaveChangesAsync(ct);
+        await handovers.EndAsync(ids, ClosedBy, clock.GetUtcNow().UtcDateTime, ct);
         return count;
     }
 
@@ -419,6 +432,7 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
         }
         var from = oc.ConsultantId;
         var forced = load >= options.LoadCap;
+        await using var tx = await OwnTransactionAsync(ct);
         db.OrphanOverrides.Add(new OrphanOverride
         {
             CaseId = oc.Id, CustomerId = oc.CustomerId, FromConsultantId = from, ToConsultantId = to.Id, OverriddenBy = by,
@@ -436,7 +450,13 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
         oc.Rule = AssignmentRule.Override;
         oc.Reasons = OrphanReasons.Write([.. OrphanReasons.Read(oc.Reasons),
             OrphanReason.Of(OrphanReasons.Override, ("by", by), ("why", why.Trim()), ("forced", forced))]);
+        if (oc.State == OrphanState.Assigned)
+        {
+            // The open first contact moves with the case to the new consultant's list (a contacted case has none open).
+            await handovers.MoveAsync(HandoverOf(oc, await AgentCodesAsync([oc.FormerAgentId], ct)), today, ct);
+        }
         await db.SaveChangesAsync(ct);
+        await CommitAsync(tx, ct);
         return oc;
     }
 
@@ -472,6 +492,11 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
             oc.FirstContactBy = by;
             oc.FirstContactNote = string.IsNullOrWhiteSpace(note) ? null : note.Trim();
             oc.State = OrphanState.Contacted;
+            await using var tx = await OwnTransactionAsync(ct);
+            await db.SaveChangesAsync(ct);
+            await handovers.DoneAsync([oc.Id], by, now, ct);
+            await CommitAsync(tx, ct);
+            return oc;
         }
         await db.SaveChangesAsync(ct);
         return oc;
@@ -488,13 +513,20 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
         oc.CoverageCheckAt = now;
         oc.CoverageCheckBy = by;
         oc.CoverageCheckNotes = string.IsNullOrWhiteSpace(notes) ? null : notes.Trim();
-        if (oc.FirstContactAt is null)
+        var first = oc.FirstContactAt is null;
+        if (first)
         {
             oc.FirstContactAt = now;
             oc.FirstContactBy = by;
             oc.State = OrphanState.Contacted;
         }
+        await using var tx = await OwnTransactionAsync(ct);
         await db.SaveChangesAsync(ct);
+        if (first)
+        {
+            await handovers.DoneAsync([oc.Id], by, now, ct);
+        }
+        await CommitAsync(tx, ct);
         return oc;
     }
 
@@ -571,6 +603,35 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
             }
         }
     }
+
+    /// <summary>A transaction for the case's change and its worklist item, unless the caller already has one open.</summary>
+    private async Task<Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction?> OwnTransactionAsync(CancellationToken ct) =>
+        db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+
+    private static async Task CommitAsync(Microsoft.EntityFrameworkCore.Storage.IDbContextTransaction? tx, CancellationToken ct)
+    {
+        if (tx is not null)
+        {
+            await tx.CommitAsync(ct);
+        }
+    }
+
+    private async Task<Dictionary<long, string>> AgentCodesAsync(IEnumerable<long> agentIds, CancellationToken ct)
+    {
+        var codes = new Dictionary<long, string>();
+        foreach (var chunk in agentIds.Distinct().Chunk(Chunk))
+        {
+            foreach (var a in await db.Agents.AsNoTracking().Where(a => chunk.Contains(a.Id)).Select(a => new { a.Id, a.Code }).ToListAsync(ct))
+            {
+                codes[a.Id] = a.Code;
+            }
+        }
+        return codes;
+    }
+
+    /// <summary>An assigned case as the consultant's worklist needs it (its handover item).</summary>
+    private static HandoverCase HandoverOf(OrphanCase c, IReadOnlyDictionary<long, string> codes) =>
+        new(c.Id, c.CustomerId, c.ConsultantId!.Value, c.FirstContactDue!.Value, codes.GetValueOrDefault(c.FormerAgentId, ""), c.TerminatedOn);
 
     private static long[] ContractIdsOf(OrphanCase c) => JsonSerializer.Deserialize<long[]>(c.ContractIds) ?? [];
 

@@ -49,6 +49,10 @@ public sealed record WorkFacts
     /// <summary>A referral's note from the call center consultant (what the customer said), and who sent it.</summary>
     public string? Note { get; init; }
     public string? ReferredBy { get; init; }
+    /// <summary>A handover item's orphan case (its page is <c>/orphans/{id}</c>), the former agent's code and the day they left; its <see cref="Date"/> is the first-contact deadline.</summary>
+    public long? OrphanCaseId { get; init; }
+    public string? FormerAgent { get; init; }
+    public DateOnly? LeftOn { get; init; }
 
     /// <summary>One bounced detail: <c>email</c> or <c>mobile</c> (an SMS), and the day the message failed (Korea).</summary>
     public sealed record BouncedDetail(string Detail, DateOnly On);

@@ -35,6 +35,12 @@ public enum WorkAction
     /// servicing agent (<see cref="Referrals"/>): inserted at once, kept by every build while open (not older than the maximum age).
     /// </summary>
     Referral,
+    /// <summary>
+    /// A customer handed to a CS consultant because their agent left (docs/orphans.md): the first contact, due by the case's
+    /// first-contact deadline. Inserted by the orphan assignment (<see cref="Handovers"/>), moved by a reassignment, done by the
+    /// first contact, closed when the case is superseded or the agent returns; every build keeps it while open (no age limit).
+    /// </summary>
+    Handover,
 }
 
 /// <summary>Whether an action is selling (needs the customer's consent for the channel and respects the cool-off) or servicing.</summary>

@@ -45,6 +45,7 @@ public sealed class WorklistOptions
         [WorkAction.Campaign] = 1.3,
         [WorkAction.UnpaidPremium] = 2.0,
         [WorkAction.Referral] = 2.0,
+        [WorkAction.Handover] = 2.0,
     };
 
     /// <summary>Minimum probability for a model-driven item (retention, cross-sell, up-sell, loan).</summary>

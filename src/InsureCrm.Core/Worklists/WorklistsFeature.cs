@@ -25,6 +25,7 @@ public static class WorklistsFeature
         services.AddSingleton<INightlyStep, WorklistStep>();
         services.AddScoped<AgentDayService>();
         services.AddScoped<Referrals>();
+        services.AddScoped<Handovers>();
         services.AddCalendarFeeds();
         services.AddBranchView();
         return services;

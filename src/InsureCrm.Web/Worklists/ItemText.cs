@@ -40,6 +40,7 @@ internal static class ItemText
             WorkAction.ContactDetails => ContactDetails(t, f),
             WorkAction.Campaign => t.Format("worklist.why.Campaign", f.CampaignName ?? f.CampaignCode ?? ""),
             WorkAction.Referral => t.Format("worklist.why.Referral", family, Fmt.Date(f.Date)) + (f.Note is { Length: > 0 } note ? " · " + note : ""),
+            WorkAction.Handover => t.Format("worklist.why.Handover", Fmt.Date(f.Date), f.FormerAgent ?? "", Fmt.Date(f.LeftOn)),
             WorkAction.UnpaidPremium => f.Unpaid is { } unpaid
                 ? t.Format("worklist.why.UnpaidPremium", unpaid, f.UnpaidOutOf ?? unpaid, Fmt.Date(f.PaidTo), product)
                     + (f.Date is { } grace ? " · " + t.Format(grace < item.FirstListedOn.AddDays(item.AgeDays) ? "worklist.why.graceEnded" : "worklist.why.graceEnd", Fmt.Date(grace)) : "")
@@ -92,6 +93,10 @@ internal static class ItemText
 
     /// <summary>The script of a non-campaign item: a few sentences by action, with the customer's name.</summary>
     public static string Script(Text t, AgentDayItem item) => t.Format("worklist.script." + item.Action, item.CustomerName);
+
+    /// <summary>A handover item's orphan case page, or null for any other item.</summary>
+    public static string? OrphanCase(AgentDayItem item) =>
+        item.Facts.OrphanCaseId is { } id ? "/orphans/" + id.ToString(CultureInfo.InvariantCulture) : null;
 
     public static string Tel(string digits) => "tel:" + digits;
 

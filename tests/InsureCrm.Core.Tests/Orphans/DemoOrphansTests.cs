@@ -4,6 +4,7 @@ using InsureCrm.Core.Orphans;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Synthetic;
 using InsureCrm.Core.Value;
+using InsureCrm.Core.Worklists;
 using InsureCrm.Tests.Customers;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -65,6 +66,12 @@ public sealed class DemoOrphansTests(ITestOutputHelper output)
         // Contacts were made through the service on days after the assignment, never before it nor after the demo's date.
         cases.Where(c => c.FirstContactAt is not null).ShouldAllBe(c =>
             DateOnly.FromDateTime(c.FirstContactAt!.Value.AddHours(9)) > c.AssignedOn && DateOnly.FromDateTime(c.FirstContactAt!.Value.AddHours(9)) < AsOf);
+        // The cs login's /today holds one open Handover item per open case, due on the case's deadline (the worklists were
+        // built before the orphans at start-up: the assignment inserted them).
+        var handovers = await read.WorkItems.AsNoTracking()
+            .Where(i => i.AgentId == cs.AgentId && i.Action == WorkAction.Handover && i.State == WorkItemState.Open).ToListAsync();
+        handovers.Select(i => (WorkFacts.Read(i.Facts).OrphanCaseId, i.DueOn))
+            .ShouldBe(mine.Where(c => c.State == OrphanState.Assigned).Select(c => ((long?)c.Id, c.FirstContactDue)), ignoreOrder: true);
         // Each consultant of the first departures keeps exactly one past-due case.
         cases.Where(c => c.State == OrphanState.Assigned && c.FirstContactDue < AsOf).GroupBy(c => c.ConsultantId).ShouldAllBe(g => g.Count() == 1);
     }

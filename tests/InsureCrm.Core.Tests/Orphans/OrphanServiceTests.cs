@@ -3,6 +3,7 @@ using InsureCrm.Core.Common;
 using InsureCrm.Core.Orphans;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Value;
+using InsureCrm.Core.Worklists;
 using InsureCrm.Tests.Worklists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -22,7 +23,7 @@ public sealed class OrphanServiceTests
 
     private static OrphanService Service(CrmDbContext ctx, OrphanOptions? options = null) => new(ctx, options ?? new OrphanOptions(),
         new KoreanBusinessCalendar(new BusinessCalendarOptions()), new WorklistKit.Fixed(new DateTimeOffset(2026, 9, 23, 1, 0, 0, TimeSpan.Zero)),
-        NullLogger<OrphanService>.Instance);
+        NullLogger<OrphanService>.Instance, new Handovers(ctx, new WorklistOptions()));
 
     private static async Task<World> SeedAsync(CrmDbContext ctx, int customers, bool seniorInGangnam = false)
     {

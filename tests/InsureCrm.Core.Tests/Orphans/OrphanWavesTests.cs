@@ -6,6 +6,7 @@ using InsureCrm.Core.Nightly;
 using InsureCrm.Core.Orphans;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
+using InsureCrm.Core.Worklists;
 using InsureCrm.Tests.Worklists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -28,7 +29,7 @@ public sealed class OrphanWavesTests
 
     private static OrphanService Service(CrmDbContext ctx, OrphanOptions? options = null, ILogger<OrphanService>? logger = null) =>
         new(ctx, options ?? new OrphanOptions(), Calendar, new WorklistKit.Fixed(new DateTimeOffset(2026, 9, 23, 1, 0, 0, TimeSpan.Zero)),
-            logger ?? NullLogger<OrphanService>.Instance);
+            logger ?? NullLogger<OrphanService>.Instance, new Handovers(ctx, new WorklistOptions()));
 
     private static async Task<World> SeedAsync(CrmDbContext ctx, int customers, DateOnly issued)
     {

@@ -184,7 +184,7 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
                 }
             }
             else if (_renewed.TryGetValue(c.Id, out var renewed) && Admit(renewed) is { } admitted
-                && asOf.DayNumber - c.FirstListedOn.DayNumber <= options.MaxAgeDays)
+                && (asOf.DayNumber - c.FirstListedOn.DayNumber <= options.MaxAgeDays || c.Action == WorkAction.Handover))
             {
                 kept.Add(new Listed(c.AgentId, admitted, c, Returned: false));
             }
@@ -217,12 +217,15 @@ internal sealed class Arbiter(Book book, WorklistOptions options, DateOnly asOf,
 
         var taken = new HashSet<(long Agent, long Customer)>();
         var serviceKept = new Dictionary<long, int>();
-        foreach (var l in kept.OrderByDescending(l => l.Returned).ThenByDescending(l => l.Candidate.Priority))
+        // A handover (an orphaned customer's first contact, owed by a deadline) is kept first and whatever the cap: the
+        // orphan service closes it, not the list's room.
+        foreach (var l in kept.OrderByDescending(l => l.Candidate.Action == WorkAction.Handover).ThenByDescending(l => l.Returned)
+            .ThenByDescending(l => l.Candidate.Priority))
         {
             var list = ListOf(l.AgentId);
             var service = l.Candidate.Purpose != WorkPurpose.Marketing;
-            var full = list.Count >= options.MaxItemsPerAgent
-                || (service && !l.Returned && serviceKept.GetValueOrDefault(l.AgentId) >= options.MaxItemsPerAgent - Reserved(l.AgentId));
+            var full = l.Candidate.Action != WorkAction.Handover && (list.Count >= options.MaxItemsPerAgent
+                || (service && !l.Returned && serviceKept.GetValueOrDefault(l.AgentId) >= options.MaxItemsPerAgent - Reserved(l.AgentId)));
             // A customer whose item is displaced is taken all the same: not listed again today as a new item without its age.
             if (!taken.Add((l.AgentId, l.Candidate.CustomerId)) || full)
             {

@@ -42,6 +42,31 @@ internal static class Sources
         phases.Mark("campaigns");
         await ReferralsAsync(db, book, arbiter, ct);
         phases.Mark("referrals");
+        await HandoversAsync(db, book, arbiter, ct);
+        phases.Mark("handovers");
+    }
+
+    /// <summary>
+    /// Handover items (<see cref="Handovers"/>): the orphan service opened them for the CS consultant and closes them; no
+    /// nightly source finds them again, so each open or snoozed one proposes itself with its stored facts, its priority
+    /// renewed for the urgency of its first-contact deadline. Service work: no consent, no cool-off, no contact policy; the
+    /// arbiter keeps it whatever its age and the list's cap (<see cref="Arbiter.Plan"/>). A customer the mart no longer
+    /// holds (no active contract with an active agent) proposes nothing, and the item expires.
+    /// </summary>
+    private static async Task HandoversAsync(CrmDbContext db, Book book, Arbiter arbiter, CancellationToken ct)
+    {
+        var rows = await db.WorkItems.AsNoTracking()
+            .Where(i => i.Action == WorkAction.Handover && (i.State == WorkItemState.Open || i.State == WorkItemState.Snoozed))
+            .Select(i => new { i.AgentId, i.CustomerId, i.Subject, i.Probability, i.Value, i.DueOn })
+            .ToListAsync(ct);
+        foreach (var r in rows)
+        {
+            if (book.IndexOf(r.CustomerId) is var i and >= 0)
+            {
+                arbiter.Offer(i, r.AgentId, new Candidate(r.CustomerId, WorkAction.Handover, r.Subject, WorkPurpose.Service, WorkChannel.Phone,
+                    r.Probability, r.Value, arbiter.PriorityOf(WorkAction.Handover, r.Probability, r.Value, r.DueOn), DueOn: r.DueOn) { Stale = true });
+            }
+        }
     }
 
     /// <summary>

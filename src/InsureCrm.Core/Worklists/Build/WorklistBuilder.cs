@@ -83,14 +83,14 @@ internal sealed class WorklistBuilder(CrmDatabase database, WorklistOptions opti
         return summary with { Elapsed = watch.Elapsed, Phases = phases.Done };
     }
 
-    private static readonly BulkTable Items = new("work_item",
+    internal static readonly BulkTable Items = new("work_item",
         ("id", typeof(long)), ("agent_id", typeof(long)), ("customer_id", typeof(long)), ("action", typeof(string)), ("subject", typeof(string)),
         ("purpose", typeof(string)), ("priority", typeof(double)), ("probability", typeof(double)), ("value", typeof(decimal)),
         ("family", typeof(string)), ("contract_id", typeof(long)), ("campaign_contact_id", typeof(long)), ("facts", typeof(string)),
         ("channel", typeof(string)), ("first_listed_on", typeof(DateOnly)), ("listed_on", typeof(DateOnly)), ("due_on", typeof(DateOnly)),
         ("state", typeof(string)), ("version", typeof(int)));
 
-    private static readonly BulkTable NewItems = Items with { Columns = Items.Columns[1..] };
+    internal static readonly BulkTable NewItems = Items with { Columns = Items.Columns[1..] };
 
     private sealed record Written(int Expired);
 
