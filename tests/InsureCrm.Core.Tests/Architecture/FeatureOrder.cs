@@ -20,7 +20,9 @@ internal static class FeatureOrder
         ["Models"],
         ["Campaigns", "Surveys"],
         ["Worklists"],
-        ["CallCenter", "Orphans", "Voc"],
+        ["CallCenter"],
+        ["Voc"],
+        ["Orphans"],
         ["CustomerView", "Nightly", "Reporting"],
         ["Synthetic"],
     ];
