@@ -26,19 +26,17 @@ db=${DB:-bench_campaigns}
 source bench/lib.sh
 bench_keys "$db"
 bench_pg
-psql() { PGPASSWORD=postgres command psql -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres "$@"; }
-exists() { [ -n "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")" ]; }
-exists bench_nightly || { echo "bench_nightly is missing: run bench/foundation.sh postgres 1000000, then bench/nightly.sh postgres" >&2; exit 1; }
-if [ "${FRESH:-0}" = 1 ] || ! exists "$db"; then
+bench_db_exists bench_nightly || { echo "bench_nightly is missing: run bench/foundation.sh postgres 1000000, then bench/nightly.sh postgres" >&2; exit 1; }
+if [ "${FRESH:-0}" = 1 ] || ! bench_db_exists "$db"; then
   log "copying bench_nightly to $db"
-  psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE bench_nightly"
+  bench_sql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE bench_nightly"
   # The send is measured at whatever hour the bench runs: the copy's e-mail consents include night-time sending
   # (21:00-08:00 in Korea needs it), so the contact policy defers nothing for the hour alone.
-  psql -d "$db" -qc "UPDATE marketing_consent SET night_time_allowed = true WHERE channel = 'Email'"
-  psql -d "$db" -qc "ANALYZE"
+  bench_sql -d "$db" -qc "UPDATE marketing_consent SET night_time_allowed = true WHERE channel = 'Email'"
+  bench_sql -d "$db" -qc "ANALYZE"
 fi
 export Database__Provider=Postgres ConnectionStrings__Crm="$(bench_pg_cs "$db")"
-sql() { psql -d "$db" -Atc "$1"; }
+sql() { bench_sql -d "$db" -Atc "$1"; }
 $cli db migrate >/dev/null
 # A marketer plans and sends; a second one approves (four eyes).
 INSURECRM_USER=bench $cli users add bench-marketer --role Marketer </dev/null >/dev/null 2>&1 || true

@@ -94,3 +94,20 @@ bench_login() { # $1 = port, $2 = cookie jar file, $3 = demo user (default callc
     --data-urlencode "__RequestVerificationToken=$token" "http://127.0.0.1:$port/account/login"
   awk '!/^#/ && NF>=7 {printf "%s=%s; ", $6, $7}' "$jar"; awk '/^#HttpOnly_/ {printf "%s=%s; ", $6, $7}' "$jar"
 }
+
+bench_sql() { # psql on the bench server with psql's own arguments (-d DB ...), notices silenced
+  PGPASSWORD=postgres PGOPTIONS="-c client_min_messages=warning" command psql -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres "$@"
+}
+
+bench_db_exists() { # $1 = database
+  [ -n "$(bench_sql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")" ]
+}
+
+bench_spread() { # $1 = label, $2 = the runs' figures (space-separated) -> their spread, flagged above 10 %
+  python3 -c "
+w = [float(x) for x in '$2'.split()]
+if len(w) < 2: print('$1: one run only')
+else:
+    s = (max(w) - min(w)) / min(w) * 100
+    print(f\"$1 {' / '.join(f'{x:.1f}' for x in w)} s: {'within' if s <= 10 else 'NOT within'} 10 % ({s:.1f} %)\")"
+}

@@ -41,17 +41,15 @@ db=${DB:-bench_worklist}
 source bench/lib.sh
 bench_keys "$db"
 bench_pg
-psql() { PGPASSWORD=postgres PGOPTIONS="-c client_min_messages=warning" command psql -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres "$@"; }
-exists() { [ -n "$(psql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")" ]; }
-exists bench_nightly || { echo "bench_nightly is missing: run bench/foundation.sh postgres 1000000, then bench/nightly.sh postgres" >&2; exit 1; }
-if [ "${FRESH:-0}" = 1 ] || ! exists "$db"; then
+bench_db_exists bench_nightly || { echo "bench_nightly is missing: run bench/foundation.sh postgres 1000000, then bench/nightly.sh postgres" >&2; exit 1; }
+if [ "${FRESH:-0}" = 1 ] || ! bench_db_exists "$db"; then
   log "copying bench_nightly to $db"
-  psql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE bench_nightly"
+  bench_sql -d postgres -qc "DROP DATABASE IF EXISTS $db WITH (FORCE)" -c "CREATE DATABASE $db TEMPLATE bench_nightly"
   rm -f "bench/out/$db.access-log-head.json" # the head of the dropped copy's log
-  psql -d "$db" -qc "ANALYZE"
+  bench_sql -d "$db" -qc "ANALYZE"
 fi
 export Database__Provider=Postgres ConnectionStrings__Crm="$(bench_pg_cs "$db")"
-sql() { psql -d "$db" -Atc "$1"; }
+sql() { bench_sql -d "$db" -Atc "$1"; }
 $cli db migrate >/dev/null
 
 today=$(TZ=Asia/Seoul date +%F)
@@ -114,15 +112,9 @@ done
 sql "DROP TABLE IF EXISTS bench_work_item_night1" >/dev/null
 log "after night 2: $(sql "SELECT COUNT(DISTINCT agent_id) || ' agents with a list, ' || COUNT(DISTINCT customer_id) || ' customers with an open item, ' || COUNT(*) || ' open items' FROM work_item WHERE state = 'Open'"); book: $(sql "SELECT COUNT(*) FROM customer_target t JOIN agent a ON a.id = t.agent_id WHERE a.status = 'Active'") customers of active agents"
 # Whether the runs agree within 10 %: wall time, and CPU seconds (CLI + backends), which another load disturbs less.
-spread() { python3 -c "
-w = [float(x) for x in '$2'.split()]
-if len(w) < 2: print('$1: one run only')
-else:
-    s = (max(w) - min(w)) / min(w) * 100
-    print(f\"$1 {' / '.join(f'{x:.1f}' for x in w)} s: {'within' if s <= 10 else 'NOT within'} 10 % ({s:.1f} %)\")"; }
 for name in refresh night1 night2; do
   [ -n "${runs[$name]:-}" ] || continue
-  log "$name runs: $(spread wall "${runs[$name]:-}"); $(spread 'CPU (CLI + PG)' "${cpus[$name]:-}")"
+  log "$name runs: $(bench_spread wall "${runs[$name]:-}"); $(bench_spread 'CPU (CLI + PG)' "${cpus[$name]:-}")"
 done
 
 # The agent's page, GET /today, 16 agents at once.
