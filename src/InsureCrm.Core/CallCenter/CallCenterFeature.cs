@@ -18,6 +18,7 @@ public static class CallCenterFeature
         }
         services.AddSingleton(options);
         services.AddScoped<CallCenterQueueBuild>();
+        services.AddScoped<CallPlanner>();
         services.AddScoped<CallQueues>();
         services.AddSingleton<INightlyStep, CallCenterQueueStep>();
         return services;

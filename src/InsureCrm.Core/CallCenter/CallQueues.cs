@@ -18,7 +18,7 @@ namespace InsureCrm.Core.CallCenter;
 /// escalations, consultants' skills and the report. An item is only ever shown to and worked by the consultant it is
 /// assigned to; any other answers as unknown.
 /// </summary>
-internal sealed class CallQueues(CrmDbContext db, CallCenterOptions options, ContactPolicy policy, ConsentService consents,
+internal sealed class CallQueues(CrmDbContext db, CallCenterOptions options, ContactPolicy policy, ConsentService consents, CallPlanner planner,
     ICampaignWorkLists campaignLists, IAccessLog accessLog, TimeProvider clock, ILogger<CallQueues> logger)
 {
     public const int MaxNote = 2000;
@@ -142,12 +142,13 @@ internal sealed class CallQueues(CrmDbContext db, CallCenterOptions options, Con
                 else
                 {
                     item.State = QueueItemState.InProgress;
-                    item.NextAttemptAt = QueueTime.OutOfQuietHours(policy, new DateTimeOffset(now, TimeSpan.Zero).AddHours(options.SpacingHours)).UtcDateTime;
+                    var retry = new DateTimeOffset(now, TimeSpan.Zero).AddHours(options.SpacingHours);
+                    item.NextAttemptAt = ((await planner.PlanAsync(item.CustomerId, retry, ct))?.DueAt ?? retry).UtcDateTime;
                 }
                 break;
             case CallOutcomeCode.CallBack:
                 var asked = entry.CallBackAt!.Value;
-                var allowed = QueueTime.OutOfQuietHours(policy, asked);
+                var allowed = (await planner.PlanAsync(item.CustomerId, asked, ct))?.DueAt ?? asked;
                 moved = allowed != asked;
                 item.State = QueueItemState.InProgress;
                 item.NextAttemptAt = allowed.UtcDateTime;

@@ -34,6 +34,7 @@ internal static class CallCenterKit
         var log = CoreServices.Log(db, clock);
         var consents = Consents(ctx, db, clock);
         return new CallQueues(ctx, options ?? new CallCenterOptions(), Policy(), consents,
+            new CallPlanner(consents, Policy(), new KoreanBusinessCalendar(new BusinessCalendarOptions())),
             new CampaignWorkLists(ctx, consents, log, new CampaignsOptions(), clock), log, clock, NullLogger<CallQueues>.Instance);
     }
 

@@ -164,7 +164,7 @@ public sealed class CallCenterQueueTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
-    public async Task CallBack_InQuietHoursIsMovedToTheMorning_AndOneInThePastIsRefused(DatabaseProvider provider)
+    public async Task CallBack_InQuietHoursOrOnAHolidayIsMovedToTheNextOpenMorning_AndOneInThePastIsRefused(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
         await using var ctx = db.CreateContext();
@@ -189,6 +189,11 @@ public sealed class CallCenterQueueTests
         var day = await CallCenterKit.Queues(ctx, db).RecordAsync(me, item.Id, new CallEntry(CallOutcomeCode.CallBack, null, new DateTimeOffset(2026, 3, 11, 15, 0, 0, seoul), null));
         Assert.False(day.CallBackMoved);
         Assert.Equal(new DateTimeOffset(2026, 3, 11, 15, 0, 0, seoul).UtcDateTime, day.NextAttemptAt);
+
+        // Hangul Day (Friday 9 October 2026) is closed, and so is the weekend after it: Monday 08:00, as an inbound callback.
+        var holiday = await CallCenterKit.Queues(ctx, db).RecordAsync(me, item.Id, new CallEntry(CallOutcomeCode.CallBack, null, new DateTimeOffset(2026, 10, 9, 10, 0, 0, seoul), null));
+        Assert.True(holiday.CallBackMoved);
+        Assert.Equal(new DateTimeOffset(2026, 10, 12, 8, 0, 0, seoul).UtcDateTime, holiday.NextAttemptAt);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

@@ -1,3 +1,4 @@
+using InsureCrm.Core.CallCenter;
 using InsureCrm.Core.CallCenter.Inbound;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Contact;
@@ -53,7 +54,8 @@ public sealed class DemoInboundTests
             var policy = new ContactPolicy(TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul"));
             var consents = new ConsentService(ctx, policy, CustomerSeed.Protector(), clock, new CustomerScope(ctx), log);
             var contacts = new InboundContacts(ctx, new CustomerScope(ctx, log), log, consents, new Referrals(ctx, new WorklistOptions(), policy, clock), clock);
-            var callbacks = new Callbacks(ctx, new CustomerScope(ctx, log), log, consents, policy, new KoreanBusinessCalendar(new BusinessCalendarOptions()), clock);
+            var callbacks = new Callbacks(ctx, new CustomerScope(ctx, log), log,
+                new CallPlanner(consents, policy, new KoreanBusinessCalendar(new BusinessCalendarOptions())), policy, new KoreanBusinessCalendar(new BusinessCalendarOptions()), clock);
             var demo = new DemoInbound(ctx, contacts, callbacks, clock, NullLogger<DemoInbound>.Instance);
             made = await demo.EnsureAsync(CancellationToken.None);
             again = await demo.EnsureAsync(CancellationToken.None);

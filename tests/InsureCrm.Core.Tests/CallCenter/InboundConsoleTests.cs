@@ -1,3 +1,4 @@
+using InsureCrm.Core.CallCenter;
 using InsureCrm.Core.CallCenter.Inbound;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Contact;
@@ -39,7 +40,8 @@ public sealed class InboundConsoleTests
 
         public InboundContacts Contacts => new(ctx, Scope, _log, Consents, new Referrals(ctx, new WorklistOptions(), Policy, _clock), _clock);
 
-        public Callbacks Callbacks => new(ctx, Scope, _log, Consents, Policy, new KoreanBusinessCalendar(new BusinessCalendarOptions()), _clock);
+        public Callbacks Callbacks => new(ctx, Scope, _log, new CallPlanner(Consents, Policy, new KoreanBusinessCalendar(new BusinessCalendarOptions())), Policy,
+            new KoreanBusinessCalendar(new BusinessCalendarOptions()), _clock);
     }
 
     private static DateTimeOffset SeoulTime(int year, int month, int day, int hour, int minute = 0) =>

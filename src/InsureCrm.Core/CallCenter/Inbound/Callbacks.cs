@@ -33,7 +33,7 @@ public sealed record CallbackView(long Id, long CustomerId, string CustomerName,
 /// missed (<see cref="CallbackStatus.Missed"/>, set when a list is read). The list of a consultant is their own callbacks and
 /// the team's.
 /// </summary>
-internal sealed class Callbacks(CrmDbContext db, CustomerScope scope, IAccessLog log, ConsentService consents, ContactPolicy policy,
+internal sealed class Callbacks(CrmDbContext db, CustomerScope scope, IAccessLog log, CallPlanner planner, ContactPolicy policy,
     KoreanBusinessCalendar calendar, TimeProvider clock)
 {
     public const int MaxNoteLength = 500;
@@ -67,7 +67,7 @@ internal sealed class Callbacks(CrmDbContext db, CustomerScope scope, IAccessLog
         {
             return new ScheduleResult(ScheduleStatus.NotFound);
         }
-        if (await PlanAsync(request.CustomerId, request.At, ct) is not { } plan)
+        if (await planner.PlanAsync(request.CustomerId, request.At, ct) is not { } plan)
         {
             return new ScheduleResult(ScheduleStatus.NotFound);
         }
@@ -81,41 +81,6 @@ internal sealed class Callbacks(CrmDbContext db, CustomerScope scope, IAccessLog
         await db.SaveChangesAsync(ct);
         await log.RecordAsync(user, new AccessEvent(AccessAction.Insert, request.CustomerId, reason, "callback"), ct);
         return new ScheduleResult(ScheduleStatus.Scheduled, callback.Id, plan.DueAt, plan.Moved);
-    }
-
-    /// <summary>
-    /// When a callback asked for <paramref name="at"/> is due: the first instant from it that the contact policy allows for a
-    /// call and that falls on a business day; <see cref="CallbackMove"/> says why the first move was made. Null for an unknown
-    /// (or merged) customer.
-    /// </summary>
-    public async Task<(DateTimeOffset DueAt, CallbackMove? Moved)?> PlanAsync(long customerId, DateTimeOffset at, CancellationToken ct = default)
-    {
-        var due = at;
-        CallbackMove? moved = null;
-        // Each move goes to a later morning; a fortnight of closed days in a row does not happen (Chuseok with a weekend is 5).
-        for (var step = 0; step < 30; step++)
-        {
-            var decision = await consents.CheckAsync(new ContactRequest(customerId, ContactChannel.Phone, ContactPurpose.ContractMaintenance, due), ct);
-            if (decision is null)
-            {
-                return null;
-            }
-            if (!decision.Allowed && decision.NextAllowedAt is { } next)
-            {
-                due = next;
-                moved ??= CallbackMove.QuietHours;
-                continue;
-            }
-            var day = policy.LocalDate(due);
-            if (!calendar.IsBusinessDay(day))
-            {
-                due = policy.MorningOf(calendar.AddBusinessDays(day, 0));
-                moved ??= CallbackMove.NonBusinessDay;
-                continue;
-            }
-            return (due, moved);
-        }
-        return (due, moved);
     }
 
     /// <summary>
