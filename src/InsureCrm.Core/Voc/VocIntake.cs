@@ -234,7 +234,8 @@ public sealed class VocIntake
             vocCase.ContactPhoneHash = digits.Length >= PhoneNumber.MinDigits ? _protector.Hash(digits) : null;
         }
         await using var tx = await _db.Database.BeginTransactionAsync(ct);
-        var events = new List<VocEvent> { new() { Kind = VocEventKind.Created, At = now, By = author, Note = request.Channel.ToString() } };
+        // Created is when the voice came in (a letter typed in later, an imported row); the routing happened now.
+        var events = new List<VocEvent> { new() { Kind = VocEventKind.Created, At = received, By = author, Note = request.Channel.ToString() } };
         if (request.ResolveOnSpot is { } onSpot && by is not null)
         {
             var receiving = by.BranchId is { } b && request.Channel is VocChannel.Branch or VocChannel.Agent
