@@ -13,6 +13,7 @@ using InsureCrm.Cli.Privacy;
 using InsureCrm.Cli.Security;
 using InsureCrm.Cli.Synthetic;
 using InsureCrm.Cli.Value;
+using InsureCrm.Cli.Voc;
 using InsureCrm.Cli.Worklists;
 using InsureCrm.Core;
 using Microsoft.Extensions.Configuration;
@@ -46,6 +47,7 @@ internal static class CliApp
             .AddWorklistsCli(services)
             .AddOrphansCli(services)
             .AddCallCenterCli(services)
+            .AddVocCli(services)
             .AddCallCenterInboundCli(services)
             .AddPrivacyCli(services);
         root.Options.Add(CliUser.AsOption);

@@ -14,6 +14,7 @@ using InsureCrm.Core.Privacy;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Synthetic;
 using InsureCrm.Core.Value;
+using InsureCrm.Core.Voc;
 using InsureCrm.Core.Worklists;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -41,6 +42,7 @@ public static class CoreServiceCollectionExtensions
         .AddOrphans(configuration)
         .AddCallCenter(configuration)
         .AddCallCenterInbound(configuration)
+        .AddVoc(configuration)
         .AddCustomerView(configuration)
         .AddNightly(configuration)
         .AddSynthetic(configuration);

@@ -53,6 +53,12 @@ public static class Capability
     public const string CallsEscalations = "calls:escalations";
     /// <summary>The call center's inbound console (issue 15): find the caller, log the contact, callbacks, referrals to the agent.</summary>
     public const string CallsInbound = "calls:inbound";
+    /// <summary>Open a VOC case (issue 16) and follow the cases one opened: front-line staff, VOC handlers, admins.</summary>
+    public const string VocIntake = "voc:intake";
+    /// <summary>Work VOC cases routed to one (or one's department): VOC handlers and admins.</summary>
+    public const string VocWork = "voc:work";
+    /// <summary>A department head's open VOC cases (the Core query keeps it to the departments they head; admins all).</summary>
+    public const string VocDepartment = "voc:department";
     /// <summary>Any signed-in user: their own home page, sessions and language.</summary>
     public const string SignedIn = "signed-in";
 
@@ -101,6 +107,11 @@ public static class Capability
         [CallsEscalations] = [Role.BranchManager, Role.CallCenterSupervisor, Role.Admin],
         // Inbound calls are the call center consultants' and their supervisor's (opening a customer still takes a reason each time).
         [CallsInbound] = [Role.CallCenter, Role.CallCenterSupervisor],
+        // VOC (docs/voc.md): front-line staff open cases and see the ones they opened; handlers work cases; department heads
+        // (handlers, branch managers) see their departments' cases. Who may resolve a case is decided in Core (owner, head, admin).
+        [VocIntake] = [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.CallCenterSupervisor, Role.VocHandler, Role.Admin],
+        [VocWork] = [Role.VocHandler, Role.Admin],
+        [VocDepartment] = [Role.VocHandler, Role.BranchManager, Role.Admin],
         [SignedIn] = Enum.GetValues<Role>(),
     };
 

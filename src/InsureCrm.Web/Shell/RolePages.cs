@@ -26,6 +26,8 @@ internal static class RolePages
         new("/calls/callbacks", "inbound.callbacks.nav", "inbound.callbacks.homeHint", Capability.CallsInbound, NavLinkMatch.All),
         new("/calls/live", "calls.live.nav", "calls.live.homeHint", Capability.CallsLive, NavLinkMatch.All),
         new("/calls/escalations", "calls.esc.nav", "calls.esc.homeHint", Capability.CallsEscalations, NavLinkMatch.All),
+        new("/voc", "voc.nav", "voc.homeHint", Capability.VocIntake, NavLinkMatch.All),
+        new("/voc/department", "voc.dept.nav", "voc.dept.homeHint", Capability.VocDepartment, NavLinkMatch.All),
         new("/orphans", "orphans.nav", "orphans.homeHint", Capability.OrphansView),
         new("/orphans/retention", "orphans.retention.nav", "orphans.retention.homeHint", Capability.OrphansReport),
         new("/customers", "nav.search", "home.page.search", Capability.CustomersSearch),

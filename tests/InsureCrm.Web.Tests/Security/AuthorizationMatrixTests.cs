@@ -51,6 +51,9 @@ public sealed partial class AuthorizationMatrixTests
         ["calls:live"] = [Role.CallCenterSupervisor, Role.Admin],
         ["calls:escalations"] = [Role.BranchManager, Role.CallCenterSupervisor, Role.Admin],
         ["calls:inbound"] = [Role.CallCenter, Role.CallCenterSupervisor],
+        ["voc:intake"] = [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.CallCenterSupervisor, Role.VocHandler, Role.Admin],
+        ["voc:work"] = [Role.VocHandler, Role.Admin],
+        ["voc:department"] = [Role.VocHandler, Role.BranchManager, Role.Admin],
         ["signed-in"] = All,
     };
 

@@ -1,0 +1,14 @@
+using System.CommandLine;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InsureCrm.Cli.Voc;
+
+/// <summary>The verbs of the VOC feature: <c>voc list</c>, <c>voc show NUMBER</c>, <c>voc sla run</c>.</summary>
+internal static class VocCli
+{
+    public static RootCommand AddVocCli(this RootCommand root, Lazy<ServiceProvider> services)
+    {
+        root.Subcommands.Add(VocCommands.Create(services));
+        return root;
+    }
+}

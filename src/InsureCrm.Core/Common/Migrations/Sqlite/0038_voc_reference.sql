@@ -1,0 +1,46 @@
+-- 0038: VOC reference data (issue 16, docs/voc.md): the category tree (two levels, Korean, English and Traditional
+-- Chinese names) and the head-office departments. Heads and members are named by an admin (the demo names its own); a
+-- branch's department is added when a case first names the branch. The same statements serve both providers.
+INSERT INTO voc_category (code, parent_code, name_ko, name_en, name_zh, sort_order) VALUES
+    ('product', NULL, '상품', 'Product', '商品', 10),
+    ('product.terms', 'product', '약관·보장 내용', 'Terms and coverage', '條款與保障內容', 20),
+    ('product.premium', 'product', '보험료', 'Premium level', '保費', 30),
+    ('product.fit', 'product', '상품 적합성', 'Product suitability', '商品適合度', 40),
+    ('claims', NULL, '보험금 청구', 'Claims', '理賠', 50),
+    ('claims.denied', 'claims', '지급 거절', 'Claim denied', '拒絕給付', 60),
+    ('claims.delay', 'claims', '지급 지연', 'Payment delayed', '給付延遲', 70),
+    ('claims.amount', 'claims', '지급 금액', 'Amount paid', '給付金額', 80),
+    ('claims.documents', 'claims', '청구 서류', 'Claim documents', '理賠文件', 90),
+    ('payment', NULL, '수납·지급', 'Payments', '收付款', 100),
+    ('payment.premium', 'payment', '보험료 납입', 'Premium collection', '保費繳納', 110),
+    ('payment.refund', 'payment', '해지환급금', 'Surrender value', '解約金', 120),
+    ('payment.autodebit', 'payment', '자동이체', 'Direct debit', '自動轉帳', 130),
+    ('agent', NULL, '설계사 응대', 'Agent conduct', '業務員行為', 140),
+    ('agent.attitude', 'agent', '응대 태도', 'Attitude', '服務態度', 150),
+    ('agent.unreachable', 'agent', '연락 두절', 'Unreachable', '聯絡不上', 160),
+    ('agent.unauthorized', 'agent', '무단 처리', 'Acted without consent', '未經同意處理', 170),
+    ('misselling', NULL, '불완전판매', 'Mis-selling', '不當銷售', 180),
+    ('misselling.explanation', 'misselling', '설명 불충분', 'Poor explanation', '說明不足', 190),
+    ('misselling.signature', 'misselling', '자필서명 누락', 'Missing own signature', '未親簽', 200),
+    ('misselling.replacement', 'misselling', '부당 승환', 'Unfair replacement', '不當轉保', 210),
+    ('privacy', NULL, '개인정보', 'Privacy', '個人資料', 220),
+    ('privacy.leak', 'privacy', '정보 유출', 'Data leak', '資料外洩', 230),
+    ('privacy.marketing', 'privacy', '원치 않는 연락', 'Unwanted marketing', '不當行銷聯絡', 240),
+    ('service', NULL, '서비스', 'Service', '服務', 250),
+    ('service.callcenter', 'service', '콜센터 응대', 'Call center handling', '客服中心應對', 260),
+    ('service.branch', 'service', '창구 응대', 'Counter handling', '臨櫃應對', 270),
+    ('service.digital', 'service', '홈페이지·앱', 'Website and app', '網站與App', 280),
+    ('service.delay', 'service', '처리 지연', 'Slow processing', '處理延遲', 290),
+    ('internal', NULL, '내부 프로세스', 'Internal process', '內部流程', 300),
+    ('internal.process', 'internal', '업무 절차', 'Work procedure', '作業流程', 310),
+    ('internal.system', 'internal', '시스템 개선', 'System improvement', '系統改善', 320),
+    ('internal.workplace', 'internal', '근무 환경', 'Workplace', '工作環境', 330);
+
+INSERT INTO voc_department (code, name_ko, name_en, name_zh) VALUES
+    ('CS', '고객만족팀', 'Customer Satisfaction', '顧客滿意部'),
+    ('CLAIMS', '보상팀', 'Claims', '理賠部'),
+    ('POLICY', '계약관리팀', 'Policy Administration', '契約管理部'),
+    ('CALLCENTER', '콜센터', 'Call Center', '客服中心'),
+    ('SALES', '영업지원팀', 'Sales Support', '業務支援部'),
+    ('COMPLIANCE', '준법감시팀', 'Compliance', '法令遵循部'),
+    ('PRIVACY', '정보보호팀', 'Information Protection', '資訊安全部');

@@ -1,0 +1,28 @@
+using InsureCrm.Core.Common;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InsureCrm.Core.Voc;
+
+/// <summary>VOC (issue 16): options validated on start, business hours, intake, the case service, the SLA run and its nightly step.</summary>
+public static class VocFeature
+{
+    public static IServiceCollection AddVoc(this IServiceCollection services, IConfiguration configuration)
+    {
+        var options = new VocOptions();
+        configuration.GetSection(VocOptions.Section).Bind(options);
+        var errors = options.Validate().ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", errors));
+        }
+        services.AddSingleton(options);
+        services.AddSingleton<BusinessHours>();
+        services.AddSingleton<VocClock>();
+        services.AddScoped<VocIntake>();
+        services.AddScoped<VocCases>();
+        services.AddScoped<VocSlaRun>();
+        services.AddSingleton<INightlyStep, VocSlaStep>();
+        return services;
+    }
+}

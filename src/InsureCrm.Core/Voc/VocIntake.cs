@@ -1,0 +1,304 @@
+using System.Globalization;
+using System.Text.Json;
+using InsureCrm.Core.Agents;
+using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
+using InsureCrm.Core.Interactions;
+using InsureCrm.Core.Policies;
+using InsureCrm.Core.Security;
+using Microsoft.EntityFrameworkCore;
+
+namespace InsureCrm.Core.Voc;
+
+/// <summary>Who wrote, for a voice from someone not (yet) known as a customer: kept encrypted, matched later.</summary>
+public sealed record VocContact(string? Name, string? Phone, string? Email);
+
+/// <summary>A front-line resolution on the spot (the answer given), within the staff member's authority.</summary>
+public sealed record VocSpotResolution(string Answer, bool CallbackDone = false);
+
+/// <summary>
+/// A voice to open as a case, from any channel: the staff form, the call center's inbound console, an e-mail, an imported row,
+/// the public web form. <see cref="Type"/> null: not classified yet. <see cref="ExternalRef"/> (message-id, regulator reference,
+/// file and row) is unique per channel: the same one is never opened twice. <see cref="RegulatorDueAt"/>: a regulator referral's
+/// deadline. <see cref="ResolveOnSpot"/>: front-line staff answer it at once (<see cref="VocOptions.FrontLineTypes"/>).
+/// </summary>
+public sealed record VocIntakeRequest(VocChannel Channel, VocType? Type, string? CategoryCode, VocSeverity Severity, string? Subject, string? Text)
+{
+    public long? CustomerId { get; init; }
+    public long? ContractId { get; init; }
+    public string? AgentCode { get; init; }
+    public string? ExternalRef { get; init; }
+    public DateTimeOffset? ReceivedAt { get; init; }
+    public DateTimeOffset? RegulatorDueAt { get; init; }
+    public VocContact? Contact { get; init; }
+    public decimal? ClaimedAmount { get; init; }
+    public long? InboundContactId { get; init; }
+    public VocSpotResolution? ResolveOnSpot { get; init; }
+}
+
+/// <summary>A field that is wrong: <see cref="Code"/> for the page's words (<c>text.empty</c>...), <see cref="Message"/> in English for files and logs (no personal data).</summary>
+public sealed record VocError(string Field, string Code, string Message);
+
+public enum VocIntakeStatus { Opened, Duplicate, Invalid, Forbidden }
+
+/// <summary>The case opened (or the one that already had the external reference), or what was wrong.</summary>
+public sealed record VocIntakeResult(VocIntakeStatus Status, long? CaseId = null, string? Number = null, IReadOnlyList<VocError>? Errors = null)
+{
+    public IReadOnlyList<VocError> ErrorList => Errors ?? [];
+}
+
+/// <summary>
+/// Opens a VOC case from any channel (the one entry point: forms, console, mail, import, public form): validates the request,
+/// keeps an unknown customer's contact encrypted, routes it (<see cref="VocRouting"/>), starts its clocks (<see cref="VocClock"/>),
+/// writes the Created and Assigned events and, for a complaint of a known customer, an inbound Complaint interaction so the
+/// lapse model's complaint features see it.
+/// </summary>
+public sealed class VocIntake
+{
+    public const int MaxTextLength = 20_000;
+    public const int MaxSubjectLength = 200;
+
+    private readonly CrmDbContext _db;
+    private readonly VocOptions _options;
+    private readonly VocClock _clock;
+    private readonly FieldProtector _protector;
+    private readonly TimeProvider _time;
+
+    public VocIntake(CrmDbContext db, VocOptions options, VocClock clock, FieldProtector protector, TimeProvider time)
+    {
+        _db = db;
+        _options = options;
+        _clock = clock;
+        _protector = protector;
+        _time = time;
+    }
+
+    /// <summary>Null when a user of <paramref name="role"/> may resolve a voice of this type (and claimed amount) on the spot, else the reason code (<c>frontline.role</c>, <c>frontline.type</c>, <c>frontline.amount</c>).</summary>
+    public static string? FrontLineRefusal(VocOptions options, Role role, VocType? type, decimal? claimedAmount)
+    {
+        if (role is not (Role.Agent or Role.CallCenter or Role.CallCenterSupervisor or Role.CsConsultant or Role.BranchManager))
+        {
+            return "frontline.role";
+        }
+        if (type is { } t && options.FrontLineTypes.Contains(t))
+        {
+            return null;
+        }
+        if (type == VocType.Complaint)
+        {
+            return options.FrontLineComplaintLimit > 0 && claimedAmount is { } a && a >= 0 && a <= options.FrontLineComplaintLimit ? null : "frontline.amount";
+        }
+        return "frontline.type";
+    }
+
+    public async Task<VocIntakeResult> OpenAsync(VocIntakeRequest request, CrmUser? by, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (by is not null && !by.Role.Allows(Capability.VocIntake))
+        {
+            return new(VocIntakeStatus.Forbidden);
+        }
+        var errors = new List<VocError>();
+        var text = request.Text?.Trim() ?? "";
+        if (text.Length == 0)
+        {
+            errors.Add(new("text", "text.empty", "The text is empty: write what the customer said."));
+        }
+        else if (text.Length > MaxTextLength)
+        {
+            errors.Add(new("text", "text.too-long", string.Create(CultureInfo.InvariantCulture,
+                $"The text has {text.Length:N0} characters; the limit is {MaxTextLength:N0}.")));
+        }
+        var subject = string.IsNullOrWhiteSpace(request.Subject) ? null : request.Subject.Trim();
+        if (subject is { Length: > MaxSubjectLength })
+        {
+            errors.Add(new("subject", "subject.too-long", $"The subject is longer than {MaxSubjectLength} characters."));
+        }
+        if (!Enum.IsDefined(request.Channel))
+        {
+            errors.Add(new("channel", "channel.unknown", "The channel is not one of the VOC channels."));
+        }
+        if (request.Type is { } type && !Enum.IsDefined(type))
+        {
+            errors.Add(new("type", "type.unknown", "The type is not one of the VOC types."));
+        }
+        if (!Enum.IsDefined(request.Severity))
+        {
+            errors.Add(new("severity", "severity.unknown", "The severity is not one of low, normal, high, critical."));
+        }
+        var category = string.IsNullOrWhiteSpace(request.CategoryCode) ? null : request.CategoryCode.Trim();
+        if (category is not null && !await _db.VocCategories.AnyAsync(c => c.Code == category, ct))
+        {
+            errors.Add(new("category", "category.unknown", $"The category '{category}' is not in the category tree."));
+        }
+        if (request.ExternalRef is { Length: > 300 })
+        {
+            errors.Add(new("externalRef", "ref.too-long", "The external reference is longer than 300 characters."));
+        }
+        if (request.ClaimedAmount is < 0)
+        {
+            errors.Add(new("amount", "amount.negative", "The claimed amount must not be negative."));
+        }
+        var now = _time.GetUtcNow().UtcDateTime;
+        var received = request.ReceivedAt?.UtcDateTime ?? now;
+        if (request.RegulatorDueAt is { } due && due.UtcDateTime <= received)
+        {
+            errors.Add(new("regulatorDue", "regulator.due-past", "The regulator's deadline is not after the time the case was received."));
+        }
+        if (request.Channel == VocChannel.Regulator && request.RegulatorDueAt is null)
+        {
+            errors.Add(new("regulatorDue", "regulator.due-missing", "A regulator referral needs the regulator's deadline."));
+        }
+        if (request.CustomerId is { } customerId && !await _db.Customers.AnyAsync(c => c.Id == customerId && c.MergedIntoId == null, ct))
+        {
+            errors.Add(new("customer", "customer.unknown", "The customer does not exist."));
+        }
+        Contract? contract = null;
+        if (request.ContractId is { } contractId)
+        {
+            contract = await _db.Contracts.AsNoTracking().FirstOrDefaultAsync(k => k.Id == contractId, ct);
+            if (contract is null || (request.CustomerId is { } cid && contract.CustomerId != cid))
+            {
+                errors.Add(new("contract", "contract.unknown", "The contract does not exist or is not the customer's."));
+            }
+        }
+        Agent? agent = null;
+        if (!string.IsNullOrWhiteSpace(request.AgentCode))
+        {
+            var code = request.AgentCode.Trim();
+            agent = await _db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Code == code, ct);
+            if (agent is null)
+            {
+                errors.Add(new("agent", "agent.unknown", $"No agent has the code '{code}'."));
+            }
+        }
+        else if ((contract?.ServicingAgentId ?? contract?.SellingAgentId) is { } contractAgent)
+        {
+            agent = await _db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == contractAgent, ct);
+        }
+        else if (by?.AgentId is { } own)
+        {
+            agent = await _db.Agents.AsNoTracking().FirstOrDefaultAsync(a => a.Id == own, ct);
+        }
+        if (request.ResolveOnSpot is { } spot)
+        {
+            if (by is null)
+            {
+                errors.Add(new("resolveOnSpot", "frontline.role", "Only signed-in front-line staff resolve on the spot."));
+            }
+            else if (FrontLineRefusal(_options, by.Role, request.Type, request.ClaimedAmount) is { } refusal)
+            {
+                errors.Add(new("resolveOnSpot", refusal, refusal switch
+                {
+                    "frontline.amount" => string.Create(CultureInfo.InvariantCulture,
+                        $"A complaint is resolved on the spot only with a claimed amount up to {_options.FrontLineComplaintLimit:N0} KRW: route it."),
+                    "frontline.type" => "This type is not resolved on the spot: route it.",
+                    _ => "Your role does not resolve cases on the spot: route it.",
+                }));
+            }
+            if (string.IsNullOrWhiteSpace(spot.Answer))
+            {
+                errors.Add(new("answer", "answer.empty", "Write the answer given to the customer."));
+            }
+            else if (spot.Answer.Length > MaxTextLength)
+            {
+                errors.Add(new("answer", "answer.too-long", $"The answer is longer than {MaxTextLength:N0} characters."));
+            }
+        }
+        var contact = request.Contact is { } c0 && (c0.Name ?? c0.Phone ?? c0.Email) is not null ? c0 : null;
+        if (errors.Count > 0)
+        {
+            return new(VocIntakeStatus.Invalid, Errors: errors);
+        }
+        var externalRef = string.IsNullOrWhiteSpace(request.ExternalRef) ? null : request.ExternalRef.Trim();
+        if (externalRef is not null
+            && await _db.VocCases.AsNoTracking().Where(x => x.Channel == request.Channel && x.ExternalRef == externalRef)
+                .Select(x => new { x.Id, x.Number }).FirstOrDefaultAsync(ct) is { } existing)
+        {
+            return new(VocIntakeStatus.Duplicate, existing.Id, existing.Number);
+        }
+
+        var routing = new VocRouting(_db, _options);
+        var author = by?.UserName ?? "system:" + request.Channel.ToString().ToLowerInvariant();
+        var vocCase = new VocCase
+        {
+            Number = "", Channel = request.Channel, Type = request.Type, CategoryCode = category, Severity = request.Severity, Subject = subject,
+            Text = text, State = VocState.Received, CustomerId = request.CustomerId ?? contract?.CustomerId, ContractId = contract?.Id, AgentId = agent?.Id,
+            ExternalRef = externalRef, InboundContactId = request.InboundContactId, ClaimedAmount = request.ClaimedAmount,
+            ReceivedAt = received, CreatedBy = author, CreatedByUserId = by?.UserId, RegulatorDueAt = request.RegulatorDueAt?.UtcDateTime,
+        };
+        if (contact is not null && vocCase.CustomerId is null)
+        {
+            vocCase.ContactProtected = _protector.Encrypt(JsonSerializer.Serialize(contact));
+            var digits = contact.Phone is null ? "" : PhoneNumber.Digits(contact.Phone);
+            vocCase.ContactPhoneHash = digits.Length >= PhoneNumber.MinDigits ? _protector.Hash(digits) : null;
+        }
+        await using var tx = await _db.Database.BeginTransactionAsync(ct);
+        // Created is when the voice came in (a letter typed in later, an imported row); the routing happened now.
+        var events = new List<VocEvent> { new() { Kind = VocEventKind.Created, At = received, By = author, Note = request.Channel.ToString() } };
+        if (request.ResolveOnSpot is { } onSpot && by is not null)
+        {
+            var receiving = by.BranchId is { } b && request.Channel is VocChannel.Branch or VocChannel.Agent
+                ? (await routing.BranchDepartmentAsync(b, ct))?.Id
+                : (await routing.DepartmentAsync(_options.ReceivingByChannel.GetValueOrDefault(request.Channel, _options.DefaultDepartment), ct)).Id;
+            vocCase.ReceivingDepartmentId = vocCase.ManagingDepartmentId = vocCase.OriginatingDepartmentId = receiving;
+            vocCase.OwnerUserId = by.UserId;
+            vocCase.FrontLine = true;
+            vocCase.RoutingNote = "resolved on the spot within front-line authority (not routed)";
+            vocCase.State = VocState.Resolved;
+            vocCase.Answer = onSpot.Answer.Trim();
+            vocCase.CallbackDone = onSpot.CallbackDone;
+            vocCase.FirstRespondedAt = vocCase.ResolvedAt = now;
+            vocCase.ResolvedBy = by.UserName;
+            events.Add(new() { Kind = VocEventKind.Resolved, At = now, By = author, ToUserId = by.UserId, Note = "front-line" });
+        }
+        else
+        {
+            var route = await routing.RouteAsync(request.Channel, request.Type, category, request.Severity, agent?.BranchId, by, ct);
+            vocCase.ReceivingDepartmentId = route.Receiving;
+            vocCase.ManagingDepartmentId = route.Managing;
+            vocCase.OriginatingDepartmentId = route.Originating;
+            vocCase.OwnerUserId = route.Owner;
+            vocCase.RoutingNote = route.Note;
+            vocCase.State = route.Owner is null ? VocState.Received : VocState.Assigned;
+            _clock.Start(vocCase, received);
+            events.Add(new() { Kind = VocEventKind.Assigned, At = now, By = author, ToDepartmentId = route.Managing, ToUserId = route.Owner, Note = route.Note });
+        }
+        _db.VocCases.Add(vocCase);
+        await _db.SaveChangesAsync(ct);
+        vocCase.Number = NumberOf(received, vocCase.Id);
+        foreach (var e in events)
+        {
+            e.CaseId = vocCase.Id;
+            _db.VocEvents.Add(e);
+        }
+        if (vocCase.Type == VocType.Complaint && vocCase.CustomerId is { } customer && request.InboundContactId is null)
+        {
+            // The console's own inbound interaction already counts a complaint logged there.
+            _db.Interactions.Add(new Interaction
+            {
+                CustomerId = customer, OccurredAt = received, Channel = InteractionChannelOf(request.Channel), Direction = InteractionDirection.Inbound,
+                Purpose = InteractionPurpose.Complaint, Outcome = vocCase.FrontLine ? InteractionOutcome.Completed : InteractionOutcome.FollowUp,
+                StaffUser = by?.UserName, Notes = vocCase.Number, SourceKey = "voc:" + vocCase.Number,
+            });
+        }
+        await _db.SaveChangesAsync(ct);
+        await tx.CommitAsync(ct);
+        return new(VocIntakeStatus.Opened, vocCase.Id, vocCase.Number);
+    }
+
+    /// <summary>VOC-yyyy-nnnnnn: the year received (Seoul) and the case id.</summary>
+    public static string NumberOf(DateTime receivedUtc, long id) =>
+        string.Create(CultureInfo.InvariantCulture, $"VOC-{receivedUtc.AddHours(9):yyyy}-{id:000000}");
+
+    /// <summary>The contact-history channel of a VOC channel (paper and the regulator as mail, the web's channels as web).</summary>
+    public static InteractionChannel InteractionChannelOf(VocChannel channel) => channel switch
+    {
+        VocChannel.CallCenter => InteractionChannel.CallCenter,
+        VocChannel.Branch => InteractionChannel.Branch,
+        VocChannel.Agent => InteractionChannel.Visit,
+        VocChannel.Email => InteractionChannel.Email,
+        VocChannel.Letter or VocChannel.Fax or VocChannel.Postcard or VocChannel.Regulator => InteractionChannel.Dm,
+        _ => InteractionChannel.Web,
+    };
+}
