@@ -73,9 +73,9 @@ internal sealed class PublicFormGuard
         _options = options;
         _store = store;
         _clock = clock;
-        _key = options.KeyBytes() is { Length: >= 32 } key
-            ? key
-            : throw new InvalidOperationException("Voc:PublicForm:Key must be base64 of at least 32 random bytes.");
+        _key = string.IsNullOrWhiteSpace(options.Key) ? RandomNumberGenerator.GetBytes(32)
+            : options.KeyBytes() is { Length: >= 32 } key ? key
+            : throw new InvalidOperationException("Voc:PublicForm:Key must be base64 of at least 32 random bytes, or be left empty.");
     }
 
     /// <summary>The hidden field's name that people leave empty.</summary>

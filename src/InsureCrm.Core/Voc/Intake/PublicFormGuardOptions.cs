@@ -4,7 +4,7 @@ namespace InsureCrm.Core.Voc.Intake;
 /// The public VOC form's anti-abuse rule (configuration section <c>Voc:PublicForm</c>), CAPTCHA-free: a rate
 /// limit per client, a time trap in a signed form token, a honeypot field and a duplicate-text refusal.
 /// <see cref="Key"/> signs the form tokens and keys the client hashes; it comes from configuration like every
-/// secret (environment variable <c>Voc__PublicForm__Key</c>), at least 32 bytes in base64.
+/// secret (environment variable <c>Voc__PublicForm__Key</c>), at least 32 bytes in base64, or is left empty.
 /// </summary>
 public sealed class PublicFormGuardOptions
 {
@@ -29,7 +29,11 @@ public sealed class PublicFormGuardOptions
     /// <summary>The name of the hidden field people never fill in (the page hides it from sight and from screen readers).</summary>
     public string HoneypotField { get; set; } = "website";
 
-    /// <summary>Base64 of at least 32 random bytes.</summary>
+    /// <summary>
+    /// Base64 of at least 32 random bytes. Empty: a random key for the life of the process, enough for one web
+    /// server (forms served before a restart then ask to be reloaded); several servers behind a balancer need one
+    /// configured key.
+    /// </summary>
     public string? Key { get; set; }
 
     public IEnumerable<string> Validate()
@@ -54,12 +58,13 @@ public sealed class PublicFormGuardOptions
         {
             yield return "Voc:PublicForm:HoneypotField must name a form field.";
         }
-        if (KeyBytes() is not { Length: >= 32 })
+        if (!string.IsNullOrWhiteSpace(Key) && KeyBytes() is not { Length: >= 32 })
         {
-            yield return "Voc:PublicForm:Key must be base64 of at least 32 random bytes (set it from an environment variable or user secrets).";
+            yield return "Voc:PublicForm:Key must be base64 of at least 32 random bytes (set it from an environment variable or user secrets), or be left empty.";
         }
     }
 
+    /// <summary>The configured key's bytes; null when none is configured or it is not base64.</summary>
     internal byte[]? KeyBytes()
     {
         if (string.IsNullOrWhiteSpace(Key))

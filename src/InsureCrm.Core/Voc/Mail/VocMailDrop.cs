@@ -22,7 +22,7 @@ internal sealed class VocMailDrop(VocMailOptions options, ILogger<VocMailDrop> l
         {
             return new VocMailBatch([], []);
         }
-        var files = new DirectoryInfo(Root).EnumerateFiles("*.eml", SearchOption.TopDirectoryOnly)
+        var files = new DirectoryInfo(Root).EnumerateFiles("*.eml", new EnumerationOptions { MatchCasing = MatchCasing.CaseInsensitive })
             .OrderBy(f => f.LastWriteTimeUtc).ThenBy(f => f.Name, StringComparer.Ordinal)
             .Take(options.MaxMessagesPerFetch)
             .ToList();

@@ -148,11 +148,27 @@ public sealed class PublicFormGuardTests
     }
 
     [Fact]
-    public void Options_WithoutAKey_AreRefusedOnStart()
+    public void Options_AShortKeyIsRefusedOnStart_NoKeyGivesAProcessKey()
     {
-        new PublicFormGuardOptions().Validate().ShouldContain(e => e.Contains("Voc:PublicForm:Key"));
+        new PublicFormGuardOptions { Key = "c2hvcnQ=" }.Validate().ShouldContain(e => e.Contains("Voc:PublicForm:Key"));
         _options.Validate().ShouldBeEmpty();
+        new PublicFormGuardOptions().Validate().ShouldBeEmpty();
         Should.Throw<InvalidOperationException>(() => new PublicFormGuard(new PublicFormGuardOptions { Key = "c2hvcnQ=" }, _store, _clock));
+    }
+
+    [Fact]
+    public async Task Check_WithAProcessKey_AcceptsItsOwnTokensButNotAnotherProcesssTokens()
+    {
+        var one = new PublicFormGuard(new PublicFormGuardOptions(), _store, _clock);
+        var other = new PublicFormGuard(new PublicFormGuardOptions(), new InMemoryPublicFormStore(), _clock);
+
+        var own = await SubmitAsync("첫 서버의 양식", guard: one);
+        var token = other.IssueToken();
+        _clock.Advance(TimeSpan.FromSeconds(30));
+        var foreign = await one.CheckAsync(new PublicFormSubmission(Office, token, null, "다른 서버의 양식"));
+
+        own.Accepted.ShouldBeTrue();
+        foreign.Refusal.ShouldBe(PublicFormRefusal.TokenInvalid);
     }
 
     [Fact]

@@ -21,7 +21,7 @@ public sealed class VocMailDropTests : IDisposable
     public async Task Fetch_ReadsEmlFilesWithoutMovingThem_AndMarkProcessedMovesOnlyTheConfirmed()
     {
         Write("a.eml", "<a@example.com>", "첫 편지", DateTime.UtcNow.AddMinutes(-2));
-        Write("b.eml", "<b@example.com>", "둘째 편지", DateTime.UtcNow.AddMinutes(-1));
+        Write("b.EML", "<b@example.com>", "둘째 편지", DateTime.UtcNow.AddMinutes(-1));
         File.WriteAllText(Path.Combine(_folder, "notes.txt"), "not a mail");
         var drop = Drop();
 
@@ -30,9 +30,9 @@ public sealed class VocMailDropTests : IDisposable
         await drop.MarkProcessedAsync(["a.eml"]);
         var after = await drop.FetchAsync();
 
-        first.Messages.Select(m => (m.Id, m.Text.Trim())).ShouldBe([("a.eml", "첫 편지"), ("b.eml", "둘째 편지")]);
+        first.Messages.Select(m => (m.Id, m.Text.Trim())).ShouldBe([("a.eml", "첫 편지"), ("b.EML", "둘째 편지")]);
         again.Messages.Count.ShouldBe(2);
-        after.Messages.Select(m => m.Id).ShouldBe(["b.eml"]);
+        after.Messages.Select(m => m.Id).ShouldBe(["b.EML"]);
         File.Exists(Path.Combine(_folder, VocMailDrop.ProcessedFolder, "a.eml")).ShouldBeTrue();
         File.Exists(Path.Combine(_folder, "notes.txt")).ShouldBeTrue();
     }
