@@ -24,6 +24,7 @@ public static class VocChannels
         {
             throw new InvalidOperationException(string.Join(" ", errors));
         }
+        MailCharsets.EnsureRegistered();
         services.AddSingleton(mail);
         switch (mail.Source)
         {

@@ -21,7 +21,11 @@ internal static class MailCharsets
         return true;
     });
 
-    /// <summary>Registers the code-page encodings (CP949, ISO-2022-KR...) that .NET does not carry by default.</summary>
+    /// <summary>
+    /// Registers the code-page encodings (CP949, ISO-2022-KR...) that .NET does not carry by default. It must run
+    /// before MimeKit first meets such a charset: MimeKit remembers a charset it could not find, and would then
+    /// read EUC-KR encoded words as Latin-1 for the life of the process. <see cref="VocChannels"/> calls it on start.
+    /// </summary>
     public static void EnsureRegistered() => _ = Registered.Value;
 
     /// <summary>ESC $ ) C: the designator that starts ISO-2022-KR text.</summary>

@@ -14,12 +14,23 @@ namespace InsureCrm.Core.Voc.Mail;
 /// A handle is "uidvalidity:uid"; a handle from before the folder's UIDVALIDITY changed is ignored (the mail is
 /// fetched again and the intake recognises its Message-ID).
 /// </summary>
-internal sealed class VocMailbox(VocMailOptions options, ILogger<VocMailbox> logger) : IVocMailSource
+internal sealed class VocMailbox : IVocMailSource
 {
+    private readonly VocMailOptions _options;
+    private readonly ILogger<VocMailbox> _logger;
+
+    public VocMailbox(VocMailOptions options, ILogger<VocMailbox> logger)
+    {
+        // Before MailKit parses a first message: MimeKit remembers a charset it could not find.
+        MailCharsets.EnsureRegistered();
+        _options = options;
+        _logger = logger;
+    }
+
     /// <summary>The keyword a refused mail gets when there is no failed folder to move it to; such mails are not fetched again.</summary>
     public const string FailedKeyword = "$VocFailed";
 
-    private VocImapOptions Imap => options.Imap;
+    private VocImapOptions Imap => _options.Imap;
 
     public async Task<VocMailBatch> FetchAsync(CancellationToken ct = default)
     {
@@ -30,7 +41,7 @@ internal sealed class VocMailbox(VocMailOptions options, ILogger<VocMailbox> log
         var query = (string.IsNullOrEmpty(Imap.ProcessedFolder)
             ? SearchQuery.NotSeen.And(SearchQuery.NotDeleted)
             : SearchQuery.NotDeleted).And(SearchQuery.NotKeyword(FailedKeyword));
-        var uids = (await folder.SearchAsync(query, ct)).OrderBy(u => u.Id).Take(options.MaxMessagesPerFetch).ToList();
+        var uids = (await folder.SearchAsync(query, ct)).OrderBy(u => u.Id).Take(_options.MaxMessagesPerFetch).ToList();
         var messages = new List<VocMailMessage>(uids.Count);
         var unreadable = new List<string>();
         if (uids.Count > 0)
@@ -44,7 +55,7 @@ internal sealed class VocMailbox(VocMailOptions options, ILogger<VocMailbox> log
                 {
                     // GetMessage fetches BODY.PEEK[]: the mail stays unseen until it is confirmed.
                     var mime = await folder.GetMessageAsync(uid, ct);
-                    messages.Add(VocMailReader.FromMime(mime, id, received.GetValueOrDefault(uid), options.KeepAttachmentContent));
+                    messages.Add(VocMailReader.FromMime(mime, id, received.GetValueOrDefault(uid), _options.KeepAttachmentContent));
                 }
                 catch (FormatException)
                 {
@@ -53,7 +64,7 @@ internal sealed class VocMailbox(VocMailOptions options, ILogger<VocMailbox> log
             }
         }
         await client.DisconnectAsync(true, ct);
-        logger.LogInformation("VOC inbox: fetched {Count} message(s), {Unreadable} unreadable", messages.Count, unreadable.Count);
+        _logger.LogInformation("VOC inbox: fetched {Count} message(s), {Unreadable} unreadable", messages.Count, unreadable.Count);
         return new VocMailBatch(messages, unreadable);
     }
 
@@ -87,7 +98,7 @@ internal sealed class VocMailbox(VocMailOptions options, ILogger<VocMailbox> log
             }
         }
         await client.DisconnectAsync(true, ct);
-        logger.LogInformation("VOC inbox: {Count} message(s) marked {What}, {Stale} stale handle(s) ignored", uids.Count, what, ids.Count - uids.Count);
+        _logger.LogInformation("VOC inbox: {Count} message(s) marked {What}, {Stale} stale handle(s) ignored", uids.Count, what, ids.Count - uids.Count);
     }
 
     private static string Handle(uint uidValidity, UniqueId uid) =>
