@@ -1,0 +1,43 @@
+using InsureCrm.Core.Voc.Intake;
+using InsureCrm.Core.Voc.Mail;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+
+namespace InsureCrm.Core.Voc;
+
+/// <summary>
+/// The VOC channels from outside (docs/voc-channels.md): the mail source configured in <c>Voc:Mail</c> (none,
+/// IMAP or a drop folder; <see cref="IVocMailSource"/> is registered only when one is configured) and the public
+/// form's guard configured in <c>Voc:PublicForm</c>, both validated on start. The VOC feature's registration calls
+/// <see cref="AddVocChannels"/>.
+/// </summary>
+public static class VocChannels
+{
+    public static IServiceCollection AddVocChannels(this IServiceCollection services, IConfiguration configuration)
+    {
+        var mail = new VocMailOptions();
+        configuration.GetSection(VocMailOptions.Section).Bind(mail);
+        var form = new PublicFormGuardOptions();
+        configuration.GetSection(PublicFormGuardOptions.Section).Bind(form);
+        var errors = mail.Validate().Concat(form.Validate()).ToList();
+        if (errors.Count > 0)
+        {
+            throw new InvalidOperationException(string.Join(" ", errors));
+        }
+        MailCharsets.EnsureRegistered();
+        services.AddSingleton(mail);
+        switch (mail.Source)
+        {
+            case VocMailSourceKind.Imap:
+                services.AddSingleton<IVocMailSource, VocMailbox>();
+                break;
+            case VocMailSourceKind.Drop:
+                services.AddSingleton<IVocMailSource, VocMailDrop>();
+                break;
+        }
+        services.AddSingleton(form);
+        services.AddSingleton<IPublicFormStore, InMemoryPublicFormStore>();
+        services.AddSingleton<PublicFormGuard>();
+        return services;
+    }
+}
