@@ -26,9 +26,14 @@ internal sealed record VocSuggestion(
 /// <summary>
 /// Suggests a VOC case's type and category from its text: multinomial naive Bayes on hashed character 1-3-grams
 /// (<see cref="VocTextFeatures"/>), one model for the type and one for the category. Chosen by measurement over the
-/// baselines in <see cref="VocClassifierEvaluation"/>; trains in well under a second on thousands of cases, so a
+/// baselines in <see cref="VocClassifierEvaluation"/>; trains in about a second on thousands of cases, so a
 /// correction retrains on the whole corrected set.
 /// </summary>
+/// <remarks>
+/// ML.NET's FeaturizeText (char 1-3-grams) with SdcaMaximumEntropy was measured on the same split of 6,000 generated
+/// cases: type 96.6 % against 94.0 % here, category 99.3 % against 99.1 %, but 43 s of training against 1 s, a model
+/// that is not JSON, and Microsoft.ML in Core. Worth revisiting on real, corrected cases, where the gap may differ.
+/// </remarks>
 internal sealed class VocClassifier
 {
     /// <summary>Names the featurizer in the model file, so a model made with other features is refused, not misread.</summary>
@@ -48,8 +53,14 @@ internal sealed class VocClassifier
     /// <summary>The text a case is classified by: subject and body together.</summary>
     public static string Compose(string? subject, string? text) => $"{subject}\n{text}";
 
+    /// <param name="cases">Classified cases.</param>
+    /// <param name="alpha">
+    /// Smoothing of the n-gram counts. 0.01 was chosen on a generated set of its own (seed 12, 6,000 cases): the type,
+    /// which a few words carry against many category words, gained 2 points over 0.1 (91.5 % against 89.6 %), the category
+    /// none.
+    /// </param>
     /// <exception cref="ArgumentException">No cases, or a case without type or category.</exception>
-    public static VocClassifier Train(IReadOnlyList<VocLabelledText> cases, double alpha = 0.1)
+    public static VocClassifier Train(IReadOnlyList<VocLabelledText> cases, double alpha = 0.01)
     {
         ArgumentNullException.ThrowIfNull(cases);
         if (cases.Count == 0)
