@@ -162,7 +162,7 @@ internal static class VocTextGenerator
         var language = random.NextDouble() < options.ForeignShare && channel is Web or Email ? (random.Next(2) == 0 ? "en" : "zh-TW") : "ko";
         var fact = random.Next(category.Facts.Length);
         var cue = nearMiss && random.NextDouble() < 0.3 ? VocTextCatalog.NearMissCues[random.Next(VocTextCatalog.NearMissCues.Length)] : null;
-        var (subject, text) = Write(random, category, type, channel, language, fact, cue, at);
+        var (subject, text) = Write(random, category, type, channel, language, fact, cue, at, contract);
         return new Draft(customer, contract, type, category.Code, channel, language, subject, text, matter, at, null, nearMiss, fact);
     }
 
@@ -188,7 +188,7 @@ internal static class VocTextGenerator
             ? VocTextCatalog.MemoRepeatCues[random.Next(VocTextCatalog.MemoRepeatCues.Length)]
             : VocTextCatalog.RepeatCues[random.Next(VocTextCatalog.RepeatCues.Length)];
         cue = random.NextDouble() < 0.15 ? null : cue;
-        var (subject, text) = Write(random, category, type, channel, language, fact, cue, earlier.ReceivedAt);
+        var (subject, text) = Write(random, category, type, channel, language, fact, cue, earlier.ReceivedAt, earlier.ContractNo);
         return new Draft(earlier.CustomerKey, earlier.ContractNo, type, category.Code, channel, language, subject, text,
             earlier.MatterKey, at, earlier, false, fact);
     }
@@ -211,12 +211,20 @@ internal static class VocTextGenerator
     }
 
     private static (string Subject, string Text) Write(Random random, VocTextCategory category, string type, string channel,
-        string language, int fact, string? cue, DateTimeOffset at)
+        string language, int fact, string? cue, DateTimeOffset at, string? contract)
     {
+        // One product per contract, so an e-mail's "치아보험 계약자입니다" and its facts, and a repeat and its original, agree.
+        var products = language switch
+        {
+            "en" => VocTextCatalog.EnglishProducts,
+            "zh-TW" => VocTextCatalog.ChineseProducts,
+            _ => VocTextCatalog.Products,
+        };
+        var product = contract is null ? products[random.Next(products.Length)] : products[contract.Sum(ch => ch) % products.Length];
         if (language == "en")
         {
             var (opener, closer) = VocTextCatalog.EnglishFrames[type];
-            var body = Fill(random, category.English[fact % category.English.Length], at, language);
+            var body = Fill(random, category.English[fact % category.English.Length], at, language, product);
             var subject = category.Code.Replace('.', ' ').Replace("misselling", "mis-selling", StringComparison.Ordinal);
             var repeat = cue is null ? "" : "This is not the first time I contact you about this. ";
             return (subject, $"Hello,\n\n{repeat}{opener} {body} {closer}\n\nRegards");
@@ -224,15 +232,15 @@ internal static class VocTextGenerator
         if (language == "zh-TW")
         {
             var (opener, closer) = VocTextCatalog.ChineseFrames[type];
-            var body = Fill(random, category.Chinese[fact % category.Chinese.Length], at, language);
+            var body = Fill(random, category.Chinese[fact % category.Chinese.Length], at, language, product);
             var repeat = cue is null ? "" : "這件事我已經反映過了。";
             return (category.Chinese[0].Length > 12 ? category.Chinese[0][..12] : category.Chinese[0], $"您好，{repeat}{opener}{body}{closer}謝謝。");
         }
-        var facts = Fill(random, category.Facts[fact], at, language);
+        var facts = Fill(random, category.Facts[fact], at, language, product);
         if (random.NextDouble() < 0.35)
         {
             var second = (fact + 1 + random.Next(category.Facts.Length - 1)) % category.Facts.Length;
-            facts += " " + Fill(random, category.Facts[second], at, language);
+            facts += " " + Fill(random, category.Facts[second], at, language, product);
         }
         var (openers, closers) = VocTextCatalog.Voice[type];
         var voiceOpener = openers[random.Next(openers.Length)];
@@ -240,8 +248,7 @@ internal static class VocTextGenerator
         var emotion = type == VocLabels.Complaint && random.NextDouble() < 0.4
             ? VocTextCatalog.ComplaintEmotions[random.Next(VocTextCatalog.ComplaintEmotions.Length)]
             : "";
-        var product = VocTextCatalog.Products[random.Next(VocTextCatalog.Products.Length)];
-        var cueText = cue is null ? "" : Fill(random, cue, at, language) + " ";
+        var cueText = cue is null ? "" : Fill(random, cue, at, language, product) + " ";
         var koSubject = category.Subjects[random.Next(category.Subjects.Length)];
         string text;
         string subjectLine;
@@ -308,14 +315,8 @@ internal static class VocTextGenerator
         return builder.ToString().Replace(" \n", "\n", StringComparison.Ordinal).Trim();
     }
 
-    private static string Fill(Random random, string template, DateTimeOffset at, string language)
+    private static string Fill(Random random, string template, DateTimeOffset at, string language, string product)
     {
-        var product = language switch
-        {
-            "en" => VocTextCatalog.EnglishProducts[random.Next(VocTextCatalog.EnglishProducts.Length)],
-            "zh-TW" => VocTextCatalog.ChineseProducts[random.Next(VocTextCatalog.ChineseProducts.Length)],
-            _ => VocTextCatalog.Products[random.Next(VocTextCatalog.Products.Length)],
-        };
         var won = random.Next(3, 500) * 10_000m;
         var amount = language == "ko" && random.Next(2) == 0
             ? string.Create(CultureInfo.InvariantCulture, $"{won / 10_000m:0}만 원")
