@@ -130,6 +130,15 @@ public sealed class VocCase : IVersioned
     public DateTime? ResolvedAt { get; set; }
     public string? ResolvedBy { get; set; }
     public DateTime? ClosedAt { get; set; }
+    /// <summary>The classifier's suggested type when the case came in (staff confirm or correct it into <see cref="Type"/>).</summary>
+    public VocType? SuggestedType { get; set; }
+    public double? SuggestedTypeConfidence { get; set; }
+    /// <summary>The classifier's suggested category (staff confirm or correct it into <see cref="CategoryCode"/>).</summary>
+    public string? SuggestedCategoryCode { get; set; }
+    public double? SuggestedCategoryConfidence { get; set; }
+    /// <summary>The earlier case of the same customer about the same matter that this one repeats ("repeated"), with the match score.</summary>
+    public long? RepeatOfId { get; set; }
+    public double? RepeatScore { get; set; }
     public int Version { get; set; }
 
     public bool IsOpen => State is not (VocState.Resolved or VocState.Closed);
@@ -192,6 +201,8 @@ internal sealed class VocCaseConfiguration : IEntityTypeConfiguration<VocCase>
         b.Ignore(p => p.IsOpen);
         b.Property(p => p.Number).HasMaxLength(20);
         b.Property(p => p.CategoryCode).HasMaxLength(40);
+        b.Property(p => p.SuggestedCategoryCode).HasMaxLength(40);
+        b.HasIndex(p => p.RepeatOfId);
         b.Property(p => p.Subject).HasMaxLength(200);
         b.Property(p => p.Text).HasMaxLength(VocIntake.MaxTextLength);
         b.Property(p => p.ContactProtected).HasMaxLength(2000);
