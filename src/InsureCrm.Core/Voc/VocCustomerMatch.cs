@@ -59,7 +59,7 @@ internal sealed class VocCustomerMatch(CrmDbContext db, FieldProtector protector
     {
         var live = await customerIds.Distinct()
             .Where(id => db.Set<Customer>().Any(c => c.Id == id && c.MergedIntoId == null) && !db.Set<CustomerErasure>().Any(e => e.CustomerId == id))
-            .Take(2).ToListAsync(ct);
+            .OrderBy(id => id).Take(2).ToListAsync(ct);
         return live.Count == 1 ? live[0] : null;
     }
 
