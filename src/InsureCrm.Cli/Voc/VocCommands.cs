@@ -21,6 +21,7 @@ internal static class VocCommands
         var sla = new Command("sla", "The SLA clocks of open cases");
         sla.Subcommands.Add(SlaRun(services));
         root.Subcommands.Add(sla);
+        VocChannelCommands.AddTo(root, services);
         return root;
     }
 

@@ -1,3 +1,4 @@
+using InsureCrm.Core.Voc.Import;
 using InsureCrm.Core.Voc.Intake;
 using InsureCrm.Core.Voc.Mail;
 using Microsoft.Extensions.Configuration;
@@ -30,14 +31,20 @@ public static class VocChannels
         {
             case VocMailSourceKind.Imap:
                 services.AddSingleton<IVocMailSource, VocMailbox>();
+                services.AddScoped<VocMailIntake>();
                 break;
             case VocMailSourceKind.Drop:
                 services.AddSingleton<IVocMailSource, VocMailDrop>();
+                services.AddScoped<VocMailIntake>();
                 break;
         }
         services.AddSingleton(form);
         services.AddSingleton<IPublicFormStore, InMemoryPublicFormStore>();
         services.AddSingleton<PublicFormGuard>();
+        // Wired into cases: the mail intake (when a source is configured), the import, the public form.
+        services.AddScoped<VocCustomerMatch>();
+        services.AddScoped<VocImportService>();
+        services.AddScoped<VocPublicForm>();
         return services;
     }
 }

@@ -97,6 +97,7 @@ internal sealed class CrmStartup(
         await ActivatorUtilities.CreateInstance<Core.CallCenter.DemoCallCenter>(scoped).EnsureAsync(asOf, ct);
         await ActivatorUtilities.CreateInstance<Core.CallCenter.Inbound.DemoInbound>(scoped).EnsureAsync(ct);
         await ActivatorUtilities.CreateInstance<Core.Voc.DemoVoc>(scoped).EnsureAsync(ct);
+        await ActivatorUtilities.CreateInstance<Core.Voc.Mail.DemoVocMail>(scoped).EnsureAsync(ct);
     }
 
     private static void PrintLogins()

@@ -11,6 +11,7 @@ using InsureCrm.Web.Privacy;
 using InsureCrm.Web.Security;
 using InsureCrm.Web.Shell;
 using InsureCrm.Web.Value;
+using InsureCrm.Web.Voc;
 using InsureCrm.Web.Worklists;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
@@ -69,6 +70,7 @@ internal static class CrmWebExtensions
         builder.AddModelsWeb();
         builder.AddCampaignsWeb();
         builder.AddWorklistsWeb();
+        builder.AddVocWeb();
         builder.AddCustomerViewWeb();
 
         services.Configure<RequestLocalizationOptions>(o =>

@@ -24,6 +24,9 @@ public sealed class VocMailOptions
     /// <summary>Messages read per fetch; the rest wait for the next one (oldest first).</summary>
     public int MaxMessagesPerFetch { get; set; } = 200;
 
+    /// <summary>How often the web host's mail job reads the source (minutes), when one is configured.</summary>
+    public int PollMinutes { get; set; } = 5;
+
     /// <summary>Keep attachment bytes in <see cref="VocMailAttachment.Content"/> (for a document store); by default only names, types and sizes.</summary>
     public bool KeepAttachmentContent { get; set; }
 
@@ -32,6 +35,10 @@ public sealed class VocMailOptions
         if (MaxMessagesPerFetch is < 1 or > 10_000)
         {
             yield return "Voc:Mail:MaxMessagesPerFetch must be between 1 and 10000.";
+        }
+        if (PollMinutes is < 1 or > 1440)
+        {
+            yield return "Voc:Mail:PollMinutes must be between 1 and 1440.";
         }
         if (Source == VocMailSourceKind.Drop && string.IsNullOrWhiteSpace(DropFolder))
         {
