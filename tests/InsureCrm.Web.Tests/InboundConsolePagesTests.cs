@@ -120,7 +120,7 @@ public sealed class InboundConsolePagesTests
         noReasonHtml.ShouldContain("주소 변경 문의</textarea>", customMessage: "what was typed is kept");
         logged.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         logged.Headers.Location!.OriginalString.ShouldContain("logged=1");
-        logged.Headers.Location!.OriginalString.ShouldContain("voc=1");
+        var afterLog = await client.GetStringAsync(logged.Headers.Location!.OriginalString);
         past.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
         pastHtml.ShouldContain("지난 시간에는 콜백을 예약할 수 없습니다");
         pastHtml.ShouldContain($"value=\"{yesterday}\"", customMessage: "the time typed is kept");
@@ -136,7 +136,10 @@ public sealed class InboundConsolePagesTests
         call.Direction.ShouldBe(InteractionDirection.Inbound);
         call.Purpose.ShouldBe(InteractionPurpose.Complaint);
         call.Notes.ShouldBe("응대 지연 불만");
-        (await read.InboundContacts.SingleAsync()).VocRequested.ShouldBeTrue();
+        var contact = await read.InboundContacts.SingleAsync();
+        contact.VocRequested.ShouldBeTrue();
+        logged.Headers.Location!.OriginalString.ShouldContain($"voc={contact.Id}");
+        afterLog.ShouldContain($"href=\"/voc/new?inbound={contact.Id}\"", customMessage: "the consultant can write the VOC case at once");
         var callback = await read.Callbacks.AsNoTracking().SingleAsync();
         callback.MovedBecause.ShouldNotBeNull();
         var due = TimeZoneInfo.ConvertTime(new DateTimeOffset(DateTime.SpecifyKind(callback.DueAt, DateTimeKind.Utc)), Seoul);

@@ -108,7 +108,7 @@ internal static class VocCommands
             Console.WriteLine(I($"{c.Number}  {c.Channel}  {c.Type?.ToString() ?? "unclassified"}  {c.CategoryCode ?? "-"}  {c.Severity}  {c.State}"));
             Console.WriteLine(I($"customer id {c.CustomerId?.ToString(CultureInfo.InvariantCulture) ?? "unknown"}, contract id {c.ContractId?.ToString(CultureInfo.InvariantCulture) ?? "-"}, received {Time(c.ReceivedAt)}"));
             Console.WriteLine(I($"departments: receiving {Dept(c.ReceivingDepartmentId)}, managing {Dept(c.ManagingDepartmentId)}, originating {Dept(c.OriginatingDepartmentId)}; owner {Who(c.OwnerUserId)}"));
-            Console.WriteLine("routing: " + (c.RoutingNote ?? "-"));
+            Console.WriteLine("routing: " + (c.RoutingNote is null ? "-" : VocRoutingNote.Describe(c.RoutingNote)));
             Console.WriteLine(I($"first response due {Time(c.FirstResponseDueAt)} (done {Time(c.FirstRespondedAt)}), resolution due {Time(c.ResolutionDueAt)}{(c.PausedAt is null ? "" : ", paused since " + Time(c.PausedAt))}{(c.Breached ? ", BREACHED" : "")}"));
             if (c.Subject is not null)
             {

@@ -1,4 +1,5 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Worklists.AgentDay;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -18,6 +19,7 @@ public static class OrphansFeature
         }
         services.AddSingleton(options);
         services.AddScoped<OrphanService>();
+        services.AddScoped<IWorkResultListener, HandoverFirstContact>();
         services.AddScoped<OrphanBoard>();
         services.AddScoped<OrphanRetention>();
         services.AddSingleton<INightlyStep, OrphansStep>();

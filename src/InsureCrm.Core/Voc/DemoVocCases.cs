@@ -214,7 +214,7 @@ internal sealed class DemoVocCases(CrmDatabase database, VocOptions options, Voc
             ExternalRef = string.Create(CultureInfo.InvariantCulture, $"{RefPrefix}{r.Id}:{r.MatterKey}"),
             ReceivingDepartmentId = receiving == 0 ? null : receiving, ManagingDepartmentId = managing == 0 ? null : managing,
             OriginatingDepartmentId = managing == 0 ? null : managing, OwnerUserId = owner?.UserId,
-            RoutingNote = note + (owner is null ? "; no members and no head: unassigned" : "; owner: the department's member (demo history)"),
+            RoutingNote = VocRoutingNote.Join(note, owner is null ? VocRoutingNote.OwnerNone : VocRoutingNote.OwnerFewest(0)),
             ReceivedAt = received, CreatedBy = "system:" + channel.ToString().ToLowerInvariant(),
             RegulatorDueAt = channel == VocChannel.Regulator ? received.AddDays(14) : null,
             State = owner is null ? VocState.Received : VocState.Assigned,

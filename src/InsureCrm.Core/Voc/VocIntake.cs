@@ -282,7 +282,7 @@ public sealed class VocIntake
             vocCase.ReceivingDepartmentId = vocCase.ManagingDepartmentId = vocCase.OriginatingDepartmentId = receiving;
             vocCase.OwnerUserId = by.UserId;
             vocCase.FrontLine = true;
-            vocCase.RoutingNote = "resolved on the spot within front-line authority (not routed)";
+            vocCase.RoutingNote = VocRoutingNote.FrontLine;
             vocCase.State = VocState.Resolved;
             vocCase.Answer = onSpot.Answer.Trim();
             vocCase.CallbackDone = onSpot.CallbackDone;

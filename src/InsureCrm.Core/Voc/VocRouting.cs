@@ -1,4 +1,3 @@
-using System.Globalization;
 using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
@@ -33,7 +32,7 @@ internal sealed class VocRouting(CrmDbContext db, VocOptions options)
         }
         var originating = agentBranchId is { } ab ? (await BranchDepartmentAsync(ab, ct))?.Id ?? managing.Id : managing.Id;
         var owner = await OwnerAsync(managing, ct);
-        note += owner.Reason;
+        note = VocRoutingNote.Join(note, owner.Reason);
         return new VocRoute(receiving, managing.Id, originating, owner.UserId, note);
     }
 
@@ -42,13 +41,13 @@ internal sealed class VocRouting(CrmDbContext db, VocOptions options)
     {
         if (channel == VocChannel.Regulator)
         {
-            return (options.RegulatorDepartment, "regulator referral → " + options.RegulatorDepartment);
+            return (options.RegulatorDepartment, VocRoutingNote.Regulator(options.RegulatorDepartment));
         }
         var index = options.Rules.FindIndex(r => Matches(r, type, category, severity));
         var code = index >= 0 ? options.Rules[index].Department : options.DefaultDepartment;
         return (code, index >= 0
-            ? string.Create(CultureInfo.InvariantCulture, $"rule {index + 1} ({Describe(options.Rules[index])}) → {code}")
-            : "no rule matched → default " + code);
+            ? VocRoutingNote.Rule(index + 1, options.Rules[index].Category, options.Rules[index].Type, options.Rules[index].MinSeverity, code)
+            : VocRoutingNote.Default(code));
     }
 
     /// <summary>The member of <paramref name="department"/> with the fewest open cases (ties: the lowest user id), else its head.</summary>
@@ -57,13 +56,13 @@ internal sealed class VocRouting(CrmDbContext db, VocOptions options)
         var members = await db.VocDepartmentMembers.AsNoTracking().Where(m => m.DepartmentId == department.Id).Select(m => m.UserId).ToListAsync(ct);
         if (members.Count == 0)
         {
-            return department.HeadUserId is { } head ? (head, "; no members: the head owns it") : (null, "; no members and no head: unassigned");
+            return department.HeadUserId is { } head ? (head, VocRoutingNote.OwnerHead) : (null, VocRoutingNote.OwnerNone);
         }
         var load = await db.VocCases.AsNoTracking()
             .Where(c => c.OwnerUserId != null && members.Contains(c.OwnerUserId.Value) && c.State != VocState.Resolved && c.State != VocState.Closed)
             .GroupBy(c => c.OwnerUserId!.Value).Select(g => new { UserId = g.Key, Open = g.Count() }).ToDictionaryAsync(g => g.UserId, g => g.Open, ct);
         var chosen = members.OrderBy(m => load.GetValueOrDefault(m)).ThenBy(m => m).First();
-        return (chosen, string.Create(CultureInfo.InvariantCulture, $"; owner: the member with the fewest open cases ({load.GetValueOrDefault(chosen)})"));
+        return (chosen, VocRoutingNote.OwnerFewest(load.GetValueOrDefault(chosen)));
     }
 
     public async Task<VocDepartment> DepartmentAsync(string code, CancellationToken ct) =>
@@ -98,11 +97,4 @@ internal sealed class VocRouting(CrmDbContext db, VocOptions options)
         (r.Category is null || (category is not null && (category == r.Category || category.StartsWith(r.Category + ".", StringComparison.Ordinal))))
         && (r.Type is null || r.Type == type)
         && (r.MinSeverity is null || severity >= r.MinSeverity);
-
-    private static string Describe(VocRoutingRule r) => string.Join(", ", new[]
-    {
-        r.Category is null ? null : "category " + r.Category,
-        r.Type is null ? null : "type " + r.Type,
-        r.MinSeverity is null ? null : "severity ≥ " + r.MinSeverity,
-    }.Where(s => s is not null).DefaultIfEmpty("any case"));
 }

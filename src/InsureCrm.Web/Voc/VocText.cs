@@ -38,6 +38,67 @@ internal static class VocText
         return Shell.Fmt.Time(d) + " · " + (left < TimeSpan.Zero ? t.Format("voc.clock.over", amount) : t.Format("voc.clock.left", amount));
     }
 
+    /// <summary>
+    /// Why the case went where it went (<see cref="VocRoutingNote"/>) in the reader's language, departments by name; an older
+    /// free-text note as it is.
+    /// </summary>
+    public static string Routing(Text t, string? note, IReadOnlyList<VocDepartment> departments)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        if (VocRoutingNote.Read(note) is not { } parts)
+        {
+            return note ?? "";
+        }
+        string Dept(string? code) => departments.FirstOrDefault(d => d.Code == code) is { } d ? DepartmentName(d) : code ?? "—";
+        return string.Join(" · ", parts.Select(p => p.Kind switch
+        {
+            "regulator" => t.Format("voc.route.regulator", Dept(p.Department)),
+            "default" => t.Format("voc.route.default", Dept(p.Department)),
+            "rule" => t.Format("voc.route.rule", p.Rule ?? 0, Conditions(t, p), Dept(p.Department)),
+            "owner:fewest" => t.Format("voc.route.ownerFewest", p.Open ?? 0),
+            "owner:head" => t["voc.route.ownerHead"],
+            "owner:none" => t["voc.route.ownerNone"],
+            _ => t["voc.route.frontline"],
+        }));
+    }
+
+    private static string Conditions(Text t, VocRoutingNote.Part p)
+    {
+        var list = new List<string>();
+        if (p.Category is { } c)
+        {
+            list.Add(t.Format("voc.route.category", c));
+        }
+        if (p.Type is { } type && Enum.TryParse<VocType>(type, out var vt))
+        {
+            list.Add(t.Enum(vt));
+        }
+        if (p.Severity is { } sev && Enum.TryParse<VocSeverity>(sev, out var vs))
+        {
+            list.Add(t.Format("voc.route.severity", t.Enum(vs)));
+        }
+        return list.Count == 0 ? t["voc.route.any"] : string.Join(", ", list);
+    }
+
+    /// <summary>
+    /// A timeline event's note: what the system wrote (the channel of a Created event, the clock of an escalation, the routing
+    /// of an assignment) in the reader's language; what a person typed as typed.
+    /// </summary>
+    public static string EventNote(Text t, VocEvent e, IReadOnlyList<VocDepartment> departments)
+    {
+        ArgumentNullException.ThrowIfNull(t);
+        ArgumentNullException.ThrowIfNull(e);
+        return (e.Kind, e.Note) switch
+        {
+            (VocEventKind.Created, { } n) when Enum.TryParse<VocChannel>(n, out var channel) => t.Enum(channel),
+            (VocEventKind.Escalated, "resolution") => t["voc.route.escalatedResolution"],
+            (VocEventKind.Escalated, "first-response") => t["voc.route.escalatedFirstResponse"],
+            (VocEventKind.Resolved, "front-line") => t["voc.route.frontline"],
+            (VocEventKind.Assigned, { } n) when VocRoutingNote.Read(n) is not null => Routing(t, n, departments),
+            _ => e.Note ?? "",
+        };
+    }
+
     /// <summary>A Core error code in the reader's language (the code itself when no words exist for it).</summary>
     public static string Error(Text t, string? code) => code is null ? "" : t.Has("voc.err." + code) ? t["voc.err." + code] : code;
 }

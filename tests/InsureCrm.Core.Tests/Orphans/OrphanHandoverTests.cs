@@ -4,7 +4,9 @@ using InsureCrm.Core.Contact;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Orphans;
 using InsureCrm.Core.Policies;
+using InsureCrm.Core.Security;
 using InsureCrm.Core.Worklists;
+using InsureCrm.Core.Worklists.AgentDay;
 using InsureCrm.Core.Worklists.Build;
 using InsureCrm.Tests.Customers;
 using InsureCrm.Tests.Security;
@@ -153,6 +155,32 @@ public sealed class OrphanHandoverTests
         items[1].State.ShouldBe(WorkItemState.Expired);
         items[2].State.ShouldBe(WorkItemState.Expired);
         items[2].ClosedBy.ShouldBe("orphans");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ResultOnTheConsultantsList_ReachedRecordsTheCasesFirstContact_NotReachedDoesNot(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var w = await SeedAsync(ctx, 2);
+        await Service(ctx).AssignAsync(AsOf);
+        var items = await HandoversAsync(db);
+        var consultant = TestUsers.Transient(Role.CsConsultant, w.Cs.Id, w.Cs.BranchId, "cs-gn1");
+        var noon = new DateTimeOffset(2026, 9, 23, 3, 0, 0, TimeSpan.Zero);
+        var day = CoreServices.AgentDay(ctx, db, noon, [new HandoverFirstContact(Service(ctx), NullLogger<HandoverFirstContact>.Instance)]);
+
+        (await day.RecordAsync(consultant, new WorkResultEntry(items[0].Id, items[0].Version, WorkOutcome.Reached, WorkChannel.Phone, "보장 내용 안내")))
+            .Status.ShouldBe(WorkResultStatus.Recorded);
+        (await day.RecordAsync(consultant, new WorkResultEntry(items[1].Id, items[1].Version, WorkOutcome.NotReached, WorkChannel.Phone)))
+            .Status.ShouldBe(WorkResultStatus.Recorded);
+
+        await using var read = db.CreateContext();
+        var cases = await read.OrphanCases.AsNoTracking().OrderBy(c => c.CustomerId).ToListAsync();
+        cases[0].State.ShouldBe(OrphanState.Contacted, "reached from /today: the case's first contact is made");
+        cases[0].FirstContactBy.ShouldBe("cs-gn1");
+        cases[0].FirstContactNote.ShouldBe("보장 내용 안내");
+        cases[1].State.ShouldBe(OrphanState.Assigned, "not reached: still waiting for the first contact");
+        cases[1].FirstContactAt.ShouldBeNull();
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

@@ -41,13 +41,13 @@ public static class CoreServices
     }
 
     /// <summary>The agent's day as the host wires it (the Seoul contact policy, consents, campaign lists, the access log), at a fixed instant.</summary>
-    internal static AgentDayService AgentDay(CrmDbContext ctx, TestDatabase db, DateTimeOffset now)
+    internal static AgentDayService AgentDay(CrmDbContext ctx, TestDatabase db, DateTimeOffset now, IEnumerable<IWorkResultListener>? listeners = null)
     {
         var clock = new FixedClock(now);
         var log = Log(db, clock);
         var policy = new ContactPolicy(TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul"));
         var consents = new ConsentService(ctx, policy, CustomerSeed.Protector(), clock, new CustomerScope(ctx), log);
-        return new AgentDayService(ctx, consents, policy, new CampaignWorkLists(ctx, consents, log, new CampaignsOptions(), clock), log, clock);
+        return new AgentDayService(ctx, consents, policy, new CampaignWorkLists(ctx, consents, log, new CampaignsOptions(), clock), log, clock, listeners ?? []);
     }
 
     /// <summary>The family's agent (selling and servicing agent of 홍길동's contract).</summary>

@@ -64,7 +64,7 @@ public sealed class VocCaseTests
         c.ReceivingDepartmentId.ShouldBe((await kit.DepartmentAsync("CALLCENTER")).Id);
         c.OwnerUserId.ShouldBe(free.UserId);
         c.State.ShouldBe(VocState.Assigned);
-        c.RoutingNote.ShouldNotBeNull().ShouldContain("claims");
+        VocRoutingNote.Describe(c.RoutingNote.ShouldNotBeNull()).ShouldContain("category claims");
         // Complaint, normal: first response in 4 business hours, resolution in 27 (Tuesday 10:00 → Friday 10:00), warning at 80 %.
         c.FirstResponseDueAt.ShouldBe(Seoul(2027, 3, 2, 14));
         c.ResolutionDueAt.ShouldBe(Seoul(2027, 3, 5, 10));
@@ -248,7 +248,7 @@ public sealed class VocCaseTests
         var c = await kit.CaseAsync(result.CaseId!.Value);
         c.ResolutionDueAt.ShouldBe(deadline.UtcDateTime);
         c.ManagingDepartmentId.ShouldBe((await kit.DepartmentAsync("COMPLIANCE")).Id);
-        c.RoutingNote.ShouldNotBeNull().ShouldStartWith("regulator referral");
+        VocRoutingNote.Describe(c.RoutingNote.ShouldNotBeNull()).ShouldStartWith("regulator referral");
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]

@@ -19,7 +19,8 @@ namespace InsureCrm.Core.Worklists.AgentDay;
 /// Internal like the contact policy and consent service it takes (the web host and tests see Core's internals).
 /// </summary>
 internal sealed class AgentDayService(
-    CrmDbContext db, ConsentService consents, ContactPolicy policy, ICampaignWorkLists campaignLists, IAccessLog log, TimeProvider clock)
+    CrmDbContext db, ConsentService consents, ContactPolicy policy, ICampaignWorkLists campaignLists, IAccessLog log, TimeProvider clock,
+    IEnumerable<IWorkResultListener> listeners)
 {
     public const int MaxNotes = 2000;
     public const int MaxPlace = 200;
@@ -232,12 +233,13 @@ internal sealed class AgentDayService(
             return WorkResultOutcome.Conflict(stored.State, stored.Version);
         }
         interactionId ??= own!.Id;
-        db.WorkResults.Add(new WorkResult
+        var result = new WorkResult
         {
             ItemId = item.Id, AgentId = item.AgentId, CustomerId = item.CustomerId, Action = item.Action, Channel = entry.Channel,
             Outcome = entry.Outcome, RecordedAt = at, Day = today, RecordedBy = user.UserName, Notes = notes, NextOn = entry.NextOn,
             InteractionId = interactionId.Value,
-        });
+        };
+        db.WorkResults.Add(result);
         Appointment? appointment = null;
         if (entry.AppointmentOn is { } day && entry.AppointmentAt is { } time)
         {
@@ -252,6 +254,10 @@ internal sealed class AgentDayService(
             db.Appointments.Add(appointment);
         }
         await db.SaveChangesAsync(ct);
+        foreach (var listener in listeners)
+        {
+            await listener.OnRecordedAsync(item, result, ct);
+        }
         await tx.CommitAsync(ct);
         return new WorkResultOutcome(WorkResultStatus.Recorded, new Dictionary<string, string[]>(), item.State, item.Version, interactionId, appointment?.Id);
     }
