@@ -89,4 +89,60 @@ public sealed class VocPagesTests
         using var marketer = await factory.SignedInClientAsync("marketer");
         (await marketer.GetAsync("/voc/new")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);
     }
+
+    [Fact]
+    public async Task CasePage_ShowsSuggestionAndRepeatLinks_AndTheHandlerConfirmsTheSuggestion()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var handler = await factory.SignedInClientAsync("voc");
+        long earlierId, repeatId;
+        await using (var ctx = factory.Database.CreateContext())
+        {
+            var voc = await ctx.Users.SingleAsync(u => u.UserName == "voc");
+            var claims = await ctx.VocDepartments.SingleAsync(d => d.Code == "CLAIMS");
+            ctx.VocDepartmentMembers.Add(new VocDepartmentMember { DepartmentId = claims.Id, UserId = voc.Id });
+            var received = DateTime.UtcNow.AddDays(-3);
+            var earlier = new VocCase
+            {
+                Number = "VOC-2026-900001", Channel = VocChannel.CallCenter, Type = VocType.Complaint, CategoryCode = "claims.delay", Severity = VocSeverity.Normal,
+                Subject = "입원비 지급 지연", Text = "입원비가 3주째 지급되지 않았습니다.", State = VocState.Assigned, ReceivedAt = received, CreatedBy = "test",
+                ManagingDepartmentId = claims.Id, OwnerUserId = voc.Id,
+            };
+            ctx.VocCases.Add(earlier);
+            await ctx.SaveChangesAsync();
+            var repeat = new VocCase
+            {
+                Number = "VOC-2026-900002", Channel = VocChannel.Email, Type = VocType.Complaint, CategoryCode = "claims.delay", Severity = VocSeverity.Normal,
+                Subject = "다시 문의", Text = "지난번에 말씀드린 입원비가 아직도 지급되지 않았습니다.", State = VocState.Assigned, ReceivedAt = received.AddDays(2),
+                CreatedBy = "test", ManagingDepartmentId = claims.Id, OwnerUserId = voc.Id, SuggestedType = VocType.Complaint, SuggestedTypeConfidence = 0.91,
+                SuggestedCategoryCode = "claims.delay", SuggestedCategoryConfidence = 0.87, ClassificationSuggested = true, RepeatOfId = earlier.Id, RepeatScore = 0.82,
+            };
+            ctx.VocCases.Add(repeat);
+            await ctx.SaveChangesAsync();
+            (earlierId, repeatId) = (earlier.Id, repeat.Id);
+        }
+
+        var home = await handler.GetStringAsync("/voc");
+        home.ShouldContain("data-testid=\"voc-repeat-flag\"");
+        var page = await handler.GetStringAsync($"/voc/{repeatId}");
+        page.ShouldContain("data-testid=\"voc-repeat-of\"");
+        page.ShouldContain($"href=\"/voc/{earlierId}\"");
+        page.ShouldContain("VOC-2026-900001");
+        page.ShouldContain("data-testid=\"voc-suggested-badge\"");
+        page.ShouldContain("분류 제안");
+        page.ShouldContain("87");
+        page.ShouldContain("제안 확인");
+        var earlierPage = await handler.GetStringAsync($"/voc/{earlierId}");
+        earlierPage.ShouldContain("data-testid=\"voc-repeats\"");
+        earlierPage.ShouldContain("VOC-2026-900002");
+
+        using var confirmed = await handler.PostAsync($"/voc/{repeatId}", Act(page, new() { ["Kind"] = "classify", ["Type"] = "Complaint", ["Category"] = "claims.delay", ["Severity"] = "Normal" }));
+        confirmed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var after = await handler.GetStringAsync($"/voc/{repeatId}");
+        after.ShouldNotContain("data-testid=\"voc-suggested-badge\"");
+        after.ShouldContain("suggestion confirmed");
+        await using var check = factory.Database.CreateContext();
+        (await check.VocCases.AsNoTracking().SingleAsync(c => c.Id == repeatId)).ClassificationSuggested.ShouldBeFalse();
+    }
 }

@@ -22,6 +22,13 @@ internal static class VocCommands
         sla.Subcommands.Add(SlaRun(services));
         root.Subcommands.Add(sla);
         VocChannelCommands.AddTo(root, services);
+        var classifier = new Command("classifier", "The classifier that suggests a new case's type and category from its text");
+        classifier.Subcommands.Add(Classifier(services, store: true));
+        classifier.Subcommands.Add(Classifier(services, store: false));
+        root.Subcommands.Add(classifier);
+        var repeats = new Command("repeats", "Repeat detection (a new case of the same customer about the same matter)");
+        repeats.Subcommands.Add(RepeatsEvaluate(services));
+        root.Subcommands.Add(repeats);
         return root;
     }
 
@@ -153,5 +160,65 @@ internal static class VocCommands
             return 0;
         });
         return run;
+    }
+
+    private static Command Classifier(Lazy<ServiceProvider> services, bool store)
+    {
+        var seed = new Option<int>("--seed") { Description = "Seed of the held-out split (default 16)", DefaultValueFactory = _ => VocLearning.Seed };
+        var command = store
+            ? new Command("train", "Train on every confirmed case (type and category set by staff), store the model intake uses from now, and print its held-out accuracy against the majority class and the keyword rules") { seed }
+            : new Command("evaluate", "Print the held-out accuracy of a classifier trained on the rest of the confirmed cases, against the majority class and the keyword rules; nothing stored") { seed };
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var provider = services.Value;
+            if (await BeginAsync(pr, provider, Capability.ModelsManage, ct) is not { } user)
+            {
+                return 1;
+            }
+            await using var scope = provider.CreateAsyncScope();
+            var learning = scope.ServiceProvider.GetRequiredService<VocLearning>();
+            var r = store ? await learning.TrainAsync(user.UserName, pr.GetValue(seed), ct) : await learning.EvaluateAsync(pr.GetValue(seed), ct);
+            if (r.Evaluation is not { } e)
+            {
+                Console.Error.WriteLine(r.Refusal);
+                return 2;
+            }
+            Console.WriteLine(VocLearning.Describe(e));
+            foreach (var c in e.TypeConfusions.Concat(e.CategoryConfusions))
+            {
+                Console.WriteLine(I($"  confused: {c.Actual} taken for {c.Predicted} ({c.Count})"));
+            }
+            if (r.ModelId is { } id)
+            {
+                await LogAsync(provider, user, AccessAction.Change, I($"voc classifier train: model {id} on {r.Cases} cases"), ct);
+                Console.WriteLine(I($"Model {id} stored, trained on all {r.Cases:N0} confirmed cases; new cases get its suggestion."));
+            }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command RepeatsEvaluate(Lazy<ServiceProvider> services)
+    {
+        var evaluate = new Command("evaluate", "Precision and recall of the stored repeat links on the demo's generated cases, whose planted repeats are known");
+        evaluate.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var provider = services.Value;
+            if (await BeginAsync(pr, provider, Capability.ModelsManage, ct) is not { } user)
+            {
+                return 1;
+            }
+            await using var scope = provider.CreateAsyncScope();
+            var s = await DemoVocCases.EvaluateRepeatsAsync(scope.ServiceProvider.GetRequiredService<CrmDbContext>(),
+                scope.ServiceProvider.GetRequiredService<VocOptions>(), ct);
+            if (s.Cases == 0)
+            {
+                Console.Error.WriteLine("No generated demo cases with known repeats in this database.");
+                return 2;
+            }
+            Console.WriteLine(DemoVocCases.Describe(s));
+            return 0;
+        });
+        return evaluate;
     }
 }

@@ -14,7 +14,8 @@ namespace InsureCrm.Core.Voc;
 /// referral, one received two weeks ago and breached by the SLA run, a front-line answer by the demo agent), and the SLA run
 /// picks up the call center's VOC-flagged contacts. Nothing is written that the services did not compute.
 /// </summary>
-internal sealed class DemoVoc(CrmDbContext db, VocIntake intake, VocCases cases, VocSlaRun sla, TimeProvider time, ILogger<DemoVoc> logger)
+internal sealed class DemoVoc(CrmDbContext db, VocIntake intake, VocCases cases, VocSlaRun sla, TimeProvider time, ILogger<DemoVoc> logger,
+    CrmDatabase database, VocOptions options, VocClock clock, VocLearning learning)
 {
     private sealed record Voice(VocChannel Channel, VocType Type, string Category, VocSeverity Severity, string Subject, string Text);
 
@@ -45,6 +46,28 @@ internal sealed class DemoVoc(CrmDbContext db, VocIntake intake, VocCases cases,
         new(VocChannel.Email, VocType.Compliment, "service.branch", VocSeverity.Low, "지점 직원 칭찬", "지점 직원분이 어르신인 아버지를 친절하게 도와주셨습니다."),
         new(VocChannel.CallCenter, VocType.Complaint, "claims.amount", VocSeverity.Normal, "지급 금액 산정 문의", "입원 일수보다 적게 계산된 것 같습니다. 계산 내역을 보내 주세요."),
     ];
+
+    /// <summary>The current model's suggestion on the generated cases not classified yet (what intake would have kept).</summary>
+    private async Task<int> SuggestForUnclassifiedAsync(CancellationToken ct)
+    {
+        var json = await db.VocClassifierModels.AsNoTracking().OrderByDescending(m => m.Id).Select(m => m.ModelJson).FirstOrDefaultAsync(ct);
+        if (json is null)
+        {
+            return 0;
+        }
+        var model = Text.VocClassifier.FromJson(json);
+        var open = await db.VocCases.Where(c => c.Type == null && c.SuggestedType == null).ToListAsync(ct);
+        foreach (var c in open)
+        {
+            var s = model.Suggest(Text.VocClassifier.Compose(c.Subject, c.Text));
+            c.SuggestedType = VocLearning.TypeOf(s.Type);
+            c.SuggestedTypeConfidence = s.TypeConfidence;
+            c.SuggestedCategoryCode = s.Category;
+            c.SuggestedCategoryConfidence = s.CategoryConfidence;
+        }
+        await db.SaveChangesAsync(ct);
+        return open.Count;
+    }
 
     /// <summary>Returns the number of cases opened (0 when the demo had some already or lacks its logins or customers).</summary>
     public async Task<int> EnsureAsync(CancellationToken ct)
@@ -80,6 +103,19 @@ internal sealed class DemoVoc(CrmDbContext db, VocIntake intake, VocCases cases,
         await db.SaveChangesAsync(ct);
         var voc = new CrmUser(vocAccount.Id, vocAccount.UserName, Role.VocHandler, null, null, null, "demo-setup");
         var now = time.GetUtcNow();
+        // The year behind the showcase: generated cases in bulk, the classifier trained on those staff classified, its
+        // suggestion kept on the recent ones nobody classified yet. The showcase cases below then go through intake with
+        // the model and the history (suggestions, repeat links).
+        var watch = System.Diagnostics.Stopwatch.StartNew();
+        var generated = await new DemoVocCases(database, options, clock, time).EnsureAsync(DemoVocCases.DefaultCount, ct);
+        var training = await learning.TrainAsync("demo-setup", VocLearning.Seed, ct);
+        var suggested = await SuggestForUnclassifiedAsync(ct);
+        if (training.Evaluation is { } e)
+        {
+            logger.LogInformation("Demo VOC history: {Cases} generated cases in {Seconds:F1} s; classifier on {Confirmed} confirmed cases, held out: type {Type:P1} (majority {MajorityType:P1}, keywords {KeywordType:P1}), category {Category:P1} (majority {MajorityCategory:P1}, keywords {KeywordCategory:P1}); {Suggested} suggestions",
+                generated, watch.Elapsed.TotalSeconds, training.Cases, e.TypeAccuracy, e.MajorityTypeAccuracy, e.KeywordTypeAccuracy, e.CategoryAccuracy,
+                e.MajorityCategoryAccuracy, e.KeywordCategoryAccuracy, suggested);
+        }
         var ids = new List<long>();
         for (var i = 0; i < Voices.Length; i++)
         {

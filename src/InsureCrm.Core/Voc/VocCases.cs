@@ -23,7 +23,7 @@ public sealed record VocResolution(string? Answer, bool CallbackDone, VocCause? 
 /// <summary>A case in a list: what the home pages and the CLI show (no personal data: the customer is an id).</summary>
 public sealed record VocCaseRow(long Id, string Number, VocChannel Channel, VocType? Type, string? CategoryCode, VocSeverity Severity, VocState State,
     string? Subject, DateTime ReceivedAt, DateTime? FirstResponseDueAt, DateTime? FirstRespondedAt, DateTime? ResolutionDueAt, bool Breached,
-    bool Paused, bool Escalated, long? ManagingDepartmentId, long? OwnerUserId);
+    bool Paused, bool Escalated, long? ManagingDepartmentId, long? OwnerUserId, long? RepeatOfId = null);
 
 /// <summary>The counts above a list: open cases, resolution due today (Seoul), breached, waiting for the customer.</summary>
 public sealed record VocKpis(int Open, int DueToday, int Breached, int Waiting);
@@ -31,9 +31,18 @@ public sealed record VocKpis(int Open, int DueToday, int Breached, int Waiting);
 /// <summary>The intake form's prefill from an inbound contact; <see cref="ExistingCaseId"/> when a case was opened from it already.</summary>
 public sealed record VocInboundPrefill(long InboundId, long CustomerId, string? Notes, string? Category, long? ExistingCaseId);
 
-/// <summary>A case with its timeline and what the viewer may do.</summary>
+/// <summary>A case linked to another as a repeat of the same matter: its number, channel, when it came in and the matcher's score.</summary>
+public sealed record VocRepeatLink(long Id, string Number, VocChannel Channel, DateTime ReceivedAt, double? Score);
+
+/// <summary>A case with its timeline and what the viewer may do; <see cref="RepeatOf"/> the earlier case it repeats, <see cref="Repeats"/> the later ones that repeat it.</summary>
 public sealed record VocCaseView(VocCase Case, IReadOnlyList<VocEvent> Timeline, IReadOnlyDictionary<long, VocDepartment> Departments,
-    IReadOnlyDictionary<long, string> Users, VocCategory? Category, VocCategory? ParentCategory, bool CanWork, bool CanResolve);
+    IReadOnlyDictionary<long, string> Users, VocCategory? Category, VocCategory? ParentCategory, bool CanWork, bool CanResolve)
+{
+    public VocRepeatLink? RepeatOf { get; init; }
+    public IReadOnlyList<VocRepeatLink> Repeats { get; init; } = [];
+    /// <summary>The suggested category's name (the suggestion may differ from the category set).</summary>
+    public VocCategory? SuggestedCategory { get; init; }
+}
 
 /// <summary>
 /// The case's life after intake: first response, transfer (history kept), pause and resume of the clocks, resolution,
@@ -129,7 +138,11 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
         return await SaveAsync(ct);
     }
 
-    /// <summary>Sets or corrects the type, category and severity; the clocks start again from receipt with the new targets.</summary>
+    /// <summary>
+    /// Sets, confirms or corrects the type, category and severity; the clocks start again from receipt with the new targets. A
+    /// person's classification is confirmed (the classifier learns from it); the timeline says whether it confirmed or
+    /// corrected the classifier's suggestion.
+    /// </summary>
     public async Task<VocActionResult> ClassifyAsync(CrmUser user, long id, VocType? type, string? category, VocSeverity severity, CancellationToken ct = default)
     {
         var (c, s) = await LoadAsync(user, id, ct);
@@ -146,14 +159,18 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
             return VocActionResult.Invalid("category.unknown");
         }
         var before = $"{c.Type}/{c.CategoryCode}/{c.Severity}";
+        var verdict = c.SuggestedType is null && c.SuggestedCategoryCode is null ? ""
+            : c.SuggestedType == type && c.SuggestedCategoryCode == category ? " (suggestion confirmed)"
+            : $" (suggestion {c.SuggestedType}/{c.SuggestedCategoryCode} corrected)";
         c.Type = type;
         c.CategoryCode = category;
         c.Severity = severity;
+        c.ClassificationSuggested = false;
         if (c.IsOpen && c.PausedAt is null)
         {
             clock.Start(c, c.ReceivedAt);
         }
-        Event(c, VocEventKind.Classified, user, $"{before} → {type}/{category}/{severity}");
+        Event(c, VocEventKind.Classified, user, $"{before} → {type}/{category}/{severity}{verdict}");
         return await SaveAsync(ct);
     }
 
@@ -413,7 +430,15 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
         var users = await db.Users.AsNoTracking().Where(u => userIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, u => u.DisplayName, ct);
         var category = c.CategoryCode is null ? null : await db.VocCategories.AsNoTracking().FirstOrDefaultAsync(x => x.Code == c.CategoryCode, ct);
         var parent = category?.ParentCode is { } p ? await db.VocCategories.AsNoTracking().FirstOrDefaultAsync(x => x.Code == p, ct) : null;
-        return new VocCaseView(c, timeline, departments, users, category, parent, s.Works, s.Resolves);
+        var suggestedCategory = c.SuggestedCategoryCode is { } sc ? await db.VocCategories.AsNoTracking().FirstOrDefaultAsync(x => x.Code == sc, ct) : null;
+        var links = await db.VocCases.AsNoTracking().Where(x => x.RepeatOfId == id || x.Id == c.RepeatOfId).OrderBy(x => x.ReceivedAt).ThenBy(x => x.Id)
+            .Select(x => new { Link = new VocRepeatLink(x.Id, x.Number, x.Channel, x.ReceivedAt, x.RepeatScore), x.RepeatOfId }).ToListAsync(ct);
+        return new VocCaseView(c, timeline, departments, users, category, parent, s.Works, s.Resolves)
+        {
+            RepeatOf = links.FirstOrDefault(l => l.Link.Id == c.RepeatOfId) is { } of ? of.Link with { Score = c.RepeatScore } : null,
+            Repeats = links.Where(l => l.RepeatOfId == id).Select(l => l.Link).ToList(),
+            SuggestedCategory = suggestedCategory,
+        };
     }
 
     /// <summary>The case with this number, when <paramref name="user"/> may see it.</summary>
@@ -427,7 +452,7 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
         q.OrderByDescending(c => c.Breached).ThenBy(c => c.ResolutionDueAt == null).ThenBy(c => c.ResolutionDueAt).ThenBy(c => c.Id)
             .Select(c => new VocCaseRow(c.Id, c.Number, c.Channel, c.Type, c.CategoryCode, c.Severity, c.State, c.Subject, c.ReceivedAt,
                 c.FirstResponseDueAt, c.FirstRespondedAt, c.ResolutionDueAt, c.Breached, c.PausedAt != null, c.EscalatedAt != null,
-                c.ManagingDepartmentId, c.OwnerUserId));
+                c.ManagingDepartmentId, c.OwnerUserId, c.RepeatOfId));
 
     private IQueryable<VocCase> Open => db.VocCases.AsNoTracking().Where(c => c.State != VocState.Resolved && c.State != VocState.Closed);
 

@@ -16,7 +16,7 @@ public enum VocSeverity { Low, Normal, High, Critical }
 public enum VocState { Received, Assigned, InProgress, WaitingForCustomer, Resolved, Closed, Reopened }
 
 /// <summary>One entry of a case's timeline.</summary>
-public enum VocEventKind { Created, Classified, Assigned, Transferred, Paused, Resumed, FirstResponse, Warned, Escalated, Resolved, Closed, Reopened }
+public enum VocEventKind { Created, Classified, Assigned, Transferred, Paused, Resumed, FirstResponse, Warned, Escalated, Resolved, Closed, Reopened, Suggested, RepeatLinked }
 
 /// <summary>The lectures' service gaps: which gap between what the customer expected and what they got caused the voice.</summary>
 public enum ServiceGap
@@ -139,6 +139,8 @@ public sealed class VocCase : IVersioned
     /// <summary>The earlier case of the same customer about the same matter that this one repeats ("repeated"), with the match score.</summary>
     public long? RepeatOfId { get; set; }
     public double? RepeatScore { get; set; }
+    /// <summary>The type and category were taken from the classifier's suggestion and wait for staff to confirm them (not learned from until then).</summary>
+    public bool ClassificationSuggested { get; set; }
     public int Version { get; set; }
 
     public bool IsOpen => State is not (VocState.Resolved or VocState.Closed);

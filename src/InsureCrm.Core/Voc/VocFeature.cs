@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Core.Voc;
 
-/// <summary>VOC (issue 16): options validated on start, business hours, intake, the case service, the SLA run and its nightly step, the channels (mail source, public form guard).</summary>
+/// <summary>VOC (issue 16): options validated on start, business hours, intake, the case service, the SLA run and its nightly step, the classifier (its model cache, training and the nightly retraining step), the channels (mail source, public form guard).</summary>
 public static class VocFeature
 {
     public static IServiceCollection AddVoc(this IServiceCollection services, IConfiguration configuration)
@@ -23,6 +23,9 @@ public static class VocFeature
         services.AddScoped<VocCases>();
         services.AddScoped<VocSlaRun>();
         services.AddSingleton<INightlyStep, VocSlaStep>();
+        services.AddSingleton<VocClassifierCache>();
+        services.AddScoped<VocLearning>();
+        services.AddSingleton<INightlyStep, VocLearnStep>();
         services.AddVocChannels(configuration);
         return services;
     }

@@ -6,6 +6,7 @@ using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
+using InsureCrm.Core.Voc.Text;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.Voc;
@@ -63,14 +64,17 @@ public sealed class VocIntake
     private readonly VocClock _clock;
     private readonly FieldProtector _protector;
     private readonly TimeProvider _time;
+    private readonly VocClassifierCache _classifiers;
 
-    public VocIntake(CrmDbContext db, VocOptions options, VocClock clock, FieldProtector protector, TimeProvider time)
+    // classifiers: the shared model cache (a singleton in the hosts); null gives this intake a cache of its own.
+    public VocIntake(CrmDbContext db, VocOptions options, VocClock clock, FieldProtector protector, TimeProvider time, VocClassifierCache? classifiers = null)
     {
         _db = db;
         _options = options;
         _clock = clock;
         _protector = protector;
         _time = time;
+        _classifiers = classifiers ?? new VocClassifierCache();
     }
 
     /// <summary>Null when a user of <paramref name="role"/> may resolve a voice of this type (and claimed amount) on the spot, else the reason code (<c>frontline.role</c>, <c>frontline.type</c>, <c>frontline.amount</c>).</summary>
@@ -220,9 +224,25 @@ public sealed class VocIntake
 
         var routing = new VocRouting(_db, _options);
         var author = by?.UserName ?? "system:" + request.Channel.ToString().ToLowerInvariant();
+        // The classifier's suggestion: kept on every case with text to read; used (and marked as suggested) for what the caller left open.
+        var suggestion = await SuggestAsync(subject, text, ct);
+        var effectiveType = request.Type;
+        var suggested = false;
+        if (effectiveType is null && suggestion?.Type is { } st && suggestion.TypeConfidence >= _options.SuggestionThreshold)
+        {
+            effectiveType = st;
+            suggested = true;
+        }
+        if (category is null && suggestion?.Category is { } sc && suggestion.CategoryConfidence >= _options.SuggestionThreshold)
+        {
+            category = sc;
+            suggested = true;
+        }
         var vocCase = new VocCase
         {
-            Number = "", Channel = request.Channel, Type = request.Type, CategoryCode = category, Severity = request.Severity, Subject = subject,
+            SuggestedType = suggestion?.Type, SuggestedTypeConfidence = suggestion?.TypeConfidence, SuggestedCategoryCode = suggestion?.Category,
+            SuggestedCategoryConfidence = suggestion?.CategoryConfidence, ClassificationSuggested = suggested,
+            Number = "", Channel = request.Channel, Type = effectiveType, CategoryCode = category, Severity = request.Severity, Subject = subject,
             Text = text, State = VocState.Received, CustomerId = request.CustomerId ?? contract?.CustomerId, ContractId = contract?.Id, AgentId = agent?.Id,
             ExternalRef = externalRef, InboundContactId = request.InboundContactId, ClaimedAmount = request.ClaimedAmount,
             ReceivedAt = received, CreatedBy = author, CreatedByUserId = by?.UserId, RegulatorDueAt = request.RegulatorDueAt?.UtcDateTime,
@@ -236,6 +256,24 @@ public sealed class VocIntake
         await using var tx = await _db.Database.BeginTransactionAsync(ct);
         // Created is when the voice came in (a letter typed in later, an imported row); the routing happened now.
         var events = new List<VocEvent> { new() { Kind = VocEventKind.Created, At = received, By = author, Note = request.Channel.ToString() } };
+        if (suggestion is not null)
+        {
+            events.Add(new()
+            {
+                Kind = VocEventKind.Suggested, At = now, By = "system:classifier", Note = string.Create(CultureInfo.InvariantCulture,
+                    $"{suggestion.Type} {suggestion.TypeConfidence:P0} / {suggestion.Category} {suggestion.CategoryConfidence:P0} (model {suggestion.ModelId}){(suggested ? "; used until confirmed" : "")}"),
+            });
+        }
+        if (vocCase.CustomerId is { } repeatCustomer && await RepeatOfAsync(repeatCustomer, vocCase, ct) is { } repeat)
+        {
+            vocCase.RepeatOfId = repeat.Id;
+            vocCase.RepeatScore = repeat.Score;
+            events.Add(new()
+            {
+                Kind = VocEventKind.RepeatLinked, At = now, By = "system:repeats",
+                Note = string.Create(CultureInfo.InvariantCulture, $"{repeat.Number} (score {repeat.Score:0.00})"),
+            });
+        }
         if (request.ResolveOnSpot is { } onSpot && by is not null)
         {
             var receiving = by.BranchId is { } b && request.Channel is VocChannel.Branch or VocChannel.Agent
@@ -254,7 +292,7 @@ public sealed class VocIntake
         }
         else
         {
-            var route = await routing.RouteAsync(request.Channel, request.Type, category, request.Severity, agent?.BranchId, by, ct);
+            var route = await routing.RouteAsync(request.Channel, effectiveType, category, request.Severity, agent?.BranchId, by, ct);
             vocCase.ReceivingDepartmentId = route.Receiving;
             vocCase.ManagingDepartmentId = route.Managing;
             vocCase.OriginatingDepartmentId = route.Originating;
@@ -285,6 +323,55 @@ public sealed class VocIntake
         await _db.SaveChangesAsync(ct);
         await tx.CommitAsync(ct);
         return new(VocIntakeStatus.Opened, vocCase.Id, vocCase.Number);
+    }
+
+    private sealed record Suggestion(long ModelId, VocType? Type, double TypeConfidence, string? Category, double CategoryConfidence);
+
+    /// <summary>The current model's suggestion, or null without a model or without text to read (tags or spaces only).</summary>
+    private async Task<Suggestion?> SuggestAsync(string? subject, string text, CancellationToken ct)
+    {
+        if (await _classifiers.CurrentAsync(_db, ct) is not { } model)
+        {
+            return null;
+        }
+        var s = model.Model.Suggest(VocClassifier.Compose(subject, text));
+        if (!s.HasText)
+        {
+            return null;
+        }
+        var category = await _db.VocCategories.AnyAsync(c => c.Code == s.Category, ct) ? s.Category : null;
+        return new Suggestion(model.Id, VocLearning.TypeOf(s.Type), s.TypeConfidence, category, s.CategoryConfidence);
+    }
+
+    private sealed record Repeat(long Id, string Number, double Score);
+
+    /// <summary>
+    /// The earlier case of the same customer (any channel, within <see cref="VocOptions.RepeatDays"/>) this one repeats, scored by
+    /// <see cref="VocRepeatMatcher"/> on text, contract and category; null below <see cref="VocOptions.RepeatThreshold"/>.
+    /// </summary>
+    private async Task<Repeat?> RepeatOfAsync(long customerId, VocCase current, CancellationToken ct)
+    {
+        var from = current.ReceivedAt.AddDays(-_options.RepeatDays);
+        var earlier = await _db.VocCases.AsNoTracking()
+            .Where(c => c.CustomerId == customerId && c.ReceivedAt >= from && c.ReceivedAt <= current.ReceivedAt)
+            .OrderByDescending(c => c.ReceivedAt).Take(50)
+            .Select(c => new { c.Id, c.Number, c.Subject, c.Text, c.ContractId, c.CategoryCode, c.SuggestedCategoryCode, c.ReceivedAt })
+            .ToListAsync(ct);
+        if (earlier.Count == 0)
+        {
+            return null;
+        }
+        // The new case is not saved yet: it has no id, and "new" never equals an earlier case's id.
+        var mine = VocRepeats.Of("new", customerId, current.ContractId, current.CategoryCode ?? current.SuggestedCategoryCode, current.Subject, current.Text,
+            current.ReceivedAt);
+        var match = VocRepeats.Matcher(_options).Match(mine, earlier.Select(e => VocRepeats.Of(e.Id.ToString(CultureInfo.InvariantCulture), customerId,
+            e.ContractId, e.CategoryCode ?? e.SuggestedCategoryCode, e.Subject, e.Text, e.ReceivedAt)));
+        if (match is not { Linked: true })
+        {
+            return null;
+        }
+        var id = long.Parse(match.EarlierId, CultureInfo.InvariantCulture);
+        return new Repeat(id, earlier.Single(e => e.Id == id).Number, match.Score);
     }
 
     /// <summary>VOC-yyyy-nnnnnn: the year received (Seoul) and the case id.</summary>

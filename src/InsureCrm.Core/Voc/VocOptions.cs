@@ -82,6 +82,24 @@ public sealed class VocOptions
     /// <summary>A complaint with a claimed amount up to this (KRW) may also be resolved on the spot; 0 turns that off.</summary>
     public decimal FrontLineComplaintLimit { get; set; } = 300_000m;
 
+    /// <summary>
+    /// A suggested type or category is used (for routing and the clocks, marked as suggested) when the caller gave none and the
+    /// model's probability is at least this; below it the case stays unclassified and the suggestion is only shown.
+    /// </summary>
+    public double SuggestionThreshold { get; set; } = 0.6;
+
+    /// <summary>Earlier cases of the same customer within this many days are compared with a new one (repeat detection).</summary>
+    public int RepeatDays { get; set; } = 30;
+
+    /// <summary>The repeat matcher's score at or above which a new case is linked to the earlier one (chosen on a tuning split: 0.5).</summary>
+    public double RepeatThreshold { get; set; } = 0.5;
+
+    /// <summary>The nightly step retrains the classifier when this many cases were confirmed or corrected since the last model.</summary>
+    public int RetrainAfter { get; set; } = 100;
+
+    /// <summary>No model is trained from fewer confirmed cases than this.</summary>
+    public int MinTrainingCases { get; set; } = 40;
+
     public IEnumerable<string> Validate()
     {
         if (BusinessHourStart is < 0 or > 23 || BusinessHourEnd is < 1 or > 24 || BusinessHourEnd <= BusinessHourStart)
@@ -103,6 +121,22 @@ public sealed class VocOptions
         if (FrontLineComplaintLimit < 0)
         {
             yield return "Voc:FrontLineComplaintLimit must not be negative.";
+        }
+        if (SuggestionThreshold is < 0 or > 1)
+        {
+            yield return "Voc:SuggestionThreshold must be between 0 and 1.";
+        }
+        if (RepeatDays < 1)
+        {
+            yield return "Voc:RepeatDays must be at least 1.";
+        }
+        if (RepeatThreshold is <= 0 or > 1)
+        {
+            yield return "Voc:RepeatThreshold must be above 0 and at most 1.";
+        }
+        if (RetrainAfter < 1 || MinTrainingCases < 2)
+        {
+            yield return "Voc:RetrainAfter must be at least 1 and Voc:MinTrainingCases at least 2.";
         }
         TimeZoneInfo? zone = null;
         try

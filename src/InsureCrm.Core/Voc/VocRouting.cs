@@ -19,21 +19,7 @@ internal sealed class VocRouting(CrmDbContext db, VocOptions options)
     public async Task<VocRoute> RouteAsync(VocChannel channel, VocType? type, string? category, VocSeverity severity, long? agentBranchId,
         CrmUser? by, CancellationToken ct)
     {
-        string managingCode;
-        string note;
-        if (channel == VocChannel.Regulator)
-        {
-            managingCode = options.RegulatorDepartment;
-            note = VocRoutingNote.Regulator(managingCode);
-        }
-        else
-        {
-            var index = options.Rules.FindIndex(r => Matches(r, type, category, severity));
-            managingCode = index >= 0 ? options.Rules[index].Department : options.DefaultDepartment;
-            note = index >= 0
-                ? VocRoutingNote.Rule(index + 1, options.Rules[index].Category, options.Rules[index].Type, options.Rules[index].MinSeverity, managingCode)
-                : VocRoutingNote.Default(managingCode);
-        }
+        var (managingCode, note) = Managing(options, channel, type, category, severity);
         var managing = await DepartmentAsync(managingCode, ct);
         long? receiving;
         if (channel is VocChannel.Branch or VocChannel.Agent && (agentBranchId ?? by?.BranchId) is { } branch)
@@ -48,6 +34,20 @@ internal sealed class VocRouting(CrmDbContext db, VocOptions options)
         var owner = await OwnerAsync(managing, ct);
         note = VocRoutingNote.Join(note, owner.Reason);
         return new VocRoute(receiving, managing.Id, originating, owner.UserId, note);
+    }
+
+    /// <summary>The managing department's code and why (the regulator's department for a referral, else the first matching rule, else the default); no database.</summary>
+    public static (string Code, string Note) Managing(VocOptions options, VocChannel channel, VocType? type, string? category, VocSeverity severity)
+    {
+        if (channel == VocChannel.Regulator)
+        {
+            return (options.RegulatorDepartment, VocRoutingNote.Regulator(options.RegulatorDepartment));
+        }
+        var index = options.Rules.FindIndex(r => Matches(r, type, category, severity));
+        var code = index >= 0 ? options.Rules[index].Department : options.DefaultDepartment;
+        return (code, index >= 0
+            ? VocRoutingNote.Rule(index + 1, options.Rules[index].Category, options.Rules[index].Type, options.Rules[index].MinSeverity, code)
+            : VocRoutingNote.Default(code));
     }
 
     /// <summary>The member of <paramref name="department"/> with the fewest open cases (ties: the lowest user id), else its head.</summary>

@@ -134,4 +134,7 @@ internal sealed class VocActionForm
     public ServiceGap? Gap { get; set; }
     public bool CallbackDone { get; set; }
     public int? Satisfaction { get; set; }
+    public VocType? Type { get; set; }
+    public string? Category { get; set; }
+    public VocSeverity? Severity { get; set; }
 }

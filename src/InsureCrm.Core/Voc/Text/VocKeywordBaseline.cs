@@ -4,7 +4,7 @@ namespace InsureCrm.Core.Voc.Text;
 /// The keyword-rule baseline the classifier has to beat: a small dictionary per type and category, the label with the
 /// most hits wins, and a text without any hit gets the most common label of the training set.
 /// </summary>
-internal sealed class VocKeywordBaseline(string fallbackType, string fallbackCategory)
+internal sealed class VocKeywordBaseline(string fallbackType, string fallbackCategory, bool treeCodes = false)
 {
     private static readonly (string Label, string[] Words)[] TypeWords =
     [
@@ -40,9 +40,17 @@ internal sealed class VocKeywordBaseline(string fallbackType, string fallbackCat
         ("compliment.callcenter", ["상담원분", "상담사님"]),
     ];
 
-    /// <summary>A baseline whose fallback is the most common type and category of <paramref name="training"/>.</summary>
-    public static VocKeywordBaseline From(IReadOnlyList<VocLabelledText> training) =>
-        new(MostCommon(training.Select(c => c.Type)), MostCommon(training.Select(c => c.Category)));
+    /// <summary>
+    /// A baseline whose fallback is the most common type and category of <paramref name="training"/>; when its categories are
+    /// the category tree's (cases filed by staff) rather than the generator's, the dictionary answers in the tree's codes
+    /// (<see cref="VocTreeCodes"/>).
+    /// </summary>
+    public static VocKeywordBaseline From(IReadOnlyList<VocLabelledText> training)
+    {
+        var categories = training.Select(c => c.Category).ToHashSet(StringComparer.Ordinal);
+        var treeCodes = !CategoryWords.Any(w => categories.Contains(w.Label) && VocTreeCodes.Of(w.Label) != w.Label);
+        return new(MostCommon(training.Select(c => c.Type)), MostCommon(training.Select(c => c.Category)), treeCodes);
+    }
 
     public static string MostCommon(IEnumerable<string> labels) =>
         labels.GroupBy(l => l, StringComparer.Ordinal).OrderByDescending(g => g.Count()).ThenBy(g => g.Key, StringComparer.Ordinal)
@@ -51,7 +59,8 @@ internal sealed class VocKeywordBaseline(string fallbackType, string fallbackCat
     public (string Type, string Category) Suggest(string? text)
     {
         var normalized = VocTextFeatures.Normalize(text);
-        return (Best(normalized, TypeWords, fallbackType), Best(normalized, CategoryWords, fallbackCategory));
+        var category = Best(normalized, CategoryWords, fallbackCategory);
+        return (Best(normalized, TypeWords, fallbackType), treeCodes && category != fallbackCategory ? VocTreeCodes.Of(category) : category);
     }
 
     private static string Best(string text, (string Label, string[] Words)[] dictionary, string fallback)
