@@ -1,4 +1,5 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Voc.Insight;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -24,6 +25,7 @@ public static class VocFeature
         services.AddScoped<VocSlaRun>();
         services.AddSingleton<INightlyStep, VocSlaStep>();
         services.AddVocChannels(configuration);
+        services.AddVocInsight(configuration);
         return services;
     }
 }

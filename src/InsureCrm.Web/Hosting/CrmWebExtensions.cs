@@ -11,6 +11,7 @@ using InsureCrm.Web.Privacy;
 using InsureCrm.Web.Security;
 using InsureCrm.Web.Shell;
 using InsureCrm.Web.Value;
+using InsureCrm.Web.Voc.Insight;
 using InsureCrm.Web.Worklists;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
@@ -109,6 +110,7 @@ internal static class CrmWebExtensions
         app.MapModelsWeb();
         app.MapCampaignsWeb();
         app.MapWorklistsWeb();
+        app.MapVocInsightWeb();
         app.MapCustomerViewWeb();
         app.MapRazorComponents<App>();
         return app;
