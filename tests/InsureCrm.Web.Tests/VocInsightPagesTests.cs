@@ -100,6 +100,7 @@ public sealed class VocInsightPagesTests
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
         await using var factory = new CrmWebFactory(db);
+        using var marketer = await factory.SignedInClientAsync("marketer");   // the host starts (and migrates) first
         await SeedAsync(factory);
         using var agent = await factory.SignedInClientAsync("agent");
 
@@ -108,7 +109,6 @@ public sealed class VocInsightPagesTests
         var board = await agent.GetStringAsync("/voc/compliments?mine=true");
         board.ShouldContain("○○○ 설계사님이 정말 친절했어요 ***");
         board.ShouldNotContain("010-1111-2222");
-        using var marketer = await factory.SignedInClientAsync("marketer");
         (await marketer.GetStringAsync("/voc/compliments")).ShouldContain("data-testid=\"voc-praise-total\">1<");
         (await marketer.GetStringAsync("/")).ShouldNotContain("home-praise");
     }
