@@ -41,7 +41,7 @@ public sealed class NightlyChainJobTests
 
         var web = factory.Services.GetRequiredService<NightlyChain>().StepNames;
 
-        web.ShouldBe(["value", "lifecycle", "segments", "scores", "targeting", "campaigns", "orphans", "worklists", "callcenter", "voc-sla", "voc-learn", "access-log"]);
+        web.ShouldBe(["value", "lifecycle", "segments", "scores", "targeting", "campaigns", "orphans", "worklists", "callcenter", "voc-sla", "voc-learn", "voc-digest", "access-log"]);
         cli.GetRequiredService<NightlyChain>().StepNames.ShouldBe(web);
     }
 

@@ -29,8 +29,14 @@ public sealed class OrphanOptions
     /// <summary>Weight of the 13-month persistency of the consultant's book in the rating.</summary>
     public double PersistencyWeight { get; set; } = 0.5;
 
-    /// <summary>Weight of the complaint record: 0, because no complaint (VOC) data exists yet (issue 16); a non-zero value is refused.</summary>
-    public double ComplaintWeight { get; set; }
+    /// <summary>
+    /// Weight of the complaint record: the consultant's agent-conduct and mis-selling complaints (VOC cases naming them as the
+    /// agent) received in the last <see cref="ComplaintMonths"/> months; 0 leaves the record out of the rating.
+    /// </summary>
+    public double ComplaintWeight { get; set; } = 0.2;
+
+    /// <summary>How many months of complaints count in the complaint record.</summary>
+    public int ComplaintMonths { get; set; } = 12;
 
     /// <summary>Years of tenure that count as full marks.</summary>
     public int TenureFullYears { get; set; } = 10;
@@ -73,9 +79,13 @@ public sealed class OrphanOptions
         {
             yield return "Orphans:TenureWeight and PersistencyWeight must not be negative and not both 0.";
         }
-        if (ComplaintWeight != 0)
+        if (ComplaintWeight is < 0 or > 1 || double.IsNaN(ComplaintWeight))
         {
-            yield return "Orphans:ComplaintWeight must be 0: there is no complaint record to rate consultants by until VOC exists (issue 16).";
+            yield return "Orphans:ComplaintWeight must be between 0 (complaints not counted) and 1.";
+        }
+        if (ComplaintMonths is < 1 or > 60)
+        {
+            yield return "Orphans:ComplaintMonths must be between 1 and 60.";
         }
         if (TenureFullYears < 1)
         {

@@ -14,13 +14,15 @@ public sealed record OrphanReason(string Code, IReadOnlyDictionary<string, strin
 /// The reason codes of an orphan assignment and their JSON form. Codes: <c>SameBranch</c> (branch), <c>SameRegion</c>
 /// (sido), <c>Anywhere</c>, <c>BranchFull</c> (branch, cap), <c>RegionFull</c> (sido, cap), <c>AllFull</c> (cap),
 /// <c>OverCap</c> (load, cap), <c>TopValue</c> (grade, rating), <c>LeastLoaded</c> (load, cap, rating), <c>Override</c> (by, why, forced),
-/// <c>Returned</c> (agent, date), <c>ConsultantLeft</c> (agent, date), <c>ControlWave</c> (until).
+/// <c>Returned</c> (agent, date), <c>ConsultantLeft</c> (agent, date), <c>ControlWave</c> (until), <c>ComplaintRecord</c> (complaints, months: the
+/// chosen consultant's complaint record that counted in the rating).
 /// </summary>
 public static class OrphanReasons
 {
     public const string SameBranch = "SameBranch", SameRegion = "SameRegion", Anywhere = "Anywhere", BranchFull = "BranchFull",
         RegionFull = "RegionFull", AllFull = "AllFull", OverCap = "OverCap", TopValue = "TopValue", LeastLoaded = "LeastLoaded",
-        Override = "Override", Returned = "Returned", ConsultantLeft = "ConsultantLeft", ControlWave = "ControlWave";
+        Override = "Override", Returned = "Returned", ConsultantLeft = "ConsultantLeft", ControlWave = "ControlWave",
+        ComplaintRecord = "ComplaintRecord";
 
     /// <summary>Every code with the names of its parameters in the order the worded forms number them ({0}, {1}, ...).</summary>
     public static readonly IReadOnlyDictionary<string, string[]> Parameters = new Dictionary<string, string[]>(StringComparer.Ordinal)
@@ -38,6 +40,7 @@ public static class OrphanReasons
         [Returned] = ["agent", "date"],
         [ConsultantLeft] = ["agent", "date"],
         [ControlWave] = ["until"],
+        [ComplaintRecord] = ["complaints", "months"],
     };
 
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
@@ -67,6 +70,7 @@ public static class OrphanReasons
             Override => $"reassigned by {A("by")}: {A("why")}{(A("forced") == "True" ? " (over the cap, forced)" : "")}",
             Returned => $"agent {A("agent")} returned on {A("date")}: the customer went back",
             ConsultantLeft => $"CS consultant {A("agent")} left on {A("date")}: re-orphaned and reassigned by the same rules",
+            ComplaintRecord => $"{A("complaints")} agent-conduct or mis-selling complaints in the last {A("months")} months counted in the rating",
             ControlWave => $"control wave of the staggered roll-out: assignment deferred on purpose until {A("until")}",
             _ => r.Code,
         };

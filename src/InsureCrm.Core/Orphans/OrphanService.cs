@@ -4,6 +4,7 @@ using InsureCrm.Core.Agents;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Policies;
 using InsureCrm.Core.Value;
+using InsureCrm.Core.Voc;
 using InsureCrm.Core.Worklists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Storage;
@@ -176,8 +177,9 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
             .OrderBy(c => c.FormerAgentCode, StringComparer.Ordinal).ThenBy(c => c.CustomerId)];
     }
 
-    private sealed class Consultant(long id, string code, long branchId, string branchCode, string sido, double rating, int load)
+    private sealed class Consultant(long id, string code, long branchId, string branchCode, string sido, double rating, int load, int complaints = 0)
     {
+        public int Complaints { get; } = complaints;
         public long Id { get; } = id;
         public string Code { get; } = code;
         public long BranchId { get; } = branchId;
@@ -323,6 +325,10 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
             reasons.Add(top
                 ? OrphanReason.Of(OrphanReasons.TopValue, ("grade", grade!), ("rating", Rating(chosen.Rating)))
                 : OrphanReason.Of(OrphanReasons.LeastLoaded, ("load", chosen.Load), ("cap", options.LoadCap), ("rating", Rating(chosen.Rating))));
+            if (options.ComplaintWeight > 0 && chosen.Complaints > 0)
+            {
+                reasons.Add(OrphanReason.Of(OrphanReasons.ComplaintRecord, ("complaints", chosen.Complaints), ("months", options.ComplaintMonths)));
+            }
             chosen.Load++;
             oc.State = OrphanState.Assigned;
             oc.ConsultantId = chosen.Id;
@@ -755,7 +761,8 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
     /// <summary>
     /// Active CS consultants with their rating and open load. Rating = tenure (years since hire, full at the configured years)
     /// and the 13-month persistency of the contracts they service that were issued 13 to 24 months ago, weighted; a consultant
-    /// without such contracts gets the mean persistency of those with them (0.5 when none has). No complaint data exists yet.
+    /// without such contracts gets the mean persistency of those with them (0.5 when none has); and, when weighted, the complaint
+    /// record: 1 / (1 + the agent-conduct and mis-selling complaints naming the consultant received in the last months).
     /// </summary>
     private async Task<List<Consultant>> ConsultantsAsync(DateOnly asOf, CancellationToken ct)
     {
@@ -775,14 +782,44 @@ public sealed class OrphanService(CrmDbContext db, OrphanOptions options, Korean
             .ToListAsync(ct);
         var persistency = cohort.Where(c => c.All > 0).ToDictionary(c => c.Key, c => (double)c.Kept / c.All);
         var mean = persistency.Count == 0 ? 0.5 : persistency.Values.Average();
-        var total = options.TenureWeight + options.PersistencyWeight;
+        var complaints = options.ComplaintWeight > 0 ? await ComplaintsAsync(ids, asOf, ct) : [];
+        var total = options.TenureWeight + options.PersistencyWeight + options.ComplaintWeight;
         return [.. rows.Select(r =>
         {
             var years = Math.Max(0, asOf.DayNumber - r.HireDate.DayNumber) / 365.25;
             var tenure = Math.Min(1, years / options.TenureFullYears);
-            var rating = (options.TenureWeight * tenure + options.PersistencyWeight * persistency.GetValueOrDefault(r.Id, mean)) / total;
-            return new Consultant(r.Id, r.Code, r.BranchId, r.BranchCode, r.Sido, rating, loads.GetValueOrDefault(r.Id));
+            var count = complaints.GetValueOrDefault(r.Id);
+            var rating = (options.TenureWeight * tenure + options.PersistencyWeight * persistency.GetValueOrDefault(r.Id, mean)
+                + options.ComplaintWeight * ComplaintScore(count)) / total;
+            return new Consultant(r.Id, r.Code, r.BranchId, r.BranchCode, r.Sido, rating, loads.GetValueOrDefault(r.Id), count);
         })];
+    }
+
+    /// <summary>The complaint record's part of the rating: 1 with no complaint, 0.5 with one, 0.25 with three.</summary>
+    internal static double ComplaintScore(int complaints) => 1.0 / (1 + Math.Max(0, complaints));
+
+    /// <summary>
+    /// The consultants' complaint records: complaints (VOC type Complaint) in the agent-conduct or mis-selling categories naming
+    /// them as the agent, received in the <see cref="OrphanOptions.ComplaintMonths"/> months before the day.
+    /// </summary>
+    private async Task<Dictionary<long, int>> ComplaintsAsync(List<long> ids, DateOnly asOf, CancellationToken ct)
+    {
+        var from = DateTime.SpecifyKind(asOf.AddMonths(-options.ComplaintMonths).ToDateTime(TimeOnly.MinValue), DateTimeKind.Utc);
+        var to = DateTime.SpecifyKind(asOf.AddDays(1).ToDateTime(TimeOnly.MinValue), DateTimeKind.Utc);
+        var result = new Dictionary<long, int>();
+        foreach (var chunk in ids.Chunk(Chunk))
+        {
+            var rows = await db.Set<VocCase>().AsNoTracking()
+                .Where(c => c.AgentId != null && chunk.Contains(c.AgentId.Value) && c.Type == VocType.Complaint && c.ReceivedAt >= from && c.ReceivedAt < to
+                    && c.CategoryCode != null && (c.CategoryCode == "agent" || c.CategoryCode.StartsWith("agent.")
+                        || c.CategoryCode == "misselling" || c.CategoryCode.StartsWith("misselling.")))
+                .GroupBy(c => c.AgentId!.Value).Select(g => new { g.Key, Count = g.Count() }).ToListAsync(ct);
+            foreach (var r in rows)
+            {
+                result[r.Key] = r.Count;
+            }
+        }
+        return result;
     }
 
     /// <summary>Each customer's grade and total value in the latest completed value run (none when no run exists).</summary>

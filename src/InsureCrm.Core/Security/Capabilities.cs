@@ -59,6 +59,10 @@ public static class Capability
     public const string VocWork = "voc:work";
     /// <summary>A department head's open VOC cases (the Core query keeps it to the departments they head; admins all).</summary>
     public const string VocDepartment = "voc:department";
+    /// <summary>VOC as an asset (issue 16, item 7): the dashboard, the weekly digest, the compliment board (a branch manager sees their branch's cases).</summary>
+    public const string VocReport = "voc:report";
+    /// <summary>Internal VOC (issue 16, item 8): any member of staff suggests an improvement of an internal process and follows it.</summary>
+    public const string VocSuggest = "voc:suggest";
     /// <summary>Any signed-in user: their own home page, sessions and language.</summary>
     public const string SignedIn = "signed-in";
 
@@ -112,6 +116,8 @@ public static class Capability
         [VocIntake] = [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.CallCenterSupervisor, Role.VocHandler, Role.Admin],
         [VocWork] = [Role.VocHandler, Role.Admin],
         [VocDepartment] = [Role.VocHandler, Role.BranchManager, Role.Admin],
+        [VocReport] = [Role.VocHandler, Role.BranchManager, Role.Analyst, Role.Compliance, Role.Admin],
+        [VocSuggest] = Enum.GetValues<Role>(),
         [SignedIn] = Enum.GetValues<Role>(),
     };
 

@@ -1,4 +1,5 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Voc.Insight;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
@@ -27,6 +28,7 @@ public static class VocFeature
         services.AddScoped<VocLearning>();
         services.AddSingleton<INightlyStep, VocLearnStep>();
         services.AddVocChannels(configuration);
+        services.AddVocInsight(configuration);
         return services;
     }
 }

@@ -12,6 +12,7 @@ using InsureCrm.Web.Security;
 using InsureCrm.Web.Shell;
 using InsureCrm.Web.Value;
 using InsureCrm.Web.Voc;
+using InsureCrm.Web.Voc.Insight;
 using InsureCrm.Web.Worklists;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Localization;
@@ -111,6 +112,7 @@ internal static class CrmWebExtensions
         app.MapModelsWeb();
         app.MapCampaignsWeb();
         app.MapWorklistsWeb();
+        app.MapVocInsightWeb();
         app.MapCustomerViewWeb();
         app.MapRazorComponents<App>();
         return app;

@@ -122,6 +122,6 @@ public sealed class NightlyChainTests
         var config = new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build();
         await using var services = new ServiceCollection().AddLogging().AddSingleton<IConfiguration>(config).AddCrmCore(config).BuildServiceProvider();
 
-        services.GetRequiredService<NightlyChain>().StepNames.ShouldBe(["value", "lifecycle", "segments", "scores", "targeting", "campaigns", "orphans", "worklists", "callcenter", "voc-sla", "voc-learn", "access-log"]);
+        services.GetRequiredService<NightlyChain>().StepNames.ShouldBe(["value", "lifecycle", "segments", "scores", "targeting", "campaigns", "orphans", "worklists", "callcenter", "voc-sla", "voc-learn", "voc-digest", "access-log"]);
     }
 }

@@ -54,6 +54,8 @@ public sealed partial class AuthorizationMatrixTests
         ["voc:intake"] = [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.CallCenterSupervisor, Role.VocHandler, Role.Admin],
         ["voc:work"] = [Role.VocHandler, Role.Admin],
         ["voc:department"] = [Role.VocHandler, Role.BranchManager, Role.Admin],
+        ["voc:report"] = [Role.VocHandler, Role.BranchManager, Role.Analyst, Role.Compliance, Role.Admin],
+        ["voc:suggest"] = All,
         ["signed-in"] = All,
     };
 

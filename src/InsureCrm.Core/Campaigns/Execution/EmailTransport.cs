@@ -28,8 +28,12 @@ internal static class CampaignMail
         var message = new MimeMessage { Subject = email.Subject, MessageId = email.MessageId };
         message.From.Add(MailboxAddress.Parse(from));
         message.To.Add(MailboxAddress.Parse(email.To));
-        message.Headers.Add("List-Unsubscribe", "<" + email.UnsubscribeUrl + ">");
-        message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        // An internal report (VOC's weekly digest to staff) has no unsubscribe link: staff are recipients by configuration.
+        if (email.UnsubscribeUrl.Length > 0)
+        {
+            message.Headers.Add("List-Unsubscribe", "<" + email.UnsubscribeUrl + ">");
+            message.Headers.Add("List-Unsubscribe-Post", "List-Unsubscribe=One-Click");
+        }
         message.Body = new BodyBuilder { TextBody = email.TextBody, HtmlBody = email.HtmlBody }.ToMessageBody();
         return message;
     }
