@@ -63,17 +63,6 @@ idle() { # let other load die down, up to IDLE_WAIT seconds (default 120), then 
 
 declare -A runs=()
 status=0
-measure() { # $1 = measure name, $2 = goal in seconds, $3 = log file, rest = command
-  local name=$1 goal=$2 file=$3; shift 3
-  local outp line wall flag=""
-  outp=$(python3 bench/worklist/measure.py "$db" "$file" -- "$@") || { echo "$outp" >&2; log "$name FAILED"; status=1; return 0; }
-  line=$(echo "$outp" | tail -n 1)
-  wall=$(echo "$line" | sed -nE 's/^measured: wall ([0-9.]+) s.*/\1/p')
-  runs[$name]="${runs[$name]:-} $wall"
-  python3 -c "import sys; sys.exit(0 if $wall < $goal else 1)" || { flag=" OVER GOAL ($goal s)"; status=3; }
-  log "$(printf '%-8s %s%s' "$name" "${line#measured: }" "$flag")"
-  grep -v '^$' "$file" | tail -n 8 | sed 's/^/           /'
-}
 
 # --- orphans: 500 departing agents -------------------------------------------------------------------------------------
 if [ "${ORPHANS:-1}" = 1 ]; then
@@ -104,7 +93,7 @@ if [ "${ORPHANS:-1}" = 1 ]; then
   for round in $(seq 1 "$rounds"); do
     restore_orphans
     idle
-    measure orphans 10 "$out/callcenter-orphans-$round.log" $cli orphans assign --as-of "$d"
+    bench_measure orphans 10 "$out/callcenter-orphans-$round.log" $cli orphans assign --as-of "$d"
   done
   log "orphans after the last round: $(sql "SELECT string_agg(state || ' ' || n, ', ') FROM (SELECT state, COUNT(*) n FROM orphan_case GROUP BY state ORDER BY state) s")"
   # Leave the database as found: the leavers active again with their customers, no cases.
@@ -121,7 +110,7 @@ if [ "${QUEUES:-1}" = 1 ]; then
   for round in $(seq 1 "$rounds"); do
     sql "TRUNCATE call_queue_item, call_attempt, call_escalation CASCADE" >/dev/null
     idle
-    measure queues 30 "$out/callcenter-queues-$round.log" $cli callcenter queues build --as-of "$d"
+    bench_measure queues 30 "$out/callcenter-queues-$round.log" $cli callcenter queues build --as-of "$d"
   done
   sql "TRUNCATE call_queue_item, call_attempt, call_escalation CASCADE" >/dev/null
 fi

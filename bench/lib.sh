@@ -111,3 +111,17 @@ else:
     s = (max(w) - min(w)) / min(w) * 100
     print(f\"$1 {' / '.join(f'{x:.1f}' for x in w)} s: {'within' if s <= 10 else 'NOT within'} 10 % ({s:.1f} %)\")"
 }
+
+bench_measure() { # $1 = name, $2 = goal in seconds, $3 = log file, rest = command: one timed CLI run against $db
+  # (bench/worklist/measure.py: wall, CLI and backend CPU, peak RSS), recorded in the caller's runs[name] for bench_spread;
+  # over the goal sets status=3, a failed run status=1; prints the last MEASURE_TAIL (default 8) lines of the run's output.
+  local name=$1 goal=$2 file=$3; shift 3
+  local outp line wall flag=""
+  outp=$(python3 bench/worklist/measure.py "$db" "$file" -- "$@") || { echo "$outp" >&2; log "$name FAILED"; status=1; return 0; }
+  line=$(echo "$outp" | tail -n 1)
+  wall=$(echo "$line" | sed -nE 's/^measured: wall ([0-9.]+) s.*/\1/p')
+  runs[$name]="${runs[$name]:-} $wall"
+  python3 -c "import sys; sys.exit(0 if $wall < $goal else 1)" || { flag=" OVER GOAL ($goal s)"; status=3; }
+  log "$(printf '%-9s %s%s' "$name" "${line#measured: }" "$flag")"
+  grep -v '^$' "$file" | tail -n "${MEASURE_TAIL:-8}" | sed 's/^/           /'
+}

@@ -91,17 +91,7 @@ log "database settings: port $BENCH_PG_PORT, PG_SETTINGS=${PG_SETTINGS:-recommen
 
 declare -A runs=()
 status=0
-measure() { # $1 = name, $2 = goal in seconds, $3 = log file, rest = command
-  local name=$1 goal=$2 file=$3; shift 3
-  local outp line wall flag=""
-  outp=$(python3 bench/worklist/measure.py "$db" "$file" -- "$@") || { echo "$outp" >&2; log "$name FAILED"; status=1; return 0; }
-  line=$(echo "$outp" | tail -n 1)
-  wall=$(echo "$line" | sed -nE 's/^measured: wall ([0-9.]+) s.*/\1/p')
-  runs[$name]="${runs[$name]:-} $wall"
-  python3 -c "import sys; sys.exit(0 if $wall < $goal else 1)" || { flag=" OVER GOAL ($goal s)"; status=3; }
-  log "$(printf '%-9s %s%s' "$name" "${line#measured: }" "$flag")"
-  grep -v '^$' "$file" | tail -n 3 | sed 's/^/           /'
-}
+export MEASURE_TAIL=3
 
 # --- sla: every open case, worst case (all marks cleared) ----------------------------------------------------------------
 if [ "${SLA:-1}" = 1 ]; then
@@ -115,9 +105,9 @@ if [ "${SLA:-1}" = 1 ]; then
   $cli voc sla run >"$out/voc-sla-warmup.log" 2>&1 || { cat "$out/voc-sla-warmup.log"; exit 1; }
   for round in $(seq 1 "$rounds"); do
     reset_sla
-    measure sla 10 "$out/voc-sla-$round.log" $cli voc sla run
+    bench_measure sla 10 "$out/voc-sla-$round.log" $cli voc sla run
   done
-  measure sla-rerun 10 "$out/voc-sla-rerun.log" $cli voc sla run
+  bench_measure sla-rerun 10 "$out/voc-sla-rerun.log" $cli voc sla run
 fi
 
 # --- dashboard: the page as a VOC handler ---------------------------------------------------------------------------------
