@@ -86,6 +86,13 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
         return standing.Sees ? (c, standing) : (null, null);
     }
 
+    /// <summary>The case for an action only those who work it may take; otherwise no case and the refusal (unknown, not theirs).</summary>
+    private async Task<(VocCase? Case, VocActionResult? Refusal)> WorkedCaseAsync(CrmUser user, long id, CancellationToken ct)
+    {
+        var (c, s) = await LoadAsync(user, id, ct);
+        return c is null ? (null, VocActionResult.NotFound) : !s!.Works ? (null, VocActionResult.Forbidden("not-yours")) : (c, null);
+    }
+
     private void Event(VocCase c, VocEventKind kind, CrmUser user, string? note = null, long? fromDept = null, long? toDept = null, long? fromUser = null,
         long? toUser = null) =>
         db.VocEvents.Add(new VocEvent
@@ -112,14 +119,10 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
     /// <summary>Records the first response (a reply or call to the customer): stops the first-response clock.</summary>
     public async Task<VocActionResult> RespondAsync(CrmUser user, long id, string? note, CancellationToken ct = default)
     {
-        var (c, s) = await LoadAsync(user, id, ct);
+        var (c, refusal) = await WorkedCaseAsync(user, id, ct);
         if (c is null)
         {
-            return VocActionResult.NotFound;
-        }
-        if (!s!.Works)
-        {
-            return VocActionResult.Forbidden("not-yours");
+            return refusal!;
         }
         if (!c.IsOpen)
         {
@@ -145,14 +148,10 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
     /// </summary>
     public async Task<VocActionResult> ClassifyAsync(CrmUser user, long id, VocType? type, string? category, VocSeverity severity, CancellationToken ct = default)
     {
-        var (c, s) = await LoadAsync(user, id, ct);
+        var (c, refusal) = await WorkedCaseAsync(user, id, ct);
         if (c is null)
         {
-            return VocActionResult.NotFound;
-        }
-        if (!s!.Works)
-        {
-            return VocActionResult.Forbidden("not-yours");
+            return refusal!;
         }
         if (category is not null && !await db.VocCategories.AnyAsync(x => x.Code == category, ct))
         {
@@ -177,14 +176,10 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
     /// <summary>Moves the case to another department (and owner: the one named, else its member with the fewest open cases); the reason is required.</summary>
     public async Task<VocActionResult> TransferAsync(CrmUser user, long id, string departmentCode, long? toUserId, string? reason, CancellationToken ct = default)
     {
-        var (c, s) = await LoadAsync(user, id, ct);
+        var (c, refusal) = await WorkedCaseAsync(user, id, ct);
         if (c is null)
         {
-            return VocActionResult.NotFound;
-        }
-        if (!s!.Works)
-        {
-            return VocActionResult.Forbidden("not-yours");
+            return refusal!;
         }
         if (!c.IsOpen)
         {
@@ -229,14 +224,10 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
     /// <summary>Waiting for the customer: the clocks stop until <see cref="ResumeAsync"/>.</summary>
     public async Task<VocActionResult> PauseAsync(CrmUser user, long id, string? note, CancellationToken ct = default)
     {
-        var (c, s) = await LoadAsync(user, id, ct);
+        var (c, refusal) = await WorkedCaseAsync(user, id, ct);
         if (c is null)
         {
-            return VocActionResult.NotFound;
-        }
-        if (!s!.Works)
-        {
-            return VocActionResult.Forbidden("not-yours");
+            return refusal!;
         }
         if (!c.IsOpen || c.PausedAt is not null)
         {
@@ -255,14 +246,10 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
     /// <summary>The customer replied: the clocks run again with the time they had left.</summary>
     public async Task<VocActionResult> ResumeAsync(CrmUser user, long id, string? note, CancellationToken ct = default)
     {
-        var (c, s) = await LoadAsync(user, id, ct);
+        var (c, refusal) = await WorkedCaseAsync(user, id, ct);
         if (c is null)
         {
-            return VocActionResult.NotFound;
-        }
-        if (!s!.Works)
-        {
-            return VocActionResult.Forbidden("not-yours");
+            return refusal!;
         }
         if (c.PausedAt is null)
         {
@@ -388,14 +375,10 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
     /// <summary>The customer's satisfaction with the handling (1 to 5), recorded once the case is resolved.</summary>
     public async Task<VocActionResult> RecordSatisfactionAsync(CrmUser user, long id, int score, CancellationToken ct = default)
     {
-        var (c, s) = await LoadAsync(user, id, ct);
+        var (c, refusal) = await WorkedCaseAsync(user, id, ct);
         if (c is null)
         {
-            return VocActionResult.NotFound;
-        }
-        if (!s!.Works)
-        {
-            return VocActionResult.Forbidden("not-yours");
+            return refusal!;
         }
         if (score is < 1 or > 5)
         {
