@@ -74,6 +74,24 @@ public sealed class BusinessHours(KoreanBusinessCalendar calendar, VocOptions op
         return (int)Math.Floor(total);
     }
 
+    /// <summary>
+    /// The public holidays on weekdays from <paramref name="fromUtc"/>'s day to <paramref name="toUtc"/>'s (local days), in date
+    /// order: the days a clock running between them skipped besides weekends, so a page can say why a deadline lies where it lies.
+    /// </summary>
+    public IReadOnlyList<(DateOnly Day, HolidayKind Kind)> HolidaysBetween(DateTime fromUtc, DateTime toUtc)
+    {
+        var list = new List<(DateOnly, HolidayKind)>();
+        var last = DateOnly.FromDateTime(ToLocal(toUtc));
+        for (var day = DateOnly.FromDateTime(ToLocal(fromUtc)); day <= last && list.Count < 60; day = day.AddDays(1))
+        {
+            if (day.DayOfWeek is not (DayOfWeek.Saturday or DayOfWeek.Sunday) && calendar.Holidays(day.Year).TryGetValue(day, out var kind))
+            {
+                list.Add((day, kind));
+            }
+        }
+        return list;
+    }
+
     private DateTime ToLocal(DateTime utc) => TimeZoneInfo.ConvertTimeFromUtc(DateTime.SpecifyKind(utc, DateTimeKind.Utc), _zone);
 
     private DateTime ToUtc(DateTime local) => TimeZoneInfo.ConvertTimeToUtc(DateTime.SpecifyKind(local, DateTimeKind.Unspecified), _zone);

@@ -171,7 +171,7 @@ internal sealed class DemoVocCases(CrmDatabase database, VocOptions options, Voc
                     events.Add(new VocEvent
                     {
                         CaseId = id, Kind = VocEventKind.RepeatLinked, At = received, By = "system:repeats",
-                        Note = string.Create(CultureInfo.InvariantCulture, $"{of.Number} (score {match.Score:0.00})"),
+                        Note = VocEventNote.OfRepeat(of.Number, match.Score),
                     });
                     if (c.Satisfaction is { } s)
                     {

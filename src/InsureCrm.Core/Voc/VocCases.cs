@@ -49,7 +49,7 @@ public sealed record VocCaseView(VocCase Case, IReadOnlyList<VocEvent> Timeline,
 /// close, reopen, satisfaction; and the lists. Accountability: only the owner, the managing department's head or an admin
 /// resolves or closes; members of the managing department work the case; who opened it sees it.
 /// </summary>
-public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options, TimeProvider time)
+public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options, TimeProvider time, IAccessLog accessLog)
 {
     public const int MaxNoteLength = 2000;
 
@@ -157,10 +157,7 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
         {
             return VocActionResult.Invalid("category.unknown");
         }
-        var before = $"{c.Type}/{c.CategoryCode}/{c.Severity}";
-        var verdict = c.SuggestedType is null && c.SuggestedCategoryCode is null ? ""
-            : c.SuggestedType == type && c.SuggestedCategoryCode == category ? " (suggestion confirmed)"
-            : $" (suggestion {c.SuggestedType}/{c.SuggestedCategoryCode} corrected)";
+        var note = VocEventNote.OfClassification(c.Type, c.CategoryCode, c.Severity, type, category, severity, c.SuggestedType, c.SuggestedCategoryCode);
         c.Type = type;
         c.CategoryCode = category;
         c.Severity = severity;
@@ -169,7 +166,7 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
         {
             clock.Start(c, c.ReceivedAt);
         }
-        Event(c, VocEventKind.Classified, user, $"{before} → {type}/{category}/{severity}{verdict}");
+        Event(c, VocEventKind.Classified, user, note);
         return await SaveAsync(ct);
     }
 
@@ -301,7 +298,7 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
         c.State = VocState.Resolved;
         c.ResolvedAt = now;
         c.ResolvedBy = user.UserName;
-        Event(c, VocEventKind.Resolved, user, resolution.Gap is { } g ? "gap " + g : null);
+        Event(c, VocEventKind.Resolved, user, resolution.Gap is { } g ? VocEventNote.OfGap(g) : null);
         if (c.Type == VocType.Complaint && c.CustomerId is { } customer)
         {
             db.Interactions.Add(new Interaction
@@ -392,7 +389,11 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
         return await SaveAsync(ct);
     }
 
-    /// <summary>The case with its timeline, when <paramref name="user"/> may see it.</summary>
+    /// <summary>
+    /// The case with its timeline, when <paramref name="user"/> may see it. A case holds personal data (what the customer wrote,
+    /// who they are), so each opening is written to the access log as a <see cref="AccessAction.View"/> for complaint handling,
+    /// with the case's number (never its text) as the detail; the customer's id when the case names one.
+    /// </summary>
     public async Task<VocCaseView?> GetAsync(CrmUser user, long id, CancellationToken ct = default)
     {
         var c = await db.VocCases.AsNoTracking().FirstOrDefaultAsync(x => x.Id == id, ct);
@@ -416,6 +417,7 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
         var suggestedCategory = c.SuggestedCategoryCode is { } sc ? await db.VocCategories.AsNoTracking().FirstOrDefaultAsync(x => x.Code == sc, ct) : null;
         var links = await db.VocCases.AsNoTracking().Where(x => x.RepeatOfId == id || x.Id == c.RepeatOfId).OrderBy(x => x.ReceivedAt).ThenBy(x => x.Id)
             .Select(x => new { Link = new VocRepeatLink(x.Id, x.Number, x.Channel, x.ReceivedAt, x.RepeatScore), x.RepeatOfId }).ToListAsync(ct);
+        await accessLog.RecordAsync(user, new AccessEvent(AccessAction.View, c.CustomerId, AccessReason.Complaint, "voc case " + c.Number), ct);
         return new VocCaseView(c, timeline, departments, users, category, parent, s.Works, s.Resolves)
         {
             RepeatOf = links.FirstOrDefault(l => l.Link.Id == c.RepeatOfId) is { } of ? of.Link with { Score = c.RepeatScore } : null,
@@ -441,10 +443,15 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
 
     /// <summary>The user's open cases (owned, or opened by them), breaches first, then by resolution deadline.</summary>
     public Task<List<VocCaseRow>> MyCasesAsync(CrmUser user, int take = 200, CancellationToken ct = default) =>
-        Rows(Open.Where(c => c.OwnerUserId == user.UserId || c.CreatedByUserId == user.UserId)).Take(take).ToListAsync(ct);
+        Rows(Mine(user)).Take(take).ToListAsync(ct);
+
+    private IQueryable<VocCase> Mine(CrmUser user) => Open.Where(c => c.OwnerUserId == user.UserId || c.CreatedByUserId == user.UserId);
 
     /// <summary>The open cases of the departments the user heads (an admin: every department), breaches and escalations first.</summary>
-    public async Task<List<VocCaseRow>> DepartmentCasesAsync(CrmUser user, int take = 500, CancellationToken ct = default)
+    public async Task<List<VocCaseRow>> DepartmentCasesAsync(CrmUser user, int take = 500, CancellationToken ct = default) =>
+        await Rows(await DepartmentAsync(user, ct)).Take(take).ToListAsync(ct);
+
+    private async Task<IQueryable<VocCase>> DepartmentAsync(CrmUser user, CancellationToken ct)
     {
         var q = Open;
         if (user.Role != Role.Admin)
@@ -452,20 +459,30 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
             var headed = await HeadedDepartmentsAsync(user, ct);
             q = q.Where(c => c.ManagingDepartmentId != null && headed.Contains(c.ManagingDepartmentId.Value));
         }
-        return await Rows(q).Take(take).ToListAsync(ct);
+        return q;
+    }
+
+    /// <summary>The KPI cards of all the user's open cases (counted, not read: the list beside them shows only the first ones).</summary>
+    public Task<VocKpis> MyKpisAsync(CrmUser user, TimeZoneInfo zone, CancellationToken ct = default) => KpisAsync(Mine(user), zone, ct);
+
+    /// <summary>The KPI cards of all the open cases of the departments the user heads.</summary>
+    public async Task<VocKpis> DepartmentKpisAsync(CrmUser user, TimeZoneInfo zone, CancellationToken ct = default) =>
+        await KpisAsync(await DepartmentAsync(user, ct), zone, ct);
+
+    private async Task<VocKpis> KpisAsync(IQueryable<VocCase> open, TimeZoneInfo zone, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(zone);
+        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(Now, zone));
+        var endOfToday = TimeZoneInfo.ConvertTimeToUtc(today.AddDays(1).ToDateTime(TimeOnly.MinValue, DateTimeKind.Unspecified), zone);
+        return new VocKpis(
+            await open.CountAsync(ct),
+            await open.CountAsync(c => c.PausedAt == null && c.ResolutionDueAt != null && c.ResolutionDueAt < endOfToday && !c.Breached, ct),
+            await open.CountAsync(c => c.Breached, ct),
+            await open.CountAsync(c => c.PausedAt != null, ct));
     }
 
     public Task<List<long>> HeadedDepartmentsAsync(CrmUser user, CancellationToken ct = default) =>
         db.VocDepartments.AsNoTracking().Where(d => d.HeadUserId == user.UserId).Select(d => d.Id).ToListAsync(ct);
-
-    /// <summary>The KPI cards of a list of open cases.</summary>
-    public VocKpis Kpis(IReadOnlyCollection<VocCaseRow> rows, TimeZoneInfo zone)
-    {
-        var today = DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(Now, zone));
-        return new VocKpis(rows.Count,
-            rows.Count(r => !r.Paused && r.ResolutionDueAt is { } d && DateOnly.FromDateTime(TimeZoneInfo.ConvertTimeFromUtc(d, zone)) <= today && !r.Breached),
-            rows.Count(r => r.Breached), rows.Count(r => r.Paused));
-    }
 
     /// <summary>Cases by state, managing department code and breach (the CLI's list; an admin's view: no scope applies there).</summary>
     public async Task<List<VocCaseRow>> ListAsync(VocState? state, string? departmentCode, bool breachedOnly, int take, CancellationToken ct = default)

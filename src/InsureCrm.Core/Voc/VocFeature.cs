@@ -22,6 +22,7 @@ public static class VocFeature
         services.AddSingleton<VocClock>();
         services.AddScoped<VocIntake>();
         services.AddScoped<VocCases>();
+        services.AddScoped<VocIntakeCustomers>();
         services.AddScoped<VocSlaRun>();
         services.AddSingleton<INightlyStep, VocSlaStep>();
         services.AddSingleton<VocClassifierCache>();

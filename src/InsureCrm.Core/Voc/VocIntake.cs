@@ -260,8 +260,8 @@ public sealed class VocIntake
         {
             events.Add(new()
             {
-                Kind = VocEventKind.Suggested, At = now, By = "system:classifier", Note = string.Create(CultureInfo.InvariantCulture,
-                    $"{suggestion.Type} {suggestion.TypeConfidence:P0} / {suggestion.Category} {suggestion.CategoryConfidence:P0} (model {suggestion.ModelId}){(suggested ? "; used until confirmed" : "")}"),
+                Kind = VocEventKind.Suggested, At = now, By = "system:classifier", Note = VocEventNote.OfSuggestion(suggestion.Type, suggestion.TypeConfidence, suggestion.Category, suggestion.CategoryConfidence,
+                    suggestion.ModelId, suggested),
             });
         }
         if (vocCase.CustomerId is { } repeatCustomer && await RepeatOfAsync(repeatCustomer, vocCase, ct) is { } repeat)
@@ -271,7 +271,7 @@ public sealed class VocIntake
             events.Add(new()
             {
                 Kind = VocEventKind.RepeatLinked, At = now, By = "system:repeats",
-                Note = string.Create(CultureInfo.InvariantCulture, $"{repeat.Number} (score {repeat.Score:0.00})"),
+                Note = VocEventNote.OfRepeat(repeat.Number, repeat.Score),
             });
         }
         if (request.ResolveOnSpot is { } onSpot && by is not null)

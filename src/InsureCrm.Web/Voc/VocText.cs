@@ -39,10 +39,10 @@ internal static class VocText
     }
 
     /// <summary>
-    /// Why the case went where it went (<see cref="VocRoutingNote"/>) in the reader's language, departments by name; an older
-    /// free-text note as it is.
+    /// Why the case went where it went (<see cref="VocRoutingNote"/>) in the reader's language, departments and categories by
+    /// name; an older free-text note as it is.
     /// </summary>
-    public static string Routing(Text t, string? note, IReadOnlyList<VocDepartment> departments)
+    public static string Routing(Text t, string? note, IReadOnlyList<VocDepartment> departments, IReadOnlyList<VocCategory>? categories = null)
     {
         ArgumentNullException.ThrowIfNull(t);
         if (VocRoutingNote.Read(note) is not { } parts)
@@ -54,7 +54,7 @@ internal static class VocText
         {
             "regulator" => t.Format("voc.route.regulator", Dept(p.Department)),
             "default" => t.Format("voc.route.default", Dept(p.Department)),
-            "rule" => t.Format("voc.route.rule", p.Rule ?? 0, Conditions(t, p), Dept(p.Department)),
+            "rule" => t.Format("voc.route.rule", p.Rule ?? 0, Conditions(t, p, categories ?? []), Dept(p.Department)),
             "owner:fewest" => t.Format("voc.route.ownerFewest", p.Open ?? 0),
             "owner:head" => t["voc.route.ownerHead"],
             "owner:none" => t["voc.route.ownerNone"],
@@ -62,12 +62,16 @@ internal static class VocText
         }));
     }
 
-    private static string Conditions(Text t, VocRoutingNote.Part p)
+    /// <summary>A category code by its name in the reader's language; the code itself when the tree does not hold it.</summary>
+    public static string CategoryName(string? code, IReadOnlyList<VocCategory> categories) =>
+        code is null ? "—" : categories.FirstOrDefault(c => c.Code == code) is { } c ? CategoryName(c) : code;
+
+    private static string Conditions(Text t, VocRoutingNote.Part p, IReadOnlyList<VocCategory> categories)
     {
         var list = new List<string>();
         if (p.Category is { } c)
         {
-            list.Add(t.Format("voc.route.category", c));
+            list.Add(t.Format("voc.route.category", CategoryName(c, categories)));
         }
         if (p.Type is { } type && Enum.TryParse<VocType>(type, out var vt))
         {
@@ -82,9 +86,10 @@ internal static class VocText
 
     /// <summary>
     /// A timeline event's note: what the system wrote (the channel of a Created event, the clock of an escalation, the routing
-    /// of an assignment) in the reader's language; what a person typed as typed.
+    /// of an assignment, the classifier's suggestion, a repeat link, a classification, a resolution's gap: <see cref="VocEventNote"/>)
+    /// in the reader's language; what a person typed as typed.
     /// </summary>
-    public static string EventNote(Text t, VocEvent e, IReadOnlyList<VocDepartment> departments)
+    public static string EventNote(Text t, VocEvent e, IReadOnlyList<VocDepartment> departments, IReadOnlyList<VocCategory> categories)
     {
         ArgumentNullException.ThrowIfNull(t);
         ArgumentNullException.ThrowIfNull(e);
@@ -94,10 +99,39 @@ internal static class VocText
             (VocEventKind.Escalated, "resolution") => t["voc.route.escalatedResolution"],
             (VocEventKind.Escalated, "first-response") => t["voc.route.escalatedFirstResponse"],
             (VocEventKind.Resolved, "front-line") => t["voc.route.frontline"],
-            (VocEventKind.Assigned, { } n) when VocRoutingNote.Read(n) is not null => Routing(t, n, departments),
+            (VocEventKind.Resolved, var n) when VocEventNote.ReadGap(n) is { } gap => t.Format("voc.note.gap", t.Enum(gap)),
+            (VocEventKind.Assigned, { } n) when VocRoutingNote.Read(n) is not null => Routing(t, n, departments, categories),
+            (VocEventKind.Suggested, var n) when VocEventNote.ReadSuggestion(n) is { } s =>
+                t.Format("voc.note.suggested", TypeName(t, s.Type), Percent(s.TypeConfidence), CategoryName(s.Category, categories), Percent(s.CategoryConfidence))
+                + (s.Used ? " · " + t["voc.note.suggestedUsed"] : ""),
+            (VocEventKind.RepeatLinked, var n) when VocEventNote.ReadRepeat(n) is { } r =>
+                t.Format("voc.note.repeat", r.Number, r.Score.ToString("0.00", System.Globalization.CultureInfo.CurrentCulture)),
+            (VocEventKind.Classified, var n) when VocEventNote.ReadClassification(n) is { } c =>
+                t.Format("voc.note.classified", Triple(t, c.TypeBefore, c.CategoryBefore, c.SeverityBefore, categories), Triple(t, c.Type, c.Category, c.Severity, categories))
+                + c.Verdict switch
+                {
+                    VocEventNote.SuggestionVerdict.Confirmed => " · " + t["voc.note.confirmed"],
+                    VocEventNote.SuggestionVerdict.Corrected => " · " + t.Format("voc.note.corrected", TypeName(t, c.SuggestedType) + " / " + CategoryName(c.SuggestedCategory, categories)),
+                    _ => "",
+                },
             _ => e.Note ?? "",
         };
     }
+
+    private static string TypeName(Text t, VocType? type) => type is { } x ? t.Enum(x) : t["voc.unclassified"];
+
+    private static string Percent(double p) => p.ToString("P0", System.Globalization.CultureInfo.CurrentCulture);
+
+    private static string Triple(Text t, VocType? type, string? category, VocSeverity? severity, IReadOnlyList<VocCategory> categories) =>
+        TypeName(t, type) + " / " + (category is null ? t["voc.unclassified"] : CategoryName(category, categories)) + " / " + (severity is { } s ? t.Enum(s) : "—");
+
+    /// <summary>The name a holiday goes by on a page: the three days of Seollal or Chuseok are one holiday (설 연휴, 추석 연휴).</summary>
+    public static string HolidayGroup(Core.Common.HolidayKind kind) => kind switch
+    {
+        Core.Common.HolidayKind.SeollalEve or Core.Common.HolidayKind.Seollal or Core.Common.HolidayKind.SeollalAfter => "Seollal",
+        Core.Common.HolidayKind.ChuseokEve or Core.Common.HolidayKind.Chuseok or Core.Common.HolidayKind.ChuseokAfter => "Chuseok",
+        _ => kind.ToString(),
+    };
 
     /// <summary>A Core error code in the reader's language (the code itself when no words exist for it).</summary>
     public static string Error(Text t, string? code) => code is null ? "" : t.Has("voc.err." + code) ? t["voc.err." + code] : code;
@@ -117,6 +151,12 @@ internal sealed class VocIntakeForm
     public string? AgentCode { get; set; }
     public decimal? ClaimedAmount { get; set; }
     public long? InboundId { get; set; }
+    /// <summary>The customer finder's query (name, phone or contract number).</summary>
+    public string? Find { get; set; }
+    /// <summary>The finder's radio: "customer" or "customer:contract".</summary>
+    public string? Pick { get; set; }
+    /// <summary>Which button posted the form: find, pick, clear (the customer), or none (open the case).</summary>
+    public string? Action { get; set; }
     public bool OnSpot { get; set; }
     public string? Answer { get; set; }
 }

@@ -20,6 +20,17 @@ public sealed class VocBusinessHoursTests
     }
 
     [Fact]
+    public void HolidaysBetween_AClockAcrossChuseok2027_NamesTheThreeDaysItSkipped_AndNoWeekendOnes()
+    {
+        var start = Seoul(2027, 9, 13, 17);
+        Hours.HolidaysBetween(start, Hours.Add(start, 120))
+            .ShouldBe([(new DateOnly(2027, 9, 14), HolidayKind.ChuseokEve), (new DateOnly(2027, 9, 15), HolidayKind.Chuseok), (new DateOnly(2027, 9, 16), HolidayKind.ChuseokAfter)]);
+        // Hangul Day 2027 is a Saturday (nothing skipped for it) with its substitute on Monday the 11th (skipped).
+        Hours.HolidaysBetween(Seoul(2027, 10, 8, 17), Seoul(2027, 10, 12, 10)).ShouldBe([(new DateOnly(2027, 10, 11), HolidayKind.Substitute)]);
+        Hours.HolidaysBetween(Seoul(2027, 3, 5, 17), Seoul(2027, 3, 8, 10)).ShouldBeEmpty();
+    }
+
+    [Fact]
     public void Add_OverAWeekend_ContinuesOnMondayMorning()
     {
         Hours.Add(Seoul(2027, 3, 5, 17, 30), 60).ShouldBe(Seoul(2027, 3, 8, 9, 30));

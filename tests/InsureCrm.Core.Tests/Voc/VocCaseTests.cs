@@ -75,6 +75,49 @@ public sealed class VocCaseTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Get_OpeningACase_IsAccessLoggedForComplaintHandling_WithoutItsText_AndARefusedOneIsNot(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var kit = new VocKit(ctx);
+        var handler = await kit.UserAsync("claims", Role.VocHandler);
+        await kit.MemberAsync("CLAIMS", handler);
+        var outsider = await kit.UserAsync("outsider", Role.VocHandler);
+        var customer = await WorklistKit.CustomerAsync(ctx, "가나다");
+        var opened = await kit.Intake.OpenAsync(VocKit.Complaint("입원비가 3주째 지급되지 않았습니다") with { CustomerId = customer.Id }, null);
+
+        (await kit.Cases.GetAsync(handler, opened.CaseId!.Value)).ShouldNotBeNull();
+        (await kit.Cases.GetAsync(outsider, opened.CaseId!.Value)).ShouldBeNull();
+
+        var (user, access) = kit.AccessLog.Entries.ShouldHaveSingleItem();
+        user.UserId.ShouldBe(handler.UserId);
+        (access.Action, access.CustomerId, access.Reason).ShouldBe((AccessAction.View, (long?)customer.Id, (string?)AccessReason.Complaint));
+        access.Detail.ShouldBe("voc case " + opened.Number);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task MyKpis_CountEveryOpenCase_NotOnlyTheOnesTheListShows(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var kit = new VocKit(ctx);
+        var handler = await kit.UserAsync("claims", Role.VocHandler);
+        await kit.MemberAsync("CLAIMS", handler);
+        for (var i = 0; i < 4; i++)
+        {
+            (await kit.Intake.OpenAsync(VocKit.Complaint(), null)).Status.ShouldBe(VocIntakeStatus.Opened);
+        }
+        var lateId = (await kit.Intake.OpenAsync(VocKit.Complaint(), null)).CaseId!.Value;
+        var late = await ctx.VocCases.SingleAsync(c => c.Id == lateId);
+        late.Breached = true;
+        await ctx.SaveChangesAsync();
+
+        (await kit.Cases.MyCasesAsync(handler, take: 2)).Count.ShouldBe(2);
+        var kpis = await kit.Cases.MyKpisAsync(handler, TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul"));
+        (kpis.Open, kpis.Breached, kpis.Waiting).ShouldBe((5, 1, 0));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Open_SameExternalReferenceTwice_OpensOneCase_AndKeepsAnUnknownSenderEncrypted(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -26,7 +26,9 @@ internal sealed class VocKit(CrmDbContext ctx, VocOptions? options = null)
     public BusinessHours Hours => new(new KoreanBusinessCalendar(new BusinessCalendarOptions()), Options);
     public VocClock VocClock => new(Hours, Options);
     public VocIntake Intake => new(ctx, Options, VocClock, CustomerSeed.Protector(), Clock);
-    public VocCases Cases => new(ctx, VocClock, Options, Clock);
+    /// <summary>What the VOC services wrote to the access log (in memory: these tests read what was logged, not the chain).</summary>
+    public RecordingAccessLog AccessLog { get; } = new();
+    public VocCases Cases => new(ctx, VocClock, Options, Clock, AccessLog);
     public VocSlaRun Sla => new(ctx, Intake, Clock);
 
     public async Task<CrmUser> UserAsync(string userName, Role role, long? branchId = null, long? agentId = null)
@@ -69,4 +71,23 @@ internal sealed class VocKit(CrmDbContext ctx, VocOptions? options = null)
     public Task<List<VocEvent>> EventsAsync(long id) => ctx.VocEvents.AsNoTracking().Where(e => e.CaseId == id).OrderBy(e => e.Id).ToListAsync();
 
     public static Task<Branch> BranchAsync(CrmDbContext db) => Worklists.WorklistKit.BranchAsync(db, "B-" + Guid.NewGuid().ToString("N")[..6], "강남지점");
+}
+
+/// <summary>An access log that keeps what it is given, for tests that assert what a service logged.</summary>
+internal sealed class RecordingAccessLog : IAccessLog
+{
+    public List<(CrmUser User, AccessEvent Access)> Entries { get; } = [];
+
+    public Task RecordAsync(CrmUser user, AccessEvent access, CancellationToken ct = default)
+    {
+        Entries.Add((user, access));
+        return Task.CompletedTask;
+    }
+
+    public Task RecordManyAsync(CrmUser user, IReadOnlyList<AccessEvent> accesses, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(accesses);
+        Entries.AddRange(accesses.Select(a => (user, a)));
+        return Task.CompletedTask;
+    }
 }

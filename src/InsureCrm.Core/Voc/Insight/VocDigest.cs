@@ -11,20 +11,41 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Core.Voc.Insight;
 
-/// <summary>Who receives the weekly digest (configuration <c>Voc:Digest</c>): e-mail addresses, comma-separated or a list.</summary>
+/// <summary>
+/// Who receives the weekly digest (configuration <c>Voc:Digest</c>): e-mail addresses, comma-separated or a list, each in
+/// Korean unless it names its reader's language first: <c>en:cfo@example.com</c>, <c>zh-TW:tw-head@example.com</c> (the
+/// product's three languages; staff accounts hold no e-mail address or language of their own, so the list says it).
+/// </summary>
 public sealed class VocDigestOptions
 {
     public const string Section = "Voc:Digest";
 
     public List<string> Recipients { get; set; } = [];
 
+    /// <summary>A recipient entry's address and language (<c>ko</c>, <c>en</c> or <c>zh-TW</c>; Korean when it names none).</summary>
+    public static (string Address, string Language) Parse(string entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        var e = entry.Trim();
+        foreach (var language in VocDigest.Languages)
+        {
+            if (e.StartsWith(language + ":", StringComparison.OrdinalIgnoreCase))
+            {
+                return (e[(language.Length + 1)..].Trim(), language);
+            }
+        }
+        return (e, VocDigest.Languages[0]);
+    }
+
     public IEnumerable<string> Validate()
     {
-        foreach (var r in Recipients)
+        for (var i = 0; i < Recipients.Count; i++)
         {
-            if (!MimeKit.MailboxAddress.TryParse(r, out _) || !r.Contains('@', StringComparison.Ordinal))
+            var (address, _) = Parse(Recipients[i]);
+            if (!MimeKit.MailboxAddress.TryParse(address, out _) || !address.Contains('@', StringComparison.Ordinal) || address.Contains(':', StringComparison.Ordinal))
             {
-                yield return "Voc:Digest:Recipients holds an address that is not an e-mail address (entry " + (Recipients.IndexOf(r) + 1).ToString(CultureInfo.InvariantCulture) + ").";
+                yield return "Voc:Digest:Recipients holds an address that is not an e-mail address (entry " + (i + 1).ToString(CultureInfo.InvariantCulture)
+                    + "; a language goes first, as in en:name@example.com).";
             }
         }
     }
@@ -92,14 +113,13 @@ public sealed class VocDigest(CrmDbContext db, VocOptions options, TimeProvider 
         var types = current.Select(c => c.Key).Union(before.Select(b => b.Key))
             .Select(t => new VocDigestTypeLine(t, current.FirstOrDefault(c => c.Key == t)?.Count ?? 0, before.FirstOrDefault(b => b.Key == t)?.Count ?? 0))
             .OrderByDescending(l => l.ThisWeek).ThenBy(l => l.Type).ToList();
-        var sla = await thisWeek.GroupBy(c => 1).Select(g => new
-        {
-            FrDue = g.Sum(c => c.FirstResponseDueAt != null && (c.FirstRespondedAt != null || c.FirstResponseDueAt <= asOf) ? 1 : 0),
-            FrMet = g.Sum(c => c.FirstRespondedAt != null && c.FirstRespondedAt <= c.FirstResponseDueAt ? 1 : 0),
-            ResDue = g.Sum(c => c.ResolutionDueAt != null && (c.ResolvedAt != null || c.ResolutionDueAt <= asOf) ? 1 : 0),
-            ResMet = g.Sum(c => c.ResolvedAt != null && c.ResolvedAt <= c.ResolutionDueAt ? 1 : 0),
-            Repeats = g.Sum(c => c.RepeatOfId != null ? 1 : 0),
-        }).FirstOrDefaultAsync(ct);
+        // Five counts over the week's cases (the received_at index bounds each); a GroupBy on a constant with FirstOrDefault
+        // made EF warn of a First without an OrderBy and its SQL differed between the providers.
+        var frDue = await thisWeek.CountAsync(c => c.FirstResponseDueAt != null && (c.FirstRespondedAt != null || c.FirstResponseDueAt <= asOf), ct);
+        var frMet = await thisWeek.CountAsync(c => c.FirstRespondedAt != null && c.FirstRespondedAt <= c.FirstResponseDueAt, ct);
+        var resDue = await thisWeek.CountAsync(c => c.ResolutionDueAt != null && (c.ResolvedAt != null || c.ResolutionDueAt <= asOf), ct);
+        var resMet = await thisWeek.CountAsync(c => c.ResolvedAt != null && c.ResolvedAt <= c.ResolutionDueAt, ct);
+        var repeats = await thisWeek.CountAsync(c => c.RepeatOfId != null, ct);
         var top = await thisWeek.Where(c => c.Type != VocType.Compliment).GroupBy(c => c.CategoryCode)
             .Select(g => new { g.Key, Count = g.Count() }).OrderByDescending(g => g.Count).ThenBy(g => g.Key).Take(TopCategories).ToListAsync(ct);
         var names = await db.VocCategories.AsNoTracking().ToDictionaryAsync(c => c.Code, ct);
@@ -114,8 +134,8 @@ public sealed class VocDigest(CrmDbContext db, VocOptions options, TimeProvider 
         var compliments = current.FirstOrDefault(c => c.Key == VocType.Compliment)?.Count ?? 0;
         var praise = await ExamplesAsync(thisWeek.Where(c => c.Type == VocType.Compliment), ct);
         return new VocDigestData(week, from, to, types, current.Sum(c => c.Count), before.Sum(b => b.Count),
-            sla is null || sla.FrDue == 0 ? null : (double)sla.FrMet / sla.FrDue, sla is null || sla.ResDue == 0 ? null : (double)sla.ResMet / sla.ResDue,
-            categories, breaches, sla?.Repeats ?? 0, compliments, praise);
+            frDue == 0 ? null : (double)frMet / frDue, resDue == 0 ? null : (double)resMet / resDue,
+            categories, breaches, repeats, compliments, praise);
     }
 
     /// <summary>The latest texts of the cases, masked (the customer's own name too, when the case names a customer).</summary>
@@ -134,32 +154,74 @@ public sealed class VocDigest(CrmDbContext db, VocOptions options, TimeProvider 
 
     private static string Rate(double? r) => r is { } x ? x.ToString("0.0%", CultureInfo.InvariantCulture) : "-";
 
-    private static string TypeKo(VocType? t) => t switch
+    /// <summary>The languages a digest is written in, the default first.</summary>
+    public static readonly IReadOnlyList<string> Languages = ["ko", "en", "zh-TW"];
+
+    private static string Pick(string? language, string ko, string en, string zh) =>
+        language is not null && language.StartsWith("en", StringComparison.OrdinalIgnoreCase) ? en
+        : language is not null && language.StartsWith("zh", StringComparison.OrdinalIgnoreCase) ? zh
+        : ko;
+
+    private static string TypeName(VocType? t, string? language) => t switch
     {
-        VocType.Inquiry => "문의", VocType.Consultation => "상담", VocType.Suggestion => "제안", VocType.Complaint => "불만",
-        VocType.Compliment => "칭찬", VocType.Report => "신고", _ => "미분류",
+        VocType.Inquiry => Pick(language, "문의", "Inquiry", "諮詢"),
+        VocType.Consultation => Pick(language, "상담", "Consultation", "洽詢"),
+        VocType.Suggestion => Pick(language, "제안", "Suggestion", "建議"),
+        VocType.Complaint => Pick(language, "불만", "Complaint", "申訴"),
+        VocType.Compliment => Pick(language, "칭찬", "Compliment", "讚美"),
+        VocType.Report => Pick(language, "신고", "Report", "檢舉"),
+        _ => Pick(language, "미분류", "Unclassified", "未分類"),
     };
 
-    public static string Subject(VocDigestData d) => string.Create(CultureInfo.InvariantCulture, $"[InsureCRM] 주간 VOC 다이제스트 {d.Week:yyyy-MM-dd} 주 ({d.Total:N0}건)");
+    private static string CategoryName(VocDigestCategory c, string? language) => Pick(language, c.NameKo, c.NameEn, c.NameZh);
 
-    /// <summary>The digest as plain text (the e-mail's text part and the CLI's output), in Korean.</summary>
-    public static string Text(VocDigestData d)
+    /// <summary>"12건" / "12 cases" / "12 件".</summary>
+    private static string Cases(int n, string? language) =>
+        string.Format(CultureInfo.InvariantCulture, Pick(language, "{0:N0}건", n == 1 ? "{0:N0} case" : "{0:N0} cases", "{0:N0} 件"), n);
+
+    /// <summary>The mail's subject in <paramref name="language"/> (ko, en or zh-TW; Korean for anything else).</summary>
+    public static string Subject(VocDigestData d, string? language = null)
+    {
+        ArgumentNullException.ThrowIfNull(d);
+        return string.Format(CultureInfo.InvariantCulture, Pick(language, "[InsureCRM] 주간 VOC 다이제스트 {0:yyyy-MM-dd} 주 ({1})",
+            "[InsureCRM] Weekly VOC digest, week of {0:yyyy-MM-dd} ({1})", "[InsureCRM] 每週 VOC 摘要 {0:yyyy-MM-dd} 當週（{1}）"), d.Week, Cases(d.Total, language));
+    }
+
+    private static string Received(VocDigestData d, string? language) => string.Format(CultureInfo.InvariantCulture,
+        Pick(language, "접수 {0} (전주 {1}, {2})", "Received {0} (week before {1}, {2})", "受理 {0}（前一週 {1}，{2}）"),
+        Cases(d.Total, language), Cases(d.PreviousTotal, language), Change(d.Total, d.PreviousTotal));
+
+    private static string SlaLine(VocDigestData d, string? language, string strongOpen = "", string strongClose = "") => string.Format(CultureInfo.InvariantCulture,
+        Pick(language, "SLA 준수율: 1차 응대 {0}, 처리 완료 {1}", "SLA met: first response {0}, resolution {1}", "SLA 達成率：首次回應 {0}，處理完成 {1}"),
+        strongOpen + Rate(d.FirstResponseRate) + strongClose, strongOpen + Rate(d.ResolutionRate) + strongClose);
+
+    private static string CountsLine(VocDigestData d, string? language) => string.Format(CultureInfo.InvariantCulture,
+        Pick(language, "SLA 위반(에스컬레이션) {0} · 반복 민원 {1} · 칭찬 {2}", "SLA breaches (escalated) {0} · repeats {1} · compliments {2}",
+            "SLA 逾期（已呈報）{0} · 重複申訴 {1} · 讚美 {2}"),
+        Cases(d.Breaches, language), Cases(d.Repeats, language), Cases(d.Compliments, language));
+
+    private static string TopTitle(string? language) => Pick(language, "주요 분류 상위 5개", "Top 5 categories", "前 5 大類別");
+
+    private static string PraiseTitle(string? language) => Pick(language, "이번 주 칭찬", "Compliments this week", "本週讚美");
+
+    /// <summary>The digest as plain text (the e-mail's text part and the CLI's output), in <paramref name="language"/> (Korean by default).</summary>
+    public static string Text(VocDigestData d, string? language = null)
     {
         ArgumentNullException.ThrowIfNull(d);
         var sb = new StringBuilder();
-        sb.AppendLine(Subject(d)).AppendLine();
-        sb.AppendLine(CultureInfo.InvariantCulture, $"접수 {d.Total:N0}건 (전주 {d.PreviousTotal:N0}건, {Change(d.Total, d.PreviousTotal)})");
+        sb.AppendLine(Subject(d, language)).AppendLine();
+        sb.AppendLine(Received(d, language));
         foreach (var t in d.Types)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"  - {TypeKo(t.Type)}: {t.ThisWeek:N0}건 (전주 {t.PreviousWeek:N0}건, {Change(t.ThisWeek, t.PreviousWeek)})");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"  - {TypeName(t.Type, language)}: {Cases(t.ThisWeek, language)} ({Pick(language, "전주", "week before", "前一週")} {Cases(t.PreviousWeek, language)}, {Change(t.ThisWeek, t.PreviousWeek)})");
         }
-        sb.AppendLine(CultureInfo.InvariantCulture, $"SLA 준수율: 1차 응대 {Rate(d.FirstResponseRate)}, 처리 완료 {Rate(d.ResolutionRate)}");
-        sb.AppendLine(CultureInfo.InvariantCulture, $"SLA 위반(에스컬레이션) {d.Breaches:N0}건, 반복 민원 {d.Repeats:N0}건, 칭찬 {d.Compliments:N0}건").AppendLine();
-        sb.AppendLine("주요 분류 상위 5개");
+        sb.AppendLine(SlaLine(d, language));
+        sb.AppendLine(CountsLine(d, language)).AppendLine();
+        sb.AppendLine(TopTitle(language));
         var i = 0;
         foreach (var c in d.TopCategories)
         {
-            sb.AppendLine(CultureInfo.InvariantCulture, $"{++i}. {c.NameKo} ({c.Count:N0}건)");
+            sb.AppendLine(CultureInfo.InvariantCulture, $"{++i}. {CategoryName(c, language)} ({Cases(c.Count, language)})");
             foreach (var e in c.Examples)
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"   \"{e}\"");
@@ -167,7 +229,7 @@ public sealed class VocDigest(CrmDbContext db, VocOptions options, TimeProvider 
         }
         if (d.ComplimentExamples.Count > 0)
         {
-            sb.AppendLine().AppendLine("이번 주 칭찬");
+            sb.AppendLine().AppendLine(PraiseTitle(language));
             foreach (var e in d.ComplimentExamples)
             {
                 sb.AppendLine(CultureInfo.InvariantCulture, $"   \"{e}\"");
@@ -176,23 +238,24 @@ public sealed class VocDigest(CrmDbContext db, VocOptions options, TimeProvider 
         return sb.ToString();
     }
 
-    /// <summary>The digest as HTML (the e-mail's HTML part), every text encoded.</summary>
-    public static string Html(VocDigestData d)
+    /// <summary>The digest as HTML (the e-mail's HTML part), every text encoded, in <paramref name="language"/> (Korean by default).</summary>
+    public static string Html(VocDigestData d, string? language = null)
     {
         ArgumentNullException.ThrowIfNull(d);
         static string E(string s) => WebUtility.HtmlEncode(s);
-        var sb = new StringBuilder("<!doctype html><html lang=\"ko\"><meta charset=\"utf-8\"><body style=\"font-family:sans-serif\">");
-        sb.Append(CultureInfo.InvariantCulture, $"<h1>{E(Subject(d))}</h1><table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\"><tr><th>유형</th><th>이번 주</th><th>전주</th><th>증감</th></tr>");
+        var lang = Pick(language, "ko", "en", "zh-TW");
+        var sb = new StringBuilder("<!doctype html><html lang=\"").Append(lang).Append("\"><meta charset=\"utf-8\"><body style=\"font-family:sans-serif\">");
+        sb.Append(CultureInfo.InvariantCulture, $"<h1>{E(Subject(d, language))}</h1><table border=\"1\" cellpadding=\"4\" style=\"border-collapse:collapse\"><tr><th>{E(Pick(language, "유형", "Type", "類型"))}</th><th>{E(Pick(language, "이번 주", "This week", "本週"))}</th><th>{E(Pick(language, "전주", "Week before", "前一週"))}</th><th>{E(Pick(language, "증감", "Change", "增減"))}</th></tr>");
         foreach (var t in d.Types)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(TypeKo(t.Type))}</td><td align=\"right\">{t.ThisWeek:N0}</td><td align=\"right\">{t.PreviousWeek:N0}</td><td align=\"right\">{Change(t.ThisWeek, t.PreviousWeek)}</td></tr>");
+            sb.Append(CultureInfo.InvariantCulture, $"<tr><td>{E(TypeName(t.Type, language))}</td><td align=\"right\">{t.ThisWeek:N0}</td><td align=\"right\">{t.PreviousWeek:N0}</td><td align=\"right\">{Change(t.ThisWeek, t.PreviousWeek)}</td></tr>");
         }
-        sb.Append(CultureInfo.InvariantCulture, $"<tr><th>합계</th><th align=\"right\">{d.Total:N0}</th><th align=\"right\">{d.PreviousTotal:N0}</th><th align=\"right\">{Change(d.Total, d.PreviousTotal)}</th></tr></table>");
-        sb.Append(CultureInfo.InvariantCulture, $"<p>SLA 준수율: 1차 응대 <b>{Rate(d.FirstResponseRate)}</b>, 처리 완료 <b>{Rate(d.ResolutionRate)}</b><br>SLA 위반 {d.Breaches:N0}건 · 반복 민원 {d.Repeats:N0}건 · 칭찬 {d.Compliments:N0}건</p>");
-        sb.Append("<h2>주요 분류 상위 5개</h2><ol>");
+        sb.Append(CultureInfo.InvariantCulture, $"<tr><th>{E(Pick(language, "합계", "Total", "合計"))}</th><th align=\"right\">{d.Total:N0}</th><th align=\"right\">{d.PreviousTotal:N0}</th><th align=\"right\">{Change(d.Total, d.PreviousTotal)}</th></tr></table>");
+        sb.Append(CultureInfo.InvariantCulture, $"<p>{E(SlaLine(d, language, "\u0001", "\u0002")).Replace("\u0001", "<b>", StringComparison.Ordinal).Replace("\u0002", "</b>", StringComparison.Ordinal)}<br>{E(CountsLine(d, language))}</p>");
+        sb.Append(CultureInfo.InvariantCulture, $"<h2>{E(TopTitle(language))}</h2><ol>");
         foreach (var c in d.TopCategories)
         {
-            sb.Append(CultureInfo.InvariantCulture, $"<li>{E(c.NameKo)} ({c.Count:N0}건)<ul>");
+            sb.Append(CultureInfo.InvariantCulture, $"<li>{E(CategoryName(c, language))} ({E(Cases(c.Count, language))})<ul>");
             foreach (var e in c.Examples)
             {
                 sb.Append("<li>“").Append(E(e)).Append("”</li>");
@@ -202,7 +265,7 @@ public sealed class VocDigest(CrmDbContext db, VocOptions options, TimeProvider 
         sb.Append("</ol>");
         if (d.ComplimentExamples.Count > 0)
         {
-            sb.Append("<h2>이번 주 칭찬</h2><ul>");
+            sb.Append(CultureInfo.InvariantCulture, $"<h2>{E(PraiseTitle(language))}</h2><ul>");
             foreach (var e in d.ComplimentExamples)
             {
                 sb.Append("<li>“").Append(E(e)).Append("”</li>");
@@ -226,16 +289,16 @@ internal sealed class VocDigestSender(CrmDbContext db, VocDigest digest, VocDige
         }
         var data = await digest.BuildAsync(week, ct);
         var domain = CampaignMail.DomainOf(campaigns.Email);
-        var subject = VocDigest.Subject(data);
-        var text = VocDigest.Text(data);
-        var html = VocDigest.Html(data);
         await using (var transport = await factory.OpenAsync(ct))
         {
             var i = 0;
-            foreach (var to in options.Recipients)
+            foreach (var entry in options.Recipients)
             {
+                // Each reader gets the digest in their own language (Korean unless the entry names another).
+                var (to, language) = VocDigestOptions.Parse(entry);
                 var id = string.Create(CultureInfo.InvariantCulture, $"voc-digest-{week:yyyyMMdd}-{++i}@{domain}");
-                await transport.SendAsync(new OutgoingEmail(0, to, id, subject, text, html, ""), ct);
+                await transport.SendAsync(new OutgoingEmail(0, to, id, VocDigest.Subject(data, language), VocDigest.Text(data, language),
+                    VocDigest.Html(data, language), ""), ct);
             }
         }
         var sent = await db.Set<VocDigestSent>().FirstOrDefaultAsync(s => s.WeekStart == week, ct);

@@ -105,23 +105,35 @@ public sealed class VocDigestTests
         await using var db = await TestDatabase.CreateAsync(provider);
         await using var ctx = db.CreateContext();
         await SeedAsync(ctx);
-        var options = new VocDigestOptions { Recipients = ["ceo@" + domain, "cs-head@" + domain] };
+        var options = new VocDigestOptions { Recipients = ["ceo@" + domain, "en:cs-head@" + domain, "zh-TW:tw-head@" + domain] };
         var sender = new VocDigestSender(ctx, Digest(ctx), options, EmailSendTests.Seed.Options(host, port),
             new EmailTransportFactory(EmailSendTests.Seed.Options(host, port)), new WorklistKit.Fixed(Now));
 
         (await sender.WasSentAsync(Week)).ShouldBeFalse();
-        (await sender.SendAsync(Week)).ShouldBe(2);
+        (await sender.SendAsync(Week)).ShouldBe(3);
 
         var received = EmailSendTests.Seed.Received(maildir, domain);
-        received.Count.ShouldBe(2);
+        received.Count.ShouldBe(3);
         var m = received.First(x => x.To.Mailboxes.Single().Address.StartsWith("ceo@", StringComparison.Ordinal));
         m.Subject!.ShouldContain("주간 VOC 다이제스트 2027-03-01");
         m.TextBody!.ShouldContain("지급 지연 (3건)");
         m.HtmlBody!.ShouldContain("<h2>주요 분류 상위 5개</h2>");
         m.TextBody!.ShouldNotContain("홍길순");
         m.Headers.Contains("List-Unsubscribe").ShouldBeFalse();
+        // Each reader in their own language: the entries that name one get it, the others Korean.
+        var english = received.Single(x => x.To.Mailboxes.Single().Address.StartsWith("cs-head@", StringComparison.Ordinal));
+        english.Subject!.ShouldBe("[InsureCRM] Weekly VOC digest, week of 2027-03-01 (5 cases)");
+        english.TextBody!.ShouldContain("Received 5 cases (week before 1 case, +400%)");
+        english.TextBody!.ShouldContain("Payment delayed (3 cases)");
+        english.TextBody!.ShouldNotContain("건");
+        english.HtmlBody!.ShouldContain("<html lang=\"en\">");
+        english.HtmlBody!.ShouldContain("<h2>Top 5 categories</h2>");
+        var chinese = received.Single(x => x.To.Mailboxes.Single().Address.StartsWith("tw-head@", StringComparison.Ordinal));
+        chinese.Subject!.ShouldContain("每週 VOC 摘要 2027-03-01");
+        chinese.TextBody!.ShouldContain("申訴: 4 件");
+        chinese.TextBody!.ShouldNotContain("불만");
         (await sender.WasSentAsync(Week)).ShouldBeTrue();
-        (await ctx.Set<VocDigestSent>().SingleAsync()).Recipients.ShouldBe(2);
+        (await ctx.Set<VocDigestSent>().SingleAsync()).Recipients.ShouldBe(3);
     }
 
     [Fact]
@@ -129,5 +141,9 @@ public sealed class VocDigestTests
     {
         new VocDigestOptions { Recipients = ["ceo@example.com"] }.Validate().ShouldBeEmpty();
         new VocDigestOptions { Recipients = ["ceo@example.com", "not an address"] }.Validate().Single().ShouldContain("entry 2");
+        new VocDigestOptions { Recipients = ["en:cfo@example.com", "zh-TW:tw@example.com"] }.Validate().ShouldBeEmpty();
+        new VocDigestOptions { Recipients = ["fr:cfo@example.com"] }.Validate().Single().ShouldContain("entry 1");
+        VocDigestOptions.Parse(" en:cfo@example.com ").ShouldBe(("cfo@example.com", "en"));
+        VocDigestOptions.Parse("ceo@example.com").ShouldBe(("ceo@example.com", "ko"));
     }
 }
