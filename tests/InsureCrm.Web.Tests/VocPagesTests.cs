@@ -1,5 +1,6 @@
 using System.Net;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Policies;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Voc;
 using InsureCrm.Tests;
@@ -120,6 +121,15 @@ public sealed class VocPagesTests
             };
             ctx.VocCases.Add(repeat);
             await ctx.SaveChangesAsync();
+            // The notes intake writes on the timeline (VocEventNote's invariant codes).
+            ctx.VocEvents.AddRange(
+                new VocEvent { CaseId = repeat.Id, Kind = VocEventKind.Suggested, At = repeat.ReceivedAt, By = "system:classifier",
+                    Note = VocEventNote.OfSuggestion(VocType.Complaint, 0.91, "claims.delay", 0.87, 1, used: true) },
+                new VocEvent { CaseId = repeat.Id, Kind = VocEventKind.RepeatLinked, At = repeat.ReceivedAt, By = "system:repeats",
+                    Note = VocEventNote.OfRepeat("VOC-2026-900001", 0.82) },
+                new VocEvent { CaseId = repeat.Id, Kind = VocEventKind.Assigned, At = repeat.ReceivedAt, By = "system:webform", ToDepartmentId = claims.Id,
+                    Note = VocRoutingNote.Join(VocRoutingNote.Rule(5, "claims", null, null, "CLAIMS"), VocRoutingNote.OwnerHead) });
+            await ctx.SaveChangesAsync();
             (earlierId, repeatId) = (earlier.Id, repeat.Id);
         }
 
@@ -133,6 +143,24 @@ public sealed class VocPagesTests
         page.ShouldContain("분류 제안");
         page.ShouldContain("87");
         page.ShouldContain("제안 확인");
+        // The system's notes in the reader's language: the suggestion, the repeat link, the routing with the category's name.
+        page.ShouldContain("분류기 제안: 불만 (91%) / 지급 지연 (87%) · 확인 전까지 이 분류로 처리");
+        page.ShouldContain("이전 접수 VOC-2026-900001 건의 반복으로 연결 (유사도 0.82)");
+        page.ShouldContain("규칙 5 (분류 보험금 청구) → 보상팀");
+        page.ShouldNotContain("used until confirmed");
+        page.ShouldNotContain("(score 0.82)");
+        page.ShouldNotContain("분류 claims");
+        using (var _ = await handler.GetAsync("/culture?culture=en-US&returnUrl=/"))
+        {
+            var english = await handler.GetStringAsync($"/voc/{repeatId}");
+            english.ShouldContain("Classifier suggestion: Complaint (91%) / Payment delayed (87%) · used until someone confirms it");
+            english.ShouldContain("linked to earlier case VOC-2026-900001 as a repeat (similarity 0.82)");
+        }
+        using (var _ = await handler.GetAsync("/culture?culture=zh-TW&returnUrl=/"))
+        {
+            (await handler.GetStringAsync($"/voc/{repeatId}")).ShouldContain("與先前案件 VOC-2026-900001 連結為重複案件（相似度 0.82）");
+        }
+        using (var _ = await handler.GetAsync("/culture?culture=ko-KR&returnUrl=/")) { }
         var earlierPage = await handler.GetStringAsync($"/voc/{earlierId}");
         earlierPage.ShouldContain("data-testid=\"voc-repeats\"");
         earlierPage.ShouldContain("VOC-2026-900002");
@@ -141,8 +169,108 @@ public sealed class VocPagesTests
         confirmed.StatusCode.ShouldBe(HttpStatusCode.Redirect);
         var after = await handler.GetStringAsync($"/voc/{repeatId}");
         after.ShouldNotContain("data-testid=\"voc-suggested-badge\"");
-        after.ShouldContain("suggestion confirmed");
+        after.ShouldContain("불만 / 지급 지연 / 보통 → 불만 / 지급 지연 / 보통 · 제안대로 확정");
+        after.ShouldNotContain("suggestion confirmed");
         await using var check = factory.Database.CreateContext();
         (await check.VocCases.AsNoTracking().SingleAsync(c => c.Id == repeatId)).ClassificationSuggested.ShouldBeFalse();
+    }
+    [Fact]
+    public async Task NewCase_FindsTheCustomerByNameAndPicksTheirContract_KeepingWhatWasTyped()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var family = await CustomerApiTests.SeedAsync(factory);
+        long contractId;
+        await using (var ctx = factory.Database.CreateContext())
+        {
+            contractId = await ctx.Contracts.Where(k => k.ContractNumber == family.HeldContract).Select(k => k.Id).SingleAsync();
+        }
+        using var agent = await factory.SignedInClientAsync("agent");
+        var page = await agent.GetStringAsync("/voc/new");
+        page.ShouldContain("data-testid=\"voc-find\"");
+        page.ShouldNotContain("type=\"number\" inputmode=\"numeric\" value=\"\" data-testid=\"voc-customer\"", customMessage: "no internal id to type");
+
+        using var none = await agent.PostAsync("/voc/new", Intake(page, new() { ["Action"] = "find", ["Find"] = "없는이름", ["Text"] = "약관 설명을 다시 듣고 싶습니다" }));
+        var noneHtml = await none.Content.ReadAsStringAsync();
+        noneHtml.ShouldContain("data-testid=\"voc-find-none\"");
+        noneHtml.ShouldContain("(으)로 찾은 고객이 없습니다");
+        noneHtml.ShouldContain("약관 설명을 다시 듣고 싶습니다");
+
+        using var found = await agent.PostAsync("/voc/new", Intake(page, new() { ["Action"] = "find", ["Find"] = "홍길동", ["Subject"] = "약관 문의", ["Text"] = "약관 설명을 다시 듣고 싶습니다" }));
+        found.StatusCode.ShouldBe(HttpStatusCode.OK);
+        var hits = await found.Content.ReadAsStringAsync();
+        hits.ShouldContain("data-testid=\"voc-hits\"");
+        hits.ShouldContain("홍길동");
+        hits.ShouldContain(family.HeldContract);
+        hits.ShouldContain($"value=\"{family.HongId}:{contractId}\"");
+        hits.ShouldContain("010-****-5678");
+        hits.ShouldContain("value=\"약관 문의\"");
+
+        using var picked = await agent.PostAsync("/voc/new", Intake(hits, new() { ["Action"] = "pick", ["Pick"] = $"{family.HongId}:{contractId}", ["Subject"] = "약관 문의", ["Text"] = "약관 설명을 다시 듣고 싶습니다" }));
+        var pickedHtml = await picked.Content.ReadAsStringAsync();
+        pickedHtml.ShouldContain("data-testid=\"voc-customer-chosen\"");
+        pickedHtml.ShouldContain($"<option value=\"{contractId}\" selected");
+        pickedHtml.ShouldContain("약관 설명을 다시 듣고 싶습니다");
+
+        using var opened = await agent.PostAsync("/voc/new", Intake(pickedHtml, new()
+        {
+            ["CustomerId"] = family.HongId.ToString(System.Globalization.CultureInfo.InvariantCulture), ["ContractId"] = contractId.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            ["Channel"] = "Agent", ["Type"] = "Inquiry", ["Category"] = "product.terms", ["Severity"] = "Normal", ["Subject"] = "약관 문의", ["Text"] = "약관 설명을 다시 듣고 싶습니다",
+        }));
+        opened.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        await using var check = factory.Database.CreateContext();
+        var c = await check.VocCases.AsNoTracking().SingleAsync(x => x.Subject == "약관 문의");
+        (c.CustomerId, c.ContractId).ShouldBe(((long?)family.HongId, (long?)contractId));
+
+        // The customer page's link still arrives with the customer chosen, now by name.
+        var linked = await agent.GetStringAsync($"/voc/new?customer={family.HongId}");
+        linked.ShouldContain("data-testid=\"voc-customer-chosen\"");
+        linked.ShouldContain("홍길동");
+    }
+
+    [Fact]
+    public async Task CasePage_ActionsOpenOnDemand_TheRefusedOneOpensWithItsError_AndTheDeadlineNamesTheHolidaysItSkips()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var handler = await factory.SignedInClientAsync("voc");
+        long id;
+        await using (var ctx = factory.Database.CreateContext())
+        {
+            var voc = await ctx.Users.SingleAsync(u => u.UserName == "voc");
+            var claims = await ctx.VocDepartments.SingleAsync(d => d.Code == "CLAIMS");
+            ctx.VocDepartmentMembers.Add(new VocDepartmentMember { DepartmentId = claims.Id, UserId = voc.Id });
+            // Received on Monday 13 September 2027, 17:00 Seoul; due on Friday the 17th, 10:00 after the three days of Chuseok.
+            var c = new VocCase
+            {
+                Number = "VOC-2027-900001", Channel = VocChannel.Letter, Type = VocType.Complaint, CategoryCode = "claims.delay", Severity = VocSeverity.Normal,
+                Subject = "추석 전 접수", Text = "입원비 지급이 늦습니다.", State = VocState.Assigned, ReceivedAt = new DateTime(2027, 9, 13, 8, 0, 0, DateTimeKind.Utc),
+                FirstResponseDueAt = new DateTime(2027, 9, 13, 9, 0, 0, DateTimeKind.Utc), ResolutionDueAt = new DateTime(2027, 9, 17, 1, 0, 0, DateTimeKind.Utc),
+                CreatedBy = "test", ManagingDepartmentId = claims.Id, OwnerUserId = voc.Id,
+            };
+            ctx.VocCases.Add(c);
+            await ctx.SaveChangesAsync();
+            id = c.Id;
+        }
+
+        var page = await handler.GetStringAsync($"/voc/{id}");
+        page.ShouldContain("2027-09-17 10:00");
+        page.ShouldContain("data-testid=\"voc-due-skips\">(추석 연휴 제외)");
+        page.ShouldContain("<details class=\"voc-action\" data-testid=\"voc-action-resolve\">", customMessage: "the resolve form waits to be opened");
+        page.ShouldNotContain("<details class=\"voc-action\" open", customMessage: "no action is open on arrival");
+
+        using var refused = await handler.PostAsync($"/voc/{id}", Act(page, new() { ["Kind"] = "resolve", ["Answer"] = "" }));
+        refused.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var html = await refused.Content.ReadAsStringAsync();
+        html.ShouldContain("<details class=\"voc-action\" open data-testid=\"voc-action-resolve\">");
+        html.ShouldContain("고객에게 안내한 내용을 적어 주세요");
+
+        using (var _ = await handler.GetAsync("/culture?culture=en-US&returnUrl=/")) { }
+        (await handler.GetStringAsync($"/voc/{id}")).ShouldContain("(skips Chuseok holidays)");
+
+        await using var check = factory.Database.CreateContext();
+        var logged = await check.AccessLog.AsNoTracking().Where(e => e.Detail == "voc case VOC-2027-900001").ToListAsync();
+        logged.Count.ShouldBe(3);
+        logged.ShouldAllBe(e => e.Action == AccessAction.View && e.Reason == AccessReason.Complaint && e.UserName == "voc");
     }
 }
