@@ -273,4 +273,44 @@ public sealed class VocPagesTests
         logged.Count.ShouldBe(3);
         logged.ShouldAllBe(e => e.Action == AccessAction.View && e.Reason == AccessReason.Complaint && e.UserName == "voc");
     }
+    [Fact]
+    public async Task NewCase_TypedInLetter_KeepsTheReplyAddress_ShownToTheHandlerNotToOthers()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        using var handler = await factory.SignedInClientAsync("voc");
+        await using (var ctx = factory.Database.CreateContext())
+        {
+            var voc = await ctx.Users.SingleAsync(u => u.UserName == "voc");
+            foreach (var d in await ctx.VocDepartments.Where(d => d.Code == "CLAIMS" || d.Code == "CS").ToListAsync())
+            {
+                ctx.VocDepartmentMembers.Add(new VocDepartmentMember { DepartmentId = d.Id, UserId = voc.Id });
+            }
+            await ctx.SaveChangesAsync();
+        }
+        var page = await handler.GetStringAsync("/voc/new");
+        page.ShouldContain("data-testid=\"voc-address\"");
+        using var tooLong = await handler.PostAsync("/voc/new", Intake(page, new() { ["Channel"] = "Letter", ["Text"] = "보험금이 늦습니다", ["Address"] = new string('가', 201) }));
+        tooLong.StatusCode.ShouldBe(HttpStatusCode.BadRequest);
+        var tooLongHtml = await tooLong.Content.ReadAsStringAsync();
+        tooLongHtml.ShouldContain("회신 주소가 너무 깁니다");
+        tooLongHtml.ShouldContain("보험금이 늦습니다");
+
+        using var opened = await handler.PostAsync("/voc/new", Intake(page, new()
+        {
+            ["Channel"] = "Letter", ["Type"] = "Complaint", ["Category"] = "claims.delay", ["Severity"] = "Normal", ["Subject"] = "서신 민원",
+            ["Text"] = "입원비가 한 달째 지급되지 않았습니다. 답장은 아래 주소로 보내 주십시오.", ["SenderName"] = "한결", ["Address"] = "강원특별자치도 춘천시 중앙로 1, 101호",
+        }));
+        opened.StatusCode.ShouldBe(HttpStatusCode.Redirect);
+        var location = opened.Headers.Location!.ToString();
+        var casePage = await handler.GetStringAsync(location);
+        casePage.ShouldContain("data-testid=\"voc-reply-address\">강원특별자치도 춘천시 중앙로 1, 101호<");
+        await using var check = factory.Database.CreateContext();
+        var stored = await check.VocCases.AsNoTracking().SingleAsync(c => c.Subject == "서신 민원");
+        stored.ContactProtected.ShouldNotBeNull().ShouldNotContain("춘천");
+
+        using var agent = await factory.SignedInClientAsync("agent");
+        using var refused = await agent.GetAsync(location);
+        (await refused.Content.ReadAsStringAsync()).ShouldNotContain("춘천");
+    }
 }

@@ -42,6 +42,8 @@ public sealed record VocCaseView(VocCase Case, IReadOnlyList<VocEvent> Timeline,
     public IReadOnlyList<VocRepeatLink> Repeats { get; init; } = [];
     /// <summary>The suggested category's name (the suggestion may differ from the category set).</summary>
     public VocCategory? SuggestedCategory { get; init; }
+    /// <summary>Who wrote and where to answer (decrypted), for those who work the case; null for others or when none was kept.</summary>
+    public VocContact? ReplyTo { get; init; }
 }
 
 /// <summary>
@@ -49,7 +51,7 @@ public sealed record VocCaseView(VocCase Case, IReadOnlyList<VocEvent> Timeline,
 /// close, reopen, satisfaction; and the lists. Accountability: only the owner, the managing department's head or an admin
 /// resolves or closes; members of the managing department work the case; who opened it sees it.
 /// </summary>
-public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options, TimeProvider time, IAccessLog accessLog)
+public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options, TimeProvider time, IAccessLog accessLog, FieldProtector protector)
 {
     public const int MaxNoteLength = 2000;
 
@@ -423,6 +425,7 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
             RepeatOf = links.FirstOrDefault(l => l.Link.Id == c.RepeatOfId) is { } of ? of.Link with { Score = c.RepeatScore } : null,
             Repeats = links.Where(l => l.RepeatOfId == id).Select(l => l.Link).ToList(),
             SuggestedCategory = suggestedCategory,
+            ReplyTo = s.Works && c.ContactProtected is { } stored ? System.Text.Json.JsonSerializer.Deserialize<VocContact>(protector.Decrypt(stored)) : null,
         };
     }
 

@@ -12,7 +12,15 @@ using Microsoft.EntityFrameworkCore;
 namespace InsureCrm.Core.Voc;
 
 /// <summary>Who wrote, for a voice from someone not (yet) known as a customer: kept encrypted, matched later.</summary>
-public sealed record VocContact(string? Name, string? Phone, string? Email);
+/// <summary>
+/// Who wrote and how to answer them: kept encrypted on the case (<see cref="VocCase.ContactProtected"/>) when the customer is not
+/// known, and whenever a postal address is given (a letter's reply goes to the address on the letter, which may not be the one
+/// on file).
+/// </summary>
+public sealed record VocContact(string? Name, string? Phone, string? Email, string? Address = null)
+{
+    public const int MaxAddressLength = 200;
+}
 
 /// <summary>A front-line resolution on the spot (the answer given), within the staff member's authority.</summary>
 public sealed record VocSpotResolution(string Answer, bool CallbackDone = false);
@@ -209,7 +217,12 @@ public sealed class VocIntake
                 errors.Add(new("answer", "answer.too-long", $"The answer is longer than {MaxTextLength:N0} characters."));
             }
         }
-        var contact = request.Contact is { } c0 && (c0.Name ?? c0.Phone ?? c0.Email) is not null ? c0 : null;
+        var contact = request.Contact is { } c0 && (c0.Name ?? c0.Phone ?? c0.Email ?? c0.Address) is not null ? c0 : null;
+        if (contact?.Address is { Length: > VocContact.MaxAddressLength })
+        {
+            errors.Add(new("address", "address.too-long", string.Create(CultureInfo.InvariantCulture,
+                $"The postal address is longer than {VocContact.MaxAddressLength} characters.")));
+        }
         if (errors.Count > 0)
         {
             return new(VocIntakeStatus.Invalid, Errors: errors);
@@ -247,10 +260,10 @@ public sealed class VocIntake
             ExternalRef = externalRef, InboundContactId = request.InboundContactId, ClaimedAmount = request.ClaimedAmount,
             ReceivedAt = received, CreatedBy = author, CreatedByUserId = by?.UserId, RegulatorDueAt = request.RegulatorDueAt?.UtcDateTime,
         };
-        if (contact is not null && vocCase.CustomerId is null)
+        if (contact is not null && (vocCase.CustomerId is null || contact.Address is not null))
         {
             vocCase.ContactProtected = _protector.Encrypt(JsonSerializer.Serialize(contact));
-            var digits = contact.Phone is null ? "" : PhoneNumber.Digits(contact.Phone);
+            var digits = contact.Phone is null || vocCase.CustomerId is not null ? "" : PhoneNumber.Digits(contact.Phone);
             vocCase.ContactPhoneHash = digits.Length >= PhoneNumber.MinDigits ? _protector.Hash(digits) : null;
         }
         await using var tx = await _db.Database.BeginTransactionAsync(ct);

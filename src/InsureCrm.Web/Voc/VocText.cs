@@ -151,6 +151,10 @@ internal sealed class VocIntakeForm
     public string? AgentCode { get; set; }
     public decimal? ClaimedAmount { get; set; }
     public long? InboundId { get; set; }
+    /// <summary>Who wrote (a letter, a fax, a postcard) and the postal address the answer goes to.</summary>
+    public string? SenderName { get; set; }
+    public string? SenderPhone { get; set; }
+    public string? Address { get; set; }
     /// <summary>The customer finder's query (name, phone or contract number).</summary>
     public string? Find { get; set; }
     /// <summary>The finder's radio: "customer" or "customer:contract".</summary>

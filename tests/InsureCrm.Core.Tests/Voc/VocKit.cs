@@ -28,7 +28,7 @@ internal sealed class VocKit(CrmDbContext ctx, VocOptions? options = null)
     public VocIntake Intake => new(ctx, Options, VocClock, CustomerSeed.Protector(), Clock);
     /// <summary>What the VOC services wrote to the access log (in memory: these tests read what was logged, not the chain).</summary>
     public RecordingAccessLog AccessLog { get; } = new();
-    public VocCases Cases => new(ctx, VocClock, Options, Clock, AccessLog);
+    public VocCases Cases => new(ctx, VocClock, Options, Clock, AccessLog, CustomerSeed.Protector());
     public VocSlaRun Sla => new(ctx, Intake, Clock);
 
     public async Task<CrmUser> UserAsync(string userName, Role role, long? branchId = null, long? agentId = null)

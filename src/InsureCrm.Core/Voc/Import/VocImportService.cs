@@ -112,7 +112,8 @@ internal sealed class VocImportService(VocIntake intake, VocCustomerMatch match,
                     ExternalRef = "letter-sha256:" + Hash(string.Join("\n", l.Kind.ToString(), l.ReceivedOn.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture),
                         l.SenderName, l.Phone, l.ContractNumber, l.Subject, l.Text)),
                     ReceivedAt = ReceivedAt(l.ReceivedOn, zone),
-                    Contact = m.CustomerId is null ? Contact(l.SenderName, l.Phone) : null,
+                    // The letter's address is where the answer goes: kept (encrypted) even when the writer is a known customer.
+                    Contact = m.CustomerId is null || l.Address is not null ? Contact(l.SenderName, l.Phone, l.Address) : null,
                 };
                 return (request, m.CustomerId);
             }
@@ -121,8 +122,9 @@ internal sealed class VocImportService(VocIntake intake, VocCustomerMatch match,
         }
     }
 
-    private static VocContact? Contact(string? name, string? phone) =>
-        string.IsNullOrWhiteSpace(name) && string.IsNullOrWhiteSpace(phone) ? null : new VocContact(name, phone, null);
+    private static VocContact? Contact(string? name, string? phone, string? address = null) =>
+        string.IsNullOrWhiteSpace(name) && string.IsNullOrWhiteSpace(phone) && string.IsNullOrWhiteSpace(address) ? null
+            : new VocContact(name, phone, null, string.IsNullOrWhiteSpace(address) ? null : address.Trim());
 
     /// <summary>A day received: the start of that business day in Seoul, or now when that is still to come.</summary>
     private DateTimeOffset ReceivedAt(DateOnly day, TimeZoneInfo zone)

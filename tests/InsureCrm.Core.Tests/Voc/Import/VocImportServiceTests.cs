@@ -101,6 +101,7 @@ public sealed class VocImportServiceTests : IDisposable
         var letters = Write("letters.csv", """
             kind,received_date,sender_name,phone,address,contract_number,subject,text
             팩스,2027-02-25,윤지호,010-6660-0003,,,청구 서류,진단서를 팩스로 다시 보냅니다. 확인 부탁드립니다.
+            서신,2027-02-26,윤지호,010-6660-0003,"부산광역시 해운대구 센텀로 7, 1203호",,답신 요청,이사했습니다. 답장은 새 주소로 보내 주세요.
             엽서,2027-02-26,한결,,"서울특별시 강남구
             테헤란로 1",,,설계사님 덕분에 보험금을 잘 받았습니다. 감사합니다.
             """);
@@ -113,16 +114,31 @@ public sealed class VocImportServiceTests : IDisposable
         var m = await Service(ctx, kit).ImportAsync(mentions, null, ImportEncoding.Auto);
         var lAgain = await Service(ctx, kit).ImportAsync(letters, VocImportKind.Letters, ImportEncoding.Auto);
 
-        (l.ExitCode, l.Opened, l.Matched, l.RejectsPath).ShouldBe((0, 2, 1, null));
+        (l.ExitCode, l.Opened, l.Matched, l.RejectsPath).ShouldBe((0, 3, 2, null));
         (m.ExitCode, m.Kind, m.Opened).ShouldBe((0, VocImportKind.Mentions, 1));
-        (lAgain.Opened, lAgain.Duplicates).ShouldBe((0, 2));
+        (lAgain.Opened, lAgain.Duplicates).ShouldBe((0, 3));
         var cases = await ctx.VocCases.AsNoTracking().OrderBy(c => c.Id).ToListAsync();
-        cases.Select(c => c.Channel).ShouldBe([VocChannel.Fax, VocChannel.Postcard, VocChannel.WebMention]);
+        cases.Select(c => c.Channel).ShouldBe([VocChannel.Fax, VocChannel.Letter, VocChannel.Postcard, VocChannel.WebMention]);
         cases[0].CustomerId.ShouldBe(writer.Id);
-        cases[1].CustomerId.ShouldBeNull();
-        cases[2].Text.ShouldContain("<script>alert(1)</script>");
-        cases[2].ExternalRef.ShouldBe("url:https://community.example/posts/123");
-        cases[2].ReceivedAt.ShouldBe(new DateTime(2027, 3, 1, 12, 30, 0, DateTimeKind.Utc));
+        cases[0].ContactProtected.ShouldBeNull();   // a known customer without an address on the paper: nothing more to keep
+        cases[1].CustomerId.ShouldBe(writer.Id);
+        cases[2].CustomerId.ShouldBeNull();
+        cases[3].Text.ShouldContain("<script>alert(1)</script>");
+        cases[3].ExternalRef.ShouldBe("url:https://community.example/posts/123");
+        cases[3].ReceivedAt.ShouldBe(new DateTime(2027, 3, 1, 12, 30, 0, DateTimeKind.Utc));
+
+        // The postal address on the paper is kept (encrypted) so the answer can be mailed there, also for a known customer,
+        // and those who work the case read it.
+        cases[1].ContactProtected.ShouldNotBeNull().ShouldNotContain("해운대");
+        var handler = await kit.UserAsync("policy", Core.Security.Role.VocHandler);
+        var managing = cases.Take(3).Select(c => c.ManagingDepartmentId).Distinct().ToList();
+        foreach (var code in await ctx.VocDepartments.AsNoTracking().Where(d => managing.Contains(d.Id)).Select(d => d.Code).ToListAsync())
+        {
+            await kit.MemberAsync(code, handler);
+        }
+        (await kit.Cases.GetAsync(handler, cases[1].Id)).ShouldNotBeNull().ReplyTo.ShouldNotBeNull().Address.ShouldBe("부산광역시 해운대구 센텀로 7, 1203호");
+        (await kit.Cases.GetAsync(handler, cases[2].Id)).ShouldNotBeNull().ReplyTo.ShouldNotBeNull().Address.ShouldBe("서울특별시 강남구\n테헤란로 1");
+        (await kit.Cases.GetAsync(handler, cases[0].Id)).ShouldNotBeNull().ReplyTo.ShouldBeNull();
     }
 
     [Fact]
