@@ -209,6 +209,9 @@ public sealed class VocPagesTests
         using var picked = await agent.PostAsync("/voc/new", Intake(hits, new() { ["Action"] = "pick", ["Pick"] = $"{family.HongId}:{contractId}", ["Subject"] = "약관 문의", ["Text"] = "약관 설명을 다시 듣고 싶습니다" }));
         var pickedHtml = await picked.Content.ReadAsStringAsync();
         pickedHtml.ShouldContain("data-testid=\"voc-customer-chosen\"");
+        // Enter in a field (the form's first, "auto" button) finds while a search waits for a pick, and never drops the chosen customer.
+        using var enter = await agent.PostAsync("/voc/new", Intake(hits, new() { ["Action"] = "auto", ["Find"] = "홍길동", ["Text"] = "약관 설명을 다시 듣고 싶습니다" }));
+        (await enter.Content.ReadAsStringAsync()).ShouldContain("data-testid=\"voc-hits\"");
         pickedHtml.ShouldContain($"<option value=\"{contractId}\" selected");
         pickedHtml.ShouldContain("약관 설명을 다시 듣고 싶습니다");
 
