@@ -59,6 +59,9 @@ public sealed class VocInsightPagesTests
         page.ShouldContain("data-testid=\"voc-dash-open\">3<");
         page.ShouldContain("지급 지연");
         page.ShouldContain("FC-GN1 가나다");
+        // The bars are SVG widths: the Content-Security-Policy drops inline styles, which drew every bar at full width.
+        page.ShouldNotContain("style=\"width");
+        page.ShouldContain("<rect width=\"100\" height=\"10\"");
         var link = System.Text.RegularExpressions.Regex.Match(page, "href=\"(/voc/list\\?category=claims.delay[^\"]*)\" data-testid=\"voc-dash-total\"").Groups[1].Value;
         link.ShouldNotBeEmpty();
         var list = await handler.GetStringAsync(WebUtility.HtmlDecode(link));

@@ -23,10 +23,17 @@ internal static class VocInsightCommands
     private static Command Digest(Lazy<ServiceProvider> services)
     {
         var week = new Option<string?>("--week") { Description = "A day of the week (yyyy-MM-dd, Korea); default the last whole week (Monday to Sunday)" };
-        var send = new Option<bool>("--send") { Description = "Send it to Voc:Digest:Recipients (SMTP or the pickup folder, as Campaigns:Email says)" };
-        var digest = new Command("digest", "The weekly VOC digest for executives: volume by type vs the week before, SLA, top 5 categories with masked examples, breaches, repeats, compliments") { week, send };
+        var send = new Option<bool>("--send") { Description = "Send it to Voc:Digest:Recipients (SMTP or the pickup folder, as Campaigns:Email says), each in the language its entry names (en:…, zh-TW:…; Korean otherwise)" };
+        var language = new Option<string>("--language") { Description = "The language printed: ko (default), en or zh-TW", DefaultValueFactory = _ => "ko" };
+        var digest = new Command("digest", "The weekly VOC digest for executives: volume by type vs the week before, SLA, top 5 categories with masked examples, breaches, repeats, compliments") { week, send, language };
         digest.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
+            var lang = pr.GetValue(language) ?? "ko";
+            if (!VocDigest.Languages.Contains(lang))
+            {
+                Console.Error.WriteLine($"--language: '{lang}' is not one of ko, en, zh-TW.");
+                return 1;
+            }
             DateOnly? day = null;
             if (pr.GetValue(week) is { } w)
             {
@@ -49,7 +56,7 @@ internal static class VocInsightCommands
             var data = await builder.BuildAsync(monday, ct);
             await provider.GetRequiredService<IAccessLog>().RecordAsync(user,
                 new AccessEvent(AccessAction.View, null, null, string.Create(CultureInfo.InvariantCulture, $"voc digest {monday:yyyy-MM-dd}")), ct);
-            Console.WriteLine(VocDigest.Text(data));
+            Console.WriteLine(VocDigest.Text(data, lang));
             if (!pr.GetValue(send))
             {
                 return 0;
@@ -57,7 +64,7 @@ internal static class VocInsightCommands
             var sent = await scope.ServiceProvider.GetRequiredService<VocDigestSender>().SendAsync(monday, ct);
             if (sent == 0)
             {
-                Console.Error.WriteLine("Not sent: no recipients configured (Voc:Digest:Recipients, e.g. Voc__Digest__Recipients=\"ceo@example.com,cs@example.com\").");
+                Console.Error.WriteLine("Not sent: no recipients configured (Voc:Digest:Recipients, e.g. Voc__Digest__Recipients=\"ceo@example.com,en:cfo@example.com\").");
                 return 1;
             }
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Sent to {sent} recipients."));
