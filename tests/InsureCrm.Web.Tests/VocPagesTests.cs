@@ -316,4 +316,27 @@ public sealed class VocPagesTests
         using var refused = await agent.GetAsync(location);
         (await refused.Content.ReadAsStringAsync()).ShouldNotContain("춘천");
     }
+    [Fact]
+    public async Task Menu_VocSubPagesMoveUnderTheVocHome_ForRolesThatHaveIt_AndStayInTheMenuForOthers()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        static string Header(string html) => html[..html.IndexOf("</header>", StringComparison.Ordinal)];
+
+        using var manager = await factory.SignedInClientAsync("manager");
+        var home = await manager.GetStringAsync("/voc");
+        Header(home).ShouldContain("href=\"/voc\"");
+        foreach (var sub in new[] { "/voc/department", "/voc/dashboard", "/voc/compliments", "/voc/suggest" })
+        {
+            Header(home).ShouldNotContain($"href=\"{sub}\"", customMessage: "the top menu keeps one VOC entry, so it fits");
+            home.ShouldContain($"href=\"{sub}\"", customMessage: "VOC's own menu offers it");
+        }
+        home.ShouldContain("data-testid=\"voc-subnav\"");
+        (await manager.GetStringAsync("/")).ShouldContain("href=\"/voc/dashboard\"", customMessage: "the role's home still lists every page");
+
+        using var analyst = await factory.SignedInClientAsync("analyst");
+        var dashboard = await analyst.GetStringAsync("/voc/dashboard");
+        Header(dashboard).ShouldContain("href=\"/voc/dashboard\"", customMessage: "without the VOC home the menu lists the page itself");
+        dashboard.ShouldNotContain("data-testid=\"voc-subnav\"");
+    }
 }

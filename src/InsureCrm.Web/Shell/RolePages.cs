@@ -13,6 +13,12 @@ internal sealed record RolePage(string Href, string Title, string Hint, string C
 {
     /// <summary>The roles it is for when its capability is wider than the page's use (a list only agents and CS consultants have); null: every role the capability allows.</summary>
     public IReadOnlyList<Role>? Only { get; init; }
+
+    /// <summary>
+    /// The page whose own menu lists this one (a feature's sub-pages under its home): the top menu leaves it out for a role that
+    /// may open that page, so the menu fits one line at 1366 px; the home still lists it.
+    /// </summary>
+    public string? Under { get; init; }
 }
 
 /// <summary>The pages of the menu, in its order; the menu and every role's home list the same ones, so neither offers a page the role is refused.</summary>
@@ -26,11 +32,11 @@ internal static class RolePages
         new("/calls/callbacks", "inbound.callbacks.nav", "inbound.callbacks.homeHint", Capability.CallsInbound, NavLinkMatch.All),
         new("/calls/live", "calls.live.nav", "calls.live.homeHint", Capability.CallsLive, NavLinkMatch.All),
         new("/calls/escalations", "calls.esc.nav", "calls.esc.homeHint", Capability.CallsEscalations, NavLinkMatch.All),
-        new("/voc", "voc.nav", "voc.homeHint", Capability.VocIntake, NavLinkMatch.All),
-        new("/voc/department", "voc.dept.nav", "voc.dept.homeHint", Capability.VocDepartment, NavLinkMatch.All),
-        new("/voc/dashboard", "voc.dash.nav", "voc.dash.homeHint", Capability.VocReport, NavLinkMatch.All),
-        new("/voc/compliments", "voc.praise.nav", "voc.praise.homeHint", Capability.VocSuggest, NavLinkMatch.All),
-        new("/voc/suggest", "voc.suggest.nav", "voc.suggest.homeHint", Capability.VocSuggest, NavLinkMatch.All),
+        new("/voc", "voc.nav", "voc.homeHint", Capability.VocIntake),
+        new("/voc/department", "voc.dept.nav", "voc.dept.homeHint", Capability.VocDepartment, NavLinkMatch.All) { Under = "/voc" },
+        new("/voc/dashboard", "voc.dash.nav", "voc.dash.homeHint", Capability.VocReport, NavLinkMatch.All) { Under = "/voc" },
+        new("/voc/compliments", "voc.praise.nav", "voc.praise.homeHint", Capability.VocSuggest, NavLinkMatch.All) { Under = "/voc" },
+        new("/voc/suggest", "voc.suggest.nav", "voc.suggest.homeHint", Capability.VocSuggest, NavLinkMatch.All) { Under = "/voc" },
         new("/orphans", "orphans.nav", "orphans.homeHint", Capability.OrphansView),
         new("/orphans/retention", "orphans.retention.nav", "orphans.retention.homeHint", Capability.OrphansReport),
         new("/customers", "nav.search", "home.page.search", Capability.CustomersSearch),
@@ -49,4 +55,14 @@ internal static class RolePages
     ];
 
     public static IEnumerable<RolePage> For(Role role) => All.Where(p => role.Allows(p.Capability) && (p.Only is null || p.Only.Contains(role)));
+
+    /// <summary>The top menu's pages: <see cref="For"/> less the sub-pages whose parent the role may open (that page lists them).</summary>
+    public static IEnumerable<RolePage> Menu(Role role)
+    {
+        var pages = For(role).ToList();
+        return pages.Where(p => p.Under is not { } parent || !pages.Any(q => q.Href == parent));
+    }
+
+    /// <summary>A feature's own menu: its home and the sub-pages under it that the role may open.</summary>
+    public static IEnumerable<RolePage> Section(Role role, string home) => For(role).Where(p => p.Href == home || p.Under == home);
 }
