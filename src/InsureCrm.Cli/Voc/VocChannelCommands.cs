@@ -55,9 +55,9 @@ internal static class VocChannelCommands
     private static Command Import(Lazy<ServiceProvider> services)
     {
         var file = new Argument<string>("file") { Description = "CSV of regulator referrals, public web mentions or typed-in letters (docs/voc-channels.md)" };
-        var kind = new Option<string?>("--kind") { Description = "regulator, mentions or letters; default: recognised from the header" };
+        var kind = new Option<string?>("--kind") { Description = "regulator, mentions, letters or surveys; default: recognised from the header" };
         var encoding = new Option<string>("--encoding") { Description = "auto (strict UTF-8, else CP949), utf-8 or cp949 (EUC-KR)", DefaultValueFactory = _ => "auto" };
-        var import = new Command("import", "Open a VOC case per row (regulator referrals with their deadline, web mentions, letters/faxes/postcards); refused rows go to FILE.rejects.csv")
+        var import = new Command("import", "Open a VOC case per row (regulator referrals with their deadline, web mentions, letters/faxes/postcards, survey comments); refused rows go to FILE.rejects.csv")
         {
             file, kind, encoding,
         };
@@ -68,7 +68,7 @@ internal static class VocChannelCommands
             {
                 if (!Enum.TryParse<VocImportKind>(kindText, ignoreCase: true, out var parsed) || !Enum.IsDefined(parsed) || int.TryParse(kindText, out _))
                 {
-                    await Console.Error.WriteLineAsync($"--kind: '{kindText}' is not regulator, mentions or letters.");
+                    await Console.Error.WriteLineAsync($"--kind: '{kindText}' is not regulator, mentions, letters or surveys.");
                     return 1;
                 }
                 k = parsed;
@@ -94,7 +94,7 @@ internal static class VocChannelCommands
             }
             await provider.GetRequiredService<IAccessLog>().RecordAsync(user, new AccessEvent(AccessAction.Insert, null, null,
                 I($"voc import {Path.GetFileName(path)}: opened {result.Opened}, already imported {result.Duplicates}, rejected {result.Rejected}")), CancellationToken.None);
-            Console.WriteLine(I($"Imported {result.Kind?.ToString().ToLowerInvariant()} from {Path.GetFileName(path)} ({result.Encoding}): rows {result.Rows:N0}, opened {result.Opened:N0} case(s) ({result.Matched:N0} matched to a customer), already imported {result.Duplicates:N0}, rejected {result.Rejected:N0}."));
+            Console.WriteLine(I($"Imported {result.Kind?.ToString().ToLowerInvariant()} from {Path.GetFileName(path)} ({result.Encoding}): rows {result.Rows:N0}, opened {result.Opened:N0} case(s) ({result.Matched:N0} matched to a customer), already imported {result.Duplicates:N0}, rejected {result.Rejected:N0}{(result.WithoutText > 0 ? I($", without a comment (nothing to open) {result.WithoutText:N0}") : "")}."));
             if (result.RejectsPath is not null)
             {
                 Console.WriteLine($"Rejected rows with line, column and reason: {result.RejectsPath}");

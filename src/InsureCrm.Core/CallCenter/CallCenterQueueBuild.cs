@@ -34,7 +34,7 @@ public sealed record QueueBuildSummary(
 /// nobody has worked yet, and keeps the worked ones.
 /// </summary>
 internal sealed class CallCenterQueueBuild(CrmDatabase database, CallCenterOptions options, ConsentService consents, ContactPolicy policy,
-    ILogger<CallCenterQueueBuild> logger)
+    ICampaignWorkLists campaignLists, ILogger<CallCenterQueueBuild> logger)
 {
     private const int Batch = 4000;
 
@@ -57,9 +57,11 @@ internal sealed class CallCenterQueueBuild(CrmDatabase database, CallCenterOptio
         await using var db = database.CreateContext();
         db.Database.SetCommandTimeout(TimeSpan.FromMinutes(10));
 
-        // A rerun of the day replaces what nobody worked yet.
-        var replaced = await db.CallQueueItems.Where(i => i.EnteredOn == asOf && i.State == QueueItemState.Open && i.Attempts == 0)
-            .ExecuteDeleteAsync(ct);
+        // A rerun of the day replaces what nobody worked yet; their campaign contacts go back to the campaign's call list
+        // until this run queues them again.
+        var unworked = db.CallQueueItems.Where(i => i.EnteredOn == asOf && i.State == QueueItemState.Open && i.Attempts == 0);
+        await campaignLists.HoldAsync(await unworked.Where(i => i.CampaignContactId != null).Select(i => i.CampaignContactId!.Value).ToListAsync(ct), false, ct);
+        var replaced = await unworked.ExecuteDeleteAsync(ct);
         // Not queued again: a customer holding an open item of the queue, or whose item of the queue entered within the
         // queue's own window (a worked lapse-risk call is not an agent action, so the rule alone would queue them again).
         var longest = Enum.GetValues<QueueKind>().Max(Window);
@@ -120,6 +122,8 @@ internal sealed class CallCenterQueueBuild(CrmDatabase database, CallCenterOptio
             }, ct);
             await writer.CommitAsync(ct);
         }
+        // The campaign's own call list (/campaigns/calls) no longer hands out the contacts the queue now holds.
+        await campaignLists.HoldAsync([.. admitted.Where(c => c.CampaignContactId is not null).Select(c => c.CampaignContactId!.Value)], true, ct);
         var assignment = await QueueDistribution.AssignAsync(db, options, asOf, ct);
         var byKind = Enum.GetValues<QueueKind>().ToDictionary(k => k, k => admitted.Count(c => c.Kind == k));
         var summary = new QueueBuildSummary(asOf, byKind, replaced, open, refused, assignment.Assigned, assignment.Unassigned,

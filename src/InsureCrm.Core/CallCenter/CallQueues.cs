@@ -173,6 +173,10 @@ internal sealed class CallQueues(CrmDbContext db, CallCenterOptions options, Con
                     && x.Channel == CampaignChannelKind.CallList && x.State == CampaignContactState.Released).OrderByDescending(x => x.Attempt)
                     .Select(x => (long?)x.Id).FirstOrDefaultAsync(ct);
                 item.CampaignContactId = next ?? item.CampaignContactId;
+                if (next is { } held)
+                {
+                    await campaignLists.HoldAsync([held], true, ct);
+                }
             }
             else if (recorded.Outcome != CampaignOutcome.Ok)
             {

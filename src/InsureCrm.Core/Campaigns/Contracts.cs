@@ -380,6 +380,13 @@ public interface ICampaignWorkLists
 
     /// <summary>Records an outcome (and its interaction); not reached plans the next attempt.</summary>
     Task<CampaignResult<WorkListItem>> RecordOutcomeAsync(CrmUser user, OutcomeEntry entry, CancellationToken ct = default);
+
+    /// <summary>
+    /// Hands released call-list contacts to another work list (the call center's queue, <paramref name="held"/> true) or back:
+    /// a held contact is not handed out by <see cref="NextCallAsync"/>, so one customer is not called from both lists; its
+    /// outcome is still recorded by <see cref="RecordOutcomeAsync"/>. Returns how many contacts changed.
+    /// </summary>
+    Task<int> HoldAsync(IReadOnlyCollection<long> contactIds, bool held, CancellationToken ct = default);
 }
 
 /// <summary>What the unsubscribe page shows before the customer confirms: never a name or an address.</summary>

@@ -108,9 +108,10 @@ public sealed record AccessLogCheckpoint(long ThroughId, long Seq, string Hash, 
 /// Appends are group-committed: each call queues its entries and waits for the commit of the batch that
 /// holds them, so the entry exists before the data is shown, and a batch that fails fails every call in it.
 /// One appender per instance (a singleton: one per process) writes a batch at a time; what arrives while a
-/// batch commits goes into the next one. A batch is one transaction of two round trips on PostgreSQL (BEGIN,
-/// the lock and the head in one; the chained rows and COMMIT in the other), and the head checkpoint is
-/// written at most once per batch.
+/// batch commits goes into the next one. On PostgreSQL a batch is one round trip while this appender wrote the
+/// log's newest entry (BEGIN, the lock, the rows chained to that head and inserted only if it is still the newest,
+/// COMMIT), otherwise a transaction of two (BEGIN, the lock and the head; the chained rows and COMMIT). The head
+/// checkpoint is written at most once per batch.
 /// </para>
 /// </summary>
 public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLogOptions options, AccessLogKey key, ILogger<AccessLog>? logger = null)
@@ -149,6 +150,16 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
         RETURNING id
         """;
 
+    // The same, only while the log's newest entry is still the head this appender wrote last ($13, $14).
+    private const string PostgresInsertAfterHeadSql = $"""
+        INSERT INTO access_log_entry ({Columns})
+        SELECT {Columns} FROM unnest($1::timestamptz[], $2::bigint[], $3::text[], $4::text[], $5::text[], $6::bigint[], $7::text[],
+            $8::text[], $9::text[], $10::bigint[], $11::text[], $12::text[]) WITH ORDINALITY AS u({Columns}, n)
+        WHERE EXISTS (SELECT 1 FROM (SELECT seq, hash FROM access_log_entry ORDER BY id DESC LIMIT 1) h WHERE h.seq = $13 AND h.hash = $14)
+        ORDER BY n
+        RETURNING id
+        """;
+
     private readonly ILogger _logger = (ILogger?)logger ?? NullLogger.Instance;
     private readonly Lock _gate = new();
     private readonly Queue<Pending> _queue = new();
@@ -157,6 +168,11 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
     private bool _disposed;
     private long _batches;
     private long _checkpointedSeq;
+    // The head this appender committed last (PostgreSQL): the next batch chains to it in one round trip while it is still
+    // the log's newest entry. Forgotten when a batch fails.
+    private (string Hash, long Seq)? _lastHead;
+    // The checkpoint this instance wrote last, with the file's modification time and length right after.
+    private (AccessLogCheckpoint Checkpoint, DateTime At, long Length)? _written;
     // A checkpoint found to name an entry the log does not hold (kept as evidence for the verification): checked and
     // reported once, not again after every batch while the file still holds it (until the file changes or the process
     // restarts). It cost a query, a warning and most of the checkpoint's CPU per batch when the bench's two databases
@@ -306,6 +322,13 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
     {
         try
         {
+            // One round trip when this appender wrote the head it last saw: the entries are chained after that head and
+            // inserted only if it is still the log's newest entry (read after the lock); otherwise nothing is inserted, the
+            // empty transaction commits, and the batch is written again after the head is read.
+            if (_lastHead is { } known && await InsertAsync(connection, Chain(batch, known), known, ct) is { } fast)
+            {
+                return (known.Hash, fast);
+            }
             // Round trip 1: the transaction, the chain lock (held until commit, across nodes and the CLI) and then the head.
             (string Hash, long Seq) head;
             await using (var begin = new NpgsqlBatch(connection))
@@ -316,45 +339,79 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
                 await using var reader = await begin.ExecuteReaderAsync(ct);
                 head = await ReadHeadAsync(reader, ct);
             }
-            var entries = Chain(batch, head);
-
             // Round trip 2: every entry of the batch in one statement, then COMMIT.
-            long headId = 0;
-            await using (var insert = new NpgsqlBatch(connection))
-            {
-                var command = new NpgsqlBatchCommand(PostgresInsertSql);
-                command.Parameters.Add(Column(entries, e => e.At, NpgsqlDbType.TimestampTz));
-                command.Parameters.Add(Column(entries, e => e.UserId, NpgsqlDbType.Bigint));
-                command.Parameters.Add(Column(entries, e => e.UserName, NpgsqlDbType.Text));
-                command.Parameters.Add(Column(entries, e => e.Role.ToString(), NpgsqlDbType.Text));
-                command.Parameters.Add(Column(entries, e => e.Ip, NpgsqlDbType.Text));
-                command.Parameters.Add(Column(entries, e => e.CustomerId, NpgsqlDbType.Bigint));
-                command.Parameters.Add(Column(entries, e => e.Action.ToString(), NpgsqlDbType.Text));
-                command.Parameters.Add(Column(entries, e => e.Reason, NpgsqlDbType.Text));
-                command.Parameters.Add(Column(entries, e => e.Detail, NpgsqlDbType.Text));
-                command.Parameters.Add(Column(entries, e => e.Seq, NpgsqlDbType.Bigint));
-                command.Parameters.Add(Column(entries, e => e.PrevHash, NpgsqlDbType.Text));
-                command.Parameters.Add(Column(entries, e => e.Hash, NpgsqlDbType.Text));
-                insert.BatchCommands.Add(command);
-                insert.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
-                await using var reader = await insert.ExecuteReaderAsync(ct);
-                while (await reader.ReadAsync(ct))
-                {
-                    headId = Math.Max(headId, reader.GetInt64(0));
-                }
-                // The COMMIT's outcome (and any error after the rows) surfaces here, not at dispose.
-                while (await reader.NextResultAsync(ct))
-                {
-                }
-            }
-            entries[^1].Id = headId;
-            return (head.Hash, entries[^1]);
+            var written = await InsertAsync(connection, Chain(batch, head), null, ct)
+                ?? throw new InvalidOperationException("The access log's batch inserted no entry.");
+            return (head.Hash, written);
         }
         catch
         {
+            _lastHead = null;
             await RollBackAsync(connection);
             throw;
         }
+    }
+
+    /// <summary>
+    /// Inserts the chained entries and commits; with <paramref name="expected"/>, in a transaction of its own that takes the
+    /// chain lock first and inserts only if the log's newest entry is still that head. Returns the batch's last entry, or
+    /// null when the head had moved (nothing written).
+    /// </summary>
+    private async Task<AccessLogEntry?> InsertAsync(NpgsqlConnection connection, List<AccessLogEntry> entries, (string Hash, long Seq)? expected, CancellationToken ct)
+    {
+        long headId = 0;
+        var rows = 0;
+        await using (var insert = new NpgsqlBatch(connection))
+        {
+            if (expected is not null)
+            {
+                insert.BatchCommands.Add(new NpgsqlBatchCommand("BEGIN"));
+                insert.BatchCommands.Add(new NpgsqlBatchCommand($"SELECT pg_advisory_xact_lock({ChainLock})"));
+            }
+            var command = new NpgsqlBatchCommand(expected is null ? PostgresInsertSql : PostgresInsertAfterHeadSql);
+            command.Parameters.Add(Column(entries, e => e.At, NpgsqlDbType.TimestampTz));
+            command.Parameters.Add(Column(entries, e => e.UserId, NpgsqlDbType.Bigint));
+            command.Parameters.Add(Column(entries, e => e.UserName, NpgsqlDbType.Text));
+            command.Parameters.Add(Column(entries, e => e.Role.ToString(), NpgsqlDbType.Text));
+            command.Parameters.Add(Column(entries, e => e.Ip, NpgsqlDbType.Text));
+            command.Parameters.Add(Column(entries, e => e.CustomerId, NpgsqlDbType.Bigint));
+            command.Parameters.Add(Column(entries, e => e.Action.ToString(), NpgsqlDbType.Text));
+            command.Parameters.Add(Column(entries, e => e.Reason, NpgsqlDbType.Text));
+            command.Parameters.Add(Column(entries, e => e.Detail, NpgsqlDbType.Text));
+            command.Parameters.Add(Column(entries, e => e.Seq, NpgsqlDbType.Bigint));
+            command.Parameters.Add(Column(entries, e => e.PrevHash, NpgsqlDbType.Text));
+            command.Parameters.Add(Column(entries, e => e.Hash, NpgsqlDbType.Text));
+            if (expected is { } head)
+            {
+                command.Parameters.Add(new NpgsqlParameter { Value = head.Seq, NpgsqlDbType = NpgsqlDbType.Bigint });
+                command.Parameters.Add(new NpgsqlParameter { Value = head.Hash, NpgsqlDbType = NpgsqlDbType.Text });
+            }
+            insert.BatchCommands.Add(command);
+            insert.BatchCommands.Add(new NpgsqlBatchCommand("COMMIT"));
+            await using var reader = await insert.ExecuteReaderAsync(ct);
+            do
+            {
+                // The guarded batch first returns the lock's row; the ids are the result named id.
+                if (reader.FieldCount == 1 && reader.GetName(0) == "id")
+                {
+                    while (await reader.ReadAsync(ct))
+                    {
+                        headId = Math.Max(headId, reader.GetInt64(0));
+                        rows++;
+                    }
+                }
+            }
+            // The COMMIT's outcome (and any error after the rows) surfaces here, not at dispose.
+            while (await reader.NextResultAsync(ct));
+        }
+        if (rows == 0)
+        {
+            return null;
+        }
+        var last = entries[^1];
+        last.Id = headId;
+        _lastHead = (last.Hash, last.Seq!.Value);
+        return last;
     }
 
     /// <summary>Ends a transaction a failed batch left open, so the pooled connection does not carry it (or the lock) on.</summary>
@@ -687,7 +744,7 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
     {
         try
         {
-            var (existing, readable) = ReadCheckpoint();
+            var (existing, readable) = WrittenCheckpoint() is { } mine ? (mine, true) : ReadCheckpoint();
             if (existing is not null)
             {
                 if (existing.Seq >= head.Seq)
@@ -723,9 +780,12 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
             var checkpoint = unsigned with { Signature = key.Mac(unsigned.Payload()) };
             Directory.CreateDirectory(Path.GetDirectoryName(CheckpointFile)!);
             var temp = $"{CheckpointFile}.{Environment.ProcessId}.{Guid.NewGuid():N}.tmp";
-            await File.WriteAllTextAsync(temp, JsonSerializer.Serialize(checkpoint), ct);
+            // A small file, written on the appender's own task while the batch's callers wait: synchronously, with no hop.
+            File.WriteAllText(temp, JsonSerializer.Serialize(checkpoint));
             File.Move(temp, CheckpointFile, overwrite: true);
             _checkpointedSeq = checkpoint.Seq;
+            var file = new FileInfo(CheckpointFile);
+            _written = (checkpoint, file.LastWriteTimeUtc, file.Length);
         }
         catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
@@ -744,6 +804,20 @@ public sealed class AccessLog(CrmDatabase database, TimeProvider clock, AccessLo
         }
         var purged = await db.Set<AccessLogAnchor>().AsNoTracking().OrderByDescending(a => a.Id).Select(a => (long?)a.PurgedThroughId).FirstOrDefaultAsync(ct);
         return purged >= checkpoint.ThroughId;
+    }
+
+    /// <summary>
+    /// The checkpoint this instance wrote last while the file is still the one it wrote (same modification time and length),
+    /// so a batch does not read and verify its own checkpoint again; null when the file changed or was never written here.
+    /// </summary>
+    private AccessLogCheckpoint? WrittenCheckpoint()
+    {
+        if (_written is not { } w)
+        {
+            return null;
+        }
+        var file = new FileInfo(CheckpointFile);
+        return file.Exists && file.LastWriteTimeUtc == w.At && file.Length == w.Length ? w.Checkpoint : null;
     }
 
     /// <summary>The checkpoint in the file: (null, true) when there is none yet, (null, false) when it cannot be trusted.</summary>

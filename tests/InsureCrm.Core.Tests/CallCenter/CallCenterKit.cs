@@ -26,7 +26,9 @@ internal static class CallCenterKit
         new(ctx, Policy(), CustomerSeed.Protector(), clock, new CustomerScope(ctx), CoreServices.Log(db, clock));
 
     public static CallCenterQueueBuild Build(CrmDbContext ctx, TestDatabase db, CallCenterOptions? options = null) =>
-        new(db.Database, options ?? new CallCenterOptions(), Consents(ctx, db, new FixedClock(Now)), Policy(), NullLogger<CallCenterQueueBuild>.Instance);
+        new(db.Database, options ?? new CallCenterOptions(), Consents(ctx, db, new FixedClock(Now)), Policy(),
+            new CampaignWorkLists(ctx, Consents(ctx, db, new FixedClock(Now)), CoreServices.Log(db), new CampaignsOptions(), new FixedClock(Now)),
+            NullLogger<CallCenterQueueBuild>.Instance);
 
     public static CallQueues Queues(CrmDbContext ctx, TestDatabase db, DateTimeOffset? now = null, CallCenterOptions? options = null)
     {

@@ -1,10 +1,12 @@
 using InsureCrm.Core.CallCenter;
 using InsureCrm.Core.Campaigns;
+using InsureCrm.Core.Campaigns.Execution;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Models;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Value;
+using InsureCrm.Tests.Security;
 using InsureCrm.Tests.Worklists;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
@@ -297,15 +299,29 @@ public sealed class CallCenterQueueTests
         await ctx.SaveChangesAsync();
         var me = await CallCenterKit.UserAsync(ctx, "cc1");
 
+        var callList = new CampaignWorkLists(ctx, CallCenterKit.Consents(ctx, db, new FixedClock(CallCenterKit.Now.AddDays(1))), CoreServices.Log(db),
+            new CampaignsOptions(), new FixedClock(CallCenterKit.Now.AddDays(1)));
+        var handedBefore = await callList.NextCallAsync(me);
+        handedBefore.ShouldNotBeNull();
+        await ctx.CampaignContacts.ExecuteUpdateAsync(x => x.SetProperty(c => c.LeaseUntil, (DateTime?)null));
+
         var s = await CallCenterKit.Build(ctx, db).BuildAsync(Today);
+        var rerun = await CallCenterKit.Build(ctx, db).BuildAsync(Today);
         var item = await ctx.CallQueueItems.AsNoTracking().SingleAsync();
+        // Queued, the contact is the queue's: the campaign's own call list (/campaigns/calls) does not hand it out as well.
+        var handedWhileQueued = await callList.NextCallAsync(me);
         var queues = CallCenterKit.Queues(ctx, db);
         var first = await queues.RecordAsync(me, item.Id, new CallEntry(CallOutcomeCode.NoAnswer, null, null, null));
         ctx.ChangeTracker.Clear();
         var followed = await ctx.CallQueueItems.AsNoTracking().SingleAsync();
+        // Nor the next attempt Campaigns planned, which the queue's retry works (a day later both are due).
+        var handedAfterRetry = await callList.NextCallAsync(me);
         var done = await CallCenterKit.Queues(ctx, db, CallCenterKit.Now.AddHours(4)).RecordAsync(me, item.Id, new CallEntry(CallOutcomeCode.Completed, "관심 있음", null, null));
 
         Assert.Equal(1, s.NewByKind[QueueKind.Campaign]);
+        Assert.Equal((1, 1), (rerun.Replaced, rerun.NewByKind[QueueKind.Campaign]));
+        Assert.Null(handedWhileQueued);
+        Assert.Null(handedAfterRetry);
         Assert.Equal((campaign.Id, contact.Id, me.UserId), (item.CampaignId!.Value, item.CampaignContactId!.Value, item.AssignedUserId!.Value));
         Assert.Equal(QueueItemState.InProgress, first.State);
         Assert.Equal(QueueItemState.Done, done.State);

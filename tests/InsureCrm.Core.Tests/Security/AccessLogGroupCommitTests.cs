@@ -34,6 +34,31 @@ public class AccessLogGroupCommitTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Record_TwoNodesTakingTurnsAndAtOnce_EveryEntryOnceInOneIntactChain(DatabaseProvider provider)
+    {
+        // Two web nodes (or a node and the CLI) on one database: each chains to the head the other wrote, and a node whose
+        // remembered head is no longer the newest entry writes after reading the head again, never beside it.
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var first = CoreServices.Log(db);
+        var second = CoreServices.Log(db);
+
+        for (var i = 1; i <= 6; i++)
+        {
+            await (i % 2 == 1 ? first : second).RecordAsync(Agent, new AccessEvent(AccessAction.View, i, AccessReason.Inquiry));
+            await first.RecordAsync(Agent, new AccessEvent(AccessAction.Search, 100 + i));
+        }
+        await Task.WhenAll(Enumerable.Range(1, 60).Select(i => Task.Run(() =>
+            (i % 2 == 0 ? first : second).RecordAsync(Agent, new AccessEvent(AccessAction.View, 1000 + i, AccessReason.Inquiry)))));
+        var result = await first.VerifyAsync();
+
+        (result.Intact, result.Entries).ShouldBe((true, 72L));
+        result.Checkpoint.ShouldNotBeNull().ThroughId.ShouldBe(result.LastId!.Value);
+        await using var read = db.CreateContext();
+        var seqs = await read.AccessLog.AsNoTracking().OrderBy(e => e.Id).Select(e => e.Seq).ToListAsync();
+        seqs.ShouldBe([.. Enumerable.Range(1, 72).Select(i => (long?)i)]);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task RecordMany_OneCallOfMoreEntriesThanABatchHolds_AllInCallOrderInOneIntactChain(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

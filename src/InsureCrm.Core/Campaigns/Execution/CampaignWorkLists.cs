@@ -135,6 +135,23 @@ internal sealed class CampaignWorkLists(
         return CampaignResult.Ok((await ItemsAsync([contact], ct))[0]);
     }
 
+    public async Task<int> HoldAsync(IReadOnlyCollection<long> contactIds, bool held, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(contactIds);
+        DateTime? until = held ? HeldElsewhere : null;
+        var changed = 0;
+        foreach (var chunk in contactIds.Distinct().Chunk(10_000))
+        {
+            changed += await db.CampaignContacts
+                .Where(x => chunk.Contains(x.Id) && x.Channel == CampaignChannelKind.CallList && x.State == CampaignContactState.Released)
+                .ExecuteUpdateAsync(s => s.SetProperty(x => x.LeaseUntil, until), ct);
+        }
+        return changed;
+    }
+
+    /// <summary>The lease of a call-list contact another work list holds: never over while it is held.</summary>
+    internal static readonly DateTime HeldElsewhere = new(9999, 12, 31, 0, 0, 0, DateTimeKind.Utc);
+
     /// <summary>The interaction outcome an outcome code is recorded as.</summary>
     internal static InteractionOutcome InteractionOutcomeOf(CallOutcome outcome) => outcome switch
     {

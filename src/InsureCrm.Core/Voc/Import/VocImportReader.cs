@@ -6,7 +6,7 @@ using InsureCrm.Core.Imports;
 namespace InsureCrm.Core.Voc.Import;
 
 /// <summary>
-/// Reads the files of <c>insurecrm voc import FILE [--kind regulator|mentions|letters]</c> with the conventions of
+/// Reads the files of <c>insurecrm voc import FILE [--kind regulator|mentions|letters|surveys]</c> with the conventions of
 /// every import (docs/imports.md): UTF-8 or CP949 decided from evidence, case-insensitive header names, a missing,
 /// unknown or duplicate column fatal, each bad row refused with its line, column and reason and the other rows
 /// kept. One kind per file: named by the option, or recognised from the header when the option is left out.
@@ -32,6 +32,8 @@ internal static class VocImportReader
         [
             R("kind"), R("received_date"), O("sender_name"), O("phone"), O("address"), O("contract_number"), O("subject"), R("text"),
         ],
+        // The comment may be empty: most respondents leave none, and such a response is counted, not refused.
+        VocImportKind.Surveys => [R("survey"), R("response_id"), R("answered_at"), O("score"), O("scale_max"), O("phone"), O("contract_number"), R("comment")],
         _ => throw new ArgumentOutOfRangeException(nameof(kind)),
     };
 
@@ -64,7 +66,7 @@ internal static class VocImportReader
             kind = KindOf(header);
             if (kind is null)
             {
-                return VocImportRead.Fatal("Cannot tell the kind of VOC file from its header: name it with --kind regulator, mentions or letters. "
+                return VocImportRead.Fatal("Cannot tell the kind of VOC file from its header: name it with --kind regulator, mentions, letters or surveys. "
                     + string.Join(" ", Enum.GetValues<VocImportKind>().Select(k => $"{Name(k)}: {Expected(k)}.")));
             }
         }
@@ -79,6 +81,7 @@ internal static class VocImportReader
         var rows = new List<VocImportRow>();
         var rejects = new List<VocImportReject>();
         var seenKeys = new HashSet<string>(StringComparer.OrdinalIgnoreCase);
+        var withoutText = 0;
         while (file.Read() is { } record)
         {
             var row = new ImportRow(record.Line, record.Fields, columns);
@@ -91,12 +94,19 @@ internal static class VocImportReader
                 row.Error("(row)", string.Create(CultureInfo.InvariantCulture, $"expected {columns.Count} fields as in the header, found {record.Fields.Length}"));
             }
             VocImportRow? parsed = null;
+            if (!row.HasErrors && kind == VocImportKind.Surveys && string.IsNullOrWhiteSpace(record.Fields.ElementAtOrDefault(columns["comment"])))
+            {
+                // A response without a comment has no voice to open; its score belongs to the survey, not to VOC.
+                withoutText++;
+                continue;
+            }
             if (!row.HasErrors)
             {
                 parsed = kind switch
                 {
                     VocImportKind.Regulator => Regulator(row, today, seenKeys),
                     VocImportKind.Mentions => Mention(row, now, zone, seenKeys),
+                    VocImportKind.Surveys => SurveyComment(row, now, zone, seenKeys),
                     _ => Letter(row, today),
                 };
             }
@@ -109,7 +119,7 @@ internal static class VocImportReader
                 rows.Add(parsed);
             }
         }
-        return new VocImportRead(null, kind, header, rows, rejects, file.Encoding.CodePage == 949 ? "cp949" : "utf-8", file.LinesRead, file.BlankLines);
+        return new VocImportRead(null, kind, header, rows, rejects, file.Encoding.CodePage == 949 ? "cp949" : "utf-8", file.LinesRead, file.BlankLines, withoutText);
     }
 
     /// <summary>
@@ -209,6 +219,31 @@ internal static class VocImportReader
         var subject = row.Text("subject", 200);
         var text = TextOf(row);
         return row.HasErrors ? null : new TypedLetterRow(row.Line, kind!.Value, received!.Value, name, phone, address, contract, subject, text!);
+    }
+
+    private static SurveyCommentRow? SurveyComment(ImportRow row, DateTimeOffset now, TimeZoneInfo zone, HashSet<string> seen)
+    {
+        var survey = row.Text("survey", 100, required: true);
+        var response = row.Text("response_id", 60, required: true);
+        var answered = row.Moment("answered_at", zone, required: true);
+        if (answered is { } a && a > now.UtcDateTime.AddDays(1))
+        {
+            row.Error("answered_at", "more than a day after the import: a response cannot be answered in the future");
+        }
+        var scaleMax = row.Int("scale_max", 1, 100);
+        var score = row.Int("score", 0, 100);
+        if (score is { } sc && sc > (scaleMax ?? 10))
+        {
+            row.Error("score", string.Create(CultureInfo.InvariantCulture, $"above the scale's maximum ({scaleMax ?? 10}; give scale_max when the scale is not 0-10)"));
+        }
+        var phone = row.Phone("phone");
+        var contract = row.Text("contract_number", 20);
+        var text = row.Text("comment", MaxTextLength, required: true, multiline: true);
+        if (survey is not null && response is not null && !row.HasErrors && !seen.Add(survey + "\n" + response))
+        {
+            row.Error("response_id", "the same survey and response id appear on an earlier row of this file");
+        }
+        return row.HasErrors ? null : new SurveyCommentRow(row.Line, survey!, response!, answered!.Value, score, scaleMax, phone, contract, text!);
     }
 
     private static VocLetterKind? LetterKind(string text) => text.Trim().ToLowerInvariant() switch

@@ -13,6 +13,12 @@ public enum VocImportKind
 
     /// <summary>Letters, faxes and postcards typed in by staff.</summary>
     Letters,
+
+    /// <summary>
+    /// The free-text comments of survey responses (a satisfaction or NPS survey run in another tool, exported with one response
+    /// per row); responses without a comment are counted, not opened.
+    /// </summary>
+    Surveys,
 }
 
 /// <summary>What kind of paper a typed-in VOC came on (the <c>kind</c> column of a letters file).</summary>
@@ -58,6 +64,18 @@ internal sealed record TypedLetterRow(
     string? Subject,
     string Text) : VocImportRow(Line, Text);
 
+/// <summary>A survey response's comment: the survey, the response's id there, when it was answered, its score and who answered.</summary>
+internal sealed record SurveyCommentRow(
+    int Line,
+    string Survey,
+    string ResponseId,
+    DateTime AnsweredAtUtc,
+    int? Score,
+    int? ScaleMax,
+    string? Phone,
+    string? ContractNumber,
+    string Text) : VocImportRow(Line, Text);
+
 /// <summary>A refused row: its line, every problem found (column and reason, never the value) and its original fields for the rejects file.</summary>
 internal sealed record VocImportReject(int Line, IReadOnlyList<RowError> Errors, string[] Fields);
 
@@ -75,7 +93,8 @@ internal sealed record VocImportRead(
     IReadOnlyList<VocImportReject> Rejects,
     string? Encoding,
     int Lines = 0,
-    int BlankLines = 0)
+    int BlankLines = 0,
+    int WithoutText = 0)
 {
     public static VocImportRead Fatal(string error) => new(error, null, [], [], [], null);
 

@@ -13,7 +13,7 @@ namespace InsureCrm.Core.Voc.Import;
 /// </summary>
 public sealed record VocImportResult(
     string? Error, VocImportKind? Kind, string? Encoding, int Rows, int Opened, int Matched, int Duplicates, int Rejected,
-    string? RejectsPath, IReadOnlyList<(int Line, string Column, string Reason)> FirstRejects)
+    string? RejectsPath, IReadOnlyList<(int Line, string Column, string Reason)> FirstRejects, int WithoutText = 0)
 {
     public ImportStatus Status => Error is not null ? ImportStatus.Failed : Rejected == 0 ? ImportStatus.Completed : ImportStatus.CompletedWithRejects;
 
@@ -23,9 +23,10 @@ public sealed record VocImportResult(
 
 /// <summary>
 /// <c>voc import FILE</c> (issue 16, docs/voc-channels.md): reads regulator referrals (금융감독원 민원), public web mentions or
-/// typed-in letters with <see cref="VocImportReader"/> and opens a case per good row through <see cref="VocIntake"/>: a referral
-/// as channel Regulator with the regulator's deadline (its day's end of business in Seoul), a mention as WebMention, a letter as
-/// Letter, Fax or Postcard. The customer is matched by RRN, phone or contract number when the details point at exactly one
+/// typed-in letters or survey comments with <see cref="VocImportReader"/> and opens a case per good row through
+/// <see cref="VocIntake"/>: a referral as channel Regulator with the regulator's deadline (its day's end of business in Seoul), a
+/// mention as WebMention, a letter as Letter, Fax or Postcard, a survey comment as Survey (a low score makes it a complaint
+/// of high severity, a top score a compliment; otherwise the classifier suggests the type). The customer is matched by RRN, phone or contract number when the details point at exactly one
 /// (<see cref="VocCustomerMatch"/>), else the sender is kept encrypted. Each row carries an external reference (the regulator's
 /// reference, the mention's URL, a hash of the letter), so importing the same file again opens nothing twice. Rows the intake
 /// refuses join the reader's in the rejects file.
@@ -65,9 +66,10 @@ internal sealed class VocImportService(VocIntake intake, VocCustomerMatch match,
         }
         var rejectsPath = VocImportReader.WriteRejects(path, read.Header, rejects);
         var first = rejects.OrderBy(r => r.Line).SelectMany(r => r.Errors.Select(e => (r.Line, e.Column, e.Reason))).Take(FirstRejectsShown).ToList();
-        logger.LogInformation("VOC import ({Kind}): {Rows} rows, opened {Opened} ({Matched} matched), already imported {Duplicates}, rejected {Rejected}",
-            read.Kind, read.Rows.Count + read.Rejects.Count, opened, matched, duplicates, rejects.Count);
-        return new(null, read.Kind, read.Encoding, read.Rows.Count + read.Rejects.Count, opened, matched, duplicates, rejects.Count, rejectsPath, first);
+        var rows = read.Rows.Count + read.Rejects.Count + read.WithoutText;
+        logger.LogInformation("VOC import ({Kind}): {Rows} rows, opened {Opened} ({Matched} matched), already imported {Duplicates}, rejected {Rejected}, without a comment {WithoutText}",
+            read.Kind, rows, opened, matched, duplicates, rejects.Count, read.WithoutText);
+        return new(null, read.Kind, read.Encoding, rows, opened, matched, duplicates, rejects.Count, rejectsPath, first, read.WithoutText);
     }
 
     private async Task<(VocIntakeRequest Request, long? Customer)> RequestAsync(VocImportRow row, TimeZoneInfo zone, CancellationToken ct)
@@ -117,9 +119,48 @@ internal sealed class VocImportService(VocIntake intake, VocCustomerMatch match,
                 };
                 return (request, m.CustomerId);
             }
+            case SurveyCommentRow c:
+            {
+                var m = await match.MatchAsync(null, c.Phone, c.ContractNumber, null, ct);
+                var (type, severity) = SurveyType(c.Score, c.ScaleMax ?? 10);
+                var answered = new DateTimeOffset(DateTime.SpecifyKind(c.AnsweredAtUtc, DateTimeKind.Utc));
+                var now = time.GetUtcNow();
+                var subject = c.Score is { } score
+                    ? string.Create(CultureInfo.InvariantCulture, $"{c.Survey} · {score}/{c.ScaleMax ?? 10}")
+                    : c.Survey;
+                var request = new VocIntakeRequest(VocChannel.Survey, type, null, severity,
+                    subject.Length <= VocIntake.MaxSubjectLength ? subject : subject[..(VocIntake.MaxSubjectLength - 1)] + "…", c.Text)
+                {
+                    CustomerId = m.CustomerId, ContractId = m.ContractId,
+                    ExternalRef = "survey-sha256:" + Hash(c.Survey + "\n" + c.ResponseId),
+                    ReceivedAt = answered > now ? now : answered,
+                    Contact = m.CustomerId is null ? Contact(null, c.Phone) : null,
+                };
+                return (request, m.CustomerId);
+            }
             default:
                 throw new ArgumentOutOfRangeException(nameof(row), row.GetType().Name, "Not a VOC import row.");
         }
+    }
+
+    /// <summary>
+    /// The type a survey comment is opened as, from its score on the scale: the bottom 30 % a complaint (high severity at the
+    /// very bottom), the top 10 % a compliment; in between, or without a score, the classifier suggests one.
+    /// </summary>
+    internal static (VocType? Type, VocSeverity Severity) SurveyType(int? score, int scaleMax)
+    {
+        if (score is not { } s || scaleMax <= 0)
+        {
+            return (null, VocSeverity.Normal);
+        }
+        var share = (double)s / scaleMax;
+        return share switch
+        {
+            <= 0.1 => (VocType.Complaint, VocSeverity.High),
+            <= 0.3 => (VocType.Complaint, VocSeverity.Normal),
+            >= 0.9 => (VocType.Compliment, VocSeverity.Low),
+            _ => (null, VocSeverity.Normal),
+        };
     }
 
     private static VocContact? Contact(string? name, string? phone, string? address = null) =>

@@ -137,7 +137,8 @@ public sealed class VocImportReaderTests
         wrong.Status.ShouldBe(ImportStatus.Failed);
         wrong.Error!.ShouldContain("missing required column(s): deadline");
         wrong.Error!.ShouldContain("unknown column(s): colour");
-        unknown.Error!.ShouldContain("--kind regulator, mentions or letters");
+        unknown.Error!.ShouldContain("--kind regulator, mentions, letters or surveys");
+        unknown.Error!.ShouldContain("surveys: survey, response_id, answered_at, score?");
         headerless.Error!.ShouldContain("not a header row");
         headerless.Error!.ShouldNotContain("900101");
         headerless.Error!.ShouldNotContain("김민수");

@@ -141,6 +141,42 @@ public sealed class VocImportServiceTests : IDisposable
         (await kit.Cases.GetAsync(handler, cases[0].Id)).ShouldNotBeNull().ReplyTo.ShouldBeNull();
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_SurveyComments_OpenOnTheSurveyChannel_TypedByScore_CountResponsesWithoutAComment_AndNothingTwice(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var kit = new VocKit(ctx);
+        var answered = await WorklistKit.CustomerAsync(ctx, "서지안", "01055500004");
+        var path = Write("nps.csv", """
+            survey,response_id,answered_at,score,scale_max,phone,contract_number,comment
+            2027-02 고객만족도,R-1,2027-02-27 10:15,1,,010-5550-0004,,보험금 지급이 너무 늦었습니다. 세 번이나 전화했습니다.
+            2027-02 고객만족도,R-2,2027-02-27 11:00,10,,,,상담원이 친절하고 빨랐어요.
+            2027-02 고객만족도,R-3,2027-02-27 11:20,7,,,,
+            2027-02 고객만족도,R-4,2027-02-27 12:00,6,,,,앱에서 증명서를 바로 출력할 수 있으면 좋겠습니다.
+            2027-02 고객만족도,R-5,2027-02-27 12:30,12,,,,점수가 척도를 넘는 행
+            2027-02 고객만족도,R-6,2027-02-27 13:00,4,5,,,담당 설계사가 바뀐 줄 몰랐습니다.
+            """);
+
+        var result = await Service(ctx, kit).ImportAsync(path, null, ImportEncoding.Auto);
+        var again = await Service(ctx, kit).ImportAsync(path, VocImportKind.Surveys, ImportEncoding.Auto);
+
+        result.Kind.ShouldBe(VocImportKind.Surveys);
+        (result.Rows, result.Opened, result.Matched, result.WithoutText, result.Rejected, result.ExitCode).ShouldBe((6, 4, 1, 1, 1, 2));
+        result.FirstRejects.Select(r => (r.Line, r.Column)).ShouldBe([(6, "score")]);
+        (again.Opened, again.Duplicates).ShouldBe((0, 4));
+        var cases = await ctx.VocCases.AsNoTracking().OrderBy(c => c.Id).ToListAsync();
+        cases.ShouldAllBe(c => c.Channel == VocChannel.Survey);
+        // 1 of 10: a complaint of high severity, from the customer who answered; 10 of 10 a compliment; 6 of 10 left to the classifier.
+        (cases[0].Type, cases[0].Severity, cases[0].CustomerId).ShouldBe((VocType.Complaint, VocSeverity.High, (long?)answered.Id));
+        cases[0].Subject.ShouldBe("2027-02 고객만족도 · 1/10");
+        cases[1].Type.ShouldBe(VocType.Compliment);
+        cases[2].Text.ShouldContain("증명서");
+        // 4 of 5 is not a complaint.
+        (cases[3].Subject, cases[3].Type == VocType.Complaint).ShouldBe(("2027-02 고객만족도 · 4/5", false));
+        cases[0].ReceivedAt.ShouldBe(new DateTime(2027, 2, 27, 1, 15, 0, DateTimeKind.Utc));
+    }
+
     [Fact]
     public async Task Import_UnreadableFile_ExitsOne_AndOpensNothing()
     {
