@@ -157,10 +157,11 @@ export MEASURE_TAIL=3
 # --- sla: every open case, worst case (all marks cleared) ----------------------------------------------------------------
 if [ "${SLA:-1}" = 1 ]; then
   reset_sla() {
-    sql "DELETE FROM voc_event WHERE by = 'system:sla';
+    # VACUUM on its own: psql runs the statements of one -c in one transaction, where VACUUM may not run
+    bench_sql -d "$db" -qc "DELETE FROM voc_event WHERE by = 'system:sla';
          UPDATE voc_case SET warned_at = NULL, escalated_at = NULL, breached = false
-           WHERE state NOT IN ('Resolved','Closed') AND (warned_at IS NOT NULL OR escalated_at IS NOT NULL OR breached);
-         VACUUM ANALYZE voc_case" >/dev/null
+           WHERE state NOT IN ('Resolved','Closed') AND (warned_at IS NOT NULL OR escalated_at IS NOT NULL OR breached)" \
+      -c "VACUUM ANALYZE voc_case" -c "VACUUM ANALYZE voc_event" >/dev/null
   }
   reset_sla
   $cli voc sla run >"$out/voc-sla-warmup.log" 2>&1 || { cat "$out/voc-sla-warmup.log"; exit 1; }
