@@ -52,7 +52,7 @@ if [ "$have" -lt "$want" ]; then
   # order of the leaves' codes) and a phrase per type, so that the classifier has something to learn and the repeats
   # something to match.
   sql "
-    CREATE TEMP TABLE k AS SELECT row_number() OVER (ORDER BY id) - 1 AS i, id, customer_id, COALESCE(servicing_agent_id, selling_agent_id) AS agent_id FROM contract;
+    CREATE TEMP TABLE k AS SELECT row_number() OVER (ORDER BY id) - 1 AS i, id, customer_id, product_id, COALESCE(servicing_agent_id, selling_agent_id) AS agent_id FROM contract;
     ANALYZE k;
     WITH ref AS (
       SELECT (SELECT array_agg(code ORDER BY code) FROM voc_category WHERE parent_code IS NOT NULL) AS cats,
@@ -104,7 +104,7 @@ if [ "$have" -lt "$want" ]; then
         -- complaints and inquiries most, compliments and reports few
         (ARRAY[1,1,1,2,2,3,4,4,4,4,4,4,5,6])[1 + floor(b.r2 * 14)::int] AS ti
       FROM base b, ref)
-    INSERT INTO voc_case (number, channel, type, category_code, severity, subject, text, state, customer_id, contract_id, agent_id,
+    INSERT INTO voc_case (number, channel, type, category_code, severity, subject, text, state, customer_id, contract_id, product_id, agent_id,
       receiving_department_id, managing_department_id, originating_department_id, received_at, created_by,
       first_response_due_at, first_responded_at, resolution_due_at, warn_at, paused_at, resolved_at, resolved_by, closed_at, breached,
       cause, gap, satisfaction, front_line, version)
@@ -116,7 +116,7 @@ if [ "$have" -lt "$want" ]; then
       ref.facts[2 * t.ci - 1 + floor(t.r7 * 20)::int % 2] || ' ' || ref.more[1 + floor(t.r12 * array_length(ref.more, 1))::int] || ref.tails[t.ti],
       CASE WHEN NOT t.open THEN CASE WHEN t.r3 < 0.85 THEN 'Closed' ELSE 'Resolved' END
            ELSE (ARRAY['InProgress','InProgress','InProgress','Assigned','Assigned','Received','WaitingForCustomer','Reopened'])[1 + floor(t.r3 * 8)::int] END,
-      kk.customer_id, CASE WHEN t.r10 < 0.7 THEN kk.id END, kk.agent_id,
+      kk.customer_id, CASE WHEN t.r10 < 0.7 THEN kk.id END, CASE WHEN t.r10 < 0.7 THEN kk.product_id END, kk.agent_id,
       ref.deps[1 + floor(t.r11 * array_length(ref.deps, 1))::int], ref.deps[1 + floor(t.r12 * array_length(ref.deps, 1))::int],
       ref.deps[1 + floor(t.r13 * array_length(ref.deps, 1))::int],
       t.received, 'bench',
@@ -142,7 +142,7 @@ if [ "$have" -lt "$want" ]; then
       WHERE cur.number LIKE 'VOC-B-%' AND substr(cur.number, 7)::int > $have + 1 AND substr(cur.number, 7)::int % 25 = 0),
     later AS (
       SELECT CASE WHEN cur_later THEN cur_id ELSE prev_id END AS id, CASE WHEN cur_later THEN prev_id ELSE cur_id END AS earlier FROM p)
-    UPDATE voc_case c SET repeat_of_id = e.id, customer_id = e.customer_id, contract_id = e.contract_id, agent_id = e.agent_id,
+    UPDATE voc_case c SET repeat_of_id = e.id, customer_id = e.customer_id, contract_id = e.contract_id, product_id = e.product_id, agent_id = e.agent_id,
       category_code = e.category_code, text = e.text, subject = e.subject
     FROM later l JOIN voc_case e ON e.id = l.earlier WHERE c.id = l.id;
     ANALYZE voc_case" >/dev/null

@@ -83,7 +83,7 @@ public sealed class VocDashboard(CrmDbContext db, VocOptions options, TimeProvid
         VocDimension.Type => "c.type",
         VocDimension.Category => "c.category_code",
         VocDimension.Channel => "c.channel",
-        VocDimension.Product => "(SELECT k.product_id FROM contract k WHERE k.id = c.contract_id)",
+        VocDimension.Product => "c.product_id",
         VocDimension.Branch => BranchExpr,
         _ => "c.agent_id",
     };
@@ -221,7 +221,7 @@ public sealed class VocDashboard(CrmDbContext db, VocOptions options, TimeProvid
 
     /// <summary>
     /// PostgreSQL: the six tables in one statement and one pass over the twelve weeks' cases (GROUPING SETS, read from the
-    /// covering index of migration 0043), the product, branch and agent tables cut to their <see cref="TopRows"/> largest.
+    /// covering index of migration 0043; the product is the case's own copy, no contract read), the product, branch and agent tables cut to their <see cref="TopRows"/> largest.
     /// </summary>
     private static async Task<Dictionary<VocDimension, IReadOnlyList<VocVolumeRow>>> VolumesAsync(DbConnection connection, IReadOnlyList<DateTime> weeks,
         DateTime end, DateTime now, long? branch, CancellationToken ct)
@@ -244,7 +244,7 @@ public sealed class VocDashboard(CrmDbContext db, VocOptions options, TimeProvid
             COUNT(*) FILTER (WHERE ra IS NOT NULL AND ra <= rd) AS rd_met,
             COUNT(rep) AS reps, COALESCE(SUM(sat), 0) AS sat_sum, COUNT(sat) AS sat_n,
             row_number() OVER (PARTITION BY GROUPING(t, cat, ch, p, b, ag) ORDER BY COUNT(*) DESC) AS rn
-            FROM (SELECT c.type AS t, c.category_code AS cat, c.channel AS ch, k.product_id AS p,
+            FROM (SELECT c.type AS t, c.category_code AS cat, c.channel AS ch, c.product_id AS p,
             """);
         sql.Append(' ').Append(BranchExpr).Append(" AS b, c.agent_id AS ag, CASE");
         for (var i = Weeks - 1; i >= 1; i--)
@@ -255,7 +255,7 @@ public sealed class VocDashboard(CrmDbContext db, VocOptions options, TimeProvid
              ELSE 0 END AS wk, c.first_response_due_at AS frd, c.first_responded_at AS fra, c.resolution_due_at AS rd, c.resolved_at AS ra,
             c.repeat_of_id AS rep, c.satisfaction AS sat
             """);
-        sql.Append(From).Append(" LEFT JOIN contract k ON k.id = c.contract_id WHERE c.received_at >= @w0 AND c.received_at < @wend").Append(Scope(branch))
+        sql.Append(From).Append(" WHERE c.received_at >= @w0 AND c.received_at < @wend").Append(Scope(branch))
             .Append(CultureInfo.InvariantCulture, $") x GROUP BY GROUPING SETS ((t), (cat), (ch), (p), (b), (ag))) z WHERE d < 3 OR rn <= {TopRows} ORDER BY d, n DESC");
         await using var cmd = Command(connection, sql.ToString(), weeks, end, now, branch);
         await using var reader = await cmd.ExecuteReaderAsync(ct);
@@ -375,7 +375,7 @@ public sealed class VocDashboard(CrmDbContext db, VocOptions options, TimeProvid
         }
         if (f.Product is { } product)
         {
-            q = q.Where(c => db.Set<Contract>().Any(k => k.Id == c.ContractId && k.ProductId == product));
+            q = q.Where(c => c.ProductId == product);
         }
         if (f.Branch is { } branch)
         {
