@@ -25,6 +25,7 @@ internal static class VocCommands
         var classifier = new Command("classifier", "The classifier that suggests a new case's type and category from its text");
         classifier.Subcommands.Add(Classifier(services, store: true));
         classifier.Subcommands.Add(Classifier(services, store: false));
+        classifier.Subcommands.Add(ClassifierTime(services));
         root.Subcommands.Add(classifier);
         var repeats = new Command("repeats", "Repeat detection (a new case of the same customer about the same matter)");
         repeats.Subcommands.Add(RepeatsEvaluate(services));
@@ -193,6 +194,37 @@ internal static class VocCommands
                 await LogAsync(provider, user, AccessAction.Change, I($"voc classifier train: model {id} on {r.Cases} cases"), ct);
                 Console.WriteLine(I($"Model {id} stored, trained on all {r.Cases:N0} confirmed cases; new cases get its suggestion."));
             }
+            return 0;
+        });
+        return command;
+    }
+
+    private static Command ClassifierTime(Lazy<ServiceProvider> services)
+    {
+        var cases = new Option<int>("--cases") { Description = "How many of the newest cases' texts to classify (default 200)", DefaultValueFactory = _ => 200 };
+        var command = new Command("time", "Time the stored model's suggestion as intake asks for it: the first (which loads the model), then each of the newest cases' texts (p50, p99); nothing stored") { cases };
+        command.SetAction(async (ParseResult pr, CancellationToken ct) =>
+        {
+            var n = pr.GetValue(cases);
+            if (n is < 1 or > 100_000)
+            {
+                Console.Error.WriteLine(I($"--cases must be between 1 and 100000, not {n}."));
+                return 1;
+            }
+            var provider = services.Value;
+            if (await BeginAsync(pr, provider, Capability.ModelsManage, ct) is null)
+            {
+                return 1;
+            }
+            await using var scope = provider.CreateAsyncScope();
+            var timing = await scope.ServiceProvider.GetRequiredService<VocLearning>().TimeSuggestionsAsync(
+                scope.ServiceProvider.GetRequiredService<VocClassifierCache>(), n, ct);
+            if (timing is null)
+            {
+                Console.Error.WriteLine("No stored classifier model: run voc classifier train first.");
+                return 2;
+            }
+            Console.WriteLine(timing.Describe());
             return 0;
         });
         return command;

@@ -36,7 +36,7 @@ internal sealed class DemoVocCases(CrmDatabase database, VocOptions options, Voc
     public const int DefaultCount = 3000;
     private const int Seed = 2016;
 
-    private sealed record Holding(long ContractId, long CustomerId, ContractStatus Status, long? AgentId);
+    private sealed record Holding(long ContractId, long CustomerId, ContractStatus Status, long? AgentId, long ProductId);
 
     private static readonly Dictionary<string, VocChannel> Channels = new(StringComparer.Ordinal)
     {
@@ -82,7 +82,7 @@ internal sealed class DemoVocCases(CrmDatabase database, VocOptions options, Voc
                               join c in db.Customers.AsNoTracking() on k.CustomerId equals c.Id
                               where c.MergedIntoId == null
                               orderby k.Id
-                              select new Holding(k.Id, k.CustomerId, k.Status, k.ServicingAgentId ?? k.SellingAgentId)).Take(100_000).ToListAsync(ct);
+                              select new Holding(k.Id, k.CustomerId, k.Status, k.ServicingAgentId ?? k.SellingAgentId, k.ProductId)).Take(100_000).ToListAsync(ct);
             if (holdings.Count == 0)
             {
                 return 0;
@@ -210,7 +210,7 @@ internal sealed class DemoVocCases(CrmDatabase database, VocOptions options, Voc
         {
             Id = id, Number = VocIntake.NumberOf(received, id), Channel = channel, Type = classified ? type : null, CategoryCode = classified ? category : null,
             Severity = severity, Subject = r.Subject.Length > VocIntake.MaxSubjectLength ? r.Subject[..VocIntake.MaxSubjectLength] : r.Subject, Text = r.Text,
-            CustomerId = contract?.CustomerId, ContractId = contract?.ContractId, AgentId = contract?.AgentId,
+            CustomerId = contract?.CustomerId, ContractId = contract?.ContractId, ProductId = contract?.ProductId, AgentId = contract?.AgentId,
             ExternalRef = string.Create(CultureInfo.InvariantCulture, $"{RefPrefix}{r.Id}:{r.MatterKey}"),
             ReceivingDepartmentId = receiving == 0 ? null : receiving, ManagingDepartmentId = managing == 0 ? null : managing,
             OriginatingDepartmentId = managing == 0 ? null : managing, OwnerUserId = owner?.UserId,
@@ -295,7 +295,7 @@ internal sealed class DemoVocCases(CrmDatabase database, VocOptions options, Voc
     private static readonly BulkTable CaseTable = new("voc_case",
         ("id", typeof(long)), ("number", typeof(string)), ("channel", typeof(string)), ("type", typeof(string)), ("category_code", typeof(string)),
         ("severity", typeof(string)), ("subject", typeof(string)), ("text", typeof(string)), ("state", typeof(string)), ("customer_id", typeof(long)),
-        ("contract_id", typeof(long)), ("agent_id", typeof(long)), ("external_ref", typeof(string)), ("receiving_department_id", typeof(long)),
+        ("contract_id", typeof(long)), ("product_id", typeof(long)), ("agent_id", typeof(long)), ("external_ref", typeof(string)), ("receiving_department_id", typeof(long)),
         ("managing_department_id", typeof(long)), ("originating_department_id", typeof(long)), ("owner_user_id", typeof(long)),
         ("routing_note", typeof(string)), ("received_at", typeof(DateTime)), ("created_by", typeof(string)), ("regulator_due_at", typeof(DateTime)),
         ("first_response_due_at", typeof(DateTime)), ("first_responded_at", typeof(DateTime)), ("resolution_due_at", typeof(DateTime)),
@@ -315,7 +315,7 @@ internal sealed class DemoVocCases(CrmDatabase database, VocOptions options, Voc
         await using var writer = await BulkWriter.BeginAsync(database, ct);
         await writer.WriteAsync(CaseTable, cases.Select(c => new object?[]
         {
-            c.Id, c.Number, c.Channel, c.Type, c.CategoryCode, c.Severity, c.Subject, c.Text, c.State, c.CustomerId, c.ContractId, c.AgentId,
+            c.Id, c.Number, c.Channel, c.Type, c.CategoryCode, c.Severity, c.Subject, c.Text, c.State, c.CustomerId, c.ContractId, c.ProductId, c.AgentId,
             c.ExternalRef, c.ReceivingDepartmentId, c.ManagingDepartmentId, c.OriginatingDepartmentId, c.OwnerUserId, c.RoutingNote, c.ReceivedAt,
             c.CreatedBy, c.RegulatorDueAt, c.FirstResponseDueAt, c.FirstRespondedAt, c.ResolutionDueAt, c.WarnAt, c.PausedAt, c.FirstResponseMinutesLeft,
             c.ResolutionMinutesLeft, c.WarnMinutesLeft, c.WarnedAt, c.EscalatedAt, c.Breached, c.Answer, c.CallbackDone, c.Cause, c.CauseText, c.Gap,

@@ -84,6 +84,8 @@ public sealed class VocCase : IVersioned
     /// <summary>Null for an unknown customer: <see cref="ContactProtected"/> keeps who wrote, to be matched later.</summary>
     public long? CustomerId { get; set; }
     public long? ContractId { get; set; }
+    /// <summary>The contract's product, copied when the case is opened (a contract keeps its product): the dashboard groups by it without reading contracts.</summary>
+    public long? ProductId { get; set; }
     public long? AgentId { get; set; }
     /// <summary>The submitter's name, phone and e-mail of an unknown customer, as encrypted JSON (FieldProtector).</summary>
     public string? ContactProtected { get; set; }

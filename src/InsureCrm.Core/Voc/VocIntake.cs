@@ -256,7 +256,7 @@ public sealed class VocIntake
             SuggestedType = suggestion?.Type, SuggestedTypeConfidence = suggestion?.TypeConfidence, SuggestedCategoryCode = suggestion?.Category,
             SuggestedCategoryConfidence = suggestion?.CategoryConfidence, ClassificationSuggested = suggested,
             Number = "", Channel = request.Channel, Type = effectiveType, CategoryCode = category, Severity = request.Severity, Subject = subject,
-            Text = text, State = VocState.Received, CustomerId = request.CustomerId ?? contract?.CustomerId, ContractId = contract?.Id, AgentId = agent?.Id,
+            Text = text, State = VocState.Received, CustomerId = request.CustomerId ?? contract?.CustomerId, ContractId = contract?.Id, ProductId = contract?.ProductId, AgentId = agent?.Id,
             ExternalRef = externalRef, InboundContactId = request.InboundContactId, ClaimedAmount = request.ClaimedAmount,
             ReceivedAt = received, CreatedBy = author, CreatedByUserId = by?.UserId, RegulatorDueAt = request.RegulatorDueAt?.UtcDateTime,
         };

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Voc.Text;
@@ -81,6 +82,23 @@ public sealed class VocClassifierCache
     }
 }
 
+/// <summary>
+/// What <c>voc classifier time</c> measured: the first suggestion's wait, which loads the stored model, and then each case's wait
+/// for its suggestion, in milliseconds.
+/// </summary>
+internal sealed record VocSuggestionTiming(long ModelId, double FirstMilliseconds, IReadOnlyList<double> Milliseconds)
+{
+    /// <summary>The nearest-rank percentile (0 to 100) of the per-case times.</summary>
+    public double Percentile(double p)
+    {
+        var sorted = Milliseconds.Order().ToArray();
+        return sorted.Length == 0 ? 0 : sorted[Math.Clamp((int)Math.Ceiling(p / 100 * sorted.Length) - 1, 0, sorted.Length - 1)];
+    }
+
+    public string Describe() => string.Create(CultureInfo.InvariantCulture,
+        $"Model {ModelId}: first suggestion (the model loaded) {FirstMilliseconds:0.0} ms; then {Milliseconds.Count:N0} cases, each the newest model's id looked up and the text classified: p50 {Percentile(50):0.00} ms, p99 {Percentile(99):0.00} ms, max {(Milliseconds.Count == 0 ? 0 : Milliseconds.Max()):0.00} ms.");
+}
+
 /// <summary>What <c>voc classifier train|evaluate</c> report: the held-out evaluation and, when stored, the model's id.</summary>
 internal sealed record VocTrainingResult(int Cases, VocClassifierReport? Evaluation, long? ModelId, string? Refusal);
 
@@ -135,6 +153,33 @@ internal sealed class VocLearning(CrmDbContext db, VocOptions options, TimeProvi
         db.VocClassifierModels.Add(model);
         await db.SaveChangesAsync(ct);
         return new(cases.Count, report, model.Id, null);
+    }
+
+    /// <summary>
+    /// How long a new case waits for its suggestion, asked the way intake asks (<see cref="VocClassifierCache"/>: the newest model's
+    /// id looked up, the model parsed when it changed, then the case's subject and text classified), over the texts of the
+    /// <paramref name="cases"/> newest cases: the first (which loads the model) apart, then each. Null without a stored model.
+    /// </summary>
+    public async Task<VocSuggestionTiming?> TimeSuggestionsAsync(VocClassifierCache cache, int cases, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(cache);
+        var texts = await db.VocCases.AsNoTracking().OrderByDescending(c => c.Id).Take(cases).Select(c => new { c.Subject, c.Text }).ToListAsync(ct);
+        var watch = Stopwatch.StartNew();
+        if (await cache.CurrentAsync(db, ct) is not { } first)
+        {
+            return null;
+        }
+        _ = first.Model.Suggest(texts.Count == 0 ? "" : VocClassifier.Compose(texts[0].Subject, texts[0].Text));
+        var firstMs = watch.Elapsed.TotalMilliseconds;
+        var times = new List<double>(texts.Count);
+        foreach (var t in texts)
+        {
+            watch.Restart();
+            var current = await cache.CurrentAsync(db, ct);
+            _ = current!.Value.Model.Suggest(VocClassifier.Compose(t.Subject, t.Text));
+            times.Add(watch.Elapsed.TotalMilliseconds);
+        }
+        return new VocSuggestionTiming(first.Id, firstMs, times);
     }
 
     private VocClassifierReport? Evaluate(List<VocLabelledText> cases, int seed) =>

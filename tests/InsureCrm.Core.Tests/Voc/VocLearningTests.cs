@@ -75,6 +75,29 @@ public sealed class VocLearningTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task TimeSuggestions_NeedsAStoredModel_ThenTimesEachOfTheNewestCases(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var kit = new VocKit(ctx);
+        var learning = Learning(ctx, kit);
+        await SeedConfirmedAsync(ctx, 120);
+
+        (await learning.TimeSuggestionsAsync(new VocClassifierCache(), 30, CancellationToken.None)).ShouldBeNull();
+
+        var trained = await learning.TrainAsync("analyst", VocLearning.Seed, CancellationToken.None);
+        var timing = (await learning.TimeSuggestionsAsync(new VocClassifierCache(), 30, CancellationToken.None)).ShouldNotBeNull();
+        timing.ModelId.ShouldBe(trained.ModelId!.Value);
+        timing.Milliseconds.Count.ShouldBe(30);
+        timing.Milliseconds.ShouldAllBe(ms => ms > 0);
+        timing.Describe().ShouldContain("30 cases");
+
+        // Nearest rank: of 1..100 ms the 50th and the 99th.
+        var known = new VocSuggestionTiming(1, 9, [.. Enumerable.Range(1, 100).Reverse().Select(i => (double)i)]);
+        (known.Percentile(50), known.Percentile(99)).ShouldBe((50.0, 99.0));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Open_WithoutTypeOrCategory_UsesTheSuggestionForRouting_AndStaffCorrectionCountsForTraining(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -4,6 +4,7 @@ using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Voc;
 using InsureCrm.Core.Voc.Insight;
+using InsureCrm.Tests.CallCenter;
 using InsureCrm.Tests.Worklists;
 
 namespace InsureCrm.Tests.Voc.Insight;
@@ -123,6 +124,28 @@ public sealed class VocDashboardTests
         view.Pareto[^1].Cumulative.ShouldBe(1, 1e-9);
         view.Gaps[ServiceGap.Delivery].ShouldBe(1);
         view.Gaps[ServiceGap.Communication].ShouldBe(1);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task ProductTable_CountsTheContractsProduct_KeptOnTheCaseAtIntake(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var kit = new VocKit(ctx);
+        var agent = await WorklistKit.AgentAsync(ctx, await VocKit.BranchAsync(ctx), "A-PRD", "가상설계사");
+        var product = await CallCenterKit.ProductAsync(ctx, "무배당 건강보험");
+        var customer = await WorklistKit.CustomerAsync(ctx, "가나다");
+        var contract = await CallCenterKit.ContractAsync(ctx, product, customer.Id, agent, new DateOnly(2024, 1, 1));
+        var withContract = await kit.Intake.OpenAsync(VocKit.Complaint() with { CustomerId = customer.Id, ContractId = contract.Id }, null);
+        await kit.Intake.OpenAsync(VocKit.Complaint("약관 설명을 다시 듣고 싶습니다", "product.terms"), null);
+
+        (await kit.CaseAsync(withContract.CaseId!.Value)).ProductId.ShouldBe(product.Id);
+        var dashboard = new VocDashboard(ctx, new VocOptions(), kit.Clock);
+        var products = (await dashboard.BuildAsync(Admin)).Tables[VocDimension.Product];
+        var row = products.Single(r => r.Key == product.Id.ToString(CultureInfo.InvariantCulture));
+        (row.Label, row.Total).ShouldBe(("무배당 건강보험", 1));
+        products.Single(r => r.Key is null).Total.ShouldBe(1);
+        (await dashboard.ListAsync(Admin, new VocListFilter(Product: product.Id))).Rows.Select(r => r.Id).ShouldBe([withContract.CaseId!.Value]);
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
