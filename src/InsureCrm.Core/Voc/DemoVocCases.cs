@@ -226,8 +226,10 @@ internal sealed class DemoVocCases(CrmDatabase database, VocOptions options, Voc
         {
             return c;
         }
-        // Older cases are nearly all resolved; of the last month's, the older the likelier.
-        var resolved = age.TotalDays > 30 ? random.NextDouble() < 0.96 : random.NextDouble() < age.TotalDays / 30 * 0.8;
+        // Cases older than a quarter are all resolved (a desk does not leave a voice open for a year); of the quarter's older two
+        // months nearly all, a small overdue backlog; of the last month's, the older the likelier.
+        var draw = random.NextDouble();
+        var resolved = age.TotalDays > 90 || (age.TotalDays > 30 ? draw < 0.96 : draw < age.TotalDays / 30 * 0.8);
         var firstDue = c.FirstResponseDueAt ?? received.AddHours(4);
         if (resolved || random.NextDouble() < 0.6)
         {
