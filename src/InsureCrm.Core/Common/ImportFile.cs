@@ -102,7 +102,6 @@ internal sealed class ImportFile : IDisposable
         {
             throw new ImportFileException($"File not found: {path}");
         }
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
         Encoding encoding;
         string sha;
         try

@@ -25,7 +25,6 @@ public static class VocChannels
         {
             throw new InvalidOperationException(string.Join(" ", errors));
         }
-        MailCharsets.EnsureRegistered();
         services.AddSingleton(mail);
         switch (mail.Source)
         {

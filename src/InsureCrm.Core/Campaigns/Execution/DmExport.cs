@@ -222,17 +222,9 @@ internal sealed partial class DmExport(
         }
     }
 
-    private static Encoding Cp949()
-    {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(949, new EncoderReplacementFallback("?"), DecoderFallback.ReplacementFallback);
-    }
+    private static Encoding Cp949() => Encoding.GetEncoding(949, new EncoderReplacementFallback("?"), DecoderFallback.ReplacementFallback);
 
-    private static Encoding Cp949Strict()
-    {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(949, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
-    }
+    private static Encoding Cp949Strict() => Encoding.GetEncoding(949, EncoderFallback.ExceptionFallback, DecoderFallback.ExceptionFallback);
 
     [GeneratedRegex("^[A-Za-z0-9._-]+$", RegexOptions.CultureInvariant)]
     private static partial Regex ExportIdPattern();

@@ -24,11 +24,7 @@ internal static class SmsLength
         _ => SmsKind.TooLong,
     };
 
-    private static Encoding CreateCp949()
-    {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(949);
-    }
+    private static Encoding CreateCp949() => Encoding.GetEncoding(949);
 }
 
 /// <summary>One text message for the gateway; <see cref="ClientRef"/> is the contact's idempotency key, so the gateway can de-duplicate a re-send.</summary>

@@ -87,11 +87,7 @@ public static partial class ScriptTemplate
         }
     }
 
-    private static Encoding CreateCp949()
-    {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return Encoding.GetEncoding(949);
-    }
+    private static Encoding CreateCp949() => Encoding.GetEncoding(949);
 
     [GeneratedRegex(@"\{\{\s*([^{}]*?)\s*\}\}", RegexOptions.CultureInvariant, matchTimeoutMilliseconds: 1000)]
     private static partial Regex PlaceholderPattern();

@@ -79,7 +79,6 @@ internal sealed class DemoVocMail(CrmDbContext db, VocMailOptions options, TimeP
 
     internal static byte[] EucKrWithPhoto(DateTimeOffset at)
     {
-        MailCharsets.EnsureRegistered();
         var cp949 = Encoding.GetEncoding(949);
         var body = """
             실손보험 통원 치료비를 청구했는데 2주가 지나도록 아무 연락이 없습니다.

@@ -15,26 +15,12 @@ internal static class MailCharsets
     public const int Cp949 = 949;
     public const int Iso2022Kr = 50225;
 
-    private static readonly Lazy<bool> Registered = new(() =>
-    {
-        Encoding.RegisterProvider(CodePagesEncodingProvider.Instance);
-        return true;
-    });
-
-    /// <summary>
-    /// Registers the code-page encodings (CP949, ISO-2022-KR...) that .NET does not carry by default. It must run
-    /// before MimeKit first meets such a charset: MimeKit remembers a charset it could not find, and would then
-    /// read EUC-KR encoded words as Latin-1 for the life of the process. <see cref="VocChannels"/> calls it on start.
-    /// </summary>
-    public static void EnsureRegistered() => _ = Registered.Value;
-
     /// <summary>ESC $ ) C: the designator that starts ISO-2022-KR text.</summary>
     private static ReadOnlySpan<byte> Iso2022KrDesignator => [0x1B, (byte)'$', (byte)')', (byte)'C'];
 
     /// <summary>The text of <paramref name="bytes"/> and the charset it was decoded with (lower-case, as a mail would name it).</summary>
     public static (string Text, string Charset) Decode(ReadOnlySpan<byte> bytes, string? label)
     {
-        EnsureRegistered();
         var declared = Lookup(label);
         var ascii = Ascii.IsValid(bytes);
         if (declared is not null && !IsAsciiFamily(declared) && TryStrict(declared, bytes, out var text))
@@ -68,7 +54,6 @@ internal static class MailCharsets
     /// </summary>
     public static Encoding? Lookup(string? label)
     {
-        EnsureRegistered();
         if (string.IsNullOrWhiteSpace(label))
         {
             return null;

@@ -15,14 +15,12 @@ internal static class VocMailReader
     /// <summary>Reads one message from <paramref name="stream"/>; throws <see cref="FormatException"/> when it is no MIME message.</summary>
     public static async Task<VocMailMessage> ReadAsync(Stream stream, string id, DateTimeOffset? receivedAt, bool keepAttachments, CancellationToken ct)
     {
-        MailCharsets.EnsureRegistered();
         var message = await MimeMessage.LoadAsync(stream, ct);
         return FromMime(message, id, receivedAt, keepAttachments);
     }
 
     public static VocMailMessage FromMime(MimeMessage message, string id, DateTimeOffset? receivedAt, bool keepAttachments)
     {
-        MailCharsets.EnsureRegistered();
         var from = message.From.Mailboxes.FirstOrDefault() ?? message.Sender ?? message.ReplyTo.Mailboxes.FirstOrDefault();
         var senderName = from is null ? null : DecodeDisplayName(message, from);
         var subject = HeaderText(message.Headers, HeaderId.Subject);

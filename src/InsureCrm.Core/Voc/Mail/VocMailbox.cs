@@ -21,8 +21,6 @@ internal sealed class VocMailbox : IVocMailSource
 
     public VocMailbox(VocMailOptions options, ILogger<VocMailbox> logger)
     {
-        // Before MailKit parses a first message: MimeKit remembers a charset it could not find.
-        MailCharsets.EnsureRegistered();
         _options = options;
         _logger = logger;
     }

@@ -54,8 +54,6 @@ internal static class VocMailTestKit
     /// <summary>Appends raw messages to the folder, as delivered (no flags).</summary>
     public static async Task DeliverAsync(VocMailOptions options, params byte[][] messages)
     {
-        // As the application does on start (AddVocChannels): MimeKit, parsing here first, would remember EUC-KR as unknown.
-        MailCharsets.EnsureRegistered();
         using var client = await ConnectAsync();
         var folder = await client.GetFolderAsync(options.Imap.Folder);
         foreach (var raw in messages)
