@@ -213,9 +213,9 @@ for e in os.listdir('/proc'):
         except OSError: continue
         if title.startswith('postgres: ') and '/bench' in title.split(':')[1]: pg += cpu_seconds(e) or 0
 print(f'{cpu_seconds($web) or 0:.3f} {pg:.3f}')"; }
-  # Twice: first as the SLA rounds left the table (about 127,000 cases just updated, so the visibility map is stale and the
-  # index-only scan of the figures reads the heap for half the rows: the worst case, right after a night's SLA run), then
-  # after VACUUM, the state autovacuum brings the table to within minutes (its threshold is 20 % of the rows changed).
+  # Twice: first as the SLA rounds left the table (about 127,000 cases just updated; the run vacuums the table after that
+  # many marks, without which the index-only scan of the figures read the heap for half the rows), then after VACUUM
+  # again, the state autovacuum brings the table to within minutes (its threshold is 20 % of the rows changed).
   dashboard() { # NAME
     for round in $(seq 1 $(( rounds + 2 ))); do
       read -r w0 p0 < <(cpu)

@@ -10,7 +10,7 @@ using Microsoft.Extensions.DependencyInjection;
 namespace InsureCrm.Core.Voc;
 
 /// <summary>What one SLA run did.</summary>
-public sealed record VocSlaSummary(DateTime AsOf, int OpenedFromInbound, int Warned, int Escalated, TimeSpan Elapsed);
+public sealed record VocSlaSummary(DateTime AsOf, int OpenedFromInbound, int Warned, int Escalated, TimeSpan Elapsed, bool Vacuumed = false);
 
 /// <summary>
 /// The SLA run (<c>voc sla run</c>, the nightly step <c>voc-sla</c>): first opens a case for every inbound contact of the call
@@ -27,8 +27,21 @@ public sealed class VocSlaRun(CrmDbContext db, VocIntake intake, TimeProvider ti
         var now = (asOf ?? time.GetUtcNow()).UtcDateTime;
         var opened = await SweepInboundAsync(ct);
         var (warned, escalated) = db.IsPostgres ? await MarkInOnePassAsync(now, ct) : await MarkAsync(now, ct);
-        return new VocSlaSummary(now, opened, warned, escalated, watch.Elapsed);
+        var vacuumed = false;
+        if (db.IsPostgres && warned + escalated >= VacuumFrom && db.Database.CurrentTransaction is null)
+        {
+            // Each mark is a new version of the case's row, and clears its page's all-visible bit: the dashboard's index-only
+            // scan of the twelve weeks (migration 0043) then reads the table for those pages, 0.9 s a page instead of 0.6 s at
+            // 127,000 marks and 500,000 cases (bench/voc.sh), until autovacuum comes. VACUUM visits only the changed pages
+            // (0.6 s there), outside a transaction, without blocking reads or writes.
+            await db.Database.ExecuteSqlRawAsync("VACUUM voc_case", ct);
+            vacuumed = true;
+        }
+        return new VocSlaSummary(now, opened, warned, escalated, watch.Elapsed, vacuumed);
     }
+
+    /// <summary>The marks (warnings and escalations together) from which a run on PostgreSQL vacuums the case table.</summary>
+    public const int VacuumFrom = 10_000;
 
     private const string Running = """ "state" NOT IN ('Resolved', 'Closed') AND "paused_at" IS NULL """;
     private const string Warn = """ "warned_at" IS NULL AND "warn_at" <= {0} """;
@@ -164,7 +177,7 @@ public sealed class VocSlaRun(CrmDbContext db, VocIntake intake, TimeProvider ti
 
     /// <summary>One line for the nightly summary and the CLI.</summary>
     public static string Describe(VocSlaSummary s) => string.Create(CultureInfo.InvariantCulture,
-        $"VOC SLA as of {s.AsOf:yyyy-MM-dd HH:mm} UTC: {s.OpenedFromInbound} cases opened from the call center's inbound contacts, {s.Warned} warned, {s.Escalated} escalated on breach in {s.Elapsed.TotalSeconds:0.00} s.");
+        $"VOC SLA as of {s.AsOf:yyyy-MM-dd HH:mm} UTC: {s.OpenedFromInbound} cases opened from the call center's inbound contacts, {s.Warned} warned, {s.Escalated} escalated on breach{(s.Vacuumed ? ", the case table vacuumed" : "")} in {s.Elapsed.TotalSeconds:0.00} s.");
 }
 
 /// <summary>The nightly chain's VOC step: the SLA run after the call center's queues (650).</summary>

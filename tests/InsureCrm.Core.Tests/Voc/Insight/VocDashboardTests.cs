@@ -149,6 +149,38 @@ public sealed class VocDashboardTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AgentTable_ShowsTheTwentyWithTheMostCases_EachByWeekWithTheirSla(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var branch = await WorklistKit.BranchAsync(ctx, "B-TOP", "종로지점");
+        var cases = new List<VocCase>();
+        for (var i = 0; i <= VocDashboard.TopRows; i++)
+        {
+            var agent = await WorklistKit.AgentAsync(ctx, branch, "FC-T" + i.ToString("D2", CultureInfo.InvariantCulture), "설계사" + i.ToString(CultureInfo.InvariantCulture));
+            // The first agent has one case, every other two: the first is the one left out.
+            for (var n = 0; n < (i == 0 ? 1 : 2); n++)
+            {
+                cases.Add(Case(VocType.Complaint, "claims.delay", WeekStart.AddDays(-7 * n).AddHours(i), agentId: agent.Id));
+            }
+        }
+        cases[^1].ResolutionDueAt = WeekStart.AddDays(-5);
+        cases[^1].ResolvedAt = WeekStart.AddDays(-5.5);
+        ctx.VocCases.AddRange(cases);
+        await ctx.SaveChangesAsync();
+
+        var view = await Dashboard(ctx).BuildAsync(Admin);
+        var agents = view.Tables[VocDimension.Agent];
+
+        agents.Count.ShouldBe(VocDashboard.TopRows);
+        agents.ShouldAllBe(r => r.Total == 2 && r.Weeks[10] == 1 && r.Weeks[11] == 1);
+        agents.ShouldNotContain(r => r.Label == "FC-T00 설계사0");
+        var last = agents.Single(r => r.Label == "FC-T20 설계사20");
+        (last.ResolutionDue, last.ResolutionMet).ShouldBe((1, 1));
+        view.Tables[VocDimension.Branch].Single().Total.ShouldBe(41);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task BranchManager_SeesOnlyTheirBranchsCases_InTheDashboardAndTheList(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
