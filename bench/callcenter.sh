@@ -20,7 +20,8 @@
 #             call-center consultants at once (bench-cc-01..16, role CallCenter), each request the next of 2,000 numbers of
 #             live customers drawn at random, in the formats a phone system sends (010-1234-5678, 01012345678, +82 10…):
 #             wrk -t2 -c16, a 30 s warm-up, then ROUNDS runs of 20 s (goal: p99 < 20 ms) as fast as the host answers, then
-#             ROUNDS runs with each client pausing PACE_MS (default 100 ms) between lookups. LOOKUP=0 skips it.
+#             ROUNDS runs with each client pausing PACE_MS (default 100 ms) on average between lookups, independently
+#             (random pauses), and ROUNDS in lockstep (the same pause for all: bursts of 16). LOOKUP=0 skips it.
 # Each timed CLI run prints its wall time, the CPU seconds of the CLI and of the database's backends and the CLI's peak
 # RSS (bench/worklist/measure.py); the page its p50/p99, requests a second and the CPU ms a request of the web host, the
 # backends and wrk (bench/findings/issue11-web/cpuwrap.py). Other work on the machine makes wall times pessimistic: the
@@ -167,18 +168,33 @@ LUA
     rps=$(awk '/Requests\/sec/ {print $2}' "$f"); errs=$(grep -E "Non-2xx|Socket errors" "$f" | tr -s ' ' || true)
     log "$(python3 -c "print('lookup run $run (load before $load): p50 $p50, p99 $p99 (goal < 20 ms), $rps req/s ${errs:+($errs)}; CPU ms/request web %.2f, pg %.2f, wrk %.2f' % ($wms/$req, $pms/$req, $cms/$req))")"
   done
-  # The same 16 consultants at a pace a call center could not reach (each a lookup every PACE_MS, default 100 ms: at most
-  # 160 a second, against a few a second for a few hundred seats): the latency a consultant sees when the host is not
-  # saturated, beside the closed-loop figure above (which measures how many the 2 cores serve).
+  # The same 16 consultants at a pace a call center could not reach (each a lookup every PACE_MS on average, default 100 ms:
+  # about 160 a second, against a few a second for a few hundred seats): the latency a consultant sees when the host is not
+  # saturated, beside the closed-loop figure above (which measures how many the 2 cores serve). Twice:
+  #   independent  each client waits a random time (exponential, mean PACE_MS) after each answer, so lookups arrive
+  #                independently of each other, as calls do;
+  #   lockstep     each waits exactly PACE_MS: the 16 clients, started together, keep asking within the same few
+  #                milliseconds, a burst of 16 every PACE_MS (the worst case of the same rate; 16 × about 1 ms of CPU on
+  #                2 cores queue behind each other).
   pace=${PACE_MS:-100}
-  { cat "$lua"; echo "delay = function() return $pace end"; } >"$lua.paced"
-  for run in $(seq 1 "$rounds"); do
-    load=$(cut -d' ' -f1-3 /proc/loadavg)
-    wrk -t2 -c16 -d20s --latency -s "$lua.paced" "http://127.0.0.1:$port" >"$out/callcenter-lookup-paced.$run.wrk"
-    f="$out/callcenter-lookup-paced.$run.wrk"
-    p50=$(awk '$1=="50%" {print $2}' "$f"); p99=$(awk '$1=="99%" {print $2}' "$f"); rps=$(awk '/Requests\/sec/ {print $2}' "$f")
-    errs=$(grep -E "Non-2xx|Socket errors" "$f" | tr -s ' ' || true)
-    log "lookup paced run $run (each client every $pace ms; load before $load): p50 $p50, p99 $p99 (goal < 20 ms), $rps req/s ${errs:+($errs)}"
+  { cat "$lua"; cat <<LUA
+local seeded = false
+delay = function()
+  if not seeded then math.randomseed(os.time() + math.floor(os.clock() * 1000000)); seeded = true end
+  return math.floor(-math.log(1 - math.random()) * $pace)
+end
+LUA
+  } >"$lua.independent"
+  { cat "$lua"; echo "delay = function() return $pace end"; } >"$lua.lockstep"
+  for mode in independent lockstep; do
+    for run in $(seq 1 "$rounds"); do
+      load=$(cut -d' ' -f1-3 /proc/loadavg)
+      f="$out/callcenter-lookup-$mode.$run.wrk"
+      wrk -t2 -c16 -d20s --latency -s "$lua.$mode" "http://127.0.0.1:$port" >"$f"
+      p50=$(awk '$1=="50%" {print $2}' "$f"); p99=$(awk '$1=="99%" {print $2}' "$f"); rps=$(awk '/Requests\/sec/ {print $2}' "$f")
+      errs=$(grep -E "Non-2xx|Socket errors" "$f" | tr -s ' ' || true)
+      log "lookup paced ($mode, each client every $pace ms on average) run $run (load before $load): p50 $p50, p99 $p99 (goal < 20 ms), $rps req/s ${errs:+($errs)}"
+    done
   done
   log "web host VmHWM $(( $(awk '/VmHWM/ {print $2}' /proc/$web/status) / 1024 )) MB"
 fi
