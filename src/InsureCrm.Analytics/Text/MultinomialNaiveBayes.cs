@@ -156,7 +156,27 @@ public sealed class MultinomialNaiveBayesModel
     public double Alpha { get; }
 
     /// <summary>Every class with its posterior probability, most probable first (ties in class order).</summary>
-    public ClassScore[] Predict(SparseCounts example)
+    public ClassScore[] Predict(SparseCounts example) => Predict(example, 1.0);
+
+    /// <summary>
+    /// Every class with its probability when the joint log-probabilities are divided by <paramref name="temperature"/>
+    /// before they are normalised (temperature scaling, <see cref="Calibration.FitTemperature"/>): above 1 the
+    /// probabilities are less extreme, the order of the classes is the same.
+    /// </summary>
+    /// <exception cref="ArgumentOutOfRangeException">The temperature is not positive.</exception>
+    public ClassScore[] Predict(SparseCounts example, double temperature)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(temperature);
+        var scores = LogScores(example);
+        var probabilities = Calibration.Softmax(scores, temperature);
+        return probabilities
+            .Select((p, c) => new ClassScore(Classes[c], p))
+            .OrderByDescending(s => s.Probability)
+            .ToArray();
+    }
+
+    /// <summary>The joint log-probability of each class (its prior plus the example's log-likelihood), in <see cref="Classes"/> order.</summary>
+    public double[] LogScores(SparseCounts example)
     {
         var scores = (double[])_logPrior.Clone();
         var ids = example.Ids ?? [];
@@ -172,17 +192,7 @@ public sealed class MultinomialNaiveBayesModel
                 scores[c] += n * _logLikelihood[c][j];
             }
         }
-        var max = scores.Max();
-        var sum = 0.0;
-        for (var c = 0; c < scores.Length; c++)
-        {
-            scores[c] = Math.Exp(scores[c] - max);
-            sum += scores[c];
-        }
-        return scores
-            .Select((s, c) => new ClassScore(Classes[c], s / sum))
-            .OrderByDescending(s => s.Probability)
-            .ToArray();
+        return scores;
     }
 
     private static readonly JsonSerializerOptions Json = new() { PropertyNamingPolicy = JsonNamingPolicy.CamelCase };

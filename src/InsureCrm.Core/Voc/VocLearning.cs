@@ -220,8 +220,8 @@ internal sealed class VocLearning(CrmDbContext db, VocOptions options, TimeProvi
     public static string Describe(VocClassifierReport r) => string.Create(CultureInfo.InvariantCulture,
         $"""
         Held out {r.TestCases:N0} of {r.TrainCases + r.TestCases:N0} confirmed cases (stratified by category, seed {Seed}):
-          type      classifier {r.TypeAccuracy:P1}   majority class {r.MajorityTypeAccuracy:P1}   keyword rules {r.KeywordTypeAccuracy:P1}
-          category  classifier {r.CategoryAccuracy:P1}   majority class {r.MajorityCategoryAccuracy:P1}   keyword rules {r.KeywordCategoryAccuracy:P1}
+          type      classifier {r.TypeAccuracy:P1}   majority class {r.MajorityTypeAccuracy:P1}   keyword rules {r.KeywordTypeAccuracy:P1}   classifier's mean confidence {r.TypeMeanConfidence:P1}
+          category  classifier {r.CategoryAccuracy:P1}   majority class {r.MajorityCategoryAccuracy:P1}   keyword rules {r.KeywordCategoryAccuracy:P1}   classifier's mean confidence {r.CategoryMeanConfidence:P1}
         """);
 }
 

@@ -44,11 +44,33 @@ internal sealed class VocClassifier
     private readonly MultinomialNaiveBayesModel _type;
     private readonly MultinomialNaiveBayesModel _category;
 
-    private VocClassifier(MultinomialNaiveBayesModel type, MultinomialNaiveBayesModel category)
+    private VocClassifier(MultinomialNaiveBayesModel type, MultinomialNaiveBayesModel category, double typeTemperature, double categoryTemperature)
     {
         _type = type;
         _category = category;
+        TypeTemperature = typeTemperature;
+        CategoryTemperature = categoryTemperature;
     }
+
+    /// <summary>
+    /// What the type model's log-probabilities are divided by before they become the confidence shown to staff
+    /// (<see cref="Calibration.FitTemperature"/>, fitted on a held-out fifth at training); 1 when too few cases to fit it.
+    /// </summary>
+    public double TypeTemperature { get; }
+
+    /// <summary>The same for the category model.</summary>
+    public double CategoryTemperature { get; }
+
+    /// <summary>
+    /// From this many classified cases on, training holds a fifth out to fit the temperatures (the final models learn from
+    /// every case); with fewer, a fifth is too few to say how often a stated confidence is right, and the temperatures stay 1.
+    /// </summary>
+    public const int CalibrateFrom = 500;
+
+    /// <summary>The share held out to fit the temperatures, and the seed of that (stratified) split.</summary>
+    private const double CalibrationShare = 0.2;
+
+    private const int CalibrationSeed = 16;
 
     /// <summary>The text a case is classified by: subject and body together.</summary>
     public static string Compose(string? subject, string? text) => $"{subject}\n{text}";
@@ -72,24 +94,52 @@ internal sealed class VocClassifier
         {
             throw new ArgumentException($"Case {bad.i} has no type or no category.", nameof(cases));
         }
-        var features = cases.Select(c => VocTextFeatures.Featurize(c.Text)).ToArray();
         var learner = new MultinomialNaiveBayes { Alpha = alpha };
+        var (typeTemperature, categoryTemperature) = cases.Count < CalibrateFrom ? (1.0, 1.0) : Calibrate(cases, learner);
+        var features = cases.Select(c => VocTextFeatures.Featurize(c.Text)).ToArray();
         return new VocClassifier(
             learner.Fit(features, cases.Select(c => c.Type).ToArray()),
-            learner.Fit(features, cases.Select(c => c.Category).ToArray()));
+            learner.Fit(features, cases.Select(c => c.Category).ToArray()),
+            typeTemperature, categoryTemperature);
+    }
+
+    /// <summary>Fits both models on four fifths (stratified by category) and each temperature on the fifth held out.</summary>
+    private static (double Type, double Category) Calibrate(IReadOnlyList<VocLabelledText> cases, MultinomialNaiveBayes learner)
+    {
+        var (train, held) = VocClassifierEvaluation.Split(cases, CalibrationSeed, CalibrationShare);
+        var features = train.Select(c => VocTextFeatures.Featurize(c.Text)).ToArray();
+        var heldFeatures = held.Select(c => VocTextFeatures.Featurize(c.Text)).ToArray();
+        double Fit(MultinomialNaiveBayesModel model, Func<VocLabelledText, string> label)
+        {
+            var index = model.Classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
+            var scores = new List<double[]>();
+            var truth = new List<int>();
+            for (var i = 0; i < held.Count; i++)
+            {
+                // A class the four fifths never saw cannot be scored; its cases say nothing about the temperature.
+                if (index.TryGetValue(label(held[i]), out var c))
+                {
+                    scores.Add(model.LogScores(heldFeatures[i]));
+                    truth.Add(c);
+                }
+            }
+            return Calibration.FitTemperature(scores, truth);
+        }
+        return (Fit(learner.Fit(features, train.Select(c => c.Type).ToArray()), c => c.Type),
+            Fit(learner.Fit(features, train.Select(c => c.Category).ToArray()), c => c.Category));
     }
 
     public VocSuggestion Suggest(string? text)
     {
         var normalized = VocTextFeatures.Normalize(text);
         var features = VocTextFeatures.Count(normalized);
-        var types = _type.Predict(features);
-        var categories = _category.Predict(features);
+        var types = _type.Predict(features, TypeTemperature);
+        var categories = _category.Predict(features, CategoryTemperature);
         return new VocSuggestion(types[0].Label, types[0].Probability, categories[0].Label, categories[0].Probability,
             types, categories, normalized.Length > 0);
     }
 
-    public string ToJson() => JsonSerializer.Serialize(new ModelFile(1, FeatureScheme, _type, _category), Json);
+    public string ToJson() => JsonSerializer.Serialize(new ModelFile(2, FeatureScheme, _type, _category, TypeTemperature, CategoryTemperature), Json);
 
     /// <exception cref="InvalidDataException">Not a VOC classifier model, or one made with other features.</exception>
     public static VocClassifier FromJson(string json)
@@ -111,8 +161,11 @@ internal sealed class VocClassifier
         {
             throw new InvalidDataException($"VOC classifier model: made with features '{file.Features}', this version reads '{FeatureScheme}'.");
         }
-        return new VocClassifier(file.Type, file.Category);
+        // A version 1 model (before calibration) has no temperatures: its probabilities as they were.
+        return new VocClassifier(file.Type, file.Category, file.TypeTemperature > 0 ? file.TypeTemperature : 1.0,
+            file.CategoryTemperature > 0 ? file.CategoryTemperature : 1.0);
     }
 
-    private sealed record ModelFile(int Version, string Features, MultinomialNaiveBayesModel Type, MultinomialNaiveBayesModel Category);
+    private sealed record ModelFile(int Version, string Features, MultinomialNaiveBayesModel Type, MultinomialNaiveBayesModel Category,
+        double TypeTemperature = 1.0, double CategoryTemperature = 1.0);
 }

@@ -3,7 +3,10 @@ namespace InsureCrm.Core.Voc.Text;
 /// <summary>How often one label was taken for another on the held-out cases.</summary>
 internal sealed record VocConfusion(string Actual, string Predicted, int Count);
 
-/// <summary>Accuracy of the classifier and its two baselines on the same held-out cases.</summary>
+/// <summary>
+/// Accuracy of the classifier and its two baselines on the same held-out cases, and the classifier's mean confidence in
+/// its suggestions there (close to its accuracy when the confidences are calibrated).
+/// </summary>
 internal sealed record VocClassifierReport(
     int TrainCases,
     int TestCases,
@@ -14,7 +17,9 @@ internal sealed record VocClassifierReport(
     double KeywordTypeAccuracy,
     double KeywordCategoryAccuracy,
     IReadOnlyList<VocConfusion> TypeConfusions,
-    IReadOnlyList<VocConfusion> CategoryConfusions);
+    IReadOnlyList<VocConfusion> CategoryConfusions,
+    double TypeMeanConfidence = 0,
+    double CategoryMeanConfidence = 0);
 
 /// <summary>
 /// Trains on one part of the classified cases and measures on the rest: a seeded split stratified by category (each
@@ -39,10 +44,13 @@ internal static class VocClassifierEvaluation
         var typeErrors = new Dictionary<(string, string), int>();
         var categoryErrors = new Dictionary<(string, string), int>();
         int type = 0, category = 0, keywordType = 0, keywordCategory = 0;
+        double typeConfidence = 0, categoryConfidence = 0;
         foreach (var c in test)
         {
             var s = classifier.Suggest(c.Text);
             var k = keywords.Suggest(c.Text);
+            typeConfidence += s.TypeConfidence;
+            categoryConfidence += s.CategoryConfidence;
             type += Hit(c.Type, s.Type, typeErrors);
             category += Hit(c.Category, s.Category, categoryErrors);
             keywordType += k.Type == c.Type ? 1 : 0;
@@ -51,7 +59,7 @@ internal static class VocClassifierEvaluation
         double n = test.Count;
         return new VocClassifierReport(train.Count, test.Count, type / n, category / n,
             test.Count(c => c.Type == majorityType) / n, test.Count(c => c.Category == majorityCategory) / n,
-            keywordType / n, keywordCategory / n, Top(typeErrors, confusions), Top(categoryErrors, confusions));
+            keywordType / n, keywordCategory / n, Top(typeErrors, confusions), Top(categoryErrors, confusions), typeConfidence / n, categoryConfidence / n);
     }
 
     /// <summary>Seeded split, stratified by category.</summary>
