@@ -136,6 +136,22 @@ public sealed class VocClassifierTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void FromJson_AModelStoredBeforeCalibration_ReadWithItsOwnProbabilities()
+    {
+        var node = System.Text.Json.Nodes.JsonNode.Parse(Trained.Value.ToJson())!.AsObject();
+        node["version"] = 1;
+        node.Remove("typeTemperature");
+        node.Remove("categoryTemperature");
+
+        var old = VocClassifier.FromJson(node.ToJsonString());
+
+        (old.TypeTemperature, old.CategoryTemperature).ShouldBe((1.0, 1.0));
+        var text = Cases.Value[0].Text;
+        old.Suggest(text).Type.ShouldBe(Trained.Value.Suggest(text).Type);
+        old.Suggest(text).TypeConfidence.ShouldBeGreaterThan(Trained.Value.Suggest(text).TypeConfidence);
+    }
+
+    [Fact]
     public void FromJson_NotAModel_ClearError()
     {
         Should.Throw<InvalidDataException>(() => VocClassifier.FromJson("{\"hello\":1}")).Message.ShouldContain("model");
