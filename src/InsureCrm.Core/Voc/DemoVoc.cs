@@ -112,9 +112,9 @@ internal sealed class DemoVoc(CrmDbContext db, VocIntake intake, VocCases cases,
         var suggested = await SuggestForUnclassifiedAsync(ct);
         if (training.Evaluation is { } e)
         {
-            logger.LogInformation("Demo VOC history: {Cases} generated cases in {Seconds:F1} s; classifier on {Confirmed} confirmed cases, held out: type {Type:P1} (majority {MajorityType:P1}, keywords {KeywordType:P1}), category {Category:P1} (majority {MajorityCategory:P1}, keywords {KeywordCategory:P1}); {Suggested} suggestions",
-                generated, watch.Elapsed.TotalSeconds, training.Cases, e.TypeAccuracy, e.MajorityTypeAccuracy, e.KeywordTypeAccuracy, e.CategoryAccuracy,
-                e.MajorityCategoryAccuracy, e.KeywordCategoryAccuracy, suggested);
+            logger.LogInformation("Demo VOC history: {Cases} generated cases in {Seconds:F1} s; classifier on {Confirmed} confirmed cases, held out: type {Type:P1} (majority {MajorityType:P1}, keywords {KeywordType:P1}; mean confidence {TypeConfidence:P1}), category {Category:P1} (majority {MajorityCategory:P1}, keywords {KeywordCategory:P1}; mean confidence {CategoryConfidence:P1}); {Suggested} suggestions",
+                generated, watch.Elapsed.TotalSeconds, training.Cases, e.TypeAccuracy, e.MajorityTypeAccuracy, e.KeywordTypeAccuracy, e.TypeMeanConfidence, e.CategoryAccuracy,
+                e.MajorityCategoryAccuracy, e.KeywordCategoryAccuracy, e.CategoryMeanConfidence, suggested);
         }
         var ids = new List<long>();
         for (var i = 0; i < Voices.Length; i++)
