@@ -124,7 +124,7 @@ public sealed class VocPagesTests
             // The notes intake writes on the timeline (VocEventNote's invariant codes).
             ctx.VocEvents.AddRange(
                 new VocEvent { CaseId = repeat.Id, Kind = VocEventKind.Suggested, At = repeat.ReceivedAt, By = "system:classifier",
-                    Note = VocEventNote.OfSuggestion(VocType.Complaint, 0.91, "claims.delay", 0.87, 1, used: true) },
+                    Note = VocEventNote.OfSuggestion(VocType.Complaint, 0.91, "claims.delay", 0.87, 1, typeUsed: true, categoryUsed: true) },
                 new VocEvent { CaseId = repeat.Id, Kind = VocEventKind.RepeatLinked, At = repeat.ReceivedAt, By = "system:repeats",
                     Note = VocEventNote.OfRepeat("VOC-2026-900001", 0.82) },
                 new VocEvent { CaseId = repeat.Id, Kind = VocEventKind.Assigned, At = repeat.ReceivedAt, By = "system:webform", ToDepartmentId = claims.Id,

@@ -11,8 +11,14 @@ namespace InsureCrm.Core.Voc;
 /// </summary>
 public static partial class VocEventNote
 {
-    /// <summary>The classifier's suggestion: type and category with their confidence (0..1), the model, and whether it was used.</summary>
-    public sealed record Suggestion(VocType? Type, double TypeConfidence, string? Category, double CategoryConfidence, long ModelId, bool Used);
+    /// <summary>
+    /// The classifier's suggestion: type and category with their confidence (0..1), the model, and which of the two were used
+    /// (each only when the caller left it open and its confidence reached the threshold).
+    /// </summary>
+    public sealed record Suggestion(VocType? Type, double TypeConfidence, string? Category, double CategoryConfidence, long ModelId, bool TypeUsed, bool CategoryUsed)
+    {
+        public bool Used => TypeUsed || CategoryUsed;
+    }
 
     /// <summary>The earlier case a new one was linked to as a repeat, with the matcher's score.</summary>
     public sealed record Repeat(string Number, double Score);
@@ -24,9 +30,16 @@ public static partial class VocEventNote
     /// <summary>What a classification did with the classifier's suggestion.</summary>
     public enum SuggestionVerdict { None, Confirmed, Corrected }
 
-    public static string OfSuggestion(VocType? type, double typeConfidence, string? category, double categoryConfidence, long modelId, bool used) =>
+    public static string OfSuggestion(VocType? type, double typeConfidence, string? category, double categoryConfidence, long modelId, bool typeUsed,
+        bool categoryUsed) =>
         string.Create(CultureInfo.InvariantCulture,
-            $"{type} {typeConfidence:P0} / {category} {categoryConfidence:P0} (model {modelId}){(used ? "; used until confirmed" : "")}");
+            $"{type} {typeConfidence:P0} / {category} {categoryConfidence:P0} (model {modelId}){(typeUsed, categoryUsed) switch
+            {
+                (true, true) => "; used until confirmed",
+                (true, false) => "; type used until confirmed",
+                (false, true) => "; category used until confirmed",
+                _ => "",
+            }}");
 
     public static string OfRepeat(string number, double score) => string.Create(CultureInfo.InvariantCulture, $"{number} (score {score:0.00})");
 
@@ -51,7 +64,8 @@ public static partial class VocEventNote
             && double.TryParse(m.Groups["tc"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var tc)
             && double.TryParse(m.Groups["cc"].Value, NumberStyles.Float, CultureInfo.InvariantCulture, out var cc)
             && long.TryParse(m.Groups["model"].Value, NumberStyles.None, CultureInfo.InvariantCulture, out var model)
-            ? new Suggestion(type, tc / 100, Empty(m.Groups["cat"].Value), cc / 100, model, m.Groups["used"].Success)
+            ? new Suggestion(type, tc / 100, Empty(m.Groups["cat"].Value), cc / 100, model,
+                m.Groups["used"].Success && m.Groups["part"].Value != "category ", m.Groups["used"].Success && m.Groups["part"].Value != "type ")
             : null;
     }
 
@@ -104,7 +118,7 @@ public static partial class VocEventNote
     }
 
     // Invariant P0 writes "87 %" (with a space); a note written under another culture would not have it, so it is optional.
-    [GeneratedRegex(@"^(?<type>\w*) (?<tc>[0-9.]+) ?% / (?<cat>[\w.-]*) (?<cc>[0-9.]+) ?% \(model (?<model>[0-9]+)\)(?<used>; used until confirmed)?$",
+    [GeneratedRegex(@"^(?<type>\w*) (?<tc>[0-9.]+) ?% / (?<cat>[\w.-]*) (?<cc>[0-9.]+) ?% \(model (?<model>[0-9]+)\)(?<used>; (?<part>type |category )?used until confirmed)?$",
         RegexOptions.CultureInvariant, 1000)]
     private static partial Regex SuggestionPattern();
 

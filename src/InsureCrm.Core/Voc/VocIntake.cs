@@ -240,17 +240,18 @@ public sealed class VocIntake
         // The classifier's suggestion: kept on every case with text to read; used (and marked as suggested) for what the caller left open.
         var suggestion = await SuggestAsync(subject, text, ct);
         var effectiveType = request.Type;
-        var suggested = false;
+        bool typeSuggested = false, categorySuggested = false;
         if (effectiveType is null && suggestion?.Type is { } st && suggestion.TypeConfidence >= _options.SuggestionThreshold)
         {
             effectiveType = st;
-            suggested = true;
+            typeSuggested = true;
         }
         if (category is null && suggestion?.Category is { } sc && suggestion.CategoryConfidence >= _options.SuggestionThreshold)
         {
             category = sc;
-            suggested = true;
+            categorySuggested = true;
         }
+        var suggested = typeSuggested || categorySuggested;
         var vocCase = new VocCase
         {
             SuggestedType = suggestion?.Type, SuggestedTypeConfidence = suggestion?.TypeConfidence, SuggestedCategoryCode = suggestion?.Category,
@@ -274,7 +275,7 @@ public sealed class VocIntake
             events.Add(new()
             {
                 Kind = VocEventKind.Suggested, At = now, By = "system:classifier", Note = VocEventNote.OfSuggestion(suggestion.Type, suggestion.TypeConfidence, suggestion.Category, suggestion.CategoryConfidence,
-                    suggestion.ModelId, suggested),
+                    suggestion.ModelId, typeSuggested, categorySuggested),
             });
         }
         if (vocCase.CustomerId is { } repeatCustomer && await RepeatOfAsync(repeatCustomer, vocCase, ct) is { } repeat)

@@ -103,7 +103,13 @@ internal static class VocText
             (VocEventKind.Assigned, { } n) when VocRoutingNote.Read(n) is not null => Routing(t, n, departments, categories),
             (VocEventKind.Suggested, var n) when VocEventNote.ReadSuggestion(n) is { } s =>
                 t.Format("voc.note.suggested", TypeName(t, s.Type), Percent(s.TypeConfidence), CategoryName(s.Category, categories), Percent(s.CategoryConfidence))
-                + (s.Used ? " · " + t["voc.note.suggestedUsed"] : ""),
+                + (s.TypeUsed, s.CategoryUsed) switch
+                {
+                    (true, true) => " · " + t["voc.note.suggestedUsed"],
+                    (true, false) => " · " + t["voc.note.suggestedTypeUsed"],
+                    (false, true) => " · " + t["voc.note.suggestedCategoryUsed"],
+                    _ => "",
+                },
             (VocEventKind.RepeatLinked, var n) when VocEventNote.ReadRepeat(n) is { } r =>
                 t.Format("voc.note.repeat", r.Number, r.Score.ToString("0.00", System.Globalization.CultureInfo.CurrentCulture)),
             (VocEventKind.Classified, var n) when VocEventNote.ReadClassification(n) is { } c =>

@@ -12,11 +12,18 @@ public sealed class VocEventNoteTests
     [Fact]
     public void ReadSuggestion_WhatIntakeWrites_AndAnOlderNote_GiveTypeCategoryConfidenceAndWhetherUsed()
     {
-        VocEventNote.ReadSuggestion(VocEventNote.OfSuggestion(VocType.Complaint, 0.87, "claims.delay", 0.91, 3, used: true))
-            .ShouldBe(new VocEventNote.Suggestion(VocType.Complaint, 0.87, "claims.delay", 0.91, 3, true));
+        VocEventNote.ReadSuggestion(VocEventNote.OfSuggestion(VocType.Complaint, 0.87, "claims.delay", 0.91, 3, typeUsed: true, categoryUsed: true))
+            .ShouldBe(new VocEventNote.Suggestion(VocType.Complaint, 0.87, "claims.delay", 0.91, 3, true, true));
+        // Only the category confident enough to be used (the type left to the handler), and the other way round.
+        VocEventNote.ReadSuggestion(VocEventNote.OfSuggestion(VocType.Complaint, 0.54, "claims.delay", 0.84, 3, typeUsed: false, categoryUsed: true))
+            .ShouldBe(new VocEventNote.Suggestion(VocType.Complaint, 0.54, "claims.delay", 0.84, 3, false, true));
+        VocEventNote.ReadSuggestion(VocEventNote.OfSuggestion(VocType.Inquiry, 0.8, "payment.refund", 0.3, 4, typeUsed: true, categoryUsed: false))
+            .ShouldBe(new VocEventNote.Suggestion(VocType.Inquiry, 0.8, "payment.refund", 0.3, 4, true, false));
         VocEventNote.ReadSuggestion("Inquiry 100 % / payment.autodebit 64 % (model 1)")
-            .ShouldBe(new VocEventNote.Suggestion(VocType.Inquiry, 1.0, "payment.autodebit", 0.64, 1, false));
-        VocEventNote.ReadSuggestion(" 40 % /  12 % (model 2)").ShouldBe(new VocEventNote.Suggestion(null, 0.4, null, 0.12, 2, false));
+            .ShouldBe(new VocEventNote.Suggestion(VocType.Inquiry, 1.0, "payment.autodebit", 0.64, 1, false, false));
+        // Written before the two were told apart: "used" meant both.
+        VocEventNote.ReadSuggestion("Inquiry 100 % / payment.autodebit 64 % (model 1); used until confirmed")!.CategoryUsed.ShouldBeTrue();
+        VocEventNote.ReadSuggestion(" 40 % /  12 % (model 2)").ShouldBe(new VocEventNote.Suggestion(null, 0.4, null, 0.12, 2, false, false));
         VocEventNote.ReadSuggestion("고객에게 접수 사실을 안내함").ShouldBeNull();
         VocEventNote.ReadSuggestion("Nonsense 40 % / claims 12 % (model 2)").ShouldBeNull();
     }
