@@ -15,10 +15,7 @@ public static partial class VocEventNote
     /// The classifier's suggestion: type and category with their confidence (0..1), the model, and which of the two were used
     /// (each only when the caller left it open and its confidence reached the threshold).
     /// </summary>
-    public sealed record Suggestion(VocType? Type, double TypeConfidence, string? Category, double CategoryConfidence, long ModelId, bool TypeUsed, bool CategoryUsed)
-    {
-        public bool Used => TypeUsed || CategoryUsed;
-    }
+    public sealed record Suggestion(VocType? Type, double TypeConfidence, string? Category, double CategoryConfidence, long ModelId, bool TypeUsed, bool CategoryUsed);
 
     /// <summary>The earlier case a new one was linked to as a repeat, with the matcher's score.</summary>
     public sealed record Repeat(string Number, double Score);

@@ -95,20 +95,28 @@ internal sealed class VocClassifier
             throw new ArgumentException($"Case {bad.i} has no type or no category.", nameof(cases));
         }
         var learner = new MultinomialNaiveBayes { Alpha = alpha };
-        var (typeTemperature, categoryTemperature) = cases.Count < CalibrateFrom ? (1.0, 1.0) : Calibrate(cases, learner);
         var features = cases.Select(c => VocTextFeatures.Featurize(c.Text)).ToArray();
+        var (typeTemperature, categoryTemperature) = cases.Count < CalibrateFrom ? (1.0, 1.0) : Calibrate(cases, features, learner);
         return new VocClassifier(
             learner.Fit(features, cases.Select(c => c.Type).ToArray()),
             learner.Fit(features, cases.Select(c => c.Category).ToArray()),
             typeTemperature, categoryTemperature);
     }
 
-    /// <summary>Fits both models on four fifths (stratified by category) and each temperature on the fifth held out.</summary>
-    private static (double Type, double Category) Calibrate(IReadOnlyList<VocLabelledText> cases, MultinomialNaiveBayes learner)
+    /// <summary>
+    /// Fits both models on four fifths (stratified by category) and each temperature on the fifth held out, with the features
+    /// already worked out for every case (equal cases have equal features, so the first of each stands for all).
+    /// </summary>
+    private static (double Type, double Category) Calibrate(IReadOnlyList<VocLabelledText> cases, SparseCounts[] all, MultinomialNaiveBayes learner)
     {
+        var featuresOf = new Dictionary<VocLabelledText, SparseCounts>(cases.Count);
+        for (var i = 0; i < cases.Count; i++)
+        {
+            featuresOf.TryAdd(cases[i], all[i]);
+        }
         var (train, held) = VocClassifierEvaluation.Split(cases, CalibrationSeed, CalibrationShare);
-        var features = train.Select(c => VocTextFeatures.Featurize(c.Text)).ToArray();
-        var heldFeatures = held.Select(c => VocTextFeatures.Featurize(c.Text)).ToArray();
+        var features = train.Select(c => featuresOf[c]).ToArray();
+        var heldFeatures = held.Select(c => featuresOf[c]).ToArray();
         double Fit(MultinomialNaiveBayesModel model, Func<VocLabelledText, string> label)
         {
             var index = model.Classes.Select((c, i) => (c, i)).ToDictionary(p => p.c, p => p.i, StringComparer.Ordinal);
