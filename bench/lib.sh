@@ -42,9 +42,23 @@ bench_pg() { # ensures the server is up; exports BENCH_PG_PORT and pg_admin
     *) echo "PG_SETTINGS must be recommended or defaults, not '${PG_SETTINGS}'" >&2; return 1 ;;
   esac
   for _ in $(seq 1 30); do pg_isready -h 127.0.0.1 -p "$BENCH_PG_PORT" -q && break; sleep 1; done
-  as_root su postgres -c "psql -p $BENCH_PG_PORT -q -c \"ALTER USER postgres PASSWORD 'postgres';\"" >/dev/null
+  # PGPASSWORD: peer authentication ignores it, the password rule below needs it once the password is set.
+  as_root su postgres -c "PGPASSWORD=postgres psql -p $BENCH_PG_PORT -q -c \"ALTER USER postgres PASSWORD 'postgres';\"" >/dev/null
   export BENCH_PG_PORT
   pg_admin="Host=127.0.0.1;Port=$BENCH_PG_PORT;Username=postgres;Password=postgres;Database=postgres"
+  BENCH_PG_HOST=127.0.0.1
+  if [ "${PG_SETTINGS:-recommended}" = recommended ]; then
+    # The product connects over the server's Unix socket, as a web node on the database's host should
+    # (docs/operations.md, "The connection string"): the same password, no TCP stack. Debian allows only peer
+    # authentication on the socket, and the bench's processes run as another OS user than postgres.
+    local conf hba; conf=$(pg_lsclusters -h | awk '$2=="bench" {print $1}'); hba="/etc/postgresql/$conf/bench/pg_hba.conf"
+    if ! as_root grep -q '^local all all scram-sha-256 # InsureCRM bench$' "$hba"; then
+      as_root sed -i '1i local all all scram-sha-256 # InsureCRM bench' "$hba"
+      as_root pg_ctlcluster "$conf" bench reload
+    fi
+    BENCH_PG_HOST=$(bench_psql postgres -Atc "SHOW unix_socket_directories" | cut -d, -f1 | tr -d ' ')
+  fi
+  export BENCH_PG_HOST
 }
 
 bench_hugepages() { # reserves 2 MB pages for the bench cluster's shared buffers (recommended.conf: huge_pages = try);
@@ -64,7 +78,7 @@ bench_hugepages() { # reserves 2 MB pages for the bench cluster's shared buffers
 }
 
 bench_server_note() { # what the server measured with beyond its settings: huge pages in use, the allocator's environment
-  local pm; pm=$(head -n 1 "$(as_root su postgres -c "psql -p $BENCH_PG_PORT -Atc 'SHOW data_directory'")/postmaster.pid" 2>/dev/null)
+  local pm; pm=$(head -n 1 "$(as_root su postgres -c "PGPASSWORD=postgres psql -p $BENCH_PG_PORT -Atc 'SHOW data_directory'")/postmaster.pid" 2>/dev/null)
   local env; env=$(as_root cat "/proc/$pm/environ" 2>/dev/null | tr '\0' '\n' | grep '^MALLOC_' | tr '\n' ' ')
   local huge; huge=$(awk '/^HugePages_Total:/ {t=$2} /^HugePages_Free:/ {f=$2} /^HugePages_Rsvd:/ {r=$2} END {print (t-f+r) * 2 " MB of " t * 2 " MB"}' /proc/meminfo)
   echo "huge pages in use ${huge}; server environment: ${env:-none}"
@@ -77,9 +91,9 @@ bench_keys() { # $1 = database: the insurer's key file (shared by the bench's da
   export Security__AccessLog__CheckpointFile="$PWD/bench/out/$1.access-log-head.json"
 }
 
-bench_pg_cs() { # $1 = database -> the connection string the product gets: loopback on the same host, so no TLS
-  # (docs/operations.md, "The connection string")
-  echo "Host=127.0.0.1;Port=$BENCH_PG_PORT;Username=postgres;Password=postgres;Database=$1;Maximum Pool Size=64;SSL Mode=Disable"
+bench_pg_cs() { # $1 = database -> the connection string the product gets: the Unix socket (recommended settings) or
+  # loopback (PG_SETTINGS=defaults) on the same host, so no TLS (docs/operations.md, "The connection string")
+  echo "Host=${BENCH_PG_HOST:-127.0.0.1};Port=$BENCH_PG_PORT;Username=postgres;Password=postgres;Database=$1;Maximum Pool Size=64;SSL Mode=Disable"
 }
 
 bench_psql() { # $1 = database, rest = psql arguments
