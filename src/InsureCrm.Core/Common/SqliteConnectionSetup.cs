@@ -25,6 +25,13 @@ namespace InsureCrm.Core.Common;
 /// Unqualified names (<c>access_log_entry</c>) resolve to it since main has no such table; a database in memory
 /// attaches nothing and keeps the log in main.
 /// </para>
+/// <para>
+/// The log's file is not memory-mapped. The appender writes it from whichever pooled connection it gets, so nearly
+/// every batch's connection finds the file changed since its own last read and SQLite then drops that connection's
+/// whole map of the file (a 256 MB <c>munmap</c>, then a page fault for each page touched again): 5 % of the web
+/// host's CPU a customer view at 100,000 customers. Unmapped, such a connection drops only the few cached pages of
+/// the log it read last (the head and the insert path), and reads them again (bench/findings/2026-12-05-issue11-round7.md).
+/// </para>
 /// </summary>
 internal static class SqliteConnectionSetup
 {
@@ -32,6 +39,9 @@ internal static class SqliteConnectionSetup
     internal const long MmapSize = 256L * 1024 * 1024;
 
     internal static readonly string Pragmas = string.Create(CultureInfo.InvariantCulture, $"PRAGMA mmap_size = {MmapSize};");
+
+    /// <summary>The access log's file is read without a memory map (see the class's remarks).</summary>
+    private const string LogPragmas = $"PRAGMA {AccessLogSchema}.mmap_size = 0;";
 
     /// <summary>Native handles already set up; an entry goes away with its handle when the pool closes it.</summary>
     private static readonly ConditionalWeakTable<sqlite3, object> Prepared = [];
@@ -64,17 +74,18 @@ internal static class SqliteConnectionSetup
             return;
         }
         // The file name SQLite opened (empty for a database in memory), not the connection string's.
-        if (AccessLogFile(connection.DataSource) is { } log)
+        var log = AccessLogFile(connection.DataSource);
+        if (log is not null)
         {
             using var attach = connection.CreateCommand();
             attach.CommandText = $"ATTACH DATABASE @file AS {AccessLogSchema};";
             attach.Parameters.AddWithValue("@file", log);
             attach.ExecuteNonQuery();
         }
-        // After the attach: an unqualified mmap_size applies to every attached file.
+        // After the attach: an unqualified mmap_size applies to every attached file; then the log's file is unmapped again.
         using (var command = connection.CreateCommand())
         {
-            command.CommandText = Pragmas;
+            command.CommandText = log is null ? Pragmas : Pragmas + LogPragmas;
             command.ExecuteNonQuery();
         }
         Prepared.AddOrUpdate(handle, Done);

@@ -49,12 +49,14 @@ public sealed class DatabaseTests
                 {
                     await context.Database.OpenConnectionAsync();
                     (await MmapSizeAsync(context.Database.GetDbConnection())).ShouldBe(SqliteConnectionSetup.MmapSize);
+                    (await MmapSizeAsync(context.Database.GetDbConnection(), "access_log")).ShouldBe(0);
                     (await AccessLogFileAsync(context.Database.GetDbConnection())).ShouldBe(logFile);
                 }
                 for (var i = 0; i < 3; i++)
                 {
                     raw.Add(await db.Database.OpenConnectionAsync());
                     (await MmapSizeAsync(raw[^1])).ShouldBe(SqliteConnectionSetup.MmapSize);
+                    (await MmapSizeAsync(raw[^1], "access_log")).ShouldBe(0);
                     (await AccessLogFileAsync(raw[^1])).ShouldBe(logFile);
                 }
             }
@@ -80,10 +82,11 @@ public sealed class DatabaseTests
         return (string?)await command.ExecuteScalarAsync();
     }
 
-    private static async Task<long> MmapSizeAsync(DbConnection connection)
+    /// <summary>The memory map's size of the main file, or of the attached file <paramref name="schema"/>.</summary>
+    private static async Task<long> MmapSizeAsync(DbConnection connection, string schema = "main")
     {
         await using var command = connection.CreateCommand();
-        command.CommandText = "PRAGMA mmap_size";
+        command.CommandText = $"PRAGMA {schema}.mmap_size";
         return (long)(await command.ExecuteScalarAsync())!;
     }
 }
