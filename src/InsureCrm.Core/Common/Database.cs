@@ -121,6 +121,7 @@ public sealed class CrmDatabase
 
     private static string PrepareSqlite(string connectionString)
     {
+        SqliteConnectionSetup.ConfigureLibrary();
         var csb = new SqliteConnectionStringBuilder(connectionString) { ForeignKeys = true, Pooling = true };
         if (csb.DataSource is { Length: > 0 } path && path != ":memory:" && csb.Mode != SqliteOpenMode.Memory)
         {
