@@ -59,7 +59,8 @@ internal static class SqliteConnectionSetup
     /// <summary>
     /// The SQLite library's process-wide settings, which it takes only before its first connection (later it refuses
     /// them and they are left as they are): no memory statistics. With them on (the library's default), every allocation
-    /// and free of every connection takes one global mutex, and 16 concurrent customer views wait on it.
+    /// and free of every connection takes one global mutex, and 16 concurrent customer views wait on it. Called by
+    /// <see cref="CrmDatabase"/>'s constructor, through which every connection string of the product comes.
     /// </summary>
     public static void ConfigureLibrary() => _ = LibraryConfigured.Value;
 
@@ -72,7 +73,6 @@ internal static class SqliteConnectionSetup
     /// <summary>Opens a connection of the pool with the settings applied: every raw SQLite connection is opened this way.</summary>
     public static async Task<SqliteConnection> OpenAsync(string connectionString, CancellationToken ct)
     {
-        ConfigureLibrary();
         var connection = new SqliteConnection(connectionString);
         await connection.OpenAsync(ct);
         Apply(connection);
