@@ -8,7 +8,7 @@ namespace InsureCrm.Core.Common;
 /// Wall-clock time per import phase, for the benchmark (bench/import): switched on by the environment
 /// variable <c>INSURECRM_IMPORT_TIMINGS=1</c> and printed to standard error at the end of a run. Phase
 /// names and counts only, never row values. Off, it costs one branch per phase.
-/// When the database server runs on the same machine (PostgreSQL at 127.0.0.1), each phase also shows the CPU
+/// When the database server runs on the same machine (PostgreSQL over loopback or a Unix socket), each phase also shows the CPU
 /// time of the backend serving the import and its time waiting for a core (/proc/&lt;pid&gt;/schedstat): what the
 /// rest of a phase's wall time is, the backend waited for the import.
 /// </summary>
@@ -29,10 +29,18 @@ internal sealed class ImportTimings
 
     public Scope Measure(string phase) => Enabled ? new(this, phase, Stopwatch.GetTimestamp(), Backend()) : default;
 
-    /// <summary>Follows the database backend with this process id from now on, if it runs on this machine.</summary>
-    public void WatchBackend(int pid)
+    /// <summary>
+    /// Follows the backend serving <paramref name="connection"/> from now on, when the server runs on this machine:
+    /// reached over loopback or a Unix socket (a host that is a directory).
+    /// </summary>
+    public void WatchBackend(Npgsql.NpgsqlConnection connection)
     {
-        if (Enabled && pid != _backendPid)
+        if (!Enabled || connection.Host is not ("127.0.0.1" or "localhost" or "::1") && connection.Host?.StartsWith('/') != true)
+        {
+            return;
+        }
+        var pid = connection.ProcessID;
+        if (pid != _backendPid)
         {
             _backendPid = File.Exists($"/proc/{pid}/schedstat") ? pid : 0;
         }
@@ -69,6 +77,8 @@ internal sealed class ImportTimings
                 sb.Append('\n');
             }
         }
+        // Garbage collections pause every thread of the import, the one feeding the database included.
+        sb.Append(inv, $"  garbage collections: {GC.CollectionCount(0):N0} gen0, {GC.CollectionCount(1):N0} gen1, {GC.CollectionCount(2):N0} gen2, paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s\n");
         return sb.ToString();
     }
 

@@ -205,9 +205,9 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         using (timings.Measure("begin+lock"))
         {
             await BeginBatchAsync(connection, tx, ct);
-            if (connection is NpgsqlConnection { Host: "127.0.0.1" or "localhost" or "::1" } backend)
+            if (connection is NpgsqlConnection backend)
             {
-                timings.WatchBackend(backend.ProcessID);
+                timings.WatchBackend(backend);
             }
             exclusive = await CheckExclusiveAsync(connection, tx, ct);
         }
