@@ -253,6 +253,32 @@ public sealed class ImportHardeningTests
         (await ctx.Customers.AsNoTracking().OrderBy(c => c.Id).Select(c => c.Name).ToListAsync()).ShouldBe(["홍길동", "김영희", "박민수"]);
     }
 
+    /// <summary>
+    /// A source key is the pair (system, id): the same id from two systems, and two keys whose system and id only run
+    /// together into the same text ("AB" + "C", "A" + "BC"), are different customers, and none of them is a repeat.
+    /// </summary>
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_SameTextInDifferentSourceKeys_LoadsEveryRow(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        var file = ImportTestKit.WriteCsv("customers.csv", """
+            source_system,source_id,name,birth_date
+            PAS,P1,홍길동,1980-01-15
+            WEB,P1,김영희,1982-02-02
+            AB,C,이철수,1990-03-03
+            A,BC,박민수,1975-05-05
+            """);
+
+        var (exit, output) = await RunCapturedAsync(db, "import", "customers", file);
+
+        exit.ShouldBe(0);
+        output.ShouldContain("read 4, loaded 4");
+        File.Exists(file + ".rejects.csv").ShouldBeFalse();
+        await using var ctx = db.CreateContext();
+        (await ctx.CustomerSourceKeys.AsNoTracking().OrderBy(k => k.SourceSystem).ThenBy(k => k.SourceId)
+            .Select(k => k.SourceSystem + "/" + k.SourceId).ToListAsync()).ShouldBe(["A/BC", "AB/C", "PAS/P1", "WEB/P1"]);
+    }
+
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Import_StrayQuoteAtStartOfName_RejectsThatLineOnlyAndAccountsForEveryLine(DatabaseProvider provider)
     {
