@@ -117,6 +117,17 @@ bench_db_exists() { # $1 = database
   [ -n "$(bench_sql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")" ]
 }
 
+bench_settle() { # before a timed step on the bench server: lets the server finish what earlier steps left it, so that each
+  # run starts alike. Waits (up to 5 minutes) for autovacuum workers, which vacuum a table loaded a minute earlier
+  # while the next step runs, then a CHECKPOINT: the step then does not meet the 5-minute timed checkpoint part-way, and
+  # with it a full-page image in the WAL for the first change of every page after it. Prints what it waited for.
+  local waited=0
+  while [ "$(bench_sql -d postgres -Atc "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'autovacuum worker'")" != 0 ] \
+    && [ "$waited" -lt 300 ]; do sleep 5; waited=$((waited + 5)); done
+  bench_sql -d postgres -qc CHECKPOINT
+  echo "settled: waited ${waited} s for autovacuum, then CHECKPOINT"
+}
+
 bench_spread() { # $1 = label, $2 = the runs' figures (space-separated) -> their spread, flagged above 10 %
   python3 -c "
 w = [float(x) for x in '$2'.split()]

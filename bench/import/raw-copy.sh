@@ -85,6 +85,8 @@ if [ "$batch" = 0 ]; then
 else
   for ((lo = 0; lo < rows; lo += batch)); do transaction ".$lo"; done > "$WORK/load.sql"
 fi
+BENCH_PG_PORT=$PGPORT; source "$ROOT/bench/lib.sh" # bench_settle: the COPY starts as the import did (bench/foundation.sh)
+bench_settle
 echo "raw binary COPY of $rows customers and their rows into $DST${BATCH_ROWS:+ in transactions of $BATCH_ROWS customers} (load average $(cut -d' ' -f1 /proc/loadavg))"
 ROWS=$rows python3 "$ROOT/bench/import/cpu.py" "$DST" -- psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q -d "$DST" -f "$WORK/load.sql"
 psql -d "$DST" -c "SELECT 'loaded: ' || (SELECT count(*) FROM customer) || ' customers, ' || (SELECT count(*) FROM customer_phone) || ' phones, '
