@@ -123,6 +123,7 @@ if [ "$provider" = postgres ]; then
     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 'm', 't')") of $db into shared buffers"
 fi
 log "database settings ($provider): $(settings | tr -d '\n')"
+[ "$provider" != postgres ] || log "$(bench_settle)"
 # Let the load of the steps above (publish, generate, import) die down, up to 2 minutes, then note the load
 # before the web host starts: the benchmark's own load is not a busy machine.
 for _ in $(seq 1 24); do python3 -c "import sys; sys.exit(0 if $(cut -d' ' -f1 /proc/loadavg) <= 1 else 1)" && break; sleep 5; done
