@@ -68,6 +68,40 @@ public sealed class LayoutBrowserTests
         await Shot(page, "admin-users-1366");
     }
 
+    /// <summary>
+    /// On a 360 px phone the bar at the top stays short for every role, even those with the longest menus: the menu is
+    /// one row that scrolls sideways (each entry still 44 px high to touch), so the page's title is in the first screen.
+    /// </summary>
+    [Fact]
+    public async Task Phone360_EveryRole_MenuOneRowThatScrolls_TitleInTheFirstScreen()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var factory = new CrmWebFactory(db);
+        var baseUrl = Start(factory);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(Chromium);
+        foreach (var login in new[] { "agent", "supervisor", "analyst", "admin" })
+        {
+            var page = await SignedInPageAsync(browser, baseUrl, login, 360, 740);
+            await Shot(page, "home-360-" + login);
+            var links = page.Locator("nav.mainnav a");
+            (await links.CountAsync()).ShouldBeGreaterThan(1, login);
+            var tops = await links.EvaluateAllAsync<double[]>("els => els.map(e => e.getBoundingClientRect().top)");
+            tops.Distinct().Count().ShouldBe(1, $"{login}: the whole menu on one row");
+            var heights = await links.EvaluateAllAsync<double[]>("els => els.map(e => e.getBoundingClientRect().height)");
+            heights.ShouldAllBe(h => h >= 44, $"{login}: each entry is a touch target");
+            var bar = await page.Locator("header.topbar").BoundingBoxAsync();
+            bar.ShouldNotBeNull();
+            bar.Height.ShouldBeLessThanOrEqualTo(140f, $"{login}: the bar above the page");
+            var title = await page.Locator("main h1").First.BoundingBoxAsync();
+            title.ShouldNotBeNull();
+            (title.Y + title.Height).ShouldBeLessThanOrEqualTo(300f, $"{login}: the page's title near the top");
+            (await page.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(360, $"{login}: no sideways scroll of the page");
+            await page.CloseAsync();
+        }
+    }
+
     /// <summary>The host on Kestrel at a free port (the browser tests share it); returns its address.</summary>
     internal static string Start(CrmWebFactory factory)
     {
