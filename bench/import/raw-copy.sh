@@ -32,6 +32,7 @@ trap 'rm -rf "$WORK"' EXIT
 # Loopback without TLS, as bench_pg_cs gives the importer (bench/lib.sh): the yardstick and the importer connect alike.
 export PGPASSWORD=${PGPASSWORD:-postgres} PGPORT=${BENCH_PG_PORT:-5432} PGSSLMODE=${PGSSLMODE:-disable}
 psql() { command psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -qAt "$@"; }
+BENCH_PG_PORT=$PGPORT; source "$ROOT/bench/lib.sh" # bench_settle
 
 customer_cols="id, kind, name, name_script, birth_date, gender, rrn_cipher, rrn_hash, rrn_masked, business_number, occupation,
   income_band, marital_status, children, preferred_channel, preferred_contact_time, created_at, updated_at, merged_into_id, version"
@@ -85,8 +86,7 @@ if [ "$batch" = 0 ]; then
 else
   for ((lo = 0; lo < rows; lo += batch)); do transaction ".$lo"; done > "$WORK/load.sql"
 fi
-BENCH_PG_PORT=$PGPORT; source "$ROOT/bench/lib.sh" # bench_settle: the COPY starts as the import did (bench/foundation.sh)
-bench_settle
+bench_settle # the COPY starts on a settled server, as the import does in bench/foundation.sh
 echo "raw binary COPY of $rows customers and their rows into $DST${BATCH_ROWS:+ in transactions of $BATCH_ROWS customers} (load average $(cut -d' ' -f1 /proc/loadavg))"
 ROWS=$rows python3 "$ROOT/bench/import/cpu.py" "$DST" -- psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q -d "$DST" -f "$WORK/load.sql"
 psql -d "$DST" -c "SELECT 'loaded: ' || (SELECT count(*) FROM customer) || ' customers, ' || (SELECT count(*) FROM customer_phone) || ' phones, '

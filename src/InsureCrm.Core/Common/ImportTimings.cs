@@ -35,7 +35,8 @@ internal sealed class ImportTimings
     /// </summary>
     public void WatchBackend(Npgsql.NpgsqlConnection connection)
     {
-        if (!Enabled || connection.Host is not ("127.0.0.1" or "localhost" or "::1") && connection.Host?.StartsWith('/') != true)
+        var onThisMachine = connection.Host is "127.0.0.1" or "localhost" or "::1" || connection.Host?.StartsWith('/') == true;
+        if (!Enabled || !onThisMachine)
         {
             return;
         }

@@ -168,7 +168,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// A 128-bit hash of a source key (system, then id, UTF-16, with the system's length so that no two keys run
     /// together). Two different keys of one file share it with a chance of about n²/2¹²⁹: 10⁻²⁷ for a million.
     /// </summary>
-    internal static UInt128 SourceKeyHash(string system, string sourceId)
+    private static UInt128 SourceKeyHash(string system, string sourceId)
     {
         var size = 4 + 2 * (system.Length + sourceId.Length);
         Span<byte> bytes = size <= 256 ? stackalloc byte[size] : new byte[size];
