@@ -12,7 +12,7 @@ public class AccountTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Pages_WithoutLogin_RedirectToLoginAndApisAnswer401(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         using var client = factory.NewClient();
 
@@ -31,7 +31,7 @@ public class AccountTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Login_DemoUser_SignsInAndLogoutSignsOut(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         using var client = factory.NewClient();
 
@@ -53,7 +53,7 @@ public class AccountTests
     [Fact]
     public async Task Login_FormWithoutOptionalReturnUrl_SignsInToTheHomePage()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var client = factory.NewClient();
         var token = CrmWebFactory.Token(await client.GetStringAsync("/login"));
@@ -71,7 +71,7 @@ public class AccountTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task DemoUsers_EnsureAgainAfterDataExists_LinksAgentAndManagerWithoutDuplicates(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
 
@@ -91,7 +91,7 @@ public class AccountTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Login_PostWithoutAntiforgeryToken_IsRejected(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         using var client = factory.NewClient();
 
@@ -108,7 +108,7 @@ public class AccountTests
     [Theory, MemberData(nameof(OffSiteReturnUrls))]
     public async Task Culture_ReturnUrlOffSiteOrWithControlCharacters_RedirectsHome(string returnUrl)
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var client = factory.NewClient();
 
@@ -122,7 +122,7 @@ public class AccountTests
     [Fact]
     public async Task Login_ReturnUrlWithControlCharacter_SignsInToTheHomePageWithItsCookie()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var client = factory.NewClient();
 
@@ -141,7 +141,7 @@ public class AccountTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Health_MigratedDatabase_IsLiveAndReady(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         using var client = factory.NewClient();
 

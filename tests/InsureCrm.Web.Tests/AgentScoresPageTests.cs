@@ -14,7 +14,7 @@ public sealed class AgentScoresPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task AgentScores_BranchManager_SeesOnlyTheBranchsScoredAgentsWithTranslatedReasons(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         await SeedScoresAsync(factory, family.AgentId, family.TerminatedAgentId);
@@ -37,7 +37,7 @@ public sealed class AgentScoresPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task AgentScores_BranchManagerWhoseAgentsAreAllPastTheirFirst13Months_IsToldWhyTheListIsEmpty(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         await SeedScoresAsync(factory, family.AgentId, family.TerminatedAgentId);
@@ -59,7 +59,7 @@ public sealed class AgentScoresPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task AgentScores_Admin_SeesEveryBranchHighestFirst_AndAnAgentIsRefused(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         await SeedScoresAsync(factory, family.AgentId, family.TerminatedAgentId);

@@ -14,7 +14,7 @@ public sealed class BranchPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task BranchPage_Manager_SeesTheBranchsCompletionOverdueItemsAndHomeSummary_AgentIsRefused(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         await SeedWorkAsync(db, family.AgentId, family.HongId);
@@ -44,7 +44,7 @@ public sealed class BranchPageTests
     [Fact]
     public async Task BranchPage_ManagerOfAnotherBranch_SeesNoneOfItsAgents_AdminPicksItWithoutCustomerNames()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         await SeedWorkAsync(db, family.AgentId, family.HongId);

@@ -14,7 +14,7 @@ public class BrowserTests
     [Fact]
     public async Task Agent_LogsInSearchesByHangulNameAndOpensTheCustomer_SeesContractAndMaskedRrn()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         factory.UseKestrel(0);
         factory.StartServer();

@@ -15,7 +15,7 @@ public sealed partial class CalendarFeedTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task CalendarFeed_IssuedOnThePage_ServesTheAppointment_RevokedAnswers404_AndANewOneWorks(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         await using (var ctx = db.CreateContext())
@@ -76,7 +76,7 @@ public sealed partial class CalendarFeedTests
     [Fact]
     public async Task CalendarPage_ManagerWithoutAnAgent_IsToldThereIsNoFeed_AndTheFeedIsRateLimited()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         await CustomerApiTests.SeedAsync(factory);
         using var manager = await factory.SignedInClientAsync("manager");

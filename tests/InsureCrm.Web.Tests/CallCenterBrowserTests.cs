@@ -10,7 +10,7 @@ public sealed class CallCenterBrowserTests
     [Fact]
     public async Task QueueCallLiveAndEscalations_Phone360_NoSidewaysScroll()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var baseUrl = LayoutBrowserTests.Start(factory);
         var s = await CallCenterPagesTests.SeedAsync(factory);

@@ -75,7 +75,7 @@ public sealed partial class CallCenterPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task HappyCall_FailedChecklistFromThePage_ReachesTheSellingBranchOnly_BadInputKeepsTheTyping(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var s = await SeedAsync(factory);
         using var cc = await factory.SignedInClientAsync("callcenter");
@@ -131,7 +131,7 @@ public sealed partial class CallCenterPagesTests
     [Fact]
     public async Task CallBackInQuietHours_MovedAndSaid_LivePageInThreeLanguages_RolesWithoutIt403()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var s = await SeedAsync(factory);
         using var cc = await factory.SignedInClientAsync("callcenter");

@@ -15,7 +15,7 @@ public sealed class CampaignBrowserTests
     [Fact]
     public async Task DashboardRecordAndOffers_Office1366AndPhone360_ChartDrawnSimulationShownAndNoSidewaysScroll()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var dashboard = new CampaignPagesTests.FixedDashboard();
         await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s =>
         {

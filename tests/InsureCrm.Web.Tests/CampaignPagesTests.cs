@@ -19,7 +19,7 @@ public sealed partial class CampaignPagesTests
     [Fact]
     public async Task CampaignPages_ByRole_MarketerEditsAnalystOnlyViewsAgentIsRefused()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var marketer = await factory.SignedInClientAsync("marketer");
         using var analyst = await factory.SignedInClientAsync("analyst");
@@ -73,7 +73,7 @@ public sealed partial class CampaignPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Library_StatesAndSearch_CountEachStateAndFindByHypothesisAndLessons(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         using var marketer = await factory.SignedInClientAsync("marketer");
         var draft = await InsertCampaignAsync(db, "marketer", CampaignState.Draft, "C-2026-011", "Protection gap pilot", "Young parents without protection answer a call");
@@ -103,7 +103,7 @@ public sealed partial class CampaignPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Record_RunningCampaign_ShowsHighlightsPlanSplitResultsAndHistory(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         using var analyst = await factory.SignedInClientAsync("analyst");
         var id = await InsertCampaignAsync(db, "marketer", CampaignState.Running, "C-2026-021", "Health cross-sell", "Savings holders buy health cover");
@@ -164,7 +164,7 @@ public sealed partial class CampaignPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task NewCampaign_BadFields_ShowsTheNamedErrorBesideItsFieldAndKeepsEverythingTyped(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var planning = new RecordingPlanning();
         await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignPlanning>(planning)));
         using var marketer = await factory.SignedInClientAsync("marketer");
@@ -216,7 +216,7 @@ public sealed partial class CampaignPagesTests
     [Fact]
     public async Task RuleCount_Rows_SendsTheRuleAsJsonAndShowsCountShareAndProfileOrTheNamedRow()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var targeting = new RecordingTargeting();
         await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignTargeting>(targeting)));
         using var marketer = await factory.SignedInClientAsync("marketer");
@@ -265,7 +265,7 @@ public sealed partial class CampaignPagesTests
     [Fact]
     public async Task Results_ByStratum_ShowRatesWithIntervalsFlagNotSignificantAndDownloadTheFile()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var results = new FixedResults();
         await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignResults>(results)));
         using var analyst = await factory.SignedInClientAsync("analyst");
@@ -303,7 +303,7 @@ public sealed partial class CampaignPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Dashboard_RunningCampaign_SummaryFirstThenChartTablesAndRevisions_PerDayOrWeek(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var dashboard = new FixedDashboard();
         await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignDashboard>(dashboard)));
         using var analyst = await factory.SignedInClientAsync("analyst");
@@ -357,7 +357,7 @@ public sealed partial class CampaignPagesTests
     [Fact]
     public async Task Dashboard_WithoutTheMeasurementService_SaysItIsNotAvailable()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.RemoveAll<ICampaignDashboard>()));
         using var marketer = await factory.SignedInClientAsync("marketer");
         var id = await InsertCampaignAsync(db, "marketer", CampaignState.Running, "C-2026-042", "Loan win-back", "Former borrowers come back");
@@ -370,7 +370,7 @@ public sealed partial class CampaignPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task RollOut_ClosedPilot_BadInputShownBesideItsFieldWithEverythingTypedKept_GoodInputOpensTheDraft(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var planning = new RecordingPlanning();
         await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignPlanning>(planning)));
         using var marketer = await factory.SignedInClientAsync("marketer");
@@ -430,7 +430,7 @@ public sealed partial class CampaignPagesTests
     [Fact]
     public async Task RollOut_ByUplift_OfferedOnlyWithAnUpliftModel_TopNThatIsNoNumberKeptBesideItsField_GoodInputReachesCore()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var planning = new RecordingPlanning();
         await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignPlanning>(planning)));
         using var marketer = await factory.SignedInClientAsync("marketer");
@@ -490,7 +490,7 @@ public sealed partial class CampaignPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Offers_WithoutCost_RefusedInWordsWithTheTypedKept_FreeAndEditedOffersListed(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         using var marketer = await factory.SignedInClientAsync("marketer");
         using var analyst = await factory.SignedInClientAsync("analyst");
@@ -556,7 +556,7 @@ public sealed partial class CampaignPagesTests
     [Fact]
     public async Task DmDownload_WithoutReason_Refused_WithOne_TheVendorFileInTheAskedCharset()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var export = new RecordingDmExport();
         await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<IDmExport>(export)));
         using var marketer = await factory.SignedInClientAsync("marketer");
@@ -602,7 +602,7 @@ public sealed partial class CampaignPagesTests
     [Fact]
     public async Task Simulation_FullResult_ShowsEveryFigureWithAssumedBadgesAndRedFlags_AndSaysWhenNotAvailable()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using (var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignSimulation>(new FixedSimulation()))))
         {
             using var marketer = await factory.SignedInClientAsync("marketer");
@@ -642,7 +642,7 @@ public sealed partial class CampaignPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task MarketerHome_FromTheDashboardService_TodaysFiguresApprovalsAndResultsEachLinkedToItsRows(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var dashboard = new FixedDashboard();
         await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignDashboard>(dashboard)));
         using var marketer = await factory.SignedInClientAsync("marketer");
@@ -672,7 +672,7 @@ public sealed partial class CampaignPagesTests
     [Fact]
     public async Task MarketerHome_HoldoutPanel_ShowsTheYearsEffectFirstAndDetailsOnDemandInEachLanguage()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var results = new FixedResults();
         await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<ICampaignResults>(results)));
         using var marketer = await factory.SignedInClientAsync("marketer");

@@ -33,7 +33,7 @@ public sealed class CampaignRunPageTests
             throw new InvalidOperationException("INSURECRM_TEST_SMTP and INSURECRM_TEST_MAILDIR must name the test SMTP server and its Maildir (test.sh starts aiosmtpd).");
         }
         var from = $"pilot-{Guid.NewGuid():N}@insurecrm.example";
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db, new Dictionary<string, string?>
         {
             ["Campaigns:Email:Transport"] = "Smtp",

@@ -15,7 +15,7 @@ public sealed class ConsentApiTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task OptOutThroughTheApi_RefusesTheNextMarketingEmailAtOnce(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var client = await factory.SignedInClientAsync();
@@ -49,7 +49,7 @@ public sealed class ConsentApiTests
     [Fact]
     public async Task CustomerPage_ShowsTheCheckAndRecordsAGrantThroughTheForm()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var client = await factory.SignedInClientAsync();
@@ -84,7 +84,7 @@ public sealed class ConsentApiTests
     [Fact]
     public async Task CallCenter_ContactCheckWithoutAReason_IsAskedForOne()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var client = await factory.SignedInClientAsync("callcenter");

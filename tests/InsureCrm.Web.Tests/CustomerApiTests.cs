@@ -16,7 +16,7 @@ public class CustomerApiTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Search_NamePhoneContractRrn_FindTheInsertedCustomer(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await SeedAsync(factory);
         using var client = await factory.SignedInClientAsync();
@@ -45,7 +45,7 @@ public class CustomerApiTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Search_ManyMatches_PagesByKeysetCursor(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         List<long> ids;
         _ = factory.Services;
@@ -72,7 +72,7 @@ public class CustomerApiTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task View_Customer_ReturnsContractsByRoleAndMergedIdsAre404WithSurvivor(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await SeedAsync(factory);
         using var client = await factory.SignedInClientAsync();
@@ -101,7 +101,7 @@ public class CustomerApiTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task EditContact_StaleVersion_Gets409AndStoredDataIsUnchanged(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await SeedAsync(factory);
         using var client = await factory.SignedInClientAsync();
@@ -127,7 +127,7 @@ public class CustomerApiTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task CustomerPage_StaleForm_ShowsConflictAndKeepsStoredData(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await SeedAsync(factory);
         using var client = await factory.SignedInClientAsync();

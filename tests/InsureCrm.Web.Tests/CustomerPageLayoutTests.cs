@@ -12,7 +12,7 @@ public sealed class CustomerPageLayoutTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task CustomerPage_Scored_StartsWithASummaryAndKeepsConsentEditingCollapsedBelowValueAndScores(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         var asOf = new DateOnly(2026, 3, 2);
@@ -78,7 +78,7 @@ public sealed class CustomerPageLayoutTests
     [Fact]
     public async Task CustomerPage_NoValueRun_SummarySaysSoAndShowsNoPlaceholders()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var client = await factory.SignedInClientAsync();
@@ -94,7 +94,7 @@ public sealed class CustomerPageLayoutTests
     [Fact]
     public async Task UsersPage_NoAccessRightChanges_SaysSo()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var admin = await factory.SignedInClientAsync("admin");
 

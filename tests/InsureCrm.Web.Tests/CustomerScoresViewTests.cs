@@ -12,7 +12,7 @@ public sealed class CustomerScoresViewTests
     [Fact]
     public async Task CustomerPage_ChampionScored_ShowsScoreAndTranslatedReasons()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var client = await factory.SignedInClientAsync();
@@ -46,7 +46,7 @@ public sealed class CustomerScoresViewTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task CustomerPage_ContractLapseScored_ShowsItsScoreAndTranslatedReasons_AndNothingForAnUnscoredContract(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var client = await factory.SignedInClientAsync();

@@ -17,7 +17,7 @@ public sealed class CustomerValueViewTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task CustomerView_AfterValueRun_ShowsGradeThreePartsExplanationAndLifecycle(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var client = await factory.SignedInClientAsync();

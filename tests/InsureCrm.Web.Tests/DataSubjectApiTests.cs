@@ -18,7 +18,7 @@ public class DataSubjectApiTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Export_AsCompliance_DownloadsJsonWithContractsAndLogsIt(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var client = await factory.SignedInClientAsync("compliance");
@@ -40,7 +40,7 @@ public class DataSubjectApiTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Routes_OtherRoles_Get403AndNothingIsErased(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         foreach (var user in DemoUsers.Accounts.Where(a => a.Role != Role.Compliance))
@@ -63,7 +63,7 @@ public class DataSubjectApiTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Erasure_ActiveContract_409NamesTheContracts(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var client = await factory.SignedInClientAsync("compliance");
@@ -82,7 +82,7 @@ public class DataSubjectApiTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Page_EraseFormOfLapsedCustomer_ShowsPseudonymAndHidesFromSearch(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         await using (var ctx = db.CreateContext())
@@ -115,7 +115,7 @@ public class DataSubjectApiTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Usage_AfterACallCenterView_ListsRoleAndReasonWithoutTheAccount(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using (var callCenter = await factory.SignedInClientAsync("callcenter"))

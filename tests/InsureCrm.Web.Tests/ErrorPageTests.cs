@@ -20,7 +20,7 @@ public sealed class ErrorPageTests
     [InlineData("zh-TW", "您沒有檢視此頁面的權限", "找不到頁面", "回首頁")]
     public async Task BrowserRequest_ForbiddenAndUnknownPage_AnswerAnHtmlPageInTheUsersLanguage(string culture, string forbiddenTitle, string notFoundTitle, string home)
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var agent = await factory.SignedInClientAsync("agent");
         using var switched = await agent.GetAsync($"/culture?culture={culture}&returnUrl=/");
@@ -56,7 +56,7 @@ public sealed class ErrorPageTests
     [Fact]
     public async Task ApiRequest_ForbiddenAndUnknown_KeepProblemDetailsEvenWhenHtmlIsAccepted()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var agent = await factory.SignedInClientAsync("agent");
 
@@ -76,7 +76,7 @@ public sealed class ErrorPageTests
     [Fact]
     public async Task BrowserRequest_UnhandledError_AnswersTheKoreanErrorPageWithoutInternals()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         await using var host = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IStartupFilter, ThrowingPage>()));
         using var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

@@ -34,7 +34,7 @@ public sealed partial class HomePageTests
     [Fact]
     public async Task Home_EachRole_OffersItsPagesInItsHomeAndNoPromiseOfLaterScreens()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
 
         foreach (var (login, pages) in PagesByLogin)
@@ -71,7 +71,7 @@ public sealed partial class HomePageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Home_AgentAndManager_ShowTheirCustomersGradeMixAndHighLapseCustomersOfTheirScopeOnly(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         var outsider = await SeedRunsAsync(factory, family);
@@ -111,7 +111,7 @@ public sealed partial class HomePageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Home_AnalystMarketerComplianceAndAdmin_ShowTheirFiguresEachLinkedToItsPage(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         await SeedRunsAsync(factory, family);

@@ -10,7 +10,7 @@ public sealed class InboundBrowserTests
     [Fact]
     public async Task Console_Phone360_NoSidewaysScroll_NumberFieldFocused_EnterSearches()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var baseUrl = LayoutBrowserTests.Start(factory);
         var family = await CustomerApiTests.SeedAsync(factory);

@@ -26,7 +26,7 @@ public sealed class InboundConsolePagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Console_FindsTheCallerByNumber_AsksAReasonFirst_ThenShowsTheSummary(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var client = await factory.SignedInClientAsync("callcenter");
@@ -61,7 +61,7 @@ public sealed class InboundConsolePagesTests
     [Fact]
     public async Task Console_RendersInEveryLanguage_AndIsRefusedToOtherRoles()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var callcenter = await factory.SignedInClientAsync("callcenter");
@@ -94,7 +94,7 @@ public sealed class InboundConsolePagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Console_LogsTheCall_SchedulesCallbacks_AndSendsTheSalesNeedToTheAgent(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var client = await factory.SignedInClientAsync("callcenter");
@@ -154,7 +154,7 @@ public sealed class InboundConsolePagesTests
     [Fact]
     public async Task CallbacksDue_OnTheCallCenterHome_AndMarkedDoneFromTheList()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         await using (var ctx = db.CreateContext())

@@ -15,7 +15,7 @@ public sealed class LayoutBrowserTests
     [Fact]
     public async Task CustomerPage_Office1366x768_SummaryInTheFirstScreenAndConsentFormsHidden_Phone360_NoSidewaysScroll()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var baseUrl = Start(factory);
         var family = await CustomerApiTests.SeedAsync(factory);
@@ -50,7 +50,7 @@ public sealed class LayoutBrowserTests
     [Fact]
     public async Task UsersPage_Office1366_StatusOnOneLine()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var baseUrl = Start(factory);
 
@@ -75,7 +75,7 @@ public sealed class LayoutBrowserTests
     [Fact]
     public async Task Phone360_EveryRole_MenuOneRowThatScrolls_TitleInTheFirstScreen()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var baseUrl = Start(factory);
 

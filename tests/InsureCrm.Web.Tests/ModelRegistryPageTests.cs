@@ -13,7 +13,7 @@ public sealed partial class ModelRegistryPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task RegistryPage_ForAnalyst_ListsEveryVersionWithTheChampionMarkedAndItsLatestRun(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         using var analyst = await factory.SignedInClientAsync("analyst");
         (await analyst.GetStringAsync("/models")).ShouldContain("data-testid=\"registry-empty\"");
@@ -37,7 +37,7 @@ public sealed partial class ModelRegistryPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Approve_ByAdminWhoDidNotTrain_MakesTheChallengerChampionAndRetiresTheOld(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         await SeedAsync(factory);
         using var admin = await factory.SignedInClientAsync("admin");
@@ -59,7 +59,7 @@ public sealed partial class ModelRegistryPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Approve_ByTheTrainer_IsRefusedWithTheFourEyesMessage(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         await SeedAsync(factory);
         using var admin = await factory.SignedInClientAsync("admin");
@@ -76,7 +76,7 @@ public sealed partial class ModelRegistryPageTests
     [Fact]
     public async Task Approve_ByAnalyst_Is403AndChangesNothing()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         await SeedAsync(factory);
         using var analyst = await factory.SignedInClientAsync("analyst");

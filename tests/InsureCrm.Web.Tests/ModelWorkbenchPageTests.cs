@@ -24,7 +24,7 @@ public sealed partial class ModelWorkbenchPageTests : IDisposable
     [Fact]
     public async Task Workbench_TrainAutoByHitsInTheTop_RanksTheLeaderboardByHits()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = Factory(db);
         using var analyst = await factory.SignedInClientAsync("analyst");
         var id = await UploadAsync(analyst, Signal(800, seed: 8), "campaign.csv");
@@ -48,7 +48,7 @@ public sealed partial class ModelWorkbenchPageTests : IDisposable
     [Fact]
     public async Task Workbench_UploadTrainAuto_ShowsAucLiftAndLeaderboardAndSavesALoadableModel()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = Factory(db);
         using var analyst = await factory.SignedInClientAsync("analyst");
 
@@ -91,7 +91,7 @@ public sealed partial class ModelWorkbenchPageTests : IDisposable
     [Fact]
     public async Task Score_ModelAndDataUploaded_ReturnsOneRowPerInputRowInOrder()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = Factory(db);
         using var analyst = await factory.SignedInClientAsync("analyst");
         var id = await UploadAsync(analyst, Signal(400, seed: 3), "train.csv");
@@ -120,7 +120,7 @@ public sealed partial class ModelWorkbenchPageTests : IDisposable
     [Fact]
     public async Task Score_DataWithTextInANumericColumn_ShowsLineAndColumn()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = Factory(db);
         using var analyst = await factory.SignedInClientAsync("analyst");
         var id = await UploadAsync(analyst, Signal(300, seed: 5), "train.csv");
@@ -138,7 +138,7 @@ public sealed partial class ModelWorkbenchPageTests : IDisposable
     [Fact]
     public async Task Upload_LineWithTooManyFields_ShowsLineAndColumn()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = Factory(db);
         using var analyst = await factory.SignedInClientAsync("analyst");
 
@@ -152,7 +152,7 @@ public sealed partial class ModelWorkbenchPageTests : IDisposable
     [Fact]
     public async Task Train_TextInAColumnMarkedNumeric_ShowsLineAndColumnAndKeepsTheForm()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = Factory(db);
         using var analyst = await factory.SignedInClientAsync("analyst");
         // Region codes written as numbers, and on line 19 (customer c-18) as text.
@@ -172,7 +172,7 @@ public sealed partial class ModelWorkbenchPageTests : IDisposable
     [Fact]
     public async Task Upload_WithoutAntiforgeryToken_IsRefusedAndKeepsNothing()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = Factory(db);
         using var analyst = await factory.SignedInClientAsync("analyst");
         await analyst.GetStringAsync("/models/workbench");
@@ -185,7 +185,7 @@ public sealed partial class ModelWorkbenchPageTests : IDisposable
     [Fact]
     public async Task Upload_LargerThanTheLimit_ShowsTheLimit()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = Factory(db);
         using var analyst = await factory.SignedInClientAsync("analyst");
         var big = new byte[(1024 * 1024) + 10];
@@ -208,7 +208,7 @@ public sealed partial class ModelWorkbenchPageTests : IDisposable
     [InlineData("compliance")]
     public async Task WorkbenchAndRegistry_RoleWithoutModelsManage_Get403AndNoMenuEntry(string user)
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = Factory(db);
         using var client = await factory.SignedInClientAsync(user);
         (await client.GetAsync("/models")).StatusCode.ShouldBe(HttpStatusCode.Forbidden);

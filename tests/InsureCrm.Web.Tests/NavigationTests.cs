@@ -8,7 +8,7 @@ public sealed class NavigationTests
     [Fact]
     public async Task Home_EachRole_ShowsOnlyTheMenusItsRoleMayUse()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
 
         using (var agent = await factory.SignedInClientAsync("agent"))

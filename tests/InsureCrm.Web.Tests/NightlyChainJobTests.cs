@@ -33,7 +33,7 @@ public sealed class NightlyChainJobTests
     [Fact]
     public async Task WebHostAndCli_ResolveTheSameNightlySteps()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db, new Dictionary<string, string?> { ["Value:Schedule:Enabled"] = "false" });
         var config = new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build();
         // The CLI's services are Core's (CliApp.BuildServices): the same registration.
@@ -48,7 +48,7 @@ public sealed class NightlyChainJobTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task RunOnce_RunsEveryStepOfTheNightlyChainInOrder(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         var probe = new ProbeStep(db);
         await using var factory = new CrmWebFactory(db, new Dictionary<string, string?> { ["Value:Schedule:Enabled"] = "false" },
             builder => builder.ConfigureServices(s => s.AddSingleton<INightlyStep>(probe)));
@@ -64,7 +64,7 @@ public sealed class NightlyChainJobTests
     [Fact]
     public async Task RunOnce_AStepFails_ThrowsNamingItAndRunsNoStepAfterIt()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         // Between the value step (100) and the lifecycle step (200).
         var probe = new ProbeStep(db, order: 150, fails: true);
         await using var factory = new CrmWebFactory(db, new Dictionary<string, string?> { ["Value:Schedule:Enabled"] = "false" },

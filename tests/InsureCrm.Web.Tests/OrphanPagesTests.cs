@@ -70,7 +70,7 @@ public sealed partial class OrphanPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task CsConsultant_SeesOnlyOwnCases_FirstContactFromThePageChangesStateSummaryAndHome(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db, Cap2);
         var seeded = await SeedAsync(factory);
         List<long> mine, others;
@@ -121,7 +121,7 @@ public sealed partial class OrphanPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Manager_ReassignOverTheCap_RefusedInWordsKeepingTheInput_NothingChanges_ForcedGoesThrough(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db, Cap2);
         var seeded = await SeedAsync(factory);
         long caseId;
@@ -168,7 +168,7 @@ public sealed partial class OrphanPagesTests
     [Fact]
     public async Task OrphansPage_EnglishAndChinese_AndRolesWithoutIt403()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db, Cap2);
         await SeedAsync(factory);
         using var cs = await factory.SignedInClientAsync("cs");
@@ -193,7 +193,7 @@ public sealed partial class OrphanPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task CsConsultantsToday_ShowsEachOpenHandover_WordedInEveryLanguage_LinkingTheCase(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db, Cap2);
         var seeded = await SeedAsync(factory);
         List<long> mine;

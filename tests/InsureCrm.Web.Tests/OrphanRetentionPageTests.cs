@@ -84,7 +84,7 @@ public sealed class OrphanRetentionPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Analyst_SeesWaveComparisonInWords_ByBranchAndConsultant_SmallSamplesGreyed_InThreeLanguages(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db, Control);
         var s = await SeedAsync(factory);
         using var analyst = await factory.SignedInClientAsync("analyst");
@@ -127,7 +127,7 @@ public sealed class OrphanRetentionPageTests
     [Fact]
     public async Task Scope_ManagerSeesOwnBranchAndTheCardOnOrphans_CsConsultantAndAgentRefused()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db, Control);
         var s = await SeedAsync(factory);
         using var manager = await factory.SignedInClientAsync("manager");
@@ -154,7 +154,7 @@ public sealed class OrphanRetentionPageTests
     [Fact]
     public async Task Browser_Office1366_SummaryOnFirstScreen_Phone360_NoSidewaysScroll()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db, Control);
         var baseUrl = LayoutBrowserTests.Start(factory);
         await SeedAsync(factory);

@@ -12,7 +12,7 @@ public sealed partial class SearchPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task SearchPage_OpenedFromAUrl_NextPageCarriesTheQueryTyped(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         _ = factory.Services;
         await using (var ctx = db.CreateContext())
@@ -39,7 +39,7 @@ public sealed partial class SearchPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task SearchPage_LastFourDigits_FindsTheCustomerAndTheHelpSaysHowDigitsAreRead(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var client = await factory.SignedInClientAsync("callcenter");

@@ -28,7 +28,7 @@ public sealed partial class SegmentAnalyticsPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task SegmentsPage_ForMarketer_ShowsCellCountsGroupProfilesAndMigrationOfTheStoredRuns(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         using var marketer = await factory.SignedInClientAsync("marketer");
 
@@ -95,7 +95,7 @@ public sealed partial class SegmentAnalyticsPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task SegmentDrillDowns_ForMarketer_ListExactlyTheSelectionPagedByIdAndLogEveryCustomer(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         await GenerateAsync(factory);
         var first = await ChainAsync(factory, FirstAsOf);
@@ -135,7 +135,7 @@ public sealed partial class SegmentAnalyticsPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task SegmentDrillDown_BranchManager_ListsOnlyTheBranchsCustomersOfTheCellAndLogsThem(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         await GenerateAsync(factory);
         await using (var scope = factory.Services.CreateAsyncScope())
@@ -188,7 +188,7 @@ public sealed partial class SegmentAnalyticsPageTests
     [InlineData("callcenter")]
     public async Task SegmentsPage_RoleWithoutAnalytics_Gets403AndNoMenu(string userName)
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var client = await factory.SignedInClientAsync(userName);
 

@@ -15,7 +15,7 @@ public sealed class UnsubscribeTests
     [Fact]
     public async Task Unsubscribe_AnonymousLink_GetShowsTheButtonOnlyAndPostWithoutSessionRecordsAtOnce()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var unsubscribe = new RecordingUnsubscribe();
         await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureTestServices(s => s.AddSingleton<IUnsubscribe>(unsubscribe)));
         using var anonymous = factory.NewClient();

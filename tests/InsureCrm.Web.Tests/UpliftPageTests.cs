@@ -22,7 +22,7 @@ public sealed class UpliftPageTests
     [Fact]
     public async Task UpliftPage_LearnOnAClosedPilot_ShowsQiniCoefficientCurveAndTenDeciles_DraftIsRefusedInWords()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var marketer = await factory.SignedInClientAsync("marketer");
         using var analyst = await factory.SignedInClientAsync("analyst");

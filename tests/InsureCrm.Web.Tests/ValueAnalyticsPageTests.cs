@@ -19,7 +19,7 @@ public sealed partial class ValueAnalyticsPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task ValuePage_AfterRunForAnalyst_ShowsSevenGradesSummingToRunAndDecilesToWhole(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         using var analyst = await factory.SignedInClientAsync("analyst");
 
@@ -45,7 +45,7 @@ public sealed partial class ValueAnalyticsPageTests
     [Fact]
     public async Task ValuePage_InEachLanguage_FormatsAmountsAndHistogramRangesWithTheCurrencyNamed()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         await GenerateAndRunAsync(factory);
         using var analyst = await factory.SignedInClientAsync("analyst");
@@ -72,7 +72,7 @@ public sealed partial class ValueAnalyticsPageTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task GradeDrillDown_ListsPseudonymisedIdsWithoutNamesAndLogsTheSearch(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         await GenerateAndRunAsync(factory);
         using var marketer = await factory.SignedInClientAsync("marketer");
@@ -108,7 +108,7 @@ public sealed partial class ValueAnalyticsPageTests
     [InlineData("admin")]
     public async Task ValuePage_AgentOrAdmin_Gets403(string user)
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var client = await factory.SignedInClientAsync(user);
 
@@ -123,7 +123,7 @@ public sealed partial class ValueAnalyticsPageTests
     [Fact]
     public async Task ValuePage_WithChartsAndDrillDown_HasNoInlineScriptStyleOrEventHandlers()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         await GenerateAndRunAsync(factory);
         using var analyst = await factory.SignedInClientAsync("analyst");

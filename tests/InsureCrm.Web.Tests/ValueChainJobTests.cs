@@ -27,7 +27,7 @@ public sealed class ValueChainJobTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task RunOnce_AnotherNodeHoldsTheLock_SkipsOnPostgresAndRunsWhenFree(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db, new Dictionary<string, string?> { ["Value:Schedule:Enabled"] = "false" });
         await CustomerApiTests.SeedAsync(factory);
         var job = factory.Services.GetRequiredService<ValueChainJob>();

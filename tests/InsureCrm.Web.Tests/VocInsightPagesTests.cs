@@ -48,7 +48,7 @@ public sealed class VocInsightPagesTests
     [Fact]
     public async Task Dashboard_CardsTablesLinksAndCsv_AsHandler()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var handler = await factory.SignedInClientAsync("voc");
         await SeedAsync(factory);
@@ -84,7 +84,7 @@ public sealed class VocInsightPagesTests
     [Fact]
     public async Task DigestPage_ShowsTheWeek_AndRefusesABadDate()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var analyst = await factory.SignedInClientAsync("analyst");
         await SeedAsync(factory);
@@ -101,7 +101,7 @@ public sealed class VocInsightPagesTests
     [Fact]
     public async Task Compliments_ReachThePraisedAgentsHome_AndTheBoardMasksTheWords()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var marketer = await factory.SignedInClientAsync("marketer");   // the host starts (and migrates) first
         await SeedAsync(factory);
@@ -119,7 +119,7 @@ public sealed class VocInsightPagesTests
     [Fact]
     public async Task Suggest_AsMarketer_BadInputKeepsTheTyping_ThenTheSuggestionIsListedWithItsState()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var marketer = await factory.SignedInClientAsync("marketer");
         var page = await marketer.GetStringAsync("/voc/suggest");

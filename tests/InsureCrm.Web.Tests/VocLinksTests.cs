@@ -12,7 +12,7 @@ public sealed class VocLinksTests
     [Fact]
     public async Task CustomerPage_OffersVocIntakeWithTheCustomer_ToRolesThatTakeVoc_NotToCompliance()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var agent = await factory.SignedInClientAsync("agent");

@@ -38,7 +38,7 @@ public sealed class VocPagesTests
     [Fact]
     public async Task IntakeHomeCaseResolve_AsAgentAndHandler_WorkEndToEnd()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var agent = await factory.SignedInClientAsync("agent");
         await using (var ctx = factory.Database.CreateContext())
@@ -94,7 +94,7 @@ public sealed class VocPagesTests
     [Fact]
     public async Task CasePage_ShowsSuggestionAndRepeatLinks_AndTheHandlerConfirmsTheSuggestion()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var handler = await factory.SignedInClientAsync("voc");
         long earlierId, repeatId;
@@ -177,7 +177,7 @@ public sealed class VocPagesTests
     [Fact]
     public async Task NewCase_FindsTheCustomerByNameAndPicksTheirContract_KeepingWhatWasTyped()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         long contractId;
@@ -234,7 +234,7 @@ public sealed class VocPagesTests
     [Fact]
     public async Task CasePage_ActionsOpenOnDemand_TheRefusedOneOpensWithItsError_AndTheDeadlineNamesTheHolidaysItSkips()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var handler = await factory.SignedInClientAsync("voc");
         long id;
@@ -279,7 +279,7 @@ public sealed class VocPagesTests
     [Fact]
     public async Task NewCase_TypedInLetter_KeepsTheReplyAddress_ShownToTheHandlerNotToOthers()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         using var handler = await factory.SignedInClientAsync("voc");
         await using (var ctx = factory.Database.CreateContext())
@@ -319,7 +319,7 @@ public sealed class VocPagesTests
     [Fact]
     public async Task Menu_VocSubPagesMoveUnderTheVocHome_ForRolesThatHaveIt_AndStayInTheMenuForOthers()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         static string Header(string html) => html[..html.IndexOf("</header>", StringComparison.Ordinal)];
 

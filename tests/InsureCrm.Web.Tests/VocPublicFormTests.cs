@@ -39,7 +39,7 @@ public sealed partial class VocPublicFormTests
     [Fact]
     public async Task Post_Complaint_OpensACase_ThanksWithNumberAndDueTime_AndScriptStaysText()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db, NoTimeTrap);
         using var visitor = factory.NewClient();
         (await visitor.GetStringAsync("/login")).ShouldContain("href=\"/voice\"");
@@ -76,7 +76,7 @@ public sealed partial class VocPublicFormTests
     [Fact]
     public async Task Post_MistakesAndGuardRefusals_AreToldInTheReadersLanguage_KeepTheText_AndStoreNothing()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db, NoTimeTrap);
         using var visitor = factory.NewClient();
         var page = await visitor.GetStringAsync("/voice");
@@ -114,7 +114,7 @@ public sealed partial class VocPublicFormTests
     [Fact]
     public async Task Post_SameFormTwice_TheSecondIsRefusedAsAlreadySent()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db, NoTimeTrap);
         using var visitor = factory.NewClient();
         var page = await visitor.GetStringAsync("/voice");

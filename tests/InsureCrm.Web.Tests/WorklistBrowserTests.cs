@@ -10,7 +10,7 @@ public sealed class WorklistBrowserTests
     [Fact]
     public async Task TodayAndItem_Phone360_NoSidewaysScrollAndTouchTargetsAtLeast44px()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var baseUrl = LayoutBrowserTests.Start(factory);
         var (_, mine, _) = await WorklistPagesTests.SeedAsync(factory);

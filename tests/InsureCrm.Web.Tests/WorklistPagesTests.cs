@@ -28,7 +28,7 @@ public sealed partial class WorklistPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task TodayItem_AnotherAgentsItem_Is404OnPageAndApi(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var (family, mine, others) = await SeedAsync(factory);
         using var client = await factory.SignedInClientAsync("agent");
@@ -57,7 +57,7 @@ public sealed partial class WorklistPagesTests
     [Fact]
     public async Task TodayPage_ExplanationsInKoreanEnglishAndChinese_AndUnder100KB()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var (_, mine, _) = await SeedAsync(factory);
         using var client = await factory.SignedInClientAsync("agent");
@@ -92,7 +92,7 @@ public sealed partial class WorklistPagesTests
     [Fact]
     public async Task TodayPage_UnpaidPremiumItem_SaysHowManyOfTheLastPremiumsAreUnpaidInEachLanguage()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         long id;
@@ -128,7 +128,7 @@ public sealed partial class WorklistPagesTests
     [Fact]
     public async Task TodayPage_ReasonNoContactWithinAYear_SaysSoInWordsNotAsThirteenMonths()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         await using (var ctx = factory.Database.CreateContext())
@@ -153,7 +153,7 @@ public sealed partial class WorklistPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task CustomerPage_ContractWithAPaidToDate_ShowsItBesideThePremium(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var family = await CustomerApiTests.SeedAsync(factory);
         await using (var ctx = factory.Database.CreateContext())
@@ -175,7 +175,7 @@ public sealed partial class WorklistPagesTests
     [Fact]
     public async Task TodayPage_BouncedEmail_IsExplainedWithTheChannelAndTheDayInEveryLanguage()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var (family, _, _) = await SeedAsync(factory);
         await using (var ctx = factory.Database.CreateContext())
@@ -198,7 +198,7 @@ public sealed partial class WorklistPagesTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task TodayItem_ResultForm_SavesIntoHistory_StaleSaysSo_ErrorsKeepTyping(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db);
         var (family, mine, _) = await SeedAsync(factory);
         using var client = await factory.SignedInClientAsync("agent");
@@ -233,7 +233,7 @@ public sealed partial class WorklistPagesTests
     [Fact]
     public async Task TodayItem_ContactCorrection_SavesThroughTheVersionedEditAndAStaleOneSaysSo()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         var (family, mine, _) = await SeedAsync(factory);
         using var client = await factory.SignedInClientAsync("agent");
@@ -256,7 +256,7 @@ public sealed partial class WorklistPagesTests
     [Fact]
     public async Task Today_RoleWithoutAList_ClearMessageAndApiSaysThereIsNone()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         await SeedAsync(factory);
         using var client = await factory.SignedInClientAsync("manager");

@@ -64,7 +64,7 @@ public sealed partial class AuthorizationMatrixTests
     [Fact]
     public async Task EveryRoute_AnonymousAndEveryRole_GetTheStatusOfItsPolicy()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db, Settings);
         var family = await CustomerApiTests.SeedAsync(factory);
         var routes = Routes(factory);
@@ -121,7 +121,7 @@ public sealed partial class AuthorizationMatrixTests
     [Fact]
     public async Task Downloads_WithoutReason_Answer400NamingReason()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db, Settings);
         var family = await CustomerApiTests.SeedAsync(factory);
         var downloads = Routes(factory).Where(r => r.Methods.Contains("GET") && (r.Download || DownloadPattern().IsMatch(r.Pattern))).ToList();
@@ -146,7 +146,7 @@ public sealed partial class AuthorizationMatrixTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task CustomerRoutes_IdOutsideScope_AnswerExactlyLikeAnUnknownId(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db, Settings);
         var family = await CustomerApiTests.SeedAsync(factory);
         var other = await SeedOtherBranchAsync(db);

@@ -15,7 +15,7 @@ public class CustomerAccessTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task CallCenter_OpensCustomerOnlyWithAReason_AndTheReasonIsLogged(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db, Settings);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var client = await factory.SignedInClientAsync("callcenter");
@@ -44,7 +44,7 @@ public class CustomerAccessTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task CustomerPage_Agent_SeesOnlyMaskedIdentifiersUntilUnmaskingWithAReason(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db, Settings);
         var family = await CustomerApiTests.SeedAsync(factory);
         using var agent = await factory.SignedInClientAsync("agent");
@@ -80,7 +80,7 @@ public class CustomerAccessTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task OutOfScopeAttempts_AnswerLikeUnknownIds_AndAreLoggedAsDeniedForTheReview(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db, Settings);
         await CustomerApiTests.SeedAsync(factory);
         var other = await AuthorizationMatrixTests.SeedOtherBranchAsync(db);
@@ -133,7 +133,7 @@ public class CustomerAccessTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task AccessReview_Compliance_SeesTheMonthAndDownloadsCsvOnlyWithAReason(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db, Settings);
         var family = await CustomerApiTests.SeedAsync(factory);
         using (var agent = await factory.SignedInClientAsync("agent"))
@@ -161,7 +161,7 @@ public class CustomerAccessTests
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task AccessReview_AfterTheLastEntriesWereDeletedInTheDatabase_SaysTheyAreMissing(DatabaseProvider provider)
     {
-        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(provider);
         await using var factory = new CrmWebFactory(db, Settings);
         var family = await CustomerApiTests.SeedAsync(factory);
         using (var agent = await factory.SignedInClientAsync("agent"))

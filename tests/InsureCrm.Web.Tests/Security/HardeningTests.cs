@@ -127,7 +127,7 @@ public partial class HardeningTests
     [Fact]
     public async Task SecureOnlyCookies_PlainHttpRequest_GetsAPageSayingWhatToSet_NotAnError()
     {
-        await using var db = await InsureCrm.Tests.TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await InsureCrm.Tests.TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db, new Dictionary<string, string?> { ["Security:Web:SecureCookies"] = "Always" });
         using var http = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("http://localhost") });
         using var https = factory.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false, BaseAddress = new Uri("https://localhost") });
@@ -153,7 +153,7 @@ public partial class HardeningTests
     [Fact]
     public async Task UnhandledError_AnswersProblemDetailsWithoutInternals()
     {
-        await using var db = await InsureCrm.Tests.TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await InsureCrm.Tests.TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         await using var factory = new CrmWebFactory(db);
         await using var host = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<IStartupFilter, ThrowingTail>()));
         using var client = host.CreateClient(new WebApplicationFactoryClientOptions { AllowAutoRedirect = false });

@@ -13,7 +13,7 @@ public sealed class LogPrivacyTests
     [Fact]
     public async Task Logs_SearchViewEditAndUnmask_CarryNoNamePhoneRrnOrAddress()
     {
-        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite, migrate: false);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
         var sink = new CapturingLoggerProvider();
         await using var factory = new CrmWebFactory(db, configure: b => b.ConfigureServices(s => s.AddLogging(l => l.AddProvider(sink))));
         var family = await CustomerApiTests.SeedAsync(factory);

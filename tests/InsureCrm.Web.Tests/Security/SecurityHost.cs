@@ -30,7 +30,7 @@ public sealed class SecurityHost : IAsyncDisposable
 
     public static async Task<SecurityHost> StartAsync(DatabaseProvider provider, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        var db = await TestDatabase.CreateAsync(provider);
         var factory = new CrmWebFactory(db, settings);
         SecurityHost? created = null;
         var host = factory.WithWebHostBuilder(b => b.ConfigureTestServices(s => s.AddSingleton<TimeProvider>(created!.Clock)));
