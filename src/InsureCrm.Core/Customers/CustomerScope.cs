@@ -30,8 +30,8 @@ public enum Reach
 /// borrowers of the agent's loans; CS consultant — parties of contracts the user's agent services;
 /// branch manager — parties of contracts sold or serviced by an agent of the branch, and borrowers of
 /// the branch's loans; call center and compliance — any customer (opened only with a reason);
-/// VOC handler — customers with cases routed to them (none until VOC cases exist); marketer, analyst,
-/// admin — none individually.
+/// VOC handler — customers of the open cases routed to them (the VOC feature's <see cref="ICustomerReachSource"/>);
+/// marketer, analyst, admin — none individually.
 /// </summary>
 /// <remarks>
 /// The filter is a disjunction of correlated EXISTS: contract by customer_id (the policyholder),
@@ -40,8 +40,11 @@ public enum Reach
 /// agent.branch_id). Every probe is an index lookup, so a single-customer check costs a few index reads
 /// and a search pays them only for the candidate rows.
 /// </remarks>
-public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null)
+public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null, IEnumerable<ICustomerReachSource>? sources = null)
 {
+    /// <summary>The scopes features above Customers give a role (<see cref="ICustomerReachSource"/>), by role.</summary>
+    private readonly Dictionary<Role, ICustomerReachSource> _sources = (sources ?? []).ToDictionary(s => s.Role);
+
     /// <summary>Narrows <paramref name="customers"/> to those <paramref name="user"/> may reach.</summary>
     public IQueryable<Customer> Filter(IQueryable<Customer> customers, CrmUser user) => Filter(customers, ScopeOf(user));
 
@@ -50,13 +53,15 @@ public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null)
     /// place that reads the user for <see cref="Filter(IQueryable{Customer}, CrmUser)"/>, so that the shape of the filter's
     /// SQL depends on <see cref="UserScope.Kind"/> alone (<see cref="ProbeStatement"/> caches the text by it).
     /// </summary>
-    private static UserScope ScopeOf(CrmUser user) => user.Role switch
+    private UserScope ScopeOf(CrmUser user) => user.Role switch
     {
         Role.CallCenter or Role.CallCenterSupervisor or Role.Compliance => new(ScopeKind.Everyone, 0),
         Role.Agent when user.AgentId is { } agent => new(ScopeKind.Agent, agent),
         Role.CsConsultant when user.AgentId is { } consultant => new(ScopeKind.ServicingAgent, consultant),
         Role.BranchManager when user.BranchId is { } branch => new(ScopeKind.Branch, branch),
-        // VOC handlers until VOC cases exist, marketers, analysts, admins, and accounts not linked to an agent or branch.
+        // VOC handlers: the customers of their cases (the account itself is what the source filters by).
+        var role when _sources.ContainsKey(role) => new(ScopeKind.Source, user.UserId, role),
+        // Marketers, analysts, admins, and accounts not linked to an agent or branch.
         _ => new(ScopeKind.Nobody, 0),
     };
 
@@ -80,6 +85,9 @@ public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null)
                 return Parties(customers,
                     db.Contracts.Where(k => branchAgents.Contains(k.SellingAgentId) || branchAgents.Contains(k.ServicingAgentId)),
                     db.Loans.Where(l => branchAgents.Contains(l.AgentId)));
+            case ScopeKind.Source when scope.Source is { } role && _sources.TryGetValue(role, out var source):
+                var reached = source.CustomerIds(db, scopeId);
+                return customers.Where(c => reached.Contains(c.Id));
             default:
                 return customers.Where(c => false);
         }
@@ -122,8 +130,8 @@ public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null)
     internal ProbeStatement ProbeStatement(CrmUser user, long customerId)
     {
         var scope = ScopeOf(user);
-        var template = ProbeTemplates.GetOrAdd(new ProbeKey(db.Model, db.Database.ProviderName, scope.Kind),
-            static (key, self) => self.WriteProbeTemplate(key.Kind), this);
+        var template = ProbeTemplates.GetOrAdd(new ProbeKey(db.Model, db.Database.ProviderName, scope.Kind, scope.Source),
+            static (key, self) => self.WriteProbeTemplate(key.Kind, key.Source), this);
         return template.Bind(customerId, scope.Id);
     }
 
@@ -137,9 +145,9 @@ public sealed class CustomerScope(CrmDbContext db, IAccessLog? log = null)
     private const long CustomerMarker = 7_396_508_091_245_381_001;
     private const long ScopeMarker = 7_396_508_091_245_381_002;
 
-    private ProbeTemplate WriteProbeTemplate(ScopeKind kind)
+    private ProbeTemplate WriteProbeTemplate(ScopeKind kind, Role? source)
     {
-        using var command = ProbeQuery(new UserScope(kind, ScopeMarker), CustomerMarker).Take(1).CreateDbCommand();
+        using var command = ProbeQuery(new UserScope(kind, ScopeMarker, source), CustomerMarker).Take(1).CreateDbCommand();
         var sql = command.CommandText;
         if (sql.Contains(CustomerMarker.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal)
             || sql.Contains(ScopeMarker.ToString(CultureInfo.InvariantCulture), StringComparison.Ordinal))
@@ -229,14 +237,19 @@ internal enum ScopeKind
     Agent,
     ServicingAgent,
     Branch,
+    /// <summary>A feature's <see cref="ICustomerReachSource"/> for the user's role, by the user's account.</summary>
+    Source,
     Nobody,
 }
 
-/// <summary>A user's scope: its kind and the agent or branch it is about (0 for kinds about none).</summary>
-internal readonly record struct UserScope(ScopeKind Kind, long Id);
+/// <summary>
+/// A user's scope: its kind and the agent, branch or account it is about (0 for kinds about none), and for
+/// <see cref="ScopeKind.Source"/> the role whose source it is.
+/// </summary>
+internal readonly record struct UserScope(ScopeKind Kind, long Id, Role? Source = null);
 
 /// <summary>What the text of the scope gate depends on: <see cref="CustomerScope"/> caches it by this.</summary>
-internal readonly record struct ProbeKey(IModel Model, string? Provider, ScopeKind Kind);
+internal readonly record struct ProbeKey(IModel Model, string? Provider, ScopeKind Kind, Role? Source);
 
 internal enum ProbeSlot
 {

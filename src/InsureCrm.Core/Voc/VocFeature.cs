@@ -1,11 +1,12 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Voc.Insight;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Core.Voc;
 
-/// <summary>VOC (issue 16): options validated on start, business hours, intake, the case service, the SLA run and its nightly step, the classifier (its model cache, training and the nightly retraining step), the channels (mail source, public form guard).</summary>
+/// <summary>VOC (issue 16): options validated on start, business hours, intake, the case service, the handlers' customer scope (<see cref="VocHandlerReach"/>), the SLA run and its nightly step, the classifier (its model cache, training and the nightly retraining step), the channels (mail source, public form guard).</summary>
 public static class VocFeature
 {
     public static IServiceCollection AddVoc(this IServiceCollection services, IConfiguration configuration)
@@ -22,6 +23,7 @@ public static class VocFeature
         services.AddSingleton<VocClock>();
         services.AddScoped<VocIntake>();
         services.AddScoped<VocCases>();
+        services.AddSingleton<ICustomerReachSource, VocHandlerReach>();
         services.AddScoped<VocIntakeCustomers>();
         services.AddScoped<VocSlaRun>();
         services.AddSingleton<INightlyStep, VocSlaStep>();
