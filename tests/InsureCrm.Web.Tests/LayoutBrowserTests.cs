@@ -102,6 +102,29 @@ public sealed class LayoutBrowserTests
         }
     }
 
+    [Fact]
+    public async Task SearchPage_Phone360_TheQueryItsKindAndTheButtonAllInsideTheCard()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var factory = new CrmWebFactory(db);
+        var baseUrl = Start(factory);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(Chromium);
+        var page = await SignedInPageAsync(browser, baseUrl, "agent", 360, 740);
+        await page.GotoAsync(baseUrl + "/customers");
+        await Shot(page, "search-360");
+        var card = await page.Locator("form.searchbar").BoundingBoxAsync();
+        card.ShouldNotBeNull();
+        foreach (var control in new[] { "#q", "select[name=kind]", "form.searchbar button[type=submit]" })
+        {
+            var box = await page.Locator(control).BoundingBoxAsync();
+            box.ShouldNotBeNull(control);
+            (box.X + box.Width).ShouldBeLessThanOrEqualTo(card.X + card.Width + 0.5f, $"{control} ends inside the form");
+            (box.X + box.Width).ShouldBeLessThanOrEqualTo(360f, $"{control} ends inside the screen");
+        }
+    }
+
     /// <summary>The host on Kestrel at a free port (the browser tests share it); returns its address.</summary>
     internal static string Start(CrmWebFactory factory)
     {
