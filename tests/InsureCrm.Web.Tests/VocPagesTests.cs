@@ -316,6 +316,35 @@ public sealed class VocPagesTests
         using var refused = await agent.GetAsync(location);
         (await refused.Content.ReadAsStringAsync()).ShouldNotContain("춘천");
     }
+
+    /// <summary>The handler opens and finds the customer of a case routed to them, and no other customer (their scope in the host).</summary>
+    [Fact]
+    public async Task Handler_OpensAndFindsTheCustomerOfTheirCase_NotAnotherCustomer()
+    {
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Sqlite);
+        await using var factory = new CrmWebFactory(db);
+        var family = await CustomerApiTests.SeedAsync(factory);
+        await using (var ctx = factory.Database.CreateContext())
+        {
+            var voc = await ctx.Users.SingleAsync(u => u.UserName == "voc");
+            ctx.VocCases.Add(new VocCase
+            {
+                Number = "VOC-2026-900101", Channel = VocChannel.CallCenter, Type = VocType.Complaint, CategoryCode = "claims.delay", Severity = VocSeverity.Normal,
+                Subject = "입원비 지급 지연", Text = "입원비가 3주째 지급되지 않았습니다.", State = VocState.InProgress, ReceivedAt = DateTime.UtcNow.AddDays(-2),
+                CreatedBy = "test", OwnerUserId = voc.Id, CustomerId = family.HongId,
+            });
+            await ctx.SaveChangesAsync();
+        }
+        using var handler = await factory.SignedInClientAsync("voc");
+
+        (await handler.GetAsync($"/customers/{family.HongId}")).StatusCode.ShouldBe(HttpStatusCode.OK);
+        (await handler.GetAsync($"/customers/{family.SpouseId}")).StatusCode.ShouldBe(HttpStatusCode.NotFound);
+        // A search for the family name lists him and not his wife, who has no case.
+        var found = await handler.GetStringAsync("/customers?q=" + Uri.EscapeDataString("홍"));
+        found.ShouldContain($"href=\"/customers/{family.HongId}\"");
+        found.ShouldNotContain($"href=\"/customers/{family.SpouseId}\"");
+    }
+
     [Fact]
     public async Task Menu_VocSubPagesMoveUnderTheVocHome_ForRolesThatHaveIt_AndStayInTheMenuForOthers()
     {
