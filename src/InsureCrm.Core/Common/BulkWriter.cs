@@ -266,9 +266,9 @@ public sealed class BulkRow
 
     public BulkRow Text(string? value) => value is null ? Null() : Put(value);
 
-    public BulkRow Enum<TEnum>(TEnum value) where TEnum : struct, Enum => Put(value.ToString());
+    public BulkRow Enum<TEnum>(TEnum value) where TEnum : struct, Enum => Put(EnumText<TEnum>.Name(value));
 
-    public BulkRow Enum<TEnum>(TEnum? value) where TEnum : struct, Enum => value is { } v ? Put(v.ToString()) : Null();
+    public BulkRow Enum<TEnum>(TEnum? value) where TEnum : struct, Enum => value is { } v ? Put(EnumText<TEnum>.Name(v)) : Null();
 
     public BulkRow Date(DateOnly? value) => value is { } v
         ? _pg is null ? Sqlite(BulkWriter.ToSqlite(v)) : Put(v)

@@ -57,6 +57,8 @@ internal sealed class ImportFile : IDisposable
     private readonly Encoding? _lossy;
     private readonly List<(int Start, int End, bool Escaped)> _fields = [];
     private byte[] _buffer = new byte[1 << 16];
+    private readonly FieldPool _pool = new(MaxColumns);
+    private readonly char[] _shortChars = new char[FieldPool.MaxLength];
     private int _start;
     private int _end;
     private bool _eof;
@@ -184,7 +186,7 @@ internal sealed class ImportFile : IDisposable
         for (var f = 0; f < _fields.Count; f++)
         {
             var (start, end, escaped) = _fields[f];
-            values[f] = Decode(_buffer.AsSpan(start, end - start), escaped, out var undecodable);
+            values[f] = Decode(f, _buffer.AsSpan(start, end - start), escaped, out var undecodable);
             var column = f < Header.Count ? (Header[f].Length == 0 ? $"(column {f + 1})" : Header[f]) : $"(column {f + 1})";
             if (undecodable)
             {
@@ -288,10 +290,14 @@ internal sealed class ImportFile : IDisposable
 
     private string EncodingName => Encoding.CodePage == 949 ? "CP949" : "UTF-8";
 
-    private string Decode(ReadOnlySpan<byte> bytes, bool escaped, out bool undecodable)
+    private string Decode(int column, ReadOnlySpan<byte> bytes, bool escaped, out bool undecodable)
     {
         string text;
         undecodable = false;
+        if (!escaped && bytes.Length <= FieldPool.MaxLength && TryDecodeShort(bytes, out var chars))
+        {
+            return _pool.Get(column, chars);
+        }
         if (System.Text.Ascii.IsValid(bytes))
         {
             text = Encoding.Latin1.GetString(bytes);
@@ -316,6 +322,45 @@ internal sealed class ImportFile : IDisposable
             }
         }
         return escaped ? text.Replace("\"\"", "\"", StringComparison.Ordinal) : text;
+    }
+
+    /// <summary>
+    /// A short field's characters when it decodes cleanly (ASCII, or the file's encoding without a fallback and,
+    /// for CP949, without the private-use characters <see cref="Decode"/> refuses); false sends it the long way,
+    /// which reports what is wrong. The span is reused by the next call.
+    /// </summary>
+    private bool TryDecodeShort(ReadOnlySpan<byte> bytes, out ReadOnlySpan<char> text)
+    {
+        var chars = _shortChars.AsSpan();
+        text = default;
+        int written;
+        if (System.Text.Ascii.ToUtf16(bytes, chars, out written) != OperationStatus.Done)
+        {
+            if (_strict is null)
+            {
+                if (Utf8.ToUtf16(bytes, chars, out _, out written, replaceInvalidSequences: false) != OperationStatus.Done)
+                {
+                    return false;
+                }
+            }
+            else
+            {
+                try
+                {
+                    written = _strict.GetChars(bytes, chars);
+                }
+                catch (DecoderFallbackException)
+                {
+                    return false;
+                }
+                if (chars[..written].IndexOfAnyInRange('\uE000', '\uF8FF') >= 0)
+                {
+                    return false;
+                }
+            }
+        }
+        text = chars[..written];
+        return true;
     }
 
     private string Lossy(ReadOnlySpan<byte> bytes) => (_lossy ?? Encoding.UTF8).GetString(bytes);

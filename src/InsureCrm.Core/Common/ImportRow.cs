@@ -213,12 +213,24 @@ internal sealed class ImportRow(int line, string[] fields, IReadOnlyDictionary<s
             return null;
         }
         var digits = PhoneNumber.Digits(text);
-        if (!PhoneNumber.IsWhole(digits) || text.Any(char.IsLetter))
+        if (!PhoneNumber.IsWhole(digits) || ContainsLetter(text))
         {
             Error(column, "not a phone number (9 to 11 digits starting with 0, or +82)");
             return null;
         }
         return digits;
+    }
+
+    private static bool ContainsLetter(string text)
+    {
+        foreach (var ch in text)
+        {
+            if (char.IsLetter(ch))
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     public string? Email(string column)

@@ -19,8 +19,14 @@ internal sealed class ImportTimings
     private readonly Dictionary<string, Phase> _phases = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
     private int _backendPid;
+    /// <summary>While enabled: the collections per generation, printed under the phases.</summary>
+    private readonly GcPauses? _gc;
 
-    private ImportTimings(bool enabled) => Enabled = enabled;
+    private ImportTimings(bool enabled)
+    {
+        Enabled = enabled;
+        _gc = enabled ? new GcPauses() : null;
+    }
 
     public static ImportTimings FromEnvironment() =>
         new(Environment.GetEnvironmentVariable(EnvironmentVariable) is { Length: > 0 } v && v != "0");
@@ -79,7 +85,8 @@ internal sealed class ImportTimings
             }
         }
         // Garbage collections pause every thread of the import, the one feeding the database included.
-        sb.Append(inv, $"  garbage collections: {GC.CollectionCount(0):N0} gen0, {GC.CollectionCount(1):N0} gen1, {GC.CollectionCount(2):N0} gen2, paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s\n");
+        sb.Append(inv, $"  garbage collections: {GC.CollectionCount(0):N0} gen0, {GC.CollectionCount(1):N0} gen1, {GC.CollectionCount(2):N0} gen2, paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s, allocated {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MB ({GC.GetTotalAllocatedBytes() / (double)Math.Max(1, rows):N0} bytes a row)\n");
+        _gc?.Format(sb);
         return sb.ToString();
     }
 

@@ -89,9 +89,20 @@ internal sealed class PgCopyBuffer(int capacity = 256)
         return this;
     }
 
-    public PgCopyBuffer Enum<TEnum>(TEnum value) where TEnum : struct, Enum => Text(value.ToString());
+    /// <summary>An enum stored as its member's name (text), from bytes cached per type (<see cref="EnumText{TEnum}"/>).</summary>
+    public PgCopyBuffer Enum<TEnum>(TEnum value) where TEnum : struct, Enum
+    {
+        if (EnumText<TEnum>.Utf8(value) is not { } bytes)
+        {
+            return Text(value.ToString());
+        }
+        var span = Reserve(4 + bytes.Length);
+        BinaryPrimitives.WriteInt32BigEndian(span, bytes.Length);
+        bytes.CopyTo(span[4..]);
+        return this;
+    }
 
-    public PgCopyBuffer Enum<TEnum>(TEnum? value) where TEnum : struct, Enum => value is { } v ? Text(v.ToString()) : Null();
+    public PgCopyBuffer Enum<TEnum>(TEnum? value) where TEnum : struct, Enum => value is { } v ? Enum(v) : Null();
 
     public PgCopyBuffer Date(DateOnly? value)
     {

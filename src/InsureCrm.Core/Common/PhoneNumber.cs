@@ -14,10 +14,10 @@ public static class PhoneNumber
     /// <summary>The digits as stored: every ASCII digit of <paramref name="text"/>, with +82 turned into a leading 0.</summary>
     public static string Digits(string text)
     {
-        var digits = string.Concat(text.Where(char.IsAsciiDigit));
-        if (text.TrimStart().StartsWith('+') && digits.StartsWith("82", StringComparison.Ordinal))
+        var digits = AsciiDigits.Of(text);
+        if (text.AsSpan().TrimStart().StartsWith('+') && digits.StartsWith("82", StringComparison.Ordinal))
         {
-            digits = "0" + digits[2..].TrimStart('0');
+            digits = string.Concat("0", digits.AsSpan(2).TrimStart('0'));
         }
         return digits;
     }

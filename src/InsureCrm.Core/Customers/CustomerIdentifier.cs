@@ -103,7 +103,7 @@ public static class IdentifierFormat
     public static string HashInput(IdentifierKind kind, string normalised) =>
         kind.ToString().ToLowerInvariant() + ":" + normalised;
 
-    private static string Digits(string text) => new([.. text.Where(char.IsAsciiDigit)]);
+    private static string Digits(string text) => AsciiDigits.Of(text);
 
     private static string MaskAccount(string typed, int digitCount)
     {

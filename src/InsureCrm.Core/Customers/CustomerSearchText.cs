@@ -75,7 +75,7 @@ public static class SearchText
             Prefix: leadingZero && digits.Length >= MinPrefixDigits ? digits : null);
     }
 
-    public static string Digits(string text) => string.Concat(text.Where(char.IsAsciiDigit));
+    public static string Digits(string text) => AsciiDigits.Of(text);
 
     /// <summary>The smallest string greater than every string that starts with <paramref name="prefix"/> (ordinal).</summary>
     public static string PrefixUpperBound(string prefix)

@@ -33,7 +33,15 @@ public readonly record struct Rrn
     public static string Mask(string text)
     {
         var digits = SearchText.Digits(text);
-        return digits.Length == 13 ? $"{digits[..6]}-{digits[6]}******" : new string('*', digits.Length);
+        return digits.Length == 13
+            ? string.Create(14, digits, static (chars, d) =>
+            {
+                d.AsSpan(0, 6).CopyTo(chars);
+                chars[6] = '-';
+                chars[7] = d[6];
+                chars[8..].Fill('*');
+            })
+            : new string('*', digits.Length);
     }
 
     /// <summary>Stored digits as written, 900101-1234567 (for the few who may see it in full); anything but 13 digits as it is.</summary>
@@ -51,7 +59,7 @@ public readonly record struct Rrn
     {
         rrn = null;
         var digits = (text ?? "").Trim().Replace("-", "", StringComparison.Ordinal);
-        if (digits.Length != 13 || !digits.All(char.IsAsciiDigit))
+        if (digits.Length != 13 || digits.AsSpan().ContainsAnyExceptInRange('0', '9'))
         {
             error = "RRN must be 13 digits (YYMMDD-NNNNNNN)";
             return false;

@@ -595,11 +595,11 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             {
                 rrn = parsed;
                 var conflict = parsed.Value.ConflictWith(birth, gender);
-                if (conflict.HasFlag(RrnConflict.BirthDate))
+                if ((conflict & RrnConflict.BirthDate) != 0)
                 {
                     row.Error("birth_date", "does not match the birth date in the RRN");
                 }
-                if (conflict.HasFlag(RrnConflict.Gender))
+                if ((conflict & RrnConflict.Gender) != 0)
                 {
                     row.Error("gender", "does not match the gender digit of the RRN");
                 }
@@ -612,7 +612,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         var business = row.Text("business_number", 20);
         if (business is not null)
         {
-            business = new string([.. business.Where(char.IsAsciiDigit)]);
+            business = AsciiDigits.Of(business);
             if (business.Length != 10)
             {
                 row.Error("business_number", "a business registration number has 10 digits");

@@ -39,6 +39,8 @@ public sealed class FieldProtector : IDisposable
     private const int TagSize = 16;
     private readonly Dictionary<string, byte[]> _keys;
     private readonly string _activeKeyId;
+    /// <summary>The active key id's bytes, the associated data of every encryption.</summary>
+    private readonly byte[] _activeKeyIdAscii;
     private readonly byte[] _hashKey;
     // AesGcm and HMAC instances are not thread-safe but cost more to set up than to use (bulk imports
     // encrypt millions of values): one per thread and key.
@@ -57,6 +59,7 @@ public sealed class FieldProtector : IDisposable
         {
             throw new InvalidOperationException($"Security:Protection: the active key '{_activeKeyId}' is missing or not 256 bits.");
         }
+        _activeKeyIdAscii = Encoding.ASCII.GetBytes(_activeKeyId);
         _hashKey = Convert.FromBase64String(options.HashKey
             ?? throw new InvalidOperationException("Security:Protection:HashKey is not configured."));
         _ciphers = new(() => new Dictionary<string, AesGcm>(StringComparer.Ordinal), trackAllValues: true);
@@ -65,14 +68,25 @@ public sealed class FieldProtector : IDisposable
 
     public string ActiveKeyId => _activeKeyId;
 
+    /// <summary>"&lt;key id&gt;:&lt;base64 of nonce, tag and ciphertext&gt;", built as one string: imports encrypt a field of every row.</summary>
     public string Encrypt(string plaintext)
     {
-        var data = Encoding.UTF8.GetBytes(plaintext);
-        var output = new byte[NonceSize + TagSize + data.Length];
-        var nonce = output.AsSpan(0, NonceSize);
-        RandomNumberGenerator.Fill(nonce);
-        Cipher(_activeKeyId).Encrypt(nonce, data, output.AsSpan(NonceSize + TagSize), output.AsSpan(NonceSize, TagSize), Encoding.ASCII.GetBytes(_activeKeyId));
-        return _activeKeyId + ":" + Convert.ToBase64String(output);
+        var size = Encoding.UTF8.GetByteCount(plaintext);
+        var total = size + NonceSize + TagSize + size;
+        var bytes = total <= 1024 ? stackalloc byte[total] : new byte[total];
+        var output = bytes[size..];
+        var data = bytes[..size];
+        Encoding.UTF8.GetBytes(plaintext, data);
+        // The plaintext, then the stored bytes (nonce, tag, ciphertext): the ciphertext does not overlap its plaintext.
+        RandomNumberGenerator.Fill(output[..NonceSize]);
+        Cipher(_activeKeyId).Encrypt(output[..NonceSize], data, output[(NonceSize + TagSize)..], output.Slice(NonceSize, TagSize), _activeKeyIdAscii);
+        var prefix = _activeKeyId.Length + 1;
+        var length = prefix + (output.Length + 2) / 3 * 4;
+        var chars = length <= 1024 ? stackalloc char[length] : new char[length];
+        _activeKeyId.CopyTo(chars);
+        chars[_activeKeyId.Length] = ':';
+        Convert.TryToBase64Chars(output, chars[prefix..], out _);
+        return new string(chars);
     }
 
     public string Decrypt(string stored)
@@ -97,7 +111,10 @@ public sealed class FieldProtector : IDisposable
     public string Hash(string normalised)
     {
         Span<byte> hash = stackalloc byte[32];
-        _hmac.Value!.TryComputeHash(Encoding.UTF8.GetBytes(normalised), hash, out _);
+        var size = Encoding.UTF8.GetByteCount(normalised);
+        var data = size <= 512 ? stackalloc byte[size] : new byte[size];
+        Encoding.UTF8.GetBytes(normalised, data);
+        _hmac.Value!.TryComputeHash(data, hash, out _);
         return Convert.ToHexStringLower(hash);
     }
 

@@ -24,6 +24,19 @@ public sealed class FieldProtectorTests
         protector.Encrypt("9001011234567").ShouldNotBe(stored, "a fresh nonce each time");
     }
 
+    [Theory]
+    [InlineData("홍길동 서울특별시 강남구")]
+    [InlineData(null)]
+    public void EncryptAndHash_ShortHangulAndLongValues_RoundTripAndHashAsHmac(string? text)
+    {
+        // Short values are worked on the stack and long ones (an address, a note) on the heap: both must come back.
+        text ??= string.Concat(Enumerable.Repeat("가나다라마바사 ", 200));
+        using var protector = new FieldProtector(Options("k1"));
+
+        protector.Decrypt(protector.Encrypt(text)).ShouldBe(text);
+        protector.Hash(text).ShouldBe(Convert.ToHexStringLower(HMACSHA256.HashData(new byte[32], System.Text.Encoding.UTF8.GetBytes(text))));
+    }
+
     [Fact]
     public void Decrypt_AfterRotation_ReadsOldKeyAndWritesNewKey()
     {
