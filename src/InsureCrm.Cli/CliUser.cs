@@ -1,4 +1,5 @@
 using System.CommandLine;
+using System.Globalization;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
@@ -37,6 +38,14 @@ internal static class CliUser
             return null;
         }
         name = name.Trim();
+        // Before any query: a database never migrated (or behind this build) would fail with "no such table".
+        var pending = await services.GetRequiredService<Migrator>().PendingAsync(ct);
+        if (pending.Count > 0)
+        {
+            await Console.Error.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"Error: the database is not migrated ({pending.Count} of its migrations not applied, the first {pending[0]}): run 'insurecrm db migrate' first."));
+            return null;
+        }
         await using var scope = services.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
         var account = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == name, ct);

@@ -3,11 +3,13 @@ using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
 using InsureCrm.Tests.Imports;
+using InsureCrm.Tests.Models;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 
 namespace InsureCrm.Tests.Security;
 
+[Collection(nameof(ConsoleSwappingTests))]
 public class CliUserTests
 {
     private const string Customers = "source_id,kind,name,birth_date,gender,rrn,phone\nS1,Individual,김민준,1980-05-15,Male,800515-1234567,010-1111-2222\n";
@@ -50,6 +52,31 @@ public class CliUserTests
             [("officer", Role.Compliance, "cli", AccessAction.Insert), ("officer", Role.Compliance, "cli", AccessAction.View)]);
         entries[0].Detail.ShouldBe("import customers pas-customers.csv: loaded 1, rejected 0, merged 0");
         entries[1].Detail.ShouldBe("access-review 2026-10");
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_IntoADatabaseNeverMigrated_SaysToMigrateFirstAndWritesNothing(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider, migrate: false);
+        var file = ImportTestKit.WriteCsv("customers.csv", Customers);
+        var error = new StringWriter();
+        var original = Console.Error;
+        Console.SetError(error);
+        int exit;
+        try
+        {
+            exit = await RunAsync(db, "import", "customers", file, "--source", "PAS", "--as", "admin");
+        }
+        finally
+        {
+            Console.SetError(original);
+        }
+
+        exit.ShouldBe(1);
+        error.ToString().ShouldContain("the database is not migrated");
+        error.ToString().ShouldContain("insurecrm db migrate");
+        error.ToString().ShouldNotContain("Exception");
+        (await new Migrator(db.Database, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Migrator>.Instance).PendingAsync()).ShouldNotBeEmpty("nothing was created");
     }
 
     private static Task<int> RunAsync(TestDatabase db, params string[] args) =>
