@@ -85,7 +85,8 @@ internal sealed class ImportTimings
             }
         }
         // Garbage collections pause every thread of the import, the one feeding the database included.
-        sb.Append(inv, $"  garbage collections: {GC.CollectionCount(0):N0} gen0, {GC.CollectionCount(1):N0} gen1, {GC.CollectionCount(2):N0} gen2, paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s, allocated {GC.GetTotalAllocatedBytes() / 1048576.0:N0} MB ({GC.GetTotalAllocatedBytes() / (double)Math.Max(1, rows):N0} bytes a row)\n");
+        var allocated = GC.GetTotalAllocatedBytes();
+        sb.Append(inv, $"  garbage collections: {GC.CollectionCount(0):N0} gen0, {GC.CollectionCount(1):N0} gen1, {GC.CollectionCount(2):N0} gen2, paused {GC.GetTotalPauseDuration().TotalSeconds:0.00} s, allocated {allocated / 1048576.0:N0} MB ({allocated / (double)Math.Max(1, rows):N0} bytes a row)\n");
         _gc?.Format(sb);
         return sb.ToString();
     }

@@ -69,7 +69,7 @@ public static class IdentifierFormat
                 value = new(kind, passport, passport[..5] + new string('*', passport.Length - 5), null);
                 break;
             case IdentifierKind.DriverLicence:
-                var licence = Digits(text);
+                var licence = AsciiDigits.Of(text);
                 if (licence.Length != 12 || text.Any(c => !(char.IsAsciiDigit(c) || c == '-')))
                 {
                     error = "A driver-licence number has 12 digits (e.g. 11-22-333333-44).";
@@ -78,7 +78,7 @@ public static class IdentifierFormat
                 value = new(kind, licence, $"{licence[..2]}-{licence[2..4]}-******-**", null);
                 break;
             case IdentifierKind.BankAccount:
-                var account = Digits(text);
+                var account = AsciiDigits.Of(text);
                 if (account.Length is < 10 or > 16 || text.Any(c => !(char.IsAsciiDigit(c) || c == '-')))
                 {
                     error = "A bank-account number has 10 to 16 digits.";
@@ -103,7 +103,6 @@ public static class IdentifierFormat
     public static string HashInput(IdentifierKind kind, string normalised) =>
         kind.ToString().ToLowerInvariant() + ":" + normalised;
 
-    private static string Digits(string text) => AsciiDigits.Of(text);
 
     private static string MaskAccount(string typed, int digitCount)
     {

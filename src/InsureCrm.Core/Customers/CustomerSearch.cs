@@ -78,7 +78,7 @@ public sealed class CustomerSearch(CrmDbContext db, FieldProtector protector, Cu
                 customers = LiveAmong(db, either);
                 break;
             case SearchKind.Rrn:
-                customers = LiveAmong(db, new CustomerIds(db.IsPostgres).RrnHolders(protector.Hash(SearchText.Digits(text))));
+                customers = LiveAmong(db, new CustomerIds(db.IsPostgres).RrnHolders(protector.Hash(AsciiDigits.Of(text))));
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(kind), kind, null);

@@ -22,7 +22,7 @@ public static class SearchText
         {
             return SearchKind.Name;
         }
-        var digits = Digits(t);
+        var digits = AsciiDigits.Of(t);
         var onlyDigitsAndSeparators = t.All(c => char.IsAsciiDigit(c) || c is '-' or ' ' or '(' or ')' or '.' or '+');
         if (onlyDigitsAndSeparators && digits.Length == 13 && !t.StartsWith('+'))
         {
@@ -75,7 +75,6 @@ public static class SearchText
             Prefix: leadingZero && digits.Length >= MinPrefixDigits ? digits : null);
     }
 
-    public static string Digits(string text) => AsciiDigits.Of(text);
 
     /// <summary>The smallest string greater than every string that starts with <paramref name="prefix"/> (ordinal).</summary>
     public static string PrefixUpperBound(string prefix)

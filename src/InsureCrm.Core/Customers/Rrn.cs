@@ -1,5 +1,6 @@
 using System.Diagnostics.CodeAnalysis;
 using System.Globalization;
+using InsureCrm.Core.Common;
 
 namespace InsureCrm.Core.Customers;
 
@@ -32,7 +33,7 @@ public readonly record struct Rrn
     /// </summary>
     public static string Mask(string text)
     {
-        var digits = SearchText.Digits(text);
+        var digits = AsciiDigits.Of(text);
         return digits.Length == 13
             ? string.Create(14, digits, static (chars, d) =>
             {

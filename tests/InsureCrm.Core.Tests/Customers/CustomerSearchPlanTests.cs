@@ -75,7 +75,7 @@ public sealed class CustomerSearchPlanTests
 
         // The plain "live customer" filter that other features use (identity resolution, the nightly chunks) on the
         // same tables: the merged_into_id index holds only merged customers, so it cannot be combined with it either.
-        var hash = protector.Hash(SearchText.Digits(family.HongRrn));
+        var hash = protector.Hash(AsciiDigits.Of(family.HongRrn));
         await using var plain = read.Customers.Where(c => c.MergedIntoId == null && c.RrnHash == hash).Select(c => c.Id).CreateDbCommand();
         var plainPlan = await ExplainAsync(db, new RecordedCommand(plain.CommandText, [.. plain.Parameters.Cast<NpgsqlParameter>().Select(p => p.Clone())]));
         var plainScans = Scans(plainPlan.RootElement[0].GetProperty("Plan")).ToList();
