@@ -52,6 +52,15 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
     ];
 
     /// <summary>
+    /// The tables an import writes in the same transaction as the customers it inserts: the contact rows and source keys,
+    /// and customer itself (a customer merged earlier in the batch points at one merged now).
+    /// </summary>
+    private static readonly HashSet<string> WrittenWithCustomer = new(StringComparer.Ordinal)
+    {
+        "customer", "customer_phone", "customer_email", "customer_address", "customer_source_key",
+    };
+
+    /// <summary>
     /// Contact points a survivor holds once: the SQL of the value compared (normalised: a phone's digits, an
     /// e-mail address case-insensitively) for a table alias. A merge leaves a copy the survivor already has (or
     /// that another customer merged into it in the same batch brings) with the merged customer, so that undo
@@ -192,7 +201,7 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
     /// </summary>
     internal async Task<IReadOnlyList<PlannedMerge>> ResolveBatchAsync(DbConnection connection, DbTransaction transaction, IReadOnlyCollection<long> scope,
         IReadOnlyCollection<long> sameRrn, IReadOnlyCollection<long> sameNameBirthDatePhone, string user, CancellationToken ct,
-        ImportTimings? timings = null)
+        ImportTimings? timings = null, IReadOnlySet<long>? insertedHere = null)
     {
         var applied = new List<PlannedMerge>();
         if (scope.Count == 0 || sameRrn.Count == 0 && sameNameBirthDatePhone.Count == 0)
@@ -212,7 +221,7 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
             {
                 undone = await UndonePairsAsync(connection, transaction, ct);
                 var (plan, _) = Plan(pairs, MergeRule.SameRrn, undone);
-                await ApplyAsync(connection, transaction, plan, user, ct, timings);
+                await ApplyAsync(connection, transaction, plan, user, ct, timings, insertedHere);
                 applied.AddRange(plan);
                 byName.UnionWith(plan.Select(p => p.SurvivorId));
             }
@@ -230,7 +239,7 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
             {
                 undone ??= await UndonePairsAsync(connection, transaction, ct);
                 var (plan, _) = Plan(pairs, MergeRule.SameNameBirthDatePhone, undone);
-                await ApplyAsync(connection, transaction, plan, user, ct, timings);
+                await ApplyAsync(connection, transaction, plan, user, ct, timings, insertedHere);
                 applied.AddRange(plan);
             }
         }
@@ -497,12 +506,16 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
     /// UPDATE per referring column, then the merged customers are marked and one identity_merge row written each.
     /// </summary>
     private async Task<List<long>> ApplyAsync(DbConnection connection, DbTransaction tx, List<PlannedMerge> plan, string user, CancellationToken ct,
-        ImportTimings? timings = null)
+        ImportTimings? timings = null, IReadOnlySet<long>? insertedHere = null)
     {
         if (plan.Count == 0)
         {
             return [];
         }
+        // Customers the caller's transaction inserted (an import batch's new customers) are referred to only by the rows it
+        // wrote with them: nothing else can know their ids before it commits. When every merged customer is one of them,
+        // the other tables hold nothing to move, and their statements (eleven a merge plan) are skipped.
+        var onlyNew = insertedHere is not null && plan.All(p => insertedHere.Contains(p.MergedId));
         var mapTiming = Measure(timings, "merge: map table");
         var pg = ImportSql.IsPostgres(connection);
         await ImportSql.ExecuteAsync(connection, tx, pg
@@ -536,6 +549,10 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
         var mergedIds = pg ? plan.Select(p => p.MergedId).ToArray() : [];
         foreach (var (table, column) in CustomerReferences)
         {
+            if (onlyNew && !WrittenWithCustomer.Contains(table))
+            {
+                continue;
+            }
             using var moveTiming = Measure(timings, "merge: move " + table);
             var key = table + "." + column;
             void Record(long row, long mergedId)

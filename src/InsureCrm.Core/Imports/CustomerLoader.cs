@@ -411,7 +411,8 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         IReadOnlyList<PlannedMerge> merges;
         using (timings.Measure("identity resolution"))
         {
-            merges = await context.Identity.ResolveBatchAsync(connection, tx, scope, candidates.SameRrn, candidates.SameNameBirthDatePhone, context.User, ct, timings);
+            merges = await context.Identity.ResolveBatchAsync(connection, tx, scope, candidates.SameRrn, candidates.SameNameBirthDatePhone, context.User, ct,
+                timings, insertedHere: new HashSet<long>(ids));
         }
         if (exclusive)
         {
