@@ -7,7 +7,8 @@
 #   bench/foundation.sh sqlite   100000      # embedded SQLite file under bench/out
 #
 # Before measuring it gathers planner statistics (ANALYZE) on what it loaded, warms the web host up for
-# WARMUP (default 60s: the JIT keeps compiling for about a minute under load) and prints the database
+# WARMUP (default 75s: the JIT keeps compiling for about a minute under load, and the session's first last-seen
+# write, a minute after login, compiles its statement: a one-time cost a long-running server has behind it) and prints the database
 # settings and the load average it ran with; figures taken with a load average above 1 are flagged.
 # Each page is then measured RUNS times (default 2) in a row; the spread of p99 and req/s between the runs
 # is printed and flagged above 10 %. The web host's peak memory (VmHWM) is printed at the end, with how much of it now
@@ -20,7 +21,7 @@ provider=${1:-sqlite}
 customers=${2:-100000}
 import_rows=${IMPORT_ROWS:-$customers}
 duration=${DURATION:-20s}
-warmup=${WARMUP:-60s}
+warmup=${WARMUP:-75s}
 runs=${RUNS:-2}
 out=bench/out/$provider; mkdir -p "$out"
 log() { echo "[bench] $*"; }

@@ -131,7 +131,7 @@ internal sealed class AccessLogFileStep : IMigrationStep
     }
 
     /// <summary>Whether the connection has the access log's file attached (a database file, not one in memory).</summary>
-    private static async Task<bool> AttachedAsync(DbConnection connection, CancellationToken ct, DbTransaction? transaction = null)
+    internal static async Task<bool> AttachedAsync(DbConnection connection, CancellationToken ct, DbTransaction? transaction = null)
     {
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = transaction;
@@ -161,7 +161,7 @@ internal sealed class AccessLogFileStep : IMigrationStep
         throw new InvalidOperationException($"Cannot read the definition of {type} {name} to move it into the access log's file.");
     }
 
-    private static async Task ExecuteAsync(DbConnection connection, DbTransaction tx, string sql, CancellationToken ct)
+    internal static async Task ExecuteAsync(DbConnection connection, DbTransaction? tx, string sql, CancellationToken ct)
     {
         await using var cmd = connection.CreateCommand();
         cmd.Transaction = tx;

@@ -31,8 +31,9 @@ public interface IMigrationStep
 /// </summary>
 public sealed class Migrator(CrmDatabase database, TimeProvider clock, ILogger<Migrator> logger, IEnumerable<IMigrationStep>? steps = null)
 {
-    // The access log's move into its own SQLite file is Common's: it is about the database files, and every migrate needs it.
-    private readonly IReadOnlyList<IMigrationStep> _steps = [.. steps ?? [], new AccessLogFileStep()];
+    // The access log's move into its own SQLite file, and the sessions' last use kept in that file, are Common's: they are
+    // about the database files, and every migrate needs them.
+    private readonly IReadOnlyList<IMigrationStep> _steps = [.. steps ?? [], new AccessLogFileStep(), new SessionSeenFileStep()];
 
     public static IReadOnlyList<MigrationScript> Scripts(DatabaseProvider provider)
     {

@@ -25,7 +25,7 @@ internal sealed class AccountFigures(CrmDbContext db, TimeProvider clock, IOptio
         // The same tests as a session check: an idle or too old session is ended at its next use, so it no longer counts.
         var idleSince = now - sessions.Value.IdleTimeout;
         var createdSince = now - sessions.Value.AbsoluteTimeout;
-        var open = await db.Set<UserSession>().AsNoTracking()
+        var open = await UserSessions.WithLastUse(db)
             .CountAsync(s => s.EndedAt == null && s.LastSeenAt >= idleSince && s.CreatedAt >= createdSince
                 && db.Set<AppUser>().Any(u => u.Id == s.UserId && u.IsActive), ct);
         return new AccountCounts(users.Where(u => u.IsActive).Sum(u => u.Count), users.Where(u => !u.IsActive).Sum(u => u.Count),

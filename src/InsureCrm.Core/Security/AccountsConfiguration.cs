@@ -28,6 +28,15 @@ internal sealed class UserSessionConfiguration : IEntityTypeConfiguration<UserSe
     }
 }
 
+internal sealed class SessionSeenConfiguration : IEntityTypeConfiguration<SessionSeen>
+{
+    public void Configure(EntityTypeBuilder<SessionSeen> b)
+    {
+        b.HasKey(p => p.SessionId);
+        b.Property(p => p.SessionId).HasMaxLength(32).ValueGeneratedNever();
+    }
+}
+
 internal sealed class AccessRightChangeConfiguration : IEntityTypeConfiguration<AccessRightChange>
 {
     public void Configure(EntityTypeBuilder<AccessRightChange> b)

@@ -21,6 +21,18 @@ public sealed class UserSession
     public string UserAgent { get; set; } = "";
 }
 
+/// <summary>
+/// When a session was last used, once it has been used after its login (session_seen, migration 0044; the session check
+/// writes it at most once per <c>Security:Sessions:TouchInterval</c>). Apart from <see cref="UserSession"/> so that this
+/// write, the only one of a session in use, goes where it costs the readers nothing: the SQLite access log's file.
+/// <see cref="UserSession.LastSeenAt"/> stays the login time until then.
+/// </summary>
+public sealed class SessionSeen
+{
+    public string SessionId { get; set; } = "";
+    public DateTime LastSeenAt { get; set; }
+}
+
 /// <summary>A session as its owner sees it on the sessions page.</summary>
 public sealed record SessionInfo(string Id, DateTime CreatedAt, DateTime LastSeenAt, string Ip, string UserAgent);
 

@@ -46,6 +46,8 @@ internal sealed class SessionCheckCache
     private const int MaxEntries = 10_000;
 
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
+    /// <summary>When this process last claimed each session's touch (<see cref="ClaimTouch"/>).</summary>
+    private readonly ConcurrentDictionary<string, DateTime> _touches = new(StringComparer.Ordinal);
     private long _generation;
 
     /// <summary>The session row and account as found valid at <see cref="CheckedAt"/>, under invalidation <see cref="Generation"/>.</summary>
@@ -62,6 +64,38 @@ internal sealed class SessionCheckCache
     }
 
     public bool TryGet(string sessionId, out Entry entry) => _entries.TryGetValue(sessionId, out entry!);
+
+    /// <summary>
+    /// Whether this request is the one to move the session's last-seen time now: true for the first request that asks
+    /// within <paramref name="interval"/>, false for the others (they find the session valid and write nothing). When a
+    /// touch falls due, every request of the session in flight reads the row and finds it due; each wrote, and on SQLite
+    /// each write waited for the others' (bench/findings/2026-12-06-issue11-round11.md).
+    /// </summary>
+    public bool ClaimTouch(string sessionId, DateTime now, TimeSpan interval)
+    {
+        if (_touches.Count >= MaxEntries)
+        {
+            _touches.Clear();
+        }
+        while (true)
+        {
+            if (_touches.TryGetValue(sessionId, out var claimed))
+            {
+                if (now - claimed < interval && now >= claimed)
+                {
+                    return false;
+                }
+                if (_touches.TryUpdate(sessionId, now, claimed))
+                {
+                    return true;
+                }
+            }
+            else if (_touches.TryAdd(sessionId, now))
+            {
+                return true;
+            }
+        }
+    }
 
     public void Store(string sessionId, Entry entry)
     {
@@ -123,7 +157,7 @@ internal sealed class UserSessions(CrmDbContext db, TimeProvider clock, IOptions
         {
             return SessionCheck.Valid;
         }
-        var row = await db.Set<UserSession>().AsNoTracking()
+        var row = await WithLastUse(db)
             .Where(s => s.Id == sessionId && s.UserId == userId)
             .Join(db.Users.AsNoTracking(), s => s.UserId, u => u.Id,
                 (s, u) => new { s.CreatedAt, s.LastSeenAt, s.EndedAt, u.SecurityStamp, u.IsActive })
@@ -147,8 +181,15 @@ internal sealed class UserSessions(CrmDbContext db, TimeProvider clock, IOptions
                 var lastSeen = Utc(row.LastSeenAt);
                 if (now - lastSeen >= _options.TouchInterval)
                 {
-                    await db.Set<UserSession>().Where(s => s.Id == sessionId && s.EndedAt == null)
-                        .ExecuteUpdateAsync(s => s.SetProperty(x => x.LastSeenAt, now), ct);
+                    // One request of the session writes; the others that found the touch due at the same moment do not.
+                    // Not user_session's row: see SessionSeen. One statement on both databases.
+                    if (checks.ClaimTouch(sessionId, now, _options.TouchInterval))
+                    {
+                        await db.Database.ExecuteSqlAsync($"""
+                            INSERT INTO session_seen (session_id, last_seen_at) VALUES ({sessionId}, {now})
+                            ON CONFLICT (session_id) DO UPDATE SET last_seen_at = excluded.last_seen_at
+                            """, ct);
+                    }
                     lastSeen = now;
                 }
                 if (_options.RecheckAfter > TimeSpan.Zero)
@@ -173,7 +214,7 @@ internal sealed class UserSessions(CrmDbContext db, TimeProvider clock, IOptions
         var now = clock.GetUtcNow().UtcDateTime;
         var idleSince = now - _options.IdleTimeout;
         var bornAfter = now - _options.AbsoluteTimeout;
-        var rows = await db.Set<UserSession>().AsNoTracking()
+        var rows = await WithLastUse(db)
             .Where(s => s.UserId == userId && s.EndedAt == null && s.LastSeenAt > idleSince && s.CreatedAt > bornAfter)
             .Select(s => new SessionInfo(s.Id, s.CreatedAt, s.LastSeenAt, s.Ip, s.UserAgent))
             .ToListAsync(ct);
@@ -205,6 +246,31 @@ internal sealed class UserSessions(CrmDbContext db, TimeProvider clock, IOptions
     /// the transaction that changed it commits), so that its sessions are read again on their next request.
     /// </summary>
     public void ForgetChecks() => checks.Invalidate();
+
+    /// <summary>A session with its last use (<see cref="SessionSeen"/>, or the login time before any).</summary>
+    internal sealed class SessionUse
+    {
+        public string Id { get; init; } = "";
+        public long UserId { get; init; }
+        public DateTime CreatedAt { get; init; }
+        public DateTime LastSeenAt { get; init; }
+        public DateTime? EndedAt { get; init; }
+        public string Ip { get; init; } = "";
+        public string UserAgent { get; init; } = "";
+    }
+
+    /// <summary>Every session with its last use, for the checks that count idleness from it.</summary>
+    internal static IQueryable<SessionUse> WithLastUse(CrmDbContext db) =>
+        db.Set<UserSession>().AsNoTracking().Select(s => new SessionUse
+        {
+            Id = s.Id,
+            UserId = s.UserId,
+            CreatedAt = s.CreatedAt,
+            LastSeenAt = db.Set<SessionSeen>().Where(x => x.SessionId == s.Id).Max(x => (DateTime?)x.LastSeenAt) ?? s.LastSeenAt,
+            EndedAt = s.EndedAt,
+            Ip = s.Ip,
+            UserAgent = s.UserAgent,
+        });
 
     private static DateTime Utc(DateTime t) => DateTime.SpecifyKind(t, DateTimeKind.Utc);
 }

@@ -33,6 +33,41 @@ public class SessionTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Session_UsedAfterAMinute_ShowsItsLastUse_AndOnSqliteLeavesTheMainFileUnwritten(DatabaseProvider provider)
+    {
+        await using var host = await SecurityHost.StartAsync(provider);
+        using var client = await host.SignInAsync("agent");
+        var login = host.Clock.GetUtcNow().UtcDateTime;
+        // A connection of its own that watches which files others commit to (SQLite's data_version, per attached file).
+        await using var watcher = await host.Database.Database.OpenConnectionAsync();
+        var sqlite = provider == DatabaseProvider.Sqlite;
+        var main = sqlite ? await ScalarAsync(watcher, "PRAGMA main.data_version") : 0;
+        var log = sqlite ? await ScalarAsync(watcher, "PRAGMA access_log.data_version") : 0;
+
+        host.Clock.Advance(TimeSpan.FromMinutes(3));
+        var list = await client.GetFromJsonAsync<JsonElement>("/api/account/sessions");
+
+        var lastSeen = list.EnumerateArray().ShouldHaveSingleItem().GetProperty("lastSeenAt").GetDateTime().ToUniversalTime();
+        lastSeen.ShouldBe(login.AddMinutes(3), TimeSpan.FromSeconds(1));
+        (await host.SessionsOfAsync("agent")).ShouldHaveSingleItem().LastSeenAt.ShouldBe(login, TimeSpan.FromSeconds(1));
+        if (sqlite)
+        {
+            (await ScalarAsync(watcher, "PRAGMA main.data_version")).ShouldBe(main, "the session check wrote the main database file");
+            (await ScalarAsync(watcher, "PRAGMA access_log.data_version")).ShouldNotBe(log);
+        }
+        // Idleness counts from that use: 29 minutes later the session still signs in.
+        host.Clock.Advance(TimeSpan.FromMinutes(29));
+        (await SecurityHost.IsSignedInAsync(client)).ShouldBeTrue();
+    }
+
+    private static async Task<long> ScalarAsync(System.Data.Common.DbConnection connection, string sql)
+    {
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = sql;
+        return Convert.ToInt64(await cmd.ExecuteScalarAsync(), System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Session_ActiveFor12Hours_EndsAnyway(DatabaseProvider provider)
     {
         await using var host = await SecurityHost.StartAsync(provider);

@@ -1,0 +1,5 @@
+-- 0044: a session's last use, apart from its row (session_seen: session id, last_seen_at). The session check moves it at
+-- most once a minute per session. The table is made by code (SessionSeenFileStep): in the access log's file, which
+-- nearly every request writes anyway, so that a session's minute write no longer changes the main file (after such a
+-- commit every pooled connection dropped its memory map of the main file); in main for a database in memory, which
+-- attaches nothing.
