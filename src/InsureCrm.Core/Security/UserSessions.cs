@@ -247,27 +247,19 @@ internal sealed class UserSessions(CrmDbContext db, TimeProvider clock, IOptions
     /// </summary>
     public void ForgetChecks() => checks.Invalidate();
 
-    /// <summary>A session with its last use (<see cref="SessionSeen"/>, or the login time before any).</summary>
-    internal sealed class SessionUse
-    {
-        public string Id { get; init; } = "";
-        public long UserId { get; init; }
-        public DateTime CreatedAt { get; init; }
-        public DateTime LastSeenAt { get; init; }
-        public DateTime? EndedAt { get; init; }
-        public string Ip { get; init; } = "";
-        public string UserAgent { get; init; } = "";
-    }
-
-    /// <summary>Every session with its last use, for the checks that count idleness from it.</summary>
-    internal static IQueryable<SessionUse> WithLastUse(CrmDbContext db) =>
-        db.Set<UserSession>().AsNoTracking().Select(s => new SessionUse
+    /// <summary>
+    /// Every session (not tracked) with <see cref="UserSession.LastSeenAt"/> its last use: <see cref="SessionSeen"/>'s time,
+    /// or the login time before any. For the checks that count idleness from it.
+    /// </summary>
+    internal static IQueryable<UserSession> WithLastUse(CrmDbContext db) =>
+        db.Set<UserSession>().AsNoTracking().Select(s => new UserSession
         {
             Id = s.Id,
             UserId = s.UserId,
             CreatedAt = s.CreatedAt,
             LastSeenAt = db.Set<SessionSeen>().Where(x => x.SessionId == s.Id).Max(x => (DateTime?)x.LastSeenAt) ?? s.LastSeenAt,
             EndedAt = s.EndedAt,
+            EndReason = s.EndReason,
             Ip = s.Ip,
             UserAgent = s.UserAgent,
         });
