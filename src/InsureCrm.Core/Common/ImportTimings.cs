@@ -18,6 +18,7 @@ internal sealed class ImportTimings
 
     private readonly Dictionary<string, Phase> _phases = new(StringComparer.Ordinal);
     private readonly List<string> _order = [];
+    private readonly List<string> _notes = [];
     private int _backendPid;
     /// <summary>While enabled: the collections per generation, printed under the phases.</summary>
     private readonly GcPauses? _gc;
@@ -53,6 +54,18 @@ internal sealed class ImportTimings
         }
     }
 
+    /// <summary>A line printed under the phases (what the run decided, not row values).</summary>
+    public void Note(string text)
+    {
+        if (Enabled)
+        {
+            lock (_phases)
+            {
+                _notes.Add(text);
+            }
+        }
+    }
+
     public void Add(string phase, long ticks, BackendTime backend = default)
     {
         lock (_phases)
@@ -82,6 +95,10 @@ internal sealed class ImportTimings
                     sb.Append(inv, $"  backend cpu {phase.Backend.CpuNs / 1e9,7:0.00} s, waiting for a core {phase.Backend.WaitNs / 1e9,6:0.00} s");
                 }
                 sb.Append('\n');
+            }
+            foreach (var note in _notes)
+            {
+                sb.Append(inv, $"  {note}\n");
             }
         }
         // Garbage collections pause every thread of the import, the one feeding the database included.

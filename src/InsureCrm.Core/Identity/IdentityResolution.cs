@@ -650,6 +650,15 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
     }
 
     /// <summary>
+    /// Records merges an import planned in memory and wrote already merged (<see cref="RunMergePlanner"/>): one
+    /// identity_merge row each, listing the rows <paramref name="moved"/> says it gave the survivor, as
+    /// <see cref="ApplyAsync"/> records a merge it made. PostgreSQL only. Returns the merges' ids in plan order.
+    /// </summary>
+    internal static Task<List<long>> RecordPlannedAsync(DbConnection connection, DbTransaction tx, List<PlannedMerge> plan,
+        Dictionary<long, SortedDictionary<string, List<long>>> moved, DateTime now, string user, CancellationToken ct) =>
+        RecordAllAsync(connection, tx, plan, moved, now, Truncate(user), ct);
+
+    /// <summary>
     /// PostgreSQL: moves one referring column's rows in one statement, <c>UPDATE … FROM merge_map … RETURNING</c>, instead
     /// of a SELECT of the rows followed by an UPDATE with the same filter (an import batch merges hundreds of customers,
     /// twice, once per rule). Each merged customer's rows are reached through the column's index from merge_map and

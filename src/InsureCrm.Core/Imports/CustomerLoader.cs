@@ -34,6 +34,9 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     private static readonly BulkTable AddressTable = new("customer_address",
         ("customer_id", typeof(long)), ("kind", typeof(AddressKind)), ("sido", typeof(string)), ("sigungu", typeof(string)),
         ("line", typeof(string)), ("postal_code", typeof(string)), ("is_primary", typeof(bool)));
+    /// <summary>The child tables with their ids given, for a batch that lists the rows its merges gave a survivor.</summary>
+    private static readonly BulkTable[] ChildTablesWithIds = [.. new[] { SourceKeyTable, PhoneTable, EmailTable, AddressTable }
+        .Select(t => new BulkTable(t.Name, [("id", typeof(long)), .. t.Columns]))];
 
     /// <summary>
     /// The line of each source key's first row in the file, by <see cref="SourceKeyHash"/>; only <see cref="Prepare"/>
@@ -51,6 +54,8 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     private bool? _skipForeignKeyChecks;
     /// <summary>While exclusive: identity resolution's keys of this run's customers.</summary>
     private readonly RunIdentityKeys _runKeys = new();
+    /// <summary>While exclusive: the batches' merges planned before they are written, until a batch needs more than it plans.</summary>
+    private readonly RunMergePlanner _planner = new();
     /// <summary>One COPY buffer per table (customer, source key, phone, e-mail, address), reused batch after batch.</summary>
     private readonly PgCopyBuffer[] _copy = [new(1 << 20), new(1 << 20), new(1 << 20), new(1 << 20), new(1 << 20)];
 
@@ -84,6 +89,11 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         public bool HasAddress => Sido is not null || Sigungu is not null || Address is not null;
         /// <summary>PostgreSQL: the row's columns encoded for COPY while it is validated (<see cref="Encode"/>).</summary>
         public Encoded? Copy { get; set; }
+        /// <summary>Planned in memory: the customer this new one is written merged into (<see cref="RunMergePlanner"/>).</summary>
+        public long? Survivor { get; set; }
+        /// <summary>Whether its phone and e-mail go to <see cref="Survivor"/> (they stay when the survivor holds the same).</summary>
+        public bool PhoneMoves { get; set; }
+        public bool EmailMoves { get; set; }
     }
 
     /// <summary>
@@ -326,27 +336,54 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
 
         // Before the batch is written, so that the probe sees only customers this batch could merge with. While
         // exclusive the candidates come from memory alone: that CPU work runs while the database copies the batch.
-        List<WrittenCustomer> Written() => [.. fresh.Select((c, i) => new WrittenCustomer(ids[i], c.RrnHash, c.Name, c.BirthDate, c.Phone))];
+        List<WrittenCustomer> written = [.. fresh.Select((c, i) => new WrittenCustomer(ids[i], c.RrnHash, c.Name, c.BirthDate, c.Phone, c.Email))];
         Task<IdentityCandidates> findCandidates;
         if (exclusive)
         {
-            findCandidates = Task.Run(() => _runKeys.Find(Written()), ct);
+            findCandidates = Task.Run(() => _runKeys.Find(written), ct);
         }
         else
         {
             using var _ = timings.Measure("identity candidates");
-            findCandidates = Task.FromResult(await IdentityCandidates.FindAsync(connection, tx, Written(), ct));
+            findCandidates = Task.FromResult(await IdentityCandidates.FindAsync(connection, tx, written, ct));
+        }
+
+        // While exclusive, the merges are planned now and written with the batch (no statements after it), as long as
+        // the planner can plan them exactly; the rows the merges give a survivor get their ids here, to be listed.
+        List<MemoryMerge>? planned = null;
+        long[][]? childIds = null;
+        Dictionary<long, SortedDictionary<string, List<long>>>? moved = null;
+        if (exclusive && !context.Options.PlanMergesInMemory)
+        {
+            _planner.Stop("switched off (Imports:PlanMergesInMemory)");
+        }
+        if (exclusive && _planner.Active)
+        {
+            using var _ = timings.Measure("merge plan (memory)");
+            var holders = await _planner.LoadHoldersAsync(connection, tx, written, ct);
+            planned = holders is null ? null : _planner.TryPlan(written, holders);
+            if (planned is null)
+            {
+                _planner.Stop("a batch needed the name rule, or a survivor could not be planned for");
+                timings.Note("merges planned in memory until this batch: " + _planner.StoppedBecause);
+            }
+            else if (planned.Count > 0)
+            {
+                childIds = await ReserveChildIdsAsync(connection, tx, fresh.Count, phones.Count, emails.Count, addresses.Count, ct);
+                moved = MarkPlannedMerges(planned, fresh, phones, emails, addresses, childIds);
+            }
         }
 
         // PostgreSQL: the rows of the source keys and contacts are laid out while the customers are copied, so that
         // the database does not wait for those bytes between the COPYs.
+        var childTables = childIds is null ? [SourceKeyTable, PhoneTable, EmailTable, AddressTable] : ChildTablesWithIds;
         var childRows = connection is NpgsqlConnection
             ? Task.Run(() => new[]
             {
-                EncodedCopy(_copy[1], fresh, SourceKeyTable.Columns.Length, c => c.SourceKey),
-                EncodedCopy(_copy[2], phones, PhoneTable.Columns.Length, c => c.Phone),
-                EncodedCopy(_copy[3], emails, EmailTable.Columns.Length, c => c.Email),
-                EncodedCopy(_copy[4], addresses, AddressTable.Columns.Length, c => c.Address),
+                EncodedCopy(_copy[1], fresh, childTables[0].Columns.Length, c => c.SourceKey, rowIds: childIds?[0], moves: _ => true),
+                EncodedCopy(_copy[2], phones, childTables[1].Columns.Length, c => c.Phone, rowIds: childIds?[1], moves: c => c.PhoneMoves),
+                EncodedCopy(_copy[3], emails, childTables[2].Columns.Length, c => c.Email, rowIds: childIds?[2], moves: c => c.EmailMoves),
+                EncodedCopy(_copy[4], addresses, childTables[3].Columns.Length, c => c.Address, rowIds: childIds?[3], moves: _ => true),
             }, ct)
             : null;
         using (timings.Measure("copy customer"))
@@ -375,10 +412,10 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             if (connection is NpgsqlConnection pg)
             {
                 var copies = await childRows!;
-                await copies[0].CopyAsync(pg, SourceKeyTable, ct);
-                await copies[1].CopyAsync(pg, PhoneTable, ct);
-                await copies[2].CopyAsync(pg, EmailTable, ct);
-                await copies[3].CopyAsync(pg, AddressTable, ct);
+                for (var t = 0; t < copies.Length; t++)
+                {
+                    await copies[t].CopyAsync(pg, childTables[t], ct);
+                }
             }
             else
             {
@@ -409,8 +446,19 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         candidates.SameRrn.AddRange(changedKnown);
         candidates.SameNameBirthDatePhone.AddRange(changedKnown);
         IReadOnlyList<PlannedMerge> merges;
-        using (timings.Measure("identity resolution"))
+        if (planned is not null)
         {
+            using var _ = timings.Measure("merge: record (planned in memory)");
+            List<PlannedMerge> plan = [.. planned.Select(m => new PlannedMerge(m.SurvivorId, m.MergedId, MergeRule.SameRrn))];
+            if (plan.Count > 0)
+            {
+                await IdentityResolution.RecordPlannedAsync(connection, tx, plan, moved!, now, context.User, ct);
+            }
+            merges = plan;
+        }
+        else
+        {
+            using var _ = timings.Measure("identity resolution");
             merges = await context.Identity.ResolveBatchAsync(connection, tx, scope, candidates.SameRrn, candidates.SameNameBirthDatePhone, context.User, ct,
                 timings, insertedHere: new HashSet<long>(ids));
         }
@@ -429,7 +477,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         {
             await writer.CommitAsync(ct);
         }
-        return new BatchOutcome(fresh.Count, updated, unchanged, merges.Count);
+        return new BatchOutcome(fresh.Count, updated, unchanged, merges.Count, planned?.Count ?? 0);
     }
 
     /// <summary>
@@ -437,19 +485,81 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// the fragment <paramref name="fields"/> picks, and for customer rows (<paramref name="now"/> given) the
     /// times, no merged_into_id and version 0. Only bytes are copied here: the encoding ran with validation.
     /// </summary>
-    private static PgCopyBuffer EncodedCopy(PgCopyBuffer rows, List<Input> inputs, int columns, EncodedFields fields, DateTime? now = null)
+    private static PgCopyBuffer EncodedCopy(PgCopyBuffer rows, List<Input> inputs, int columns, EncodedFields fields, DateTime? now = null,
+        long[]? rowIds = null, Func<Input, bool>? moves = null)
     {
         // Each table's buffer is reused batch after batch: the batch's COPY has ended before the next batch fills it.
         rows.Clear();
-        foreach (var c in inputs)
+        for (var i = 0; i < inputs.Count; i++)
         {
-            rows.Row(columns).Id(c.Id).Append(fields(c.Copy!));
+            var c = inputs[i];
+            rows.Row(columns);
+            if (rowIds is not null)
+            {
+                rows.Id(rowIds[i]);
+            }
+            // A merged customer's child row that moves is written to the survivor; the customer row is its own.
+            rows.Id(c.Survivor is { } owner && moves is not null && moves(c) ? owner : c.Id).Append(fields(c.Copy!));
             if (now is { } time)
             {
-                rows.Time(time).Time(time).Null().Number(0);
+                // Merged as IdentityResolution marks a merged customer: merged_into_id set, version 1.
+                rows.Time(time).Time(time);
+                if (c.Survivor is { } survivor)
+                {
+                    rows.Id(survivor).Number(1);
+                }
+                else
+                {
+                    rows.Null().Number(0);
+                }
             }
         }
         return rows;
+    }
+
+    /// <summary>Ids for the batch's source key, phone, e-mail and address rows, in the order the identities would give them.</summary>
+    private static async Task<long[][]> ReserveChildIdsAsync(DbConnection connection, DbTransaction tx, int keys, int phones, int emails, int addresses, CancellationToken ct) =>
+    [
+        await ImportSql.ReserveIdsAsync(connection, tx, "customer_source_key", keys, ct),
+        await ImportSql.ReserveIdsAsync(connection, tx, "customer_phone", phones, ct),
+        await ImportSql.ReserveIdsAsync(connection, tx, "customer_email", emails, ct),
+        await ImportSql.ReserveIdsAsync(connection, tx, "customer_address", addresses, ct),
+    ];
+
+    /// <summary>
+    /// Marks the merged customers of <paramref name="planned"/> on their rows, and lists per merged customer the rows it
+    /// gives its survivor ("table.customer_id" → row ids, as identity_merge.moved_json lists a merge's moves).
+    /// </summary>
+    private static Dictionary<long, SortedDictionary<string, List<long>>> MarkPlannedMerges(List<MemoryMerge> planned, List<Input> fresh,
+        List<Input> phones, List<Input> emails, List<Input> addresses, long[][] childIds)
+    {
+        var byMerged = planned.ToDictionary(m => m.MergedId);
+        var moved = new Dictionary<long, SortedDictionary<string, List<long>>>(planned.Count);
+        foreach (var c in fresh)
+        {
+            if (byMerged.TryGetValue(c.Id, out var m))
+            {
+                c.Survivor = m.SurvivorId;
+                c.PhoneMoves = m.PhoneMoves;
+                c.EmailMoves = m.EmailMoves;
+                moved[c.Id] = new SortedDictionary<string, List<long>>(StringComparer.Ordinal);
+            }
+        }
+        void List(List<Input> rows, long[] ids, string key, Func<Input, bool> moves)
+        {
+            for (var i = 0; i < rows.Count; i++)
+            {
+                if (rows[i].Survivor is not null && moves(rows[i]))
+                {
+                    moved[rows[i].Id][key] = [ids[i]];
+                }
+            }
+        }
+        List(fresh, childIds[0], "customer_source_key.customer_id", _ => true);
+        List(phones, childIds[1], "customer_phone.customer_id", c => c.PhoneMoves);
+        List(emails, childIds[2], "customer_email.customer_id", c => c.EmailMoves);
+        List(addresses, childIds[3], "customer_address.customer_id", _ => true);
+        return moved;
     }
 
     private delegate ReadOnlySpan<byte> EncodedFields(Encoded encoded);
@@ -511,13 +621,19 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
                    pg_sequence_last_value(pg_get_serial_sequence('customer', 'id')::regclass),
                    pg_sequence_last_value(pg_get_serial_sequence('customer_phone', 'id')::regclass),
                    pg_sequence_last_value(pg_get_serial_sequence('customer_source_key', 'id')::regclass),
-                   pg_sequence_last_value(pg_get_serial_sequence('identity_merge', 'id')::regclass)
+                   pg_sequence_last_value(pg_get_serial_sequence('identity_merge', 'id')::regclass),
+                   EXISTS (SELECT 1 FROM identity_merge WHERE undone_at IS NOT NULL)
             """);
         await using var r = await cmd.ExecuteReaderAsync(ct);
         await r.ReadAsync(ct);
         long? Read(int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
         var minId = Read(0);
         var now = new SequenceValues(Read(1), Read(2), Read(3), Read(4));
+        if (r.GetBoolean(5))
+        {
+            // An undone pair is never merged again: that is the statements' to know (UndonePairsAsync), not the planner's.
+            _planner.Stop("a merge was undone");
+        }
         if (_exclusive is null)
         {
             _exclusive = minId is null;
@@ -530,6 +646,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         if (_exclusive == false)
         {
             _runKeys.Clear();
+            _planner.Stop("another writer");
         }
         return _exclusive.Value;
     }

@@ -45,6 +45,9 @@ public sealed record ImportResult(
 {
     public int Loaded => Inserted + Updated;
 
+    /// <summary>Of <see cref="Merged"/>, the merges planned before their batch was written (a first import's, <c>RunMergePlanner</c>).</summary>
+    public int MergedBeforeWriting { get; init; }
+
     /// <summary>Lines inside quoted fields: the lines of the rows beyond one per row.</summary>
     public int ContinuationLines => Lines - HeaderLines - BlankLines - Read;
 
@@ -57,7 +60,7 @@ public sealed record ImportResult(
 public readonly record struct ImportProgress(long BytesRead, long BytesTotal, int Rows);
 
 /// <summary>Counts of one committed batch.</summary>
-internal readonly record struct BatchOutcome(int Inserted, int Updated, int Unchanged, int Merged);
+internal readonly record struct BatchOutcome(int Inserted, int Updated, int Unchanged, int Merged, int MergedBeforeWriting = 0);
 
 /// <summary>Counts what an EF-tracked batch does to each upserted row: inserted, updated, or left as it was.</summary>
 internal sealed class BatchTally(DbContext db)
@@ -110,13 +113,15 @@ internal sealed record ImportContext(
     string? SourceSystem,
     string User,
     TimeZoneInfo Zone,
-    ImportTimings Timings);
+    ImportTimings Timings,
+    ImportOptions Options);
 
 /// <summary>
 /// Runs an import file: checks it as a whole (fatal, nothing written), then reads rows in batches, each
 /// validated, written and committed on its own so a killed run is completed by running it again.
 /// </summary>
-public sealed class ImportService(CrmDatabase database, FieldProtector protector, TimeProvider clock, IdentityResolution identity, ILogger<ImportService> logger)
+public sealed class ImportService(CrmDatabase database, FieldProtector protector, TimeProvider clock, IdentityResolution identity, ImportOptions options,
+    ILogger<ImportService> logger)
 {
     /// <summary>0: each kind's own batch size (<see cref="BatchSizeFor"/>).</summary>
     public const int DefaultBatchSize = 0;
@@ -166,11 +171,11 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
         logger.LogInformation("Import run {RunId}: {Kind} file {Sha256} ({Encoding})", runId, request.Kind, file.Sha256, file.Encoding.WebName);
 
         var context = new ImportContext(database, protector, clock, identity, sourceSystem,
-            string.Create(CultureInfo.InvariantCulture, $"{request.User}:run{runId}"), SeoulZone(), timings);
+            string.Create(CultureInfo.InvariantCulture, $"{request.User}:run{runId}"), SeoulZone(), timings, options);
         var loader = CreateLoader(request.Kind, context);
         using var rejects = new RejectsFile(rejectsPath, file.Header);
         var firstRejects = new List<(int, string, string)>();
-        int read = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, merged = 0;
+        int read = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, merged = 0, mergedBeforeWriting = 0;
         var batchSize = request.BatchSize > 0 ? request.BatchSize : BatchSizeFor(request.Kind);
 
         // Reading and validating the next batch overlaps with writing the current one.
@@ -197,6 +202,7 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
             updated += outcome.Updated;
             unchanged += outcome.Unchanged;
             merged += outcome.Merged;
+            mergedBeforeWriting += outcome.MergedBeforeWriting;
             foreach (var row in batch.Where(r => r.HasErrors))
             {
                 rejected++;
@@ -218,12 +224,15 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
         {
             await Console.Error.WriteAsync(timings.Format(Stopwatch.GetElapsedTime(started), read));
         }
-        logger.LogInformation("Import run {RunId} finished: read {Read}, inserted {Inserted}, updated {Updated}, unchanged {Unchanged}, rejected {Rejected}, merged {Merged}",
-            runId, read, inserted, updated, unchanged, rejected, merged);
+        logger.LogInformation("Import run {RunId} finished: read {Read}, inserted {Inserted}, updated {Updated}, unchanged {Unchanged}, rejected {Rejected}, merged {Merged} ({MergedBeforeWriting} planned before writing)",
+            runId, read, inserted, updated, unchanged, rejected, merged, mergedBeforeWriting);
         return new ImportResult(
             rejected == 0 ? ImportStatus.Completed : ImportStatus.CompletedWithRejects, null, runId,
             read, inserted, updated, unchanged, rejected, merged, rejects.Written ? rejectsPath : null, firstRejects,
-            file.Encoding.CodePage == 949 ? "cp949" : "utf-8", file.LinesRead, file.HeaderLines, file.BlankLines);
+            file.Encoding.CodePage == 949 ? "cp949" : "utf-8", file.LinesRead, file.HeaderLines, file.BlankLines)
+        {
+            MergedBeforeWriting = mergedBeforeWriting,
+        };
     }
 
     /// <summary>

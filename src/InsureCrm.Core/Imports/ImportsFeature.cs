@@ -9,6 +9,9 @@ public static class ImportsFeature
     public static IServiceCollection AddImports(this IServiceCollection services, IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
+        var options = new ImportOptions();
+        configuration.GetSection(ImportOptions.Section).Bind(options);
+        services.AddSingleton(options);
         services.AddSingleton<ImportService>();
         return services;
     }
