@@ -112,22 +112,53 @@ internal static class ImportSql
     /// <summary>Reserves <paramref name="count"/> ids from the table's identity so rows and their children can be written in bulk.</summary>
     public static async Task<long[]> ReserveIdsAsync(DbConnection connection, DbTransaction transaction, string table, int count, CancellationToken ct)
     {
+        if (count == 0)
+        {
+            return [];
+        }
+        return (await ReserveIdsAsync(connection, transaction, [(table, count)], ct))[0];
+    }
+
+    /// <summary>
+    /// Reserves ids from several tables' identities in one round trip (PostgreSQL; SQLite takes them one table at a time
+    /// under its write lock): per table, its count of ids in ascending order.
+    /// </summary>
+    public static async Task<long[][]> ReserveIdsAsync(DbConnection connection, DbTransaction transaction, (string Table, int Count)[] tables, CancellationToken ct)
+    {
+        if (!IsPostgres(connection))
+        {
+            var each = new long[tables.Length][];
+            for (var t = 0; t < tables.Length; t++)
+            {
+                each[t] = await ReserveSqliteIdsAsync(connection, transaction, tables[t].Table, tables[t].Count, ct);
+            }
+            return each;
+        }
+        // Each sequence is looked up once (OFFSET 0 keeps the planner from inlining it into every row: 10x slower),
+        // and the ids come back as one array per table: a row each cost both sides a protocol message per id.
+        var columns = tables.Select((t, i) => string.Create(CultureInfo.InvariantCulture,
+            $"(SELECT array_agg(nextval(q.s)) FROM (SELECT pg_get_serial_sequence('{t.Table}', 'id')::regclass AS s OFFSET 0) q CROSS JOIN generate_series(1, @n{i}))"));
+        await using var cmd = Command(connection, transaction, "SELECT " + string.Join(", ", columns));
+        for (var i = 0; i < tables.Length; i++)
+        {
+            Add(cmd, string.Create(CultureInfo.InvariantCulture, $"n{i}"), tables[i].Count);
+        }
+        await using var reader = await cmd.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        var result = new long[tables.Length][];
+        for (var i = 0; i < tables.Length; i++)
+        {
+            result[i] = reader.IsDBNull(i) ? [] : reader.GetFieldValue<long[]>(i);
+            Array.Sort(result[i]);
+        }
+        return result;
+    }
+
+    private static async Task<long[]> ReserveSqliteIdsAsync(DbConnection connection, DbTransaction transaction, string table, int count, CancellationToken ct)
+    {
         var ids = new long[count];
         if (count == 0)
         {
-            return ids;
-        }
-        if (IsPostgres(connection))
-        {
-            // The sequence is looked up once (OFFSET 0 keeps the planner from inlining it into every row: 10x slower),
-            // and the ids come back as one array: a row each cost both sides a protocol message per id.
-            await using var cmd = Command(connection, transaction,
-                $"SELECT array_agg(nextval(q.s)) FROM (SELECT pg_get_serial_sequence('{table}', 'id')::regclass AS s OFFSET 0) q CROSS JOIN generate_series(1, @n)");
-            Add(cmd, "n", count);
-            await using var reader = await cmd.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            ids = reader.GetFieldValue<long[]>(0);
-            Array.Sort(ids);
             return ids;
         }
         // The write transaction (BEGIN IMMEDIATE) holds SQLite's only write lock, so max + n is ours.

@@ -650,7 +650,7 @@ public sealed class IdentityResolution(CrmDatabase database, TimeProvider clock,
     }
 
     /// <summary>
-    /// Records merges an import planned in memory and wrote already merged (<see cref="RunMergePlanner"/>): one
+    /// Records merges an import planned in memory and wrote already merged (<see cref="RunIdentityKeys"/>): one
     /// identity_merge row each, listing the rows <paramref name="moved"/> says it gave the survivor, as
     /// <see cref="ApplyAsync"/> records a merge it made. PostgreSQL only. Returns the merges' ids in plan order.
     /// </summary>

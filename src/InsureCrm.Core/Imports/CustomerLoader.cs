@@ -54,10 +54,10 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     private bool? _skipForeignKeyChecks;
     /// <summary>While exclusive: identity resolution's keys of this run's customers.</summary>
     private readonly RunIdentityKeys _runKeys = new();
-    /// <summary>While exclusive: the batches' merges planned before they are written, until a batch needs more than it plans.</summary>
-    private readonly RunMergePlanner _planner = new();
     /// <summary>One COPY buffer per table (customer, source key, phone, e-mail, address), reused batch after batch.</summary>
     private readonly PgCopyBuffer[] _copy = [new(1 << 20), new(1 << 20), new(1 << 20), new(1 << 20), new(1 << 20)];
+    /// <summary>The COPY buffers of the rows planned merges give a survivor (source key, phone, e-mail, address), made when first needed.</summary>
+    private readonly PgCopyBuffer?[] _moving = new PgCopyBuffer?[4];
 
     private sealed class Input
     {
@@ -89,7 +89,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         public bool HasAddress => Sido is not null || Sigungu is not null || Address is not null;
         /// <summary>PostgreSQL: the row's columns encoded for COPY while it is validated (<see cref="Encode"/>).</summary>
         public Encoded? Copy { get; set; }
-        /// <summary>Planned in memory: the customer this new one is written merged into (<see cref="RunMergePlanner"/>).</summary>
+        /// <summary>Planned in memory: the customer this new one is written merged into (<see cref="RunIdentityKeys"/>).</summary>
         public long? Survivor { get; set; }
         /// <summary>Whether its phone and e-mail go to <see cref="Survivor"/> (they stay when the survivor holds the same).</summary>
         public bool PhoneMoves { get; set; }
@@ -266,11 +266,6 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         }
 
         var now = context.Clock.GetUtcNow().UtcDateTime;
-        long[] ids;
-        using (timings.Measure("reserve ids"))
-        {
-            ids = await ImportSql.ReserveIdsAsync(connection, tx, "customer", fresh.Count, ct);
-        }
         var phones = new List<Input>(fresh.Count);
         var emails = new List<Input>(fresh.Count);
         var addresses = new List<Input>(fresh.Count);
@@ -279,15 +274,9 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         var knownEmails = new List<object?[]>();
         var knownAddresses = new List<object?[]>();
         var scope = new List<long>(fresh.Count);
-        using (timings.Measure("build rows"))
+        foreach (var c in fresh)
         {
-            for (var i = 0; i < fresh.Count; i++)
-            {
-                var c = fresh[i];
-                c.Id = ids[i];
-                _touched.Add(c.Id);
-                scope.Add(c.Id);
-                if (c.Phone is not null)
+            if (c.Phone is not null)
                 {
                     phones.Add(c);
                 }
@@ -295,11 +284,25 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
                 {
                     emails.Add(c);
                 }
-                if (c.HasAddress)
-                {
-                    addresses.Add(c);
-                }
+            if (c.HasAddress)
+            {
+                addresses.Add(c);
             }
+        }
+        if (exclusive && !context.Options.PlanMergesInMemory)
+        {
+            _runKeys.EndPlanning("switched off (Imports:PlanMergesInMemory)");
+        }
+        long[] ids;
+        using (timings.Measure("reserve ids"))
+        {
+            ids = await ImportSql.ReserveIdsAsync(connection, tx, "customer", fresh.Count, ct);
+        }
+        for (var i = 0; i < fresh.Count; i++)
+        {
+            fresh[i].Id = ids[i];
+            _touched.Add(ids[i]);
+            scope.Add(ids[i]);
         }
 
         var updated = 0;
@@ -336,9 +339,51 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
 
         // Before the batch is written, so that the probe sees only customers this batch could merge with. While
         // exclusive the candidates come from memory alone: that CPU work runs while the database copies the batch.
+        // While the run's keys also say who holds each, the merges are planned now and written with the batch (no
+        // statements after it); the rows the merges give a survivor get their ids here, to be listed.
         List<WrittenCustomer> written = [.. fresh.Select((c, i) => new WrittenCustomer(ids[i], c.RrnHash, c.Name, c.BirthDate, c.Phone, c.Email))];
         Task<IdentityCandidates> findCandidates;
-        if (exclusive)
+        List<MemoryMerge>? planned = null;
+        Dictionary<long, SortedDictionary<string, List<long>>>? moved = null;
+        // The batch's source keys, phones, e-mails and addresses: each table's rows of their own customer, and (planned
+        // merges) the rows a merge gives its survivor, written apart under reserved ids so that the merge can list them.
+        List<Input>[] ownRows = [fresh, phones, emails, addresses];
+        List<Input>[] movingRows = [[], [], [], []];
+        long[][] movingIds = [[], [], [], []];
+        if (exclusive && _runKeys.Planning)
+        {
+            Dictionary<long, RunIdentityKeys.Holder>? holders;
+            using (timings.Measure("merge plan: survivors"))
+            {
+                holders = await _runKeys.LoadHoldersAsync(connection, tx, written, ct);
+            }
+            using (timings.Measure("merge plan: plan"))
+            {
+                if (holders is null)
+                {
+                    _runKeys.EndPlanning("a survivor could not be planned for");
+                    findCandidates = Task.FromResult(_runKeys.Find(written));
+                }
+                else
+                {
+                    (planned, var found) = _runKeys.Plan(written, holders);
+                    findCandidates = Task.FromResult(found);
+                }
+            }
+            if (planned is null)
+            {
+                timings.Note("merges planned in memory until this batch: " + _runKeys.PlanningEndedBecause);
+            }
+            else if (planned.Count > 0)
+            {
+                using var _ = timings.Measure("merge plan: moving rows");
+                (ownRows, movingRows) = SplitMovingRows(planned, fresh, phones, emails, addresses);
+                movingIds = await ImportSql.ReserveIdsAsync(connection, tx,
+                    [.. ChildTablesWithIds.Select((t, i) => (t.Name, movingRows[i].Count))], ct);
+                moved = ListMoves(movingRows, movingIds);
+            }
+        }
+        else if (exclusive)
         {
             findCandidates = Task.Run(() => _runKeys.Find(written), ct);
         }
@@ -348,42 +393,28 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             findCandidates = Task.FromResult(await IdentityCandidates.FindAsync(connection, tx, written, ct));
         }
 
-        // While exclusive, the merges are planned now and written with the batch (no statements after it), as long as
-        // the planner can plan them exactly; the rows the merges give a survivor get their ids here, to be listed.
-        List<MemoryMerge>? planned = null;
-        long[][]? childIds = null;
-        Dictionary<long, SortedDictionary<string, List<long>>>? moved = null;
-        if (exclusive && !context.Options.PlanMergesInMemory)
-        {
-            _planner.Stop("switched off (Imports:PlanMergesInMemory)");
-        }
-        if (exclusive && _planner.Active)
-        {
-            using var _ = timings.Measure("merge plan (memory)");
-            var holders = await _planner.LoadHoldersAsync(connection, tx, written, ct);
-            planned = holders is null ? null : _planner.TryPlan(written, holders);
-            if (planned is null)
-            {
-                _planner.Stop("a batch needed the name rule, or a survivor could not be planned for");
-                timings.Note("merges planned in memory until this batch: " + _planner.StoppedBecause);
-            }
-            else if (planned.Count > 0)
-            {
-                childIds = await ReserveChildIdsAsync(connection, tx, fresh.Count, phones.Count, emails.Count, addresses.Count, ct);
-                moved = MarkPlannedMerges(planned, fresh, phones, emails, addresses, childIds);
-            }
-        }
-
         // PostgreSQL: the rows of the source keys and contacts are laid out while the customers are copied, so that
         // the database does not wait for those bytes between the COPYs.
-        var childTables = childIds is null ? [SourceKeyTable, PhoneTable, EmailTable, AddressTable] : ChildTablesWithIds;
+        BulkTable[] childTables = [SourceKeyTable, PhoneTable, EmailTable, AddressTable];
+        EncodedFields[] childFields = [c => c.SourceKey, c => c.Phone, c => c.Email, c => c.Address];
         var childRows = connection is NpgsqlConnection
-            ? Task.Run(() => new[]
+            ? Task.Run(() =>
             {
-                EncodedCopy(_copy[1], fresh, childTables[0].Columns.Length, c => c.SourceKey, rowIds: childIds?[0], moves: _ => true),
-                EncodedCopy(_copy[2], phones, childTables[1].Columns.Length, c => c.Phone, rowIds: childIds?[1], moves: c => c.PhoneMoves),
-                EncodedCopy(_copy[3], emails, childTables[2].Columns.Length, c => c.Email, rowIds: childIds?[2], moves: c => c.EmailMoves),
-                EncodedCopy(_copy[4], addresses, childTables[3].Columns.Length, c => c.Address, rowIds: childIds?[3], moves: _ => true),
+                var copies = new List<(PgCopyBuffer, BulkTable)>(8);
+                for (var t = 0; t < childTables.Length; t++)
+                {
+                    copies.Add((EncodedCopy(_copy[1 + t], ownRows[t], childTables[t].Columns.Length, childFields[t]), childTables[t]));
+                }
+                for (var t = 0; t < childTables.Length; t++)
+                {
+                    if (movingRows[t].Count > 0)
+                    {
+                        _moving[t] ??= new PgCopyBuffer(1 << 16);
+                        copies.Add((EncodedCopy(_moving[t]!, movingRows[t], ChildTablesWithIds[t].Columns.Length, childFields[t], rowIds: movingIds[t]),
+                            ChildTablesWithIds[t]));
+                    }
+                }
+                return copies;
             }, ct)
             : null;
         using (timings.Measure("copy customer"))
@@ -411,10 +442,9 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             }
             if (connection is NpgsqlConnection pg)
             {
-                var copies = await childRows!;
-                for (var t = 0; t < copies.Length; t++)
+                foreach (var (copy, table) in await childRows!)
                 {
-                    await copies[t].CopyAsync(pg, childTables[t], ct);
+                    await copy.CopyAsync(pg, table, ct);
                 }
             }
             else
@@ -464,8 +494,12 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         }
         if (exclusive)
         {
-            using var _ = timings.Measure("remember survivors");
-            await _runKeys.RememberSurvivorsAsync(connection, tx, merges, ct);
+            if (planned is null)
+            {
+                // Planned merges are in the keys already.
+                using var _ = timings.Measure("remember survivors");
+                await _runKeys.RememberSurvivorsAsync(connection, tx, merges, ct);
+            }
             _firstId = _firstId == 0 && ids.Length > 0 ? ids[0] : _firstId;
             _expected = new SequenceValues(
                 ids.Length > 0 ? ids[^1] : _expected.Customer,
@@ -486,7 +520,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// times, no merged_into_id and version 0. Only bytes are copied here: the encoding ran with validation.
     /// </summary>
     private static PgCopyBuffer EncodedCopy(PgCopyBuffer rows, List<Input> inputs, int columns, EncodedFields fields, DateTime? now = null,
-        long[]? rowIds = null, Func<Input, bool>? moves = null)
+        long[]? rowIds = null)
     {
         // Each table's buffer is reused batch after batch: the batch's COPY has ended before the next batch fills it.
         rows.Clear();
@@ -498,8 +532,8 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             {
                 rows.Id(rowIds[i]);
             }
-            // A merged customer's child row that moves is written to the survivor; the customer row is its own.
-            rows.Id(c.Survivor is { } owner && moves is not null && moves(c) ? owner : c.Id).Append(fields(c.Copy!));
+            // Rows given ids are those a planned merge gives its survivor.
+            rows.Id(rowIds is not null ? c.Survivor!.Value : c.Id).Append(fields(c.Copy!));
             if (now is { } time)
             {
                 // Merged as IdentityResolution marks a merged customer: merged_into_id set, version 1.
@@ -517,24 +551,14 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         return rows;
     }
 
-    /// <summary>Ids for the batch's source key, phone, e-mail and address rows, in the order the identities would give them.</summary>
-    private static async Task<long[][]> ReserveChildIdsAsync(DbConnection connection, DbTransaction tx, int keys, int phones, int emails, int addresses, CancellationToken ct) =>
-    [
-        await ImportSql.ReserveIdsAsync(connection, tx, "customer_source_key", keys, ct),
-        await ImportSql.ReserveIdsAsync(connection, tx, "customer_phone", phones, ct),
-        await ImportSql.ReserveIdsAsync(connection, tx, "customer_email", emails, ct),
-        await ImportSql.ReserveIdsAsync(connection, tx, "customer_address", addresses, ct),
-    ];
-
     /// <summary>
-    /// Marks the merged customers of <paramref name="planned"/> on their rows, and lists per merged customer the rows it
-    /// gives its survivor ("table.customer_id" → row ids, as identity_merge.moved_json lists a merge's moves).
+    /// Marks the merged customers of <paramref name="planned"/> on their rows, and splits each child table's rows (source
+    /// keys, phones, e-mails, addresses) into those that stay with their customer and those a merge gives its survivor.
     /// </summary>
-    private static Dictionary<long, SortedDictionary<string, List<long>>> MarkPlannedMerges(List<MemoryMerge> planned, List<Input> fresh,
-        List<Input> phones, List<Input> emails, List<Input> addresses, long[][] childIds)
+    private static (List<Input>[] Own, List<Input>[] Moving) SplitMovingRows(List<MemoryMerge> planned, List<Input> fresh,
+        List<Input> phones, List<Input> emails, List<Input> addresses)
     {
         var byMerged = planned.ToDictionary(m => m.MergedId);
-        var moved = new Dictionary<long, SortedDictionary<string, List<long>>>(planned.Count);
         foreach (var c in fresh)
         {
             if (byMerged.TryGetValue(c.Id, out var m))
@@ -542,23 +566,41 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
                 c.Survivor = m.SurvivorId;
                 c.PhoneMoves = m.PhoneMoves;
                 c.EmailMoves = m.EmailMoves;
-                moved[c.Id] = new SortedDictionary<string, List<long>>(StringComparer.Ordinal);
             }
         }
-        void List(List<Input> rows, long[] ids, string key, Func<Input, bool> moves)
+        Func<Input, bool>[] moves = [c => c.Survivor is not null, c => c.PhoneMoves, c => c.EmailMoves, c => c.Survivor is not null];
+        List<Input>[] tables = [fresh, phones, emails, addresses];
+        var own = new List<Input>[tables.Length];
+        var moving = new List<Input>[tables.Length];
+        for (var t = 0; t < tables.Length; t++)
         {
-            for (var i = 0; i < rows.Count; i++)
+            own[t] = new List<Input>(tables[t].Count);
+            moving[t] = [];
+            foreach (var c in tables[t])
             {
-                if (rows[i].Survivor is not null && moves(rows[i]))
-                {
-                    moved[rows[i].Id][key] = [ids[i]];
-                }
+                (moves[t](c) ? moving[t] : own[t]).Add(c);
             }
         }
-        List(fresh, childIds[0], "customer_source_key.customer_id", _ => true);
-        List(phones, childIds[1], "customer_phone.customer_id", c => c.PhoneMoves);
-        List(emails, childIds[2], "customer_email.customer_id", c => c.EmailMoves);
-        List(addresses, childIds[3], "customer_address.customer_id", _ => true);
+        return (own, moving);
+    }
+
+    /// <summary>Per merged customer, the rows it gives its survivor ("table.customer_id" → row ids, as identity_merge.moved_json lists a merge's moves).</summary>
+    private static Dictionary<long, SortedDictionary<string, List<long>>> ListMoves(List<Input>[] moving, long[][] ids)
+    {
+        var moved = new Dictionary<long, SortedDictionary<string, List<long>>>();
+        for (var t = 0; t < moving.Length; t++)
+        {
+            var key = ChildTablesWithIds[t].Name + ".customer_id";
+            for (var i = 0; i < moving[t].Count; i++)
+            {
+                var merged = moving[t][i].Id;
+                if (!moved.TryGetValue(merged, out var rows))
+                {
+                    moved[merged] = rows = new SortedDictionary<string, List<long>>(StringComparer.Ordinal);
+                }
+                rows[key] = [ids[t][i]];
+            }
+        }
         return moved;
     }
 
@@ -632,7 +674,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         if (r.GetBoolean(5))
         {
             // An undone pair is never merged again: that is the statements' to know (UndonePairsAsync), not the planner's.
-            _planner.Stop("a merge was undone");
+            _runKeys.EndPlanning("a merge was undone");
         }
         if (_exclusive is null)
         {
@@ -646,7 +688,6 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         if (_exclusive == false)
         {
             _runKeys.Clear();
-            _planner.Stop("another writer");
         }
         return _exclusive.Value;
     }
