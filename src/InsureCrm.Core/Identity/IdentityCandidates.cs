@@ -4,7 +4,8 @@ using InsureCrm.Core.Common;
 namespace InsureCrm.Core.Identity;
 
 /// <summary>A customer an import writes, as identity resolution's rules see it.</summary>
-internal readonly record struct WrittenCustomer(long Id, string? RrnHash, string Name, DateOnly? BirthDate, string? Phone, string? Email = null)
+internal readonly record struct WrittenCustomer(long Id, string? RrnHash, string Name, DateOnly? BirthDate, string? Phone, string? Email = null,
+    IdentityKeys? Keys = null)
 {
     /// <summary>
     /// What <see cref="MergeRule.SameNameBirthDatePhone"/> compares: the phone number, the name and the birth date;

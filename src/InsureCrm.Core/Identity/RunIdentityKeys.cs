@@ -14,6 +14,17 @@ namespace InsureCrm.Core.Identity;
 internal readonly record struct MemoryMerge(long MergedId, long SurvivorId, bool PhoneMoves, bool EmailMoves);
 
 /// <summary>
+/// A customer's keys for <see cref="RunIdentityKeys"/>: of its RRN hash, and of its phone, name and birth date (the name
+/// rule's); null where it has none. The import computes them with validation, in parallel and off the path that writes.
+/// </summary>
+internal readonly record struct IdentityKeys(UInt128? Rrn, UInt128? Person)
+{
+    public static IdentityKeys Of(string? rrnHash, string? phone, string name, DateOnly? birthDate) => new(
+        rrnHash is null ? null : RunIdentityKeys.RrnKey(rrnHash),
+        phone is not null && birthDate is { } birth ? RunIdentityKeys.PersonKey(phone, name, birth) : null);
+}
+
+/// <summary>
 /// The rules' keys of the customers one import run wrote, kept in memory while the run knows it wrote every customer in
 /// the database (the big first import). Keys are 128-bit hashes of an RRN hash and of a phone, name and birth date: two
 /// different values share one with a chance of about n²/2¹²⁹.
@@ -87,11 +98,12 @@ internal sealed class RunIdentityKeys
 
     private void FindOne(WrittenCustomer f, IdentityCandidates result)
     {
-        if (f.RrnHash is { } h && !_rrns.TryAdd(RrnKey(h), Unknown))
+        var keys = KeysOf(f);
+        if (keys.Rrn is { } rrn && !_rrns.TryAdd(rrn, Unknown))
         {
             result.SameRrn.Add(f.Id);
         }
-        if (f.Person is { } person && !_people.TryAdd(PersonKey(person.Phone, person.Name, person.BirthDate), Unknown))
+        if (keys.Person is { } person && !_people.TryAdd(person, Unknown))
         {
             result.SameNameBirthDatePhone.Add(f.Id);
         }
@@ -107,7 +119,7 @@ internal sealed class RunIdentityKeys
         var ids = new HashSet<long>();
         foreach (var f in fresh)
         {
-            if (f.RrnHash is { } h && _rrns.TryGetValue(RrnKey(h), out var holder))
+            if (KeysOf(f).Rrn is { } rrn && _rrns.TryGetValue(rrn, out var holder))
             {
                 ids.Add(holder);
             }
@@ -209,9 +221,10 @@ internal sealed class RunIdentityKeys
         {
             return false;
         }
-        if (x.RrnHash is { } rrn)
+        var keys = KeysOf(x);
+        if (keys.Rrn is { } rrn)
         {
-            ref var holderId = ref CollectionsMarshal.GetValueRefOrAddDefault(_rrns, RrnKey(rrn), out var held);
+            ref var holderId = ref CollectionsMarshal.GetValueRefOrAddDefault(_rrns, rrn, out var held);
             if (held)
             {
                 var survivor = holderId;
@@ -242,9 +255,9 @@ internal sealed class RunIdentityKeys
             }
             holderId = x.Id;
         }
-        if (x.Person is { } own)
+        if (keys.Person is { } own)
         {
-            ref var holder = ref CollectionsMarshal.GetValueRefOrAddDefault(_people, PersonKey(own.Phone, own.Name, own.BirthDate), out var personHeld);
+            ref var holder = ref CollectionsMarshal.GetValueRefOrAddDefault(_people, own, out var personHeld);
             if (personHeld)
             {
                 return false;
@@ -300,9 +313,11 @@ internal sealed class RunIdentityKeys
     /// <summary>An e-mail address as a survivor holds it once (<c>LOWER(TRIM(address))</c>); null when not ASCII, whose lower case is the database's.</summary>
     private static string? EmailPoint(string address) => Ascii.IsValid(address) ? address.Trim(' ').ToLowerInvariant() : null;
 
-    private static UInt128 RrnKey(string rrnHash) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(rrnHash.AsSpan()));
+    private static IdentityKeys KeysOf(in WrittenCustomer c) => c.Keys ?? IdentityKeys.Of(c.RrnHash, c.Phone, c.Name, c.BirthDate);
 
-    private static UInt128 PersonKey(string phone, string name, DateOnly birthDate)
+    internal static UInt128 RrnKey(string rrnHash) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(rrnHash.AsSpan()));
+
+    internal static UInt128 PersonKey(string phone, string name, DateOnly birthDate)
     {
         var size = phone.Length + name.Length + 4;
         Span<char> text = size <= 256 ? stackalloc char[size] : new char[size];

@@ -89,6 +89,8 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         public bool HasAddress => Sido is not null || Sigungu is not null || Address is not null;
         /// <summary>PostgreSQL: the row's columns encoded for COPY while it is validated (<see cref="Encode"/>).</summary>
         public Encoded? Copy { get; set; }
+        /// <summary>PostgreSQL: its keys for the run's identity keys, computed while it is validated.</summary>
+        public IdentityKeys? Keys { get; set; }
         /// <summary>Planned in memory: the customer this new one is written merged into (<see cref="RunIdentityKeys"/>).</summary>
         public long? Survivor { get; set; }
         /// <summary>Whether its phone and e-mail go to <see cref="Survivor"/> (they stay when the survivor holds the same).</summary>
@@ -151,6 +153,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
                 if (encode)
                 {
                     input.Copy = Encode(input);
+                    input.Keys = IdentityKeys.Of(input.RrnHash, input.Phone, input.Name, input.BirthDate);
                 }
                 rows[i].Prepared = input;
             }
@@ -341,7 +344,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         // exclusive the candidates come from memory alone: that CPU work runs while the database copies the batch.
         // While the run's keys also say who holds each, the merges are planned now and written with the batch (no
         // statements after it); the rows the merges give a survivor get their ids here, to be listed.
-        List<WrittenCustomer> written = [.. fresh.Select((c, i) => new WrittenCustomer(ids[i], c.RrnHash, c.Name, c.BirthDate, c.Phone, c.Email))];
+        List<WrittenCustomer> written = [.. fresh.Select((c, i) => new WrittenCustomer(ids[i], c.RrnHash, c.Name, c.BirthDate, c.Phone, c.Email, c.Keys))];
         Task<IdentityCandidates> findCandidates;
         List<MemoryMerge>? planned = null;
         Dictionary<long, SortedDictionary<string, List<long>>>? moved = null;
