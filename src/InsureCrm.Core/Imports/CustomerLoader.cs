@@ -280,13 +280,13 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         foreach (var c in fresh)
         {
             if (c.Phone is not null)
-                {
-                    phones.Add(c);
-                }
-                if (c.Email is not null)
-                {
-                    emails.Add(c);
-                }
+            {
+                phones.Add(c);
+            }
+            if (c.Email is not null)
+            {
+                emails.Add(c);
+            }
             if (c.HasAddress)
             {
                 addresses.Add(c);
@@ -520,7 +520,9 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// <summary>
     /// The COPY rows of one table for new customers, from their pre-encoded columns: the customer id first, then
     /// the fragment <paramref name="fields"/> picks, and for customer rows (<paramref name="now"/> given) the
-    /// times, no merged_into_id and version 0. Only bytes are copied here: the encoding ran with validation.
+    /// times, merged_into_id and version (none and 0, or a planned merge's survivor and 1). Child rows given
+    /// <paramref name="rowIds"/> are those planned merges give a survivor: their id, then the survivor's.
+    /// Only bytes are copied here: the encoding ran with validation.
     /// </summary>
     private static PgCopyBuffer EncodedCopy(PgCopyBuffer rows, List<Input> inputs, int columns, EncodedFields fields, DateTime? now = null,
         long[]? rowIds = null)
