@@ -102,9 +102,9 @@ public sealed class MergesPlannedInMemoryTests
 
     /// <summary>
     /// Every row of the tables a customer import writes, times left out (the two runs ran at different times). Customers
-    /// and merges are compared with their ids. A contact row or source key a planned merge gives its survivor is written
-    /// after the batch's other rows, so its id may differ: those rows are compared by what they hold, and each merge's
-    /// moved rows by what the rows it lists hold.
+    /// and merges are compared with their ids. A contact row or source key a planned merge gives its survivor gets its id
+    /// reserved apart from the batch's other rows, so the ids may differ: those rows are compared by what they hold, and
+    /// each merge's moved rows by what the rows it lists hold.
     /// </summary>
     private static async Task ShouldHoldTheSameAsync(TestDatabase planned, TestDatabase statements)
     {
