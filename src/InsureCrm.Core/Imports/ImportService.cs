@@ -45,7 +45,7 @@ public sealed record ImportResult(
 {
     public int Loaded => Inserted + Updated;
 
-    /// <summary>Of <see cref="Merged"/>, the merges planned before their batch was written (a first import's, <c>RunMergePlanner</c>).</summary>
+    /// <summary>Of <see cref="Merged"/>, the merges planned before their batch was written (a first import's, <c>RunIdentityKeys</c>).</summary>
     public int MergedBeforeWriting { get; init; }
 
     /// <summary>Lines inside quoted fields: the lines of the rows beyond one per row.</summary>

@@ -11,15 +11,13 @@ using Microsoft.Extensions.Logging.Abstractions;
 namespace InsureCrm.Tests.Identity;
 
 /// <summary>
-/// A first import on PostgreSQL plans its merges by RRN before each batch is written (RunMergePlanner) instead of
+/// A first import on PostgreSQL plans its merges by RRN before each batch is written (RunIdentityKeys) instead of
 /// running identity resolution's statements after it. The tables must come out exactly as the statements leave them:
 /// the same files are imported both ways into two new databases and every customer, contact, source key and merge row
 /// compared.
 /// </summary>
 public sealed class MergesPlannedInMemoryTests
 {
-    private const string Header = "source_id,kind,name,birth_date,gender,rrn,phone,email,sido,sigungu,address,occupation,income_band,marital_status,children,preferred_channel";
-
     /// <summary>
     /// Generated duplicates (same RRN, phone and e-mail as an earlier person, in the same batch or an earlier one), and
     /// by hand: a duplicate with a new phone and an e-mail in other letters, two duplicates bringing the same new phone
