@@ -15,13 +15,22 @@ internal readonly record struct MemoryMerge(long MergedId, long SurvivorId, bool
 
 /// <summary>
 /// A customer's keys for <see cref="RunIdentityKeys"/>: of its RRN hash, and of its phone, name and birth date (the name
-/// rule's); null where it has none. The import computes them with validation, in parallel and off the path that writes.
+/// rule's), null where it has none; and for planning, what a survivor compares: its name and birth date (0: no birth
+/// date), its phone's digits and its e-mail address in lower case (null: none, or an address that is not ASCII, whose lower
+/// case is the database's). The import computes them with validation, in parallel and off the path that writes.
 /// </summary>
-internal readonly record struct IdentityKeys(UInt128? Rrn, UInt128? Person)
+internal readonly record struct IdentityKeys(UInt128? Rrn, UInt128? Person, ulong NameBirth, ulong? Phone, ulong? Email)
 {
-    public static IdentityKeys Of(string? rrnHash, string? phone, string name, DateOnly? birthDate) => new(
-        rrnHash is null ? null : RunIdentityKeys.RrnKey(rrnHash),
-        phone is not null && birthDate is { } birth ? RunIdentityKeys.PersonKey(phone, name, birth) : null);
+    public static IdentityKeys Of(string? rrnHash, string? phone, string name, DateOnly? birthDate, string? email)
+    {
+        var nameBirth = birthDate is { } birth ? RunIdentityKeys.NameBirthKey(name, birth) : 0;
+        return new(
+            rrnHash is null ? null : RunIdentityKeys.RrnKey(rrnHash),
+            phone is not null && birthDate is not null ? RunIdentityKeys.PersonKey(phone, nameBirth) : null,
+            nameBirth,
+            phone is null ? null : RunIdentityKeys.PhonePoint(phone),
+            email is null ? null : RunIdentityKeys.EmailPoint(email));
+    }
 }
 
 /// <summary>
@@ -30,9 +39,11 @@ internal readonly record struct IdentityKeys(UInt128? Rrn, UInt128? Person)
 /// different values share one with a chance of about n²/2¹²⁹.
 /// <para>
 /// <b>Planning</b> (<see cref="Plan"/>), as long as <see cref="Planning"/>: each key maps to the one live customer holding
-/// it, exactly, so a batch's merges are planned before it is written instead of by statements after it. The batch then
-/// writes its merged customers as merged and their contact rows and source keys straight to the survivor, which costs
-/// the database what a plain COPY of those rows costs. Only what the statements would do is planned: a new customer
+/// it, exactly, and the run remembers what each of its customers holds (<see cref="IdentityKeys"/>: 64-bit hashes of its
+/// name and birth date, phone digits and e-mail address; a survivor's gains are added as merges are planned), so a batch's
+/// merges are planned before it is written, without reading the database, instead of by statements after it. The batch
+/// then writes its merged customers as merged and their contact rows and source keys straight to the survivor, which
+/// costs the database what a plain COPY of those rows costs. Only what the statements would do is planned: a new customer
 /// whose RRN a live customer holds merges into that one. Anything the name rule could act on (a new customer whose name,
 /// birth date and phone a live customer holds, or a survivor gaining a phone that gives it such a twin) ends planning
 /// for the rest of the run, and the batch is resolved by <see cref="IdentityResolution.ResolveBatchAsync"/>.
@@ -41,6 +52,7 @@ internal readonly record struct IdentityKeys(UInt128? Rrn, UInt128? Person)
 /// <b>Candidates</b> (<see cref="Find"/>, and <see cref="Plan"/> too): the customers that key a customer of the run
 /// already held, which is what <see cref="IdentityCandidates.FindAsync"/> would answer, without a query.
 /// </para>
+/// Not thread-safe: the import calls it under one lock.
 /// </summary>
 internal sealed class RunIdentityKeys
 {
@@ -49,6 +61,14 @@ internal sealed class RunIdentityKeys
 
     private readonly Dictionary<UInt128, long> _rrns = [];
     private readonly Dictionary<UInt128, long> _people = [];
+    /// <summary>While planning: what each customer the run planned holds, by id from <see cref="_firstPlanned"/> (the ids run on, one batch after another).</summary>
+    private readonly List<Held> _held = [];
+    private long _firstPlanned;
+    /// <summary>While planning: the survivors of planned merges, with what they hold now.</summary>
+    private readonly Dictionary<long, Holder> _holders = [];
+
+    /// <summary>What a customer held when it was written (see <see cref="IdentityKeys"/>; 0 for none).</summary>
+    private readonly record struct Held(ulong NameBirth, ulong Phone, ulong Email);
 
     /// <summary>Whether the keys still say exactly which live customer holds each (and merges can be planned).</summary>
     public bool Planning { get; private set; } = true;
@@ -56,13 +76,12 @@ internal sealed class RunIdentityKeys
     /// <summary>Why planning ended, for the import's timings; null while planning.</summary>
     public string? PlanningEndedBecause { get; private set; }
 
-    /// <summary>A live customer that customers of the batch may merge into: its name, birth date and contact points (normalised).</summary>
-    internal sealed class Holder(string name, DateOnly? birthDate)
+    /// <summary>A live customer that customers of the batch merge into: its name and birth date (0: no birth date), and its contact points.</summary>
+    private sealed class Holder(ulong nameBirth)
     {
-        public string Name { get; } = name;
-        public DateOnly? BirthDate { get; } = birthDate;
-        public HashSet<string> Phones { get; } = new(StringComparer.Ordinal);
-        public HashSet<string> Emails { get; } = new(StringComparer.Ordinal);
+        public ulong NameBirth { get; } = nameBirth;
+        public HashSet<ulong> Phones { get; } = [];
+        public HashSet<ulong> Emails { get; } = [];
     }
 
     /// <summary>Merges are no longer planned for this run; the keys still find candidates.</summary>
@@ -72,6 +91,10 @@ internal sealed class RunIdentityKeys
         {
             Planning = false;
             PlanningEndedBecause = reason;
+            _held.Clear();
+            _held.TrimExcess();
+            _holders.Clear();
+            _holders.TrimExcess();
         }
     }
 
@@ -110,99 +133,22 @@ internal sealed class RunIdentityKeys
     }
 
     /// <summary>
-    /// The customers of earlier batches that customers of <paramref name="fresh"/> share an RRN with, with their stored
-    /// phones and e-mail addresses: three look-ups by id. Null when one of them cannot be planned for (no longer live,
-    /// or an e-mail address whose lower case only the database can say).
+    /// The merges of <paramref name="fresh"/> (new customers, their ids ascending by one from where the last planned batch
+    /// ended) against every live customer of the run and each other, and the batch's candidates as <see cref="Find"/> gives
+    /// them. The plan is null when the batch needs the name rule (see the class) or its ids do not follow the last batch's:
+    /// planning then ends for the run, and the candidates are for <see cref="IdentityResolution.ResolveBatchAsync"/>.
     /// </summary>
-    public async Task<Dictionary<long, Holder>?> LoadHoldersAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<WrittenCustomer> fresh, CancellationToken ct)
-    {
-        var ids = new HashSet<long>();
-        foreach (var f in fresh)
-        {
-            if (KeysOf(f).Rrn is { } rrn && _rrns.TryGetValue(rrn, out var holder))
-            {
-                ids.Add(holder);
-            }
-        }
-        var holders = new Dictionary<long, Holder>(ids.Count);
-        if (ids.Count == 0)
-        {
-            return holders;
-        }
-        // One round trip: the holders, their phones, their e-mail addresses.
-        var inIds = ImportSql.In(connection, "id", "ids");
-        var inCustomers = ImportSql.In(connection, "customer_id", "ids");
-        await using var cmd = ImportSql.Command(connection, tx, $"""
-            SELECT id, name, birth_date FROM customer WHERE {inIds} AND merged_into_id IS NULL;
-            SELECT customer_id, number FROM customer_phone WHERE {inCustomers};
-            SELECT customer_id, address FROM customer_email WHERE {inCustomers}
-            """);
-        ImportSql.AddList(cmd, "ids", ids);
-        await using var r = await cmd.ExecuteReaderAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            holders[r.GetInt64(0)] = new Holder(r.GetString(1), ImportSql.ReadDate(r, 2));
-        }
-        if (holders.Count != ids.Count)
-        {
-            return null;
-        }
-        await r.NextResultAsync(ct);
-        while (await r.ReadAsync(ct))
-        {
-            holders[r.GetInt64(0)].Phones.Add(PhonePoint(r.GetString(1)));
-        }
-        await r.NextResultAsync(ct);
-        var plannable = true;
-        while (await r.ReadAsync(ct))
-        {
-            if (EmailPoint(r.GetString(1)) is { } point)
-            {
-                holders[r.GetInt64(0)].Emails.Add(point);
-            }
-            else
-            {
-                plannable = false;
-            }
-        }
-        return plannable ? holders : null;
-    }
-
-    /// <summary>
-    /// The merges of <paramref name="fresh"/> (new customers in id order) against every live customer of the run and each
-    /// other, given the <paramref name="holders"/> of <see cref="LoadHoldersAsync"/>, and the batch's candidates as
-    /// <see cref="Find"/> gives them. The plan is null when the batch needs the name rule (see the class): planning then
-    /// ends for the run, and the candidates are for <see cref="IdentityResolution.ResolveBatchAsync"/>.
-    /// </summary>
-    public (List<MemoryMerge>? Plan, IdentityCandidates Candidates) Plan(IReadOnlyList<WrittenCustomer> fresh, Dictionary<long, Holder> holders)
+    public (List<MemoryMerge>? Plan, IdentityCandidates Candidates) Plan(IReadOnlyList<WrittenCustomer> fresh)
     {
         var candidates = new IdentityCandidates([], []);
         var merges = new List<MemoryMerge>();
-        // A customer of this batch becomes a holder only when another merges into it (most never do): made then,
-        // from its row, found by id (the batch's ids ascend).
-        Holder? BatchHolder(long id)
+        if (fresh.Count > 0 && _held.Count == 0)
         {
-            var at = BinarySearch(fresh, id);
-            if (at < 0)
-            {
-                return null;
-            }
-            var s = fresh[at];
-            var holder = new Holder(s.Name, s.BirthDate);
-            if (s.Phone is { } p)
-            {
-                holder.Phones.Add(PhonePoint(p));
-            }
-            if (s.Email is { } e)
-            {
-                holder.Emails.Add(EmailPoint(e)!);
-            }
-            holders[id] = holder;
-            return holder;
+            _firstPlanned = fresh[0].Id;
         }
         foreach (var x in fresh)
         {
-            if (!Planning || !PlanOne(x, holders, BatchHolder, merges, candidates))
+            if (!Planning || !PlanOne(x, merges, candidates))
             {
                 EndPlanning("a batch needed the name rule, or a survivor could not be planned for");
                 FindOne(x, candidates);
@@ -215,28 +161,29 @@ internal sealed class RunIdentityKeys
     /// Plans <paramref name="x"/>; false when it cannot (its RRN key may stay remembered then, as <see cref="FindOne"/>
     /// would remember it). One look-up per key: these maps hold a million entries each, and each look-up is a cache miss.
     /// </summary>
-    private bool PlanOne(WrittenCustomer x, Dictionary<long, Holder> holders, Func<long, Holder?> batchHolder, List<MemoryMerge> merges, IdentityCandidates candidates)
+    private bool PlanOne(WrittenCustomer x, List<MemoryMerge> merges, IdentityCandidates candidates)
     {
-        if (x.Email is { } address && !Ascii.IsValid(address))
+        var keys = KeysOf(x);
+        if (x.Email is not null && keys.Email is null || x.Id != _firstPlanned + _held.Count)
         {
             return false;
         }
-        var keys = KeysOf(x);
+        _held.Add(new Held(keys.NameBirth, keys.Phone ?? 0, keys.Email ?? 0));
         if (keys.Rrn is { } rrn)
         {
             ref var holderId = ref CollectionsMarshal.GetValueRefOrAddDefault(_rrns, rrn, out var held);
             if (held)
             {
                 var survivor = holderId;
-                if (survivor == Unknown || !holders.TryGetValue(survivor, out var h) && (h = batchHolder(survivor)) is null)
+                if (HolderOf(survivor) is not { } h)
                 {
                     return false;
                 }
-                var gained = x.Phone is { } phone && !h.Phones.Contains(PhonePoint(phone));
-                if (gained && h.BirthDate is { } birth)
+                var gained = keys.Phone is { } phone && !h.Phones.Contains(phone);
+                if (gained && h.NameBirth != 0)
                 {
                     // The survivor will hold this phone: a live twin of it by name and birth date holding it too is the name rule's.
-                    ref var twin = ref CollectionsMarshal.GetValueRefOrAddDefault(_people, PersonKey(x.Phone!, h.Name, birth), out var twinHeld);
+                    ref var twin = ref CollectionsMarshal.GetValueRefOrAddDefault(_people, PersonKey(x.Phone!, h.NameBirth), out var twinHeld);
                     if (twinHeld && twin != survivor)
                     {
                         return false;
@@ -245,11 +192,11 @@ internal sealed class RunIdentityKeys
                 }
                 if (gained)
                 {
-                    h.Phones.Add(PhonePoint(x.Phone!));
+                    h.Phones.Add(keys.Phone!.Value);
                 }
                 // Its own name key is not remembered: a merged customer is in no pair.
                 candidates.SameRrn.Add(x.Id);
-                var emailMoves = x.Email is { } e && h.Emails.Add(EmailPoint(e)!);
+                var emailMoves = keys.Email is { } e && h.Emails.Add(e);
                 merges.Add(new MemoryMerge(x.Id, survivor, gained, emailMoves));
                 return true;
             }
@@ -267,12 +214,45 @@ internal sealed class RunIdentityKeys
         return true;
     }
 
-    /// <summary>A survivor now also holds the phones of the customers merged into it: remember those combinations too.</summary>
-    public async Task RememberSurvivorsAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<PlannedMerge> merges, CancellationToken ct)
+    /// <summary>
+    /// The survivor <paramref name="id"/> with what it holds: made from what it held when written the first time another
+    /// customer merges into it (most never become one). Null for a customer this run did not plan (not to be planned for).
+    /// </summary>
+    private Holder? HolderOf(long id)
     {
+        if (_holders.TryGetValue(id, out var holder))
+        {
+            return holder;
+        }
+        var at = id - _firstPlanned;
+        if (id == Unknown || at < 0 || at >= _held.Count)
+        {
+            return null;
+        }
+        var held = _held[(int)at];
+        holder = new Holder(held.NameBirth);
+        if (held.Phone != 0)
+        {
+            holder.Phones.Add(held.Phone);
+        }
+        if (held.Email != 0)
+        {
+            holder.Emails.Add(held.Email);
+        }
+        _holders[id] = holder;
+        return holder;
+    }
+
+    /// <summary>
+    /// The name rule's keys of the survivors of <paramref name="merges"/>, which now also hold the phones of the customers
+    /// merged into them: read from the database, for <see cref="Remember"/>.
+    /// </summary>
+    public static async Task<List<UInt128>> SurvivorKeysAsync(DbConnection connection, DbTransaction tx, IReadOnlyList<PlannedMerge> merges, CancellationToken ct)
+    {
+        var keys = new List<UInt128>();
         if (merges.Count == 0)
         {
-            return;
+            return keys;
         }
         // PostgreSQL: the phones per survivor through their index (LATERAL ... OFFSET 0 is not flattened), not a
         // hash of the whole growing customer_phone table per batch.
@@ -287,46 +267,73 @@ internal sealed class RunIdentityKeys
         await using var r = await cmd.ExecuteReaderAsync(ct);
         while (await r.ReadAsync(ct))
         {
-            _people.TryAdd(PersonKey(r.GetString(0), r.GetString(1), ImportSql.ReadDate(r, 2)!.Value), Unknown);
+            keys.Add(PersonKey(r.GetString(0), NameBirthKey(r.GetString(1), ImportSql.ReadDate(r, 2)!.Value)));
         }
+        return keys;
     }
 
-    private static int BinarySearch(IReadOnlyList<WrittenCustomer> fresh, long id)
+    /// <summary>Remembers name-rule keys as held (<see cref="SurvivorKeysAsync"/>).</summary>
+    public void Remember(List<UInt128> personKeys)
     {
-        var (lo, hi) = (0, fresh.Count - 1);
-        while (lo <= hi)
+        foreach (var key in personKeys)
         {
-            var mid = lo + (hi - lo) / 2;
-            var at = fresh[mid].Id;
-            if (at == id)
-            {
-                return mid;
-            }
-            (lo, hi) = at < id ? (mid + 1, hi) : (lo, mid - 1);
+            _people.TryAdd(key, Unknown);
         }
-        return -1;
     }
 
-    /// <summary>A phone as a survivor holds it once: its digits (IdentityResolution's <c>REPLACE(REPLACE(number, '-', ''), ' ', '')</c>).</summary>
-    private static string PhonePoint(string number) => number.Replace("-", "", StringComparison.Ordinal).Replace(" ", "", StringComparison.Ordinal);
-
-    /// <summary>An e-mail address as a survivor holds it once (<c>LOWER(TRIM(address))</c>); null when not ASCII, whose lower case is the database's.</summary>
-    private static string? EmailPoint(string address) => Ascii.IsValid(address) ? address.Trim(' ').ToLowerInvariant() : null;
-
-    private static IdentityKeys KeysOf(in WrittenCustomer c) => c.Keys ?? IdentityKeys.Of(c.RrnHash, c.Phone, c.Name, c.BirthDate);
+    private static IdentityKeys KeysOf(in WrittenCustomer c) => c.Keys ?? IdentityKeys.Of(c.RrnHash, c.Phone, c.Name, c.BirthDate, c.Email);
 
     internal static UInt128 RrnKey(string rrnHash) => XxHash128.HashToUInt128(MemoryMarshal.AsBytes(rrnHash.AsSpan()));
 
-    internal static UInt128 PersonKey(string phone, string name, DateOnly birthDate)
+    /// <summary>A name and birth date, as the name rule compares them (never 0, which stands for no birth date).</summary>
+    internal static ulong NameBirthKey(string name, DateOnly birthDate)
     {
-        var size = phone.Length + name.Length + 4;
+        var size = name.Length + 2;
         Span<char> text = size <= 256 ? stackalloc char[size] : new char[size];
-        phone.CopyTo(text);
-        text[phone.Length] = '\0';
-        name.CopyTo(text[(phone.Length + 1)..]);
-        text[^3] = '\0';
+        name.CopyTo(text);
         text[^2] = (char)(birthDate.DayNumber >> 16);
         text[^1] = (char)birthDate.DayNumber;
+        return NonZero(XxHash3.HashToUInt64(MemoryMarshal.AsBytes(text)));
+    }
+
+    /// <summary>The name rule's key: a phone as written, and a <see cref="NameBirthKey"/>.</summary>
+    internal static UInt128 PersonKey(string phone, ulong nameBirth)
+    {
+        var size = phone.Length + 4;
+        Span<char> text = size <= 256 ? stackalloc char[size] : new char[size];
+        phone.CopyTo(text);
+        MemoryMarshal.Write(MemoryMarshal.AsBytes(text[phone.Length..]), nameBirth);
         return XxHash128.HashToUInt128(MemoryMarshal.AsBytes(text));
     }
+
+    /// <summary>A phone as a survivor holds it once: its digits (IdentityResolution's <c>REPLACE(REPLACE(number, '-', ''), ' ', '')</c>).</summary>
+    internal static ulong PhonePoint(string number)
+    {
+        Span<char> digits = number.Length <= 128 ? stackalloc char[number.Length] : new char[number.Length];
+        var n = 0;
+        foreach (var ch in number)
+        {
+            if (ch is not ('-' or ' '))
+            {
+                digits[n++] = ch;
+            }
+        }
+        return NonZero(XxHash3.HashToUInt64(MemoryMarshal.AsBytes(digits[..n])));
+    }
+
+    /// <summary>An e-mail address as a survivor holds it once (<c>LOWER(TRIM(address))</c>); null when not ASCII, whose lower case is the database's.</summary>
+    internal static ulong? EmailPoint(string address)
+    {
+        if (!Ascii.IsValid(address))
+        {
+            return null;
+        }
+        var trimmed = address.AsSpan().Trim(' ');
+        Span<char> lower = trimmed.Length <= 256 ? stackalloc char[trimmed.Length] : new char[trimmed.Length];
+        Ascii.ToLower(trimmed, lower, out _);
+        return NonZero(XxHash3.HashToUInt64(MemoryMarshal.AsBytes(lower)));
+    }
+
+    /// <summary>0 stands for "none" where these hashes are kept; a hash of 0 (one in 2⁶⁴) is taken as 1.</summary>
+    private static ulong NonZero(ulong hash) => hash == 0 ? 1 : hash;
 }

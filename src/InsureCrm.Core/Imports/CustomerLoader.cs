@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Data.Common;
 using System.Globalization;
 using System.IO.Hashing;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
@@ -52,8 +53,16 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     private SequenceValues _expected;
     private bool _analyzed;
     private bool? _skipForeignKeyChecks;
-    /// <summary>While exclusive: identity resolution's keys of this run's customers.</summary>
+    /// <summary>While exclusive: identity resolution's keys of this run's customers, used under <see cref="_keysLock"/>.</summary>
     private readonly RunIdentityKeys _runKeys = new();
+    /// <summary>Guards <see cref="_runKeys"/>: batches are planned ahead (<see cref="Prepare"/>) while the one before is written.</summary>
+    private readonly Lock _keysLock = new();
+    /// <summary>Bumped when the write path ends planning or forgets the keys: a batch planned ahead before that is not written as planned.</summary>
+    private int _keysVersion;
+    /// <summary>While planning ahead: the id the next batch's first new customer will get (ids run on from batch to batch while exclusive).</summary>
+    private long? _nextId;
+    /// <summary>The plans <see cref="Prepare"/> made, by batch, for <see cref="LoadAsync"/>.</summary>
+    private readonly ConditionalWeakTable<IReadOnlyList<ImportRow>, PlannedAhead> _prepared = [];
     /// <summary>One COPY buffer per table (customer, source key, phone, e-mail, address), reused batch after batch.</summary>
     private readonly PgCopyBuffer[] _copy = [new(1 << 20), new(1 << 20), new(1 << 20), new(1 << 20), new(1 << 20)];
     /// <summary>The COPY buffers of the rows planned merges give a survivor (source key, phone, e-mail, address), made when first needed.</summary>
@@ -112,6 +121,13 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         public ReadOnlySpan<byte> Address => Bytes.AsSpan(EmailEnd);
     }
 
+    /// <summary>
+    /// A batch's merges planned while it was prepared (<see cref="RunIdentityKeys.Plan"/>): for its <paramref name="Count"/>
+    /// new customers with ids from <paramref name="FirstId"/>, on the keys of <paramref name="Version"/>. Merges is null
+    /// when planning ended in this batch; the candidates then are for the statements.
+    /// </summary>
+    private sealed record PlannedAhead(long FirstId, int Count, int Version, List<MemoryMerge>? Merges, IdentityCandidates Candidates);
+
     [ThreadStatic]
     private static PgCopyBuffer? _scratch;
 
@@ -153,7 +169,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
                 if (encode)
                 {
                     input.Copy = Encode(input);
-                    input.Keys = IdentityKeys.Of(input.RrnHash, input.Phone, input.Name, input.BirthDate);
+                    input.Keys = IdentityKeys.Of(input.RrnHash, input.Phone, input.Name, input.BirthDate, input.Email);
                 }
                 rows[i].Prepared = input;
             }
@@ -175,6 +191,67 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             }
             _seen[key] = row.Line;
         }
+        if (encode && _nextId is { } next)
+        {
+            using var _ = context.Timings.Measure("merge plan (background)");
+            PlanAhead(rows, next);
+        }
+    }
+
+    /// <summary>
+    /// Looks up, before anything else, whether this run can plan its merges in memory (<see cref="RunIdentityKeys"/>): a
+    /// PostgreSQL database without customers and without an undone merge, whose customer ids are given one by one. Then
+    /// each batch's merges are planned while it is prepared (<see cref="PlanAhead"/>), with the ids it will get.
+    /// </summary>
+    public async Task StartAsync(CancellationToken ct)
+    {
+        if (context.Database.Provider != DatabaseProvider.Postgres)
+        {
+            return;
+        }
+        if (!context.Options.PlanMergesInMemory)
+        {
+            _runKeys.EndPlanning("switched off (Imports:PlanMergesInMemory)");
+            return;
+        }
+        await using var connection = await context.Database.OpenConnectionAsync(ct);
+        await using var cmd = ImportSql.Command(connection, null, """
+            SELECT COALESCE(pg_sequence_last_value(s.seqrelid) + s.seqincrement, s.seqstart)
+            FROM pg_sequence s
+            WHERE s.seqrelid = pg_get_serial_sequence('customer', 'id')::regclass AND s.seqincrement = 1
+              AND NOT EXISTS (SELECT 1 FROM customer) AND NOT EXISTS (SELECT 1 FROM identity_merge WHERE undone_at IS NOT NULL)
+            """);
+        _nextId = await cmd.ExecuteScalarAsync(ct) is long next ? next : null;
+    }
+
+    /// <summary>
+    /// Plans the batch's merges (<see cref="RunIdentityKeys.Plan"/>) with the ids its new customers will get, off the path
+    /// that writes: <see cref="LoadAsync"/> writes it as planned if the ids reserved are these and the run is still the
+    /// only writer. While exclusive every valid row is a new customer (the run wrote every source key, and Prepare
+    /// refuses a key twice).
+    /// </summary>
+    private void PlanAhead(IReadOnlyList<ImportRow> rows, long next)
+    {
+        var written = new List<WrittenCustomer>(rows.Count);
+        foreach (var row in rows)
+        {
+            if (row.Prepared is Input c)
+            {
+                c.Id = next + written.Count;
+                written.Add(new WrittenCustomer(c.Id, c.RrnHash, c.Name, c.BirthDate, c.Phone, c.Email, c.Keys));
+            }
+        }
+        lock (_keysLock)
+        {
+            if (!_runKeys.Planning)
+            {
+                _nextId = null;
+                return;
+            }
+            var (merges, candidates) = _runKeys.Plan(written);
+            _prepared.Add(rows, new PlannedAhead(next, written.Count, _keysVersion, merges, candidates));
+        }
+        _nextId = next + written.Count;
     }
 
     /// <summary>
@@ -246,6 +323,17 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             }
             exclusive = await CheckExclusiveAsync(connection, tx, ct);
         }
+        _prepared.TryGetValue(rows, out var prepared);
+        if (prepared is not null && (!exclusive || prepared.Version != Volatile.Read(ref _keysVersion)))
+        {
+            // Planned on keys that no longer hold (another writer, an undone merge): they carry its plan, so they go too.
+            if (exclusive)
+            {
+                GiveUpExclusive();
+                exclusive = false;
+            }
+            prepared = null;
+        }
         // Exclusive: every stored source key was written by this run, and _seen refuses a key twice.
         Dictionary<(string, string), long> existing = [];
         if (!exclusive)
@@ -292,14 +380,37 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
                 addresses.Add(c);
             }
         }
-        if (exclusive && !context.Options.PlanMergesInMemory)
+        // A batch planned ahead (PlanAhead) is written as planned when the run is still the only writer and the ids reserved
+        // are those it was planned with; its rows' ids are reserved in the same round trip as the customers'.
+        List<Input>[] ownRows = [fresh, phones, emails, addresses];
+        List<Input>[] movingRows = [[], [], [], []];
+        if (prepared?.Merges is { Count: > 0 } ahead)
         {
-            _runKeys.EndPlanning("switched off (Imports:PlanMergesInMemory)");
+            (ownRows, movingRows) = SplitMovingRows(ahead, fresh, phones, emails, addresses);
         }
         long[] ids;
+        long[][] movingIds = [[], [], [], []];
         using (timings.Measure("reserve ids"))
         {
-            ids = await ImportSql.ReserveIdsAsync(connection, tx, "customer", fresh.Count, ct);
+            (string, int)[] wanted = movingRows.Any(m => m.Count > 0)
+                ? [("customer", fresh.Count), .. ChildTablesWithIds.Select((t, i) => (t.Name, movingRows[i].Count))]
+                : [("customer", fresh.Count)];
+            var reserved = await ImportSql.ReserveIdsAsync(connection, tx, wanted, ct);
+            ids = reserved[0];
+            movingIds = reserved.Length > 1 ? reserved[1..] : movingIds;
+        }
+        if (prepared is not null && !(ids.Length == prepared.Count && (ids.Length == 0 || ids[0] == prepared.FirstId && ids[^1] == prepared.FirstId + ids.Length - 1)))
+        {
+            // Someone else took customer ids since the check: resolve against the database from now on.
+            timings.Note("merges planned in memory until this batch: another writer took customer ids");
+            GiveUpExclusive();
+            exclusive = false;
+            prepared = null;
+            foreach (var c in fresh)
+            {
+                (c.Survivor, c.PhoneMoves, c.EmailMoves) = (null, false, false);
+            }
+            (ownRows, movingRows, movingIds) = ([fresh, phones, emails, addresses], [[], [], [], []], [[], [], [], []]);
         }
         for (var i = 0; i < fresh.Count; i++)
         {
@@ -341,59 +452,39 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         }
 
         // Before the batch is written, so that the probe sees only customers this batch could merge with. While
-        // exclusive the candidates come from memory alone: that CPU work runs while the database copies the batch.
-        // While the run's keys also say who holds each, the merges are planned now and written with the batch (no
-        // statements after it); the rows the merges give a survivor get their ids here, to be listed.
-        List<WrittenCustomer> written = [.. fresh.Select((c, i) => new WrittenCustomer(ids[i], c.RrnHash, c.Name, c.BirthDate, c.Phone, c.Email, c.Keys))];
+        // exclusive the candidates come from memory alone: found while the batch was prepared when it was planned ahead,
+        // otherwise while the database copies the batch.
+        List<WrittenCustomer> Written() => [.. fresh.Select(c => new WrittenCustomer(c.Id, c.RrnHash, c.Name, c.BirthDate, c.Phone, c.Email, c.Keys))];
         Task<IdentityCandidates> findCandidates;
-        List<MemoryMerge>? planned = null;
+        var planned = prepared?.Merges;
         Dictionary<long, SortedDictionary<string, List<long>>>? moved = null;
-        // The batch's source keys, phones, e-mails and addresses: each table's rows of their own customer, and (planned
-        // merges) the rows a merge gives its survivor, written apart under reserved ids so that the merge can list them.
-        List<Input>[] ownRows = [fresh, phones, emails, addresses];
-        List<Input>[] movingRows = [[], [], [], []];
-        long[][] movingIds = [[], [], [], []];
-        if (exclusive && _runKeys.Planning)
+        if (prepared is not null)
         {
-            Dictionary<long, RunIdentityKeys.Holder>? holders;
-            using (timings.Measure("merge plan: survivors"))
-            {
-                holders = await _runKeys.LoadHoldersAsync(connection, tx, written, ct);
-            }
-            using (timings.Measure("merge plan: plan"))
-            {
-                if (holders is null)
-                {
-                    _runKeys.EndPlanning("a survivor could not be planned for");
-                    findCandidates = Task.FromResult(_runKeys.Find(written));
-                }
-                else
-                {
-                    (planned, var found) = _runKeys.Plan(written, holders);
-                    findCandidates = Task.FromResult(found);
-                }
-            }
+            findCandidates = Task.FromResult(prepared.Candidates);
             if (planned is null)
             {
                 timings.Note("merges planned in memory until this batch: " + _runKeys.PlanningEndedBecause);
             }
             else if (planned.Count > 0)
             {
-                using var _ = timings.Measure("merge plan: moving rows");
-                (ownRows, movingRows) = SplitMovingRows(planned, fresh, phones, emails, addresses);
-                movingIds = await ImportSql.ReserveIdsAsync(connection, tx,
-                    [.. ChildTablesWithIds.Select((t, i) => (t.Name, movingRows[i].Count))], ct);
                 moved = ListMoves(movingRows, movingIds);
             }
         }
         else if (exclusive)
         {
-            findCandidates = Task.Run(() => _runKeys.Find(written), ct);
+            findCandidates = Task.Run(() =>
+            {
+                lock (_keysLock)
+                {
+                    _runKeys.EndPlanning("a batch was not planned ahead");
+                    return _runKeys.Find(Written());
+                }
+            }, ct);
         }
         else
         {
             using var _ = timings.Measure("identity candidates");
-            findCandidates = Task.FromResult(await IdentityCandidates.FindAsync(connection, tx, written, ct));
+            findCandidates = Task.FromResult(await IdentityCandidates.FindAsync(connection, tx, Written(), ct));
         }
 
         // PostgreSQL: the rows of the source keys and contacts are laid out while the customers are copied, so that
@@ -501,7 +592,11 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             {
                 // Planned merges are in the keys already.
                 using var _ = timings.Measure("remember survivors");
-                await _runKeys.RememberSurvivorsAsync(connection, tx, merges, ct);
+                var keys = await RunIdentityKeys.SurvivorKeysAsync(connection, tx, merges, ct);
+                lock (_keysLock)
+                {
+                    _runKeys.Remember(keys);
+                }
             }
             _firstId = _firstId == 0 && ids.Length > 0 ? ids[0] : _firstId;
             _expected = new SequenceValues(
@@ -679,7 +774,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         if (r.GetBoolean(5))
         {
             // An undone pair is never merged again: that is the statements' to know (UndonePairsAsync), not the planner's.
-            _runKeys.EndPlanning("a merge was undone");
+            EndPlanningAhead("a merge was undone");
         }
         if (_exclusive is null)
         {
@@ -692,9 +787,33 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         }
         if (_exclusive == false)
         {
-            _runKeys.Clear();
+            GiveUpExclusive();
         }
         return _exclusive.Value;
+    }
+
+    /// <summary>Ends planning from the write path: a batch planned ahead on the keys as they were is then not written as planned.</summary>
+    private void EndPlanningAhead(string reason)
+    {
+        lock (_keysLock)
+        {
+            if (_runKeys.Planning)
+            {
+                _runKeys.EndPlanning(reason);
+                _keysVersion++;
+            }
+        }
+    }
+
+    /// <summary>The run no longer wrote every customer: it forgets its keys and resolves against the database from now on.</summary>
+    private void GiveUpExclusive()
+    {
+        _exclusive = false;
+        lock (_keysLock)
+        {
+            _runKeys.Clear();
+            _keysVersion++;
+        }
     }
 
     /// <summary>

@@ -86,16 +86,65 @@ public sealed class MergesPlannedInMemoryTests
         await ShouldHoldTheSameAsync(planned, statements);
     }
 
-    private static async Task<(TestDatabase Db, ImportResult Result)> ImportAsync(string file, bool planInMemory)
+    /// <summary>
+    /// Batches are planned while the one before is written. Another writer between two batches (here a second import,
+    /// from another system, of a record with the RRN of a later batch's record, and the undo of a planned merge) must end
+    /// planning before a batch planned on the keys of before is written: the later record merges into the other writer's
+    /// customer, as the statements merge it, and the undone pair stays apart.
+    /// </summary>
+    [Fact]
+    public async Task AnotherWriterBetweenBatches_BatchesPlannedAheadAreResolvedByStatements_WithTheSameTables()
+    {
+        var file = ImportTestKit.TempFile("customers.csv");
+        ImportTestKit.WriteCustomers(file, 60, seed: 5, duplicateEvery: 3);
+        var (birth, rrn) = ("1966-06-06", Rrn(1966, 6, 6, 6161));
+        var lines = File.ReadAllLines(file).ToList();
+        lines.Add(Row("L1", "선우진", birth, rrn, "010-6161-0001", "l1@example.com"));
+        File.WriteAllLines(file, lines);
+        var other = ImportTestKit.TempFile("other.csv");
+        File.WriteAllLines(other, [lines[0], Row("O1", "선우진", birth, rrn, "010-6161-0002", "")]);
+
+        var (planned, plannedResult) = await ImportAsync(file, planInMemory: true, other);
+        await using var _ = planned;
+        var (statements, statementsResult) = await ImportAsync(file, planInMemory: false, other);
+        await using var __ = statements;
+
+        plannedResult.Merged.ShouldBe(statementsResult.Merged);
+        plannedResult.MergedBeforeWriting.ShouldBeGreaterThan(0, "the first batches are planned in memory");
+        plannedResult.MergedBeforeWriting.ShouldBeLessThan(plannedResult.Merged, "after the other writer the statements resolve");
+        await ShouldHoldTheSameAsync(planned, statements);
+    }
+
+    /// <summary>
+    /// Imports <paramref name="file"/> in batches of 9 into a new database. With <paramref name="otherWriter"/>, after the
+    /// second batch another import writes that file (system OTHER) and the first merge is undone.
+    /// </summary>
+    private static async Task<(TestDatabase Db, ImportResult Result)> ImportAsync(string file, bool planInMemory, string? otherWriter = null)
     {
         var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
         var clock = TimeProvider.System;
         var identity = new IdentityResolution(db.Database, clock, NullLogger<IdentityResolution>.Instance);
-        var importer = new ImportService(db.Database, CustomerSeed.Protector(), clock, identity,
+        ImportService Importer() => new(db.Database, CustomerSeed.Protector(), clock, identity,
             new ImportOptions { PlanMergesInMemory = planInMemory }, NullLogger<ImportService>.Instance);
-        var result = await importer.ImportAsync(new ImportRequest(ImportKind.Customers, file, SourceSystem: "PAS", User: "test", BatchSize: 9));
+        var batches = 0;
+        var progress = new Between(() =>
+        {
+            if (otherWriter is not null && ++batches == 2)
+            {
+                Importer().ImportAsync(new ImportRequest(ImportKind.Customers, otherWriter, SourceSystem: "OTHER", User: "other", BatchSize: 9))
+                    .GetAwaiter().GetResult().Status.ShouldBe(ImportStatus.Completed);
+                identity.UndoAsync(1, "other").GetAwaiter().GetResult().Succeeded.ShouldBeTrue();
+            }
+        });
+        var result = await Importer().ImportAsync(new ImportRequest(ImportKind.Customers, file, SourceSystem: "PAS", User: "test", BatchSize: 9), progress);
         result.Status.ShouldBe(ImportStatus.Completed);
         return (db, result);
+    }
+
+    /// <summary>Runs an action after each batch, on the import's own path (Progress&lt;T&gt; would post it elsewhere).</summary>
+    private sealed class Between(Action action) : IProgress<ImportProgress>
+    {
+        public void Report(ImportProgress value) => action();
     }
 
     /// <summary>
@@ -155,7 +204,7 @@ public sealed class MergesPlannedInMemoryTests
             held[table] = rows.ToDictionary(r => r.Id, r => r.Row);
             dump.AddRange(rows.Select(r => r.Row).Order(StringComparer.Ordinal).Select((r, i) => ($"{table} row {i + 1} by content", r)));
         }
-        foreach (var (id, row) in await ReadAsync("SELECT id, id, survivor_id, merged_id, rule, merged_by, undone_at, moved_json::text FROM identity_merge ORDER BY id"))
+        foreach (var (id, row) in await ReadAsync("SELECT id, id, survivor_id, merged_id, rule, merged_by, undone_at IS NOT NULL, moved_json::text FROM identity_merge ORDER BY id"))
         {
             var json = row[(row.LastIndexOf('|', row.Length - 2) + 1)..^1];
             var moved = JsonSerializer.Deserialize<SortedDictionary<string, List<long>>>(json)!
