@@ -2,7 +2,6 @@ using System.CommandLine;
 using System.Globalization;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
-using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Cli;
@@ -46,10 +45,8 @@ internal static class CliUser
                 $"Error: the database is not migrated ({pending.Count} of its migrations not applied, the first {pending[0]}): run 'insurecrm db migrate' first."));
             return null;
         }
-        await using var scope = services.CreateAsyncScope();
-        var db = scope.ServiceProvider.GetRequiredService<CrmDbContext>();
-        var account = await db.Users.AsNoTracking().FirstOrDefaultAsync(u => u.UserName == name, ct);
-        if (account is not { IsActive: true })
+        var account = await FindActiveAsync(services.GetRequiredService<CrmDatabase>(), name, ct);
+        if (account is null)
         {
             await Console.Error.WriteLineAsync($"Error: there is no active account '{name}'.");
             return null;
@@ -60,6 +57,24 @@ internal static class CliUser
             await Console.Error.WriteLineAsync($"Error: the role {account.Role} of '{name}' may not run this verb ({capability}: {roles}).");
             return null;
         }
-        return new CrmUser(account.Id, account.UserName, account.Role, account.AgentId, account.BranchId, null, "cli");
+        return account;
+    }
+
+    /// <summary>
+    /// The active account named exactly <paramref name="name"/>, in SQL: a verb that needs no EF Core model (an import) does
+    /// not wait a second or more for it to be built.
+    /// </summary>
+    private static async Task<CrmUser?> FindActiveAsync(CrmDatabase database, string name, CancellationToken ct)
+    {
+        await using var connection = await database.OpenConnectionAsync(ct);
+        await using var cmd = ImportSql.Command(connection, null, "SELECT id, role, agent_id, branch_id FROM app_user WHERE user_name = @name AND is_active");
+        ImportSql.Add(cmd, "name", name);
+        await using var r = await cmd.ExecuteReaderAsync(ct);
+        if (!await r.ReadAsync(ct))
+        {
+            return null;
+        }
+        long? Id(int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
+        return new CrmUser(r.GetInt64(0), name, Enum.Parse<Role>(r.GetString(1)), Id(2), Id(3), null, "cli");
     }
 }

@@ -158,19 +158,20 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
 
         var rejectsPath = RejectsFile.PathFor(request.Path);
         File.Delete(rejectsPath);
+        // In SQL, as the run's counts are updated (UpdateRunAsync): an import that needs no EF Core model does not wait a
+        // second or more for it to be built.
         long runId;
-        await using (var db = database.CreateContext())
+        await using (var connection = await database.OpenConnectionAsync(ct))
         {
-            var run = new ImportRun
-            {
-                Kind = request.Kind,
-                FileName = Path.GetFileName(request.Path),
-                FileSha256 = file.Sha256,
-                StartedAt = clock.GetUtcNow().UtcDateTime,
-            };
-            db.ImportRuns.Add(run);
-            await db.SaveChangesAsync(ct);
-            runId = run.Id;
+            await using var insert = ImportSql.Command(connection, null, """
+                INSERT INTO import_run (kind, file_name, file_sha256, started_at, rows_read, rows_loaded, rows_rejected)
+                VALUES (@kind, @file, @sha, @started, 0, 0, 0) RETURNING id
+                """);
+            ImportSql.Add(insert, "kind", request.Kind);
+            ImportSql.Add(insert, "file", Path.GetFileName(request.Path));
+            ImportSql.Add(insert, "sha", file.Sha256);
+            ImportSql.Add(insert, "started", clock.GetUtcNow().UtcDateTime);
+            runId = Convert.ToInt64(await insert.ExecuteScalarAsync(ct), CultureInfo.InvariantCulture);
         }
         logger.LogInformation("Import run {RunId}: {Kind} file {Sha256} ({Encoding})", runId, request.Kind, file.Sha256, file.Encoding.WebName);
 
