@@ -222,6 +222,11 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
               AND NOT EXISTS (SELECT 1 FROM customer) AND NOT EXISTS (SELECT 1 FROM identity_merge WHERE undone_at IS NOT NULL)
             """);
         _nextId = await cmd.ExecuteScalarAsync(ct) is long next ? next : null;
+        if (_nextId is null)
+        {
+            // Planning needs the ids batches will get; the keys still find candidates while the run is the only writer.
+            _runKeys.EndPlanning("the database holds customers or an undone merge, or its customer ids do not run one by one");
+        }
     }
 
     /// <summary>
@@ -476,7 +481,6 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             {
                 lock (_keysLock)
                 {
-                    _runKeys.EndPlanning("a batch was not planned ahead");
                     return _runKeys.Find(Written());
                 }
             }, ct);
