@@ -78,7 +78,7 @@ public sealed class FieldProtector : IDisposable
         var data = bytes[..size];
         Encoding.UTF8.GetBytes(plaintext, data);
         // The plaintext, then the stored bytes (nonce, tag, ciphertext): the ciphertext does not overlap its plaintext.
-        RandomNumberGenerator.Fill(output[..NonceSize]);
+        FillNonce(output[..NonceSize]);
         Cipher(_activeKeyId).Encrypt(output[..NonceSize], data, output[(NonceSize + TagSize)..], output.Slice(NonceSize, TagSize), _activeKeyIdAscii);
         var prefix = _activeKeyId.Length + 1;
         var length = prefix + (output.Length + 2) / 3 * 4;
@@ -87,6 +87,26 @@ public sealed class FieldProtector : IDisposable
         chars[_activeKeyId.Length] = ':';
         Convert.TryToBase64Chars(output, chars[prefix..], out _);
         return new string(chars);
+    }
+
+    // Each encryption's nonce: 12 bytes of the system CSPRNG, as before, but drawn from a per-thread block of 4,092
+    // (341 nonces) filled in one call. A call for 12 bytes costs about 2 µs, more than the encryption and the hash of a
+    // resident registration number together: an import of a million rows spent 2 s of CPU only asking for nonces. Each
+    // byte is handed out once; nonces are public (stored beside the ciphertext), so the block needs no clearing.
+    [ThreadStatic] private static byte[]? t_nonces;
+    [ThreadStatic] private static int t_noncesUsed;
+
+    private static void FillNonce(Span<byte> nonce)
+    {
+        var block = t_nonces;
+        if (block is null || t_noncesUsed + NonceSize > block.Length)
+        {
+            block = t_nonces ??= new byte[NonceSize * 341];
+            RandomNumberGenerator.Fill(block);
+            t_noncesUsed = 0;
+        }
+        block.AsSpan(t_noncesUsed, NonceSize).CopyTo(nonce);
+        t_noncesUsed += NonceSize;
     }
 
     public string Decrypt(string stored)

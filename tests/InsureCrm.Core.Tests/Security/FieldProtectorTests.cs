@@ -24,6 +24,24 @@ public sealed class FieldProtectorTests
         protector.Encrypt("9001011234567").ShouldNotBe(stored, "a fresh nonce each time");
     }
 
+    [Fact]
+    public void Encrypt_ManyValuesOnSeveralThreads_NeverRepeatsANonce()
+    {
+        // Nonces come from per-thread blocks of random bytes (341 a block): across many blocks and threads, and across
+        // two protectors, no nonce may be handed out twice, or AES-GCM would leak the XOR of two plaintexts.
+        using var first = new FieldProtector(Options("k1"));
+        using var second = new FieldProtector(Options("k1"));
+        var nonces = new System.Collections.Concurrent.ConcurrentBag<string>();
+        Parallel.For(0, 8_000, new ParallelOptions { MaxDegreeOfParallelism = 4 }, i =>
+        {
+            var stored = (i % 2 == 0 ? first : second).Encrypt("9001011234567");
+            nonces.Add(Convert.ToHexString(Convert.FromBase64String(stored["k1:".Length..]).AsSpan(0, 12)));
+        });
+
+        nonces.Count.ShouldBe(8_000);
+        nonces.Distinct().Count().ShouldBe(8_000);
+    }
+
     [Theory]
     [InlineData("홍길동 서울특별시 강남구")]
     [InlineData(null)]
