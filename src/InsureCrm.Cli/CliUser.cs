@@ -45,6 +45,15 @@ internal static class CliUser
                 $"Error: the database is not migrated ({pending.Count} of its migrations not applied, the first {pending[0]}): run 'insurecrm db migrate' first."));
             return null;
         }
+        try
+        {
+            await services.GetRequiredService<ProtectionKeyCheck>().VerifyAsync(ct);
+        }
+        catch (ProtectionKeyMismatchException ex)
+        {
+            await Console.Error.WriteLineAsync($"Error: {ex.Message}");
+            return null;
+        }
         var account = await FindActiveAsync(services.GetRequiredService<CrmDatabase>(), name, ct);
         if (account is null)
         {

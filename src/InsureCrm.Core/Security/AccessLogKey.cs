@@ -48,6 +48,9 @@ public sealed class AccessLogKey
         return new AccessLogKey(Convert.FromBase64String(configured), checkpoint);
     }
 
+    /// <summary>The key's check value for <see cref="ProtectionKeyCheck"/>.</summary>
+    internal (string Name, string Check) KeyCheck() => ProtectionKeyCheck.Of("access-log", _key);
+
     /// <summary>Hex HMAC-SHA256 of <paramref name="text"/> (64 characters).</summary>
     public string Mac(string text) => Convert.ToHexStringLower(HMACSHA256.HashData(_key, Encoding.UTF8.GetBytes(text)));
 

@@ -109,6 +109,19 @@ public sealed class FieldProtector : IDisposable
         t_noncesUsed += NonceSize;
     }
 
+    /// <summary>
+    /// A check value of each key (<see cref="ProtectionKeyCheck"/>): "field:&lt;id&gt;" per encryption key and "hash" for the
+    /// search-hash key, each an HMAC of its own name under the key, which tells keys apart and reveals nothing of them.
+    /// </summary>
+    internal IEnumerable<(string Name, string Check)> KeyChecks()
+    {
+        foreach (var (id, key) in _keys)
+        {
+            yield return ProtectionKeyCheck.Of($"field:{id}", key);
+        }
+        yield return ProtectionKeyCheck.Of("hash", _hashKey);
+    }
+
     public string Decrypt(string stored)
     {
         var colon = stored.IndexOf(':', StringComparison.Ordinal);

@@ -18,6 +18,7 @@ public static class SecurityFeature
         configuration.GetSection(ProtectionOptions.Section).Bind(protection);
         services.AddSingleton(protection);
         services.AddSingleton<FieldProtector>();
+        services.AddSingleton<ProtectionKeyCheck>();
 
         services.AddOptions<UserSessionOptions>().Configure(o => configuration.GetSection(UserSessionOptions.Section).Bind(o)).ValidateDataAnnotations().ValidateOnStart();
         // Validated now, like the access log's options: a refusal here is the one exception the host's start sees

@@ -1,3 +1,4 @@
+using InsureCrm.Core.Security;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
@@ -42,8 +43,9 @@ internal static class CrmHosting
     }
 
     /// <summary>
-    /// Runs the host until it stops: 0. An address already in use is a single critical message that names it and
-    /// what to do, and exit code 1 (the migrations and demo set-up before it are kept; jobs never started).
+    /// Runs the host until it stops: 0. An address already in use, or keys that are not the database's own
+    /// (<see cref="ProtectionKeyCheck"/>), is a single critical message that names it and what to do, and exit code 1
+    /// (the migrations and demo set-up before it are kept; jobs never started).
     /// </summary>
     public static async Task<int> RunCrmAsync(this WebApplication app)
     {
@@ -60,6 +62,12 @@ internal static class CrmHosting
                     "Cannot listen on {Addresses}: the address is already in use (is InsureCRM already running?). "
                     + "Stop the other process, or choose another address with --urls or ASPNETCORE_URLS, e.g. ASPNETCORE_URLS=http://127.0.0.1:5081",
                     FailedAddress(ex.Message) ?? app.Configuration["urls"] ?? "the configured address");
+                return 1;
+            }
+            catch (ProtectionKeyMismatchException ex)
+            {
+                // Keys other than the database's own (a missing key file made anew): nothing was written with them.
+                app.Logger.LogCritical("Cannot start: {Reason}", ex.Message);
                 return 1;
             }
             await app.WaitForShutdownAsync();

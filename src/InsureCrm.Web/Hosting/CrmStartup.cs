@@ -28,6 +28,11 @@ internal sealed class CrmStartup(
             var applied = await services.GetRequiredService<Migrator>().MigrateAsync(cancellationToken);
             logger.LogInformation("Database ready on {Provider}; {Count} migration(s) applied", database.Provider, applied.Count);
         }
+        // Before anything is written with them: the keys must be this database's own (or the first it sees).
+        if ((await services.GetRequiredService<Migrator>().PendingAsync(cancellationToken)).Count == 0)
+        {
+            await services.GetRequiredService<ProtectionKeyCheck>().VerifyAsync(cancellationToken);
+        }
 
         await using var scope = services.CreateAsyncScope();
         if (demo.Value.GenerateOnStartup)

@@ -79,6 +79,32 @@ public class CliUserTests
         (await new Migrator(db.Database, TimeProvider.System, Microsoft.Extensions.Logging.Abstractions.NullLogger<Migrator>.Instance).PendingAsync()).ShouldNotBeEmpty("nothing was created");
     }
 
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Import_WithoutTheDatabasesKeyFile_IsRefusedNamingTheSettingAndWritesNothing(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await TestUsers.AddAsync(db, "officer", Role.Compliance);
+        (await RunAsync(db, "import", "customers", ImportTestKit.WriteCsv("first.csv", Customers), "--source", "PAS", "--as", "officer")).ShouldBe(0);
+
+        // The same CLI without the database's key file: it makes itself one with new keys, which must not be used.
+        var elsewhere = Path.Combine(Path.GetTempPath(), $"keys-elsewhere-{Guid.NewGuid():N}.json");
+        var settings = new Dictionary<string, string?>(db.Settings) { ["Security:Protection:KeyFile"] = elsewhere };
+        var second = ImportTestKit.WriteCsv("second.csv", Customers.Replace("S1,", "S2,", StringComparison.Ordinal));
+        var (exit, _, error) = await CliConsole.RunAsync(new ConfigurationBuilder().AddInMemoryCollection(settings).Build(),
+            "import", "customers", second, "--source", "PAS", "--as", "officer");
+        File.Delete(elsewhere);
+
+        exit.ShouldBe(1);
+        error.ShouldContain("not the ones this database's data is protected with (differing: field:k1, hash, access-log)");
+        error.ShouldContain("Security__Protection__KeyFile");
+        error.ShouldNotContain("Exception");
+        error.ShouldNotContain("800515");
+        await using var ctx = db.CreateContext();
+        (await ctx.Customers.CountAsync()).ShouldBe(1);
+        (await ctx.AccessLog.CountAsync()).ShouldBe(1);
+        (await RunAsync(db, "access-log", "verify")).ShouldBe(0, "the log holds only entries chained with its own key");
+    }
+
     private static Task<int> RunAsync(TestDatabase db, params string[] args) =>
         CliApp.RunAsync(args, new ConfigurationBuilder().AddInMemoryCollection(db.Settings).Build());
 }

@@ -38,6 +38,41 @@ public sealed class HostingProcessTests
     }
 
     [Fact]
+    public async Task AnotherKeyFile_OnADatabaseUsedWithItsOwn_ExitsWithOneClearMessage_AndTheOwnStillStarts()
+    {
+        var data = Directory.CreateTempSubdirectory("insurecrm-keys-").FullName;
+        try
+        {
+            var database = ("ConnectionStrings__Crm", $"Data Source={Path.Combine(data, "crm.db")}");
+            var own = ("Security__Protection__KeyFile", Path.Combine(data, "keys.json"));
+            var port = FreePort();
+            await using (var first = AppProcess.Start(database, own, ("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"), ("ASPNETCORE_ENVIRONMENT", "Development")))
+            {
+                using var up = await first.GetWhenUpAsync(port, "/health/live");
+                up.ShouldNotBeNull(first.Output);
+            }
+
+            // Pointed at a key file that is not there, the host makes one with new keys: it must not run with them.
+            await using var other = AppProcess.Start(database, ("Security__Protection__KeyFile", Path.Combine(data, "elsewhere.json")),
+                ("ASPNETCORE_URLS", $"http://127.0.0.1:{FreePort()}"), ("ASPNETCORE_ENVIRONMENT", "Development"));
+            (await other.ExitCodeAsync()).ShouldBe(1, other.Output);
+            other.Output.ShouldContain("differing: field:k1, hash, access-log");
+            other.Output.ShouldContain("Security__Protection__KeyFile");
+            other.Output.ShouldNotContain("Unhandled exception");
+
+            port = FreePort();
+            await using var again = AppProcess.Start(database, own, ("ASPNETCORE_URLS", $"http://127.0.0.1:{port}"), ("ASPNETCORE_ENVIRONMENT", "Development"));
+            using var health = await again.GetWhenUpAsync(port, "/health/live");
+            health.ShouldNotBeNull(again.Output);
+            health.StatusCode.ShouldBe(HttpStatusCode.OK);
+        }
+        finally
+        {
+            Directory.Delete(data, recursive: true);
+        }
+    }
+
+    [Fact]
     public async Task AddressInUse_ExitsWithOneClearMessage_AndNoJobNoise()
     {
         using var taken = new TcpListener(IPAddress.Loopback, 0);
