@@ -3,7 +3,6 @@ using InsureCrm.Core.Models;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Synthetic;
 using InsureCrm.Tests;
-using InsureCrm.Tests.Customers;
 using Microsoft.Extensions.Logging.Abstractions;
 
 namespace InsureCrm.Core.Tests.Models;
@@ -37,7 +36,9 @@ internal sealed class ModelKit : IAsyncDisposable
     /// <summary>A generated insurer as of <see cref="AsOf"/>; the truth file, as of <see cref="Cutoff"/>, goes to <paramref name="truthFile"/> when given.</summary>
     public async Task GenerateAsync(int customers, int seed, string? truthFile = null)
     {
-        var insurer = new SyntheticInsurer(Db.Database, CustomerSeed.Protector(), TimeProvider.System, NullLogger<SyntheticInsurer>.Instance);
+        // The database's own keys (its key file): a CLI verb run on it afterwards stops when its data reads under other keys.
+        var insurer = new SyntheticInsurer(Db.Database, new FieldProtector(new ProtectionOptions { KeyFile = Db.KeyFile }), TimeProvider.System,
+            NullLogger<SyntheticInsurer>.Instance);
         await insurer.GenerateAsync(new GenerationOptions(customers, seed, truthFile, AsOf, ChunkSize: 1000, TruthAt: Cutoff), null, CancellationToken.None);
     }
 
