@@ -1,5 +1,6 @@
 using System.CommandLine;
 using System.Globalization;
+using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
 using Microsoft.Extensions.DependencyInjection;
 using Spectre.Console;
@@ -23,6 +24,19 @@ internal static class AccessLogCommands
         var verify = new Command("verify", "Walk the keyed hash chain from its signed anchor to the signed head checkpoint and report the first entry that was altered, removed or inserted");
         verify.SetAction(async (ParseResult _, CancellationToken ct) =>
         {
+            // Keys other than the log's own would call every entry altered: say so instead.
+            if ((await services.Value.GetRequiredService<Migrator>().PendingAsync(ct)).Count == 0)
+            {
+                try
+                {
+                    await services.Value.GetRequiredService<ProtectionKeyCheck>().VerifyAsync(ct);
+                }
+                catch (ProtectionKeyMismatchException ex)
+                {
+                    await Console.Error.WriteLineAsync($"Error: {ex.Message}");
+                    return 1;
+                }
+            }
             var log = services.Value.GetRequiredService<AccessLog>();
             var result = await log.VerifyAsync(ct);
             if (result.Intact)
