@@ -103,11 +103,25 @@ public sealed class ProtectionKeyCheck(CrmDatabase database, FieldProtector prot
                 }
             }
         }
-        await using var ctx = database.CreateContext();
-        var entry = await ctx.AccessLog.AsNoTracking().Where(e => e.Seq != null).OrderByDescending(e => e.Id).FirstOrDefaultAsync(ct);
-        if (entry is not null && !AccessLogKey.Same(entry.Hash, accessLog.Mac(entry)))
+        // In plain SQL, as the rest of the check: a CLI import would otherwise wait seconds for EF Core to build its model.
+        await using var last = ImportSql.Command(connection, tx, """
+            SELECT at, user_id, user_name, role, ip, customer_id, action, reason, detail, seq, prev_hash, hash
+            FROM access_log_entry WHERE seq IS NOT NULL ORDER BY id DESC LIMIT 1
+            """);
+        await using var e = await last.ExecuteReaderAsync(ct);
+        if (await e.ReadAsync(ct))
         {
-            unreadable.Add("access-log");
+            var entry = new AccessLogEntry
+            {
+                At = e.GetFieldValue<DateTime>(0), UserId = e.IsDBNull(1) ? null : e.GetInt64(1), UserName = e.GetString(2),
+                Role = Enum.Parse<Role>(e.GetString(3)), Ip = e.GetString(4), CustomerId = e.IsDBNull(5) ? null : e.GetInt64(5),
+                Action = Enum.Parse<AccessAction>(e.GetString(6)), Reason = e.IsDBNull(7) ? null : e.GetString(7),
+                Detail = e.IsDBNull(8) ? null : e.GetString(8), Seq = e.GetInt64(9), PrevHash = e.GetString(10), Hash = e.GetString(11),
+            };
+            if (!AccessLogKey.Same(entry.Hash, accessLog.Mac(entry)))
+            {
+                unreadable.Add("access-log");
+            }
         }
         return unreadable;
     }
