@@ -32,23 +32,29 @@ public sealed class ProtectionKeyCheck(CrmDatabase database, FieldProtector prot
         var mine = protector.KeyChecks().Append(accessLogKey.KeyCheck()).ToList();
         await using var connection = await database.OpenConnectionAsync(ct);
         await using var tx = await connection.BeginTransactionAsync(ct);
+        var stored = await StoredAsync(connection, tx, ct);
         // A database from before migration 0045 holds data but no check values: the first keys it sees must read that data.
-        if ((await StoredAsync(connection, tx, ct)).Count == 0 && await UnreadableDataAsync(connection, tx, ct) is { Count: > 0 } unreadable)
+        if (stored.Count == 0 && await UnreadableDataAsync(connection, tx, ct) is { Count: > 0 } unreadable)
         {
             await tx.RollbackAsync(ct);
             throw Mismatch(unreadable);
         }
-        var now = clock.GetUtcNow().UtcDateTime;
-        foreach (var (name, check) in mine)
+        // Usually every key is known and nothing is written; a new one (a new database, a rotation) is recorded.
+        var unseen = mine.Where(k => !stored.ContainsKey(k.Name)).ToList();
+        if (unseen.Count > 0)
         {
-            await using var insert = ImportSql.Command(connection, tx, InsertSql);
-            ImportSql.Add(insert, "name", name);
-            ImportSql.Add(insert, "check", check);
-            ImportSql.Add(insert, "at", now);
-            await insert.ExecuteNonQueryAsync(ct);
+            var now = clock.GetUtcNow().UtcDateTime;
+            foreach (var (name, check) in unseen)
+            {
+                await using var insert = ImportSql.Command(connection, tx, InsertSql);
+                ImportSql.Add(insert, "name", name);
+                ImportSql.Add(insert, "check", check);
+                ImportSql.Add(insert, "at", now);
+                await insert.ExecuteNonQueryAsync(ct);
+            }
+            // Read after the inserts: of two processes starting on a new database at once, the second compares with the first.
+            stored = await StoredAsync(connection, tx, ct);
         }
-        // Read after the inserts: of two processes starting on a new database at once, the second compares with the first.
-        var stored = await StoredAsync(connection, tx, ct);
         var differing = mine.Where(k => !AccessLogKey.Same(stored.GetValueOrDefault(k.Name), k.Check)).Select(k => k.Name).ToList();
         if (differing.Count > 0)
         {

@@ -29,7 +29,7 @@ internal sealed class CrmStartup(
             logger.LogInformation("Database ready on {Provider}; {Count} migration(s) applied", database.Provider, applied.Count);
         }
         // Before anything is written with them: the keys must be this database's own (or the first it sees).
-        if ((await services.GetRequiredService<Migrator>().PendingAsync(cancellationToken)).Count == 0)
+        if (database.MigrateOnStartup || (await services.GetRequiredService<Migrator>().PendingAsync(cancellationToken)).Count == 0)
         {
             await services.GetRequiredService<ProtectionKeyCheck>().VerifyAsync(cancellationToken);
         }
