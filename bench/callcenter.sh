@@ -127,6 +127,7 @@ if [ "${LOOKUP:-1}" = 1 ]; then
     [ -n "$(sql "SELECT 1 FROM app_user WHERE user_name = '$user'")" ] ||
       echo 'Demo!2026crm' | $cli users add "$user" --role CallCenter --password-stdin >/dev/null
   done
+  ConnectionStrings__Crm="$(bench_pg_cs "$db" "$BENCH_WEB_POOL")" \
   ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" Demo__GenerateOnStartup=false Security__Web__SecureCookies=SameAsRequest \
     dotnet bench/out/web/InsureCrm.Web.dll >"$out/callcenter-web.log" 2>&1 &
   web=$!

@@ -67,7 +67,7 @@ settings() { # the settings the figures depend on
     sql "SELECT string_agg(name || '=' || current_setting(name), ', ' ORDER BY name) FROM pg_settings WHERE name IN
       ('shared_buffers','work_mem','effective_cache_size','random_page_cost','max_wal_size','synchronous_commit','jit','max_connections',
        'max_parallel_workers_per_gather','wal_compression','huge_pages','shared_preload_libraries')" | sed "s/^/port $BENCH_PG_PORT, PG_SETTINGS=${PG_SETTINGS:-recommended}: /"
-    echo "; $(bench_server_note)"
+    echo "; $(bench_server_note); the web host's Maximum Pool Size=$BENCH_WEB_POOL"
   else
     echo "journal_mode=$(sql 'PRAGMA journal_mode'), page_size=$(sql 'PRAGMA page_size'), sqlite $(sqlite3 --version | cut -d' ' -f1)"
   fi
@@ -149,7 +149,7 @@ log "$note"
 bench_keys "$db"
 if [ "$provider" = postgres ]; then
   export Database__Provider=Postgres
-  export ConnectionStrings__Crm="$(bench_pg_cs "$db")"
+  export ConnectionStrings__Crm="$(bench_pg_cs "$db" "$BENCH_WEB_POOL")"
 else
   export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=$PWD/$out/$db.db"
 fi

@@ -91,9 +91,14 @@ bench_keys() { # $1 = database: the insurer's key file (shared by the bench's da
   export Security__AccessLog__CheckpointFile="$PWD/bench/out/$1.access-log-head.json"
 }
 
-bench_pg_cs() { # $1 = database -> the connection string the product gets: the Unix socket (recommended settings) or
-  # loopback (PG_SETTINGS=defaults) on the same host, so no TLS (docs/operations.md, "The connection string")
-  echo "Host=${BENCH_PG_HOST:-127.0.0.1};Port=$BENCH_PG_PORT;Username=postgres;Password=postgres;Database=$1;Maximum Pool Size=64;SSL Mode=Disable"
+# A web node's pool (docs/operations.md, "The connection string"): about three connections per core of the database
+# server, here 6. The CLI keeps 64: an import or the nightly chain runs parallel steps of its own.
+BENCH_WEB_POOL=${BENCH_WEB_POOL:-6}
+
+bench_pg_cs() { # $1 = database, $2 = Maximum Pool Size (default 64; a web host: $BENCH_WEB_POOL) -> the connection string the
+  # product gets: the Unix socket (recommended settings) or loopback (PG_SETTINGS=defaults) on the same host, so no TLS
+  # (docs/operations.md, "The connection string")
+  echo "Host=${BENCH_PG_HOST:-127.0.0.1};Port=$BENCH_PG_PORT;Username=postgres;Password=postgres;Database=$1;Maximum Pool Size=${2:-64};SSL Mode=Disable"
 }
 
 bench_psql() { # $1 = database, rest = psql arguments

@@ -193,6 +193,7 @@ if [ "${DASHBOARD:-1}" = 1 ]; then
   port=${PORT:-5351}
   curl -s -o /dev/null "http://127.0.0.1:$port/health/live" && { echo "port $port is in use: stop that host or set PORT" >&2; exit 1; }
   [ -n "$(sql "SELECT 1 FROM app_user WHERE user_name = 'bench-voc'")" ] || echo 'Demo!2026crm' | $cli users add bench-voc --role VocHandler --password-stdin >/dev/null
+  ConnectionStrings__Crm="$(bench_pg_cs "$db" "$BENCH_WEB_POOL")" \
   ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" Demo__GenerateOnStartup=false Security__Web__SecureCookies=SameAsRequest \
     dotnet bench/out/web/InsureCrm.Web.dll >"$out/voc-web.log" 2>&1 &
   web=$!

@@ -138,6 +138,7 @@ else
       $cli users set-role "$user" --role Agent --agent "${codes[$((n - 1))]}" >/dev/null
     fi
   done
+  ConnectionStrings__Crm="$(bench_pg_cs "$db" "$BENCH_WEB_POOL")" \
   ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" Demo__GenerateOnStartup=false Security__Web__SecureCookies=SameAsRequest \
     dotnet bench/out/web/InsureCrm.Web.dll >"$out/worklist-web.log" 2>&1 &
   web=$!

@@ -41,6 +41,8 @@ public sealed class CrmDatabase
         if (options.Provider == DatabaseProvider.Postgres)
         {
             DataSource = new NpgsqlDataSourceBuilder(ConnectionString).Build();
+            _leaseSource = new Lazy<NpgsqlDataSource>(() => new NpgsqlDataSourceBuilder(
+                new NpgsqlConnectionStringBuilder(ConnectionString) { MaxPoolSize = MaxLeases }.ConnectionString).Build());
         }
     }
 
@@ -48,6 +50,17 @@ public sealed class CrmDatabase
     public DatabaseProvider Provider => Options.Provider;
     public string ConnectionString { get; }
     public NpgsqlDataSource? DataSource { get; }
+
+    /// <summary>
+    /// PostgreSQL connections that hold a job's session lock for as long as the job runs (<see cref="JobLock"/>), from a
+    /// pool of their own: a lease from <see cref="DataSource"/> would keep one of the connections that the job itself, the
+    /// pages and the access log draw on, and under a small <c>Maximum Pool Size</c> a few leases could leave none.
+    /// </summary>
+    internal NpgsqlDataSource? LeaseSource => _leaseSource?.Value;
+    private readonly Lazy<NpgsqlDataSource>? _leaseSource;
+
+    /// <summary>Jobs that may hold a lease at once on one node (each scheduled job takes one).</summary>
+    internal const int MaxLeases = 10;
 
     public DbContextOptions<CrmDbContext> ContextOptions => _contextOptions ??= BuildContextOptions();
     private DbContextOptions<CrmDbContext>? _contextOptions;

@@ -5,7 +5,8 @@ namespace InsureCrm.Core.Common;
 /// <summary>
 /// One node at a time for a scheduled job: several web nodes may share one PostgreSQL database, so a run
 /// first takes a session advisory lock and skips when another node holds it. SQLite has one node by
-/// nature, so the lease is always granted there. Disposing releases the lock.
+/// nature, so the lease is always granted there. Disposing releases the lock. The lease's connection comes from a pool
+/// of its own (<see cref="CrmDatabase.LeaseSource"/>), not from the one the job's own work draws on.
 /// </summary>
 public sealed class JobLock : IAsyncDisposable
 {
@@ -25,7 +26,7 @@ public sealed class JobLock : IAsyncDisposable
         {
             return new JobLock(null, id);
         }
-        var connection = await database.DataSource!.OpenConnectionAsync(ct);
+        var connection = await database.LeaseSource!.OpenConnectionAsync(ct);
         try
         {
             await using var cmd = new NpgsqlCommand($"SELECT pg_try_advisory_lock({id})", connection);

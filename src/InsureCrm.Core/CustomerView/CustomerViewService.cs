@@ -27,20 +27,6 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
     /// </summary>
     public async Task<CustomerLookup> GetAsync(CrmUser user, long id, string? reason = null, CancellationToken ct = default)
     {
-        // One connection for the whole view rather than one rented per query.
-        await db.Database.OpenConnectionAsync(ct);
-        try
-        {
-            return await OpenAsync(user, id, reason, ct);
-        }
-        finally
-        {
-            await db.Database.CloseConnectionAsync();
-        }
-    }
-
-    private async Task<CustomerLookup> OpenAsync(CrmUser user, long id, string? reason, CancellationToken ct)
-    {
         if (!user.Role.Allows(Capability.CustomersView))
         {
             return CustomerLookup.Forbidden;
@@ -49,7 +35,10 @@ public sealed class CustomerViewService(CrmDbContext db, CustomerScope scope, IA
         {
             return CustomerLookup.ReasonRequired;
         }
-        // The gate (existence, merge and scope) and everything the page shows in one round trip (CustomerViewBatch).
+        // The gate (existence, merge and scope) and everything the page shows in one round trip (CustomerViewBatch), on a
+        // connection held for that command only: the access log below takes one of its own from the same pool, and a view
+        // that held its connection while it waited for the log's would, with every pooled connection held that way, wait
+        // until the pool's timeout.
         var (probe, rows) = await CustomerViewBatch.ReadAsync(db, scope.ProbeStatement(user, id), id, TimelinePageSize, ct);
         if (await RefusedAsync(user, id, reason, probe, ct) is { } refused)
         {

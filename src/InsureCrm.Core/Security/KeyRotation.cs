@@ -65,57 +65,60 @@ public sealed class KeyRotation(CrmDatabase database, FieldProtector protector, 
         var prefix = protector.ActiveKeyId + ":";
         var results = new List<RotationTableResult>();
         long total = 0;
-        await using var connection = await database.OpenConnectionAsync(ct);
-        foreach (var col in Columns)
+        // The connection goes back to the pool before the access log takes one of its own for the entry below.
+        await using (var connection = await database.OpenConnectionAsync(ct))
         {
-            long done = 0;
-            long last = 0;
-            while (true)
+            foreach (var col in Columns)
             {
-                var batch = new List<(long Id, string Cipher)>(batchSize);
-                await using (var select = connection.CreateCommand())
+                long done = 0;
+                long last = 0;
+                while (true)
                 {
-                    select.CommandText = $"SELECT id, {col.Column} FROM {col.Table} WHERE {col.Column} IS NOT NULL AND id > @last "
-                        + $"AND substr({col.Column}, 1, @len) <> @prefix ORDER BY id LIMIT @n";
-                    Add(select, "@last", last);
-                    Add(select, "@len", prefix.Length);
-                    Add(select, "@prefix", prefix);
-                    Add(select, "@n", batchSize);
-                    await using var reader = await select.ExecuteReaderAsync(ct);
-                    while (await reader.ReadAsync(ct))
+                    var batch = new List<(long Id, string Cipher)>(batchSize);
+                    await using (var select = connection.CreateCommand())
                     {
-                        batch.Add((reader.GetInt64(0), reader.GetString(1)));
+                        select.CommandText = $"SELECT id, {col.Column} FROM {col.Table} WHERE {col.Column} IS NOT NULL AND id > @last "
+                            + $"AND substr({col.Column}, 1, @len) <> @prefix ORDER BY id LIMIT @n";
+                        Add(select, "@last", last);
+                        Add(select, "@len", prefix.Length);
+                        Add(select, "@prefix", prefix);
+                        Add(select, "@n", batchSize);
+                        await using var reader = await select.ExecuteReaderAsync(ct);
+                        while (await reader.ReadAsync(ct))
+                        {
+                            batch.Add((reader.GetInt64(0), reader.GetString(1)));
+                        }
                     }
-                }
-                if (batch.Count == 0)
-                {
-                    break;
-                }
-                await using (var tx = await connection.BeginTransactionAsync(ct))
-                {
-                    await using var update = connection.CreateCommand();
-                    update.Transaction = tx;
-                    // Guarded by the old value: a value changed meanwhile (a correction) is already under the active key.
-                    update.CommandText = $"UPDATE {col.Table} SET {col.Column} = @new WHERE id = @id AND {col.Column} = @old";
-                    var pNew = Add(update, "@new", "");
-                    var pId = Add(update, "@id", 0L);
-                    var pOld = Add(update, "@old", "");
-                    await update.PrepareAsync(ct);
-                    foreach (var (id, cipher) in batch)
+                    if (batch.Count == 0)
                     {
-                        pNew.Value = protector.Encrypt(protector.Decrypt(cipher));
-                        pId.Value = id;
-                        pOld.Value = cipher;
-                        done += await update.ExecuteNonQueryAsync(ct);
+                        break;
                     }
-                    await tx.CommitAsync(ct);
+                    await using (var tx = await connection.BeginTransactionAsync(ct))
+                    {
+                        await using var update = connection.CreateCommand();
+                        update.Transaction = tx;
+                        // Guarded by the old value: a value changed meanwhile (a correction) is already under the active key.
+                        update.CommandText = $"UPDATE {col.Table} SET {col.Column} = @new WHERE id = @id AND {col.Column} = @old";
+                        var pNew = Add(update, "@new", "");
+                        var pId = Add(update, "@id", 0L);
+                        var pOld = Add(update, "@old", "");
+                        await update.PrepareAsync(ct);
+                        foreach (var (id, cipher) in batch)
+                        {
+                            pNew.Value = protector.Encrypt(protector.Decrypt(cipher));
+                            pId.Value = id;
+                            pOld.Value = cipher;
+                            done += await update.ExecuteNonQueryAsync(ct);
+                        }
+                        await tx.CommitAsync(ct);
+                    }
+                    last = batch[^1].Id;
+                    progress?.Report(total + done);
                 }
-                last = batch[^1].Id;
-                progress?.Report(total + done);
+                total += done;
+                var remaining = await CountNotUnderAsync(connection, col, prefix, ct);
+                results.Add(new RotationTableResult(col.Table, done, remaining));
             }
-            total += done;
-            var remaining = await CountNotUnderAsync(connection, col, prefix, ct);
-            results.Add(new RotationTableResult(col.Table, done, remaining));
         }
         await accessLog.RecordAsync(user, new AccessEvent(AccessAction.Change, null, "Encryption key rotation",
             string.Create(CultureInfo.InvariantCulture, $"re-encrypted {total} protected values to key {protector.ActiveKeyId}")), ct);
