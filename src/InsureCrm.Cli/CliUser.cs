@@ -45,13 +45,8 @@ internal static class CliUser
                 $"Error: the database is not migrated ({pending.Count} of its migrations not applied, the first {pending[0]}): run 'insurecrm db migrate' first."));
             return null;
         }
-        try
+        if (!await KeysMatchAsync(services, ct))
         {
-            await services.GetRequiredService<ProtectionKeyCheck>().VerifyAsync(ct);
-        }
-        catch (ProtectionKeyMismatchException ex)
-        {
-            await Console.Error.WriteLineAsync($"Error: {ex.Message}");
             return null;
         }
         var account = await FindActiveAsync(services.GetRequiredService<CrmDatabase>(), name, ct);
@@ -85,5 +80,23 @@ internal static class CliUser
         }
         long? Id(int i) => r.IsDBNull(i) ? null : r.GetInt64(i);
         return new CrmUser(r.GetInt64(0), name, Enum.Parse<Role>(r.GetString(1)), Id(2), Id(3), null, "cli");
+    }
+
+    /// <summary>
+    /// <see cref="ProtectionKeyCheck.VerifyAsync"/> for a CLI verb: false, with the reason on standard error, when this process's
+    /// keys are not the ones the database's data is protected with (the verb then stops before it reads or writes anything).
+    /// </summary>
+    internal static async Task<bool> KeysMatchAsync(IServiceProvider services, CancellationToken ct)
+    {
+        try
+        {
+            await services.GetRequiredService<ProtectionKeyCheck>().VerifyAsync(ct);
+            return true;
+        }
+        catch (ProtectionKeyMismatchException ex)
+        {
+            await Console.Error.WriteLineAsync($"Error: {ex.Message}");
+            return false;
+        }
     }
 }

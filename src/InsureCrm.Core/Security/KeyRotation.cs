@@ -70,59 +70,70 @@ public sealed class KeyRotation(CrmDatabase database, FieldProtector protector, 
         {
             foreach (var col in Columns)
             {
-                long done = 0;
-                long last = 0;
-                while (true)
-                {
-                    var batch = new List<(long Id, string Cipher)>(batchSize);
-                    await using (var select = connection.CreateCommand())
-                    {
-                        select.CommandText = $"SELECT id, {col.Column} FROM {col.Table} WHERE {col.Column} IS NOT NULL AND id > @last "
-                            + $"AND substr({col.Column}, 1, @len) <> @prefix ORDER BY id LIMIT @n";
-                        Add(select, "@last", last);
-                        Add(select, "@len", prefix.Length);
-                        Add(select, "@prefix", prefix);
-                        Add(select, "@n", batchSize);
-                        await using var reader = await select.ExecuteReaderAsync(ct);
-                        while (await reader.ReadAsync(ct))
-                        {
-                            batch.Add((reader.GetInt64(0), reader.GetString(1)));
-                        }
-                    }
-                    if (batch.Count == 0)
-                    {
-                        break;
-                    }
-                    await using (var tx = await connection.BeginTransactionAsync(ct))
-                    {
-                        await using var update = connection.CreateCommand();
-                        update.Transaction = tx;
-                        // Guarded by the old value: a value changed meanwhile (a correction) is already under the active key.
-                        update.CommandText = $"UPDATE {col.Table} SET {col.Column} = @new WHERE id = @id AND {col.Column} = @old";
-                        var pNew = Add(update, "@new", "");
-                        var pId = Add(update, "@id", 0L);
-                        var pOld = Add(update, "@old", "");
-                        await update.PrepareAsync(ct);
-                        foreach (var (id, cipher) in batch)
-                        {
-                            pNew.Value = protector.Encrypt(protector.Decrypt(cipher));
-                            pId.Value = id;
-                            pOld.Value = cipher;
-                            done += await update.ExecuteNonQueryAsync(ct);
-                        }
-                        await tx.CommitAsync(ct);
-                    }
-                    last = batch[^1].Id;
-                    progress?.Report(total + done);
-                }
+                var done = await ReencryptAsync(connection, col, prefix, batchSize, progress, total, ct);
                 total += done;
-                var remaining = await CountNotUnderAsync(connection, col, prefix, ct);
-                results.Add(new RotationTableResult(col.Table, done, remaining));
+                results.Add(new RotationTableResult(col.Table, done, await CountNotUnderAsync(connection, col, prefix, ct)));
             }
         }
         await accessLog.RecordAsync(user, new AccessEvent(AccessAction.Change, null, "Encryption key rotation",
             string.Create(CultureInfo.InvariantCulture, $"re-encrypted {total} protected values to key {protector.ActiveKeyId}")), ct);
         return new RotationResult(protector.ActiveKeyId, results);
+    }
+
+    /// <summary>
+    /// Re-encrypts <paramref name="col"/>'s values not yet under the active key (<paramref name="prefix"/>) in batches of
+    /// <paramref name="batchSize"/>, one transaction each; returns how many it changed. After each batch it reports the values changed
+    /// so far, <paramref name="doneBefore"/> (the columns before this one) included.
+    /// </summary>
+    private async Task<long> ReencryptAsync(DbConnection connection, ProtectedColumn col, string prefix, int batchSize, IProgress<long>? progress,
+        long doneBefore, CancellationToken ct)
+    {
+        long done = 0;
+        long last = 0;
+        while (true)
+        {
+            var batch = new List<(long Id, string Cipher)>(batchSize);
+            await using (var select = connection.CreateCommand())
+            {
+                select.CommandText = $"SELECT id, {col.Column} FROM {col.Table} WHERE {col.Column} IS NOT NULL AND id > @last "
+                    + $"AND substr({col.Column}, 1, @len) <> @prefix ORDER BY id LIMIT @n";
+                Add(select, "@last", last);
+                Add(select, "@len", prefix.Length);
+                Add(select, "@prefix", prefix);
+                Add(select, "@n", batchSize);
+                await using var reader = await select.ExecuteReaderAsync(ct);
+                while (await reader.ReadAsync(ct))
+                {
+                    batch.Add((reader.GetInt64(0), reader.GetString(1)));
+                }
+            }
+            if (batch.Count == 0)
+            {
+                break;
+            }
+            await using (var tx = await connection.BeginTransactionAsync(ct))
+            {
+                await using var update = connection.CreateCommand();
+                update.Transaction = tx;
+                // Guarded by the old value: a value changed meanwhile (a correction) is already under the active key.
+                update.CommandText = $"UPDATE {col.Table} SET {col.Column} = @new WHERE id = @id AND {col.Column} = @old";
+                var pNew = Add(update, "@new", "");
+                var pId = Add(update, "@id", 0L);
+                var pOld = Add(update, "@old", "");
+                await update.PrepareAsync(ct);
+                foreach (var (id, cipher) in batch)
+                {
+                    pNew.Value = protector.Encrypt(protector.Decrypt(cipher));
+                    pId.Value = id;
+                    pOld.Value = cipher;
+                    done += await update.ExecuteNonQueryAsync(ct);
+                }
+                await tx.CommitAsync(ct);
+            }
+            last = batch[^1].Id;
+            progress?.Report(doneBefore + done);
+        }
+        return done;
     }
 
     private static async Task<long> CountNotUnderAsync(DbConnection connection, ProtectedColumn col, string prefix, CancellationToken ct)
