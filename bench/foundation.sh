@@ -34,7 +34,8 @@ command -v wrk >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y
 command -v sqlite3 >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq sqlite3 >/dev/null; }
 
 log "publishing Release builds"
-dotnet publish src/InsureCrm.Cli -c Release -o bench/out/cli -nologo -v q >/dev/null
+bench_publish_cli bench/out/cli
+log "CLI: $BENCH_CLI_BUILD"
 dotnet publish src/InsureCrm.Web -c Release -o bench/out/web -nologo -v q >/dev/null
 cli="dotnet $PWD/bench/out/cli/insurecrm.dll"
 

@@ -6,6 +6,23 @@
 # PG_SETTINGS=defaults runs on the machine's main cluster (port 5432) with whatever it has: the product works there too.
 as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
 
+bench_publish_cli() { # $1 = output folder: the CLI as docs/operations.md deploys it, ReadyToRun for this machine, so that
+  # each timed CLI process runs precompiled code rather than compiling ours as it starts; a plain build where the
+  # package source has no crossgen pack for this machine. Sets BENCH_CLI_BUILD to the build it made.
+  local rid; rid=linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
+  rm -rf "$1"
+  if dotnet publish src/InsureCrm.Cli -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$1" -nologo -v q \
+      >/dev/null 2>"$1.publish.err"; then
+    BENCH_CLI_BUILD="ReadyToRun ($rid)"
+  else
+    echo "[bench] ReadyToRun publish failed ($(tail -1 "$1.publish.err")); publishing a plain build"
+    rm -rf "$1"
+    dotnet publish src/InsureCrm.Cli -c Release -o "$1" -nologo -v q >/dev/null
+    BENCH_CLI_BUILD="plain (JIT)"
+  fi
+  rm -f "$1.publish.err"
+}
+
 bench_pg() { # ensures the server is up; exports BENCH_PG_PORT and pg_admin
   local ver; ver=$(ls /usr/lib/postgresql 2>/dev/null | sort -n | tail -n 1)
   if [ -z "$ver" ]; then

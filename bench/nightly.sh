@@ -44,11 +44,11 @@ declare -A budget=(
 
 out=bench/out/$provider; mkdir -p "$out"
 log() { echo "[bench] $*"; }
-dotnet publish src/InsureCrm.Cli -c Release -o bench/out/cli -nologo -v q >/dev/null
+source bench/lib.sh
+bench_publish_cli bench/out/cli
 cli="dotnet $PWD/bench/out/cli/insurecrm.dll"
 export INSURECRM_USER=bench
 db=${DB:-bench_nightly}
-source bench/lib.sh
 bench_keys "$db"
 if [ "$provider" = postgres ]; then
   bench_pg

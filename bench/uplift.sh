@@ -41,17 +41,11 @@ if ! $py -c "import sklearn" 2>/dev/null; then
   as_root apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-sklearn >/dev/null
 fi
 # The CLI as an insurer deploys it (docs/operations.md): ReadyToRun, so that each of our 2 processes per figure does not
-# spend its start-up compiling our code; a plain build where the package source has no crossgen pack for this machine.
-rid=linux-$(uname -m | sed 's/x86_64/x64/; s/aarch64/arm64/')
-echo "[bench] publishing the CLI (Release, ReadyToRun for $rid) to $out/cli"
-rm -rf "$out/cli"
-if dotnet publish src/InsureCrm.Cli -c Release -r "$rid" --self-contained false -p:PublishReadyToRun=true -o "$out/cli" -nologo -v q >/dev/null 2>"$out/publish.err"; then
-  cli_build="ReadyToRun ($rid)"
-else
-  echo "[bench] ReadyToRun publish failed ($(tail -1 "$out/publish.err")); publishing a plain build"
-  dotnet publish src/InsureCrm.Cli -c Release -o "$out/cli" -nologo -v q >/dev/null
-  cli_build="plain (JIT)"
-fi
+# spend its start-up compiling our code (bench/lib.sh).
+source bench/lib.sh
+echo "[bench] publishing the CLI (Release) to $out/cli"
+bench_publish_cli "$out/cli"
+cli_build=$BENCH_CLI_BUILD
 cli() { dotnet "$out/cli/insurecrm.dll" "$@"; }
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 threads() { # default|1t command...: the command as it runs by default, or held to one thread

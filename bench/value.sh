@@ -9,9 +9,9 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 provider=${1:-sqlite}
 out=bench/out/$provider; mkdir -p "$out"
-dotnet publish src/InsureCrm.Cli -c Release -o bench/out/cli -nologo -v q >/dev/null
-export Security__Protection__KeyFile="$PWD/bench/out/keys.json" INSURECRM_USER=bench
 source bench/lib.sh
+bench_publish_cli bench/out/cli
+export Security__Protection__KeyFile="$PWD/bench/out/keys.json" INSURECRM_USER=bench
 if [ "$provider" = postgres ]; then
   bench_pg
   export Database__Provider=Postgres ConnectionStrings__Crm="$(bench_pg_cs bench_gen)"

@@ -23,13 +23,13 @@ out=bench/out/postgres; mkdir -p "$out"
 log() { echo "[bench] $*"; }
 db=${DB:-bench_voc}
 [ "$db" != bench_nightly ] || { echo "DB=bench_nightly: this script adds 500,000 cases and clears SLA marks; use a copy (the default bench_voc)" >&2; exit 1; }
+source bench/lib.sh
 if [ "${PUBLISH:-1}" = 1 ]; then
-  dotnet publish src/InsureCrm.Cli -c Release -o bench/out/cli -nologo -v q >/dev/null
+  bench_publish_cli bench/out/cli
   dotnet publish src/InsureCrm.Web -c Release -o bench/out/web -nologo -v q >/dev/null
 fi
 cli="dotnet $PWD/bench/out/cli/insurecrm.dll"
 export INSURECRM_USER=bench
-source bench/lib.sh
 bench_keys "$db"
 bench_pg
 if [ "${FRESH:-0}" = 1 ] || ! bench_db_exists "$db"; then

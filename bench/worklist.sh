@@ -34,11 +34,11 @@ cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-2}
 out=bench/out/postgres; mkdir -p "$out"
 log() { echo "[bench] $*"; }
-if [ "${PUBLISH:-1}" = 1 ]; then dotnet publish src/InsureCrm.Cli -c Release -o bench/out/cli -nologo -v q >/dev/null; fi
+source bench/lib.sh
+if [ "${PUBLISH:-1}" = 1 ]; then bench_publish_cli bench/out/cli; fi
 cli="dotnet $PWD/bench/out/cli/insurecrm.dll"
 export INSURECRM_USER=bench
 db=${DB:-bench_worklist}
-source bench/lib.sh
 bench_keys "$db"
 bench_pg
 bench_db_exists bench_nightly || { echo "bench_nightly is missing: run bench/foundation.sh postgres 1000000, then bench/nightly.sh postgres" >&2; exit 1; }

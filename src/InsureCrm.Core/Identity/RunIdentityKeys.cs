@@ -98,6 +98,17 @@ internal sealed class RunIdentityKeys
         }
     }
 
+    /// <summary>Sizes the keys (and, while planning, what each planned customer holds) for about <paramref name="customers"/> new customers.</summary>
+    public void Expect(int customers)
+    {
+        _rrns.EnsureCapacity(customers);
+        _people.EnsureCapacity(customers);
+        if (Planning)
+        {
+            _held.EnsureCapacity(customers);
+        }
+    }
+
     /// <summary>Forgets every key (the run no longer wrote every customer).</summary>
     public void Clear()
     {

@@ -45,8 +45,22 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// file, and every full garbage collection would otherwise visit two strings per entry while the import waits.
     /// </summary>
     private readonly Dictionary<UInt128, int> _seen = [];
-    /// <summary>Customers written by an earlier row of this run: a later row that resolves to one (after a merge) only adds contacts.</summary>
+    /// <summary>
+    /// Customers an earlier row of this run updated: a later row that resolves to one (after a merge) only adds contacts.
+    /// Those it created are in <see cref="_created"/>.
+    /// </summary>
     private readonly HashSet<long> _touched = [];
+    /// <summary>
+    /// The ids of the customers this run created, as ranges in ascending order: the ids a batch reserves run one by one,
+    /// and while the run is the only writer one range holds them all (a set of a million ids cost the write path its
+    /// look-ups and regrowth).
+    /// </summary>
+    private readonly List<(long First, long Last)> _created = [];
+    /// <summary>The write path's lists of a batch, reused batch after batch (each of 20,000 would be a large object, collected only with gen 2).</summary>
+    private readonly List<Input> _valid = [], _fresh = [], _phones = [], _emails = [], _addresses = [];
+    private readonly List<long> _scope = [];
+    /// <summary>The rows of the four tables that stay with their own new customer when a batch's planned merges move some (<see cref="SplitMovingRows"/>).</summary>
+    private readonly List<Input>[] _own = [[], [], [], []];
     /// <summary>Whether every customer in the database was written by this run (PostgreSQL; see <see cref="CheckExclusiveAsync"/>).</summary>
     private bool? _exclusive;
     private long _firstId;
@@ -203,6 +217,27 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// PostgreSQL database without customers and without an undone merge, whose customer ids are given one by one. Then
     /// each batch's merges are planned while it is prepared (<see cref="PlanAhead"/>), with the ids it will get.
     /// </summary>
+    /// <summary>
+    /// Sizes the run's source keys and, when merges are planned in memory (an empty database), its identity keys for
+    /// the rows expected, with a twentieth to spare: at a million rows their growth alone allocated about 200 MB of
+    /// large objects, each of which brought the next full collection nearer.
+    /// </summary>
+    public void Expect(long rows)
+    {
+        var capacity = (int)Math.Min(rows + rows / 20, MaxExpectedRows);
+        _seen.EnsureCapacity(capacity);
+        if (_nextId is not null)
+        {
+            lock (_keysLock)
+            {
+                _runKeys.Expect(capacity);
+            }
+        }
+    }
+
+    /// <summary>The most rows <see cref="Expect"/> sizes for: beyond, the collections grow as they fill.</summary>
+    private const long MaxExpectedRows = 50_000_000;
+
     public async Task StartAsync(CancellationToken ct)
     {
         if (context.Database.Provider != DatabaseProvider.Postgres)
@@ -306,7 +341,8 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     {
         var timings = context.Timings;
         // Prepare left out rejected rows and repeated source keys.
-        var valid = new List<Input>(rows.Count);
+        var valid = _valid;
+        valid.Clear();
         foreach (var row in rows)
         {
             if (row.Prepared is Input input)
@@ -347,13 +383,14 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             existing = await LookupAsync(connection, tx, valid, ct);
         }
 
-        var fresh = new List<Input>();
+        var fresh = _fresh;
+        fresh.Clear();
         var known = new List<(Input Input, long Id, bool First)>();
         foreach (var input in valid)
         {
-            if (existing.TryGetValue((input.System, input.SourceId), out var id))
+            if (existing.Count > 0 && existing.TryGetValue((input.System, input.SourceId), out var id))
             {
-                known.Add((input, id, _touched.Add(id)));
+                known.Add((input, id, !CreatedByThisRun(id) && _touched.Add(id)));
             }
             else
             {
@@ -362,14 +399,16 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         }
 
         var now = context.Clock.GetUtcNow().UtcDateTime;
-        var phones = new List<Input>(fresh.Count);
-        var emails = new List<Input>(fresh.Count);
-        var addresses = new List<Input>(fresh.Count);
+        var (phones, emails, addresses) = (_phones, _emails, _addresses);
+        phones.Clear();
+        emails.Clear();
+        addresses.Clear();
         // Contact rows of customers that existed before this batch, written apart (their parent is not ours).
         var knownPhones = new List<object?[]>();
         var knownEmails = new List<object?[]>();
         var knownAddresses = new List<object?[]>();
-        var scope = new List<long>(fresh.Count);
+        var scope = _scope;
+        scope.Clear();
         foreach (var c in fresh)
         {
             if (c.Phone is not null)
@@ -420,9 +459,9 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         for (var i = 0; i < fresh.Count; i++)
         {
             fresh[i].Id = ids[i];
-            _touched.Add(ids[i]);
             scope.Add(ids[i]);
         }
+        RememberCreated(ids);
 
         var updated = 0;
         var unchanged = 0;
@@ -616,6 +655,50 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         return new BatchOutcome(fresh.Count, updated, unchanged, merges.Count, planned?.Count ?? 0);
     }
 
+    /// <summary>Adds a batch's new customers (ids ascending) to <see cref="_created"/>, extending the last range where they run on from it.</summary>
+    private void RememberCreated(long[] ids)
+    {
+        foreach (var id in ids)
+        {
+            if (_created.Count == 0 || id > _created[^1].Last + 1)
+            {
+                _created.Add((id, id));
+            }
+            else if (id == _created[^1].Last + 1)
+            {
+                _created[^1] = (_created[^1].First, id);
+            }
+            else if (id < _created[^1].First)
+            {
+                // Below the ranges (a sequence set back): the set keeps it, which answers the same.
+                _touched.Add(id);
+            }
+        }
+    }
+
+    private bool CreatedByThisRun(long id)
+    {
+        // Ranges ascend: the last one starting at or before the id is the only one that can hold it.
+        int lo = 0, hi = _created.Count - 1;
+        while (lo <= hi)
+        {
+            var mid = (lo + hi) >>> 1;
+            if (_created[mid].First <= id)
+            {
+                if (id <= _created[mid].Last)
+                {
+                    return true;
+                }
+                lo = mid + 1;
+            }
+            else
+            {
+                hi = mid - 1;
+            }
+        }
+        return false;
+    }
+
     /// <summary>
     /// The COPY rows of one table for new customers, from their pre-encoded columns: the customer id first, then
     /// the fragment <paramref name="fields"/> picks, and for customer rows (<paramref name="now"/> given) the
@@ -659,7 +742,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// Marks the merged customers of <paramref name="planned"/> on their rows, and splits each child table's rows (source
     /// keys, phones, e-mails, addresses) into those that stay with their customer and those a merge gives its survivor.
     /// </summary>
-    private static (List<Input>[] Own, List<Input>[] Moving) SplitMovingRows(List<MemoryMerge> planned, List<Input> fresh,
+    private (List<Input>[] Own, List<Input>[] Moving) SplitMovingRows(List<MemoryMerge> planned, List<Input> fresh,
         List<Input> phones, List<Input> emails, List<Input> addresses)
     {
         var byMerged = planned.ToDictionary(m => m.MergedId);
@@ -674,11 +757,11 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         }
         Func<Input, bool>[] moves = [c => c.Survivor is not null, c => c.PhoneMoves, c => c.EmailMoves, c => c.Survivor is not null];
         List<Input>[] tables = [fresh, phones, emails, addresses];
-        var own = new List<Input>[tables.Length];
+        var own = _own;
         var moving = new List<Input>[tables.Length];
         for (var t = 0; t < tables.Length; t++)
         {
-            own[t] = new List<Input>(tables[t].Count);
+            own[t].Clear();
             moving[t] = [];
             foreach (var c in tables[t])
             {

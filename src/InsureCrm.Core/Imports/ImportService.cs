@@ -105,6 +105,15 @@ internal interface IBatchLoader
 
     /// <summary>Once, before the first batch is read.</summary>
     Task StartAsync(CancellationToken ct) => Task.CompletedTask;
+
+    /// <summary>
+    /// Once, when the first batch is read and more follow, before it is prepared: about how many rows the file holds
+    /// (its size over the first batch's bytes a row). State that grows with the run is sized once for them rather
+    /// than regrown, a copy of everything held so far each time it doubles.
+    /// </summary>
+    void Expect(long rows)
+    {
+    }
 }
 
 /// <summary>What loaders share within one run.</summary>
@@ -185,7 +194,7 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
 
         await loader.StartAsync(ct);
         // Reading and validating the next batch overlaps with writing the current one.
-        var next = Task.Run(() => ReadBatch(file, columns, batchSize, loader, timings), ct);
+        var next = Task.Run(() => ReadBatch(file, columns, batchSize, loader, timings, first: true), ct);
         while (true)
         {
             List<ImportRow> batch;
@@ -197,7 +206,7 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
             {
                 break;
             }
-            next = Task.Run(() => ReadBatch(file, columns, batchSize, loader, timings), ct);
+            next = Task.Run(() => ReadBatch(file, columns, batchSize, loader, timings, first: false), ct);
             BatchOutcome outcome;
             using (timings.Measure("load batch (total)"))
             {
@@ -247,7 +256,8 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
     /// </summary>
     public static int BatchSizeFor(ImportKind kind) => kind == ImportKind.Customers ? 20_000 : 5_000;
 
-    private static List<ImportRow> ReadBatch(ImportFile file, Dictionary<string, int> columns, int size, IBatchLoader loader, ImportTimings timings)
+    private static List<ImportRow> ReadBatch(ImportFile file, Dictionary<string, int> columns, int size, IBatchLoader loader, ImportTimings timings,
+        bool first)
     {
         var parse = timings.Measure("parse csv (background)");
         var rows = new List<ImportRow>(size);
@@ -265,6 +275,10 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
             rows.Add(row);
         }
         parse.Dispose();
+        if (first && rows.Count == size && file.Position > 0)
+        {
+            loader.Expect(rows.Count * file.Length / file.Position);
+        }
         using (timings.Measure("validate+protect (background)"))
         {
             loader.Prepare(rows);
