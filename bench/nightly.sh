@@ -28,6 +28,13 @@ provider=${1:-sqlite}
 #   campaigns: attribution of the running and measuring campaigns (issue 12); provisional, half a minute.
 #   worklists: every agent's next-best actions (issue 14's goal: under a minute at 1M customers and 10,000 agents;
 #   bench/worklist.sh measures it alone).
+#   orphans: the day's orphan contracts assigned (issue 15's goal for 500 agents leaving at once: under 10 s; 7.9-8.3 s
+#   in bench/callcenter.sh on 2026-12-05).
+#   callcenter: the day's call queues built (issue 15's goal: under 30 s; 4.7 s in bench/callcenter.sh).
+#   voc-sla: warnings and escalations of the VOC cases (issue 16's goal for the worst case, every mark cleared at 500,000
+#   cases: under 10 s; bench/voc.sh). voc-learn: the classifier retrained on the confirmed cases (43.6 s on 500,000 cases
+#   in bench/voc.sh); a minute. voc-digest: the weekly digest e-mails (Mondays); provisional, half a minute.
+#   The synthetic insurer of bench/foundation.sh holds no VOC cases: there the three VOC steps measure their start only.
 #   lifecycle, segments: provisional, half a minute each, so that the four steps fit in three minutes. Not yet measured on
 #   an idle machine; on 2026-12-03 at load average 40-55 the first night took lifecycle 1,949 s (it inserts 1.1M state
 #   changes one INSERT ... RETURNING at a time through EF; later nights insert only the changes) and segments 436 s.
@@ -39,6 +46,11 @@ declare -A budget=(
   [targeting]=40
   [campaigns]=30
   [worklists]=60
+  [orphans]=10
+  [callcenter]=30
+  [voc-sla]=10
+  [voc-learn]=60
+  [voc-digest]=30
   [access-log]=30
 )
 

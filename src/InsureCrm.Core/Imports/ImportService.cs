@@ -191,10 +191,15 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
         var firstRejects = new List<(int, string, string)>();
         int read = 0, inserted = 0, updated = 0, unchanged = 0, rejected = 0, merged = 0, mergedBeforeWriting = 0;
         var batchSize = request.BatchSize > 0 ? request.BatchSize : BatchSizeFor(request.Kind);
+        // With the default size the first batches grow to it, from an eighth, doubling: the database starts writing
+        // after an eighth of a batch is read and validated rather than a whole one (0.5-0.8 s at 20,000 customers), and
+        // each next batch is ready about when the one before is written.
+        var size = request.BatchSize > 0 ? batchSize : Math.Max(1, batchSize / 8);
 
         await loader.StartAsync(ct);
         // Reading and validating the next batch overlaps with writing the current one.
-        var next = Task.Run(() => ReadBatch(file, columns, batchSize, loader, timings, first: true), ct);
+        var firstSize = size;
+        var next = Task.Run(() => ReadBatch(file, columns, firstSize, loader, timings, first: true), ct);
         while (true)
         {
             List<ImportRow> batch;
@@ -206,7 +211,9 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
             {
                 break;
             }
-            next = Task.Run(() => ReadBatch(file, columns, batchSize, loader, timings, first: false), ct);
+            size = Math.Min(batchSize, size * 2);
+            var nextSize = size;
+            next = Task.Run(() => ReadBatch(file, columns, nextSize, loader, timings, first: false), ct);
             BatchOutcome outcome;
             using (timings.Measure("load batch (total)"))
             {
