@@ -35,14 +35,13 @@ out=bench/out/uplift; mkdir -p "$out"
 seed=${SEED:-42}
 share=${TEST_SHARE:-0.3}
 py=/usr/bin/python3
-as_root() { if [ "$(id -u)" -eq 0 ]; then "$@"; else sudo "$@"; fi; }
+source bench/lib.sh # as_root, bench_publish_cli
 if ! $py -c "import sklearn" 2>/dev/null; then
   echo "[bench] installing python3-sklearn"
   as_root apt-get update -qq >/dev/null && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq python3-sklearn >/dev/null
 fi
 # The CLI as an insurer deploys it (docs/operations.md): ReadyToRun, so that each of our 2 processes per figure does not
 # spend its start-up compiling our code (bench/lib.sh).
-source bench/lib.sh
 echo "[bench] publishing the CLI (Release) to $out/cli"
 bench_publish_cli "$out/cli"
 cli_build=$BENCH_CLI_BUILD

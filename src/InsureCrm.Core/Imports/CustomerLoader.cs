@@ -47,7 +47,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     private readonly Dictionary<UInt128, int> _seen = [];
     /// <summary>
     /// Customers an earlier row of this run updated: a later row that resolves to one (after a merge) only adds contacts.
-    /// Those it created are in <see cref="_created"/>.
+    /// Those it created are in <see cref="_created"/> (here only when a sequence set back gave one below its ranges).
     /// </summary>
     private readonly HashSet<long> _touched = [];
     /// <summary>
@@ -213,11 +213,6 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     }
 
     /// <summary>
-    /// Looks up, before anything else, whether this run can plan its merges in memory (<see cref="RunIdentityKeys"/>): a
-    /// PostgreSQL database without customers and without an undone merge, whose customer ids are given one by one. Then
-    /// each batch's merges are planned while it is prepared (<see cref="PlanAhead"/>), with the ids it will get.
-    /// </summary>
-    /// <summary>
     /// Sizes the run's source keys and, when merges are planned in memory (an empty database), its identity keys for
     /// the rows expected, with a twentieth to spare: at a million rows their growth alone allocated about 200 MB of
     /// large objects, each of which brought the next full collection nearer.
@@ -238,6 +233,11 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// <summary>The most rows <see cref="Expect"/> sizes for: beyond, the collections grow as they fill.</summary>
     private const long MaxExpectedRows = 50_000_000;
 
+    /// <summary>
+    /// Looks up, before anything else, whether this run can plan its merges in memory (<see cref="RunIdentityKeys"/>): a
+    /// PostgreSQL database without customers and without an undone merge, whose customer ids are given one by one. Then
+    /// each batch's merges are planned while it is prepared (<see cref="PlanAhead"/>), with the ids it will get.
+    /// </summary>
     public async Task StartAsync(CancellationToken ct)
     {
         if (context.Database.Provider != DatabaseProvider.Postgres)
