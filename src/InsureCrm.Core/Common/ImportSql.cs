@@ -99,13 +99,22 @@ internal static class ImportSql
     /// <summary>The advisory lock key of import batches and merges.</summary>
     public const int LockKey = 730117;
 
+    /// <summary>
+    /// The advisory lock key a first import's contacts written apart hold until they commit (CustomerLoader): taken after
+    /// <see cref="LockKey"/> by every other writer, so that none sees a committed batch's customers before their contacts.
+    /// </summary>
+    public const int ContactsKey = 730118;
+
+    /// <summary>Both locks, in their order: what every writer but a batch whose contacts go apart takes.</summary>
+    public static readonly string LockSql = string.Create(CultureInfo.InvariantCulture,
+        $"SELECT pg_advisory_xact_lock({LockKey}); SELECT pg_advisory_xact_lock({ContactsKey})");
+
     /// <summary>Serialises writers of one import target across processes (PostgreSQL; SQLite's write lock already does).</summary>
     public static async Task LockAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)
     {
         if (IsPostgres(connection))
         {
-            await using var cmd = Command(connection, transaction, $"SELECT pg_advisory_xact_lock({LockKey})");
-            await cmd.ExecuteScalarAsync(ct);
+            await ExecuteAsync(connection, transaction, LockSql, ct);
         }
     }
 

@@ -9,8 +9,8 @@ namespace InsureCrm.Core.Common;
 /// variable <c>INSURECRM_IMPORT_TIMINGS=1</c> and printed to standard error at the end of a run. Phase
 /// names and counts only, never row values. Off, it costs one branch per phase.
 /// When the database server runs on the same machine (PostgreSQL over loopback or a Unix socket), each phase also shows the CPU
-/// time of the backend serving the import and its time waiting for a core (/proc/&lt;pid&gt;/schedstat): what the
-/// rest of a phase's wall time is, the backend waited for the import.
+/// time of the backend serving the batch (not the second connection of contacts written apart) and its time waiting for a
+/// core (/proc/&lt;pid&gt;/schedstat): what the rest of a phase's wall time is, the backend waited for the import.
 /// </summary>
 internal sealed class ImportTimings
 {
@@ -108,9 +108,10 @@ internal sealed class ImportTimings
         return sb.ToString();
     }
 
-    private BackendTime Backend()
+    private BackendTime Backend() => Backend(_backendPid);
+
+    private static BackendTime Backend(int pid)
     {
-        var pid = _backendPid;
         if (pid == 0)
         {
             return default;
@@ -119,7 +120,7 @@ internal sealed class ImportTimings
         {
             // "<ns on cpu> <ns waiting on a run queue> <time slices>"
             var fields = File.ReadAllText($"/proc/{pid}/schedstat").Split(' ');
-            return new BackendTime(true, long.Parse(fields[0], CultureInfo.InvariantCulture), long.Parse(fields[1], CultureInfo.InvariantCulture));
+            return new BackendTime(pid, long.Parse(fields[0], CultureInfo.InvariantCulture), long.Parse(fields[1], CultureInfo.InvariantCulture));
         }
         catch (IOException)
         {
@@ -129,10 +130,15 @@ internal sealed class ImportTimings
 
     private readonly record struct Phase(long Ticks, int Count, BackendTime Backend);
 
-    /// <summary>A backend's CPU and run-queue time (absolute, or a phase's sum of differences).</summary>
-    public readonly record struct BackendTime(bool Measured, long CpuNs, long WaitNs)
+    /// <summary>
+    /// A backend's CPU and run-queue time (absolute, or a phase's sum of differences); <paramref name="Pid"/> 0 when not measured.
+    /// A phase is measured on the backend followed when it began, to its end (an import may change connections between batches).
+    /// </summary>
+    public readonly record struct BackendTime(int Pid, long CpuNs, long WaitNs)
     {
-        public static BackendTime operator +(BackendTime a, BackendTime b) => new(a.Measured || b.Measured, a.CpuNs + b.CpuNs, a.WaitNs + b.WaitNs);
+        public bool Measured => Pid != 0;
+
+        public static BackendTime operator +(BackendTime a, BackendTime b) => new(a.Measured ? a.Pid : b.Pid, a.CpuNs + b.CpuNs, a.WaitNs + b.WaitNs);
     }
 
     public readonly struct Scope(ImportTimings owner, string phase, long start, BackendTime backend) : IDisposable
@@ -143,9 +149,9 @@ internal sealed class ImportTimings
             {
                 return;
             }
-            var now = backend.Measured ? owner.Backend() : default;
+            var now = backend.Measured ? Backend(backend.Pid) : default;
             owner.Add(phase, Stopwatch.GetTimestamp() - start,
-                now.Measured ? new BackendTime(true, now.CpuNs - backend.CpuNs, now.WaitNs - backend.WaitNs) : default);
+                now.Measured ? new BackendTime(now.Pid, now.CpuNs - backend.CpuNs, now.WaitNs - backend.WaitNs) : default);
         }
     }
 }

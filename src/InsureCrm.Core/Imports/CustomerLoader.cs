@@ -81,6 +81,14 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     private readonly PgCopyBuffer[] _copy = [new(1 << 20), new(1 << 20), new(1 << 20), new(1 << 20), new(1 << 20)];
     /// <summary>The COPY buffers of the rows planned merges give a survivor (source key, phone, e-mail, address), made when first needed.</summary>
     private readonly PgCopyBuffer?[] _moving = new PgCopyBuffer?[4];
+    /// <summary>
+    /// While merges are planned in memory: the batch before's new customers' own phones, e-mails and addresses, written on a
+    /// second connection after that batch committed (<see cref="WriteContactsAsync"/>) while this batch is written.
+    /// </summary>
+    private Task? _contacts;
+    /// <summary>The COPY buffers of those rows (phone, e-mail, address), two sets by turns: one is written while the next batch fills the other.</summary>
+    private readonly PgCopyBuffer[][] _contactCopy = [[new(1 << 20), new(1 << 20), new(1 << 20)], [new(1 << 20), new(1 << 20), new(1 << 20)]];
+    private int _contactTurn;
 
     private sealed class Input
     {
@@ -351,20 +359,39 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             }
         }
 
+        // While the batch's merges were planned in memory nothing it does reads contacts: the new customers' own phones,
+        // e-mails and addresses go on a second connection once it has committed (WriteContactsAsync). Not in the first
+        // batch: its ANALYZE should see them. Otherwise the batch before's must be in before anything looks, and the batch
+        // takes the contacts' lock as every other writer does.
+        _prepared.TryGetValue(rows, out var prepared);
+        var contactsApart = prepared?.Merges is not null && _analyzed && context.Database.Provider == DatabaseProvider.Postgres;
+        if (!contactsApart)
+        {
+            await WaitForContactsAsync(timings);
+        }
         await using var writer = await BulkWriter.BeginAsync(context.Database, ct);
         var connection = writer.Connection;
         var tx = writer.Transaction;
+        // A batch that was to write its contacts apart and cannot: the batch before's go in first, then it locks as others do.
+        async Task KeepContactsTogetherAsync()
+        {
+            if (contactsApart)
+            {
+                contactsApart = false;
+                await WaitForContactsAsync(timings);
+                await ImportSql.ExecuteAsync(connection, tx, LockContactsSql, ct);
+            }
+        }
         bool exclusive;
+        if (connection is NpgsqlConnection backend)
+        {
+            timings.WatchBackend(backend);
+        }
         using (timings.Measure("begin+lock"))
         {
-            await BeginBatchAsync(connection, tx, ct);
-            if (connection is NpgsqlConnection backend)
-            {
-                timings.WatchBackend(backend);
-            }
+            await BeginBatchAsync(connection, tx, contactsApart, ct);
             exclusive = await CheckExclusiveAsync(connection, tx, ct);
         }
-        _prepared.TryGetValue(rows, out var prepared);
         if (prepared is not null && (!exclusive || prepared.Version != Volatile.Read(ref _keysVersion)))
         {
             // Planned on keys that no longer hold (another writer, an undone merge): they carry its plan, so they go too.
@@ -374,6 +401,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
                 exclusive = false;
             }
             prepared = null;
+            await KeepContactsTogetherAsync();
         }
         // Exclusive: every stored source key was written by this run, and _seen refuses a key twice.
         Dictionary<(string, string), long> existing = [];
@@ -434,14 +462,25 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         }
         long[] ids;
         long[][] movingIds = [[], [], [], []];
+        // Phones written apart take their ids here, so that the phone sequence is where CheckExclusiveAsync expects it
+        // when the next batch begins, whether or not the second connection has written them yet.
+        long[] ownPhoneIds = [];
         using (timings.Measure("reserve ids"))
         {
-            (string, int)[] wanted = movingRows.Any(m => m.Count > 0)
-                ? [("customer", fresh.Count), .. ChildTablesWithIds.Select((t, i) => (t.Name, movingRows[i].Count))]
-                : [("customer", fresh.Count)];
-            var reserved = await ImportSql.ReserveIdsAsync(connection, tx, wanted, ct);
+            var anyMoving = movingRows.Any(m => m.Count > 0);
+            List<(string, int)> wanted = [("customer", fresh.Count)];
+            if (anyMoving)
+            {
+                wanted.AddRange(ChildTablesWithIds.Select((t, i) => (t.Name, movingRows[i].Count)));
+            }
+            if (contactsApart)
+            {
+                wanted.Add((PhoneTable.Name, ownRows[1].Count));
+            }
+            var reserved = await ImportSql.ReserveIdsAsync(connection, tx, [.. wanted], ct);
             ids = reserved[0];
-            movingIds = reserved.Length > 1 ? reserved[1..] : movingIds;
+            movingIds = anyMoving ? reserved[1..5] : movingIds;
+            ownPhoneIds = contactsApart ? reserved[^1] : ownPhoneIds;
         }
         if (prepared is not null && !(ids.Length == prepared.Count && (ids.Length == 0 || ids[0] == prepared.FirstId && ids[^1] == prepared.FirstId + ids.Length - 1)))
         {
@@ -450,6 +489,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             GiveUpExclusive();
             exclusive = false;
             prepared = null;
+            await KeepContactsTogetherAsync();
             foreach (var c in fresh)
             {
                 (c.Survivor, c.PhoneMoves, c.EmailMoves) = (null, false, false);
@@ -534,26 +574,39 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         // the database does not wait for those bytes between the COPYs.
         BulkTable[] childTables = [SourceKeyTable, PhoneTable, EmailTable, AddressTable];
         EncodedFields[] childFields = [c => c.SourceKey, c => c.Phone, c => c.Email, c => c.Address];
+        var contactSet = contactsApart ? _contactCopy[_contactTurn++ % 2] : null;
         var childRows = connection is NpgsqlConnection
             ? Task.Run(() =>
             {
                 var copies = new List<(PgCopyBuffer, BulkTable)>(8);
+                var apart = new List<(PgCopyBuffer, BulkTable)>(3);
                 for (var t = 0; t < childTables.Length; t++)
                 {
-                    copies.Add((EncodedCopy(_copy[1 + t], ownRows[t], childTables[t].Columns.Length, childFields[t]), childTables[t]));
+                    if (contactSet is not null && t > 0)
+                    {
+                        // The phones with the ids reserved for them.
+                        var table = t == 1 ? ChildTablesWithIds[t] : childTables[t];
+                        apart.Add((EncodedCopy(contactSet[t - 1], ownRows[t], table.Columns.Length, childFields[t], rowIds: t == 1 ? ownPhoneIds : null),
+                            table));
+                    }
+                    else
+                    {
+                        copies.Add((EncodedCopy(_copy[1 + t], ownRows[t], childTables[t].Columns.Length, childFields[t]), childTables[t]));
+                    }
                 }
                 for (var t = 0; t < childTables.Length; t++)
                 {
                     if (movingRows[t].Count > 0)
                     {
                         _moving[t] ??= new PgCopyBuffer(1 << 16);
-                        copies.Add((EncodedCopy(_moving[t]!, movingRows[t], ChildTablesWithIds[t].Columns.Length, childFields[t], rowIds: movingIds[t]),
-                            ChildTablesWithIds[t]));
+                        copies.Add((EncodedCopy(_moving[t]!, movingRows[t], ChildTablesWithIds[t].Columns.Length, childFields[t], rowIds: movingIds[t],
+                            toSurvivor: true), ChildTablesWithIds[t]));
                     }
                 }
-                return copies;
+                return (Copies: copies, Apart: apart);
             }, ct)
             : null;
+        List<(PgCopyBuffer, BulkTable)> apart = [];
         using (timings.Measure("copy customer"))
         {
             if (connection is NpgsqlConnection pg)
@@ -579,10 +632,12 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             }
             if (connection is NpgsqlConnection pg)
             {
-                foreach (var (copy, table) in await childRows!)
+                var (copies, laidOut) = await childRows!;
+                foreach (var (copy, table) in copies)
                 {
                     await copy.CopyAsync(pg, table, ct);
                 }
+                apart = laidOut;
             }
             else
             {
@@ -648,11 +703,91 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
                 Advance(_expected.SourceKey, fresh.Count),
                 Advance(_expected.Merge, merges.Count));
         }
-        using (timings.Measure("commit"))
+        // The contacts' transaction takes its lock before the batch commits (once the batch before's contacts have
+        // committed), so that no other writer comes between the batch and its contacts.
+        BulkWriter? contacts = null;
+        try
         {
-            await writer.CommitAsync(ct);
+            if (apart.Count > 0)
+            {
+                using var _ = timings.Measure("contacts apart: begin+lock");
+                contacts = await BeginContactsAsync(ct);
+                await WaitForContactsAsync(timings);
+            }
+            using (timings.Measure("commit"))
+            {
+                await writer.CommitAsync(ct);
+            }
+        }
+        catch
+        {
+            if (contacts is not null)
+            {
+                await contacts.DisposeAsync();
+            }
+            throw;
+        }
+        if (contacts is not null)
+        {
+            // The buffers of the batch before's contacts are free for the next batch: those contacts have committed.
+            var started = contacts;
+            _contacts = Task.Run(() => WriteContactsAsync(started, apart, ct), ct);
         }
         return new BatchOutcome(fresh.Count, updated, unchanged, merges.Count, planned?.Count ?? 0);
+    }
+
+    /// <summary>Waits for the contacts written apart (<see cref="WriteContactsAsync"/>), once every batch is written.</summary>
+    public Task FinishAsync(CancellationToken ct) => WaitForContactsAsync(context.Timings);
+
+    private async Task WaitForContactsAsync(ImportTimings timings)
+    {
+        if (_contacts is { } contacts)
+        {
+            _contacts = null;
+            using var _ = timings.Measure("contacts apart (wait)");
+            await contacts;
+        }
+    }
+
+    private static readonly string LockContactsSql = string.Create(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({ImportSql.ContactsKey})");
+
+    /// <summary>
+    /// The transaction of a batch's contacts written apart, holding the contacts' lock (<see cref="ImportSql.ContactsKey"/>):
+    /// taken before the batch commits, it waits for the batch before's contacts to commit, and every other writer waits for
+    /// it after taking the import lock.
+    /// </summary>
+    private async Task<BulkWriter> BeginContactsAsync(CancellationToken ct)
+    {
+        var writer = await BulkWriter.BeginAsync(context.Database, ct);
+        try
+        {
+            await ImportSql.ExecuteAsync(writer.Connection, writer.Transaction,
+                "SET LOCAL synchronous_commit = off; " + (_skipForeignKeyChecks == true ? "SET LOCAL session_replication_role = replica; " : "") + LockContactsSql, ct);
+            return writer;
+        }
+        catch
+        {
+            await writer.DisposeAsync();
+            throw;
+        }
+    }
+
+    /// <summary>
+    /// Writes a committed batch's new customers' own phones, e-mails and addresses in the transaction begun for them
+    /// (<see cref="BeginContactsAsync"/>), on a second connection, while the next batch is written: the database then has a
+    /// core for each. Their customers are committed and never deleted, so the foreign-key checks are skipped as in the
+    /// batch (<see cref="CanSkipForeignKeyChecksAsync"/>). A run stopped in between leaves those customers without their
+    /// contacts; running the file again adds them, as it adds any contact a stored customer lacks.
+    /// </summary>
+    private static async Task WriteContactsAsync(BulkWriter writer, List<(PgCopyBuffer Rows, BulkTable Table)> copies, CancellationToken ct)
+    {
+        await using var _ = writer;
+        var pg = (NpgsqlConnection)writer.Connection;
+        foreach (var (rows, table) in copies)
+        {
+            await rows.CopyAsync(pg, table, ct);
+        }
+        await writer.CommitAsync(ct);
     }
 
     /// <summary>Adds a batch's new customers (ids ascending) to <see cref="_created"/>, extending the last range where they run on from it.</summary>
@@ -703,11 +838,12 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// The COPY rows of one table for new customers, from their pre-encoded columns: the customer id first, then
     /// the fragment <paramref name="fields"/> picks, and for customer rows (<paramref name="now"/> given) the
     /// times, merged_into_id and version (none and 0, or a planned merge's survivor and 1). Child rows given
-    /// <paramref name="rowIds"/> are those planned merges give a survivor: their id, then the survivor's.
+    /// <paramref name="rowIds"/> start with their id; <paramref name="toSurvivor"/> for those planned merges give a survivor:
+    /// the survivor's id then follows instead of their own customer's.
     /// Only bytes are copied here: the encoding ran with validation.
     /// </summary>
     private static PgCopyBuffer EncodedCopy(PgCopyBuffer rows, List<Input> inputs, int columns, EncodedFields fields, DateTime? now = null,
-        long[]? rowIds = null)
+        long[]? rowIds = null, bool toSurvivor = false)
     {
         // Each table's buffer is reused batch after batch: the batch's COPY has ended before the next batch fills it.
         rows.Clear();
@@ -719,8 +855,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             {
                 rows.Id(rowIds[i]);
             }
-            // Rows given ids are those a planned merge gives its survivor.
-            rows.Id(rowIds is not null ? c.Survivor!.Value : c.Id).Append(fields(c.Copy!));
+            rows.Id(toSurvivor ? c.Survivor!.Value : c.Id).Append(fields(c.Copy!));
             if (now is { } time)
             {
                 // Merged as IdentityResolution marks a merged customer: merged_into_id set, version 1.
@@ -796,8 +931,8 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// <summary>
     /// Whether the child rows of the customers this batch inserts may skip their foreign-key checks, which are
     /// half the cost of writing them (each is a row lock and a look-up on customer). The check cannot fail for
-    /// them: their customer row is inserted earlier in the same transaction, under the import lock, and
-    /// customers are never deleted. Skipping is done with <c>session_replication_role = replica</c> for those
+    /// them: their customer row is inserted earlier in the same transaction, under the import lock (or, for the contacts
+    /// written apart, committed before), and customers are never deleted. Skipping is done with <c>session_replication_role = replica</c> for those
     /// COPYs only, so it needs the privilege to set it (superuser, or PostgreSQL 15's <c>GRANT SET ON
     /// PARAMETER</c>) and is refused when the four tables carry triggers of their own (those would be skipped
     /// too). Otherwise the checks simply run. Contact rows of customers that existed before are always checked.
@@ -924,19 +1059,21 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     }
 
     /// <summary>
-    /// Opens the batch's transaction for bulk work: takes the import lock, and on PostgreSQL does not wait for
+    /// Opens the batch's transaction for bulk work: takes the import lock (and the contacts' lock, see
+    /// <see cref="BeginContactsAsync"/>), and on PostgreSQL does not wait for
     /// the commit's WAL flush. That is safe here: a crash can lose only the last committed batches, and
     /// running the file again loads them (it is idempotent); nothing else depends on them being durable.
     /// JIT is off for the batch: its statements touch a batch's worth of rows through indexes, and when the
     /// estimates of a table still being loaded run high, JIT compiled one of them for up to 2 s per batch.
     /// </summary>
-    private static async Task BeginBatchAsync(DbConnection connection, DbTransaction tx, CancellationToken ct)
+    private static async Task BeginBatchAsync(DbConnection connection, DbTransaction tx, bool contactsApart, CancellationToken ct)
     {
         if (ImportSql.IsPostgres(connection))
         {
-            // One round trip; the same lock as ImportSql.LockAsync.
-            await ImportSql.ExecuteAsync(connection, tx,
-                string.Create(CultureInfo.InvariantCulture, $"SET LOCAL synchronous_commit = off; SET LOCAL jit = off; SELECT pg_advisory_xact_lock({ImportSql.LockKey})"), ct);
+            // One round trip; the same locks as ImportSql.LockAsync, but the contacts' for a batch that writes them apart
+            // (its own contacts of the batch before may hold it).
+            await ImportSql.ExecuteAsync(connection, tx, "SET LOCAL synchronous_commit = off; SET LOCAL jit = off; "
+                + (contactsApart ? string.Create(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({ImportSql.LockKey})") : ImportSql.LockSql), ct);
             return;
         }
         await ImportSql.LockAsync(connection, tx, ct);

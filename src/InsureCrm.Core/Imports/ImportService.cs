@@ -114,6 +114,9 @@ internal interface IBatchLoader
     void Expect(long rows)
     {
     }
+
+    /// <summary>Once, after the last batch is written, before the run's counts are final: work a loader left running in the background.</summary>
+    Task FinishAsync(CancellationToken ct) => Task.CompletedTask;
 }
 
 /// <summary>What loaders share within one run.</summary>
@@ -241,6 +244,7 @@ public sealed class ImportService(CrmDatabase database, FieldProtector protector
             }
             progress?.Report(new ImportProgress(file.Position, file.Length, read));
         }
+        await loader.FinishAsync(ct);
         await UpdateRunAsync(runId, read, inserted + updated + unchanged, rejected, finished: true, ct);
         if (timings.Enabled)
         {
