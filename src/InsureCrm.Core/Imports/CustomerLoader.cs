@@ -86,6 +86,9 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
     /// second connection after that batch committed (<see cref="WriteContactsAsync"/>) while this batch is written.
     /// </summary>
     private Task? _contacts;
+    /// <summary>Whether contacts may go apart: PostgreSQL with a pool that gives the run a second connection beside the batch's.</summary>
+    private readonly bool _twoConnections = context.Database.Provider == DatabaseProvider.Postgres
+        && new NpgsqlConnectionStringBuilder(context.Database.ConnectionString) is var pool && (!pool.Pooling || pool.MaxPoolSize >= 2);
     /// <summary>The COPY buffers of those rows (phone, e-mail, address), two sets by turns: one is written while the next batch fills the other.</summary>
     private readonly PgCopyBuffer[][] _contactCopy = [[new(1 << 20), new(1 << 20), new(1 << 20)], [new(1 << 20), new(1 << 20), new(1 << 20)]];
     private int _contactTurn;
@@ -364,7 +367,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         // batch: its ANALYZE should see them. Otherwise the batch before's must be in before anything looks, and the batch
         // takes the contacts' lock as every other writer does.
         _prepared.TryGetValue(rows, out var prepared);
-        var contactsApart = prepared?.Merges is not null && _analyzed && context.Database.Provider == DatabaseProvider.Postgres;
+        var contactsApart = prepared?.Merges is not null && _analyzed && _twoConnections;
         if (!contactsApart)
         {
             await WaitForContactsAsync(timings);

@@ -7,6 +7,7 @@ using InsureCrm.Core.Imports;
 using InsureCrm.Tests.Customers;
 using InsureCrm.Tests.Imports;
 using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
 
 namespace InsureCrm.Tests.Identity;
 
@@ -194,6 +195,35 @@ public sealed class MergesPlannedInMemoryTests
         result.MergedBeforeWriting.ShouldBeGreaterThan(0, "the batches were written as planned, their contacts apart");
         withoutPhone.Count.ShouldBe(7, "60 rows in batches of 9");
         withoutPhone.ShouldAllBe(n => n == 0, "every customer has its phone when another writer looks");
+    }
+
+    /// <summary>
+    /// An operator's connection string that allows one connection: the run cannot write contacts beside its batch, so it
+    /// writes each batch whole and completes as planned, rather than waiting on itself for a second connection.
+    /// </summary>
+    [Fact]
+    public async Task PoolOfOneConnection_WritesEachBatchWithItsContacts()
+    {
+        var file = ImportTestKit.TempFile("customers.csv");
+        ImportTestKit.WriteCustomers(file, 30, seed: 17, duplicateEvery: 4);
+        await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
+        var one = new CrmDatabase(new DatabaseOptions
+        {
+            Provider = DatabaseProvider.Postgres,
+            ConnectionString = new NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = 1, Timeout = 5 }.ToString(),
+        });
+        var identity = new IdentityResolution(one, TimeProvider.System, NullLogger<IdentityResolution>.Instance);
+
+        var result = await new ImportService(one, CustomerSeed.Protector(), TimeProvider.System, identity, new ImportOptions(),
+            NullLogger<ImportService>.Instance).ImportAsync(new ImportRequest(ImportKind.Customers, file, SourceSystem: "PAS", User: "test", BatchSize: 9));
+
+        result.Status.ShouldBe(ImportStatus.Completed);
+        result.Inserted.ShouldBe(30);
+        result.MergedBeforeWriting.ShouldBeGreaterThan(0, "the batches were still planned in memory");
+        await using var connection = await db.Database.OpenConnectionAsync();
+        await using var cmd = connection.CreateCommand();
+        cmd.CommandText = "SELECT count(*) FROM customer c WHERE merged_into_id IS NULL AND NOT EXISTS (SELECT 1 FROM customer_phone p WHERE p.customer_id = c.id)";
+        Convert.ToInt64(await cmd.ExecuteScalarAsync(), CultureInfo.InvariantCulture).ShouldBe(0, "every customer has its phone");
     }
 
     /// <summary>
