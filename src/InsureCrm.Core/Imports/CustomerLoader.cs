@@ -733,8 +733,9 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         if (contacts is not null)
         {
             // The buffers of the batch before's contacts are free for the next batch: those contacts have committed.
+            // Started whatever the token says: the task owns the transaction begun for it and must end it.
             var started = contacts;
-            _contacts = Task.Run(() => WriteContactsAsync(started, apart, ct), ct);
+            _contacts = Task.Run(() => WriteContactsAsync(started, apart, ct), CancellationToken.None);
         }
         return new BatchOutcome(fresh.Count, updated, unchanged, merges.Count, planned?.Count ?? 0);
     }
