@@ -20,6 +20,9 @@
 #   customers' COPY, then the COPYs of their source keys, phones, e-mails and addresses (rows by id range:
 #   needs SOURCE_DB's tables to hold rows with ids 1..N and one row of each kind per customer, as the
 #   generated bench file gives). Shows what interleaving the five tables' index writes costs by itself.
+# STREAMS=2 copies the phones, e-mails and addresses on a second connection at the same time as the customers and
+#   their source keys, in transactions of their own: the shape a first import writes in (docs/imports.md), as
+#   raw COPY. The yardstick of the issue stays one stream (the default, STREAMS=1).
 # Needs bench/import/cpu.py (CPU of psql and of its backend) and PostgreSQL at 127.0.0.1 (postgres/postgres) on
 # port BENCH_PG_PORT (bench/lib.sh; default 5432).
 set -euo pipefail
@@ -73,22 +76,32 @@ ls -l "$WORK"
 psql -d postgres -c "DROP DATABASE IF EXISTS $DST WITH (FORCE)" -c "CREATE DATABASE $DST"
 Database__Provider=Postgres ConnectionStrings__Crm="Host=127.0.0.1;Port=$PGPORT;Username=postgres;Password=postgres;Database=$DST;SSL Mode=Disable" $CLI db migrate >/dev/null
 [ -z "${AFTER_MIGRATE_SQL:-}" ] || psql -d "$DST" -c "$AFTER_MIGRATE_SQL"
-transaction() { # $1 = file suffix: one transaction with the customers, then their rows
+streams=${STREAMS:-1}
+case "$streams" in 1) first=$children; second="" ;; 2) first=customer_source_key; second="customer_phone customer_email customer_address" ;;
+  *) echo "STREAMS must be 1 or 2, not $streams" >&2; exit 1 ;; esac
+# The second stream's rows may arrive before their customers commit: their foreign-key checks would refuse them.
+[ "$streams" = 1 ] || [ "${FK_CHECKS:-0}" != 1 ] || { echo "STREAMS=2 needs the foreign-key checks skipped (FK_CHECKS unset)" >&2; exit 1; }
+transaction() { # $1 = file suffix, $2 = customers or not, $3 = child tables: one transaction with the customers, then their rows
   echo "BEGIN;"
   echo "SET LOCAL synchronous_commit = off;"
-  echo "\\copy customer ($(echo $customer_cols)) FROM '$WORK/customer$1.bin' WITH (FORMAT binary)"
+  [ "$2" = no ] || echo "\\copy customer ($(echo $customer_cols)) FROM '$WORK/customer$1.bin' WITH (FORMAT binary)"
   [ "${FK_CHECKS:-0}" = 1 ] || echo "SET LOCAL session_replication_role = replica;"
-  for t in $children; do echo "\\copy $t (${cols[$t]}) FROM '$WORK/$t$1.bin' WITH (FORMAT binary)"; done
+  for t in $3; do echo "\\copy $t (${cols[$t]}) FROM '$WORK/$t$1.bin' WITH (FORMAT binary)"; done
   echo "COMMIT;"
 }
-if [ "$batch" = 0 ]; then
-  transaction "" > "$WORK/load.sql"
-else
-  for ((lo = 0; lo < rows; lo += batch)); do transaction ".$lo"; done > "$WORK/load.sql"
-fi
+for s in 1 $([ "$streams" = 2 ] && echo 2); do
+  if [ "$s" = 1 ]; then with=yes; tables=$first; else with=no; tables=$second; fi
+  if [ "$batch" = 0 ]; then
+    transaction "" $with "$tables" > "$WORK/load$s.sql"
+  else
+    for ((lo = 0; lo < rows; lo += batch)); do transaction ".$lo" $with "$tables"; done > "$WORK/load$s.sql"
+  fi
+done
+load="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q -d $DST -f"
+[ "$streams" = 1 ] && run=($load "$WORK/load1.sql") || run=(bash -c "$load '$WORK/load1.sql' & $load '$WORK/load2.sql' & wait -n && wait -n")
 bench_settle # the COPY starts on a settled server, as the import does in bench/foundation.sh
-echo "raw binary COPY of $rows customers and their rows into $DST${BATCH_ROWS:+ in transactions of $BATCH_ROWS customers} (load average $(cut -d' ' -f1 /proc/loadavg))"
-ROWS=$rows python3 "$ROOT/bench/import/cpu.py" "$DST" -- psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q -d "$DST" -f "$WORK/load.sql"
+echo "raw binary COPY of $rows customers and their rows into $DST${BATCH_ROWS:+ in transactions of $BATCH_ROWS customers}$([ "$streams" = 2 ] && echo ", contacts on a second connection") (load average $(cut -d' ' -f1 /proc/loadavg))"
+ROWS=$rows python3 "$ROOT/bench/import/cpu.py" "$DST" -- "${run[@]}"
 psql -d "$DST" -c "SELECT 'loaded: ' || (SELECT count(*) FROM customer) || ' customers, ' || (SELECT count(*) FROM customer_phone) || ' phones, '
   || (SELECT count(*) FROM customer_email) || ' e-mails, ' || (SELECT count(*) FROM customer_address) || ' addresses, '
   || (SELECT count(*) FROM customer_source_key) || ' source keys'"
