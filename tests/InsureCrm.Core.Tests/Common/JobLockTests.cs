@@ -11,11 +11,12 @@ public sealed class JobLockTests
     public async Task TryAcquire_OnPostgres_OneNodeAtATimeAndTheJobKeepsItsOwnPool()
     {
         await using var db = await TestDatabase.CreateAsync(DatabaseProvider.Postgres);
-        // Two nodes, each with one pooled connection waited for 3 s at most.
+        // Two nodes, each with one pooled connection. Npgsql's Timeout bounds opening a connection too, which took over 3 s
+        // while the whole suite started on two cores: its default 15 s, the longest a job would wait for the node's one.
         CrmDatabase Node() => new(new DatabaseOptions
         {
             Provider = DatabaseProvider.Postgres,
-            ConnectionString = new NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = 1, Timeout = 3 }.ToString(),
+            ConnectionString = new NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = 1, Timeout = 15 }.ToString(),
         });
         var first = Node();
         var second = Node();

@@ -210,7 +210,7 @@ public sealed class MergesPlannedInMemoryTests
         var one = new CrmDatabase(new DatabaseOptions
         {
             Provider = DatabaseProvider.Postgres,
-            ConnectionString = new NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = 1, Timeout = 5 }.ToString(),
+            ConnectionString = new NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = 1, Timeout = 15 }.ToString(),
         });
         var identity = new IdentityResolution(one, TimeProvider.System, NullLogger<IdentityResolution>.Instance);
 
