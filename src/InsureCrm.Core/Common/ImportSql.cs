@@ -105,9 +105,14 @@ internal static class ImportSql
     /// </summary>
     public const int ContactsKey = 730118;
 
+    /// <summary>Takes the import lock (<see cref="LockKey"/>) until the transaction ends.</summary>
+    public static readonly string ImportLockSql = string.Create(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({LockKey})");
+
+    /// <summary>Takes the contacts' lock (<see cref="ContactsKey"/>) until the transaction ends.</summary>
+    public static readonly string ContactsLockSql = string.Create(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({ContactsKey})");
+
     /// <summary>Both locks, in their order: what every writer but a batch whose contacts go apart takes.</summary>
-    public static readonly string LockSql = string.Create(CultureInfo.InvariantCulture,
-        $"SELECT pg_advisory_xact_lock({LockKey}); SELECT pg_advisory_xact_lock({ContactsKey})");
+    public static readonly string LockSql = ImportLockSql + "; " + ContactsLockSql;
 
     /// <summary>Serialises writers of one import target across processes (PostgreSQL; SQLite's write lock already does).</summary>
     public static async Task LockAsync(DbConnection connection, DbTransaction transaction, CancellationToken ct)

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using System.Data.Common;
-using System.Globalization;
 using System.IO.Hashing;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
@@ -382,7 +381,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             {
                 contactsApart = false;
                 await WaitForContactsAsync(timings);
-                await ImportSql.ExecuteAsync(connection, tx, LockContactsSql, ct);
+                await ImportSql.ExecuteAsync(connection, tx, ImportSql.ContactsLockSql, ct);
             }
         }
         bool exclusive;
@@ -753,8 +752,6 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         }
     }
 
-    private static readonly string LockContactsSql = string.Create(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({ImportSql.ContactsKey})");
-
     /// <summary>
     /// The transaction of a batch's contacts written apart, holding the contacts' lock (<see cref="ImportSql.ContactsKey"/>):
     /// taken before the batch commits, it waits for the batch before's contacts to commit, and every other writer waits for
@@ -766,7 +763,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
         try
         {
             await ImportSql.ExecuteAsync(writer.Connection, writer.Transaction,
-                "SET LOCAL synchronous_commit = off; " + (_skipForeignKeyChecks == true ? "SET LOCAL session_replication_role = replica; " : "") + LockContactsSql, ct);
+                "SET LOCAL synchronous_commit = off; " + (_skipForeignKeyChecks == true ? "SET LOCAL session_replication_role = replica; " : "") + ImportSql.ContactsLockSql, ct);
             return writer;
         }
         catch
@@ -1077,7 +1074,7 @@ internal sealed class CustomerLoader(ImportContext context) : IBatchLoader
             // One round trip; the same locks as ImportSql.LockAsync, but the contacts' for a batch that writes them apart
             // (its own contacts of the batch before may hold it).
             await ImportSql.ExecuteAsync(connection, tx, "SET LOCAL synchronous_commit = off; SET LOCAL jit = off; "
-                + (contactsApart ? string.Create(CultureInfo.InvariantCulture, $"SELECT pg_advisory_xact_lock({ImportSql.LockKey})") : ImportSql.LockSql), ct);
+                + (contactsApart ? ImportSql.ImportLockSql : ImportSql.LockSql), ct);
             return;
         }
         await ImportSql.LockAsync(connection, tx, ct);
