@@ -11,7 +11,7 @@
 # write, a minute after login, compiles its statement: a one-time cost a long-running server has behind it) and prints the database
 # settings and the load average it ran with; figures taken with a load average above 1 are flagged.
 # Each page is then measured RUNS times (default 2) in a row; the spread of p99 and req/s between the runs
-# is printed and flagged above 10 %. On PostgreSQL the import and its yardstick (raw binary COPY of the same rows)
+# is printed and flagged above 10 %, with the machine's own speed before and after each run (bench_speed). On PostgreSQL the import and its yardstick (raw binary COPY of the same rows)
 # run as IMPORT_PAIRS (default RUNS) pairs, one right after the other; each pair's ratio is printed, then their spread.
 # The web host's peak memory (VmHWM) is printed at the end, with how much of it now is anonymous (heap) and how much
 # file-backed (the SQLite files' memory map).
@@ -195,10 +195,12 @@ LUA
   # Warm-up first (not measured): a cold process would be measured while the JIT compiles.
   wrk -t2 -c16 -d"$warmup" -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.warmup.wrk"
   for run in $(seq 1 "$runs"); do
+    before=$(bench_speed)
     wrk -t2 -c16 -d"$duration" --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.$run.wrk"
+    echo "$before $(bench_speed)" >"$out/$kind.$run.speed"
     p50=$(awk '$1=="50%" {print $2}' "$out/$kind.$run.wrk"); p99=$(awk '$1=="99%" {print $2}' "$out/$kind.$run.wrk")
     rps=$(awk '/Requests\/sec/ {print $2}' "$out/$kind.$run.wrk"); errs=$(grep -E "Non-2xx|Socket errors" "$out/$kind.$run.wrk" || true)
-    log "$kind ($provider, 16 clients, run $run of $runs, $duration after a $warmup warm-up; $note): p50 $p50, p99 $p99, $rps req/s ${errs:+($errs)}"
+    log "$kind ($provider, 16 clients, run $run of $runs, $duration after a $warmup warm-up; $note): p50 $p50, p99 $p99, $rps req/s${errs:+ ($errs)}; machine speed before / after: $(sed 's| | / |' "$out/$kind.$run.speed") ms"
   done
   if [ "$runs" -ge 2 ]; then python3 - "$kind" "$out" "$runs" <<'PY'
 import re, sys
@@ -206,14 +208,17 @@ kind, out, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def ms(v):  # wrk prints 812.00us, 23.45ms, 1.20s
     n, u = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
-p99s, rpss = [], []
+p99s, rpss, speeds = [], [], []
 for r in range(1, runs + 1):
     text = open(f"{out}/{kind}.{r}.wrk").read()
     p99s.append(ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1)))
     rpss.append(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)))
+    speeds.extend(float(v) for v in open(f"{out}/{kind}.{r}.speed").read().split())
 def spread(xs): return (max(xs) - min(xs)) / min(xs) * 100
 flag = "" if max(spread(p99s), spread(rpss)) <= 10 else "  ABOVE 10 %: the runs disagree"
-print(f"[bench] {kind}: spread between the {runs} runs: p99 {spread(p99s):.1f} %, req/s {spread(rpss):.1f} %{flag}")
+# The loop's times around the runs: when they moved as much as the runs did, the machine moved, not the product.
+print(f"[bench] {kind}: spread between the {runs} runs: p99 {spread(p99s):.1f} %, req/s {spread(rpss):.1f} %{flag}; "
+      f"the machine's own speed around them (bench_speed): {min(speeds):.1f} to {max(speeds):.1f} ms, spread {spread(speeds):.1f} %")
 PY
   fi
 done

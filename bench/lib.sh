@@ -139,6 +139,17 @@ bench_db_exists() { # $1 = database
   [ -n "$(bench_sql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")" ]
 }
 
+bench_speed() { # the machine's own speed now: milliseconds of CPU a fixed single-thread loop takes (median of five),
+  # lower is faster. Taken on an idle machine between measured runs, it tells a run that differs because the VM's CPU
+  # did (on the 2-core VM the same loop took 314 to 522 ms within three idle minutes) from one the product made slower.
+  python3 -c 'import statistics, time
+def once():
+    t = time.thread_time(); s = 0
+    for k in range(400000): s += k * k % 7
+    return 1000 * (time.thread_time() - t)
+print(f"{statistics.median(once() for _ in range(5)):.1f}")'
+}
+
 bench_settle() { # before a timed step on the bench server: lets the server finish what earlier steps left it, so that each
   # run starts alike. Waits (up to 5 minutes) for autovacuum workers, which vacuum a table loaded a minute earlier
   # while the next step runs, then a CHECKPOINT: the step then does not meet the 5-minute timed checkpoint part-way, and
