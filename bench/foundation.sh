@@ -11,8 +11,9 @@
 # write, a minute after login, compiles its statement: a one-time cost a long-running server has behind it) and prints the database
 # settings and the load average it ran with; figures taken with a load average above 1 are flagged.
 # Each page is then measured RUNS times (default 2) in a row; the spread of p99 and req/s between the runs
-# is printed and flagged above 10 %, with the machine's own speed before and after each run (bench_speed). On PostgreSQL the import and its yardstick (raw binary COPY of the same rows)
-# run as IMPORT_PAIRS (default RUNS) pairs, one right after the other; each pair's ratio is printed, then their spread.
+# is printed and flagged above 10 %, with the machine's own speed before and after each run (bench_speed). On
+# PostgreSQL the import and its yardstick (raw binary COPY of the same rows) run as IMPORT_PAIRS (default RUNS)
+# pairs, one right after the other; each pair's ratio is printed, then their spread.
 # The web host's peak memory (VmHWM) is printed at the end, with how much of it now is anonymous (heap) and how much
 # file-backed (the SQLite files' memory map).
 #

@@ -98,7 +98,9 @@ for s in 1 $([ "$streams" = 2 ] && echo 2); do
   fi
 done
 load="psql -h 127.0.0.1 -U postgres -v ON_ERROR_STOP=1 -q -d $DST -f"
-[ "$streams" = 1 ] && run=($load "$WORK/load1.sql") || run=(bash -c "$load '$WORK/load1.sql' & $load '$WORK/load2.sql' & wait -n && wait -n")
+# Two streams: both psql run to their end, and the pair fails if either did.
+[ "$streams" = 1 ] && run=($load "$WORK/load1.sql") \
+  || run=(bash -c "$load '$WORK/load1.sql' & one=\$!; $load '$WORK/load2.sql'; two=\$?; wait \$one && [ \$two = 0 ]")
 bench_settle # the COPY starts on a settled server, as the import does in bench/foundation.sh
 echo "raw binary COPY of $rows customers and their rows into $DST${BATCH_ROWS:+ in transactions of $BATCH_ROWS customers}$([ "$streams" = 2 ] && echo ", contacts on a second connection") (load average $(cut -d' ' -f1 /proc/loadavg))"
 ROWS=$rows python3 "$ROOT/bench/import/cpu.py" "$DST" -- "${run[@]}"
