@@ -11,7 +11,8 @@
 # write, a minute after login, compiles its statement: a one-time cost a long-running server has behind it) and prints the database
 # settings and the load average it ran with; figures taken with a load average above 1 are flagged.
 # Each page is then measured RUNS times (default 2) in a row; the spread of p99 and req/s between the runs
-# is printed and flagged above 10 %, with the machine's own speed before and after each run (bench_speed). On
+# is printed and flagged above 10 %, with the machine's own speed before and after each run (bench_speed) and during it
+# (bench_watch_start: a short loop every half second; the slowest quarter of those shows a slow stretch of the VM). On
 # PostgreSQL the import and its yardstick (raw binary COPY of the same rows) run as IMPORT_PAIRS (default RUNS)
 # pairs, one right after the other; each pair's ratio is printed, then their spread.
 # The web host's peak memory (VmHWM) is printed at the end, with how much of it now is anonymous (heap) and how much
@@ -110,17 +111,21 @@ for pair in $(seq 1 "$pairs"); do
   $cli db migrate >/dev/null
   bootstrap_admin
   [ "$provider" != postgres ] || log "$(bench_settle)"
+  bench_watch_start "$out/import.$pair.watch"
   start=$(date +%s.%N)
   timed import $cli import customers "$csv" --source BENCH
   end=$(date +%s.%N)
+  during=$(bench_watch_stop "$out/import.$pair.watch")
   rate=$(python3 -c "print(round($import_rows / ($end - $start)))")
-  log "import (pair $pair of $pairs): $(python3 -c "print(f'{$rate:,}')") rows/s over $import_rows rows"
+  log "import (pair $pair of $pairs): $(python3 -c "print(f'{$rate:,}')") rows/s over $import_rows rows; machine speed during it: $during"
   if [ "$provider" = postgres ]; then
+    bench_watch_start "$out/raw-copy.$pair.watch"
     bash bench/import/raw-copy.sh bench_import bench_rawcopy >"$out/raw-copy.log" 2>&1 || { cat "$out/raw-copy.log"; exit 1; }
+    during=$(bench_watch_stop "$out/raw-copy.$pair.watch")
     raw=$(sed -nE 's/^cpu:.*rows\/s ([0-9,]+).*/\1/p' "$out/raw-copy.log" | tr -d ,)
     ratio=$(python3 -c "print(f'{100 * $rate / $raw:.1f}')")
     ratios="$ratios $ratio"
-    log "raw binary COPY of the same rows (pair $pair of $pairs): $(grep '^cpu:' "$out/raw-copy.log" | sed 's/^cpu: //'); import / raw COPY = $ratio %"
+    log "raw binary COPY of the same rows (pair $pair of $pairs): $(grep '^cpu:' "$out/raw-copy.log" | sed 's/^cpu: //'); machine speed during it: $during; import / raw COPY = $ratio %"
     bench_psql postgres -qc "DROP DATABASE IF EXISTS bench_rawcopy WITH (FORCE)"
   fi
 done
@@ -197,11 +202,13 @@ LUA
   wrk -t2 -c16 -d"$warmup" -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.warmup.wrk"
   for run in $(seq 1 "$runs"); do
     before=$(bench_speed)
+    bench_watch_start "$out/$kind.$run.watch"
     wrk -t2 -c16 -d"$duration" --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.$run.wrk"
+    during=$(bench_watch_stop "$out/$kind.$run.watch")
     echo "$before $(bench_speed)" >"$out/$kind.$run.speed"
     p50=$(awk '$1=="50%" {print $2}' "$out/$kind.$run.wrk"); p99=$(awk '$1=="99%" {print $2}' "$out/$kind.$run.wrk")
     rps=$(awk '/Requests\/sec/ {print $2}' "$out/$kind.$run.wrk"); errs=$(grep -E "Non-2xx|Socket errors" "$out/$kind.$run.wrk" || true)
-    log "$kind ($provider, 16 clients, run $run of $runs, $duration after a $warmup warm-up; $note): p50 $p50, p99 $p99, $rps req/s${errs:+ ($errs)}; machine speed before / after: $(sed 's| | / |' "$out/$kind.$run.speed") ms"
+    log "$kind ($provider, 16 clients, run $run of $runs, $duration after a $warmup warm-up; $note): p50 $p50, p99 $p99, $rps req/s${errs:+ ($errs)}; machine speed before / after: $(sed 's| | / |' "$out/$kind.$run.speed") ms, during: $during"
   done
   if [ "$runs" -ge 2 ]; then python3 - "$kind" "$out" "$runs" <<'PY'
 import re, sys
@@ -209,17 +216,20 @@ kind, out, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def ms(v):  # wrk prints 812.00us, 23.45ms, 1.20s
     n, u = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
-p99s, rpss, speeds = [], [], []
+p99s, rpss, speeds, slow = [], [], [], []
 for r in range(1, runs + 1):
     text = open(f"{out}/{kind}.{r}.wrk").read()
     p99s.append(ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1)))
     rpss.append(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)))
     speeds.extend(float(v) for v in open(f"{out}/{kind}.{r}.speed").read().split())
+    loops = sorted(float(line.split()[1]) for line in open(f"{out}/{kind}.{r}.watch") if len(line.split()) == 2)
+    slow.append(loops[len(loops) * 3 // 4] if loops else float("nan"))
 def spread(xs): return (max(xs) - min(xs)) / min(xs) * 100
 flag = "" if max(spread(p99s), spread(rpss)) <= 10 else "  ABOVE 10 %: the runs disagree"
-# The loop's times around the runs: when they moved as much as the runs did, the machine moved, not the product.
+# The loop's times around and during the runs: when they moved as much as the runs did, the machine moved, not the product.
 print(f"[bench] {kind}: spread between the {runs} runs: p99 {spread(p99s):.1f} %, req/s {spread(rpss):.1f} %{flag}; "
-      f"the machine's own speed around them (bench_speed): {min(speeds):.1f} to {max(speeds):.1f} ms, spread {spread(speeds):.1f} %")
+      f"the machine's own speed around them (bench_speed): {min(speeds):.1f} to {max(speeds):.1f} ms, spread {spread(speeds):.1f} %; "
+      f"during them, the slowest quarter of the loops from {' / '.join(f'{x:.2f}' for x in slow)} ms, spread {spread(slow):.1f} %")
 PY
   fi
 done

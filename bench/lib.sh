@@ -139,15 +139,23 @@ bench_db_exists() { # $1 = database
   [ -n "$(bench_sql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")" ]
 }
 
-bench_speed() { # the machine's own speed now: milliseconds of CPU a fixed single-thread loop takes (median of five),
-  # lower is faster. Taken on an idle machine between measured runs, it tells a run that differs because the VM's CPU
-  # did (on the 2-core VM the same loop took 314 to 522 ms within three idle minutes) from one the product made slower.
-  python3 -c 'import statistics, time
-def once():
-    t = time.thread_time(); s = 0
-    for k in range(400000): s += k * k % 7
-    return 1000 * (time.thread_time() - t)
-print(f"{statistics.median(once() for _ in range(5)):.1f}")'
+bench_speed() { # the machine's own speed on the idle machine, between measured runs: milliseconds of CPU a fixed
+  # single-thread loop takes (median of five), lower is faster (bench/machine_speed.py). It tells a run that differs
+  # because the VM's CPU did (on the 2-core VM the same loop took 314 to 522 ms within three idle minutes) from one the
+  # product made slower.
+  python3 "$(dirname "${BASH_SOURCE[0]}")/machine_speed.py" idle
+}
+
+bench_watch_start() { # $1 = file: times a short loop every half second while a measured run goes on (bench_watch_stop
+  # ends it); a loop taken between runs does not see a slow stretch of the VM during one
+  python3 "$(dirname "${BASH_SOURCE[0]}")/machine_speed.py" watch "$1" &
+  BENCH_WATCH=$!
+}
+
+bench_watch_stop() { # $1 = the file given to bench_watch_start -> what the loop took during the run
+  kill "$BENCH_WATCH" 2>/dev/null || true
+  wait "$BENCH_WATCH" 2>/dev/null || true
+  python3 "$(dirname "${BASH_SOURCE[0]}")/machine_speed.py" summary "$1"
 }
 
 bench_settle() { # before a timed step on the bench server: lets the server finish what earlier steps left it, so that each
