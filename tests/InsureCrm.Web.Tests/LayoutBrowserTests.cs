@@ -144,7 +144,11 @@ public sealed class LayoutBrowserTests
         await page.FillAsync("#userName", login);
         await page.FillAsync("#password", "Demo!2026crm");
         await page.ClickAsync("button[type=submit]");
-        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        // Signed in: the URL leaves /login. A refused sign-in ends on /login?failed= or ?locked=, a refused POST stays on
+        // /account/login: those end the wait at once, with the address, rather than after the hang guard.
+        await page.WaitForURLAsync(url => !url.Contains("/login", StringComparison.Ordinal) || url.Contains("failed=", StringComparison.Ordinal)
+            || url.Contains("locked=", StringComparison.Ordinal) || url.Contains("/account/login", StringComparison.Ordinal), new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+        page.Url.ShouldNotContain("/login", customMessage: $"signing in as {login} did not leave the login page");
         return page;
     }
 
