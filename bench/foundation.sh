@@ -212,6 +212,8 @@ LUA
   done
   if [ "$runs" -ge 2 ]; then python3 - "$kind" "$out" "$runs" <<'PY'
 import re, sys
+sys.path.insert(0, "bench")
+from machine_speed import loops, slowest_quarter  # the same reading as each run's line
 kind, out, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def ms(v):  # wrk prints 812.00us, 23.45ms, 1.20s
     n, u = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
@@ -222,8 +224,7 @@ for r in range(1, runs + 1):
     p99s.append(ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1)))
     rpss.append(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)))
     speeds.extend(float(v) for v in open(f"{out}/{kind}.{r}.speed").read().split())
-    loops = sorted(float(line.split()[1]) for line in open(f"{out}/{kind}.{r}.watch") if len(line.split()) == 2)
-    slow.append(loops[len(loops) * 3 // 4] if loops else float("nan"))
+    slow.append(slowest_quarter(loops(f"{out}/{kind}.{r}.watch")) or float("nan"))
 def spread(xs): return (max(xs) - min(xs)) / min(xs) * 100
 flag = "" if max(spread(p99s), spread(rpss)) <= 10 else "  ABOVE 10 %: the runs disagree"
 # The loop's times around and during the runs: when they moved as much as the runs did, the machine moved, not the product.

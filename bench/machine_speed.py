@@ -39,14 +39,23 @@ def watch(path):
             time.sleep(0.5)
 
 
+def loops(path):
+    """The loop times (ms) a watch wrote to its file."""
+    return [float(line.split()[1]) for line in open(path) if len(line.split()) == 2]
+
+
+def slowest_quarter(xs):
+    """Where the slowest quarter of the loops starts (the upper quartile), ms; None below four loops."""
+    return statistics.quantiles(xs, n=4)[2] if len(xs) >= 4 else None
+
+
 def summary(path):
-    xs = [float(line.split()[1]) for line in open(path) if len(line.split()) == 2]
-    if len(xs) < 4:
+    xs = loops(path)
+    if slowest_quarter(xs) is None:
         print(f"{len(xs)} loops only")
         return
-    q = statistics.quantiles(xs, n=4)
-    print(f"median {statistics.median(xs):.2f} ms, slowest quarter from {q[2]:.2f} ms ({len(xs)} loops)")
+    print(f"median {statistics.median(xs):.2f} ms, slowest quarter from {slowest_quarter(xs):.2f} ms ({len(xs)} loops)")
 
 
 if __name__ == "__main__":
-    {"idle": lambda: idle(), "watch": lambda: watch(sys.argv[2]), "summary": lambda: summary(sys.argv[2])}[sys.argv[1]]()
+    {"idle": idle, "watch": lambda: watch(sys.argv[2]), "summary": lambda: summary(sys.argv[2])}[sys.argv[1]]()
