@@ -30,7 +30,9 @@ runs=${RUNS:-2}
 out=bench/out/$provider; mkdir -p "$out"
 log() { echo "[bench] $*"; }
 source bench/lib.sh
-[ "$provider" = postgres ] && bench_pg
+# PostgreSQL: the bench cluster with the recommended settings (and the kernel's, bench_sysctl); SQLite: the kernel's settings
+# for the file the web host writes.
+if [ "$provider" = postgres ]; then bench_pg; else bench_sysctl; fi
 
 command -v wrk >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq wrk >/dev/null; }
 command -v sqlite3 >/dev/null || { apt-get update -qq >/dev/null; apt-get install -y -qq sqlite3 >/dev/null; }
@@ -72,7 +74,7 @@ settings() { # the settings the figures depend on
        'max_parallel_workers_per_gather','wal_compression','huge_pages','shared_preload_libraries')" | sed "s/^/port $BENCH_PG_PORT, PG_SETTINGS=${PG_SETTINGS:-recommended}: /"
     echo "; $(bench_server_note); the web host's Maximum Pool Size=$BENCH_WEB_POOL"
   else
-    echo "journal_mode=$(sql 'PRAGMA journal_mode'), page_size=$(sql 'PRAGMA page_size'), sqlite $(sqlite3 --version | cut -d' ' -f1)"
+    echo "journal_mode=$(sql 'PRAGMA journal_mode'), page_size=$(sql 'PRAGMA page_size'), sqlite $(sqlite3 --version | cut -d' ' -f1); $(bench_kernel_note)"
   fi
 }
 load_note() { # the 1-minute load average before measuring, flagged when the machine is not idle

@@ -46,6 +46,7 @@ bench_pg() { # ensures the server is up; exports BENCH_PG_PORT and pg_admin
         as_root install -m 644 -o postgres bench/postgres/server.env "$envfile"; restart=1
       fi
       bench_hugepages && restart=1
+      bench_sysctl
       if pg_lsclusters -h | awk '$2=="bench" {print $4}' | grep -q online; then
         [ "$restart" = 0 ] || as_root pg_ctlcluster "$conf" bench restart
       else
@@ -94,11 +95,22 @@ bench_hugepages() { # reserves 2 MB pages for the bench cluster's shared buffers
   echo "[bench] reserved $(awk '/^HugePages_Total:/ {print $2}' /proc/meminfo) huge pages of 2 MB for the bench cluster" >&2
 }
 
+bench_sysctl() { # applies the kernel settings docs/operations.md recommends for the database server (bench/postgres/sysctl.conf);
+  # BENCH_SYSCTL=0 leaves the OS as it is. They stay until reboot (`sysctl -w vm.dirty_background_bytes=0` restores the
+  # default, 10 % of RAM). bench_server_note prints what was in force.
+  [ "${BENCH_SYSCTL:-1}" = 1 ] || return 0
+  as_root sysctl -q -p "$(dirname "${BASH_SOURCE[0]}")/postgres/sysctl.conf"
+}
+
+bench_kernel_note() { # the kernel's writeback settings in force (bench_sysctl)
+  echo "vm.dirty_background_bytes=$(cat /proc/sys/vm/dirty_background_bytes), vm.dirty_background_ratio=$(cat /proc/sys/vm/dirty_background_ratio), vm.dirty_expire_centisecs=$(cat /proc/sys/vm/dirty_expire_centisecs)"
+}
+
 bench_server_note() { # what the server measured with beyond its settings: huge pages in use, the allocator's environment
   local pm; pm=$(head -n 1 "$(as_root su postgres -c "PGPASSWORD=postgres psql -p $BENCH_PG_PORT -Atc 'SHOW data_directory'")/postmaster.pid" 2>/dev/null)
   local env; env=$(as_root cat "/proc/$pm/environ" 2>/dev/null | tr '\0' '\n' | grep '^MALLOC_' | tr '\n' ' ')
   local huge; huge=$(awk '/^HugePages_Total:/ {t=$2} /^HugePages_Free:/ {f=$2} /^HugePages_Rsvd:/ {r=$2} END {print (t-f+r) * 2 " MB of " t * 2 " MB"}' /proc/meminfo)
-  echo "huge pages in use ${huge}; server environment: ${env:-none}"
+  echo "huge pages in use ${huge}; server environment: ${env:-none}; $(bench_kernel_note)"
 }
 
 bench_keys() { # $1 = database: the insurer's key file (shared by the bench's databases) and an access-log checkpoint file of
