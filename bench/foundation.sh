@@ -12,7 +12,7 @@
 # settings and the load average it ran with; figures taken with a load average above 1 are flagged.
 # Each page is then measured RUNS times (default 2) in a row; the spread of p99 and req/s between the runs
 # is printed and flagged above 10 %, with the machine's own speed before and after each run (bench_speed) and during it
-# (bench_watch_start: a short loop every half second; the slowest quarter of those shows a slow stretch of the VM). On
+# (bench_watch_start: a short loop and a memory walk every half second; their slowest quarters show a slow stretch of the VM). On
 # PostgreSQL the import and its yardstick (raw binary COPY of the same rows) run as IMPORT_PAIRS (default RUNS)
 # pairs, one right after the other; each pair's ratio is printed, then their spread.
 # The web host's peak memory (VmHWM) is printed at the end, with how much of it now is anonymous (heap) and how much
@@ -215,24 +215,26 @@ LUA
   if [ "$runs" -ge 2 ]; then python3 - "$kind" "$out" "$runs" <<'PY'
 import re, sys
 sys.path.insert(0, "bench")
-from machine_speed import loops, slowest_quarter  # the same reading as each run's line
+from machine_speed import loops, slowest_quarter, walks  # the same readings as each run's line
 kind, out, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def ms(v):  # wrk prints 812.00us, 23.45ms, 1.20s
     n, u = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
-p99s, rpss, speeds, slow = [], [], [], []
+p99s, rpss, speeds, slow, walk = [], [], [], [], []
 for r in range(1, runs + 1):
     text = open(f"{out}/{kind}.{r}.wrk").read()
     p99s.append(ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1)))
     rpss.append(float(re.search(r"Requests/sec:\s+([\d.]+)", text).group(1)))
     speeds.extend(float(v) for v in open(f"{out}/{kind}.{r}.speed").read().split())
     slow.append(slowest_quarter(loops(f"{out}/{kind}.{r}.watch")) or float("nan"))
+    walk.append(slowest_quarter(walks(f"{out}/{kind}.{r}.watch")) or float("nan"))
 def spread(xs): return (max(xs) - min(xs)) / min(xs) * 100
 flag = "" if max(spread(p99s), spread(rpss)) <= 10 else "  ABOVE 10 %: the runs disagree"
 # The loop's times around and during the runs: when they moved as much as the runs did, the machine moved, not the product.
 print(f"[bench] {kind}: spread between the {runs} runs: p99 {spread(p99s):.1f} %, req/s {spread(rpss):.1f} %{flag}; "
       f"the machine's own speed around them (bench_speed): {min(speeds):.1f} to {max(speeds):.1f} ms, spread {spread(speeds):.1f} %; "
-      f"during them, the slowest quarter of the loops from {' / '.join(f'{x:.2f}' for x in slow)} ms, spread {spread(slow):.1f} %")
+      f"during them, the slowest quarter of the loops from {' / '.join(f'{x:.2f}' for x in slow)} ms, spread {spread(slow):.1f} %, "
+      f"of the memory walks from {' / '.join(f'{x:.0f}' for x in walk)} ns, spread {spread(walk):.1f} %")
 PY
   fi
 done

@@ -96,7 +96,7 @@ bench_hugepages() { # reserves 2 MB pages for the bench cluster's shared buffers
 }
 
 bench_sysctl() { # applies the kernel settings docs/operations.md recommends for the database server (bench/postgres/sysctl.conf);
-  # BENCH_SYSCTL=0 leaves the OS as it is. They stay until reboot (`sysctl -w vm.dirty_background_bytes=0` restores the
+  # BENCH_SYSCTL=0 leaves the OS as it is. They stay until reboot (`sysctl -w vm.dirty_background_ratio=10` restores the
   # default, 10 % of RAM). bench_server_note prints what was in force.
   [ "${BENCH_SYSCTL:-1}" = 1 ] || return 0
   as_root sysctl -q -p "$(dirname "${BASH_SOURCE[0]}")/postgres/sysctl.conf"
@@ -158,10 +158,14 @@ bench_speed() { # the machine's own speed on the idle machine, between measured 
   python3 "$(dirname "${BASH_SOURCE[0]}")/machine_speed.py" idle
 }
 
-bench_watch_start() { # $1 = file: times a short loop every half second while a measured run goes on (bench_watch_stop
-  # ends it); a loop taken between runs does not see a slow stretch of the VM during one
+bench_watch_start() { # $1 = file: times a short loop and a memory walk every half second while a measured run goes on (bench_watch_stop
+  # ends it); a loop taken between runs does not see a slow stretch of the VM during one. Returns once the watch's memory
+  # table is built (its first line), so that building it does not load the run's first second.
+  rm -f "$1"
   python3 "$(dirname "${BASH_SOURCE[0]}")/machine_speed.py" watch "$1" &
   BENCH_WATCH=$!
+  local waited=0
+  while [ ! -s "$1" ] && [ "$waited" -lt 100 ]; do sleep 0.1; waited=$((waited + 1)); done
 }
 
 bench_watch_stop() { # $1 = the file given to bench_watch_start -> what the loop took during the run
