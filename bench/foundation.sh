@@ -12,7 +12,8 @@
 # settings and the load average it ran with; figures taken with a load average above 1 are flagged.
 # Each page is then measured RUNS times (default 2) in a row; the spread of p99 and req/s between the runs
 # is printed and flagged above 10 %, with the machine's own speed before and after each run (bench_speed) and during it
-# (bench_watch_start: a short loop and a memory walk every half second; their slowest quarters show a slow stretch of the VM). On
+# (bench_watch_start: a short loop and a memory walk every half second; their slowest quarters show a slow stretch of the VM),
+# and the CPU each request took in the web host and PostgreSQL's backends (the same work costing more CPU is the machine). On
 # PostgreSQL the import and its yardstick (raw binary COPY of the same rows) run as IMPORT_PAIRS (default RUNS)
 # pairs, one right after the other; each pair's ratio is printed, then their spread.
 # The web host's peak memory (VmHWM) is printed at the end, with how much of it now is anonymous (heap) and how much
@@ -205,12 +206,19 @@ LUA
   for run in $(seq 1 "$runs"); do
     before=$(bench_speed)
     bench_watch_start "$out/$kind.$run.watch"
-    wrk -t2 -c16 -d"$duration" --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.$run.wrk"
+    # CPU of the web host, of the database's backends (none on SQLite) and of wrk over the run: the same work costing more CPU
+    # (the machine) tells apart from the same CPU with longer waits (the disk, a lock).
+    python3 bench/findings/issue11-web/cpuwrap.py "$web" "$db" "$out/$kind.$run.cpu" -- \
+      wrk -t2 -c16 -d"$duration" --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.$run.wrk"
     during=$(bench_watch_stop "$out/$kind.$run.watch")
+    read -r wms pms cms _ <"$out/$kind.$run.cpu"
+    req=$(awk '/requests in/ {print $1}' "$out/$kind.$run.wrk")
+    if [ "$provider" = postgres ]; then cpu=$(python3 -c "print(f'web {$wms / $req:.2f}, PostgreSQL {$pms / $req:.2f}, wrk {$cms / $req:.2f}')")
+    else cpu=$(python3 -c "print(f'web with SQLite {$wms / $req:.2f}, wrk {$cms / $req:.2f}')"); fi
     echo "$before $(bench_speed)" >"$out/$kind.$run.speed"
     p50=$(awk '$1=="50%" {print $2}' "$out/$kind.$run.wrk"); p99=$(awk '$1=="99%" {print $2}' "$out/$kind.$run.wrk")
     rps=$(awk '/Requests\/sec/ {print $2}' "$out/$kind.$run.wrk"); errs=$(grep -E "Non-2xx|Socket errors" "$out/$kind.$run.wrk" || true)
-    log "$kind ($provider, 16 clients, run $run of $runs, $duration after a $warmup warm-up; $note): p50 $p50, p99 $p99, $rps req/s${errs:+ ($errs)}; machine speed before / after: $(sed 's| | / |' "$out/$kind.$run.speed") ms, during: $during"
+    log "$kind ($provider, 16 clients, run $run of $runs, $duration after a $warmup warm-up; $note): p50 $p50, p99 $p99, $rps req/s${errs:+ ($errs)}; CPU ms a request: $cpu; machine speed before / after: $(sed 's| | / |' "$out/$kind.$run.speed") ms, during: $during"
   done
   if [ "$runs" -ge 2 ]; then python3 - "$kind" "$out" "$runs" <<'PY'
 import re, sys
@@ -220,7 +228,7 @@ kind, out, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def ms(v):  # wrk prints 812.00us, 23.45ms, 1.20s
     n, u = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
-p99s, rpss, speeds, slow, walk = [], [], [], [], []
+p99s, rpss, speeds, slow, walk, cpu = [], [], [], [], [], []
 for r in range(1, runs + 1):
     text = open(f"{out}/{kind}.{r}.wrk").read()
     p99s.append(ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1)))
@@ -228,13 +236,16 @@ for r in range(1, runs + 1):
     speeds.extend(float(v) for v in open(f"{out}/{kind}.{r}.speed").read().split())
     slow.append(slowest_quarter(loops(f"{out}/{kind}.{r}.watch")) or float("nan"))
     walk.append(slowest_quarter(walks(f"{out}/{kind}.{r}.watch")) or float("nan"))
+    web_ms, db_ms = (int(v) for v in open(f"{out}/{kind}.{r}.cpu").read().split()[:2])
+    cpu.append((web_ms + db_ms) / int(re.search(r"(\d+) requests in", text).group(1)))
 def spread(xs): return (max(xs) - min(xs)) / min(xs) * 100
 flag = "" if max(spread(p99s), spread(rpss)) <= 10 else "  ABOVE 10 %: the runs disagree"
 # The loop's times around and during the runs: when they moved as much as the runs did, the machine moved, not the product.
 print(f"[bench] {kind}: spread between the {runs} runs: p99 {spread(p99s):.1f} %, req/s {spread(rpss):.1f} %{flag}; "
       f"the machine's own speed around them (bench_speed): {min(speeds):.1f} to {max(speeds):.1f} ms, spread {spread(speeds):.1f} %; "
       f"during them, the slowest quarter of the loops from {' / '.join(f'{x:.2f}' for x in slow)} ms, spread {spread(slow):.1f} %, "
-      f"of the memory walks from {' / '.join(f'{x:.0f}' for x in walk)} ns, spread {spread(walk):.1f} %")
+      f"of the memory walks from {' / '.join(f'{x:.0f}' for x in walk)} ns, spread {spread(walk):.1f} %; "
+      f"CPU a request (web and database) {' / '.join(f'{x:.2f}' for x in cpu)} ms, spread {spread(cpu):.1f} %")
 PY
   fi
 done
