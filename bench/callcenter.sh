@@ -24,7 +24,7 @@
 #             (random pauses), and ROUNDS in lockstep (the same pause for all: bursts of 16). LOOKUP=0 skips it.
 # Each timed CLI run prints its wall time, the CPU seconds of the CLI and of the database's backends and the CLI's peak
 # RSS (bench/worklist/measure.py); the page its p50/p99, requests a second and the CPU ms a request of the web host, the
-# backends and wrk (bench/findings/issue11-web/cpuwrap.py). Other work on the machine makes wall times pessimistic: the
+# backends and wrk (bench/cpuwrap.py). Other work on the machine makes wall times pessimistic: the
 # load average is printed before each measure.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -161,7 +161,7 @@ LUA
   wrk -t2 -c16 -d30s -s "$lua" "http://127.0.0.1:$port" >"$out/callcenter-lookup.warmup.wrk"
   for run in $(seq 1 "$rounds"); do
     load=$(cut -d' ' -f1-3 /proc/loadavg)
-    python3 bench/findings/issue11-web/cpuwrap.py "$web" "$db" "$out/callcenter-lookup.$run.cpu" -- \
+    python3 bench/cpuwrap.py "$web" "$db" "$out/callcenter-lookup.$run.cpu" -- \
       wrk -t2 -c16 -d20s --latency -s "$lua" "http://127.0.0.1:$port" >"$out/callcenter-lookup.$run.wrk"
     read -r wms pms cms jms <"$out/callcenter-lookup.$run.cpu"
     f="$out/callcenter-lookup.$run.wrk"

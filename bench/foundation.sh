@@ -208,7 +208,7 @@ LUA
     bench_watch_start "$out/$kind.$run.watch"
     # CPU of the web host, of the database's backends (none on SQLite) and of wrk over the run: the same work costing more CPU
     # (the machine) tells apart from the same CPU with longer waits (the disk, a lock).
-    python3 bench/findings/issue11-web/cpuwrap.py "$web" "$db" "$out/$kind.$run.cpu" -- \
+    python3 bench/cpuwrap.py "$web" "$db" "$out/$kind.$run.cpu" -- \
       wrk -t2 -c16 -d"$duration" --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.$run.wrk"
     during=$(bench_watch_stop "$out/$kind.$run.watch")
     read -r wms pms cms _ <"$out/$kind.$run.cpu"

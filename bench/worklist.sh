@@ -28,7 +28,7 @@
 # linked with `users add --agent CODE` to the 16 active agents with the most open items after the last night), each
 # signed in (bench_login); wrk -t2 -c16, every request with the next of the 16 sessions' cookies, so that 16 agents'
 # lists are read concurrently; a 30 s warm-up, then ROUNDS runs of 20 s (`wrk --latency`) with the CPU ms per request
-# of the web host, the backends and wrk (bench/findings/issue11-web/cpuwrap.py). PAGE=0 skips it.
+# of the web host, the backends and wrk (bench/cpuwrap.py). PAGE=0 skips it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 rounds=${ROUNDS:-2}
@@ -167,7 +167,7 @@ LUA
   wrk -t2 -c16 -d30s -s "$lua" "http://127.0.0.1:$port" >"$out/worklist-today.warmup.wrk"
   for run in $(seq 1 "$rounds"); do
     load=$(cut -d' ' -f1-3 /proc/loadavg)
-    python3 bench/findings/issue11-web/cpuwrap.py "$web" "$db" "$out/worklist-today.$run.cpu" -- \
+    python3 bench/cpuwrap.py "$web" "$db" "$out/worklist-today.$run.cpu" -- \
       wrk -t2 -c16 -d20s --latency -s "$lua" "http://127.0.0.1:$port" >"$out/worklist-today.$run.wrk"
     read -r wms pms cms jms <"$out/worklist-today.$run.cpu"
     f="$out/worklist-today.$run.wrk"

@@ -56,7 +56,7 @@ LUA
   nice -n 10 wrk -t2 -c16 -d${WARMUP:-60s} -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.warmup.wrk"
   for run in $(seq 1 ${RUNS:-2}); do
     load=$(cut -d' ' -f1-3 /proc/loadavg)
-    python3 $here/cpuwrap.py $web $db $out/$kind.$run.cpu -- nice -n 10 wrk -t2 -c16 -d20s --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.$run.wrk"
+    python3 $here/../../cpuwrap.py $web $db $out/$kind.$run.cpu -- nice -n 10 wrk -t2 -c16 -d20s --latency -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.$run.wrk"
     read wms pms cms jms < $out/$kind.$run.cpu
     req=$(awk '/requests in/ {print $1}' "$out/$kind.$run.wrk")
     p50=$(awk '$1=="50%" {print $2}' "$out/$kind.$run.wrk"); p99=$(awk '$1=="99%" {print $2}' "$out/$kind.$run.wrk")

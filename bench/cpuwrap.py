@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""cpuwrap.py WEB_PID DBNAME OUTFILE -- cmd...: runs cmd (wrk), sampling every 0.2 s the utime+stime of the web
+"""bench/cpuwrap.py WEB_PID DBNAME OUTFILE -- cmd...: runs cmd (wrk), sampling every 0.2 s the utime+stime of the web
 process and of every PostgreSQL backend of DBNAME; writes 'web_ms pg_ms cmd_ms jit_ms' (CPU spent during cmd; cmd_ms is
 the command's own CPU, i.e. wrk's; jit_ms the part of web_ms spent by the runtime's tiered-compilation thread, which
 keeps recompiling hot methods for minutes when the machine is loaded) to OUTFILE. Backends that appear during the run count from 0; those that exit lose at
