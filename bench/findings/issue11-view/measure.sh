@@ -33,8 +33,8 @@ echo "load before: $(cat /proc/loadavg)" > $out/summary.txt
 nice -n 10 wrk -t2 -c16 -d60s --timeout 30s -s $out/view.lua "http://127.0.0.1:$port" > $out/warmup.wrk
 for v in view:"" view-t30:"--timeout 30s"; do
 name=${v%%:*}; extra=${v#*:}; extra=${extra//\"/}
-python3 /tmp/view/cpuwrap.py $web view_1m $out/$name.cpu -- nice -n 10 wrk -t2 -c16 -d20s --latency $extra -s $out/view.lua "http://127.0.0.1:$port" > $out/$name.wrk
-read wms pms < $out/$name.cpu; w0=0; p0=0; w1=$((wms/10)); p1=$((pms/10))
+python3 "$(dirname "$0")/../../cpuwrap.py" $web view_1m $out/$name.cpu -- nice -n 10 wrk -t2 -c16 -d20s --latency $extra -s $out/view.lua "http://127.0.0.1:$port" > $out/$name.wrk
+read -r wms pms _ < $out/$name.cpu; w0=0; p0=0; w1=$((wms/10)); p1=$((pms/10))
 req=$(awk '/requests in/ {print $1}' $out/$name.wrk)
 echo "wrk -t2 -c16 -d20s --latency $extra: $(grep -E 'Requests/sec|50%|99%|Non-2xx|Socket' $out/$name.wrk | tr -s ' ' | tr '\n' ';') requests=$req" >> $out/summary.txt
 python3 -c "print('  CPU ms/view: web %.2f, pg %.2f' % (($w1-$w0)*10/$req, ($p1-$p0)*10/$req))" >> $out/summary.txt
@@ -44,8 +44,8 @@ sed -n 1001,1500p $out/ids.txt > $out/seq-ids.txt
 cat > $out/seq.sh <<SEQ
 while read id; do nice -n 10 curl -s -o /dev/null -w '%{http_code} %{time_total}\\n' -H "Cookie: $cookie" "http://127.0.0.1:$port/api/customers/\$id?reason=inquiry"; done < $out/seq-ids.txt > $out/seq.txt
 SEQ
-python3 /tmp/view/cpuwrap.py $web view_1m $out/seq.cpu -- bash $out/seq.sh
-read wms pms < $out/seq.cpu; w0=0; p0=0; w1=$((wms/10)); p1=$((pms/10))
+python3 "$(dirname "$0")/../../cpuwrap.py" $web view_1m $out/seq.cpu -- bash $out/seq.sh
+read -r wms pms _ < $out/seq.cpu; w0=0; p0=0; w1=$((wms/10)); p1=$((pms/10))
 python3 - $out/seq.txt $w0 $w1 $p0 $p1 >> $out/summary.txt <<'PY'
 import sys, statistics
 rows=[l.split() for l in open(sys.argv[1])]
