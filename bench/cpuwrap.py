@@ -5,15 +5,10 @@ the command's own CPU, i.e. wrk's; jit_ms the part of web_ms spent by the runtim
 keeps recompiling hot methods for minutes when the machine is loaded) to OUTFILE. Backends that appear during the run count from 0; those that exit lose at
 most one interval."""
 import os, resource, subprocess, sys, time
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from procstat import cpu_seconds  # noqa: E402
 web, db, outfile = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 cmd = sys.argv[sys.argv.index('--') + 1:]
-hz = os.sysconf('SC_CLK_TCK')
-def ticks(pid):
-    try:
-        f = open(f'/proc/{pid}/stat').read().rsplit(')', 1)[1].split()
-        return int(f[11]) + int(f[12])
-    except OSError:
-        return None
 def backends():
     out = {}
     for p in os.listdir('/proc'):
@@ -23,20 +18,20 @@ def backends():
             except OSError:
                 continue
             if c.startswith(b'postgres: ') and (b' ' + db.encode() + b' ') in c:
-                t = ticks(p)
+                t = cpu_seconds(p)
                 if t is not None:
                     out[int(p)] = t
     return out
-def jit_threads():  # tid -> ticks of the runtime's tiered-compilation threads (one at a time; it exits when idle)
+def jit_threads():  # tid -> CPU seconds of the runtime's tiered-compilation threads (one at a time; it exits when idle)
     out = {}
     for t in os.listdir(f'/proc/{web}/task'):
         try:
             if open(f'/proc/{web}/task/{t}/comm').read().startswith('.NET Tiered'):
-                out[t] = ticks(f'{web}/task/{t}') or 0
+                out[t] = cpu_seconds(f'{web}/task/{t}') or 0
         except OSError:
             pass
     return out
-first = backends(); last = dict(first); w0 = ticks(web)
+first = backends(); last = dict(first); w0 = cpu_seconds(web)
 jfirst = jit_threads(); jlast = dict(jfirst)
 r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 proc = subprocess.Popen(cmd)
@@ -48,11 +43,11 @@ while proc.poll() is None:
     for p, t in jit_threads().items():
         jfirst.setdefault(p, 0)
         jlast[p] = t
-w1 = ticks(web)
+w1 = cpu_seconds(web)
 for p, t in backends().items():
     first.setdefault(p, 0); last[p] = t
 r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
 pg = sum(last[p] - first[p] for p in last)
 child = (r1.ru_utime + r1.ru_stime - r0.ru_utime - r0.ru_stime) * 1000
-open(outfile, 'w').write('%d %d %d %d\n' % ((w1 - w0) * 1000 // hz, pg * 1000 // hz, child, sum(jlast[t] - jfirst[t] for t in jlast) * 1000 // hz))
+open(outfile, 'w').write('%d %d %d %d\n' % ((w1 - w0) * 1000, pg * 1000, child, sum(jlast[t] - jfirst[t] for t in jlast) * 1000))
 sys.exit(proc.returncode)
