@@ -192,13 +192,7 @@ print("}")'
 sql "SELECT id FROM customer WHERE merged_into_id IS NULL ORDER BY (id * 7919) % 100003 LIMIT 2000" \
   | sed 's|^\(.*\)$|/api/customers/\1?reason=inquiry|' | lua_paths >"$out/view-paths.lua"
 for kind in search view; do
-  cat "$out/$kind-paths.lua" - >"$out/$kind.lua" <<LUA
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1], { ["Cookie"] = "$cookie" })
-end
-LUA
+  bench_wrk_script "$out/$kind-paths.lua" "$cookie" "$out/$kind.lua"
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$port$(sed -n 2p "$out/$kind-paths.lua" | tr -d ' ",')")
   [ "$status" = 200 ] || { log "$kind: a sample request answered $status; check $out/web.log"; exit 1; }
   # Warm-up first (not measured): a cold process would be measured while the JIT compiles.

@@ -135,6 +135,17 @@ bench_psql() { # $1 = database, rest = psql arguments
   PGPASSWORD=postgres psql -h 127.0.0.1 -p "$BENCH_PG_PORT" -U postgres -d "$db" "$@"
 }
 
+bench_wrk_script() { # $1 = paths file ("paths = { ... }"), $2 = Cookie header value, $3 = the wrk script to write: it
+  # requests the paths in turn, each with the cookie (foundation.sh's pages, findings scripts).
+  cat "$1" - >"$3" <<LUA
+local i = 0
+request = function()
+  i = i + 1
+  return wrk.format("GET", paths[(i % #paths) + 1], { ["Cookie"] = "$2" })
+end
+LUA
+}
+
 bench_login() { # $1 = port, $2 = cookie jar file, $3 = demo user (default callcenter) -> prints the Cookie header value
   local port=$1 jar=$2 user=${3:-callcenter} token
   token=$(curl -fs -c "$jar" "http://127.0.0.1:$port/login" | sed -nE 's/.*name="__RequestVerificationToken"[^>]*value="([^"]+)".*/\1/p' | head -n 1)

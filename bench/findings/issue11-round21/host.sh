@@ -18,11 +18,5 @@ env "$@" ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" Demo__G
 echo $! >"$out/$name.pid"
 for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/null && break; sleep 1; done
 cookie=$(bench_login "$port" "$out/$name.cookies")
-cat bench/out/postgres/view-paths.lua - >"$out/$name.lua" <<LUA
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1], { ["Cookie"] = "$cookie" })
-end
-LUA
+bench_wrk_script bench/out/postgres/view-paths.lua "$cookie" "$out/$name.lua"
 echo "$name: port $port, pid $(cat "$out/$name.pid")"

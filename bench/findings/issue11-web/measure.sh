@@ -43,13 +43,7 @@ psqlq "SELECT id FROM customer WHERE merged_into_id IS NULL ORDER BY (id * 7919)
   | sed 's|^\(.*\)$|/api/customers/\1?reason=inquiry|' | lua_paths >"$out/view-paths.lua"
 : > $out/summary.txt
 for kind in $kinds; do
-  cat "$out/$kind-paths.lua" - >"$out/$kind.lua" <<LUA
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1], { ["Cookie"] = "$cookie" })
-end
-LUA
+  bench_wrk_script "$out/$kind-paths.lua" "$cookie" "$out/$kind.lua"
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$port$(sed -n 2p "$out/$kind-paths.lua" | tr -d ' ",')")
   [ "$status" = 200 ] || { echo "$kind: sample answered $status"; exit 1; }
   echo "$kind warm-up: load $(cut -d' ' -f1-3 /proc/loadavg)" >> $out/summary.txt
