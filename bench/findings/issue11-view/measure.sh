@@ -15,14 +15,8 @@ for _ in $(seq 1 120); do curl -fs "http://127.0.0.1:$port/health/ready" >/dev/n
 source "$(dirname "$0")/../../lib.sh"
 cookie=$(bench_login "$port" "$out/cookies.txt")
 psqlq "SELECT id FROM customer WHERE merged_into_id IS NULL ORDER BY (id * 7919) % 100003 LIMIT 2000" > $out/ids.txt
-{ echo "paths = {"; sed 's|^\(.*\)$|  "/api/customers/\1?reason=inquiry",|' $out/ids.txt; echo "}"; cat <<LUA
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1], { ["Cookie"] = "$cookie" })
-end
-LUA
-} > $out/view.lua
+{ echo "paths = {"; sed 's|^\(.*\)$|  "/api/customers/\1?reason=inquiry",|' $out/ids.txt; echo "}"; } > $out/view-paths.lua
+bench_wrk_script $out/view-paths.lua "$cookie" $out/view.lua
 cpu() { # web ticks, pg backend ticks (view_1m)
   w=$(awk '{print $14+$15}' /proc/$web/stat)
   p=0; for pid in $(psqlq "select pid from pg_stat_activity where datname='view_1m' and pid<>pg_backend_pid()"); do
