@@ -6,22 +6,9 @@ keeps recompiling hot methods for minutes when the machine is loaded) to OUTFILE
 most one interval."""
 import os, resource, subprocess, sys, time
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
-from procstat import cpu_seconds  # noqa: E402
+from procstat import backend_cpu, cpu_seconds  # noqa: E402
 web, db, outfile = int(sys.argv[1]), sys.argv[2], sys.argv[3]
 cmd = sys.argv[sys.argv.index('--') + 1:]
-def backends():
-    out = {}
-    for p in os.listdir('/proc'):
-        if p.isdigit():
-            try:
-                c = open(f'/proc/{p}/cmdline', 'rb').read()
-            except OSError:
-                continue
-            if c.startswith(b'postgres: ') and (b' ' + db.encode() + b' ') in c:
-                t = cpu_seconds(p)
-                if t is not None:
-                    out[int(p)] = t
-    return out
 def jit_threads():  # tid -> CPU seconds of the runtime's tiered-compilation threads (one at a time; it exits when idle)
     out = {}
     for t in os.listdir(f'/proc/{web}/task'):
@@ -31,20 +18,20 @@ def jit_threads():  # tid -> CPU seconds of the runtime's tiered-compilation thr
         except OSError:
             pass
     return out
-first = backends(); last = dict(first); w0 = cpu_seconds(web)
+first = backend_cpu(db); last = dict(first); w0 = cpu_seconds(web)
 jfirst = jit_threads(); jlast = dict(jfirst)
 r0 = resource.getrusage(resource.RUSAGE_CHILDREN)
 proc = subprocess.Popen(cmd)
 while proc.poll() is None:
     time.sleep(0.2)
-    for p, t in backends().items():
+    for p, t in backend_cpu(db).items():
         first.setdefault(p, 0)
         last[p] = t
     for p, t in jit_threads().items():
         jfirst.setdefault(p, 0)
         jlast[p] = t
 w1 = cpu_seconds(web)
-for p, t in backends().items():
+for p, t in backend_cpu(db).items():
     first.setdefault(p, 0); last[p] = t
 r1 = resource.getrusage(resource.RUSAGE_CHILDREN)
 pg = sum(last[p] - first[p] for p in last)

@@ -22,3 +22,29 @@ def rss_mb(pid):
     except OSError:
         pass
     return 0.0
+
+
+def backend_pids(db):
+    """PIDs of the PostgreSQL backends connected to the database db (their process title names it)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/cmdline", "rb") as f:
+                title = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
+        except OSError:
+            continue
+        if title.startswith("postgres: ") and f" {db} " in title:
+            found.append(int(entry))
+    return found
+
+
+def backend_cpu(db):
+    """{pid: CPU seconds} of the PostgreSQL backends of the database db (those that exit while read are left out)."""
+    found = {}
+    for pid in backend_pids(db):
+        c = cpu_seconds(pid)
+        if c is not None:
+            found[pid] = c
+    return found

@@ -8,7 +8,7 @@ per step against its budget and flags a step over budget; exit 3 when one is.
 """
 import os, re, subprocess, sys, threading, time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from procstat import cpu_seconds, rss_mb  # noqa: E402
+from procstat import backend_pids, cpu_seconds, rss_mb  # noqa: E402
 
 db, budgets_arg, log_path = sys.argv[1], sys.argv[2], sys.argv[3]
 command = sys.argv[sys.argv.index("--") + 1:]
@@ -17,21 +17,8 @@ step_line = re.compile(r"^(\S+) \((\d+(?:\.\d+)?) s")
 
 
 def backends():
-    """PIDs of the PostgreSQL backends connected to the database (their process title names it)."""
-    if db == "-":
-        return []
-    found = []
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/cmdline", "rb") as f:
-                title = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
-        except OSError:
-            continue
-        if title.startswith("postgres: ") and f" {db} " in title:
-            found.append(int(entry))
-    return found
+    """PIDs of the PostgreSQL backends connected to the database; none for SQLite."""
+    return [] if db == "-" else backend_pids(db)
 
 
 seen = {}  # backend pid -> last CPU seconds seen (a backend that exits keeps its last figure)

@@ -9,26 +9,10 @@ before and after. Passes the command's output through (indented) and writes it t
 """
 import os, subprocess, sys, time
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-from procstat import cpu_seconds, rss_mb  # noqa: E402
+from procstat import backend_cpu, cpu_seconds, rss_mb  # noqa: E402
 
 db, log_path = sys.argv[1], sys.argv[2]
 command = sys.argv[sys.argv.index("--") + 1:]
-
-
-def backends():
-    found = {}
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                with open(f"/proc/{entry}/cmdline", "rb") as f:
-                    title = f.read().replace(b"\0", b" ").decode("utf-8", "replace")
-            except OSError:
-                continue
-            if title.startswith("postgres: ") and f" {db} " in title:
-                c = cpu_seconds(entry)
-                if c is not None:
-                    found[int(entry)] = c
-    return found
 
 
 def load():
@@ -36,7 +20,7 @@ def load():
 
 
 load0 = load()
-baseline = backends()
+baseline = backend_cpu(db)
 seen = dict(baseline)
 t0 = time.monotonic()
 with open(log_path, "w") as log:
@@ -48,7 +32,7 @@ with open(log_path, "w") as log:
         if c is not None:
             cli = c
         peak = max(peak, rss_mb(proc.pid))
-        for pid, c in backends().items():
+        for pid, c in backend_cpu(db).items():
             seen[pid] = c
         if done:
             break
