@@ -13,7 +13,8 @@
 # Each page is then measured RUNS times (default 2) in a row; the spread of p99 and req/s between the runs
 # is printed and flagged above 10 %, with the machine's own speed before and after each run (bench_speed) and during it
 # (bench_watch_start: a short loop and a memory walk every half second; their slowest quarters show a slow stretch of the VM),
-# and the CPU each request took in the web host and PostgreSQL's backends (the same work costing more CPU is the machine). On
+# the CPU each request took in the web host and PostgreSQL's backends and, on PostgreSQL, the work each took there (buffer
+# accesses, rows, commits, WAL records: bench_pg_work): the same work costing more CPU is the machine. On
 # PostgreSQL the import and its yardstick (raw binary COPY of the same rows) run as IMPORT_PAIRS (default RUNS)
 # pairs, one right after the other; each pair's ratio is printed, then their spread.
 # The web host's peak memory (VmHWM) is printed at the end, with how much of it now is anonymous (heap) and how much
@@ -197,6 +198,7 @@ for kind in search view; do
   [ "$status" = 200 ] || { log "$kind: a sample request answered $status; check $out/web.log"; exit 1; }
   # Warm-up first (not measured): a cold process would be measured while the JIT compiles.
   wrk -t2 -c16 -d"$warmup" -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.warmup.wrk"
+  [ "$provider" != postgres ] || work0=$(bench_pg_work "$db")
   for run in $(seq 1 "$runs"); do
     before=$(bench_speed)
     bench_watch_start "$out/$kind.$run.watch"
@@ -210,9 +212,21 @@ for kind in search view; do
     if [ "$provider" = postgres ]; then cpu=$(python3 -c "print(f'web {$wms / $req:.2f}, PostgreSQL {$pms / $req:.2f}, wrk {$cms / $req:.2f}')")
     else cpu=$(python3 -c "print(f'web with SQLite {$wms / $req:.2f}, wrk {$cms / $req:.2f}')"); fi
     echo "$before $(bench_speed)" >"$out/$kind.$run.speed"
+    work=""
+    if [ "$provider" = postgres ]; then
+      work1=$(bench_pg_work "$db"); echo "$work0 $work1 $req" >"$out/$kind.$run.work"; work0=$work1
+      work="; PostgreSQL's work a request: $(python3 - "$out/$kind.$run.work" <<'PY'
+import sys
+v = [int(x) for x in open(sys.argv[1]).read().split()]
+n = v[8]
+b, r, c, w = ((v[4 + i] - v[i]) / n for i in range(4))
+print(f"{b:.0f} buffer accesses, {r:.0f} rows, {c:.2f} commits, {w:.1f} WAL records")
+PY
+)"
+    fi
     p50=$(awk '$1=="50%" {print $2}' "$out/$kind.$run.wrk"); p99=$(awk '$1=="99%" {print $2}' "$out/$kind.$run.wrk")
     rps=$(awk '/Requests\/sec/ {print $2}' "$out/$kind.$run.wrk"); errs=$(grep -E "Non-2xx|Socket errors" "$out/$kind.$run.wrk" || true)
-    log "$kind ($provider, 16 clients, run $run of $runs, $duration after a $warmup warm-up; $note): p50 $p50, p99 $p99, $rps req/s${errs:+ ($errs)}; CPU ms a request: $cpu; machine speed before / after: $(sed 's| | / |' "$out/$kind.$run.speed") ms, during: $during"
+    log "$kind ($provider, 16 clients, run $run of $runs, $duration after a $warmup warm-up; $note): p50 $p50, p99 $p99, $rps req/s${errs:+ ($errs)}; CPU ms a request: $cpu; machine speed before / after: $(sed 's| | / |' "$out/$kind.$run.speed") ms, during: $during$work"
   done
   if [ "$runs" -ge 2 ]; then python3 - "$kind" "$out" "$runs" <<'PY'
 import re, sys
@@ -222,7 +236,7 @@ kind, out, runs = sys.argv[1], sys.argv[2], int(sys.argv[3])
 def ms(v):  # wrk prints 812.00us, 23.45ms, 1.20s
     n, u = re.match(r"([\d.]+)(us|ms|s|m)", v).groups()
     return float(n) * {"us": 0.001, "ms": 1, "s": 1000, "m": 60000}[u]
-p99s, rpss, speeds, slow, walk, cpu = [], [], [], [], [], []
+p99s, rpss, speeds, slow, walk, cpu, work = [], [], [], [], [], [], []
 for r in range(1, runs + 1):
     text = open(f"{out}/{kind}.{r}.wrk").read()
     p99s.append(ms(re.search(r"^\s*99%\s+(\S+)", text, re.M).group(1)))
@@ -232,6 +246,11 @@ for r in range(1, runs + 1):
     walk.append(slowest_quarter(walks(f"{out}/{kind}.{r}.watch")) or float("nan"))
     web_ms, db_ms = (int(v) for v in open(f"{out}/{kind}.{r}.cpu").read().split()[:2])
     cpu.append((web_ms + db_ms) / int(re.search(r"(\d+) requests in", text).group(1)))
+    try:  # PostgreSQL's buffer accesses a request (bench_pg_work): the same work in every run, or not
+        v = [int(x) for x in open(f"{out}/{kind}.{r}.work").read().split()]
+        work.append((v[4] - v[0]) / v[8])
+    except OSError:
+        pass
 def spread(xs): return (max(xs) - min(xs)) / min(xs) * 100
 flag = "" if max(spread(p99s), spread(rpss)) <= 10 else "  ABOVE 10 %: the runs disagree"
 # The loop's times around and during the runs: when they moved as much as the runs did, the machine moved, not the product.
@@ -239,7 +258,8 @@ print(f"[bench] {kind}: spread between the {runs} runs: p99 {spread(p99s):.1f} %
       f"the machine's own speed around them (bench_speed): {min(speeds):.1f} to {max(speeds):.1f} ms, spread {spread(speeds):.1f} %; "
       f"during them, the slowest quarter of the loops from {' / '.join(f'{x:.2f}' for x in slow)} ms, spread {spread(slow):.1f} %, "
       f"of the memory walks from {' / '.join(f'{x:.0f}' for x in walk)} ns, spread {spread(walk):.1f} %; "
-      f"CPU a request (web and database) {' / '.join(f'{x:.2f}' for x in cpu)} ms, spread {spread(cpu):.1f} %")
+      f"CPU a request (web and database) {' / '.join(f'{x:.2f}' for x in cpu)} ms, spread {spread(cpu):.1f} %"
+      + (f"; PostgreSQL's buffer accesses a request {' / '.join(f'{x:.0f}' for x in work)}, spread {spread(work):.1f} %" if work else ""))
 PY
   fi
 done

@@ -162,6 +162,16 @@ bench_db_exists() { # $1 = database
   [ -n "$(bench_sql -d postgres -Atc "SELECT 1 FROM pg_database WHERE datname = '$1'")" ]
 }
 
+bench_pg_work() { # $1 = database -> the work PostgreSQL has done for it so far: buffer accesses (hits and reads), rows
+  # (returned and fetched), commits, and the server's WAL records (all databases; the bench is the server's only load).
+  # Each backend sends its counts at most once a second, and the last ones after 10 s idle (PostgreSQL 15): read it after
+  # an 11 s pause, and the difference between two readings is the work of what ran between them. Beside the CPU a request
+  # it tells the same work taking more CPU (the machine) from more work (the product, the database's state).
+  sleep 11
+  bench_sql -d postgres -Atc "SELECT d.blks_hit + d.blks_read, d.tup_returned + d.tup_fetched, d.xact_commit, w.wal_records
+    FROM pg_stat_database d, pg_stat_wal w WHERE d.datname = '$1'" | tr '|' ' '
+}
+
 bench_speed() { # the machine's own speed on the idle machine, between measured runs: milliseconds of CPU a fixed
   # single-thread loop takes (median of five), lower is faster (bench/machine_speed.py). It tells a run that differs
   # because the VM's CPU did (on the 2-core VM the same loop took 314 to 522 ms within three idle minutes) from one the
