@@ -149,6 +149,14 @@ if [ "$provider" = postgres ]; then
   sql "CREATE EXTENSION IF NOT EXISTS pg_prewarm" >/dev/null
   log "prewarmed $(sql "SELECT pg_size_pretty(8192 * sum(pg_prewarm(c.oid))) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
     WHERE n.nspname = 'public' AND c.relkind IN ('r', 'i', 'm', 't')") of $db into shared buffers"
+  # What earlier runs left: every search and view adds access-log entries, and SKIP_LOAD=1 keeps them, so a database
+  # reused all day outgrows shared buffers and its pages start coming from the kernel's cache; runs to compare should
+  # start from the same state.
+  log "$db: $(sql "SELECT pg_size_pretty(pg_database_size(current_database())) || ', of which the access log '
+    || pg_size_pretty(pg_total_relation_size('access_log_entry')) || ' (' || to_char(count(*), 'FM999,999,999') || ' entries); shared_buffers '
+    || current_setting('shared_buffers') || CASE WHEN pg_database_size(current_database())
+    > (SELECT setting::bigint * 8192 FROM pg_settings WHERE name = 'shared_buffers') THEN ': LARGER THAN shared buffers' ELSE '' END
+    FROM access_log_entry")"
 fi
 log "database settings ($provider): $(settings | tr -d '\n')"
 [ "$provider" != postgres ] || log "$(bench_settle)"
