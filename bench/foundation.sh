@@ -222,15 +222,12 @@ for kind in search view; do
     echo "$before $(bench_speed)" >"$out/$kind.$run.speed"
     work=""
     if [ "$provider" = postgres ]; then
-      work1=$(bench_pg_work "$db"); echo "$work0 $work1 $req" >"$out/$kind.$run.work"; work0=$work1
-      work="; PostgreSQL's work a request: $(python3 - "$out/$kind.$run.work" <<'PY'
-import sys
-v = [int(x) for x in open(sys.argv[1]).read().split()]
-n = v[8]
-b, r, c, w = ((v[4 + i] - v[i]) / n for i in range(4))
-print(f"{b:.0f} buffer accesses, {r:.0f} rows, {c:.2f} commits, {w:.1f} WAL records")
-PY
-)"
+      # A request's buffer accesses, rows, commits and WAL records, kept for the spread below.
+      work1=$(bench_pg_work "$db")
+      python3 -c "a, b = '$work0'.split(), '$work1'.split(); print(*((int(y) - int(x)) / $req for x, y in zip(a, b)))" >"$out/$kind.$run.work"
+      work0=$work1
+      read -r wb wr wc ww <"$out/$kind.$run.work"
+      work=$(python3 -c "print(f\"; PostgreSQL's work a request: {$wb:.0f} buffer accesses, {$wr:.0f} rows, {$wc:.2f} commits, {$ww:.1f} WAL records\")")
     fi
     p50=$(awk '$1=="50%" {print $2}' "$out/$kind.$run.wrk"); p99=$(awk '$1=="99%" {print $2}' "$out/$kind.$run.wrk")
     rps=$(awk '/Requests\/sec/ {print $2}' "$out/$kind.$run.wrk"); errs=$(grep -E "Non-2xx|Socket errors" "$out/$kind.$run.wrk" || true)
@@ -255,8 +252,7 @@ for r in range(1, runs + 1):
     web_ms, db_ms = (int(v) for v in open(f"{out}/{kind}.{r}.cpu").read().split()[:2])
     cpu.append((web_ms + db_ms) / int(re.search(r"(\d+) requests in", text).group(1)))
     try:  # PostgreSQL's buffer accesses a request (bench_pg_work): the same work in every run, or not
-        v = [int(x) for x in open(f"{out}/{kind}.{r}.work").read().split()]
-        work.append((v[4] - v[0]) / v[8])
+        work.append(float(open(f"{out}/{kind}.{r}.work").read().split()[0]))
     except OSError:
         pass
 def spread(xs): return (max(xs) - min(xs)) / min(xs) * 100

@@ -5,7 +5,7 @@ label=$1; webdir=${2:-/tmp/sqlite/web}; warmup=${WARMUP:-60s}; duration=${DURATI
 out=/tmp/sqlite/out/$label; mkdir -p $out
 cd /tmp/sqlite
 rm -f run.db run.db-wal run.db-shm; cp pristine.db run.db
-source /work/wt/sqlite/bench/lib.sh
+source "$(cd "$(dirname "$0")/../.." && pwd)/lib.sh"
 export Database__Provider=Sqlite ConnectionStrings__Crm="Data Source=/tmp/sqlite/run.db" Security__Protection__KeyFile=/tmp/sqlite/keys.json
 port=5331
 ASPNETCORE_ENVIRONMENT=Production Urls="http://127.0.0.1:$port" Demo__GenerateOnStartup=false Security__Web__SecureCookies=SameAsRequest \
@@ -33,13 +33,7 @@ sql "SELECT id FROM customer WHERE merged_into_id IS NULL ORDER BY (id * 7919) %
   | sed 's|^\(.*\)$|/api/customers/\1?reason=inquiry|' | lua_paths >"$out/view-paths.lua"
 cpu() { awk '{print $14+$15}' /proc/$web/stat; }
 for kind in $kinds; do
-  cat "$out/$kind-paths.lua" - >"$out/$kind.lua" <<LUA
-local i = 0
-request = function()
-  i = i + 1
-  return wrk.format("GET", paths[(i % #paths) + 1], { ["Cookie"] = "$cookie" })
-end
-LUA
+  bench_wrk_script "$out/$kind-paths.lua" "$cookie" "$out/$kind.lua"
   status=$(curl -s -o /dev/null -w '%{http_code}' -H "Cookie: $cookie" "http://127.0.0.1:$port$(sed -n 2p "$out/$kind-paths.lua" | tr -d ' ",')")
   [ "$status" = 200 ] || { echo "$kind: sample answered $status"; exit 1; }
   nice -n 10 wrk -t2 -c16 -d"$warmup" -s "$out/$kind.lua" "http://127.0.0.1:$port" >"$out/$kind.warmup.wrk"

@@ -1,5 +1,3 @@
-using System.Globalization;
-
 namespace InsureCrm.Web.Security;
 
 /// <summary>
@@ -57,7 +55,8 @@ internal static class BrowserName
             {
                 end++;
             }
-            return end == 0 ? name : name + " " + int.Parse(digits[..end], CultureInfo.InvariantCulture).ToString(CultureInfo.InvariantCulture);
+            // The digits as sent: a header is the client's to write, and a number too long for an int must not break the page.
+            return end == 0 ? name : name + " " + digits[..Math.Min(end, 6)].ToString();
         }
         return null;
     }
