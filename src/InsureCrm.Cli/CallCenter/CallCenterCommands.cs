@@ -10,7 +10,8 @@ namespace InsureCrm.Cli.CallCenter;
 
 /// <summary>
 /// <c>insurecrm callcenter queues build [--as-of yyyy-MM-dd]</c> (the nightly step alone), <c>callcenter queues show [--user U]</c>,
-/// <c>callcenter report [--as-of]</c> and <c>callcenter skills USER --kinds HappyCall,Campaign</c>. Output names customers by id only.
+/// <c>callcenter report [--as-of]</c>, <c>callcenter skills USER --kinds HappyCall,Campaign</c> and <c>callcenter reassign</c>
+/// (<see cref="ReassignCommand"/>). Output names customers by id only.
 /// </summary>
 internal static class CallCenterCommands
 {
@@ -23,18 +24,19 @@ internal static class CallCenterCommands
         root.Subcommands.Add(queues);
         root.Subcommands.Add(Report(services));
         root.Subcommands.Add(Skills(services));
+        root.Subcommands.Add(ReassignCommand.Create(services));
         return root;
     }
 
-    private static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
+    internal static string I(FormattableString s) => s.ToString(CultureInfo.InvariantCulture);
 
-    private static async Task<CrmUser?> BeginAsync(ParseResult pr, ServiceProvider provider, string capability, CancellationToken ct)
+    internal static async Task<CrmUser?> BeginAsync(ParseResult pr, ServiceProvider provider, string capability, CancellationToken ct)
     {
         await provider.GetRequiredService<Migrator>().MigrateAsync(ct);
         return await CliUser.ResolveAsync(pr, provider, capability, ct);
     }
 
-    private static Task LogAsync(ServiceProvider provider, CrmUser user, AccessAction action, string detail, CancellationToken ct) =>
+    internal static Task LogAsync(ServiceProvider provider, CrmUser user, AccessAction action, string detail, CancellationToken ct) =>
         provider.GetRequiredService<IAccessLog>().RecordAsync(user, new AccessEvent(action, null, null, detail), ct);
 
     private static Command Build(Lazy<ServiceProvider> services)
@@ -131,6 +133,22 @@ internal static class CallCenterCommands
         return report;
     }
 
+    /// <summary>A --kinds list (comma-separated, any case); null after saying which entry is not a queue kind.</summary>
+    internal static async Task<List<QueueKind>?> ParseKindsAsync(string text)
+    {
+        var parsed = new List<QueueKind>();
+        foreach (var k in text.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+        {
+            if (!Enum.TryParse<QueueKind>(k, true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(k, out _))
+            {
+                await Console.Error.WriteLineAsync(I($"Error: --kinds: '{k}' is not a queue kind (HappyCall, Interest, Prospect, LapseRisk, Campaign)."));
+                return null;
+            }
+            parsed.Add(kind);
+        }
+        return parsed;
+    }
+
     private static Command Skills(Lazy<ServiceProvider> services)
     {
         var name = new Argument<string>("user") { Description = "The call-center consultant's user name" };
@@ -143,15 +161,9 @@ internal static class CallCenterCommands
             {
                 return 1;
             }
-            var parsed = new List<QueueKind>();
-            foreach (var k in pr.GetValue(kinds)!.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            if (await ParseKindsAsync(pr.GetValue(kinds)!) is not { } parsed)
             {
-                if (!Enum.TryParse<QueueKind>(k, true, out var kind) || !Enum.IsDefined(kind) || int.TryParse(k, out _))
-                {
-                    await Console.Error.WriteLineAsync(I($"Error: --kinds: '{k}' is not a queue kind (HappyCall, Interest, Prospect, LapseRisk, Campaign)."));
-                    return 1;
-                }
-                parsed.Add(kind);
+                return 1;
             }
             var userName = pr.GetValue(name)!;
             await using var scope = provider.CreateAsyncScope();

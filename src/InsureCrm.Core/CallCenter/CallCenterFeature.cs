@@ -4,7 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 
 namespace InsureCrm.Core.CallCenter;
 
-/// <summary>The call center's outbound side (issue 15): options validated on start, the queue build, its nightly step and the queue service.</summary>
+/// <summary>The call center's outbound side (issue 15): options validated on start, the queue build, its nightly step, the queue service and the supervisor's reassignment.</summary>
 public static class CallCenterFeature
 {
     public static IServiceCollection AddCallCenter(this IServiceCollection services, IConfiguration configuration)
@@ -20,6 +20,7 @@ public static class CallCenterFeature
         services.AddScoped<CallCenterQueueBuild>();
         services.AddScoped<CallPlanner>();
         services.AddScoped<CallQueues>();
+        services.AddScoped<Reassign.QueueReassignment>();
         services.AddSingleton<INightlyStep, CallCenterQueueStep>();
         return services;
     }

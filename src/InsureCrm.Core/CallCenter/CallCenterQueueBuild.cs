@@ -17,7 +17,7 @@ namespace InsureCrm.Core.CallCenter;
 /// <summary>What a queue build did: the items each queue got, those it kept from earlier days, the refusals by reason, the assignment.</summary>
 public sealed record QueueBuildSummary(
     DateOnly AsOf, IReadOnlyDictionary<QueueKind, int> NewByKind, int Replaced, int Carried,
-    IReadOnlyDictionary<string, int> Refused, int Assigned, int Unassigned, int Consultants, TimeSpan Elapsed)
+    IReadOnlyDictionary<string, int> Refused, int Assigned, int Unassigned, int Consultants, TimeSpan Elapsed, int Released = 0)
 {
     public int New => NewByKind.Values.Sum();
 }
@@ -34,7 +34,7 @@ public sealed record QueueBuildSummary(
 /// nobody has worked yet, and keeps the worked ones.
 /// </summary>
 internal sealed class CallCenterQueueBuild(CrmDatabase database, CallCenterOptions options, ConsentService consents, ContactPolicy policy,
-    ICampaignWorkLists campaignLists, ILogger<CallCenterQueueBuild> logger)
+    ICampaignWorkLists campaignLists, TimeProvider clock, ILogger<CallCenterQueueBuild> logger)
 {
     private const int Batch = 4000;
 
@@ -124,10 +124,10 @@ internal sealed class CallCenterQueueBuild(CrmDatabase database, CallCenterOptio
         }
         // The campaign's own call list (/campaigns/calls) no longer hands out the contacts the queue now holds.
         await campaignLists.HoldAsync([.. admitted.Where(c => c.CampaignContactId is not null).Select(c => c.CampaignContactId!.Value)], true, ct);
-        var assignment = await QueueDistribution.AssignAsync(db, options, asOf, ct);
+        var assignment = await QueueDistribution.AssignAsync(db, options, asOf, clock.GetUtcNow().UtcDateTime, ct);
         var byKind = Enum.GetValues<QueueKind>().ToDictionary(k => k, k => admitted.Count(c => c.Kind == k));
         var summary = new QueueBuildSummary(asOf, byKind, replaced, open, refused, assignment.Assigned, assignment.Unassigned,
-            assignment.Consultants, watch.Elapsed);
+            assignment.Consultants, watch.Elapsed, assignment.Released);
         logger.LogInformation("Call queues as of {AsOf}: {New} new items ({Refused} refused by the contact policy), {Assigned} assigned to {Consultants} consultants, in {Ms} ms",
             asOf, summary.New, refused.Values.Sum(), assignment.Assigned, assignment.Consultants, watch.ElapsedMilliseconds);
         return summary;

@@ -12,8 +12,9 @@ namespace InsureCrm.Core.CallCenter;
 /// would, and the demo consultant (<c>callcenter</c>) works some of their items through <see cref="CallQueues"/>: three
 /// happy calls completed with every checklist item answered yes, one with the copies of the policy and terms not received
 /// (an escalation to the selling agent's branch — the demo manager's, when one of the day's happy calls was sold there: that
-/// item is handed to the demo consultant first), two calls not answered and one call-back the next morning. So
-/// <c>callcenter</c>, <c>supervisor</c> and <c>manager</c> each see real items. Nothing is written that the services did not compute.
+/// item is handed to the demo consultant first), two calls not answered and one call-back the next morning. Two colleagues
+/// with narrower skills share the queues (<see cref="Colleagues"/>). So <c>callcenter</c>, <c>supervisor</c> and <c>manager</c>
+/// each see real items, and the supervisor has someone to reassign calls to. Nothing is written that the services did not compute.
 /// </summary>
 internal sealed class DemoCallCenter(CrmDatabase database, CallCenterQueueBuild build, CallQueues queues, ILogger<DemoCallCenter> logger)
 {
@@ -39,6 +40,7 @@ internal sealed class DemoCallCenter(CrmDatabase database, CallCenterQueueBuild 
         {
             return 0;
         }
+        await EnsureColleaguesAsync(ct);
         var watch = System.Diagnostics.Stopwatch.StartNew();
         var summary = await build.BuildAsync(asOf, ct);
         var user = new CrmUser(consultant.Id, consultant.UserName, consultant.Role, null, null, null, "demo");
@@ -88,6 +90,38 @@ internal sealed class DemoCallCenter(CrmDatabase database, CallCenterQueueBuild 
             summary.New, summary.Refused.Values.Sum(), worked, escalated is not null, watch.ElapsedMilliseconds);
         return summary.New;
     }
+
+    /// <summary>
+    /// The demo consultant's two colleagues, so the distribution spreads the queues by skill and load and the supervisor has
+    /// someone to reassign to: <c>callcenter2</c> takes happy calls and campaign lists, <c>callcenter3</c> interest, prospect and
+    /// lapse-risk calls. They sign in with the demo password like every demo login.
+    /// </summary>
+    private async Task EnsureColleaguesAsync(CancellationToken ct)
+    {
+        await using var db = database.CreateContext();
+        foreach (var (name, display, kinds) in Colleagues)
+        {
+            if (await db.Users.AnyAsync(u => u.UserName == name, ct))
+            {
+                continue;
+            }
+            var user = new AppUser
+            {
+                UserName = name, NormalizedUserName = AppUser.Normalize(name), DisplayName = display, Role = Role.CallCenter,
+                PasswordHash = PasswordHashing.Hash(DemoUsers.Password), CreatedAt = queues.Now, SecurityStamp = AppUser.NewStamp(), ConcurrencyStamp = AppUser.NewStamp(),
+            };
+            db.Users.Add(user);
+            await db.SaveChangesAsync(ct);
+            db.CallSkills.Add(new CallSkill { UserId = user.Id, Kinds = string.Join(",", kinds.Order()) });
+            await db.SaveChangesAsync(ct);
+        }
+    }
+
+    internal static readonly (string UserName, string DisplayName, QueueKind[] Kinds)[] Colleagues =
+    [
+        ("callcenter2", "Demo call center 2", [QueueKind.HappyCall, QueueKind.Campaign]),
+        ("callcenter3", "Demo call center 3", [QueueKind.Interest, QueueKind.Prospect, QueueKind.LapseRisk]),
+    ];
 
     private static int Count(CallRecordResult r) => r.Status == CallRecordStatus.Recorded ? 1 : 0;
 }

@@ -1,5 +1,6 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Security;
+using InsureCrm.Core.CallCenter.Reassign;
 using Microsoft.EntityFrameworkCore;
 
 namespace InsureCrm.Core.CallCenter;
@@ -8,13 +9,15 @@ namespace InsureCrm.Core.CallCenter;
 /// Hands open, unassigned items to call-center consultants (active <see cref="Role.CallCenter"/> accounts): each item, the
 /// earliest due first, goes to a consultant whose skills include its queue and who holds the fewest open items (ties: the
 /// lower user id), as long as they have been handed fewer than <see cref="CallCenterOptions.DailyCap"/> items that day. An
-/// item nobody can take stays unassigned for the next day's run. A consultant without a skill row takes every queue.
+/// item nobody can take stays unassigned for the next day's run. A consultant without a skill row takes every queue. First, the
+/// items of accounts that are no longer active consultants go back to the pool (<see cref="QueueReassignment.ReleaseInactiveAsync"/>),
+/// so a consultant who left does not keep customers waiting.
 /// </summary>
 internal static class QueueDistribution
 {
     private const int Batch = 2000;
 
-    public sealed record Result(int Assigned, int Unassigned, int Consultants);
+    public sealed record Result(int Assigned, int Unassigned, int Consultants, int Released);
 
     private sealed class Consultant(long id, IReadOnlySet<QueueKind> skills, int load, int today)
     {
@@ -30,8 +33,9 @@ internal static class QueueDistribution
             : kinds.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)
                 .Select(k => Enum.TryParse<QueueKind>(k, true, out var v) ? v : (QueueKind?)null).OfType<QueueKind>().ToHashSet();
 
-    public static async Task<Result> AssignAsync(CrmDbContext db, CallCenterOptions options, DateOnly asOf, CancellationToken ct)
+    public static async Task<Result> AssignAsync(CrmDbContext db, CallCenterOptions options, DateOnly asOf, DateTime now, CancellationToken ct)
     {
+        var released = await QueueReassignment.ReleaseInactiveAsync(db, now, ct);
         var users = await db.Users.AsNoTracking().Where(u => u.Role == Role.CallCenter && u.IsActive).Select(u => u.Id).ToListAsync(ct);
         var skills = await db.CallSkills.AsNoTracking().Where(s => users.Contains(s.UserId)).ToDictionaryAsync(s => s.UserId, s => s.Kinds, ct);
         var loads = await db.CallQueueItems.AsNoTracking()
@@ -74,6 +78,6 @@ internal static class QueueDistribution
                         .SetProperty(i => i.Version, i => i.Version + 1), ct);
             }
         }
-        return new Result(consultants.Sum(c => c.Taken.Count), unassigned, consultants.Count);
+        return new Result(consultants.Sum(c => c.Taken.Count), unassigned, consultants.Count, released);
     }
 }

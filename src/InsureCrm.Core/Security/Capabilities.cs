@@ -51,6 +51,8 @@ public static class Capability
     public const string CallsLive = "calls:live";
     /// <summary>Happy-call escalations: a branch manager their branch's (and resolves them), a supervisor and an admin every one.</summary>
     public const string CallsEscalations = "calls:escalations";
+    /// <summary>Move a consultant's open queue items to others (absence, departure, overload): supervisors and admins.</summary>
+    public const string CallsReassign = "calls:reassign";
     /// <summary>The call center's inbound console (issue 15): find the caller, log the contact, callbacks, referrals to the agent.</summary>
     public const string CallsInbound = "calls:inbound";
     /// <summary>Open a VOC case (issue 16) and follow the cases one opened: front-line staff, VOC handlers, admins.</summary>
@@ -109,6 +111,7 @@ public static class Capability
         [CallsWork] = [Role.CallCenter, Role.CallCenterSupervisor],
         [CallsLive] = [Role.CallCenterSupervisor, Role.Admin],
         [CallsEscalations] = [Role.BranchManager, Role.CallCenterSupervisor, Role.Admin],
+        [CallsReassign] = [Role.CallCenterSupervisor, Role.Admin],
         // Inbound calls are the call center consultants' and their supervisor's (opening a customer still takes a reason each time).
         [CallsInbound] = [Role.CallCenter, Role.CallCenterSupervisor],
         // VOC (docs/voc.md): front-line staff open cases and see the ones they opened; handlers work cases; department heads

@@ -127,9 +127,9 @@ public sealed class CallCenterQueueTests
         Assert.Equal([QueueKind.HappyCall], set!.ToArray());
         Assert.Null(await CallCenterKit.Queues(ctx, db).SetSkillsAsync("boss", [QueueKind.HappyCall]));
 
-        var result = await QueueDistribution.AssignAsync(ctx, new CallCenterOptions { DailyCap = 2 }, Today, CancellationToken.None);
+        var result = await QueueDistribution.AssignAsync(ctx, new CallCenterOptions { DailyCap = 2 }, Today, CallCenterKit.Now.UtcDateTime, CancellationToken.None);
 
-        Assert.Equal((4, 1, 2), (result.Assigned, result.Unassigned, result.Consultants));
+        Assert.Equal((4, 1, 2, 0), (result.Assigned, result.Unassigned, result.Consultants, result.Released));
         var items = await ctx.CallQueueItems.AsNoTracking().ToListAsync();
         Assert.All(items.Where(i => i.AssignedUserId == happyOnly.UserId), i => Assert.Equal(QueueKind.HappyCall, i.Kind));
         Assert.Equal(2, items.Count(i => i.AssignedUserId == happyOnly.UserId));

@@ -46,5 +46,11 @@ public sealed class DemoCallCenterTests(ITestOutputHelper output)
         attempts.Count(a => a.Outcome == CallOutcomeCode.Completed).ShouldBeGreaterThanOrEqualTo(1);
         attempts.ShouldAllBe(a => a.UserId == consultant.Id);
         (await ctx.CallQueueItems.CountAsync(i => i.Kind == QueueKind.HappyCall)).ShouldBeGreaterThan(0, "the generator issues contracts up to the demo's date");
+        var colleagues = await ctx.Users.AsNoTracking().Where(u => u.UserName == "callcenter2" || u.UserName == "callcenter3").Select(u => u.Id).ToListAsync();
+        colleagues.Count.ShouldBe(2, "the demo consultant has two colleagues for the supervisor to reassign to");
+        foreach (var colleague in colleagues)
+        {
+            (await ctx.CallQueueItems.CountAsync(i => i.AssignedUserId == colleague)).ShouldBeGreaterThan(0, "the distribution spreads the queues by skill and load");
+        }
     }
 }

@@ -50,6 +50,7 @@ public sealed partial class AuthorizationMatrixTests
         ["calls:work"] = [Role.CallCenter, Role.CallCenterSupervisor],
         ["calls:live"] = [Role.CallCenterSupervisor, Role.Admin],
         ["calls:escalations"] = [Role.BranchManager, Role.CallCenterSupervisor, Role.Admin],
+        ["calls:reassign"] = [Role.CallCenterSupervisor, Role.Admin],
         ["calls:inbound"] = [Role.CallCenter, Role.CallCenterSupervisor],
         ["voc:intake"] = [Role.Agent, Role.CsConsultant, Role.BranchManager, Role.CallCenter, Role.CallCenterSupervisor, Role.VocHandler, Role.Admin],
         ["voc:work"] = [Role.VocHandler, Role.Admin],
