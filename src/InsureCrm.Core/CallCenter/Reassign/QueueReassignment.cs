@@ -112,9 +112,8 @@ internal sealed class QueueReassignment(CrmDbContext db, ContactPolicy policy, T
     /// <summary>The accounts that hold open items but are no longer active consultants (the live view lists them to be moved).</summary>
     public async Task<IReadOnlyList<(long UserId, string UserName, int Open)>> InactiveHoldersAsync(CancellationToken ct = default)
     {
-        var rows = await (from i in db.CallQueueItems.AsNoTracking()
-                          join u in db.Users.AsNoTracking() on i.AssignedUserId equals u.Id
-                          where Live.Contains(i.State) && (!u.IsActive || u.Role != Role.CallCenter)
+        var rows = await (from i in HeldByInactive(db).AsNoTracking()
+                          join u in db.Users on i.AssignedUserId equals u.Id
                           group i by new { u.Id, u.UserName } into g
                           orderby g.Key.UserName
                           select new { g.Key.Id, g.Key.UserName, Open = g.Count() }).ToListAsync(ct);
@@ -209,17 +208,19 @@ internal sealed class QueueReassignment(CrmDbContext db, ContactPolicy policy, T
         return new ReassignResult(ReassignStatus.Moved, new Dictionary<string, string>(), movedTo, stayed);
     }
 
+    /// <summary>Open and in-progress items whose holder is no longer an active call-center consultant.</summary>
+    private static IQueryable<CallQueueItem> HeldByInactive(CrmDbContext db) =>
+        db.CallQueueItems.Where(i => Live.Contains(i.State)
+            && db.Set<AppUser>().Any(u => u.Id == i.AssignedUserId && (!u.IsActive || u.Role != Role.CallCenter)));
+
     /// <summary>
     /// The night's first step of the distribution: the open items of accounts that are no longer active call-center consultants
     /// (deactivated, or given another role) go back to the pool, each move recorded; returns how many.
     /// </summary>
     public static async Task<int> ReleaseInactiveAsync(CrmDbContext db, DateTime now, CancellationToken ct)
     {
-        // Tracked (to be changed): the whole query tracks or none of it does, so no AsNoTracking on the users.
-        var held = await (from i in db.CallQueueItems
-                          join u in db.Users on i.AssignedUserId equals u.Id
-                          where Live.Contains(i.State) && (!u.IsActive || u.Role != Role.CallCenter)
-                          select i).AsTracking().ToListAsync(ct);
+        // Tracked, to be changed: a query tracks all of it or none, so nothing in it may say AsNoTracking.
+        var held = await HeldByInactive(db).AsTracking().ToListAsync(ct);
         foreach (var item in held)
         {
             db.CallQueueMoves.Add(new CallQueueMove
