@@ -73,9 +73,11 @@ public sealed class VocIntake
     private readonly FieldProtector _protector;
     private readonly TimeProvider _time;
     private readonly VocClassifierCache _classifiers;
+    private readonly CustomerScope _scope;
 
     // classifiers: the shared model cache (a singleton in the hosts); null gives this intake a cache of its own.
-    public VocIntake(CrmDbContext db, VocOptions options, VocClock clock, FieldProtector protector, TimeProvider time, VocClassifierCache? classifiers = null)
+    public VocIntake(CrmDbContext db, VocOptions options, VocClock clock, FieldProtector protector, TimeProvider time, VocClassifierCache? classifiers = null,
+        CustomerScope? scope = null)
     {
         _db = db;
         _options = options;
@@ -83,6 +85,21 @@ public sealed class VocIntake
         _protector = protector;
         _time = time;
         _classifiers = classifiers ?? new VocClassifierCache();
+        _scope = scope ?? new CustomerScope(db);
+    }
+
+    /// <summary>
+    /// The front-line roles whose customers are an agent's or a branch's: a case they open may name only a customer (or a
+    /// contract of a customer) in their data scope. The call center reaches every customer; the VOC desk and admins take
+    /// letters, mail and referrals about anyone, so their cases name the customer the voice is about.
+    /// </summary>
+    public static bool OpensForOwnCustomersOnly(Role role) => role is Role.Agent or Role.CsConsultant or Role.BranchManager;
+
+    /// <summary>A live customer the user may name on a case (see <see cref="OpensForOwnCustomersOnly"/>).</summary>
+    private Task<bool> NameableAsync(long customerId, CrmUser? by, CancellationToken ct)
+    {
+        var customers = _db.Customers.AsNoTracking().Where(c => c.Id == customerId && c.MergedIntoId == null);
+        return (by is not null && OpensForOwnCustomersOnly(by.Role) ? _scope.Filter(customers, by) : customers).AnyAsync(ct);
     }
 
     /// <summary>Null when a user of <paramref name="role"/> may resolve a voice of this type (and claimed amount) on the spot, else the reason code (<c>frontline.role</c>, <c>frontline.type</c>, <c>frontline.amount</c>).</summary>
@@ -161,15 +178,17 @@ public sealed class VocIntake
         {
             errors.Add(new("regulatorDue", "regulator.due-missing", "A regulator referral needs the regulator's deadline."));
         }
-        if (request.CustomerId is { } customerId && !await _db.Customers.AnyAsync(c => c.Id == customerId && c.MergedIntoId == null, ct))
+        // Outside the user's scope answers like an unknown customer: the form reveals nothing of customers it may not name.
+        if (request.CustomerId is { } customerId && !await NameableAsync(customerId, by, ct))
         {
-            errors.Add(new("customer", "customer.unknown", "The customer does not exist."));
+            errors.Add(new("customer", "customer.unknown", "The customer does not exist, or is not one the user may name."));
         }
         Contract? contract = null;
         if (request.ContractId is { } contractId)
         {
             contract = await _db.Contracts.AsNoTracking().FirstOrDefaultAsync(k => k.Id == contractId, ct);
-            if (contract is null || (request.CustomerId is { } cid && contract.CustomerId != cid))
+            if (contract is null || (request.CustomerId is { } cid && contract.CustomerId != cid)
+                || (request.CustomerId is null && by is not null && OpensForOwnCustomersOnly(by.Role) && !await NameableAsync(contract.CustomerId, by, ct)))
             {
                 errors.Add(new("contract", "contract.unknown", "The contract does not exist or is not the customer's."));
             }
