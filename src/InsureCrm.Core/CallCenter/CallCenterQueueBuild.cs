@@ -34,7 +34,7 @@ public sealed record QueueBuildSummary(
 /// nobody has worked yet, and keeps the worked ones.
 /// </summary>
 internal sealed class CallCenterQueueBuild(CrmDatabase database, CallCenterOptions options, ConsentService consents, ContactPolicy policy,
-    ICampaignWorkLists campaignLists, TimeProvider clock, ILogger<CallCenterQueueBuild> logger)
+    ICampaignWorkLists campaignLists, KoreanBusinessCalendar calendar, TimeProvider clock, ILogger<CallCenterQueueBuild> logger)
 {
     private const int Batch = 4000;
 
@@ -84,7 +84,10 @@ internal sealed class CallCenterQueueBuild(CrmDatabase database, CallCenterOptio
 
         var refused = new Dictionary<string, int>(StringComparer.Ordinal);
         var admitted = new List<Candidate>(candidates.Count);
-        var morning = policy.MorningOf(asOf);
+        // A build on a weekend or a public holiday queues its items for the next business day's morning (as retries and
+        // call-backs are planned, CallPlanner): the contact policy judges them for that morning.
+        var firstDay = calendar.IsBusinessDay(asOf) ? asOf : calendar.AddBusinessDays(asOf, 0);
+        var morning = policy.MorningOf(firstDay);
         foreach (var chunk in candidates.Chunk(Batch))
         {
             var decisions = await consents.CheckManyAsync([.. chunk.Select(c => new ContactRequest(c.CustomerId, ContactChannel.Phone, PurposeOf(c.Kind), morning))], ct);
@@ -112,7 +115,7 @@ internal sealed class CallCenterQueueBuild(CrmDatabase database, CallCenterOptio
         {
             await writer.WriteAsync(Items, admitted, (row, c) =>
             {
-                var at = QueueTime.PlannedAt(policy, asOf, hours.GetValueOrDefault(c.CustomerId, options.BusinessHourStart));
+                var at = QueueTime.PlannedAt(policy, firstDay, hours.GetValueOrDefault(c.CustomerId, options.BusinessHourStart));
                 if (c.NotBefore is { } notBefore && notBefore > at)
                 {
                     at = QueueTime.OutOfQuietHours(policy, new DateTimeOffset(notBefore, TimeSpan.Zero)).UtcDateTime;

@@ -28,7 +28,7 @@ internal static class CallCenterKit
     public static CallCenterQueueBuild Build(CrmDbContext ctx, TestDatabase db, CallCenterOptions? options = null) =>
         new(db.Database, options ?? new CallCenterOptions(), Consents(ctx, db, new FixedClock(Now)), Policy(),
             new CampaignWorkLists(ctx, Consents(ctx, db, new FixedClock(Now)), CoreServices.Log(db), new CampaignsOptions(), new FixedClock(Now)),
-            new FixedClock(Now), NullLogger<CallCenterQueueBuild>.Instance);
+            new KoreanBusinessCalendar(new BusinessCalendarOptions()), new FixedClock(Now), NullLogger<CallCenterQueueBuild>.Instance);
 
     public static CallQueues Queues(CrmDbContext ctx, TestDatabase db, DateTimeOffset? now = null, CallCenterOptions? options = null)
     {

@@ -107,6 +107,35 @@ public sealed class CallCenterQueueTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_OnAWeekendOrHoliday_QueuesForTheNextBusinessDaysMorning(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var branch = await WorklistKit.BranchAsync(ctx, "B-GN", "강남지점");
+        var seller = await WorklistKit.AgentAsync(ctx, branch, "FC-1", "가나다");
+        var product = await CallCenterKit.ProductAsync(ctx);
+        var saturdayBuyer = await WorklistKit.CustomerAsync(ctx, "토요일고객");
+        var chuseokBuyer = await WorklistKit.CustomerAsync(ctx, "추석고객");
+        var weekdayBuyer = await WorklistKit.CustomerAsync(ctx, "평일고객");
+        await CallCenterKit.ContractAsync(ctx, product, saturdayBuyer.Id, seller, new DateOnly(2026, 3, 12));
+        await CallCenterKit.ContractAsync(ctx, product, chuseokBuyer.Id, seller, new DateOnly(2026, 9, 22));
+        await CallCenterKit.ContractAsync(ctx, product, weekdayBuyer.Id, seller, new DateOnly(2026, 3, 16));
+        var seoul = TimeZoneInfo.FindSystemTimeZoneById("Asia/Seoul");
+        DateTime Local(CallQueueItem i) => TimeZoneInfo.ConvertTimeFromUtc(i.NextAttemptAt, seoul);
+
+        // Saturday 2026-03-14: Monday 09:00. Chuseok 2026-09-24 to 26 (Thursday to Saturday): Monday 09:00 the 28th.
+        await CallCenterKit.Build(ctx, db).BuildAsync(new DateOnly(2026, 3, 14));
+        await CallCenterKit.Build(ctx, db).BuildAsync(new DateOnly(2026, 9, 24));
+        await CallCenterKit.Build(ctx, db).BuildAsync(new DateOnly(2026, 3, 17));
+
+        var items = await ctx.CallQueueItems.AsNoTracking().ToDictionaryAsync(i => i.CustomerId);
+        Assert.Equal(new DateTime(2026, 3, 16, 9, 0, 0), Local(items[saturdayBuyer.Id]));
+        Assert.Equal(new DateTime(2026, 9, 28, 9, 0, 0), Local(items[chuseokBuyer.Id]));
+        // A business day's build keeps its own day.
+        Assert.Equal(new DateTime(2026, 3, 17, 9, 0, 0), Local(items[weekdayBuyer.Id]));
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Distribution_RespectsSkillsAndTheDailyCap(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
