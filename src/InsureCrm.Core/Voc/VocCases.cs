@@ -510,7 +510,7 @@ public sealed class VocCases(CrmDbContext db, VocClock clock, VocOptions options
     /// </summary>
     public async Task<VocInboundPrefill?> InboundPrefillAsync(CrmUser user, long inboundId, CancellationToken ct = default)
     {
-        if (!(user.Role.IsCallCenter() || user.Role is Role.VocHandler or Role.Admin))
+        if (!VocIntake.MayOpenFromInbound(user.Role))
         {
             return null;
         }

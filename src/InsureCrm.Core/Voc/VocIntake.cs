@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.Json;
 using InsureCrm.Core.Agents;
+using InsureCrm.Core.CallCenter.Inbound;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Customers;
 using InsureCrm.Core.Interactions;
@@ -94,6 +95,9 @@ public sealed class VocIntake
     /// letters, mail and referrals about anyone, so their cases name the customer the voice is about.
     /// </summary>
     public static bool OpensForOwnCustomersOnly(Role role) => role is Role.Agent or Role.CsConsultant or Role.BranchManager;
+
+    /// <summary>Who opens a case from an inbound contact (the call center's console) or sees its prefill: the call center, the VOC desk, admins.</summary>
+    public static bool MayOpenFromInbound(Role role) => role.IsCallCenter() || role is Role.VocHandler or Role.Admin;
 
     /// <summary>A live customer the user may name on a case (see <see cref="OpensForOwnCustomersOnly"/>).</summary>
     private Task<bool> NameableAsync(long customerId, CrmUser? by, CancellationToken ct)
@@ -191,6 +195,18 @@ public sealed class VocIntake
                 || (request.CustomerId is null && by is not null && OpensForOwnCustomersOnly(by.Role) && !await NameableAsync(contract.CustomerId, by, ct)))
             {
                 errors.Add(new("contract", "contract.unknown", "The contract does not exist or is not the customer's."));
+            }
+        }
+        // The inbound contact the case comes from (the console's "open a VOC case"): it must exist, be the case's customer's, and
+        // the user one who works inbound contacts; else the night's sweep would take another customer's complaint as handled.
+        if (request.InboundContactId is { } inboundId)
+        {
+            var inboundCustomer = by is not null && !MayOpenFromInbound(by.Role) ? null
+                : await _db.InboundContacts.AsNoTracking().Where(i => i.Id == inboundId).Select(i => (long?)i.CustomerId).FirstOrDefaultAsync(ct);
+            if (inboundCustomer is null || (request.CustomerId is { } named && named != inboundCustomer)
+                || (request.CustomerId is null && contract is not null && contract.CustomerId != inboundCustomer))
+            {
+                errors.Add(new("inbound", "inbound.unknown", "The inbound contact does not exist, or is not this customer's."));
             }
         }
         Agent? agent = null;

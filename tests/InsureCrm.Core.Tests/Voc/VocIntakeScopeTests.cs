@@ -1,4 +1,6 @@
+using InsureCrm.Core.CallCenter.Inbound;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Voc;
 using InsureCrm.Tests.CallCenter;
@@ -54,5 +56,50 @@ public sealed class VocIntakeScopeTests
         (await kit.CaseAsync(byDesk.CaseId!.Value)).CustomerId.ShouldBe(other.Id, "the desk's case takes the contract's policyholder");
         var cases = await ctx.VocCases.AsNoTracking().Select(c => c.CustomerId).ToListAsync();
         cases.ShouldBe([own.Id, other.Id, other.Id], ignoreOrder: true);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task AnInboundContact_IsLinkedOnlyToItsOwnCustomer_ByThoseWhoWorkInboundCalls(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var kit = new VocKit(ctx);
+        var branch = await VocKit.BranchAsync(ctx);
+        var mine = await WorklistKit.AgentAsync(ctx, branch, "AG-MINE", "설계사일");
+        var product = await CallCenterKit.ProductAsync(ctx);
+        var caller = await WorklistKit.CustomerAsync(ctx, "전화고객");
+        var own = await WorklistKit.CustomerAsync(ctx, "내고객", "01055505678");
+        await CallCenterKit.ContractAsync(ctx, product, own.Id, mine, new DateOnly(2025, 1, 5));
+        var interaction = new Interaction
+        {
+            CustomerId = caller.Id, OccurredAt = VocKit.Start.UtcDateTime, Channel = InteractionChannel.CallCenter, Direction = InteractionDirection.Inbound,
+            Purpose = InteractionPurpose.Complaint, Outcome = InteractionOutcome.FollowUp, Notes = "보험금 지급이 늦다는 불만",
+        };
+        ctx.Interactions.Add(interaction);
+        await ctx.SaveChangesAsync();
+        var inbound = new InboundContact
+        {
+            CustomerId = caller.Id, InteractionId = interaction.Id, ReasonCode = "complaint.claim", ReasonTreeVersion = 1, Outcome = InboundOutcome.ComplaintToVoc,
+            VocRequested = true, LoggedBy = "cc", LoggedAt = VocKit.Start.UtcDateTime,
+        };
+        ctx.InboundContacts.Add(inbound);
+        await ctx.SaveChangesAsync();
+        var agent = await WorklistKit.AgentUserAsync(ctx, mine, "agent-mine");
+        var callCenter = await kit.UserAsync("cc", Role.CallCenter);
+
+        async Task<VocIntakeResult> Open(CrmUser by, long? customer, long? inboundId) =>
+            await kit.Intake.OpenAsync(VocKit.Complaint() with { CustomerId = customer, InboundContactId = inboundId }, by);
+
+        var agentOnOwnCustomer = await Open(agent, own.Id, inbound.Id);
+        var otherCustomer = await Open(callCenter, own.Id, inbound.Id);
+        var unknown = await Open(callCenter, caller.Id, 999_999);
+        var right = await Open(callCenter, caller.Id, inbound.Id);
+
+        agentOnOwnCustomer.ErrorList.Select(e => e.Code).ShouldBe(["inbound.unknown"], "an agent does not work the call center's inbound contacts");
+        otherCustomer.ErrorList.Select(e => e.Code).ShouldBe(["inbound.unknown"], "another customer's inbound contact");
+        unknown.ErrorList.Select(e => e.Code).ShouldBe(["inbound.unknown"]);
+        right.Status.ShouldBe(VocIntakeStatus.Opened);
+        (await kit.CaseAsync(right.CaseId!.Value)).InboundContactId.ShouldBe(inbound.Id);
+        (await ctx.VocCases.CountAsync()).ShouldBe(1);
     }
 }
