@@ -182,7 +182,7 @@ internal static class OrphanCommands
         var force = new Option<bool>("--force") { Description = "Assign even when the consultant is at the load cap" };
         var reassign = new Command("reassign", "Hand a case to a named CS consultant (who, when and why recorded)") { id, to, why, force };
         reassign.SetAction(async (ParseResult pr, CancellationToken ct) =>
-            await OrphanVerb.RunAsync(pr, services, Capability.ValueRun, async (service, user) =>
+            await OrphanVerb.RunOnCaseAsync(pr, services, pr.GetValue(id), true, async (service, user) =>
             {
                 var c = await service.ReassignAsync(pr.GetValue(id), pr.GetValue(to) ?? "", user.UserName, pr.GetValue(why) ?? "", pr.GetValue(force), ct);
                 Console.WriteLine(I($"Case {c.Id} reassigned; first contact due {(c.FirstContactDue is { } d ? OrphanVerb.Date(d) : "-")}. Why: {OrphanReasons.English(OrphanReasons.Read(c.Reasons))}"));
@@ -196,7 +196,7 @@ internal static class OrphanCommands
         var id = CaseArgument();
         var contact = new Command("contact", "Record the first contact of a case") { id };
         contact.SetAction(async (ParseResult pr, CancellationToken ct) =>
-            await OrphanVerb.RunAsync(pr, services, Capability.ValueRun, async (service, user) =>
+            await OrphanVerb.RunOnCaseAsync(pr, services, pr.GetValue(id), false, async (service, user) =>
             {
                 var c = await service.RecordFirstContactAsync(pr.GetValue(id), user.UserName, ct);
                 Console.WriteLine(I($"Case {c.Id}: first contact recorded."));
@@ -211,7 +211,7 @@ internal static class OrphanCommands
         var notes = new Option<string?>("--notes") { Description = "What the coverage check (보장점검) found" };
         var coverage = new Command("coverage", "Record the coverage check (보장점검) of a case; a first contact too if none was recorded") { id, notes };
         coverage.SetAction(async (ParseResult pr, CancellationToken ct) =>
-            await OrphanVerb.RunAsync(pr, services, Capability.ValueRun, async (service, user) =>
+            await OrphanVerb.RunOnCaseAsync(pr, services, pr.GetValue(id), false, async (service, user) =>
             {
                 var c = await service.RecordCoverageCheckAsync(pr.GetValue(id), user.UserName, pr.GetValue(notes), ct);
                 Console.WriteLine(I($"Case {c.Id}: coverage check recorded."));

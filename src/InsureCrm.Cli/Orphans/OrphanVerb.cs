@@ -34,5 +34,27 @@ internal static class OrphanVerb
         }
     }
 
+    /// <summary>
+    /// A verb on one case (contact, coverage, reassign): the same rules as the case page. The account needs
+    /// <see cref="Capability.OrphansView"/> and the case in its scope (<see cref="OrphanBoard.InScopeAsync"/>: a CS consultant
+    /// their own cases, a branch manager the branch's, an admin every one); a case outside it is answered like an unknown one.
+    /// A reassignment also needs <see cref="OrphanBoard.MayReassign"/> (a branch manager or an admin).
+    /// </summary>
+    public static Task<int> RunOnCaseAsync(ParseResult pr, Lazy<ServiceProvider> services, long caseId, bool reassigns,
+        Func<OrphanService, CrmUser, Task<(string Log, int Code)>> work, CancellationToken ct) =>
+        RunAsync(pr, services, Capability.OrphansView, async (service, user) =>
+        {
+            await using var scope = services.Value.CreateAsyncScope();
+            if (!await scope.ServiceProvider.GetRequiredService<OrphanBoard>().InScopeAsync(user, caseId, ct))
+            {
+                throw new OrphanRequestException(string.Create(CultureInfo.InvariantCulture, $"there is no orphan case {caseId} among the cases '{user.UserName}' may see."));
+            }
+            if (reassigns && !OrphanBoard.MayReassign(user))
+            {
+                throw new OrphanRequestException("reassigning a case needs a branch manager (of the case's branch) or an admin.");
+            }
+            return await work(service, user);
+        }, ct);
+
     public static string Date(DateOnly d) => d.ToString("yyyy-MM-dd", CultureInfo.InvariantCulture);
 }
