@@ -110,10 +110,10 @@ internal static class CallCenterCommands
             var v = await scope.ServiceProvider.GetRequiredService<CallQueues>().LiveAsync(date, ct);
             await LogAsync(provider, user, AccessAction.Search, I($"callcenter report as of {date:yyyy-MM-dd}"), ct);
             Console.WriteLine(I($"Call center as of {date:yyyy-MM-dd} (end of day):"));
-            Console.WriteLine("queue\topen\tdue\toverdue\tdone_today\tunassigned");
+            Console.WriteLine("queue\topen\tdue\toverdue\tdone_today\tunassigned\texpired_today");
             foreach (var k in v.Kinds)
             {
-                Console.WriteLine(I($"{k.Kind}\t{k.Open}\t{k.Due}\t{k.Overdue}\t{k.DoneToday}\t{k.Unassigned}"));
+                Console.WriteLine(I($"{k.Kind}\t{k.Open}\t{k.Due}\t{k.Overdue}\t{k.DoneToday}\t{k.Unassigned}\t{k.ExpiredToday}"));
             }
             Console.WriteLine("consultant\tskills\topen\tassigned_today\tdone_today");
             foreach (var c in v.Consultants)

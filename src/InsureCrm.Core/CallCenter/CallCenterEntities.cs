@@ -30,6 +30,11 @@ public enum QueueItemState
     Done,
     /// <summary>Not reached in the maximum number of attempts.</summary>
     GivenUp,
+    /// <summary>
+    /// Not worked for <see cref="CallCenterOptions.ExpireDays"/> past its due day (interest, prospect and lapse-risk queues
+    /// only): closed by the night's build, so the queue holds calls still worth making.
+    /// </summary>
+    Expired,
 }
 
 /// <summary>What came of one call attempt.</summary>

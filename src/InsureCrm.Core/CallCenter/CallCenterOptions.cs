@@ -38,6 +38,13 @@ public sealed class CallCenterOptions
     /// <summary>The hour a call is planned at when the customer has no preferred contact time (business hours start).</summary>
     public int BusinessHourStart { get; set; } = 9;
 
+    /// <summary>
+    /// Days past its due day after which an interest, prospect or lapse-risk item that is still waiting (not called, or a
+    /// retry after no answer; never a call-back promised to the customer) closes as <see cref="QueueItemState.Expired"/>; 0:
+    /// never. Happy calls never expire (every new contract is owed one) and campaign calls end with their campaign.
+    /// </summary>
+    public int ExpireDays { get; set; } = 14;
+
     public IEnumerable<string> Validate()
     {
         if (HappyCallDays is < 1 or > 30)
@@ -79,6 +86,10 @@ public sealed class CallCenterOptions
         if (DailyCap < 1)
         {
             yield return "CallCenter:DailyCap must be at least 1.";
+        }
+        if (ExpireDays is < 0 or > 365)
+        {
+            yield return "CallCenter:ExpireDays must be between 0 (never) and 365.";
         }
         if (BusinessHourStart is < 8 or > 20)
         {

@@ -17,7 +17,7 @@ namespace InsureCrm.Core.CallCenter;
 /// <summary>What a queue build did: the items each queue got, those it kept from earlier days, the refusals by reason, the assignment.</summary>
 public sealed record QueueBuildSummary(
     DateOnly AsOf, IReadOnlyDictionary<QueueKind, int> NewByKind, int Replaced, int Carried,
-    IReadOnlyDictionary<string, int> Refused, int Assigned, int Unassigned, int Consultants, TimeSpan Elapsed, int Released = 0)
+    IReadOnlyDictionary<string, int> Refused, int Assigned, int Unassigned, int Consultants, TimeSpan Elapsed, int Released = 0, int Expired = 0)
 {
     public int New => NewByKind.Values.Sum();
 }
@@ -62,6 +62,7 @@ internal sealed class CallCenterQueueBuild(CrmDatabase database, CallCenterOptio
         var unworked = db.CallQueueItems.Where(i => i.EnteredOn == asOf && i.State == QueueItemState.Open && i.Attempts == 0);
         await campaignLists.HoldAsync(await unworked.Where(i => i.CampaignContactId != null).Select(i => i.CampaignContactId!.Value).ToListAsync(ct), false, ct);
         var replaced = await unworked.ExecuteDeleteAsync(ct);
+        var expired = await ExpireAsync(db, asOf, ct);
         // Not queued again: a customer holding an open item of the queue, or whose item of the queue entered within the
         // queue's own window (a worked lapse-risk call is not an agent action, so the rule alone would queue them again).
         var longest = Enum.GetValues<QueueKind>().Max(Window);
@@ -130,10 +131,30 @@ internal sealed class CallCenterQueueBuild(CrmDatabase database, CallCenterOptio
         var assignment = await QueueDistribution.AssignAsync(db, options, asOf, clock.GetUtcNow().UtcDateTime, ct);
         var byKind = Enum.GetValues<QueueKind>().ToDictionary(k => k, k => admitted.Count(c => c.Kind == k));
         var summary = new QueueBuildSummary(asOf, byKind, replaced, open, refused, assignment.Assigned, assignment.Unassigned,
-            assignment.Consultants, watch.Elapsed, assignment.Released);
+            assignment.Consultants, watch.Elapsed, assignment.Released, expired);
         logger.LogInformation("Call queues as of {AsOf}: {New} new items ({Refused} refused by the contact policy), {Assigned} assigned to {Consultants} consultants, in {Ms} ms",
             asOf, summary.New, refused.Values.Sum(), assignment.Assigned, assignment.Consultants, watch.ElapsedMilliseconds);
         return summary;
+    }
+
+    /// <summary>The queues whose waiting items expire (<see cref="CallCenterOptions.ExpireDays"/>).</summary>
+    internal static readonly QueueKind[] Expiring = [QueueKind.Interest, QueueKind.Prospect, QueueKind.LapseRisk];
+
+    /// <summary>Closes as expired the items of <see cref="Expiring"/> still waiting <see cref="CallCenterOptions.ExpireDays"/> days past their due day.</summary>
+    private async Task<int> ExpireAsync(CrmDbContext db, DateOnly asOf, CancellationToken ct)
+    {
+        if (options.ExpireDays == 0)
+        {
+            return 0;
+        }
+        var before = asOf.AddDays(-options.ExpireDays);
+        var now = clock.GetUtcNow().UtcDateTime;
+        return await db.CallQueueItems
+            .Where(i => Expiring.Contains(i.Kind) && i.DueOn < before
+                && (i.State == QueueItemState.Open
+                    || (i.State == QueueItemState.InProgress && (i.LastOutcome == null || i.LastOutcome != CallOutcomeCode.CallBack))))
+            .ExecuteUpdateAsync(s => s.SetProperty(i => i.State, QueueItemState.Expired).SetProperty(i => i.ClosedAt, now)
+                .SetProperty(i => i.Version, i => i.Version + 1), ct);
     }
 
     /// <summary>Days after an item entered during which the same customer is not queued again in that queue (0: only while open).</summary>

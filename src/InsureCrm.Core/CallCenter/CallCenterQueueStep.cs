@@ -20,5 +20,5 @@ internal sealed class CallCenterQueueStep(IServiceScopeFactory scopes) : INightl
 
     /// <summary>One line for the chain's summary and the CLI.</summary>
     public static string Describe(QueueBuildSummary s) => string.Create(CultureInfo.InvariantCulture,
-        $"Call queues as of {s.AsOf:yyyy-MM-dd}: {s.New} new items ({string.Join(", ", s.NewByKind.Select(k => $"{k.Key} {k.Value}"))}), {s.Carried} carried, {s.Replaced} unworked of the day replaced, {s.Refused.Values.Sum()} refused by the contact policy, {s.Assigned} assigned to {s.Consultants} consultants ({s.Unassigned} waiting{(s.Released > 0 ? $"; {s.Released} taken back from inactive accounts" : "")}) in {s.Elapsed.TotalSeconds:0.0} s.");
+        $"Call queues as of {s.AsOf:yyyy-MM-dd}: {s.New} new items ({string.Join(", ", s.NewByKind.Select(k => $"{k.Key} {k.Value}"))}), {s.Carried} carried, {s.Replaced} unworked of the day replaced, {s.Expired} expired, {s.Refused.Values.Sum()} refused by the contact policy, {s.Assigned} assigned to {s.Consultants} consultants ({s.Unassigned} waiting{(s.Released > 0 ? $"; {s.Released} taken back from inactive accounts" : "")}) in {s.Elapsed.TotalSeconds:0.0} s.");
 }

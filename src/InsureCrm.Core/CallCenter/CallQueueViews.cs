@@ -47,8 +47,8 @@ public sealed record CallRecordResult(CallRecordStatus Status, IReadOnlyDictiona
         new(status, new Dictionary<string, string>(StringComparer.Ordinal) { [field] = code });
 }
 
-/// <summary>Per queue kind: open (open or in progress), callable now, past the due day, done today.</summary>
-public sealed record LiveKindRow(QueueKind Kind, int Open, int Due, int Overdue, int DoneToday, int Unassigned);
+/// <summary>Per queue kind: open (open or in progress), callable now, past the due day, done today, unassigned, expired today.</summary>
+public sealed record LiveKindRow(QueueKind Kind, int Open, int Due, int Overdue, int DoneToday, int Unassigned, int ExpiredToday = 0);
 
 /// <summary>Per consultant: open items held, handed today, done today.</summary>
 public sealed record LiveConsultantRow(long UserId, string UserName, string DisplayName, string Skills, int Open, int AssignedToday, int DoneToday);

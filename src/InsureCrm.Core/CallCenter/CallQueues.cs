@@ -43,7 +43,7 @@ internal sealed class CallQueues(CrmDbContext db, CallCenterOptions options, Con
         var open = await mine.CountAsync(i => Live.Contains(i.State), ct);
         var due = await mine.CountAsync(i => Live.Contains(i.State) && i.NextAttemptAt <= now, ct);
         var callbacks = await mine.CountAsync(i => i.State == QueueItemState.InProgress && i.LastOutcome == CallOutcomeCode.CallBack && i.NextAttemptAt <= now, ct);
-        var done = await mine.CountAsync(i => i.ClosedAt >= start, ct);
+        var done = await mine.CountAsync(i => i.ClosedAt >= start && i.State != QueueItemState.Expired, ct);
         return new QueueSummary(due, callbacks, done, open);
     }
 
@@ -309,12 +309,14 @@ internal sealed class CallQueues(CrmDbContext db, CallCenterOptions options, Con
             g.Key, Open = g.Count(), Due = g.Count(i => i.NextAttemptAt <= now), Overdue = g.Count(i => i.DueOn < today),
             Unassigned = g.Count(i => i.AssignedUserId == null),
         }).ToListAsync(ct);
-        var doneKind = await items.Where(i => i.ClosedAt >= start && i.ClosedAt < now).GroupBy(i => i.Kind)
-            .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
+        var closedKind = await items.Where(i => i.ClosedAt >= start && i.ClosedAt < now).GroupBy(i => new { i.Kind, Expired = i.State == QueueItemState.Expired })
+            .Select(g => new { g.Key.Kind, g.Key.Expired, Count = g.Count() }).ToListAsync(ct);
+        var doneKind = closedKind.Where(c => !c.Expired).ToDictionary(c => c.Kind, c => c.Count);
+        var expiredKind = closedKind.Where(c => c.Expired).ToDictionary(c => c.Kind, c => c.Count);
         var kinds = Enum.GetValues<QueueKind>().Select(k =>
         {
             var r = perKind.FirstOrDefault(p => p.Key == k);
-            return new LiveKindRow(k, r?.Open ?? 0, r?.Due ?? 0, r?.Overdue ?? 0, doneKind.GetValueOrDefault(k), r?.Unassigned ?? 0);
+            return new LiveKindRow(k, r?.Open ?? 0, r?.Due ?? 0, r?.Overdue ?? 0, doneKind.GetValueOrDefault(k), r?.Unassigned ?? 0, expiredKind.GetValueOrDefault(k));
         }).ToList();
 
         var users = await db.Users.AsNoTracking().Where(u => u.Role == Role.CallCenter && u.IsActive)
@@ -325,7 +327,7 @@ internal sealed class CallQueues(CrmDbContext db, CallCenterOptions options, Con
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var handed = await items.Where(i => i.AssignedUserId != null && i.AssignedOn == today).GroupBy(i => i.AssignedUserId!.Value)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
-        var done = await items.Where(i => i.AssignedUserId != null && i.ClosedAt >= start && i.ClosedAt < now).GroupBy(i => i.AssignedUserId!.Value)
+        var done = await items.Where(i => i.AssignedUserId != null && i.ClosedAt >= start && i.ClosedAt < now && i.State != QueueItemState.Expired).GroupBy(i => i.AssignedUserId!.Value)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key, g => g.Count, ct);
         var consultants = users.Select(u => new LiveConsultantRow(u.Id, u.UserName, u.DisplayName,
             string.Join(",", QueueDistribution.ParseKinds(skills.GetValueOrDefault(u.Id)).Order()), load.GetValueOrDefault(u.Id),

@@ -136,6 +136,53 @@ public sealed class CallCenterQueueTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task Build_ClosesWaitingCallsLongPastDue_NeverHappyCallsCallBacksOrCampaignCalls(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var customer = await WorklistKit.CustomerAsync(ctx, "고객");
+        async Task<CallQueueItem> Item(QueueKind kind, int daysPastDue, QueueItemState state = QueueItemState.Open, CallOutcomeCode? last = null)
+        {
+            var item = await CallCenterKit.ItemAsync(ctx, customer.Id, null, kind, dueOn: Today.AddDays(-daysPastDue));
+            item.EnteredOn = item.DueOn.AddDays(-7);
+            item.State = state;
+            item.LastOutcome = last;
+            item.Attempts = last is null ? 0 : 1;
+            await ctx.SaveChangesAsync();
+            return item;
+        }
+        var stale = await Item(QueueKind.Interest, 15);
+        var justInTime = await Item(QueueKind.Interest, 14);
+        var retry = await Item(QueueKind.LapseRisk, 20, QueueItemState.InProgress, CallOutcomeCode.NoAnswer);
+        var promised = await Item(QueueKind.Prospect, 30, QueueItemState.InProgress, CallOutcomeCode.CallBack);
+        var happy = await Item(QueueKind.HappyCall, 30);
+        var campaign = await Item(QueueKind.Campaign, 30);
+        var done = await Item(QueueKind.Interest, 30, QueueItemState.Done, CallOutcomeCode.Completed);
+
+        var s = await CallCenterKit.Build(ctx, db, new CallCenterOptions { ExpireDays = 14 }).BuildAsync(Today);
+        var live = await CallCenterKit.Queues(ctx, db).LiveAsync(Today);
+
+        Assert.Equal(2, s.Expired);
+        var states = await ctx.CallQueueItems.AsNoTracking().ToDictionaryAsync(i => i.Id, i => i.State);
+        Assert.Equal(QueueItemState.Expired, states[stale.Id]);
+        Assert.Equal(QueueItemState.Expired, states[retry.Id]);
+        Assert.Equal(QueueItemState.Open, states[justInTime.Id]);
+        Assert.Equal(QueueItemState.InProgress, states[promised.Id]);
+        Assert.Equal(QueueItemState.Open, states[happy.Id]);
+        Assert.Equal(QueueItemState.Open, states[campaign.Id]);
+        Assert.Equal(QueueItemState.Done, states[done.Id]);
+        var interest = live.Kinds.Single(k => k.Kind == QueueKind.Interest);
+        Assert.Equal((1, 0, 1), (interest.ExpiredToday, interest.DoneToday, interest.Open));
+        Assert.Equal(1, live.Kinds.Single(k => k.Kind == QueueKind.LapseRisk).ExpiredToday);
+        Assert.Contains("2 expired", CallCenterQueueStep.Describe(s), StringComparison.Ordinal);
+
+        // ExpireDays 0: nothing expires, however late.
+        var never = await CallCenterKit.Build(ctx, db, new CallCenterOptions { ExpireDays = 0 }).BuildAsync(Today.AddDays(60));
+        Assert.Equal(0, never.Expired);
+        Assert.Equal(QueueItemState.Open, (await ctx.CallQueueItems.AsNoTracking().SingleAsync(i => i.Id == justInTime.Id)).State);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task Distribution_RespectsSkillsAndTheDailyCap(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);
