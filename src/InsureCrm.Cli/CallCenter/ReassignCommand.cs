@@ -7,7 +7,7 @@ using static InsureCrm.Cli.CallCenter.CallCenterCommands;
 namespace InsureCrm.Cli.CallCenter;
 
 /// <summary>
-/// <c>insurecrm callcenter reassign --from USER [--to USER] [--kinds HappyCall,...] --reason TEXT</c>: a supervisor moves a
+/// <c>insurecrm callcenter reassign --from USER [--to USER] [--kinds HappyCall,...] [--items 12,15] --reason TEXT</c>: a supervisor moves a
 /// consultant's open items to one consultant, or spreads them over every active consultant with the skill (the page
 /// <c>/calls/reassign/{id}</c> does the same). Prints how many went to whom and how many stayed, by queue.
 /// </summary>
@@ -19,7 +19,8 @@ internal static class ReassignCommand
         var to = new Option<string?>("--to") { Description = "The active consultant who takes them; without it, spread over every active consultant with the skill, fewest open calls first" };
         var kinds = new Option<string?>("--kinds") { Description = "Only these queues, comma-separated: HappyCall, Interest, Prospect, LapseRisk, Campaign; default all" };
         var reason = new Option<string>("--reason") { Description = "Why (kept with each move), at most 500 characters", Required = true };
-        var command = new Command("reassign", "Move a consultant's open calls to another consultant, or spread them by skill and load") { from, to, kinds, reason };
+        var items = new Option<string?>("--items") { Description = "Only these of the consultant's calls, by item id, comma-separated (see callcenter queues show --user); --kinds is then not used" };
+        var command = new Command("reassign", "Move a consultant's open calls to another consultant, or spread them by skill and load") { from, to, kinds, reason, items };
         command.SetAction(async (ParseResult pr, CancellationToken ct) =>
         {
             var provider = services.Value;
@@ -31,6 +32,16 @@ internal static class ReassignCommand
             if (chosen is null)
             {
                 return 1;
+            }
+            var picked = new List<long>();
+            foreach (var entry in (pr.GetValue(items) ?? "").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!long.TryParse(entry, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var itemId))
+                {
+                    await Console.Error.WriteLineAsync(I($"Error: --items: '{entry}' is not an item id."));
+                    return 1;
+                }
+                picked.Add(itemId);
             }
             await using var scope = provider.CreateAsyncScope();
             var service = scope.ServiceProvider.GetRequiredService<QueueReassignment>();
@@ -50,7 +61,7 @@ internal static class ReassignCommand
                     return 1;
                 }
             }
-            var result = await service.ReassignAsync(user, new ReassignRequest(fromId, toId, chosen, pr.GetValue(reason)), ct);
+            var result = await service.ReassignAsync(user, new ReassignRequest(fromId, toId, chosen, pr.GetValue(reason), picked), ct);
             if (result.Status != ReassignStatus.Moved)
             {
                 foreach (var (field, code) in result.Errors)
@@ -81,7 +92,7 @@ internal static class ReassignCommand
         "to.invalid" => "--to must be an active call-center consultant.",
         "to.noSkill" => "the consultant chosen takes none of the queues chosen.",
         "items.none" => I($"'{fromName}' holds no open calls in the queues chosen."),
-        "items.changed" => "the consultant worked a call meanwhile; run it again.",
+        "items.changed" => "a call given is not (or no longer) an open call of the consultant's; check callcenter queues show --user and run it again.",
         _ => code,
     };
 }

@@ -63,7 +63,7 @@ internal sealed class CallQueues(CrmDbContext db, CallCenterOptions options, Con
         return [.. rows.Select(r => Row(r.i, r.Name))];
     }
 
-    private static QueueRow Row(CallQueueItem i, string name) => new(i.Id, i.Kind, i.CustomerId, Masking.Name(name), i.DueOn, i.NextAttemptAt,
+    internal static QueueRow Row(CallQueueItem i, string name) => new(i.Id, i.Kind, i.CustomerId, Masking.Name(name), i.DueOn, i.NextAttemptAt,
         i.State, i.Attempts, i.LastOutcome, QueueFacts.Read(i.Facts));
 
     /// <summary>The call page's item; null when it does not exist or is not the user's (the page answers 404 either way).</summary>

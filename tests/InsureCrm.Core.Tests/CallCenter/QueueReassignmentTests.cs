@@ -173,4 +173,33 @@ public sealed class QueueReassignmentTests
         moves.ShouldAllBe(m => m.FromUserId == left.UserId && m.ToUserId == null && m.MovedBy == QueueReassignment.NightlyMover);
         (await service.InactiveHoldersAsync()).ShouldBeEmpty();
     }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task PickedCalls_OnlyThoseMove_AndOneNoLongerTheirsMovesNothing(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var busy = await CallCenterKit.UserAsync(ctx, "cc-busy");
+        var senior = await CallCenterKit.UserAsync(ctx, "cc-senior");
+        var boss = await CallCenterKit.UserAsync(ctx, "boss", Role.CallCenterSupervisor);
+        var vip = await WorklistKit.CustomerAsync(ctx, "우수고객");
+        var other = await WorklistKit.CustomerAsync(ctx, "일반고객", "01055505678");
+        var vipCall = await CallCenterKit.ItemAsync(ctx, vip.Id, busy, QueueKind.Interest);
+        var vipHappy = await CallCenterKit.ItemAsync(ctx, vip.Id, busy, QueueKind.HappyCall);
+        var plain = await CallCenterKit.ItemAsync(ctx, other.Id, busy, QueueKind.Interest);
+        var seniors = await CallCenterKit.ItemAsync(ctx, other.Id, senior, QueueKind.Interest);
+        var service = Service(ctx);
+
+        var view = await service.ViewAsync(busy.UserId);
+        var foreign = await service.ReassignAsync(boss, new ReassignRequest(busy.UserId, senior.UserId, null, "VIP", [vipCall.Id, seniors.Id]));
+        var moved = await service.ReassignAsync(boss, new ReassignRequest(busy.UserId, senior.UserId, [QueueKind.HappyCall], "VIP 고객", [vipCall.Id, vipHappy.Id]));
+
+        view!.Items.Select(i => i.Id).ShouldBe([vipCall.Id, vipHappy.Id, plain.Id], ignoreOrder: true);
+        view.Items.ShouldAllBe(i => !i.MaskedName.Contains("우수고객"), "the page lists names masked");
+        foreign.Status.ShouldBe(ReassignStatus.Conflict, "a call not the consultant's moves nothing");
+        moved.Status.ShouldBe(ReassignStatus.Moved);
+        moved.MovedTo.ShouldBe(new Dictionary<long, int> { [senior.UserId] = 2 }, "picked calls move whatever the queues ticked");
+        var holders = await ctx.CallQueueItems.AsNoTracking().ToDictionaryAsync(i => i.Id, i => i.AssignedUserId);
+        (holders[vipCall.Id], holders[vipHappy.Id], holders[plain.Id]).ShouldBe(((long?)senior.UserId, (long?)senior.UserId, (long?)busy.UserId));
+    }
 }

@@ -1,5 +1,6 @@
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Contact;
+using InsureCrm.Core.Customers;
 using InsureCrm.Core.Security;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
@@ -10,8 +11,11 @@ namespace InsureCrm.Core.CallCenter.Reassign;
 public sealed record QueueHolding(long UserId, string UserName, string DisplayName, bool Active, IReadOnlySet<QueueKind> Skills, int Open,
     int DueNow, int CallBacks, IReadOnlyDictionary<QueueKind, int> ByKind);
 
-/// <summary>The reassignment page: the consultant whose items move, and the active consultants who may take them.</summary>
-public sealed record ReassignView(DateOnly Today, QueueHolding From, IReadOnlyList<QueueHolding> Targets);
+/// <summary>
+/// The reassignment page: the consultant whose items move, the active consultants who may take them, and the consultant's
+/// items one by one (at most <see cref="QueueReassignment.MaxItems"/>, by the time they may be called) to pick single ones.
+/// </summary>
+public sealed record ReassignView(DateOnly Today, QueueHolding From, IReadOnlyList<QueueHolding> Targets, IReadOnlyList<QueueRow> Items);
 
 /// <summary>
 /// A supervisor's move of a consultant's open items.
@@ -20,7 +24,9 @@ public sealed record ReassignView(DateOnly Today, QueueHolding From, IReadOnlyLi
 /// <param name="ToUserId">One active consultant to take them; null: each to the active consultant with the skill and the fewest open items.</param>
 /// <param name="Kinds">Which queues' items; null or empty: every queue.</param>
 /// <param name="Reason">Why (required; kept with each move).</param>
-public sealed record ReassignRequest(long FromUserId, long? ToUserId, IReadOnlyCollection<QueueKind>? Kinds, string? Reason);
+/// <param name="ItemIds">Only these of the consultant's items (a VIP customer to a senior consultant); null or empty: by <paramref name="Kinds"/>.</param>
+public sealed record ReassignRequest(long FromUserId, long? ToUserId, IReadOnlyCollection<QueueKind>? Kinds, string? Reason,
+    IReadOnlyCollection<long>? ItemIds = null);
 
 public enum ReassignStatus { Moved, NotFound, Invalid, Conflict }
 
@@ -50,6 +56,7 @@ public sealed record ReassignResult(ReassignStatus Status, IReadOnlyDictionary<s
 internal sealed class QueueReassignment(CrmDbContext db, ContactPolicy policy, TimeProvider clock, ILogger<QueueReassignment> logger)
 {
     public const int MaxReason = 500;
+    public const int MaxItems = 300;
     public const string NightlyMover = "nightly";
     public const string InactiveReason = "account inactive";
 
@@ -91,8 +98,14 @@ internal sealed class QueueReassignment(CrmDbContext db, ContactPolicy policy, T
             return new QueueHolding(id, userName, displayName, active, QueueDistribution.ParseKinds(skills.GetValueOrDefault(id)), mine.Sum(h => h.Open),
                 mine.Sum(h => h.Due), mine.Sum(h => h.CallBacks), mine.ToDictionary(h => h.Kind, h => h.Open));
         }
+        var rows = await (from i in db.CallQueueItems.AsNoTracking()
+                          join c in db.Customers.AsNoTracking() on i.CustomerId equals c.Id
+                          where i.AssignedUserId == fromUserId && Live.Contains(i.State)
+                          orderby i.NextAttemptAt, i.DueOn, i.Id
+                          select new { i, c.Name }).Take(MaxItems).ToListAsync(ct);
         return new ReassignView(Today, Holding(from.Id, from.UserName, from.DisplayName, from.IsActive),
-            [.. targets.Select(t => Holding(t.Id, t.UserName, t.DisplayName, t.IsActive))]);
+            [.. targets.Select(t => Holding(t.Id, t.UserName, t.DisplayName, t.IsActive))],
+            [.. rows.Select(r => CallQueues.Row(r.i, r.Name))]);
     }
 
     /// <summary>An account's id by its user name (the CLI names accounts); null when there is none.</summary>
@@ -152,8 +165,15 @@ internal sealed class QueueReassignment(CrmDbContext db, ContactPolicy policy, T
             return ReassignResult.Fail(ReassignStatus.Invalid, "to", "to.invalid");
         }
         var kinds = request.Kinds is { Count: > 0 } k ? k.ToHashSet() : Enum.GetValues<QueueKind>().ToHashSet();
-        var items = await db.CallQueueItems.Where(i => i.AssignedUserId == request.FromUserId && Live.Contains(i.State) && kinds.Contains(i.Kind))
+        var held = db.CallQueueItems.Where(i => i.AssignedUserId == request.FromUserId && Live.Contains(i.State));
+        var picked = request.ItemIds is { Count: > 0 } ids ? ids.Distinct().ToList() : null;
+        var items = await (picked is null ? held.Where(i => kinds.Contains(i.Kind)) : held.Where(i => picked.Contains(i.Id)))
             .OrderBy(i => i.NextAttemptAt).ThenBy(i => i.Id).ToListAsync(ct);
+        if (picked is not null && items.Count != picked.Count)
+        {
+            // One picked is no longer the consultant's to give (worked, closed or moved meanwhile, or never theirs).
+            return ReassignResult.Fail(ReassignStatus.Conflict, "items", "items.changed");
+        }
         if (items.Count == 0)
         {
             return ReassignResult.Fail(ReassignStatus.Invalid, "kinds", "items.none");
