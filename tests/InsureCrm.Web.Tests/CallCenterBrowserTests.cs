@@ -1,5 +1,7 @@
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Security;
 using InsureCrm.Tests;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Playwright;
 
 namespace InsureCrm.Web.Tests;
@@ -27,11 +29,22 @@ public sealed class CallCenterBrowserTests
         heights.Length.ShouldBeGreaterThan(10);
         heights.ShouldAllBe(h => h >= 44);
 
+        long consultant;
+        await using (var ctx = db.CreateContext())
+        {
+            consultant = await ctx.Users.Where(u => u.UserName == "callcenter").Select(u => u.Id).SingleAsync();
+        }
         var supervisor = await LayoutBrowserTests.SignedInPageAsync(browser, baseUrl, "supervisor", 360, 740);
-        foreach (var path in new[] { "/", "/calls/live", "/calls/escalations" })
+        foreach (var path in new[] { "/", "/calls/live", "/calls/escalations", $"/calls/reassign/{consultant}" })
         {
             await supervisor.GotoAsync(baseUrl + path, new() { WaitUntil = WaitUntilState.DOMContentLoaded });
             (await supervisor.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(360, path + " scrolls sideways");
         }
+        // The reassignment's single calls, unfolded: still no sideways scroll, and each box a thumb can hit.
+        await supervisor.Locator("[data-testid=move-items] summary").ClickAsync();
+        (await supervisor.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(360, "the unfolded call list scrolls sideways");
+        var rows = await supervisor.Locator(".move-pick tbody tr").EvaluateAllAsync<double[]>("els => els.map(e => e.getBoundingClientRect().height)");
+        rows.Length.ShouldBe(2);
+        rows.ShouldAllBe(h => h >= 40);
     }
 }
