@@ -165,7 +165,7 @@ internal sealed class CallQueues(CrmDbContext db, CallCenterOptions options, Con
         db.CallAttempts.Add(new CallAttempt { ItemId = id, Kind = item.Kind, UserId = user.UserId, At = now, Outcome = outcome, CallBackAt = callBack });
         if (item.Kind == QueueKind.Campaign && item.CampaignContactId is { } contactId)
         {
-            var recorded = await campaignLists.RecordOutcomeAsync(user, new OutcomeEntry(contactId, CampaignOutcomeOf(outcome), note), ct);
+            var recorded = await campaignLists.RecordOutcomeAsync(user, new OutcomeEntry(contactId, CampaignOutcomeOf(outcome), note, ByQueue: true), ct);
             if (recorded.Outcome == CampaignOutcome.Ok && outcome is CallOutcomeCode.NoAnswer or CallOutcomeCode.Busy && item.State == QueueItemState.InProgress)
             {
                 // Campaigns planned its next attempt as a contact of its own: the queue's retry works that one.

@@ -216,6 +216,8 @@ public sealed class CampaignContact
     public long? AgentId { get; set; }
     public DateTime PlannedAt { get; set; }
     public DateTime? LeaseUntil { get; set; }
+    /// <summary>The call-center user the call list's next call handed it to (the one who records its outcome); null when the queue holds it.</summary>
+    public long? LeasedBy { get; set; }
     public DateTime? SentAt { get; set; }
     /// <summary>Message-ID of the e-mail or the SMS gateway's reference.</summary>
     public string? MessageRef { get; set; }

@@ -367,7 +367,11 @@ public sealed record WorkListItem(
 }
 
 /// <summary>An outcome recorded for a contact of a list.</summary>
-public sealed record OutcomeEntry(long ContactId, CallOutcome Outcome, string? Note = null);
+/// <param name="ContactId">The contact.</param>
+/// <param name="Outcome">What came of the call or visit.</param>
+/// <param name="Note">What was said (the interaction's notes).</param>
+/// <param name="ByQueue">Recorded by the call center's queue for a call it holds and has checked is the user's.</param>
+public sealed record OutcomeEntry(long ContactId, CallOutcome Outcome, string? Note = null, bool ByQueue = false);
 
 /// <summary>Agents' campaign lists and the call list with its outcome codes and retry rules (piece 2, <c>Execution/</c>).</summary>
 public interface ICampaignWorkLists
@@ -378,7 +382,11 @@ public interface ICampaignWorkLists
     /// <summary>The next due call of the call list, checked against the contact policy at this instant; null when none is due.</summary>
     Task<WorkListItem?> NextCallAsync(CrmUser user, CancellationToken ct = default);
 
-    /// <summary>Records an outcome (and its interaction); not reached plans the next attempt.</summary>
+    /// <summary>
+    /// Records an outcome (and its interaction); not reached plans the next attempt. A call-list contact's outcome is the
+    /// consultant's the next call handed it to, or, while the call center's queue holds it, the queue's
+    /// (<see cref="OutcomeEntry.ByQueue"/>: the queue has checked that the call is the user's).
+    /// </summary>
     Task<CampaignResult<WorkListItem>> RecordOutcomeAsync(CrmUser user, OutcomeEntry entry, CancellationToken ct = default);
 
     /// <summary>

@@ -88,6 +88,33 @@ public sealed class CallListTests
     }
 
     [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
+    public async Task RecordOutcomeAsync_ACallIsTheConsultantsItWasHandedTo_OrTheQueuesWhileItHoldsIt(DatabaseProvider provider)
+    {
+        await using var db = await TestDatabase.CreateAsync(provider);
+        await using var ctx = db.CreateContext();
+        var clock = new Fixed(Noon);
+        var (campaignId, _) = await SeedAsync(ctx, [(true, AgentA), (true, AgentA)]);
+        await Seed.Sender(ctx, db, new EmailTransportFactory(Seed.Options("127.0.0.1", 1)), clock: clock)
+            .SendAsync(Marketer, new SendRequest(campaignId, CampaignChannelKind.CallList));
+        var lists = Lists(ctx, db, clock);
+        var colleague = new CrmUser(5, "tc2", Role.CallCenter, null, null, null, "127.0.0.1");
+
+        var mine = (await lists.NextCallAsync(Caller))!;
+        var queued = await ctx.CampaignContacts.AsNoTracking().Where(x => x.Id != mine.ContactId).Select(x => x.Id).SingleAsync();
+        await lists.HoldAsync([queued], true);
+
+        (await lists.RecordOutcomeAsync(colleague, new OutcomeEntry(mine.ContactId, CallOutcome.Reached))).Outcome
+            .ShouldBe(CampaignOutcome.Forbidden, "a colleague does not close the call the list handed to another");
+        (await lists.RecordOutcomeAsync(Caller, new OutcomeEntry(queued, CallOutcome.Reached))).Outcome
+            .ShouldBe(CampaignOutcome.Forbidden, "a call the queue holds is recorded through the queue's item");
+        (await lists.RecordOutcomeAsync(Caller, new OutcomeEntry(mine.ContactId, CallOutcome.Reached))).IsOk.ShouldBeTrue();
+        (await lists.RecordOutcomeAsync(colleague, new OutcomeEntry(queued, CallOutcome.Reached, ByQueue: true))).IsOk.ShouldBeTrue();
+        var done = await ctx.CampaignContacts.AsNoTracking().OrderBy(x => x.Id).Select(x => new { x.Id, x.OutcomeBy }).ToListAsync();
+        done.ShouldBe([new { Id = Math.Min(mine.ContactId, queued), OutcomeBy = (string?)(mine.ContactId < queued ? "tc" : "tc2") },
+            new { Id = Math.Max(mine.ContactId, queued), OutcomeBy = (string?)(mine.ContactId < queued ? "tc2" : "tc") }]);
+    }
+
+    [Theory, MemberData(nameof(Providers.All), MemberType = typeof(Providers))]
     public async Task RecordOutcomeAsync_EachCode_WritesItsInteractionAndInterestedGoesToTheAgent(DatabaseProvider provider)
     {
         await using var db = await TestDatabase.CreateAsync(provider);

@@ -72,6 +72,7 @@ internal sealed class CampaignWorkLists(
             {
                 // Held for this consultant while they call, so a colleague's next call is another customer.
                 contact.LeaseUntil = at + options.Sending.Lease;
+                contact.LeasedBy = user.UserId;
                 contact.Reasons = "";
                 await db.SaveChangesAsync(ct);
                 await accessLog.RecordAsync(user, new AccessEvent(AccessAction.View, contact.CustomerId, AccessReason.Campaign, "campaign call list"), ct);
@@ -94,7 +95,7 @@ internal sealed class CampaignWorkLists(
             });
         }
         var contact = await db.CampaignContacts.FirstOrDefaultAsync(x => x.Id == entry.ContactId, ct);
-        if (contact is null || !Mine(user, contact))
+        if (contact is null || !Mine(user, contact, entry.ByQueue))
         {
             return contact is not null && contact.Channel == CampaignChannelKind.CallList
                 ? CampaignResult.Forbidden<WorkListItem>()
@@ -164,10 +165,15 @@ internal sealed class CampaignWorkLists(
         _ => throw new ArgumentOutOfRangeException(nameof(outcome), outcome, "not an outcome code"),
     };
 
-    private static bool Mine(CrmUser user, CampaignContact contact) => contact.Channel switch
+    /// <summary>
+    /// An agent's contact is their agent's; a call-list contact is the consultant's the next call handed it to, or, while the
+    /// call center's queue holds it, the queue's to record (it checked the item is the user's).
+    /// </summary>
+    private static bool Mine(CrmUser user, CampaignContact contact, bool byQueue) => contact.Channel switch
     {
         CampaignChannelKind.Agent => user.AgentId is { } agentId && contact.AgentId == agentId,
-        CampaignChannelKind.CallList => user.Role.IsCallCenter(),
+        CampaignChannelKind.CallList => user.Role.IsCallCenter()
+            && (byQueue || (contact.LeaseUntil != HeldElsewhere && contact.LeasedBy == user.UserId)),
         _ => false,
     };
 
