@@ -1,6 +1,4 @@
-using InsureCrm.Core.CallCenter.Inbound;
 using InsureCrm.Core.Common;
-using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Voc;
 using InsureCrm.Tests.CallCenter;
@@ -70,20 +68,7 @@ public sealed class VocIntakeScopeTests
         var caller = await WorklistKit.CustomerAsync(ctx, "전화고객");
         var own = await WorklistKit.CustomerAsync(ctx, "내고객", "01055505678");
         await CallCenterKit.ContractAsync(ctx, product, own.Id, mine, new DateOnly(2025, 1, 5));
-        var interaction = new Interaction
-        {
-            CustomerId = caller.Id, OccurredAt = VocKit.Start.UtcDateTime, Channel = InteractionChannel.CallCenter, Direction = InteractionDirection.Inbound,
-            Purpose = InteractionPurpose.Complaint, Outcome = InteractionOutcome.FollowUp, Notes = "보험금 지급이 늦다는 불만",
-        };
-        ctx.Interactions.Add(interaction);
-        await ctx.SaveChangesAsync();
-        var inbound = new InboundContact
-        {
-            CustomerId = caller.Id, InteractionId = interaction.Id, ReasonCode = "complaint.claim", ReasonTreeVersion = 1, Outcome = InboundOutcome.ComplaintToVoc,
-            VocRequested = true, LoggedBy = "cc", LoggedAt = VocKit.Start.UtcDateTime,
-        };
-        ctx.InboundContacts.Add(inbound);
-        await ctx.SaveChangesAsync();
+        var inbound = await kit.InboundAsync(caller.Id, "complaint.claim", "보험금 지급이 늦다는 불만");
         var agent = await WorklistKit.AgentUserAsync(ctx, mine, "agent-mine");
         var callCenter = await kit.UserAsync("cc", Role.CallCenter);
 

@@ -1,5 +1,7 @@
 using InsureCrm.Core.Agents;
+using InsureCrm.Core.CallCenter.Inbound;
 using InsureCrm.Core.Common;
+using InsureCrm.Core.Interactions;
 using InsureCrm.Core.Security;
 using InsureCrm.Core.Voc;
 using InsureCrm.Tests.Customers;
@@ -41,6 +43,30 @@ internal sealed class VocKit(CrmDbContext ctx, VocOptions? options = null)
         ctx.Users.Add(u);
         await ctx.SaveChangesAsync();
         return new CrmUser(u.Id, userName, role, agentId, branchId, null, "test");
+    }
+
+    /// <summary>
+    /// An inbound call logged on the console with its interaction (the notes): flagged for VOC (a complaint to open as a case)
+    /// unless <paramref name="outcome"/> says otherwise.
+    /// </summary>
+    public async Task<InboundContact> InboundAsync(long customerId, string reasonCode, string notes, InboundOutcome outcome = InboundOutcome.ComplaintToVoc)
+    {
+        var interaction = new Interaction
+        {
+            CustomerId = customerId, OccurredAt = Start.UtcDateTime, Channel = InteractionChannel.CallCenter, Direction = InteractionDirection.Inbound,
+            Purpose = outcome == InboundOutcome.ComplaintToVoc ? InteractionPurpose.Complaint : InteractionPurpose.Service,
+            Outcome = InteractionOutcome.FollowUp, Notes = notes,
+        };
+        ctx.Interactions.Add(interaction);
+        await ctx.SaveChangesAsync();
+        var inbound = new InboundContact
+        {
+            CustomerId = customerId, InteractionId = interaction.Id, ReasonCode = reasonCode, ReasonTreeVersion = 1, Outcome = outcome,
+            VocRequested = outcome == InboundOutcome.ComplaintToVoc, LoggedBy = "callcenter", LoggedAt = Start.UtcDateTime,
+        };
+        ctx.InboundContacts.Add(inbound);
+        await ctx.SaveChangesAsync();
+        return inbound;
     }
 
     public async Task<VocDepartment> DepartmentAsync(string code) => await ctx.VocDepartments.SingleAsync(d => d.Code == code);
