@@ -46,6 +46,7 @@ public sealed class CallCenterReassignPageTests
         var ccQueue = await cc.GetStringAsync("/calls");
         using var ccItem = await cc.GetAsync($"/calls/{s.Happy}");
         var cc2Queue = await cc2.GetStringAsync("/calls");
+        var cc2Item = await cc2.GetStringAsync($"/calls/{s.Interest}");
         var emptied = await supervisor.GetStringAsync($"/calls/reassign/{fromId}");
         using var byConsultant = await cc.GetAsync($"/calls/reassign/{toId}");
         using var unknown = await supervisor.GetAsync("/calls/reassign/999999");
@@ -68,6 +69,8 @@ public sealed class CallCenterReassignPageTests
         ccItem.StatusCode.ShouldBe(HttpStatusCode.NotFound, "the former holder no longer opens the call");
         CallCenterPagesTests.RowIds(cc2Queue).ShouldBe([s.Happy, s.Interest, s.NotMine], ignoreOrder: true);
         emptied.ShouldContain("data-testid=\"move-nothing\"");
+        cc2Item.ShouldContain("재배정 이력", customMessage: "the new holder sees where the call came from and why");
+        cc2Item.ShouldContain("supervisor · 사유: 우수고객 담당 변경");
         byConsultant.StatusCode.ShouldBe(HttpStatusCode.Forbidden);
         unknown.StatusCode.ShouldBe(HttpStatusCode.NotFound);
         en.ShouldContain("Reassign calls");

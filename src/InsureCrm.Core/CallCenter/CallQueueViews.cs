@@ -18,9 +18,18 @@ public sealed record QueueView(DateOnly Today, DateTime Now, QueueSummary Summar
 /// <summary>One attempt as the call page lists it.</summary>
 public sealed record AttemptRow(DateTime At, CallOutcomeCode Outcome, DateTime? CallBackAt);
 
-/// <summary>The call page: the item, the masked customer summary, the reason for the call and its attempts.</summary>
+/// <summary>One hand the item went through (a supervisor's reassignment or the night's release): who had it, who has it, who moved it, why.</summary>
+public sealed record MoveRow(DateTime At, string From, string? To, string By, string Reason)
+{
+    public bool ByNight => By == Reassign.QueueReassignment.NightlyMover;
+}
+
+/// <summary>The call page: the item, the masked customer summary, the reason for the call, its attempts and its moves.</summary>
 public sealed record CallItemView(QueueRow Item, string MaskedPhone, string? ContractNumber, string? Product, DateOnly? IssueDate,
-    IReadOnlyList<AttemptRow> Attempts, IReadOnlyDictionary<ChecklistItem, bool>? Checklist, int MaxAttempts);
+    IReadOnlyList<AttemptRow> Attempts, IReadOnlyDictionary<ChecklistItem, bool>? Checklist, int MaxAttempts)
+{
+    public IReadOnlyList<MoveRow> Moves { get; init; } = [];
+}
 
 /// <summary>What a consultant enters after a call.</summary>
 /// <param name="Outcome">The outcome code.</param>

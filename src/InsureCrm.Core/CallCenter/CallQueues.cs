@@ -1,5 +1,6 @@
 using System.Globalization;
 using InsureCrm.Core.Agents;
+using InsureCrm.Core.CallCenter.Reassign;
 using InsureCrm.Core.Campaigns;
 using InsureCrm.Core.Common;
 using InsureCrm.Core.Contact;
@@ -83,9 +84,16 @@ internal sealed class CallQueues(CrmDbContext db, CallCenterOptions options, Con
             : null;
         var attempts = await db.CallAttempts.AsNoTracking().Where(a => a.ItemId == id).OrderBy(a => a.At)
             .Select(a => new AttemptRow(a.At, a.Outcome, a.CallBackAt)).ToListAsync(ct);
+        var moves = await (from m in db.CallQueueMoves.AsNoTracking()
+                           join f in db.Users.AsNoTracking() on m.FromUserId equals f.Id
+                           join t in db.Users.AsNoTracking() on m.ToUserId equals t.Id into to
+                           from t in to.DefaultIfEmpty()
+                           where m.ItemId == id
+                           orderby m.MovedAt, m.Id
+                           select new MoveRow(m.MovedAt, f.UserName, t == null ? null : t.UserName, m.MovedBy, m.Reason)).ToListAsync(ct);
         await accessLog.RecordAsync(user, new AccessEvent(AccessAction.View, item.CustomerId, ReasonOf(item.Kind), "call queue"), ct);
         return new CallItemView(Row(item, name), phone is null ? "" : Masking.Phone(phone), contract?.ContractNumber, contract?.Product,
-            contract?.IssueDate, attempts, QueueFacts.ReadChecklist(item.Checklist), options.MaxAttempts);
+            contract?.IssueDate, attempts, QueueFacts.ReadChecklist(item.Checklist), options.MaxAttempts) { Moves = moves };
     }
 
     private static string ReasonOf(QueueKind kind) => kind switch
