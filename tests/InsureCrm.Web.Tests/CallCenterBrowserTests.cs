@@ -46,5 +46,12 @@ public sealed class CallCenterBrowserTests
         var rows = await supervisor.Locator(".move-pick tbody tr").EvaluateAllAsync<double[]>("els => els.map(e => e.getBoundingClientRect().height)");
         rows.Length.ShouldBe(2);
         rows.ShouldAllBe(h => h >= 40);
+
+        // English and Chinese headings are longer than Korean ones: the live view's queues and consultants are cards on a phone.
+        foreach (var culture in new[] { "en-US", "zh-TW" })
+        {
+            await supervisor.GotoAsync($"{baseUrl}/calls/live?culture={culture}&ui-culture={culture}", new() { WaitUntil = WaitUntilState.DOMContentLoaded });
+            (await supervisor.EvaluateAsync<int>("() => document.documentElement.scrollWidth")).ShouldBeLessThanOrEqualTo(360, "/calls/live in " + culture + " scrolls sideways");
+        }
     }
 }
