@@ -99,28 +99,22 @@ internal sealed class DemoCallCenter(CrmDatabase database, CallCenterQueueBuild 
     private async Task EnsureColleaguesAsync(CancellationToken ct)
     {
         await using var db = database.CreateContext();
-        foreach (var (name, display, kinds) in Colleagues)
+        foreach (var (account, kinds) in Colleagues)
         {
-            if (await db.Users.AnyAsync(u => u.UserName == name, ct))
+            if (await db.Users.AnyAsync(u => u.UserName == account.UserName, ct))
             {
                 continue;
             }
-            var user = new AppUser
-            {
-                UserName = name, NormalizedUserName = AppUser.Normalize(name), DisplayName = display, Role = Role.CallCenter,
-                PasswordHash = PasswordHashing.Hash(DemoUsers.Password), CreatedAt = queues.Now, SecurityStamp = AppUser.NewStamp(), ConcurrencyStamp = AppUser.NewStamp(),
-            };
-            db.Users.Add(user);
+            db.Users.Add(DemoUsers.NewAccount(account, queues.Now));
             await db.SaveChangesAsync(ct);
-            db.CallSkills.Add(new CallSkill { UserId = user.Id, Kinds = string.Join(",", kinds.Order()) });
-            await db.SaveChangesAsync(ct);
+            await queues.SetSkillsAsync(account.UserName, kinds, ct);
         }
     }
 
-    internal static readonly (string UserName, string DisplayName, QueueKind[] Kinds)[] Colleagues =
+    internal static readonly (DemoAccount Account, QueueKind[] Kinds)[] Colleagues =
     [
-        ("callcenter2", "Demo call center 2", [QueueKind.HappyCall, QueueKind.Campaign]),
-        ("callcenter3", "Demo call center 3", [QueueKind.Interest, QueueKind.Prospect, QueueKind.LapseRisk]),
+        (new("callcenter2", Role.CallCenter, "Demo call center 2"), [QueueKind.HappyCall, QueueKind.Campaign]),
+        (new("callcenter3", Role.CallCenter, "Demo call center 3"), [QueueKind.Interest, QueueKind.Prospect, QueueKind.LapseRisk]),
     ];
 
     private static int Count(CallRecordResult r) => r.Status == CallRecordStatus.Recorded ? 1 : 0;

@@ -37,6 +37,19 @@ public sealed class DemoUsers(CrmDbContext db, TimeProvider clock)
         new("admin", Role.Admin, "Demo admin"),
     ];
 
+    /// <summary>A demo login with the demo password (also the demo's extra logins a feature's demo adds, e.g. more consultants).</summary>
+    public static AppUser NewAccount(DemoAccount account, DateTime createdAt) => new()
+    {
+        UserName = account.UserName,
+        NormalizedUserName = AppUser.Normalize(account.UserName),
+        DisplayName = account.DisplayName,
+        Role = account.Role,
+        PasswordHash = PasswordHashing.Hash(Password),
+        CreatedAt = createdAt,
+        SecurityStamp = AppUser.NewStamp(),
+        ConcurrencyStamp = AppUser.NewStamp(),
+    };
+
     /// <summary>Creates missing demo accounts and links agent / manager to data; returns the accounts created now.</summary>
     public async Task<IReadOnlyList<string>> EnsureAsync(CancellationToken ct = default)
     {
@@ -45,17 +58,7 @@ public sealed class DemoUsers(CrmDbContext db, TimeProvider clock)
         var created = new List<string>();
         foreach (var account in Accounts.Where(a => !existing.Exists(u => u.UserName == a.UserName)))
         {
-            var user = new AppUser
-            {
-                UserName = account.UserName,
-                NormalizedUserName = AppUser.Normalize(account.UserName),
-                DisplayName = account.DisplayName,
-                Role = account.Role,
-                PasswordHash = PasswordHashing.Hash(Password),
-                CreatedAt = clock.GetUtcNow().UtcDateTime,
-                SecurityStamp = AppUser.NewStamp(),
-                ConcurrencyStamp = AppUser.NewStamp(),
-            };
+            var user = NewAccount(account, clock.GetUtcNow().UtcDateTime);
             db.Users.Add(user);
             existing.Add(user);
             created.Add(account.UserName);

@@ -73,6 +73,21 @@ internal sealed class QueueReassignment(CrmDbContext db, ContactPolicy policy, T
     /// </summary>
     public async Task<ReassignView?> ViewAsync(long fromUserId, CancellationToken ct = default)
     {
+        if (await HandsAsync(fromUserId, ct) is not { } hands)
+        {
+            return null;
+        }
+        var rows = await (from i in db.CallQueueItems.AsNoTracking()
+                          join c in db.Customers.AsNoTracking() on i.CustomerId equals c.Id
+                          where i.AssignedUserId == fromUserId && Live.Contains(i.State)
+                          orderby i.NextAttemptAt, i.DueOn, i.Id
+                          select new { i, c.Name }).Take(MaxItems).ToListAsync(ct);
+        return new ReassignView(Today, hands.From, hands.Targets, [.. rows.Select(r => CallQueues.Row(r.i, r.Name))]);
+    }
+
+    /// <summary>What the account holds and what each active consultant who may take it holds; null as for <see cref="ViewAsync"/>.</summary>
+    private async Task<(QueueHolding From, IReadOnlyList<QueueHolding> Targets)?> HandsAsync(long fromUserId, CancellationToken ct)
+    {
         var holds = db.CallQueueItems.Where(i => i.AssignedUserId == fromUserId && Live.Contains(i.State));
         var from = await db.Users.AsNoTracking().Where(u => u.Id == fromUserId && (u.Role == Role.CallCenter || holds.Any()))
             .Select(u => new { u.Id, u.UserName, u.DisplayName, IsActive = u.IsActive && u.Role == Role.CallCenter }).FirstOrDefaultAsync(ct);
@@ -81,7 +96,7 @@ internal sealed class QueueReassignment(CrmDbContext db, ContactPolicy policy, T
             return null;
         }
         var targets = await db.Users.AsNoTracking().Where(u => u.Role == Role.CallCenter && u.IsActive && u.Id != fromUserId)
-            .OrderBy(u => u.UserName).Select(u => new { u.Id, u.UserName, u.DisplayName, u.IsActive }).ToListAsync(ct);
+            .OrderBy(u => u.UserName).Select(u => new { u.Id, u.UserName, u.DisplayName }).ToListAsync(ct);
         var ids = targets.Select(t => t.Id).Append(from.Id).ToList();
         var skills = await db.CallSkills.AsNoTracking().Where(s => ids.Contains(s.UserId)).ToDictionaryAsync(s => s.UserId, s => s.Kinds, ct);
         var now = clock.GetUtcNow().UtcDateTime;
@@ -98,14 +113,7 @@ internal sealed class QueueReassignment(CrmDbContext db, ContactPolicy policy, T
             return new QueueHolding(id, userName, displayName, active, QueueDistribution.ParseKinds(skills.GetValueOrDefault(id)), mine.Sum(h => h.Open),
                 mine.Sum(h => h.Due), mine.Sum(h => h.CallBacks), mine.ToDictionary(h => h.Kind, h => h.Open));
         }
-        var rows = await (from i in db.CallQueueItems.AsNoTracking()
-                          join c in db.Customers.AsNoTracking() on i.CustomerId equals c.Id
-                          where i.AssignedUserId == fromUserId && Live.Contains(i.State)
-                          orderby i.NextAttemptAt, i.DueOn, i.Id
-                          select new { i, c.Name }).Take(MaxItems).ToListAsync(ct);
-        return new ReassignView(Today, Holding(from.Id, from.UserName, from.DisplayName, from.IsActive),
-            [.. targets.Select(t => Holding(t.Id, t.UserName, t.DisplayName, t.IsActive))],
-            [.. rows.Select(r => CallQueues.Row(r.i, r.Name))]);
+        return (Holding(from.Id, from.UserName, from.DisplayName, from.IsActive), [.. targets.Select(t => Holding(t.Id, t.UserName, t.DisplayName, true))]);
     }
 
     /// <summary>An account's id by its user name (the CLI names accounts); null when there is none.</summary>
@@ -141,8 +149,7 @@ internal sealed class QueueReassignment(CrmDbContext db, ContactPolicy policy, T
         {
             return ReassignResult.Fail(ReassignStatus.NotFound, "from", "from.notFound");
         }
-        var view = await ViewAsync(request.FromUserId, ct);
-        if (view is null)
+        if (await HandsAsync(request.FromUserId, ct) is not { } hands)
         {
             return ReassignResult.Fail(ReassignStatus.NotFound, "from", "from.notFound");
         }
@@ -159,7 +166,7 @@ internal sealed class QueueReassignment(CrmDbContext db, ContactPolicy policy, T
         {
             return ReassignResult.Fail(ReassignStatus.Invalid, "to", "to.same");
         }
-        var targets = request.ToUserId is { } to ? view.Targets.Where(t => t.UserId == to).ToList() : [.. view.Targets];
+        var targets = request.ToUserId is { } to ? hands.Targets.Where(t => t.UserId == to).ToList() : [.. hands.Targets];
         if (request.ToUserId is not null && targets.Count == 0)
         {
             return ReassignResult.Fail(ReassignStatus.Invalid, "to", "to.invalid");
